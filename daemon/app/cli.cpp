@@ -1,0 +1,59 @@
+#include "app/cli.hpp"
+
+#include <fmt/format.h>
+
+namespace tonghop::app {
+
+const char* usage() {
+  return "usage: tonghopd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--plugins-dir DIR] [--dev]\n"
+         "       tonghopd plugins [--config FILE] [--plugins-dir DIR]\n"
+         "       tonghopd --help | --version\n"
+         "\n"
+         "  --config FILE       configuration (default: config/tonghop.toml if present)\n"
+         "  --listen HOST:PORT  address to serve on (default 127.0.0.1:8080)\n"
+         "  --data-dir DIR      database, archived files, inbox and logs (default ./var)\n"
+         "  --plugins-dir DIR   importer and exporter plugins (default build/plugins)\n"
+         "  --dev               without an admin token, make one and print it\n"
+         "\n"
+         "The admin token comes from TONGHOP_ADMIN_TOKEN or the file [auth] admin_token_file names.\n"
+         "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads configuration and plugins.\n";
+}
+
+Expected<Options> parse_command_line(const std::vector<std::string>& args) {
+  Options o;
+  std::size_t i = 0;
+  if (!args.empty() && !args[0].starts_with("-")) {
+    if (args[0] == "plugins") o.command = Command::plugins;
+    else if (args[0] == "serve") o.command = Command::serve;
+    else return make_error(fmt::format("unknown command '{}'", args[0]));
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::optional<std::string> inline_value;
+    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto value = [&](std::optional<std::string>& out) -> std::optional<Error> {
+      if (inline_value) out = *inline_value;
+      else if (i + 1 < args.size()) out = args[++i];
+      else return Error{fmt::format("{} needs a value", arg)};
+      if (out->empty()) return Error{fmt::format("{} needs a non-empty value", arg)};
+      return std::nullopt;
+    };
+    std::optional<Error> err;
+    if (arg == "--help" || arg == "-h") o.command = Command::help;
+    else if (arg == "--version") o.command = Command::version;
+    else if (arg == "--dev" && !inline_value) o.dev = true;
+    else if (arg == "--config") err = value(o.config);
+    else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
+    else if (arg == "--data-dir" && o.command == Command::serve) err = value(o.data_dir);
+    else if (arg == "--plugins-dir") err = value(o.plugins_dir);
+    else return make_error(fmt::format("unknown option '{}'", args[i]));
+    if (err) return *err;
+  }
+  return o;
+}
+
+}  // namespace tonghop::app

@@ -1,0 +1,27 @@
+// The command line of shared/contract.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+
+namespace tonghop::app {
+
+enum class Command { serve, plugins, help, version };
+
+struct Options {
+  Command command = Command::serve;
+  std::optional<std::string> config;
+  std::optional<std::string> listen;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> plugins_dir;
+  bool dev = false;
+};
+
+// A usage error comes back as Error; main prints it with the usage and exits 2.
+Expected<Options> parse_command_line(const std::vector<std::string>& args);
+const char* usage();
+
+}  // namespace tonghop::app

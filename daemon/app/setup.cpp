@@ -1,0 +1,94 @@
+#include "app/setup.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace tonghop::app {
+
+Expected<config::Config> resolve_config(const Options& options) {
+  Expected<config::Config> cfg = config::Config{};
+  if (options.config) {
+    cfg = config::load(*options.config);
+  } else if (std::error_code ec; std::filesystem::exists("config/tonghop.toml", ec)) {
+    cfg = config::load("config/tonghop.toml");
+  }
+  if (!cfg) return cfg;
+  if (options.listen) {
+    auto hp = config::parse_listen(*options.listen);
+    if (!hp) return make_error("--listen: " + hp.error());
+    std::tie(cfg->server.host, cfg->server.port) = *hp;
+  }
+  if (options.data_dir) cfg->data_dir = *options.data_dir;
+  if (options.plugins_dir) cfg->plugins_dir = *options.plugins_dir;
+  return cfg;
+}
+
+Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& config, bool with_file) {
+  std::vector<spdlog::sink_ptr> sinks;
+  sinks.push_back(std::make_shared<spdlog::sinks::stdout_color_sink_mt>());
+  if (with_file) {
+    const auto dir = config.data_dir / "log";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return make_error(fmt::format("cannot create the log directory {}: {}", dir.string(), ec.message()));
+    try {
+      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+          (dir / "tonghopd.log").string(), config.log.file_max_size, config.log.file_count));
+    } catch (const spdlog::spdlog_ex& e) {
+      return make_error(fmt::format("cannot open the log file in {}: {}", dir.string(), e.what()));
+    }
+  }
+  auto logger = std::make_shared<spdlog::logger>("tonghopd", sinks.begin(), sinks.end());
+  logger->set_level(spdlog::level::from_str(config.log.level));
+  logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
+  AdminToken t;
+  if (const char* env = std::getenv("TONGHOP_ADMIN_TOKEN"); env != nullptr && *env != '\0') {
+    t.sha256 = sha256_hex(env);
+    t.source = "TONGHOP_ADMIN_TOKEN";
+  } else if (!config.admin_token_file.empty()) {
+    std::ifstream in(config.admin_token_file);
+    std::string line;
+    if (!in || !std::getline(in, line))
+      return make_error(fmt::format("cannot read the admin token file {}", config.admin_token_file.string()));
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.size() < 16)
+      return make_error(fmt::format("the admin token in {} is shorter than 16 characters",
+                                    config.admin_token_file.string()));
+    t.sha256 = sha256_hex(line);
+    t.source = config.admin_token_file.string();
+  } else if (dev) {
+    unsigned char bytes[24];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) return make_error("cannot make a random token");
+    t.token = "dev-";
+    for (unsigned char b : bytes) t.token += fmt::format("{:02x}", b);
+    t.sha256 = sha256_hex(t.token);
+    t.source = "--dev";
+  } else {
+    return make_error(
+        "no admin token: set the environment variable TONGHOP_ADMIN_TOKEN, or name a file with "
+        "[auth] admin_token_file in the configuration, or start with --dev for a development token");
+  }
+  return t;
+}
+
+}  // namespace tonghop::app

@@ -1,0 +1,33 @@
+// Start-up steps shared by the commands: the configuration with the flags
+// applied, the logger, the admin token.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "app/cli.hpp"
+#include "config/config.hpp"
+#include "core/expected.hpp"
+
+namespace tonghop::app {
+
+// Reads --config, or config/tonghop.toml when present, or the defaults; then
+// applies --listen, --data-dir and --plugins-dir over it.
+Expected<config::Config> resolve_config(const Options& options);
+
+// Console, plus a rotating file under <data_dir>/log when with_file.
+Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& config, bool with_file);
+
+struct AdminToken {
+  std::string token;  // empty unless made by --dev (to print it)
+  std::string sha256;
+  std::string source;  // where it came from, for the log
+};
+// TONGHOP_ADMIN_TOKEN, else [auth] admin_token_file, else (with dev) a new one.
+Expected<AdminToken> admin_token(const config::Config& config, bool dev);
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace tonghop::app

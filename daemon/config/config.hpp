@@ -1,0 +1,55 @@
+// The daemon's configuration: config/tonghop.toml read with toml++, every
+// value checked, unknown keys refused (a typo must not silently fall back to
+// a default).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/expected.hpp"
+#include "tonghop/sdk/abi.h"
+
+namespace tonghop::config {
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned threads = 2;
+  std::uint64_t body_limit = 64ull << 20;
+  std::uint32_t header_limit = 16u << 10;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds drain_timeout{10};
+};
+
+struct LogSettings {
+  std::string level = "info";
+  std::uint64_t file_max_size = 10ull << 20;
+  std::uint32_t file_count = 5;
+};
+
+struct Config {
+  std::filesystem::path source;  // the file it was read from (empty: defaults)
+  ServerSettings server;
+  std::filesystem::path data_dir = "var";
+  std::filesystem::path plugins_dir = "build/plugins";
+  std::filesystem::path admin_token_file;
+  LogSettings log;
+  tonghop_limits limits = default_limits();
+
+  static tonghop_limits default_limits();
+};
+
+// Reads and checks a configuration file.
+Expected<Config> load(const std::filesystem::path& file);
+// Parses configuration text; `source` names it in error messages.
+Expected<Config> parse(std::string_view text, const std::filesystem::path& source);
+
+// "64 MiB" -> 67108864; plain integers are bytes.
+Expected<std::uint64_t> parse_size(std::string_view text);
+// "127.0.0.1:8080" -> host and port.
+Expected<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);
+
+}  // namespace tonghop::config

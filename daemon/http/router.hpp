@@ -1,0 +1,49 @@
+// The router: a plain function from request to response. Routes are
+// "METHOD /path/{param}" patterns; each route may set its own body limit.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace tonghop::http {
+
+using Params = std::map<std::string, std::string, std::less<>>;
+using Handler = std::function<Response(const Request&, const Params&)>;
+
+class Router {
+ public:
+  // pattern: "/api/v1/submissions/{id}/raw". body_limit: this route's
+  // largest body; unset means the server's default.
+  void add(std::string method, std::string pattern, Handler handler,
+           std::optional<std::uint64_t> body_limit = std::nullopt);
+
+  // Routes the request; 404 and 405 come back in the contract's error shape.
+  // A handler that throws gives a 500 (and never takes the server down).
+  Response handle(const Request& request) const;
+
+  // The matched route's pattern, for metrics labels ("unmatched" if none).
+  std::string label(std::string_view method, std::string_view target) const;
+  // The body limit of the route the request head goes to.
+  std::uint64_t body_limit(std::string_view method, std::string_view target, std::uint64_t fallback) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+    std::optional<std::uint64_t> body_limit;
+  };
+  const Route* match(std::string_view method, std::string_view path, Params* params,
+                     bool* other_method) const;
+  std::vector<Route> routes_;
+};
+
+}  // namespace tonghop::http

@@ -1,0 +1,67 @@
+// The HTTP server: a listener that accepts, sessions that read requests (a
+// timeout before every read, a header limit, a body limit per request) and
+// hand them to a Service, and a bounded drain for SIGTERM. Beast stays inside
+// session.cpp; nothing here needs it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "http/message.hpp"
+
+namespace tonghop::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::uint32_t header_limit = 16u << 10;
+  std::chrono::seconds read_timeout{30};
+};
+
+// What the server serves. Called from the I/O threads, concurrently.
+class Service {
+ public:
+  virtual ~Service() = default;
+  // The largest body allowed for a request with this head (413 past it).
+  virtual std::uint64_t body_limit(const Request& head) const = 0;
+  virtual Response handle(const Request& request) = 0;
+  // Every request, from its head to its response (including the 4xx the
+  // server answers itself), for metrics and access logs.
+  virtual void started(const Request& head) = 0;
+  virtual void finished(const Request& head, unsigned status) = 0;
+};
+
+struct ServerState;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& ioc, ServerOptions options, Service& service);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Throws std::system_error (start-up only).
+  void start();
+  std::uint16_t port() const;
+  // Applies new read timeout and header limit to the next reads.
+  void update(const ServerOptions& options);
+  // Stops accepting, closes idle connections and lets requests in flight
+  // finish; calls done(true) once none are left, or done(false) when `bound`
+  // has passed first.
+  void drain(std::chrono::milliseconds bound, std::function<void(bool)> done);
+  std::size_t connections() const;
+
+ private:
+  boost::asio::io_context& ioc_;
+  std::shared_ptr<ServerState> state_;
+  class Listener;
+  struct DrainWatcher;
+  std::shared_ptr<Listener> listener_;
+};
+
+}  // namespace tonghop::http

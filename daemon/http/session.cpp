@@ -1,0 +1,197 @@
+// One HTTP connection (Boost.Beast). The only translation unit that includes
+// Beast: it is slow to compile, so it stays here.
+//
+// Per request: the timeout is set before every read; the head is read first
+// under the header limit (431 past it); the route's body limit is then looked
+// up and a declared Content-Length past it is answered 413 at once, before
+// any of the body is read; a chunked body past it stops with 413 too.
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <optional>
+
+#include "http/server_state.hpp"
+
+namespace tonghop::http {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    boost::system::error_code ec;
+    const auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Session() override { state_->remove(this); }
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); });
+  }
+
+  void begin_drain() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->draining_ = true;
+      // Idle: waiting for a request of which nothing has arrived yet.
+      if (self->waiting_head_ && self->parser_ && !self->parser_->got_some() && self->buffer_.size() == 0)
+        self->close();
+    });
+  }
+
+ private:
+  void read_head() {
+    if (state_->draining) return close();
+    const auto opts = state_->options.load();
+    parser_.emplace();
+    parser_->header_limit(opts->header_limit);
+    parser_->body_limit(boost::none);  // the route's limit is applied once the head is known
+    head_ = Request{};
+    counted_ = false;
+    waiting_head_ = true;
+    stream_.expires_after(opts->read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->on_head(ec);
+                             });
+  }
+
+  void on_head(beast::error_code ec) {
+    waiting_head_ = false;
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted) return close();
+    if (ec == beast::error::timeout) return parser_->got_some() ? fail(408, "timeout", "the request came too slowly") : close();
+    if (ec == bhttp::error::header_limit)
+      return fail(431, "header_too_large", "the request head is larger than the server accepts");
+    if (ec) return parser_->got_some() ? fail(400, "bad_request", "malformed HTTP request: " + ec.message()) : close();
+
+    const auto& msg = parser_->get();
+    head_.method = std::string(msg.method_string());
+    head_.target = std::string(msg.target());
+    head_.remote = remote_;
+    for (const auto& field : msg) head_.headers.emplace_back(field.name_string(), field.value());
+    state_->service.started(head_);
+    counted_ = true;
+
+    const std::uint64_t limit = state_->service.body_limit(head_);
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return fail(413, "body_too_large",
+                  "the request body (" + std::to_string(*length) + " bytes) is larger than the " +
+                      std::to_string(limit) + " bytes this route accepts");
+    parser_->body_limit(limit);
+    stream_.expires_after(state_->options.load()->read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code e, std::size_t) {
+      self->on_body(e);
+    });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit)
+      return fail(413, "body_too_large", "the request body is larger than this route accepts");
+    if (ec == beast::error::timeout) return fail(408, "timeout", "the request body came too slowly");
+    if (ec == net::error::operation_aborted) return finish_uncounted();
+    if (ec) return fail(400, "bad_request", "malformed HTTP request: " + ec.message());
+
+    const bool keep_alive = parser_->get().keep_alive();
+    head_.body = std::move(parser_->get().body());
+    Response response = state_->service.handle(head_);
+    head_.body.clear();
+    head_.body.shrink_to_fit();
+    write(std::move(response), keep_alive);
+  }
+
+  // Answers an error the server found itself, then closes the connection.
+  void fail(unsigned status, std::string_view code, const std::string& message) {
+    if (!counted_) {
+      head_.remote = remote_;
+      state_->service.started(head_);
+      counted_ = true;
+    }
+    write(error_response(status, code, message), false);
+  }
+
+  void write(Response response, bool keep_alive) {
+    const bool keep = keep_alive && !draining_ && !state_->draining;
+    res_.emplace(static_cast<bhttp::status>(response.status), 11);
+    res_->set(bhttp::field::server, "tonghopd");
+    res_->set(bhttp::field::content_type, response.content_type);
+    for (auto& [k, v] : response.headers) res_->set(k, v);
+    res_->keep_alive(keep);
+    const std::size_t size = response.body.size();
+    if (head_.method == "HEAD") {
+      res_->content_length(size);
+    } else {
+      res_->body() = std::move(response.body);
+      res_->prepare_payload();
+    }
+    status_ = response.status;
+    stream_.expires_after(state_->options.load()->read_timeout);
+    bhttp::async_write(stream_, *res_, [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+      self->on_write(ec, keep);
+    });
+  }
+
+  void on_write(beast::error_code ec, bool keep) {
+    if (counted_) state_->service.finished(head_, status_);
+    counted_ = false;
+    res_.reset();
+    if (ec) return close();
+    if (!keep) return linger();
+    read_head();
+  }
+
+  void finish_uncounted() {
+    if (counted_) state_->service.finished(head_, 499);
+    counted_ = false;
+    close();
+  }
+
+  // After an answer that ends the connection (413, 400...), the client may
+  // still be sending: stop sending, read and discard for a moment so the
+  // client sees the answer instead of a reset, then close.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    discard_.resize(16 * 1024);
+    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code e, std::size_t) {
+      if (e || ++self->discarded_reads_ > 64) return self->close();
+      self->linger();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<ServerState> state_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> res_;
+  Request head_;
+  std::string remote_;
+  std::vector<char> discard_;
+  unsigned status_ = 0;
+  int discarded_reads_ = 0;
+  bool counted_ = false;
+  bool waiting_head_ = false;
+  bool draining_ = false;
+};
+
+}  // namespace
+
+void launch_session(tcp::socket socket, std::shared_ptr<ServerState> state) {
+  auto session = std::make_shared<Session>(std::move(socket), state);
+  state->add(session);
+  session->run();
+}
+
+}  // namespace tonghop::http
