@@ -1,0 +1,318 @@
+// The real tonghopd, started as a child process, spoken to over TCP.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using tonghop::test::Connection;
+using tonghop::test::Process;
+
+namespace {
+
+struct Settings {
+  int read_timeout = 2;
+  int drain_timeout = 5;
+};
+
+class Daemon {
+ public:
+  explicit Daemon(Settings s = {}, std::vector<std::string> extra_args = {}) {
+    fs::create_directories(plugins());
+    fs::copy_file(fs::path(TONGHOP_PLUGIN_DIR) / "tonghop-export-json.so", plugins() / "tonghop-export-json.so");
+    write_config(s);
+    std::vector<std::string> argv{TONGHOPD_PATH, "--config", config().string(), "--dev"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    process_ = std::make_unique<Process>(argv, std::vector<std::string>{}, std::vector<std::string>{"TONGHOP_ADMIN_TOKEN"},
+                                         dir_.path());
+    if (!process_->wait_for_output("listening on http://", 10s)) {
+      ADD_FAILURE() << "tonghopd did not start:\n" << process_->output();
+      return;
+    }
+    std::smatch m;
+    const std::string out = process_->output();
+    if (std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
+      port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+
+  void write_config(Settings s, const std::string& extra = {}) {
+    tonghop::test::write_file(config(), "[server]\nlisten = \"127.0.0.1:0\"\nbody_limit = \"1 KiB\"\n"
+                                        "header_limit = \"2 KiB\"\nread_timeout_seconds = " +
+                                            std::to_string(s.read_timeout) + "\ndrain_timeout_seconds = " +
+                                            std::to_string(s.drain_timeout) + "\n[paths]\ndata_dir = \"" +
+                                            (dir_.path() / "var").string() + "\"\nplugins_dir = \"" +
+                                            plugins().string() + "\"\n[log]\nlevel = \"debug\"\n" + extra);
+  }
+
+  std::uint16_t port() const { return port_; }
+  Process& process() { return *process_; }
+  fs::path plugins() const { return dir_.path() / "plugins"; }
+  fs::path config() const { return dir_.path() / "tonghop.toml"; }
+  fs::path data() const { return dir_.path() / "var"; }
+
+ private:
+  tonghop::test::TempDir dir_;
+  std::unique_ptr<Process> process_;
+  std::uint16_t port_ = 0;
+};
+
+std::string metric(std::uint16_t port, const std::string& line_start) {
+  const auto r = tonghop::test::request(port, "GET", "/metrics");
+  if (!r) return "(no answer)";
+  const auto at = r->body.find(line_start);
+  if (at == std::string::npos) return "(absent)";
+  return r->body.substr(at + line_start.size(), r->body.find('\n', at) - at - line_start.size());
+}
+
+}  // namespace
+
+TEST(Daemon, AnswersHealthzOverTcp) {
+  Daemon d;
+  ASSERT_NE(d.port(), 0);
+  const auto r = tonghop::test::request(d.port(), "GET", "/healthz");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"status\":\"ok\"}\n");
+  EXPECT_EQ(r->header("Content-Type").value_or(""), "application/json");
+  // The log goes to the rotating file under the data directory too.
+  EXPECT_TRUE(fs::exists(d.data() / "log" / "tonghopd.log"));
+}
+
+TEST(Daemon, PrintsItsDevelopmentToken) {
+  Daemon d;
+  EXPECT_TRUE(std::regex_search(d.process().output(), std::regex("development admin token \\(--dev\\): dev-[0-9a-f]{48}")));
+}
+
+TEST(Daemon, ABodyOverTheLimitIs413BeforeItIsRead) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.connected());
+  // Only the head is sent: the answer must not wait for 5 MB that never come.
+  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n"));
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("\"code\":\"body_too_large\""), std::string::npos) << r->body;
+}
+
+TEST(Daemon, AChunkedBodyOverTheLimitIs413) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  const std::string chunk(1500, 'x');
+  ASSERT_TRUE(c.send("POST /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5dc\r\n" + chunk +
+                     "\r\n0\r\n\r\n"));
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST(Daemon, ABodyWithinTheLimitIsRouted) {
+  Daemon d;
+  const auto r = tonghop::test::request(d.port(), "POST", "/healthz", std::string(1000, 'x'));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 405);
+}
+
+TEST(Daemon, AHeadOverTheLimitIs431) {
+  Daemon d;
+  const auto r = tonghop::test::request(d.port(), "GET", "/healthz", "", "X-Padding: " + std::string(4000, 'p') + "\r\n");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 431);
+}
+
+TEST(Daemon, GarbageIs400) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(Daemon, ASilentClientIsDisconnectedAfterTheReadTimeout) {
+  Daemon d(Settings{.read_timeout = 1, .drain_timeout = 5});
+  Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.connected());
+  EXPECT_TRUE(c.closed_by_peer(4s));
+}
+
+TEST(Daemon, MetricsCountRequestsByRouteAndStatusAndPlugins) {
+  Daemon d;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/healthz"));
+  ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/no/such/thing"));
+  const auto r = tonghop::test::request(d.port(), "GET", "/metrics");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Content-Type").value_or("").rfind("text/plain", 0), 0u);
+  EXPECT_NE(r->body.find("tonghop_http_requests_total{route=\"/healthz\",status=\"200\"} 3\n"), std::string::npos)
+      << r->body;
+  EXPECT_NE(r->body.find("tonghop_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos);
+  // The /metrics request itself is in flight while it is answered.
+  EXPECT_NE(r->body.find("tonghop_http_requests_in_flight 1\n"), std::string::npos);
+  EXPECT_NE(r->body.find("tonghop_plugins_loaded{kind=\"exporter\"} 1\n"), std::string::npos);
+}
+
+TEST(Daemon, SigtermLetsARequestInFlightFinishThenExitsZero) {
+  Daemon d(Settings{.read_timeout = 10, .drain_timeout = 5});
+  Connection idle("127.0.0.1", d.port());
+  ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(idle.receive().has_value());  // now idle, kept alive
+
+  Connection slow("127.0.0.1", d.port());
+  ASSERT_TRUE(slow.send("GET /healthz HTTP/1.1\r\nHost: t\r\n"));  // half a request
+  std::this_thread::sleep_for(200ms);
+  d.process().signal(SIGTERM);
+  ASSERT_TRUE(d.process().wait_for_output("draining", 5s));
+
+  EXPECT_TRUE(idle.closed_by_peer(2s)) << "an idle connection is closed at once";
+  EXPECT_FALSE(d.process().wait(500ms).has_value()) << "it must wait for the request in flight";
+  EXPECT_FALSE(Connection("127.0.0.1", d.port()).connected()) << "no new connections while draining";
+
+  ASSERT_TRUE(slow.send("Connection: keep-alive\r\n\r\n"));
+  const auto r = slow.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Connection").value_or(""), "close") << "no keep-alive while draining";
+
+  const auto code = d.process().wait(3s);
+  ASSERT_TRUE(code.has_value()) << d.process().output();
+  EXPECT_EQ(*code, 0);
+  EXPECT_NE(d.process().output().find("drained; stopping"), std::string::npos);
+}
+
+TEST(Daemon, TheDrainIsBounded) {
+  Daemon d(Settings{.read_timeout = 60, .drain_timeout = 1});
+  Connection stuck("127.0.0.1", d.port());
+  ASSERT_TRUE(stuck.send("POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly part"));
+  std::this_thread::sleep_for(200ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  d.process().signal(SIGTERM);
+  const auto code = d.process().wait(5s);
+  ASSERT_TRUE(code.has_value()) << "the drain must not wait for a request that never ends";
+  EXPECT_EQ(*code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_NE(d.process().output().find("drain bound reached"), std::string::npos);
+}
+
+TEST(Daemon, SigintAlsoStopsCleanly) {
+  Daemon d;
+  d.process().signal(SIGINT);
+  const auto code = d.process().wait(5s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
+TEST(Daemon, SighupReloadsPluginsWithoutDroppingConnections) {
+  Daemon d;
+  Connection keep("127.0.0.1", d.port());
+  ASSERT_TRUE(keep.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(keep.receive().has_value());
+  EXPECT_EQ(metric(d.port(), "tonghop_plugins_loaded{kind=\"importer\"} "), "0");
+
+  fs::copy_file(fs::path(TONGHOP_TEST_PLUGIN_DIR) / "tonghop-test-hello.so", d.plugins() / "tonghop-hello.so");
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reloaded configuration and plugins", 5s)) << d.process().output();
+
+  ASSERT_TRUE(keep.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const auto r = keep.receive();
+  ASSERT_TRUE(r.has_value()) << "the connection opened before SIGHUP still works";
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(metric(d.port(), "tonghop_plugins_loaded{kind=\"importer\"} "), "1");
+}
+
+TEST(Daemon, SighupWithABrokenConfigurationKeepsTheOldOne) {
+  Daemon d;
+  tonghop::test::write_file(d.config(), "[server]\nbody_limit = \"huge\"\n");
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reload refused", 5s)) << d.process().output();
+  EXPECT_NE(d.process().output().find("server.body_limit"), std::string::npos);
+  const auto r = tonghop::test::request(d.port(), "GET", "/healthz");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(Daemon, SighupAppliesANewBodyLimit) {
+  Daemon d;
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/healthz", std::string(2000, 'x'))->status, 413);
+  d.write_config(Settings{}, "");
+  std::string text = tonghop::test::read_file(d.config());
+  text.replace(text.find("\"1 KiB\""), 7, "\"4 KiB\"");
+  tonghop::test::write_file(d.config(), text);
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reloaded configuration", 5s));
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/healthz", std::string(2000, 'x'))->status, 405);
+}
+
+TEST(DaemonStart, RefusesToStartWithoutAnAdminToken) {
+  tonghop::test::TempDir dir;
+  Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string()}, {},
+            {"TONGHOP_ADMIN_TOKEN"}, dir.path());
+  const auto code = p.wait(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_NE(p.output().find("no admin token"), std::string::npos);
+  EXPECT_NE(p.output().find("TONGHOP_ADMIN_TOKEN"), std::string::npos);
+}
+
+TEST(DaemonStart, TakesTheTokenFromTheEnvironmentAndNeverPrintsIt) {
+  tonghop::test::TempDir dir;
+  Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string(), "--plugins-dir",
+             TONGHOP_PLUGIN_DIR},
+            {"TONGHOP_ADMIN_TOKEN=s3cret-admin-token-for-tests"}, {}, dir.path());
+  ASSERT_TRUE(p.wait_for_output("listening on", 10s)) << p.output();
+  EXPECT_NE(p.output().find("admin token from TONGHOP_ADMIN_TOKEN"), std::string::npos);
+  EXPECT_EQ(p.output().find("s3cret"), std::string::npos);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(5s).value_or(-9), 0);
+}
+
+TEST(DaemonStart, ABrokenConfigurationStopsItWithTheLine) {
+  tonghop::test::TempDir dir;
+  tonghop::test::write_file(dir.path() / "t.toml", "[server]\nthreads = 0\n");
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--dev"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("t.toml:2: server.threads"), std::string::npos) << r.output;
+}
+
+TEST(DaemonStart, AnAddressInUseIsAClearError) {
+  Daemon first;
+  tonghop::test::TempDir dir;
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:" + std::to_string(first.port()),
+                                     "--data-dir", (dir.path() / "var").string(), "--plugins-dir", TONGHOP_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos) << r.output;
+}
+
+TEST(DaemonStart, UsageErrorsExitTwo) {
+  EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "--frobnicate"}).exit_code, 2);
+  EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "--listen"}).exit_code, 2);
+  EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "explode"}).exit_code, 2);
+  const auto help = tonghop::test::run({TONGHOPD_PATH, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("tonghopd plugins"), std::string::npos);
+}
+
+TEST(PluginsCommand, ListsWhatLoadsAndWhyTheRestWasRefused) {
+  tonghop::test::TempDir dir;
+  fs::copy_file(fs::path(TONGHOP_PLUGIN_DIR) / "tonghop-export-json.so", dir.path() / "tonghop-export-json.so");
+  fs::copy_file(fs::path(TONGHOP_TEST_PLUGIN_DIR) / "tonghop-test-hello.so", dir.path() / "tonghop-hello.so");
+  fs::copy_file(fs::path(TONGHOP_TEST_PLUGIN_DIR) / "tonghop-test-wrong-abi.so", dir.path() / "tonghop-future.so");
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "plugins", "--plugins-dir", dir.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\njson +1\\.0\\.0 +exporter +json +1 +tonghop-export-json\\.so")))
+      << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nhello +0\\.1\\.0 +importer +hello +1 +tonghop-hello\\.so")))
+      << r.output;
+  EXPECT_NE(r.output.find("refused:\n  tonghop-future.so: built for SDK ABI version 2"), std::string::npos) << r.output;
+}
+
+TEST(PluginsCommand, AMissingDirectoryIsAnError) {
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "plugins", "--plugins-dir", "/nonexistent/plugins"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("/nonexistent/plugins does not exist"), std::string::npos);
+}
