@@ -172,5 +172,5 @@ class JsonExporter final : public sdk::Exporter {
 
 }  // namespace
 
-TONGHOP_PLUGIN(JsonExporter, exporter, "json", "1.0.0", "json", "application/json",
+TONGHOP_PLUGIN(JsonExporter, exporter, "export-json", "1.0.0", "json", "application/json",
                "Writes the province report as JSON (shared/contract.md)")

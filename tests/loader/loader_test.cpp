@@ -65,7 +65,7 @@ TEST_F(LoaderTest, LoadsTheGoodAndRefusesTheRestWithReasons) {
 
   const auto set = loader::load_directory(dir.path(), host);
   ASSERT_EQ(set->plugins.size(), 2u) << log_text.str();
-  const auto* json = set->find("json");
+  const auto* json = set->find("export-json");
   ASSERT_NE(json, nullptr);
   EXPECT_EQ(json->info.kind, loader::Kind::exporter);
   EXPECT_EQ(json->info.formats, std::vector<std::string>{"json"});

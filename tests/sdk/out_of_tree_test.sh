@@ -39,7 +39,7 @@ cp "$build/plugins/tonghop-export-json.so" "$work/plugins/"
 out=$("$tonghopd" plugins --plugins-dir "$work/plugins")
 echo "$out"
 echo "$out" | grep -Eq '^hello +0\.1\.0 +importer +hello +1 +tonghop-hello\.so$'
-echo "$out" | grep -Eq '^json +1\.0\.0 +exporter +json +1 '
+echo "$out" | grep -Eq '^export-json +1\.0\.0 +exporter +json +1 '
 if echo "$out" | grep -q refused; then echo "FAIL: something was refused"; exit 1; fi
 
 echo "== cmake --install puts the daemon, its plugins, configuration and unit in place"

@@ -1,0 +1,98 @@
+#include "ingest/ingest.hpp"
+
+#include <chrono>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace tonghop::ingest {
+
+namespace {
+
+bool starts(sdk::Bytes b, std::string_view magic) {
+  return b.size() >= magic.size() && std::memcmp(b.data(), magic.data(), magic.size()) == 0;
+}
+
+// Passes everything through, counting cells and watching the clock.
+class GuardedSink final : public sdk::DocumentSink {
+ public:
+  GuardedSink(sdk::DocumentSink& next, const sdk::Limits& limits)
+      : next_(next), limits_(limits), deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(limits.max_seconds)) {}
+
+  sdk::Status property(std::string_view k, std::string_view v) override { return next_.property(k, v); }
+  sdk::Status begin_sheet(std::string_view name) override { return next_.begin_sheet(name); }
+  sdk::Status cell(const sdk::CellView& c) override {
+    if (auto s = count(); !s.ok()) {
+      s.where().row = c.row;
+      s.where().column = c.column;
+      return s;
+    }
+    return next_.cell(c);
+  }
+  sdk::Status merged(const sdk::MergedRange& r) override { return next_.merged(r); }
+  sdk::Status end_sheet() override { return next_.end_sheet(); }
+  sdk::Status begin_tree() override { return next_.begin_tree(); }
+  sdk::Status begin_container(std::string_view p, sdk::NodeKind k) override { return next_.begin_container(p, k); }
+  sdk::Status scalar(std::string_view p, const sdk::ScalarView& v) override {
+    if (auto s = count(); !s.ok()) {
+      s.where().path = std::string(p);
+      return s;
+    }
+    return next_.scalar(p, v);
+  }
+  sdk::Status end_container(std::string_view p) override { return next_.end_container(p); }
+  sdk::Status end_tree() override { return next_.end_tree(); }
+
+ private:
+  sdk::Status count() {
+    ++cells_;
+    if (limits_.max_cells != 0 && cells_ > limits_.max_cells)
+      return {sdk::Code::limit_exceeded, fmt::format("the file has more than {} cells, the import limit", limits_.max_cells)};
+    if (limits_.max_seconds != 0 && (cells_ & 0x3FFF) == 0 && std::chrono::steady_clock::now() > deadline_)
+      return {sdk::Code::limit_exceeded, fmt::format("reading the file took longer than {} seconds, the import limit",
+                                                     limits_.max_seconds)};
+    return {};
+  }
+
+  sdk::DocumentSink& next_;
+  const sdk::Limits& limits_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::uint64_t cells_ = 0;
+};
+
+}  // namespace
+
+std::string describe_content(sdk::Bytes head) {
+  if (head.empty()) return "an empty file";
+  if (starts(head, "%PDF")) return "a PDF document";
+  if (starts(head, "PK\x03\x04")) return "a zip archive (not an Excel workbook)";
+  if (starts(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return "an OLE2 compound document (old Word or Excel?)";
+  if (starts(head, "\x89PNG") || starts(head, "\xFF\xD8\xFF") || starts(head, "GIF8")) return "an image";
+  if (starts(head, "{\\rtf")) return "an RTF document";
+  if (starts(head, "\x1F\x8B")) return "a gzip archive";
+  if (starts(head, "Rar!") || starts(head, "7z\xBC\xAF")) return "a RAR or 7-Zip archive";
+  return "data of an unknown kind";
+}
+
+Expected<Choice> choose_importer(const loader::PluginSet& plugins, sdk::Bytes bytes, std::string_view filename) {
+  const sdk::Bytes head = bytes.first(std::min<std::size_t>(bytes.size(), 64 * 1024));
+  Choice best;
+  for (const auto& p : plugins.plugins) {
+    if (!p.importer) continue;
+    const sdk::Confidence c = p.importer->sniff(head, filename);
+    if (c > best.confidence) best = Choice{&p, c};
+  }
+  if (best.plugin == nullptr) {
+    if (plugins.count(loader::Kind::importer) == 0) return make_error("no importer plugin is loaded");
+    return make_error(fmt::format("no importer can read this file: it looks like {}", describe_content(head)));
+  }
+  return best;
+}
+
+sdk::Status read_document(const sdk::Importer& importer, const sdk::Source& source, const sdk::Limits& limits,
+                          sdk::DocumentSink& sink) {
+  GuardedSink guarded(sink, limits);
+  return importer.read(source, limits, guarded);
+}
+
+}  // namespace tonghop::ingest

@@ -1,0 +1,266 @@
+#include "text_encoding.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <iconv.h>
+#include <utf8proc.h>
+
+namespace tonghop::csv {
+
+std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string to_nfc(std::string_view s) {
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                          static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (n < 0) {
+    std::free(out);
+    return std::string(s);
+  }
+  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return result;
+}
+
+bool convert_to_utf8(std::string_view in, const char* encoding, std::string& out, std::size_t& bad_offset) {
+  iconv_t cd = iconv_open("UTF-8", encoding);
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    bad_offset = 0;
+    return false;
+  }
+  out.clear();
+  out.resize(in.size() * 3 + 16);
+  char* src = const_cast<char*>(in.data());
+  std::size_t src_left = in.size();
+  char* dst = out.data();
+  std::size_t dst_left = out.size();
+  bool ok = true;
+  while (src_left > 0) {
+    if (iconv(cd, &src, &src_left, &dst, &dst_left) == static_cast<std::size_t>(-1)) {
+      if (errno == E2BIG) {
+        const std::size_t used = static_cast<std::size_t>(dst - out.data());
+        out.resize(out.size() * 2);
+        dst = out.data() + used;
+        dst_left = out.size() - used;
+        continue;
+      }
+      ok = false;
+      bad_offset = static_cast<std::size_t>(src - in.data());
+      break;
+    }
+  }
+  if (ok) iconv(cd, nullptr, nullptr, &dst, &dst_left);  // flush a pending composed character
+  out.resize(static_cast<std::size_t>(dst - out.data()));
+  iconv_close(cd);
+  return ok;
+}
+
+namespace {
+
+bool is_tone(utf8proc_int32_t mark) {
+  return mark == 0x300 || mark == 0x301 || mark == 0x303 || mark == 0x309 || mark == 0x323;
+}
+bool is_vietnamese_modifier(utf8proc_int32_t mark) {
+  return is_tone(mark) || mark == 0x302 || mark == 0x306 || mark == 0x31B;
+}
+
+// How Vietnamese a UTF-8 text reads. Letters are grouped into syllables; a
+// syllable is good when its letters are Vietnamese (a-z, đ, and vowels with
+// Vietnamese marks) with at most one tone mark.
+struct Score {
+  long good = 0;     // syllables with Vietnamese diacritics that are well formed
+  long bad = 0;      // syllables with a foreign letter or two tone marks
+  long stray = 0;    // symbols a Vietnamese text does not have (¨ © ® µ ¸ ...)
+  long junk = 0;     // control characters
+  long value() const { return good - 3 * bad - 2 * stray - 5 * junk; }
+};
+
+Score score(std::string_view text) {
+  Score s;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  bool in_syllable = false, viet = false, foreign = false;
+  int tones = 0;
+  auto close = [&] {
+    if (in_syllable) {
+      if (foreign || tones > 1) ++s.bad;
+      else if (viet) ++s.good;
+    }
+    in_syllable = viet = foreign = false;
+    tones = 0;
+  };
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) { ++s.junk; ++p; --left; continue; }
+    p += n;
+    left -= n;
+    if (cp < 0x80) {
+      const bool letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+      if (letter) in_syllable = true;
+      else {
+        close();
+        if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ++s.junk;
+      }
+      continue;
+    }
+    if (cp < 0xA0 || cp == 0xFFFD) { close(); ++s.junk; continue; }
+    if (cp == 0x110 || cp == 0x111) { in_syllable = viet = true; continue; }  // Đ đ
+    utf8proc_int32_t parts[8];
+    utf8proc_int32_t boundclass = 0;
+    const utf8proc_ssize_t k = utf8proc_decompose_char(cp, parts, 8, UTF8PROC_DECOMPOSE, &boundclass);
+    const bool latin_base = k >= 1 && ((parts[0] >= 'a' && parts[0] <= 'z') || (parts[0] >= 'A' && parts[0] <= 'Z'));
+    if (k >= 2 && latin_base) {
+      bool all_vietnamese = true;
+      for (utf8proc_ssize_t i = 1; i < k; ++i) {
+        if (is_tone(parts[i])) ++tones;
+        if (!is_vietnamese_modifier(parts[i])) all_vietnamese = false;
+      }
+      in_syllable = true;
+      if (all_vietnamese) viet = true;
+      else foreign = true;
+      continue;
+    }
+    if (cp >= 0x300 && cp <= 0x36F) {  // a mark left over after NFC
+      if (in_syllable && is_vietnamese_modifier(cp)) { if (is_tone(cp)) ++tones; viet = true; }
+      else ++s.stray;
+      continue;
+    }
+    const auto* props = utf8proc_get_property(cp);
+    const bool letter = props->category >= UTF8PROC_CATEGORY_LU && props->category <= UTF8PROC_CATEGORY_LO;
+    if (letter) { in_syllable = true; foreign = true; continue; }  // ß, Þ, µ ...
+    close();
+    if (cp < 0x2000) ++s.stray;  // Latin-1 symbols and the like
+  }
+  close();
+  return s;
+}
+
+std::string describe(const char* name, const Score& s) {
+  return std::string(name) + ": " + std::to_string(s.good) + " Vietnamese syllables, " + std::to_string(s.bad) +
+         " malformed, " + std::to_string(s.stray) + " stray symbols, " + std::to_string(s.junk) + " control characters";
+}
+
+std::string hex_byte(unsigned char c) {
+  static const char* digits = "0123456789ABCDEF";
+  return std::string("0x") + digits[c >> 4] + digits[c & 15];
+}
+
+}  // namespace
+
+sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
+  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
+  if (starts("\xEF\xBB\xBF")) {
+    out.encoding = "utf-8-bom";
+    out.evidence = "UTF-8 byte-order mark";
+    out.text = bytes.substr(3);
+    if (const auto bad = first_invalid_utf8(out.text); bad != std::string_view::npos) {
+      sdk::Location where;
+      where.offset = bad + 3;
+      return {sdk::Code::undecodable, "the file starts as UTF-8 but byte " + std::to_string(bad + 3) + " (" +
+                                          hex_byte(static_cast<unsigned char>(bytes[bad + 3])) + ") is not UTF-8",
+              where};
+    }
+    out.needs_nfc_per_field = true;
+    return {};
+  }
+  if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
+    const bool le = starts("\xFF\xFE");
+    out.encoding = le ? "utf-16le" : "utf-16be";
+    out.evidence = le ? "UTF-16 little-endian byte-order mark (Excel's Unicode Text)" : "UTF-16 big-endian byte-order mark";
+    std::size_t bad = 0;
+    if (!convert_to_utf8(bytes.substr(2), le ? "UTF-16LE" : "UTF-16BE", out.owned, bad)) {
+      sdk::Location where;
+      where.offset = bad + 2;
+      return {sdk::Code::undecodable, "the file says UTF-16 but is not valid UTF-16 at byte " + std::to_string(bad + 2),
+              where};
+    }
+    out.owned = to_nfc(out.owned);
+    out.text = out.owned;
+    return {};
+  }
+  const std::size_t invalid = first_invalid_utf8(bytes);
+  if (invalid == std::string_view::npos) {
+    out.encoding = "utf-8";
+    bool ascii = true;
+    for (const char c : bytes)
+      if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
+    out.evidence = ascii ? "ASCII only (read as UTF-8)" : "valid UTF-8 throughout, no byte-order mark";
+    out.text = bytes;
+    out.needs_nfc_per_field = !ascii;
+    if (bytes.find('\0') != std::string_view::npos) {
+      sdk::Location where;
+      where.offset = bytes.find('\0');
+      return {sdk::Code::undecodable,
+              "the file has NUL bytes (from offset " + std::to_string(where.offset) + "): it is not a text file", where};
+    }
+    return {};
+  }
+
+  // Not UTF-8: try the single-byte encodings and keep the one that reads best.
+  struct Candidate {
+    const char* name;
+    const char* iconv_name;
+    std::string text;
+    bool ok = false;
+    std::size_t bad = 0;
+    Score s;
+  } candidates[] = {{"windows-1258", "WINDOWS-1258", {}, false, 0, {}}, {"tcvn3", "TCVN5712-1", {}, false, 0, {}}};
+  Candidate* best = nullptr;
+  for (auto& c : candidates) {
+    c.ok = convert_to_utf8(bytes, c.iconv_name, c.text, c.bad);
+    if (!c.ok) continue;
+    c.text = to_nfc(c.text);
+    c.s = score(c.text);
+    if (best == nullptr || c.s.value() > best->s.value()) best = &c;
+  }
+  const std::string not_utf8 = "not UTF-8 (byte " + std::to_string(invalid) + " is " +
+                               hex_byte(static_cast<unsigned char>(bytes[invalid])) + ")";
+  std::string tried;
+  for (const auto& c : candidates)
+    tried += std::string("; ") + (c.ok ? describe(c.name, c.s) : std::string(c.name) + ": invalid at byte " + std::to_string(c.bad));
+  if (best == nullptr || best->s.value() <= 0 || best->s.good == 0 || best->s.junk * 100 > best->s.good + 10) {
+    sdk::Location where;
+    where.offset = invalid;
+    return {sdk::Code::undecodable,
+            "cannot tell the text encoding: " + not_utf8 + ", and it does not read as Vietnamese in Windows-1258 or "
+            "TCVN3 either. Save the file as UTF-8 (Excel: \"CSV UTF-8\") and send it again" + tried,
+            where};
+  }
+  out.encoding = best->name;
+  out.evidence = not_utf8 + tried;
+  out.owned = std::move(best->text);
+  out.text = out.owned;
+  return {};
+}
+
+}  // namespace tonghop::csv
