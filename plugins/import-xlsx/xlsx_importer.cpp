@@ -1,0 +1,527 @@
+// The xlsx importer: Excel 2007+ workbooks read part by part, streaming.
+// zip_guard checks the container (bombs, truncation, encryption, DTDs) before
+// anything is inflated; each part is then inflated in chunks and read with a
+// small pull XML reader, so that only the shared strings and a window of the
+// sheet being read are in memory. Cells go to the host's sink with their font
+// name (".VnTime" means TCVN3 text) and number format; merged ranges follow
+// each sheet's cells.
+//
+// (liborcus 0.17, the version Debian 12 ships, was tried first: it leaves
+// inline-string cells empty, skips sheets whose relationship targets are
+// absolute, may read styles after the sheets, and inflates every part whole.)
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <strings.h>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tonghop/sdk.hpp>
+
+#include "xml_reader.hpp"
+#include "zip_guard.hpp"
+
+namespace sdk = tonghop::sdk;
+using tonghop::xlsx::EntryStream;
+using tonghop::xlsx::XmlReader;
+using tonghop::xlsx::ZipEntry;
+
+namespace {
+
+std::string builtin_number_format(unsigned id) {
+  switch (id) {
+    case 1: return "0";
+    case 2: return "0.00";
+    case 3: return "#,##0";
+    case 4: return "#,##0.00";
+    case 9: return "0%";
+    case 10: return "0.00%";
+    case 11: return "0.00E+00";
+    case 12: return "# ?/?";
+    case 13: return "# ?\?/?\?";
+    case 14: return "mm-dd-yy";
+    case 15: return "d-mmm-yy";
+    case 16: return "d-mmm";
+    case 17: return "mmm-yy";
+    case 18: return "h:mm AM/PM";
+    case 19: return "h:mm:ss AM/PM";
+    case 20: return "h:mm";
+    case 21: return "h:mm:ss";
+    case 22: return "m/d/yy h:mm";
+    case 37: return "#,##0 ;(#,##0)";
+    case 38: return "#,##0 ;[Red](#,##0)";
+    case 39: return "#,##0.00;(#,##0.00)";
+    case 40: return "#,##0.00;[Red](#,##0.00)";
+    case 45: return "mm:ss";
+    case 46: return "[h]:mm:ss";
+    case 47: return "mmss.0";
+    case 48: return "##0.0E+0";
+    case 49: return "@";
+    default: return "";
+  }
+}
+
+unsigned to_uint(std::string_view s, unsigned fallback = 0) {
+  if (s.empty()) return fallback;
+  unsigned v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return fallback;
+    v = v * 10 + static_cast<unsigned>(c - '0');
+    if (v > 100'000'000) return fallback;
+  }
+  return v;
+}
+
+// "AB12" -> column 28, row 12 (1-based); false when not a reference.
+bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& column) {
+  std::size_t i = 0;
+  if (i < ref.size() && ref[i] == '$') ++i;
+  std::uint32_t col = 0;
+  while (i < ref.size() && ((ref[i] >= 'A' && ref[i] <= 'Z') || (ref[i] >= 'a' && ref[i] <= 'z'))) {
+    col = col * 26 + static_cast<std::uint32_t>((ref[i] & ~0x20) - 'A' + 1);
+    if (col > 16384) return false;
+    ++i;
+  }
+  if (i < ref.size() && ref[i] == '$') ++i;
+  std::uint32_t r = 0;
+  const std::size_t digits = i;
+  while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9') {
+    r = r * 10 + static_cast<std::uint32_t>(ref[i] - '0');
+    if (r > 1048576) return false;
+    ++i;
+  }
+  if (col == 0 || r == 0 || i != ref.size() || i == digits) return false;
+  row = r;
+  column = col;
+  return true;
+}
+
+// Excel writes characters XML cannot hold as "_xHHHH_" ("_x000D_" is a
+// carriage return); "_x005F_" escapes a literal underscore.
+void unescape_ooxml(std::string& s) {
+  if (s.find("_x") == std::string::npos) return;
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && s[i + 6] == '_' && hex(s[i + 2]) >= 0 &&
+        hex(s[i + 3]) >= 0 && hex(s[i + 4]) >= 0 && hex(s[i + 5]) >= 0) {
+      const unsigned cp = static_cast<unsigned>(hex(s[i + 2]) << 12 | hex(s[i + 3]) << 8 | hex(s[i + 4]) << 4 | hex(s[i + 5]));
+      if (cp < 0x80) out += static_cast<char>(cp);
+      else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+      i += 6;
+    } else {
+      out += s[i];
+    }
+  }
+  s = std::move(out);
+}
+
+std::string number_text(double v) {
+  char buf[40];
+  if (std::floor(v) == v && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+// "/xl/worksheets/sheet1.xml" or "worksheets/sheet1.xml" (relative to "xl/")
+// or "../x.xml" -> the entry name in the zip.
+std::string resolve_target(std::string_view base_dir, std::string_view target) {
+  if (!target.empty() && target[0] == '/') return std::string(target.substr(1));
+  std::string path(base_dir);
+  while (target.starts_with("../")) {
+    target.remove_prefix(3);
+    if (!path.empty()) path.pop_back();
+    const auto slash = path.rfind('/');
+    path = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  }
+  if (target.starts_with("./")) target.remove_prefix(2);
+  return path + std::string(target);
+}
+
+struct Stop {
+  sdk::Status status;
+};
+
+class Workbook {
+ public:
+  Workbook(std::string_view zip, std::vector<ZipEntry> entries, const sdk::Limits& limits, sdk::DocumentSink& sink)
+      : zip_(zip), entries_(std::move(entries)), limits_(limits), sink_(sink),
+        started_(std::chrono::steady_clock::now()) {}
+
+  sdk::Status read() {
+    try {
+      const std::string workbook = find_workbook();
+      const std::string dir = workbook.substr(0, workbook.rfind('/') + 1);
+      read_workbook(workbook);
+      const auto rels = read_rels(dir + "_rels/" + workbook.substr(dir.size()) + ".rels", dir);
+      std::string shared, styles;
+      for (const auto& [id, rel] : rels) {
+        if (rel.type.ends_with("/sharedStrings")) shared = rel.target;
+        else if (rel.type.ends_with("/styles")) styles = rel.target;
+      }
+      if (styles.empty() && entry(dir + "styles.xml")) styles = dir + "styles.xml";
+      if (shared.empty() && entry(dir + "sharedStrings.xml")) shared = dir + "sharedStrings.xml";
+      if (!styles.empty()) read_styles(styles);
+      if (!shared.empty()) read_shared_strings(shared);
+      for (const auto& sheet : sheets_) {
+        const auto it = rels.find(sheet.rel_id);
+        std::string target = it != rels.end() ? it->second.target : std::string();
+        read_sheet(sheet.name, target);
+      }
+      return {};
+    } catch (const Stop& stop) {
+      return stop.status;
+    }
+  }
+
+ private:
+  struct SheetRef {
+    std::string name, rel_id;
+  };
+  struct Rel {
+    std::string type, target;
+  };
+  struct Xf {
+    unsigned font = 0, number_format = 0;
+  };
+
+  [[noreturn]] static void stop(sdk::Code code, std::string message, sdk::Location where = {}) {
+    throw Stop{sdk::Status(code, std::move(message), std::move(where))};
+  }
+  static void check(sdk::Status s) {
+    if (!s.ok()) throw Stop{std::move(s)};
+  }
+
+  const ZipEntry* entry(const std::string& name) const {
+    for (const auto& e : entries_)
+      if (e.name == name) return &e;
+    // Some writers differ in case ("xl/SharedStrings.xml").
+    for (const auto& e : entries_)
+      if (e.name.size() == name.size() && strncasecmp(e.name.c_str(), name.c_str(), name.size()) == 0) return &e;
+    return nullptr;
+  }
+
+  // Runs `on_token` over a part's XML, with errors naming the part.
+  template <class F>
+  void parse(const ZipEntry& e, F&& on_token) {
+    EntryStream stream(zip_, e);
+    XmlReader xml(stream, static_cast<std::size_t>(limits_.max_field_bytes));
+    while (true) {
+      const auto t = xml.next();
+      if (t == XmlReader::Token::eof) return;
+      if (t == XmlReader::Token::error) {
+        sdk::Location where;
+        where.offset = xml.offset();
+        const bool limit = xml.error().find("limit") != std::string::npos;
+        stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
+             "the workbook part '" + e.name + "' cannot be read: " + xml.error(), where);
+      }
+      on_token(t, xml);
+    }
+  }
+
+  std::string find_workbook() {
+    std::string target = "xl/workbook.xml";
+    if (const ZipEntry* root = entry("_rels/.rels")) {
+      parse(*root, [&](XmlReader::Token t, XmlReader& x) {
+        if (t == XmlReader::Token::start && x.name() == "Relationship" &&
+            x.attribute("Type").ends_with("/officeDocument"))
+          target = resolve_target("", x.attribute("Target"));
+      });
+    }
+    if (target.ends_with(".bin")) stop(sdk::Code::unsupported, "binary workbooks (.xlsb) are not read; save it as .xlsx");
+    if (!entry(target)) stop(sdk::Code::invalid_input, "the workbook part '" + target + "' is missing");
+    return target;
+  }
+
+  void read_workbook(const std::string& name) {
+    parse(*entry(name), [&](XmlReader::Token t, XmlReader& x) {
+      if (t != XmlReader::Token::start) return;
+      if (x.name() == "sheet") sheets_.push_back({std::string(x.attribute("name")), std::string(x.attribute("id"))});
+      else if (x.name() == "workbookPr") date1904_ = x.attribute("date1904") == "1" || x.attribute("date1904") == "true";
+    });
+    std::string d1904 = date1904_ ? "1904" : "1900";
+    check(sink_.property("date_system", d1904));
+  }
+
+  std::map<std::string, Rel> read_rels(const std::string& name, const std::string& dir) {
+    std::map<std::string, Rel> rels;
+    const ZipEntry* e = entry(name);
+    if (e == nullptr) return rels;
+    parse(*e, [&](XmlReader::Token t, XmlReader& x) {
+      if (t == XmlReader::Token::start && x.name() == "Relationship" && x.attribute("TargetMode") != "External")
+        rels[std::string(x.attribute("Id"))] = Rel{std::string(x.attribute("Type")), resolve_target(dir, x.attribute("Target"))};
+    });
+    return rels;
+  }
+
+  void read_styles(const std::string& name) {
+    const ZipEntry* e = entry(name);
+    if (e == nullptr) return;
+    std::vector<std::string> path;
+    parse(*e, [&](XmlReader::Token t, XmlReader& x) {
+      if (t == XmlReader::Token::start) {
+        const std::string_view parent = path.empty() ? std::string_view{} : std::string_view(path.back());
+        const std::string_view grand = path.size() < 2 ? std::string_view{} : std::string_view(path[path.size() - 2]);
+        if (x.name() == "numFmt" && parent == "numFmts")
+          number_formats_[to_uint(x.attribute("numFmtId"))] = std::string(x.attribute("formatCode"));
+        else if (x.name() == "font" && parent == "fonts")
+          fonts_.emplace_back();
+        else if (x.name() == "name" && parent == "font" && grand == "fonts" && !fonts_.empty())
+          fonts_.back() = std::string(x.attribute("val"));
+        else if (x.name() == "xf" && parent == "cellXfs")
+          xfs_.push_back(Xf{to_uint(x.attribute("fontId")), to_uint(x.attribute("numFmtId"))});
+        path.emplace_back(x.name());
+      } else if (t == XmlReader::Token::end && !path.empty()) {
+        path.pop_back();
+      }
+    });
+  }
+
+  void read_shared_strings(const std::string& name) {
+    const ZipEntry* e = entry(name);
+    if (e == nullptr) return;
+    bool in_si = false, in_t = false;
+    int phonetic = 0;
+    std::string current;
+    parse(*e, [&](XmlReader::Token t, XmlReader& x) {
+      if (t == XmlReader::Token::start) {
+        if (x.name() == "si") { in_si = true; current.clear(); }
+        else if (x.name() == "rPh") ++phonetic;  // pronunciation guides are not the text
+        else if (x.name() == "t" && in_si && phonetic == 0) in_t = true;
+      } else if (t == XmlReader::Token::end) {
+        if (x.name() == "si") {
+          unescape_ooxml(current);
+          strings_.push_back(std::move(current));
+          current.clear();
+          in_si = false;
+        } else if (x.name() == "rPh") --phonetic;
+        else if (x.name() == "t") in_t = false;
+      } else if (t == XmlReader::Token::text && in_t) {
+        current += x.text();
+        if (limits_.max_field_bytes != 0 && current.size() > limits_.max_field_bytes)
+          stop(sdk::Code::limit_exceeded, "a text in the workbook is longer than the limit of " +
+                                              std::to_string(limits_.max_field_bytes) + " bytes");
+      }
+    });
+  }
+
+  std::string_view font_of(unsigned xf) const {
+    const unsigned f = xf < xfs_.size() ? xfs_[xf].font : 0;
+    return f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{};
+  }
+  std::string format_of(unsigned xf) const {
+    if (xf >= xfs_.size()) return {};
+    const unsigned id = xfs_[xf].number_format;
+    const auto it = number_formats_.find(id);
+    return it != number_formats_.end() ? it->second : builtin_number_format(id);
+  }
+
+  void emit(const std::string& sheet, std::uint32_t row, std::uint32_t col, sdk::CellType type, std::string_view text,
+            double number, unsigned xf) {
+    if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells) {
+      sdk::Location where;
+      where.sheet = sheet;
+      where.row = row;
+      where.column = col;
+      stop(sdk::Code::limit_exceeded, "the workbook has more cells than the limit of " +
+                                          std::to_string(limits_.max_cells), where);
+    }
+    if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
+        std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
+      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
+    sdk::CellView c;
+    c.row = row;
+    c.column = col;
+    c.type = type;
+    c.text = text;
+    c.number = number;
+    c.font = font_of(xf);
+    const std::string fmt = format_of(xf);
+    c.number_format = fmt;
+    check(sink_.cell(c));
+  }
+
+  void read_sheet(const std::string& sheet_name, const std::string& target) {
+    check(sink_.begin_sheet(sheet_name));
+    const ZipEntry* e = target.empty() ? nullptr : entry(target);
+    if (e == nullptr) {  // a chart sheet, or a sheet the workbook lists but does not have
+      check(sink_.end_sheet());
+      return;
+    }
+    std::vector<sdk::MergedRange> merges;
+    // The cell being read.
+    std::uint32_t row = 0, col = 0, last_row = 0, last_col = 0;
+    std::string type;
+    unsigned xf = 0;
+    bool in_c = false, in_v = false, in_is = false, in_t = false, in_data = false;
+    int phonetic = 0;
+    std::string value;
+    bool has_value = false;
+
+    parse(*e, [&](XmlReader::Token t, XmlReader& x) {
+      const std::string_view name = x.name();
+      if (t == XmlReader::Token::start) {
+        if (name == "sheetData") in_data = true;
+        else if (!in_data && name == "mergeCell") {
+          const std::string_view ref = x.attribute("ref");
+          const auto colon = ref.find(':');
+          sdk::MergedRange m;
+          if (parse_ref(ref.substr(0, colon), m.first_row, m.first_column) &&
+              parse_ref(colon == std::string_view::npos ? ref : ref.substr(colon + 1), m.last_row, m.last_column))
+            merges.push_back(m);
+        } else if (in_data && name == "row") {
+          const unsigned r = to_uint(x.attribute("r"));
+          row = r != 0 ? r : last_row + 1;
+          last_row = row;
+          last_col = 0;
+        } else if (in_data && name == "c") {
+          in_c = true;
+          has_value = false;
+          value.clear();
+          type.assign(x.attribute("t"));
+          xf = to_uint(x.attribute("s"));
+          std::uint32_t r = 0, c = 0;
+          if (parse_ref(x.attribute("r"), r, c)) {
+            row = r;
+            col = c;
+            last_row = r;
+          } else {
+            if (row == 0) row = last_row = 1;
+            col = last_col + 1;
+          }
+          last_col = col;
+        } else if (in_c && name == "v") {
+          in_v = true;
+        } else if (in_c && name == "is") {
+          in_is = true;
+        } else if (in_is && name == "rPh") {
+          ++phonetic;
+        } else if (in_is && name == "t" && phonetic == 0) {
+          in_t = true;
+        }
+      } else if (t == XmlReader::Token::text) {
+        if (in_v || in_t) {
+          value += x.text();
+          has_value = true;
+          if (limits_.max_field_bytes != 0 && value.size() > limits_.max_field_bytes) {
+            sdk::Location where;
+            where.sheet = sheet_name;
+            where.row = row;
+            where.column = col;
+            stop(sdk::Code::limit_exceeded, "a cell is longer than the limit of " +
+                                                std::to_string(limits_.max_field_bytes) + " bytes", where);
+          }
+        }
+      } else if (t == XmlReader::Token::end) {
+        if (name == "v") in_v = false;
+        else if (name == "t") in_t = false;
+        else if (name == "rPh") --phonetic;
+        else if (name == "is") in_is = false;
+        else if (name == "sheetData") in_data = false;
+        else if (name == "c" && in_c) {
+          in_c = false;
+          if (!has_value) return;  // a styled empty cell
+          if (type == "s") {
+            const unsigned idx = to_uint(value, UINT32_MAX);
+            if (idx >= strings_.size()) {
+              sdk::Location where;
+              where.sheet = sheet_name;
+              where.row = row;
+              where.column = col;
+              stop(sdk::Code::invalid_input, "a cell refers to shared string " + value + ", which does not exist", where);
+            }
+            emit(sheet_name, row, col, sdk::CellType::text, strings_[idx], 0, xf);
+          } else if (type == "inlineStr" || type == "str") {
+            unescape_ooxml(value);
+            emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
+          } else if (type == "b") {
+            const bool b = value == "1" || value == "true";
+            emit(sheet_name, row, col, sdk::CellType::boolean, b ? "TRUE" : "FALSE", b ? 1 : 0, xf);
+          } else if (type == "e") {
+            emit(sheet_name, row, col, sdk::CellType::error, value, 0, xf);
+          } else if (type == "d") {
+            emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // an ISO 8601 date as written
+          } else {
+            char* end = nullptr;
+            const double d = std::strtod(value.c_str(), &end);
+            if (end == value.c_str() || *end != '\0') {
+              emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // not a number after all: keep the text
+            } else {
+              const std::string text = number_text(d);
+              emit(sheet_name, row, col, sdk::CellType::number, text, d, xf);
+            }
+          }
+        }
+      }
+    });
+    for (const auto& m : merges) check(sink_.merged(m));
+    check(sink_.end_sheet());
+  }
+
+  std::string_view zip_;
+  std::vector<ZipEntry> entries_;
+  const sdk::Limits& limits_;
+  sdk::DocumentSink& sink_;
+  std::chrono::steady_clock::time_point started_;
+  std::vector<SheetRef> sheets_;
+  std::vector<std::string> strings_;
+  std::vector<std::string> fonts_;
+  std::vector<Xf> xfs_;
+  std::map<unsigned, std::string> number_formats_;
+  bool date1904_ = false;
+  std::uint64_t cells_ = 0;
+};
+
+class XlsxImporter final : public sdk::Importer {
+ public:
+  using sdk::Importer::Importer;
+
+ protected:
+  sdk::Confidence do_sniff(sdk::Bytes head, std::string_view filename) const override {
+    const std::string ext = sdk::extension_of(filename);
+    const bool xlsx_name = ext == "xlsx" || ext == "xlsm";
+    if (head.size() < 4 || std::memcmp(head.data(), "PK\x03\x04", 4) != 0)
+      return xlsx_name ? sdk::confidence::name_only : sdk::confidence::none;
+    // The first entries' names are in the head: look for a workbook's.
+    const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+    if (text.find("xl/") != std::string_view::npos || text.find("[Content_Types].xml") != std::string_view::npos)
+      return sdk::confidence::signature;
+    return xlsx_name ? sdk::confidence::plausible : sdk::confidence::name_only;
+  }
+
+  sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits, sdk::DocumentSink& sink) const override {
+    if (limits.max_input_bytes != 0 && source.bytes.size() > limits.max_input_bytes)
+      return {sdk::Code::limit_exceeded, "the workbook (" + std::to_string(source.bytes.size()) +
+                                             " bytes) is larger than the limit of " +
+                                             std::to_string(limits.max_input_bytes) + " bytes"};
+    const std::string_view bytes(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
+    std::vector<ZipEntry> entries;
+    if (auto s = tonghop::xlsx::check_container(bytes, limits, entries); !s.ok()) return s;
+    Workbook book(bytes, std::move(entries), limits, sink);
+    return book.read();
+  }
+};
+
+}  // namespace
+
+TONGHOP_PLUGIN(XlsxImporter, importer, "import-xlsx", "1.0.0", "xlsx xlsm",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet "
+               "application/vnd.ms-excel.sheet.macroEnabled.12",
+               "Excel 2007+ workbooks, streamed: every sheet, cached formula results, fonts, merged ranges")

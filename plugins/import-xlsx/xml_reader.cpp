@@ -1,0 +1,244 @@
+#include "xml_reader.hpp"
+
+#include <cstring>
+
+namespace tonghop::xlsx {
+
+namespace {
+constexpr std::size_t kChunk = 256 * 1024;
+
+std::string_view local_name(std::string_view qname) {
+  const auto colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) out += static_cast<char>(cp);
+  else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+}  // namespace
+
+XmlReader::XmlReader(EntryStream& stream, std::size_t max_token)
+    : stream_(stream), max_token_(max_token == 0 ? (64u << 20) : max_token + 4096) {}
+
+bool XmlReader::fill(std::size_t need) {
+  while (buffer_.size() - pos_ < need && !eof_) {
+    if (pos_ > 0 && pos_ >= buffer_.size() / 2) {
+      buffer_.erase(0, pos_);
+      consumed_ += pos_;
+      pos_ = 0;
+    }
+    if (stream_.read(buffer_, kChunk) == 0) {
+      eof_ = true;
+      if (!stream_.error().empty()) return false;
+    }
+  }
+  return buffer_.size() - pos_ >= need;
+}
+
+XmlReader::Token XmlReader::fail(std::string message) {
+  if (error_.empty()) error_ = std::move(message);
+  return Token::error;
+}
+
+namespace {
+// XML end-of-line handling: "\r\n" and a lone "\r" are read as "\n".
+void append_normalised(std::string& out, std::string_view s) {
+  if (s.find('\r') == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\r') out += s[i];
+    else if (i + 1 >= s.size() || s[i + 1] != '\n') out += '\n';
+  }
+}
+}  // namespace
+
+bool XmlReader::decode(std::string_view raw, std::string& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (true) {
+    const auto amp = raw.find('&', i);
+    append_normalised(out, raw.substr(i, amp == std::string_view::npos ? raw.npos : amp - i));
+    if (amp == std::string_view::npos) return true;
+    const auto semi = raw.find(';', amp);
+    if (semi == std::string_view::npos || semi - amp > 12) return false;
+    const std::string_view ent = raw.substr(amp + 1, semi - amp - 1);
+    if (ent == "lt") out += '<';
+    else if (ent == "gt") out += '>';
+    else if (ent == "amp") out += '&';
+    else if (ent == "quot") out += '"';
+    else if (ent == "apos") out += '\'';
+    else if (ent.size() > 1 && ent[0] == '#') {
+      std::uint32_t cp = 0;
+      const bool hex = ent[1] == 'x' || ent[1] == 'X';
+      for (std::size_t k = hex ? 2 : 1; k < ent.size(); ++k) {
+        const char c = ent[k];
+        int d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        else return false;
+        cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
+        if (cp > 0x10FFFF) return false;
+      }
+      if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+      append_utf8(out, cp);
+    } else {
+      return false;  // no other entity exists without a DTD
+    }
+    i = semi + 1;
+  }
+}
+
+std::string_view XmlReader::attribute(std::string_view local) const noexcept {
+  for (std::size_t i = 0; i < attr_count_; ++i)
+    if (attrs_[i].name == local) return attrs_[i].value;
+  return {};
+}
+
+bool XmlReader::has_attribute(std::string_view local) const noexcept {
+  for (std::size_t i = 0; i < attr_count_; ++i)
+    if (attrs_[i].name == local) return true;
+  return false;
+}
+
+XmlReader::Token XmlReader::next() {
+  if (!error_.empty()) return Token::error;
+  if (pending_end_) {
+    pending_end_ = false;
+    self_closing_ = false;
+    return Token::end;
+  }
+  while (true) {
+    if (!fill(1)) {
+      if (!stream_.error().empty()) return fail(stream_.error());
+      return Token::eof;
+    }
+    if (buffer_[pos_] != '<') {
+      // Text up to the next '<'.
+      std::size_t lt;
+      while ((lt = buffer_.find('<', pos_)) == std::string::npos) {
+        if (buffer_.size() - pos_ > max_token_) return fail("a text in the workbook is larger than the limit");
+        if (!fill(buffer_.size() - pos_ + 1)) {
+          if (!stream_.error().empty()) return fail(stream_.error());
+          lt = buffer_.size();
+          break;
+        }
+      }
+      const std::string_view raw(buffer_.data() + pos_, lt - pos_);
+      if (!decode(raw, text_)) return fail("a text has an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; exist)");
+      pos_ = lt;
+      return Token::text;
+    }
+    return read_tag();
+  }
+}
+
+XmlReader::Token XmlReader::read_tag() {
+  // buffer_[pos_] == '<'
+  if (!fill(9)) fill(2);
+  const std::string_view head(buffer_.data() + pos_, std::min<std::size_t>(9, buffer_.size() - pos_));
+  auto skip_to = [&](std::string_view terminator) -> bool {
+    std::size_t at;
+    while ((at = buffer_.find(terminator, pos_)) == std::string::npos) {
+      if (buffer_.size() - pos_ > max_token_) return false;
+      if (!fill(buffer_.size() - pos_ + 1)) return false;
+    }
+    pos_ = at + terminator.size();
+    return true;
+  };
+  if (head.starts_with("<?")) {
+    if (!skip_to("?>")) return fail("a processing instruction is never closed");
+    return next();
+  }
+  if (head.starts_with("<!--")) {
+    if (!skip_to("-->")) return fail("a comment is never closed");
+    return next();
+  }
+  if (head.starts_with("<![CDATA[")) {
+    std::size_t at;
+    while ((at = buffer_.find("]]>", pos_ + 9)) == std::string::npos) {
+      if (buffer_.size() - pos_ > max_token_) return fail("a CDATA section is larger than the limit");
+      if (!fill(buffer_.size() - pos_ + 1)) return fail("a CDATA section is never closed");
+    }
+    text_.assign(buffer_, pos_ + 9, at - pos_ - 9);
+    pos_ = at + 3;
+    return Token::text;
+  }
+  if (head.starts_with("<!")) return fail("the workbook declares a DTD or entity; it is refused");
+
+  // An element tag: find its '>' outside quoted attribute values.
+  // Offsets are kept relative to pos_: filling may move the window.
+  std::size_t rel = 1;
+  char quote = 0;
+  while (true) {
+    if (pos_ + rel >= buffer_.size()) {
+      if (rel > max_token_) return fail("an element of the workbook is larger than the limit");
+      if (!fill(rel + 1)) return fail("the workbook's XML ends inside an element");
+    }
+    const char c = buffer_[pos_ + rel];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      break;
+    }
+    ++rel;
+  }
+  const std::size_t end = pos_ + rel;
+  std::string_view tag(buffer_.data() + pos_ + 1, end - pos_ - 1);
+  pos_ = end + 1;
+  if (!tag.empty() && tag[0] == '/') {
+    tag.remove_prefix(1);
+    while (!tag.empty() && is_space(tag.back())) tag.remove_suffix(1);
+    name_.assign(local_name(tag));
+    attr_count_ = 0;
+    return Token::end;
+  }
+  self_closing_ = !tag.empty() && tag.back() == '/';
+  if (self_closing_) tag.remove_suffix(1);
+  std::size_t i = 0;
+  while (i < tag.size() && !is_space(tag[i])) ++i;
+  name_.assign(local_name(tag.substr(0, i)));
+  if (name_.empty()) return fail("the workbook's XML has an element without a name");
+  attr_count_ = 0;
+  while (i < tag.size()) {
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    if (i >= tag.size()) break;
+    const std::size_t name_start = i;
+    while (i < tag.size() && tag[i] != '=' && !is_space(tag[i])) ++i;
+    const std::string_view attr_name = tag.substr(name_start, i - name_start);
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    if (i >= tag.size() || tag[i] != '=') return fail("an attribute has no value");
+    ++i;
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("an attribute value is not quoted");
+    const char q = tag[i++];
+    const auto close = tag.find(q, i);
+    if (close == std::string_view::npos) return fail("an attribute value is never closed");
+    if (attr_count_ == attrs_.size()) attrs_.emplace_back();
+    Attr& a = attrs_[attr_count_++];
+    a.name.assign(local_name(attr_name));
+    if (!decode(tag.substr(i, close - i), a.value)) return fail("an attribute has an unknown entity");
+    i = close + 1;
+  }
+  if (self_closing_) pending_end_ = true;
+  return Token::start;
+}
+
+}  // namespace tonghop::xlsx

@@ -1,0 +1,61 @@
+// A small pull reader for the XML of SpreadsheetML parts, over an inflating
+// stream: it holds a window of the part, never the whole of it. It knows
+// elements, attributes, text, CDATA, comments, processing instructions and
+// the predefined and numeric entities; a DTD or any other entity is an error
+// (no expansion, no external anything). Namespace prefixes are dropped:
+// "x:c" and "c" are the same element here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zip_guard.hpp"
+
+namespace tonghop::xlsx {
+
+class XmlReader {
+ public:
+  enum class Token { start, end, text, eof, error };
+
+  // max_token: the largest element or text run accepted (the field limit).
+  XmlReader(EntryStream& stream, std::size_t max_token);
+
+  Token next();
+  // After start/end: the local name. After text: the decoded text.
+  std::string_view name() const noexcept { return name_; }
+  std::string_view text() const noexcept { return text_; }
+  bool self_closing() const noexcept { return self_closing_; }
+  // After start: an attribute's decoded value by local name ("" if absent).
+  std::string_view attribute(std::string_view local) const noexcept;
+  bool has_attribute(std::string_view local) const noexcept;
+  const std::string& error() const noexcept { return error_; }
+  std::uint64_t offset() const noexcept { return consumed_ + pos_; }
+
+ private:
+  bool fill(std::size_t need);  // ensures buffer_ has `need` bytes past pos_
+  Token fail(std::string message);
+  bool decode(std::string_view raw, std::string& out);
+  Token read_tag();
+
+  EntryStream& stream_;
+  std::size_t max_token_;
+  std::string buffer_;
+  std::size_t pos_ = 0;
+  std::uint64_t consumed_ = 0;
+  bool eof_ = false;
+  bool pending_end_ = false;  // a self-closing element owes its end token
+
+  std::string name_;
+  std::string text_;
+  std::string error_;
+  bool self_closing_ = false;
+  struct Attr {
+    std::string name, value;
+  };
+  std::vector<Attr> attrs_;
+  std::size_t attr_count_ = 0;
+};
+
+}  // namespace tonghop::xlsx

@@ -1,0 +1,234 @@
+#include "zip_guard.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include <zlib.h>
+
+namespace tonghop::xlsx {
+
+namespace {
+
+std::uint32_t u16(std::string_view s, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + 1])) << 8;
+}
+std::uint32_t u32(std::string_view s, std::size_t at) { return u16(s, at) | u16(s, at + 2) << 16; }
+
+sdk::Status truncated(const std::string& what) {
+  return {sdk::Code::invalid_input, "the workbook is damaged or truncated (" + what +
+                                        "); save it again in Excel and resend it"};
+}
+
+std::string human(std::uint64_t bytes) {
+  if (bytes >= (1ull << 30)) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes >= (1ull << 20)) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// Up to `max` inflated bytes of an entry, without inflating the rest.
+bool inflate_head(std::string_view zip, const ZipEntry& e, std::size_t max, std::string& out) {
+  const std::size_t local = static_cast<std::size_t>(e.local_header);
+  if (local + 30 > zip.size() || u32(zip, local) != 0x04034b50) return false;
+  const std::size_t data = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
+  if (data > zip.size() || e.compressed > zip.size() - data) return false;
+  const std::string_view raw = zip.substr(data, static_cast<std::size_t>(e.compressed));
+  if (e.method == 0) {
+    out.assign(raw.substr(0, max));
+    return true;
+  }
+  z_stream z{};
+  if (inflateInit2(&z, -MAX_WBITS) != Z_OK) return false;
+  out.assign(max, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
+  z.avail_in = static_cast<uInt>(std::min<std::size_t>(raw.size(), UINT32_MAX));
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(max);
+  const int rc = inflate(&z, Z_SYNC_FLUSH);
+  out.resize(max - z.avail_out);
+  inflateEnd(&z);
+  return rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR;
+}
+
+}  // namespace
+
+sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries) {
+  if (zip.size() < 22 || u32(zip, 0) != 0x04034b50) return {sdk::Code::invalid_input, "not a zip container"};
+  // The end-of-central-directory record: within the last 64 KiB + 22 bytes.
+  std::size_t eocd = std::string_view::npos;
+  const std::size_t lowest = zip.size() > 65557 ? zip.size() - 65557 : 0;
+  for (std::size_t i = zip.size() - 22 + 1; i-- > lowest;)
+    if (u32(zip, i) == 0x06054b50) { eocd = i; break; }
+  if (eocd == std::string_view::npos) return truncated("no end of central directory: the file was cut short");
+  const std::uint32_t count = u16(zip, eocd + 10);
+  const std::uint64_t dir_size = u32(zip, eocd + 12);
+  const std::uint64_t dir_offset = u32(zip, eocd + 16);
+  if (count == 0xFFFF || dir_offset == 0xFFFFFFFFu || dir_size == 0xFFFFFFFFu)
+    return {sdk::Code::unsupported, "ZIP64 workbooks (over 4 GiB) are not read"};
+  if (dir_offset + dir_size > eocd) return truncated("the central directory lies outside the file");
+
+  entries.clear();
+  std::size_t at = static_cast<std::size_t>(dir_offset);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (at + 46 > eocd || u32(zip, at) != 0x02014b50) return truncated("a central directory entry is broken");
+    ZipEntry e;
+    e.flags = static_cast<std::uint16_t>(u16(zip, at + 8));
+    e.method = static_cast<std::uint16_t>(u16(zip, at + 10));
+    e.crc = u32(zip, at + 16);
+    e.compressed = u32(zip, at + 20);
+    e.uncompressed = u32(zip, at + 24);
+    const std::size_t name_len = u16(zip, at + 28), extra_len = u16(zip, at + 30), comment_len = u16(zip, at + 32);
+    e.local_header = u32(zip, at + 42);
+    e.central = at;
+    if (at + 46 + name_len > eocd) return truncated("an entry name runs past the directory");
+    e.name.assign(zip.substr(at + 46, name_len));
+    for (auto& ch : e.name)
+      if (ch == '\\') ch = '/';  // some writers use Windows separators
+    if (e.compressed == 0xFFFFFFFFu || e.uncompressed == 0xFFFFFFFFu || e.local_header == 0xFFFFFFFFu)
+      return {sdk::Code::unsupported, "ZIP64 workbooks (over 4 GiB) are not read"};
+    if (e.local_header + 30 > zip.size() || e.compressed > zip.size() - e.local_header - 30)
+      return truncated("the data of '" + e.name + "' lies past the end of the file");
+    e.central_size = 46 + name_len + extra_len + comment_len;
+    entries.push_back(std::move(e));
+    at += 46 + name_len + extra_len + comment_len;
+  }
+  return {};
+}
+
+sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std::vector<ZipEntry>& entries) {
+  if (auto s = read_directory(zip, entries); !s.ok()) return s;
+  const bool is_workbook = std::any_of(entries.begin(), entries.end(), [](const ZipEntry& e) {
+    return e.name.ends_with("workbook.xml") || e.name.ends_with("workbook.bin");
+  });
+  if (!is_workbook) return {sdk::Code::invalid_input, "a zip file, but not an Excel workbook (it has no workbook part)"};
+  std::uint64_t total = 0;
+  for (const auto& e : entries) {
+    if (e.flags & 1) return {sdk::Code::unsupported, "the workbook is encrypted; remove the password and resend it"};
+    if (e.method != 0 && e.method != 8)
+      return {sdk::Code::unsupported, "'" + e.name + "' uses a compression method Excel does not write"};
+    if (limits.max_entry_bytes != 0 && e.uncompressed > limits.max_entry_bytes)
+      return {sdk::Code::limit_exceeded, "'" + e.name + "' would inflate to " + human(e.uncompressed) +
+                                             ", over the limit of " + human(limits.max_entry_bytes) + " for one part"};
+    total += e.uncompressed;
+    if (limits.max_inflated_bytes != 0 && total > limits.max_inflated_bytes)
+      return {sdk::Code::limit_exceeded, "the workbook would inflate to more than " +
+                                             human(limits.max_inflated_bytes) + ", the limit"};
+    // Small parts compress very well (and harmlessly); the ratio matters past 1 MiB.
+    if (limits.max_ratio != 0 && e.uncompressed > (1u << 20) &&
+        e.uncompressed > static_cast<std::uint64_t>(limits.max_ratio) * std::max<std::uint64_t>(e.compressed, 1))
+      return {sdk::Code::limit_exceeded, "'" + e.name + "' inflates " +
+                                             std::to_string(e.uncompressed / std::max<std::uint64_t>(e.compressed, 1)) +
+                                             " times its size, over the limit of " + std::to_string(limits.max_ratio) +
+                                             " (a zip bomb?)"};
+  }
+  // No DTD in any XML part. A DTD can only stand before the root element.
+  std::string head;
+  for (const auto& e : entries) {
+    if (!(e.name.ends_with(".xml") || e.name.ends_with(".rels") || e.name.ends_with(".vml"))) continue;
+    if (!inflate_head(zip, e, 64 * 1024, head)) return truncated("'" + e.name + "' does not inflate");
+    std::size_t root = std::string::npos;
+    for (std::size_t i = head.find('<'); i != std::string::npos; i = head.find('<', i + 1)) {
+      const char next = i + 1 < head.size() ? head[i + 1] : '\0';
+      if (std::isalpha(static_cast<unsigned char>(next)) || next == '_') { root = i; break; }
+    }
+    const std::string_view prolog = std::string_view(head).substr(0, root);
+    if (prolog.find("<!DOCTYPE") != std::string_view::npos || prolog.find("<!ENTITY") != std::string_view::npos)
+      return {sdk::Code::invalid_input, "'" + e.name + "' declares a DTD; workbooks with DTDs or entity "
+                                                       "declarations are refused"};
+    if (root == std::string::npos && head.size() == 64 * 1024)
+      return {sdk::Code::invalid_input, "'" + e.name + "' has no root element in its first 64 KiB"};
+  }
+  return {};
+}
+
+EntryStream::EntryStream(std::string_view zip, const ZipEntry& entry) : entry_(entry) {
+  const std::size_t local = static_cast<std::size_t>(entry.local_header);
+  if (local + 30 > zip.size() || u32(zip, local) != 0x04034b50) {
+    error_ = "the local header of '" + entry.name + "' is missing";
+    finished_ = true;
+    return;
+  }
+  const std::size_t data = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
+  if (data > zip.size() || entry.compressed > zip.size() - data) {
+    error_ = "the data of '" + entry.name + "' lies past the end of the file";
+    finished_ = true;
+    return;
+  }
+  raw_ = zip.substr(data, static_cast<std::size_t>(entry.compressed));
+}
+
+EntryStream::~EntryStream() {
+  if (z_ != nullptr) {
+    inflateEnd(static_cast<z_stream*>(z_));
+    delete static_cast<z_stream*>(z_);
+  }
+}
+
+std::size_t EntryStream::read(std::string& out, std::size_t max) {
+  if (finished_) return 0;
+  const std::size_t before = out.size();
+  if (entry_.method == 0) {
+    const std::size_t n = std::min<std::size_t>(max, raw_.size() - static_cast<std::size_t>(produced_));
+    out.append(raw_.substr(static_cast<std::size_t>(produced_), n));
+    crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out.data() + before), static_cast<uInt>(n));
+    produced_ += n;
+    if (produced_ == raw_.size()) {
+      finished_ = true;
+      if (crc_ != entry_.crc) {
+        error_ = "'" + entry_.name + "' is damaged (its checksum does not match)";
+        return 0;
+      }
+    }
+    return n;
+  }
+  if (!started_) {
+    auto* z = new z_stream{};
+    if (inflateInit2(z, -MAX_WBITS) != Z_OK) {
+      delete z;
+      error_ = "cannot inflate '" + entry_.name + "'";
+      finished_ = true;
+      return 0;
+    }
+    z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw_.data()));
+    z->avail_in = static_cast<uInt>(raw_.size());
+    z_ = z;
+    started_ = true;
+  }
+  auto* z = static_cast<z_stream*>(z_);
+  out.resize(before + max);
+  z->next_out = reinterpret_cast<Bytef*>(out.data() + before);
+  z->avail_out = static_cast<uInt>(max);
+  const int rc = inflate(z, Z_NO_FLUSH);
+  const std::size_t n = max - z->avail_out;
+  out.resize(before + n);
+  produced_ += n;
+  if (produced_ > entry_.uncompressed) {
+    error_ = "'" + entry_.name + "' is damaged or forged: it inflates to more than the " +
+             std::to_string(entry_.uncompressed) + " bytes it declares";
+    finished_ = true;
+    out.resize(before);
+    return 0;
+  }
+  crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out.data() + before), static_cast<uInt>(n));
+  if (rc == Z_STREAM_END) {
+    finished_ = true;
+    if (crc_ != entry_.crc || produced_ != entry_.uncompressed) {
+      error_ = "'" + entry_.name + "' is damaged (its checksum or size does not match)";
+      out.resize(before);
+      return 0;
+    }
+  } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && n > 0)) {
+    error_ = "'" + entry_.name + "' is damaged (" + (z->msg ? z->msg : "inflate failed") + ")";
+    finished_ = true;
+    out.resize(before);
+    return 0;
+  } else if (n == 0 && z->avail_in == 0) {
+    error_ = "'" + entry_.name + "' ends before its data does: the file is truncated";
+    finished_ = true;
+    return 0;
+  }
+  return n;
+}
+
+}  // namespace tonghop::xlsx
