@@ -18,6 +18,10 @@ bool has_magic(sdk::Bytes head, std::string_view magic) {
   return head.size() >= magic.size() && std::memcmp(head.data(), magic.data(), magic.size()) == 0;
 }
 
+bool has_combining(std::string_view s) {
+  return s.find('\xCC') != std::string_view::npos || s.find('\xCD') != std::string_view::npos;
+}
+
 class CsvImporter final : public sdk::Importer {
  public:
   using sdk::Importer::Importer;
@@ -58,6 +62,8 @@ class CsvImporter final : public sdk::Importer {
                         {"delimiter_evidence", delimiter.evidence}})
       if (auto s = sink.property(k, v); !s.ok()) return s;
     if (auto s = sink.begin_sheet(""); !s.ok()) return s;
+    // Most files have no combining marks at all: then no field needs NFC.
+    if (decoded.needs_nfc_per_field && !has_combining(decoded.text)) decoded.needs_nfc_per_field = false;
 
     std::string nfc;
     std::uint64_t cells = 0;
@@ -76,13 +82,11 @@ class CsvImporter final : public sdk::Importer {
                                       cell.column = column;
                                       cell.type = sdk::CellType::text;
                                       cell.text = text;
-                                      if (decoded.needs_nfc_per_field) {
-                                        for (const char ch : text)
-                                          if (static_cast<unsigned char>(ch) >= 0x80) {
-                                            nfc = csv::to_nfc(text);
-                                            cell.text = nfc;
-                                            break;
-                                          }
+                                      // Only text with combining marks (U+0300-U+036F, bytes
+                                      // CC/CD) can change under NFC for the scripts we read.
+                                      if (decoded.needs_nfc_per_field && has_combining(text)) {
+                                        nfc = csv::to_nfc(text);
+                                        cell.text = nfc;
                                       }
                                       return sink.cell(cell);
                                     });

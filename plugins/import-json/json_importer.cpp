@@ -28,15 +28,6 @@ struct Handler {
   sdk::Status status;  // set when the sink or a limit stopped the parse
   std::uint64_t max_field = 0;
 
-  struct Frame {
-    bool array;
-    std::size_t index;     // next element index (arrays)
-    std::size_t path_len;  // length of `path` for this container
-  };
-  std::vector<Frame> stack;
-  std::string path;  // pointer of the container being filled
-  std::string key, text;
-
   bool fail(sdk::Status s) {
     status = std::move(s);
     return false;
@@ -52,31 +43,60 @@ struct Handler {
     }
     return true;
   }
-  // The pointer of the value about to arrive.
-  std::string value_pointer() {
-    if (stack.empty()) return path;
+
+  struct Frame {
+    bool array;
+    std::size_t index;     // next element index (arrays)
+    std::size_t path_len;  // length of `path` for this container
+  };
+  std::vector<Frame> stack;
+  std::string path;  // pointer of the container being filled, then of the value
+  std::string key, text;
+
+  // Appends the next value's reference token to `path`; the caller cuts it
+  // back to `len` afterwards. No allocation once the buffers have grown.
+  std::size_t push_value_token() {
+    const std::size_t len = path.size();
+    if (stack.empty()) return len;
     Frame& f = stack.back();
-    if (f.array) return path + "/" + std::to_string(f.index++);
-    std::string ptr = path + "/" + sdk::pointer_token(key);
-    key.clear();
-    return ptr;
+    path += '/';
+    if (f.array) {
+      char buf[24];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f.index++);
+      path.append(buf, end);
+    } else {
+      bool plain = true;
+      for (const char ch : key) plain &= ch != '~' && ch != '/';
+      if (plain) {
+        path += key;
+      } else {
+        for (const char ch : key) {
+          if (ch == '~') path += "~0";
+          else if (ch == '/') path += "~1";
+          else path += ch;
+        }
+      }
+      key.clear();
+    }
+    return len;
   }
   bool emit(const sdk::ScalarView& v, json::error_code& ec) {
-    const std::string ptr = value_pointer();
-    if (auto s = sink->scalar(ptr, v); !s.ok()) {
+    const std::size_t len = push_value_token();
+    auto s = sink->scalar(path, v);
+    if (!s.ok()) {
       ec = json::error::extra_data;  // any error stops the parser; status says why
       return fail(std::move(s));
     }
+    path.resize(len);
     return true;
   }
   bool open(bool array, json::error_code& ec) {
-    const std::string ptr = value_pointer();
-    if (auto s = sink->begin_container(ptr, array ? sdk::NodeKind::array : sdk::NodeKind::object); !s.ok()) {
+    const std::size_t len = push_value_token();
+    if (auto s = sink->begin_container(path, array ? sdk::NodeKind::array : sdk::NodeKind::object); !s.ok()) {
       ec = json::error::extra_data;
       return fail(std::move(s));
     }
-    path = ptr;
-    stack.push_back({array, 0, ptr.size()});
+    stack.push_back({array, 0, len});
     return true;
   }
   bool close(json::error_code& ec) {
@@ -84,10 +104,8 @@ struct Handler {
       ec = json::error::extra_data;
       return fail(std::move(s));
     }
+    path.resize(stack.back().path_len);
     stack.pop_back();
-    // Back to the parent's pointer: cut the last reference token.
-    const auto slash = path.rfind('/');
-    path.resize(stack.empty() ? 0 : (slash == std::string::npos ? 0 : slash));
     return true;
   }
 

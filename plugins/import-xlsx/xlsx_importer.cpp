@@ -9,6 +9,8 @@
 // (liborcus 0.17, the version Debian 12 ships, was tried first: it leaves
 // inline-string cells empty, skips sheets whose relationship targets are
 // absolute, may read styles after the sheets, and inflates every part whole.)
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -132,11 +134,10 @@ void unescape_ooxml(std::string& s) {
   s = std::move(out);
 }
 
-std::string number_text(double v) {
-  char buf[40];
-  if (std::floor(v) == v && std::fabs(v) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
+// The shortest text that reads back as the same number ("154", "33.7").
+std::string_view number_text(double v, char (&buf)[32]) {
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string_view(buf, static_cast<std::size_t>(end - buf)) : std::string_view{};
 }
 
 // "/xl/worksheets/sheet1.xml" or "worksheets/sheet1.xml" (relative to "xl/")
@@ -178,6 +179,7 @@ class Workbook {
       if (styles.empty() && entry(dir + "styles.xml")) styles = dir + "styles.xml";
       if (shared.empty() && entry(dir + "sharedStrings.xml")) shared = dir + "sharedStrings.xml";
       if (!styles.empty()) read_styles(styles);
+      resolve_formats();
       if (!shared.empty()) read_shared_strings(shared);
       for (const auto& sheet : sheets_) {
         const auto it = rels.find(sheet.rel_id);
@@ -326,11 +328,16 @@ class Workbook {
     const unsigned f = xf < xfs_.size() ? xfs_[xf].font : 0;
     return f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{};
   }
-  std::string format_of(unsigned xf) const {
-    if (xf >= xfs_.size()) return {};
-    const unsigned id = xfs_[xf].number_format;
-    const auto it = number_formats_.find(id);
-    return it != number_formats_.end() ? it->second : builtin_number_format(id);
+  std::string_view format_of(unsigned xf) const {
+    return xf < formats_by_xf_.size() ? std::string_view(formats_by_xf_[xf]) : std::string_view{};
+  }
+  // Each cell format's number format, resolved once.
+  void resolve_formats() {
+    formats_by_xf_.clear();
+    for (const auto& x : xfs_) {
+      const auto it = number_formats_.find(x.number_format);
+      formats_by_xf_.push_back(it != number_formats_.end() ? it->second : builtin_number_format(x.number_format));
+    }
   }
 
   void emit(const std::string& sheet, std::uint32_t row, std::uint32_t col, sdk::CellType type, std::string_view text,
@@ -353,8 +360,7 @@ class Workbook {
     c.text = text;
     c.number = number;
     c.font = font_of(xf);
-    const std::string fmt = format_of(xf);
-    c.number_format = fmt;
+    c.number_format = format_of(xf);
     check(sink_.cell(c));
   }
 
@@ -368,8 +374,9 @@ class Workbook {
     std::vector<sdk::MergedRange> merges;
     // The cell being read.
     std::uint32_t row = 0, col = 0, last_row = 0, last_col = 0;
-    std::string type;
+    enum class Kind { number, shared, inline_text, formula_text, boolean, error, date } kind = Kind::number;
     unsigned xf = 0;
+    char buf[32];
     bool in_c = false, in_v = false, in_is = false, in_t = false, in_data = false;
     int phonetic = 0;
     std::string value;
@@ -395,7 +402,15 @@ class Workbook {
           in_c = true;
           has_value = false;
           value.clear();
-          type.assign(x.attribute("t"));
+          const std::string_view t_attr = x.attribute("t");
+          kind = t_attr.empty() || t_attr == "n" ? Kind::number
+                 : t_attr == "s"                 ? Kind::shared
+                 : t_attr == "inlineStr"         ? Kind::inline_text
+                 : t_attr == "str"               ? Kind::formula_text
+                 : t_attr == "b"                 ? Kind::boolean
+                 : t_attr == "e"                 ? Kind::error
+                 : t_attr == "d"                 ? Kind::date
+                                                 : Kind::formula_text;
           xf = to_uint(x.attribute("s"));
           std::uint32_t r = 0, c = 0;
           if (parse_ref(x.attribute("r"), r, c)) {
@@ -407,6 +422,11 @@ class Workbook {
             col = last_col + 1;
           }
           last_col = col;
+          std::string_view simple;
+          if (!x.self_closing() && x.simple_child("v", simple)) {
+            value.assign(simple);
+            has_value = true;
+          }
         } else if (in_c && name == "v") {
           in_v = true;
         } else if (in_c && name == "is") {
@@ -438,7 +458,7 @@ class Workbook {
         else if (name == "c" && in_c) {
           in_c = false;
           if (!has_value) return;  // a styled empty cell
-          if (type == "s") {
+          if (kind == Kind::shared) {
             const unsigned idx = to_uint(value, UINT32_MAX);
             if (idx >= strings_.size()) {
               sdk::Location where;
@@ -448,24 +468,32 @@ class Workbook {
               stop(sdk::Code::invalid_input, "a cell refers to shared string " + value + ", which does not exist", where);
             }
             emit(sheet_name, row, col, sdk::CellType::text, strings_[idx], 0, xf);
-          } else if (type == "inlineStr" || type == "str") {
+          } else if (kind == Kind::inline_text || kind == Kind::formula_text) {
             unescape_ooxml(value);
             emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
-          } else if (type == "b") {
+          } else if (kind == Kind::boolean) {
             const bool b = value == "1" || value == "true";
             emit(sheet_name, row, col, sdk::CellType::boolean, b ? "TRUE" : "FALSE", b ? 1 : 0, xf);
-          } else if (type == "e") {
+          } else if (kind == Kind::error) {
             emit(sheet_name, row, col, sdk::CellType::error, value, 0, xf);
-          } else if (type == "d") {
+          } else if (kind == Kind::date) {
             emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // an ISO 8601 date as written
           } else {
-            char* end = nullptr;
-            const double d = std::strtod(value.c_str(), &end);
-            if (end == value.c_str() || *end != '\0') {
+            // Whole numbers, the common case, as written: no conversion both ways.
+            if (!value.empty() && value.size() <= 15 &&
+                std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+                (value.size() == 1 || value[0] != '0')) {
+              long long n = 0;
+              for (const char ch : value) n = n * 10 + (ch - '0');
+              emit(sheet_name, row, col, sdk::CellType::number, value, static_cast<double>(n), xf);
+              return;
+            }
+            double d = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
+            if (ec != std::errc() || end != value.data() + value.size()) {
               emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // not a number after all: keep the text
             } else {
-              const std::string text = number_text(d);
-              emit(sheet_name, row, col, sdk::CellType::number, text, d, xf);
+              emit(sheet_name, row, col, sdk::CellType::number, number_text(d, buf), d, xf);
             }
           }
         }
@@ -485,6 +513,7 @@ class Workbook {
   std::vector<std::string> fonts_;
   std::vector<Xf> xfs_;
   std::map<unsigned, std::string> number_formats_;
+  std::vector<std::string> formats_by_xf_;
   bool date1904_ = false;
   std::uint64_t cells_ = 0;
 };

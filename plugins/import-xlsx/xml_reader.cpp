@@ -8,8 +8,9 @@ namespace {
 constexpr std::size_t kChunk = 256 * 1024;
 
 std::string_view local_name(std::string_view qname) {
-  const auto colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+  for (std::size_t i = 0; i < qname.size(); ++i)
+    if (qname[i] == ':') return qname.substr(i + 1);
+  return qname;
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -69,6 +70,16 @@ void append_normalised(std::string& out, std::string_view s) {
 
 bool XmlReader::decode(std::string_view raw, std::string& out) {
   out.clear();
+  bool plain = true;
+  for (const char ch : raw)
+    if (ch == '&' || ch == '\r') {
+      plain = false;
+      break;
+    }
+  if (plain) {
+    out.assign(raw);
+    return true;
+  }
   std::size_t i = 0;
   while (true) {
     const auto amp = raw.find('&', i);
@@ -104,6 +115,26 @@ bool XmlReader::decode(std::string_view raw, std::string& out) {
   }
 }
 
+bool XmlReader::simple_child(std::string_view name, std::string_view& text) {
+  if (pending_end_ || !error_.empty()) return false;
+  const std::size_t open = name.size() + 2;  // "<v>"
+  if (buffer_.size() - pos_ < 64 && !fill(64) && buffer_.size() - pos_ < open) return false;
+  const char* p = buffer_.data() + pos_;
+  const std::size_t avail = buffer_.size() - pos_;
+  if (avail < open || p[0] != '<' || p[open - 1] != '>' || std::string_view(p + 1, name.size()) != name) return false;
+  std::size_t k = open;
+  while (k < avail && p[k] != '<') {
+    if (p[k] == '&' || p[k] == '\r') return false;
+    ++k;
+  }
+  const std::size_t close = k + name.size() + 3;  // "</v>"
+  if (close > avail || p[k + 1] != '/' || p[close - 1] != '>' || std::string_view(p + k + 2, name.size()) != name)
+    return false;
+  text = std::string_view(p + open, k - open);
+  pos_ += close;
+  return true;
+}
+
 std::string_view XmlReader::attribute(std::string_view local) const noexcept {
   for (std::size_t i = 0; i < attr_count_; ++i)
     if (attrs_[i].name == local) return attrs_[i].value;
@@ -124,14 +155,21 @@ XmlReader::Token XmlReader::next() {
     return Token::end;
   }
   while (true) {
-    if (!fill(1)) {
+    if (pos_ >= buffer_.size() && !fill(1)) {
       if (!stream_.error().empty()) return fail(stream_.error());
       return Token::eof;
     }
     if (buffer_[pos_] != '<') {
       // Text up to the next '<'.
+      // Cell values are short: a plain loop beats memchr's call here.
+      auto find_lt = [&]() -> std::size_t {
+        const char* p = buffer_.data();
+        for (std::size_t k = pos_, n = buffer_.size(); k < n; ++k)
+          if (p[k] == '<') return k;
+        return std::string::npos;
+      };
       std::size_t lt;
-      while ((lt = buffer_.find('<', pos_)) == std::string::npos) {
+      while ((lt = find_lt()) == std::string::npos) {
         if (buffer_.size() - pos_ > max_token_) return fail("a text in the workbook is larger than the limit");
         if (!fill(buffer_.size() - pos_ + 1)) {
           if (!stream_.error().empty()) return fail(stream_.error());
@@ -150,7 +188,7 @@ XmlReader::Token XmlReader::next() {
 
 XmlReader::Token XmlReader::read_tag() {
   // buffer_[pos_] == '<'
-  if (!fill(9)) fill(2);
+  if (buffer_.size() - pos_ < 9 && !fill(9)) fill(2);
   const std::string_view head(buffer_.data() + pos_, std::min<std::size_t>(9, buffer_.size() - pos_));
   auto skip_to = [&](std::string_view terminator) -> bool {
     std::size_t at;
@@ -181,24 +219,26 @@ XmlReader::Token XmlReader::read_tag() {
   }
   if (head.starts_with("<!")) return fail("the workbook declares a DTD or entity; it is refused");
 
-  // An element tag: find its '>' outside quoted attribute values.
-  // Offsets are kept relative to pos_: filling may move the window.
+  // An element tag: find its '>' outside quoted attribute values. Offsets
+  // are kept relative to pos_, since filling may move the window.
   std::size_t rel = 1;
   char quote = 0;
   while (true) {
-    if (pos_ + rel >= buffer_.size()) {
-      if (rel > max_token_) return fail("an element of the workbook is larger than the limit");
-      if (!fill(rel + 1)) return fail("the workbook's XML ends inside an element");
+    const char* base = buffer_.data() + pos_;
+    const std::size_t avail = buffer_.size() - pos_;
+    for (; rel < avail; ++rel) {
+      const char c = base[rel];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '>') {
+        break;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      }
     }
-    const char c = buffer_[pos_ + rel];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      break;
-    }
-    ++rel;
+    if (rel < avail) break;
+    if (avail > max_token_) return fail("an element of the workbook is larger than the limit");
+    if (!fill(avail + 1)) return fail("the workbook's XML ends inside an element");
   }
   const std::size_t end = pos_ + rel;
   std::string_view tag(buffer_.data() + pos_ + 1, end - pos_ - 1);
@@ -206,7 +246,7 @@ XmlReader::Token XmlReader::read_tag() {
   if (!tag.empty() && tag[0] == '/') {
     tag.remove_prefix(1);
     while (!tag.empty() && is_space(tag.back())) tag.remove_suffix(1);
-    name_.assign(local_name(tag));
+    name_ = local_name(tag);
     attr_count_ = 0;
     return Token::end;
   }
@@ -214,7 +254,7 @@ XmlReader::Token XmlReader::read_tag() {
   if (self_closing_) tag.remove_suffix(1);
   std::size_t i = 0;
   while (i < tag.size() && !is_space(tag[i])) ++i;
-  name_.assign(local_name(tag.substr(0, i)));
+  name_ = local_name(tag.substr(0, i));
   if (name_.empty()) return fail("the workbook's XML has an element without a name");
   attr_count_ = 0;
   while (i < tag.size()) {
@@ -229,12 +269,25 @@ XmlReader::Token XmlReader::read_tag() {
     while (i < tag.size() && is_space(tag[i])) ++i;
     if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("an attribute value is not quoted");
     const char q = tag[i++];
-    const auto close = tag.find(q, i);
-    if (close == std::string_view::npos) return fail("an attribute value is never closed");
+    std::size_t close = i;
+    while (close < tag.size() && tag[close] != q) ++close;
+    if (close >= tag.size()) return fail("an attribute value is never closed");
     if (attr_count_ == attrs_.size()) attrs_.emplace_back();
     Attr& a = attrs_[attr_count_++];
-    a.name.assign(local_name(attr_name));
-    if (!decode(tag.substr(i, close - i), a.value)) return fail("an attribute has an unknown entity");
+    a.name = local_name(attr_name);
+    const std::string_view raw = tag.substr(i, close - i);
+    bool plain = true;
+    for (const char ch : raw)
+      if (ch == '&' || ch == '\r') {
+        plain = false;
+        break;
+      }
+    if (plain) {
+      a.value = raw;
+    } else {
+      if (!decode(raw, a.decoded)) return fail("an attribute has an unknown entity");
+      a.value = a.decoded;
+    }
     i = close + 1;
   }
   if (self_closing_) pending_end_ = true;

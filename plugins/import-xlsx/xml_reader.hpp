@@ -23,13 +23,18 @@ class XmlReader {
   XmlReader(EntryStream& stream, std::size_t max_token);
 
   Token next();
-  // After start/end: the local name. After text: the decoded text.
+  // After start/end: the local name (valid until the next call). After
+  // text: the decoded text.
   std::string_view name() const noexcept { return name_; }
   std::string_view text() const noexcept { return text_; }
   bool self_closing() const noexcept { return self_closing_; }
   // After start: an attribute's decoded value by local name ("" if absent).
   std::string_view attribute(std::string_view local) const noexcept;
   bool has_attribute(std::string_view local) const noexcept;
+  // A shortcut for the commonest shape of a cell: when the next bytes are
+  // exactly "<NAME>TEXT</NAME>" with TEXT free of markup and entities, reads
+  // them at once and gives TEXT (valid until the next call).
+  bool simple_child(std::string_view name, std::string_view& text);
   const std::string& error() const noexcept { return error_; }
   std::uint64_t offset() const noexcept { return consumed_ + pos_; }
 
@@ -47,12 +52,14 @@ class XmlReader {
   bool eof_ = false;
   bool pending_end_ = false;  // a self-closing element owes its end token
 
-  std::string name_;
+  // Views into the window (valid until the next call), or into `decoded`.
+  std::string_view name_;
   std::string text_;
   std::string error_;
   bool self_closing_ = false;
   struct Attr {
-    std::string name, value;
+    std::string_view name, value;
+    std::string decoded;
   };
   std::vector<Attr> attrs_;
   std::size_t attr_count_ = 0;
