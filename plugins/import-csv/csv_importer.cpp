@@ -18,6 +18,35 @@ bool has_magic(sdk::Bytes head, std::string_view magic) {
   return head.size() >= magic.size() && std::memcmp(head.data(), magic.data(), magic.size()) == 0;
 }
 
+// Eight bytes at a time: most fields of a return are plain digits.
+bool ascii(std::string_view s) {
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & highs) return false;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+  return true;
+}
+
+// A UTF-8 file's field, past the first MiB the encoding was decided on.
+sdk::Status check_field(std::string_view text, std::size_t offset, std::uint32_t row, std::uint32_t column) {
+  const std::size_t bad = csv::first_invalid_utf8(text);
+  const std::size_t nul = text.find('\0');
+  if (bad == std::string_view::npos && nul == std::string_view::npos) return {};
+  sdk::Location where;
+  where.row = row;
+  where.column = column;
+  where.offset = offset + std::min(bad, nul);
+  return {sdk::Code::undecodable,
+          "the file is UTF-8 but byte " + std::to_string(where.offset) +
+              " is not: the file mixes encodings. Save it again as UTF-8 and resend it",
+          where};
+}
+
 bool has_combining(std::string_view s) {
   return s.find('\xCC') != std::string_view::npos || s.find('\xCD') != std::string_view::npos;
 }
@@ -62,8 +91,6 @@ class CsvImporter final : public sdk::Importer {
                         {"delimiter_evidence", delimiter.evidence}})
       if (auto s = sink.property(k, v); !s.ok()) return s;
     if (auto s = sink.begin_sheet(""); !s.ok()) return s;
-    // Most files have no combining marks at all: then no field needs NFC.
-    if (decoded.needs_nfc_per_field && !has_combining(decoded.text)) decoded.needs_nfc_per_field = false;
 
     std::string nfc;
     std::uint64_t cells = 0;
@@ -82,11 +109,22 @@ class CsvImporter final : public sdk::Importer {
                                       cell.column = column;
                                       cell.type = sdk::CellType::text;
                                       cell.text = text;
-                                      // Only text with combining marks (U+0300-U+036F, bytes
-                                      // CC/CD) can change under NFC for the scripts we read.
-                                      if (decoded.needs_nfc_per_field && has_combining(text)) {
-                                        nfc = csv::to_nfc(text);
-                                        cell.text = nfc;
+                                      if (decoded.check_fields && !ascii(text)) {
+                                        const std::size_t offset =
+                                            static_cast<std::size_t>(text.data() - decoded.text.data()) +
+                                            (decoded.encoding == "utf-8-bom" ? 3 : 0);
+                                        if (auto s = check_field(text, offset, row, column); !s.ok()) return s;
+                                        // Only text with combining marks (U+0300-U+036F, bytes CC/CD)
+                                        // can change under NFC for the scripts we read.
+                                        if (has_combining(text)) {
+                                          nfc = csv::to_nfc(text);
+                                          cell.text = nfc;
+                                        }
+                                      } else if (decoded.check_fields && text.find('\0') != std::string_view::npos) {
+                                        sdk::Location where;
+                                        where.row = row;
+                                        where.column = column;
+                                        return sdk::Status(sdk::Code::undecodable, "a field has a NUL byte: this is not a text file", where);
                                       }
                                       return sink.cell(cell);
                                     });

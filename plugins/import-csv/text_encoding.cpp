@@ -183,14 +183,7 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     out.encoding = "utf-8-bom";
     out.evidence = "UTF-8 byte-order mark";
     out.text = bytes.substr(3);
-    if (const auto bad = first_invalid_utf8(out.text); bad != std::string_view::npos) {
-      sdk::Location where;
-      where.offset = bad + 3;
-      return {sdk::Code::undecodable, "the file starts as UTF-8 but byte " + std::to_string(bad + 3) + " (" +
-                                          hex_byte(static_cast<unsigned char>(bytes[bad + 3])) + ") is not UTF-8",
-              where};
-    }
-    out.needs_nfc_per_field = true;
+    out.check_fields = true;
     return {};
   }
   if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
@@ -208,23 +201,31 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     out.text = out.owned;
     return {};
   }
-  const std::size_t invalid = first_invalid_utf8(bytes);
+  // UTF-8 is decided on the first MiB (cut at a character boundary); the
+  // rest is checked field by field as it is read.
+  std::string_view head = bytes.substr(0, 1u << 20);
+  if (head.size() < bytes.size())
+    while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.remove_suffix(1);
+  if (!head.empty() && head.size() < bytes.size() && static_cast<unsigned char>(head.back()) >= 0xC0)
+    head.remove_suffix(1);
+  std::size_t invalid = first_invalid_utf8(head);
+  if (invalid == std::string_view::npos && head.find('\0') != std::string_view::npos) {
+    sdk::Location where;
+    where.offset = head.find('\0');
+    return {sdk::Code::undecodable,
+            "the file has NUL bytes (from offset " + std::to_string(where.offset) + "): it is not a text file", where};
+  }
   if (invalid == std::string_view::npos) {
     out.encoding = "utf-8";
     bool ascii = true;
-    for (const char c : bytes)
+    for (const char c : head)
       if (static_cast<unsigned char>(c) >= 0x80) { ascii = false; break; }
-    out.evidence = ascii ? "ASCII only (read as UTF-8)" : "valid UTF-8 throughout, no byte-order mark";
+    out.evidence = ascii ? "ASCII only in the first MiB (read as UTF-8)" : "valid UTF-8, no byte-order mark";
     out.text = bytes;
-    out.needs_nfc_per_field = !ascii;
-    if (bytes.find('\0') != std::string_view::npos) {
-      sdk::Location where;
-      where.offset = bytes.find('\0');
-      return {sdk::Code::undecodable,
-              "the file has NUL bytes (from offset " + std::to_string(where.offset) + "): it is not a text file", where};
-    }
+    out.check_fields = true;
     return {};
   }
+  invalid = first_invalid_utf8(bytes);
 
   // Not UTF-8: try the single-byte encodings and keep the one that reads best.
   struct Candidate {

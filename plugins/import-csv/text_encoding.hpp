@@ -18,7 +18,10 @@ struct DecodedText {
   std::string evidence;  // why, in words
   std::string owned;     // the UTF-8 text when it had to be converted
   std::string_view text; // the UTF-8 text (into owned, or into the input)
-  bool needs_nfc_per_field = false;  // UTF-8 input is left as is; fields with non-ASCII go through NFC
+  // UTF-8 input is read in place: the encoding is decided from its first MiB,
+  // and every field with non-ASCII bytes is then checked (valid UTF-8, no NUL)
+  // and brought to NFC as it is read, so the file never has to be resident.
+  bool check_fields = false;
 };
 
 sdk::Status decode_text(std::string_view bytes, DecodedText& out);

@@ -17,6 +17,25 @@ namespace json = boost::json;
 
 namespace {
 
+// Whether a key has '~' or '/' (which JSON Pointer escapes). Keys are read
+// once per value, so eight bytes are looked at a time.
+bool needs_escape(std::string_view key) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  auto has = [&](std::uint64_t w, unsigned char c) {
+    const std::uint64_t x = w ^ (ones * c);
+    return ((x - ones) & ~x & highs) != 0;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, key.data() + i, 8);
+    if (has(w, '/') || has(w, '~')) return true;
+  }
+  for (; i < key.size(); ++i)
+    if (key[i] == '/' || key[i] == '~') return true;
+  return false;
+}
+
 // Receives the parser's events and hands values to the sink with pointers.
 struct Handler {
   static constexpr std::size_t max_object_size = std::size_t(-1);
@@ -65,9 +84,7 @@ struct Handler {
       const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f.index++);
       path.append(buf, end);
     } else {
-      bool plain = true;
-      for (const char ch : key) plain &= ch != '~' && ch != '/';
-      if (plain) {
+      if (!needs_escape(key)) {
         path += key;
       } else {
         for (const char ch : key) {

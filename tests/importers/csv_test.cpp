@@ -2,6 +2,8 @@
 // encodings made here from known text.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <iconv.h>
 
 #include <boost/json.hpp>
@@ -204,4 +206,18 @@ TEST(CsvErrors, RandomBytesAreUndecodableAtAnOffset) {
   EXPECT_TRUE(r.status.where().has_offset());
   EXPECT_GE(r.status.where().offset, 4u);
   EXPECT_NE(r.status.message().find("byte"), std::string::npos);
+}
+
+TEST(CsvErrors, AnInvalidByteAfterTheFirstMegabyteIsFoundAtItsPlace) {
+  std::string csv = "ten,so\n";
+  while (csv.size() < (2u << 20)) csv += "Đảng bộ xã Mường Cang,148\n";
+  const std::size_t rows = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
+  const std::size_t offset = csv.size();
+  csv += "Chi b\xF4 Tr\xFD\xF4ng,12\n";  // Windows-1258 bytes in a UTF-8 file
+  const auto r = import_bytes(csv, "mixed.csv");
+  ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << r.status.message();
+  EXPECT_EQ(r.status.where().row, rows + 1);
+  EXPECT_EQ(r.status.where().column, 1u);
+  EXPECT_EQ(r.status.where().offset, offset + 5);
+  EXPECT_NE(r.status.message().find("mixes encodings"), std::string::npos);
 }

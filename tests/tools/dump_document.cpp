@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   for (auto& s : r.doc.sheets) {
     std::printf("sheet '%s' cells=%zu merges=%zu\n", s.name.c_str(), s.cells.size(), s.merges.size());
     int n = 0;
-    for (auto& c : s.cells) { if (n++ >= limit) break; std::printf("  %u,%u t%d [%s] font=%s fmt=%s\n", c.row, c.column, (int)c.type, c.text.c_str(), c.font.c_str(), c.number_format.c_str()); }
+    for (auto& c : s.cells) { if (n++ >= limit) break; std::printf("  %u,%u t%d [%s] font=%s fmt=%s\n", c.row, c.column, static_cast<int>(c.type), c.text.c_str(), c.font.c_str(), c.number_format.c_str()); }
     for (auto& m : s.merges) std::printf("  merge %u,%u-%u,%u\n", m.first_row, m.first_column, m.last_row, m.last_column);
   }
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,25 +48,49 @@ struct Location {
   bool has_offset() const noexcept { return offset != UINT64_MAX; }
 };
 
+// Cheap when ok (a code and a null pointer: importers return one per cell);
+// the message and place are allocated only for an error.
 class [[nodiscard]] Status {
  public:
-  Status() = default;
+  Status() noexcept = default;
   Status(Code code, std::string message, Location where = {})
-      : code_(code), message_(std::move(message)), where_(std::move(where)) {}
+      : code_(code), detail_(code == Code::ok && message.empty() ? nullptr
+                                                                 : new Detail{std::move(message), std::move(where)}) {}
+  Status(const Status& other) : code_(other.code_), detail_(other.detail_ ? new Detail(*other.detail_) : nullptr) {}
+  Status(Status&& other) noexcept = default;
+  Status& operator=(const Status& other) {
+    if (this != &other) {
+      code_ = other.code_;
+      detail_.reset(other.detail_ ? new Detail(*other.detail_) : nullptr);
+    }
+    return *this;
+  }
+  Status& operator=(Status&& other) noexcept = default;
+  ~Status() = default;
 
   static Status success() { return {}; }
 
   bool ok() const noexcept { return code_ == Code::ok; }
   explicit operator bool() const noexcept { return ok(); }
   Code code() const noexcept { return code_; }
-  const std::string& message() const noexcept { return message_; }
-  const Location& where() const noexcept { return where_; }
-  Location& where() noexcept { return where_; }
+  const std::string& message() const noexcept { return detail_ ? detail_->message : empty().message; }
+  const Location& where() const noexcept { return detail_ ? detail_->where : empty().where; }
+  Location& where() {
+    if (!detail_) detail_.reset(new Detail{});
+    return detail_->where;
+  }
 
  private:
+  struct Detail {
+    std::string message;
+    Location where;
+  };
+  static const Detail& empty() noexcept {
+    static const Detail none{};
+    return none;
+  }
   Code code_ = Code::ok;
-  std::string message_;
-  Location where_;
+  std::unique_ptr<Detail> detail_;
 };
 
 // 1-based column number to letters: 1 -> "A", 27 -> "AA".
