@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, help, version };
+enum class Command { serve, plugins, check, help, version };
 
 struct Options {
   Command command = Command::serve;
@@ -18,6 +18,11 @@ struct Options {
   std::optional<std::string> data_dir;
   std::optional<std::string> plugins_dir;
   bool dev = false;
+  // check
+  std::optional<std::string> file;
+  std::optional<std::string> district;
+  std::optional<std::string> period;
+  std::string format = "text";
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

@@ -8,5 +8,7 @@ namespace tonghop::app {
 int serve(const Options& options);
 // `tonghopd plugins`: what the plugins directory holds, and why anything was refused.
 int list_plugins(const Options& options);
+// `tonghopd check FILE ...`: import, normalise and validate one file offline.
+int check_file(const Options& options);
 
 }  // namespace tonghop::app

@@ -148,7 +148,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   Config c;
   c.source = source;
   Reader r(root, source);
-  r.only(root, "", {"server", "paths", "auth", "log", "limits"});
+  r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise"});
 
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",
@@ -170,6 +170,12 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.only(*p, "paths", {"data_dir", "plugins_dir"});
     r.path(p, "paths", "data_dir", c.data_dir);
     r.path(p, "paths", "plugins_dir", c.plugins_dir);
+  }
+  if (const auto* n = r.section("normalise")) {
+    r.only(*n, "normalise", {"catalogue", "units", "profiles"});
+    r.path(n, "normalise", "profiles", c.profiles);
+    r.path(n, "normalise", "catalogue", c.catalogue);
+    r.path(n, "normalise", "units", c.units);
   }
   if (const auto* a = r.section("auth")) {
     r.only(*a, "auth", {"admin_token_file"});

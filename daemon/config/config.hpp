@@ -36,6 +36,9 @@ struct Config {
   std::filesystem::path data_dir = "var";
   std::filesystem::path plugins_dir = "build/plugins";
   std::filesystem::path admin_token_file;
+  std::filesystem::path catalogue = "config/indicators.toml";
+  std::filesystem::path units = "config/units/lai-chau.toml";
+  std::filesystem::path profiles = "config/profiles";
   LogSettings log;
   tonghop_limits limits = default_limits();
 

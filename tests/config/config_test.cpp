@@ -19,6 +19,8 @@ TEST(Config, ShippedFileParsesToTheDocumentedDefaults) {
   EXPECT_EQ(shipped->server.drain_timeout, defaults.server.drain_timeout);
   EXPECT_EQ(shipped->data_dir, defaults.data_dir);
   EXPECT_EQ(shipped->plugins_dir, defaults.plugins_dir);
+  EXPECT_EQ(shipped->catalogue, defaults.catalogue);
+  EXPECT_EQ(shipped->units, defaults.units);
   EXPECT_EQ(shipped->log.level, defaults.log.level);
   EXPECT_EQ(shipped->log.file_max_size, defaults.log.file_max_size);
   EXPECT_EQ(shipped->limits.max_input_bytes, defaults.limits.max_input_bytes);

@@ -1,0 +1,168 @@
+// `tonghopd check FILE --district D --period P [--format json|text]`: the
+// whole import, normalisation and validation of one file, offline. What a
+// district clerk runs before sending. Exit 0 accepted, 1 refused, 2 usage.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "app/commands.hpp"
+#include "app/setup.hpp"
+#include "ingest/ingest.hpp"
+#include "loader/loader.hpp"
+#include "normalise/normaliser.hpp"
+#include "normalise/text.hpp"
+
+namespace tonghop::app {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object issue_json(const normalise::Issue& e) {
+  json::object o;
+  o["code"] = e.code;
+  o["message"] = e.message;
+  if (!e.where.path.empty()) {
+    o["path"] = e.where.path;
+  } else {
+    if (!e.where.sheet.empty()) o["sheet"] = e.where.sheet;
+    if (e.where.row != 0) o["row"] = e.where.row;
+    if (e.where.column != 0) o["column"] = normalise::column_name(e.where.column);
+  }
+  if (!e.field.empty()) o["field"] = e.field;
+  if (!e.value.empty()) o["value"] = e.value;
+  return o;
+}
+
+json::object record_json(const normalise::Record& r, const normalise::Catalogue& cat) {
+  json::object o;
+  o["district"] = r.district;
+  o["period"] = r.period;
+  o["org_name"] = r.org_name;
+  o["org_kind"] = r.org_kind;
+  o["org_sector"] = r.org_sector;
+  if (!r.org_rating.empty()) o["org_rating"] = r.org_rating;
+  for (const auto& id : cat.count_ids())
+    if (r.counts.count(id)) o[id] = r.counts.at(id);
+  return o;
+}
+
+std::string place_text(const normalise::Place& p) {
+  if (!p.path.empty()) return p.path;
+  std::string s = p.sheet.empty() ? "" : "sheet " + p.sheet + ", ";
+  if (p.row) s += fmt::format("row {}", p.row);
+  if (p.column) s += fmt::format(", column {}", normalise::column_name(p.column));
+  return s;
+}
+
+}  // namespace
+
+int check_file(const Options& options) {
+  if (!options.file || !options.district || !options.period) {
+    fmt::print(stderr, "tonghopd: check needs FILE, --district and --period\n{}", usage());
+    return 2;
+  }
+  auto cfg = resolve_config(options);
+  if (!cfg) {
+    fmt::print(stderr, "tonghopd: {}\n", cfg.error());
+    return 2;
+  }
+  auto catalogue = normalise::load_catalogue(cfg->catalogue);
+  auto registry = normalise::load_registry(cfg->units);
+  if (!catalogue || !registry) {
+    fmt::print(stderr, "tonghopd: {}\n", !catalogue ? catalogue.error() : registry.error());
+    return 2;
+  }
+  const normalise::District* district = registry->find(*options.district);
+  if (district == nullptr) {
+    std::string known;
+    for (const auto& d : registry->districts) known += (known.empty() ? "" : ", ") + d.name;
+    fmt::print(stderr, "tonghopd: '{}' is not a district of {} ({})\n", *options.district, registry->province, known);
+    return 2;
+  }
+  const auto period = normalise::parse_period(*options.period);
+  if (!period) {
+    fmt::print(stderr, "tonghopd: '{}' is not a period (2018, 2018-H1, 2018-Q3, 2018-09)\n", *options.period);
+    return 2;
+  }
+  std::ifstream in(*options.file, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "tonghopd: cannot read {}\n", *options.file);
+    return 2;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  const std::string filename = std::filesystem::path(*options.file).filename().string();
+
+  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto host = std::make_shared<loader::HostServices>(quiet, cfg->limits);
+  const auto plugins = loader::load_directory(cfg->plugins_dir, host);
+  const sdk::Bytes view(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+
+  normalise::Normalised result;
+  std::string plugin_name, format;
+  auto choice = ingest::choose_importer(*plugins, view, filename);
+  if (!choice) {
+    result.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
+  } else {
+    plugin_name = choice->plugin->info.name;
+    format = choice->plugin->info.formats.empty() ? "" : choice->plugin->info.formats.front();
+    sdk::DocumentBuilder builder;
+    const auto status = ingest::read_document(*choice->plugin->importer, {filename, view}, cfg->limits, builder);
+    if (!status.ok()) {
+      normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
+      result.errors.push_back({std::string(sdk::code_name(status.code())),
+                               "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
+    } else {
+      auto profiles = normalise::load_profiles(cfg->profiles, *catalogue, *registry);
+      if (!profiles) {
+        fmt::print(stderr, "tonghopd: {}\n", profiles.error());
+        return 2;
+      }
+      const normalise::Profile* profile = nullptr;
+      for (const auto& p : *profiles)
+        if (p.applies(district->name, filename)) {
+          profile = &p;
+          break;
+        }
+      normalise::Normaliser normaliser(*catalogue, *registry);
+      result = normaliser.normalise(builder.document(), {district->name, *period}, profile);
+    }
+  }
+
+  if (options.format == "json") {
+    json::object o;
+    o["file"] = filename;
+    o["district"] = district->name;
+    o["period"] = *period;
+    if (!format.empty()) o["format"] = format;
+    if (!plugin_name.empty()) o["plugin"] = plugin_name;
+    o["accepted"] = result.accepted();
+    json::array records, errors, warnings;
+    for (const auto& r : result.records) records.push_back(record_json(r, *catalogue));
+    for (const auto& e : result.errors) errors.push_back(issue_json(e));
+    for (const auto& w : result.warnings) warnings.push_back(issue_json(w));
+    o["records"] = std::move(records);
+    o["errors"] = std::move(errors);
+    o["warnings"] = std::move(warnings);
+    fmt::print("{}\n", json::serialize(o));
+  } else {
+    fmt::print("{}: {} {}, {} ({})\n", filename, district->name, *period, result.accepted() ? "ACCEPTED" : "REFUSED",
+               plugin_name.empty() ? "no importer" : plugin_name);
+    fmt::print("{} organisations read\n", result.records.size());
+    for (const auto& e : result.errors)
+      fmt::print("error   [{}] {}{}\n", e.code, e.message,
+                 place_text(e.where).empty() ? "" : "  (" + place_text(e.where) + ")");
+    for (const auto& w : result.warnings)
+      fmt::print("warning [{}] {}{}\n", w.code, w.message,
+                 place_text(w.where).empty() ? "" : "  (" + place_text(w.where) + ")");
+  }
+  return result.accepted() ? 0 : 1;
+}
+
+}  // namespace tonghop::app

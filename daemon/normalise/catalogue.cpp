@@ -1,0 +1,248 @@
+#include "normalise/catalogue.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fnmatch.h>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "normalise/text.hpp"
+
+namespace tonghop::normalise {
+
+namespace {
+
+std::set<std::string> folded_list(const toml::node_view<const toml::node>& node) {
+  std::set<std::string> out;
+  if (const auto* arr = node.as_array())
+    for (const auto& v : *arr)
+      if (auto s = v.value<std::string>()) out.insert(fold(*s));
+  return out;
+}
+
+Expected<toml::table> parse_file(const std::filesystem::path& file) {
+  try {
+    return toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return make_error(fmt::format("{}:{}: {}", file.string(), e.source().begin.line, e.description()));
+  }
+}
+
+// Prefixes people put before a district's name.
+const char* const kPrefixes[] = {"huyen uy ", "dang bo huyen ", "ban thuong vu huyen uy ", "huyen ", "h ",
+                                 "ubnd huyen ", "thanh uy ", "dang bo thanh pho ", "thanh pho ", "tp "};
+
+}  // namespace
+
+const Field* Catalogue::field(const std::string& id) const {
+  for (const auto& f : fields)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> Catalogue::count_ids() const {
+  std::vector<std::string> out;
+  for (const auto& f : fields)
+    if (f.is_count) out.push_back(f.id);
+  return out;
+}
+
+const Field* Catalogue::match_flat(const std::string& folded) const {
+  if (folded.empty()) return nullptr;
+  for (const auto& f : fields)
+    if (f.synonyms.contains(folded)) return &f;
+  return nullptr;
+}
+
+const Field* Catalogue::match(const std::string& group, const std::string& sub) const {
+  if (!group.empty() && !sub.empty()) {
+    for (const auto& f : fields)
+      if (f.groups.contains(group) && f.subs.contains(sub)) return &f;
+    if (const Field* f = match_flat(group + " " + sub)) return f;
+  }
+  if (sub.empty()) return match_flat(group);
+  if (group.empty()) return match_flat(sub);
+  return nullptr;
+}
+
+std::optional<std::string> Catalogue::rating(std::string_view text) const {
+  const std::string f = fold(text);
+  for (const auto& [id, words] : ratings)
+    if (words.contains(f)) return id;
+  return std::nullopt;
+}
+
+std::optional<std::string> Catalogue::org_kind(std::string_view text) const {
+  const std::string f = fold(text);
+  for (const auto& [id, words] : org_kinds)
+    if (words.contains(f)) return id;
+  return std::nullopt;
+}
+
+std::string Catalogue::sector_from_name(std::string_view name) const {
+  const std::string f = " " + fold(name) + " ";
+  for (const auto& [sector, keywords] : sectors)
+    for (const auto& k : keywords)
+      if (f.find(" " + k + " ") != std::string::npos) return sector;
+  return "other";
+}
+
+const District* Registry::find(std::string_view text) const {
+  std::string f = fold(text);
+  for (const auto& d : districts)
+    if (d.keys.contains(f)) return &d;
+  for (const char* prefix : kPrefixes)
+    if (f.rfind(prefix, 0) == 0) {
+      const std::string rest = f.substr(std::strlen(prefix));
+      for (const auto& d : districts)
+        if (d.keys.contains(rest)) return &d;
+    }
+  return nullptr;
+}
+
+const District* Registry::find_in(std::string_view text) const {
+  const std::string f = " " + fold(text) + " ";
+  const District* best = nullptr;
+  std::size_t best_len = 0;
+  for (const auto& d : districts)
+    for (const auto& k : d.keys)
+      if (k.size() > best_len && f.find(" " + k + " ") != std::string::npos) {
+        best = &d;
+        best_len = k.size();
+      }
+  return best;
+}
+
+Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
+  auto parsed = parse_file(file);
+  if (!parsed) return make_error(parsed.error());
+  const toml::table& t = *parsed;
+  Catalogue c;
+  const auto* fields = t["fields"].as_table();
+  if (fields == nullptr) return make_error(fmt::format("{}: no [fields]", file.string()));
+  // The canonical order is the file's order.
+  std::vector<std::pair<std::int64_t, std::string>> order;
+  for (const auto& [k, v] : *fields) order.emplace_back(v.source().begin.line, std::string(k.str()));
+  std::sort(order.begin(), order.end());
+  for (const auto& [line, id] : order) {
+    const auto node = (*fields)[id];
+    Field f;
+    f.id = id;
+    f.label = node["label"].value_or(id);
+    f.is_count = node["kind"].value_or(std::string("count")) == "count";
+    f.synonyms = folded_list(node["synonyms"]);
+    f.synonyms.insert(fold(id));
+    f.synonyms.insert(fold(f.label));
+    f.groups = folded_list(node["groups"]);
+    f.subs = folded_list(node["subs"]);
+    c.fields.push_back(std::move(f));
+  }
+  c.ignored = folded_list(t["table"]["ignored"]);
+  c.total_labels = folded_list(t["table"]["total_labels"]);
+  for (const auto& m : folded_list(t["table"]["end_markers"])) c.end_markers.push_back(m);
+  if (c.total_labels.empty()) return make_error(fmt::format("{}: [table] total_labels is empty", file.string()));
+  for (const char* r : {"excellent", "good", "completed", "not_completed"})
+    c.ratings.emplace_back(r, folded_list(t["ratings"][r]));
+  for (const char* k : {"party_committee", "party_cell"}) c.org_kinds.emplace_back(k, folded_list(t["org_kinds"][k]));
+  if (const auto* order_arr = t["sectors"]["order"].as_array())
+    for (const auto& s : *order_arr)
+      if (auto id = s.value<std::string>()) {
+        const auto words = folded_list(t["sectors"][*id]);
+        c.sectors.emplace_back(*id, std::vector<std::string>(words.begin(), words.end()));
+      }
+  if (const auto* rules = t["rules"].as_array())
+    for (const auto& r : *rules) {
+      const auto* rt = r.as_table();
+      if (rt == nullptr) continue;
+      Rule rule;
+      const std::string kind = (*rt)["kind"].value_or(std::string());
+      if (kind == "at_most") rule.kind = Rule::Kind::at_most;
+      else if (kind == "sum_at_most") rule.kind = Rule::Kind::sum_at_most;
+      else if (kind == "sum_equals") rule.kind = Rule::Kind::sum_equals;
+      else if (kind == "sum_equals_when_all") rule.kind = Rule::Kind::sum_equals_when_all;
+      else return make_error(fmt::format("{}:{}: unknown rule kind '{}'", file.string(), r.source().begin.line, kind));
+      if (const auto* parts = (*rt)["parts"].as_array())
+        for (const auto& p : *parts) rule.parts.push_back(p.value_or(std::string()));
+      rule.whole = (*rt)["whole"].value_or(std::string());
+      for (const auto& id : rule.parts)
+        if (!c.field(id)) return make_error(fmt::format("{}: rule names unknown field '{}'", file.string(), id));
+      if (!c.field(rule.whole))
+        return make_error(fmt::format("{}: rule names unknown field '{}'", file.string(), rule.whole));
+      c.rules.push_back(std::move(rule));
+    }
+  c.admitted_share_above = t["warnings"]["admitted_share_above"].value_or(30.0);
+  c.members_change_above = t["warnings"]["members_change_above"].value_or(50.0);
+  return c;
+}
+
+Expected<Registry> load_registry(const std::filesystem::path& file) {
+  auto parsed = parse_file(file);
+  if (!parsed) return make_error(parsed.error());
+  const toml::table& t = *parsed;
+  Registry r;
+  r.province = t["province"].value_or(std::string());
+  r.issuing_body = t["issuing_body"].value_or(std::string());
+  r.place = t["place"].value_or(r.province);
+  if (const auto* ds = t["districts"].as_array())
+    for (const auto& d : *ds) {
+      District district;
+      district.name = d.as_table() ? (*d.as_table())["name"].value_or(std::string()) : std::string();
+      if (district.name.empty()) return make_error(fmt::format("{}: a district has no name", file.string()));
+      district.keys = folded_list((*d.as_table())["aliases"]);
+      district.keys.insert(fold(district.name));
+      r.districts.push_back(std::move(district));
+    }
+  if (r.province.empty() || r.districts.empty())
+    return make_error(fmt::format("{}: a registry needs a province and its districts", file.string()));
+  return r;
+}
+
+bool Profile::applies(const std::string& district, const std::string& file) const {
+  if (!districts.empty() && !districts.count(district)) return false;
+  if (!filename.empty() && fnmatch(filename.c_str(), file.c_str(), FNM_CASEFOLD) != 0) return false;
+  return true;
+}
+
+Expected<std::vector<Profile>> load_profiles(const std::filesystem::path& dir, const Catalogue& catalogue,
+                                             const Registry& registry) {
+  std::vector<Profile> out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    auto parsed = parse_file(file);
+    if (!parsed) return make_error(parsed.error());
+    const toml::table& t = *parsed;
+    Profile p;
+    p.name = file.stem().string();
+    if (const auto* ds = t["districts"].as_array())
+      for (const auto& d : *ds) {
+        const District* found = registry.find(d.value_or(std::string()));
+        if (found == nullptr)
+          return make_error(fmt::format("{}: '{}' is not a district of the registry", file.string(), d.value_or(std::string())));
+        p.districts.insert(found->name);
+      }
+    p.filename = t["filename"].value_or(std::string());
+    p.sheet = t["sheet"].value_or(std::string());
+    p.header_row = static_cast<std::uint32_t>(t["header_row"].value_or(0));
+    p.header_rows = static_cast<std::uint32_t>(t["header_rows"].value_or(1));
+    if (p.header_rows < 1 || p.header_rows > 2)
+      return make_error(fmt::format("{}: header_rows is 1 or 2", file.string()));
+    if (const auto* h = t["headers"].as_table())
+      for (const auto& [k, v] : *h) {
+        const std::string id = v.value_or(std::string());
+        if (!catalogue.field(id))
+          return make_error(fmt::format("{}: header '{}' maps to unknown field '{}'", file.string(), k.str(), id));
+        p.headers[fold(k.str())] = id;
+      }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace tonghop::normalise

@@ -1,0 +1,91 @@
+// The catalogue (config/indicators.toml) and the unit registry
+// (config/units/<province>.toml), loaded once and read by the normaliser.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+
+namespace tonghop::normalise {
+
+struct Field {
+  std::string id;
+  std::string label;
+  bool is_count = true;
+  std::set<std::string> synonyms;  // folded
+  std::set<std::string> groups;    // folded
+  std::set<std::string> subs;      // folded
+};
+
+struct Rule {
+  enum class Kind { at_most, sum_at_most, sum_equals, sum_equals_when_all } kind = Kind::at_most;
+  std::vector<std::string> parts;
+  std::string whole;
+};
+
+struct Catalogue {
+  std::vector<Field> fields;  // in the order of the canonical record
+  std::set<std::string> ignored, total_labels;
+  std::vector<std::string> end_markers;                        // folded
+  std::vector<std::pair<std::string, std::set<std::string>>> ratings;  // rating -> folded words
+  std::vector<std::pair<std::string, std::set<std::string>>> org_kinds;
+  std::vector<std::pair<std::string, std::vector<std::string>>> sectors;  // in order; folded keywords
+  std::vector<Rule> rules;
+  double admitted_share_above = 30;
+  double members_change_above = 50;
+
+  const Field* field(const std::string& id) const;
+  std::vector<std::string> count_ids() const;
+  // The field a header names: flat text, or a group over a sub-header.
+  const Field* match(const std::string& folded_group, const std::string& folded_sub) const;
+  const Field* match_flat(const std::string& folded) const;
+  std::optional<std::string> rating(std::string_view text) const;
+  std::optional<std::string> org_kind(std::string_view text) const;
+  std::string sector_from_name(std::string_view name) const;
+};
+
+struct District {
+  std::string name;
+  std::set<std::string> keys;  // folded name and aliases
+};
+
+struct Registry {
+  std::string province;
+  std::string issuing_body;
+  std::string place;
+  std::vector<District> districts;  // in the province's order
+
+  // "Huyện ủy Than Uyên", "H. Than Uyên", "THAN UYEN" -> "Than Uyên".
+  const District* find(std::string_view text) const;
+  // A district named anywhere inside a longer text (a title row).
+  const District* find_in(std::string_view text) const;
+};
+
+// A per-source override (config/profiles/*.toml) for what the automatic
+// reading cannot decide: a header no synonym can guess, the sheet, the header
+// rows. Chosen by district and file name.
+struct Profile {
+  std::string name;
+  std::set<std::string> districts;  // canonical names it applies to; empty: any
+  std::string filename;             // a glob ("*.xlsx", "bieu-01*"); empty: any
+  std::string sheet;                // read only this sheet
+  std::uint32_t header_row = 0;     // the last header row, as shown; 0: found automatically
+  std::uint32_t header_rows = 1;    // 2: a group row above it
+  std::map<std::string, std::string> headers;  // folded header text -> field id
+
+  bool applies(const std::string& district, const std::string& file) const;
+};
+
+Expected<Catalogue> load_catalogue(const std::filesystem::path& file);
+// Every *.toml in `dir` (none when it does not exist). Names are checked
+// against the registry and the catalogue.
+Expected<std::vector<Profile>> load_profiles(const std::filesystem::path& dir, const Catalogue& catalogue,
+                                             const Registry& registry);
+Expected<Registry> load_registry(const std::filesystem::path& file);
+
+}  // namespace tonghop::normalise

@@ -1,0 +1,247 @@
+#include "normalise/text.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+
+#include <iconv.h>
+#include <utf8proc.h>
+
+namespace tonghop::normalise {
+
+namespace {
+
+void append_utf8(std::string& out, utf8proc_int32_t cp) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(cp, buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+template <class F>
+void each_codepoint(std::string_view s, F&& f) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    f(cp);
+    p += n;
+    left -= n;
+  }
+}
+
+}  // namespace
+
+std::string nfc(std::string_view text) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  std::string r = n < 0 ? std::string(text) : std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return r;
+}
+
+std::string fold(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = true;  // at start: no leading space
+  utf8proc_int32_t prev = 0;
+  each_codepoint(text, [&](utf8proc_int32_t cp) {
+    // camelCase: a capital after a small letter starts a word.
+    const bool upper = cp >= 'A' && cp <= 'Z';
+    if (upper && prev >= 'a' && prev <= 'z' && !space) {
+      out += ' ';
+      space = true;
+    }
+    prev = cp;
+    if (cp == 0x110 || cp == 0x111) cp = 'd';  // Đ đ
+    utf8proc_int32_t parts[8];
+    utf8proc_int32_t last = 0;
+    const auto k = utf8proc_decompose_char(cp, parts, 8,
+                                           static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD), &last);
+    for (utf8proc_ssize_t i = 0; i < (k > 0 ? k : 0); ++i) {
+      const utf8proc_int32_t c = parts[i];
+      const auto* prop = utf8proc_get_property(c);
+      if (prop->category == UTF8PROC_CATEGORY_MN) continue;  // a combining mark: the diacritic
+      const bool alnum = (prop->category >= UTF8PROC_CATEGORY_LU && prop->category <= UTF8PROC_CATEGORY_LO) ||
+                         prop->category == UTF8PROC_CATEGORY_ND;
+      if (alnum) {
+        append_utf8(out, c == 0x111 ? 'd' : c);
+        space = false;
+      } else if (!space) {
+        out += ' ';
+        space = true;
+      }
+    }
+  });
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+Count count_from_number(double number) {
+  Count c;
+  if (number < 0) c.error = CountError::negative;
+  else if (number != static_cast<double>(static_cast<std::int64_t>(number)) || number > 9e15) c.error = CountError::fractional;
+  else c.value = static_cast<std::int64_t>(number);
+  return c;
+}
+
+Count parse_count(std::string_view text) {
+  // Trim spaces, including non-breaking ones.
+  std::string t;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(text[i]);
+    if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
+    if (ch == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    t += static_cast<char>(ch);
+  }
+  Count c;
+  if (t.empty()) {
+    c.error = CountError::empty;
+    return c;
+  }
+  bool negative = false;
+  if (t[0] == '-' || t[0] == '+') {
+    negative = t[0] == '-';
+    t.erase(0, 1);
+    if (t.empty()) {
+      c.error = CountError::not_a_number;
+      return c;
+    }
+  }
+  static const std::regex plain(R"(\d+)"), dots(R"(\d{1,3}(\.\d{3})+)"), commas(R"(\d{1,3}(,\d{3})+)"),
+      decimal(R"(\d+[.,]\d+)");
+  if (std::regex_match(t, plain) || std::regex_match(t, dots) || std::regex_match(t, commas)) {
+    std::int64_t v = 0;
+    for (const char ch : t)
+      if (ch >= '0' && ch <= '9') {
+        if (v > 900'000'000'000'000) {
+          c.error = CountError::not_a_number;
+          return c;
+        }
+        v = v * 10 + (ch - '0');
+      }
+    if (negative && v != 0) c.error = CountError::negative;
+    c.value = v;
+    return c;
+  }
+  if (std::regex_match(t, decimal)) {
+    // "33,7" or "1.5": a decimal, which a count cannot be ("2.044" was caught above as thousands).
+    c.error = negative ? CountError::negative : CountError::fractional;
+    return c;
+  }
+  c.error = CountError::not_a_number;
+  return c;
+}
+
+std::optional<std::string> parse_period(std::string_view text) {
+  const std::string f = fold(text);
+  std::smatch m;
+  static const std::regex canonical(R"(^(\d{4})(?: (h[12]|q[1-4]|\d{2}))?$)");
+  if (std::regex_match(f, m, canonical)) {
+    std::string p = m[1];
+    if (m[2].matched) {
+      std::string suffix = m[2];
+      if (suffix[0] == 'h' || suffix[0] == 'q') suffix[0] = static_cast<char>(suffix[0] - 'a' + 'A');
+      else if (std::stoi(suffix) < 1 || std::stoi(suffix) > 12) return std::nullopt;
+      p += "-" + suffix;
+    }
+    return p;
+  }
+  static const std::regex first_half(R"((?:^|\b)6 thang dau nam (\d{4})\b)"), second_half(R"((?:^|\b)6 thang cuoi nam (\d{4})\b)"),
+      quarter(R"(\bquy (i{1,3}|iv|[1-4]) (?:nam )?(\d{4})\b)"), month(R"(\bthang (\d{1,2}) (?:nam )?(\d{4})\b)"),
+      year(R"(\bnam (\d{4})\b)"), bare(R"(^\D*(\d{4})\D*$)");
+  if (std::regex_search(f, m, first_half)) return std::string(m[1]) + "-H1";
+  if (std::regex_search(f, m, second_half)) return std::string(m[1]) + "-H2";
+  if (std::regex_search(f, m, quarter)) {
+    const std::string q = m[1];
+    const int n = q == "i" ? 1 : q == "ii" ? 2 : q == "iii" ? 3 : q == "iv" ? 4 : std::stoi(q);
+    return std::string(m[2]) + "-Q" + std::to_string(n);
+  }
+  if (std::regex_search(f, m, month)) {
+    const int mo = std::stoi(m[1]);
+    if (mo < 1 || mo > 12) return std::nullopt;
+    return std::string(m[2]) + "-" + (mo < 10 ? "0" : "") + std::to_string(mo);
+  }
+  if (std::regex_search(f, m, year)) return std::string(m[1]);
+  if (std::regex_match(f, m, bare)) return std::string(m[1]);
+  return std::nullopt;
+}
+
+std::string previous_period(std::string_view period) {
+  if (period.size() < 4) return {};
+  const int year = std::atoi(std::string(period.substr(0, 4)).c_str());
+  return std::to_string(year - 1) + std::string(period.substr(4));
+}
+
+namespace {
+
+// The Windows-1252 byte a character stands for, as TCVN3 text shows in a
+// font that is not TCVN3 (-1 when it has none).
+int cp1252_byte(utf8proc_int32_t cp) {
+  if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return cp;
+  static const utf8proc_int32_t high[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                            0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                            0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                            0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  for (int i = 0; i < 32; ++i)
+    if (high[i] == cp && cp != 0) return 0x80 + i;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_tcvn3(std::string_view text, bool capitals) {
+  std::string bytes;
+  bool ok = true;
+  each_codepoint(text, [&](utf8proc_int32_t cp) {
+    const int b = cp1252_byte(cp);
+    if (b < 0) ok = false;
+    else bytes += static_cast<char>(b);
+  });
+  if (!ok) return std::nullopt;
+  iconv_t cd = iconv_open("UTF-8", "TCVN5712-1");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(bytes.size() * 4 + 8, '\0');
+  char* src = bytes.data();
+  char* dst = out.data();
+  std::size_t sl = bytes.size(), dl = out.size();
+  const bool converted = iconv(cd, &src, &sl, &dst, &dl) != static_cast<std::size_t>(-1) &&
+                         iconv(cd, nullptr, nullptr, &dst, &dl) != static_cast<std::size_t>(-1);
+  iconv_close(cd);
+  if (!converted) return std::nullopt;
+  out.resize(out.size() - dl);
+  out = nfc(out);
+  if (!capitals) return out;
+  std::string upper;
+  each_codepoint(out, [&](utf8proc_int32_t cp) { append_utf8(upper, utf8proc_toupper(cp)); });
+  return upper;
+}
+
+bool looks_like_tcvn3(std::string_view text) {
+  // Characters TCVN3 bytes show as in Windows fonts, which Vietnamese text
+  // in Unicode never has: ¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾ and the like.
+  int symbols = 0, letters = 0;
+  each_codepoint(text, [&](utf8proc_int32_t cp) {
+    if (cp >= 0xA1 && cp <= 0xBF) ++symbols;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++letters;
+  });
+  if (symbols == 0 || letters == 0) return false;
+  const auto decoded = decode_tcvn3(text, false);
+  if (!decoded) return false;
+  int left = 0;
+  each_codepoint(*decoded, [&](utf8proc_int32_t cp) {
+    if (cp >= 0xA1 && cp <= 0xBF) ++left;
+  });
+  return left == 0;
+}
+
+}  // namespace tonghop::normalise

@@ -1,0 +1,83 @@
+#include "report/indicators.hpp"
+
+#include <cmath>
+#include <map>
+
+namespace tonghop::report {
+
+double round2(double v) {
+  const double scaled = v * 100.0;
+  // Half away from zero, guarding against 36.665 being 36.66499999.
+  const double r = std::round(scaled + (scaled >= 0 ? 1e-9 : -1e-9));
+  return r / 100.0;
+}
+
+namespace {
+
+const char* const kOrgIndicators[] = {"orgs_total", "orgs_party_committee", "orgs_party_cell", "orgs_rated_excellent",
+                                      "orgs_rated_good", "orgs_rated_completed", "orgs_rated_not_completed"};
+
+struct Ratio {
+  const char* id;
+  std::vector<const char*> numerator;
+  const char* denominator;
+  bool complement = false;  // (denominator - numerator) / denominator
+};
+const Ratio kRatios[] = {
+    {"orgs_good_or_better_pct", {"orgs_rated_excellent", "orgs_rated_good"}, "orgs_total"},
+    {"members_female_pct", {"members_female"}, "members_total"},
+    {"members_ethnic_minority_pct", {"members_ethnic_minority"}, "members_total"},
+    {"admitted_female_pct", {"admitted_female"}, "admitted"},
+    {"admitted_ethnic_minority_pct", {"admitted_ethnic_minority"}, "admitted"},
+    {"members_good_or_better_pct", {"members_rated_excellent", "members_rated_good"}, "members_rated"},
+    {"villages_with_cell_pct", {"villages_without_cell"}, "villages_total", true},
+};
+
+Indicators finish(std::map<std::string, double>& sums, const normalise::Catalogue& catalogue) {
+  Indicators out;
+  for (const auto& id : catalogue.count_ids()) out.push_back({id, false, sums.count(id) ? std::optional(sums[id]) : 0.0});
+  for (const char* id : kOrgIndicators) out.push_back({id, false, sums[id]});
+  for (const auto& r : kRatios) {
+    double num = 0;
+    for (const char* n : r.numerator) num += sums[n];
+    const double den = sums[r.denominator];
+    Indicator ind{r.id, true, std::nullopt};
+    if (den != 0) ind.value = round2(100.0 * (r.complement ? den - num : num) / den);
+    out.push_back(ind);
+  }
+  return out;
+}
+
+}  // namespace
+
+Indicators compute(const std::vector<normalise::Record>& records, const normalise::Catalogue& catalogue) {
+  std::map<std::string, double> sums;
+  for (const auto& r : records) {
+    for (const auto& [id, v] : r.counts) sums[id] += static_cast<double>(v);
+    sums["orgs_total"] += 1;
+    sums[r.org_kind == "party_committee" ? "orgs_party_committee" : "orgs_party_cell"] += 1;
+    if (!r.org_rating.empty()) sums["orgs_rated_" + r.org_rating] += 1;
+  }
+  return finish(sums, catalogue);
+}
+
+Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue) {
+  std::map<std::string, double> sums;
+  for (const auto& p : parts)
+    for (const auto& ind : p)
+      if (!ind.is_percent && ind.value) sums[ind.id] += *ind.value;
+  return finish(sums, catalogue);
+}
+
+Indicators change(const Indicators& now, const Indicators& before) {
+  Indicators out;
+  for (const auto& n : now) {
+    Indicator c{n.id, n.is_percent, std::nullopt};
+    for (const auto& b : before)
+      if (b.id == n.id && b.value && n.value) c.value = n.is_percent ? round2(*n.value - *b.value) : *n.value - *b.value;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace tonghop::report

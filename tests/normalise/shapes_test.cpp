@@ -1,0 +1,204 @@
+// Shapes the samples do not have, built here as importer documents: the
+// reading must be general, not tuned to the samples.
+#include <gtest/gtest.h>
+
+#include "normalise/catalogue.hpp"
+#include "normalise/normaliser.hpp"
+#include "normalise/text.hpp"
+#include "report/indicators.hpp"
+
+using namespace tonghop;
+using namespace tonghop::normalise;
+
+namespace {
+
+const Catalogue& cat() {
+  static const auto c = load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
+  return *c;
+}
+const Registry& reg() {
+  static const auto r = load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
+  return *r;
+}
+
+// A sheet written row by row: strings that look like whole numbers become numbers.
+struct SheetWriter {
+  sdk::Sheet sheet;
+  std::string font = "Times New Roman";
+  void row(std::uint32_t r, std::vector<std::string> cells) {
+    std::uint32_t c = 0;
+    for (auto& t : cells) {
+      ++c;
+      if (t.empty()) continue;
+      sdk::Cell cell;
+      cell.row = r;
+      cell.column = c;
+      cell.font = font;
+      const bool number = t.find_first_not_of("0123456789") == std::string::npos;
+      cell.type = number ? sdk::CellType::number : sdk::CellType::text;
+      cell.number = number ? std::stod(t) : 0;
+      cell.text = t;
+      sheet.cells.push_back(cell);
+    }
+  }
+};
+
+std::string errors_of(const Normalised& n) {
+  std::string s;
+  for (const auto& e : n.errors) s += e.code + " " + e.field + " row " + std::to_string(e.where.row) + ": " + e.message + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST(Shapes, InstructionsSheetFirstAndTcvn3FontText) {
+  sdk::Document doc;
+  SheetWriter help;
+  help.sheet.name = "Hướng dẫn";
+  help.row(1, {"Hướng dẫn điền biểu"});
+  help.row(2, {"Cột Tổng số đảng viên: ghi số đảng viên có đến 31/12"});
+  doc.sheets.push_back(help.sheet);
+
+  SheetWriter data;
+  data.sheet.name = "Biểu 2";
+  data.font = ".VnTime";
+  // TCVN3 bytes shown as Windows-1252 characters: "§¶ng viªn" is "Đảng viên".
+  data.row(1, {"HuyÖn ñy Than Uyªn"});
+  data.row(3, {"STT", "Tªn tæ chøc c¬ së ®¶ng", "§¶ng viªn", "", "XÕp lo¹i"});
+  data.row(4, {"", "", "Tæng sè", "N÷", ""});
+  data.row(5, {"1", "§¶ng bé x· Phóc Than", "210", "80", "HTTNV"});
+  data.row(6, {"2", "Chi bé Tr­êng THCS M­êng Kim", "31", "20", "HTXSNV"});
+  data.row(7, {"Tæng sè", "", "241", "100", ""});  // merged over A7:B7
+  data.row(9, {"", "Ng­êi lËp biÓu"});
+  data.sheet.merges = {{3, 1, 4, 1}, {3, 2, 4, 2}, {3, 3, 3, 4}, {3, 5, 4, 5}, {7, 1, 7, 2}};
+  doc.sheets.push_back(data.sheet);
+
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_TRUE(result.accepted()) << errors_of(result);
+  ASSERT_EQ(result.records.size(), 2u) << "the total row ('Tổng số' as a label) is dropped";
+  EXPECT_EQ(result.records[0].org_name, "Đảng bộ xã Phúc Than");
+  EXPECT_EQ(result.records[0].counts.at("members_female"), 80);
+  EXPECT_EQ(result.records[1].org_name, "Chi bộ Trường THCS Mường Kim");
+  EXPECT_EQ(result.records[1].org_kind, "party_cell");
+  EXPECT_EQ(result.records[1].org_sector, "public_service");
+  EXPECT_EQ(result.records[1].org_rating, "excellent");
+  EXPECT_EQ(result.records[1].provenance.at("members_total").sheet, "Biểu 2");
+}
+
+TEST(Shapes, EnglishCamelCaseHeadersWithThousandsAndATotalThatDisagrees) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"orgName", "orgKind", "membersTotal", "membersFemale", "admitted", "admittedFemale"});
+  s.row(2, {"Đảng bộ xã Mường Cang", "party_committee", "1.148", "534", "10", "4"});
+  s.row(3, {"Đảng bộ xã Hua Nà", "party_committee", "1,002", "400", "12", "13"});
+  s.row(4, {"Tổng cộng", "", "2160", "934", "22", "17"});  // the rows add up to 2150
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  EXPECT_EQ(result.records.at(0).counts.at("members_total"), 1148);
+  EXPECT_EQ(result.records.at(1).counts.at("members_total"), 1002);
+  // admitted_female 13 > admitted 12 at C3... and the total of members is 2150.
+  bool part = false, total = false;
+  for (const auto& e : result.errors) {
+    part |= e.code == "part_exceeds_whole" && e.field == "admitted_female" && e.where.row == 3 && e.where.column == 6;
+    total |= e.code == "total_mismatch" && e.field == "members_total" && e.where.row == 4 && e.value == "2160";
+  }
+  EXPECT_TRUE(part) << errors_of(result);
+  EXPECT_TRUE(total) << errors_of(result);
+}
+
+TEST(Shapes, AnUnknownHeaderIsAWarningQuotingIt) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên TCCSĐ", "Tổng số ĐV", "ĐV nữ", "Số ĐV có bằng đại học"});
+  s.row(2, {"Đảng bộ xã Tà Hừa", "120", "40", "18"});
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_TRUE(result.accepted()) << errors_of(result);
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_EQ(result.warnings[0].code, "unmapped_header");
+  EXPECT_EQ(result.warnings[0].value, "Số ĐV có bằng đại học");
+  EXPECT_EQ(result.warnings[0].where.column, 4u);
+}
+
+TEST(Shapes, AProfileNamesWhatNoSynonymCan) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên TCCSĐ", "Loại hình", "Cột 7", "ĐV nữ"});
+  s.row(2, {"Đảng bộ xã Tà Hừa", "ĐB", "120", "40"});
+  doc.sheets.push_back(s.sheet);
+  Profile p;
+  p.headers[fold("Cột 7")] = "members_total";
+  Normaliser n(cat(), reg());
+  const auto without = n.normalise(doc, {"Than Uyên", "2018"});
+  EXPECT_FALSE(without.records.at(0).counts.count("members_total"));
+  const auto with = n.normalise(doc, {"Than Uyên", "2018"}, &p);
+  EXPECT_EQ(with.records.at(0).counts.at("members_total"), 120);
+  EXPECT_TRUE(with.warnings.empty());
+}
+
+TEST(Shapes, TheRulesOfTheDomain) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên TCCSĐ", "Loại hình", "Tổng số CB", "CB HTXSNV", "CB HTTNV", "ĐV được đánh giá", "ĐV HTXSNV", "ĐV HTTNV",
+            "Tổng số ĐV", "Số thôn, bản", "Thôn chưa có CB"});
+  s.row(2, {"Chi bộ Trạm y tế xã", "CB", "2", "", "", "", "", "", "12", "", ""});
+  s.row(3, {"Đảng bộ xã A", "ĐB", "5", "4", "3", "10", "6", "3", "30", "4", "5"});
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  std::set<std::string> codes;
+  for (const auto& e : result.errors) codes.insert(e.code + ":" + e.field + ":" + std::to_string(e.where.row));
+  EXPECT_TRUE(codes.count("cell_with_subordinates:cells_total:2")) << errors_of(result);
+  EXPECT_TRUE(codes.count("parts_exceed_whole:cells_total:3")) << errors_of(result);
+  EXPECT_TRUE(codes.count("parts_differ_from_whole:members_rated:3")) << errors_of(result);
+  EXPECT_TRUE(codes.count("part_exceeds_whole:villages_without_cell:3")) << errors_of(result);
+}
+
+TEST(Shapes, AJsonDocumentWithCanonicalKeysAndAWrongPeriod) {
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double n = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, n, std::move(text)});
+  };
+  add("/district", sdk::NodeKind::string, "Than Uyên");
+  add("/period", sdk::NodeKind::string, "Năm 2017");
+  add("/organisations/0/org_name", sdk::NodeKind::string, "Đảng bộ xã Mường Cang");
+  add("/organisations/0/members_total", sdk::NodeKind::number, "148", 148);
+  add("/organisations/0/members_female", sdk::NodeKind::number, "34", 34);
+  add("/organisations/1/org_name", sdk::NodeKind::string, "Đảng bộ xã Mường Kim");
+  add("/organisations/1/members_total", sdk::NodeKind::string, "một trăm");
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  bool period = false, number = false;
+  for (const auto& e : result.errors) {
+    period |= e.code == "period_mismatch" && e.where.path == "/period";
+    number |= e.code == "not_a_number" && e.where.path == "/organisations/1/members_total";
+  }
+  EXPECT_TRUE(period) << errors_of(result);
+  EXPECT_TRUE(number) << errors_of(result);
+}
+
+TEST(Indicators, PercentagesRoundHalfAwayFromZero) {
+  EXPECT_DOUBLE_EQ(report::round2(92.4528), 92.45);
+  EXPECT_DOUBLE_EQ(report::round2(33.665), 33.67);
+  EXPECT_DOUBLE_EQ(report::round2(-1.005), -1.01);
+  // The seed article's figures: Văn Lãng 49 of 53 good or better; Than Uyên 374 of 1,111 women.
+  std::vector<Record> records(53);
+  for (std::size_t i = 0; i < records.size(); ++i) records[i].org_rating = i < 49 ? "good" : "completed";
+  records[0].counts["admitted"] = 1111;
+  records[0].counts["admitted_female"] = 374;
+  records[0].counts["admitted_ethnic_minority"] = 589;
+  const auto ind = report::compute(records, cat());
+  auto value = [&](const std::string& id) {
+    for (const auto& i : ind)
+      if (i.id == id) return i.value;
+    return std::optional<double>();
+  };
+  EXPECT_DOUBLE_EQ(value("orgs_good_or_better_pct").value(), 92.45);
+  EXPECT_DOUBLE_EQ(value("admitted_female_pct").value(), 33.66);
+  EXPECT_DOUBLE_EQ(value("admitted_ethnic_minority_pct").value(), 53.02);
+  EXPECT_FALSE(value("members_female_pct").has_value()) << "no members: the percentage is null";
+}
