@@ -246,10 +246,7 @@ class JsonImporter final : public sdk::Importer {
   }
 
   sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits, sdk::DocumentSink& sink) const override {
-    if (limits.max_input_bytes != 0 && source.bytes.size() > limits.max_input_bytes)
-      return {sdk::Code::limit_exceeded, "the document (" + std::to_string(source.bytes.size()) +
-                                             " bytes) is larger than the limit of " +
-                                             std::to_string(limits.max_input_bytes) + " bytes"};
+    if (auto s = sdk::check_input_size(source, limits, "document"); !s.ok()) return s;
     std::string_view text(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
     std::string converted;
     std::string encoding = "utf-8";

@@ -151,10 +151,7 @@ class XlsImporter final : public sdk::Importer {
   }
 
   sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits, sdk::DocumentSink& sink) const override {
-    if (limits.max_input_bytes != 0 && source.bytes.size() > limits.max_input_bytes)
-      return {sdk::Code::limit_exceeded, "the workbook (" + std::to_string(source.bytes.size()) +
-                                             " bytes) is larger than the limit of " +
-                                             std::to_string(limits.max_input_bytes) + " bytes"};
+    if (auto s = sdk::check_input_size(source, limits, "workbook"); !s.ok()) return s;
     if (source.bytes.size() < sizeof kOle2 || std::memcmp(source.bytes.data(), kOle2, sizeof kOle2) != 0)
       return {sdk::Code::invalid_input, "not an Excel 97-2003 workbook (no OLE2 signature)"};
     MemoryFile file(source.bytes);

@@ -536,10 +536,7 @@ class XlsxImporter final : public sdk::Importer {
   }
 
   sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits, sdk::DocumentSink& sink) const override {
-    if (limits.max_input_bytes != 0 && source.bytes.size() > limits.max_input_bytes)
-      return {sdk::Code::limit_exceeded, "the workbook (" + std::to_string(source.bytes.size()) +
-                                             " bytes) is larger than the limit of " +
-                                             std::to_string(limits.max_input_bytes) + " bytes"};
+    if (auto s = sdk::check_input_size(source, limits, "workbook"); !s.ok()) return s;
     const std::string_view bytes(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
     std::vector<ZipEntry> entries;
     if (auto s = tonghop::xlsx::check_container(bytes, limits, entries); !s.ok()) return s;

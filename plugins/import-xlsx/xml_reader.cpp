@@ -55,6 +55,13 @@ XmlReader::Token XmlReader::fail(std::string message) {
 }
 
 namespace {
+// Text without entities or carriage returns needs no decoding.
+bool plain(std::string_view raw) {
+  for (const char ch : raw)
+    if (ch == '&' || ch == '\r') return false;
+  return true;
+}
+
 // XML end-of-line handling: "\r\n" and a lone "\r" are read as "\n".
 void append_normalised(std::string& out, std::string_view s) {
   if (s.find('\r') == std::string_view::npos) {
@@ -70,13 +77,7 @@ void append_normalised(std::string& out, std::string_view s) {
 
 bool XmlReader::decode(std::string_view raw, std::string& out) {
   out.clear();
-  bool plain = true;
-  for (const char ch : raw)
-    if (ch == '&' || ch == '\r') {
-      plain = false;
-      break;
-    }
-  if (plain) {
+  if (plain(raw)) {
     out.assign(raw);
     return true;
   }
@@ -276,13 +277,7 @@ XmlReader::Token XmlReader::read_tag() {
     Attr& a = attrs_[attr_count_++];
     a.name = local_name(attr_name);
     const std::string_view raw = tag.substr(i, close - i);
-    bool plain = true;
-    for (const char ch : raw)
-      if (ch == '&' || ch == '\r') {
-        plain = false;
-        break;
-      }
-    if (plain) {
+    if (plain(raw)) {
       a.value = raw;
     } else {
       if (!decode(raw, a.decoded)) return fail("an attribute has an unknown entity");

@@ -31,8 +31,7 @@ class HelloImporter final : public sdk::Importer {
 
   sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits,
                       sdk::DocumentSink& sink) const override {
-    if (limits.max_input_bytes != 0 && source.bytes.size() > limits.max_input_bytes)
-      return {sdk::Code::limit_exceeded, "the file is larger than the import limit"};
+    if (auto s = sdk::check_input_size(source, limits); !s.ok()) return s;
     std::string_view text(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
 
     std::uint32_t line_no = 0;

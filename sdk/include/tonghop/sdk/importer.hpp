@@ -81,6 +81,14 @@ class Importer {
   Host host_;
 };
 
+// The first check of every read: the input against limits.max_input_bytes.
+inline Status check_input_size(const Source& source, const Limits& limits, std::string_view what = "file") {
+  if (limits.max_input_bytes == 0 || source.bytes.size() <= limits.max_input_bytes) return {};
+  return {Code::limit_exceeded, "the " + std::string(what) + " (" + std::to_string(source.bytes.size()) +
+                                    " bytes) is larger than the limit of " + std::to_string(limits.max_input_bytes) +
+                                    " bytes"};
+}
+
 // Lower-case extension of a file name without the dot ("" when none).
 inline std::string extension_of(std::string_view filename) {
   const auto slash = filename.find_last_of("/\\");
