@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     case Command::version: fmt::print("tonghopd {} (plugin SDK ABI {})\n", TONGHOP_VERSION, TONGHOP_SDK_ABI_VERSION); return 0;
     case Command::plugins: return list_plugins(*options);
     case Command::check: return check_file(*options);
+    case Command::report: return write_report(*options);
     case Command::serve: return serve(*options);
   }
   return 2;

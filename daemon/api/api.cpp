@@ -1,12 +1,61 @@
 #include "api/api.hpp"
 
+#include <sstream>
+
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "api/views.hpp"
+#include "core/hash.hpp"
+#include "http/multipart.hpp"
+#include "normalise/text.hpp"
+#include "report/province.hpp"
+
 namespace tonghop::api {
+
+namespace json = boost::json;
+
+namespace {
+
+http::Response json_ok(unsigned status, const json::value& v) { return http::json_response(status, json::serialize(v) + "\n"); }
+
+http::Response refusal(unsigned status, const std::vector<normalise::Issue>& errors,
+                       const std::vector<normalise::Issue>& warnings = {}) {
+  json::object o;
+  o["errors"] = issues_json(errors);
+  if (!warnings.empty()) o["warnings"] = issues_json(warnings);
+  return json_ok(status, o);
+}
+
+http::Response unauthorised() {
+  http::Response r = http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+std::string mime_of(const std::string& format) {
+  if (format == "xlsx" || format == "xlsm") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  if (format == "xls") return "application/vnd.ms-excel";
+  if (format == "csv" || format == "tsv" || format == "txt") return "text/csv";
+  if (format == "json") return "application/json";
+  return "application/octet-stream";
+}
+
+}  // namespace
 
 Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/healthz", [this](const http::Request&, const http::Params&) { return healthz(); });
   router_.add("GET", "/metrics", [this](const http::Request&, const http::Params&) { return metrics_text(); });
+  router_.add("POST", "/api/v1/tokens", [this](const http::Request& r, const http::Params&) { return create_token(r); });
+  // An upload may be as large as an import may be, plus the multipart wrapping.
+  const std::uint64_t upload_limit = context_.config.load()->limits.max_input_bytes + (64u << 10);
+  router_.add("POST", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return submit(r); },
+              upload_limit);
+  router_.add("GET", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return list(r); });
+  router_.add("GET", "/api/v1/submissions/{id}", [this](const http::Request& r, const http::Params& p) { return one(r, p); });
+  router_.add("GET", "/api/v1/submissions/{id}/raw",
+              [this](const http::Request& r, const http::Params& p) { return raw(r, p); });
+  router_.add("GET", "/api/v1/reports/province", [this](const http::Request& r, const http::Params&) { return report(r); });
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {
@@ -22,6 +71,23 @@ void Api::finished(const http::Request& head, unsigned status) {
   context_.log->debug("{} {} {} -> {}", head.remote, head.method, head.target, status);
 }
 
+std::optional<Api::Caller> Api::caller(const http::Request& r) const {
+  const auto auth = r.header("Authorization");
+  if (!auth || auth->size() < 8 || auth->substr(0, 7) != "Bearer ") return std::nullopt;
+  const std::string hash = sha256_hex(auth->substr(7));
+  if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", ""};
+  if (auto t = context_.store->token_by_hash(hash)) return Caller{t->name, t->role, t->district};
+  return std::nullopt;
+}
+
+void Api::count(const std::string& district, const ingest::Outcome& outcome) {
+  std::lock_guard lock(mutex_);
+  auto& c = submissions_[district];
+  (outcome.status == 201 ? c.first : c.second) += 1;
+  import_seconds_ += outcome.seconds;
+  ++imports_;
+}
+
 http::Response Api::healthz() const { return http::json_response(200, "{\"status\":\"ok\"}\n"); }
 
 http::Response Api::metrics_text() const {
@@ -34,9 +100,199 @@ http::Response Api::metrics_text() const {
       "# HELP tonghop_plugins_refused Libraries in the plugins directory that were refused.\n"
       "# TYPE tonghop_plugins_refused gauge\ntonghop_plugins_refused {}\n",
       plugins->refused.size());
+  {
+    std::lock_guard lock(mutex_);
+    out += "# HELP tonghop_submissions_total Returns received, by district and outcome.\n"
+           "# TYPE tonghop_submissions_total counter\n";
+    for (const auto& [district, c] : submissions_) {
+      out += fmt::format("tonghop_submissions_total{{district=\"{}\",outcome=\"accepted\"}} {}\n",
+                         http::prometheus_label(district), c.first);
+      out += fmt::format("tonghop_submissions_total{{district=\"{}\",outcome=\"refused\"}} {}\n",
+                         http::prometheus_label(district), c.second);
+    }
+    out += fmt::format(
+        "# HELP tonghop_import_duration_seconds Time to import, normalise and store a return.\n"
+        "# TYPE tonghop_import_duration_seconds summary\n"
+        "tonghop_import_duration_seconds_sum {:.6f}\ntonghop_import_duration_seconds_count {}\n",
+        import_seconds_, imports_);
+  }
+  out += fmt::format(
+      "# HELP tonghop_store_bytes Size of the database and the archived files.\n# TYPE tonghop_store_bytes gauge\n"
+      "tonghop_store_bytes {}\n",
+      context_.store->size_bytes());
   http::Response r = http::json_response(200, std::move(out));
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return r;
+}
+
+http::Response Api::create_token(const http::Request& r) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  if (who->role != "admin") return http::error_response(403, "forbidden", "only an admin token may create tokens");
+  json::error_code ec;
+  const json::value body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) return http::error_response(400, "bad_request", "the body must be a JSON object");
+  const auto& o = body.as_object();
+  const std::string role = o.contains("role") && o.at("role").is_string() ? std::string(o.at("role").as_string()) : "";
+  store::Token t;
+  t.role = role;
+  if (role == "district") {
+    const std::string asked = o.contains("district") && o.at("district").is_string() ? std::string(o.at("district").as_string()) : "";
+    const auto* d = context_.normalisation.load()->registry.find(asked);
+    if (d == nullptr) return http::error_response(422, "unknown_district", fmt::format("'{}' is not a district", asked));
+    t.district = d->name;
+  } else if (role != "viewer" && role != "admin") {
+    return http::error_response(422, "unknown_role", "role is district, viewer or admin");
+  }
+  t.name = o.contains("name") && o.at("name").is_string() ? std::string(o.at("name").as_string())
+                                                            : (t.district.empty() ? role : role + ":" + t.district);
+  auto token = context_.store->create_token(t);
+  if (!token) return http::error_response(500, "store_failed", token.error());
+  context_.store->audit(who->name, who->role, "token", fmt::format("{} {} {}", t.role, t.district, t.name));
+  json::object out;
+  out["token"] = *token;
+  out["role"] = t.role;
+  if (t.district.empty()) out["district"] = nullptr;
+  else out["district"] = t.district;
+  return json_ok(201, out);
+}
+
+http::Response Api::submit(const http::Request& r) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  if (who->role == "viewer") return http::error_response(403, "forbidden", "a viewer token cannot submit");
+  const auto n = context_.normalisation.load();
+  const std::string asked = r.query_param("district").value_or("");
+  const auto* district = n->registry.find(asked);
+  if (district == nullptr)
+    return refusal(422, {{"unknown_district",
+                          fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}", asked, asked,
+                                      n->registry.province),
+                          "district", asked, {}}});
+  if (who->role == "district" && who->district != district->name)
+    return http::error_response(403, "forbidden", fmt::format("this token is for {}, not {}", who->district, district->name));
+  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
+  if (!period)
+    return refusal(422, {{"unknown_period", "Kỳ báo cáo không hợp lệ / the period is not one of 2018, 2018-H1, 2018-Q3, 2018-09",
+                          "period", r.query_param("period").value_or(""), {}}});
+  ingest::Return ret;
+  ret.district = district->name;
+  ret.period = *period;
+  ret.token_name = who->name;
+  if (auto part = http::multipart_file(r.header("Content-Type").value_or(""), r.body)) {
+    ret.filename = part->filename;
+    ret.bytes = std::move(part->bytes);
+  } else {
+    ret.bytes = r.body;
+  }
+  if (auto f = r.query_param("filename")) ret.filename = *f;
+  if (ret.filename.empty()) ret.filename = "upload";
+  if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
+
+  const auto outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits,
+                                      std::move(ret));
+  count(district->name, outcome);
+  if (outcome.status != 201) {
+    context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district->name, *period, who->name);
+    return refusal(outcome.status, outcome.errors, outcome.warnings);
+  }
+  const auto& s = *outcome.submission;
+  context_.log->info("return #{} stored for {} {} ({} records) from {}", s.id, s.district, s.period, s.records, who->name);
+  json::object o;
+  o["id"] = s.id;
+  o["district"] = s.district;
+  o["period"] = s.period;
+  o["filename"] = s.filename;
+  o["format"] = s.format;
+  o["plugin"] = s.plugin;
+  o["records"] = s.records;
+  o["warnings"] = issues_json(outcome.warnings);
+  return json_ok(201, o);
+}
+
+http::Response Api::list(const http::Request& r) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
+  if (!period) return http::error_response(400, "bad_request", "period is needed: ?period=2018");
+  json::array a;
+  for (const auto& s : context_.store->list(*period, who->role == "district" ? who->district : std::string()))
+    a.push_back(submission_json(s));
+  json::object o;
+  o["submissions"] = std::move(a);
+  return json_ok(200, o);
+}
+
+http::Response Api::one(const http::Request& r, const http::Params& p) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  const auto s = context_.store->get(std::atoll(p.at("id").c_str()));
+  if (!s) return http::error_response(404, "not_found", "no such submission");
+  if (who->role == "district" && who->district != s->district)
+    return http::error_response(403, "forbidden", "this submission is another district's");
+  json::object o = submission_json(*s);
+  o["warnings"] = issues_json(context_.store->warnings(s->id));
+  json::array records;
+  const auto n = context_.normalisation.load();
+  for (const auto& rec : context_.store->records(s->id)) records.push_back(record_json(rec, n->catalogue));
+  o["records"] = std::move(records);
+  return json_ok(200, o);
+}
+
+http::Response Api::raw(const http::Request& r, const http::Params& p) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  const auto s = context_.store->get(std::atoll(p.at("id").c_str()));
+  if (!s) return http::error_response(404, "not_found", "no such submission");
+  if (who->role == "district" && who->district != s->district)
+    return http::error_response(403, "forbidden", "this submission is another district's");
+  auto bytes = context_.store->raw(*s);
+  if (!bytes) return http::error_response(500, "store_failed", bytes.error());
+  http::Response res;
+  res.content_type = mime_of(s->format);
+  res.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", s->filename));
+  res.body = std::move(*bytes);
+  return res;
+}
+
+http::Response Api::report(const http::Request& r) {
+  const auto who = caller(r);
+  if (!who) return unauthorised();
+  if (who->role == "district") return http::error_response(403, "forbidden", "the province report is for admin and viewer tokens");
+  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
+  if (!period) return http::error_response(400, "bad_request", "period is needed: ?period=2018");
+  const std::string format = r.query_param("format").value_or("json");
+  const auto plugins = context_.plugins.load();
+  const auto* exporter = plugins->exporter_for(format);
+  if (exporter == nullptr) return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", format));
+
+  const std::string key = *period + "/" + format;
+  const std::int64_t generation = context_.store->generation();
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = reports_.find(key);
+    if (it != reports_.end() && it->second.generation == generation) {
+      http::Response res;
+      res.content_type = it->second.content_type;
+      res.body = it->second.body;
+      return res;
+    }
+  }
+  const auto n = context_.normalisation.load();
+  const sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period);
+  std::ostringstream out;
+  if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
+    return http::error_response(500, "export_failed", s.message());
+  const auto& formats = exporter->info.formats;
+  const auto idx = static_cast<std::size_t>(std::find(formats.begin(), formats.end(), format) - formats.begin());
+  http::Response res;
+  res.content_type = idx < exporter->info.mime_types.size() ? exporter->info.mime_types[idx] : mime_of(format);
+  res.body = out.str();
+  {
+    std::lock_guard lock(mutex_);
+    reports_[key] = Cached{generation, res.body, res.content_type};
+  }
+  return res;
 }
 
 }  // namespace tonghop::api

@@ -3,10 +3,14 @@
 // socket: Api::handle is a function from request to response.
 #pragma once
 
+#include <map>
+#include <mutex>
+
 #include "app/context.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "ingest/pipeline.hpp"
 
 namespace tonghop::api {
 
@@ -19,15 +23,37 @@ class Api final : public http::Service {
   void started(const http::Request& head) override;
   void finished(const http::Request& head, unsigned status) override;
 
-  const http::Metrics& metrics() const noexcept { return metrics_; }
+  // Counts an outcome of the submission pipeline (the API's and the inbox's).
+  void count(const std::string& district, const ingest::Outcome& outcome);
 
  private:
+  struct Caller {
+    std::string name, role, district;
+  };
+  std::optional<Caller> caller(const http::Request& r) const;
+
   http::Response healthz() const;
   http::Response metrics_text() const;
+  http::Response create_token(const http::Request& r);
+  http::Response submit(const http::Request& r);
+  http::Response list(const http::Request& r);
+  http::Response one(const http::Request& r, const http::Params& p);
+  http::Response raw(const http::Request& r, const http::Params& p);
+  http::Response report(const http::Request& r);
 
   app::Context& context_;
   http::Router router_;
   http::Metrics metrics_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> submissions_;  // district -> accepted, refused
+  double import_seconds_ = 0;
+  std::uint64_t imports_ = 0;
+  struct Cached {
+    std::int64_t generation = -1;
+    std::string body, content_type;
+  };
+  std::map<std::string, Cached> reports_;  // "period/format"
 };
 
 }  // namespace tonghop::api

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include "api/views.hpp"
 #include "app/commands.hpp"
 #include "app/setup.hpp"
 #include "ingest/ingest.hpp"
@@ -21,35 +22,6 @@ namespace tonghop::app {
 namespace json = boost::json;
 
 namespace {
-
-json::object issue_json(const normalise::Issue& e) {
-  json::object o;
-  o["code"] = e.code;
-  o["message"] = e.message;
-  if (!e.where.path.empty()) {
-    o["path"] = e.where.path;
-  } else {
-    if (!e.where.sheet.empty()) o["sheet"] = e.where.sheet;
-    if (e.where.row != 0) o["row"] = e.where.row;
-    if (e.where.column != 0) o["column"] = normalise::column_name(e.where.column);
-  }
-  if (!e.field.empty()) o["field"] = e.field;
-  if (!e.value.empty()) o["value"] = e.value;
-  return o;
-}
-
-json::object record_json(const normalise::Record& r, const normalise::Catalogue& cat) {
-  json::object o;
-  o["district"] = r.district;
-  o["period"] = r.period;
-  o["org_name"] = r.org_name;
-  o["org_kind"] = r.org_kind;
-  o["org_sector"] = r.org_sector;
-  if (!r.org_rating.empty()) o["org_rating"] = r.org_rating;
-  for (const auto& id : cat.count_ids())
-    if (r.counts.count(id)) o[id] = r.counts.at(id);
-  return o;
-}
 
 std::string place_text(const normalise::Place& p) {
   if (!p.path.empty()) return p.path;
@@ -144,9 +116,9 @@ int check_file(const Options& options) {
     if (!plugin_name.empty()) o["plugin"] = plugin_name;
     o["accepted"] = result.accepted();
     json::array records, errors, warnings;
-    for (const auto& r : result.records) records.push_back(record_json(r, *catalogue));
-    for (const auto& e : result.errors) errors.push_back(issue_json(e));
-    for (const auto& w : result.warnings) warnings.push_back(issue_json(w));
+    for (const auto& r : result.records) records.push_back(api::record_json(r, *catalogue));
+    for (const auto& e : result.errors) errors.push_back(api::issue_json(e));
+    for (const auto& w : result.warnings) warnings.push_back(api::issue_json(w));
     o["records"] = std::move(records);
     o["errors"] = std::move(errors);
     o["warnings"] = std::move(warnings);

@@ -8,6 +8,7 @@ const char* usage() {
   return "usage: tonghopd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--plugins-dir DIR] [--dev]\n"
          "       tonghopd plugins [--config FILE] [--plugins-dir DIR]\n"
          "       tonghopd check FILE --district D --period P [--format json|text] [--config FILE]\n"
+         "       tonghopd report --period P --format json|csv|xlsx -o FILE [--config FILE] [--data-dir DIR]\n"
          "       tonghopd --help | --version\n"
          "\n"
          "  --config FILE       configuration (default: config/tonghop.toml if present)\n"
@@ -26,6 +27,7 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
   if (!args.empty() && !args[0].starts_with("-")) {
     if (args[0] == "plugins") o.command = Command::plugins;
     else if (args[0] == "check") o.command = Command::check;
+    else if (args[0] == "report") o.command = Command::report;
     else if (args[0] == "serve") o.command = Command::serve;
     else return make_error(fmt::format("unknown command '{}'", args[0]));
     i = 1;
@@ -50,14 +52,15 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "--dev" && !inline_value) o.dev = true;
     else if (arg == "--config") err = value(o.config);
     else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
-    else if (arg == "--data-dir" && o.command == Command::serve) err = value(o.data_dir);
+    else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report)) err = value(o.data_dir);
+    else if ((arg == "-o" || arg == "--output") && o.command == Command::report) err = value(o.output);
     else if (arg == "--plugins-dir") err = value(o.plugins_dir);
     else if (arg == "--district" && o.command == Command::check) err = value(o.district);
-    else if (arg == "--period" && o.command == Command::check) err = value(o.period);
-    else if (arg == "--format" && o.command == Command::check) {
+    else if (arg == "--period" && (o.command == Command::check || o.command == Command::report)) err = value(o.period);
+    else if (arg == "--format" && (o.command == Command::check || o.command == Command::report)) {
       std::optional<std::string> f;
       err = value(f);
-      if (!err && *f != "json" && *f != "text") return make_error("--format is json or text");
+      if (!err && o.command == Command::check && *f != "json" && *f != "text") return make_error("--format is json or text");
       if (f) o.format = *f;
     } else if (o.command == Command::check && !arg.starts_with("-") && !o.file) o.file = arg;
     else return make_error(fmt::format("unknown option '{}'", args[i]));

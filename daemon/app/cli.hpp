@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, help, version };
+enum class Command { serve, plugins, check, report, help, version };
 
 struct Options {
   Command command = Command::serve;
@@ -22,7 +22,8 @@ struct Options {
   std::optional<std::string> file;
   std::optional<std::string> district;
   std::optional<std::string> period;
-  std::string format = "text";
+  std::string format = "text";  // check: json|text; report: json|csv|xlsx
+  std::optional<std::string> output;
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

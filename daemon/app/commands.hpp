@@ -10,5 +10,7 @@ int serve(const Options& options);
 int list_plugins(const Options& options);
 // `tonghopd check FILE ...`: import, normalise and validate one file offline.
 int check_file(const Options& options);
+// `tonghopd report ...`: the province report from the data directory.
+int write_report(const Options& options);
 
 }  // namespace tonghop::app

@@ -1,6 +1,6 @@
-// What the running daemon's parts share: the current configuration and the
-// current plugin set, each swapped whole on SIGHUP. A request takes one
-// snapshot of each and keeps it to its end.
+// What the running daemon's parts share: the current configuration, plugin
+// set and normalisation data (each swapped whole on SIGHUP; a request keeps
+// the snapshot it started with), and the store.
 #pragma once
 
 #include <atomic>
@@ -10,15 +10,22 @@
 #include <spdlog/logger.h>
 
 #include "config/config.hpp"
+#include "ingest/pipeline.hpp"
 #include "loader/loader.hpp"
+#include "store/store.hpp"
 
 namespace tonghop::app {
 
 struct Context {
   std::atomic<std::shared_ptr<const config::Config>> config;
   std::atomic<std::shared_ptr<const loader::PluginSet>> plugins;
+  std::atomic<std::shared_ptr<const ingest::Normalisation>> normalisation;
+  std::shared_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
   std::string admin_token_sha256;  // hex; the token itself is never kept
 };
+
+// The catalogue, the registry and the profiles the configuration names.
+Expected<std::shared_ptr<const ingest::Normalisation>> load_normalisation(const config::Config& config);
 
 }  // namespace tonghop::app

@@ -12,6 +12,7 @@
 #include "api/api.hpp"
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/inbox.hpp"
 #include "app/setup.hpp"
 #include "http/server.hpp"
 
@@ -46,8 +47,14 @@ void reload(const Options& options, Context& ctx, http::Server& server) {
   if (fresh->server.host != old->server.host || fresh->server.port != old->server.port ||
       fresh->server.threads != old->server.threads || fresh->data_dir != old->data_dir)
     ctx.log->warn("reload: server.listen, server.threads and paths.data_dir change only on restart");
+  auto normalisation = load_normalisation(*fresh);
+  if (!normalisation) {
+    ctx.log->error("reload refused, the configuration stays as it was: {}", normalisation.error());
+    return;
+  }
   auto next = std::make_shared<const config::Config>(std::move(*fresh));
   server.update(server_options(*next));
+  ctx.normalisation.store(*normalisation);
   ctx.log->set_level(spdlog::level::from_str(next->log.level));
   ctx.config.store(next);
   ctx.plugins.store(load_plugins(*next, ctx.log));
@@ -79,8 +86,21 @@ int serve(const Options& options) {
     return 1;
   }
 
+  auto normalisation = load_normalisation(*cfg);
+  if (!normalisation) {
+    fmt::print(stderr, "tonghopd: {}\n", normalisation.error());
+    return 1;
+  }
+  auto store = store::Store::open(cfg->data_dir);
+  if (!store) {
+    fmt::print(stderr, "tonghopd: {}\n", store.error());
+    return 1;
+  }
+
   Context ctx;
   ctx.log = *logger;
+  ctx.store = std::move(*store);
+  ctx.normalisation.store(*normalisation);
   ctx.admin_token_sha256 = token->sha256;
   ctx.config.store(std::make_shared<const config::Config>(*cfg));
   ctx.log->info("tonghopd {} starting; configuration {}; data in {}", TONGHOP_VERSION,
@@ -94,6 +114,8 @@ int serve(const Options& options) {
   ctx.plugins.store(load_plugins(*cfg, ctx.log));
 
   api::Api api(ctx);
+  std::unique_ptr<Inbox> inbox;
+  if (cfg->inbox_interval.count() > 0) inbox = std::make_unique<Inbox>(ctx, api, cfg->inbox_interval);
   const unsigned threads = cfg->server.threads;
   net::io_context ioc(static_cast<int>(threads));
   http::Server server(ioc, server_options(*cfg), api);
@@ -135,6 +157,7 @@ int serve(const Options& options) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  inbox.reset();
   ctx.log->info("stopped");
   return 0;
 }

@@ -1,10 +1,11 @@
 #include "app/setup.hpp"
 
+#include "core/hash.hpp"
+
 #include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -49,15 +50,6 @@ Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& conf
   logger->set_level(spdlog::level::from_str(config.log.level));
   logger->flush_on(spdlog::level::info);
   return logger;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
 }
 
 Expected<AdminToken> admin_token(const config::Config& config, bool dev) {

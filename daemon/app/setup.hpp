@@ -28,6 +28,5 @@ struct AdminToken {
 // TONGHOP_ADMIN_TOKEN, else [auth] admin_token_file, else (with dev) a new one.
 Expected<AdminToken> admin_token(const config::Config& config, bool dev);
 
-std::string sha256_hex(std::string_view data);
 
 }  // namespace tonghop::app

@@ -148,7 +148,13 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   Config c;
   c.source = source;
   Reader r(root, source);
-  r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise"});
+  r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox"});
+  if (const auto* i = r.section("inbox")) {
+    r.only(*i, "inbox", {"scan_milliseconds"});
+    std::int64_t ms = c.inbox_interval.count();
+    r.integer(i, "inbox", "scan_milliseconds", ms, 0, 3'600'000);
+    c.inbox_interval = std::chrono::milliseconds(ms);
+  }
 
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",

@@ -39,6 +39,7 @@ struct Config {
   std::filesystem::path catalogue = "config/indicators.toml";
   std::filesystem::path units = "config/units/lai-chau.toml";
   std::filesystem::path profiles = "config/profiles";
+  std::chrono::milliseconds inbox_interval{5000};  // 0: no inbox
   LogSettings log;
   tonghop_limits limits = default_limits();
 

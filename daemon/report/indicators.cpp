@@ -1,6 +1,8 @@
 #include "report/indicators.hpp"
 
 #include <cmath>
+
+#include <boost/json.hpp>
 #include <map>
 
 namespace tonghop::report {
@@ -76,6 +78,29 @@ Indicators change(const Indicators& now, const Indicators& before) {
     for (const auto& b : before)
       if (b.id == n.id && b.value && n.value) c.value = n.is_percent ? round2(*n.value - *b.value) : *n.value - *b.value;
     out.push_back(c);
+  }
+  return out;
+}
+
+std::string to_json(const Indicators& indicators) {
+  boost::json::object o;
+  for (const auto& i : indicators) {
+    if (!i.value) o[i.id] = nullptr;
+    else if (i.is_percent) o[i.id] = *i.value;
+    else o[i.id] = static_cast<std::int64_t>(*i.value);
+  }
+  return boost::json::serialize(o);
+}
+
+Indicators from_json(const std::string& text, const normalise::Catalogue& catalogue) {
+  // The order and kinds are the catalogue's; the values the stored ones.
+  Indicators out = compute({}, catalogue);
+  const boost::json::value parsed = boost::json::parse(text);
+  const auto& o = parsed.as_object();
+  for (auto& i : out) {
+    const auto it = o.find(i.id);
+    if (it == o.end() || it->value().is_null()) i.value.reset();
+    else i.value = it->value().to_number<double>();
   }
   return out;
 }

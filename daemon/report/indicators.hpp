@@ -29,4 +29,8 @@ Indicators change(const Indicators& now, const Indicators& before);
 
 double round2(double v);  // half away from zero
 
+// As stored with a submission: {"members_total":2044, "members_female_pct":36.55, ...}
+std::string to_json(const Indicators& indicators);
+Indicators from_json(const std::string& text, const normalise::Catalogue& catalogue);
+
 }  // namespace tonghop::report

@@ -1,0 +1,62 @@
+#include "api/views.hpp"
+
+#include <boost/json.hpp>
+
+#include "normalise/normaliser.hpp"
+
+namespace tonghop::api {
+
+namespace json = boost::json;
+
+json::object issue_json(const normalise::Issue& e) {
+  json::object o;
+  o["code"] = e.code;
+  o["message"] = e.message;
+  if (!e.where.path.empty()) {
+    o["path"] = e.where.path;
+  } else {
+    if (!e.where.sheet.empty()) o["sheet"] = e.where.sheet;
+    if (e.where.row != 0) o["row"] = e.where.row;
+    if (e.where.column != 0) o["column"] = normalise::column_name(e.where.column);
+  }
+  if (!e.field.empty()) o["field"] = e.field;
+  if (!e.value.empty()) o["value"] = e.value;
+  return o;
+}
+
+json::array issues_json(const std::vector<normalise::Issue>& issues) {
+  json::array a;
+  for (const auto& i : issues) a.push_back(issue_json(i));
+  return a;
+}
+
+json::object record_json(const normalise::Record& r, const normalise::Catalogue& cat) {
+  json::object o;
+  o["district"] = r.district;
+  o["period"] = r.period;
+  o["org_name"] = r.org_name;
+  o["org_kind"] = r.org_kind;
+  o["org_sector"] = r.org_sector;
+  if (!r.org_rating.empty()) o["org_rating"] = r.org_rating;
+  for (const auto& id : cat.count_ids())
+    if (r.counts.count(id)) o[id] = r.counts.at(id);
+  return o;
+}
+
+json::object submission_json(const store::Submission& s) {
+  json::object o;
+  o["id"] = s.id;
+  o["district"] = s.district;
+  o["period"] = s.period;
+  o["filename"] = s.filename;
+  o["format"] = s.format;
+  o["plugin"] = s.plugin;
+  o["received_at"] = s.received_at;
+  o["records"] = s.records;
+  o["status"] = s.superseded_by ? "superseded" : "current";
+  if (s.superseded_by) o["superseded_by"] = *s.superseded_by;
+  else o["superseded_by"] = nullptr;
+  return o;
+}
+
+}  // namespace tonghop::api

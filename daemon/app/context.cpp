@@ -1,0 +1,21 @@
+#include "app/context.hpp"
+
+#include <fmt/format.h>
+
+namespace tonghop::app {
+
+Expected<std::shared_ptr<const ingest::Normalisation>> load_normalisation(const config::Config& config) {
+  auto catalogue = normalise::load_catalogue(config.catalogue);
+  if (!catalogue) return make_error(catalogue.error());
+  auto registry = normalise::load_registry(config.units);
+  if (!registry) return make_error(registry.error());
+  auto profiles = normalise::load_profiles(config.profiles, *catalogue, *registry);
+  if (!profiles) return make_error(profiles.error());
+  auto n = std::make_shared<ingest::Normalisation>();
+  n->catalogue = std::move(*catalogue);
+  n->registry = std::move(*registry);
+  n->profiles = std::move(*profiles);
+  return std::shared_ptr<const ingest::Normalisation>(std::move(n));
+}
+
+}  // namespace tonghop::app

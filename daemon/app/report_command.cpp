@@ -1,0 +1,58 @@
+// `tonghopd report --period P --format json|csv|xlsx -o FILE`: the province
+// report from the local data directory, without a server.
+#include <fstream>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include "app/commands.hpp"
+#include "app/context.hpp"
+#include "app/setup.hpp"
+#include "normalise/text.hpp"
+#include "report/province.hpp"
+
+namespace tonghop::app {
+
+int write_report(const Options& options) {
+  const auto period = normalise::parse_period(options.period.value_or(""));
+  if (!period || !options.output) {
+    fmt::print(stderr, "tonghopd: report needs --period P and -o FILE\n{}", usage());
+    return 2;
+  }
+  auto cfg = resolve_config(options);
+  if (!cfg) {
+    fmt::print(stderr, "tonghopd: {}\n", cfg.error());
+    return 2;
+  }
+  auto n = load_normalisation(*cfg);
+  if (!n) {
+    fmt::print(stderr, "tonghopd: {}\n", n.error());
+    return 1;
+  }
+  auto store = store::Store::open(cfg->data_dir);
+  if (!store) {
+    fmt::print(stderr, "tonghopd: {}\n", store.error());
+    return 1;
+  }
+  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
+  const auto plugins = loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(quiet, cfg->limits));
+  const std::string format = options.format == "text" ? "json" : options.format;
+  const auto* exporter = plugins->exporter_for(format);
+  if (exporter == nullptr) {
+    fmt::print(stderr, "tonghopd: no exporter plugin writes '{}'\n", format);
+    return 2;
+  }
+  const auto report = report::province_report(**store, (*n)->registry, (*n)->catalogue, *period);
+  std::ofstream out(*options.output, std::ios::binary);
+  if (!out) {
+    fmt::print(stderr, "tonghopd: cannot write {}\n", *options.output);
+    return 1;
+  }
+  if (auto s = exporter->exporter->write(report, format, out); !s.ok()) {
+    fmt::print(stderr, "tonghopd: {}\n", s.message());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace tonghop::app

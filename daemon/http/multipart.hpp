@@ -1,0 +1,19 @@
+// multipart/form-data: the part named "file" of an upload.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tonghop::http {
+
+struct FilePart {
+  std::string filename;
+  std::string bytes;
+};
+
+// content_type: the request's Content-Type header. nullopt when it is not
+// multipart/form-data or has no part named `name`.
+std::optional<FilePart> multipart_file(std::string_view content_type, std::string_view body, std::string_view name = "file");
+
+}  // namespace tonghop::http

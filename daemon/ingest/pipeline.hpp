@@ -1,0 +1,42 @@
+// One return from bytes to the store: the importer chosen by content, the
+// document read under limits, normalised and checked, compared with the
+// previous period, and stored atomically. The API and the inbox both use it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loader/loader.hpp"
+#include "normalise/catalogue.hpp"
+#include "normalise/record.hpp"
+#include "store/store.hpp"
+
+namespace tonghop::ingest {
+
+struct Normalisation {
+  normalise::Catalogue catalogue;
+  normalise::Registry registry;
+  std::vector<normalise::Profile> profiles;
+};
+
+struct Return {
+  std::string district;  // canonical
+  std::string period;    // canonical
+  std::string filename;
+  std::string bytes;
+  std::string token_name;
+};
+
+struct Outcome {
+  unsigned status = 201;  // 201 stored; 415 nothing reads it; 422 refused; 500 the store failed
+  std::vector<normalise::Issue> errors;
+  std::vector<normalise::Issue> warnings;
+  std::optional<store::Submission> submission;
+  double seconds = 0;  // import, normalisation and storing
+};
+
+Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
+               const tonghop_limits& limits, Return ret);
+
+}  // namespace tonghop::ingest

@@ -1,0 +1,467 @@
+#include "store/store.hpp"
+
+#include "core/hash.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+namespace tonghop::store {
+
+namespace json = boost::json;
+
+namespace {
+
+// Numbered migrations, applied in order at start; never edited once shipped.
+const char* const kMigrations[] = {
+    // 1: the first schema
+    R"sql(
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'district')),
+  district TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE submissions (
+  id INTEGER PRIMARY KEY,
+  district TEXT NOT NULL,
+  period TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  format TEXT NOT NULL,
+  plugin TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  token_name TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  indicators TEXT NOT NULL,
+  superseded_by INTEGER REFERENCES submissions (id)
+);
+CREATE INDEX submissions_by_period ON submissions (period, district, id);
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  submission_id INTEGER NOT NULL REFERENCES submissions (id),
+  seq INTEGER NOT NULL,
+  org_name TEXT NOT NULL,
+  org_kind TEXT NOT NULL,
+  org_sector TEXT NOT NULL,
+  org_rating TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  provenance TEXT NOT NULL
+);
+CREATE INDEX records_by_submission ON records (submission_id, seq);
+CREATE TABLE warnings (
+  id INTEGER PRIMARY KEY,
+  submission_id INTEGER NOT NULL REFERENCES submissions (id),
+  issue TEXT NOT NULL
+);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql",
+};
+
+// A prepared statement, finalised on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  bool step() { return sqlite3_step(s_) == SQLITE_ROW; }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  int run() { return sqlite3_step(s_); }
+  std::string text(int c) const {
+    const auto* t = sqlite3_column_text(s_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
+  bool null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  bool ok() const { return s_ != nullptr; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+bool exec(sqlite3* db, const char* sql, std::string* error = nullptr) {
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK && error) *error = msg ? msg : "sqlite error";
+  sqlite3_free(msg);
+  return rc == SQLITE_OK;
+}
+
+const char* kSubmissionColumns =
+    "id, district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
+    "superseded_by, indicators";
+
+Submission read_submission(const Stmt& s) {
+  Submission r;
+  r.id = s.integer(0);
+  r.district = s.text(1);
+  r.period = s.text(2);
+  r.filename = s.text(3);
+  r.format = s.text(4);
+  r.plugin = s.text(5);
+  r.sha256 = s.text(6);
+  r.size = s.integer(7);
+  r.received_at = s.text(8);
+  r.token_name = s.text(9);
+  r.records = s.integer(10);
+  if (!s.null(11)) r.superseded_by = s.integer(11);
+  r.indicators = s.text(12);
+  return r;
+}
+
+json::object place_json(const normalise::Place& p) {
+  json::object o;
+  if (!p.sheet.empty()) o["sheet"] = p.sheet;
+  if (p.row) o["row"] = p.row;
+  if (p.column) o["column"] = p.column;
+  if (!p.path.empty()) o["path"] = p.path;
+  return o;
+}
+normalise::Place place_from(const json::object& o) {
+  normalise::Place p;
+  if (o.contains("sheet")) p.sheet = o.at("sheet").as_string();
+  if (o.contains("row")) p.row = static_cast<std::uint32_t>(o.at("row").to_number<std::int64_t>());
+  if (o.contains("column")) p.column = static_cast<std::uint32_t>(o.at("column").to_number<std::int64_t>());
+  if (o.contains("path")) p.path = o.at("path").as_string();
+  return p;
+}
+
+bool fsync_path(const std::filesystem::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+std::string now_iso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &local);
+  std::string s = buf;  // +0700 -> +07:00
+  if (s.size() > 5) s.insert(s.size() - 2, ":");
+  return s;
+}
+
+Store::Store(sqlite3* db, std::filesystem::path dir) : db_(db), dir_(std::move(dir)) {}
+
+Store::~Store() { sqlite3_close(db_); }
+
+Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "raw", ec);
+  if (ec) return make_error(fmt::format("cannot create {}: {}", (dir / "raw").string(), ec.message()));
+  sqlite3* db = nullptr;
+  const auto file = dir / "tonghop.db";
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
+      SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return make_error(fmt::format("cannot open the database {}: {}", file.string(), why));
+  }
+  std::unique_ptr<Store> store(new Store(db, dir));
+  std::string error;
+  // WAL, durable commits, foreign keys, a wait instead of "database is locked".
+  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+            &error))
+    return make_error(fmt::format("{}: {}", file.string(), error));
+  Stmt v(db, "PRAGMA user_version");
+  const std::int64_t version = v.step() ? v.integer(0) : 0;
+  const std::int64_t target = static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]);
+  if (version > target)
+    return make_error(fmt::format("{} has schema version {}, newer than this tonghopd ({})", file.string(), version, target));
+  for (std::int64_t m = version; m < target; ++m) {
+    const std::string sql = fmt::format("BEGIN; {} PRAGMA user_version={}; COMMIT;", kMigrations[m], m + 1);
+    if (!exec(db, sql.c_str(), &error)) {
+      exec(db, "ROLLBACK;");
+      return make_error(fmt::format("{}: migration {} failed: {}", file.string(), m + 1, error));
+    }
+  }
+  return store;
+}
+
+std::filesystem::path Store::raw_path(const std::string& sha256) const {
+  return dir_ / "raw" / sha256.substr(0, 2) / sha256;
+}
+
+Expected<std::string> Store::write_raw(const std::string& bytes, const std::string& sha256) {
+  const auto path = raw_path(sha256);
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size()) return sha256;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const auto tmp = path.parent_path() / (sha256 + ".tmp" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) return make_error(fmt::format("cannot write {}", tmp.string()));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) {
+        ::close(fd);
+        return make_error(fmt::format("cannot write {}", tmp.string()));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced) return make_error(fmt::format("cannot sync {}", tmp.string()));
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return make_error(fmt::format("cannot store the raw file: {}", ec.message()));
+  fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
+  return sha256;
+}
+
+Expected<Submission> Store::add(NewSubmission s) {
+  Submission meta = std::move(s.meta);
+  meta.sha256 = sha256_hex(s.raw);
+  meta.size = static_cast<std::int64_t>(s.raw.size());
+  meta.records = static_cast<std::int64_t>(s.records.size());
+  if (auto w = write_raw(s.raw, meta.sha256); !w) return make_error(w.error());
+
+  std::lock_guard lock(mutex_);
+  std::string error;
+  if (!exec(db_, "BEGIN IMMEDIATE", &error)) return make_error("cannot begin: " + error);
+  auto fail = [&](const std::string& what) -> Expected<Submission> {
+    const std::string why = sqlite3_errmsg(db_);
+    exec(db_, "ROLLBACK");
+    return make_error(what + ": " + why);
+  };
+  {
+    Stmt ins(db_,
+             "INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, token_name, "
+             "records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, meta.district).bind(2, meta.period).bind(3, meta.filename).bind(4, meta.format).bind(5, meta.plugin);
+    ins.bind(6, meta.sha256).bind(7, meta.size).bind(8, meta.received_at).bind(9, meta.token_name);
+    ins.bind(10, meta.records).bind(11, meta.indicators.empty() ? std::string("{}") : meta.indicators);
+    if (ins.run() != SQLITE_DONE) return fail("cannot store the submission");
+  }
+  meta.id = sqlite3_last_insert_rowid(db_);
+  {
+    Stmt sup(db_, "UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL");
+    sup.bind(1, meta.id).bind(2, meta.district).bind(3, meta.period).bind(4, meta.id);
+    if (sup.run() != SQLITE_DONE) return fail("cannot supersede");
+  }
+  {
+    Stmt rec(db_, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, counts, provenance) "
+                  "VALUES (?,?,?,?,?,?,?,?)");
+    std::int64_t seq = 0;
+    for (const auto& r : s.records) {
+      json::object counts, prov;
+      for (const auto& [k, v] : r.counts) counts[k] = v;
+      for (const auto& [k, p] : r.provenance) prov[k] = place_json(p);
+      prov["_row"] = place_json(r.where);
+      rec.bind(1, meta.id).bind(2, seq++).bind(3, r.org_name).bind(4, r.org_kind).bind(5, r.org_sector);
+      rec.bind(6, r.org_rating).bind(7, json::serialize(counts)).bind(8, json::serialize(prov));
+      if (rec.run() != SQLITE_DONE) return fail("cannot store a record");
+      rec.reset();
+    }
+  }
+  {
+    Stmt warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
+    for (const auto& w : s.warnings) {
+      json::object o = place_json(w.where);
+      o["code"] = w.code;
+      o["message"] = w.message;
+      if (!w.field.empty()) o["field"] = w.field;
+      if (!w.value.empty()) o["value"] = w.value;
+      warn.bind(1, meta.id).bind(2, json::serialize(o));
+      if (warn.run() != SQLITE_DONE) return fail("cannot store a warning");
+      warn.reset();
+    }
+  }
+  {
+    Stmt a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
+    a.bind(1, meta.received_at).bind(2, meta.token_name)
+        .bind(3, fmt::format("#{} {} {} {} ({} records)", meta.id, meta.district, meta.period, meta.filename, meta.records));
+    if (a.run() != SQLITE_DONE) return fail("cannot audit");
+  }
+  if (!exec(db_, "COMMIT", &error)) {
+    exec(db_, "ROLLBACK");
+    return make_error("cannot commit: " + error);
+  }
+  ++generation_;
+  return meta;
+}
+
+std::vector<Submission> Store::list(const std::string& period, const std::string& district) const {
+  std::lock_guard lock(mutex_);
+  const std::string sql = fmt::format("SELECT {} FROM submissions WHERE period = ? AND (? = '' OR district = ?) ORDER BY id",
+                                      kSubmissionColumns);
+  Stmt q(db_, sql.c_str());
+  q.bind(1, period).bind(2, district).bind(3, district);
+  std::vector<Submission> out;
+  while (q.step()) out.push_back(read_submission(q));
+  return out;
+}
+
+std::optional<Submission> Store::get(std::int64_t id) const {
+  std::lock_guard lock(mutex_);
+  const std::string sql = fmt::format("SELECT {} FROM submissions WHERE id = ?", kSubmissionColumns);
+  Stmt q(db_, sql.c_str());
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_submission(q);
+}
+
+std::vector<Submission> Store::current(const std::string& period) const {
+  std::lock_guard lock(mutex_);
+  const std::string sql = fmt::format(
+      "SELECT {} FROM submissions s WHERE period = ? AND superseded_by IS NULL ORDER BY "
+      "(SELECT MIN(id) FROM submissions f WHERE f.period = s.period AND f.district = s.district)",
+      kSubmissionColumns);
+  Stmt q(db_, sql.c_str());
+  q.bind(1, period);
+  std::vector<Submission> out;
+  while (q.step()) out.push_back(read_submission(q));
+  return out;
+}
+
+std::vector<normalise::Record> Store::records(std::int64_t submission_id) const {
+  std::lock_guard lock(mutex_);
+  Stmt q(db_, "SELECT r.org_name, r.org_kind, r.org_sector, r.org_rating, r.counts, r.provenance, s.district, s.period "
+              "FROM records r JOIN submissions s ON s.id = r.submission_id WHERE r.submission_id = ? ORDER BY r.seq");
+  q.bind(1, submission_id);
+  std::vector<normalise::Record> out;
+  while (q.step()) {
+    normalise::Record r;
+    r.org_name = q.text(0);
+    r.org_kind = q.text(1);
+    r.org_sector = q.text(2);
+    r.org_rating = q.text(3);
+    const json::value counts = json::parse(q.text(4));
+    const json::value provenance = json::parse(q.text(5));
+    for (const auto& [k, v] : counts.as_object()) r.counts[std::string(k)] = v.to_number<std::int64_t>();
+    for (const auto& [k, v] : provenance.as_object()) {
+      if (k == "_row") r.where = place_from(v.as_object());
+      else r.provenance[std::string(k)] = place_from(v.as_object());
+    }
+    r.district = q.text(6);
+    r.period = q.text(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<normalise::Issue> Store::warnings(std::int64_t submission_id) const {
+  std::lock_guard lock(mutex_);
+  Stmt q(db_, "SELECT issue FROM warnings WHERE submission_id = ? ORDER BY id");
+  q.bind(1, submission_id);
+  std::vector<normalise::Issue> out;
+  while (q.step()) {
+    const json::value parsed = json::parse(q.text(0));
+    const json::object& o = parsed.as_object();
+    normalise::Issue i;
+    i.code = o.at("code").as_string();
+    i.message = o.at("message").as_string();
+    if (o.contains("field")) i.field = o.at("field").as_string();
+    if (o.contains("value")) i.value = o.at("value").as_string();
+    i.where = place_from(o);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+Expected<std::string> Store::raw(const Submission& s) const {
+  std::ifstream in(raw_path(s.sha256), std::ios::binary);
+  if (!in) return make_error(fmt::format("the raw file of submission {} is missing", s.id));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes;
+}
+
+Expected<std::string> Store::create_token(const Token& t) {
+  unsigned char random[24];
+  if (RAND_bytes(random, sizeof random) != 1) return make_error("cannot make a random token");
+  std::string token = t.role == "district" ? "d-" : "v-";
+  for (unsigned char b : random) token += fmt::format("{:02x}", b);
+  std::lock_guard lock(mutex_);
+  Stmt ins(db_, "INSERT INTO tokens (hash, name, role, district, created_at) VALUES (?, ?, ?, ?, ?)");
+  ins.bind(1, sha256_hex(token)).bind(2, t.name).bind(3, t.role);
+  if (t.district.empty()) ins.bind_null(4);
+  else ins.bind(4, t.district);
+  ins.bind(5, now_iso8601());
+  if (ins.run() != SQLITE_DONE) return make_error(std::string("cannot store the token: ") + sqlite3_errmsg(db_));
+  return token;
+}
+
+std::optional<Token> Store::token_by_hash(const std::string& sha256) const {
+  std::lock_guard lock(mutex_);
+  Stmt q(db_, "SELECT name, role, COALESCE(district, '') FROM tokens WHERE hash = ?");
+  q.bind(1, sha256);
+  if (!q.step()) return std::nullopt;
+  return Token{q.text(0), q.text(1), q.text(2)};
+}
+
+void Store::audit(const std::string& who, const std::string& role, const std::string& action, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  Stmt a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, ?, ?, ?)");
+  a.bind(1, now_iso8601()).bind(2, who).bind(3, role).bind(4, action).bind(5, detail);
+  a.run();
+}
+
+std::int64_t Store::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+std::uint64_t Store::size_bytes() const {
+  std::error_code ec;
+  std::uint64_t total = 0;
+  for (const char* f : {"tonghop.db", "tonghop.db-wal"}) {
+    const auto n = std::filesystem::file_size(dir_ / f, ec);
+    if (!ec) total += n;
+  }
+  for (std::filesystem::recursive_directory_iterator it(dir_ / "raw", ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  return total;
+}
+
+std::string Store::integrity_check() const {
+  std::lock_guard lock(mutex_);
+  Stmt q(db_, "PRAGMA integrity_check");
+  return q.step() ? q.text(0) : "no answer";
+}
+
+}  // namespace tonghop::store

@@ -1,0 +1,88 @@
+// The store: an embedded SQLite database under the data directory, and the
+// raw files beside it, content-addressed by SHA-256.
+//
+// A submission is atomic: its raw bytes are written and fsynced first (a file
+// named by its hash, renamed into place, the directory fsynced), then the
+// submission row, its records with provenance and its warnings go in one
+// transaction, which also marks the district's earlier submission for the
+// period as superseded. Only after the commit does the client hear 201. A
+// crash at any point leaves the whole submission or none of it; a raw file
+// without a row is harmless (it is content-addressed) and reused.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "normalise/record.hpp"
+
+struct sqlite3;
+
+namespace tonghop::store {
+
+struct Submission {
+  std::int64_t id = 0;
+  std::string district, period, filename, format, plugin, sha256;
+  std::int64_t size = 0;
+  std::string received_at;  // ISO 8601 with offset
+  std::string token_name;
+  std::int64_t records = 0;
+  std::optional<std::int64_t> superseded_by;
+  std::string indicators;  // JSON object, computed when stored
+};
+
+struct Token {
+  std::string name, role, district;  // role: admin | viewer | district
+};
+
+struct NewSubmission {
+  Submission meta;  // id, superseded_by, sha256 and size are filled in by the store
+  std::string raw;
+  std::vector<normalise::Record> records;
+  std::vector<normalise::Issue> warnings;
+};
+
+class Store {
+ public:
+  // Opens or creates <dir>/tonghop.db and applies the migrations. Start-up only.
+  static Expected<std::unique_ptr<Store>> open(const std::filesystem::path& dir);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Expected<Submission> add(NewSubmission s);
+  std::vector<Submission> list(const std::string& period, const std::string& district = {}) const;
+  std::optional<Submission> get(std::int64_t id) const;
+  // The current (not superseded) submissions of a period, in the order their
+  // districts first submitted.
+  std::vector<Submission> current(const std::string& period) const;
+  std::vector<normalise::Record> records(std::int64_t submission_id) const;
+  std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
+  Expected<std::string> raw(const Submission& s) const;
+
+  Expected<std::string> create_token(const Token& t);  // returns the token; only its hash is kept
+  std::optional<Token> token_by_hash(const std::string& sha256) const;
+  void audit(const std::string& who, const std::string& role, const std::string& action, const std::string& detail);
+
+  std::int64_t generation() const;  // changes whenever a submission is stored
+  std::uint64_t size_bytes() const;
+  std::string integrity_check() const;  // "ok" or SQLite's complaint
+
+ private:
+  Store(sqlite3* db, std::filesystem::path dir);
+  Expected<std::string> write_raw(const std::string& bytes, const std::string& sha256);
+  std::filesystem::path raw_path(const std::string& sha256) const;
+
+  sqlite3* db_;
+  std::filesystem::path dir_;
+  mutable std::mutex mutex_;
+  std::int64_t generation_ = 0;
+};
+
+std::string now_iso8601();
+
+}  // namespace tonghop::store
