@@ -20,6 +20,12 @@ struct Settings {
   int drain_timeout = 5;
 };
 
+// The catalogue and registry of the source tree, for daemons started elsewhere.
+std::string normalise_section() {
+  return "[normalise]\ncatalogue = \"" TONGHOP_SOURCE_DIR "/config/indicators.toml\"\nunits = \"" TONGHOP_SOURCE_DIR
+         "/config/units/lai-chau.toml\"\nprofiles = \"" TONGHOP_SOURCE_DIR "/config/profiles\"\n";
+}
+
 class Daemon {
  public:
   explicit Daemon(Settings s = {}, std::vector<std::string> extra_args = {}) {
@@ -46,7 +52,7 @@ class Daemon {
                                             std::to_string(s.read_timeout) + "\ndrain_timeout_seconds = " +
                                             std::to_string(s.drain_timeout) + "\n[paths]\ndata_dir = \"" +
                                             (dir_.path() / "var").string() + "\"\nplugins_dir = \"" +
-                                            plugins().string() + "\"\n[log]\nlevel = \"debug\"\n" + extra);
+                                            plugins().string() + "\"\n[log]\nlevel = \"debug\"\n" + normalise_section() + extra);
   }
 
   std::uint16_t port() const { return port_; }
@@ -92,12 +98,19 @@ TEST(Daemon, ABodyOverTheLimitIs413BeforeItIsRead) {
   Daemon d;
   Connection c("127.0.0.1", d.port());
   ASSERT_TRUE(c.connected());
-  // Only the head is sent: the answer must not wait for 5 MB that never come.
-  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n"));
+  // Only the head is sent: the answer must not wait for a body that never comes.
+  // The submissions route takes files up to [limits] max_input_size (64 MiB)...
+  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n"));
   const auto r = c.receive(5s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("\"code\":\"body_too_large\""), std::string::npos) << r->body;
+  // ... other routes [server] body_limit (1 KiB here).
+  Connection c2("127.0.0.1", d.port());
+  ASSERT_TRUE(c2.send("POST /api/v1/tokens HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n"));
+  const auto r2 = c2.receive(5s);
+  ASSERT_TRUE(r2.has_value());
+  EXPECT_EQ(r2->status, 413);
 }
 
 TEST(Daemon, AChunkedBodyOverTheLimitIs413) {
@@ -263,7 +276,7 @@ TEST(DaemonStart, TakesTheTokenFromTheEnvironmentAndNeverPrintsIt) {
   tonghop::test::TempDir dir;
   Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string(), "--plugins-dir",
              TONGHOP_PLUGIN_DIR},
-            {"TONGHOP_ADMIN_TOKEN=s3cret-admin-token-for-tests"}, {}, dir.path());
+            {"TONGHOP_ADMIN_TOKEN=s3cret-admin-token-for-tests"}, {}, TONGHOP_SOURCE_DIR);
   ASSERT_TRUE(p.wait_for_output("listening on", 10s)) << p.output();
   EXPECT_NE(p.output().find("admin token from TONGHOP_ADMIN_TOKEN"), std::string::npos);
   EXPECT_EQ(p.output().find("s3cret"), std::string::npos);
@@ -282,8 +295,12 @@ TEST(DaemonStart, ABrokenConfigurationStopsItWithTheLine) {
 TEST(DaemonStart, AnAddressInUseIsAClearError) {
   Daemon first;
   tonghop::test::TempDir dir;
-  const auto r = tonghop::test::run({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:" + std::to_string(first.port()),
-                                     "--data-dir", (dir.path() / "var").string(), "--plugins-dir", TONGHOP_PLUGIN_DIR});
+  tonghop::test::Process p({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:" + std::to_string(first.port()), "--data-dir",
+                           (dir.path() / "var").string(), "--plugins-dir", TONGHOP_PLUGIN_DIR},
+                          {}, {}, TONGHOP_SOURCE_DIR);
+  tonghop::test::RunResult r;
+  r.exit_code = p.wait(std::chrono::seconds(20)).value_or(-1);
+  r.output = p.output();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos) << r.output;
 }
