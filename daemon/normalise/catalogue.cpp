@@ -172,6 +172,18 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
         return make_error(fmt::format("{}: rule names unknown field '{}'", file.string(), rule.whole));
       c.rules.push_back(std::move(rule));
     }
+  if (const auto* groups = t["report"]["groups"].as_array())
+    for (const auto& g : *groups) {
+      Catalogue::ReportGroup group;
+      group.label = g.as_table() ? (*g.as_table())["label"].value_or(std::string()) : std::string();
+      if (const auto* ids = g.as_table() ? (*g.as_table())["fields"].as_array() : nullptr)
+        for (const auto& f : *ids) group.fields.push_back(f.value_or(std::string()));
+      c.report_groups.push_back(std::move(group));
+    }
+  if (const auto* labels = t["report"]["labels"].as_table())
+    for (const auto& [k, v] : *labels) c.report_labels[std::string(k.str())] = v.value_or(std::string());
+  c.report_title = t["report"]["title"].value_or(std::string("BÁO CÁO TỔNG HỢP"));
+  c.report_issuer = t["report"]["issuer"].value_or(std::string());
   c.admitted_share_above = t["warnings"]["admitted_share_above"].value_or(30.0);
   c.members_change_above = t["warnings"]["members_change_above"].value_or(50.0);
   return c;

@@ -36,6 +36,15 @@ struct Catalogue {
   std::vector<std::pair<std::string, std::set<std::string>>> org_kinds;
   std::vector<std::pair<std::string, std::vector<std::string>>> sectors;  // in order; folded keywords
   std::vector<Rule> rules;
+  // The report's column groups and labels ([report] in indicators.toml).
+  struct ReportGroup {
+    std::string label;
+    std::vector<std::string> fields;
+  };
+  std::vector<ReportGroup> report_groups;
+  std::map<std::string, std::string> report_labels;
+  std::string report_title, report_issuer;
+
   double admitted_share_above = 30;
   double members_change_above = 50;
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 #include "report/indicators.hpp"
@@ -17,9 +19,13 @@ sdk::Value value_of(const Indicator& i) {
   return static_cast<std::int64_t>(*i.value);
 }
 
-std::vector<sdk::Value> values(const Indicators& ind) {
+// The values in the report's column order.
+std::vector<sdk::Value> values(const Indicators& ind, const std::vector<std::string>& order) {
   std::vector<sdk::Value> out;
-  for (const auto& i : ind) out.push_back(value_of(i));
+  for (const auto& id : order) {
+    const auto it = std::find_if(ind.begin(), ind.end(), [&](const Indicator& i) { return i.id == id; });
+    out.push_back(it == ind.end() ? sdk::Value{} : value_of(*it));
+  }
   return out;
 }
 
@@ -67,13 +73,33 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
                 {"display.issuing_body", registry.issuing_body},
                 {"display.place", registry.place}};
 
+  // Column groups from the catalogue's [report]; indicators it does not place
+  // come last, ungrouped.
   const Indicators shape = compute({}, catalogue);
-  sdk::ColumnGroup all;
-  for (const auto& i : shape) {
-    const normalise::Field* f = catalogue.field(i.id);
-    all.columns.push_back(sdk::Column{i.id, f ? f->label : i.id, i.is_percent ? sdk::ColumnKind::percent : sdk::ColumnKind::integer});
+  std::vector<std::string> order;
+  auto column = [&](const std::string& id) {
+    const auto it = std::find_if(shape.begin(), shape.end(), [&](const Indicator& i) { return i.id == id; });
+    const auto label = catalogue.report_labels.count(id) ? catalogue.report_labels.at(id)
+                       : catalogue.field(id)                ? catalogue.field(id)->label
+                                                            : id;
+    order.push_back(id);
+    return sdk::Column{id, label, it != shape.end() && it->is_percent ? sdk::ColumnKind::percent : sdk::ColumnKind::integer};
+  };
+  for (const auto& g : catalogue.report_groups) {
+    sdk::ColumnGroup group{g.label, {}};
+    for (const auto& id : g.fields)
+      if (std::any_of(shape.begin(), shape.end(), [&](const Indicator& i) { return i.id == id; }))
+        group.columns.push_back(column(id));
+    r.groups.push_back(std::move(group));
   }
-  r.groups.push_back(std::move(all));
+  sdk::ColumnGroup rest{"", {}};
+  for (const auto& i : shape)
+    if (std::find(order.begin(), order.end(), i.id) == order.end()) rest.columns.push_back(column(i.id));
+  if (!rest.columns.empty()) r.groups.push_back(std::move(rest));
+  r.metadata.emplace_back("display.title", fmt::format("{} {}", catalogue.report_title,
+                                                       period.size() == 4 ? "NĂM " + period : "KỲ " + period));
+  r.metadata.emplace_back("display.issuer", catalogue.report_issuer);
+  r.metadata.emplace_back("display.order", expected);
 
   std::vector<Indicators> parts;
   for (const auto& s : current) {
@@ -82,9 +108,9 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     sdk::Row row;
     row.label = s.district;
     row.attributes = {{"district", s.district}, {"submission_id", s.id}, {"received_at", s.received_at}};
-    row.values = values(ind);
+    row.values = values(ind, order);
     if (const auto it = previous_by_district.find(s.district); it != previous_by_district.end())
-      row.change = values(change(ind, it->second));
+      row.change = values(change(ind, it->second), order);
     for (const auto& w : store.warnings(s.id)) row.warnings.push_back(notice(w));
     r.rows.push_back(std::move(row));
   }
@@ -95,11 +121,36 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     row.attributes = {{"district", name}};
     r.rows.push_back(std::move(row));
   }
+  // Every organisation, for the detail sheet of page formats.
+  sdk::Table details;
+  details.name = "Chi tiết";
+  details.columns = {{"district", "Đảng bộ huyện", sdk::ColumnKind::text},
+                     {"org_name", "Tên tổ chức cơ sở đảng", sdk::ColumnKind::text},
+                     {"org_kind", "Loại hình", sdk::ColumnKind::text},
+                     {"org_sector", "Lĩnh vực", sdk::ColumnKind::text},
+                     {"org_rating", "Xếp loại", sdk::ColumnKind::text}};
+  const auto counts = catalogue.count_ids();
+  for (const auto& id : counts) details.columns.push_back({id, catalogue.field(id)->label, sdk::ColumnKind::integer});
+  for (const auto& s : current)
+    for (const auto& rec : store.records(s.id)) {
+      std::vector<sdk::Value> v;
+      v.reserve(5 + counts.size());
+      for (const std::string* text : {&rec.district, &rec.org_name, &rec.org_kind, &rec.org_sector, &rec.org_rating})
+        v.emplace_back(std::in_place_type<std::string>, *text);
+      for (const auto& id : counts) {
+        const auto it = rec.counts.find(id);
+        if (it == rec.counts.end()) v.emplace_back(std::in_place_type<std::monostate>);
+        else v.emplace_back(std::in_place_type<std::int64_t>, it->second);
+      }
+      details.rows.push_back(std::move(v));
+    }
+  r.tables.push_back(std::move(details));
+
   sdk::Row total;
   total.label = "Toàn tỉnh";
   const Indicators sum = report::total(parts, catalogue);
-  total.values = values(sum);
-  if (!previous_parts.empty()) total.change = values(change(sum, report::total(previous_parts, catalogue)));
+  total.values = values(sum, order);
+  if (!previous_parts.empty()) total.change = values(change(sum, report::total(previous_parts, catalogue)), order);
   r.total = std::move(total);
   return r;
 }
