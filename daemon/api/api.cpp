@@ -198,14 +198,7 @@ http::Response Api::submit(const http::Request& r) {
   }
   const auto& s = *outcome.submission;
   context_.log->info("return #{} stored for {} {} ({} records) from {}", s.id, s.district, s.period, s.records, who->name);
-  json::object o;
-  o["id"] = s.id;
-  o["district"] = s.district;
-  o["period"] = s.period;
-  o["filename"] = s.filename;
-  o["format"] = s.format;
-  o["plugin"] = s.plugin;
-  o["records"] = s.records;
+  json::object o = submission_json(s);
   o["warnings"] = issues_json(outcome.warnings);
   return json_ok(201, o);
 }
@@ -223,13 +216,21 @@ http::Response Api::list(const http::Request& r) {
   return json_ok(200, o);
 }
 
-http::Response Api::one(const http::Request& r, const http::Params& p) {
+std::variant<store::Submission, http::Response> Api::visible_submission(const http::Request& r,
+                                                                        const http::Params& p) const {
   const auto who = caller(r);
   if (!who) return unauthorised();
   const auto s = context_.store->get(std::atoll(p.at("id").c_str()));
   if (!s) return http::error_response(404, "not_found", "no such submission");
   if (who->role == "district" && who->district != s->district)
     return http::error_response(403, "forbidden", "this submission is another district's");
+  return *s;
+}
+
+http::Response Api::one(const http::Request& r, const http::Params& p) {
+  auto found = visible_submission(r, p);
+  if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
+  const auto* s = &std::get<store::Submission>(found);
   json::object o = submission_json(*s);
   o["warnings"] = issues_json(context_.store->warnings(s->id));
   json::array records;
@@ -240,12 +241,9 @@ http::Response Api::one(const http::Request& r, const http::Params& p) {
 }
 
 http::Response Api::raw(const http::Request& r, const http::Params& p) {
-  const auto who = caller(r);
-  if (!who) return unauthorised();
-  const auto s = context_.store->get(std::atoll(p.at("id").c_str()));
-  if (!s) return http::error_response(404, "not_found", "no such submission");
-  if (who->role == "district" && who->district != s->district)
-    return http::error_response(403, "forbidden", "this submission is another district's");
+  auto found = visible_submission(r, p);
+  if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
+  const auto* s = &std::get<store::Submission>(found);
   auto bytes = context_.store->raw(*s);
   if (!bytes) return http::error_response(500, "store_failed", bytes.error());
   http::Response res;

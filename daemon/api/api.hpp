@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <variant>
 
 #include "app/context.hpp"
 #include "http/metrics.hpp"
@@ -31,6 +32,8 @@ class Api final : public http::Service {
     std::string name, role, district;
   };
   std::optional<Caller> caller(const http::Request& r) const;
+  // The submission {id} names, if the caller may see it; else the answer to give.
+  std::variant<store::Submission, http::Response> visible_submission(const http::Request& r, const http::Params& p) const;
 
   http::Response healthz() const;
   http::Response metrics_text() const;
