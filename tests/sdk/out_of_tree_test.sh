@@ -57,4 +57,10 @@ grep -q '^StateDirectory=tonghop$' "$unit"
 grep -q -- '--data-dir /var/lib/tonghop' "$unit"
 grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$unit"
 find "$work/root" -path '*sysusers.d/tonghop.conf' | grep -q .
+# The installed configuration names the installed catalogue, registry, profiles and data.
+for key in catalogue units profiles; do
+  path=$(sed -n "s/^$key = \"\([^\"]*\)\".*/\1/p" "$work/root$config")
+  test -e "$work/root$path" || { echo "FAIL: $key = $path is not installed"; exit 1; }
+done
+grep -q '^data_dir = "/var/lib/tonghop"' "$work/root$config"
 echo "PASS"
