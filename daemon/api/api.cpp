@@ -47,10 +47,10 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/healthz", [this](const http::Request&, const http::Params&) { return healthz(); });
   router_.add("GET", "/metrics", [this](const http::Request&, const http::Params&) { return metrics_text(); });
   router_.add("POST", "/api/v1/tokens", [this](const http::Request& r, const http::Params&) { return create_token(r); });
-  // An upload may be as large as an import may be, plus the multipart wrapping.
-  const std::uint64_t upload_limit = context_.config.load()->limits.max_input_bytes + (64u << 10);
+  // An upload may be as large as an import may be ([limits], reloaded on
+  // SIGHUP), plus the multipart wrapping.
   router_.add("POST", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return submit(r); },
-              upload_limit);
+              [this] { return context_.config.load()->limits.max_input_bytes + (64u << 10); });
   router_.add("GET", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return list(r); });
   router_.add("GET", "/api/v1/submissions/{id}", [this](const http::Request& r, const http::Params& p) { return one(r, p); });
   router_.add("GET", "/api/v1/submissions/{id}/raw",

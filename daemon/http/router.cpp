@@ -22,11 +22,10 @@ std::vector<std::string> split_path(std::string_view path) {
 }
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler,
-                 std::optional<std::uint64_t> body_limit) {
+void Router::add(std::string method, std::string pattern, Handler handler, Limit body_limit) {
   auto segments = split_path(pattern);
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler),
-                          body_limit});
+                          std::move(body_limit)});
 }
 
 const Router::Route* Router::match(std::string_view method, std::string_view path, Params* params,
@@ -81,7 +80,7 @@ std::string Router::label(std::string_view method, std::string_view target) cons
 std::uint64_t Router::body_limit(std::string_view method, std::string_view target,
                                  std::uint64_t fallback) const {
   const Route* r = match(method, target, nullptr, nullptr);
-  return r && r->body_limit ? *r->body_limit : fallback;
+  return r && r->body_limit ? r->body_limit() : fallback;
 }
 
 }  // namespace tonghop::http

@@ -16,13 +16,14 @@ namespace tonghop::http {
 
 using Params = std::map<std::string, std::string, std::less<>>;
 using Handler = std::function<Response(const Request&, const Params&)>;
+// A route's body limit, asked for each request (it may follow the configuration).
+using Limit = std::function<std::uint64_t()>;
 
 class Router {
  public:
   // pattern: "/api/v1/submissions/{id}/raw". body_limit: this route's
-  // largest body; unset means the server's default.
-  void add(std::string method, std::string pattern, Handler handler,
-           std::optional<std::uint64_t> body_limit = std::nullopt);
+  // largest body; none means the server's default.
+  void add(std::string method, std::string pattern, Handler handler, Limit body_limit = nullptr);
 
   // Routes the request; 404 and 405 come back in the contract's error shape.
   // A handler that throws gives a 500 (and never takes the server down).
@@ -39,7 +40,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
-    std::optional<std::uint64_t> body_limit;
+    Limit body_limit;
   };
   const Route* match(std::string_view method, std::string_view path, Params* params,
                      bool* other_method) const;

@@ -159,9 +159,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(std::chrono::seconds(2));
     discard_.resize(16 * 1024);
+    discard();
+  }
+  void discard() {
     stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code e, std::size_t) {
       if (e || ++self->discarded_reads_ > 64) return self->close();
-      self->linger();
+      self->discard();
     });
   }
 

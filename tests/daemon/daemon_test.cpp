@@ -333,3 +333,26 @@ TEST(PluginsCommand, AMissingDirectoryIsAnError) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("/nonexistent/plugins does not exist"), std::string::npos);
 }
+
+TEST(Daemon, SighupAppliesANewUploadLimitToTheSubmissionsRoute) {
+  Daemon d;
+  d.write_config(Settings{}, "[limits]\nmax_input_size = \"100 KiB\"\n");
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reloaded configuration", 5s));
+  const std::string upload(300 * 1024, 'x');
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload)->status, 413);
+  d.write_config(Settings{}, "[limits]\nmax_input_size = \"1 MiB\"\n");
+  d.process().signal(SIGHUP);
+  auto reloads = [&] {
+    const std::string out = d.process().output();
+    std::size_t n = 0;
+    for (auto at = out.find("reloaded configuration and plugins"); at != std::string::npos;
+         at = out.find("reloaded configuration and plugins", at + 1))
+      ++n;
+    return n;
+  };
+  for (int i = 0; i < 250 && reloads() < 2; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(reloads(), 2u) << d.process().output();
+  // Now read whole, and answered by the route: no token.
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload)->status, 401);
+}

@@ -27,7 +27,7 @@ Router sample_router() {
   });
   r.add("POST", "/api/v1/submissions", [](const Request& q, const Params&) {
     return json_response(201, q.query_param("district").value_or("?"));
-  }, 100u << 20);
+  }, [] { return std::uint64_t{100} << 20; });
   r.add("GET", "/boom", [](const Request&, const Params&) -> Response { throw std::runtime_error("disk full"); });
   return r;
 }
