@@ -42,7 +42,8 @@ int write_report(const Options& options) {
     fmt::print(stderr, "tonghopd: no exporter plugin writes '{}'\n", format);
     return 2;
   }
-  const auto report = report::province_report(**store, (*n)->registry, (*n)->catalogue, *period);
+  const auto report = report::province_report(**store, (*n)->registry, (*n)->catalogue, *period,
+                                                  format != "json" && format != "csv");
   std::ofstream out(*options.output, std::ios::binary);
   if (!out) {
     fmt::print(stderr, "tonghopd: cannot write {}\n", *options.output);

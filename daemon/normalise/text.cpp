@@ -1,5 +1,6 @@
 #include "normalise/text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <regex>
@@ -116,6 +117,14 @@ Count parse_count(std::string_view text) {
       c.error = CountError::not_a_number;
       return c;
     }
+  }
+  // Plain digits, the common case, without a regex.
+  if (t.size() <= 15 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    std::int64_t v = 0;
+    for (const char ch : t) v = v * 10 + (ch - '0');
+    if (negative && v != 0) c.error = CountError::negative;
+    c.value = v;
+    return c;
   }
   static const std::regex plain(R"(\d+)"), dots(R"(\d{1,3}(\.\d{3})+)"), commas(R"(\d{1,3}(,\d{3})+)"),
       decimal(R"(\d+[.,]\d+)");

@@ -45,7 +45,7 @@ sdk::Notice notice(const normalise::Issue& w) {
 }  // namespace
 
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period) {
+                            const normalise::Catalogue& catalogue, const std::string& period, bool with_details) {
   const std::string previous = normalise::previous_period(period);
   const auto current = store.current(period);
   const auto before = store.current(previous);
@@ -131,7 +131,8 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
                      {"org_rating", "Xếp loại", sdk::ColumnKind::text}};
   const auto counts = catalogue.count_ids();
   for (const auto& id : counts) details.columns.push_back({id, catalogue.field(id)->label, sdk::ColumnKind::integer});
-  for (const auto& s : current)
+  for (const auto& s : current) {
+    if (!with_details) break;
     for (const auto& rec : store.records(s.id)) {
       std::vector<sdk::Value> v;
       v.reserve(5 + counts.size());
@@ -144,7 +145,8 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
       }
       details.rows.push_back(std::move(v));
     }
-  r.tables.push_back(std::move(details));
+  }
+  if (with_details) r.tables.push_back(std::move(details));
 
   sdk::Row total;
   total.label = "Toàn tỉnh";

@@ -12,7 +12,10 @@
 
 namespace tonghop::report {
 
+// with_details: the table of every organisation (the workbook's detail sheet).
+// It is the one part that reads records, so formats that do not draw it
+// (JSON, CSV) leave it out.
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period);
+                            const normalise::Catalogue& catalogue, const std::string& period, bool with_details = true);
 
 }  // namespace tonghop::report
