@@ -11,10 +11,11 @@
 
 #include "api/views.hpp"
 #include "app/commands.hpp"
+#include "app/context.hpp"
 #include "app/setup.hpp"
-#include "ingest/ingest.hpp"
-#include "loader/loader.hpp"
+#include "ingest/pipeline.hpp"
 #include "normalise/normaliser.hpp"
+#include "loader/loader.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::app {
@@ -43,17 +44,18 @@ int check_file(const Options& options) {
     fmt::print(stderr, "tonghopd: {}\n", cfg.error());
     return 2;
   }
-  auto catalogue = normalise::load_catalogue(cfg->catalogue);
-  auto registry = normalise::load_registry(cfg->units);
-  if (!catalogue || !registry) {
-    fmt::print(stderr, "tonghopd: {}\n", !catalogue ? catalogue.error() : registry.error());
+  auto n = load_normalisation(*cfg);
+  if (!n) {
+    fmt::print(stderr, "tonghopd: {}\n", n.error());
     return 2;
   }
-  const normalise::District* district = registry->find(*options.district);
+  const auto& catalogue = (*n)->catalogue;
+  const auto& registry = (*n)->registry;
+  const normalise::District* district = registry.find(*options.district);
   if (district == nullptr) {
     std::string known;
-    for (const auto& d : registry->districts) known += (known.empty() ? "" : ", ") + d.name;
-    fmt::print(stderr, "tonghopd: '{}' is not a district of {} ({})\n", *options.district, registry->province, known);
+    for (const auto& d : registry.districts) known += (known.empty() ? "" : ", ") + d.name;
+    fmt::print(stderr, "tonghopd: '{}' is not a district of {} ({})\n", *options.district, registry.province, known);
     return 2;
   }
   const auto period = normalise::parse_period(*options.period);
@@ -68,44 +70,15 @@ int check_file(const Options& options) {
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
   const std::string filename = std::filesystem::path(*options.file).filename().string();
 
   auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
-  auto host = std::make_shared<loader::HostServices>(quiet, cfg->limits);
-  const auto plugins = loader::load_directory(cfg->plugins_dir, host);
-  const sdk::Bytes view(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-
-  normalise::Normalised result;
-  std::string plugin_name, format;
-  auto choice = ingest::choose_importer(*plugins, view, filename);
-  if (!choice) {
-    result.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
-  } else {
-    plugin_name = choice->plugin->info.name;
-    format = choice->plugin->info.formats.empty() ? "" : choice->plugin->info.formats.front();
-    sdk::DocumentBuilder builder;
-    const auto status = ingest::read_document(*choice->plugin->importer, {filename, view}, cfg->limits, builder);
-    if (!status.ok()) {
-      normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
-      result.errors.push_back({std::string(sdk::code_name(status.code())),
-                               "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
-    } else {
-      auto profiles = normalise::load_profiles(cfg->profiles, *catalogue, *registry);
-      if (!profiles) {
-        fmt::print(stderr, "tonghopd: {}\n", profiles.error());
-        return 2;
-      }
-      const normalise::Profile* profile = nullptr;
-      for (const auto& p : *profiles)
-        if (p.applies(district->name, filename)) {
-          profile = &p;
-          break;
-        }
-      normalise::Normaliser normaliser(*catalogue, *registry);
-      result = normaliser.normalise(builder.document(), {district->name, *period}, profile);
-    }
-  }
+  const auto plugins = loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(quiet, cfg->limits));
+  const auto examined = ingest::examine(*plugins, **n, cfg->limits, {district->name, *period, filename, buffer.str(), ""});
+  const normalise::Normalised& result = examined.result;
+  const std::string plugin_name = examined.plugin ? examined.plugin->info.name : "";
+  const std::string format =
+      examined.plugin && !examined.plugin->info.formats.empty() ? examined.plugin->info.formats.front() : "";
 
   if (options.format == "json") {
     json::object o;
@@ -116,7 +89,7 @@ int check_file(const Options& options) {
     if (!plugin_name.empty()) o["plugin"] = plugin_name;
     o["accepted"] = result.accepted();
     json::array records, errors, warnings;
-    for (const auto& r : result.records) records.push_back(api::record_json(r, *catalogue));
+    for (const auto& r : result.records) records.push_back(api::record_json(r, catalogue));
     for (const auto& e : result.errors) errors.push_back(api::issue_json(e));
     for (const auto& w : result.warnings) warnings.push_back(api::issue_json(w));
     o["records"] = std::move(records);

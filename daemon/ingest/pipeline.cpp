@@ -9,6 +9,36 @@
 
 namespace tonghop::ingest {
 
+Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const tonghop_limits& limits,
+                 const Return& ret) {
+  Examined out;
+  const sdk::Bytes view(reinterpret_cast<const unsigned char*>(ret.bytes.data()), ret.bytes.size());
+  auto choice = choose_importer(plugins, view, ret.filename);
+  if (!choice) {
+    out.status = 415;
+    out.result.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
+    return out;
+  }
+  out.plugin = choice->plugin;
+  sdk::DocumentBuilder builder;
+  const auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, builder);
+  if (!status.ok()) {
+    out.status = 422;
+    normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
+    out.result.errors.push_back({std::string(sdk::code_name(status.code())),
+                                 "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
+    return out;
+  }
+  const normalise::Profile* profile = nullptr;
+  for (const auto& p : n.profiles)
+    if (p.applies(ret.district, ret.filename)) {
+      profile = &p;
+      break;
+    }
+  out.result = normalise::Normaliser(n.catalogue, n.registry).normalise(builder.document(), {ret.district, ret.period}, profile);
+  return out;
+}
+
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
                const tonghop_limits& limits, Return ret) {
   const auto started = std::chrono::steady_clock::now();
@@ -17,37 +47,16 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
   };
-  const sdk::Bytes view(reinterpret_cast<const unsigned char*>(ret.bytes.data()), ret.bytes.size());
-  auto choice = choose_importer(plugins, view, ret.filename);
-  if (!choice) {
-    out.status = 415;
-    out.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
-    return done();
-  }
-  sdk::DocumentBuilder builder;
-  const auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, builder);
-  if (!status.ok()) {
-    out.status = 422;
-    normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
-    out.errors.push_back({std::string(sdk::code_name(status.code())),
-                          "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
-    return done();
-  }
-  const normalise::Profile* profile = nullptr;
-  for (const auto& p : n.profiles)
-    if (p.applies(ret.district, ret.filename)) {
-      profile = &p;
-      break;
-    }
-  normalise::Normaliser normaliser(n.catalogue, n.registry);
-  auto result = normaliser.normalise(builder.document(), {ret.district, ret.period}, profile);
-  if (!result.accepted()) {
-    out.status = 422;
+  Examined examined = examine(plugins, n, limits, ret);
+  auto& result = examined.result;
+  if (examined.status != 200 || !result.accepted()) {
+    out.status = examined.status != 200 ? examined.status : 422;
     out.errors = std::move(result.errors);
     out.warnings = std::move(result.warnings);
     return done();
   }
   // Against the district's current return of the previous period.
+  const normalise::Normaliser normaliser(n.catalogue, n.registry);
   for (const auto& prev : store.current(normalise::previous_period(ret.period)))
     if (prev.district == ret.district) normaliser.compare_with_previous(result, store.records(prev.id));
 
@@ -55,8 +64,8 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.district = ret.district;
   s.meta.period = ret.period;
   s.meta.filename = ret.filename;
-  s.meta.format = choice->plugin->info.formats.empty() ? "" : choice->plugin->info.formats.front();
-  s.meta.plugin = choice->plugin->info.name;
+  s.meta.format = examined.plugin->info.formats.empty() ? "" : examined.plugin->info.formats.front();
+  s.meta.plugin = examined.plugin->info.name;
   s.meta.received_at = store::now_iso8601();
   s.meta.token_name = ret.token_name;
   s.meta.indicators = report::to_json(report::compute(result.records, n.catalogue));

@@ -36,6 +36,17 @@ struct Outcome {
   double seconds = 0;  // import, normalisation and storing
 };
 
+// Everything but storing: the importer chosen by content, the document read,
+// the profile that applies, normalisation. What `tonghopd check` shows and
+// what submit() stores.
+struct Examined {
+  unsigned status = 200;  // 200 read (result.errors may still refuse it: 422); 415 nothing reads it; 422 unreadable
+  const loader::Plugin* plugin = nullptr;
+  normalise::Normalised result;
+};
+Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const tonghop_limits& limits,
+                 const Return& ret);
+
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
                const tonghop_limits& limits, Return ret);
 
