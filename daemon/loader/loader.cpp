@@ -159,7 +159,6 @@ std::string inspect(const std::filesystem::path& file, Candidate& out) {
 std::shared_ptr<const PluginSet> load_directory(const std::filesystem::path& directory,
                                                 std::shared_ptr<const HostServices> host) {
   auto set = std::make_shared<PluginSet>();
-  set->directory = directory;
   spdlog::logger& log = host->logger();
 
   std::vector<std::filesystem::path> files;

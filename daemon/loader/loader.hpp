@@ -64,7 +64,6 @@ class PluginSet {
  public:
   std::vector<Plugin> plugins;
   std::vector<Refusal> refused;
-  std::filesystem::path directory;
 
   const Plugin* find(std::string_view name) const noexcept;
   // The exporter declaring `format`, or nullptr.

@@ -49,13 +49,13 @@ class Builder {
     out_.warnings.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
   }
 
-  // One organisation: field id -> raw value.
-  std::optional<Record> build(const std::map<std::string, Raw>& values, const Place& where) {
+  // One organisation: field id -> raw value. Its errors go to the result;
+  // the record is returned all the same (a refused return stores nothing).
+  Record build(const std::map<std::string, Raw>& values, const Place& where) {
     Record r;
     r.district = sub_.district;
     r.period = sub_.period;
     r.where = where;
-    const std::size_t errors_before = out_.errors.size();
     for (const auto& [id, raw] : values) {
       const Field* f = cat_.field(id);
       if (f == nullptr) continue;
@@ -112,7 +112,6 @@ class Builder {
     }
     if (r.org_sector.empty()) r.org_sector = cat_.sector_from_name(r.org_name);
     check_rules(r);
-    if (out_.errors.size() != errors_before) return r;  // kept for counting; the return is refused anyway
     return r;
   }
 
@@ -291,7 +290,8 @@ Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue
       seen.insert(f);
     } else if (f == nullptr) {
       const std::string shown = group.empty() ? sub : (sub.empty() ? group : group + " / " + sub);
-      if (!cat.ignored.count(fs) && !cat.ignored.count(fg) && !std::regex_match(fs, std::regex(R"(\d{1,3})")))
+      static const std::regex column_number(R"(\d{1,3})");
+      if (!cat.ignored.count(fs) && !cat.ignored.count(fg) && !std::regex_match(fs, column_number))
         h.unmapped.emplace_back(c, shown);
     }
   }
@@ -485,10 +485,9 @@ void normalise_table(const sdk::Document& doc, const Catalogue& cat, const Regis
       if (!Builder::trim(d.text).empty() && districts_seen.insert(fold(d.text)).second)
         check_district_text(registry, d.text, sub, d.where, true, b);
     }
-    auto rec = b.build(values, Place{sheet_name, r, 0, {}});
-    if (!rec) continue;
-    for (const auto& [id, v] : rec->counts) sums[id] += v;
-    records.push_back(std::move(*rec));
+    Record rec = b.build(values, Place{sheet_name, r, 0, {}});
+    for (const auto& [id, v] : rec.counts) sums[id] += v;
+    records.push_back(std::move(rec));
   }
   out.records = std::move(records);
 }
@@ -595,7 +594,7 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
               fmt::format("{}/{} has no organisation name", array, index), "org_name", "", Place{{}, 0, 0, array + "/" + index});
       continue;
     }
-    if (auto rec = b.build(values, Place{{}, 0, 0, array + "/" + index})) out.records.push_back(std::move(*rec));
+    out.records.push_back(b.build(values, Place{{}, 0, 0, array + "/" + index}));
   }
 }
 

@@ -27,30 +27,6 @@ std::string human(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
-// Up to `max` inflated bytes of an entry, without inflating the rest.
-bool inflate_head(std::string_view zip, const ZipEntry& e, std::size_t max, std::string& out) {
-  const std::size_t local = static_cast<std::size_t>(e.local_header);
-  if (local + 30 > zip.size() || u32(zip, local) != 0x04034b50) return false;
-  const std::size_t data = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
-  if (data > zip.size() || e.compressed > zip.size() - data) return false;
-  const std::string_view raw = zip.substr(data, static_cast<std::size_t>(e.compressed));
-  if (e.method == 0) {
-    out.assign(raw.substr(0, max));
-    return true;
-  }
-  z_stream z{};
-  if (inflateInit2(&z, -MAX_WBITS) != Z_OK) return false;
-  out.assign(max, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
-  z.avail_in = static_cast<uInt>(std::min<std::size_t>(raw.size(), UINT32_MAX));
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(max);
-  const int rc = inflate(&z, Z_SYNC_FLUSH);
-  out.resize(max - z.avail_out);
-  inflateEnd(&z);
-  return rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR;
-}
-
 }  // namespace
 
 sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries) {
@@ -80,7 +56,6 @@ sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries)
     e.uncompressed = u32(zip, at + 24);
     const std::size_t name_len = u16(zip, at + 28), extra_len = u16(zip, at + 30), comment_len = u16(zip, at + 32);
     e.local_header = u32(zip, at + 42);
-    e.central = at;
     if (at + 46 + name_len > eocd) return truncated("an entry name runs past the directory");
     e.name.assign(zip.substr(at + 46, name_len));
     for (auto& ch : e.name)
@@ -89,7 +64,6 @@ sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries)
       return {sdk::Code::unsupported, "ZIP64 workbooks (over 4 GiB) are not read"};
     if (e.local_header + 30 > zip.size() || e.compressed > zip.size() - e.local_header - 30)
       return truncated("the data of '" + e.name + "' lies past the end of the file");
-    e.central_size = 46 + name_len + extra_len + comment_len;
     entries.push_back(std::move(e));
     at += 46 + name_len + extra_len + comment_len;
   }
@@ -126,7 +100,11 @@ sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std
   std::string head;
   for (const auto& e : entries) {
     if (!(e.name.ends_with(".xml") || e.name.ends_with(".rels") || e.name.ends_with(".vml"))) continue;
-    if (!inflate_head(zip, e, 64 * 1024, head)) return truncated("'" + e.name + "' does not inflate");
+    head.clear();
+    EntryStream stream(zip, e);
+    while (head.size() < 64 * 1024 && stream.read(head, 64 * 1024 - head.size()) > 0) {
+    }
+    if (!stream.error().empty()) return truncated(stream.error());
     std::size_t root = std::string::npos;
     for (std::size_t i = head.find('<'); i != std::string::npos; i = head.find('<', i + 1)) {
       const char next = i + 1 < head.size() ? head[i + 1] : '\0';

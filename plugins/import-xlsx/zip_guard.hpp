@@ -25,8 +25,6 @@ struct ZipEntry {
   std::uint64_t uncompressed = 0;
   std::uint64_t local_header = 0;
   std::uint32_t crc = 0;
-  std::size_t central = 0;       // where its central directory record starts
-  std::size_t central_size = 0;  // and its length
 };
 
 // Reads the central directory. invalid_input when it is not a zip or is
