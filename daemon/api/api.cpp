@@ -278,7 +278,7 @@ http::Response Api::report(const http::Request& r) {
   }
   const auto n = context_.normalisation.load();
   const sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period,
-                                                     format != "json" && format != "csv");
+                                                     report::contents_for(format));
   std::ostringstream out;
   if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
     return http::error_response(500, "export_failed", s.message());

@@ -43,7 +43,7 @@ int write_report(const Options& options) {
     return 2;
   }
   const auto report = report::province_report(**store, (*n)->registry, (*n)->catalogue, *period,
-                                                  format != "json" && format != "csv");
+                                                  report::contents_for(format));
   std::ofstream out(*options.output, std::ios::binary);
   if (!out) {
     fmt::print(stderr, "tonghopd: cannot write {}\n", *options.output);

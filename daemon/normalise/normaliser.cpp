@@ -341,13 +341,19 @@ void check_district_text(const Registry& registry, const std::string& text, cons
             text, where);
 }
 
-void check_period_text(const std::string& text, const Submission& sub, const Place& where, Builder& b) {
-  const std::string f = fold(text);
-  // Only a title that names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
+// `text` names a period (a title such as "… NĂM 2018"), or is one (a value the
+// catalogue's `period` field names, "2018"): it must be the submission's.
+void check_period_text(const std::string& text, const Submission& sub, const Place& where, bool is_value, Builder& b) {
+  // A title only counts where it names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
   static const std::regex names_period(R"(\b(nam|quy|thang) \w+)");
-  if (!std::regex_search(f, names_period)) return;
+  if (!is_value && !std::regex_search(fold(text), names_period)) return;
   const auto p = parse_period(text);
-  if (!p || p->size() < 4) return;
+  if (!p) {
+    if (is_value && !Builder::trim(text).empty())
+      b.error("unknown_period", fmt::format("Kỳ báo cáo «{}» ({}) không rõ", text, describe(where)),
+              fmt::format("'{}' at {} is not a period", text, describe(where)), "period", text, where);
+    return;
+  }
   if (*p != sub.period && p->substr(0, 4) != sub.period.substr(0, 4))
     b.error("period_mismatch", fmt::format("Báo cáo ghi kỳ «{}» ({}) nhưng được gửi cho kỳ {}", text, describe(where), sub.period),
             fmt::format("the return names the period '{}' at {}, but was sent for {}", text, describe(where), sub.period),
@@ -399,21 +405,20 @@ void normalise_table(const sdk::Document& doc, const Catalogue& cat, const Regis
     for (const auto& [c, cell] : cells) {
       const std::string t = g.text(r, c);
       const Place where{sheet_name, r, c, {}};
-      const std::string f = fold(t);
-      if (f.find("tinh") == std::string::npos || f.find("huyen") != std::string::npos)
-        check_district_text(registry, t, sub, where, false, b);
-      check_period_text(t, sub, where, b);
+      check_district_text(registry, t, sub, where, false, b);
+      check_period_text(t, sub, where, false, b);
     }
   }
 
-  std::uint32_t name_col = 0, district_col = 0;
+  std::uint32_t name_col = 0, district_col = 0, period_col = 0;
   for (const auto& [c, f] : best.columns) {
     if (f->id == "org_name") name_col = c;
     if (f->id == "district") district_col = c;
+    if (f->id == "period") period_col = c;
   }
   std::vector<Record> records;
   std::map<std::string, std::int64_t> sums;
-  std::set<std::string> districts_seen;
+  std::set<std::string> districts_seen, periods_seen;
   auto is_total = [&](std::uint32_t r) {
     for (std::uint32_t c : {name_col, 1u, 2u, 3u}) {
       const std::string f = fold(g.shown(r, c));
@@ -484,6 +489,10 @@ void normalise_table(const sdk::Document& doc, const Catalogue& cat, const Regis
       const Raw d = raw_at(r, district_col);
       if (!Builder::trim(d.text).empty() && districts_seen.insert(fold(d.text)).second)
         check_district_text(registry, d.text, sub, d.where, true, b);
+    }
+    if (period_col != 0) {
+      const Raw p = raw_at(r, period_col);
+      if (periods_seen.insert(fold(p.text)).second) check_period_text(p.text, sub, p.where, true, b);
     }
     Record rec = b.build(values, Place{sheet_name, r, 0, {}});
     for (const auto& [id, v] : rec.counts) sums[id] += v;
@@ -579,12 +588,10 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
     const auto segs = segments(v.pointer);
     if (segs.empty()) continue;
     const std::string& key = segs.back();
-    if (const Field* f = cat.match_flat(key); f != nullptr && f->id == "district")
-      check_district_text(registry, text, sub, where, true, b);
-    else if (key.find("ky") != std::string::npos || key.find("nam") != std::string::npos || key == "period")
-      check_period_text(text.find_first_not_of("0123456789") == std::string::npos ? "năm " + text : text, sub, where, b);
-    else if (registry.find(text) != nullptr)
-      check_district_text(registry, text, sub, where, true, b);
+    const Field* f = cat.match_flat(key);
+    if (f != nullptr && f->id == "district") check_district_text(registry, text, sub, where, true, b);
+    else if (f != nullptr && f->id == "period") check_period_text(text, sub, where, true, b);
+    else if (registry.find(text) != nullptr) check_district_text(registry, text, sub, where, true, b);
   }
   for (const auto& index : order) {
     auto& values = items[index];

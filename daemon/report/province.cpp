@@ -44,8 +44,13 @@ sdk::Notice notice(const normalise::Issue& w) {
 
 }  // namespace
 
+Contents contents_for(std::string_view format) {
+  return format == "json" || format == "csv" ? Contents::summary : Contents::with_details;
+}
+
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period, bool with_details) {
+                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents) {
+  const bool with_details = contents == Contents::with_details;
   const std::string previous = normalise::previous_period(period);
   const auto current = store.current(period);
   const auto before = store.current(previous);

@@ -12,10 +12,15 @@
 
 namespace tonghop::report {
 
-// with_details: the table of every organisation (the workbook's detail sheet).
-// It is the one part that reads records, so formats that do not draw it
-// (JSON, CSV) leave it out.
+// What a report in `format` carries beyond the districts and the total. The
+// table of every organisation (the workbook's detail sheet) is the one part
+// that reads records; the contract's JSON and the CSV of one row per
+// district never write it, every other format (the workbook, a third party's
+// page format) gets it.
+enum class Contents { summary, with_details };
+Contents contents_for(std::string_view format);
+
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period, bool with_details = true);
+                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents);
 
 }  // namespace tonghop::report

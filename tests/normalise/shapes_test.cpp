@@ -202,3 +202,21 @@ TEST(Indicators, PercentagesRoundHalfAwayFromZero) {
   EXPECT_DOUBLE_EQ(value("admitted_ethnic_minority_pct").value(), 53.02);
   EXPECT_FALSE(value("members_female_pct").has_value()) << "no members: the percentage is null";
 }
+
+TEST(Shapes, APeriodColumnIsCheckedOncePerValue) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Kỳ báo cáo", "Tên TCCSĐ", "Tổng số ĐV", "ĐV nữ"});
+  s.row(2, {"Năm 2017", "Đảng bộ xã Tà Hừa", "120", "40"});
+  s.row(3, {"Năm 2017", "Đảng bộ xã Tà Mít", "90", "30"});
+  s.row(4, {"Năm 2018", "Đảng bộ xã Mường Than", "100", "20"});
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_EQ(result.errors.size(), 1u) << errors_of(result);
+  EXPECT_EQ(result.errors[0].code, "period_mismatch");
+  EXPECT_EQ(result.errors[0].field, "period");
+  EXPECT_EQ(result.errors[0].where.row, 2u);
+  EXPECT_EQ(result.errors[0].where.column, 1u);
+  EXPECT_EQ(result.records.size(), 3u);
+}
