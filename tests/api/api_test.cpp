@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <sqlite3.h>
 
+#include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -49,19 +50,15 @@ class Tonghopd {
         dir.path() / "tonghop.toml",
         "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
             "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[limits]\nmax_input_size = \"2 MiB\"\n[inbox]\n"
-            "scan_milliseconds = 200\n[normalise]\ncatalogue = \"" TONGHOP_SOURCE_DIR "/config/indicators.toml\"\n"
-            "units = \"" TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml\"\nprofiles = \"" TONGHOP_SOURCE_DIR "/config/profiles\"\n");
+            "scan_milliseconds = 200\n" + tonghop::test::normalise_section());
     start();
   }
   void start() {
     process_ = std::make_unique<Process>(std::vector<std::string>{TONGHOPD_PATH, "--config", (dir_.path() / "tonghop.toml").string()},
                                          std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin},
                                          std::vector<std::string>{}, dir_.path());
-    ASSERT_TRUE(process_->wait_for_output("listening on http://", 15s)) << process_->output();
-    std::smatch m;
-    const std::string out = process_->output();
-    std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+    port_ = tonghop::test::listening_port(*process_);
+    ASSERT_NE(port_, 0) << process_->output();
   }
   void kill() {
     process_->signal(SIGKILL);

@@ -5,6 +5,7 @@
 #include <regex>
 #include <thread>
 
+#include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -20,12 +21,6 @@ struct Settings {
   int drain_timeout = 5;
 };
 
-// The catalogue and registry of the source tree, for daemons started elsewhere.
-std::string normalise_section() {
-  return "[normalise]\ncatalogue = \"" TONGHOP_SOURCE_DIR "/config/indicators.toml\"\nunits = \"" TONGHOP_SOURCE_DIR
-         "/config/units/lai-chau.toml\"\nprofiles = \"" TONGHOP_SOURCE_DIR "/config/profiles\"\n";
-}
-
 class Daemon {
  public:
   explicit Daemon(Settings s = {}, std::vector<std::string> extra_args = {}) {
@@ -36,14 +31,8 @@ class Daemon {
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<Process>(argv, std::vector<std::string>{}, std::vector<std::string>{"TONGHOP_ADMIN_TOKEN"},
                                          dir_.path());
-    if (!process_->wait_for_output("listening on http://", 10s)) {
-      ADD_FAILURE() << "tonghopd did not start:\n" << process_->output();
-      return;
-    }
-    std::smatch m;
-    const std::string out = process_->output();
-    if (std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)")))
-      port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+    port_ = tonghop::test::listening_port(*process_);
+    if (port_ == 0) ADD_FAILURE() << "tonghopd did not start:\n" << process_->output();
   }
 
   void write_config(Settings s, const std::string& extra = {}) {
@@ -52,7 +41,7 @@ class Daemon {
                                             std::to_string(s.read_timeout) + "\ndrain_timeout_seconds = " +
                                             std::to_string(s.drain_timeout) + "\n[paths]\ndata_dir = \"" +
                                             (dir_.path() / "var").string() + "\"\nplugins_dir = \"" +
-                                            plugins().string() + "\"\n[log]\nlevel = \"debug\"\n" + normalise_section() + extra);
+                                            plugins().string() + "\"\n[log]\nlevel = \"debug\"\n" + tonghop::test::normalise_section() + extra);
   }
 
   std::uint16_t port() const { return port_; }

@@ -8,6 +8,7 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include "loader/loader.hpp"
+#include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 
@@ -29,17 +30,13 @@ struct Served {
   Served() {
     test::write_file(dir.path() / "tonghop.toml",
                      "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                         "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n[normalise]\n"
-                         "catalogue = \"" TONGHOP_SOURCE_DIR "/config/indicators.toml\"\nunits = \"" TONGHOP_SOURCE_DIR
-                         "/config/units/lai-chau.toml\"\nprofiles = \"" TONGHOP_SOURCE_DIR "/config/profiles\"\n");
+                         "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" +
+                         test::normalise_section());
     process = std::make_unique<test::Process>(
         std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
         std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir.path());
-    EXPECT_TRUE(process->wait_for_output("listening on http://", 15s)) << process->output();
-    std::smatch m;
-    const std::string out = process->output();
-    std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    port = static_cast<std::uint16_t>(std::stoi(m[1]));
+    port = test::listening_port(*process);
+    EXPECT_NE(port, 0) << process->output();
   }
   int submit(const std::string& target, const std::string& body) {
     const auto r = test::request(port, "POST", target, body, "Authorization: Bearer " + kAdmin + "\r\n");
