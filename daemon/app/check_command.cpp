@@ -7,7 +7,6 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
-#include <spdlog/sinks/null_sink.h>
 
 #include "api/views.hpp"
 #include "app/commands.hpp"
@@ -39,18 +38,15 @@ int check_file(const Options& options) {
     fmt::print(stderr, "tonghopd: check needs FILE, --district and --period\n{}", usage());
     return 2;
   }
-  auto cfg = resolve_config(options);
-  if (!cfg) {
-    fmt::print(stderr, "tonghopd: {}\n", cfg.error());
+  // Configuration problems are usage errors here: exit 2, as for a bad argument.
+  auto setup = offline(options);
+  if (!setup) {
+    fmt::print(stderr, "tonghopd: {}\n", setup.error());
     return 2;
   }
-  auto n = load_normalisation(*cfg);
-  if (!n) {
-    fmt::print(stderr, "tonghopd: {}\n", n.error());
-    return 2;
-  }
-  const auto& catalogue = (*n)->catalogue;
-  const auto& registry = (*n)->registry;
+  const auto& n = setup->normalisation;
+  const auto& catalogue = n->catalogue;
+  const auto& registry = n->registry;
   const normalise::District* district = registry.find(*options.district);
   if (district == nullptr) {
     std::string known;
@@ -72,9 +68,8 @@ int check_file(const Options& options) {
   buffer << in.rdbuf();
   const std::string filename = std::filesystem::path(*options.file).filename().string();
 
-  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
-  const auto plugins = loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(quiet, cfg->limits));
-  const auto examined = ingest::examine(*plugins, **n, cfg->limits, {district->name, *period, filename, buffer.str(), ""});
+  const auto examined =
+      ingest::examine(*setup->plugins, *n, setup->config.limits, {district->name, *period, filename, buffer.str(), ""});
   const normalise::Normalised& result = examined.result;
   const std::string plugin_name = examined.plugin ? examined.plugin->info.name : "";
   const std::string format =

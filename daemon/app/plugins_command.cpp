@@ -1,7 +1,6 @@
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <spdlog/sinks/null_sink.h>
 
 #include "app/commands.hpp"
 #include "app/setup.hpp"
@@ -21,9 +20,7 @@ int list_plugins(const Options& options) {
     return 1;
   }
   // The listing says everything; the loader's own log lines would repeat it.
-  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
-  auto host = std::make_shared<loader::HostServices>(quiet, cfg->limits);
-  const auto set = loader::load_directory(cfg->plugins_dir, host);
+  const auto set = load_plugins_quietly(*cfg);
 
   fmt::print("plugins in {}\n", cfg->plugins_dir.string());
   fmt::print("{:<20} {:<9} {:<9} {:<18} {:<4} {}\n", "NAME", "VERSION", "KIND", "FORMATS", "ABI", "FILE");

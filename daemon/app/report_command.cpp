@@ -3,7 +3,6 @@
 #include <fstream>
 
 #include <fmt/format.h>
-#include <spdlog/sinks/null_sink.h>
 
 #include "app/commands.hpp"
 #include "app/context.hpp"
@@ -19,30 +18,23 @@ int write_report(const Options& options) {
     fmt::print(stderr, "tonghopd: report needs --period P and -o FILE\n{}", usage());
     return 2;
   }
-  auto cfg = resolve_config(options);
-  if (!cfg) {
-    fmt::print(stderr, "tonghopd: {}\n", cfg.error());
+  auto setup = offline(options);
+  if (!setup) {
+    fmt::print(stderr, "tonghopd: {}\n", setup.error());
     return 2;
   }
-  auto n = load_normalisation(*cfg);
-  if (!n) {
-    fmt::print(stderr, "tonghopd: {}\n", n.error());
-    return 1;
-  }
-  auto store = store::Store::open(cfg->data_dir);
+  auto store = store::Store::open(setup->config.data_dir);
   if (!store) {
     fmt::print(stderr, "tonghopd: {}\n", store.error());
     return 1;
   }
-  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
-  const auto plugins = loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(quiet, cfg->limits));
   const std::string format = options.format == "text" ? "json" : options.format;
-  const auto* exporter = plugins->exporter_for(format);
+  const auto* exporter = setup->plugins->exporter_for(format);
   if (exporter == nullptr) {
     fmt::print(stderr, "tonghopd: no exporter plugin writes '{}'\n", format);
     return 2;
   }
-  const auto report = report::province_report(**store, (*n)->registry, (*n)->catalogue, *period,
+  const auto report = report::province_report(**store, setup->normalisation->registry, setup->normalisation->catalogue, *period,
                                                   report::contents_for(format));
   std::ofstream out(*options.output, std::ios::binary);
   if (!out) {

@@ -1,5 +1,6 @@
 #include "app/setup.hpp"
 
+#include "app/context.hpp"
 #include "core/hash.hpp"
 
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <openssl/rand.h>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -50,6 +52,21 @@ Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& conf
   logger->set_level(spdlog::level::from_str(config.log.level));
   logger->flush_on(spdlog::level::info);
   return logger;
+}
+
+std::shared_ptr<const loader::PluginSet> load_plugins_quietly(const config::Config& config) {
+  auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
+  return loader::load_directory(config.plugins_dir, std::make_shared<loader::HostServices>(quiet, config.limits));
+}
+
+Expected<Offline> offline(const Options& options) {
+  auto cfg = resolve_config(options);
+  if (!cfg) return make_error(cfg.error());
+  auto n = load_normalisation(*cfg);
+  if (!n) return make_error(n.error());
+  Offline o{std::move(*cfg), std::move(*n), nullptr};
+  o.plugins = load_plugins_quietly(o.config);
+  return o;
 }
 
 Expected<AdminToken> admin_token(const config::Config& config, bool dev) {

@@ -9,6 +9,8 @@
 
 #include "app/cli.hpp"
 #include "config/config.hpp"
+#include "ingest/pipeline.hpp"
+#include "loader/loader.hpp"
 #include "core/expected.hpp"
 
 namespace tonghop::app {
@@ -25,6 +27,19 @@ struct AdminToken {
   std::string sha256;
   std::string source;  // where it came from, for the log
 };
+// The plugins of config.plugins_dir, loaded without logging: the commands
+// that run without a daemon say what they found themselves.
+std::shared_ptr<const loader::PluginSet> load_plugins_quietly(const config::Config& config);
+
+// What the commands that run without a daemon (check, report) need: the
+// configuration, the normalisation data it names, and the plugins.
+struct Offline {
+  config::Config config;
+  std::shared_ptr<const ingest::Normalisation> normalisation;
+  std::shared_ptr<const loader::PluginSet> plugins;
+};
+Expected<Offline> offline(const Options& options);
+
 // TONGHOP_ADMIN_TOKEN, else [auth] admin_token_file, else (with dev) a new one.
 Expected<AdminToken> admin_token(const config::Config& config, bool dev);
 
