@@ -41,6 +41,18 @@ std::string mime_of(const std::string& format) {
   return "application/octet-stream";
 }
 
+// The name a file is kept and offered back under: its base name (no folders),
+// without control characters or quotes, never empty.
+std::string clean_filename(std::string_view name) {
+  const auto slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != 0x7F) out += c;
+  if (out.empty() || out == "." || out == "..") out = "upload";
+  return out;
+}
+
 }  // namespace
 
 Api::Api(app::Context& context) : context_(context) {
@@ -186,7 +198,7 @@ http::Response Api::submit(const http::Request& r) {
     ret.bytes = r.body;
   }
   if (auto f = r.query_param("filename")) ret.filename = *f;
-  if (ret.filename.empty()) ret.filename = "upload";
+  ret.filename = clean_filename(ret.filename);
   if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
 
   const auto outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits,

@@ -201,6 +201,21 @@ TEST(Api, AResubmissionSupersedesAndTheFirstIsKept) {
   EXPECT_EQ(one.at("records").at(0).at("org_name").as_string(), "Đảng bộ xã Căn Co");
 }
 
+TEST(Api, AFileNameIsKeptAsItsBaseNameOnly) {
+  tonghop::test::TempDir dir;
+  Tonghopd d(dir);
+  const auto r = d.call("POST", "/api/v1/submissions?district=sin%20ho&period=2018&filename=..%2F..%2Fetc%2Fbao%22cao%0D%0AX-Evil%3A%201.csv",
+                        kAdmin, tonghop::test::read_file(kData + "2018/sin-ho.csv"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json().at("filename").as_string(), "baocaoX-Evil: 1.csv");
+  const auto raw = tonghop::test::request(d.port(), "GET", "/api/v1/submissions/1/raw", "",
+                                          "Authorization: Bearer " + kAdmin + "\r\n");
+  ASSERT_TRUE(raw.has_value());
+  EXPECT_EQ(raw->status, 200);
+  EXPECT_EQ(raw->header("Content-Disposition").value_or(""), "attachment; filename=\"baocaoX-Evil: 1.csv\"");
+  EXPECT_FALSE(raw->header("X-Evil").has_value());
+}
+
 TEST(Api, WhoMayDoWhat) {
   tonghop::test::TempDir dir;
   Tonghopd d(dir);
