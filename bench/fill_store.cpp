@@ -39,21 +39,33 @@ int main(int argc, char** argv) {
     s.meta.received_at = store::now_iso8601();
     s.meta.token_name = "bench";
     const long n = total / static_cast<long>(districts.size());
+    normalise::Layout layout;
+    layout.sheet = "generated";
+    const char* ids[] = {"org_name", "members_total", "members_female", "members_ethnic_minority", "admitted",
+                         "admitted_female", "villages_total", "villages_without_cell"};
+    for (std::uint32_t f = 0; f < std::size(ids); ++f) {
+      layout.fields.push_back(ids[f]);
+      layout.is_count.push_back(f > 0);
+      layout.columns.push_back(f + 1);
+    }
+    s.records = normalise::RecordSet(std::move(layout));
+    s.records.district = s.meta.district;
+    s.records.period = argv[4];
     for (long i = 0; i < n; ++i) {
-      normalise::Record r;
-      r.district = s.meta.district;
-      r.period = argv[4];
-      r.org_name = "Đảng bộ xã " + std::to_string(i);
+      const std::string name = "Đảng bộ xã " + std::to_string(i);
+      const long m = members(rng);
+      normalise::CompactRecord r;
+      r.where = static_cast<std::uint32_t>(i + 2);
+      r.org_name = name;
       r.org_kind = i % 3 ? "party_committee" : "party_cell";
       r.org_sector = "commune";
       r.org_rating = ratings[i % 4];
-      const long m = members(rng);
-      r.counts = {{"members_total", m}, {"members_female", m / 3}, {"members_ethnic_minority", m / 2},
-                  {"admitted", m / 20}, {"admitted_female", m / 40}, {"villages_total", 10}, {"villages_without_cell", 1}};
-      s.records.push_back(std::move(r));
+      r.values = {{0, 0}, {1, m}, {2, m / 3}, {3, m / 2}, {4, m / 20}, {5, m / 40}, {6, 10}, {7, 1}};
+      s.records.add(r);
     }
     s.meta.indicators = report::to_json(report::compute(s.records, *catalogue));
-    s.raw = "generated " + std::to_string(d);
+    const std::string raw = "generated " + std::to_string(d);
+    s.raw = raw;
     if (auto r = (*store)->add(std::move(s)); !r) {
       std::fprintf(stderr, "%s\n", r.error().c_str());
       return 1;

@@ -193,7 +193,7 @@ http::Response Api::submit(const http::Request& r) {
   ret.token_name = who->name;
   if (auto part = http::multipart_file(r.header("Content-Type").value_or(""), r.body)) {
     ret.filename = part->filename;
-    ret.bytes = std::move(part->bytes);
+    ret.bytes = part->bytes;
   } else {
     ret.bytes = r.body;
   }

@@ -68,8 +68,9 @@ int check_file(const Options& options) {
   buffer << in.rdbuf();
   const std::string filename = std::filesystem::path(*options.file).filename().string();
 
+  const std::string bytes = std::move(buffer).str();
   const auto examined =
-      ingest::examine(*setup->plugins, *n, setup->config.limits, {district->name, *period, filename, buffer.str(), ""});
+      ingest::examine(*setup->plugins, *n, setup->config.limits, {district->name, *period, filename, bytes, ""});
   const normalise::Normalised& result = examined.result;
   const std::string plugin_name = examined.plugin ? examined.plugin->info.name : "";
   const std::string format =

@@ -80,9 +80,10 @@ void Inbox::handle(const fs::path& file, const std::string& district_dir, const 
                               "period", period_dir, {}});
   } else {
     std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    ingest::Return ret{district->name, *period, file.filename().string(), bytes.str(), "inbox"};
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string bytes = std::move(buffer).str();
+    ingest::Return ret{district->name, *period, file.filename().string(), bytes, "inbox"};
     outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits, std::move(ret));
     api_.count(district->name, outcome);
   }

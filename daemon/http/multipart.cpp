@@ -55,7 +55,7 @@ std::optional<FilePart> multipart_file(std::string_view content_type, std::strin
     if (parameter(disposition, "name") == name) {
       FilePart f;
       f.filename = parameter(disposition, "filename");
-      f.bytes = std::string(body.substr(head_end + 4, next - head_end - 4));
+      f.bytes = body.substr(head_end + 4, next - head_end - 4);
       return f;
     }
     at = next + 2;

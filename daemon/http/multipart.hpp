@@ -9,7 +9,7 @@ namespace tonghop::http {
 
 struct FilePart {
   std::string filename;
-  std::string bytes;
+  std::string_view bytes;  // a view into the body
 };
 
 // content_type: the request's Content-Type header. nullopt when it is not

@@ -20,8 +20,23 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
     return out;
   }
   out.plugin = choice->plugin;
-  sdk::DocumentBuilder builder;
-  const auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, builder);
+  const normalise::Profile* profile = nullptr;
+  for (const auto& p : n.profiles)
+    if (p.applies(ret.district, ret.filename)) {
+      profile = &p;
+      break;
+    }
+  // The normaliser reads the rows as the importer streams them.
+  const normalise::Normaliser normaliser(n.catalogue, n.registry);
+  const normalise::Submission submission{ret.district, ret.period};
+  auto reader = normaliser.reader(submission, profile);
+  auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *reader);
+  if (status.ok() && reader->needs_second_pass()) {
+    // Merged ranges came after the cells and change the header: read again knowing them.
+    auto second = normaliser.reader(submission, profile, reader->merges_seen());
+    status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *second);
+    reader = std::move(second);
+  }
   if (!status.ok()) {
     out.status = 422;
     normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
@@ -29,13 +44,7 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
                                  "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
     return out;
   }
-  const normalise::Profile* profile = nullptr;
-  for (const auto& p : n.profiles)
-    if (p.applies(ret.district, ret.filename)) {
-      profile = &p;
-      break;
-    }
-  out.result = normalise::Normaliser(n.catalogue, n.registry).normalise(builder.document(), {ret.district, ret.period}, profile);
+  out.result = reader->finish();
   return out;
 }
 
@@ -58,7 +67,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   // Against the district's current return of the previous period.
   const normalise::Normaliser normaliser(n.catalogue, n.registry);
   for (const auto& prev : store.current(normalise::previous_period(ret.period)))
-    if (prev.district == ret.district) normaliser.compare_with_previous(result, store.records(prev.id));
+    if (prev.district == ret.district) normaliser.compare_with_previous(result, store.record_set(prev.id));
 
   store::NewSubmission s;
   s.meta.district = ret.district;
@@ -69,7 +78,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.received_at = store::now_iso8601();
   s.meta.token_name = ret.token_name;
   s.meta.indicators = report::to_json(report::compute(result.records, n.catalogue));
-  s.raw = std::move(ret.bytes);
+  s.raw = ret.bytes;
   s.records = std::move(result.records);
   s.warnings = result.warnings;
   auto stored = store.add(std::move(s));

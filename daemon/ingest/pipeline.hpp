@@ -24,7 +24,7 @@ struct Return {
   std::string district;  // canonical
   std::string period;    // canonical
   std::string filename;
-  std::string bytes;
+  std::string_view bytes;  // the file; the caller keeps it alive until examine() or submit() returns
   std::string token_name;
 };
 

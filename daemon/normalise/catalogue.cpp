@@ -81,11 +81,18 @@ std::optional<std::string> Catalogue::org_kind(std::string_view text) const {
   return std::nullopt;
 }
 
-std::string Catalogue::sector_from_name(std::string_view name) const {
-  const std::string f = " " + fold(name) + " ";
+std::string Catalogue::sector_from_name(std::string_view name) const { return sector_from_folded(fold(name)); }
+
+std::string Catalogue::sector_from_folded(std::string_view f) const {
+  // A keyword as whole words of the folded name.
+  auto has_words = [&](std::string_view k) {
+    for (std::size_t at = f.find(k); at != std::string_view::npos; at = f.find(k, at + 1))
+      if ((at == 0 || f[at - 1] == ' ') && (at + k.size() == f.size() || f[at + k.size()] == ' ')) return true;
+    return false;
+  };
   for (const auto& [sector, keywords] : sectors)
     for (const auto& k : keywords)
-      if (f.find(" " + k + " ") != std::string::npos) return sector;
+      if (!k.empty() && has_words(k)) return sector;
   return "other";
 }
 

@@ -1,9 +1,12 @@
 #include "normalise/normaliser.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <deque>
 #include <optional>
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -22,12 +25,13 @@ std::string column_name(std::uint32_t column) {
 
 namespace {
 
-// A raw value before it is read: the text as shown and, for number cells, the number.
+// A value before it is read: the text as shown and, for number cells, the number.
 struct Raw {
-  std::string text;
+  std::string_view text;
   bool is_number = false;
   double number = 0;
-  Place where;
+  std::uint32_t column = 0;  // tables
+  std::string_view path;     // trees: its JSON Pointer
 };
 
 std::string describe(const Place& p) {
@@ -37,10 +41,46 @@ std::string describe(const Place& p) {
   return s + column_name(p.column) + std::to_string(p.row);
 }
 
-// Builds records from raw values, field by field, collecting errors.
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Whether folding could give letters: ASCII letters or anything not ASCII.
+bool has_letter(std::string_view s) {
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x80 || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')) return true;
+  }
+  return false;
+}
+
+std::size_t field_index(const Catalogue& cat, std::string_view id) {
+  for (std::size_t i = 0; i < cat.fields.size(); ++i)
+    if (cat.fields[i].id == id) return i;
+  return cat.fields.size();
+}
+
+// Builds records from raw values, field by field, collecting errors. Values
+// are set by catalogue index; build() checks the rules and adds the record.
 class Builder {
  public:
-  Builder(const Catalogue& c, const Submission& s, Normalised& out) : cat_(c), sub_(s), out_(out) {}
+  Builder(const Catalogue& c, Normalised& out)
+      : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), counts_(n_), has_(n_) {
+    name_ = field_index(c, "org_name");
+    kind_ = field_index(c, "org_kind");
+    rating_ = field_index(c, "org_rating");
+    sector_ = field_index(c, "org_sector");
+    cells_total_ = field_index(c, "cells_total");
+    admitted_ = field_index(c, "admitted");
+    members_total_ = field_index(c, "members_total");
+    for (const auto& rule : c.rules) {
+      IndexedRule r{rule.kind, {}, field_index(c, rule.whole)};
+      for (const auto& p : rule.parts) r.parts.push_back(field_index(c, p));
+      rules_.push_back(std::move(r));
+    }
+  }
 
   void error(std::string code, std::string vi, std::string en, std::string field, std::string value, Place where) {
     out_.errors.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
@@ -49,206 +89,256 @@ class Builder {
     out_.warnings.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
   }
 
-  // One organisation: field id -> raw value. Its errors go to the result;
-  // the record is returned all the same (a refused return stores nothing).
-  Record build(const std::map<std::string, Raw>& values, const Place& where) {
-    Record r;
-    r.district = sub_.district;
-    r.period = sub_.period;
-    r.where = where;
-    for (const auto& [id, raw] : values) {
-      const Field* f = cat_.field(id);
-      if (f == nullptr) continue;
-      r.provenance[id] = raw.where;
-      if (f->is_count) {
-        Count c = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
-        if (c.error == CountError::empty) {
-          r.provenance.erase(id);
-          continue;
-        }
-        if (c.error != CountError::none) {
-          const std::string label = f->label;
-          if (c.error == CountError::negative)
-            error("negative", fmt::format("Số liệu «{}» ở ô {} ({}) là số âm", raw.text, describe(raw.where), label),
-                  fmt::format("'{}' at {} ({}) is negative", raw.text, describe(raw.where), id), id, raw.text, raw.where);
-          else if (c.error == CountError::fractional)
-            error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", raw.text, describe(raw.where), label),
-                  fmt::format("'{}' at {} ({}) is not a whole number", raw.text, describe(raw.where), id), id, raw.text,
-                  raw.where);
-          else
-            error("not_a_number", fmt::format("Giá trị «{}» ở ô {} ({}) không phải là số", raw.text, describe(raw.where), label),
-                  fmt::format("'{}' at {} ({}) is not a number", raw.text, describe(raw.where), id), id, raw.text,
-                  raw.where);
-          continue;
-        }
-        r.counts[id] = c.value;
-        continue;
-      }
-      const std::string text = trim(raw.text);
-      if (text.empty()) continue;
-      if (id == "org_name") r.org_name = text;
-      else if (id == "org_kind") {
-        if (auto k = cat_.org_kind(text)) r.org_kind = *k;
-        else
-          error("unknown_kind", fmt::format("Loại hình «{}» ở ô {} không rõ (ĐB hoặc CB)", text, describe(raw.where)),
-                fmt::format("organisation kind '{}' at {} is neither a party committee nor a cell", text, describe(raw.where)),
-                id, text, raw.where);
-      } else if (id == "org_rating") {
-        if (auto k = cat_.rating(text)) r.org_rating = *k;
-        else
-          error("unknown_rating", fmt::format("Xếp loại «{}» ở ô {} không đúng mức nào", text, describe(raw.where)),
-                fmt::format("rating '{}' at {} is not one of the four ratings", text, describe(raw.where)), id, text,
-                raw.where);
-      } else if (id == "org_sector") {
-        r.org_sector = text;
-      }
-    }
-    if (r.org_kind.empty()) {
-      // From the name: "Đảng bộ ..." or "Chi bộ ...".
-      const std::string f = fold(r.org_name);
-      if (f.rfind("dang bo", 0) == 0) r.org_kind = "party_committee";
-      else if (f.rfind("chi bo", 0) == 0) r.org_kind = "party_cell";
-      else r.org_kind = r.counts.count("cells_total") && r.counts["cells_total"] > 0 ? "party_committee" : "party_cell";
-    }
-    if (r.org_sector.empty()) r.org_sector = cat_.sector_from_name(r.org_name);
-    check_rules(r);
-    return r;
+  // Where the values of the next record are: a sheet's row, or an element.
+  void at_row(const std::string* sheet, std::uint32_t row) {
+    sheet_ = sheet;
+    row_ = row;
+  }
+  void at_element(std::string element) {
+    sheet_ = nullptr;
+    element_ = std::move(element);
+  }
+  Place place(const Raw& raw) const {
+    if (sheet_ != nullptr) return Place{*sheet_, row_, raw.column, {}};
+    return Place{{}, 0, 0, std::string(raw.path)};
+  }
+  Place record_place() const {
+    if (sheet_ != nullptr) return Place{*sheet_, row_, 0, {}};
+    return Place{{}, 0, 0, element_};
   }
 
-  static std::string trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
-    return std::string(s);
+  void begin() {
+    for (const std::size_t f : touched_) given_[f] = has_[f] = 0;
+    touched_.clear();
+  }
+  void set(std::size_t field, const Raw& raw) {
+    if (field >= n_) return;
+    if (!given_[field]) {
+      given_[field] = 1;
+      touched_.push_back(field);
+    }
+    raw_[field] = raw;
+  }
+  const Raw* given(std::size_t field) const { return field < n_ && given_[field] ? &raw_[field] : nullptr; }
+  bool has(std::size_t f) const { return f < n_ && has_[f]; }
+  std::int64_t val(std::size_t f) const { return counts_[f]; }
+  std::size_t count_fields() const { return n_; }
+
+  // The record of the values set since begin(): its errors go to the
+  // result; the record is added all the same (a refused return stores
+  // nothing). `folded_name`: fold of the name, when the caller has it.
+  void build(std::uint32_t where, const std::string* folded_name = nullptr,
+             const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths = {}) {
+    std::sort(touched_.begin(), touched_.end());
+    record_.values.clear();
+    record_.paths = own_paths;
+    record_.where = where;
+    std::string_view name;
+    kind_text_.clear();
+    sector_text_.clear();
+    rating_text_.clear();
+    for (const std::size_t f : touched_) {
+      const Raw& raw = raw_[f];
+      const Field& field = cat_.fields[f];
+      if (field.is_count) {
+        const Count c = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+        if (c.error == CountError::empty) continue;
+        if (c.error != CountError::none) {
+          count_error(c.error, raw, field);
+          continue;
+        }
+        counts_[f] = c.value;
+        has_[f] = 1;
+        record_.values.emplace_back(static_cast<std::uint32_t>(f), c.value);
+        continue;
+      }
+      record_.values.emplace_back(static_cast<std::uint32_t>(f), 0);  // its place
+      const std::string_view text = trim_view(raw.text);
+      if (text.empty()) continue;
+      if (f == name_) {
+        name = text;
+      } else if (f == kind_) {
+        if (auto k = cat_.org_kind(text)) kind_text_ = *k;
+        else
+          error("unknown_kind", fmt::format("Loại hình «{}» ở ô {} không rõ (ĐB hoặc CB)", text, describe(place(raw))),
+                fmt::format("organisation kind '{}' at {} is neither a party committee nor a cell", text,
+                            describe(place(raw))),
+                field.id, std::string(text), place(raw));
+      } else if (f == rating_) {
+        if (auto k = cat_.rating(text)) rating_text_ = *k;
+        else
+          error("unknown_rating", fmt::format("Xếp loại «{}» ở ô {} không đúng mức nào", text, describe(place(raw))),
+                fmt::format("rating '{}' at {} is not one of the four ratings", text, describe(place(raw))), field.id,
+                std::string(text), place(raw));
+      } else if (f == sector_) {
+        sector_text_ = text;
+      }
+    }
+    if (kind_text_.empty() || sector_text_.empty()) {
+      const std::string folded = folded_name != nullptr ? *folded_name : fold(name);
+      if (kind_text_.empty()) {
+        // From the name: "Đảng bộ ..." or "Chi bộ ...".
+        if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";
+        else if (folded.rfind("chi bo", 0) == 0) kind_text_ = "party_cell";
+        else kind_text_ = has(cells_total_) && val(cells_total_) > 0 ? "party_committee" : "party_cell";
+      }
+      if (sector_text_.empty()) sector_text_ = cat_.sector_from_folded(folded);
+    }
+    record_.org_name = name;
+    record_.org_kind = kind_text_;
+    record_.org_sector = sector_text_;
+    record_.org_rating = rating_text_;
+    check_rules(name);
+    out_.records.add(record_);
   }
 
  private:
-  void check_rules(const Record& r) {
-    auto has = [&](const std::string& id) { return r.counts.count(id) > 0; };
-    auto val = [&](const std::string& id) { return r.counts.at(id); };
-    auto label = [&](const std::string& id) { return cat_.field(id)->label; };
-    auto place = [&](const std::string& id) {
-      const auto it = r.provenance.find(id);
-      return it != r.provenance.end() ? it->second : r.where;
-    };
-    for (const auto& rule : cat_.rules) {
+  struct IndexedRule {
+    Rule::Kind kind;
+    std::vector<std::size_t> parts;
+    std::size_t whole;
+  };
+
+  void count_error(CountError e, const Raw& raw, const Field& f) {
+    const Place where = place(raw);
+    const std::string text(raw.text);
+    if (e == CountError::negative)
+      error("negative", fmt::format("Số liệu «{}» ở ô {} ({}) là số âm", text, describe(where), f.label),
+            fmt::format("'{}' at {} ({}) is negative", text, describe(where), f.id), f.id, text, where);
+    else if (e == CountError::fractional)
+      error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", text, describe(where), f.label),
+            fmt::format("'{}' at {} ({}) is not a whole number", text, describe(where), f.id), f.id, text, where);
+    else
+      error("not_a_number", fmt::format("Giá trị «{}» ở ô {} ({}) không phải là số", text, describe(where), f.label),
+            fmt::format("'{}' at {} ({}) is not a number", text, describe(where), f.id), f.id, text, where);
+  }
+
+  Place place_of(std::size_t f) const {
+    const Raw* raw = given(f);
+    return raw != nullptr ? place(*raw) : record_place();
+  }
+
+  void check_rules(std::string_view name_view) {
+    const std::string name(name_view);
+    auto id = [&](std::size_t f) -> const std::string& { return cat_.fields[f].id; };
+    auto label = [&](std::size_t f) -> const std::string& { return cat_.fields[f].label; };
+    for (const auto& rule : rules_) {
       if (!has(rule.whole)) continue;
       const std::int64_t whole = val(rule.whole);
       if (rule.kind == Rule::Kind::at_most) {
-        for (const auto& p : rule.parts)
+        for (const std::size_t p : rule.parts)
           if (has(p) && val(p) > whole)
             error("part_exceeds_whole",
-                  fmt::format("{}: {} ({}) lớn hơn {} ({}) ở ô {}", r.org_name, label(p), val(p), label(rule.whole), whole,
-                              describe(place(p))),
-                  fmt::format("{}: {} ({}) exceeds {} ({}) at {}", r.org_name, p, val(p), rule.whole, whole,
-                              describe(place(p))),
-                  p, std::to_string(val(p)), place(p));
+                  fmt::format("{}: {} ({}) lớn hơn {} ({}) ở ô {}", name, label(p), val(p), label(rule.whole), whole,
+                              describe(place_of(p))),
+                  fmt::format("{}: {} ({}) exceeds {} ({}) at {}", name, id(p), val(p), id(rule.whole), whole,
+                              describe(place_of(p))),
+                  id(p), std::to_string(val(p)), place_of(p));
         continue;
       }
       std::int64_t sum = 0;
-      bool all = true;
-      for (const auto& p : rule.parts) {
-        if (has(p)) sum += val(p);
-        else all = false;
+      bool all = true, any = false;
+      for (const std::size_t p : rule.parts) {
+        if (has(p)) {
+          sum += val(p);
+          any = true;
+        } else {
+          all = false;
+        }
       }
+      const bool differs = (rule.kind == Rule::Kind::sum_at_most && sum > whole) ||
+                           (rule.kind == Rule::Kind::sum_equals && sum != whole && any) ||
+                           (rule.kind == Rule::Kind::sum_equals_when_all && all && sum != whole);
+      if (!differs) continue;
       std::string names;
-      for (const auto& p : rule.parts) names += (names.empty() ? "" : " + ") + p;
-      if (rule.kind == Rule::Kind::sum_at_most && sum > whole)
+      for (const std::size_t p : rule.parts) names += (names.empty() ? "" : " + ") + id(p);
+      const Place where = place_of(rule.whole);
+      if (rule.kind == Rule::Kind::sum_at_most)
         error("parts_exceed_whole",
-              fmt::format("{}: tổng các mức xếp loại ({}) lớn hơn {} ({}) ở ô {}", r.org_name, sum, label(rule.whole), whole,
-                          describe(place(rule.whole))),
-              fmt::format("{}: {} = {} exceeds {} ({})", r.org_name, names, sum, rule.whole, whole), rule.whole,
-              std::to_string(whole), place(rule.whole));
-      if (rule.kind == Rule::Kind::sum_equals && sum != whole && std::any_of(rule.parts.begin(), rule.parts.end(), has))
+              fmt::format("{}: tổng các mức xếp loại ({}) lớn hơn {} ({}) ở ô {}", name, sum, label(rule.whole), whole,
+                          describe(where)),
+              fmt::format("{}: {} = {} exceeds {} ({})", name, names, sum, id(rule.whole), whole), id(rule.whole),
+              std::to_string(whole), where);
+      else
         error("parts_differ_from_whole",
-              fmt::format("{}: tổng các mức ({}) khác {} ({}) ở ô {}", r.org_name, sum, label(rule.whole), whole,
-                          describe(place(rule.whole))),
-              fmt::format("{}: {} = {} differs from {} ({})", r.org_name, names, sum, rule.whole, whole), rule.whole,
-              std::to_string(whole), place(rule.whole));
-      if (rule.kind == Rule::Kind::sum_equals_when_all && all && sum != whole)
-        error("parts_differ_from_whole",
-              fmt::format("{}: tổng chi bộ các loại ({}) khác {} ({}) ở ô {}", r.org_name, sum, label(rule.whole), whole,
-                          describe(place(rule.whole))),
-              fmt::format("{}: {} = {} differs from {} ({})", r.org_name, names, sum, rule.whole, whole), rule.whole,
-              std::to_string(whole), place(rule.whole));
+              fmt::format("{}: {} ({}) khác {} ({}) ở ô {}", name,
+                          rule.kind == Rule::Kind::sum_equals ? "tổng các mức" : "tổng chi bộ các loại", sum,
+                          label(rule.whole), whole, describe(where)),
+              fmt::format("{}: {} = {} differs from {} ({})", name, names, sum, id(rule.whole), whole), id(rule.whole),
+              std::to_string(whole), where);
     }
-    if (r.org_kind == "party_cell" && has("cells_total") && val("cells_total") > 0)
+    if (kind_text_ == "party_cell" && has(cells_total_) && val(cells_total_) > 0)
       error("cell_with_subordinates",
-            fmt::format("{} là chi bộ cơ sở nhưng có {} chi bộ trực thuộc (ô {})", r.org_name, val("cells_total"),
-                        describe(place("cells_total"))),
-            fmt::format("{} is a party cell but has {} subordinate cells", r.org_name, val("cells_total")), "cells_total",
-            std::to_string(val("cells_total")), place("cells_total"));
-    if (has("admitted") && has("members_total") && val("members_total") > 0 &&
-        static_cast<double>(val("admitted")) > cat_.admitted_share_above / 100.0 * static_cast<double>(val("members_total")))
+            fmt::format("{} là chi bộ cơ sở nhưng có {} chi bộ trực thuộc (ô {})", name, val(cells_total_),
+                        describe(place_of(cells_total_))),
+            fmt::format("{} is a party cell but has {} subordinate cells", name, val(cells_total_)), "cells_total",
+            std::to_string(val(cells_total_)), place_of(cells_total_));
+    if (has(admitted_) && has(members_total_) && val(members_total_) > 0 &&
+        static_cast<double>(val(admitted_)) >
+            cat_.admitted_share_above / 100.0 * static_cast<double>(val(members_total_)))
       warning("admitted_high",
-              fmt::format("{}: kết nạp {} đảng viên, trên {}% số đảng viên ({})", r.org_name, val("admitted"),
-                          cat_.admitted_share_above, val("members_total")),
-              fmt::format("{}: {} admitted, above {}% of {} members", r.org_name, val("admitted"), cat_.admitted_share_above,
-                          val("members_total")),
-              "admitted", std::to_string(val("admitted")), place("admitted"));
+              fmt::format("{}: kết nạp {} đảng viên, trên {}% số đảng viên ({})", name, val(admitted_),
+                          cat_.admitted_share_above, val(members_total_)),
+              fmt::format("{}: {} admitted, above {}% of {} members", name, val(admitted_), cat_.admitted_share_above,
+                          val(members_total_)),
+              "admitted", std::to_string(val(admitted_)), place_of(admitted_));
   }
 
   const Catalogue& cat_;
-  const Submission& sub_;
   Normalised& out_;
+  std::size_t n_;
+  std::vector<Raw> raw_;
+  std::vector<char> given_;
+  std::vector<std::int64_t> counts_;
+  std::vector<char> has_;
+  std::vector<std::size_t> touched_;
+  std::size_t name_, kind_, rating_, sector_, cells_total_, admitted_, members_total_;
+  std::vector<IndexedRule> rules_;
+  const std::string* sheet_ = nullptr;
+  std::uint32_t row_ = 0;
+  std::string element_;
+  CompactRecord record_;
+  std::string kind_text_, sector_text_, rating_text_;
 };
 
-// ---------------------------------------------------------------- tables
-
-struct Grid {
-  const sdk::Sheet* sheet = nullptr;
-  std::map<std::uint32_t, std::map<std::uint32_t, const sdk::Cell*>> rows;
-  std::map<const sdk::Cell*, std::string> decoded;  // TCVN3 text, decoded
-
-  std::string text(std::uint32_t r, std::uint32_t c) const {
-    const auto row = rows.find(r);
-    if (row == rows.end()) return {};
-    const auto it = row->second.find(c);
-    if (it == row->second.end()) return {};
-    const auto d = decoded.find(it->second);
-    return d != decoded.end() ? d->second : it->second->text;
+// `text` names a district (a title, or a value in a district column): it
+// must be the district the return was submitted for.
+void check_district_text(const Registry& registry, std::string_view text, const Submission& sub, const Place& where,
+                         bool whole_text, Builder& b) {
+  const District* d = whole_text ? registry.find(text) : registry.find_in(text);
+  if (d == nullptr) {
+    if (whole_text && !trim_view(text).empty())
+      b.error("unknown_district", fmt::format("Không có đơn vị «{}» trong danh sách đảng bộ huyện ({})", text, describe(where)),
+              fmt::format("'{}' at {} is not a district of the registry", text, describe(where)), "district",
+              std::string(text), where);
+    return;
   }
-  const sdk::Cell* cell(std::uint32_t r, std::uint32_t c) const {
-    const auto row = rows.find(r);
-    if (row == rows.end()) return nullptr;
-    const auto it = row->second.find(c);
-    return it == row->second.end() ? nullptr : it->second;
-  }
-  const sdk::MergedRange* merge_at(std::uint32_t r, std::uint32_t c) const {
-    for (const auto& m : sheet->merges)
-      if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) return &m;
-    return nullptr;
-  }
-  // The text shown at (r, c): a merged range shows its top-left cell's text.
-  std::string shown(std::uint32_t r, std::uint32_t c) const {
-    if (const auto* m = merge_at(r, c)) return text(m->first_row, m->first_column);
-    return text(r, c);
-  }
-};
-
-Grid make_grid(const sdk::Sheet& sheet) {
-  Grid g;
-  g.sheet = &sheet;
-  for (const auto& c : sheet.cells) {
-    g.rows[c.row][c.column] = &c;
-    if (c.type != sdk::CellType::text) continue;
-    const bool vn_font = c.font.size() > 3 && fold(c.font).rfind("vn", 0) == 0;
-    if (vn_font || looks_like_tcvn3(c.text)) {
-      const bool capitals = vn_font && !c.font.empty() && (c.font.back() == 'H' || c.font.back() == 'h');
-      if (auto d = decode_tcvn3(c.text, capitals)) g.decoded[&c] = *d;
-    }
-  }
-  return g;
+  if (d->name != sub.district)
+    b.error("district_mismatch",
+            fmt::format("Báo cáo ghi đơn vị «{}» ({}) nhưng được gửi cho {}", text, describe(where), sub.district),
+            fmt::format("the return names '{}' at {}, but was sent for {}", text, describe(where), sub.district), "district",
+            std::string(text), where);
 }
 
-struct Header {
-  std::uint32_t row = 0;     // the last header row
-  bool grouped = false;      // a group row above it
-  std::map<std::uint32_t, const Field*> columns;
-  std::vector<std::pair<std::uint32_t, std::string>> unmapped;
-  int score = 0;
-};
+// `text` names a period (a title such as "… NĂM 2018"), or is one (a value the
+// catalogue's `period` field names, "2018"): it must be the submission's.
+void check_period_text(std::string_view text, const Submission& sub, const Place& where, bool is_value, Builder& b) {
+  // A title only counts where it names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
+  static const std::regex names_period(R"(\b(nam|quy|thang) \w+)");
+  if (!is_value && !std::regex_search(fold(text), names_period)) return;
+  const auto p = parse_period(text);
+  if (!p) {
+    if (is_value && !trim_view(text).empty())
+      b.error("unknown_period", fmt::format("Kỳ báo cáo «{}» ({}) không rõ", text, describe(where)),
+              fmt::format("'{}' at {} is not a period", text, describe(where)), "period", std::string(text), where);
+    return;
+  }
+  if (*p != sub.period && p->substr(0, 4) != sub.period.substr(0, 4))
+    b.error("period_mismatch", fmt::format("Báo cáo ghi kỳ «{}» ({}) nhưng được gửi cho kỳ {}", text, describe(where), sub.period),
+            fmt::format("the return names the period '{}' at {}, but was sent for {}", text, describe(where), sub.period),
+            "period", std::string(text), where);
+}
 
-// The field a profile names for a header, or the catalogue's.
 const Field* match_with(const Catalogue& cat, const Profile* profile, const std::string& fg, const std::string& fs) {
   if (profile != nullptr) {
     for (const std::string& key : {fg.empty() ? fs : (fs.empty() ? fg : fg + " " + fs), fs}) {
@@ -259,25 +349,139 @@ const Field* match_with(const Catalogue& cat, const Profile* profile, const std:
   return cat.match(fg, fs);
 }
 
+// ---------------------------------------------------------------- tables
+
+// A cell as the normaliser reads it: TCVN3 text already decoded.
+struct CellRef {
+  std::uint32_t column = 0;
+  std::string_view text;
+  bool is_number = false;
+  double number = 0;
+};
+
+using RowCells = std::vector<CellRef>;  // one row, by column
+
+const CellRef* find_cell(const RowCells& cells, std::uint32_t column) {
+  const auto it = std::lower_bound(cells.begin(), cells.end(), column,
+                                   [](const CellRef& c, std::uint32_t col) { return c.column < col; });
+  return it != cells.end() && it->column == column ? &*it : nullptr;
+}
+
+bool is_vn_font(std::string_view font) {
+  if (font.size() <= 3) return false;
+  return fold(font).rfind("vn", 0) == 0;
+}
+
+// The text of a text cell decoded from TCVN3 when its font or its look says so.
+std::optional<std::string> tcvn3_text(std::string_view text, bool vn_font, std::string_view font) {
+  if (!vn_font && !looks_like_tcvn3(text)) return std::nullopt;
+  const bool capitals = vn_font && (font.back() == 'H' || font.back() == 'h');
+  return decode_tcvn3(text, capitals);
+}
+
+// A sheet kept whole: its first rows, or all of a small sheet.
+class Grid {
+ public:
+  explicit Grid(const sdk::Sheet& sheet) : sheet_(&sheet) {
+    std::string last_font;
+    bool last_vn = false;
+    for (const auto& c : sheet.cells) {
+      CellRef ref{c.column, c.text, c.type == sdk::CellType::number, c.number};
+      if (c.type == sdk::CellType::text) {
+        if (c.font != last_font) {
+          last_font = c.font;
+          last_vn = is_vn_font(c.font);
+        }
+        if (auto d = tcvn3_text(c.text, last_vn, c.font)) {
+          decoded_.push_back(std::move(*d));
+          ref.text = decoded_.back();
+        }
+      }
+      RowCells& row = rows_[c.row];
+      if (row.empty() || row.back().column < c.column) {
+        row.push_back(ref);
+        continue;
+      }
+      const auto it = std::lower_bound(row.begin(), row.end(), c.column,
+                                       [](const CellRef& x, std::uint32_t col) { return x.column < col; });
+      if (it != row.end() && it->column == c.column) *it = ref;
+      else row.insert(it, ref);
+    }
+  }
+
+  const std::string& name() const { return sheet_->name; }
+  const std::map<std::uint32_t, RowCells>& rows() const { return rows_; }
+  const RowCells* row(std::uint32_t r) const {
+    const auto it = rows_.find(r);
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  std::string_view text(std::uint32_t r, std::uint32_t c) const {
+    const RowCells* row = this->row(r);
+    const CellRef* cell = row != nullptr ? find_cell(*row, c) : nullptr;
+    return cell != nullptr ? cell->text : std::string_view();
+  }
+  const sdk::MergedRange* merge_at(std::uint32_t r, std::uint32_t c) const {
+    for (const auto& m : sheet_->merges)
+      if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) return &m;
+    return nullptr;
+  }
+  // The text shown at (r, c): a merged range shows its top-left cell's text.
+  std::string_view shown(std::uint32_t r, std::uint32_t c) const {
+    if (const auto* m = merge_at(r, c)) return text(m->first_row, m->first_column);
+    return text(r, c);
+  }
+  const std::vector<sdk::MergedRange>& merges() const { return sheet_->merges; }
+
+ private:
+  const sdk::Sheet* sheet_;
+  std::map<std::uint32_t, RowCells> rows_;
+  std::deque<std::string> decoded_;  // TCVN3 text, decoded
+};
+
+struct Header {
+  bool found = false;
+  std::uint32_t row = 0;  // the last header row
+  bool grouped = false;   // a group row above it
+  std::map<std::uint32_t, const Field*> columns;
+  std::vector<std::pair<std::uint32_t, std::string>> unmapped;
+  int score = 0;
+
+  bool valid() const {
+    return found && score >= 3 &&
+           std::any_of(columns.begin(), columns.end(), [](const auto& kv) { return kv.second->id == "org_name"; });
+  }
+  bool same_as(const Header& o) const {
+    return found == o.found && row == o.row && grouped == o.grouped && columns == o.columns && unmapped == o.unmapped &&
+           score == o.score;
+  }
+  // The header chosen over all sheets: the highest score, then a grouped one.
+  bool better_than(const Header& best) const {
+    return found && (!best.found || score > best.score || (score == best.score && grouped && !best.grouped && score > 0));
+  }
+};
+
 Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue& cat, const Profile* profile) {
   Header h;
+  h.found = true;
   h.row = r;
   h.grouped = grouped;
   std::set<std::uint32_t> cols;
-  for (const auto& [c, _] : g.rows.at(r)) cols.insert(c);
-  if (grouped && g.rows.count(r - 1))
-    for (const auto& [c, _] : g.rows.at(r - 1)) cols.insert(c);
-  for (const auto& m : g.sheet->merges)
+  for (const auto& c : *g.row(r)) cols.insert(c.column);
+  if (grouped)
+    if (const RowCells* above = g.row(r - 1))
+      for (const auto& c : *above) cols.insert(c.column);
+  for (const auto& m : g.merges())
     if (m.first_row <= r && m.last_row >= (grouped ? r - 1 : r))
-      for (std::uint32_t c = m.first_column; c <= m.last_column; ++c) cols.insert(c);
+      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
   std::set<const Field*> seen;
+  static const std::regex column_number(R"(\d{1,3})");
   for (const std::uint32_t c : cols) {
-    std::string group, sub;
+    std::string_view group, sub;
     const auto* m = g.merge_at(r, c);
     const bool vertical = m != nullptr && m->first_row < r;  // a header merged down from above
     if (grouped) {
       group = g.shown(r - 1, c);
-      sub = vertical ? std::string() : g.text(r, c);
+      sub = vertical ? std::string_view() : g.text(r, c);
     } else {
       sub = g.shown(r, c);
     }
@@ -289,8 +493,8 @@ Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue
       h.columns[c] = f;
       seen.insert(f);
     } else if (f == nullptr) {
-      const std::string shown = group.empty() ? sub : (sub.empty() ? group : group + " / " + sub);
-      static const std::regex column_number(R"(\d{1,3})");
+      const std::string shown = group.empty() ? std::string(sub)
+                                              : (sub.empty() ? std::string(group) : fmt::format("{} / {}", group, sub));
       if (!cat.ignored.count(fs) && !cat.ignored.count(fg) && !std::regex_match(fs, column_number))
         h.unmapped.emplace_back(c, shown);
     }
@@ -299,216 +503,236 @@ Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue
   return h;
 }
 
-bool is_numbering_row(const Grid& g, std::uint32_t r) {
-  const auto it = g.rows.find(r);
-  if (it == g.rows.end()) return false;
-  static const std::regex numbering(R"(\(?\s*\d{1,3}\s*\)?)");
-  int numbered = 0, total = 0;
+// The best header among a sheet's first 60 rows.
+Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) {
+  Header best;
+  int rows_seen = 0;
+  for (const auto& [r, _] : g.rows()) {
+    if (++rows_seen > 60) break;
+    if (profile != nullptr && profile->header_row != 0 && r != profile->header_row) continue;
+    for (const bool grouped : {false, true}) {
+      if (grouped && g.row(r - 1) == nullptr) continue;
+      if (profile != nullptr && profile->header_row != 0 && grouped != (profile->header_rows == 2)) continue;
+      Header h = read_header(g, r, grouped, cat, profile);
+      if (h.score > best.score || (h.score == best.score && grouped && !best.grouped && h.score > 0) || !best.found)
+        best = std::move(h);
+    }
+  }
+  return best;
+}
+
+// "1 2 3 4 …" or "(1) (2) (3) …" under the header: at least three cells,
+// each a number of one to three digits, increasing.
+bool is_numbering_row(const RowCells& cells) {
+  int total = 0;
   long last = 0;
-  bool increasing = true;
-  for (const auto& [c, cell] : it->second) {
-    const std::string t = Builder::trim(g.text(r, c));
+  for (const auto& c : cells) {
+    std::string_view t = trim_view(c.text);
     if (t.empty()) continue;
     ++total;
-    if (!std::regex_match(t, numbering)) continue;
-    ++numbered;
+    if (t.front() == '(') t.remove_prefix(1);
+    if (!t.empty() && t.back() == ')') t.remove_suffix(1);
+    t = trim_view(t);
+    if (t.empty() || t.size() > 3) return false;
     long n = 0;
-    for (const char ch : t)
-      if (ch >= '0' && ch <= '9') n = n * 10 + (ch - '0');
-    if (n <= last) increasing = false;
+    for (const char ch : t) {
+      if (ch < '0' || ch > '9') return false;
+      n = n * 10 + (ch - '0');
+    }
+    if (n <= last) return false;
     last = n;
   }
-  return total >= 3 && numbered == total && increasing;
+  return total >= 3;
 }
 
-}  // namespace
+// One sheet's table, read row by row once its header is known.
+class Table {
+ public:
+  Table(const Catalogue& cat, const Registry& registry, const Submission& sub, const Header& header, const Grid& head,
+        Normalised& out)
+      : cat_(cat), registry_(registry), sub_(sub), header_(header), head_(head), sheet_(head.name()), b_(cat, out) {
+    Layout layout;
+    layout.sheet = sheet_;
+    for (const auto& f : cat.fields) {
+      layout.fields.push_back(f.id);
+      layout.is_count.push_back(f.is_count);
+      layout.columns.push_back(0);
+    }
+    for (const auto& [c, f] : header.columns) {
+      const std::size_t i = field_index(cat, f->id);
+      layout.columns[i] = c;
+      slots_.push_back({c, i});
+      if (f->id == "org_name") name_col_ = c;
+      if (f->id == "district") district_col_ = c;
+      if (f->id == "period") period_col_ = c;
+    }
+    out.records = RecordSet(std::move(layout));
+    out.records.district = sub.district;
+    out.records.period = sub.period;
+    sums_.assign(cat.fields.size(), 0);
+    prefilter_ = std::all_of(cat.total_labels.begin(), cat.total_labels.end(), [](const auto& l) { return has_letter(l); }) &&
+                 std::all_of(cat.end_markers.begin(), cat.end_markers.end(), [](const auto& m) { return has_letter(m); });
 
-namespace {
-
-void check_district_text(const Registry& registry, const std::string& text, const Submission& sub, const Place& where,
-                         bool whole_text, Builder& b) {
-  const District* d = whole_text ? registry.find(text) : registry.find_in(text);
-  if (d == nullptr) {
-    if (whole_text && !Builder::trim(text).empty())
-      b.error("unknown_district", fmt::format("Không có đơn vị «{}» trong danh sách đảng bộ huyện ({})", text, describe(where)),
-              fmt::format("'{}' at {} is not a district of the registry", text, describe(where)), "district", text, where);
-    return;
+    for (const auto& [c, text] : header.unmapped)
+      b_.warning("unmapped_header", fmt::format("Cột {} «{}» không khớp chỉ tiêu nào, bị bỏ qua", column_name(c), text),
+                 fmt::format("column {} '{}' matches no field and is left out", column_name(c), text), "", text,
+                 Place{sheet_, header.row, c, {}});
+    // Title rows above the header: the district and the period they name.
+    const std::uint32_t header_top = header.grouped ? header.row - 1 : header.row;
+    for (const auto& [r, cells] : head.rows()) {
+      if (r >= header_top) break;
+      for (const auto& cell : cells) {
+        const Place where{sheet_, r, cell.column, {}};
+        check_district_text(registry, cell.text, sub, where, false, b_);
+        check_period_text(cell.text, sub, where, false, b_);
+      }
+    }
   }
-  if (d->name != sub.district)
-    b.error("district_mismatch",
-            fmt::format("Báo cáo ghi đơn vị «{}» ({}) nhưng được gửi cho {}", text, describe(where), sub.district),
-            fmt::format("the return names '{}' at {}, but was sent for {}", text, describe(where), sub.district), "district",
-            text, where);
-}
 
-// `text` names a period (a title such as "… NĂM 2018"), or is one (a value the
-// catalogue's `period` field names, "2018"): it must be the submission's.
-void check_period_text(const std::string& text, const Submission& sub, const Place& where, bool is_value, Builder& b) {
-  // A title only counts where it names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
-  static const std::regex names_period(R"(\b(nam|quy|thang) \w+)");
-  if (!is_value && !std::regex_search(fold(text), names_period)) return;
-  const auto p = parse_period(text);
-  if (!p) {
-    if (is_value && !Builder::trim(text).empty())
-      b.error("unknown_period", fmt::format("Kỳ báo cáo «{}» ({}) không rõ", text, describe(where)),
-              fmt::format("'{}' at {} is not a period", text, describe(where)), "period", text, where);
-    return;
-  }
-  if (*p != sub.period && p->substr(0, 4) != sub.period.substr(0, 4))
-    b.error("period_mismatch", fmt::format("Báo cáo ghi kỳ «{}» ({}) nhưng được gửi cho kỳ {}", text, describe(where), sub.period),
-            fmt::format("the return names the period '{}' at {}, but was sent for {}", text, describe(where), sub.period),
-            "period", text, where);
-}
+  std::uint32_t header_row() const { return header_.row; }
 
-void normalise_table(const sdk::Document& doc, const Catalogue& cat, const Registry& registry, const Submission& sub,
-                     const Profile* profile, Normalised& out) {
-  Builder b(cat, sub, out);
-  // Find the best header over all sheets: the instructions sheet scores nothing.
-  std::optional<Grid> best_grid;
-  Header best;
-  for (const auto& sheet : doc.sheets) {
-    if (profile != nullptr && !profile->sheet.empty() && fold(sheet.name) != fold(profile->sheet)) continue;
-    Grid g = make_grid(sheet);
-    int rows_seen = 0;
-    for (const auto& [r, _] : g.rows) {
-      if (++rows_seen > 60) break;
-      if (profile != nullptr && profile->header_row != 0 && r != profile->header_row) continue;
-      for (const bool grouped : {false, true}) {
-        if (grouped && !g.rows.count(r - 1)) continue;
-        if (profile != nullptr && profile->header_row != 0 && grouped != (profile->header_rows == 2)) continue;
-        Header h = read_header(g, r, grouped, cat, profile);
-        if (h.score > best.score || (h.score == best.score && grouped && !best.grouped && h.score > 0)) {
-          best = std::move(h);
-          best_grid = g;
+  // One row after the header (rows in order, cells by column).
+  void row(std::uint32_t r, const RowCells& cells) {
+    if (ended_) return;
+    if (is_numbering_row(cells)) return;
+    folded_.assign(cells.size(), std::nullopt);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (prefilter_ && !has_letter(cells[i].text)) continue;
+      const std::string& f = folded(cells, i);
+      for (const auto& m : cat_.end_markers)
+        if (f.rfind(m, 0) == 0) {
+          ended_ = true;
+          return;
         }
-      }
     }
-  }
-  const bool has_name = std::any_of(best.columns.begin(), best.columns.end(),
-                                    [](const auto& kv) { return kv.second->id == "org_name"; });
-  if (!best_grid || best.score < 3 || !has_name) {
-    b.error("no_table", "Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột tên tổ chức cơ sở đảng và các chỉ tiêu",
-            "no table found: a header row with the organisation's name and the indicators is needed", "", "", Place{});
-    return;
-  }
-  const Grid& g = *best_grid;
-  const std::string& sheet_name = g.sheet->name;
-  for (const auto& [c, text] : best.unmapped)
-    b.warning("unmapped_header", fmt::format("Cột {} «{}» không khớp chỉ tiêu nào, bị bỏ qua", column_name(c), text),
-              fmt::format("column {} '{}' matches no field and is left out", column_name(c), text), "", text,
-              Place{sheet_name, best.row, c, {}});
-
-  // Title rows above the header: the district and the period they name.
-  const std::uint32_t header_top = best.grouped ? best.row - 1 : best.row;
-  for (const auto& [r, cells] : g.rows) {
-    if (r >= header_top) break;
-    for (const auto& [c, cell] : cells) {
-      const std::string t = g.text(r, c);
-      const Place where{sheet_name, r, c, {}};
-      check_district_text(registry, t, sub, where, false, b);
-      check_period_text(t, sub, where, false, b);
-    }
-  }
-
-  std::uint32_t name_col = 0, district_col = 0, period_col = 0;
-  for (const auto& [c, f] : best.columns) {
-    if (f->id == "org_name") name_col = c;
-    if (f->id == "district") district_col = c;
-    if (f->id == "period") period_col = c;
-  }
-  std::vector<Record> records;
-  std::map<std::string, std::int64_t> sums;
-  std::set<std::string> districts_seen, periods_seen;
-  auto is_total = [&](std::uint32_t r) {
-    for (std::uint32_t c : {name_col, 1u, 2u, 3u}) {
-      const std::string f = fold(g.shown(r, c));
-      if (!f.empty() && cat.total_labels.count(f)) return true;
-    }
-    return false;
-  };
-  auto is_end = [&](std::uint32_t r) {
-    for (const auto& [c, _] : g.rows.at(r)) {
-      const std::string f = fold(g.text(r, c));
-      for (const auto& m : cat.end_markers)
-        if (f.rfind(m, 0) == 0) return true;
-    }
-    return false;
-  };
-  auto raw_at = [&](std::uint32_t r, std::uint32_t c) {
-    Raw raw;
-    raw.where = Place{sheet_name, r, c, {}};
-    if (const sdk::Cell* cell = g.cell(r, c)) {
-      raw.text = g.text(r, c);
-      raw.is_number = cell->type == sdk::CellType::number;
-      raw.number = cell->number;
-    }
-    return raw;
-  };
-
-  for (auto it = g.rows.upper_bound(best.row); it != g.rows.end(); ++it) {
-    const std::uint32_t r = it->first;
-    if (is_numbering_row(g, r)) continue;
-    if (is_end(r)) break;
-    std::map<std::string, Raw> values;
+    b_.begin();
+    b_.at_row(&sheet_, r);
     bool any_count = false;
-    for (const auto& [c, f] : best.columns) {
-      Raw raw = raw_at(r, c);
-      if (raw.text.empty() && !raw.is_number) continue;
-      if (f->is_count) any_count = true;
-      values[f->id] = std::move(raw);
+    std::size_t name_cell = cells.size();
+    for (const auto& slot : slots_) {
+      const CellRef* cell = find_cell(cells, slot.column);
+      if (cell == nullptr || (cell->text.empty() && !cell->is_number)) continue;
+      if (cat_.fields[slot.field].is_count) any_count = true;
+      if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
+      b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}});
     }
-    if (is_total(r)) {
-      // Checked against the rows above, then dropped.
-      for (const auto& [c, f] : best.columns) {
-        if (!f->is_count) continue;
-        Raw raw = raw_at(r, c);
-        if (raw.text.empty() && !raw.is_number) continue;
-        const Count total = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
-        if (total.error != CountError::none) continue;
-        const std::int64_t sum = sums.count(f->id) ? sums[f->id] : 0;
-        if (total.value != sum)
-          b.error("total_mismatch",
-                  fmt::format("Dòng tổng cộng: {} ghi {} nhưng cộng các dòng trên được {} (ô {})", f->label, total.value, sum,
-                              describe(raw.where)),
-                  fmt::format("total row: {} says {} but the rows above add up to {} ({})", f->id, total.value, sum,
-                              describe(raw.where)),
-                  f->id, raw.text, raw.where);
-      }
-      continue;
+    if (is_total(r, cells)) {
+      check_total();
+      return;
     }
-    const bool has_name_text = values.count("org_name") && !Builder::trim(values["org_name"].text).empty();
-    if (!has_name_text && !any_count) continue;  // an empty or decorative row
+    const bool has_name_text = name_cell < cells.size() && !trim_view(cells[name_cell].text).empty();
+    if (!has_name_text && !any_count) return;  // an empty or decorative row
     if (!has_name_text) {
-      b.error("missing_name", fmt::format("Dòng {} có số liệu nhưng không có tên tổ chức cơ sở đảng", r),
-              fmt::format("row {} has figures but no organisation name", r), "org_name", "",
-              Place{sheet_name, r, name_col, {}});
-      continue;
+      b_.error("missing_name", fmt::format("Dòng {} có số liệu nhưng không có tên tổ chức cơ sở đảng", r),
+               fmt::format("row {} has figures but no organisation name", r), "org_name", "",
+               Place{sheet_, r, name_col_, {}});
+      return;
     }
-    if (district_col != 0) {
+    if (district_col_ != 0) {
       // Each different district written in the column is reported once, at its first row.
-      const Raw d = raw_at(r, district_col);
-      if (!Builder::trim(d.text).empty() && districts_seen.insert(fold(d.text)).second)
-        check_district_text(registry, d.text, sub, d.where, true, b);
+      const CellRef* d = find_cell(cells, district_col_);
+      if (d != nullptr && d->text != last_district_ && !trim_view(d->text).empty()) {
+        last_district_ = d->text;
+        if (districts_seen_.insert(fold(d->text)).second)
+          check_district_text(registry_, d->text, sub_, Place{sheet_, r, district_col_, {}}, true, b_);
+      }
     }
-    if (period_col != 0) {
-      const Raw p = raw_at(r, period_col);
-      if (periods_seen.insert(fold(p.text)).second) check_period_text(p.text, sub, p.where, true, b);
+    if (period_col_ != 0) {
+      const CellRef* p = find_cell(cells, period_col_);
+      const std::string_view text = p != nullptr ? p->text : std::string_view();
+      if (!period_checked_ || text != last_period_) {
+        period_checked_ = true;
+        last_period_ = text;
+        if (periods_seen_.insert(fold(text)).second)
+          check_period_text(text, sub_, Place{sheet_, r, period_col_, {}}, true, b_);
+      }
     }
-    Record rec = b.build(values, Place{sheet_name, r, 0, {}});
-    for (const auto& [id, v] : rec.counts) sums[id] += v;
-    records.push_back(std::move(rec));
+    b_.build(r, &folded(cells, name_cell));
+    for (std::size_t f = 0; f < sums_.size(); ++f)
+      if (b_.has(f)) sums_[f] += b_.val(f);
   }
-  out.records = std::move(records);
-}
+
+ private:
+  struct Slot {
+    std::uint32_t column;
+    std::size_t field;
+  };
+
+  const std::string& folded(const RowCells& cells, std::size_t i) {
+    if (!folded_[i]) folded_[i] = fold(cells[i].text);
+    return *folded_[i];
+  }
+
+  // What (r, c) shows: a merged range known so far shows its top-left cell.
+  std::string_view shown(std::uint32_t r, std::uint32_t c, const RowCells& cells) const {
+    for (const auto& m : head_.merges())
+      if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) {
+        if (m.first_row != r) return head_.text(m.first_row, m.first_column);
+        c = m.first_column;
+        break;
+      }
+    const CellRef* cell = find_cell(cells, c);
+    return cell != nullptr ? cell->text : std::string_view();
+  }
+
+  bool is_total(std::uint32_t r, const RowCells& cells) {
+    for (const std::uint32_t c : {name_col_, 1u, 2u, 3u}) {
+      const std::string_view text = shown(r, c, cells);
+      if (text.empty() || (prefilter_ && !has_letter(text))) continue;
+      const std::string f = fold(text);
+      if (!f.empty() && cat_.total_labels.count(f)) return true;
+    }
+    return false;
+  }
+
+  // A total row: checked against the rows above, then dropped.
+  void check_total() {
+    for (const auto& slot : slots_) {
+      const Field& f = cat_.fields[slot.field];
+      if (!f.is_count) continue;
+      const Raw* raw = b_.given(slot.field);
+      if (raw == nullptr) continue;
+      const Count total = raw->is_number ? count_from_number(raw->number) : parse_count(raw->text);
+      if (total.error != CountError::none) continue;
+      const std::int64_t sum = sums_[slot.field];
+      if (total.value != sum) {
+        const Place where = b_.place(*raw);
+        b_.error("total_mismatch",
+                 fmt::format("Dòng tổng cộng: {} ghi {} nhưng cộng các dòng trên được {} (ô {})", f.label, total.value,
+                             sum, describe(where)),
+                 fmt::format("total row: {} says {} but the rows above add up to {} ({})", f.id, total.value, sum,
+                             describe(where)),
+                 f.id, std::string(raw->text), where);
+      }
+    }
+  }
+
+  const Catalogue& cat_;
+  const Registry& registry_;
+  const Submission& sub_;
+  Header header_;
+  const Grid& head_;
+  std::string sheet_;
+  Builder b_;
+  std::vector<Slot> slots_;
+  std::uint32_t name_col_ = 0, district_col_ = 0, period_col_ = 0;
+  std::vector<std::int64_t> sums_;
+  std::set<std::string> districts_seen_, periods_seen_;
+  std::string last_district_, last_period_;
+  bool period_checked_ = false;
+  bool ended_ = false;
+  bool prefilter_ = true;
+  std::vector<std::optional<std::string>> folded_;
+};
 
 // ---------------------------------------------------------------- trees
 
 void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Registry& registry, const Submission& sub,
                     const Profile* profile, Normalised& out) {
-  Builder b(cat, sub, out);
+  Builder b(cat, out);
   // The array of organisations: the array path with the most elements
   // holding values ("/to_chuc_co_so_dang/17/ten" -> "/to_chuc_co_so_dang").
-  static const std::regex element(R"(^(.*?)/(\d+)(/.*)?$)");
+  static const std::regex element(R"(^(.*?)/(0|[1-9]\d{0,8})(/.*)?$)");
   std::map<std::string, std::set<std::string>> arrays;
   for (const auto& v : doc.tree) {
     std::smatch m;
@@ -526,6 +750,18 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
             "no array of organisations found in the JSON document", "", "", Place{});
     return;
   }
+  Layout layout;
+  layout.tree = true;
+  layout.array = array;
+  for (const auto& f : cat.fields) {
+    layout.fields.push_back(f.id);
+    layout.is_count.push_back(f.is_count);
+    layout.paths.emplace_back();
+  }
+  out.records = RecordSet(std::move(layout));
+  out.records.district = sub.district;
+  out.records.period = sub.period;
+
   // Keys of a pointer's segments, folded: "/dang_vien/nu" -> ("dang vien", "nu").
   auto segments = [](std::string_view rel) {
     std::vector<std::string> found;
@@ -550,20 +786,28 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
     return match_with(cat, profile, group, segs.back());
   };
 
-  std::map<std::string, std::map<std::string, Raw>> items;  // index -> field -> raw
-  std::vector<std::string> order;
+  struct Item {
+    std::map<std::size_t, std::pair<Raw, std::string_view>> values;  // field -> (raw, path inside the element)
+  };
+  std::map<std::uint32_t, Item> items;
+  std::vector<std::uint32_t> order;
   std::set<std::string> warned;
+  const std::size_t district_field = field_index(cat, "district");
   for (const auto& v : doc.tree) {
     const Place where{{}, 0, 0, v.pointer};
-    std::string text = v.kind == sdk::NodeKind::string || v.kind == sdk::NodeKind::number ? v.text
-                       : v.kind == sdk::NodeKind::boolean                                  ? (v.boolean ? "true" : "false")
-                                                                                           : std::string();
-    if (v.pointer.rfind(array + "/", 0) == 0) {
-      const std::string rest = v.pointer.substr(array.size() + 1);
+    std::string_view text;
+    if (v.kind == sdk::NodeKind::string || v.kind == sdk::NodeKind::number) text = v.text;
+    else if (v.kind == sdk::NodeKind::boolean) text = v.boolean ? "true" : "false";
+    const std::string_view pointer = v.pointer;
+    if (pointer.size() > array.size() && pointer.substr(0, array.size()) == array && pointer[array.size()] == '/') {
+      const std::string_view rest = pointer.substr(array.size() + 1);
       const auto slash = rest.find('/');
-      if (slash == std::string::npos) continue;
-      const std::string index = rest.substr(0, slash);
-      const std::string rel = rest.substr(slash);
+      if (slash == std::string_view::npos) continue;
+      std::uint32_t index = 0;
+      const std::string_view digits = rest.substr(0, slash);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) continue;
+      const std::string_view rel = rest.substr(slash);
       const auto segs = segments(rel);
       const Field* f = field_of(segs);
       if (!items.count(index)) order.push_back(index);
@@ -573,81 +817,362 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
         for (const auto& s : segs) key += "/" + s;
         if (!cat.ignored.count(segs.back()) && warned.insert(key).second)
           b.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", rel),
-                    fmt::format("key '{}' matches no field and is left out", rel), "", rel, where);
+                    fmt::format("key '{}' matches no field and is left out", rel), "", std::string(rel), where);
         continue;
       }
-      Raw raw;
-      raw.text = text;
-      raw.is_number = v.kind == sdk::NodeKind::number;
-      raw.number = v.number;
-      raw.where = where;
-      item[f->id] = std::move(raw);
+      item.values[field_index(cat, f->id)] = {Raw{text, v.kind == sdk::NodeKind::number, v.number, 0, pointer}, rel};
       continue;
     }
     // Outside the array: the report's own facts.
     const auto segs = segments(v.pointer);
     if (segs.empty()) continue;
-    const std::string& key = segs.back();
-    const Field* f = cat.match_flat(key);
+    const Field* f = cat.match_flat(segs.back());
     if (f != nullptr && f->id == "district") check_district_text(registry, text, sub, where, true, b);
     else if (f != nullptr && f->id == "period") check_period_text(text, sub, where, true, b);
     else if (registry.find(text) != nullptr) check_district_text(registry, text, sub, where, true, b);
   }
-  for (const auto& index : order) {
-    auto& values = items[index];
-    if (values.count("district")) check_district_text(registry, values["district"].text, sub, values["district"].where, true, b);
-    if (!values.count("org_name") || Builder::trim(values["org_name"].text).empty()) {
-      b.error("missing_name", fmt::format("Phần tử {}/{} không có tên tổ chức cơ sở đảng", array, index),
-              fmt::format("{}/{} has no organisation name", array, index), "org_name", "", Place{{}, 0, 0, array + "/" + index});
+  Layout& l = out.records.layout();
+  std::vector<std::pair<std::uint32_t, std::string_view>> own;
+  for (const std::uint32_t index : order) {
+    auto& values = items[index].values;
+    const std::string element_path = array + "/" + std::to_string(index);
+    if (const auto d = values.find(district_field); d != values.end())
+      check_district_text(registry, d->second.first.text, sub, Place{{}, 0, 0, std::string(d->second.first.path)}, true, b);
+    const auto name = values.find(field_index(cat, "org_name"));
+    if (name == values.end() || trim_view(name->second.first.text).empty()) {
+      b.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
+              fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
       continue;
     }
-    out.records.push_back(b.build(values, Place{{}, 0, 0, array + "/" + index}));
+    b.begin();
+    b.at_element(element_path);
+    own.clear();
+    for (const auto& [f, value] : values) {
+      b.set(f, value.first);
+      if (l.paths[f].empty()) l.paths[f] = std::string(value.second);
+      else if (l.paths[f] != value.second) own.emplace_back(static_cast<std::uint32_t>(f), value.second);
+    }
+    b.build(index, nullptr, own);
   }
 }
 
+// ---------------------------------------------------------------- the reader
+
+class DocumentReader final : public Reader {
+ public:
+  DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Profile* profile,
+                 std::vector<std::vector<sdk::MergedRange>> known)
+      : cat_(cat), registry_(registry), sub_(std::move(sub)), profile_(profile), known_(std::move(known)) {}
+
+  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+
+  sdk::Status begin_sheet(std::string_view name) override {
+    end_current();
+    ++sheet_index_;
+    head_ = std::make_unique<sdk::Sheet>();
+    head_->name = std::string(name);
+    if (static_cast<std::size_t>(sheet_index_) < known_.size()) head_->merges = known_[sheet_index_];
+    skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
+    streaming_ = false;
+    rows_in_head_ = 0;
+    last_row_ = 0;
+    in_sheet_ = true;
+    return {};
+  }
+
+  sdk::Status cell(const sdk::CellView& c) override {
+    if (!in_sheet_ || skip_) return {};
+    const bool new_row = c.row != last_row_;
+    if (!streaming_) {
+      if (new_row) {
+        if (head_->cells.size() >= kHeadCells && rows_in_head_ > 60) {
+          start_streaming();
+        } else {
+          ++rows_in_head_;
+          last_row_ = c.row;
+        }
+      }
+      if (!streaming_) {
+        head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number, std::string(c.font),
+                                         std::string(c.number_format)});
+        return {};
+      }
+    }
+    if (!table_) return {};
+    if (c.row != last_row_) {
+      flush_row();
+      last_row_ = c.row;
+    }
+    Pending p{c.column, 0, 0, c.type == sdk::CellType::number, c.number};
+    std::string_view text = c.text;
+    std::optional<std::string> decoded;
+    if (c.type == sdk::CellType::text && !text.empty()) {
+      if (c.font != font_) {
+        font_ = std::string(c.font);
+        vn_font_ = is_vn_font(c.font);
+      }
+      if ((decoded = tcvn3_text(text, vn_font_, c.font))) text = *decoded;
+    }
+    p.offset = row_text_.size();
+    p.size = text.size();
+    row_text_.append(text);
+    if (!pending_.empty() && pending_.back().column >= c.column) unsorted_ = true;
+    pending_.push_back(p);
+    return {};
+  }
+
+  sdk::Status merged(const sdk::MergedRange& r) override {
+    if (!in_sheet_ || skip_) return {};
+    if (static_cast<std::size_t>(sheet_index_) < known_.size()) return {};  // known from the first pass
+    if (head_->merges.size() < kMaxMerges) head_->merges.push_back(r);
+    return {};
+  }
+
+  sdk::Status end_sheet() override {
+    end_current();
+    return {};
+  }
+
+  sdk::Status begin_tree() override {
+    is_tree_ = true;
+    return {};
+  }
+  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
+  sdk::Status scalar(std::string_view pointer, const sdk::ScalarView& v) override {
+    tree_.tree.push_back(sdk::TreeValue{std::string(pointer), v.kind, v.boolean, v.number, std::string(v.text)});
+    return {};
+  }
+  sdk::Status end_container(std::string_view) override { return {}; }
+  sdk::Status end_tree() override { return {}; }
+
+  bool needs_second_pass() const override { return second_pass_; }
+  std::vector<std::vector<sdk::MergedRange>> merges_seen() const override { return merges_seen_; }
+
+  Normalised finish() override {
+    end_current();
+    Normalised out;
+    if (is_tree_) {
+      normalise_tree(tree_, cat_, registry_, sub_, profile_, out);
+    } else if (!best_header_.valid() || !best_) {
+      Builder b(cat_, out);
+      b.error("no_table", "Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột tên tổ chức cơ sở đảng và các chỉ tiêu",
+              "no table found: a header row with the organisation's name and the indicators is needed", "", "", Place{});
+    } else {
+      out = std::move(*best_);
+    }
+    if (out.records.empty() && out.errors.empty())
+      out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
+                                 "", "", Place{}});
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMaxMerges = 65536;
+
+  struct Pending {
+    std::uint32_t column;
+    std::size_t offset, size;
+    bool is_number;
+    double number;
+  };
+
+  // The sheet's first rows are in: find its header, and read on as a stream
+  // if it is the best so far.
+  void start_streaming() {
+    streaming_ = true;
+    head_grid_ = std::make_unique<Grid>(*head_);
+    used_ = find_header(*head_grid_, cat_, profile_);
+    if (used_.better_than(best_header_)) {
+      current_ = std::make_unique<Normalised>();
+      if (used_.valid()) {
+        table_ = std::make_unique<Table>(cat_, registry_, sub_, used_, *head_grid_, *current_);
+        for (auto it = head_grid_->rows().upper_bound(used_.row); it != head_grid_->rows().end(); ++it)
+          table_->row(it->first, it->second);
+      }
+    }
+  }
+
+  void flush_row() {
+    if (pending_.empty()) return;
+    if (unsorted_) {
+      std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) { return a.column < b.column; });
+      unsorted_ = false;
+    }
+    row_.clear();
+    for (const auto& p : pending_) {
+      if (!row_.empty() && row_.back().column == p.column) row_.pop_back();  // the later cell wins
+      row_.push_back(CellRef{p.column, std::string_view(row_text_).substr(p.offset, p.size), p.is_number, p.number});
+    }
+    table_->row(last_row_, row_);
+    pending_.clear();
+    row_text_.clear();
+  }
+
+  void end_current() {
+    if (!in_sheet_) return;
+    in_sheet_ = false;
+    if (skip_) return;
+    if (merges_seen_.size() <= static_cast<std::size_t>(sheet_index_)) merges_seen_.resize(sheet_index_ + 1);
+    merges_seen_[sheet_index_] = head_->merges;
+    if (!streaming_) {
+      // Small enough to read whole, merged ranges included.
+      Grid g(*head_);
+      Header h = find_header(g, cat_, profile_);
+      if (h.better_than(best_header_)) {
+        auto result = std::make_unique<Normalised>();
+        if (h.valid()) {
+          Table t(cat_, registry_, sub_, h, g, *result);
+          for (auto it = g.rows().upper_bound(h.row); it != g.rows().end(); ++it) t.row(it->first, it->second);
+        }
+        best_header_ = std::move(h);
+        best_ = std::move(result);
+      }
+    } else {
+      if (table_) flush_row();
+      if (current_) {
+        best_header_ = used_;
+        best_ = std::move(current_);
+      }
+      // Found again with every merged range: if that reads differently, the
+      // first pass was wrong about this sheet.
+      const Grid with_merges(*head_);
+      const Header again = find_header(with_merges, cat_, profile_);
+      if (!again.same_as(used_)) second_pass_ = true;
+      table_.reset();
+      head_grid_.reset();
+    }
+    head_.reset();
+    pending_.clear();
+    row_text_.clear();
+  }
+
+  const Catalogue& cat_;
+  const Registry& registry_;
+  Submission sub_;
+  const Profile* profile_;
+  std::vector<std::vector<sdk::MergedRange>> known_;
+
+  int sheet_index_ = -1;
+  bool in_sheet_ = false, skip_ = false, streaming_ = false;
+  std::unique_ptr<sdk::Sheet> head_;
+  std::size_t rows_in_head_ = 0;
+  std::uint32_t last_row_ = 0;
+  std::unique_ptr<Grid> head_grid_;
+  Header used_;
+  std::unique_ptr<Table> table_;
+  std::unique_ptr<Normalised> current_;
+  std::vector<Pending> pending_;
+  std::string row_text_;
+  RowCells row_;
+  bool unsorted_ = false;
+  std::string font_;
+  bool vn_font_ = false;
+
+  Header best_header_;
+  std::unique_ptr<Normalised> best_;
+  std::vector<std::vector<sdk::MergedRange>> merges_seen_;
+  bool second_pass_ = false;
+
+  bool is_tree_ = false;
+  sdk::Document tree_;
+};
+
 }  // namespace
+
+std::unique_ptr<Reader> Normaliser::reader(const Submission& submission, const Profile* profile,
+                                           std::vector<std::vector<sdk::MergedRange>> known_merges) const {
+  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, profile, std::move(known_merges));
+}
+
+sdk::Status replay(const sdk::Document& doc, sdk::DocumentSink& sink) {
+  for (const auto& p : doc.properties)
+    if (auto s = sink.property(p.key, p.value); !s.ok()) return s;
+  if (doc.is_tree) {
+    if (auto s = sink.begin_tree(); !s.ok()) return s;
+    for (const auto& v : doc.tree)
+      if (auto s = sink.scalar(v.pointer, sdk::ScalarView{v.kind, v.boolean, v.number, v.text}); !s.ok()) return s;
+    return sink.end_tree();
+  }
+  for (const auto& sheet : doc.sheets) {
+    if (auto s = sink.begin_sheet(sheet.name); !s.ok()) return s;
+    // Row by row, left to right, as importers give them.
+    std::vector<const sdk::Cell*> cells;
+    cells.reserve(sheet.cells.size());
+    for (const auto& c : sheet.cells) cells.push_back(&c);
+    std::stable_sort(cells.begin(), cells.end(), [](const sdk::Cell* a, const sdk::Cell* b) {
+      return a->row != b->row ? a->row < b->row : a->column < b->column;
+    });
+    for (const auto* c : cells)
+      if (auto s = sink.cell(sdk::CellView{c->row, c->column, c->type, c->text, c->number, c->font, c->number_format});
+          !s.ok())
+        return s;
+    for (const auto& m : sheet.merges)
+      if (auto s = sink.merged(m); !s.ok()) return s;
+    if (auto s = sink.end_sheet(); !s.ok()) return s;
+  }
+  return {};
+}
 
 Normalised Normaliser::normalise(const sdk::Document& document, const Submission& submission,
                                  const Profile* profile) const {
-  Normalised out;
-  if (document.is_tree) normalise_tree(document, catalogue_, registry_, submission, profile, out);
-  else normalise_table(document, catalogue_, registry_, submission, profile, out);
-  if (out.records.empty() && out.errors.empty())
-    out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
-                               "", "", Place{}});
-  return out;
+  auto first = reader(submission, profile);
+  static_cast<void>(replay(document, *first));  // a DocumentReader never refuses
+  if (!first->needs_second_pass()) return first->finish();
+  auto second = reader(submission, profile, first->merges_seen());
+  static_cast<void>(replay(document, *second));
+  return second->finish();
 }
 
-void Normaliser::compare_with_previous(Normalised& result, const std::vector<Record>& previous) const {
+void Normaliser::compare_with_previous(Normalised& result, const RecordSet& previous) const {
   if (previous.empty()) return;
-  std::map<std::string, const Record*> before;
-  for (const auto& r : previous) before[fold(r.org_name)] = &r;
-  std::set<std::string> present;
-  for (const auto& r : result.records) {
-    const std::string key = fold(r.org_name);
-    present.insert(key);
+  auto members_index = [](const RecordSet& s) {
+    const auto& f = s.layout().fields;
+    return static_cast<std::uint32_t>(std::find(f.begin(), f.end(), "members_total") - f.begin());
+  };
+  auto members = [](const CompactRecord& r, std::uint32_t field) -> std::optional<std::int64_t> {
+    for (const auto& [f, v] : r.values)
+      if (f == field) return v;
+    return std::nullopt;
+  };
+  CompactRecord c;
+  const std::uint32_t before_field = members_index(previous);
+  std::unordered_map<std::string, std::optional<std::int64_t>> before;
+  before.reserve(previous.size());
+  for (std::size_t i = 0; i < previous.size(); ++i) {
+    previous.get(i, c);
+    before[fold(c.org_name)] = members(c, before_field);
+  }
+  std::unordered_map<std::string, bool> present;
+  present.reserve(result.records.size());
+  const std::uint32_t now_field = members_index(result.records);
+  for (std::size_t i = 0; i < result.records.size(); ++i) {
+    result.records.get(i, c);
+    const std::string key = fold(c.org_name);
+    present[key] = true;
     const auto it = before.find(key);
-    const auto mt = r.counts.find("members_total");
-    if (it == before.end() || mt == r.counts.end()) continue;
-    const auto old = it->second->counts.find("members_total");
-    if (old == it->second->counts.end() || old->second == 0) continue;
-    const double change = 100.0 * static_cast<double>(mt->second - old->second) / static_cast<double>(old->second);
+    const auto mt = members(c, now_field);
+    if (it == before.end() || !mt || !it->second || *it->second == 0) continue;
+    const std::int64_t old = *it->second;
+    const double change = 100.0 * static_cast<double>(*mt - old) / static_cast<double>(old);
     if (change > catalogue_.members_change_above || change < -catalogue_.members_change_above) {
+      const Record r = result.records.at(i);
       const auto place = r.provenance.count("members_total") ? r.provenance.at("members_total") : r.where;
       result.warnings.push_back(Issue{
           "members_changed",
           fmt::format("{}: {} đảng viên, kỳ trước {} ({:+.0f}%) / {}: members_total {} against {} last period ({:+.0f}%)",
-                      r.org_name, mt->second, old->second, change, r.org_name, mt->second, old->second, change),
-          "members_total", std::to_string(mt->second), place});
+                      r.org_name, *mt, old, change, r.org_name, *mt, old, change),
+          "members_total", std::to_string(*mt), place});
     }
   }
-  for (const auto& r : previous)
-    if (!present.count(fold(r.org_name)))
+  for (std::size_t i = 0; i < previous.size(); ++i) {
+    previous.get(i, c);
+    if (!present.count(fold(c.org_name)))
       result.warnings.push_back(Issue{"organisation_missing",
                                       fmt::format("«{}» có ở kỳ {} nhưng không có trong báo cáo này / {} was in the {} "
                                                   "return and is missing from this one",
-                                                  r.org_name, r.period, r.org_name, r.period),
-                                      "org_name", r.org_name, Place{}});
+                                                  c.org_name, previous.period, c.org_name, previous.period),
+                                      "org_name", std::string(c.org_name), Place{}});
+  }
 }
 
 }  // namespace tonghop::normalise

@@ -4,10 +4,20 @@
 // total row that is checked and dropped, signature lines), or for a tree
 // document the array of organisations; maps headers through the catalogue;
 // reads values as people write them; names the place of every problem.
+//
+// Tables are read as the importer streams them: a sheet's first rows are kept
+// until the header is found, then every row becomes a compact record at once,
+// so a million-row return never sits in memory as cells. A sheet small enough
+// (kHeadCells) is kept whole, merged ranges included, before it is read. A
+// larger one is read with the merged ranges known so far; xlsx gives them after
+// the cells, so at the sheet's end the header is found again with them, and
+// if that changes what was read, the reader asks for a second pass with the
+// merged ranges known from the start (needs_second_pass()).
 #pragma once
 
-#include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "normalise/catalogue.hpp"
 #include "normalise/record.hpp"
@@ -20,22 +30,46 @@ struct Submission {
   std::string period;    // canonical period
 };
 
+// Cells a sheet may have before it is read as a stream rather than whole.
+inline constexpr std::size_t kHeadCells = 100'000;
+
+// A DocumentSink that normalises what it receives. One per return (and pass).
+class Reader : public sdk::DocumentSink {
+ public:
+  ~Reader() override = default;
+  // After the importer is done: the records, errors and warnings.
+  virtual Normalised finish() = 0;
+  // Whether what was read depends on merged ranges that came too late; if
+  // so, read the file again into reader(..., merges_seen()).
+  virtual bool needs_second_pass() const = 0;
+  // The merged ranges of each sheet, in the order of the sheets.
+  virtual std::vector<std::vector<sdk::MergedRange>> merges_seen() const = 0;
+};
+
 class Normaliser {
  public:
   Normaliser(const Catalogue& catalogue, const Registry& registry) : catalogue_(catalogue), registry_(registry) {}
 
-  // profile: the override chosen for this source, or nullptr.
+  // profile: the override chosen for this source, or nullptr. known_merges:
+  // each sheet's merged ranges from a first pass (see needs_second_pass()).
+  std::unique_ptr<Reader> reader(const Submission& submission, const Profile* profile = nullptr,
+                                 std::vector<std::vector<sdk::MergedRange>> known_merges = {}) const;
+
+  // A collected document, through the same reader.
   Normalised normalise(const sdk::Document& document, const Submission& submission,
                        const Profile* profile = nullptr) const;
 
   // Warnings against the same district's records of the previous period:
   // members_total more than the configured share off, organisations missing.
-  void compare_with_previous(Normalised& result, const std::vector<Record>& previous) const;
+  void compare_with_previous(Normalised& result, const RecordSet& previous) const;
 
  private:
   const Catalogue& catalogue_;
   const Registry& registry_;
 };
+
+// Replays a collected document into a sink, in the order an importer would.
+sdk::Status replay(const sdk::Document& document, sdk::DocumentSink& sink);
 
 // "B12"-style column letters for messages.
 std::string column_name(std::uint32_t column);

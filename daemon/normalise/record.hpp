@@ -1,10 +1,19 @@
 // The canonical record of shared/domain.md, with where each value came from,
 // and the errors and warnings found on the way.
+//
+// A return's records are kept compact (RecordSet): a million organisations
+// take about 130 bytes each, not a map per record. Where each value is comes
+// from the set's layout (the sheet and each field's column, or the array and
+// each field's path inside an element) and the record's own row or index.
+// Record is the readable form of one of them, made on demand.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tonghop::normalise {
@@ -38,8 +47,90 @@ struct Record {
   Place where;                                 // the record's row (or object)
 };
 
+// What the records of one return share: where their values are.
+struct Layout {
+  bool tree = false;                   // a tree document (JSON), or a table
+  std::string sheet;                   // tables: the sheet every record is on
+  std::string array;                   // trees: the JSON Pointer of the array of organisations ("" is the root)
+  std::vector<std::string> fields;     // the fields a record may give; a record names them by index
+  std::vector<bool> is_count;          // per field: a count (has a value) or text (provenance only)
+  std::vector<std::uint32_t> columns;  // tables: each field's column
+  std::vector<std::string> paths;      // trees: each field's path inside an element ("/dang_vien/nu")
+
+  bool is_tree() const noexcept { return tree; }
+  std::string to_json() const;
+  static Layout from_json(std::string_view text);
+};
+
+// One record in compact form, as it is built and as it is read back.
+struct CompactRecord {
+  std::uint32_t where = 0;  // tables: its row; trees: its index in the array
+  std::string_view org_name, org_kind, org_sector, org_rating;
+  // (field index, value) in field order; text fields with value 0, for their place only.
+  std::vector<std::pair<std::uint32_t, std::int64_t>> values;
+  // Trees: fields whose path inside this element differs from the layout's.
+  std::vector<std::pair<std::uint32_t, std::string_view>> paths;
+};
+
+// The values and paths of a record (CompactRecord without its row and
+// texts), as bytes: what the store keeps in a record's `data` column.
+void encode_data(const CompactRecord& r, std::string& out);
+// Reads what encode_data wrote into r.values and r.paths (views into `data`);
+// false when the bytes are damaged.
+bool decode_data(std::string_view data, CompactRecord& r);
+
+class RecordSet {
+ public:
+  RecordSet() = default;
+  explicit RecordSet(Layout layout) : layout_(std::move(layout)) {}
+
+  const Layout& layout() const noexcept { return layout_; }
+  Layout& layout() noexcept { return layout_; }
+  std::string district, period;
+
+  void add(const CompactRecord& r);
+  void clear();
+  std::size_t size() const noexcept { return offsets_.size(); }
+  bool empty() const noexcept { return offsets_.empty(); }
+  std::size_t bytes() const noexcept { return data_.size(); }
+
+  // The i-th record, compact: views into the set, valid until it changes.
+  // `data` (optional) receives the bytes of encode_data.
+  void get(std::size_t i, CompactRecord& out, std::string_view* data = nullptr) const;
+  // The i-th record, readable.
+  Record at(std::size_t i) const;
+  Record operator[](std::size_t i) const { return at(i); }
+  Record front() const { return at(0); }
+
+  class iterator {
+   public:
+    iterator(const RecordSet* s, std::size_t i) : s_(s), i_(i) {}
+    Record operator*() const { return s_->at(i_); }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const RecordSet* s_;
+    std::size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+ private:
+  std::uint32_t symbol(std::string_view s);
+
+  Layout layout_;
+  std::string data_;
+  std::vector<std::uint64_t> offsets_;
+  std::vector<std::string> symbols_;  // kind, sector and rating texts, each kept once
+  std::unordered_map<std::string, std::uint32_t> symbol_index_;
+};
+
 struct Normalised {
-  std::vector<Record> records;
+  RecordSet records;
   std::vector<Issue> errors;
   std::vector<Issue> warnings;
   bool accepted() const noexcept { return errors.empty(); }

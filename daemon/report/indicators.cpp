@@ -63,6 +63,29 @@ Indicators compute(const std::vector<normalise::Record>& records, const normalis
   return finish(sums, catalogue);
 }
 
+Indicators compute(const normalise::RecordSet& records, const normalise::Catalogue& catalogue) {
+  const auto& layout = records.layout();
+  std::vector<double> by_field(layout.fields.size(), 0);
+  double committees = 0, cells = 0;
+  std::map<std::string_view, double> ratings;  // views into the set, which does not change here
+  normalise::CompactRecord r;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records.get(i, r);
+    for (const auto& [f, v] : r.values)
+      if (f < by_field.size() && layout.is_count[f]) by_field[f] += static_cast<double>(v);
+    (r.org_kind == "party_committee" ? committees : cells) += 1;
+    if (!r.org_rating.empty()) ratings[r.org_rating] += 1;
+  }
+  std::map<std::string, double> sums;
+  for (std::size_t f = 0; f < by_field.size(); ++f)
+    if (layout.is_count[f]) sums[layout.fields[f]] += by_field[f];
+  sums["orgs_total"] = static_cast<double>(records.size());
+  sums["orgs_party_committee"] = committees;
+  sums["orgs_party_cell"] = cells;
+  for (const auto& [rating, n] : ratings) sums["orgs_rated_" + std::string(rating)] += n;
+  return finish(sums, catalogue);
+}
+
 Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue) {
   std::map<std::string, double> sums;
   for (const auto& p : parts)
@@ -94,7 +117,7 @@ std::string to_json(const Indicators& indicators) {
 
 Indicators from_json(const std::string& text, const normalise::Catalogue& catalogue) {
   // The order and kinds are the catalogue's; the values the stored ones.
-  Indicators out = compute({}, catalogue);
+  Indicators out = compute(std::vector<normalise::Record>{}, catalogue);
   const boost::json::value parsed = boost::json::parse(text);
   const auto& o = parsed.as_object();
   for (auto& i : out) {

@@ -80,7 +80,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
 
   // Column groups from the catalogue's [report]; indicators it does not place
   // come last, ungrouped.
-  const Indicators shape = compute({}, catalogue);
+  const Indicators shape = compute(std::vector<normalise::Record>{}, catalogue);
   std::vector<std::string> order;
   auto column = [&](const std::string& id) {
     const auto it = std::find_if(shape.begin(), shape.end(), [&](const Indicator& i) { return i.id == id; });

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -76,6 +78,26 @@ CREATE TABLE audit (
   detail TEXT NOT NULL
 );
 )sql",
+    // 2: records compact (a million-row return in one bulk insert): the
+    // values and their places as a BLOB (normalise::encode_data), the places'
+    // shared part as the submission's layout; rows of records_v1 are
+    // converted by upgrade_records_v1() in the same transaction.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN layout TEXT NOT NULL DEFAULT '';
+DROP INDEX records_by_submission;
+ALTER TABLE records RENAME TO records_v1;
+CREATE TABLE records (
+  submission_id INTEGER NOT NULL REFERENCES submissions (id),
+  seq INTEGER NOT NULL,
+  org_name TEXT NOT NULL,
+  org_kind TEXT NOT NULL,
+  org_sector TEXT NOT NULL,
+  org_rating TEXT NOT NULL,
+  place INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (submission_id, seq)
+) WITHOUT ROWID;
+)sql",
 };
 
 // A prepared statement, finalised on scope exit.
@@ -88,6 +110,20 @@ class Stmt {
   Stmt& bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
+  }
+  // Bound without a copy: the bytes must live until the statement runs.
+  Stmt& bind_static(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Stmt& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  std::string_view blob(int c) const {
+    const void* b = sqlite3_column_blob(s_, c);
+    return b ? std::string_view(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string_view();
   }
   Stmt& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(s_, i, v);
@@ -125,7 +161,7 @@ bool exec(sqlite3* db, const char* sql, std::string* error = nullptr) {
 
 const char* kSubmissionColumns =
     "id, district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
-    "superseded_by, indicators";
+    "superseded_by, indicators, layout";
 
 Submission read_submission(const Stmt& s) {
   Submission r;
@@ -142,6 +178,7 @@ Submission read_submission(const Stmt& s) {
   r.records = s.integer(10);
   if (!s.null(11)) r.superseded_by = s.integer(11);
   r.indicators = s.text(12);
+  r.layout = s.text(13);
   return r;
 }
 
@@ -168,6 +205,91 @@ bool fsync_path(const std::filesystem::path& p, int flags) {
   const bool ok = ::fsync(fd) == 0;
   ::close(fd);
   return ok;
+}
+
+// Migration 2's data step: each submission's records of the first schema
+// (counts and places as JSON per record) into the compact form.
+bool upgrade_records_v1(sqlite3* db, std::string& error) {
+  std::vector<std::int64_t> ids;
+  {
+    Stmt q(db, "SELECT DISTINCT submission_id FROM records_v1 ORDER BY submission_id");
+    while (q.step()) ids.push_back(q.integer(0));
+  }
+  for (const std::int64_t id : ids) {
+    std::vector<normalise::Record> old;
+    Stmt q(db, "SELECT org_name, org_kind, org_sector, org_rating, counts, provenance FROM records_v1 "
+               "WHERE submission_id = ? ORDER BY seq");
+    q.bind(1, id);
+    while (q.step()) {
+      normalise::Record r{{}, {}, q.text(0), q.text(1), q.text(2), q.text(3), {}, {}, {}};
+      const json::value counts = json::parse(q.text(4));
+      const json::value provenance = json::parse(q.text(5));
+      for (const auto& [k, v] : counts.as_object()) r.counts[std::string(k)] = v.to_number<std::int64_t>();
+      for (const auto& [k, v] : provenance.as_object()) {
+        if (k == "_row") r.where = place_from(v.as_object());
+        else r.provenance[std::string(k)] = place_from(v.as_object());
+      }
+      old.push_back(std::move(r));
+    }
+    normalise::Layout layout;
+    std::map<std::string, std::uint32_t> index;
+    for (const auto& r : old) {
+      layout.tree = layout.tree || !r.where.path.empty();
+      if (layout.sheet.empty()) layout.sheet = r.where.sheet;
+      for (const auto& [k, p] : r.provenance)
+        if (!index.count(k)) {
+          index[k] = static_cast<std::uint32_t>(layout.fields.size());
+          layout.fields.push_back(k);
+          layout.is_count.push_back(false);
+          layout.columns.push_back(p.column);
+          layout.paths.emplace_back();
+        }
+      for (const auto& [k, v] : r.counts)
+        if (index.count(k)) layout.is_count[index[k]] = true;
+    }
+    if (layout.tree && !old.empty()) {
+      const std::string& element = old.front().where.path;
+      layout.array = element.substr(0, element.rfind('/'));
+    }
+    Stmt ins(db, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, place, data) "
+                 "VALUES (?,?,?,?,?,?,?,?)");
+    std::string data;
+    std::int64_t seq = 0;
+    for (const auto& r : old) {
+      normalise::CompactRecord c;
+      std::vector<std::string> paths;
+      paths.reserve(r.provenance.size());
+      for (const auto& [k, p] : r.provenance) {
+        const std::uint32_t f = index[k];
+        const auto count = r.counts.find(k);
+        c.values.emplace_back(f, count != r.counts.end() ? count->second : 0);
+        if (layout.tree) paths.push_back(p.path.substr(std::min(p.path.size(), r.where.path.size())));
+      }
+      std::sort(c.values.begin(), c.values.end());
+      if (layout.tree) {
+        std::size_t i = 0;
+        for (const auto& [k, p] : r.provenance) c.paths.emplace_back(index[k], paths[i++]);
+      }
+      const auto slash = r.where.path.rfind('/');
+      c.where = layout.tree ? static_cast<std::uint32_t>(std::atoll(r.where.path.c_str() + slash + 1)) : r.where.row;
+      data.clear();
+      normalise::encode_data(c, data);
+      ins.bind(1, id).bind(2, seq++).bind(3, r.org_name).bind(4, r.org_kind).bind(5, r.org_sector).bind(6, r.org_rating);
+      ins.bind(7, static_cast<std::int64_t>(c.where)).bind_blob(8, data);
+      if (ins.run() != SQLITE_DONE) {
+        error = sqlite3_errmsg(db);
+        return false;
+      }
+      ins.reset();
+    }
+    Stmt up(db, "UPDATE submissions SET layout = ? WHERE id = ?");
+    up.bind(1, layout.to_json()).bind(2, id);
+    if (up.run() != SQLITE_DONE) {
+      error = sqlite3_errmsg(db);
+      return false;
+    }
+  }
+  return exec(db, "DROP TABLE records_v1", &error);
 }
 
 }  // namespace
@@ -206,14 +328,17 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
             &error))
     return make_error(fmt::format("{}: {}", file.string(), error));
-  Stmt v(db, "PRAGMA user_version");
-  const std::int64_t version = v.step() ? v.integer(0) : 0;
+  std::int64_t version = 0;
+  {
+    Stmt v(db, "PRAGMA user_version");
+    version = v.step() ? v.integer(0) : 0;
+  }
   const std::int64_t target = static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]);
   if (version > target)
     return make_error(fmt::format("{} has schema version {}, newer than this tonghopd ({})", file.string(), version, target));
   for (std::int64_t m = version; m < target; ++m) {
-    const std::string sql = fmt::format("BEGIN; {} PRAGMA user_version={}; COMMIT;", kMigrations[m], m + 1);
-    if (!exec(db, sql.c_str(), &error)) {
+    const std::string sql = fmt::format("BEGIN; {} PRAGMA user_version={};", kMigrations[m], m + 1);
+    if (!exec(db, sql.c_str(), &error) || (m + 1 == 2 && !upgrade_records_v1(db, error)) || !exec(db, "COMMIT", &error)) {
       exec(db, "ROLLBACK;");
       return make_error(fmt::format("{}: migration {} failed: {}", file.string(), m + 1, error));
     }
@@ -225,7 +350,7 @@ std::filesystem::path Store::raw_path(const std::string& sha256) const {
   return dir_ / "raw" / sha256.substr(0, 2) / sha256;
 }
 
-Expected<std::string> Store::write_raw(const std::string& bytes, const std::string& sha256) {
+Expected<std::string> Store::write_raw(std::string_view bytes, const std::string& sha256) {
   const auto path = raw_path(sha256);
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size()) return sha256;
@@ -285,16 +410,18 @@ Expected<Submission> Store::add(NewSubmission s) {
     if (sup.run() != SQLITE_DONE) return fail("cannot supersede");
   }
   {
-    Stmt rec(db_, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, counts, provenance) "
+    Stmt layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
+    layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
+    if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
+    Stmt rec(db_, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, place, data) "
                   "VALUES (?,?,?,?,?,?,?,?)");
-    std::int64_t seq = 0;
-    for (const auto& r : s.records) {
-      json::object counts, prov;
-      for (const auto& [k, v] : r.counts) counts[k] = v;
-      for (const auto& [k, p] : r.provenance) prov[k] = place_json(p);
-      prov["_row"] = place_json(r.where);
-      rec.bind(1, meta.id).bind(2, seq++).bind(3, r.org_name).bind(4, r.org_kind).bind(5, r.org_sector);
-      rec.bind(6, r.org_rating).bind(7, json::serialize(counts)).bind(8, json::serialize(prov));
+    normalise::CompactRecord r;
+    std::string_view data;
+    for (std::size_t seq = 0; seq < s.records.size(); ++seq) {
+      s.records.get(seq, r, &data);
+      rec.bind(1, meta.id).bind(2, static_cast<std::int64_t>(seq)).bind_static(3, r.org_name).bind_static(4, r.org_kind);
+      rec.bind_static(5, r.org_sector).bind_static(6, r.org_rating).bind(7, static_cast<std::int64_t>(r.where));
+      rec.bind_blob(8, data);
       if (rec.run() != SQLITE_DONE) return fail("cannot store a record");
       rec.reset();
     }
@@ -359,29 +486,40 @@ std::vector<Submission> Store::current(const std::string& period) const {
   return out;
 }
 
-std::vector<normalise::Record> Store::records(std::int64_t submission_id) const {
+normalise::RecordSet Store::record_set(std::int64_t submission_id) const {
   std::lock_guard lock(mutex_);
-  Stmt q(db_, "SELECT r.org_name, r.org_kind, r.org_sector, r.org_rating, r.counts, r.provenance, s.district, s.period "
-              "FROM records r JOIN submissions s ON s.id = r.submission_id WHERE r.submission_id = ? ORDER BY r.seq");
+  Stmt s(db_, "SELECT layout, district, period FROM submissions WHERE id = ?");
+  s.bind(1, submission_id);
+  if (!s.step()) return {};
+  normalise::RecordSet set(normalise::Layout::from_json(s.text(0)));
+  set.district = s.text(1);
+  set.period = s.text(2);
+  Stmt q(db_, "SELECT org_name, org_kind, org_sector, org_rating, place, data FROM records WHERE submission_id = ? "
+              "ORDER BY seq");
   q.bind(1, submission_id);
-  std::vector<normalise::Record> out;
+  normalise::CompactRecord r;
+  std::string name, kind, sector, rating;
   while (q.step()) {
-    normalise::Record r;
-    r.org_name = q.text(0);
-    r.org_kind = q.text(1);
-    r.org_sector = q.text(2);
-    r.org_rating = q.text(3);
-    const json::value counts = json::parse(q.text(4));
-    const json::value provenance = json::parse(q.text(5));
-    for (const auto& [k, v] : counts.as_object()) r.counts[std::string(k)] = v.to_number<std::int64_t>();
-    for (const auto& [k, v] : provenance.as_object()) {
-      if (k == "_row") r.where = place_from(v.as_object());
-      else r.provenance[std::string(k)] = place_from(v.as_object());
-    }
-    r.district = q.text(6);
-    r.period = q.text(7);
-    out.push_back(std::move(r));
+    name = q.text(0);
+    kind = q.text(1);
+    sector = q.text(2);
+    rating = q.text(3);
+    r.where = static_cast<std::uint32_t>(q.integer(4));
+    r.org_name = name;
+    r.org_kind = kind;
+    r.org_sector = sector;
+    r.org_rating = rating;
+    if (!normalise::decode_data(q.blob(5), r)) continue;  // bytes damaged on disk: left out rather than read wrong
+    set.add(r);
   }
+  return set;
+}
+
+std::vector<normalise::Record> Store::records(std::int64_t submission_id) const {
+  const normalise::RecordSet set = record_set(submission_id);
+  std::vector<normalise::Record> out;
+  out.reserve(set.size());
+  for (std::size_t i = 0; i < set.size(); ++i) out.push_back(set.at(i));
   return out;
 }
 

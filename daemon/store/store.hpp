@@ -33,6 +33,7 @@ struct Submission {
   std::int64_t records = 0;
   std::optional<std::int64_t> superseded_by;
   std::string indicators;  // JSON object, computed when stored
+  std::string layout;      // JSON: where the records' values are (normalise::Layout)
 };
 
 struct Token {
@@ -40,9 +41,9 @@ struct Token {
 };
 
 struct NewSubmission {
-  Submission meta;  // id, superseded_by, sha256 and size are filled in by the store
-  std::string raw;
-  std::vector<normalise::Record> records;
+  Submission meta;      // id, superseded_by, sha256 and size are filled in by the store
+  std::string_view raw;  // the file as received; the caller keeps it alive during add()
+  normalise::RecordSet records;
   std::vector<normalise::Issue> warnings;
 };
 
@@ -60,7 +61,10 @@ class Store {
   // The current (not superseded) submissions of a period, in the order their
   // districts first submitted.
   std::vector<Submission> current(const std::string& period) const;
+  // A submission's records, readable (small returns, the API's detail) or
+  // compact (a large return, the comparison with the previous period).
   std::vector<normalise::Record> records(std::int64_t submission_id) const;
+  normalise::RecordSet record_set(std::int64_t submission_id) const;
   std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
   Expected<std::string> raw(const Submission& s) const;
 
@@ -74,7 +78,7 @@ class Store {
 
  private:
   Store(sqlite3* db, std::filesystem::path dir);
-  Expected<std::string> write_raw(const std::string& bytes, const std::string& sha256);
+  Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256);
   std::filesystem::path raw_path(const std::string& sha256) const;
 
   sqlite3* db_;
