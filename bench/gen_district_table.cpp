@@ -1,7 +1,9 @@
 // Generates a district table of N organisations in the columns of
 // shared/domain.md, as CSV, JSON and xlsx (libxlsxwriter, constant memory),
 // with values that keep the rules (parts never exceed their wholes).
-// usage: gen_district_table ROWS OUT_DIR
+// usage: gen_district_table ROWS OUT_DIR [DISTRICT [csv]]
+//   DISTRICT: every row is that district's (one district's return), else the
+//   eight districts in turn; csv: only district.csv is written.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -32,10 +34,12 @@ struct Row {
   long n[kCount];
 };
 
+const char* g_district = nullptr;  // every row this district's
+
 Row make_row(long i, std::mt19937& rng) {
   auto pick = [&](long lo, long hi) { return std::uniform_int_distribution<long>(lo, hi)(rng); };
   Row r{};
-  r.text[0] = kDistricts[i % 8];
+  r.text[0] = g_district != nullptr ? g_district : kDistricts[i % 8];
   const bool committee = pick(0, 1) == 1;
   r.text[1] = (committee ? "Đảng bộ xã Bản " : "Chi bộ Trường Tiểu học số ") + std::to_string(i + 1);
   r.text[2] = committee ? "ĐB" : "CB";
@@ -79,24 +83,26 @@ Row make_row(long i, std::mt19937& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: gen_district_table ROWS OUT_DIR\n");
+  if (argc < 3 || argc > 5 || (argc == 5 && std::string(argv[4]) != "csv")) {
+    std::fprintf(stderr, "usage: gen_district_table ROWS OUT_DIR [DISTRICT [csv]]\n");
     return 2;
   }
   const long rows = std::atol(argv[1]);
   const std::string dir = argv[2];
+  if (argc >= 4) g_district = argv[3];
+  const bool csv_only = argc == 5;
 
   std::ofstream csv(dir + "/district.csv", std::ios::binary);
-  std::ofstream json(dir + "/district.json", std::ios::binary);
+  std::ofstream json(csv_only ? "/dev/null" : dir + "/district.json", std::ios::binary);
   lxw_workbook_options options{};
   options.constant_memory = LXW_TRUE;
   options.tmpdir = const_cast<char*>(dir.c_str());
-  lxw_workbook* wb = workbook_new_opt((dir + "/district.xlsx").c_str(), &options);
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "Biểu 01");
+  lxw_workbook* wb = csv_only ? nullptr : workbook_new_opt((dir + "/district.xlsx").c_str(), &options);
+  lxw_worksheet* ws = wb != nullptr ? workbook_add_worksheet(wb, "Biểu 01") : nullptr;
 
   for (int c = 0; c < kCount; ++c) {
     csv << (c ? "," : "") << kColumns[c];
-    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), kColumns[c], nullptr);
+    if (ws) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), kColumns[c], nullptr);
   }
   csv << "\n";
   json << "{\"don_vi_bao_cao\":\"Tỉnh ủy Lai Châu\",\"ky_bao_cao\":\"Năm 2018\",\"to_chuc\":[\n";
@@ -110,23 +116,23 @@ int main(int argc, char** argv) {
     json << (i ? ",\n" : "") << "{\"district\":\"" << r.text[0] << "\",\"org_name\":\"" << r.text[1]
          << "\",\"org_kind\":\"" << r.text[2] << "\"";
     const auto row = static_cast<lxw_row_t>(i + 1);
-    for (int c = 0; c < 3; ++c) worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), r.text[c].c_str(), nullptr);
+    for (int c = 0; c < 3 && ws; ++c) worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), r.text[c].c_str(), nullptr);
     for (int c = 3; c < kCount; ++c) {
       if (c == 25) {
         line += "," + r.rating;
         json << ",\"org_rating\":\"" << r.rating << "\"";
-        worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), r.rating.c_str(), nullptr);
+        if (ws) worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), r.rating.c_str(), nullptr);
         continue;
       }
       line += "," + std::to_string(r.n[c]);
       json << ",\"" << kColumns[c] << "\":" << r.n[c];
-      worksheet_write_number(ws, row, static_cast<lxw_col_t>(c), static_cast<double>(r.n[c]), nullptr);
+      if (ws) worksheet_write_number(ws, row, static_cast<lxw_col_t>(c), static_cast<double>(r.n[c]), nullptr);
     }
     csv << line << "\n";
     json << "}";
   }
   json << "\n]}\n";
-  if (workbook_close(wb) != LXW_NO_ERROR) {
+  if (wb != nullptr && workbook_close(wb) != LXW_NO_ERROR) {
     std::fprintf(stderr, "could not write the workbook\n");
     return 1;
   }

@@ -84,6 +84,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                   "the request body (" + std::to_string(*length) + " bytes) is larger than the " +
                       std::to_string(limit) + " bytes this route accepts");
     parser_->body_limit(limit);
+    // A client that asked whether to send the body (curl does for large
+    // uploads) hears "go on" now instead of waiting out its own timeout.
+    if (beast::iequals(msg[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(state_->options.load()->read_timeout);
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = shared_from_this()](beast::error_code e, std::size_t) {
+                                if (e) return self->close();
+                                self->read_body();
+                              });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    // Reads are as large as the buffer's free space: a few KiB left from the
+    // head would make a large upload tens of thousands of reads.
+    if (const auto length = parser_->content_length(); length && *length > kLargeRead)
+      buffer_.reserve(buffer_.size() + kLargeRead);
     stream_.expires_after(state_->options.load()->read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code e, std::size_t) {
       self->on_body(e);
@@ -99,6 +118,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     const bool keep_alive = parser_->get().keep_alive();
     head_.body = std::move(parser_->get().body());
+    buffer_.shrink_to_fit();
     Response response = state_->service.handle(head_);
     head_.body.clear();
     head_.body.shrink_to_fit();
@@ -177,6 +197,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
+  static constexpr std::size_t kLargeRead = 1 << 20;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> res_;
   Request head_;

@@ -1,6 +1,7 @@
 #include "ingest/pipeline.hpp"
 
 #include <chrono>
+#include <future>
 
 #include "ingest/ingest.hpp"
 #include "normalise/normaliser.hpp"
@@ -56,12 +57,21 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
   };
+  // The raw bytes go to disk (hashed, fsynced) while the return is read.
+  auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
   Examined examined = examine(plugins, n, limits, ret);
+  auto sha256 = archived.get();
   auto& result = examined.result;
   if (examined.status != 200 || !result.accepted()) {
+    if (sha256) store.forget(*sha256);
     out.status = examined.status != 200 ? examined.status : 422;
     out.errors = std::move(result.errors);
     out.warnings = std::move(result.warnings);
+    return done();
+  }
+  if (!sha256) {
+    out.status = 500;
+    out.errors.push_back({"store_failed", "Không lưu được tệp / the file could not be stored: " + sha256.error(), "", "", {}});
     return done();
   }
   // Against the district's current return of the previous period.
@@ -77,6 +87,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.plugin = examined.plugin->info.name;
   s.meta.received_at = store::now_iso8601();
   s.meta.token_name = ret.token_name;
+  s.meta.sha256 = *sha256;
   s.meta.indicators = report::to_json(report::compute(result.records, n.catalogue));
   s.raw = ret.bytes;
   s.records = std::move(result.records);

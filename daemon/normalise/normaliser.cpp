@@ -158,14 +158,14 @@ class Builder {
       if (f == name_) {
         name = text;
       } else if (f == kind_) {
-        if (auto k = cat_.org_kind(text)) kind_text_ = *k;
+        if (const auto* k = memo(kinds_, text, [&](std::string_view t) { return cat_.org_kind(t); })) kind_text_ = *k;
         else
           error("unknown_kind", fmt::format("Loại hình «{}» ở ô {} không rõ (ĐB hoặc CB)", text, describe(place(raw))),
                 fmt::format("organisation kind '{}' at {} is neither a party committee nor a cell", text,
                             describe(place(raw))),
                 field.id, std::string(text), place(raw));
       } else if (f == rating_) {
-        if (auto k = cat_.rating(text)) rating_text_ = *k;
+        if (const auto* k = memo(ratings_, text, [&](std::string_view t) { return cat_.rating(t); })) rating_text_ = *k;
         else
           error("unknown_rating", fmt::format("Xếp loại «{}» ở ô {} không đúng mức nào", text, describe(place(raw))),
                 fmt::format("rating '{}' at {} is not one of the four ratings", text, describe(place(raw))), field.id,
@@ -193,6 +193,18 @@ class Builder {
   }
 
  private:
+  using Memo = std::unordered_map<std::string, std::optional<std::string>>;
+  // A kind or rating as written, read once: the same few words fill every row.
+  template <class Read>
+  const std::string* memo(Memo& m, std::string_view text, Read read) {
+    auto it = m.find(std::string(text));
+    if (it == m.end()) {
+      if (m.size() > 1024) m.clear();
+      it = m.emplace(std::string(text), read(text)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
   struct IndexedRule {
     Rule::Kind kind;
     std::vector<std::size_t> parts;
@@ -299,6 +311,7 @@ class Builder {
   std::string element_;
   CompactRecord record_;
   std::string kind_text_, sector_text_, rating_text_;
+  Memo kinds_, ratings_;
 };
 
 // `text` names a district (a title, or a value in a district column): it
@@ -664,7 +677,9 @@ class Table {
   }
 
   // What (r, c) shows: a merged range known so far shows its top-left cell.
-  std::string_view shown(std::uint32_t r, std::uint32_t c, const RowCells& cells) const {
+  // A cell of this row comes back as its index (its fold is cached).
+  std::string_view shown(std::uint32_t r, std::uint32_t c, const RowCells& cells, std::size_t& index) const {
+    index = cells.size();
     for (const auto& m : head_.merges())
       if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) {
         if (m.first_row != r) return head_.text(m.first_row, m.first_column);
@@ -672,14 +687,17 @@ class Table {
         break;
       }
     const CellRef* cell = find_cell(cells, c);
-    return cell != nullptr ? cell->text : std::string_view();
+    if (cell == nullptr) return {};
+    index = static_cast<std::size_t>(cell - cells.data());
+    return cell->text;
   }
 
   bool is_total(std::uint32_t r, const RowCells& cells) {
     for (const std::uint32_t c : {name_col_, 1u, 2u, 3u}) {
-      const std::string_view text = shown(r, c, cells);
+      std::size_t index = 0;
+      const std::string_view text = shown(r, c, cells, index);
       if (text.empty() || (prefilter_ && !has_letter(text))) continue;
-      const std::string f = fold(text);
+      const std::string f = index < cells.size() ? folded(cells, index) : fold(text);
       if (!f.empty() && cat_.total_labels.count(f)) return true;
     }
     return false;

@@ -1,5 +1,7 @@
 #include "normalise/record.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 namespace tonghop::normalise {
@@ -62,6 +64,9 @@ std::string Layout::to_json() const {
     f.push_back(std::move(one));
   }
   o["fields"] = std::move(f);
+  json::array sym;
+  for (const auto& x : symbols) sym.emplace_back(x);
+  o["symbols"] = std::move(sym);
   return json::serialize(o);
 }
 
@@ -87,6 +92,9 @@ Layout Layout::from_json(std::string_view text) {
         l.columns.push_back(static_cast<std::uint32_t>(c->to_number<std::int64_t>()));
       if (const auto* p = one.if_contains("path"); p && p->is_string()) l.paths.emplace_back(p->as_string());
     }
+  if (const auto* sym = o.if_contains("symbols"); sym && sym->is_array())
+    for (const auto& v : sym->as_array())
+      if (v.is_string()) l.symbols.emplace_back(v.as_string());
   return l;
 }
 
@@ -125,13 +133,53 @@ bool decode_data(std::string_view in, CompactRecord& r) {
   return in.empty();
 }
 
+RecordSet::RecordSet(Layout layout) : layout_(std::move(layout)) {
+  for (std::size_t i = 0; i < layout_.symbols.size(); ++i)
+    symbol_index_.emplace(layout_.symbols[i], static_cast<std::uint32_t>(i));
+}
+
 std::uint32_t RecordSet::symbol(std::string_view s) {
   const auto it = symbol_index_.find(std::string(s));
   if (it != symbol_index_.end()) return it->second;
-  const auto i = static_cast<std::uint32_t>(symbols_.size());
-  symbols_.emplace_back(s);
+  const auto i = static_cast<std::uint32_t>(layout_.symbols.size());
+  layout_.symbols.emplace_back(s);
   symbol_index_.emplace(std::string(s), i);
   return i;
+}
+
+std::string_view RecordSet::encoded(std::size_t first, std::size_t count) const {
+  if (first >= offsets_.size() || count == 0) return {};
+  const std::size_t last = std::min(first + count, offsets_.size());
+  const std::size_t end = last < offsets_.size() ? offsets_[last] : data_.size();
+  return std::string_view(data_).substr(offsets_[first], end - offsets_[first]);
+}
+
+bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
+  // Each record is checked whole before any is taken.
+  std::vector<std::uint64_t> starts;
+  starts.reserve(count);
+  std::string_view in = bytes;
+  CompactRecord r;
+  for (std::size_t i = 0; i < count; ++i) {
+    starts.push_back(data_.size() + (bytes.size() - in.size()));
+    std::uint64_t v = 0;
+    std::string_view text;
+    if (!get_varint(in, v) || !get_text(in, text)) return false;
+    for (int k = 0; k < 3; ++k)
+      if (!get_varint(in, v) || v >= layout_.symbols.size()) return false;
+    // The values and paths: two counted lists.
+    std::uint64_t n = 0, a = 0, b = 0;
+    if (!get_varint(in, n) || n > in.size()) return false;
+    for (std::uint64_t j = 0; j < n; ++j)
+      if (!get_varint(in, a) || !get_varint(in, b)) return false;
+    if (!get_varint(in, n) || n > in.size()) return false;
+    for (std::uint64_t j = 0; j < n; ++j)
+      if (!get_varint(in, a) || !get_text(in, text)) return false;
+  }
+  if (!in.empty()) return false;
+  data_.append(bytes);
+  offsets_.insert(offsets_.end(), starts.begin(), starts.end());
+  return true;
 }
 
 void RecordSet::add(const CompactRecord& r) {
@@ -159,9 +207,9 @@ void RecordSet::get(std::size_t i, CompactRecord& out, std::string_view* data) c
   get_varint(in, kind);
   get_varint(in, sector);
   get_varint(in, rating);
-  out.org_kind = symbols_[kind];
-  out.org_sector = symbols_[sector];
-  out.org_rating = symbols_[rating];
+  out.org_kind = layout_.symbols[kind];
+  out.org_sector = layout_.symbols[sector];
+  out.org_rating = layout_.symbols[rating];
   if (data) *data = in;
   decode_data(in, out);
 }

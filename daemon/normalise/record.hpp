@@ -56,6 +56,7 @@ struct Layout {
   std::vector<bool> is_count;          // per field: a count (has a value) or text (provenance only)
   std::vector<std::uint32_t> columns;  // tables: each field's column
   std::vector<std::string> paths;      // trees: each field's path inside an element ("/dang_vien/nu")
+  std::vector<std::string> symbols;    // kinds, sectors and ratings, each kept once; records name them by index
 
   bool is_tree() const noexcept { return tree; }
   std::string to_json() const;
@@ -82,7 +83,7 @@ bool decode_data(std::string_view data, CompactRecord& r);
 class RecordSet {
  public:
   RecordSet() = default;
-  explicit RecordSet(Layout layout) : layout_(std::move(layout)) {}
+  explicit RecordSet(Layout layout);
 
   const Layout& layout() const noexcept { return layout_; }
   Layout& layout() noexcept { return layout_; }
@@ -97,6 +98,12 @@ class RecordSet {
   // The i-th record, compact: views into the set, valid until it changes.
   // `data` (optional) receives the bytes of encode_data.
   void get(std::size_t i, CompactRecord& out, std::string_view* data = nullptr) const;
+  // Records [first, first + count) as bytes, and records appended from such
+  // bytes (false, and nothing appended, when they are damaged): how the store
+  // keeps them, in blocks.
+  std::string_view encoded(std::size_t first, std::size_t count) const;
+  bool append_encoded(std::string_view bytes, std::size_t count);
+
   // The i-th record, readable.
   Record at(std::size_t i) const;
   Record operator[](std::size_t i) const { return at(i); }
@@ -125,8 +132,7 @@ class RecordSet {
   Layout layout_;
   std::string data_;
   std::vector<std::uint64_t> offsets_;
-  std::vector<std::string> symbols_;  // kind, sector and rating texts, each kept once
-  std::unordered_map<std::string, std::uint32_t> symbol_index_;
+  std::unordered_map<std::string, std::uint32_t> symbol_index_;  // into layout_.symbols
 };
 
 struct Normalised {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <regex>
+#include <vector>
 
 #include <iconv.h>
 #include <utf8proc.h>
@@ -23,6 +24,12 @@ void each_codepoint(std::string_view s, F&& f) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
   while (left > 0) {
+    if (*p < 0x80) {
+      f(static_cast<utf8proc_int32_t>(*p));
+      ++p;
+      --left;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
     if (n <= 0) {
@@ -47,7 +54,62 @@ std::string nfc(std::string_view text) {
   return r;
 }
 
+namespace {
+
+// What folding does to one code point (after Đ/đ became d): its decomposed,
+// case-folded parts, diacritics dropped, letters and digits kept, anything
+// else a separator.
+void fold_codepoint(utf8proc_int32_t cp, std::string& out, bool& space) {
+  utf8proc_int32_t parts[8];
+  utf8proc_int32_t last = 0;
+  const auto k = utf8proc_decompose_char(cp, parts, 8,
+                                         static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD), &last);
+  for (utf8proc_ssize_t i = 0; i < (k > 0 ? k : 0); ++i) {
+    const utf8proc_int32_t c = parts[i];
+    const auto* prop = utf8proc_get_property(c);
+    if (prop->category == UTF8PROC_CATEGORY_MN) continue;  // a combining mark: the diacritic
+    const bool alnum = (prop->category >= UTF8PROC_CATEGORY_LU && prop->category <= UTF8PROC_CATEGORY_LO) ||
+                       prop->category == UTF8PROC_CATEGORY_ND;
+    if (alnum) {
+      append_utf8(out, c == 0x111 ? 'd' : c);
+      space = false;
+    } else if (!space) {
+      out += ' ';
+      space = true;
+    }
+  }
+}
+
+// fold_codepoint's answer for every code point below U+2000 (ASCII, Latin,
+// Vietnamese, combining marks) where it is one ASCII letter or digit, a
+// separator, or nothing; others take the slow way.
+enum class Fold : std::uint8_t { separator, ascii, dropped, slow };
+struct FoldEntry {
+  Fold kind = Fold::slow;
+  char ascii = 0;
+};
+constexpr utf8proc_int32_t kFoldTable = 0x2000;
+
+const std::vector<FoldEntry>& fold_table() {
+  static const std::vector<FoldEntry> table = [] {
+    std::vector<FoldEntry> t(kFoldTable);
+    for (utf8proc_int32_t cp = 0; cp < kFoldTable; ++cp) {
+      std::string out;
+      bool space = false;
+      fold_codepoint(cp, out, space);
+      if (out.empty()) t[cp] = {Fold::dropped, 0};
+      else if (out == " ") t[cp] = {Fold::separator, 0};
+      else if (out.size() == 1 && static_cast<unsigned char>(out[0]) < 0x80) t[cp] = {Fold::ascii, out[0]};
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 std::string fold(std::string_view text) {
+  const auto& table = fold_table();
   std::string out;
   out.reserve(text.size());
   bool space = true;  // at start: no leading space
@@ -61,23 +123,23 @@ std::string fold(std::string_view text) {
     }
     prev = cp;
     if (cp == 0x110 || cp == 0x111) cp = 'd';  // Đ đ
-    utf8proc_int32_t parts[8];
-    utf8proc_int32_t last = 0;
-    const auto k = utf8proc_decompose_char(cp, parts, 8,
-                                           static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD), &last);
-    for (utf8proc_ssize_t i = 0; i < (k > 0 ? k : 0); ++i) {
-      const utf8proc_int32_t c = parts[i];
-      const auto* prop = utf8proc_get_property(c);
-      if (prop->category == UTF8PROC_CATEGORY_MN) continue;  // a combining mark: the diacritic
-      const bool alnum = (prop->category >= UTF8PROC_CATEGORY_LU && prop->category <= UTF8PROC_CATEGORY_LO) ||
-                         prop->category == UTF8PROC_CATEGORY_ND;
-      if (alnum) {
-        append_utf8(out, c == 0x111 ? 'd' : c);
+    const FoldEntry e = cp >= 0 && cp < kFoldTable ? table[static_cast<std::size_t>(cp)] : FoldEntry{};
+    switch (e.kind) {
+      case Fold::ascii:
+        out += e.ascii;
         space = false;
-      } else if (!space) {
-        out += ' ';
-        space = true;
-      }
+        break;
+      case Fold::separator:
+        if (!space) {
+          out += ' ';
+          space = true;
+        }
+        break;
+      case Fold::dropped:
+        break;
+      case Fold::slow:
+        fold_codepoint(cp, out, space);
+        break;
     }
   });
   while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -93,6 +155,12 @@ Count count_from_number(double number) {
 }
 
 Count parse_count(std::string_view text) {
+  // Plain digits, the common case.
+  if (!text.empty() && text.size() <= 15 && std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    Count c;
+    for (const char ch : text) c.value = c.value * 10 + (ch - '0');
+    return c;
+  }
   // Trim spaces, including non-breaking ones.
   std::string t;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -238,6 +306,12 @@ std::optional<std::string> decode_tcvn3(std::string_view text, bool capitals) {
 bool looks_like_tcvn3(std::string_view text) {
   // Characters TCVN3 bytes show as in Windows fonts, which Vietnamese text
   // in Unicode never has: ¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾ and the like.
+  // In UTF-8 those are C2 A1 … C2 BF: without such a pair, no TCVN3.
+  bool any = false;
+  for (std::size_t i = 0; i + 1 < text.size() && !any; ++i)
+    any = static_cast<unsigned char>(text[i]) == 0xC2 && static_cast<unsigned char>(text[i + 1]) >= 0xA1 &&
+          static_cast<unsigned char>(text[i + 1]) <= 0xBF;
+  if (!any) return false;
   int symbols = 0, letters = 0;
   each_codepoint(text, [&](utf8proc_int32_t cp) {
     if (cp >= 0xA1 && cp <= 0xBF) ++symbols;

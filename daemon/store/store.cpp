@@ -78,24 +78,22 @@ CREATE TABLE audit (
   detail TEXT NOT NULL
 );
 )sql",
-    // 2: records compact (a million-row return in one bulk insert): the
-    // values and their places as a BLOB (normalise::encode_data), the places'
-    // shared part as the submission's layout; rows of records_v1 are
-    // converted by upgrade_records_v1() in the same transaction.
+    // 2: records compact, in blocks (a million-row return is a few hundred
+    // rows, not a million): a block is `count` consecutive records of the
+    // submission as normalise::RecordSet encodes them; what they share (the
+    // sheet, each field's column or path, the kind/sector/rating texts) is the
+    // submission's layout. Rows of records_v1 are converted by
+    // upgrade_records_v1() in the same transaction.
     R"sql(
 ALTER TABLE submissions ADD COLUMN layout TEXT NOT NULL DEFAULT '';
 DROP INDEX records_by_submission;
 ALTER TABLE records RENAME TO records_v1;
-CREATE TABLE records (
+CREATE TABLE record_blocks (
   submission_id INTEGER NOT NULL REFERENCES submissions (id),
-  seq INTEGER NOT NULL,
-  org_name TEXT NOT NULL,
-  org_kind TEXT NOT NULL,
-  org_sector TEXT NOT NULL,
-  org_rating TEXT NOT NULL,
-  place INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL,
+  count INTEGER NOT NULL,
   data BLOB NOT NULL,
-  PRIMARY KEY (submission_id, seq)
+  PRIMARY KEY (submission_id, first_seq)
 ) WITHOUT ROWID;
 )sql",
 };
@@ -207,6 +205,21 @@ bool fsync_path(const std::filesystem::path& p, int flags) {
   return ok;
 }
 
+constexpr std::size_t kBlockRecords = 4096;
+
+// A submission's records, in blocks of kBlockRecords.
+bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records) {
+  Stmt ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
+  for (std::size_t first = 0; first < records.size(); first += kBlockRecords) {
+    const std::size_t count = std::min(kBlockRecords, records.size() - first);
+    ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(count));
+    ins.bind_blob(4, records.encoded(first, count));
+    if (ins.run() != SQLITE_DONE) return false;
+    ins.reset();
+  }
+  return true;
+}
+
 // Migration 2's data step: each submission's records of the first schema
 // (counts and places as JSON per record) into the compact form.
 bool upgrade_records_v1(sqlite3* db, std::string& error) {
@@ -251,40 +264,33 @@ bool upgrade_records_v1(sqlite3* db, std::string& error) {
       const std::string& element = old.front().where.path;
       layout.array = element.substr(0, element.rfind('/'));
     }
-    Stmt ins(db, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, place, data) "
-                 "VALUES (?,?,?,?,?,?,?,?)");
-    std::string data;
-    std::int64_t seq = 0;
+    normalise::RecordSet set(std::move(layout));
+    const bool tree = set.layout().tree;
     for (const auto& r : old) {
       normalise::CompactRecord c;
       std::vector<std::string> paths;
       paths.reserve(r.provenance.size());
       for (const auto& [k, p] : r.provenance) {
-        const std::uint32_t f = index[k];
         const auto count = r.counts.find(k);
-        c.values.emplace_back(f, count != r.counts.end() ? count->second : 0);
-        if (layout.tree) paths.push_back(p.path.substr(std::min(p.path.size(), r.where.path.size())));
+        c.values.emplace_back(index[k], count != r.counts.end() ? count->second : 0);
+        if (tree) paths.push_back(p.path.substr(std::min(p.path.size(), r.where.path.size())));
       }
       std::sort(c.values.begin(), c.values.end());
-      if (layout.tree) {
+      if (tree) {
         std::size_t i = 0;
         for (const auto& [k, p] : r.provenance) c.paths.emplace_back(index[k], paths[i++]);
       }
       const auto slash = r.where.path.rfind('/');
-      c.where = layout.tree ? static_cast<std::uint32_t>(std::atoll(r.where.path.c_str() + slash + 1)) : r.where.row;
-      data.clear();
-      normalise::encode_data(c, data);
-      ins.bind(1, id).bind(2, seq++).bind(3, r.org_name).bind(4, r.org_kind).bind(5, r.org_sector).bind(6, r.org_rating);
-      ins.bind(7, static_cast<std::int64_t>(c.where)).bind_blob(8, data);
-      if (ins.run() != SQLITE_DONE) {
-        error = sqlite3_errmsg(db);
-        return false;
-      }
-      ins.reset();
+      c.where = tree ? static_cast<std::uint32_t>(std::atoll(r.where.path.c_str() + slash + 1)) : r.where.row;
+      c.org_name = r.org_name;
+      c.org_kind = r.org_kind;
+      c.org_sector = r.org_sector;
+      c.org_rating = r.org_rating;
+      set.add(c);
     }
     Stmt up(db, "UPDATE submissions SET layout = ? WHERE id = ?");
-    up.bind(1, layout.to_json()).bind(2, id);
-    if (up.run() != SQLITE_DONE) {
+    up.bind(1, set.layout().to_json()).bind(2, id);
+    if (up.run() != SQLITE_DONE || !write_blocks(db, id, set)) {
       error = sqlite3_errmsg(db);
       return false;
     }
@@ -308,7 +314,40 @@ std::string now_iso8601() {
 
 Store::Store(sqlite3* db, std::filesystem::path dir) : db_(db), dir_(std::move(dir)) {}
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_wake_.notify_one();
+    checkpointer_.join();
+  }
+  sqlite3_close(db_);
+}
+
+// Commits append to the write-ahead log (fsynced: a commit is durable there);
+// copying the log into the database is this thread's work, after each
+// commit and every few seconds, so that a large return's answer does not
+// wait for it. Readers and writers go on meanwhile (WAL).
+void Store::checkpoints() {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2((dir_ / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return;
+  }
+  exec(db, "PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;");
+  std::unique_lock lock(checkpoint_mutex_);
+  while (!stopping_) {
+    checkpoint_wake_.wait_for(lock, std::chrono::seconds(5));
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+  lock.unlock();
+  sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_close(db);
+}
 
 Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -325,7 +364,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   std::unique_ptr<Store> store(new Store(db, dir));
   std::string error;
   // WAL, durable commits, foreign keys, a wait instead of "database is locked".
-  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
             &error))
     return make_error(fmt::format("{}: {}", file.string(), error));
   std::int64_t version = 0;
@@ -343,6 +382,8 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
       return make_error(fmt::format("{}: migration {} failed: {}", file.string(), m + 1, error));
     }
   }
+  Store* s = store.get();
+  s->checkpointer_ = std::thread([s] { s->checkpoints(); });
   return store;
 }
 
@@ -379,14 +420,53 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   return sha256;
 }
 
+Expected<std::string> Store::archive(std::string_view raw) {
+  const std::string sha256 = sha256_hex(raw);
+  {
+    std::lock_guard lock(mutex_);
+    ++archiving_[sha256];
+  }
+  auto written = write_raw(raw, sha256);
+  if (!written) {
+    std::lock_guard lock(mutex_);
+    if (--archiving_[sha256] == 0) archiving_.erase(sha256);
+  }
+  return written;
+}
+
+void Store::forget(const std::string& sha256) {
+  std::lock_guard lock(mutex_);
+  const auto it = archiving_.find(sha256);
+  if (it != archiving_.end() && --it->second == 0) archiving_.erase(it);
+  if (archiving_.count(sha256)) return;  // another return with the same bytes is on its way
+  Stmt q(db_, "SELECT 1 FROM submissions WHERE sha256 = ? LIMIT 1");
+  q.bind(1, sha256);
+  if (q.step()) return;
+  std::error_code ec;
+  std::filesystem::remove(raw_path(sha256), ec);
+}
+
 Expected<Submission> Store::add(NewSubmission s) {
   Submission meta = std::move(s.meta);
-  meta.sha256 = sha256_hex(s.raw);
+  if (meta.sha256.empty()) {
+    auto archived = archive(s.raw);
+    if (!archived) return make_error(archived.error());
+    meta.sha256 = *archived;
+  }
   meta.size = static_cast<std::int64_t>(s.raw.size());
   meta.records = static_cast<std::int64_t>(s.records.size());
-  if (auto w = write_raw(s.raw, meta.sha256); !w) return make_error(w.error());
+  // Whatever happens now, this return is no longer on its way.
+  struct Arrived {
+    Store& store;
+    const std::string& sha;
+    ~Arrived() {
+      const auto it = store.archiving_.find(sha);
+      if (it != store.archiving_.end() && --it->second == 0) store.archiving_.erase(it);
+    }
+  };
 
   std::lock_guard lock(mutex_);
+  const Arrived arrived{*this, meta.sha256};
   std::string error;
   if (!exec(db_, "BEGIN IMMEDIATE", &error)) return make_error("cannot begin: " + error);
   auto fail = [&](const std::string& what) -> Expected<Submission> {
@@ -413,18 +493,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     Stmt layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
     layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
-    Stmt rec(db_, "INSERT INTO records (submission_id, seq, org_name, org_kind, org_sector, org_rating, place, data) "
-                  "VALUES (?,?,?,?,?,?,?,?)");
-    normalise::CompactRecord r;
-    std::string_view data;
-    for (std::size_t seq = 0; seq < s.records.size(); ++seq) {
-      s.records.get(seq, r, &data);
-      rec.bind(1, meta.id).bind(2, static_cast<std::int64_t>(seq)).bind_static(3, r.org_name).bind_static(4, r.org_kind);
-      rec.bind_static(5, r.org_sector).bind_static(6, r.org_rating).bind(7, static_cast<std::int64_t>(r.where));
-      rec.bind_blob(8, data);
-      if (rec.run() != SQLITE_DONE) return fail("cannot store a record");
-      rec.reset();
-    }
+    if (!write_blocks(db_, meta.id, s.records)) return fail("cannot store the records");
   }
   {
     Stmt warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
@@ -450,6 +519,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     return make_error("cannot commit: " + error);
   }
   ++generation_;
+  checkpoint_wake_.notify_one();
   return meta;
 }
 
@@ -494,24 +564,11 @@ normalise::RecordSet Store::record_set(std::int64_t submission_id) const {
   normalise::RecordSet set(normalise::Layout::from_json(s.text(0)));
   set.district = s.text(1);
   set.period = s.text(2);
-  Stmt q(db_, "SELECT org_name, org_kind, org_sector, org_rating, place, data FROM records WHERE submission_id = ? "
-              "ORDER BY seq");
+  Stmt q(db_, "SELECT count, data FROM record_blocks WHERE submission_id = ? ORDER BY first_seq");
   q.bind(1, submission_id);
-  normalise::CompactRecord r;
-  std::string name, kind, sector, rating;
-  while (q.step()) {
-    name = q.text(0);
-    kind = q.text(1);
-    sector = q.text(2);
-    rating = q.text(3);
-    r.where = static_cast<std::uint32_t>(q.integer(4));
-    r.org_name = name;
-    r.org_kind = kind;
-    r.org_sector = sector;
-    r.org_rating = rating;
-    if (!normalise::decode_data(q.blob(5), r)) continue;  // bytes damaged on disk: left out rather than read wrong
-    set.add(r);
-  }
+  while (q.step())
+    if (!set.append_encoded(q.blob(1), static_cast<std::size_t>(q.integer(0))))
+      break;  // bytes damaged on disk: what follows is not read wrong
   return set;
 }
 

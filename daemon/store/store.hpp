@@ -12,7 +12,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <condition_variable>
+#include <map>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +58,13 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // The raw bytes written and fsynced under their SHA-256 (returned), before
+  // the return is read, so that both happen at once; then add() with
+  // meta.sha256 set, or forget() when the return is refused (the file goes
+  // unless a stored submission has the same bytes). add() archives the bytes
+  // itself when meta.sha256 is empty.
+  Expected<std::string> archive(std::string_view raw);
+  void forget(const std::string& sha256);
   Expected<Submission> add(NewSubmission s);
   std::vector<Submission> list(const std::string& period, const std::string& district = {}) const;
   std::optional<Submission> get(std::int64_t id) const;
@@ -85,6 +95,13 @@ class Store {
   std::filesystem::path dir_;
   mutable std::mutex mutex_;
   std::int64_t generation_ = 0;
+  std::map<std::string, int> archiving_;  // archived and not yet added or forgotten (under mutex_)
+  // WAL checkpoints away from the requests: a thread with its own connection.
+  void checkpoints();
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 std::string now_iso8601();
