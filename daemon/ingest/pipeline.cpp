@@ -88,7 +88,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.received_at = store::now_iso8601();
   s.meta.token_name = ret.token_name;
   s.meta.sha256 = *sha256;
-  s.meta.indicators = report::to_json(report::compute(result.records, n.catalogue));
+  s.meta.indicators = report::to_json(report::compute(result.totals, n.catalogue));
   s.raw = ret.bytes;
   s.records = std::move(result.records);
   s.warnings = result.warnings;

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <regex>
 #include <set>
@@ -67,7 +70,7 @@ std::size_t field_index(const Catalogue& cat, std::string_view id) {
 class Builder {
  public:
   Builder(const Catalogue& c, Normalised& out)
-      : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), counts_(n_), has_(n_) {
+      : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), counts_(n_), has_(n_), sums_(n_) {
     name_ = field_index(c, "org_name");
     kind_ = field_index(c, "org_kind");
     rating_ = field_index(c, "org_rating");
@@ -190,6 +193,21 @@ class Builder {
     record_.org_rating = rating_text_;
     check_rules(name);
     out_.records.add(record_);
+    for (const std::size_t f : touched_)
+      if (has_[f]) sums_[f] += static_cast<double>(counts_[f]);
+    ++records_;
+    if (kind_text_ == "party_committee") ++committees_;
+    if (!rating_text_.empty()) out_.totals.ratings[rating_text_] += 1;
+  }
+
+  // The sums so far into the result's totals (once, when the reading is done).
+  void total() {
+    for (std::size_t f = 0; f < n_; ++f)
+      if (cat_.fields[f].is_count) out_.totals.counts[cat_.fields[f].id] += sums_[f];
+    out_.totals.records += records_;
+    out_.totals.party_committees += committees_;
+    std::fill(sums_.begin(), sums_.end(), 0);
+    records_ = committees_ = 0;
   }
 
  private:
@@ -312,6 +330,8 @@ class Builder {
   CompactRecord record_;
   std::string kind_text_, sector_text_, rating_text_;
   Memo kinds_, ratings_;
+  std::vector<double> sums_;
+  std::size_t records_ = 0, committees_ = 0;
 };
 
 // `text` names a district (a title, or a value in a district column): it
@@ -395,7 +415,7 @@ std::optional<std::string> tcvn3_text(std::string_view text, bool vn_font, std::
 // A sheet kept whole: its first rows, or all of a small sheet.
 class Grid {
  public:
-  explicit Grid(const sdk::Sheet& sheet) : sheet_(&sheet) {
+  explicit Grid(const sdk::Sheet& sheet) : sheet_(&sheet), merges_(sheet.merges) {
     std::string last_font;
     bool last_vn = false;
     for (const auto& c : sheet.cells) {
@@ -434,7 +454,7 @@ class Grid {
     return cell != nullptr ? cell->text : std::string_view();
   }
   const sdk::MergedRange* merge_at(std::uint32_t r, std::uint32_t c) const {
-    for (const auto& m : sheet_->merges)
+    for (const auto& m : merges_)
       if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) return &m;
     return nullptr;
   }
@@ -443,10 +463,12 @@ class Grid {
     if (const auto* m = merge_at(r, c)) return text(m->first_row, m->first_column);
     return text(r, c);
   }
-  const std::vector<sdk::MergedRange>& merges() const { return sheet_->merges; }
+  // The merged ranges known when the grid was made.
+  const std::vector<sdk::MergedRange>& merges() const { return merges_; }
 
  private:
   const sdk::Sheet* sheet_;
+  std::vector<sdk::MergedRange> merges_;
   std::map<std::uint32_t, RowCells> rows_;
   std::deque<std::string> decoded_;  // TCVN3 text, decoded
 };
@@ -602,7 +624,9 @@ class Table {
     }
   }
 
-  std::uint32_t header_row() const { return header_.row; }
+  ~Table() { b_.total(); }
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
 
   // One row after the header (rows in order, cells by column).
   void row(std::uint32_t r, const RowCells& cells) {
@@ -671,8 +695,21 @@ class Table {
     std::size_t field;
   };
 
+  // The fold of a cell of this row. A column's text is often the row
+  // above's (the district, the kind, the rating): its fold is kept per column.
   const std::string& folded(const RowCells& cells, std::size_t i) {
-    if (!folded_[i]) folded_[i] = fold(cells[i].text);
+    if (folded_[i]) return *folded_[i];
+    const CellRef& cell = cells[i];
+    if (cell.column < kColumnMemo) {
+      auto& [text, f] = column_folds_[cell.column];
+      if (text != cell.text) {
+        text.assign(cell.text);
+        f = fold(cell.text);
+      }
+      folded_[i] = f;
+    } else {
+      folded_[i] = fold(cell.text);
+    }
     return *folded_[i];
   }
 
@@ -741,6 +778,8 @@ class Table {
   bool ended_ = false;
   bool prefilter_ = true;
   std::vector<std::optional<std::string>> folded_;
+  static constexpr std::uint32_t kColumnMemo = 256;
+  std::vector<std::pair<std::string, std::string>> column_folds_ = std::vector<std::pair<std::string, std::string>>(kColumnMemo);
 };
 
 // ---------------------------------------------------------------- trees
@@ -872,6 +911,7 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
     }
     b.build(index, nullptr, own);
   }
+  b.total();
 }
 
 // ---------------------------------------------------------------- the reader
@@ -881,6 +921,7 @@ class DocumentReader final : public Reader {
   DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Profile* profile,
                  std::vector<std::vector<sdk::MergedRange>> known)
       : cat_(cat), registry_(registry), sub_(std::move(sub)), profile_(profile), known_(std::move(known)) {}
+  ~DocumentReader() override { stop_worker(); }  // an importer that stopped half-way
 
   sdk::Status property(std::string_view, std::string_view) override { return {}; }
 
@@ -918,10 +959,10 @@ class DocumentReader final : public Reader {
     }
     if (!table_) return {};
     if (c.row != last_row_) {
-      flush_row();
+      end_row();
       last_row_ = c.row;
+      batch_->rows.push_back({c.row, batch_->cells.size()});
     }
-    Pending p{c.column, 0, 0, c.type == sdk::CellType::number, c.number};
     std::string_view text = c.text;
     std::optional<std::string> decoded;
     if (c.type == sdk::CellType::text && !text.empty()) {
@@ -931,11 +972,8 @@ class DocumentReader final : public Reader {
       }
       if ((decoded = tcvn3_text(text, vn_font_, c.font))) text = *decoded;
     }
-    p.offset = row_text_.size();
-    p.size = text.size();
-    row_text_.append(text);
-    if (!pending_.empty() && pending_.back().column >= c.column) unsorted_ = true;
-    pending_.push_back(p);
+    batch_->cells.push_back(Pending{c.column, batch_->text.size(), text.size(), c.type == sdk::CellType::number, c.number});
+    batch_->text.append(text);
     return {};
   }
 
@@ -993,6 +1031,102 @@ class DocumentReader final : public Reader {
     bool is_number;
     double number;
   };
+  // Rows on their way to the worker: cells with their texts in one buffer.
+  struct Batch {
+    struct Row {
+      std::uint32_t row;
+      std::size_t first;  // its first cell
+    };
+    std::vector<Row> rows;
+    std::vector<Pending> cells;
+    std::string text;
+    void clear() {
+      rows.clear();
+      cells.clear();
+      text.clear();
+    }
+  };
+  static constexpr std::size_t kBatchRows = 512, kBatchesAhead = 4;
+
+  // A large sheet's rows are read into records on a worker thread while the
+  // importer goes on parsing: two cores for one return.
+  void start_worker() {
+    stop_worker_ = false;
+    for (std::size_t i = 0; i < kBatchesAhead + 1; ++i) free_.push_back(std::make_unique<Batch>());
+    batch_ = take_free();
+    worker_ = std::thread([this] { work(); });
+  }
+
+  std::unique_ptr<Batch> take_free() {
+    std::unique_lock lock(queue_mutex_);
+    queue_changed_.wait(lock, [&] { return !free_.empty(); });
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+
+  void end_row() {
+    if (batch_->rows.size() < kBatchRows) return;
+    hand_over();
+  }
+
+  void hand_over() {
+    if (batch_->rows.empty()) return;
+    {
+      std::lock_guard lock(queue_mutex_);
+      ready_.push_back(std::move(batch_));
+    }
+    queue_changed_.notify_all();
+    batch_ = take_free();
+  }
+
+  void stop_worker() {
+    if (!worker_.joinable()) return;
+    hand_over();
+    {
+      std::lock_guard lock(queue_mutex_);
+      stop_worker_ = true;
+    }
+    queue_changed_.notify_all();
+    worker_.join();
+    free_.clear();
+    ready_.clear();
+    batch_.reset();
+  }
+
+  void work() {
+    RowCells row;
+    for (;;) {
+      std::unique_ptr<Batch> b;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_changed_.wait(lock, [&] { return !ready_.empty() || stop_worker_; });
+        if (ready_.empty()) return;
+        b = std::move(ready_.front());
+        ready_.pop_front();
+      }
+      for (std::size_t i = 0; i < b->rows.size(); ++i) {
+        const std::size_t first = b->rows[i].first;
+        const std::size_t end = i + 1 < b->rows.size() ? b->rows[i + 1].first : b->cells.size();
+        const auto begin = b->cells.begin() + static_cast<std::ptrdiff_t>(first);
+        const auto stop = b->cells.begin() + static_cast<std::ptrdiff_t>(end);
+        if (!std::is_sorted(begin, stop, [](const Pending& x, const Pending& y) { return x.column < y.column; }))
+          std::stable_sort(begin, stop, [](const Pending& x, const Pending& y) { return x.column < y.column; });
+        row.clear();
+        for (auto p = begin; p != stop; ++p) {
+          if (!row.empty() && row.back().column == p->column) row.pop_back();  // the later cell wins
+          row.push_back(CellRef{p->column, std::string_view(b->text).substr(p->offset, p->size), p->is_number, p->number});
+        }
+        table_->row(b->rows[i].row, row);
+      }
+      b->clear();
+      {
+        std::lock_guard lock(queue_mutex_);
+        free_.push_back(std::move(b));
+      }
+      queue_changed_.notify_all();
+    }
+  }
 
   // The sheet's first rows are in: find its header, and read on as a stream
   // if it is the best so far.
@@ -1006,24 +1140,9 @@ class DocumentReader final : public Reader {
         table_ = std::make_unique<Table>(cat_, registry_, sub_, used_, *head_grid_, *current_);
         for (auto it = head_grid_->rows().upper_bound(used_.row); it != head_grid_->rows().end(); ++it)
           table_->row(it->first, it->second);
+        start_worker();
       }
     }
-  }
-
-  void flush_row() {
-    if (pending_.empty()) return;
-    if (unsorted_) {
-      std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) { return a.column < b.column; });
-      unsorted_ = false;
-    }
-    row_.clear();
-    for (const auto& p : pending_) {
-      if (!row_.empty() && row_.back().column == p.column) row_.pop_back();  // the later cell wins
-      row_.push_back(CellRef{p.column, std::string_view(row_text_).substr(p.offset, p.size), p.is_number, p.number});
-    }
-    table_->row(last_row_, row_);
-    pending_.clear();
-    row_text_.clear();
   }
 
   void end_current() {
@@ -1046,7 +1165,7 @@ class DocumentReader final : public Reader {
         best_ = std::move(result);
       }
     } else {
-      if (table_) flush_row();
+      stop_worker();
       if (current_) {
         best_header_ = used_;
         best_ = std::move(current_);
@@ -1060,8 +1179,6 @@ class DocumentReader final : public Reader {
       head_grid_.reset();
     }
     head_.reset();
-    pending_.clear();
-    row_text_.clear();
   }
 
   const Catalogue& cat_;
@@ -1079,10 +1196,13 @@ class DocumentReader final : public Reader {
   Header used_;
   std::unique_ptr<Table> table_;
   std::unique_ptr<Normalised> current_;
-  std::vector<Pending> pending_;
-  std::string row_text_;
-  RowCells row_;
-  bool unsorted_ = false;
+  std::unique_ptr<Batch> batch_;
+  std::deque<std::unique_ptr<Batch>> ready_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  bool stop_worker_ = false;
+  std::thread worker_;
   std::string font_;
   bool vn_font_ = false;
 

@@ -135,8 +135,17 @@ class RecordSet {
   std::unordered_map<std::string, std::uint32_t> symbol_index_;  // into layout_.symbols
 };
 
+// The sums of a return's records, kept as they are built: the indicators
+// without a second pass over a million records.
+struct Totals {
+  std::map<std::string, double> counts;  // field id -> sum
+  std::size_t records = 0, party_committees = 0;
+  std::map<std::string, double> ratings;  // rating -> organisations
+};
+
 struct Normalised {
   RecordSet records;
+  Totals totals;
   std::vector<Issue> errors;
   std::vector<Issue> warnings;
   bool accepted() const noexcept { return errors.empty(); }

@@ -86,6 +86,15 @@ Indicators compute(const normalise::RecordSet& records, const normalise::Catalog
   return finish(sums, catalogue);
 }
 
+Indicators compute(const normalise::Totals& totals, const normalise::Catalogue& catalogue) {
+  std::map<std::string, double> sums = totals.counts;
+  sums["orgs_total"] = static_cast<double>(totals.records);
+  sums["orgs_party_committee"] = static_cast<double>(totals.party_committees);
+  sums["orgs_party_cell"] = static_cast<double>(totals.records - totals.party_committees);
+  for (const auto& [rating, n] : totals.ratings) sums["orgs_rated_" + rating] += n;
+  return finish(sums, catalogue);
+}
+
 Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue) {
   std::map<std::string, double> sums;
   for (const auto& p : parts)

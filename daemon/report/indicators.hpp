@@ -23,6 +23,7 @@ using Indicators = std::vector<Indicator>;  // in the report's order
 
 Indicators compute(const std::vector<normalise::Record>& records, const normalise::Catalogue& catalogue);
 Indicators compute(const normalise::RecordSet& records, const normalise::Catalogue& catalogue);
+Indicators compute(const normalise::Totals& totals, const normalise::Catalogue& catalogue);
 // Sums of several districts' indicators (the province), percentages recomputed.
 Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue);
 // a - b, where both have a value.

@@ -220,3 +220,56 @@ TEST(Shapes, APeriodColumnIsCheckedOncePerValue) {
   EXPECT_EQ(result.errors[0].where.column, 1u);
   EXPECT_EQ(result.records.size(), 3u);
 }
+
+// A sheet too large to keep whole is read as a stream. Its grouped header is
+// only right with the merged ranges, which (as in xlsx) come after the cells:
+// the reader must see that and read again knowing them.
+TEST(Streaming, ALargeSheetWithMergesAfterItsCellsReadsLikeASmallOne) {
+  const std::size_t rows = kHeadCells / 4 + 500;  // four cells a row: past the head
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên tổ chức cơ sở đảng", "Đảng viên", "", "Xếp loại"});
+  s.row(2, {"", "Tổng số", "Nữ", ""});
+  for (std::size_t i = 0; i < rows; ++i)
+    s.row(static_cast<std::uint32_t>(3 + i),
+          {"Chi bộ thôn " + std::to_string(i), std::to_string(20 + i % 7), std::to_string(i % 5), "HTTNV"});
+  s.sheet.merges = {{1, 1, 2, 1}, {1, 2, 1, 3}, {1, 4, 2, 4}};
+  doc.sheets.push_back(s.sheet);
+
+  Normaliser n(cat(), reg());
+  auto first = n.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  EXPECT_TRUE(first->needs_second_pass()) << "'Tổng số' and 'Nữ' need the group merged over them";
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_TRUE(result.accepted()) << errors_of(result);
+  ASSERT_EQ(result.records.size(), rows);
+  const Record last = result.records.at(rows - 1);
+  EXPECT_EQ(last.org_name, "Chi bộ thôn " + std::to_string(rows - 1));
+  EXPECT_EQ(last.counts.at("members_total"), static_cast<std::int64_t>(20 + (rows - 1) % 7));
+  EXPECT_EQ(last.counts.at("members_female"), static_cast<std::int64_t>((rows - 1) % 5));
+  EXPECT_EQ(last.org_rating, "good");
+  EXPECT_EQ(last.provenance.at("members_female").row, rows + 2);
+  EXPECT_EQ(last.provenance.at("members_female").column, 3u);
+  std::int64_t members = 0;
+  for (std::size_t i = 0; i < rows; ++i) members += static_cast<std::int64_t>(20 + i % 7);
+  EXPECT_DOUBLE_EQ(result.totals.counts.at("members_total"), static_cast<double>(members));
+  EXPECT_EQ(result.totals.records, rows);
+}
+
+TEST(Streaming, AnErrorFarDownALargeSheetIsNamedAtItsCell) {
+  const std::size_t rows = kHeadCells / 3 + 100;
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên TCCSĐ", "Tổng số ĐV", "ĐV nữ"});
+  for (std::size_t i = 0; i < rows; ++i)
+    s.row(static_cast<std::uint32_t>(2 + i), {"Chi bộ bản " + std::to_string(i), "30", i == rows - 10 ? "31" : "10"});
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_EQ(result.errors.size(), 1u) << errors_of(result);
+  EXPECT_EQ(result.errors[0].code, "part_exceeds_whole");
+  EXPECT_EQ(result.errors[0].field, "members_female");
+  EXPECT_EQ(result.errors[0].where.row, rows - 10 + 2);
+  EXPECT_EQ(result.errors[0].where.column, 3u);
+  EXPECT_EQ(result.records.size(), rows);
+}
