@@ -8,6 +8,12 @@
 // period as superseded. Only after the commit does the client hear 201. A
 // crash at any point leaves the whole submission or none of it; a raw file
 // without a row is harmless (it is content-addressed) and reused.
+//
+// Records are kept compact, in blocks of 4,096 (normalise::RecordSet's
+// encoding), with what they share (sheet, columns or paths, kind and rating
+// texts) as the submission's layout: a million-row return is a few hundred
+// rows and one fsync, not a million inserts. Commits are durable in the WAL
+// (synchronous=FULL); a thread of the store copies the WAL into the database.
 #pragma once
 
 #include <cstdint>
