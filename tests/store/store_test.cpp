@@ -1,0 +1,85 @@
+// The store against a real SQLite database: a database of the first schema
+// (records as JSON, one row each) is upgraded at open, nothing lost.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "store/store.hpp"
+
+using namespace tonghop;
+
+namespace {
+
+// The first schema's tables, as tonghopd 0.1 created them (a fixture: it never changes).
+const char* kSchemaV1 = R"sql(
+CREATE TABLE tokens (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'district')), district TEXT, created_at TEXT NOT NULL);
+CREATE TABLE submissions (id INTEGER PRIMARY KEY, district TEXT NOT NULL, period TEXT NOT NULL, filename TEXT NOT NULL,
+  format TEXT NOT NULL, plugin TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, received_at TEXT NOT NULL,
+  token_name TEXT NOT NULL, records INTEGER NOT NULL, indicators TEXT NOT NULL,
+  superseded_by INTEGER REFERENCES submissions (id));
+CREATE INDEX submissions_by_period ON submissions (period, district, id);
+CREATE TABLE records (id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions (id),
+  seq INTEGER NOT NULL, org_name TEXT NOT NULL, org_kind TEXT NOT NULL, org_sector TEXT NOT NULL,
+  org_rating TEXT NOT NULL, counts TEXT NOT NULL, provenance TEXT NOT NULL);
+CREATE INDEX records_by_submission ON records (submission_id, seq);
+CREATE TABLE warnings (id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL REFERENCES submissions (id), issue TEXT NOT NULL);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+  detail TEXT NOT NULL);
+INSERT INTO submissions VALUES (1, 'Than Uyên', '2018', 'than-uyen.xlsx', 'xlsx', 'import-xlsx', 'ab', 3,
+  '2026-11-20T10:00:00+07:00', 'admin', 2, '{"members_total":364}', NULL);
+INSERT INTO records VALUES (1, 1, 0, 'Đảng bộ xã Phúc Than', 'party_committee', 'commune', 'good',
+  '{"members_total":210,"members_female":80}',
+  '{"org_name":{"sheet":"Biểu 01","row":10,"column":2},"members_total":{"sheet":"Biểu 01","row":10,"column":11},"members_female":{"sheet":"Biểu 01","row":10,"column":12},"_row":{"sheet":"Biểu 01","row":10}}');
+INSERT INTO records VALUES (2, 1, 1, 'Chi bộ Trường THCS', 'party_cell', 'public_service', '',
+  '{"members_total":154}',
+  '{"org_name":{"sheet":"Biểu 01","row":11,"column":2},"members_total":{"sheet":"Biểu 01","row":11,"column":11},"_row":{"sheet":"Biểu 01","row":11}}');
+INSERT INTO submissions VALUES (2, 'Tam Đường', '2018', 'tam-duong.json', 'json', 'import-json', 'cd', 3,
+  '2026-11-20T10:05:00+07:00', 'admin', 1, '{}', NULL);
+INSERT INTO records VALUES (3, 2, 0, 'Đảng bộ xã Bản Bo', 'party_committee', 'commune', 'excellent',
+  '{"members_female":41}',
+  '{"org_name":{"path":"/to_chuc/0/ten"},"members_female":{"path":"/to_chuc/0/dang_vien/nu"},"_row":{"path":"/to_chuc/0"}}');
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+TEST(Store, AFirstSchemaDatabaseIsUpgradedWithEveryRecordAndPlace) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tonghop-store-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "tonghop.db").c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_close(db);
+
+  auto opened = store::Store::open(dir);
+  ASSERT_TRUE(opened) << opened.error();
+  auto& store = **opened;
+  EXPECT_EQ(store.integrity_check(), "ok");
+
+  const auto table = store.records(1);
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0].org_name, "Đảng bộ xã Phúc Than");
+  EXPECT_EQ(table[0].district, "Than Uyên");
+  EXPECT_EQ(table[0].org_rating, "good");
+  EXPECT_EQ(table[0].counts.at("members_female"), 80);
+  EXPECT_EQ(table[0].provenance.at("members_female").sheet, "Biểu 01");
+  EXPECT_EQ(table[0].provenance.at("members_female").row, 10u);
+  EXPECT_EQ(table[0].provenance.at("members_female").column, 12u);
+  EXPECT_EQ(table[1].counts.at("members_total"), 154);
+  EXPECT_FALSE(table[1].counts.count("members_female"));
+  EXPECT_EQ(table[1].org_rating, "");
+  EXPECT_EQ(table[1].where.row, 11u);
+
+  const auto tree = store.records(2);
+  ASSERT_EQ(tree.size(), 1u);
+  EXPECT_EQ(tree[0].counts.at("members_female"), 41);
+  EXPECT_EQ(tree[0].provenance.at("members_female").path, "/to_chuc/0/dang_vien/nu");
+  EXPECT_EQ(tree[0].where.path, "/to_chuc/0");
+  std::filesystem::remove_all(dir);
+}
