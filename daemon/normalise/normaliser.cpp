@@ -195,19 +195,14 @@ class Builder {
     out_.records.add(record_);
     for (const std::size_t f : touched_)
       if (has_[f]) sums_[f] += static_cast<double>(counts_[f]);
-    ++records_;
-    if (kind_text_ == "party_committee") ++committees_;
-    if (!rating_text_.empty()) out_.totals.ratings[rating_text_] += 1;
+    out_.totals.add(kind_text_, rating_text_);
   }
 
-  // The sums so far into the result's totals (once, when the reading is done).
+  // The counts summed so far into the result's totals (when the reading is done).
   void total() {
     for (std::size_t f = 0; f < n_; ++f)
       if (cat_.fields[f].is_count) out_.totals.counts[cat_.fields[f].id] += sums_[f];
-    out_.totals.records += records_;
-    out_.totals.party_committees += committees_;
     std::fill(sums_.begin(), sums_.end(), 0);
-    records_ = committees_ = 0;
   }
 
  private:
@@ -330,8 +325,7 @@ class Builder {
   CompactRecord record_;
   std::string kind_text_, sector_text_, rating_text_;
   Memo kinds_, ratings_;
-  std::vector<double> sums_;
-  std::size_t records_ = 0, committees_ = 0;
+  std::vector<double> sums_;  // counts by field, into out_.totals by total()
 };
 
 // `text` names a district (a title, or a value in a district column): it
@@ -549,8 +543,7 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
       if (grouped && g.row(r - 1) == nullptr) continue;
       if (profile != nullptr && profile->header_row != 0 && grouped != (profile->header_rows == 2)) continue;
       Header h = read_header(g, r, grouped, cat, profile);
-      if (h.score > best.score || (h.score == best.score && grouped && !best.grouped && h.score > 0) || !best.found)
-        best = std::move(h);
+      if (h.better_than(best)) best = std::move(h);
     }
   }
   return best;
@@ -585,7 +578,7 @@ class Table {
  public:
   Table(const Catalogue& cat, const Registry& registry, const Submission& sub, const Header& header, const Grid& head,
         Normalised& out)
-      : cat_(cat), registry_(registry), sub_(sub), header_(header), head_(head), sheet_(head.name()), b_(cat, out) {
+      : cat_(cat), registry_(registry), sub_(sub), head_(head), sheet_(head.name()), b_(cat, out) {
     Layout layout;
     layout.sheet = sheet_;
     for (const auto& f : cat.fields) {
@@ -627,6 +620,11 @@ class Table {
   ~Table() { b_.total(); }
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
+
+  // The rows of a kept grid below the header.
+  void rows_below_header(const Grid& g, std::uint32_t header_row) {
+    for (auto it = g.rows().upper_bound(header_row); it != g.rows().end(); ++it) row(it->first, it->second);
+  }
 
   // One row after the header (rows in order, cells by column).
   void row(std::uint32_t r, const RowCells& cells) {
@@ -765,7 +763,6 @@ class Table {
   const Catalogue& cat_;
   const Registry& registry_;
   const Submission& sub_;
-  Header header_;
   const Grid& head_;
   std::string sheet_;
   Builder b_;
@@ -980,7 +977,10 @@ class DocumentReader final : public Reader {
   sdk::Status merged(const sdk::MergedRange& r) override {
     if (!in_sheet_ || skip_) return {};
     if (static_cast<std::size_t>(sheet_index_) < known_.size()) return {};  // known from the first pass
-    if (head_->merges.size() < kMaxMerges) head_->merges.push_back(r);
+    if (head_->merges.size() >= kMaxMerges)
+      return {sdk::Code::limit_exceeded,
+              fmt::format("sheet '{}' has more than {} merged ranges, the import limit", head_->name, kMaxMerges)};
+    head_->merges.push_back(r);
     return {};
   }
 
@@ -1138,8 +1138,7 @@ class DocumentReader final : public Reader {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
         table_ = std::make_unique<Table>(cat_, registry_, sub_, used_, *head_grid_, *current_);
-        for (auto it = head_grid_->rows().upper_bound(used_.row); it != head_grid_->rows().end(); ++it)
-          table_->row(it->first, it->second);
+        table_->rows_below_header(*head_grid_, used_.row);
         start_worker();
       }
     }
@@ -1159,7 +1158,7 @@ class DocumentReader final : public Reader {
         auto result = std::make_unique<Normalised>();
         if (h.valid()) {
           Table t(cat_, registry_, sub_, h, g, *result);
-          for (auto it = g.rows().upper_bound(h.row); it != g.rows().end(); ++it) t.row(it->first, it->second);
+          t.rows_below_header(g, h.row);
         }
         best_header_ = std::move(h);
         best_ = std::move(result);

@@ -141,6 +141,13 @@ struct Totals {
   std::map<std::string, double> counts;  // field id -> sum
   std::size_t records = 0, party_committees = 0;
   std::map<std::string, double> ratings;  // rating -> organisations
+
+  // One more organisation of this kind and rating (its counts go to `counts`).
+  void add(std::string_view kind, std::string_view rating) {
+    ++records;
+    if (kind == "party_committee") ++party_committees;
+    if (!rating.empty()) ratings[std::string(rating)] += 1;
+  }
 };
 
 struct Normalised {

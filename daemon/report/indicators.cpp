@@ -52,40 +52,6 @@ Indicators finish(std::map<std::string, double>& sums, const normalise::Catalogu
 
 }  // namespace
 
-Indicators compute(const std::vector<normalise::Record>& records, const normalise::Catalogue& catalogue) {
-  std::map<std::string, double> sums;
-  for (const auto& r : records) {
-    for (const auto& [id, v] : r.counts) sums[id] += static_cast<double>(v);
-    sums["orgs_total"] += 1;
-    sums[r.org_kind == "party_committee" ? "orgs_party_committee" : "orgs_party_cell"] += 1;
-    if (!r.org_rating.empty()) sums["orgs_rated_" + r.org_rating] += 1;
-  }
-  return finish(sums, catalogue);
-}
-
-Indicators compute(const normalise::RecordSet& records, const normalise::Catalogue& catalogue) {
-  const auto& layout = records.layout();
-  std::vector<double> by_field(layout.fields.size(), 0);
-  double committees = 0, cells = 0;
-  std::map<std::string_view, double> ratings;  // views into the set, which does not change here
-  normalise::CompactRecord r;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    records.get(i, r);
-    for (const auto& [f, v] : r.values)
-      if (f < by_field.size() && layout.is_count[f]) by_field[f] += static_cast<double>(v);
-    (r.org_kind == "party_committee" ? committees : cells) += 1;
-    if (!r.org_rating.empty()) ratings[r.org_rating] += 1;
-  }
-  std::map<std::string, double> sums;
-  for (std::size_t f = 0; f < by_field.size(); ++f)
-    if (layout.is_count[f]) sums[layout.fields[f]] += by_field[f];
-  sums["orgs_total"] = static_cast<double>(records.size());
-  sums["orgs_party_committee"] = committees;
-  sums["orgs_party_cell"] = cells;
-  for (const auto& [rating, n] : ratings) sums["orgs_rated_" + std::string(rating)] += n;
-  return finish(sums, catalogue);
-}
-
 Indicators compute(const normalise::Totals& totals, const normalise::Catalogue& catalogue) {
   std::map<std::string, double> sums = totals.counts;
   sums["orgs_total"] = static_cast<double>(totals.records);
@@ -93,6 +59,31 @@ Indicators compute(const normalise::Totals& totals, const normalise::Catalogue& 
   sums["orgs_party_cell"] = static_cast<double>(totals.records - totals.party_committees);
   for (const auto& [rating, n] : totals.ratings) sums["orgs_rated_" + rating] += n;
   return finish(sums, catalogue);
+}
+
+Indicators compute(const std::vector<normalise::Record>& records, const normalise::Catalogue& catalogue) {
+  normalise::Totals t;
+  for (const auto& r : records) {
+    for (const auto& [id, v] : r.counts) t.counts[id] += static_cast<double>(v);
+    t.add(r.org_kind, r.org_rating);
+  }
+  return compute(t, catalogue);
+}
+
+Indicators compute(const normalise::RecordSet& records, const normalise::Catalogue& catalogue) {
+  const auto& layout = records.layout();
+  std::vector<double> by_field(layout.fields.size(), 0);
+  normalise::Totals t;
+  normalise::CompactRecord r;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records.get(i, r);
+    for (const auto& [f, v] : r.values)
+      if (f < by_field.size() && layout.is_count[f]) by_field[f] += static_cast<double>(v);
+    t.add(r.org_kind, r.org_rating);
+  }
+  for (std::size_t f = 0; f < by_field.size(); ++f)
+    if (layout.is_count[f]) t.counts[layout.fields[f]] += by_field[f];
+  return compute(t, catalogue);
 }
 
 Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue) {

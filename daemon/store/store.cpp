@@ -268,18 +268,13 @@ bool upgrade_records_v1(sqlite3* db, std::string& error) {
     const bool tree = set.layout().tree;
     for (const auto& r : old) {
       normalise::CompactRecord c;
-      std::vector<std::string> paths;
-      paths.reserve(r.provenance.size());
       for (const auto& [k, p] : r.provenance) {
         const auto count = r.counts.find(k);
         c.values.emplace_back(index[k], count != r.counts.end() ? count->second : 0);
-        if (tree) paths.push_back(p.path.substr(std::min(p.path.size(), r.where.path.size())));
+        // Every path kept as the record's own: views into `old`, alive until add() copies them.
+        if (tree) c.paths.emplace_back(index[k], std::string_view(p.path).substr(std::min(p.path.size(), r.where.path.size())));
       }
       std::sort(c.values.begin(), c.values.end());
-      if (tree) {
-        std::size_t i = 0;
-        for (const auto& [k, p] : r.provenance) c.paths.emplace_back(index[k], paths[i++]);
-      }
       const auto slash = r.where.path.rfind('/');
       c.where = tree ? static_cast<std::uint32_t>(std::atoll(r.where.path.c_str() + slash + 1)) : r.where.row;
       c.org_name = r.org_name;

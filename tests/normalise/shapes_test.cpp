@@ -273,3 +273,17 @@ TEST(Streaming, AnErrorFarDownALargeSheetIsNamedAtItsCell) {
   EXPECT_EQ(result.errors[0].where.column, 3u);
   EXPECT_EQ(result.records.size(), rows);
 }
+
+TEST(Streaming, TooManyMergedRangesAreARefusalNamingTheSheet) {
+  sdk::Document doc;
+  SheetWriter s;
+  s.sheet.name = "Biểu 01";
+  s.row(1, {"Tên TCCSĐ", "Tổng số ĐV", "ĐV nữ"});
+  for (std::uint32_t i = 0; i <= 65536; ++i) s.sheet.merges.push_back({i + 2, 1, i + 2, 2});
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  auto reader = n.reader({"Than Uyên", "2018"});
+  const auto status = replay(doc, *reader);
+  EXPECT_EQ(status.code(), sdk::Code::limit_exceeded);
+  EXPECT_NE(status.message().find("Biểu 01"), std::string::npos) << status.message();
+}
