@@ -274,6 +274,11 @@ TEST(Api, RefusalsStoreNothing) {
   }
   EXPECT_EQ(d.call("POST", "/api/v1/submissions?district=Atlantis&period=2018", kAdmin, "a,b\n1,2\n").status, 422);
   EXPECT_TRUE(d.call("GET", "/api/v1/submissions?period=2018", kAdmin).json().at("submissions").as_array().empty());
+  // The raw files are written while a return is read; a refused one's is removed.
+  std::size_t raw_files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(d.data() / "raw"))
+    if (e.is_regular_file()) ++raw_files;
+  EXPECT_EQ(raw_files, 0u);
   const auto metrics = d.call("GET", "/metrics").body;
   EXPECT_NE(metrics.find("tonghop_submissions_total{district=\"Sìn Hồ\",outcome=\"refused\"} 2"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("tonghop_import_duration_seconds_count"), std::string::npos);
