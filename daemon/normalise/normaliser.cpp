@@ -1,6 +1,7 @@
 #include "normalise/normaliser.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -386,9 +388,10 @@ struct CellRef {
   double number = 0;
 };
 
-using RowCells = std::vector<CellRef>;  // one row, by column
+using RowCells = std::vector<CellRef>;       // one row, by column
+using RowView = std::span<const CellRef>;  // the same, wherever it is kept
 
-const CellRef* find_cell(const RowCells& cells, std::uint32_t column) {
+const CellRef* find_cell(RowView cells, std::uint32_t column) {
   const auto it = std::lower_bound(cells.begin(), cells.end(), column,
                                    [](const CellRef& c, std::uint32_t col) { return c.column < col; });
   return it != cells.end() && it->column == column ? &*it : nullptr;
@@ -551,7 +554,7 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
 
 // "1 2 3 4 …" or "(1) (2) (3) …" under the header: at least three cells,
 // each a number of one to three digits, increasing.
-bool is_numbering_row(const RowCells& cells) {
+bool is_numbering_row(RowView cells) {
   int total = 0;
   long last = 0;
   for (const auto& c : cells) {
@@ -598,6 +601,10 @@ class Table {
     out.records.district = sub.district;
     out.records.period = sub.period;
     sums_.assign(cat.fields.size(), 0);
+    for (const auto& m : cat.end_markers)
+      if (!m.empty()) marker_first_.set(static_cast<unsigned char>(m[0]));
+    for (const auto& l : cat.total_labels)
+      if (!l.empty()) total_first_.set(static_cast<unsigned char>(l[0]));
     prefilter_ = std::all_of(cat.total_labels.begin(), cat.total_labels.end(), [](const auto& l) { return has_letter(l); }) &&
                  std::all_of(cat.end_markers.begin(), cat.end_markers.end(), [](const auto& m) { return has_letter(m); });
 
@@ -627,26 +634,28 @@ class Table {
   }
 
   // One row after the header (rows in order, cells by column).
-  void row(std::uint32_t r, const RowCells& cells) {
+  void row(std::uint32_t r, RowView cells) {
     if (ended_) return;
     if (is_numbering_row(cells)) return;
-    folded_.assign(cells.size(), std::nullopt);
+    folded_.assign(cells.size(), nullptr);
+    spare_folds_.clear();
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (prefilter_ && !has_letter(cells[i].text)) continue;
-      const std::string& f = folded(cells, i);
-      for (const auto& m : cat_.end_markers)
-        if (f.rfind(m, 0) == 0) {
-          ended_ = true;
-          return;
-        }
+      if (folded(cells, i).ends) {
+        ended_ = true;
+        return;
+      }
     }
     b_.begin();
     b_.at_row(&sheet_, r);
     bool any_count = false;
     std::size_t name_cell = cells.size();
+    std::size_t k = 0;  // slots and cells both go by column
     for (const auto& slot : slots_) {
-      const CellRef* cell = find_cell(cells, slot.column);
-      if (cell == nullptr || (cell->text.empty() && !cell->is_number)) continue;
+      while (k < cells.size() && cells[k].column < slot.column) ++k;
+      if (k == cells.size()) break;
+      const CellRef* cell = &cells[k];
+      if (cell->column != slot.column || (cell->text.empty() && !cell->is_number)) continue;
       if (cat_.fields[slot.field].is_count) any_count = true;
       if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
       b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}});
@@ -682,7 +691,7 @@ class Table {
           check_period_text(text, sub_, Place{sheet_, r, period_col_, {}}, true, b_);
       }
     }
-    b_.build(r, &folded(cells, name_cell));
+    b_.build(r, &folded(cells, name_cell).fold);
     for (std::size_t f = 0; f < sums_.size(); ++f)
       if (b_.has(f)) sums_[f] += b_.val(f);
   }
@@ -693,27 +702,42 @@ class Table {
     std::size_t field;
   };
 
+  // A cell's text folded, and what that makes it.
+  struct Folded {
+    std::string text, fold;
+    bool ends = false;   // it starts the signature block under the table
+    bool total = false;  // it labels a total row
+  };
+  void fold_into(std::string_view text, Folded& out) const {
+    out.text.assign(text);
+    out.fold = fold(text);
+    const std::string& f = out.fold;
+    out.ends = !f.empty() && marker_first_[static_cast<unsigned char>(f[0])] &&
+               std::any_of(cat_.end_markers.begin(), cat_.end_markers.end(),
+                           [&](const std::string& m) { return f.starts_with(m); });
+    out.total = !f.empty() && total_first_[static_cast<unsigned char>(f[0])] && cat_.total_labels.count(f) != 0;
+  }
+
   // The fold of a cell of this row. A column's text is often the row
   // above's (the district, the kind, the rating): its fold is kept per column.
-  const std::string& folded(const RowCells& cells, std::size_t i) {
-    if (folded_[i]) return *folded_[i];
+  const Folded& folded(RowView cells, std::size_t i) {
+    if (folded_[i] != nullptr) return *folded_[i];
     const CellRef& cell = cells[i];
+    Folded* f = nullptr;
     if (cell.column < kColumnMemo) {
-      auto& [text, f] = column_folds_[cell.column];
-      if (text != cell.text) {
-        text.assign(cell.text);
-        f = fold(cell.text);
-      }
-      folded_[i] = f;
+      f = &column_folds_[cell.column];
+      if (f->text != cell.text) fold_into(cell.text, *f);
     } else {
-      folded_[i] = fold(cell.text);
+      f = &spare_folds_.emplace_back();
+      fold_into(cell.text, *f);
     }
-    return *folded_[i];
+    folded_[i] = f;
+    return *f;
   }
 
   // What (r, c) shows: a merged range known so far shows its top-left cell.
   // A cell of this row comes back as its index (its fold is cached).
-  std::string_view shown(std::uint32_t r, std::uint32_t c, const RowCells& cells, std::size_t& index) const {
+  std::string_view shown(std::uint32_t r, std::uint32_t c, RowView cells, std::size_t& index) const {
     index = cells.size();
     for (const auto& m : head_.merges())
       if (r >= m.first_row && r <= m.last_row && c >= m.first_column && c <= m.last_column) {
@@ -727,13 +751,12 @@ class Table {
     return cell->text;
   }
 
-  bool is_total(std::uint32_t r, const RowCells& cells) {
+  bool is_total(std::uint32_t r, RowView cells) {
     for (const std::uint32_t c : {name_col_, 1u, 2u, 3u}) {
       std::size_t index = 0;
       const std::string_view text = shown(r, c, cells, index);
       if (text.empty() || (prefilter_ && !has_letter(text))) continue;
-      const std::string f = index < cells.size() ? folded(cells, index) : fold(text);
-      if (!f.empty() && cat_.total_labels.count(f)) return true;
+      if (index < cells.size() ? folded(cells, index).total : cat_.total_labels.count(fold(text)) != 0) return true;
     }
     return false;
   }
@@ -774,9 +797,11 @@ class Table {
   bool period_checked_ = false;
   bool ended_ = false;
   bool prefilter_ = true;
-  std::vector<std::optional<std::string>> folded_;
+  std::vector<const Folded*> folded_;  // this row's, by cell
   static constexpr std::uint32_t kColumnMemo = 256;
-  std::vector<std::pair<std::string, std::string>> column_folds_ = std::vector<std::pair<std::string, std::string>>(kColumnMemo);
+  std::vector<Folded> column_folds_ = std::vector<Folded>(kColumnMemo);
+  std::deque<Folded> spare_folds_;  // this row's cells right of the memo
+  std::bitset<256> marker_first_, total_first_;  // first bytes of the folded markers and labels
 };
 
 // ---------------------------------------------------------------- trees
@@ -958,7 +983,9 @@ class DocumentReader final : public Reader {
     if (c.row != last_row_) {
       end_row();
       last_row_ = c.row;
-      batch_->rows.push_back({c.row, batch_->cells.size()});
+      batch_->rows.push_back({c.row, batch_->cells.size(), true});
+    } else if (!batch_->cells.empty() && c.column <= batch_->cells.back().column) {
+      batch_->rows.back().ordered = false;  // the worker sorts it
     }
     std::string_view text = c.text;
     std::optional<std::string> decoded;
@@ -969,8 +996,7 @@ class DocumentReader final : public Reader {
       }
       if ((decoded = tcvn3_text(text, vn_font_, c.font))) text = *decoded;
     }
-    batch_->cells.push_back(Pending{c.column, batch_->text.size(), text.size(), c.type == sdk::CellType::number, c.number});
-    batch_->text.append(text);
+    batch_->cells.push_back(CellRef{c.column, batch_->keep(text), c.type == sdk::CellType::number, c.number});
     return {};
   }
 
@@ -1025,28 +1051,38 @@ class DocumentReader final : public Reader {
  private:
   static constexpr std::size_t kMaxMerges = 65536;
 
-  struct Pending {
-    std::uint32_t column;
-    std::size_t offset, size;
-    bool is_number;
-    double number;
-  };
-  // Rows on their way to the worker: cells with their texts in one buffer.
+  // Rows on their way to the worker: their cells, whose texts are kept in
+  // the batch's own buffer.
   struct Batch {
     struct Row {
       std::uint32_t row;
       std::size_t first;  // its first cell
+      bool ordered;       // its cells came left to right, each column once
     };
     std::vector<Row> rows;
-    std::vector<Pending> cells;
+    std::vector<CellRef> cells;
     std::string text;
+
+    Batch() { text.reserve(kBatchText); }
+    // A copy of `s` in the buffer. When the buffer must grow, the cells
+    // already in it are moved along.
+    std::string_view keep(std::string_view s) {
+      if (text.size() + s.size() > text.capacity()) {
+        const char* old = text.data();
+        text.reserve(std::max(2 * text.capacity(), text.size() + s.size()));
+        for (auto& c : cells) c.text = std::string_view(text.data() + (c.text.data() - old), c.text.size());
+      }
+      const std::size_t at = text.size();
+      text.append(s);
+      return std::string_view(text.data() + at, s.size());
+    }
     void clear() {
       rows.clear();
       cells.clear();
       text.clear();
     }
   };
-  static constexpr std::size_t kBatchRows = 512, kBatchesAhead = 4;
+  static constexpr std::size_t kBatchRows = 64, kBatchesAhead = 8, kBatchText = 64 * 1024;
 
   // A large sheet's rows are read into records on a worker thread while the
   // importer goes on parsing: two cores for one return.
@@ -1108,15 +1144,17 @@ class DocumentReader final : public Reader {
       for (std::size_t i = 0; i < b->rows.size(); ++i) {
         const std::size_t first = b->rows[i].first;
         const std::size_t end = i + 1 < b->rows.size() ? b->rows[i + 1].first : b->cells.size();
-        const auto begin = b->cells.begin() + static_cast<std::ptrdiff_t>(first);
-        const auto stop = b->cells.begin() + static_cast<std::ptrdiff_t>(end);
-        if (!std::is_sorted(begin, stop, [](const Pending& x, const Pending& y) { return x.column < y.column; }))
-          std::stable_sort(begin, stop, [](const Pending& x, const Pending& y) { return x.column < y.column; });
-        row.clear();
-        for (auto p = begin; p != stop; ++p) {
-          if (!row.empty() && row.back().column == p->column) row.pop_back();  // the later cell wins
-          row.push_back(CellRef{p->column, std::string_view(b->text).substr(p->offset, p->size), p->is_number, p->number});
+        const RowView cells(b->cells.data() + first, end - first);
+        if (b->rows[i].ordered) {
+          table_->row(b->rows[i].row, cells);
+          continue;
         }
+        row.assign(cells.begin(), cells.end());
+        std::stable_sort(row.begin(), row.end(), [](const CellRef& x, const CellRef& y) { return x.column < y.column; });
+        // Of two cells in one column, the later wins.
+        const auto last = std::unique(row.rbegin(), row.rend(),
+                                      [](const CellRef& x, const CellRef& y) { return x.column == y.column; });
+        row.erase(row.begin(), last.base());
         table_->row(b->rows[i].row, row);
       }
       b->clear();

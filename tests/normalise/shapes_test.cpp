@@ -274,6 +274,53 @@ TEST(Streaming, AnErrorFarDownALargeSheetIsNamedAtItsCell) {
   EXPECT_EQ(result.records.size(), rows);
 }
 
+TEST(Streaming, CellsOutOfOrderAndALongTextFarDownReadLikeASmallSheet) {
+  // Past the head, a row whose cells come right to left with a column given
+  // twice (the later wins, as in a small sheet), and a note longer than a
+  // batch's text buffer, so the rows before it in its batch are moved.
+  const std::size_t rows = kHeadCells / 4 + 500;
+  const std::size_t odd = rows - 50;
+  sdk::Document doc;
+  SheetWriter s;
+  s.row(1, {"Tên TCCSĐ", "Tổng số ĐV", "ĐV nữ", "Ghi chú"});
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto r = static_cast<std::uint32_t>(2 + i);
+    if (i != odd) {
+      s.row(r, {"Chi bộ bản " + std::to_string(i), "30", "10", "ghi chú " + std::to_string(i)});
+      continue;
+    }
+    auto cell = [&](std::uint32_t c, std::string text) {
+      sdk::Cell x;
+      x.row = r;
+      x.column = c;
+      x.type = sdk::CellType::text;
+      x.text = std::move(text);
+      s.sheet.cells.push_back(std::move(x));
+    };
+    cell(4, std::string(200'000, 'x'));
+    cell(3, "7");
+    cell(2, "99");
+    cell(1, "Chi bộ bản lẻ");
+    cell(2, "40");
+  }
+  doc.sheets.push_back(s.sheet);
+  Normaliser n(cat(), reg());
+  const auto result = n.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_TRUE(result.accepted()) << errors_of(result);
+  ASSERT_EQ(result.records.size(), rows);
+  const Record r = result.records.at(odd);
+  EXPECT_EQ(r.org_name, "Chi bộ bản lẻ");
+  EXPECT_EQ(r.counts.at("members_total"), 40);
+  EXPECT_EQ(r.counts.at("members_female"), 7);
+  EXPECT_EQ(r.provenance.at("members_total").column, 2u);
+  for (const std::size_t i : {odd - 3, odd - 1, odd + 1, rows - 1}) {
+    const Record other = result.records.at(i);
+    EXPECT_EQ(other.org_name, "Chi bộ bản " + std::to_string(i));
+    EXPECT_EQ(other.counts.at("members_total"), 30);
+    EXPECT_EQ(other.provenance.at("org_name").row, i + 2);
+  }
+}
+
 TEST(Streaming, TooManyMergedRangesAreARefusalNamingTheSheet) {
   sdk::Document doc;
   SheetWriter s;
