@@ -81,9 +81,9 @@ std::optional<std::string> Catalogue::org_kind(std::string_view text) const {
   return std::nullopt;
 }
 
-std::string Catalogue::sector_from_name(std::string_view name) const { return sector_from_folded(fold(name)); }
+std::string Catalogue::sector_from_name(std::string_view name) const { return std::string(sector_from_folded(fold(name))); }
 
-std::string Catalogue::sector_from_folded(std::string_view f) const {
+std::string_view Catalogue::sector_from_folded(std::string_view f) const {
   // A keyword as whole words of the folded name.
   auto has_words = [&](std::string_view k) {
     for (std::size_t at = f.find(k); at != std::string_view::npos; at = f.find(k, at + 1))

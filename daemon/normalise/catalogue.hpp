@@ -56,7 +56,7 @@ struct Catalogue {
   std::optional<std::string> rating(std::string_view text) const;
   std::optional<std::string> org_kind(std::string_view text) const;
   std::string sector_from_name(std::string_view name) const;
-  std::string sector_from_folded(std::string_view folded_name) const;
+  std::string_view sector_from_folded(std::string_view folded_name) const;  // lives as long as the catalogue
 };
 
 struct District {

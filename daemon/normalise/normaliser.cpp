@@ -134,7 +134,6 @@ class Builder {
   // nothing). `folded_name`: fold of the name, when the caller has it.
   void build(std::uint32_t where, const std::string* folded_name = nullptr,
              const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths = {}) {
-    std::sort(touched_.begin(), touched_.end());
     record_.values.clear();
     record_.paths = own_paths;
     record_.where = where;
@@ -142,7 +141,8 @@ class Builder {
     kind_text_.clear();
     sector_text_.clear();
     rating_text_.clear();
-    for (const std::size_t f : touched_) {
+    for (std::size_t f = 0; f < n_; ++f) {  // in field order
+      if (!given_[f]) continue;
       const Raw& raw = raw_[f];
       const Field& field = cat_.fields[f];
       if (field.is_count) {
@@ -163,14 +163,14 @@ class Builder {
       if (f == name_) {
         name = text;
       } else if (f == kind_) {
-        if (const auto* k = memo(kinds_, text, [&](std::string_view t) { return cat_.org_kind(t); })) kind_text_ = *k;
+        if (const auto* k = memo(kinds_, text, [&](std::string_view t) { return cat_.org_kind(t); })) kind_text_ = k->value();
         else
           error("unknown_kind", fmt::format("Loại hình «{}» ở ô {} không rõ (ĐB hoặc CB)", text, describe(place(raw))),
                 fmt::format("organisation kind '{}' at {} is neither a party committee nor a cell", text,
                             describe(place(raw))),
                 field.id, std::string(text), place(raw));
       } else if (f == rating_) {
-        if (const auto* k = memo(ratings_, text, [&](std::string_view t) { return cat_.rating(t); })) rating_text_ = *k;
+        if (const auto* k = memo(ratings_, text, [&](std::string_view t) { return cat_.rating(t); })) rating_text_ = k->value();
         else
           error("unknown_rating", fmt::format("Xếp loại «{}» ở ô {} không đúng mức nào", text, describe(place(raw))),
                 fmt::format("rating '{}' at {} is not one of the four ratings", text, describe(place(raw))), field.id,
@@ -208,16 +208,23 @@ class Builder {
   }
 
  private:
-  using Memo = std::unordered_map<std::string, std::optional<std::string>>;
-  // A kind or rating as written, read once: the same few words fill every row.
+  struct Memo {
+    std::unordered_map<std::string, std::optional<std::string>> read;
+    const std::pair<const std::string, std::optional<std::string>>* last = nullptr;
+  };
+  // A kind or rating as written, read once: the same few words fill every
+  // row, often the row above's.
   template <class Read>
-  const std::string* memo(Memo& m, std::string_view text, Read read) {
-    auto it = m.find(std::string(text));
-    if (it == m.end()) {
-      if (m.size() > 1024) m.clear();
-      it = m.emplace(std::string(text), read(text)).first;
+  const std::optional<std::string>* memo(Memo& m, std::string_view text, Read read) {
+    if (m.last == nullptr || m.last->first != text) {
+      auto it = m.read.find(std::string(text));
+      if (it == m.read.end()) {
+        if (m.read.size() > 1024) m.read.clear();
+        it = m.read.emplace(std::string(text), read(text)).first;
+      }
+      m.last = &*it;
     }
-    return it->second ? &*it->second : nullptr;
+    return m.last->second ? &m.last->second : nullptr;
   }
 
   struct IndexedRule {
@@ -245,8 +252,7 @@ class Builder {
     return raw != nullptr ? place(*raw) : record_place();
   }
 
-  void check_rules(std::string_view name_view) {
-    const std::string name(name_view);
+  void check_rules(std::string_view name) {
     auto id = [&](std::size_t f) -> const std::string& { return cat_.fields[f].id; };
     auto label = [&](std::size_t f) -> const std::string& { return cat_.fields[f].label; };
     for (const auto& rule : rules_) {

@@ -1,6 +1,8 @@
 #include "normalise/record.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include <boost/json.hpp>
 
@@ -10,15 +12,25 @@ namespace json = boost::json;
 
 namespace {
 
-void put_varint(std::string& out, std::uint64_t v) {
-  char buf[10];
-  std::size_t n = 0;
+
+// Varints are written through a cursor into room made beforehand: a record
+// is a hundred of them, and appending each to a string costs more than
+// writing it.
+constexpr std::size_t kMaxVarint = 10;
+
+char* put_varint(char* p, std::uint64_t v) {
   while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  buf[n++] = static_cast<char>(v);
-  out.append(buf, n);
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+char* put_text(char* p, std::string_view s) {
+  p = put_varint(p, s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
 bool get_varint(std::string_view& in, std::uint64_t& v) {
@@ -30,11 +42,6 @@ bool get_varint(std::string_view& in, std::uint64_t& v) {
     if ((b & 0x80) == 0) return true;
   }
   return false;
-}
-
-void put_text(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
 }
 
 bool get_text(std::string_view& in, std::string_view& s) {
@@ -101,19 +108,44 @@ Layout Layout::from_json(std::string_view text) {
   return l;
 }
 
-void encode_data(const CompactRecord& r, std::string& out) {
-  put_varint(out, r.values.size());
+namespace {
+
+// Room enough for encode_data's bytes of r.
+std::size_t data_bound(const CompactRecord& r) {
+  std::size_t n = kMaxVarint * (2 + 2 * r.values.size() + 2 * r.paths.size());
+  for (const auto& [field, path] : r.paths) n += path.size();
+  return n;
+}
+
+char* put_data(char* p, const CompactRecord& r) {
+  p = put_varint(p, r.values.size());
   std::uint32_t last = 0;
   for (const auto& [field, value] : r.values) {
-    put_varint(out, field - last);  // fields ascend: mostly 1
+    p = put_varint(p, field - last);  // fields ascend: mostly 1
     last = field;
-    put_varint(out, zigzag(value));
+    p = put_varint(p, zigzag(value));
   }
-  put_varint(out, r.paths.size());
+  p = put_varint(p, r.paths.size());
   for (const auto& [field, path] : r.paths) {
-    put_varint(out, field);
-    put_text(out, path);
+    p = put_varint(p, field);
+    p = put_text(p, path);
   }
+  return p;
+}
+
+// Runs put(char*) -> char* on at most `bound` bytes at the end of `out`.
+template <class Put>
+void append_with(std::string& out, std::size_t bound, Put put) {
+  const std::size_t at = out.size();
+  out.resize(at + bound);
+  char* end = put(out.data() + at);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+}  // namespace
+
+void encode_data(const CompactRecord& r, std::string& out) {
+  append_with(out, data_bound(r), [&](char* p) { return put_data(p, r); });
 }
 
 bool decode_data(std::string_view in, CompactRecord& r) {
@@ -142,6 +174,11 @@ RecordSet::RecordSet(Layout layout) : layout_(std::move(layout)) {
 }
 
 std::uint32_t RecordSet::symbol(std::string_view s) {
+  // A dozen words in all (two kinds, the sectors, four ratings): looked over
+  // before they are looked up.
+  const std::size_t few = std::min<std::size_t>(layout_.symbols.size(), 16);
+  for (std::size_t i = 0; i < few; ++i)
+    if (layout_.symbols[i] == s) return static_cast<std::uint32_t>(i);
   const auto it = symbol_index_.find(std::string(s));
   if (it != symbol_index_.end()) return it->second;
   const auto i = static_cast<std::uint32_t>(layout_.symbols.size());
@@ -150,21 +187,29 @@ std::uint32_t RecordSet::symbol(std::string_view s) {
   return i;
 }
 
-std::string_view RecordSet::encoded(std::size_t first, std::size_t count) const {
-  if (first >= offsets_.size() || count == 0) return {};
-  const std::size_t last = std::min(first + count, offsets_.size());
-  const std::size_t end = last < offsets_.size() ? offsets_[last] : data_.size();
-  return std::string_view(data_).substr(offsets_[first], end - offsets_[first]);
+std::size_t RecordSet::bytes() const noexcept {
+  std::size_t n = 0;
+  for (const auto& b : blocks_) n += b.size();
+  return n;
+}
+
+std::string& RecordSet::block_for_next() {
+  if (offsets_.size() % kBlock == 0) {
+    // Room for as much as the block before took, and an eighth: what is
+    // reserved and never written is never resident.
+    const std::size_t guess = blocks_.empty() ? 0 : blocks_.back().size() + blocks_.back().size() / 8;
+    blocks_.emplace_back().reserve(guess);
+  }
+  return blocks_.back();
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
   // Each record is checked whole before any is taken.
-  std::vector<std::uint64_t> starts;
+  std::vector<std::uint32_t> starts;
   starts.reserve(count);
   std::string_view in = bytes;
-  CompactRecord r;
   for (std::size_t i = 0; i < count; ++i) {
-    starts.push_back(data_.size() + (bytes.size() - in.size()));
+    starts.push_back(static_cast<std::uint32_t>(bytes.size() - in.size()));
     std::uint64_t v = 0;
     std::string_view text;
     if (!get_varint(in, v) || !get_text(in, text)) return false;
@@ -179,30 +224,49 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
     for (std::uint64_t j = 0; j < n; ++j)
       if (!get_varint(in, a) || !get_text(in, text)) return false;
   }
-  if (!in.empty()) return false;
-  data_.append(bytes);
-  offsets_.insert(offsets_.end(), starts.begin(), starts.end());
+  if (!in.empty() || bytes.size() > UINT32_MAX) return false;
+  if (offsets_.size() % kBlock == 0 && count <= kBlock) {
+    // A whole block as the store keeps them: taken as it is.
+    blocks_.emplace_back(bytes);
+    offsets_.insert(offsets_.end(), starts.begin(), starts.end());
+    return true;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t end = i + 1 < count ? starts[i + 1] : bytes.size();
+    std::string& block = block_for_next();
+    offsets_.push_back(static_cast<std::uint32_t>(block.size()));
+    block.append(bytes.substr(starts[i], end - starts[i]));
+  }
   return true;
 }
 
 void RecordSet::add(const CompactRecord& r) {
-  offsets_.push_back(data_.size());
-  put_varint(data_, r.where);
-  put_text(data_, r.org_name);
-  put_varint(data_, symbol(r.org_kind));
-  put_varint(data_, symbol(r.org_sector));
-  put_varint(data_, symbol(r.org_rating));
-  encode_data(r, data_);
+  const std::uint32_t kind = symbol(r.org_kind), sector = symbol(r.org_sector), rating = symbol(r.org_rating);
+  std::string& block = block_for_next();
+  offsets_.push_back(static_cast<std::uint32_t>(block.size()));
+  append_with(block, 5 * kMaxVarint + r.org_name.size() + data_bound(r), [&](char* p) {
+    p = put_varint(p, r.where);
+    p = put_text(p, r.org_name);
+    p = put_varint(p, kind);
+    p = put_varint(p, sector);
+    p = put_varint(p, rating);
+    return put_data(p, r);
+  });
 }
 
 void RecordSet::clear() {
-  data_.clear();
+  blocks_.clear();
   offsets_.clear();
 }
 
+std::string_view RecordSet::record_bytes(std::size_t i) const {
+  const std::string& block = blocks_[i / kBlock];
+  const std::size_t end = (i + 1) % kBlock != 0 && i + 1 < offsets_.size() ? offsets_[i + 1] : block.size();
+  return std::string_view(block).substr(offsets_[i], end - offsets_[i]);
+}
+
 void RecordSet::get(std::size_t i, CompactRecord& out, std::string_view* data) const {
-  const std::size_t end = i + 1 < offsets_.size() ? offsets_[i + 1] : data_.size();
-  std::string_view in(data_.data() + offsets_[i], end - offsets_[i]);
+  std::string_view in = record_bytes(i);
   std::uint64_t v = 0, kind = 0, sector = 0, rating = 0;
   get_varint(in, v);
   out.where = static_cast<std::uint32_t>(v);

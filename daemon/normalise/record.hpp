@@ -93,15 +93,19 @@ class RecordSet {
   void clear();
   std::size_t size() const noexcept { return offsets_.size(); }
   bool empty() const noexcept { return offsets_.empty(); }
-  std::size_t bytes() const noexcept { return data_.size(); }
+  std::size_t bytes() const noexcept;
 
   // The i-th record, compact: views into the set, valid until it changes.
   // `data` (optional) receives the bytes of encode_data.
   void get(std::size_t i, CompactRecord& out, std::string_view* data = nullptr) const;
-  // Records [first, first + count) as bytes, and records appended from such
-  // bytes (false, and nothing appended, when they are damaged): how the store
-  // keeps them, in blocks.
-  std::string_view encoded(std::size_t first, std::size_t count) const;
+  // The records are kept in blocks of kBlock, as bytes: block b holds
+  // records [b * kBlock, (b + 1) * kBlock). The store keeps them so;
+  // append_encoded takes such bytes back (false, and nothing appended, when
+  // they are damaged). Blocks, not one string, so that a million records
+  // never need one large string copied as it grows.
+  static constexpr std::size_t kBlock = 4096;
+  std::size_t block_count() const noexcept { return blocks_.size(); }
+  std::string_view block(std::size_t b) const { return blocks_.at(b); }
   bool append_encoded(std::string_view bytes, std::size_t count);
 
   // The i-th record, readable.
@@ -128,10 +132,12 @@ class RecordSet {
 
  private:
   std::uint32_t symbol(std::string_view s);
+  std::string& block_for_next();
+  std::string_view record_bytes(std::size_t i) const;
 
   Layout layout_;
-  std::string data_;
-  std::vector<std::uint64_t> offsets_;
+  std::vector<std::string> blocks_;
+  std::vector<std::uint32_t> offsets_;  // each record's, inside its block
   std::unordered_map<std::string, std::uint32_t> symbol_index_;  // into layout_.symbols
 };
 

@@ -308,9 +308,9 @@ bool looks_like_tcvn3(std::string_view text) {
   // in Unicode never has: ¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾ and the like.
   // In UTF-8 those are C2 A1 … C2 BF: without such a pair, no TCVN3.
   bool any = false;
-  for (std::size_t i = 0; i + 1 < text.size() && !any; ++i)
-    any = static_cast<unsigned char>(text[i]) == 0xC2 && static_cast<unsigned char>(text[i + 1]) >= 0xA1 &&
-          static_cast<unsigned char>(text[i + 1]) <= 0xBF;
+  for (std::size_t i = text.find('\xC2'); i != std::string_view::npos && i + 1 < text.size() && !any;
+       i = text.find('\xC2', i + 1))
+    any = static_cast<unsigned char>(text[i + 1]) >= 0xA1 && static_cast<unsigned char>(text[i + 1]) <= 0xBF;
   if (!any) return false;
   int symbols = 0, letters = 0;
   each_codepoint(text, [&](utf8proc_int32_t cp) {

@@ -205,15 +205,15 @@ bool fsync_path(const std::filesystem::path& p, int flags) {
   return ok;
 }
 
-constexpr std::size_t kBlockRecords = 4096;
-
-// A submission's records, in blocks of kBlockRecords.
+// A submission's records, in the record set's blocks.
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records) {
   Stmt ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
-  for (std::size_t first = 0; first < records.size(); first += kBlockRecords) {
-    const std::size_t count = std::min(kBlockRecords, records.size() - first);
+  constexpr std::size_t kBlock = normalise::RecordSet::kBlock;
+  for (std::size_t b = 0; b < records.block_count(); ++b) {
+    const std::size_t first = b * kBlock;
+    const std::size_t count = std::min(kBlock, records.size() - first);
     ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(count));
-    ins.bind_blob(4, records.encoded(first, count));
+    ins.bind_blob(4, records.block(b));
     if (ins.run() != SQLITE_DONE) return false;
     ins.reset();
   }

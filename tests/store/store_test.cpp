@@ -83,3 +83,90 @@ TEST(Store, AFirstSchemaDatabaseIsUpgradedWithEveryRecordAndPlace) {
   EXPECT_EQ(tree[0].where.path, "/to_chuc/0");
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+normalise::Layout table_layout() {
+  normalise::Layout layout;
+  layout.sheet = "Biểu 01";
+  layout.fields = {"org_name", "members_total"};
+  layout.is_count = {false, true};
+  layout.columns = {2, 11};
+  return layout;
+}
+
+normalise::RecordSet numbered_records(std::size_t n) {
+  normalise::RecordSet set(table_layout());
+  set.district = "Than Uyên";
+  set.period = "2018";
+  std::string name;
+  for (std::size_t i = 0; i < n; ++i) {
+    name = "Chi bộ bản " + std::to_string(i);
+    normalise::CompactRecord r;
+    r.where = static_cast<std::uint32_t>(5 + i);
+    r.org_name = name;
+    r.org_kind = "party_cell";
+    r.org_sector = "commune";
+    r.org_rating = i % 2 ? "good" : "";
+    r.values = {{0, 0}, {1, static_cast<std::int64_t>(i)}};
+    set.add(r);
+  }
+  return set;
+}
+
+void expect_numbered(const normalise::Record& r, std::size_t i) {
+  EXPECT_EQ(r.org_name, "Chi bộ bản " + std::to_string(i));
+  EXPECT_EQ(r.counts.at("members_total"), static_cast<std::int64_t>(i));
+  EXPECT_EQ(r.org_rating, i % 2 ? "good" : "");
+  EXPECT_EQ(r.where.row, 5 + i);
+  EXPECT_EQ(r.provenance.at("members_total").column, 11u);
+}
+
+}  // namespace
+
+TEST(Store, ARecordSetOfSeveralBlocksComesBackWhole) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tonghop-blocks-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto opened = store::Store::open(dir);
+  ASSERT_TRUE(opened) << opened.error();
+  auto& store = **opened;
+
+  const std::size_t n = 2 * normalise::RecordSet::kBlock + 1808;
+  store::NewSubmission s;
+  s.meta.district = "Than Uyên";
+  s.meta.period = "2018";
+  s.meta.filename = "than-uyen.csv";
+  s.meta.format = "csv";
+  s.meta.plugin = "import-csv";
+  s.meta.received_at = "2026-11-22T10:00:00+07:00";
+  s.meta.token_name = "admin";
+  s.meta.indicators = "{}";
+  const std::string raw = "bytes of the file";
+  s.raw = raw;
+  s.records = numbered_records(n);
+  ASSERT_EQ(s.records.block_count(), 3u);
+  const auto stored = store.add(std::move(s));
+  ASSERT_TRUE(stored) << stored.error();
+
+  const auto back = store.record_set(stored->id);
+  ASSERT_EQ(back.size(), n);
+  EXPECT_EQ(back.block_count(), 3u);
+  for (const std::size_t i : {std::size_t{0}, normalise::RecordSet::kBlock - 1, normalise::RecordSet::kBlock,
+                              2 * normalise::RecordSet::kBlock + 1, n - 1})
+    expect_numbered(back.at(i), i);
+
+  // Blocks taken back out of their order fill the set's own blocks record by record.
+  normalise::RecordSet mixed(back.layout());
+  ASSERT_TRUE(mixed.append_encoded(back.block(2), 1808));
+  ASSERT_TRUE(mixed.append_encoded(back.block(0), normalise::RecordSet::kBlock));
+  ASSERT_EQ(mixed.size(), 1808 + normalise::RecordSet::kBlock);
+  EXPECT_EQ(mixed.block_count(), 2u);
+  expect_numbered(mixed.at(0), 2 * normalise::RecordSet::kBlock);
+  expect_numbered(mixed.at(1807), n - 1);
+  expect_numbered(mixed.at(1808), 0);
+  expect_numbered(mixed.at(mixed.size() - 1), normalise::RecordSet::kBlock - 1);
+  // Damaged bytes are refused whole.
+  EXPECT_FALSE(mixed.append_encoded(back.block(1).substr(0, 100), 3));
+  EXPECT_EQ(mixed.size(), 1808 + normalise::RecordSet::kBlock);
+  std::filesystem::remove_all(dir);
+}
