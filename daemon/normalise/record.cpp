@@ -12,7 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-
 // Varints are written through a cursor into room made beforehand: a record
 // is a hundred of them, and appending each to a string costs more than
 // writing it.
@@ -205,11 +204,11 @@ std::string& RecordSet::block_for_next() {
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
   // Each record is checked whole before any is taken.
-  std::vector<std::uint32_t> starts;
+  std::vector<std::uint64_t> starts;
   starts.reserve(count);
   std::string_view in = bytes;
   for (std::size_t i = 0; i < count; ++i) {
-    starts.push_back(static_cast<std::uint32_t>(bytes.size() - in.size()));
+    starts.push_back(bytes.size() - in.size());
     std::uint64_t v = 0;
     std::string_view text;
     if (!get_varint(in, v) || !get_text(in, text)) return false;
@@ -224,7 +223,7 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
     for (std::uint64_t j = 0; j < n; ++j)
       if (!get_varint(in, a) || !get_text(in, text)) return false;
   }
-  if (!in.empty() || bytes.size() > UINT32_MAX) return false;
+  if (!in.empty()) return false;
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
     // A whole block as the store keeps them: taken as it is.
     blocks_.emplace_back(bytes);
@@ -234,7 +233,7 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t end = i + 1 < count ? starts[i + 1] : bytes.size();
     std::string& block = block_for_next();
-    offsets_.push_back(static_cast<std::uint32_t>(block.size()));
+    offsets_.push_back(block.size());
     block.append(bytes.substr(starts[i], end - starts[i]));
   }
   return true;
@@ -243,7 +242,7 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
 void RecordSet::add(const CompactRecord& r) {
   const std::uint32_t kind = symbol(r.org_kind), sector = symbol(r.org_sector), rating = symbol(r.org_rating);
   std::string& block = block_for_next();
-  offsets_.push_back(static_cast<std::uint32_t>(block.size()));
+  offsets_.push_back(block.size());
   append_with(block, 5 * kMaxVarint + r.org_name.size() + data_bound(r), [&](char* p) {
     p = put_varint(p, r.where);
     p = put_text(p, r.org_name);

@@ -137,7 +137,7 @@ class RecordSet {
 
   Layout layout_;
   std::vector<std::string> blocks_;
-  std::vector<std::uint32_t> offsets_;  // each record's, inside its block
+  std::vector<std::uint64_t> offsets_;  // each record's, inside its block
   std::unordered_map<std::string, std::uint32_t> symbol_index_;  // into layout_.symbols
 };
 
