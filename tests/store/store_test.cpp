@@ -168,5 +168,15 @@ TEST(Store, ARecordSetOfSeveralBlocksComesBackWhole) {
   // Damaged bytes are refused whole.
   EXPECT_FALSE(mixed.append_encoded(back.block(1).substr(0, 100), 3));
   EXPECT_EQ(mixed.size(), 1808 + normalise::RecordSet::kBlock);
+
+  // A new database has pages large enough for the blocks.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir / "tonghop.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &q, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 65536);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }
