@@ -181,13 +181,11 @@ struct Handler {
     v.kind = sdk::NodeKind::boolean;
     v.boolean = b;
     v.text = b ? "true" : "false";
-    key.clear();
-    return emit(v, ec);
+    return emit(v, ec);  // which takes the key
   }
   bool on_null(json::error_code& ec) {
     sdk::ScalarView v;
     v.kind = sdk::NodeKind::null;
-    key.clear();
     return emit(v, ec);
   }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }

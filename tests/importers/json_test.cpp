@@ -51,6 +51,21 @@ TEST(JsonPointers, SpecialKeysAreEscaped) {
   EXPECT_EQ(doc.at("/")->number, 1);
 }
 
+TEST(JsonPointers, BooleansAndNullsUnderAKeyAreNamedByIt) {
+  // They were named by their object alone ("/a/0/"), the key lost.
+  sdk::Document doc;
+  ASSERT_TRUE(read_json(R"({"a":[{"co":true,"trong":null,"khong":false,"ten":"x"}],"b":null})", &doc).ok());
+  ASSERT_NE(doc.at("/a/0/co"), nullptr);
+  EXPECT_TRUE(doc.at("/a/0/co")->boolean);
+  ASSERT_NE(doc.at("/a/0/trong"), nullptr);
+  EXPECT_EQ(doc.at("/a/0/trong")->kind, sdk::NodeKind::null);
+  ASSERT_NE(doc.at("/a/0/khong"), nullptr);
+  EXPECT_FALSE(doc.at("/a/0/khong")->boolean);
+  EXPECT_EQ(doc.at("/a/0/ten")->text, "x");
+  ASSERT_NE(doc.at("/b"), nullptr);
+  EXPECT_EQ(doc.at("/a/0/"), nullptr);
+}
+
 TEST(JsonEncodings, BomsAreAccepted) {
   sdk::Document doc;
   ASSERT_TRUE(read_json("\xEF\xBB\xBF{\"a\":1}", &doc).ok());
