@@ -105,7 +105,9 @@ int main(int argc, char** argv) {
     if (ws) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), kColumns[c], nullptr);
   }
   csv << "\n";
-  json << "{\"don_vi_bao_cao\":\"Tỉnh ủy Lai Châu\",\"ky_bao_cao\":\"Năm 2018\",\"to_chuc\":[\n";
+  // One district's return names its committee; a file of all eight, the province's.
+  const std::string sender = g_district != nullptr ? std::string("Huyện ủy ") + g_district : "Tỉnh ủy Lai Châu";
+  json << "{\"don_vi_bao_cao\":\"" << sender << "\",\"ky_bao_cao\":\"Năm 2018\",\"to_chuc\":[\n";
 
   std::mt19937 rng(2018);
   std::string line;

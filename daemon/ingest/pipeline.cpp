@@ -33,8 +33,9 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
   auto reader = normaliser.reader(submission, profile);
   auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *reader);
   if (status.ok() && reader->needs_second_pass()) {
-    // Merged ranges came after the cells and change the header: read again knowing them.
-    auto second = normaliser.reader(submission, profile, reader->merges_seen());
+    // Merged ranges came after the cells and change the header, or a tree's
+    // array of organisations is now known: read again knowing it.
+    auto second = normaliser.reader(submission, profile, reader->learned());
     status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *second);
     reader = std::move(second);
   }

@@ -812,43 +812,114 @@ class Table {
 
 // ---------------------------------------------------------------- trees
 
-void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Registry& registry, const Submission& sub,
-                    const Profile* profile, Normalised& out) {
-  Builder b(cat, out);
-  // The array of organisations: the array path with the most elements
-  // holding values ("/to_chuc_co_so_dang/17/ten" -> "/to_chuc_co_so_dang").
-  static const std::regex element(R"(^(.*?)/(0|[1-9]\d{0,8})(/.*)?$)");
-  std::map<std::string, std::set<std::string>> arrays;
-  for (const auto& v : doc.tree) {
-    std::smatch m;
-    if (std::regex_match(v.pointer, m, element) && m[3].matched) arrays[m[1]].insert(m[2]);
-  }
-  std::string array;
-  std::size_t most = 0;
-  for (const auto& [path, items] : arrays)
-    if (items.size() > most) {
-      most = items.size();
-      array = path;
+// "/to_chuc/17/ten" -> ("/to_chuc", 17): the first segment that is an array
+// index (0, or 1 to 9 digits without a leading zero) with more after it.
+std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string_view pointer) {
+  std::size_t at = 0;
+  while (at < pointer.size() && pointer[at] == '/') {
+    const std::size_t start = at + 1;
+    const std::size_t end = pointer.find('/', start);
+    if (end == std::string_view::npos) return std::nullopt;  // the last segment: nothing after it
+    const std::string_view seg = pointer.substr(start, end - start);
+    const bool index = !seg.empty() && seg.size() <= 9 && (seg.size() == 1 || seg[0] != '0') &&
+                       std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (index) {
+      std::uint32_t n = 0;
+      std::from_chars(seg.data(), seg.data() + seg.size(), n);
+      return std::pair{pointer.substr(0, at), n};
     }
-  if (most == 0) {
-    b.error("no_table", "Không tìm thấy danh sách tổ chức cơ sở đảng trong tài liệu JSON",
-            "no array of organisations found in the JSON document", "", "", Place{});
-    return;
+    at = end;
   }
-  Layout layout;
-  layout.tree = true;
-  layout.array = array;
-  for (const auto& f : cat.fields) {
-    layout.fields.push_back(f.id);
-    layout.is_count.push_back(f.is_count);
-    layout.paths.emplace_back();
-  }
-  out.records = RecordSet(std::move(layout));
-  out.records.district = sub.district;
-  out.records.period = sub.period;
+  return std::nullopt;
+}
 
+// A tree document (JSON), read as the importer streams it. The array of
+// organisations is the one whose elements hold the most values
+// ("/to_chuc_co_so_dang/17/ten" -> "/to_chuc_co_so_dang"); that is known only
+// at the end, so a first pass counts (keeping nothing else) and a second,
+// knowing the array, makes each element a record as soon as it ends. What
+// lies outside the array (the district, the period) is checked as it comes.
+class TreeReader {
+ public:
+  TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Profile* profile,
+             std::optional<std::string> array, Normalised& out)
+      : cat_(cat), registry_(registry), sub_(sub), profile_(profile), array_(std::move(array)), out_(out), b_(cat, out) {
+    if (!array_) return;
+    Layout layout;
+    layout.tree = true;
+    layout.array = *array_;
+    for (const auto& f : cat.fields) {
+      layout.fields.push_back(f.id);
+      layout.is_count.push_back(f.is_count);
+      layout.paths.emplace_back();
+    }
+    out_.records = RecordSet(std::move(layout));
+    out_.records.district = sub.district;
+    out_.records.period = sub.period;
+    district_field_ = field_index(cat, "district");
+    name_field_ = field_index(cat, "org_name");
+  }
+  TreeReader(const TreeReader&) = delete;
+  TreeReader& operator=(const TreeReader&) = delete;
+
+  void scalar(std::string_view pointer, const sdk::ScalarView& v) {
+    if (!array_) {
+      count(pointer);
+      return;
+    }
+    const std::string_view array = *array_;
+    if (pointer.size() > array.size() && pointer.starts_with(array) && pointer[array.size()] == '/') {
+      const std::string_view rest = pointer.substr(array.size() + 1);
+      const auto slash = rest.find('/');
+      if (slash == std::string_view::npos) return;  // a value of the array itself, not of an element
+      std::uint32_t index = 0;
+      const std::string_view digits = rest.substr(0, slash);
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) return;
+      if (!in_element_ || index != element_) {
+        flush();
+        in_element_ = true;
+        element_ = index;
+      }
+      value(pointer, pointer.substr(array.size() + 1 + slash), v);
+      return;
+    }
+    // Outside the array: the report's own facts.
+    const auto segs = segments(pointer);
+    if (segs.empty()) return;
+    const Place where{{}, 0, 0, std::string(pointer)};
+    const std::string_view text = text_of(v);
+    const Field* f = cat_.match_flat(segs.back());
+    if (f != nullptr && f->id == "district") check_district_text(registry_, text, sub_, where, true, b_);
+    else if (f != nullptr && f->id == "period") check_period_text(text, sub_, where, true, b_);
+    else if (registry_.find(text) != nullptr) check_district_text(registry_, text, sub_, where, true, b_);
+  }
+
+  // After the first pass: the array found, if any.
+  std::optional<std::string> array_found() const {
+    std::optional<std::string> best;
+    std::size_t most = 0;
+    for (const auto& [path, c] : arrays_)
+      if (c.elements > most) {
+        most = c.elements;
+        best = path;
+      }
+    return best;
+  }
+
+  void finish() {
+    if (!array_) {
+      b_.error("no_table", "Không tìm thấy danh sách tổ chức cơ sở đảng trong tài liệu JSON",
+               "no array of organisations found in the JSON document", "", "", Place{});
+      return;
+    }
+    flush();
+    b_.total();
+  }
+
+ private:
   // Keys of a pointer's segments, folded: "/dang_vien/nu" -> ("dang vien", "nu").
-  auto segments = [](std::string_view rel) {
+  static std::vector<std::string> segments(std::string_view rel) {
     std::vector<std::string> found;
     std::size_t start = 1;
     while (start <= rel.size()) {
@@ -862,92 +933,133 @@ void normalise_tree(const sdk::Document& doc, const Catalogue& cat, const Regist
       start = slash + 1;
     }
     return found;
-  };
-  auto field_of = [&](const std::vector<std::string>& segs) -> const Field* {
-    if (segs.empty()) return nullptr;
-    if (segs.size() == 1) return match_with(cat, profile, "", segs[0]);
-    std::string group;
-    for (std::size_t i = 0; i + 1 < segs.size(); ++i) group += (group.empty() ? "" : " ") + segs[i];
-    return match_with(cat, profile, group, segs.back());
-  };
+  }
 
-  struct Item {
-    std::map<std::size_t, std::pair<Raw, std::string_view>> values;  // field -> (raw, path inside the element)
+  static std::string_view text_of(const sdk::ScalarView& v) {
+    if (v.kind == sdk::NodeKind::string || v.kind == sdk::NodeKind::number) return v.text;
+    if (v.kind == sdk::NodeKind::boolean) return v.boolean ? "true" : "false";
+    return {};
+  }
+
+  // First pass: elements holding values, by array.
+  struct Count {
+    std::size_t elements = 0;
+    std::uint32_t last = 0;
   };
-  std::map<std::uint32_t, Item> items;
-  std::vector<std::uint32_t> order;
-  std::set<std::string> warned;
-  const std::size_t district_field = field_index(cat, "district");
-  for (const auto& v : doc.tree) {
-    const Place where{{}, 0, 0, v.pointer};
-    std::string_view text;
-    if (v.kind == sdk::NodeKind::string || v.kind == sdk::NodeKind::number) text = v.text;
-    else if (v.kind == sdk::NodeKind::boolean) text = v.boolean ? "true" : "false";
-    const std::string_view pointer = v.pointer;
-    if (pointer.size() > array.size() && pointer.substr(0, array.size()) == array && pointer[array.size()] == '/') {
-      const std::string_view rest = pointer.substr(array.size() + 1);
-      const auto slash = rest.find('/');
-      if (slash == std::string_view::npos) continue;
-      std::uint32_t index = 0;
-      const std::string_view digits = rest.substr(0, slash);
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) continue;
-      const std::string_view rel = rest.substr(slash);
-      const auto segs = segments(rel);
-      const Field* f = field_of(segs);
-      if (!items.count(index)) order.push_back(index);
-      auto& item = items[index];
-      if (f == nullptr) {
-        std::string key;
-        for (const auto& s : segs) key += "/" + s;
-        if (!cat.ignored.count(segs.back()) && warned.insert(key).second)
-          b.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", rel),
-                    fmt::format("key '{}' matches no field and is left out", rel), "", std::string(rel), where);
-        continue;
+  void count(std::string_view pointer) {
+    const auto e = element_of(pointer);
+    if (!e) return;
+    // An element's values come together: the array is most often the one before.
+    if (counting_ == nullptr || counting_path_ != e->first) {
+      counting_path_.assign(e->first);
+      counting_ = &arrays_[counting_path_];
+    }
+    if (counting_->elements == 0 || counting_->last != e->second) {
+      ++counting_->elements;
+      counting_->last = e->second;
+    }
+  }
+
+  // What a key inside an element maps to: read once per distinct path.
+  struct Mapping {
+    std::size_t field;    // the catalogue's index, or npos
+    std::string key;      // the folded segments, for the warning
+    bool ignored = false;  // a key the catalogue says to leave out quietly
+  };
+  const Mapping& mapping(std::string_view rel) {
+    if (const auto it = mappings_.find(std::string(rel)); it != mappings_.end()) return it->second;
+    if (mappings_.size() > 4096) mappings_.clear();
+    const auto segs = segments(rel);
+    Mapping m{std::string::npos, {}, false};
+    const Field* f = nullptr;
+    if (segs.size() == 1) {
+      f = match_with(cat_, profile_, "", segs[0]);
+    } else if (!segs.empty()) {
+      std::string group;
+      for (std::size_t i = 0; i + 1 < segs.size(); ++i) group += (group.empty() ? "" : " ") + segs[i];
+      f = match_with(cat_, profile_, group, segs.back());
+    }
+    if (f != nullptr) m.field = field_index(cat_, f->id);
+    for (const auto& seg : segs) m.key += "/" + seg;
+    m.ignored = !segs.empty() && cat_.ignored.count(segs.back()) != 0;
+    return mappings_.emplace(std::string(rel), std::move(m)).first->second;
+  }
+
+  // Second pass: one value of the current element.
+  void value(std::string_view pointer, std::string_view rel, const sdk::ScalarView& v) {
+    const Mapping& m = mapping(rel);
+    if (m.field == std::string::npos) {
+      if (!m.ignored && warned_.insert(m.key).second)
+        b_.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", rel),
+                   fmt::format("key '{}' matches no field and is left out", rel), "", std::string(rel),
+                   Place{{}, 0, 0, std::string(pointer)});
+      return;
+    }
+    // The element's texts are its own until it is read: the importer's views last one call.
+    const std::string& kept = kept_.emplace_back(pointer);
+    const std::string_view kept_pointer = kept;
+    const std::string_view kept_rel = kept_pointer.substr(pointer.size() - rel.size());
+    const std::string_view text = text_of(v);
+    const std::string_view kept_text = text.empty() ? std::string_view() : std::string_view(kept_.emplace_back(text));
+    values_[m.field] = {Raw{kept_text, v.kind == sdk::NodeKind::number, v.number, 0, kept_pointer}, kept_rel};
+  }
+
+  // The element read so far becomes a record.
+  void flush() {
+    if (!in_element_) return;
+    in_element_ = false;
+    const std::string element_path = *array_ + "/" + std::to_string(element_);
+    if (const auto d = values_.find(district_field_); d != values_.end())
+      check_district_text(registry_, d->second.first.text, sub_, Place{{}, 0, 0, std::string(d->second.first.path)},
+                          true, b_);
+    const auto name = values_.find(name_field_);
+    if (name == values_.end() || trim_view(name->second.first.text).empty()) {
+      b_.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
+               fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
+    } else {
+      Layout& l = out_.records.layout();
+      b_.begin();
+      b_.at_element(element_path);
+      own_.clear();
+      for (const auto& [f, value] : values_) {
+        b_.set(f, value.first);
+        if (l.paths[f].empty()) l.paths[f] = std::string(value.second);
+        else if (l.paths[f] != value.second) own_.emplace_back(static_cast<std::uint32_t>(f), value.second);
       }
-      item.values[field_index(cat, f->id)] = {Raw{text, v.kind == sdk::NodeKind::number, v.number, 0, pointer}, rel};
-      continue;
+      b_.build(element_, nullptr, own_);
     }
-    // Outside the array: the report's own facts.
-    const auto segs = segments(v.pointer);
-    if (segs.empty()) continue;
-    const Field* f = cat.match_flat(segs.back());
-    if (f != nullptr && f->id == "district") check_district_text(registry, text, sub, where, true, b);
-    else if (f != nullptr && f->id == "period") check_period_text(text, sub, where, true, b);
-    else if (registry.find(text) != nullptr) check_district_text(registry, text, sub, where, true, b);
+    values_.clear();
+    kept_.clear();
   }
-  Layout& l = out.records.layout();
-  std::vector<std::pair<std::uint32_t, std::string_view>> own;
-  for (const std::uint32_t index : order) {
-    auto& values = items[index].values;
-    const std::string element_path = array + "/" + std::to_string(index);
-    if (const auto d = values.find(district_field); d != values.end())
-      check_district_text(registry, d->second.first.text, sub, Place{{}, 0, 0, std::string(d->second.first.path)}, true, b);
-    const auto name = values.find(field_index(cat, "org_name"));
-    if (name == values.end() || trim_view(name->second.first.text).empty()) {
-      b.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
-              fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
-      continue;
-    }
-    b.begin();
-    b.at_element(element_path);
-    own.clear();
-    for (const auto& [f, value] : values) {
-      b.set(f, value.first);
-      if (l.paths[f].empty()) l.paths[f] = std::string(value.second);
-      else if (l.paths[f] != value.second) own.emplace_back(static_cast<std::uint32_t>(f), value.second);
-    }
-    b.build(index, nullptr, own);
-  }
-  b.total();
-}
+
+  const Catalogue& cat_;
+  const Registry& registry_;
+  const Submission& sub_;
+  const Profile* profile_;
+  std::optional<std::string> array_;  // known: the second pass
+  Normalised& out_;
+  Builder b_;
+  // First pass.
+  std::map<std::string, Count> arrays_;
+  std::string counting_path_;
+  Count* counting_ = nullptr;
+  // Second pass.
+  std::size_t district_field_ = 0, name_field_ = 0;
+  std::unordered_map<std::string, Mapping> mappings_;
+  std::set<std::string> warned_;
+  bool in_element_ = false;
+  std::uint32_t element_ = 0;
+  std::map<std::size_t, std::pair<Raw, std::string_view>> values_;  // field -> (raw, path inside the element)
+  std::deque<std::string> kept_;
+  std::vector<std::pair<std::uint32_t, std::string_view>> own_;
+};
 
 // ---------------------------------------------------------------- the reader
 
 class DocumentReader final : public Reader {
  public:
   DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Profile* profile,
-                 std::vector<std::vector<sdk::MergedRange>> known)
+                 FirstPass known)
       : cat_(cat), registry_(registry), sub_(std::move(sub)), profile_(profile), known_(std::move(known)) {}
   ~DocumentReader() override { stop_worker(); }  // an importer that stopped half-way
 
@@ -958,7 +1070,7 @@ class DocumentReader final : public Reader {
     ++sheet_index_;
     head_ = std::make_unique<sdk::Sheet>();
     head_->name = std::string(name);
-    if (static_cast<std::size_t>(sheet_index_) < known_.size()) head_->merges = known_[sheet_index_];
+    if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) head_->merges = known_.merges[sheet_index_];
     skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
     streaming_ = false;
     rows_in_head_ = 0;
@@ -1008,7 +1120,7 @@ class DocumentReader final : public Reader {
 
   sdk::Status merged(const sdk::MergedRange& r) override {
     if (!in_sheet_ || skip_) return {};
-    if (static_cast<std::size_t>(sheet_index_) < known_.size()) return {};  // known from the first pass
+    if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) return {};  // known from the first pass
     if (head_->merges.size() >= kMaxMerges)
       return {sdk::Code::limit_exceeded,
               fmt::format("sheet '{}' has more than {} merged ranges, the import limit", head_->name, kMaxMerges)};
@@ -1023,24 +1135,34 @@ class DocumentReader final : public Reader {
 
   sdk::Status begin_tree() override {
     is_tree_ = true;
+    tree_out_ = std::make_unique<Normalised>();
+    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, profile_, known_.array, *tree_out_);
     return {};
   }
   sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
   sdk::Status scalar(std::string_view pointer, const sdk::ScalarView& v) override {
-    tree_.tree.push_back(sdk::TreeValue{std::string(pointer), v.kind, v.boolean, v.number, std::string(v.text)});
+    if (tree_) tree_->scalar(pointer, v);
     return {};
   }
   sdk::Status end_container(std::string_view) override { return {}; }
   sdk::Status end_tree() override { return {}; }
 
-  bool needs_second_pass() const override { return second_pass_; }
-  std::vector<std::vector<sdk::MergedRange>> merges_seen() const override { return merges_seen_; }
+  bool needs_second_pass() const override {
+    return second_pass_ || (tree_ && !known_.array && tree_->array_found().has_value());
+  }
+  FirstPass learned() const override {
+    return FirstPass{merges_seen_, tree_ && !known_.array ? tree_->array_found() : known_.array};
+  }
 
   Normalised finish() override {
     end_current();
     Normalised out;
     if (is_tree_) {
-      normalise_tree(tree_, cat_, registry_, sub_, profile_, out);
+      if (tree_) {
+        tree_->finish();
+        out = std::move(*tree_out_);
+        tree_.reset();
+      }
     } else if (!best_header_.valid() || !best_) {
       Builder b(cat_, out);
       b.error("no_table", "Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột tên tổ chức cơ sở đảng và các chỉ tiêu",
@@ -1228,7 +1350,7 @@ class DocumentReader final : public Reader {
   const Registry& registry_;
   Submission sub_;
   const Profile* profile_;
-  std::vector<std::vector<sdk::MergedRange>> known_;
+  FirstPass known_;
 
   int sheet_index_ = -1;
   bool in_sheet_ = false, skip_ = false, streaming_ = false;
@@ -1255,14 +1377,15 @@ class DocumentReader final : public Reader {
   bool second_pass_ = false;
 
   bool is_tree_ = false;
-  sdk::Document tree_;
+  std::unique_ptr<Normalised> tree_out_;
+  std::unique_ptr<TreeReader> tree_;
 };
 
 }  // namespace
 
 std::unique_ptr<Reader> Normaliser::reader(const Submission& submission, const Profile* profile,
-                                           std::vector<std::vector<sdk::MergedRange>> known_merges) const {
-  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, profile, std::move(known_merges));
+                                           FirstPass known) const {
+  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, profile, std::move(known));
 }
 
 sdk::Status replay(const sdk::Document& doc, sdk::DocumentSink& sink) {
@@ -1299,7 +1422,7 @@ Normalised Normaliser::normalise(const sdk::Document& document, const Submission
   auto first = reader(submission, profile);
   static_cast<void>(replay(document, *first));  // a DocumentReader never refuses
   if (!first->needs_second_pass()) return first->finish();
-  auto second = reader(submission, profile, first->merges_seen());
+  auto second = reader(submission, profile, first->learned());
   static_cast<void>(replay(document, *second));
   return second->finish();
 }

@@ -13,9 +13,15 @@
 // the cells, so at the sheet's end the header is found again with them, and
 // if that changes what was read, the reader asks for a second pass with the
 // merged ranges known from the start (needs_second_pass()).
+//
+// Tree documents are read as they stream too, in two passes: the array of
+// organisations is the one whose elements hold the most values, known only at
+// the end, so the first pass only counts elements and the second, knowing the
+// array, makes each element a record as soon as it ends.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +36,12 @@ struct Submission {
   std::string period;    // canonical period
 };
 
+// What a first pass over a document learned that a second needs.
+struct FirstPass {
+  std::vector<std::vector<sdk::MergedRange>> merges;  // each sheet's merged ranges, in the order of the sheets
+  std::optional<std::string> array;                  // a tree's array of organisations
+};
+
 // Cells a sheet may have before it is read as a stream rather than whole.
 inline constexpr std::size_t kHeadCells = 100'000;
 
@@ -39,21 +51,21 @@ class Reader : public sdk::DocumentSink {
   ~Reader() override = default;
   // After the importer is done: the records, errors and warnings.
   virtual Normalised finish() = 0;
-  // Whether what was read depends on merged ranges that came too late; if
-  // so, read the file again into reader(..., merges_seen()).
+  // Whether the file must be read again into reader(..., learned()): a
+  // table read depends on merged ranges that came too late, or a tree's
+  // array of organisations was found (a tree's first pass only looks for it).
   virtual bool needs_second_pass() const = 0;
-  // The merged ranges of each sheet, in the order of the sheets.
-  virtual std::vector<std::vector<sdk::MergedRange>> merges_seen() const = 0;
+  virtual FirstPass learned() const = 0;
 };
 
 class Normaliser {
  public:
   Normaliser(const Catalogue& catalogue, const Registry& registry) : catalogue_(catalogue), registry_(registry) {}
 
-  // profile: the override chosen for this source, or nullptr. known_merges:
-  // each sheet's merged ranges from a first pass (see needs_second_pass()).
+  // profile: the override chosen for this source, or nullptr. known: what a
+  // first pass learned (see needs_second_pass()).
   std::unique_ptr<Reader> reader(const Submission& submission, const Profile* profile = nullptr,
-                                 std::vector<std::vector<sdk::MergedRange>> known_merges = {}) const;
+                                 FirstPass known = {}) const;
 
   // A collected document, through the same reader.
   Normalised normalise(const sdk::Document& document, const Submission& submission,

@@ -181,6 +181,65 @@ TEST(Shapes, AJsonDocumentWithCanonicalKeysAndAWrongPeriod) {
   EXPECT_TRUE(number) << errors_of(result);
 }
 
+TEST(Trees, AFirstPassFindsTheArrayAndASecondReadsEachElementAsItEnds) {
+  // A smaller array before the organisations, and the period after them.
+  const std::size_t n = 50'000;
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
+  };
+  for (int i = 0; i < 3; ++i) add("/phu_luc/" + std::to_string(i) + "/x", sdk::NodeKind::number, "1", 1);
+  std::int64_t members = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string e = "/to_chuc/" + std::to_string(i);
+    add(e + "/ten", sdk::NodeKind::string, "Chi bộ bản " + std::to_string(i));
+    add(e + "/dang_vien/tong_so", sdk::NodeKind::number, std::to_string(10 + i % 9), static_cast<double>(10 + i % 9));
+    add(e + "/dang_vien/nu", sdk::NodeKind::number, "3", 3);
+    members += static_cast<std::int64_t>(10 + i % 9);
+  }
+  add("/ky_bao_cao", sdk::NodeKind::string, "Năm 2017");
+
+  Normaliser normaliser(cat(), reg());
+  auto first = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  ASSERT_TRUE(first->needs_second_pass());
+  ASSERT_EQ(first->learned().array, std::optional<std::string>("/to_chuc"));
+  auto second = normaliser.reader({"Than Uyên", "2018"}, nullptr, first->learned());
+  ASSERT_TRUE(replay(doc, *second).ok());
+  EXPECT_FALSE(second->needs_second_pass());
+  const auto result = second->finish();
+
+  ASSERT_EQ(result.errors.size(), 1u) << errors_of(result);
+  EXPECT_EQ(result.errors[0].code, "period_mismatch");
+  EXPECT_EQ(result.errors[0].where.path, "/ky_bao_cao");
+  ASSERT_EQ(result.records.size(), n);
+  const Record last = result.records.at(n - 1);
+  EXPECT_EQ(last.org_name, "Chi bộ bản " + std::to_string(n - 1));
+  EXPECT_EQ(last.counts.at("members_female"), 3);
+  EXPECT_EQ(last.provenance.at("members_total").path, "/to_chuc/" + std::to_string(n - 1) + "/dang_vien/tong_so");
+  EXPECT_EQ(last.where.path, "/to_chuc/" + std::to_string(n - 1));
+  EXPECT_DOUBLE_EQ(result.totals.counts.at("members_total"), static_cast<double>(members));
+  // The collected form reads the same through both passes.
+  const auto whole = normaliser.normalise(doc, {"Than Uyên", "2018"});
+  EXPECT_EQ(whole.records.size(), n);
+  EXPECT_EQ(whole.errors.size(), 1u);
+}
+
+TEST(Trees, ADocumentWithoutAnArrayOfElementsIsRefusedAfterOnePass) {
+  sdk::Document doc;
+  doc.is_tree = true;
+  doc.tree.push_back(sdk::TreeValue{"/ten", sdk::NodeKind::string, false, 0, "x"});
+  doc.tree.push_back(sdk::TreeValue{"/so/0", sdk::NodeKind::number, false, 1, "1"});
+  Normaliser normaliser(cat(), reg());
+  auto reader = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *reader).ok());
+  EXPECT_FALSE(reader->needs_second_pass());
+  const auto result = reader->finish();
+  ASSERT_FALSE(result.errors.empty());
+  EXPECT_EQ(result.errors[0].code, "no_table");
+}
+
 TEST(Indicators, PercentagesRoundHalfAwayFromZero) {
   EXPECT_DOUBLE_EQ(report::round2(92.4528), 92.45);
   EXPECT_DOUBLE_EQ(report::round2(33.665), 33.67);
