@@ -862,37 +862,37 @@ class TreeReader {
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;
 
-  void scalar(std::string_view pointer, const sdk::ScalarView& v) {
-    if (!array_) {
-      count(pointer);
-      return;
-    }
+  // Every value of the document, in order. Refuses only a document with
+  // more arrays of elements than anyone writes (kMaxArrays).
+  sdk::Status scalar(std::string_view pointer, const sdk::ScalarView& v) {
+    if (!array_) return count(pointer);
     const std::string_view array = *array_;
     if (pointer.size() > array.size() && pointer.starts_with(array) && pointer[array.size()] == '/') {
       const std::string_view rest = pointer.substr(array.size() + 1);
       const auto slash = rest.find('/');
-      if (slash == std::string_view::npos) return;  // a value of the array itself, not of an element
+      if (slash == std::string_view::npos) return {};  // a value of the array itself, not of an element
       std::uint32_t index = 0;
       const std::string_view digits = rest.substr(0, slash);
       const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) return;
+      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) return {};
       if (!in_element_ || index != element_) {
         flush();
         in_element_ = true;
         element_ = index;
       }
       value(pointer, pointer.substr(array.size() + 1 + slash), v);
-      return;
+      return {};
     }
     // Outside the array: the report's own facts.
     const auto segs = segments(pointer);
-    if (segs.empty()) return;
+    if (segs.empty()) return {};
     const Place where{{}, 0, 0, std::string(pointer)};
     const std::string_view text = text_of(v);
     const Field* f = cat_.match_flat(segs.back());
     if (f != nullptr && f->id == "district") check_district_text(registry_, text, sub_, where, true, b_);
     else if (f != nullptr && f->id == "period") check_period_text(text, sub_, where, true, b_);
     else if (registry_.find(text) != nullptr) check_district_text(registry_, text, sub_, where, true, b_);
+    return {};
   }
 
   // After the first pass: the array found, if any.
@@ -946,18 +946,27 @@ class TreeReader {
     std::size_t elements = 0;
     std::uint32_t last = 0;
   };
-  void count(std::string_view pointer) {
+  static constexpr std::size_t kMaxArrays = 65536;
+  sdk::Status count(std::string_view pointer) {
     const auto e = element_of(pointer);
-    if (!e) return;
+    if (!e) return {};
     // An element's values come together: the array is most often the one before.
     if (counting_ == nullptr || counting_path_ != e->first) {
       counting_path_.assign(e->first);
-      counting_ = &arrays_[counting_path_];
+      const auto it = arrays_.find(counting_path_);
+      if (it == arrays_.end() && arrays_.size() >= kMaxArrays) {
+        sdk::Location where;
+        where.path = std::string(pointer);
+        return {sdk::Code::limit_exceeded,
+                fmt::format("the document has more than {} arrays of objects, the import limit", kMaxArrays), where};
+      }
+      counting_ = it != arrays_.end() ? &it->second : &arrays_[counting_path_];
     }
     if (counting_->elements == 0 || counting_->last != e->second) {
       ++counting_->elements;
       counting_->last = e->second;
     }
+    return {};
   }
 
   // What a key inside an element maps to: read once per distinct path.
@@ -1141,8 +1150,7 @@ class DocumentReader final : public Reader {
   }
   sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
   sdk::Status scalar(std::string_view pointer, const sdk::ScalarView& v) override {
-    if (tree_) tree_->scalar(pointer, v);
-    return {};
+    return tree_ ? tree_->scalar(pointer, v) : sdk::Status{};
   }
   sdk::Status end_container(std::string_view) override { return {}; }
   sdk::Status end_tree() override { return {}; }
@@ -1419,11 +1427,18 @@ sdk::Status replay(const sdk::Document& doc, sdk::DocumentSink& sink) {
 
 Normalised Normaliser::normalise(const sdk::Document& document, const Submission& submission,
                                  const Profile* profile) const {
+  // A reader refuses only what passes its own limits: that is the result then.
+  auto refused = [](const sdk::Status& s) {
+    Normalised out;
+    out.errors.push_back(Issue{std::string(sdk::code_name(s.code())), s.message(), "", "",
+                               Place{s.where().sheet, s.where().row, s.where().column, s.where().path}});
+    return out;
+  };
   auto first = reader(submission, profile);
-  static_cast<void>(replay(document, *first));  // a DocumentReader never refuses
+  if (const auto s = replay(document, *first); !s.ok()) return refused(s);
   if (!first->needs_second_pass()) return first->finish();
   auto second = reader(submission, profile, first->learned());
-  static_cast<void>(replay(document, *second));
+  if (const auto s = replay(document, *second); !s.ok()) return refused(s);
   return second->finish();
 }
 

@@ -240,6 +240,23 @@ TEST(Trees, ADocumentWithoutAnArrayOfElementsIsRefusedAfterOnePass) {
   EXPECT_EQ(result.errors[0].code, "no_table");
 }
 
+TEST(Trees, TooManyArraysOfObjectsAreARefusalNamingWhere) {
+  // {"k0":[{"a":1}], "k1":[{"a":1}], ...}: one array of objects is a return, 65,537 are an attack.
+  sdk::Document doc;
+  doc.is_tree = true;
+  for (int i = 0; i <= 65536; ++i)
+    doc.tree.push_back(sdk::TreeValue{"/k" + std::to_string(i) + "/0/a", sdk::NodeKind::number, false, 1, "1"});
+  Normaliser normaliser(cat(), reg());
+  auto reader = normaliser.reader({"Than Uyên", "2018"});
+  const auto status = replay(doc, *reader);
+  EXPECT_EQ(status.code(), sdk::Code::limit_exceeded) << status.message();
+  EXPECT_EQ(status.where().path, "/k65536/0/a");
+  const auto result = normaliser.normalise(doc, {"Than Uyên", "2018"});
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].code, std::string(sdk::code_name(sdk::Code::limit_exceeded)));
+  EXPECT_EQ(result.errors[0].where.path, "/k65536/0/a");
+}
+
 TEST(Indicators, PercentagesRoundHalfAwayFromZero) {
   EXPECT_DOUBLE_EQ(report::round2(92.4528), 92.45);
   EXPECT_DOUBLE_EQ(report::round2(33.665), 33.67);
