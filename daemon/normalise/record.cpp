@@ -109,13 +109,14 @@ Layout Layout::from_json(std::string_view text) {
 
 namespace {
 
-// Room enough for encode_data's bytes of r.
+// Room enough for put_data's bytes of r.
 std::size_t data_bound(const CompactRecord& r) {
   std::size_t n = kMaxVarint * (2 + 2 * r.values.size() + 2 * r.paths.size());
   for (const auto& [field, path] : r.paths) n += path.size();
   return n;
 }
 
+// A record's values and paths.
 char* put_data(char* p, const CompactRecord& r) {
   p = put_varint(p, r.values.size());
   std::uint32_t last = 0;
@@ -132,22 +133,19 @@ char* put_data(char* p, const CompactRecord& r) {
   return p;
 }
 
-// Runs put(char*) -> char* on at most `bound` bytes at the end of `out`.
-template <class Put>
-void append_with(std::string& out, std::size_t bound, Put put) {
-  const std::size_t at = out.size();
-  out.resize(at + bound);
-  char* end = put(out.data() + at);
-  out.resize(static_cast<std::size_t>(end - out.data()));
-}
+// Symbols of a record: its kind, sector and rating, as indexes.
+struct Symbols {
+  std::uint64_t kind = 0, sector = 0, rating = 0;
+};
 
-}  // namespace
-
-void encode_data(const CompactRecord& r, std::string& out) {
-  append_with(out, data_bound(r), [&](char* p) { return put_data(p, r); });
-}
-
-bool decode_data(std::string_view in, CompactRecord& r) {
+// Reads one record from the front of `in` (views into it), as RecordSet::add
+// wrote it; false when the bytes are damaged.
+bool read_record(std::string_view& in, CompactRecord& r, Symbols& s) {
+  std::uint64_t where = 0;
+  if (!get_varint(in, where) || !get_text(in, r.org_name) || !get_varint(in, s.kind) || !get_varint(in, s.sector) ||
+      !get_varint(in, s.rating))
+    return false;
+  r.where = static_cast<std::uint32_t>(where);
   r.values.clear();
   r.paths.clear();
   std::uint64_t n = 0, field = 0, delta = 0, value = 0;
@@ -164,8 +162,10 @@ bool decode_data(std::string_view in, CompactRecord& r) {
     if (!get_varint(in, field) || !get_text(in, path)) return false;
     r.paths.emplace_back(static_cast<std::uint32_t>(field), path);
   }
-  return in.empty();
+  return true;
 }
+
+}  // namespace
 
 RecordSet::RecordSet(Layout layout) : layout_(std::move(layout)) {
   for (std::size_t i = 0; i < layout_.symbols.size(); ++i)
@@ -186,12 +186,6 @@ std::uint32_t RecordSet::symbol(std::string_view s) {
   return i;
 }
 
-std::size_t RecordSet::bytes() const noexcept {
-  std::size_t n = 0;
-  for (const auto& b : blocks_) n += b.size();
-  return n;
-}
-
 std::string& RecordSet::block_for_next() {
   if (offsets_.size() % kBlock == 0) {
     // Room for as much as the block before took, and an eighth: what is
@@ -207,21 +201,13 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
   std::vector<std::uint64_t> starts;
   starts.reserve(count);
   std::string_view in = bytes;
+  CompactRecord r;
+  Symbols sym;
   for (std::size_t i = 0; i < count; ++i) {
     starts.push_back(bytes.size() - in.size());
-    std::uint64_t v = 0;
-    std::string_view text;
-    if (!get_varint(in, v) || !get_text(in, text)) return false;
-    for (int k = 0; k < 3; ++k)
-      if (!get_varint(in, v) || v >= layout_.symbols.size()) return false;
-    // The values and paths: two counted lists.
-    std::uint64_t n = 0, a = 0, b = 0;
-    if (!get_varint(in, n) || n > in.size()) return false;
-    for (std::uint64_t j = 0; j < n; ++j)
-      if (!get_varint(in, a) || !get_varint(in, b)) return false;
-    if (!get_varint(in, n) || n > in.size()) return false;
-    for (std::uint64_t j = 0; j < n; ++j)
-      if (!get_varint(in, a) || !get_text(in, text)) return false;
+    if (!read_record(in, r, sym)) return false;
+    const std::size_t known = layout_.symbols.size();
+    if (sym.kind >= known || sym.sector >= known || sym.rating >= known) return false;
   }
   if (!in.empty()) return false;
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
@@ -243,19 +229,17 @@ void RecordSet::add(const CompactRecord& r) {
   const std::uint32_t kind = symbol(r.org_kind), sector = symbol(r.org_sector), rating = symbol(r.org_rating);
   std::string& block = block_for_next();
   offsets_.push_back(block.size());
-  append_with(block, 5 * kMaxVarint + r.org_name.size() + data_bound(r), [&](char* p) {
-    p = put_varint(p, r.where);
-    p = put_text(p, r.org_name);
-    p = put_varint(p, kind);
-    p = put_varint(p, sector);
-    p = put_varint(p, rating);
-    return put_data(p, r);
-  });
-}
-
-void RecordSet::clear() {
-  blocks_.clear();
-  offsets_.clear();
+  // Written through a cursor into room made first, then cut to what was written.
+  const std::size_t at = block.size();
+  block.resize(at + 5 * kMaxVarint + r.org_name.size() + data_bound(r));
+  char* p = block.data() + at;
+  p = put_varint(p, r.where);
+  p = put_text(p, r.org_name);
+  p = put_varint(p, kind);
+  p = put_varint(p, sector);
+  p = put_varint(p, rating);
+  p = put_data(p, r);
+  block.resize(static_cast<std::size_t>(p - block.data()));
 }
 
 std::string_view RecordSet::record_bytes(std::size_t i) const {
@@ -264,20 +248,13 @@ std::string_view RecordSet::record_bytes(std::size_t i) const {
   return std::string_view(block).substr(offsets_[i], end - offsets_[i]);
 }
 
-void RecordSet::get(std::size_t i, CompactRecord& out, std::string_view* data) const {
+void RecordSet::get(std::size_t i, CompactRecord& out) const {
   std::string_view in = record_bytes(i);
-  std::uint64_t v = 0, kind = 0, sector = 0, rating = 0;
-  get_varint(in, v);
-  out.where = static_cast<std::uint32_t>(v);
-  get_text(in, out.org_name);
-  get_varint(in, kind);
-  get_varint(in, sector);
-  get_varint(in, rating);
-  out.org_kind = layout_.symbols[kind];
-  out.org_sector = layout_.symbols[sector];
-  out.org_rating = layout_.symbols[rating];
-  if (data) *data = in;
-  decode_data(in, out);
+  Symbols sym;
+  read_record(in, out, sym);  // checked when the bytes were taken or written
+  out.org_kind = layout_.symbols[sym.kind];
+  out.org_sector = layout_.symbols[sym.sector];
+  out.org_rating = layout_.symbols[sym.rating];
 }
 
 Record RecordSet::at(std::size_t i) const {

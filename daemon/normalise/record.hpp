@@ -73,13 +73,6 @@ struct CompactRecord {
   std::vector<std::pair<std::uint32_t, std::string_view>> paths;
 };
 
-// The values and paths of a record (CompactRecord without its row and
-// texts), as bytes: what the store keeps in a record's `data` column.
-void encode_data(const CompactRecord& r, std::string& out);
-// Reads what encode_data wrote into r.values and r.paths (views into `data`);
-// false when the bytes are damaged.
-bool decode_data(std::string_view data, CompactRecord& r);
-
 class RecordSet {
  public:
   RecordSet() = default;
@@ -90,14 +83,11 @@ class RecordSet {
   std::string district, period;
 
   void add(const CompactRecord& r);
-  void clear();
   std::size_t size() const noexcept { return offsets_.size(); }
   bool empty() const noexcept { return offsets_.empty(); }
-  std::size_t bytes() const noexcept;
 
   // The i-th record, compact: views into the set, valid until it changes.
-  // `data` (optional) receives the bytes of encode_data.
-  void get(std::size_t i, CompactRecord& out, std::string_view* data = nullptr) const;
+  void get(std::size_t i, CompactRecord& out) const;
   // The records are kept in blocks of kBlock, as bytes: block b holds
   // records [b * kBlock, (b + 1) * kBlock). The store keeps them so;
   // append_encoded takes such bytes back (false, and nothing appended, when

@@ -165,9 +165,14 @@ TEST(Store, ARecordSetOfSeveralBlocksComesBackWhole) {
   expect_numbered(mixed.at(1807), n - 1);
   expect_numbered(mixed.at(1808), 0);
   expect_numbered(mixed.at(mixed.size() - 1), normalise::RecordSet::kBlock - 1);
-  // Damaged bytes are refused whole.
+  // Damaged bytes are refused whole: cut short, or naming a kind the set does not have.
   EXPECT_FALSE(mixed.append_encoded(back.block(1).substr(0, 100), 3));
-  EXPECT_EQ(mixed.size(), 1808 + normalise::RecordSet::kBlock);
+  const char unknown_kind[] = {1, 1, 'x', '\xC8', 1, 0, 0, 0, 0};  // row 1, "x", kind 200, no values
+  EXPECT_FALSE(mixed.append_encoded(std::string_view(unknown_kind, sizeof unknown_kind), 1));
+  const char known_kind[] = {1, 1, 'x', 0, 0, 0, 0, 0};  // the same with kind 0: taken
+  EXPECT_TRUE(mixed.append_encoded(std::string_view(known_kind, sizeof known_kind), 1));
+  EXPECT_EQ(mixed.size(), 1808 + normalise::RecordSet::kBlock + 1);
+  EXPECT_EQ(mixed.at(mixed.size() - 1).org_name, "x");
 
   // A new database has pages large enough for the blocks.
   sqlite3* db = nullptr;
