@@ -41,9 +41,7 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
   }
   if (!status.ok()) {
     out.status = 422;
-    normalise::Place where{status.where().sheet, status.where().row, status.where().column, status.where().path};
-    out.result.errors.push_back({std::string(sdk::code_name(status.code())),
-                                 "Không đọc được tệp / the file cannot be read: " + status.message(), "", "", where});
+    out.result.errors.push_back(normalise::unreadable(status));
     return out;
   }
   out.result = reader->finish();

@@ -842,8 +842,8 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
 class TreeReader {
  public:
   TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Profile* profile,
-             std::optional<std::string> array, Normalised& out)
-      : cat_(cat), registry_(registry), sub_(sub), profile_(profile), array_(std::move(array)), out_(out), b_(cat, out) {
+             std::optional<std::string> array)
+      : cat_(cat), registry_(registry), sub_(sub), profile_(profile), array_(std::move(array)), b_(cat, out_) {
     if (!array_) return;
     Layout layout;
     layout.tree = true;
@@ -868,19 +868,16 @@ class TreeReader {
     if (!array_) return count(pointer);
     const std::string_view array = *array_;
     if (pointer.size() > array.size() && pointer.starts_with(array) && pointer[array.size()] == '/') {
-      const std::string_view rest = pointer.substr(array.size() + 1);
-      const auto slash = rest.find('/');
-      if (slash == std::string_view::npos) return {};  // a value of the array itself, not of an element
-      std::uint32_t index = 0;
-      const std::string_view digits = rest.substr(0, slash);
-      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-      if (ec != std::errc() || end != digits.data() + digits.size() || (digits.size() > 1 && digits[0] == '0')) return {};
-      if (!in_element_ || index != element_) {
+      // Inside the array: a value of one of its elements, or of the array itself (left out).
+      const auto e = element_of(pointer);
+      if (!e || e->first != array) return {};
+      if (!in_element_ || e->second != element_) {
         flush();
         in_element_ = true;
-        element_ = index;
+        element_ = e->second;
       }
-      value(pointer, pointer.substr(array.size() + 1 + slash), v);
+      const std::size_t rel = pointer.find('/', array.size() + 1);  // after the index
+      value(pointer, pointer.substr(rel), v);
       return {};
     }
     // Outside the array: the report's own facts.
@@ -907,14 +904,16 @@ class TreeReader {
     return best;
   }
 
-  void finish() {
+  // The second pass's records (or, after a first pass that found no array, the refusal).
+  Normalised finish() {
     if (!array_) {
       b_.error("no_table", "Không tìm thấy danh sách tổ chức cơ sở đảng trong tài liệu JSON",
                "no array of organisations found in the JSON document", "", "", Place{});
-      return;
+    } else {
+      flush();
+      b_.total();
     }
-    flush();
-    b_.total();
+    return std::move(out_);
   }
 
  private:
@@ -1046,8 +1045,8 @@ class TreeReader {
   const Submission& sub_;
   const Profile* profile_;
   std::optional<std::string> array_;  // known: the second pass
-  Normalised& out_;
-  Builder b_;
+  Normalised out_;
+  Builder b_;  // into out_
   // First pass.
   std::map<std::string, Count> arrays_;
   std::string counting_path_;
@@ -1143,9 +1142,7 @@ class DocumentReader final : public Reader {
   }
 
   sdk::Status begin_tree() override {
-    is_tree_ = true;
-    tree_out_ = std::make_unique<Normalised>();
-    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, profile_, known_.array, *tree_out_);
+    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, profile_, known_.array);
     return {};
   }
   sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
@@ -1165,12 +1162,9 @@ class DocumentReader final : public Reader {
   Normalised finish() override {
     end_current();
     Normalised out;
-    if (is_tree_) {
-      if (tree_) {
-        tree_->finish();
-        out = std::move(*tree_out_);
-        tree_.reset();
-      }
+    if (tree_) {
+      out = tree_->finish();
+      tree_.reset();
     } else if (!best_header_.valid() || !best_) {
       Builder b(cat_, out);
       b.error("no_table", "Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột tên tổ chức cơ sở đảng và các chỉ tiêu",
@@ -1384,12 +1378,15 @@ class DocumentReader final : public Reader {
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;
 
-  bool is_tree_ = false;
-  std::unique_ptr<Normalised> tree_out_;
-  std::unique_ptr<TreeReader> tree_;
+  std::unique_ptr<TreeReader> tree_;  // a tree document
 };
 
 }  // namespace
+
+Issue unreadable(const sdk::Status& s) {
+  return Issue{std::string(sdk::code_name(s.code())), "Không đọc được tệp / the file cannot be read: " + s.message(), "",
+               "", Place{s.where().sheet, s.where().row, s.where().column, s.where().path}};
+}
 
 std::unique_ptr<Reader> Normaliser::reader(const Submission& submission, const Profile* profile,
                                            FirstPass known) const {
@@ -1430,8 +1427,7 @@ Normalised Normaliser::normalise(const sdk::Document& document, const Submission
   // A reader refuses only what passes its own limits: that is the result then.
   auto refused = [](const sdk::Status& s) {
     Normalised out;
-    out.errors.push_back(Issue{std::string(sdk::code_name(s.code())), s.message(), "", "",
-                               Place{s.where().sheet, s.where().row, s.where().column, s.where().path}});
+    out.errors.push_back(unreadable(s));
     return out;
   };
   auto first = reader(submission, profile);

@@ -80,6 +80,10 @@ class Normaliser {
   const Registry& registry_;
 };
 
+// An importer's or a reader's refusal (a file that cannot be read, a limit
+// passed) as the error that names where.
+Issue unreadable(const sdk::Status& status);
+
 // Replays a collected document into a sink, in the order an importer would.
 sdk::Status replay(const sdk::Document& document, sdk::DocumentSink& sink);
 
