@@ -127,6 +127,8 @@ class Builder {
   const Raw* given(std::size_t field) const { return field < n_ && given_[field] ? &raw_[field] : nullptr; }
   bool has(std::size_t f) const { return f < n_ && has_[f]; }
   std::int64_t val(std::size_t f) const { return counts_[f]; }
+  // The sum of field f over the records built since the last total().
+  std::int64_t sum(std::size_t f) const { return sums_[f]; }
   std::size_t count_fields() const { return n_; }
 
   // The record of the values set since begin(): its errors go to the
@@ -196,14 +198,14 @@ class Builder {
     check_rules(name);
     out_.records.add(record_);
     for (const std::size_t f : touched_)
-      if (has_[f]) sums_[f] += static_cast<double>(counts_[f]);
+      if (has_[f]) sums_[f] += counts_[f];
     out_.totals.add(kind_text_, rating_text_);
   }
 
   // The counts summed so far into the result's totals (when the reading is done).
   void total() {
     for (std::size_t f = 0; f < n_; ++f)
-      if (cat_.fields[f].is_count) out_.totals.counts[cat_.fields[f].id] += sums_[f];
+      if (cat_.fields[f].is_count) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
     std::fill(sums_.begin(), sums_.end(), 0);
   }
 
@@ -333,7 +335,7 @@ class Builder {
   CompactRecord record_;
   std::string kind_text_, sector_text_, rating_text_;
   Memo kinds_, ratings_;
-  std::vector<double> sums_;  // counts by field, into out_.totals by total()
+  std::vector<std::int64_t> sums_;  // counts by field of the records built, into out_.totals by total()
 };
 
 // `text` names a district (a title, or a value in a district column): it
@@ -606,7 +608,6 @@ class Table {
     out.records = RecordSet(std::move(layout));
     out.records.district = sub.district;
     out.records.period = sub.period;
-    sums_.assign(cat.fields.size(), 0);
     for (const auto& m : cat.end_markers)
       if (!m.empty()) marker_first_.set(static_cast<unsigned char>(m[0]));
     for (const auto& l : cat.total_labels)
@@ -698,8 +699,6 @@ class Table {
       }
     }
     b_.build(r, &folded(cells, name_cell).fold);
-    for (std::size_t f = 0; f < sums_.size(); ++f)
-      if (b_.has(f)) sums_[f] += b_.val(f);
   }
 
  private:
@@ -776,7 +775,7 @@ class Table {
       if (raw == nullptr) continue;
       const Count total = raw->is_number ? count_from_number(raw->number) : parse_count(raw->text);
       if (total.error != CountError::none) continue;
-      const std::int64_t sum = sums_[slot.field];
+      const std::int64_t sum = b_.sum(slot.field);
       if (total.value != sum) {
         const Place where = b_.place(*raw);
         b_.error("total_mismatch",
@@ -797,7 +796,6 @@ class Table {
   Builder b_;
   std::vector<Slot> slots_;
   std::uint32_t name_col_ = 0, district_col_ = 0, period_col_ = 0;
-  std::vector<std::int64_t> sums_;
   std::set<std::string> districts_seen_, periods_seen_;
   std::string last_district_, last_period_;
   bool period_checked_ = false;
