@@ -8,7 +8,6 @@
 #include <mutex>
 #include <thread>
 #include <optional>
-#include <regex>
 #include <set>
 #include <span>
 #include <unordered_map>
@@ -29,6 +28,11 @@ std::string column_name(std::uint32_t column) {
 }
 
 namespace {
+
+// A header that is only a column's number ("1", "12"), as forms number their columns.
+bool is_column_number(std::string_view s) {
+  return !s.empty() && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
 
 // A value before it is read: the text as shown and, for number cells, the number.
 struct Raw {
@@ -72,7 +76,7 @@ std::size_t field_index(const Catalogue& cat, std::string_view id) {
 class Builder {
  public:
   Builder(const Catalogue& c, Normalised& out)
-      : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), counts_(n_), has_(n_), sums_(n_) {
+      : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), counts_(n_), has_(n_), sums_(n_) {
     name_ = field_index(c, "org_name");
     kind_ = field_index(c, "org_kind");
     rating_ = field_index(c, "org_rating");
@@ -120,6 +124,7 @@ class Builder {
     if (field >= n_) return;
     if (!given_[field]) {
       given_[field] = 1;
+      carried_[field] = 1;
       touched_.push_back(field);
     }
     raw_[field] = raw;
@@ -204,8 +209,10 @@ class Builder {
 
   // The counts summed so far into the result's totals (when the reading is done).
   void total() {
+    // Only the fields the return carries: one it does not is unknown, never 0.
     for (std::size_t f = 0; f < n_; ++f)
-      if (cat_.fields[f].is_count) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
+      if (cat_.fields[f].is_count && carried_[f]) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
+    if (rating_ < n_ && carried_[rating_]) out_.totals.rated = true;
     std::fill(sums_.begin(), sums_.end(), 0);
   }
 
@@ -324,6 +331,7 @@ class Builder {
   std::size_t n_;
   std::vector<Raw> raw_;
   std::vector<char> given_;
+  std::vector<char> carried_;  // fields any record of the return gave (its columns or keys)
   std::vector<std::int64_t> counts_;
   std::vector<char> has_;
   std::vector<std::size_t> touched_;
@@ -361,8 +369,7 @@ void check_district_text(const Registry& registry, std::string_view text, const 
 // catalogue's `period` field names, "2018"): it must be the submission's.
 void check_period_text(std::string_view text, const Submission& sub, const Place& where, bool is_value, Builder& b) {
   // A title only counts where it names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
-  static const std::regex names_period(R"(\b(nam|quy|thang) \w+)");
-  if (!is_value && !std::regex_search(fold(text), names_period)) return;
+  if (!is_value && !names_period(text)) return;
   const auto p = parse_period(text);
   if (!p) {
     if (is_value && !trim_view(text).empty())
@@ -514,7 +521,6 @@ Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue
     if (m.first_row <= r && m.last_row >= (grouped ? r - 1 : r))
       for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
   std::set<const Field*> seen;
-  static const std::regex column_number(R"(\d{1,3})");
   for (const std::uint32_t c : cols) {
     std::string_view group, sub;
     const auto* m = g.merge_at(r, c);
@@ -535,7 +541,7 @@ Header read_header(const Grid& g, std::uint32_t r, bool grouped, const Catalogue
     } else if (f == nullptr) {
       const std::string shown = group.empty() ? std::string(sub)
                                               : (sub.empty() ? std::string(group) : fmt::format("{} / {}", group, sub));
-      if (!cat.ignored.count(fs) && !cat.ignored.count(fg) && !std::regex_match(fs, column_number))
+      if (!cat.ignored.count(fs) && !cat.ignored.count(fg) && !is_column_number(fs))
         h.unmapped.emplace_back(c, shown);
     }
   }

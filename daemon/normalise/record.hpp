@@ -134,15 +134,19 @@ class RecordSet {
 // The sums of a return's records, kept as they are built: the indicators
 // without a second pass over a million records.
 struct Totals {
-  std::map<std::string, double> counts;  // field id -> sum
+  std::map<std::string, double> counts;  // field id -> sum; only the fields the return carries
   std::size_t records = 0, party_committees = 0;
   std::map<std::string, double> ratings;  // rating -> organisations
+  bool rated = false;                     // the return carries ratings (orgs_rated_* are unknown otherwise)
 
   // One more organisation of this kind and rating (its counts go to `counts`).
   void add(std::string_view kind, std::string_view rating) {
     ++records;
     if (kind == "party_committee") ++party_committees;
-    if (!rating.empty()) ratings[std::string(rating)] += 1;
+    if (!rating.empty()) {
+      ratings[std::string(rating)] += 1;
+      rated = true;
+    }
   }
 };
 

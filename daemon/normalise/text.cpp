@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <vector>
 
 #include <iconv.h>
@@ -146,6 +145,37 @@ std::string fold(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// d{1,3}(<sep>ddd)+, by one scan.
+bool digit_groups(std::string_view s, char sep) {
+  const auto first = s.find(sep);
+  if (first == std::string_view::npos || first == 0 || first > 3 || !all_digits(s.substr(0, first))) return false;
+  for (std::size_t i = first; i < s.size(); i += 4)
+    if (s[i] != sep || i + 4 > s.size() || !all_digits(s.substr(i + 1, 3))) return false;
+  return true;
+}
+
+bool is_year(std::string_view s) { return s.size() == 4 && all_digits(s); }
+
+std::vector<std::string_view> words(std::string_view folded) {
+  std::vector<std::string_view> w;
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    const auto j = folded.find(' ', i);
+    const auto end = j == std::string_view::npos ? folded.size() : j;
+    if (end > i) w.push_back(folded.substr(i, end - i));
+    i = end + 1;
+  }
+  return w;
+}
+
+}  // namespace
+
 Count count_from_number(double number) {
   Count c;
   if (number < 0) c.error = CountError::negative;
@@ -194,9 +224,10 @@ Count parse_count(std::string_view text) {
     c.value = v;
     return c;
   }
-  static const std::regex plain(R"(\d+)"), dots(R"(\d{1,3}(\.\d{3})+)"), commas(R"(\d{1,3}(,\d{3})+)"),
-      decimal(R"(\d+[.,]\d+)");
-  if (std::regex_match(t, plain) || std::regex_match(t, dots) || std::regex_match(t, commas)) {
+  // Thousands written "2.044" or "2,044", a decimal "33,7": checked by one
+  // linear scan each, never by a regex (libstdc++'s recurses once per
+  // character, and a 30,000-digit cell overflowed the stack).
+  if (all_digits(t) || digit_groups(t, '.') || digit_groups(t, ',')) {
     std::int64_t v = 0;
     for (const char ch : t)
       if (ch >= '0' && ch <= '9') {
@@ -210,7 +241,8 @@ Count parse_count(std::string_view text) {
     c.value = v;
     return c;
   }
-  if (std::regex_match(t, decimal)) {
+  if (const auto sep = t.find_first_of(".,"); sep != std::string::npos && all_digits(std::string_view(t).substr(0, sep)) &&
+                                              all_digits(std::string_view(t).substr(sep + 1))) {
     // "33,7" or "1.5": a decimal, which a count cannot be ("2.044" was caught above as thousands).
     c.error = negative ? CountError::negative : CountError::fractional;
     return c;
@@ -220,37 +252,67 @@ Count parse_count(std::string_view text) {
 }
 
 std::optional<std::string> parse_period(std::string_view text) {
+  // On folded text (lower-case ASCII words separated by single spaces), word
+  // by word: linear at any length, no regex.
   const std::string f = fold(text);
-  std::smatch m;
-  static const std::regex canonical(R"(^(\d{4})(?: (h[12]|q[1-4]|\d{2}))?$)");
-  if (std::regex_match(f, m, canonical)) {
-    std::string p = m[1];
-    if (m[2].matched) {
-      std::string suffix = m[2];
-      if (suffix[0] == 'h' || suffix[0] == 'q') suffix[0] = static_cast<char>(suffix[0] - 'a' + 'A');
-      else if (std::stoi(suffix) < 1 || std::stoi(suffix) > 12) return std::nullopt;
-      p += "-" + suffix;
+  const auto w = words(f);
+  const std::size_t n = w.size();
+  if ((n == 1 || n == 2) && is_year(w[0])) {
+    std::string p(w[0]);
+    if (n == 1) return p;
+    const std::string_view s = w[1];
+    if (s.size() == 2 && (s[0] == 'h' || s[0] == 'q') && s[1] >= '1' && s[1] <= (s[0] == 'h' ? '2' : '4'))
+      return p + "-" + static_cast<char>(s[0] - 'a' + 'A') + s[1];
+    if (s.size() == 2 && all_digits(s)) {
+      const int mo = (s[0] - '0') * 10 + (s[1] - '0');
+      if (mo < 1 || mo > 12) return std::nullopt;
+      return p + "-" + std::string(s);
     }
-    return p;
   }
-  static const std::regex first_half(R"((?:^|\b)6 thang dau nam (\d{4})\b)"), second_half(R"((?:^|\b)6 thang cuoi nam (\d{4})\b)"),
-      quarter(R"(\bquy (i{1,3}|iv|[1-4]) (?:nam )?(\d{4})\b)"), month(R"(\bthang (\d{1,2}) (?:nam )?(\d{4})\b)"),
-      year(R"(\bnam (\d{4})\b)"), bare(R"(^\D*(\d{4})\D*$)");
-  if (std::regex_search(f, m, first_half)) return std::string(m[1]) + "-H1";
-  if (std::regex_search(f, m, second_half)) return std::string(m[1]) + "-H2";
-  if (std::regex_search(f, m, quarter)) {
-    const std::string q = m[1];
-    const int n = q == "i" ? 1 : q == "ii" ? 2 : q == "iii" ? 3 : q == "iv" ? 4 : std::stoi(q);
-    return std::string(m[2]) + "-Q" + std::to_string(n);
+  // "<word> [năm] YYYY" at i: the year's index, or 0.
+  const auto year_after = [&](std::size_t i) -> std::size_t {
+    if (i < n && w[i] == "nam") ++i;
+    return i < n && is_year(w[i]) ? i : 0;
+  };
+  for (std::size_t i = 0; i + 4 < n; ++i)  // 6 tháng đầu/cuối năm YYYY
+    if (w[i] == "6" && w[i + 1] == "thang" && (w[i + 2] == "dau" || w[i + 2] == "cuoi") && w[i + 3] == "nam" && is_year(w[i + 4]))
+      return std::string(w[i + 4]) + (w[i + 2] == "dau" ? "-H1" : "-H2");
+  for (std::size_t i = 0; i + 2 < n; ++i)
+    if (w[i] == "quy") {
+      const std::string_view q = w[i + 1];
+      const int k = q == "i" ? 1 : q == "ii" ? 2 : q == "iii" ? 3 : q == "iv" ? 4 : (q.size() == 1 && q[0] >= '1' && q[0] <= '4') ? q[0] - '0' : 0;
+      if (const auto y = year_after(i + 2); k > 0 && y > 0) return std::string(w[y]) + "-Q" + std::to_string(k);
+    }
+  for (std::size_t i = 0; i + 2 < n; ++i)
+    if (w[i] == "thang" && (w[i + 1].size() == 1 || w[i + 1].size() == 2) && all_digits(w[i + 1]))
+      if (const auto y = year_after(i + 2); y > 0) {
+        const int mo = std::atoi(std::string(w[i + 1]).c_str());
+        if (mo < 1 || mo > 12) return std::nullopt;
+        return std::string(w[y]) + "-" + (mo < 10 ? "0" : "") + std::to_string(mo);
+      }
+  for (std::size_t i = 0; i + 1 < n; ++i)
+    if (w[i] == "nam" && is_year(w[i + 1])) return std::string(w[i + 1]);
+  // A text whose only digits are one run of four: "Báo cáo 2018".
+  std::size_t runs = 0, start = 0, length = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] < '0' || f[i] > '9') continue;
+    if (i == 0 || f[i - 1] < '0' || f[i - 1] > '9') {
+      ++runs;
+      start = i;
+      length = 0;
+    }
+    ++length;
   }
-  if (std::regex_search(f, m, month)) {
-    const int mo = std::stoi(m[1]);
-    if (mo < 1 || mo > 12) return std::nullopt;
-    return std::string(m[2]) + "-" + (mo < 10 ? "0" : "") + std::to_string(mo);
-  }
-  if (std::regex_search(f, m, year)) return std::string(m[1]);
-  if (std::regex_match(f, m, bare)) return std::string(m[1]);
+  if (runs == 1 && length == 4) return f.substr(start, 4);
   return std::nullopt;
+}
+
+bool names_period(std::string_view text) {
+  const std::string f = fold(text);
+  const auto w = words(f);
+  for (std::size_t i = 0; i + 1 < w.size(); ++i)
+    if (w[i] == "nam" || w[i] == "quy" || w[i] == "thang") return true;
+  return false;
 }
 
 std::string previous_period(std::string_view period) {

@@ -29,6 +29,8 @@ Count count_from_number(double number);
 // "2018", "Năm 2018", "6 tháng đầu năm 2012", "2018-H1", "quý 3 năm 2018",
 // "2018-Q3", "tháng 9/2018", "2018-09" -> canonical "2018", "2012-H1", ...
 std::optional<std::string> parse_period(std::string_view text);
+// Whether a title names a period: "năm 2018", "quý 3", "tháng 9" (a word after năm, quý or tháng).
+bool names_period(std::string_view text);
 // The period a canonical period is compared with: 2018 -> 2017, 2018-H1 -> 2017-H1.
 std::string previous_period(std::string_view period);
 

@@ -32,6 +32,28 @@ TEST(Counts, ThousandsDecimalsAndWords) {
   EXPECT_EQ(count_from_number(2044).value, 2044);
 }
 
+// A cell of 30,000 digits crashed the daemon: the regex recursed once per
+// character. Every text check is now a linear scan, at any length.
+TEST(Counts, AnyLengthWithoutRecursion) {
+  const std::string digits(300'000, '7');
+  EXPECT_EQ(parse_count(digits).error, CountError::not_a_number);
+  EXPECT_EQ(parse_count("-" + digits).error, CountError::not_a_number);
+  std::string groups = "1";
+  for (int i = 0; i < 100'000; ++i) groups += ".000";
+  EXPECT_EQ(parse_count(groups).error, CountError::not_a_number);
+  EXPECT_EQ(parse_count(digits + "," + digits).error, CountError::fractional);
+  EXPECT_EQ(parse_count(digits + "x").error, CountError::not_a_number);
+  EXPECT_EQ(parse_count("1.00").error, CountError::fractional);
+  EXPECT_EQ(parse_count("1.0000").error, CountError::fractional);
+  EXPECT_EQ(parse_count("1234.567").error, CountError::fractional);
+  EXPECT_EQ(parse_count("12.345,6").error, CountError::not_a_number);
+  EXPECT_FALSE(parse_period(std::string(300'000, 'a')).has_value());
+  EXPECT_FALSE(parse_period("nam " + digits).has_value());
+  EXPECT_FALSE(names_period(std::string(300'000, 'x')));
+  EXPECT_TRUE(names_period("BÁO CÁO NĂM 2018"));
+  EXPECT_FALSE(names_period("Tên đơn vị"));
+}
+
 TEST(Periods, AsPeopleWriteThem) {
   EXPECT_EQ(parse_period("2018").value(), "2018");
   EXPECT_EQ(parse_period("Năm 2018").value(), "2018");
@@ -43,6 +65,11 @@ TEST(Periods, AsPeopleWriteThem) {
   EXPECT_EQ(parse_period("tháng 9/2018").value(), "2018-09");
   EXPECT_EQ(parse_period("2018-09").value(), "2018-09");
   EXPECT_FALSE(parse_period("hôm qua").has_value());
+  EXPECT_EQ(parse_period("Quý 2 2018").value(), "2018-Q2");
+  EXPECT_EQ(parse_period("6 tháng cuối năm 2019").value(), "2019-H2");
+  EXPECT_EQ(parse_period("Báo cáo 2018").value(), "2018");
+  EXPECT_FALSE(parse_period("tháng 13 năm 2018").has_value());
+  EXPECT_FALSE(parse_period("2018 và 2019").has_value());
   EXPECT_EQ(previous_period("2018"), "2017");
   EXPECT_EQ(previous_period("2018-H1"), "2017-H1");
 }
