@@ -167,6 +167,44 @@ def tcvn3(text):
 
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
+# VNI-Windows: a base letter, then a mark byte for its vowel mark and tone
+# (Ô is ơ, Ö is ư, Ñ is đ; i and ỵ have letters of their own).
+VNI_TONE_ORDER = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
+VNI_ROWS = {"plain": ["", "ù", "ø", "û", "õ", "ï"], "circumflex": ["â", "á", "à", "å", "ã", "ä"],
+            "breve": ["ê", "é", "è", "ú", "ü", "ë"]}
+VNI_I = ["i", "í", "ì", "æ", "ó", "ò"]
+
+
+def vni(text):
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "đĐ":
+            out.append("ñ" if ch == "đ" else "Ñ")
+            continue
+        d = unicodedata.normalize("NFD", ch)
+        base, marks = d[0], d[1:]
+        if base.lower() not in "aeiouy" or not marks:
+            out.append(ch)
+            continue
+        upper = base.isupper()
+        tone = next((m for m in marks if m in TONES), "")
+        t = VNI_TONE_ORDER.index(tone)
+        b = base.lower()
+        if "\u0302" in marks:
+            seq = b + VNI_ROWS["circumflex"][t]
+        elif "\u0306" in marks:
+            seq = b + VNI_ROWS["breve"][t]
+        elif "\u031b" in marks:
+            seq = {"o": "ô", "u": "ö"}[b] + VNI_ROWS["plain"][t]
+        elif b == "i":
+            seq = VNI_I[t]
+        elif b == "y" and t == 5:
+            seq = "î"
+        else:
+            seq = b + VNI_ROWS["plain"][t]
+        out.append(seq.upper() if upper else seq)
+    return "".join(out)
+
 
 def cp1258(text):
     """Windows-1258 bytes as Vietnamese Windows writes them: a letter with its
@@ -582,6 +620,19 @@ def tcvn3_wrong_font():
         "Tam Đường", "2018", orgs, SIMPLE_FIELDS,
         note="TCVN3 text pasted into Arial cells (the font says nothing), a total row 'Céng' (Cộng: no byte in "
              "A1-BF): found by what it says, the total row checked and dropped"))
+
+
+@shape
+def vni_times():
+    orgs = make_orgs(1919, TP_LAI_CHAU)
+    assert vni("Tổng cộng Đảng viên Trường ủy Ủy ban Kỵ") == "Toång coäng Ñaûng vieân Tröôøng uûy UÛy ban Kî"
+    wb, ws = new_book("Sheet1")
+    write_table_sheet(ws, orgs, SIMPLE_COLS, titles=["THÀNH ỦY LAI CHÂU"], font="VNI-Times", encode=vni,
+                      total="Tổng cộng")
+    save_xlsx(wb, os.path.join(OUT, "vni-times.xlsx"))
+    write_expected("vni-times.xlsx", expected(
+        "Thành phố Lai Châu", "2018", orgs, SIMPLE_FIELDS,
+        note="Text typed in VNI-Windows (VNI-Times font: base letter, then mark bytes), total row 'Toång coäng'"))
 
 
 @shape
