@@ -85,22 +85,43 @@ def four_row_header():
         note="A header of four rows: a group over 'Đảng viên' and 'Kết nạp mới', each with 'Tổng số' and 'Trong đó'"))
 
 
+TRONG_DO_CSV = [("STT", "stt"), ("Tên tổ chức cơ sở đảng", "name"), ("Loại hình", "kind"),
+                ("Số chi bộ trực thuộc", "cells_total"), ("Tổng số đảng viên", "members_total"),
+                ("Trong đó: Nữ", "members_female"), ("Trong đó: Dân tộc thiểu số", "members_ethnic_minority"),
+                ("Kết nạp mới", "admitted"), ("Xếp loại", "rating")]
+
+
+def trong_do_csv(orgs, overrides=None):
+    """The lines of a CSV whose breakdowns read "Trong đó: …"."""
+    cols = [C([h], holds) for h, holds in TRONG_DO_CSV]
+    lines = [";".join(h for h, _ in TRONG_DO_CSV)]
+    for i, o in enumerate(orgs):
+        lines.append(";".join(str(cell_value(o, i, c, "long", overrides or {})) for c in cols))
+    return "\r\n".join(lines) + "\r\n"
+
+
 @shape
 def windows_1258_csv():
     orgs = make_orgs(303, SIN_HO)
-    head = ["STT", "Tên tổ chức cơ sở đảng", "Loại hình", "Số chi bộ trực thuộc", "Tổng số đảng viên", "Trong đó: Nữ",
-            "Trong đó: Dân tộc thiểu số", "Kết nạp mới", "Xếp loại"]
-    lines = [";".join(head)]
-    for i, o in enumerate(orgs):
-        c = o["counts"]
-        lines.append(";".join(str(x) for x in [
-            i + 1, o["org_name"], KIND_WORDS["long"][o["org_kind"]], c["cells_total"], c["members_total"],
-            c["members_female"], c["members_ethnic_minority"], c["admitted"], RATING_WORDS["long"][o["org_rating"]]]))
     with open(out("windows-1258.csv"), "wb") as f:
-        f.write(cp1258("\r\n".join(lines) + "\r\n"))
+        f.write(cp1258(trong_do_csv(orgs)))
     write_expected("windows-1258.csv", expected(
         "Sìn Hồ", "2018", orgs, ["cells_total", "members_total", "members_female", "members_ethnic_minority", "admitted"],
         note="Windows-1258 CSV (tones as combining marks) whose breakdowns read 'Trong đó: Nữ', 'Trong đó: Dân tộc thiểu số'"))
+
+
+@shape
+def trong_do_female_exceeds():
+    orgs = make_orgs(2121, PHONG_THO)
+    bad = 4  # its "Trong đó: Nữ" is above its members
+    with open(out("trong-do-female-exceeds.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write(trong_do_csv(orgs, {(bad, "members_female"): orgs[bad]["counts"]["members_total"] + 3}))
+    col = chr(ord("A") + [h for _, h in TRONG_DO_CSV].index("members_female"))
+    write_expected("trong-do-female-exceeds.csv", expected(
+        "Phong Thổ", "2018", orgs, ["cells_total", "members_total", "members_female", "members_ethnic_minority", "admitted"],
+        errors=[{"code": "part_exceeds_whole", "row": bad + 2, "column": col, "field": "members_female"}],
+        note="A 'Trong đó: Nữ' above its 'Tổng số đảng viên' in one row (UTF-8 CSV): refused at that cell, the rule "
+             "checked on a column found through a connector"))
 
 
 TCVN3_COLS = [C(["STT"], "stt"), C(["Tên tổ chức cơ sở đảng"], "name"), C(["Loại hình"], "kind"),
@@ -187,25 +208,44 @@ def vni_times():
         note="Text typed in VNI-Windows (VNI-Times font: base letter, then mark bytes), total row 'Toång coäng'"))
 
 
-@shape
-def english_json():
-    orgs = make_orgs(505, TAM_DUONG)
-    doc = {"district": "Huyện ủy Tam Đường", "period": "2018", "organizations": []}
-    for o in orgs:
+def english_doc(orgs, district, overrides=None):
+    doc = {"district": district, "period": "2018", "organizations": []}
+    for i, o in enumerate(orgs):
         c = o["counts"]
         doc["organizations"].append({
             "name": o["org_name"], "type": KIND_WORDS["english"][o["org_kind"]],
             "members": str(c["members_total"]), "femaleMembers": str(c["members_female"]),
             "newMembers": str(c["admitted"]), "probationaryMembers": str(c["members_probationary"]),
             "subordinateCells": str(c["cells_total"]), "rating": RATING_WORDS["english"][o["org_rating"]]})
+        doc["organizations"][-1].update((overrides or {}).get(i, {}))
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+ENGLISH_FIELDS = ["members_total", "members_female", "admitted", "members_probationary", "cells_total"]
+
+
+@shape
+def english_json():
+    orgs = make_orgs(505, TAM_DUONG)
     with open(out("english-keys.json"), "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+        f.write(english_doc(orgs, "Huyện ủy Tam Đường"))
     write_expected("english-keys.json", expected(
-        "Tam Đường", "2018", orgs,
-        ["members_total", "members_female", "admitted", "members_probationary", "cells_total"],
+        "Tam Đường", "2018", orgs, ENGLISH_FIELDS,
         note="A JSON export with English keys (name, type, members, femaleMembers, newMembers, probationaryMembers, "
              "subordinateCells, rating) and numbers as strings"))
+
+
+@shape
+def english_json_not_a_number():
+    orgs = make_orgs(2222, TAN_UYEN)
+    bad = 3
+    with open(out("english-keys-not-a-number.json"), "w", encoding="utf-8") as f:
+        f.write(english_doc(orgs, "Tân Uyên", {bad: {"femaleMembers": "hai mươi"}}))
+    write_expected("english-keys-not-a-number.json", expected(
+        "Tân Uyên", "2018", orgs, ENGLISH_FIELDS,
+        errors=[{"code": "not_a_number", "path": f"/organizations/{bad}/femaleMembers", "field": "members_female"}],
+        note="The English export with one count written in words ('hai mươi'): refused at that key's JSON pointer, "
+             "nothing else named"))
 
 
 @shape
