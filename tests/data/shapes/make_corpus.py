@@ -23,6 +23,7 @@ import tempfile
 
 from openpyxl.utils import get_column_letter
 
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree (the tests run this script)
 from corpus_kit import (COUNT_FIELDS, KIND_WORDS, MUONG_TE, NAM_NHUN, PHONG_THO, RATING_WORDS, SECTOR_TRAPS, SIN_HO,
                         TAM_DUONG, TAN_UYEN, THAN_UYEN, TP_LAI_CHAU, Column, cell_value, cp1258, expected, make_orgs,
                         new_book, out, save_xlsx, sector_of, set_out, tcvn3, vni, write_expected, write_table_sheet)
