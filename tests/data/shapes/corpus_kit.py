@@ -114,10 +114,10 @@ def check_rules(org):
     assert all(v >= 0 for v in c.values()), org["org_name"]
 
 
-# The sector of a name, only where it is certain. Only sector-traps.xlsx holds
-# names a substring gets wrong, so that each other shape tests one thing (the expected JSON leaves the
-# others out). Traps: "Môi trường" and "Thị trường" are no school, "Xã hội" no
-# commune, "Trường ... xã" a school.
+# The sector of a name, by its opening words, only where it is certain (the
+# expected JSON leaves the others out). Traps, all in sector-traps.xlsx so that
+# each other shape tests one thing: "Môi trường" and "thị trường" are no school,
+# "Xã hội" no commune, "Trường ... xã" a school, "Đồn Biên phòng" no office.
 SECTORS = {
     "commune": ["Đảng bộ xã", "Đảng bộ thị trấn", "Đảng bộ phường"],
     "public_service": ["Chi bộ Trường", "Chi bộ Bệnh viện", "Chi bộ Trung tâm Y tế"],
@@ -254,7 +254,8 @@ RATING_WORDS = {"short": {"excellent": "HTXSNV", "good": "HTTNV", "completed": "
 
 
 def cell_value(org, index, col, words, overrides):
-    if (index, col.holds if isinstance(col.holds, str) else None) in overrides:
+    """What a column's cell in an organisation's row reads; overrides: {(row index, holds): text}."""
+    if isinstance(col.holds, str) and (index, col.holds) in overrides:
         return overrides[(index, col.holds)]
     if isinstance(col.holds, list):
         return col.holds[index]
@@ -301,7 +302,7 @@ def header_grid(columns):
 
 
 def write_table_sheet(ws, orgs, columns, *, titles=(), title_font=None, font="Times New Roman", encode=lambda s: s,
-                      words="short", total=None, formulas=False, overrides=None, total_values=None, footer=True):
+                      words="short", total=None, formulas=False, overrides=None, footer=True):
     """A return's sheet: title rows, the header, one row per organisation, a
     total row. Returns the row numbers: {'header': first, 'first': first data row,
     'total': total row, 'title': [rows]}."""
@@ -351,7 +352,7 @@ def write_table_sheet(ws, orgs, columns, *, titles=(), title_font=None, font="Ti
                 elif isinstance(col.holds, list):
                     v = sum(col.holds[:len(orgs)])
                 else:
-                    v = (total_values or {}).get(col.holds, sum(o["counts"][col.holds] for o in orgs))
+                    v = sum(o["counts"][col.holds] for o in orgs)
                 ws.cell(row=r, column=i + 1, value=v).font = Font(name=font, size=12, bold=True)
         r += 1
     if footer:
