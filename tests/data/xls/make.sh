@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 make_workbooks.py "$work" ../lai-chau/2018/than-uyen.xlsx
-for f in features than-uyen-formulas; do
+for f in features than-uyen-formulas than-uyen-tcvn3; do
   HOME="$work/home" soffice --headless --convert-to xls --outdir "$work" "$work/$f.xlsx" >/dev/null
   cp "$work/$f.xls" "$f.xls"
 done

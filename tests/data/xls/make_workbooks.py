@@ -1,13 +1,16 @@
 """Writes the workbooks make.sh converts to .xls, and what each holds.
 
-make_workbooks.py OUTDIR THAN_UYEN_XLSX: OUTDIR/features.xlsx and
-  OUTDIR/than-uyen-formulas.xlsx, with features.expected.json here.
+make_workbooks.py OUTDIR THAN_UYEN_XLSX: OUTDIR/features.xlsx,
+  OUTDIR/than-uyen-formulas.xlsx and OUTDIR/than-uyen-tcvn3.xlsx, with
+  features.expected.json here.
 make_workbooks.py --variants features.xls: short-last-sector.xls and
   book-stream.xls beside it.
 """
 import datetime
 import json
+import subprocess
 import sys
+import unicodedata
 
 import openpyxl
 from openpyxl.styles import Font
@@ -117,6 +120,38 @@ def than_uyen(out, source):
     wb.save(f"{out}/than-uyen-formulas.xlsx")
 
 
+def tcvn3(text):
+    """The text typed in a TCVN3 font, as the characters its bytes show in Windows-1252; None when it has none."""
+    run = subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input=text.encode(), capture_output=True)
+    if run.returncode != 0 or any(b < 0x20 or b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) for b in run.stdout):
+        return None
+    back = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=run.stdout, capture_output=True)
+    if unicodedata.normalize("NFC", back.stdout.decode()) != text:
+        return None
+    return run.stdout.decode("cp1252")
+
+
+def than_uyen_tcvn3(out, source):
+    """Than Uyên's 2018 return typed in TCVN3: the text in .VnTime (capitals in .VnTimeH), as offices still do."""
+    wb = openpyxl.load_workbook(source)
+    ws = wb.active
+    typed = 0
+    for row in ws.iter_rows():
+        for c in row:
+            if not isinstance(c.value, str) or c.value.isascii():
+                continue
+            if c.value == c.value.upper() and (t := tcvn3(c.value.lower())) is not None:
+                c.value, name = t, ".VnTimeH"  # capitals: the lower-case bytes in the capitals font
+            elif (t := tcvn3(c.value)) is not None:
+                c.value, name = t, ".VnTime"
+            else:
+                continue
+            c.font = Font(name=name, size=c.font.size, bold=c.font.bold)
+            typed += 1
+    assert typed > 60, typed
+    wb.save(f"{out}/than-uyen-tcvn3.xlsx")
+
+
 def variants(xls):
     data = open(xls, "rb").read()
     # The last 512-byte block cut short after its last used directory entry, as
@@ -139,3 +174,4 @@ if __name__ == "__main__":
     else:
         features(sys.argv[1])
         than_uyen(sys.argv[1], sys.argv[2])
+        than_uyen_tcvn3(sys.argv[1], sys.argv[2])
