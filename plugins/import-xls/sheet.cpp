@@ -6,7 +6,45 @@
 
 namespace tonghop::xls {
 
+bool Workbook::in_order(std::size_t offset) const {
+  Records rs(stream_);
+  rs.seek(offset);
+  Record r;
+  rs.next(r);
+  int depth = 1;
+  std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
+  while (depth > 0 && rs.next(r)) {
+    if (r.id == rec::bof || r.id == rec::bof2 || r.id == rec::bof3 || r.id == rec::bof4) ++depth;
+    else if (r.id == rec::eof) --depth;
+    if (depth != 1) continue;
+    switch (r.id) {
+      case rec::number:
+      case rec::rk:
+      case rec::labelsst:
+      case rec::label:
+      case rec::rstring:
+      case rec::boolerr:
+      case rec::formula:
+      case rec::mulrk: {
+        Cursor c(r);
+        std::uint16_t row = 0, col = 0;
+        if (!c.u16(row) || !c.u16(col)) return false;
+        const std::uint64_t at = (static_cast<std::uint64_t>(row) << 16 | col) + 1;
+        if (at <= last) return false;
+        last = at;
+        if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
+  direct_ = in_order(offset);
+  if (direct_) check(sink_.begin_sheet(sheet.name));
   Records rs(stream_);
   rs.seek(offset);
   Record r;
@@ -164,6 +202,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       f.offset = static_cast<std::uint32_t>(arena_.size());
       f.length = static_cast<std::uint32_t>(s.size());
       arena_ += s;
+      if (direct_) flush();
       return true;
     }
     default:
@@ -178,7 +217,7 @@ bool Workbook::read_mulrk(const Record& r, const SheetRef& sheet) {
   if (!c.u16(row) || !c.u16(first)) return false;
   awaiting_ = SIZE_MAX;
   const std::size_t n = r.data().size() >= 6 ? (r.data().size() - 6) / 6 : 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n && first + i <= 0xFFFF; ++i) {
     Pending p;
     std::uint32_t v = 0;
     if (!c.u16(p.xf) || !c.u32(v)) return false;

@@ -251,6 +251,7 @@ void Workbook::add(const SheetRef& sheet, Pending p) {
            "the workbook has more cells than the limit of " + std::to_string(limits_.max_cells), where);
   }
   pending_.push_back(p);
+  if (direct_ && !p.awaits_string) flush();
 }
 
 void Workbook::add_text(const SheetRef& sheet, Pending p, const std::string& s) {
@@ -263,11 +264,20 @@ void Workbook::add_text(const SheetRef& sheet, Pending p, const std::string& s) 
 }
 
 void Workbook::send(const SheetRef& sheet) {
-  auto before = [](const Pending& a, const Pending& b) { return a.row != b.row ? a.row < b.row : a.column < b.column; };
-  // Cells arrive row by row, left to right; a writer that wrote them otherwise is put in order.
-  if (!std::is_sorted(pending_.begin(), pending_.end(), before))
+  if (!direct_) {
+    // Cells go row by row, left to right: a writer that wrote them otherwise is put in order.
+    auto before = [](const Pending& a, const Pending& b) { return a.row != b.row ? a.row < b.row : a.column < b.column; };
     std::stable_sort(pending_.begin(), pending_.end(), before);
-  check(sink_.begin_sheet(sheet.name));
+    check(sink_.begin_sheet(sheet.name));
+  }
+  flush();
+  for (const auto& m : merges_) check(sink_.merged(m));
+  check(sink_.end_sheet());
+  merges_.clear();
+  direct_ = false;
+}
+
+void Workbook::flush() {
   char buf[32];
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     const Pending& p = pending_[i];
@@ -297,11 +307,8 @@ void Workbook::send(const SheetRef& sheet) {
     }
     check(sink_.cell(c));
   }
-  for (const auto& m : merges_) check(sink_.merged(m));
-  check(sink_.end_sheet());
   pending_.clear();
   arena_.clear();
-  merges_.clear();
 }
 
 }  // namespace tonghop::xls

@@ -61,6 +61,10 @@ class Workbook {
   bool read_mulrk(const Record& r, const SheetRef& sheet);
   void add(const SheetRef& sheet, Pending p);
   void add_text(const SheetRef& sheet, Pending p, const std::string& s);
+  // Whether the sheet's cells are in the order the sink wants (then sent as
+  // they are read, else collected and sorted).
+  bool in_order(std::size_t offset) const;
+  void flush();  // sends pending_
   void send(const SheetRef& sheet);
   void tick();
 
@@ -82,6 +86,7 @@ class Workbook {
   std::string arena_;
   std::vector<sdk::MergedRange> merges_;
   std::size_t awaiting_ = SIZE_MAX;  // index in pending_ of a formula awaiting its STRING
+  bool direct_ = false;              // cells sent as they are read
 };
 
 }  // namespace tonghop::xls

@@ -28,7 +28,8 @@ std::string le32(std::uint32_t v) { return std::string(reinterpret_cast<const ch
 
 // A BIFF8 workbook of one sheet "S" whose A1 is 42 and B1 a shared string
 // (`sst_index`, of one string "x"). Padded to 4,096 bytes, out of the mini stream.
-std::string biff8(std::uint32_t sst_index = 0) {
+// `reversed`: B1 written before A1, as some writers order cells.
+std::string biff8(std::uint32_t sst_index = 0, bool reversed = false) {
   const std::string bof_globals = record(0x0809, le16(0x0600) + le16(0x0005) + std::string(12, '\0'));
   const std::string sst = record(0x00FC, le32(1) + le32(1) + le16(1) + std::string(1, '\0') + "x");
   std::string sheet_name = std::string(1, '\1') + std::string(1, '\0') + "S";
@@ -38,9 +39,10 @@ std::string biff8(std::uint32_t sst_index = 0) {
                         sst + record(0x000A, "");
   double v = 42;
   std::string number(reinterpret_cast<const char*>(&v), 8);
+  const std::string a1 = record(0x0203, le16(0) + le16(0) + le16(0) + number);
+  const std::string b1 = record(0x00FD, le16(0) + le16(1) + le16(0) + le32(sst_index));
   std::string sheet = record(0x0809, le16(0x0600) + le16(0x0010) + std::string(12, '\0')) +
-                      record(0x0203, le16(0) + le16(0) + le16(0) + number) +
-                      record(0x00FD, le16(0) + le16(1) + le16(0) + le32(sst_index)) + record(0x000A, "");
+                      (reversed ? b1 + a1 : a1 + b1) + record(0x000A, "");
   std::string s = globals + sheet;
   s.resize(4096, '\0');
   return s;
@@ -169,4 +171,14 @@ TEST(XlsHostile, EncryptedAndWordFilesAreNamedForWhatTheyAre) {
   const auto pass = test::import_file(test::data_path("conformance/calamine/pass_protected.xlsx"));
   EXPECT_EQ(pass.status.code(), sdk::Code::unsupported) << pass.status.message();
   EXPECT_NE(pass.status.message().find("encrypted"), std::string::npos) << pass.status.message();
+}
+
+TEST(XlsHostile, CellsWrittenOutOfOrderAreSentInOrder) {
+  const auto r = read(compound(biff8(0, true)));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.sheet().cells.size(), 2u);
+  EXPECT_EQ(r.sheet().cells[0].column, 1u);
+  EXPECT_EQ(r.sheet().cells[0].number, 42);
+  EXPECT_EQ(r.sheet().cells[1].column, 2u);
+  EXPECT_EQ(r.sheet().cells[1].text, "x");
 }
