@@ -251,3 +251,17 @@ TEST(XlsOdd, OlderExcelIsRefusedWithAdvice) {
   EXPECT_NE(r.status.message().find("lưu lại dạng .xlsx"), std::string::npos) << r.status.message();
   EXPECT_NE(r.status.message().find("save it as .xlsx"), std::string::npos) << r.status.message();
 }
+
+TEST(XlsOdd, AWorkbookWhoseLastSectorIsShortIsReadWhole) {
+  // The workbook stream last in the file, 100 bytes into its last sector,
+  // and the file ending there: the padding some writers leave out.
+  std::string stream = biff8();
+  stream.resize(4096 + 100, '\0');
+  const std::string f = compound(stream);
+  const std::size_t end = 512 * (1 + 2 + 8) + 100;
+  ASSERT_EQ(f.size(), end + 412);
+  const auto r = read(f.substr(0, end));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+  EXPECT_EQ(r.text(1, 2), "x");
+}
