@@ -110,7 +110,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       if (!c.u16(n)) return false;
       for (unsigned i = 0; i < n; ++i) {
         std::uint16_t r1 = 0, r2 = 0, c1 = 0, c2 = 0;
-        if (!c.u16(r1) || !c.u16(r2) || !c.u16(c1) || !c.u16(c2)) return false;
+        if (!c.u16(r1) || !c.u16(r2) || !c.u16(c1) || !c.u16(c2)) break;  // a count larger than the ranges given
         if (r1 > r2 || c1 > c2) continue;  // not a range: nothing to merge
         merges_.push_back({r1 + 1u, c1 + 1u, r2 + 1u, c2 + 1u});
       }

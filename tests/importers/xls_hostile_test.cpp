@@ -34,6 +34,7 @@ struct Odd {
   bool wrong_offset = false;    // the sheet list gives the sheet's place as 0
   bool no_last_eof = false;     // the stream ends with the sheet's last cell
   bool padded = true;           // to 4,096 bytes (else small: it lives in the mini stream)
+  std::uint16_t merge_count = 1;  // the count A1:B1's MERGEDCELLS record claims
 };
 
 // A BIFF8 workbook of one sheet "S" whose A1 is 42 and B1 a shared string
@@ -51,7 +52,9 @@ std::string biff8(const Odd& odd = {}) {
   const std::string a1 = record(0x0203, le16(0) + le16(0) + le16(0) + number);
   const std::string b1 = record(0x00FD, le16(0) + le16(1) + le16(0) + le32(odd.sst_index));
   std::string sheet = record(0x0809, le16(0x0600) + le16(0x0010) + std::string(12, '\0')) +
-                      (odd.reversed ? b1 + a1 : a1 + b1) + (odd.no_last_eof ? "" : record(0x000A, ""));
+                      (odd.reversed ? b1 + a1 : a1 + b1) +
+                      record(0x00E5, le16(odd.merge_count) + le16(0) + le16(0) + le16(0) + le16(1)) +
+                      (odd.no_last_eof ? "" : record(0x000A, ""));
   std::string s = globals + sheet;
   if (odd.padded) s.resize(4096, '\0');
   return s;
@@ -224,13 +227,16 @@ TEST(XlsHostile, CellsWrittenOutOfOrderAreSentInOrder) {
 }
 
 TEST(XlsOdd, WhatReportingSoftwareWritesIsRead) {
-  for (const Odd odd : {Odd{.padded = false}, Odd{.wrong_offset = true}, Odd{.no_last_eof = true}}) {
+  for (const Odd odd : {Odd{.padded = false}, Odd{.wrong_offset = true}, Odd{.no_last_eof = true},
+                        Odd{.merge_count = 5}}) {
     const auto r = read(compound(biff8(odd)));
     ASSERT_TRUE(r.status.ok()) << r.status.message();
     EXPECT_EQ(r.sheet().name, "S");
     ASSERT_NE(r.sheet().find(1, 1), nullptr);
     EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
     EXPECT_EQ(r.text(1, 2), "x");
+    ASSERT_EQ(r.sheet().merges.size(), 1u);
+    EXPECT_EQ(r.sheet().merges[0].last_column, 2u);
   }
 }
 
