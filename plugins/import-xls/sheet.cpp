@@ -1,0 +1,233 @@
+// A worksheet's substream: BOF, its cell records, merged ranges, EOF (with
+// embedded charts as nested BOF...EOF, skipped).
+#include <cstring>
+
+#include "workbook.hpp"
+
+namespace tonghop::xls {
+
+bool Workbook::in_order(std::size_t offset) const {
+  Records rs(stream_);
+  rs.seek(offset);
+  Record r;
+  rs.next(r);
+  int depth = 1;
+  std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
+  while (depth > 0 && rs.next(r)) {
+    if (r.id == rec::bof || r.id == rec::bof2 || r.id == rec::bof3 || r.id == rec::bof4) ++depth;
+    else if (r.id == rec::eof) --depth;
+    if (depth != 1) continue;
+    switch (r.id) {
+      case rec::number:
+      case rec::rk:
+      case rec::labelsst:
+      case rec::label:
+      case rec::rstring:
+      case rec::boolerr:
+      case rec::formula:
+      case rec::mulrk: {
+        Cursor c(r);
+        std::uint16_t row = 0, col = 0;
+        if (!c.u16(row) || !c.u16(col)) return false;
+        const std::uint64_t at = (static_cast<std::uint64_t>(row) << 16 | col) + 1;
+        if (at <= last) return false;
+        last = at;
+        if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
+  direct_ = in_order(offset);
+  if (direct_) check(sink_.begin_sheet(sheet.name));
+  Records rs(stream_);
+  rs.seek(offset);
+  Record r;
+  rs.next(r);  // the sheet's BOF
+  int depth = 1;
+  awaiting_ = SIZE_MAX;
+  while (depth > 0) {
+    if (!rs.next(r)) {
+      sdk::Location where;
+      where.sheet = sheet.name;
+      if (cut_short_) incomplete(sheet.name);
+      if (rs.truncated())
+        refuse(sdk::Code::invalid_input,
+               "tệp bị hỏng: một bản ghi của trang '" + sheet.name +
+                   "' dài quá cuối luồng dữ liệu; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+               "the workbook is damaged: a record of the sheet '" + sheet.name +
+                   "' runs past the end of its stream; open it in Excel, save it as .xlsx and resend it",
+               where);
+      break;  // the stream is whole but its writer left out the last EOF: what it holds is all there is
+    }
+    tick();
+    if (r.id == rec::bof || r.id == rec::bof2 || r.id == rec::bof3 || r.id == rec::bof4) {
+      ++depth;
+    } else if (r.id == rec::eof) {
+      --depth;
+    } else if (depth == 1 && !sheet_record(r, sheet)) {
+      sdk::Location where;
+      where.sheet = sheet.name;
+      where.offset = r.offset;
+      refuse(sdk::Code::invalid_input,
+             "tệp bị hỏng: một bản ghi của trang '" + sheet.name + "' bị cắt cụt; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+             "the workbook is damaged: a record of the sheet '" + sheet.name +
+                 "' is cut off; open it in Excel, save it as .xlsx and resend it",
+             where);
+    }
+  }
+  send(sheet);
+  return rs.position();
+}
+
+// False when a cell record is shorter than its kind needs.
+bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
+  Cursor c(r);
+  Pending p;
+  std::uint16_t row = 0;
+  switch (r.id) {
+    case rec::number:
+    case rec::rk:
+    case rec::labelsst:
+    case rec::label:
+    case rec::rstring:
+    case rec::boolerr:
+    case rec::formula:
+      if (!c.u16(row) || !c.u16(p.column) || !c.u16(p.xf)) return false;
+      p.row = row;
+      break;
+    case rec::string:
+      break;
+    case rec::mulrk:
+      return read_mulrk(r, sheet);
+    case rec::mergedcells: {
+      std::uint16_t n = 0;
+      if (!c.u16(n)) return false;
+      for (unsigned i = 0; i < n; ++i) {
+        std::uint16_t r1 = 0, r2 = 0, c1 = 0, c2 = 0;
+        if (!c.u16(r1) || !c.u16(r2) || !c.u16(c1) || !c.u16(c2)) break;  // a count larger than the ranges given
+        if (r1 > r2 || c1 > c2) continue;  // not a range: nothing to merge
+        merges_.push_back({r1 + 1u, c1 + 1u, r2 + 1u, c2 + 1u});
+      }
+      return true;
+    }
+    default:
+      return true;  // formatting, drawing, and the other records a table does not need
+  }
+  if (r.id != rec::string) awaiting_ = SIZE_MAX;  // a formula's STRING comes before any other cell
+  switch (r.id) {
+    case rec::number: {
+      std::string b;
+      if (!c.bytes(8, b)) return false;
+      p.type = sdk::CellType::number;
+      std::memcpy(&p.number, b.data(), 8);
+      add(sheet, p);
+      return true;
+    }
+    case rec::rk: {
+      std::uint32_t v = 0;
+      if (!c.u32(v)) return false;
+      p.type = sdk::CellType::number;
+      p.number = rk_value(v);
+      add(sheet, p);
+      return true;
+    }
+    case rec::labelsst: {
+      std::uint32_t i = 0;
+      if (!c.u32(i)) return false;
+      if (i >= strings_.size()) {
+        sdk::Location where;
+        where.sheet = sheet.name;
+        where.row = p.row + 1;
+        where.column = p.column + 1u;
+        refuse(sdk::Code::invalid_input,
+               "một ô trỏ tới chuỗi dùng chung số " + std::to_string(i) + ", chuỗi này không có trong tệp",
+               "a cell refers to shared string " + std::to_string(i) + ", which does not exist", where);
+      }
+      p.type = sdk::CellType::text;
+      p.shared = true;
+      p.offset = i;
+      add(sheet, p);
+      return true;
+    }
+    case rec::label:
+    case rec::rstring:
+      add_text(sheet, p, text(c, 2, "cell"));
+      return true;
+    case rec::boolerr: {
+      std::uint8_t v = 0, is_error = 0;
+      if (!c.u8(v) || !c.u8(is_error)) return false;
+      p.type = is_error ? sdk::CellType::error : sdk::CellType::boolean;
+      p.number = is_error ? v : (v != 0 ? 1 : 0);
+      add(sheet, p);
+      return true;
+    }
+    case rec::formula: {
+      // The cached result: a number, or a tag in bytes 0 and 2 when bytes 6-7 are FFFF.
+      std::string b;
+      if (!c.bytes(8, b)) return false;
+      const auto u = [&](int i) { return static_cast<unsigned char>(b[static_cast<std::size_t>(i)]); };
+      if (u(6) != 0xFF || u(7) != 0xFF) {
+        p.type = sdk::CellType::number;
+        std::memcpy(&p.number, b.data(), 8);
+      } else if (u(0) == 0) {  // text, in the STRING record that follows
+        p.type = sdk::CellType::text;
+        p.awaits_string = true;
+        add(sheet, p);
+        awaiting_ = pending_.size() - 1;
+        return true;
+      } else if (u(0) == 1) {
+        p.type = sdk::CellType::boolean;
+        p.number = u(2) != 0 ? 1 : 0;
+      } else if (u(0) == 2) {
+        p.type = sdk::CellType::error;
+        p.number = u(2);
+      } else {
+        p.type = sdk::CellType::text;  // an empty text, as the xlsx importer gives it
+      }
+      add(sheet, p);
+      return true;
+    }
+    case rec::string: {
+      if (awaiting_ == SIZE_MAX) return true;
+      const std::string s = text(c, 2, "formula result");
+      Pending& f = pending_[awaiting_];
+      awaiting_ = SIZE_MAX;
+      f.awaits_string = false;
+      f.offset = static_cast<std::uint32_t>(arena_.size());
+      f.length = static_cast<std::uint32_t>(s.size());
+      arena_ += s;
+      if (direct_) flush();
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+bool Workbook::read_mulrk(const Record& r, const SheetRef& sheet) {
+  // row, first column, (xf, rk) for each column, last column.
+  Cursor c(r);
+  std::uint16_t row = 0, first = 0;
+  if (!c.u16(row) || !c.u16(first)) return false;
+  awaiting_ = SIZE_MAX;
+  const std::size_t n = r.data().size() >= 6 ? (r.data().size() - 6) / 6 : 0;
+  for (std::size_t i = 0; i < n && first + i <= 0xFFFF; ++i) {
+    Pending p;
+    std::uint32_t v = 0;
+    if (!c.u16(p.xf) || !c.u32(v)) return false;
+    p.row = row;
+    p.column = static_cast<std::uint16_t>(first + i);
+    p.type = sdk::CellType::number;
+    p.number = rk_value(v);
+    add(sheet, p);
+  }
+  return true;
+}
+
+}  // namespace tonghop::xls

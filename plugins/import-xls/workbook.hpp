@@ -1,0 +1,92 @@
+// One Excel 97-2003 (BIFF8) or Excel 5.0/95 (BIFF5/7) workbook, read from
+// its compound file: the globals (code page, date system, fonts, cell
+// formats, number formats, sheets, shared strings), then each worksheet's
+// cells, formula results and merged ranges, sent to the host's sink as the
+// xlsx importer sends them (each cell with its font name and number format).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tonghop/sdk.hpp>
+
+#include "biff.hpp"
+#include "codepage.hpp"
+
+namespace tonghop::xls {
+
+namespace sdk = tonghop::sdk;
+
+class Workbook {
+ public:
+  Workbook(std::string_view file, const sdk::Limits& limits, sdk::DocumentSink& sink);
+  sdk::Status read();
+
+ private:
+  struct SheetRef {
+    std::string name;
+    std::uint32_t offset = 0;
+    std::uint8_t visibility = 0, type = 0;
+  };
+  struct Xf {
+    std::uint16_t font = 0, format = 0;
+  };
+  // A cell of the sheet being read, until the sheet is sent.
+  struct Pending {
+    std::uint32_t row = 0;
+    std::uint16_t column = 0, xf = 0;
+    sdk::CellType type = sdk::CellType::empty;
+    bool shared = false;         // text: shared string `offset`; else arena_[offset, offset + length)
+    bool awaits_string = false;  // a formula whose text is in the next STRING record
+    std::uint32_t offset = 0, length = 0;
+    double number = 0;
+  };
+
+  [[noreturn]] void refuse(sdk::Code code, const std::string& vi, const std::string& en, sdk::Location where = {}) const;
+  void check(sdk::Status s) const;
+  // The refusal of a file cut short (of `sheet`, when one is cut off).
+  [[noreturn]] void incomplete(const std::string& sheet = {}) const;
+  void open_stream();
+  void read_globals();
+  void read_sst(const Record& r);
+  std::string text(Cursor& c, unsigned length_bytes, const char* what);  // a string in this BIFF's form
+  // Reads and sends one worksheet; returns where its substream ends.
+  std::size_t read_sheet(const SheetRef& sheet, std::size_t offset);
+  bool sheet_record(const Record& r, const SheetRef& sheet);
+  bool read_mulrk(const Record& r, const SheetRef& sheet);
+  void add(const SheetRef& sheet, Pending p);
+  void add_text(const SheetRef& sheet, Pending p, const std::string& s);
+  // Whether the sheet's cells are in the order the sink wants (then sent as
+  // they are read, else collected and sorted).
+  bool in_order(std::size_t offset) const;
+  void flush();  // sends pending_
+  void send(const SheetRef& sheet);
+  void tick();
+
+  std::string_view file_;
+  const sdk::Limits& limits_;
+  sdk::DocumentSink& sink_;
+  std::chrono::steady_clock::time_point started_;
+  std::string stream_;
+  bool cut_short_ = false, biff8_ = true, date1904_ = false;
+  std::unique_ptr<CodePage> codepage_;
+  std::vector<std::string> fonts_, formats_by_xf_, strings_;
+  std::vector<Xf> xfs_;
+  std::map<std::uint16_t, std::string> formats_;
+  std::vector<SheetRef> sheets_;
+  std::size_t globals_end_ = 0;
+  std::uint64_t cells_ = 0, records_ = 0;
+  // The sheet being read.
+  std::vector<Pending> pending_;
+  std::string arena_;
+  std::vector<sdk::MergedRange> merges_;
+  std::size_t awaiting_ = SIZE_MAX;  // index in pending_ of a formula awaiting its STRING
+  bool direct_ = false;              // cells sent as they are read
+};
+
+}  // namespace tonghop::xls

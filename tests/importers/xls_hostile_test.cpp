@@ -1,0 +1,273 @@
+// The xls reader against compound files built here: odd as some writers
+// leave them (a workbook in the mini stream, a wrong sheet offset, no last
+// EOF, cells out of order, Excel 5.0/95 in code page 1258), and hostile:
+// sector chains that loop or point out of the file, absurd stream sizes, a
+// directory tree that loops, a file cut in the middle of its workbook, BIFF
+// records that lie. Each is read right or refused with the true reason,
+// never a hang, a crash or a gigabyte.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "support/importing.hpp"
+
+using namespace tonghop;
+
+namespace {
+
+void put16(std::string& s, std::size_t at, std::uint16_t v) { std::memcpy(s.data() + at, &v, 2); }
+void put32(std::string& s, std::size_t at, std::uint32_t v) { std::memcpy(s.data() + at, &v, 4); }
+
+std::string record(std::uint16_t id, const std::string& data) {
+  std::string r(4, '\0');
+  put16(r, 0, id);
+  put16(r, 2, static_cast<std::uint16_t>(data.size()));
+  return r + data;
+}
+std::string le16(std::uint16_t v) { return std::string(reinterpret_cast<const char*>(&v), 2); }
+std::string le32(std::uint32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); }
+
+struct Odd {
+  std::uint32_t sst_index = 0;  // what B1 refers to
+  bool reversed = false;        // B1 written before A1, as some writers order cells
+  bool wrong_offset = false;    // the sheet list gives the sheet's place as 0
+  bool no_last_eof = false;     // the stream ends with the sheet's last cell
+  bool padded = true;           // to 4,096 bytes (else small: it lives in the mini stream)
+  std::uint16_t merge_count = 1;  // the count A1:B1's MERGEDCELLS record claims
+};
+
+// A BIFF8 workbook of one sheet "S" whose A1 is 42 and B1 a shared string
+// (of one string "x"), written as `odd` says.
+std::string biff8(const Odd& odd = {}) {
+  const std::string bof_globals = record(0x0809, le16(0x0600) + le16(0x0005) + std::string(12, '\0'));
+  const std::string sst = record(0x00FC, le32(1) + le32(1) + le16(1) + std::string(1, '\0') + "x");
+  std::string sheet_name = std::string(1, '\1') + std::string(1, '\0') + "S";
+  const std::size_t sheet_at = odd.wrong_offset ? 0 : bof_globals.size() + (4 + 6 + sheet_name.size()) + sst.size() + 4;
+  std::string globals = bof_globals + record(0x0085, le32(static_cast<std::uint32_t>(sheet_at)) + std::string(2, '\0') +
+                                                         sheet_name) +
+                        sst + record(0x000A, "");
+  double v = 42;
+  std::string number(reinterpret_cast<const char*>(&v), 8);
+  const std::string a1 = record(0x0203, le16(0) + le16(0) + le16(0) + number);
+  const std::string b1 = record(0x00FD, le16(0) + le16(1) + le16(0) + le32(odd.sst_index));
+  std::string sheet = record(0x0809, le16(0x0600) + le16(0x0010) + std::string(12, '\0')) +
+                      (odd.reversed ? b1 + a1 : a1 + b1) +
+                      record(0x00E5, le16(odd.merge_count) + le16(0) + le16(0) + le16(0) + le16(1)) +
+                      (odd.no_last_eof ? "" : record(0x000A, ""));
+  std::string s = globals + sheet;
+  if (odd.padded) s.resize(4096, '\0');
+  return s;
+}
+
+// An Excel 5.0/95 (BIFF5) workbook in code page 1258: sheet "Biểu", A1
+// "Đảng viên", its tones as combining marks, as Windows-1258 writes them.
+std::string biff5_cp1258() {
+  const std::string bof_globals = record(0x0809, le16(0x0500) + le16(0x0005) + std::string(4, '\0'));
+  const std::string name = "Bi\xEA\xD2u";
+  const std::size_t sheet_at = bof_globals.size() + 6 + (4 + 6 + 1 + name.size()) + 4;
+  const std::string globals = bof_globals + record(0x0042, le16(1258)) +
+                              record(0x0085, le32(static_cast<std::uint32_t>(sheet_at)) + std::string(2, '\0') +
+                                                 std::string(1, static_cast<char>(name.size())) + name) +
+                              record(0x000A, "");
+  const std::string text = "\xD0" "a\xD2ng vi\xEAn";
+  std::string sheet = record(0x0809, le16(0x0500) + le16(0x0010) + std::string(4, '\0')) +
+                      record(0x0204, le16(0) + le16(0) + le16(0) + le16(static_cast<std::uint16_t>(text.size())) + text) +
+                      record(0x000A, "");
+  std::string s = globals + sheet;
+  s.resize(4096, '\0');
+  return s;
+}
+
+// A version 3 compound file: header, FAT in sector 0, directory in sector 1,
+// the stream `name` from sector 2 on; or, under 4,096 bytes, in the mini
+// stream (mini FAT in sector 2, the mini stream from sector 3).
+std::string compound(const std::string& stream, const std::u16string& name = u"Workbook") {
+  const bool mini = stream.size() < 4096;
+  const std::uint32_t mini_sectors = static_cast<std::uint32_t>((stream.size() + 63) / 64);
+  const std::string data = mini ? stream + std::string(mini_sectors * 64 - stream.size(), '\0') : stream;
+  const std::uint32_t first = mini ? 3 : 2;
+  const std::uint32_t n = static_cast<std::uint32_t>((data.size() + 511) / 512);
+  std::string f(512 * (1 + first + n), '\0');
+  const unsigned char sig[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+  std::memcpy(f.data(), sig, 8);
+  put16(f, 0x18, 0x3E);
+  put16(f, 0x1A, 3);
+  put16(f, 0x1C, 0xFFFE);
+  put16(f, 0x1E, 9);
+  put16(f, 0x20, 6);
+  put32(f, 0x2C, 1);
+  put32(f, 0x30, 1);
+  put32(f, 0x38, 4096);
+  put32(f, 0x3C, mini ? 2 : 0xFFFFFFFE);
+  put32(f, 0x40, mini ? 1 : 0);
+  put32(f, 0x44, 0xFFFFFFFE);
+  for (int i = 0; i < 109; ++i) put32(f, 0x4C + 4 * i, i == 0 ? 0 : 0xFFFFFFFF);
+  for (int i = 0; i < 128; ++i) put32(f, 512 + 4 * i, 0xFFFFFFFF);
+  put32(f, 512, 0xFFFFFFFD);
+  put32(f, 512 + 4, 0xFFFFFFFE);
+  if (mini) {
+    put32(f, 512 + 8, 0xFFFFFFFE);
+    for (int i = 0; i < 128; ++i) put32(f, 1536 + 4 * i, 0xFFFFFFFF);
+    for (std::uint32_t i = 0; i < mini_sectors; ++i) put32(f, 1536 + 4 * i, i + 1 == mini_sectors ? 0xFFFFFFFE : i + 1);
+  }
+  for (std::uint32_t i = 0; i < n; ++i) put32(f, 512 + 4 * (first + i), i + 1 == n ? 0xFFFFFFFE : first + 1 + i);
+  auto entry = [&](int index, const std::u16string& entry_name, std::uint8_t type, std::uint32_t child,
+                   std::uint32_t start, std::uint32_t size) {
+    const std::size_t at = 1024 + 128 * static_cast<std::size_t>(index);
+    std::memcpy(f.data() + at, entry_name.data(), entry_name.size() * 2);
+    put16(f, at + 64, static_cast<std::uint16_t>((entry_name.size() + 1) * 2));
+    f[at + 66] = static_cast<char>(type);
+    put32(f, at + 68, 0xFFFFFFFF);
+    put32(f, at + 72, 0xFFFFFFFF);
+    put32(f, at + 76, child);
+    put32(f, at + 116, start);
+    put32(f, at + 120, size);
+  };
+  if (mini) entry(0, u"Root Entry", 5, 1, first, static_cast<std::uint32_t>(data.size()));
+  else entry(0, u"Root Entry", 5, 1, 0xFFFFFFFE, 0);
+  entry(1, name, 2, 0xFFFFFFFF, mini ? 0 : first, static_cast<std::uint32_t>(stream.size()));
+  for (int i = 2; i < 4; ++i) {
+    put32(f, 1024 + 128 * i + 68, 0xFFFFFFFF);
+    put32(f, 1024 + 128 * i + 72, 0xFFFFFFFF);
+    put32(f, 1024 + 128 * i + 76, 0xFFFFFFFF);
+  }
+  std::memcpy(f.data() + 512 * (1 + first), data.data(), data.size());
+  return f;
+}
+
+constexpr std::size_t kFat = 512, kWorkbookEntry = 1024 + 128;
+
+test::Imported read(const std::string& bytes) { return test::import_bytes(bytes, "hostile.xls"); }
+
+}  // namespace
+
+TEST(XlsHostile, TheBuiltWorkbookIsReadRight) {
+  const auto r = read(compound(biff8()));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.sheet().name, "S");
+  EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+  EXPECT_EQ(r.text(1, 2), "x");
+}
+
+TEST(XlsHostile, ASectorChainThatLoopsIsRefused) {
+  std::string f = compound(biff8());
+  put32(f, kFat + 4 * 5, 3);  // the stream's fourth sector leads back to its second
+  const auto r = read(f);
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_NE(r.status.message().find("loops"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find(" / "), std::string::npos) << "Vietnamese and English";
+}
+
+TEST(XlsHostile, AChainPointingOutOfTheFileIsRefused) {
+  std::string f = compound(biff8());
+  put32(f, kFat + 4 * 2, 0x00FFFFFF);
+  const auto r = read(f);
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_NE(r.status.message().find("outside the file"), std::string::npos) << r.status.message();
+}
+
+TEST(XlsHostile, AnAbsurdStreamSizeCostsOnlyTheBytesTheFileHas) {
+  std::string f = compound(biff8());
+  put32(f, kWorkbookEntry + 120, 0xFFFFFFF0);  // 4 GiB claimed
+  const auto before = test::peak_rss();
+  const auto r = read(f);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();  // the records it holds are whole
+  EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+  EXPECT_LT(test::peak_rss() - before, 64u << 20);
+}
+
+TEST(XlsHostile, ADirectoryTreeThatLoopsIsWalkedOnce) {
+  std::string f = compound(biff8());
+  put32(f, kWorkbookEntry + 68, 1);  // the workbook is its own left sibling
+  put32(f, kWorkbookEntry + 72, 0);  // and the root its right one
+  const auto r = read(f);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+}
+
+TEST(XlsHostile, AFileCutInsideItsWorkbookSaysItIsIncomplete) {
+  const std::string f = compound(biff8());
+  const auto r = read(f.substr(0, 1536 + 100));  // the sheet's records are gone
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_NE(r.status.message().find("incomplete"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("xin lại tệp"), std::string::npos) << r.status.message();
+}
+
+TEST(XlsHostile, ACellNamingAMissingSharedStringIsRefusedAtItsPlace) {
+  const auto r = read(compound(biff8({.sst_index = 7})));
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_EQ(r.status.where().sheet, "S");
+  EXPECT_EQ(r.status.where().row, 1u);
+  EXPECT_EQ(r.status.where().column, 2u);
+}
+
+TEST(XlsHostile, EncryptedAndWordFilesAreNamedForWhatTheyAre) {
+  std::string f = compound(biff8());
+  const std::u16string word = u"WordDocument";
+  std::memset(f.data() + kWorkbookEntry, 0, 64);
+  std::memcpy(f.data() + kWorkbookEntry, word.data(), word.size() * 2);
+  put16(f, kWorkbookEntry + 64, static_cast<std::uint16_t>((word.size() + 1) * 2));
+  const auto r = read(f);
+  EXPECT_EQ(r.status.code(), sdk::Code::invalid_input);
+  EXPECT_NE(r.status.message().find("Word document"), std::string::npos) << r.status.message();
+  const auto pass = test::import_file(test::data_path("conformance/calamine/pass_protected.xlsx"));
+  EXPECT_EQ(pass.status.code(), sdk::Code::unsupported) << pass.status.message();
+  EXPECT_NE(pass.status.message().find("encrypted"), std::string::npos) << pass.status.message();
+}
+
+TEST(XlsHostile, CellsWrittenOutOfOrderAreSentInOrder) {
+  const auto r = read(compound(biff8({.reversed = true})));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.sheet().cells.size(), 2u);
+  EXPECT_EQ(r.sheet().cells[0].column, 1u);
+  EXPECT_EQ(r.sheet().cells[0].number, 42);
+  EXPECT_EQ(r.sheet().cells[1].column, 2u);
+  EXPECT_EQ(r.sheet().cells[1].text, "x");
+}
+
+TEST(XlsOdd, WhatReportingSoftwareWritesIsRead) {
+  for (const Odd odd : {Odd{.padded = false}, Odd{.wrong_offset = true}, Odd{.no_last_eof = true},
+                        Odd{.merge_count = 5}}) {
+    const auto r = read(compound(biff8(odd)));
+    ASSERT_TRUE(r.status.ok()) << r.status.message();
+    EXPECT_EQ(r.sheet().name, "S");
+    ASSERT_NE(r.sheet().find(1, 1), nullptr);
+    EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+    EXPECT_EQ(r.text(1, 2), "x");
+    ASSERT_EQ(r.sheet().merges.size(), 1u);
+    EXPECT_EQ(r.sheet().merges[0].last_column, 2u);
+  }
+}
+
+TEST(XlsOdd, AnExcel95WorkbookIsDecodedByItsCodePage) {
+  const auto r = read(compound(biff5_cp1258(), u"Book"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.doc.property("biff"), "5");
+  EXPECT_EQ(r.doc.property("codepage"), "windows-1258");
+  EXPECT_EQ(r.sheet().name, "Biểu");
+  EXPECT_EQ(r.text(1, 1), "Đảng viên");
+}
+
+TEST(XlsOdd, OlderExcelIsRefusedWithAdvice) {
+  std::string s = record(0x0409, le16(0) + le16(0x0010) + le16(0)) + record(0x000A, "");
+  s.resize(4096, '\0');
+  const auto r = read(compound(s, u"Book"));
+  ASSERT_EQ(r.status.code(), sdk::Code::unsupported) << r.status.message();
+  EXPECT_NE(r.status.message().find("lưu lại dạng .xlsx"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("save it as .xlsx"), std::string::npos) << r.status.message();
+}
+
+TEST(XlsOdd, AWorkbookWhoseLastSectorIsShortIsReadWhole) {
+  // The workbook stream last in the file, 100 bytes into its last sector,
+  // and the file ending there: the padding some writers leave out.
+  std::string stream = biff8();
+  stream.resize(4096 + 100, '\0');
+  const std::string f = compound(stream);
+  const std::size_t end = 512 * (1 + 2 + 8) + 100;
+  ASSERT_EQ(f.size(), end + 412);
+  const auto r = read(f.substr(0, end));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.sheet().find(1, 1)->number, 42);
+  EXPECT_EQ(r.text(1, 2), "x");
+}

@@ -1,0 +1,209 @@
+// The xls importer on workbooks LibreOffice saved as Excel 97-2003 (made by
+// tests/data/xls/make.sh, every value checked against what its script
+// wrote), on copies as other programs leave them (a short last sector, a
+// stream named "BOOK"), on calamine's .xls files, and on compound files built
+// here to be hostile.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <tuple>
+
+#include <boost/json.hpp>
+
+#include "normalise/text.hpp"
+#include "support/importing.hpp"
+#include "support/process.hpp"
+
+namespace json = boost::json;
+using namespace tonghop;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+const sdk::Sheet* sheet_named(const sdk::Document& doc, const std::string& name) {
+  for (const auto& s : doc.sheets)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+// Every cell and merged range of features.xls against features.expected.json.
+void expect_features(const test::Imported& r) {
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.plugin, "import-xls");
+  EXPECT_EQ(r.doc.property("codepage"), "utf-16le");
+  EXPECT_EQ(r.doc.property("date_system"), "1900");
+  EXPECT_EQ(r.doc.property("biff"), "8");
+  const auto expected = json::parse(test::read_file(test::data_path("xls/features.expected.json")));
+  const auto& sheets = expected.at("sheets").as_array();
+  ASSERT_EQ(r.doc.sheets.size(), sheets.size());
+  std::size_t checked = 0;
+  for (const auto& es : sheets) {
+    const std::string name(es.at("name").as_string());
+    const sdk::Sheet* sheet = sheet_named(r.doc, name);
+    ASSERT_NE(sheet, nullptr) << name;
+    const auto& cells = es.at("cells").as_array();
+    EXPECT_EQ(sheet->cells.size(), cells.size()) << name << ": no cell more, none less";
+    for (const auto& ec : cells) {
+      const auto& a = ec.as_array();
+      const auto row = static_cast<std::uint32_t>(a[0].as_int64());
+      const auto col = static_cast<std::uint32_t>(a[1].as_int64());
+      const std::string kind(a[2].as_string());
+      const sdk::Cell* c = sheet->find(row, col);
+      ASSERT_NE(c, nullptr) << name << " " << row << "," << col;
+      const std::string where = name + " " + std::to_string(row) + "," + std::to_string(col);
+      if (kind == "n") {
+        ASSERT_EQ(c->type, sdk::CellType::number) << where << " " << c->text;
+        const double want = a[3].to_number<double>();
+        EXPECT_NEAR(c->number, want, std::abs(want) * 1e-14) << where;
+      } else if (kind == "s") {
+        EXPECT_EQ(c->type, sdk::CellType::text) << where;
+        EXPECT_EQ(c->text, a[3].as_string()) << where;
+      } else if (kind == "b") {
+        ASSERT_EQ(c->type, sdk::CellType::boolean) << where;
+        EXPECT_EQ(c->number, a[3].as_bool() ? 1 : 0) << where;
+        EXPECT_EQ(c->text, a[3].as_bool() ? "TRUE" : "FALSE") << where;
+      } else {
+        EXPECT_EQ(c->type, sdk::CellType::error) << where;
+        EXPECT_EQ(c->text, a[3].as_string()) << where;
+      }
+      if (!a[4].as_string().empty()) {
+        EXPECT_EQ(c->font, a[4].as_string()) << where;
+      }
+      if (!a[5].as_string().empty()) {
+        EXPECT_EQ(lower(c->number_format), lower(std::string(a[5].as_string()))) << where;
+      }
+      ++checked;
+    }
+    std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>> want, got;
+    for (const auto& m : es.at("merges").as_array()) {
+      const auto& v = m.as_array();
+      want.insert({static_cast<std::uint32_t>(v[0].as_int64()), static_cast<std::uint32_t>(v[1].as_int64()),
+                   static_cast<std::uint32_t>(v[2].as_int64()), static_cast<std::uint32_t>(v[3].as_int64())});
+    }
+    for (const auto& m : sheet->merges) got.insert({m.first_row, m.first_column, m.last_row, m.last_column});
+    EXPECT_EQ(got, want) << name;
+  }
+  EXPECT_GT(checked, 850u);
+}
+
+}  // namespace
+
+TEST(XlsFromLibreOffice, EveryValueFormulaFontFormatAndMergeIsWhatTheScriptWrote) {
+  // Formula results (the "Tổng số" column, the total row, a text, a boolean
+  // and an error), dates by their format, booleans, and shared strings of
+  // 9,000 and 20,000 bytes, which cannot fit one record (8,224 bytes):
+  // they cross CONTINUE records.
+  expect_features(test::import_file(test::data_path("xls/features.xls")));
+}
+
+TEST(XlsFromLibreOffice, DefaultFontsAndBuiltInFormatsComeWithEveryCell) {
+  const auto r = test::import_file(test::data_path("xls/features.xls"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  for (const auto& c : r.sheet(0).cells) EXPECT_FALSE(c.font.empty()) << c.row << "," << c.column;
+  EXPECT_EQ(lower(r.sheet(0).find(4, 6)->number_format), "dd/mm/yyyy");
+}
+
+TEST(XlsFromLibreOffice, Tcvn3TextIsDecodedByItsVnTimeFont) {
+  const auto r = test::import_file(test::data_path("xls/features.xls"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  const sdk::Sheet* s = sheet_named(r.doc, "TCVN3");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->find(1, 1)->font, ".VnTimeH");
+  EXPECT_EQ(normalise::decode_tcvn3(s->find(1, 1)->text, true).value_or(""), "ĐẢNG");
+  EXPECT_EQ(s->find(2, 1)->font, ".VnTime");
+  EXPECT_EQ(normalise::decode_tcvn3(s->find(2, 1)->text, false).value_or(""), "Đảng viên");
+  EXPECT_EQ(normalise::decode_tcvn3(s->find(3, 1)->text, false).value_or(""), "Đảng bộ xã Mường");
+  EXPECT_EQ(s->find(4, 1)->font, "Times New Roman");
+}
+
+TEST(XlsAsOthersLeaveThem, AShortLastSectorIsReadWhole) {
+  // The file's last 512-byte block is 256 bytes: Excel and xlrd open it.
+  const std::string bytes = test::read_file(test::data_path("xls/short-last-sector.xls"));
+  ASSERT_NE(bytes.size() % 512, 0u);
+  expect_features(test::import_file(test::data_path("xls/short-last-sector.xls")));
+}
+
+TEST(XlsAsOthersLeaveThem, AStreamNamedBookInCapitalsIsTheWorkbook) {
+  const std::string bytes = test::read_file(test::data_path("xls/book-stream.xls"));
+  ASSERT_EQ(bytes.find(std::string("W\0o\0r\0k\0b\0o\0o\0k\0", 16)), std::string::npos);
+  expect_features(test::import_file(test::data_path("xls/book-stream.xls")));
+  const auto cap = test::import_file(test::data_path("conformance/calamine/capitalized_wbook_stream.xls"));
+  ASSERT_TRUE(cap.status.ok()) << cap.status.message();  // a "BOOK" stream holding BIFF8 and one empty sheet
+  EXPECT_EQ(cap.sheet().name, "Sheet1");
+  EXPECT_EQ(cap.doc.property("biff"), "8");
+}
+
+TEST(XlsFromLibreOffice, TheCellLimitStopsTheReadAtItsPlace) {
+  auto limits = test::default_limits();
+  limits.max_cells = 10;
+  const auto r = test::import_file(test::data_path("xls/features.xls"), limits);
+  ASSERT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
+  EXPECT_EQ(r.status.where().sheet, "Biểu 01");
+}
+
+TEST(XlsCalamine, DatesSharedStringsAndMergesReadRight) {
+  const auto date = test::import_file(test::data_path("conformance/calamine/date.xls"));
+  ASSERT_TRUE(date.status.ok()) << date.status.message();
+  EXPECT_EQ(date.plugin, "import-xls");
+  EXPECT_EQ(date.doc.property("codepage"), "utf-16le");
+  const sdk::Cell* d = date.sheet().find(1, 1);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->type, sdk::CellType::number);
+  EXPECT_EQ(d->number, 44197) << "2021-01-01 as its serial number";
+  EXPECT_NE(lower(d->number_format).find("yy"), std::string::npos) << d->number_format;
+  EXPECT_EQ(date.sheet().find(1, 2)->number, 15);
+  const auto d1904 = test::import_file(test::data_path("conformance/calamine/date_1904.xls"));
+  ASSERT_TRUE(d1904.status.ok()) << d1904.status.message();
+  EXPECT_EQ(d1904.doc.property("date_system"), "1904");
+  const auto merged = test::import_file(test::data_path("conformance/calamine/merge_cells.xls"));
+  ASSERT_TRUE(merged.status.ok()) << merged.status.message();
+  EXPECT_FALSE(merged.sheet().merges.empty());
+  const auto sst = test::import_file(test::data_path("conformance/calamine/sst_continue.xls"));
+  ASSERT_TRUE(sst.status.ok()) << sst.status.message();
+  EXPECT_FALSE(sst.sheet().cells.empty());
+}
+
+TEST(XlsCalamine, WhatCalamineChecksReadsTheSameHere) {
+  auto text_at = [](const std::string& file, const std::string& sheet, std::uint32_t row, std::uint32_t col) {
+    const auto r = test::import_file(test::data_path("conformance/calamine/" + file));
+    EXPECT_TRUE(r.status.ok()) << file << ": " << r.status.message();
+    const sdk::Sheet* s = sheet.empty() ? (r.doc.sheets.empty() ? nullptr : &r.doc.sheets[0]) : sheet_named(r.doc, sheet);
+    const sdk::Cell* c = s ? s->find(row, col) : nullptr;
+    return c ? c->text : std::string("<no cell>");
+  };
+  // The last string of an SST whose next string starts a CONTINUE; an SST whose count is wrong.
+  EXPECT_EQ(text_at("sst_continue.xls", "Sheet1", 136, 1), "New CONTINUE block");
+  EXPECT_EQ(text_at("gh548_incorrect_sst_unique_count.xls", "System Level Data", 10, 3), "11th May 2023");
+  // BIFF5: byte strings by the code page, RSTRING records.
+  EXPECT_EQ(text_at("biff5_write.xls", "SheetJS", 2, 4), "sheetjs");
+  EXPECT_EQ(text_at("biff5-rich-text-string.xls", "Sheet1", 1, 1),
+            "ELECTORAL DIVISION OF SOMERSET EAST ; FIELD-CÓRNËTCY No. 5, ZWAGERSHÓÊN.");
+  // An embedded chart's cached series stay out of the sheet that holds it.
+  EXPECT_EQ(text_at("xls_cross_sheet_chart.xls", "Report", 1, 1), "HEADER TEXT A1");
+  EXPECT_EQ(text_at("xls_cross_sheet_chart.xls", "Report", 6, 1), "LABEL A6");
+  EXPECT_EQ(text_at("xls_cross_sheet_chart.xls", "Report", 6, 3), "VALUE C6");
+  EXPECT_EQ(text_at("empty-string.xls", "Sheet1", 1, 1), "");
+  // Formula results: 10, 20, 110, 65 down column A.
+  const auto f = test::import_file(test::data_path("conformance/calamine/xls_formula.xls"));
+  ASSERT_TRUE(f.status.ok()) << f.status.message();
+  const double want[] = {10, 20, 110, 65};
+  for (std::uint32_t row = 1; row <= 4; ++row) {
+    ASSERT_NE(f.sheet().find(row, 1), nullptr) << row;
+    EXPECT_EQ(f.sheet().find(row, 1)->number, want[row - 1]) << row;
+  }
+  const auto m = test::import_file(test::data_path("conformance/calamine/merge_cells.xls"));
+  ASSERT_TRUE(m.status.ok()) << m.status.message();
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>> got;
+  for (const auto& r : m.sheet().merges) got.insert({r.first_row, r.first_column, r.last_row, r.last_column});
+  const std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>> merges{
+      {1, 1, 1, 2}, {2, 1, 4, 1}, {2, 2, 4, 4}};
+  EXPECT_EQ(got, merges);
+}
