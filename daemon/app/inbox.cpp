@@ -164,6 +164,12 @@ int Inbox::scan() {
         if (ignored(file)) continue;
         const std::string key = period_key + "/" + file;
         if (!look(period_fd.get(), file, key, st) || !S_ISREG(st.st_mode)) continue;
+        // A second name of a file that lives elsewhere (a hard link) is not a
+        // file someone dropped here.
+        if (st.st_nlink > 1) {
+          once("hard link " + key, fmt::format("{} has other hard links: not taken", shown_path(key)));
+          continue;
+        }
         const Seen s{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                      static_cast<std::uint64_t>(st.st_size),
                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
@@ -194,7 +200,8 @@ bool Inbox::take(int root_fd, int period_fd, const std::string& name, const Seen
     return false;
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_ino) != seen.ino ||
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1 ||
+      static_cast<std::uint64_t>(st.st_ino) != seen.ino ||
       static_cast<std::uint64_t>(st.st_size) != seen.size)
     return false;  // replaced or changed since it was looked at: the next scans decide
   // No more than an import may take (the pipeline refuses a larger file by its size).

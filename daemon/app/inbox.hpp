@@ -7,7 +7,7 @@
 // What the inbox trusts (docs/security.md):
 // - No symbolic link is followed, folder or file: every step is openat()
 //   with O_NOFOLLOW from the inbox's own descriptor; a link is logged once
-//   and left where it is.
+//   and left where it is. Nor is a file with other hard links taken.
 // - A file is taken once it is stable: the same size, modification time and
 //   inode at two scans in a row, and unmodified for at least a second. A
 //   writer that may pause longer than that writes <name>.part and renames it
