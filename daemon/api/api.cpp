@@ -88,8 +88,12 @@ std::optional<http::Response> Api::admit(const http::Request& head) {
   if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
   const std::string_view address = http::address_of(head.remote);
   limiter_.set_burst(context_.config.load()->auth_failures_per_minute);
-  if (const unsigned wait = limiter_.blocked_for(address)) return too_many(wait);
+  if (const unsigned wait = limiter_.blocked_for(address)) {
+    auth_throttled_.fetch_add(1, std::memory_order_relaxed);
+    return too_many(wait);
+  }
   if (caller(head)) return std::nullopt;
+  auth_failures_.fetch_add(1, std::memory_order_relaxed);
   const bool now_blocked = limiter_.failed(address);
   const auto auth = head.header("Authorization");
   context_.log->warn("authentication failed from {} for {} {} ({}){}", address, head.method, echo(head.path()),
@@ -152,6 +156,12 @@ http::Response Api::metrics_text() const {
         "tonghop_import_duration_seconds_sum {:.6f}\ntonghop_import_duration_seconds_count {}\n",
         import_seconds_, imports_);
   }
+  out += fmt::format(
+      "# HELP tonghop_auth_failures_total Requests refused for want of a valid token (401).\n"
+      "# TYPE tonghop_auth_failures_total counter\ntonghop_auth_failures_total {}\n"
+      "# HELP tonghop_auth_throttled_total Requests refused because their address failed too often (429).\n"
+      "# TYPE tonghop_auth_throttled_total counter\ntonghop_auth_throttled_total {}\n",
+      auth_failures_.load(std::memory_order_relaxed), auth_throttled_.load(std::memory_order_relaxed));
   out += fmt::format(
       "# HELP tonghop_store_bytes Size of the database and the archived files.\n# TYPE tonghop_store_bytes gauge\n"
       "tonghop_store_bytes {}\n",

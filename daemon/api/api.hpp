@@ -3,6 +3,7 @@
 // socket: Api::handle is a function from request to response.
 #pragma once
 
+#include <atomic>
 #include <list>
 #include <map>
 #include <mutex>
@@ -66,6 +67,7 @@ class Api final : public http::Service {
   std::map<std::string, Cached> reports_;  // "period/format"
   std::list<std::string> recent_;          // reports_' keys, most recently used first
   http::FailureLimiter limiter_;
+  std::atomic<std::uint64_t> auth_failures_{0}, auth_throttled_{0};
 };
 
 }  // namespace tonghop::api

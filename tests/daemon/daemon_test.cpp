@@ -157,7 +157,13 @@ TEST(Daemon, MetricsCountRequestsByRouteAndStatusAndPlugins) {
   Daemon d;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/healthz"));
   ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/no/such/thing"));
-  const auto r = tonghop::test::request(d.port(), "GET", "/metrics");
+  // A request is counted once its answer is written: the client may ask
+  // again a moment before that, so ask until the last one has been counted.
+  auto r = tonghop::test::request(d.port(), "GET", "/metrics");
+  for (int i = 0; i < 100 && r && r->body.find("tonghop_http_requests_in_flight 1\n") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+    r = tonghop::test::request(d.port(), "GET", "/metrics");
+  }
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->header("Content-Type").value_or("").rfind("text/plain", 0), 0u);
@@ -425,6 +431,9 @@ TEST(Daemon, GuessedTokensAreLimitedPerAddressAndLogged) {
   EXPECT_TRUE(blocked->header("Retry-After").has_value());
   EXPECT_NE(d.process().output().find("authentication failed from 127.0.0.1 for GET /api/v1/submissions"),
             std::string::npos);
-  // Open routes stay open.
+  // Open routes stay open, and count what happened.
   EXPECT_EQ(tonghop::test::request(d.port(), "GET", "/healthz")->status, 200);
+  const std::string metrics = tonghop::test::request(d.port(), "GET", "/metrics")->body;
+  EXPECT_NE(metrics.find("\ntonghop_auth_failures_total 10\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\ntonghop_auth_throttled_total 2\n"), std::string::npos) << metrics;
 }
