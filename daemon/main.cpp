@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     case Command::plugins: return list_plugins(*options);
     case Command::check: return check_file(*options);
     case Command::report: return write_report(*options);
+    case Command::verify: return verify_store(*options);
     case Command::serve: return serve(*options);
   }
   return 2;

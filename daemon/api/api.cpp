@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "api/params.hpp"
 #include "api/views.hpp"
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
@@ -33,24 +34,29 @@ http::Response unauthorised() {
   return r;
 }
 
+http::Response too_many(unsigned seconds) {
+  http::Response r = http::error_response(
+      429, "too_many_failures",
+      fmt::format("Quá nhiều lần xác thực sai từ địa chỉ này; thử lại sau {} giây / too many failed authentications "
+                  "from this address; try again in {} s",
+                  seconds, seconds));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+http::Response bad_period(unsigned status, std::string_view asked) {
+  return refusal(status, {{"unknown_period",
+                           "Kỳ báo cáo không hợp lệ (năm từ 1930 đến năm sau) / the period is not one of 2018, 2018-H1, "
+                           "2018-Q3, 2018-09 with a year from 1930 to next year",
+                           "period", echo(asked), {}}});
+}
+
 std::string mime_of(const std::string& format) {
   if (format == "xlsx" || format == "xlsm") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   if (format == "xls") return "application/vnd.ms-excel";
   if (format == "csv" || format == "tsv" || format == "txt") return "text/csv";
   if (format == "json") return "application/json";
   return "application/octet-stream";
-}
-
-// The name a file is kept and offered back under: its base name (no folders),
-// without control characters or quotes, never empty.
-std::string clean_filename(std::string_view name) {
-  const auto slash = name.find_last_of("/\\");
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  std::string out;
-  for (const char c : name)
-    if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != 0x7F) out += c;
-  if (out.empty() || out == "." || out == "..") out = "upload";
-  return out;
 }
 
 }  // namespace
@@ -75,6 +81,28 @@ std::uint64_t Api::body_limit(const http::Request& head) const {
 }
 
 http::Response Api::handle(const http::Request& request) { return router_.handle(request); }
+
+std::optional<http::Response> Api::admit(const http::Request& head) {
+  // Open routes, and paths no route serves (404 as before), need no token.
+  const std::string route = router_.label(head.method, head.target);
+  if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
+  const std::string_view address = http::address_of(head.remote);
+  limiter_.set_burst(context_.config.load()->auth_failures_per_minute);
+  if (const unsigned wait = limiter_.blocked_for(address)) {
+    auth_throttled_.fetch_add(1, std::memory_order_relaxed);
+    return too_many(wait);
+  }
+  if (caller(head)) return std::nullopt;
+  auth_failures_.fetch_add(1, std::memory_order_relaxed);
+  const bool now_blocked = limiter_.failed(address);
+  const auto auth = head.header("Authorization");
+  context_.log->warn("authentication failed from {} for {} {} ({}){}", address, head.method, echo(head.path()),
+                     auth ? "a token that is not valid" : "no token",
+                     now_blocked ? "; this address now waits before trying again (429)" : "");
+  return unauthorised();
+}
+
+std::size_t Api::max_connections() const { return context_.config.load()->server.max_connections; }
 
 void Api::started(const http::Request&) { metrics_.started(); }
 
@@ -129,6 +157,12 @@ http::Response Api::metrics_text() const {
         import_seconds_, imports_);
   }
   out += fmt::format(
+      "# HELP tonghop_auth_failures_total Requests refused for want of a valid token (401).\n"
+      "# TYPE tonghop_auth_failures_total counter\ntonghop_auth_failures_total {}\n"
+      "# HELP tonghop_auth_throttled_total Requests refused because their address failed too often (429).\n"
+      "# TYPE tonghop_auth_throttled_total counter\ntonghop_auth_throttled_total {}\n",
+      auth_failures_.load(std::memory_order_relaxed), auth_throttled_.load(std::memory_order_relaxed));
+  out += fmt::format(
       "# HELP tonghop_store_bytes Size of the database and the archived files.\n# TYPE tonghop_store_bytes gauge\n"
       "tonghop_store_bytes {}\n",
       context_.store->size_bytes());
@@ -151,10 +185,13 @@ http::Response Api::create_token(const http::Request& r) {
   if (role == "district") {
     const std::string asked = o.contains("district") && o.at("district").is_string() ? std::string(o.at("district").as_string()) : "";
     const auto* d = context_.normalisation.load()->registry.find(asked);
-    if (d == nullptr) return http::error_response(422, "unknown_district", fmt::format("'{}' is not a district", asked));
+    if (d == nullptr)
+      return http::error_response(422, "unknown_district", fmt::format("'{}' is not a district", echo(asked)));
     t.district = d->name;
-  } else if (role != "viewer" && role != "admin") {
-    return http::error_response(422, "unknown_role", "role is district, viewer or admin");
+  } else if (role != "viewer") {
+    // Admin is the one token of the configuration; no other can be made.
+    return http::error_response(422, "unknown_role",
+                                "Chỉ tạo được mã cho huyện (district) hoặc người xem (viewer) / role is district or viewer");
   }
   t.name = o.contains("name") && o.at("name").is_string() ? std::string(o.at("name").as_string())
                                                             : (t.district.empty() ? role : role + ":" + t.district);
@@ -178,22 +215,25 @@ http::Response Api::submit(const http::Request& r) {
   const auto* district = n->registry.find(asked);
   if (district == nullptr)
     return refusal(422, {{"unknown_district",
-                          fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}", asked, asked,
-                                      n->registry.province),
-                          "district", asked, {}}});
+                          fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}", echo(asked),
+                                      echo(asked), n->registry.province),
+                          "district", echo(asked), {}}});
   if (who->role == "district" && who->district != district->name)
     return http::error_response(403, "forbidden", fmt::format("this token is for {}, not {}", who->district, district->name));
-  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
-  if (!period)
-    return refusal(422, {{"unknown_period", "Kỳ báo cáo không hợp lệ / the period is not one of 2018, 2018-H1, 2018-Q3, 2018-09",
-                          "period", r.query_param("period").value_or(""), {}}});
+  const auto period = parse_period_param(r.query_param("period").value_or(""));
+  if (!period) return bad_period(422, r.query_param("period").value_or(""));
   ingest::Return ret;
   ret.district = district->name;
   ret.period = *period;
   ret.token_name = who->name;
-  if (auto part = http::multipart_file(r.header("Content-Type").value_or(""), r.body)) {
+  const std::string_view content_type = r.header("Content-Type").value_or("");
+  if (auto part = http::multipart_file(content_type, r.body)) {
     ret.filename = part->filename;
     ret.bytes = part->bytes;
+  } else if (http::is_multipart(content_type)) {
+    // A form without its file: never store the whole form as the return.
+    return http::error_response(400, "no_file_part",
+                                "Biểu mẫu không có phần «file» / the multipart form has no part named \"file\"");
   } else {
     ret.bytes = r.body;
   }
@@ -218,8 +258,8 @@ http::Response Api::submit(const http::Request& r) {
 http::Response Api::list(const http::Request& r) {
   const auto who = caller(r);
   if (!who) return unauthorised();
-  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
-  if (!period) return http::error_response(400, "bad_request", "period is needed: ?period=2018");
+  const auto period = parse_period_param(r.query_param("period").value_or(""));
+  if (!period) return bad_period(400, r.query_param("period").value_or(""));
   json::array a;
   for (const auto& s : context_.store->list(*period, who->role == "district" ? who->district : std::string()))
     a.push_back(submission_json(s));
@@ -232,7 +272,8 @@ std::variant<store::Submission, http::Response> Api::visible_submission(const ht
                                                                         const http::Params& p) const {
   const auto who = caller(r);
   if (!who) return unauthorised();
-  const auto s = context_.store->get(std::atoll(p.at("id").c_str()));
+  const auto id = parse_id(p.at("id"));
+  const auto s = id ? context_.store->get(*id) : std::nullopt;
   if (!s) return http::error_response(404, "not_found", "no such submission");
   if (who->role == "district" && who->district != s->district)
     return http::error_response(403, "forbidden", "this submission is another district's");
@@ -260,7 +301,7 @@ http::Response Api::raw(const http::Request& r, const http::Params& p) {
   if (!bytes) return http::error_response(500, "store_failed", bytes.error());
   http::Response res;
   res.content_type = mime_of(s->format);
-  res.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", s->filename));
+  res.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", clean_filename(s->filename)));
   res.body = std::move(*bytes);
   return res;
 }
@@ -269,12 +310,13 @@ http::Response Api::report(const http::Request& r) {
   const auto who = caller(r);
   if (!who) return unauthorised();
   if (who->role == "district") return http::error_response(403, "forbidden", "the province report is for admin and viewer tokens");
-  const auto period = normalise::parse_period(r.query_param("period").value_or(""));
-  if (!period) return http::error_response(400, "bad_request", "period is needed: ?period=2018");
+  const auto period = parse_period_param(r.query_param("period").value_or(""));
+  if (!period) return bad_period(400, r.query_param("period").value_or(""));
   const std::string format = r.query_param("format").value_or("json");
   const auto plugins = context_.plugins.load();
   const auto* exporter = plugins->exporter_for(format);
-  if (exporter == nullptr) return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", format));
+  if (exporter == nullptr)
+    return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", echo(format)));
 
   const std::string key = *period + "/" + format;
   const std::int64_t generation = context_.store->generation();
@@ -282,6 +324,7 @@ http::Response Api::report(const http::Request& r) {
     std::lock_guard lock(mutex_);
     const auto it = reports_.find(key);
     if (it != reports_.end() && it->second.generation == generation) {
+      recent_.splice(recent_.begin(), recent_, it->second.use);  // the most recently used
       http::Response res;
       res.content_type = it->second.content_type;
       res.body = it->second.body;
@@ -301,7 +344,18 @@ http::Response Api::report(const http::Request& r) {
   res.body = out.str();
   {
     std::lock_guard lock(mutex_);
-    reports_[key] = Cached{generation, res.body, res.content_type};
+    // Bounded, least recently used out first: one entry per period and
+    // format asked for would otherwise grow without end.
+    if (const auto it = reports_.find(key); it != reports_.end()) {
+      recent_.erase(it->second.use);
+      reports_.erase(it);
+    }
+    while (reports_.size() >= kCachedReports) {
+      reports_.erase(recent_.back());
+      recent_.pop_back();
+    }
+    recent_.push_front(key);
+    reports_[key] = Cached{generation, res.body, res.content_type, recent_.begin()};
   }
   return res;
 }

@@ -3,11 +3,14 @@
 // socket: Api::handle is a function from request to response.
 #pragma once
 
+#include <atomic>
+#include <list>
 #include <map>
 #include <mutex>
 #include <variant>
 
 #include "app/context.hpp"
+#include "http/limiter.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -21,6 +24,9 @@ class Api final : public http::Service {
 
   std::uint64_t body_limit(const http::Request& head) const override;
   http::Response handle(const http::Request& request) override;
+  // Every route but /healthz and /metrics needs a token, checked from the head.
+  std::optional<http::Response> admit(const http::Request& head) override;
+  std::size_t max_connections() const override;
   void started(const http::Request& head) override;
   void finished(const http::Request& head, unsigned status) override;
 
@@ -55,8 +61,13 @@ class Api final : public http::Service {
   struct Cached {
     std::int64_t generation = -1;
     std::string body, content_type;
+    std::list<std::string>::iterator use;  // in recent_
   };
+  static constexpr std::size_t kCachedReports = 64;
   std::map<std::string, Cached> reports_;  // "period/format"
+  std::list<std::string> recent_;          // reports_' keys, most recently used first
+  http::FailureLimiter limiter_;
+  std::atomic<std::uint64_t> auth_failures_{0}, auth_throttled_{0};
 };
 
 }  // namespace tonghop::api

@@ -1,5 +1,7 @@
 #include "api/views.hpp"
 
+#include "api/params.hpp"
+
 #include <boost/json.hpp>
 
 #include "normalise/normaliser.hpp"
@@ -11,16 +13,18 @@ namespace json = boost::json;
 json::object issue_json(const normalise::Issue& e) {
   json::object o;
   o["code"] = e.code;
-  o["message"] = e.message;
+  // What a return holds comes back cut short: a value echoed at most 200
+  // characters, a message (which may quote it twice) 600, all valid UTF-8.
+  o["message"] = cut(e.message, 600);
   if (!e.where.path.empty()) {
-    o["path"] = e.where.path;
+    o["path"] = cut(e.where.path, 200);
   } else {
-    if (!e.where.sheet.empty()) o["sheet"] = e.where.sheet;
+    if (!e.where.sheet.empty()) o["sheet"] = cut(e.where.sheet, 200);
     if (e.where.row != 0) o["row"] = e.where.row;
     if (e.where.column != 0) o["column"] = normalise::column_name(e.where.column);
   }
   if (!e.field.empty()) o["field"] = e.field;
-  if (!e.value.empty()) o["value"] = e.value;
+  if (!e.value.empty()) o["value"] = echo(e.value);
   return o;
 }
 
@@ -48,7 +52,7 @@ json::object submission_json(const store::Submission& s) {
   o["id"] = s.id;
   o["district"] = s.district;
   o["period"] = s.period;
-  o["filename"] = s.filename;
+  o["filename"] = valid_utf8(s.filename);  // a name stored before names were cleaned may not be
   o["format"] = s.format;
   o["plugin"] = s.plugin;
   o["received_at"] = s.received_at;

@@ -9,6 +9,7 @@ const char* usage() {
          "       tonghopd plugins [--config FILE] [--plugins-dir DIR]\n"
          "       tonghopd check FILE --district D --period P [--format json|text] [--config FILE]\n"
          "       tonghopd report --period P --format json|csv|xlsx -o FILE [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd verify [--config FILE] [--data-dir DIR]\n"
          "       tonghopd --help | --version\n"
          "\n"
          "  --config FILE       configuration (default: config/tonghop.toml if present)\n"
@@ -18,7 +19,9 @@ const char* usage() {
          "  --dev               without an admin token, make one and print it\n"
          "\n"
          "The admin token comes from TONGHOP_ADMIN_TOKEN or the file [auth] admin_token_file names.\n"
-         "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads configuration and plugins.\n";
+         "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads configuration and plugins.\n"
+         "verify: the database's full integrity check and every raw file against its SHA-256;\n"
+         "  exit 0 sound, 1 damage found, 2 usage error or no database.\n";
 }
 
 Expected<Options> parse_command_line(const std::vector<std::string>& args) {
@@ -29,6 +32,7 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (args[0] == "check") o.command = Command::check;
     else if (args[0] == "report") o.command = Command::report;
     else if (args[0] == "serve") o.command = Command::serve;
+    else if (args[0] == "verify") o.command = Command::verify;
     else return make_error(fmt::format("unknown command '{}'", args[0]));
     i = 1;
   }
@@ -52,7 +56,9 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "--dev" && !inline_value) o.dev = true;
     else if (arg == "--config") err = value(o.config);
     else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
-    else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report)) err = value(o.data_dir);
+    else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report ||
+                                     o.command == Command::verify))
+      err = value(o.data_dir);
     else if ((arg == "-o" || arg == "--output") && o.command == Command::report) err = value(o.output);
     else if (arg == "--plugins-dir") err = value(o.plugins_dir);
     else if (arg == "--district" && o.command == Command::check) err = value(o.district);

@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, help, version };
+enum class Command { serve, plugins, check, report, verify, help, version };
 
 struct Options {
   Command command = Command::serve;

@@ -12,5 +12,8 @@ int list_plugins(const Options& options);
 int check_file(const Options& options);
 // `tonghopd report ...`: the province report from the data directory.
 int write_report(const Options& options);
+// `tonghopd verify`: the database's full integrity check and every raw file
+// against its hash. 0 sound, 1 damage found, 2 usage or no database.
+int verify_store(const Options& options);
 
 }  // namespace tonghop::app

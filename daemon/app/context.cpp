@@ -18,4 +18,12 @@ Expected<std::shared_ptr<const ingest::Normalisation>> load_normalisation(const 
   return std::shared_ptr<const ingest::Normalisation>(std::move(n));
 }
 
+Expected<std::shared_ptr<const loader::PluginSet>> usable_plugins(std::shared_ptr<const loader::PluginSet> set,
+                                                                  const config::Config& config) {
+  if (set->plugins.empty())
+    return make_error(fmt::format("{} gives no plugin at all ({} refused): nothing could be read or written",
+                                  config.plugins_dir.string(), set->refused.size()));
+  return set;
+}
+
 }  // namespace tonghop::app

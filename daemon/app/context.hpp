@@ -28,4 +28,10 @@ struct Context {
 // The catalogue, the registry and the profiles the configuration names.
 Expected<std::shared_ptr<const ingest::Normalisation>> load_normalisation(const config::Config& config);
 
+// A plugin set a SIGHUP may switch to: an empty one (a plugins_dir that does
+// not exist, a typo) is refused, and the old set kept. serve.cpp's reload()
+// is to call it before it swaps anything.
+Expected<std::shared_ptr<const loader::PluginSet>> usable_plugins(std::shared_ptr<const loader::PluginSet> set,
+                                                                  const config::Config& config);
+
 }  // namespace tonghop::app

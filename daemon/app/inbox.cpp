@@ -1,16 +1,99 @@
 #include "app/inbox.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <initializer_list>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "api/params.hpp"
 #include "api/views.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// A descriptor, closed on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  int get() const noexcept { return fd_; }
+  bool ok() const noexcept { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+// The names in a folder (not "." and "..").
+std::vector<std::string> entries(int dir_fd) {
+  std::vector<std::string> out;
+  const int copy = ::dup(dir_fd);
+  if (copy < 0) return out;
+  DIR* d = ::fdopendir(copy);
+  if (d == nullptr) {
+    ::close(copy);
+    return out;
+  }
+  ::rewinddir(d);
+  while (const dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name != "." && name != "..") out.push_back(name);
+  }
+  ::closedir(d);
+  return out;
+}
+
+// <root>/a/b/c, each made if missing and opened without following a link.
+Fd open_chain(int root_fd, std::initializer_list<std::string> names) {
+  Fd at(::dup(root_fd));
+  for (const auto& name : names) {
+    if (!at.ok()) return at;
+    if (::mkdirat(at.get(), name.c_str(), 0750) != 0 && errno != EEXIST) return Fd();
+    at = Fd(::openat(at.get(), name.c_str(), kDirFlags));
+  }
+  return at;
+}
+
+// What a name looks like in the log and the store: cleaned as the API cleans it.
+std::string shown(const std::string& name) { return api::clean_filename(name); }
+
+// district/period/file, each part cleaned.
+std::string shown_path(const std::string& key) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const auto slash = key.find('/', at);
+    out += shown(key.substr(at, slash == std::string::npos ? std::string::npos : slash - at));
+    if (slash == std::string::npos) return out;
+    out += '/';
+    at = slash + 1;
+  }
+}
+
+bool ignored(const std::string& name) {
+  return name.starts_with(".") || name.ends_with(".part") || name.ends_with(".tmp");
+}
+
+}  // namespace
 
 Inbox::Inbox(Context& context, api::Api& api, std::chrono::milliseconds interval)
     : context_(context), api_(api), interval_(interval), thread_([this] { run(); }) {}
@@ -38,71 +121,160 @@ void Inbox::run() {
   }
 }
 
+void Inbox::once(const std::string& key, const std::string& message) {
+  if (told_.size() > 10000) told_.clear();  // bounded; a notice may then come again
+  if (told_.insert(key).second) context_.log->warn("inbox: {}", message);
+}
+
 int Inbox::scan() {
   const fs::path root = context_.config.load()->data_dir / "inbox";
   std::error_code ec;
   fs::create_directories(root, ec);
+  const Fd root_fd(::open(root.c_str(), kDirFlags));
+  if (!root_fd.ok()) {
+    once("/", fmt::format("{} cannot be opened as a folder (a symbolic link?): {}; not scanned", root.string(),
+                          std::strerror(errno)));
+    return 0;
+  }
+  const auto now = std::chrono::system_clock::now();
+  std::map<std::string, Seen> seen;
   int handled = 0;
-  for (const auto& district : fs::directory_iterator(root, ec)) {
-    const std::string dname = district.path().filename().string();
-    if (!district.is_directory() || dname == "processed" || dname == "rejected" || dname.starts_with(".")) continue;
-    for (const auto& period : fs::directory_iterator(district.path(), ec)) {
-      if (!period.is_directory()) continue;
-      for (const auto& file : fs::directory_iterator(period.path(), ec)) {
-        const std::string name = file.path().filename().string();
-        if (!file.is_regular_file() || name.starts_with(".") || name.ends_with(".part") || name.ends_with(".tmp")) continue;
-        // A file still being written is left for the next pass.
-        const auto age = fs::file_time_type::clock::now() - fs::last_write_time(file.path(), ec);
-        if (ec || age < std::chrono::milliseconds(500)) continue;
-        handle(file.path(), dname, period.path().filename().string());
-        ++handled;
+  // Each entry is looked at without following it; a link is named once.
+  auto look = [&](int dir_fd, const std::string& name, const std::string& where, struct stat& st) {
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+    if (S_ISLNK(st.st_mode)) {
+      once("link " + where, fmt::format("{} is a symbolic link: not followed, left where it is", shown_path(where)));
+      return false;
+    }
+    return true;
+  };
+  for (const auto& district : entries(root_fd.get())) {
+    if (district == "processed" || district == "rejected" || district.starts_with(".")) continue;
+    struct stat st {};
+    if (!look(root_fd.get(), district, district, st) || !S_ISDIR(st.st_mode)) continue;
+    const Fd district_fd(::openat(root_fd.get(), district.c_str(), kDirFlags));
+    if (!district_fd.ok()) continue;
+    for (const auto& period : entries(district_fd.get())) {
+      if (period.starts_with(".")) continue;
+      const std::string period_key = district + "/" + period;
+      if (!look(district_fd.get(), period, period_key, st) || !S_ISDIR(st.st_mode)) continue;
+      const Fd period_fd(::openat(district_fd.get(), period.c_str(), kDirFlags));
+      if (!period_fd.ok()) continue;
+      for (const auto& file : entries(period_fd.get())) {
+        if (ignored(file)) continue;
+        const std::string key = period_key + "/" + file;
+        if (!look(period_fd.get(), file, key, st) || !S_ISREG(st.st_mode)) continue;
+        // A second name of a file that lives elsewhere (a hard link) is not a
+        // file someone dropped here.
+        if (st.st_nlink > 1) {
+          once("hard link " + key, fmt::format("{} has other hard links: not taken", shown_path(key)));
+          continue;
+        }
+        const Seen s{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                     static_cast<std::uint64_t>(st.st_size),
+                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+        if (unmovable_.count(key + "#" + std::to_string(s.ino))) continue;
+        seen[key] = s;
+        // Stable: as the last scan saw it, and left alone for a second.
+        const auto before = seen_.find(key);
+        const auto modified = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(s.mtime_ns)));
+        if (before == seen_.end() || !(before->second == s) || now - modified < std::chrono::seconds(1)) continue;
+        if (take(root_fd.get(), period_fd.get(), file, s, district, period)) {
+          ++handled;
+          seen.erase(key);
+        }
       }
     }
   }
+  seen_ = std::move(seen);
   return handled;
 }
 
-void Inbox::handle(const fs::path& file, const std::string& district_dir, const std::string& period_dir) {
+bool Inbox::take(int root_fd, int period_fd, const std::string& name, const Seen& seen, const std::string& district_dir,
+                 const std::string& period_dir) {
+  const std::string key = district_dir + "/" + period_dir + "/" + name;
+  const Fd fd(::openat(period_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.ok()) {
+    once("open " + key, fmt::format("{} cannot be opened: {}", shown_path(key), std::strerror(errno)));
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1 ||
+      static_cast<std::uint64_t>(st.st_ino) != seen.ino ||
+      static_cast<std::uint64_t>(st.st_size) != seen.size)
+    return false;  // replaced or changed since it was looked at: the next scans decide
+  // No more than an import may take (the pipeline refuses a larger file by its size).
+  const std::uint64_t limit = context_.config.load()->limits.max_input_bytes + 1;
+  std::string bytes;
+  bytes.resize(static_cast<std::size_t>(std::min<std::uint64_t>(seen.size, limit)));
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::read(fd.get(), bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
+
+  // Claimed first: moved to rejected/ before it is imported, so that nothing
+  // the import does can make it be tried twice.
+  const Fd rejected = open_chain(root_fd, {"rejected", district_dir, period_dir});
+  if (!rejected.ok() || ::renameat(period_fd, name.c_str(), rejected.get(), name.c_str()) != 0) {
+    unmovable_.insert(key + "#" + std::to_string(seen.ino));
+    context_.log->error("inbox: {} cannot be moved to rejected/ ({}): it is not imported; move it away by hand",
+                        shown_path(key), std::strerror(errno));
+    return false;
+  }
+  ::unlinkat(rejected.get(), (name + ".errors.json").c_str(), 0);  // of an earlier file of that name
+  handle(bytes, name, district_dir, period_dir, rejected.get());
+  return true;
+}
+
+void Inbox::handle(const std::string& bytes, const std::string& name, const std::string& district_dir,
+                   const std::string& period_dir, int rejected_fd) {
+  const std::string where = shown_path(district_dir + "/" + period_dir + "/" + name);
   const auto n = context_.normalisation.load();
   ingest::Outcome outcome;
   const auto* district = n->registry.find(district_dir);
-  const auto period = normalise::parse_period(period_dir);
+  auto period = normalise::parse_period(period_dir);
+  if (period && !api::period_year_allowed(*period)) period.reset();
   std::string district_name = district ? district->name : district_dir;
   if (district == nullptr) {
     outcome.status = 422;
-    outcome.errors.push_back({"unknown_district", "Thư mục «" + district_dir + "» không phải một đảng bộ huyện / the folder '" +
-                                                      district_dir + "' is not a district",
-                              "district", district_dir, {}});
+    outcome.errors.push_back({"unknown_district", "Thư mục «" + shown(district_dir) +
+                                                      "» không phải một đảng bộ huyện / the folder '" +
+                                                      shown(district_dir) + "' is not a district",
+                              "district", shown(district_dir), {}});
   } else if (!period) {
     outcome.status = 422;
-    outcome.errors.push_back({"unknown_period", "Thư mục «" + period_dir + "» không phải một kỳ báo cáo / the folder '" +
-                                                    period_dir + "' is not a period",
-                              "period", period_dir, {}});
+    outcome.errors.push_back({"unknown_period", "Thư mục «" + shown(period_dir) +
+                                                    "» không phải một kỳ báo cáo (năm từ 1930 đến năm sau) / the folder '" +
+                                                    shown(period_dir) + "' is not a period from 1930 to next year",
+                              "period", shown(period_dir), {}});
   } else {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string bytes = std::move(buffer).str();
-    ingest::Return ret{district->name, *period, file.filename().string(), bytes, "inbox"};
+    ingest::Return ret{district->name, *period, api::clean_filename(name), bytes, "inbox"};
     outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits, std::move(ret));
     api_.count(district->name, outcome);
   }
-  const bool accepted = outcome.status == 201;
-  const fs::path target = context_.config.load()->data_dir / "inbox" / (accepted ? "processed" : "rejected") /
-                          district_dir / period_dir / file.filename();
-  std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  fs::rename(file, target, ec);
-  if (ec) context_.log->error("inbox: cannot move {}: {}", file.string(), ec.message());
-  if (accepted) {
-    context_.log->info("inbox: {} stored as #{} for {} {}", file.string(), outcome.submission->id, district_name, *period);
-  } else {
-    boost::json::object o;
-    o["errors"] = api::issues_json(outcome.errors);
-    if (!outcome.warnings.empty()) o["warnings"] = api::issues_json(outcome.warnings);
-    std::ofstream(target.string() + ".errors.json") << boost::json::serialize(o) << "\n";
-    context_.log->warn("inbox: {} refused: {} error(s)", file.string(), outcome.errors.size());
+  if (outcome.status == 201) {
+    const fs::path root = context_.config.load()->data_dir / "inbox";
+    const Fd root_fd(::open(root.c_str(), kDirFlags));
+    const Fd processed = root_fd.ok() ? open_chain(root_fd.get(), {"processed", district_dir, period_dir}) : Fd();
+    if (!processed.ok() || ::renameat(rejected_fd, name.c_str(), processed.get(), name.c_str()) != 0)
+      context_.log->error("inbox: {} was stored but cannot be moved to processed/: {}", where, std::strerror(errno));
+    context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
+    return;
   }
+  boost::json::object o;
+  o["errors"] = api::issues_json(outcome.errors);
+  if (!outcome.warnings.empty()) o["warnings"] = api::issues_json(outcome.warnings);
+  const std::string text = boost::json::serialize(o) + "\n";
+  const Fd out(::openat(rejected_fd, (name + ".errors.json").c_str(),
+                        O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640));
+  if (!out.ok() || ::write(out.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    context_.log->error("inbox: cannot write the errors of {}: {}", where, std::strerror(errno));
+  context_.log->warn("inbox: {} refused: {} error(s)", where, outcome.errors.size());
 }
 
 }  // namespace tonghop::app

@@ -71,7 +71,14 @@ Expected<Offline> offline(const Options& options) {
 
 Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
   AdminToken t;
+  // An admin token can do everything: one that can be guessed is refused.
+  constexpr std::size_t kShortest = 32;
   if (const char* env = std::getenv("TONGHOP_ADMIN_TOKEN"); env != nullptr && *env != '\0') {
+    if (std::string_view(env).size() < kShortest)
+      return make_error(fmt::format(
+          "the admin token in TONGHOP_ADMIN_TOKEN has {} characters; it needs at least {}. Make one with: "
+          "openssl rand -hex 24",
+          std::string_view(env).size(), kShortest));
     t.sha256 = sha256_hex(env);
     t.source = "TONGHOP_ADMIN_TOKEN";
   } else if (!config.admin_token_file.empty()) {
@@ -80,8 +87,10 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     if (!in || !std::getline(in, line))
       return make_error(fmt::format("cannot read the admin token file {}", config.admin_token_file.string()));
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.size() < 16)
-      return make_error(fmt::format("the admin token in {} is shorter than 16 characters",
+    if (line.size() < kShortest)
+      return make_error(fmt::format("the admin token in {} has {} characters; it needs at least {}. Make one with: "
+                                    "openssl rand -hex 24 > {}",
+                                    config.admin_token_file.string(), line.size(), kShortest,
                                     config.admin_token_file.string()));
     t.sha256 = sha256_hex(line);
     t.source = config.admin_token_file.string();

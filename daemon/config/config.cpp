@@ -158,7 +158,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
 
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",
-                          "drain_timeout_seconds"});
+                          "drain_timeout_seconds",
+                          "max_connections"});
     std::string listen = fmt::format("{}:{}", c.server.host, c.server.port);
     r.string(s, "server", "listen", listen);
     if (auto hp = parse_listen(listen)) std::tie(c.server.host, c.server.port) = *hp;
@@ -171,6 +172,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.integer(s, "server", "drain_timeout_seconds", drain, 0, 3600);
     c.server.read_timeout = std::chrono::seconds(read);
     c.server.drain_timeout = std::chrono::seconds(drain);
+    r.integer(s, "server", "max_connections", c.server.max_connections, 1, 1'000'000);
   }
   if (const auto* p = r.section("paths")) {
     r.only(*p, "paths", {"data_dir", "plugins_dir"});
@@ -184,8 +186,10 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.path(n, "normalise", "units", c.units);
   }
   if (const auto* a = r.section("auth")) {
-    r.only(*a, "auth", {"admin_token_file"});
+    r.only(*a, "auth", {"admin_token_file",
+                        "failures_per_minute"});
     r.path(a, "auth", "admin_token_file", c.admin_token_file);
+    r.integer(a, "auth", "failures_per_minute", c.auth_failures_per_minute, 1, 1'000'000);
   }
   if (const auto* l = r.section("log")) {
     r.only(*l, "log", {"level", "file_max_size", "file_count"});

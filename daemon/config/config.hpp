@@ -22,6 +22,7 @@ struct ServerSettings {
   std::uint32_t header_limit = 16u << 10;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds drain_timeout{10};
+  std::uint32_t max_connections = 512;  // open at once; the listener waits past it
 };
 
 struct LogSettings {
@@ -36,6 +37,7 @@ struct Config {
   std::filesystem::path data_dir = "var";
   std::filesystem::path plugins_dir = "build/plugins";
   std::filesystem::path admin_token_file;
+  std::uint32_t auth_failures_per_minute = 10;  // per client address; 429 past it
   std::filesystem::path catalogue = "config/indicators.toml";
   std::filesystem::path units = "config/units/lai-chau.toml";
   std::filesystem::path profiles = "config/profiles";

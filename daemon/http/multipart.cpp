@@ -29,8 +29,14 @@ std::string parameter(std::string_view header, std::string_view key) {
 }
 }  // namespace
 
+bool is_multipart(std::string_view content_type) {
+  std::size_t i = 0;
+  while (i < content_type.size() && (content_type[i] == ' ' || content_type[i] == '\t')) ++i;
+  return lower(content_type.substr(i, 19)) == "multipart/form-data";
+}
+
 std::optional<FilePart> multipart_file(std::string_view content_type, std::string_view body, std::string_view name) {
-  if (lower(content_type).rfind("multipart/form-data", 0) != 0) return std::nullopt;
+  if (!is_multipart(content_type)) return std::nullopt;
   const std::string boundary = parameter(content_type, "boundary");
   if (boundary.empty()) return std::nullopt;
   const std::string delimiter = "--" + boundary;

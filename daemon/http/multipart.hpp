@@ -14,6 +14,8 @@ struct FilePart {
 
 // content_type: the request's Content-Type header. nullopt when it is not
 // multipart/form-data or has no part named `name`.
+// True when the content type is multipart/form-data (whatever its parts).
+bool is_multipart(std::string_view content_type);
 std::optional<FilePart> multipart_file(std::string_view content_type, std::string_view body, std::string_view name = "file");
 
 }  // namespace tonghop::http

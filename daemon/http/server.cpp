@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <cerrno>
+
 #include "http/server_state.hpp"
 
 namespace tonghop::http {
@@ -16,7 +18,7 @@ using tcp = net::ip::tcp;
 class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
  public:
   Listener(net::io_context& ioc, std::shared_ptr<ServerState> state)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(std::move(state)) {}
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), timer_(acceptor_.get_executor()), state_(std::move(state)) {}
 
   void open(const tcp::endpoint& endpoint) {
     acceptor_.open(endpoint.protocol());
@@ -26,12 +28,32 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   }
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
+  // One connection at a time. At the cap (Service::max_connections), the
+  // next accept waits until a connection has closed: the kernel's backlog
+  // holds the newcomers. When accept fails for want of descriptors or memory
+  // (EMFILE, ENFILE, ENOBUFS, ENOMEM) it is tried again after a pause, never
+  // at once: the loop must not spin while nothing can be accepted.
   void accept() {
+    const std::size_t cap = state_->service.max_connections();
+    if (cap != 0 && state_->active() >= cap) return pause(std::chrono::milliseconds(20));
     acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec,
                                                                                 tcp::socket socket) {
       if (!self->acceptor_.is_open()) return;
-      if (!ec) launch_session(std::move(socket), self->state_);
-      // Errors such as EMFILE are passing: keep accepting.
+      if (!ec) {
+        launch_session(std::move(socket), self->state_);
+        return self->accept();
+      }
+      if (ec == net::error::operation_aborted) return;
+      const bool starved = ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+                           ec == net::error::no_memory || ec.value() == ENFILE;
+      self->pause(std::chrono::milliseconds(starved ? 100 : 5));
+    });
+  }
+
+  void pause(std::chrono::milliseconds wait) {
+    timer_.expires_after(wait);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || !self->acceptor_.is_open()) return;
       self->accept();
     });
   }
@@ -40,12 +62,14 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ignored;
       self->acceptor_.close(ignored);
+      self->timer_.cancel();
     });
   }
 
  private:
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer timer_;
   std::shared_ptr<ServerState> state_;
 };
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -29,6 +30,17 @@ class Service {
   virtual ~Service() = default;
   // The largest body allowed for a request with this head (413 past it).
   virtual std::uint64_t body_limit(const Request& head) const = 0;
+  // Called with the head alone, before any of the body is read or "100
+  // Continue" is sent: a response to give instead (401, 429), or none to go
+  // on. Authentication happens here, so that no one without a token makes the
+  // server read or buffer a byte of a body.
+  virtual std::optional<Response> admit(const Request& head) {
+    (void)head;
+    return std::nullopt;
+  }
+  // The most connections open at once; past it the listener waits for one to
+  // close before it accepts again (0: no cap).
+  virtual std::size_t max_connections() const { return 0; }
   virtual Response handle(const Request& request) = 0;
   // Every request, from its head to its response (including the 4xx the
   // server answers itself), for metrics and access logs.

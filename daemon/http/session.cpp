@@ -5,6 +5,9 @@
 // under the header limit (431 past it); the route's body limit is then looked
 // up and a declared Content-Length past it is answered 413 at once, before
 // any of the body is read; a chunked body past it stops with 413 too.
+// Before that, the Service admits the head (authentication: 401 or 429
+// without "100 Continue" and without reading the body), and an HTTP/1.1
+// request without Host is refused (400).
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -77,6 +80,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     for (const auto& field : msg) head_.headers.emplace_back(field.name_string(), field.value());
     state_->service.started(head_);
     counted_ = true;
+    if (msg.version() >= 11 && msg.find(bhttp::field::host) == msg.end())
+      return fail(400, "bad_request", "an HTTP/1.1 request needs a Host header");
+    // Nothing of the body has been asked for yet: a refusal here ends the
+    // connection unless the request had no body.
+    if (auto refusal = state_->service.admit(head_))
+      return write(std::move(*refusal), parser_->is_done() && msg.keep_alive());
 
     const std::uint64_t limit = state_->service.body_limit(head_);
     if (const auto length = parser_->content_length(); length && *length > limit)

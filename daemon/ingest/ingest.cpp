@@ -82,6 +82,12 @@ Expected<Choice> choose_importer(const loader::PluginSet& plugins, sdk::Bytes by
     const sdk::Confidence c = p.importer->sniff(head, filename);
     if (c > best.confidence) best = Choice{&p, c};
   }
+  // Only the name claims it, and the content is known to be something else
+  // (an image named .xlsx): nothing reads it (415), not a broken return (422).
+  const std::string kind = describe_content(head);
+  if (best.plugin != nullptr && best.confidence <= sdk::confidence::name_only && kind != "data of an unknown kind" &&
+      kind != "an empty file")
+    return make_error(fmt::format("no importer can read this file: it looks like {}, whatever its name says", kind));
   if (best.plugin == nullptr) {
     if (plugins.count(loader::Kind::importer) == 0) return make_error("no importer plugin is loaded");
     return make_error(fmt::format("no importer can read this file: it looks like {}", describe_content(head)));

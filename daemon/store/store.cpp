@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <random>
 #include <thread>
 
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <sys/file.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -197,6 +201,20 @@ normalise::Place place_from(const json::object& o) {
   return p;
 }
 
+// Why a write failed, the full disk named as such.
+std::string why(int error) {
+  if (error == ENOSPC || error == EDQUOT)
+    return fmt::format("the disk is full (ENOSPC: {})", std::strerror(error));
+  return std::strerror(error);
+}
+
+// SQLite's complaint, a full disk named as such.
+std::string sqlite_why(sqlite3* db) {
+  if ((sqlite3_extended_errcode(db) & 0xFF) == SQLITE_FULL)
+    return fmt::format("the disk is full (ENOSPC: {})", sqlite3_errmsg(db));
+  return sqlite3_errmsg(db);
+}
+
 bool fsync_path(const std::filesystem::path& p, int flags) {
   const int fd = ::open(p.c_str(), flags);
   if (fd < 0) return false;
@@ -319,6 +337,7 @@ Store::~Store() {
     checkpointer_.join();
   }
   sqlite3_close(db_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 // Commits append to the write-ahead log (fsynced: a commit is durable there);
@@ -357,14 +376,32 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
     return make_error(fmt::format("cannot open the database {}: {}", file.string(), why));
   }
   std::unique_ptr<Store> store(new Store(db, dir));
+  // A damaged database is never served from: an empty province would be a lie.
+  const auto damaged = [&](const std::string& what) {
+    return make_error(fmt::format(
+        "the database {} is damaged ({}). tonghopd will not serve from it. Stop here, copy the whole data directory "
+        "{} aside, then restore the last backup of it (or recover what SQLite can: sqlite3 tonghop.db .recover | "
+        "sqlite3 recovered.db). `tonghopd verify --data-dir {}` checks a database and its raw files.",
+        file.string(), what, dir.string(), dir.string()));
+  };
+  {
+    Stmt check(db, "PRAGMA quick_check(5)");
+    std::string problems;
+    while (check.ok() && check.step())
+      if (const std::string line = check.text(0); line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    if (!check.ok() || !problems.empty()) return damaged(check.ok() ? problems : sqlite_why(db));
+  }
   std::string error;
   // WAL, durable commits, foreign keys, a wait instead of "database is locked".
   // A new database gets 64 KiB pages: records are kept as blobs of about half
   // a megabyte, which 4 KiB pages cut into 130 overflow pages each (a million
   // records went in in 0.4 s, now 0.15 s). An existing database keeps its own.
   if (!exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-            &error))
+            &error)) {
+    const int code = sqlite3_errcode(db) & 0xFF;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return damaged(error);
     return make_error(fmt::format("{}: {}", file.string(), error));
+  }
   std::int64_t version = 0;
   {
     Stmt v(db, "PRAGMA user_version");
@@ -381,8 +418,97 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
     }
   }
   Store* s = store.get();
+  // The first to open the data directory for writing holds its lock, and
+  // only it cleans: a command reading beside a running daemon must not take
+  // the raw file of a return the daemon is storing for an orphan.
+  s->lock_fd_ = ::open((dir / "tonghop.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (s->lock_fd_ >= 0 && ::flock(s->lock_fd_, LOCK_EX | LOCK_NB) == 0) s->clean_raw();
   s->checkpointer_ = std::thread([s] { s->checkpoints(); });
   return store;
+}
+
+// Partial files (a write cut by a crash or a full disk) and raw files no
+// submission names (archived, then the process was killed before the row was
+// committed) are removed.
+void Store::clean_raw() {
+  std::set<std::string> named;
+  {
+    Stmt q(db_, "SELECT DISTINCT sha256 FROM submissions");
+    while (q.step()) named.insert(q.text(0));
+  }
+  std::error_code ec;
+  std::vector<std::filesystem::path> doomed;
+  for (std::filesystem::recursive_directory_iterator it(dir_ / "raw", ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    const std::string name = it->path().filename().string();
+    if (name.find(".tmp") != std::string::npos || !named.count(name)) doomed.push_back(it->path());
+  }
+  for (const auto& p : doomed) {
+    std::filesystem::remove(p, ec);
+    if (!ec) ++cleaned_;
+  }
+}
+
+Verification verify(const std::filesystem::path& dir) {
+  Verification v;
+  const auto file = dir / "tonghop.db";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    v.database.push_back(fmt::format("{} does not exist", file.string()));
+    v.opened = false;
+    return v;
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    v.database.push_back(db ? sqlite3_errmsg(db) : "out of memory");
+    v.opened = false;
+    sqlite3_close(db);
+    return v;
+  }
+  exec(db, "PRAGMA busy_timeout=10000;");
+  {
+    Stmt check(db, "PRAGMA integrity_check(100)");
+    while (check.ok() && check.step())
+      if (const std::string line = check.text(0); line != "ok") v.database.push_back(line);
+    if (!check.ok()) v.database.push_back(sqlite_why(db));
+  }
+  std::vector<std::pair<std::int64_t, std::string>> files;
+  {
+    Stmt q(db, "SELECT id, sha256 FROM submissions ORDER BY id");
+    while (q.ok() && q.step()) files.emplace_back(q.integer(0), q.text(1));
+    if (!q.ok()) v.database.push_back(fmt::format("the submissions cannot be listed: {}", sqlite_why(db)));
+  }
+  sqlite3_close(db);
+  v.submissions = files.size();
+  std::set<std::string> checked;
+  for (const auto& [id, sha] : files) {
+    if (!checked.insert(sha).second) continue;
+    const bool named = sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos;
+    const auto path = dir / "raw" / (named ? sha.substr(0, 2) : std::string("?")) / sha;
+    const int fd = named ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    if (fd < 0) {
+      v.raw.push_back(fmt::format("submission #{}: its raw file {} is missing", id, path.string()));
+      continue;
+    }
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    std::vector<char> buffer(1 << 20);
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer.data(), buffer.size())) > 0) EVP_DigestUpdate(ctx, buffer.data(), static_cast<std::size_t>(n));
+    const bool read_ok = n == 0;
+    ::close(fd);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx, digest, &length);
+    EVP_MD_CTX_free(ctx);
+    std::string hex;
+    for (unsigned i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+    ++v.raw_checked;
+    if (!read_ok) v.raw.push_back(fmt::format("submission #{}: its raw file {} cannot be read", id, path.string()));
+    else if (hex != sha)
+      v.raw.push_back(fmt::format("submission #{}: its raw file {} does not match its SHA-256 (damaged)", id, path.string()));
+  }
+  return v;
 }
 
 std::filesystem::path Store::raw_path(const std::string& sha256) const {
@@ -397,23 +523,33 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   const auto tmp = path.parent_path() / (sha256 + ".tmp" + std::to_string(::getpid()) + "-" +
                                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   {
+    // Whatever fails, no partial file is left behind.
+    const auto failed = [&](const char* what, int error) -> Expected<std::string> {
+      ::unlink(tmp.c_str());
+      return make_error(fmt::format("cannot {} {}: {}", what, tmp.string(), why(error)));
+    };
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) return make_error(fmt::format("cannot write {}", tmp.string()));
+    if (fd < 0) return failed("create", errno);
     std::size_t done = 0;
     while (done < bytes.size()) {
       const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
+        const int error = n < 0 ? errno : ENOSPC;  // a write of nothing: no room
         ::close(fd);
-        return make_error(fmt::format("cannot write {}", tmp.string()));
+        return failed("write", error);
       }
       done += static_cast<std::size_t>(n);
     }
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!synced) return make_error(fmt::format("cannot sync {}", tmp.string()));
+    const int synced = ::fsync(fd) == 0 ? 0 : errno;
+    const int closed = ::close(fd) == 0 ? 0 : errno;
+    if (synced != 0 || closed != 0) return failed("sync", synced != 0 ? synced : closed);
   }
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error(fmt::format("cannot store the raw file: {}", ec.message()));
+  if (ec) {
+    ::unlink(tmp.c_str());
+    return make_error(fmt::format("cannot store the raw file: {}", why(ec.value())));
+  }
   fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY);
   return sha256;
 }
@@ -436,6 +572,10 @@ void Store::forget(const std::string& sha256) {
   std::lock_guard lock(mutex_);
   const auto it = archiving_.find(sha256);
   if (it != archiving_.end() && --it->second == 0) archiving_.erase(it);
+  remove_raw_if_unused(sha256);
+}
+
+void Store::remove_raw_if_unused(const std::string& sha256) {
   if (archiving_.count(sha256)) return;  // another return with the same bytes is on its way
   Stmt q(db_, "SELECT 1 FROM submissions WHERE sha256 = ? LIMIT 1");
   q.bind(1, sha256);
@@ -463,14 +603,27 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   };
 
+  // A submission that could not be stored leaves no raw file behind, unless
+  // another submission (stored or on its way) has the same bytes. Runs after
+  // Arrived (declared later, destroyed first).
+  struct Unstored {
+    Store& store;
+    const std::string& sha;
+    bool failed = true;
+    ~Unstored() {
+      if (failed) store.remove_raw_if_unused(sha);
+    }
+  };
+
   std::lock_guard lock(mutex_);
+  Unstored unstored{*this, meta.sha256};
   const Arrived arrived{*this, meta.sha256};
   std::string error;
-  if (!exec(db_, "BEGIN IMMEDIATE", &error)) return make_error("cannot begin: " + error);
+  if (!exec(db_, "BEGIN IMMEDIATE", &error)) return make_error("cannot begin: " + sqlite_why(db_));
   auto fail = [&](const std::string& what) -> Expected<Submission> {
-    const std::string why = sqlite3_errmsg(db_);
+    const std::string reason = sqlite_why(db_);
     exec(db_, "ROLLBACK");
-    return make_error(what + ": " + why);
+    return make_error(what + ": " + reason);
   };
   {
     Stmt ins(db_,
@@ -513,9 +666,11 @@ Expected<Submission> Store::add(NewSubmission s) {
     if (a.run() != SQLITE_DONE) return fail("cannot audit");
   }
   if (!exec(db_, "COMMIT", &error)) {
+    const std::string reason = sqlite_why(db_);
     exec(db_, "ROLLBACK");
-    return make_error("cannot commit: " + error);
+    return make_error("cannot commit: " + reason);
   }
+  unstored.failed = false;
   ++generation_;
   checkpoint_wake_.notify_one();
   return meta;

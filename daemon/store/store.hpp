@@ -56,9 +56,24 @@ struct NewSubmission {
   std::vector<normalise::Issue> warnings;
 };
 
+// What `tonghopd verify` found: SQLite's full integrity check, and every
+// submission's raw file read again and hashed.
+struct Verification {
+  std::vector<std::string> database;  // integrity_check's complaints (none: ok)
+  std::vector<std::string> raw;       // raw files missing, unreadable or damaged
+  std::size_t submissions = 0, raw_checked = 0;
+  bool opened = true;  // false: no database there, or it cannot be opened at all
+  bool ok() const { return opened && database.empty() && raw.empty(); }
+};
+// Read only; works on a database Store::open refuses, and beside a running daemon.
+Verification verify(const std::filesystem::path& dir);
+
 class Store {
  public:
-  // Opens or creates <dir>/tonghop.db and applies the migrations. Start-up only.
+  // Opens or creates <dir>/tonghop.db and applies the migrations. Start-up
+  // only. A database that fails SQLite's quick_check is refused, with what to
+  // do. The first opener (it holds <dir>/tonghop.lock) removes partial .tmp
+  // files and raw files no submission names.
   static Expected<std::unique_ptr<Store>> open(const std::filesystem::path& dir);
   ~Store();
   Store(const Store&) = delete;
@@ -91,11 +106,16 @@ class Store {
   std::int64_t generation() const;  // changes whenever a submission is stored
   std::uint64_t size_bytes() const;
   std::string integrity_check() const;  // "ok" or SQLite's complaint
+  std::size_t cleaned_at_open() const { return cleaned_; }  // files clean_raw() removed
 
  private:
   Store(sqlite3* db, std::filesystem::path dir);
   Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256);
   std::filesystem::path raw_path(const std::string& sha256) const;
+  void remove_raw_if_unused(const std::string& sha256);  // under mutex_
+  void clean_raw();
+  int lock_fd_ = -1;
+  std::size_t cleaned_ = 0;
 
   sqlite3* db_;
   std::filesystem::path dir_;

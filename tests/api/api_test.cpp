@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -20,7 +21,7 @@ using tonghop::test::Process;
 
 namespace {
 
-const std::string kAdmin = "admin-token-for-the-api-tests";
+const std::string kAdmin = "admin-token-for-the-api-tests-0123456789";
 const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 
 struct Reply {
@@ -373,4 +374,76 @@ TEST(Api, TheReportCommandReadsTheSameStore) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto got = json::parse(tonghop::test::read_file(out));
   expect_contains(got, json::parse(tonghop::test::read_file(kData + "expected/report-2018.json")), "report command");
+}
+
+// Issue 12: pages after the second damaged made the daemon serve an empty
+// province. Now it refuses to start, says what to do, and `verify` agrees.
+TEST(Api, ADamagedDatabaseStopsTheDaemonWithWhatToDo) {
+  tonghop::test::TempDir dir;
+  const auto config = (dir.path() / "tonghop.toml").string();
+  {
+    Tonghopd d(dir);
+    submit_all(d);
+    d.process().signal(SIGTERM);
+    ASSERT_EQ(d.process().wait(10s).value_or(-1), 0);
+  }
+  const auto sound = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", config});
+  EXPECT_EQ(sound.exit_code, 0) << sound.output;
+  EXPECT_NE(sound.output.find("database ok; 8 submission(s), 8 raw file(s) checked, 0 damaged or missing"),
+            std::string::npos)
+      << sound.output;
+
+  const auto db = dir.path() / "var" / "tonghop.db";
+  const auto size = fs::file_size(db);
+  ASSERT_GT(size, 3u * 65536) << "too few pages to damage past the second";
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2 * 65536);
+    const std::string garbage(size - 2 * 65536, '\x5A');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  Process again({TONGHOPD_PATH, "--config", config}, {"TONGHOP_ADMIN_TOKEN=" + kAdmin}, {}, dir.path());
+  const auto code = again.wait(20s);
+  ASSERT_TRUE(code.has_value()) << "the daemon serves a damaged database:\n" << again.output();
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(again.output().find("is damaged"), std::string::npos) << again.output();
+  EXPECT_NE(again.output().find("restore the last backup"), std::string::npos) << again.output();
+  EXPECT_EQ(again.output().find("listening on"), std::string::npos) << again.output();
+
+  const auto damaged = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", config});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.output;
+  EXPECT_NE(damaged.output.find("database: "), std::string::npos) << damaged.output;
+  EXPECT_NE(damaged.output.find("DAMAGED"), std::string::npos) << damaged.output;
+}
+
+// A raw file changed on disk after it was stored: verify names its submission.
+TEST(Api, VerifyFindsARawFileThatNoLongerMatchesItsHash) {
+  tonghop::test::TempDir dir;
+  const auto config = (dir.path() / "tonghop.toml").string();
+  std::string sha;
+  {
+    Tonghopd d(dir);
+    const auto r = d.submit(kAdmin, "Sìn Hồ", "2018", kData + "2018/sin-ho.csv");
+    ASSERT_EQ(r.status, 201) << r.body;
+    d.process().signal(SIGTERM);
+    ASSERT_EQ(d.process().wait(10s).value_or(-1), 0);
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((dir.path() / "var" / "tonghop.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT sha256 FROM submissions WHERE id = 1", -1, &q, nullptr);
+    if (sqlite3_step(q) == SQLITE_ROW) sha = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(sha.size(), 64u);
+  const auto raw = dir.path() / "var" / "raw" / sha.substr(0, 2) / sha;
+  ASSERT_TRUE(fs::exists(raw));
+  std::fstream(raw, std::ios::in | std::ios::out | std::ios::binary).put('#');
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", config});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("raw: submission #1: its raw file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("does not match its SHA-256"), std::string::npos) << r.output;
+  EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "verify", "--data-dir", (dir.path() / "nothing").string()}).exit_code, 2);
 }

@@ -46,6 +46,13 @@ class Daemon {
 
   std::uint16_t port() const { return port_; }
   Process& process() { return *process_; }
+  // The admin token --dev made and printed.
+  std::string token() const {
+    std::smatch m;
+    const std::string out = process_->output();
+    return std::regex_search(out, m, std::regex("development admin token \\(--dev\\): (dev-[0-9a-f]{48})")) ? m[1].str()
+                                                                                                       : std::string();
+  }
   fs::path plugins() const { return dir_.path() / "plugins"; }
   fs::path config() const { return dir_.path() / "tonghop.toml"; }
   fs::path data() const { return dir_.path() / "var"; }
@@ -89,14 +96,17 @@ TEST(Daemon, ABodyOverTheLimitIs413BeforeItIsRead) {
   ASSERT_TRUE(c.connected());
   // Only the head is sent: the answer must not wait for a body that never comes.
   // The submissions route takes files up to [limits] max_input_size (64 MiB)...
-  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n"));
+  // (the token is checked first: without one the answer is 401)
+  const std::string auth = "Authorization: Bearer " + d.token() + "\r\n";
+  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x HTTP/1.1\r\nHost: t\r\n" + auth +
+                     "Content-Length: 100000000\r\n\r\n"));
   const auto r = c.receive(5s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("\"code\":\"body_too_large\""), std::string::npos) << r->body;
   // ... other routes [server] body_limit (1 KiB here).
   Connection c2("127.0.0.1", d.port());
-  ASSERT_TRUE(c2.send("POST /api/v1/tokens HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n"));
+  ASSERT_TRUE(c2.send("POST /api/v1/tokens HTTP/1.1\r\nHost: t\r\n" + auth + "Content-Length: 5000\r\n\r\n"));
   const auto r2 = c2.receive(5s);
   ASSERT_TRUE(r2.has_value());
   EXPECT_EQ(r2->status, 413);
@@ -147,7 +157,13 @@ TEST(Daemon, MetricsCountRequestsByRouteAndStatusAndPlugins) {
   Daemon d;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/healthz"));
   ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/no/such/thing"));
-  const auto r = tonghop::test::request(d.port(), "GET", "/metrics");
+  // A request is counted once its answer is written: the client may ask
+  // again a moment before that, so ask until the last one has been counted.
+  auto r = tonghop::test::request(d.port(), "GET", "/metrics");
+  for (int i = 0; i < 100 && r && r->body.find("tonghop_http_requests_in_flight 1\n") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+    r = tonghop::test::request(d.port(), "GET", "/metrics");
+  }
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->header("Content-Type").value_or("").rfind("text/plain", 0), 0u);
@@ -265,7 +281,7 @@ TEST(DaemonStart, TakesTheTokenFromTheEnvironmentAndNeverPrintsIt) {
   tonghop::test::TempDir dir;
   Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string(), "--plugins-dir",
              TONGHOP_PLUGIN_DIR},
-            {"TONGHOP_ADMIN_TOKEN=s3cret-admin-token-for-tests"}, {}, TONGHOP_SOURCE_DIR);
+            {"TONGHOP_ADMIN_TOKEN=s3cret-admin-token-for-the-daemon-tests"}, {}, TONGHOP_SOURCE_DIR);
   ASSERT_TRUE(p.wait_for_output("listening on", 10s)) << p.output();
   EXPECT_NE(p.output().find("admin token from TONGHOP_ADMIN_TOKEN"), std::string::npos);
   EXPECT_EQ(p.output().find("s3cret"), std::string::npos);
@@ -329,7 +345,8 @@ TEST(Daemon, SighupAppliesANewUploadLimitToTheSubmissionsRoute) {
   d.process().signal(SIGHUP);
   ASSERT_TRUE(d.process().wait_for_output("reloaded configuration", 5s));
   const std::string upload(300 * 1024, 'x');
-  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload)->status, 413);
+  const std::string auth = "Authorization: Bearer " + d.token() + "\r\n";
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload, auth)->status, 413);
   d.write_config(Settings{}, "[limits]\nmax_input_size = \"1 MiB\"\n");
   d.process().signal(SIGHUP);
   auto reloads = [&] {
@@ -342,6 +359,81 @@ TEST(Daemon, SighupAppliesANewUploadLimitToTheSubmissionsRoute) {
   };
   for (int i = 0; i < 250 && reloads() < 2; ++i) std::this_thread::sleep_for(20ms);
   ASSERT_EQ(reloads(), 2u) << d.process().output();
-  // Now read whole, and answered by the route: no token.
-  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload)->status, 401);
+  // Now read whole, and answered by the route: no such district.
+  EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=x&period=2018", upload, auth)->status, 422);
+}
+
+// An admin token can do everything: a short one is refused at start, with
+// the way to make a good one.
+TEST(DaemonStart, AnAdminTokenShorterThan32CharactersIsRefused) {
+  tonghop::test::TempDir dir;
+  tonghop::test::Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string()},
+                           {"TONGHOP_ADMIN_TOKEN=a"}, {}, TONGHOP_SOURCE_DIR);
+  ASSERT_EQ(p.wait(10s).value_or(-1), 1) << p.output();
+  EXPECT_NE(p.output().find("TONGHOP_ADMIN_TOKEN has 1 characters; it needs at least 32"), std::string::npos)
+      << p.output();
+  EXPECT_NE(p.output().find("openssl rand -hex 24"), std::string::npos);
+  const auto file = dir.path() / "admin.token";
+  tonghop::test::write_file(file, "0123456789abcdef0123456789abcde\n");  // 31
+  tonghop::test::write_file(dir.path() / "t.toml", "[auth]\nadmin_token_file = \"" + file.string() + "\"\n");
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                                     (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                                    {}, 10s);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("has 31 characters; it needs at least 32"), std::string::npos) << r.output;
+}
+
+// Auth before bytes: no token, a body of 50 MB announced with "Expect:
+// 100-continue" and none of it sent. The answer is 401 at once, never "100
+// Continue"; the server does not wait for the body.
+TEST(Daemon, AnUnauthenticatedUploadIs401FromItsHead) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.send("POST /api/v1/submissions?district=x&period=2018 HTTP/1.1\r\nHost: t\r\n"
+                     "Expect: 100-continue\r\nContent-Length: 50000000\r\n\r\n"));
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value()) << "no answer before the body";
+  EXPECT_EQ(r->status, 401) << r->head;
+  EXPECT_EQ(r->head.find("100 Continue"), std::string::npos);
+  EXPECT_TRUE(c.closed_by_peer(5s));
+}
+
+TEST(Daemon, Http11WithoutHostIs400) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\n\r\n"));
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("Host"), std::string::npos) << r->body;
+  // HTTP/1.0 needs none.
+  Connection old("127.0.0.1", d.port());
+  ASSERT_TRUE(old.send("GET /healthz HTTP/1.0\r\n\r\n"));
+  const auto ok = old.receive(5s);
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+}
+
+// Wrong tokens: a burst of 10 per address, then 429 with Retry-After, for
+// the right token too; each failure is logged.
+TEST(Daemon, GuessedTokensAreLimitedPerAddressAndLogged) {
+  Daemon d;
+  std::vector<int> statuses;
+  for (int i = 0; i < 20 && (statuses.empty() || statuses.back() != 429); ++i)
+    statuses.push_back(tonghop::test::request(d.port(), "GET", "/api/v1/submissions?period=2018", "",
+                                              "Authorization: Bearer guess-" + std::to_string(i) + "\r\n")
+                           ->status);
+  ASSERT_EQ(statuses.size(), 11u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(statuses[i], 401) << i;
+  const auto blocked = tonghop::test::request(d.port(), "GET", "/api/v1/submissions?period=2018", "",
+                                              "Authorization: Bearer " + d.token() + "\r\n");
+  EXPECT_EQ(blocked->status, 429);
+  EXPECT_TRUE(blocked->header("Retry-After").has_value());
+  EXPECT_NE(d.process().output().find("authentication failed from 127.0.0.1 for GET /api/v1/submissions"),
+            std::string::npos);
+  // Open routes stay open, and count what happened.
+  EXPECT_EQ(tonghop::test::request(d.port(), "GET", "/healthz")->status, 200);
+  const std::string metrics = tonghop::test::request(d.port(), "GET", "/metrics")->body;
+  EXPECT_NE(metrics.find("\ntonghop_auth_failures_total 10\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\ntonghop_auth_throttled_total 2\n"), std::string::npos) << metrics;
 }

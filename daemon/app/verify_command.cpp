@@ -1,0 +1,36 @@
+// `tonghopd verify [--config FILE] [--data-dir DIR]`: SQLite's full
+// integrity check of the database, and every submission's raw file read back
+// and hashed against the SHA-256 it was stored under. Read only; safe beside a
+// running daemon. Exit 0: sound. 1: damage found (each line says what).
+// 2: usage error, or there is no database to check / it cannot be opened.
+#include <fmt/format.h>
+
+#include "app/commands.hpp"
+#include "app/setup.hpp"
+#include "store/store.hpp"
+
+namespace tonghop::app {
+
+int verify_store(const Options& options) {
+  auto cfg = resolve_config(options);
+  if (!cfg) {
+    fmt::print(stderr, "tonghopd: {}\n", cfg.error());
+    return 2;
+  }
+  const auto v = store::verify(cfg->data_dir);
+  if (!v.opened) {
+    fmt::print(stderr, "tonghopd verify: {}: {}\n", (cfg->data_dir / "tonghop.db").string(),
+               v.database.empty() ? "cannot be opened" : v.database.front());
+    return 2;
+  }
+  for (const auto& line : v.database) fmt::print("database: {}\n", line);
+  for (const auto& line : v.raw) fmt::print("raw: {}\n", line);
+  fmt::print("{}: database {}; {} submission(s), {} raw file(s) checked, {} damaged or missing\n",
+             cfg->data_dir.string(), v.database.empty() ? "ok" : "DAMAGED", v.submissions, v.raw_checked, v.raw.size());
+  if (!v.ok())
+    fmt::print("Stop tonghopd, copy {} aside, and restore the last backup (see docs/security.md).\n",
+               cfg->data_dir.string());
+  return v.ok() ? 0 : 1;
+}
+
+}  // namespace tonghop::app
