@@ -22,7 +22,7 @@ std::size_t field_index(const Catalogue& cat, std::string_view id) {
 }
 
 Builder::Builder(const Catalogue& c, Normalised& out)
-    : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), counts_(n_), has_(n_), sums_(n_) {
+    : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), unreadable_(n_), counts_(n_), has_(n_), sums_(n_) {
   name_ = field_index(c, "org_name");
   kind_ = field_index(c, "org_kind");
   rating_ = field_index(c, "org_rating");
@@ -90,7 +90,11 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
       // From the name: "Đảng bộ ..." or "Chi bộ ...".
       if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";
       else if (folded.rfind("chi bo", 0) == 0) kind_text_ = "party_cell";
-      else kind_text_ = has(cells_total_) && val(cells_total_) > 0 ? "party_committee" : "party_cell";
+      else if (has(cells_total_)) kind_text_ = val(cells_total_) > 0 ? "party_committee" : "party_cell";
+      else {
+        ++kind_guessed_;  // unknown: a cell unless the province requires the kind (Policy::required)
+        kind_text_ = "party_cell";
+      }
     }
     if (sector_text_.empty()) sector_text_ = cat_.sector_from_folded(folded);
   }
@@ -113,7 +117,29 @@ void Builder::total() {
   std::fill(sums_.begin(), sums_.end(), 0);
 }
 
+void Builder::check_total(const std::vector<std::int64_t>* section) {
+  for (const std::size_t f : touched_) {
+    const Field& field = cat_.fields[f];
+    if (!field.is_count) continue;
+    const Raw& raw = raw_[f];
+    const Count total = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+    if (total.error != CountError::none) continue;
+    // A value above that could not be read has its own error: the total is not blamed for it.
+    if (unreadable_[f]) continue;
+    const std::int64_t sum = sums_[f];
+    if (total.value == sum || (section != nullptr && total.value == sum - (*section)[f])) continue;
+    const Place where = place(raw);
+    error("total_mismatch",
+          fmt::format("Dòng tổng cộng: {} ghi {} nhưng cộng các dòng trên được {} (ô {})", field.label, total.value, sum,
+                      describe(where)),
+          fmt::format("total row: {} says {} but the rows above add up to {} ({})", field.id, total.value, sum,
+                      describe(where)),
+          field.id, std::string(raw.text), where);
+  }
+}
+
 void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
+  unreadable_[field_index(cat_, f.id)] = 1;
   const Place where = place(raw);
   const std::string text(raw.text);
   if (e == CountError::negative)
@@ -223,20 +249,30 @@ void check_period_text(std::string_view text, const Submission& sub, const Place
               fmt::format("'{}' at {} is not a period", text, describe(where)), "period", std::string(text), where);
     return;
   }
-  if (*p != sub.period && p->substr(0, 4) != sub.period.substr(0, 4))
-    b.error("period_mismatch", fmt::format("Báo cáo ghi kỳ «{}» ({}) nhưng được gửi cho kỳ {}", text, describe(where), sub.period),
-            fmt::format("the return names the period '{}' at {}, but was sent for {}", text, describe(where), sub.period),
+  // The same period, not only the same year: "NĂM 2018" is not the return of 2018-H1.
+  if (*p != sub.period)
+    b.error("period_mismatch",
+            fmt::format("Báo cáo ghi kỳ «{}» ({}, tức kỳ {}) nhưng được gửi cho kỳ {}", text, describe(where), *p,
+                        sub.period),
+            fmt::format("the return names the period '{}' at {} ({}), but was sent for {}", text, describe(where), *p,
+                        sub.period),
             "period", std::string(text), where);
 }
 
-const Field* match_with(const Catalogue& cat, const Profile* profile, const std::string& fg, const std::string& fs) {
-  if (profile != nullptr) {
-    for (const std::string& key : {fg.empty() ? fs : (fs.empty() ? fg : fg + " " + fs), fs}) {
-      const auto it = profile->headers.find(key);
-      if (!key.empty() && it != profile->headers.end()) return cat.field(it->second);
-    }
+// A total row's label, also followed by numbers or single letters: "Tổng cộng
+// (16)", "Cộng A + B".
+bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
+  if (labels.count(std::string(f))) return true;
+  for (;;) {
+    const auto sp = f.rfind(' ');
+    if (sp == std::string_view::npos) return false;
+    const std::string_view last = f.substr(sp + 1);
+    if (last.size() > 1 && !std::all_of(last.begin(), last.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return false;
+    f = f.substr(0, sp);
+    if (labels.count(std::string(f))) return true;
   }
-  return cat.match(fg, fs);
 }
+
 
 }  // namespace tonghop::normalise::detail

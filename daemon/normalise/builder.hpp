@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -98,7 +99,21 @@ class Builder {
   std::int64_t val(std::size_t f) const { return counts_[f]; }
   // The sum of field f over the records built since the last total().
   std::int64_t sum(std::size_t f) const { return sums_[f]; }
+  const std::vector<std::int64_t>& sums() const { return sums_; }
+  // Whether any record gave field f (its column or key is in the return).
+  bool carried(std::size_t f) const { return f < n_ && carried_[f]; }
+  // Records whose kind was guessed: no kind given, no "Chi bộ"/"Đảng bộ" in the name, no subordinate cells.
+  std::size_t kind_guessed() const { return kind_guessed_; }
+  // Whether a value of field f could not be read in a record so far.
+  bool unreadable(std::size_t f) const { return f < n_ && unreadable_[f]; }
+
+  // The values set since begin() are a total row: each count is checked
+  // against the records' sums (or, given `section`, the sums since those),
+  // where every value above could be read. Nothing is built.
+  void check_total(const std::vector<std::int64_t>* section = nullptr);
   std::size_t count_fields() const { return n_; }
+  // How many fields the values set since begin() give.
+  std::size_t given_count() const { return touched_.size(); }
 
   // The record of the values set since begin(): its errors go to the
   // result; the record is added all the same (a refused return stores
@@ -147,7 +162,9 @@ class Builder {
   std::size_t n_;
   std::vector<Raw> raw_;
   std::vector<char> given_;
-  std::vector<char> carried_;  // fields any record of the return gave (its columns or keys)
+  std::vector<char> carried_;     // fields any record of the return gave (its columns or keys)
+  std::vector<char> unreadable_;  // fields with a value that could not be read
+  std::size_t kind_guessed_ = 0;
   std::vector<std::int64_t> counts_;
   std::vector<char> has_;
   std::vector<std::size_t> touched_;
@@ -171,7 +188,8 @@ void check_district_text(const Registry& registry, std::string_view text, const 
 // catalogue's `period` field names, "2018"): it must be the submission's.
 void check_period_text(std::string_view text, const Submission& sub, const Place& where, bool is_value, Builder& b);
 
-// The field a header names, the profile's own names first.
-const Field* match_with(const Catalogue& cat, const Profile* profile, const std::string& fg, const std::string& fs);
+// A total row's label (folded), also followed by numbers or single letters:
+// "Tổng cộng (16)", "Cộng A + B".
+bool is_total_label(const std::set<std::string>& labels, std::string_view folded);
 
 }  // namespace tonghop::normalise::detail

@@ -14,6 +14,7 @@
 #include "normalise/table.hpp"
 #include "normalise/text.hpp"
 #include "normalise/tree.hpp"
+#include "normalise/unmapped.hpp"
 
 namespace tonghop::normalise {
 
@@ -23,9 +24,14 @@ using namespace detail;
 
 class DocumentReader final : public Reader {
  public:
-  DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Profile* profile,
-                 FirstPass known)
-      : cat_(cat), registry_(registry), sub_(std::move(sub)), profile_(profile), known_(std::move(known)) {}
+  DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Policy& policy,
+                 const Profile* profile, FirstPass known)
+      : cat_(cat),
+        registry_(registry),
+        sub_(std::move(sub)),
+        policy_(policy),
+        profile_(profile),
+        known_(std::move(known)) {}
   ~DocumentReader() override { stop_worker(); }  // an importer that stopped half-way
 
   sdk::Status property(std::string_view, std::string_view) override { return {}; }
@@ -99,7 +105,7 @@ class DocumentReader final : public Reader {
   }
 
   sdk::Status begin_tree() override {
-    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, profile_, known_.array);
+    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, policy_, profile_, known_.array);
     return {};
   }
   sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
@@ -123,20 +129,67 @@ class DocumentReader final : public Reader {
       out = tree_->finish();
       tree_.reset();
     } else if (!best_header_.valid() || !best_) {
-      Builder b(cat_, out);
-      b.error("no_table", "Không tìm thấy bảng số liệu: cần một dòng tiêu đề có cột tên tổ chức cơ sở đảng và các chỉ tiêu",
-              "no table found: a header row with the organisation's name and the indicators is needed", "", "", Place{});
+      out.errors.push_back(no_table());
     } else {
       out = std::move(*best_);
     }
     if (out.records.empty() && out.errors.empty())
       out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
                                  "", "", Place{}});
+    group_repeats(out.errors);
+    group_repeats(out.warnings);
     return out;
   }
 
  private:
   static constexpr std::size_t kMaxMerges = 65536;
+
+  // No table: the row that came nearest, what it named, and what it lacked.
+  Issue no_table() const {
+    Issue i;
+    i.code = "no_table";
+    const Header& h = best_header_;
+    const Field* name = cat_.field("org_name");
+    const std::string name_names = name != nullptr ? header_names(*name) : "«Tên tổ chức cơ sở đảng»";
+    if (!h.found || h.columns.empty()) {
+      i.field = "org_name";
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu: không dòng nào trong 60 dòng đầu của mỗi trang có tiêu đề cột khớp chỉ tiêu; "
+          "cần cột tên tổ chức cơ sở đảng ({}) và ít nhất hai chỉ tiêu / no table found: no row among the first 60 of "
+          "any sheet has headers that match fields; a name column ({}) and at least two indicators are needed",
+          name_names, name_names);
+      return i;
+    }
+    std::string found_vi, found_en, other;
+    for (const auto& [c, f] : h.columns) {
+      const auto p = h.paths.find(c);
+      const std::string header = p != h.paths.end() ? p->second : f->label;
+      found_vi += fmt::format("{}{} «{}» ({})", found_vi.empty() ? "" : ", ", column_name(c), header, f->id);
+      found_en += fmt::format("{}{} '{}' ({})", found_en.empty() ? "" : ", ", column_name(c), header, f->id);
+    }
+    for (const auto& [c, text] : h.unmapped)
+      other += fmt::format("{}{} «{}»", other.empty() ? "" : ", ", column_name(c), text);
+    const bool has_name = h.has("org_name");
+    i.field = has_name ? "" : "org_name";
+    i.where = Place{best_sheet_, h.row, 0, {}};
+    const std::string where = fmt::format("{}dòng {}", best_sheet_.empty() ? "" : "trang «" + best_sheet_ + "», ", h.row);
+    const std::string where_en = fmt::format("{}row {}", best_sheet_.empty() ? "" : "sheet '" + best_sheet_ + "', ", h.row);
+    if (!has_name)
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu. Gần nhất là {}: đọc được {} cột ({}), nhưng thiếu cột tên tổ chức cơ sở đảng; "
+          "tiêu đề cột đó có thể là: {}{} / no table found. The nearest is {}: {} columns understood ({}), but the "
+          "organisation's name column is missing; its header may read: {}{}",
+          where, h.columns.size(), found_vi, name_names, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+          h.columns.size(), found_en, name_names, other.empty() ? "" : "; columns not understood: " + other);
+    else
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu. Gần nhất là {}: chỉ đọc được {} cột ({}), cần tên tổ chức và ít nhất hai chỉ "
+          "tiêu{} / no table found. The nearest is {}: only {} columns understood ({}); the name and at least two "
+          "indicators are needed{}",
+          where, h.columns.size(), found_vi, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+          h.columns.size(), found_en, other.empty() ? "" : "; columns not understood: " + other);
+    return i;
+  }
 
   // Rows on their way to the worker: their cells, whose texts are kept in
   // the batch's own buffer.
@@ -262,7 +315,7 @@ class DocumentReader final : public Reader {
     if (used_.better_than(best_header_)) {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
-        table_ = std::make_unique<Table>(cat_, registry_, sub_, used_, *head_grid_, *current_);
+        table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
         table_->rows_below_header(*head_grid_, used_.row);
         start_worker();
       }
@@ -282,16 +335,20 @@ class DocumentReader final : public Reader {
       if (h.better_than(best_header_)) {
         auto result = std::make_unique<Normalised>();
         if (h.valid()) {
-          Table t(cat_, registry_, sub_, h, g, *result);
+          Table t(cat_, registry_, sub_, policy_, h, g, *result);
           t.rows_below_header(g, h.row);
+          t.finish();
         }
         best_header_ = std::move(h);
+        best_sheet_ = head_->name;
         best_ = std::move(result);
       }
     } else {
       stop_worker();
+      if (table_) table_->finish();
       if (current_) {
         best_header_ = used_;
+        best_sheet_ = head_->name;
         best_ = std::move(current_);
       }
       // Found again with every merged range: if that reads differently, the
@@ -308,6 +365,7 @@ class DocumentReader final : public Reader {
   const Catalogue& cat_;
   const Registry& registry_;
   Submission sub_;
+  Policy policy_;  // the readers below keep a reference
   const Profile* profile_;
   FirstPass known_;
 
@@ -331,6 +389,7 @@ class DocumentReader final : public Reader {
   bool vn_font_ = false;
 
   Header best_header_;
+  std::string best_sheet_;
   std::unique_ptr<Normalised> best_;
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;
@@ -342,7 +401,7 @@ class DocumentReader final : public Reader {
 
 std::unique_ptr<Reader> Normaliser::reader(const Submission& submission, const Profile* profile,
                                            FirstPass known) const {
-  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, profile, std::move(known));
+  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, policy_, profile, std::move(known));
 }
 
 }  // namespace tonghop::normalise

@@ -19,6 +19,81 @@ std::string column_name(std::uint32_t column) {
   return out;
 }
 
+namespace {
+
+// The problems of one row or element, that many rows may share.
+bool repeats(std::string_view code) {
+  for (const char* c : {"not_a_number", "negative", "not_whole", "part_exceeds_whole", "parts_exceed_whole",
+                        "parts_differ_from_whole", "cell_with_subordinates", "unknown_rating", "unknown_kind",
+                        "missing_name", "adds_up", "admitted_high", "total_row", "heading_row"})
+    if (code == c) return true;
+  return false;
+}
+
+// A JSON Pointer with its array indices taken out: "/to_chuc/17/ten" -> "/to_chuc/#/ten".
+std::string pattern(std::string_view path) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    std::size_t end = path.find('/', start + 1);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view seg = path.substr(start, end - start);  // with its '/'
+    const bool index = seg.size() > 1 && std::all_of(seg.begin() + 1, seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+    out += index ? std::string("/#") : std::string(seg);
+    start = end;
+  }
+  return out;
+}
+
+std::string cell_text(const Place& p) {
+  if (!p.path.empty()) return p.path;
+  if (p.column == 0) return fmt::format("dòng {}", p.row);
+  return column_name(p.column) + std::to_string(p.row);
+}
+
+}  // namespace
+
+void group_repeats(std::vector<Issue>& issues) {
+  std::vector<Issue> out;
+  std::vector<std::vector<Place>> places;  // per issue of out: the places of its repeats
+  std::unordered_map<std::string, std::size_t> seen;
+  for (auto& i : issues) {
+    if (!repeats(i.code)) {
+      out.push_back(std::move(i));
+      places.emplace_back();
+      continue;
+    }
+    const std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", i.code, i.field, i.where.sheet, i.where.column,
+                                        pattern(i.where.path));
+    const auto [it, fresh] = seen.emplace(key, out.size());
+    if (fresh) {
+      places.push_back({i.where});
+      out.push_back(std::move(i));
+    } else {
+      places[it->second].push_back(i.where);
+    }
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const auto& ps = places[k];
+    if (ps.size() < 2) continue;
+    Issue& i = out[k];
+    i.count = static_cast<std::uint32_t>(ps.size());
+    if (ps.size() <= 8) {
+      for (const auto& p : ps) i.range += (i.range.empty() ? "" : ", ") + cell_text(p);
+    } else if (ps.front().path.empty() && ps.front().column != 0) {
+      i.range = cell_text(ps.front()) + ":" + cell_text(ps.back());
+    } else {
+      i.range = cell_text(ps.front()) + " … " + cell_text(ps.back());
+    }
+    const std::size_t cut = i.message.find(" / ");
+    const std::string vi = i.message.substr(0, cut);
+    const std::string en = cut == std::string::npos ? std::string() : i.message.substr(cut + 3);
+    i.message = fmt::format("{} — cùng lỗi ở {} chỗ: {} / {} — the same in {} places: {}", vi, ps.size(), i.range, en,
+                            ps.size(), i.range);
+  }
+  issues = std::move(out);
+}
+
 Issue unreadable(const sdk::Status& s) {
   return Issue{std::string(sdk::code_name(s.code())), "Không đọc được tệp / the file cannot be read: " + s.message(), "",
                "", Place{s.where().sheet, s.where().row, s.where().column, s.where().path}};

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "normalise/header.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::normalise::detail {
@@ -28,9 +29,15 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
   return std::nullopt;
 }
 
-TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Profile* profile,
-                       std::optional<std::string> array)
-    : cat_(cat), registry_(registry), sub_(sub), profile_(profile), array_(std::move(array)), b_(cat, out_) {
+TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Policy& policy,
+                       const Profile* profile, std::optional<std::string> array)
+    : cat_(cat),
+      registry_(registry),
+      sub_(sub),
+      policy_(policy),
+      profile_(profile),
+      array_(std::move(array)),
+      b_(cat, out_) {
   if (!array_) return;
   Layout layout;
   layout.tree = true;
@@ -39,6 +46,7 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
     layout.fields.push_back(f.id);
     layout.is_count.push_back(f.is_count);
     layout.paths.emplace_back();
+    layout.headers.emplace_back();
   }
   out_.records = RecordSet(std::move(layout));
   out_.records.district = sub.district;
@@ -64,7 +72,7 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
     return {};
   }
   // Outside the array: the report's own facts.
-  const auto segs = segments(pointer);
+  const auto segs = segments(pointer, cat_);
   if (segs.empty()) return {};
   const Place where{{}, 0, 0, std::string(pointer)};
   const std::string_view text = text_of(v);
@@ -93,11 +101,12 @@ Normalised TreeReader::finish() {
   } else {
     flush();
     b_.total();
+    unmapped_and_required();
   }
   return std::move(out_);
 }
 
-std::vector<std::string> TreeReader::segments(std::string_view rel) {
+std::vector<std::string> TreeReader::segments(std::string_view rel, const Catalogue& cat) {
   std::vector<std::string> found;
   std::size_t start = 1;
   while (start <= rel.size()) {
@@ -106,7 +115,8 @@ std::vector<std::string> TreeReader::segments(std::string_view rel) {
     // Unescape "~1" and "~0".
     for (std::size_t i = 0; (i = seg.find('~', i)) != std::string::npos; ++i)
       seg.replace(i, 2, i + 1 < seg.size() && seg[i + 1] == '1' ? "/" : "~");
-    found.push_back(fold(seg));
+    std::string f = drop_connector(fold(seg), cat);  // "trong_do/nu", "trongDoNu"
+    if (!f.empty()) found.push_back(std::move(f));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -144,16 +154,9 @@ sdk::Status TreeReader::count(std::string_view pointer) {
 const TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
   if (const auto it = mappings_.find(std::string(rel)); it != mappings_.end()) return it->second;
   if (mappings_.size() > 4096) mappings_.clear();
-  const auto segs = segments(rel);
+  const auto segs = segments(rel, cat_);
   Mapping m{std::string::npos, {}, false};
-  const Field* f = nullptr;
-  if (segs.size() == 1) {
-    f = match_with(cat_, profile_, "", segs[0]);
-  } else if (!segs.empty()) {
-    std::string group;
-    for (std::size_t i = 0; i + 1 < segs.size(); ++i) group += (group.empty() ? "" : " ") + segs[i];
-    f = match_with(cat_, profile_, group, segs.back());
-  }
+  const Field* f = match_path(segs, cat_, profile_, nullptr);
   if (f != nullptr) m.field = field_index(cat_, f->id);
   for (const auto& seg : segs) m.key += "/" + seg;
   m.ignored = !segs.empty() && cat_.ignored.count(segs.back()) != 0;
@@ -163,10 +166,25 @@ const TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
 void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk::ScalarView& v) {
   const Mapping& m = mapping(rel);
   if (m.field == std::string::npos) {
-    if (!m.ignored && warned_.insert(m.key).second)
-      b_.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", rel),
-                 fmt::format("key '{}' matches no field and is left out", rel), "", std::string(rel),
-                 Place{{}, 0, 0, std::string(pointer)});
+    if (m.ignored) return;
+    auto it = unmapped_.find(m.key);
+    if (it == unmapped_.end()) {
+      if (unmapped_.size() >= kMaxWatched) return;
+      it = unmapped_.emplace(m.key, Unmapped{}).first;
+      it->second.first = std::string(pointer);
+      it->second.watch.header = std::string(rel);
+      it->second.watch.folds = segments(rel, cat_);
+    }
+    Watch& w = it->second.watch;
+    const std::string_view text = trim_view(text_of(v));
+    if (text.empty()) return;
+    w.sample(text);
+    const normalise::Count c = v.kind == sdk::NodeKind::number ? count_from_number(v.number) : parse_count(text);
+    if (v.kind == sdk::NodeKind::number || c.error == CountError::none || c.error == CountError::negative ||
+        c.error == CountError::fractional)
+      ++w.numbers;
+    else
+      ++w.texts;
     return;
   }
   // The element's texts are its own until it is read: the importer's views last one call.
@@ -186,7 +204,14 @@ void TreeReader::flush() {
     check_district_text(registry_, d->second.first.text, sub_, Place{{}, 0, 0, std::string(d->second.first.path)},
                         true, b_);
   const auto name = values_.find(name_field_);
-  if (name == values_.end() || trim_view(name->second.first.text).empty()) {
+  const bool total = name != values_.end() && is_total_label(cat_.total_labels, fold(name->second.first.text));
+  if (total) {
+    // "Tổng cộng" as an element: checked against the elements before it, never an organisation.
+    b_.begin();
+    b_.at_element(element_path);
+    for (const auto& [f, value] : values_) b_.set(f, value.first);
+    b_.check_total();
+  } else if (name == values_.end() || trim_view(name->second.first.text).empty()) {
     b_.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
              fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
   } else {
@@ -196,13 +221,44 @@ void TreeReader::flush() {
     own_.clear();
     for (const auto& [f, value] : values_) {
       b_.set(f, value.first);
-      if (l.paths[f].empty()) l.paths[f] = std::string(value.second);
+      if (l.paths[f].empty()) l.paths[f] = l.headers[f] = std::string(value.second);
       else if (l.paths[f] != value.second) own_.emplace_back(static_cast<std::uint32_t>(f), value.second);
     }
     b_.build(element_, nullptr, own_);
   }
   values_.clear();
   kept_.clear();
+}
+
+void TreeReader::unmapped_and_required() {
+  const Layout& l = out_.records.layout();
+  std::vector<bool> taken(cat_.fields.size(), false);
+  for (std::size_t f = 0; f < l.paths.size() && f < taken.size(); ++f) taken[f] = !l.paths[f].empty();
+  for (const auto& [key, u] : unmapped_) {
+    const Place where{{}, 0, 0, u.first};
+    if (u.watch.holds_numbers()) {
+      Issue i = unmapped_numbers_issue(u.watch, fmt::format("Khóa {}", u.watch.header),
+                                       fmt::format("key {}", u.watch.header), where, cat_, taken,
+                                       policy_.unmapped_numbers_error);
+      (policy_.unmapped_numbers_error ? out_.errors : out_.warnings).push_back(std::move(i));
+    } else {
+      b_.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", u.watch.header),
+                 fmt::format("key '{}' matches no field and is left out", u.watch.header), "", u.watch.header, where);
+    }
+  }
+  for (const auto& id : policy_.required) {
+    const std::size_t f = field_index(cat_, id);
+    if (f >= cat_.fields.size() || b_.carried(f)) continue;
+    if (id == "org_kind" && out_.records.size() > 0 && b_.kind_guessed() == 0) continue;
+    std::vector<std::string> candidates;
+    for (const auto& [key, u] : unmapped_) {
+      const auto s = suggest_fields(u.watch, cat_, taken);
+      if (std::any_of(s.begin(), s.end(), [&](const auto& x) { return x.first == id; }) ||
+          (!cat_.fields[f].is_count && !u.watch.holds_numbers()))
+        candidates.push_back(fmt::format("«{}»", u.watch.header));
+    }
+    out_.errors.push_back(missing_field_issue(cat_.fields[f], candidates, Place{{}, 0, 0, *array_}));
+  }
 }
 
 }  // namespace tonghop::normalise::detail

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "normalise/builder.hpp"
+#include "normalise/unmapped.hpp"
 #include "tonghop/sdk/document.hpp"
 
 namespace tonghop::normalise::detail {
@@ -31,8 +32,8 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
 // lies outside the array (the district, the period) is checked as it comes.
 class TreeReader {
  public:
-  TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Profile* profile,
-             std::optional<std::string> array);
+  TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Policy& policy,
+             const Profile* profile, std::optional<std::string> array);
   TreeReader(const TreeReader&) = delete;
   TreeReader& operator=(const TreeReader&) = delete;
 
@@ -48,7 +49,8 @@ class TreeReader {
 
  private:
   // Keys of a pointer's segments, folded: "/dang_vien/nu" -> ("dang vien", "nu").
-  static std::vector<std::string> segments(std::string_view rel);
+  // Connectors left out ("/dang_vien/trong_do/nu").
+  static std::vector<std::string> segments(std::string_view rel, const Catalogue& cat);
 
   static std::string_view text_of(const sdk::ScalarView& v);
 
@@ -77,6 +79,7 @@ class TreeReader {
   const Catalogue& cat_;
   const Registry& registry_;
   const Submission& sub_;
+  const Policy& policy_;
   const Profile* profile_;
   std::optional<std::string> array_;  // known: the second pass
   Normalised out_;
@@ -88,7 +91,14 @@ class TreeReader {
   // Second pass.
   std::size_t district_field_ = 0, name_field_ = 0;
   std::unordered_map<std::string, Mapping> mappings_;
-  std::set<std::string> warned_;
+  // Keys that name no field: the first pointer, and what they hold.
+  struct Unmapped {
+    std::string first;
+    Watch watch;
+  };
+  static constexpr std::size_t kMaxWatched = 256;
+  std::map<std::string, Unmapped> unmapped_;
+  void unmapped_and_required();
   bool in_element_ = false;
   std::uint32_t element_ = 0;
   std::map<std::size_t, std::pair<Raw, std::string_view>> values_;  // field -> (raw, path inside the element)
