@@ -150,3 +150,47 @@ TEST(Coverage, TheSubmissionAndItsGetCarryTheCoverage) {
   daemon.signal(SIGTERM);
   daemon.wait(10s);
 }
+
+// [normalise] unmapped_numbers and required, as a province sets them in its configuration.
+TEST(Coverage, TheProvinceMakesUnmappedFiguresAnErrorAndNamesItsRequiredFields) {
+  tonghop::test::TempDir dir;
+  tonghop::test::write_file(dir.path() / "bao-cao.csv",
+                            "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;Số ĐV trình độ cao cấp\n"
+                            "Đảng bộ xã Khoen On;ĐB;75;20;4\n"
+                            "Đảng bộ xã Ta Gia;ĐB;80;31;6\n");
+  const auto run_with = [&](const std::string& normalise_keys) {
+    tonghop::test::write_file(dir.path() / "tonghop.toml", tonghop::test::normalise_section() + normalise_keys);
+    std::vector<std::string> argv{TONGHOPD_PATH, "check", (dir.path() / "bao-cao.csv").string(), "--district",
+                                  "Than Uyên", "--period", "2018", "--config", (dir.path() / "tonghop.toml").string(),
+                                  "--plugins-dir", TONGHOP_PLUGIN_DIR, "--format", "json"};
+    tonghop::test::Process p(argv, {}, {}, dir.path());
+    tonghop::test::RunResult r;
+    r.exit_code = p.wait(60s).value_or(-1);
+    r.output = p.output();
+    return r;
+  };
+  const auto by_default = run_with("");
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.output;
+  const auto warned = json::parse(by_default.output).at("warnings").as_array();
+  ASSERT_EQ(warned.size(), 1u) << by_default.output;
+  EXPECT_EQ(warned[0].at("code").as_string(), "unmapped_numbers");
+  EXPECT_EQ(warned[0].at("column").as_string(), "E");
+  EXPECT_EQ(warned[0].at("samples"), (json::array{"4", "6"}));
+
+  const auto strict = run_with("unmapped_numbers = \"error\"\n");
+  ASSERT_EQ(strict.exit_code, 1) << strict.output;
+  const auto errors = json::parse(strict.output).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 1u) << strict.output;
+  EXPECT_EQ(errors[0].at("code").as_string(), "unmapped_numbers");
+  EXPECT_EQ(errors[0].at("column").as_string(), "E");
+
+  const auto rated = run_with("required = [\"org_name\", \"org_rating\"]\n");
+  ASSERT_EQ(rated.exit_code, 1) << rated.output;
+  const auto missing = json::parse(rated.output).at("errors").as_array();
+  ASSERT_EQ(missing.size(), 1u) << rated.output;
+  EXPECT_EQ(missing[0].at("code").as_string(), "missing_field");
+  EXPECT_EQ(missing[0].at("field").as_string(), "org_rating");
+
+  EXPECT_EQ(run_with("required = [\"members_totl\"]\n").exit_code, 2);
+  EXPECT_EQ(run_with("unmapped_numbers = \"sometimes\"\n").exit_code, 2);
+}

@@ -334,6 +334,22 @@ TEST(Totals, ATcvn3TotalRowInAVnTimeFontIsATotal) {
   EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 100);
 }
 
+TEST(Totals, ATotalInTcvn3BytesWithNoFontIsNeverAnOrganisation) {
+  // A CSV saved from a .VnTime sheet: "Tæng céng" as its bytes' characters, no font to tell.
+  const std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV DTTS\n"
+                          "Đảng bộ xã Mường Cang;ĐB;148;34;112\n"
+                          "Đảng bộ xã Mường Kim;ĐB;140;46;67\n"
+                          "Chi bộ Trường THPT Than Uyên;CB;31;20;4\n"
+                          "Tæng céng;;319;100;183\n";
+  const auto n = read_bytes(csv, "tcvn3-tong.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), 3u);
+  EXPECT_EQ(n.totals.records, 3u);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 319);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 100);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 183);
+}
+
 TEST(Periods, AYearTitleOnAHalfYearReturnIsRefusedAtItsCell) {
   test::TempDir dir;
   json::object rows;
