@@ -176,18 +176,33 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
              return !c.is_number && !trim_view(c.text).empty() && !is_column_number(trim_view(c.text));
            });
   };
+  // Only words in it: a row of sub-headers, never a row of figures.
+  auto words_only = [&](std::uint32_t row) {
+    const RowCells* cells = g.row(row);
+    return cells != nullptr && std::all_of(cells->begin(), cells->end(), [](const CellRef& c) {
+             return !c.is_number && (trim_view(c.text).empty() || has_letter(c.text));
+           });
+  };
+  // A row inside a header may have no cell of its own, every one merged down from above.
+  auto covered = [&](std::uint32_t row) {
+    return std::any_of(g.merges().begin(), g.merges().end(),
+                       [&](const sdk::MergedRange& m) { return m.first_row < row && m.last_row >= row; });
+  };
   for (const auto& [r, _] : g.rows()) {
     if (++rows_seen > 60) break;
     if (!texty(r)) continue;
     if (profile != nullptr && profile->header_row != 0 && r != profile->header_row) continue;
     for (std::uint32_t n = 1; n <= kMaxHeaderRows && n <= r; ++n) {
       const std::uint32_t top = r - n + 1;
-      if (!texty(top)) break;
+      if (!texty(top)) {
+        if (covered(top)) continue;
+        break;
+      }
       if (wanted_rows != 0 && n != wanted_rows) continue;
       Header h = read_header(g, top, r, cat, profile);
-      // At a tie, the deeper last row: the header is all read before the data.
+      // At a tie, the deeper last row when it is words only: the header is all read before the data.
       if (h.better_than(best) || (h.found && best.found && h.valid() == best.valid() && h.score == best.score &&
-                                  h.unmapped.size() == best.unmapped.size() && h.row > best.row))
+                                  h.unmapped.size() == best.unmapped.size() && h.row > best.row && words_only(r)))
         best = std::move(h);
     }
   }

@@ -163,6 +163,27 @@ TEST(Headers, FourRowsAndAProfileThatSaysSo) {
   EXPECT_FALSE(wrong.accepted()) << "members_total cannot be read from the three rows";
 }
 
+TEST(Headers, AGroupMergedOverTwoRowsLeavesARowWithNoCellOfItsOwn) {
+  test::TempDir dir;
+  json::object rows;
+  rows["1"] = json::array{"Tên TCCSĐ", "Loại hình", "Đảng viên"};
+  rows["3"] = json::array{nullptr, nullptr, "Tổng số", "Nữ", "DTTS"};
+  rows["4"] = json::array{"Đảng bộ xã Pha Mu", "ĐB", 96, 30, 80};
+  rows["5"] = json::array{"Chi bộ Trạm y tế xã Pha Mu", "CB", 7, 5, 3};
+  rows["6"] = json::array{"Cộng", nullptr, 103, 35, 83};
+  const json::value spec = json::object{
+      {"sheets", json::array{json::object{
+                     {"name", "Biểu 1"}, {"rows", rows}, {"merges", json::array{"A1:A3", "B1:B3", "C1:E2"}}}}}};
+  const auto n = read(workbook(dir, "hai-dong-gop.xlsx", spec));
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  EXPECT_TRUE(n.warnings.empty()) << issues(n.warnings);
+  ASSERT_EQ(n.records.size(), 2u);
+  EXPECT_EQ(count(n.records.at(1), "members_ethnic_minority"), 3);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 103);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 35);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 83);
+}
+
 TEST(Headers, TrongDoInsideOneCellBelongsToTheColumnOnItsLeft) {
   const std::string csv =
       "Tên TCCSĐ;Loại hình;Tổng số đảng viên;Trong đó: Nữ;Trong đó: Dân tộc thiểu số;Kết nạp mới;Trong đó: Nữ\n"
