@@ -30,7 +30,7 @@ json::object issue_json(const normalise::Issue& e) {
     for (const auto& s : e.samples) samples.emplace_back(s);
     o["samples"] = std::move(samples);
   }
-  if (e.code == "unmapped_numbers") {
+  if (!e.suggestions.empty() || (e.code == "unmapped_header" && !e.samples.empty())) {
     json::array suggestions;
     for (const auto& [field, score] : e.suggestions) {
       json::object one;

@@ -73,7 +73,7 @@ std::vector<std::pair<std::string, double>> suggest_fields(const Watch& w, const
 Issue unmapped_numbers_issue(const Watch& w, const std::string& where_vi, const std::string& where_en, Place where, const Catalogue& cat,
                              const std::vector<bool>& taken, bool as_error) {
   Issue i;
-  i.code = "unmapped_numbers";
+  i.code = "unmapped_header";  // the code of every unmapped column; this one carries samples
   i.samples = w.samples;
   i.suggestions = suggest_fields(w, cat, taken);
   i.value = w.header;

@@ -173,7 +173,7 @@ TEST(Coverage, TheProvinceMakesUnmappedFiguresAnErrorAndNamesItsRequiredFields) 
   ASSERT_EQ(by_default.exit_code, 0) << by_default.output;
   const auto warned = json::parse(by_default.output).at("warnings").as_array();
   ASSERT_EQ(warned.size(), 1u) << by_default.output;
-  EXPECT_EQ(warned[0].at("code").as_string(), "unmapped_numbers");
+  EXPECT_EQ(warned[0].at("code").as_string(), "unmapped_header");
   EXPECT_EQ(warned[0].at("column").as_string(), "E");
   EXPECT_EQ(warned[0].at("samples"), (json::array{"4", "6"}));
 
@@ -181,7 +181,7 @@ TEST(Coverage, TheProvinceMakesUnmappedFiguresAnErrorAndNamesItsRequiredFields) 
   ASSERT_EQ(strict.exit_code, 1) << strict.output;
   const auto errors = json::parse(strict.output).at("errors").as_array();
   ASSERT_EQ(errors.size(), 1u) << strict.output;
-  EXPECT_EQ(errors[0].at("code").as_string(), "unmapped_numbers");
+  EXPECT_EQ(errors[0].at("code").as_string(), "unmapped_header");
   EXPECT_EQ(errors[0].at("column").as_string(), "E");
 
   const auto rated = run_with("required = [\"org_name\", \"org_rating\"]\n");

@@ -226,7 +226,7 @@ TEST(Unmapped, EachColumnUnderOneMergedParentIsNamedWithSamplesAndSuggestions) {
       {"Đảng viên / Trong đó / Cao cấp lý luận", {"3", "2", "0"}}};
   for (std::size_t i = 0; i < 3; ++i) {
     const Issue& w = n.warnings[i];
-    EXPECT_EQ(w.code, "unmapped_numbers");
+    EXPECT_EQ(w.code, "unmapped_header");
     EXPECT_EQ(w.where.sheet, "Biểu 1");
     EXPECT_EQ(w.where.row, 3u);
     EXPECT_EQ(w.where.column, 5u + i);
@@ -246,7 +246,7 @@ TEST(Unmapped, EachColumnUnderOneMergedParentIsNamedWithSamplesAndSuggestions) {
   const auto refused = read(file, "2018", strict);
   ASSERT_EQ(refused.errors.size(), 3u) << issues(refused.errors);
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(refused.errors[i].code, "unmapped_numbers");
+    EXPECT_EQ(refused.errors[i].code, "unmapped_header");
     EXPECT_EQ(refused.errors[i].where.column, 5u + i);
   }
   EXPECT_TRUE(refused.warnings.empty()) << issues(refused.warnings);
@@ -260,7 +260,7 @@ TEST(Unmapped, AColumnWithNoHeaderThatHoldsFiguresIsNamed) {
   const auto n = read_bytes(csv, "khong-tieu-de.csv");
   ASSERT_TRUE(n.accepted()) << issues(n.errors);
   ASSERT_EQ(n.warnings.size(), 1u) << issues(n.warnings);
-  EXPECT_EQ(n.warnings[0].code, "unmapped_numbers");
+  EXPECT_EQ(n.warnings[0].code, "unmapped_header");
   EXPECT_EQ(n.warnings[0].where.column, 5u);
   EXPECT_EQ(n.warnings[0].samples, (std::vector<std::string>{"7", "9"}));
 }
@@ -284,7 +284,7 @@ TEST(Required, AReturnWithoutMembersTotalIsRefusedNamingTheFieldAndTheColumnThat
   const auto accepted = read_bytes(csv, "thieu.csv", lax);
   EXPECT_TRUE(accepted.accepted()) << issues(accepted.errors);
   ASSERT_EQ(accepted.warnings.size(), 1u);
-  EXPECT_EQ(accepted.warnings[0].code, "unmapped_numbers");
+  EXPECT_EQ(accepted.warnings[0].code, "unmapped_header");
 }
 
 TEST(Required, AKindNeitherGivenNorInTheNameIsMissing) {
@@ -434,7 +434,7 @@ TEST(Trees, ConnectorKeysAndUnmappedFiguresInJson) {
   EXPECT_EQ(count(n.records.at(0), "members_female"), 80);
   EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 89);
   ASSERT_EQ(n.warnings.size(), 1u) << issues(n.warnings);
-  EXPECT_EQ(n.warnings[0].code, "unmapped_numbers");
+  EXPECT_EQ(n.warnings[0].code, "unmapped_header");
   EXPECT_EQ(n.warnings[0].where.path, "/to_chuc/0/dv_cao_cap");
   EXPECT_EQ(n.warnings[0].samples, (std::vector<std::string>{"4", "1"}));
 }
