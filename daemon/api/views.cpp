@@ -25,6 +25,53 @@ json::object issue_json(const normalise::Issue& e) {
   }
   if (!e.field.empty()) o["field"] = e.field;
   if (!e.value.empty()) o["value"] = echo(e.value);
+  if (e.count > 1) {
+    o["count"] = e.count;
+    o["range"] = e.range;
+  }
+  if (!e.samples.empty()) {
+    json::array samples;
+    for (const auto& s : e.samples) samples.emplace_back(s);
+    o["samples"] = std::move(samples);
+  }
+  if (!e.suggestions.empty() || (e.code == "unmapped_header" && !e.samples.empty())) {
+    json::array suggestions;
+    for (const auto& [field, score] : e.suggestions) {
+      json::object one;
+      one["field"] = field;
+      one["score"] = score;
+      suggestions.push_back(std::move(one));
+    }
+    o["suggestions"] = std::move(suggestions);
+  }
+  return o;
+}
+
+json::object coverage_json(const normalise::Layout& l) {
+  json::object o;
+  json::array found, derived, missing;
+  for (std::size_t i = 0; i < l.fields.size(); ++i) {
+    const std::string& id = l.fields[i];
+    const bool column = !l.tree && i < l.columns.size() && l.columns[i] != 0;
+    const bool path = l.tree && i < l.paths.size() && !l.paths[i].empty();
+    if (column || path) {
+      json::object one;
+      one["field"] = id;
+      if (column) one["column"] = normalise::column_name(l.columns[i]);
+      else one["key"] = l.paths[i];
+      if (i < l.headers.size() && !l.headers[i].empty()) one["header"] = l.headers[i];
+      found.push_back(std::move(one));
+    } else if (id == "org_kind" || id == "org_sector") {
+      derived.emplace_back(id);  // from the organisation's name
+    } else if (id != "district" && id != "period") {
+      missing.emplace_back(id);  // the submission names these
+    }
+  }
+  if (!l.tree && !l.sheet.empty()) o["sheet"] = l.sheet;
+  if (l.tree) o["array"] = l.array;
+  o["found"] = std::move(found);
+  o["from_name"] = std::move(derived);
+  o["missing"] = std::move(missing);
   return o;
 }
 
@@ -60,6 +107,11 @@ json::object submission_json(const store::Submission& s) {
   o["status"] = s.superseded_by ? "superseded" : "current";
   if (s.superseded_by) o["superseded_by"] = *s.superseded_by;
   else o["superseded_by"] = nullptr;
+  // The fields the return carried, from the stored layout (every submission since the layout was kept).
+  if (!s.layout.empty()) {
+    const auto layout = normalise::Layout::from_json(s.layout);
+    if (!layout.fields.empty()) o["coverage"] = coverage_json(layout);
+  }
   return o;
 }
 

@@ -31,6 +31,95 @@ std::string place_text(const normalise::Place& p) {
   return s;
 }
 
+// Display width of UTF-8 text (code points; Vietnamese is NFC).
+std::size_t width(std::string_view s) {
+  std::size_t n = 0;
+  for (const char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(std::string_view s, std::size_t w, bool right = false) {
+  const std::size_t have = width(s);
+  const std::string fill(have < w ? w - have : 0, ' ');
+  return right ? fill + std::string(s) : std::string(s) + fill;
+}
+
+std::string cut(std::string_view s, std::size_t w) {
+  if (width(s) <= w) return std::string(s);
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++n > w - 1) break;
+    out += s[i];
+  }
+  return out + "…";
+}
+
+// What the clerk needs to see: where each field was read, what is missing,
+// the records as a table, and the sums. Labels in Vietnamese.
+void print_reading(const normalise::Normalised& result, const normalise::Catalogue& cat) {
+  const normalise::Layout& l = result.records.layout();
+  if (l.fields.empty()) return;
+  struct Shown {
+    std::size_t field;
+    std::string head;  // the table's column: the sheet's letter, or [n] for a key
+  };
+  std::vector<Shown> counts;
+  std::string from_name, missing;
+  fmt::print("\nCác chỉ tiêu đọc được (chỉ tiêu ← {}):\n", l.tree ? "khóa" : "cột");
+  for (std::size_t i = 0; i < l.fields.size(); ++i) {
+    const normalise::Field* f = cat.field(l.fields[i]);
+    const std::string label = f != nullptr ? f->label : l.fields[i];
+    const bool column = !l.tree && i < l.columns.size() && l.columns[i] != 0;
+    const bool key = l.tree && i < l.paths.size() && !l.paths[i].empty();
+    if (!column && !key) {
+      if (l.fields[i] == "org_kind" || l.fields[i] == "org_sector")
+        from_name += (from_name.empty() ? "" : ", ") + label;
+      else if (l.fields[i] != "district" && l.fields[i] != "period")
+        missing += (missing.empty() ? "" : ", ") + label;
+      continue;
+    }
+    const std::string where = column ? normalise::column_name(l.columns[i]) : l.paths[i];
+    const std::string header = i < l.headers.size() && !l.headers[i].empty() && (column || l.headers[i] != l.paths[i])
+                                   ? " «" + l.headers[i] + "»"
+                                   : "";
+    std::string head = column ? where : fmt::format("[{}]", counts.size() + 1);
+    fmt::print("  {}{} ← {}{}\n", column ? "" : pad(head, 5), pad(label, 40), column ? "cột " + where : where, header);
+    if (i < l.is_count.size() && l.is_count[i]) counts.push_back({i, std::move(head)});
+  }
+  if (!from_name.empty()) fmt::print("Suy ra từ tên tổ chức: {}\n", from_name);
+  if (!missing.empty()) fmt::print("Báo cáo không có (để trống, không tính là 0): {}\n", missing);
+
+  // The records, as read.
+  constexpr std::size_t kShown = 500, kName = 34;
+  fmt::print("\nSố liệu đã đọc ({} tổ chức cơ sở đảng):\n", result.records.size());
+  std::string line = pad("Dòng", 6) + " " + pad("Tên tổ chức cơ sở đảng", kName) + " " + pad("Loại", 4);
+  for (const auto& c : counts) line += " " + pad(c.head, 6, true);
+  fmt::print("{}\n", line);
+  normalise::CompactRecord r;
+  for (std::size_t i = 0; i < result.records.size() && i < kShown; ++i) {
+    result.records.get(i, r);
+    line = pad(std::to_string(r.where + (l.tree ? 1 : 0)), 6) + " " + pad(cut(r.org_name, kName), kName) + " " +
+           pad(r.org_kind == "party_committee" ? "ĐB" : "CB", 4);
+    for (const auto& c : counts) {
+      std::string v;
+      for (const auto& [f, value] : r.values)
+        if (f == c.field) v = std::to_string(value);
+      line += " " + pad(v, 6, true);
+    }
+    fmt::print("{}\n", line);
+  }
+  if (result.records.size() > kShown) fmt::print("… và {} tổ chức nữa\n", result.records.size() - kShown);
+  line = pad("", 6) + " " + pad("Cộng", kName) + " " + pad("", 4);
+  for (const auto& c : counts) {
+    const auto it = result.totals.counts.find(l.fields[c.field]);
+    line += " " + pad(it != result.totals.counts.end() ? fmt::format("{:.0f}", it->second) : "", 6, true);
+  }
+  fmt::print("{}\n", line);
+  fmt::print("Cộng: {} tổ chức cơ sở đảng ({} đảng bộ, {} chi bộ)\n", result.totals.records,
+             result.totals.party_committees, result.totals.records - result.totals.party_committees);
+}
+
 }  // namespace
 
 int check_file(const Options& options) {
@@ -89,13 +178,16 @@ int check_file(const Options& options) {
     for (const auto& e : result.errors) errors.push_back(api::issue_json(e));
     for (const auto& w : result.warnings) warnings.push_back(api::issue_json(w));
     o["records"] = std::move(records);
+    if (!result.records.layout().fields.empty()) o["coverage"] = api::coverage_json(result.records.layout());
     o["errors"] = std::move(errors);
     o["warnings"] = std::move(warnings);
     fmt::print("{}\n", json::serialize(o));
   } else {
     fmt::print("{}: {} {}, {} ({})\n", filename, district->name, *period, result.accepted() ? "ACCEPTED" : "REFUSED",
                plugin_name.empty() ? "no importer" : plugin_name);
-    fmt::print("{} organisations read\n", result.records.size());
+    fmt::print("{} organisations read / đọc được {} tổ chức cơ sở đảng\n", result.records.size(), result.records.size());
+    print_reading(result, catalogue);
+    if (!result.errors.empty() || !result.warnings.empty()) fmt::print("\n");
     for (const auto& e : result.errors)
       fmt::print("error   [{}] {}{}\n", e.code, e.message,
                  place_text(e.where).empty() ? "" : "  (" + place_text(e.where) + ")");

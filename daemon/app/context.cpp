@@ -15,6 +15,11 @@ Expected<std::shared_ptr<const ingest::Normalisation>> load_normalisation(const 
   n->catalogue = std::move(*catalogue);
   n->registry = std::move(*registry);
   n->profiles = std::move(*profiles);
+  for (const auto& id : config.required_fields)
+    if (n->catalogue.field(id) == nullptr)
+      return make_error(fmt::format("[normalise] required: '{}' is not a field of {}", id, config.catalogue.string()));
+  n->policy.required = config.required_fields;
+  n->policy.unmapped_numbers_error = config.unmapped_numbers == "error";
   return std::shared_ptr<const ingest::Normalisation>(std::move(n));
 }
 

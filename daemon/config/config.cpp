@@ -180,10 +180,23 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.path(p, "paths", "plugins_dir", c.plugins_dir);
   }
   if (const auto* n = r.section("normalise")) {
-    r.only(*n, "normalise", {"catalogue", "units", "profiles"});
+    r.only(*n, "normalise", {"catalogue", "units", "profiles", "required", "unmapped_numbers"});
     r.path(n, "normalise", "profiles", c.profiles);
     r.path(n, "normalise", "catalogue", c.catalogue);
     r.path(n, "normalise", "units", c.units);
+    r.string(n, "normalise", "unmapped_numbers", c.unmapped_numbers);
+    if (c.unmapped_numbers != "warning" && c.unmapped_numbers != "error")
+      r.fail(*n->get("unmapped_numbers"), "normalise.unmapped_numbers", "must be \"warning\" or \"error\"");
+    if (const toml::node* req = n->get("required")) {
+      c.required_fields.clear();
+      const auto* arr = req->as_array();
+      if (arr == nullptr) r.fail(*req, "normalise.required", "must be a list of field ids");
+      else
+        for (const auto& v : *arr) {
+          if (auto id = v.value<std::string>()) c.required_fields.push_back(*id);
+          else r.fail(v, "normalise.required", "must be a list of field ids");
+        }
+    }
   }
   if (const auto* a = r.section("auth")) {
     r.only(*a, "auth", {"admin_token_file",

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/expected.hpp"
 #include "tonghop/sdk/abi.h"
@@ -41,6 +42,9 @@ struct Config {
   std::filesystem::path catalogue = "config/indicators.toml";
   std::filesystem::path units = "config/units/lai-chau.toml";
   std::filesystem::path profiles = "config/profiles";
+  // [normalise] required: fields every return must carry; unmapped_numbers: "warning" or "error".
+  std::vector<std::string> required_fields{"org_name", "org_kind", "members_total"};
+  std::string unmapped_numbers = "warning";
   std::chrono::milliseconds inbox_interval{5000};  // 0: no inbox
   LogSettings log;
   tonghop_limits limits = default_limits();

@@ -28,7 +28,7 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
       break;
     }
   // The normaliser reads the rows as the importer streams them.
-  const normalise::Normaliser normaliser(n.catalogue, n.registry);
+  const normalise::Normaliser normaliser(n.catalogue, n.registry, n.policy);
   const normalise::Submission submission{ret.district, ret.period};
   auto reader = normaliser.reader(submission, profile);
   auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *reader);
@@ -88,6 +88,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.token_name = ret.token_name;
   s.meta.sha256 = *sha256;
   s.meta.indicators = report::to_json(report::compute(result.totals, n.catalogue));
+  s.meta.layout = result.records.layout().to_json();  // the 201 body's coverage
   s.raw = ret.bytes;
   s.records = std::move(result.records);
   s.warnings = result.warnings;

@@ -9,6 +9,7 @@
 
 #include "loader/loader.hpp"
 #include "normalise/catalogue.hpp"
+#include "normalise/normaliser.hpp"
 #include "normalise/record.hpp"
 #include "store/store.hpp"
 
@@ -18,6 +19,7 @@ struct Normalisation {
   normalise::Catalogue catalogue;
   normalise::Registry registry;
   std::vector<normalise::Profile> profiles;
+  normalise::Policy policy;  // [normalise] required, unmapped_numbers
 };
 
 struct Return {

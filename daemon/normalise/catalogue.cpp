@@ -149,6 +149,7 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
   c.ignored = folded_list(t["table"]["ignored"]);
   c.total_labels = folded_list(t["table"]["total_labels"]);
   for (const auto& m : folded_list(t["table"]["end_markers"])) c.end_markers.push_back(m);
+  c.connectors = folded_list(t["table"]["connectors"]);
   if (c.total_labels.empty()) return make_error(fmt::format("{}: [table] total_labels is empty", file.string()));
   for (const char* r : {"excellent", "good", "completed", "not_completed"})
     c.ratings.emplace_back(r, folded_list(t["ratings"][r]));
@@ -250,8 +251,8 @@ Expected<std::vector<Profile>> load_profiles(const std::filesystem::path& dir, c
     p.sheet = t["sheet"].value_or(std::string());
     p.header_row = static_cast<std::uint32_t>(t["header_row"].value_or(0));
     p.header_rows = static_cast<std::uint32_t>(t["header_rows"].value_or(1));
-    if (p.header_rows < 1 || p.header_rows > 2)
-      return make_error(fmt::format("{}: header_rows is 1 or 2", file.string()));
+    if (p.header_rows < 1 || p.header_rows > 4)
+      return make_error(fmt::format("{}: header_rows is 1 to 4", file.string()));
     if (const auto* h = t["headers"].as_table())
       for (const auto& [k, v] : *h) {
         const std::string id = v.value_or(std::string());

@@ -32,6 +32,7 @@ struct Catalogue {
   std::vector<Field> fields;  // in the order of the canonical record
   std::set<std::string> ignored, total_labels;
   std::vector<std::string> end_markers;                        // folded
+  std::set<std::string> connectors;  // folded: "trong do", "chia ra" … (a breakdown, not a name)
   std::vector<std::pair<std::string, std::set<std::string>>> ratings;  // rating -> folded words
   std::vector<std::pair<std::string, std::set<std::string>>> org_kinds;
   std::vector<std::pair<std::string, std::vector<std::string>>> sectors;  // in order; folded keywords
@@ -85,7 +86,7 @@ struct Profile {
   std::string filename;             // a glob ("*.xlsx", "bieu-01*"); empty: any
   std::string sheet;                // read only this sheet
   std::uint32_t header_row = 0;     // the last header row, as shown; 0: found automatically
-  std::uint32_t header_rows = 1;    // 2: a group row above it
+  std::uint32_t header_rows = 1;    // 1 to 4: rows of groups above the last
   std::map<std::string, std::string> headers;  // folded header text -> field id
 
   bool applies(const std::string& district, const std::string& file) const;

@@ -1,9 +1,16 @@
 // Normalisation: any importer's document onto canonical records, checked
-// against the rules. Finds the table by itself (title rows, a header of one or
-// two rows with groups merged over sub-headers, a numbering row, the data, a
-// total row that is checked and dropped, signature lines), or for a tree
-// document the array of organisations; maps headers through the catalogue;
-// reads values as people write them; names the place of every problem.
+// against the rules. Finds the table by itself (title rows, a header of one to
+// four rows with groups merged over sub-headers and connectors such as "Trong
+// đó", a numbering row, the data, total rows that are checked and dropped,
+// signature lines), or for a tree document the array of organisations; maps
+// headers through the catalogue; reads values as people write them; names
+// the place of every problem, and every column of figures it could not name.
+//
+// The parts, each in its own file: header.* (which rows are the header, what
+// each column names), table.* (a sheet's rows into records), tree.* (a JSON
+// document), document.cpp (the sink an importer writes into), builder.* (a
+// record from raw values, and the rules), unmapped.* (columns that name no
+// field), grid.* (a sheet's first rows kept whole).
 //
 // Tables are read as the importer streams them: a sheet's first rows are kept
 // until the header is found, then every row becomes a compact record at once,
@@ -24,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "normalise/catalogue.hpp"
 #include "normalise/record.hpp"
@@ -34,6 +42,14 @@ namespace tonghop::normalise {
 struct Submission {
   std::string district;  // canonical name, from the registry
   std::string period;    // canonical period
+};
+
+// What the province asks of every return ([normalise] in config/tonghop.toml).
+struct Policy {
+  // Fields every return must carry; one that is missing refuses it.
+  std::vector<std::string> required{"org_name", "org_kind", "members_total"};
+  // A column (or key) of figures that names no field: an error rather than a warning.
+  bool unmapped_numbers_error = false;
 };
 
 // What a first pass over a document learned that a second needs.
@@ -60,7 +76,8 @@ class Reader : public sdk::DocumentSink {
 
 class Normaliser {
  public:
-  Normaliser(const Catalogue& catalogue, const Registry& registry) : catalogue_(catalogue), registry_(registry) {}
+  Normaliser(const Catalogue& catalogue, const Registry& registry, Policy policy = {})
+      : catalogue_(catalogue), registry_(registry), policy_(std::move(policy)) {}
 
   // profile: the override chosen for this source, or nullptr. known: what a
   // first pass learned (see needs_second_pass()).
@@ -78,7 +95,12 @@ class Normaliser {
  private:
   const Catalogue& catalogue_;
   const Registry& registry_;
+  Policy policy_;
 };
+
+// The same problem in many cells (a column of unreadable figures, a rule broken
+// row after row) as one issue naming the range and the count.
+void group_repeats(std::vector<Issue>& issues);
 
 // An importer's or a reader's refusal (a file that cannot be read, a limit
 // passed) as the error that names where.

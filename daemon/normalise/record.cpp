@@ -70,6 +70,7 @@ std::string Layout::to_json() const {
     one["count"] = static_cast<bool>(is_count[i]);
     if (i < columns.size()) one["column"] = columns[i];
     if (i < paths.size()) one["path"] = paths[i];
+    if (i < headers.size() && !headers[i].empty()) one["header"] = headers[i];
     f.push_back(std::move(one));
   }
   o["fields"] = std::move(f);
@@ -100,6 +101,8 @@ Layout Layout::from_json(std::string_view text) {
       if (const auto* c = one.if_contains("column"); c && c->is_number())
         l.columns.push_back(static_cast<std::uint32_t>(c->to_number<std::int64_t>()));
       if (const auto* p = one.if_contains("path"); p && p->is_string()) l.paths.emplace_back(p->as_string());
+      const auto* h = one.if_contains("header");
+      l.headers.emplace_back(h != nullptr && h->is_string() ? std::string(h->as_string()) : std::string());
     }
   if (const auto* sym = o.if_contains("symbols"); sym && sym->is_array())
     for (const auto& v : sym->as_array())

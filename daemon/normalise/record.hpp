@@ -33,6 +33,12 @@ struct Issue {
   std::string field;
   std::string value;
   Place where;
+  // The same problem in more cells: how many, and where ("F5:F40", or the cells).
+  std::uint32_t count = 1;
+  std::string range = {};
+  // An unmapped column: its first values, and the fields it may be (id, score).
+  std::vector<std::string> samples = {};
+  std::vector<std::pair<std::string, double>> suggestions = {};
 };
 
 struct Record {
@@ -56,6 +62,7 @@ struct Layout {
   std::vector<bool> is_count;          // per field: a count (has a value) or text (provenance only)
   std::vector<std::uint32_t> columns;  // tables: each field's column
   std::vector<std::string> paths;      // trees: each field's path inside an element ("/dang_vien/nu")
+  std::vector<std::string> headers;    // each field's header as read ("Đảng viên / Trong đó / Nữ"), "" when not carried
   std::vector<std::string> symbols;    // kinds, sectors and ratings, each kept once; records name them by index
 
   bool is_tree() const noexcept { return tree; }

@@ -118,9 +118,10 @@ TEST(Shapes, AnUnknownHeaderIsAWarningQuotingIt) {
   const auto result = n.normalise(doc, {"Than Uyên", "2018"});
   ASSERT_TRUE(result.accepted()) << errors_of(result);
   ASSERT_EQ(result.warnings.size(), 1u);
-  EXPECT_EQ(result.warnings[0].code, "unmapped_header");
+  EXPECT_EQ(result.warnings[0].code, "unmapped_header") << "a column of figures";
   EXPECT_EQ(result.warnings[0].value, "Số ĐV có bằng đại học");
   EXPECT_EQ(result.warnings[0].where.column, 4u);
+  EXPECT_EQ(result.warnings[0].samples, std::vector<std::string>{"18"});
 }
 
 TEST(Shapes, AProfileNamesWhatNoSynonymCan) {

@@ -1,0 +1,278 @@
+#include "normalise/builder.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "normalise/text.hpp"
+
+namespace tonghop::normalise::detail {
+
+std::string describe(const Place& p) {
+  if (!p.path.empty()) return p.path;
+  std::string s;
+  if (!p.sheet.empty()) s += p.sheet + "!";
+  return s + column_name(p.column) + std::to_string(p.row);
+}
+
+std::size_t field_index(const Catalogue& cat, std::string_view id) {
+  for (std::size_t i = 0; i < cat.fields.size(); ++i)
+    if (cat.fields[i].id == id) return i;
+  return cat.fields.size();
+}
+
+Builder::Builder(const Catalogue& c, Normalised& out)
+    : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), unreadable_(n_), counts_(n_), has_(n_), sums_(n_) {
+  name_ = field_index(c, "org_name");
+  kind_ = field_index(c, "org_kind");
+  rating_ = field_index(c, "org_rating");
+  sector_ = field_index(c, "org_sector");
+  cells_total_ = field_index(c, "cells_total");
+  admitted_ = field_index(c, "admitted");
+  members_total_ = field_index(c, "members_total");
+  for (const auto& rule : c.rules) {
+    IndexedRule r{rule.kind, {}, field_index(c, rule.whole)};
+    for (const auto& p : rule.parts) r.parts.push_back(field_index(c, p));
+    rules_.push_back(std::move(r));
+  }
+}
+
+void Builder::build(std::uint32_t where, const std::string* folded_name,
+                    const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths) {
+  record_.values.clear();
+  record_.paths = own_paths;
+  record_.where = where;
+  std::string_view name;
+  kind_text_.clear();
+  sector_text_.clear();
+  rating_text_.clear();
+  for (std::size_t f = 0; f < n_; ++f) {  // in field order
+    if (!given_[f]) continue;
+    const Raw& raw = raw_[f];
+    const Field& field = cat_.fields[f];
+    if (field.is_count) {
+      const Count c = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+      if (c.error == CountError::empty) continue;
+      if (c.error != CountError::none) {
+        count_error(c.error, raw, field);
+        continue;
+      }
+      counts_[f] = c.value;
+      has_[f] = 1;
+      record_.values.emplace_back(static_cast<std::uint32_t>(f), c.value);
+      continue;
+    }
+    record_.values.emplace_back(static_cast<std::uint32_t>(f), 0);  // its place
+    const std::string_view text = trim_view(raw.text);
+    if (text.empty()) continue;
+    if (f == name_) {
+      name = text;
+    } else if (f == kind_) {
+      if (const auto* k = memo(kinds_, text, [&](std::string_view t) { return cat_.org_kind(t); })) kind_text_ = k->value();
+      else
+        error("unknown_kind", fmt::format("Loại hình «{}» ở ô {} không rõ (ĐB hoặc CB)", text, describe(place(raw))),
+              fmt::format("organisation kind '{}' at {} is neither a party committee nor a cell", text,
+                          describe(place(raw))),
+              field.id, std::string(text), place(raw));
+    } else if (f == rating_) {
+      if (const auto* k = memo(ratings_, text, [&](std::string_view t) { return cat_.rating(t); })) rating_text_ = k->value();
+      else
+        error("unknown_rating", fmt::format("Xếp loại «{}» ở ô {} không đúng mức nào", text, describe(place(raw))),
+              fmt::format("rating '{}' at {} is not one of the four ratings", text, describe(place(raw))), field.id,
+              std::string(text), place(raw));
+    } else if (f == sector_) {
+      sector_text_ = text;
+    }
+  }
+  if (kind_text_.empty() || sector_text_.empty()) {
+    const std::string folded = folded_name != nullptr ? *folded_name : fold(name);
+    if (kind_text_.empty()) {
+      // From the name: "Đảng bộ ..." or "Chi bộ ...".
+      if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";
+      else if (folded.rfind("chi bo", 0) == 0) kind_text_ = "party_cell";
+      else if (has(cells_total_)) kind_text_ = val(cells_total_) > 0 ? "party_committee" : "party_cell";
+      else {
+        ++kind_guessed_;  // unknown: a cell unless the province requires the kind (Policy::required)
+        kind_text_ = "party_cell";
+      }
+    }
+    if (sector_text_.empty()) sector_text_ = cat_.sector_from_folded(folded);
+  }
+  record_.org_name = name;
+  record_.org_kind = kind_text_;
+  record_.org_sector = sector_text_;
+  record_.org_rating = rating_text_;
+  check_rules(name);
+  out_.records.add(record_);
+  for (const std::size_t f : touched_)
+    if (has_[f]) sums_[f] += counts_[f];
+  out_.totals.add(kind_text_, rating_text_);
+}
+
+void Builder::total() {
+  // Only the fields the return carries: one it does not is unknown, never 0.
+  for (std::size_t f = 0; f < n_; ++f)
+    if (cat_.fields[f].is_count && carried_[f]) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
+  if (rating_ < n_ && carried_[rating_]) out_.totals.rated = true;
+  std::fill(sums_.begin(), sums_.end(), 0);
+}
+
+void Builder::check_total(const std::vector<std::int64_t>* section) {
+  for (const std::size_t f : touched_) {
+    const Field& field = cat_.fields[f];
+    if (!field.is_count) continue;
+    const Raw& raw = raw_[f];
+    const Count total = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+    if (total.error != CountError::none) continue;
+    // A value above that could not be read has its own error: the total is not blamed for it.
+    if (unreadable_[f]) continue;
+    const std::int64_t sum = sums_[f];
+    if (total.value == sum || (section != nullptr && total.value == sum - (*section)[f])) continue;
+    const Place where = place(raw);
+    error("total_mismatch",
+          fmt::format("Dòng tổng cộng: {} ghi {} nhưng cộng các dòng trên được {} (ô {})", field.label, total.value, sum,
+                      describe(where)),
+          fmt::format("total row: {} says {} but the rows above add up to {} ({})", field.id, total.value, sum,
+                      describe(where)),
+          field.id, std::string(raw.text), where);
+  }
+}
+
+void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
+  unreadable_[field_index(cat_, f.id)] = 1;
+  const Place where = place(raw);
+  const std::string text(raw.text);
+  if (e == CountError::negative)
+    error("negative", fmt::format("Số liệu «{}» ở ô {} ({}) là số âm", text, describe(where), f.label),
+          fmt::format("'{}' at {} ({}) is negative", text, describe(where), f.id), f.id, text, where);
+  else if (e == CountError::fractional)
+    error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", text, describe(where), f.label),
+          fmt::format("'{}' at {} ({}) is not a whole number", text, describe(where), f.id), f.id, text, where);
+  else
+    error("not_a_number", fmt::format("Giá trị «{}» ở ô {} ({}) không phải là số", text, describe(where), f.label),
+          fmt::format("'{}' at {} ({}) is not a number", text, describe(where), f.id), f.id, text, where);
+}
+
+void Builder::check_rules(std::string_view name) {
+  auto id = [&](std::size_t f) -> const std::string& { return cat_.fields[f].id; };
+  auto label = [&](std::size_t f) -> const std::string& { return cat_.fields[f].label; };
+  for (const auto& rule : rules_) {
+    if (!has(rule.whole)) continue;
+    const std::int64_t whole = val(rule.whole);
+    if (rule.kind == Rule::Kind::at_most) {
+      for (const std::size_t p : rule.parts)
+        if (has(p) && val(p) > whole)
+          error("part_exceeds_whole",
+                fmt::format("{}: {} ({}) lớn hơn {} ({}) ở ô {}", name, label(p), val(p), label(rule.whole), whole,
+                            describe(place_of(p))),
+                fmt::format("{}: {} ({}) exceeds {} ({}) at {}", name, id(p), val(p), id(rule.whole), whole,
+                            describe(place_of(p))),
+                id(p), std::to_string(val(p)), place_of(p));
+      continue;
+    }
+    std::int64_t sum = 0;
+    bool all = true, any = false;
+    for (const std::size_t p : rule.parts) {
+      if (has(p)) {
+        sum += val(p);
+        any = true;
+      } else {
+        all = false;
+      }
+    }
+    const bool differs = (rule.kind == Rule::Kind::sum_at_most && sum > whole) ||
+                         (rule.kind == Rule::Kind::sum_equals && sum != whole && any) ||
+                         (rule.kind == Rule::Kind::sum_equals_when_all && all && sum != whole);
+    if (!differs) continue;
+    std::string names;
+    for (const std::size_t p : rule.parts) names += (names.empty() ? "" : " + ") + id(p);
+    const Place where = place_of(rule.whole);
+    if (rule.kind == Rule::Kind::sum_at_most)
+      error("parts_exceed_whole",
+            fmt::format("{}: tổng các mức xếp loại ({}) lớn hơn {} ({}) ở ô {}", name, sum, label(rule.whole), whole,
+                        describe(where)),
+            fmt::format("{}: {} = {} exceeds {} ({})", name, names, sum, id(rule.whole), whole), id(rule.whole),
+            std::to_string(whole), where);
+    else
+      error("parts_differ_from_whole",
+            fmt::format("{}: {} ({}) khác {} ({}) ở ô {}", name,
+                        rule.kind == Rule::Kind::sum_equals ? "tổng các mức" : "tổng chi bộ các loại", sum,
+                        label(rule.whole), whole, describe(where)),
+            fmt::format("{}: {} = {} differs from {} ({})", name, names, sum, id(rule.whole), whole), id(rule.whole),
+            std::to_string(whole), where);
+  }
+  if (kind_text_ == "party_cell" && has(cells_total_) && val(cells_total_) > 0)
+    error("cell_with_subordinates",
+          fmt::format("{} là chi bộ cơ sở nhưng có {} chi bộ trực thuộc (ô {})", name, val(cells_total_),
+                      describe(place_of(cells_total_))),
+          fmt::format("{} is a party cell but has {} subordinate cells", name, val(cells_total_)), "cells_total",
+          std::to_string(val(cells_total_)), place_of(cells_total_));
+  if (has(admitted_) && has(members_total_) && val(members_total_) > 0 &&
+      static_cast<double>(val(admitted_)) >
+          cat_.admitted_share_above / 100.0 * static_cast<double>(val(members_total_)))
+    warning("admitted_high",
+            fmt::format("{}: kết nạp {} đảng viên, trên {}% số đảng viên ({})", name, val(admitted_),
+                        cat_.admitted_share_above, val(members_total_)),
+            fmt::format("{}: {} admitted, above {}% of {} members", name, val(admitted_), cat_.admitted_share_above,
+                        val(members_total_)),
+            "admitted", std::to_string(val(admitted_)), place_of(admitted_));
+}
+
+// `text` names a district (a title, or a value in a district column): it
+// must be the district the return was submitted for.
+void check_district_text(const Registry& registry, std::string_view text, const Submission& sub, const Place& where,
+                         bool whole_text, Builder& b) {
+  const District* d = whole_text ? registry.find(text) : registry.find_in(text);
+  if (d == nullptr) {
+    if (whole_text && !trim_view(text).empty())
+      b.error("unknown_district", fmt::format("Không có đơn vị «{}» trong danh sách đảng bộ huyện ({})", text, describe(where)),
+              fmt::format("'{}' at {} is not a district of the registry", text, describe(where)), "district",
+              std::string(text), where);
+    return;
+  }
+  if (d->name != sub.district)
+    b.error("district_mismatch",
+            fmt::format("Báo cáo ghi đơn vị «{}» ({}) nhưng được gửi cho {}", text, describe(where), sub.district),
+            fmt::format("the return names '{}' at {}, but was sent for {}", text, describe(where), sub.district), "district",
+            std::string(text), where);
+}
+
+// `text` names a period (a title such as "… NĂM 2018"), or is one (a value the
+// catalogue's `period` field names, "2018"): it must be the submission's.
+void check_period_text(std::string_view text, const Submission& sub, const Place& where, bool is_value, Builder& b) {
+  // A title only counts where it names a period: "năm 2018", "6 tháng đầu năm 2012", "quý 3".
+  if (!is_value && !names_period(text)) return;
+  const auto p = parse_period(text);
+  if (!p) {
+    if (is_value && !trim_view(text).empty())
+      b.error("unknown_period", fmt::format("Kỳ báo cáo «{}» ({}) không rõ", text, describe(where)),
+              fmt::format("'{}' at {} is not a period", text, describe(where)), "period", std::string(text), where);
+    return;
+  }
+  // The same period, not only the same year: "NĂM 2018" is not the return of 2018-H1.
+  if (*p != sub.period)
+    b.error("period_mismatch",
+            fmt::format("Báo cáo ghi kỳ «{}» ({}, tức kỳ {}) nhưng được gửi cho kỳ {}", text, describe(where), *p,
+                        sub.period),
+            fmt::format("the return names the period '{}' at {} ({}), but was sent for {}", text, describe(where), *p,
+                        sub.period),
+            "period", std::string(text), where);
+}
+
+// A total row's label, also followed by numbers or single letters: "Tổng cộng
+// (16)", "Cộng A + B".
+bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
+  if (labels.count(std::string(f))) return true;
+  for (;;) {
+    const auto sp = f.rfind(' ');
+    if (sp == std::string_view::npos) return false;
+    const std::string_view last = f.substr(sp + 1);
+    if (last.size() > 1 && !std::all_of(last.begin(), last.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return false;
+    f = f.substr(0, sp);
+    if (labels.count(std::string(f))) return true;
+  }
+}
+
+
+}  // namespace tonghop::normalise::detail

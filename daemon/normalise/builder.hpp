@@ -1,0 +1,195 @@
+// The builder: one organisation's raw values onto a compact record, the
+// catalogue's rules checked as it is built, the sums kept for the totals.
+// Every reader (table, tree) feeds one; what names a district or a period
+// outside the records is checked here too.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "normalise/catalogue.hpp"
+#include "normalise/normaliser.hpp"
+#include "normalise/record.hpp"
+#include "normalise/text.hpp"
+
+namespace tonghop::normalise::detail {
+
+// A value before it is read: the text as shown and, for number cells, the number.
+struct Raw {
+  std::string_view text;
+  bool is_number = false;
+  double number = 0;
+  std::uint32_t column = 0;  // tables
+  std::string_view path;     // trees: its JSON Pointer
+};
+
+// "Sheet!B12", or a JSON Pointer.
+std::string describe(const Place& p);
+
+inline std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Whether folding could give letters: ASCII letters or anything not ASCII.
+inline bool has_letter(std::string_view s) {
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x80 || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')) return true;
+  }
+  return false;
+}
+
+// The catalogue's index of a field, or fields.size().
+std::size_t field_index(const Catalogue& cat, std::string_view id);
+
+// Builds records from raw values, field by field, collecting errors. Values
+// are set by catalogue index; build() checks the rules and adds the record.
+class Builder {
+ public:
+  Builder(const Catalogue& c, Normalised& out);
+
+  void error(std::string code, std::string vi, std::string en, std::string field, std::string value, Place where) {
+    out_.errors.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
+  }
+  void warning(std::string code, std::string vi, std::string en, std::string field, std::string value, Place where) {
+    out_.warnings.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
+  }
+
+  // Where the values of the next record are: a sheet's row, or an element.
+  void at_row(const std::string* sheet, std::uint32_t row) {
+    sheet_ = sheet;
+    row_ = row;
+  }
+  void at_element(std::string element) {
+    sheet_ = nullptr;
+    element_ = std::move(element);
+  }
+  Place place(const Raw& raw) const {
+    if (sheet_ != nullptr) return Place{*sheet_, row_, raw.column, {}};
+    return Place{{}, 0, 0, std::string(raw.path)};
+  }
+  Place record_place() const {
+    if (sheet_ != nullptr) return Place{*sheet_, row_, 0, {}};
+    return Place{{}, 0, 0, element_};
+  }
+
+  void begin() {
+    for (const std::size_t f : touched_) given_[f] = has_[f] = 0;
+    touched_.clear();
+  }
+  void set(std::size_t field, const Raw& raw) {
+    if (field >= n_) return;
+    if (!given_[field]) {
+      given_[field] = 1;
+      carried_[field] = 1;
+      touched_.push_back(field);
+    }
+    raw_[field] = raw;
+  }
+  const Raw* given(std::size_t field) const { return field < n_ && given_[field] ? &raw_[field] : nullptr; }
+  bool has(std::size_t f) const { return f < n_ && has_[f]; }
+  std::int64_t val(std::size_t f) const { return counts_[f]; }
+  // The sum of field f over the records built since the last total().
+  std::int64_t sum(std::size_t f) const { return sums_[f]; }
+  const std::vector<std::int64_t>& sums() const { return sums_; }
+  // Whether any record gave field f (its column or key is in the return).
+  bool carried(std::size_t f) const { return f < n_ && carried_[f]; }
+  // Records whose kind was guessed: no kind given, no "Chi bộ"/"Đảng bộ" in the name, no subordinate cells.
+  std::size_t kind_guessed() const { return kind_guessed_; }
+  // Whether a value of field f could not be read in a record so far.
+  bool unreadable(std::size_t f) const { return f < n_ && unreadable_[f]; }
+
+  // The values set since begin() are a total row: each count is checked
+  // against the records' sums (or, given `section`, the sums since those),
+  // where every value above could be read. Nothing is built.
+  void check_total(const std::vector<std::int64_t>* section = nullptr);
+  std::size_t count_fields() const { return n_; }
+  // How many fields the values set since begin() give.
+  std::size_t given_count() const { return touched_.size(); }
+
+  // The record of the values set since begin(): its errors go to the
+  // result; the record is added all the same (a refused return stores
+  // nothing). `folded_name`: fold of the name, when the caller has it.
+  void build(std::uint32_t where, const std::string* folded_name = nullptr,
+             const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths = {});
+
+  // The counts summed so far into the result's totals (when the reading is done).
+  void total();
+
+ private:
+  struct Memo {
+    std::unordered_map<std::string, std::optional<std::string>> read;
+    const std::pair<const std::string, std::optional<std::string>>* last = nullptr;
+  };
+  // A kind or rating as written, read once: the same few words fill every
+  // row, often the row above's.
+  template <class Read>
+  const std::optional<std::string>* memo(Memo& m, std::string_view text, Read read) {
+    if (m.last == nullptr || m.last->first != text) {
+      auto it = m.read.find(std::string(text));
+      if (it == m.read.end()) {
+        if (m.read.size() > 1024) m.read.clear();
+        it = m.read.emplace(std::string(text), read(text)).first;
+      }
+      m.last = &*it;
+    }
+    return m.last->second ? &m.last->second : nullptr;
+  }
+
+  struct IndexedRule {
+    Rule::Kind kind;
+    std::vector<std::size_t> parts;
+    std::size_t whole;
+  };
+
+  void count_error(CountError e, const Raw& raw, const Field& f);
+  Place place_of(std::size_t f) const {
+    const Raw* raw = given(f);
+    return raw != nullptr ? place(*raw) : record_place();
+  }
+  void check_rules(std::string_view name);
+
+  const Catalogue& cat_;
+  Normalised& out_;
+  std::size_t n_;
+  std::vector<Raw> raw_;
+  std::vector<char> given_;
+  std::vector<char> carried_;     // fields any record of the return gave (its columns or keys)
+  std::vector<char> unreadable_;  // fields with a value that could not be read
+  std::size_t kind_guessed_ = 0;
+  std::vector<std::int64_t> counts_;
+  std::vector<char> has_;
+  std::vector<std::size_t> touched_;
+  std::size_t name_, kind_, rating_, sector_, cells_total_, admitted_, members_total_;
+  std::vector<IndexedRule> rules_;
+  const std::string* sheet_ = nullptr;
+  std::uint32_t row_ = 0;
+  std::string element_;
+  CompactRecord record_;
+  std::string kind_text_, sector_text_, rating_text_;
+  Memo kinds_, ratings_;
+  std::vector<std::int64_t> sums_;  // counts by field of the records built, into out_.totals by total()
+};
+
+// `text` names a district (a title, or a value in a district column): it
+// must be the district the return was submitted for.
+void check_district_text(const Registry& registry, std::string_view text, const Submission& sub, const Place& where,
+                         bool whole_text, Builder& b);
+
+// `text` names a period (a title such as "… NĂM 2018"), or is one (a value the
+// catalogue's `period` field names, "2018"): it must be the submission's.
+void check_period_text(std::string_view text, const Submission& sub, const Place& where, bool is_value, Builder& b);
+
+// A total row's label (folded), also followed by numbers or single letters:
+// "Tổng cộng (16)", "Cộng A + B".
+bool is_total_label(const std::set<std::string>& labels, std::string_view folded);
+
+}  // namespace tonghop::normalise::detail

@@ -1,0 +1,407 @@
+// The document reader: the sink an importer writes into. A sheet's first
+// rows are kept until its header is found; a large sheet is then read as a
+// stream, its rows handed to a worker thread; a tree goes to the tree reader.
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "normalise/normaliser.hpp"
+#include "normalise/table.hpp"
+#include "normalise/text.hpp"
+#include "normalise/tree.hpp"
+#include "normalise/unmapped.hpp"
+
+namespace tonghop::normalise {
+
+namespace {
+
+using namespace detail;
+
+class DocumentReader final : public Reader {
+ public:
+  DocumentReader(const Catalogue& cat, const Registry& registry, Submission sub, const Policy& policy,
+                 const Profile* profile, FirstPass known)
+      : cat_(cat),
+        registry_(registry),
+        sub_(std::move(sub)),
+        policy_(policy),
+        profile_(profile),
+        known_(std::move(known)) {}
+  ~DocumentReader() override { stop_worker(); }  // an importer that stopped half-way
+
+  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+
+  sdk::Status begin_sheet(std::string_view name) override {
+    end_current();
+    ++sheet_index_;
+    head_ = std::make_unique<sdk::Sheet>();
+    head_->name = std::string(name);
+    if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) head_->merges = known_.merges[sheet_index_];
+    skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
+    streaming_ = false;
+    rows_in_head_ = 0;
+    last_row_ = 0;
+    in_sheet_ = true;
+    return {};
+  }
+
+  sdk::Status cell(const sdk::CellView& c) override {
+    if (!in_sheet_ || skip_) return {};
+    const bool new_row = c.row != last_row_;
+    if (!streaming_) {
+      if (new_row) {
+        if (head_->cells.size() >= kHeadCells && rows_in_head_ > 60) {
+          start_streaming();
+        } else {
+          ++rows_in_head_;
+          last_row_ = c.row;
+        }
+      }
+      if (!streaming_) {
+        head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number, std::string(c.font),
+                                         std::string(c.number_format)});
+        return {};
+      }
+    }
+    if (!table_) return {};
+    if (c.row != last_row_) {
+      end_row();
+      last_row_ = c.row;
+      batch_->rows.push_back({c.row, batch_->cells.size(), true});
+    } else if (!batch_->cells.empty() && c.column <= batch_->cells.back().column) {
+      batch_->rows.back().ordered = false;  // the worker sorts it
+    }
+    std::string_view text = c.text;
+    std::optional<std::string> decoded;
+    if (c.type == sdk::CellType::text && !text.empty()) {
+      if (c.font != font_) {
+        font_ = std::string(c.font);
+        vn_font_ = is_vn_font(c.font);
+      }
+      if ((decoded = tcvn3_text(text, vn_font_, c.font))) text = *decoded;
+    }
+    batch_->cells.push_back(CellRef{c.column, batch_->keep(text), c.type == sdk::CellType::number, c.number});
+    return {};
+  }
+
+  sdk::Status merged(const sdk::MergedRange& r) override {
+    if (!in_sheet_ || skip_) return {};
+    if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) return {};  // known from the first pass
+    if (head_->merges.size() >= kMaxMerges)
+      return {sdk::Code::limit_exceeded,
+              fmt::format("sheet '{}' has more than {} merged ranges, the import limit", head_->name, kMaxMerges)};
+    head_->merges.push_back(r);
+    return {};
+  }
+
+  sdk::Status end_sheet() override {
+    end_current();
+    return {};
+  }
+
+  sdk::Status begin_tree() override {
+    tree_ = std::make_unique<TreeReader>(cat_, registry_, sub_, policy_, profile_, known_.array);
+    return {};
+  }
+  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
+  sdk::Status scalar(std::string_view pointer, const sdk::ScalarView& v) override {
+    return tree_ ? tree_->scalar(pointer, v) : sdk::Status{};
+  }
+  sdk::Status end_container(std::string_view) override { return {}; }
+  sdk::Status end_tree() override { return {}; }
+
+  bool needs_second_pass() const override {
+    return second_pass_ || (tree_ && !known_.array && tree_->array_found().has_value());
+  }
+  FirstPass learned() const override {
+    return FirstPass{merges_seen_, tree_ && !known_.array ? tree_->array_found() : known_.array};
+  }
+
+  Normalised finish() override {
+    end_current();
+    Normalised out;
+    if (tree_) {
+      out = tree_->finish();
+      tree_.reset();
+    } else if (!best_header_.valid() || !best_) {
+      out.errors.push_back(no_table());
+    } else {
+      out = std::move(*best_);
+    }
+    if (out.records.empty() && out.errors.empty())
+      out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
+                                 "", "", Place{}});
+    group_repeats(out.errors);
+    group_repeats(out.warnings);
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMaxMerges = 65536;
+
+  // No table: the row that came nearest, what it named, and what it lacked.
+  Issue no_table() const {
+    Issue i;
+    i.code = "no_table";
+    const Header& h = best_header_;
+    const Field* name = cat_.field("org_name");
+    const std::string name_names = name != nullptr ? header_names(*name) : "«Tên tổ chức cơ sở đảng»";
+    if (!h.found || h.columns.empty()) {
+      i.field = "org_name";
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu: không dòng nào trong 60 dòng đầu của mỗi trang có tiêu đề cột khớp chỉ tiêu; "
+          "cần cột tên tổ chức cơ sở đảng ({}) và ít nhất hai chỉ tiêu / no table found: no row among the first 60 of "
+          "any sheet has headers that match fields; a name column ({}) and at least two indicators are needed",
+          name_names, name_names);
+      return i;
+    }
+    std::string found_vi, found_en, other;
+    for (const auto& [c, f] : h.columns) {
+      const auto p = h.paths.find(c);
+      const std::string header = p != h.paths.end() ? p->second : f->label;
+      found_vi += fmt::format("{}{} «{}» ({})", found_vi.empty() ? "" : ", ", column_name(c), header, f->id);
+      found_en += fmt::format("{}{} '{}' ({})", found_en.empty() ? "" : ", ", column_name(c), header, f->id);
+    }
+    for (const auto& [c, text] : h.unmapped)
+      other += fmt::format("{}{} «{}»", other.empty() ? "" : ", ", column_name(c), text);
+    const bool has_name = h.has("org_name");
+    i.field = has_name ? "" : "org_name";
+    i.where = Place{best_sheet_, h.row, 0, {}};
+    const std::string where = fmt::format("{}dòng {}", best_sheet_.empty() ? "" : "trang «" + best_sheet_ + "», ", h.row);
+    const std::string where_en = fmt::format("{}row {}", best_sheet_.empty() ? "" : "sheet '" + best_sheet_ + "', ", h.row);
+    if (!has_name)
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu. Gần nhất là {}: đọc được {} cột ({}), nhưng thiếu cột tên tổ chức cơ sở đảng; "
+          "tiêu đề cột đó có thể là: {}{} / no table found. The nearest is {}: {} columns understood ({}), but the "
+          "organisation's name column is missing; its header may read: {}{}",
+          where, h.columns.size(), found_vi, name_names, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+          h.columns.size(), found_en, name_names, other.empty() ? "" : "; columns not understood: " + other);
+    else
+      i.message = fmt::format(
+          "Không tìm thấy bảng số liệu. Gần nhất là {}: chỉ đọc được {} cột ({}), cần tên tổ chức và ít nhất hai chỉ "
+          "tiêu{} / no table found. The nearest is {}: only {} columns understood ({}); the name and at least two "
+          "indicators are needed{}",
+          where, h.columns.size(), found_vi, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+          h.columns.size(), found_en, other.empty() ? "" : "; columns not understood: " + other);
+    return i;
+  }
+
+  // Rows on their way to the worker: their cells, whose texts are kept in
+  // the batch's own buffer.
+  struct Batch {
+    struct Row {
+      std::uint32_t row;
+      std::size_t first;  // its first cell
+      bool ordered;       // its cells came left to right, each column once
+    };
+    std::vector<Row> rows;
+    std::vector<CellRef> cells;
+    std::string text;
+
+    Batch() { text.reserve(kBatchText); }
+    // A copy of `s` in the buffer. When the buffer must grow, the cells
+    // already in it are moved along.
+    std::string_view keep(std::string_view s) {
+      if (text.size() + s.size() > text.capacity()) {
+        const char* old = text.data();
+        text.reserve(std::max(2 * text.capacity(), text.size() + s.size()));
+        for (auto& c : cells) c.text = std::string_view(text.data() + (c.text.data() - old), c.text.size());
+      }
+      const std::size_t at = text.size();
+      text.append(s);
+      return std::string_view(text.data() + at, s.size());
+    }
+    void clear() {
+      rows.clear();
+      cells.clear();
+      text.clear();
+    }
+  };
+  static constexpr std::size_t kBatchRows = 64, kBatchesAhead = 8, kBatchText = 64 * 1024;
+
+  // A large sheet's rows are read into records on a worker thread while the
+  // importer goes on parsing: two cores for one return.
+  void start_worker() {
+    stop_worker_ = false;
+    for (std::size_t i = 0; i < kBatchesAhead + 1; ++i) free_.push_back(std::make_unique<Batch>());
+    batch_ = take_free();
+    worker_ = std::thread([this] { work(); });
+  }
+
+  std::unique_ptr<Batch> take_free() {
+    std::unique_lock lock(queue_mutex_);
+    queue_changed_.wait(lock, [&] { return !free_.empty(); });
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+
+  void end_row() {
+    if (batch_->rows.size() < kBatchRows) return;
+    hand_over();
+  }
+
+  void hand_over() {
+    if (batch_->rows.empty()) return;
+    {
+      std::lock_guard lock(queue_mutex_);
+      ready_.push_back(std::move(batch_));
+    }
+    queue_changed_.notify_all();
+    batch_ = take_free();
+  }
+
+  void stop_worker() {
+    if (!worker_.joinable()) return;
+    hand_over();
+    {
+      std::lock_guard lock(queue_mutex_);
+      stop_worker_ = true;
+    }
+    queue_changed_.notify_all();
+    worker_.join();
+    free_.clear();
+    ready_.clear();
+    batch_.reset();
+  }
+
+  void work() {
+    RowCells row;
+    for (;;) {
+      std::unique_ptr<Batch> b;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_changed_.wait(lock, [&] { return !ready_.empty() || stop_worker_; });
+        if (ready_.empty()) return;
+        b = std::move(ready_.front());
+        ready_.pop_front();
+      }
+      for (std::size_t i = 0; i < b->rows.size(); ++i) {
+        const std::size_t first = b->rows[i].first;
+        const std::size_t end = i + 1 < b->rows.size() ? b->rows[i + 1].first : b->cells.size();
+        const RowView cells(b->cells.data() + first, end - first);
+        if (b->rows[i].ordered) {
+          table_->row(b->rows[i].row, cells);
+          continue;
+        }
+        row.assign(cells.begin(), cells.end());
+        std::stable_sort(row.begin(), row.end(), [](const CellRef& x, const CellRef& y) { return x.column < y.column; });
+        // Of two cells in one column, the later wins.
+        const auto last = std::unique(row.rbegin(), row.rend(),
+                                      [](const CellRef& x, const CellRef& y) { return x.column == y.column; });
+        row.erase(row.begin(), last.base());
+        table_->row(b->rows[i].row, row);
+      }
+      b->clear();
+      {
+        std::lock_guard lock(queue_mutex_);
+        free_.push_back(std::move(b));
+      }
+      queue_changed_.notify_all();
+    }
+  }
+
+  // The sheet's first rows are in: find its header, and read on as a stream
+  // if it is the best so far.
+  void start_streaming() {
+    streaming_ = true;
+    head_grid_ = std::make_unique<Grid>(*head_);
+    used_ = find_header(*head_grid_, cat_, profile_);
+    if (used_.better_than(best_header_)) {
+      current_ = std::make_unique<Normalised>();
+      if (used_.valid()) {
+        table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
+        table_->rows_below_header(*head_grid_, used_.row);
+        start_worker();
+      }
+    }
+  }
+
+  void end_current() {
+    if (!in_sheet_) return;
+    in_sheet_ = false;
+    if (skip_) return;
+    if (merges_seen_.size() <= static_cast<std::size_t>(sheet_index_)) merges_seen_.resize(sheet_index_ + 1);
+    merges_seen_[sheet_index_] = head_->merges;
+    if (!streaming_) {
+      // Small enough to read whole, merged ranges included.
+      Grid g(*head_);
+      Header h = find_header(g, cat_, profile_);
+      if (h.better_than(best_header_)) {
+        auto result = std::make_unique<Normalised>();
+        if (h.valid()) {
+          Table t(cat_, registry_, sub_, policy_, h, g, *result);
+          t.rows_below_header(g, h.row);
+          t.finish();
+        }
+        best_header_ = std::move(h);
+        best_sheet_ = head_->name;
+        best_ = std::move(result);
+      }
+    } else {
+      stop_worker();
+      if (table_) table_->finish();
+      if (current_) {
+        best_header_ = used_;
+        best_sheet_ = head_->name;
+        best_ = std::move(current_);
+      }
+      // Found again with every merged range: if that reads differently, the
+      // first pass was wrong about this sheet.
+      const Grid with_merges(*head_);
+      const Header again = find_header(with_merges, cat_, profile_);
+      if (!again.same_as(used_)) second_pass_ = true;
+      table_.reset();
+      head_grid_.reset();
+    }
+    head_.reset();
+  }
+
+  const Catalogue& cat_;
+  const Registry& registry_;
+  Submission sub_;
+  Policy policy_;  // the readers below keep a reference
+  const Profile* profile_;
+  FirstPass known_;
+
+  int sheet_index_ = -1;
+  bool in_sheet_ = false, skip_ = false, streaming_ = false;
+  std::unique_ptr<sdk::Sheet> head_;
+  std::size_t rows_in_head_ = 0;
+  std::uint32_t last_row_ = 0;
+  std::unique_ptr<Grid> head_grid_;
+  Header used_;
+  std::unique_ptr<Table> table_;
+  std::unique_ptr<Normalised> current_;
+  std::unique_ptr<Batch> batch_;
+  std::deque<std::unique_ptr<Batch>> ready_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  bool stop_worker_ = false;
+  std::thread worker_;
+  std::string font_;
+  bool vn_font_ = false;
+
+  Header best_header_;
+  std::string best_sheet_;
+  std::unique_ptr<Normalised> best_;
+  std::vector<std::vector<sdk::MergedRange>> merges_seen_;
+  bool second_pass_ = false;
+
+  std::unique_ptr<TreeReader> tree_;  // a tree document
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> Normaliser::reader(const Submission& submission, const Profile* profile,
+                                           FirstPass known) const {
+  return std::make_unique<DocumentReader>(catalogue_, registry_, submission, policy_, profile, std::move(known));
+}
+
+}  // namespace tonghop::normalise

@@ -1,0 +1,212 @@
+#include "normalise/header.hpp"
+
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "normalise/builder.hpp"
+#include "normalise/text.hpp"
+
+namespace tonghop::normalise::detail {
+
+namespace {
+
+// A header that is only a column's number ("1", "(12)"), as forms number their columns.
+bool is_column_number(std::string_view s) {
+  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') s = trim_view(s.substr(1, s.size() - 2));
+  return !s.empty() && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+using Merges = std::vector<const sdk::MergedRange*>;
+
+const sdk::MergedRange* merge_at(const Merges& merges, std::uint32_t r, std::uint32_t c) {
+  for (const auto* m : merges)
+    if (r >= m->first_row && r <= m->last_row && c >= m->first_column && c <= m->last_column) return m;
+  return nullptr;
+}
+
+std::string join(const std::vector<std::string>& folds, std::size_t from, std::size_t to) {
+  std::string s;
+  for (std::size_t i = from; i < to; ++i) s += (s.empty() ? "" : " ") + folds[i];
+  return s;
+}
+
+// Folded text without its connectors as whole words: "ket nap trong do nu" -> "ket nap nu".
+std::string drop_connectors(const std::string& folded, const Catalogue& cat) {
+  std::string out = " " + folded + " ";
+  for (const auto& c : cat.connectors)
+    for (std::size_t at; (at = out.find(" " + c + " ")) != std::string::npos;) out.erase(at, c.size() + 1);
+  return out.size() >= 2 ? out.substr(1, out.size() - 2) : std::string();
+}
+
+// One column's header, read down its rows.
+struct Path {
+  std::vector<std::string> folds;  // connectors left out
+  std::string shown;               // as read: "Đảng viên / Trong đó / Nữ"
+  bool connector = false;          // a connector was in it: a breakdown
+  bool ignored = false;
+};
+
+Path read_path(const Grid& g, const Merges& merges, std::uint32_t top, std::uint32_t r, std::uint32_t c,
+               const Catalogue& cat) {
+  Path p;
+  const sdk::MergedRange* previous = nullptr;
+  for (std::uint32_t row = top; row <= r; ++row) {
+    const auto* m = merge_at(merges, row, c);
+    if (m != nullptr && m == previous) continue;  // a header merged down
+    previous = m;
+    const std::string_view text = trim_view(m != nullptr ? g.text(m->first_row, m->first_column) : g.text(row, c));
+    if (text.empty() || is_column_number(text)) continue;
+    bool was = false;
+    const std::string_view rest = without_connector(text, cat, was);
+    p.connector |= was;
+    p.shown += (p.shown.empty() ? "" : " / ") + std::string(text);
+    if (rest.empty()) continue;
+    std::string f = fold(rest);
+    if (f.empty() || (!p.folds.empty() && p.folds.back() == f)) continue;  // the same text again below
+    if (cat.ignored.count(f)) p.ignored = true;
+    p.folds.push_back(std::move(f));
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string_view without_connector(std::string_view text, const Catalogue& cat, bool& was) {
+  was = false;
+  text = trim_view(text);
+  // The longest connector that opens the text as whole words.
+  std::size_t cut = 0;
+  for (std::size_t end = 0; end <= text.size(); ++end) {
+    if (end < text.size() && text[end] != ' ' && text[end] != ':' && text[end] != ',' && text[end] != '-' &&
+        text[end] != '\n' && text[end] != '(' && text[end] != ')')
+      continue;
+    if (end == 0) continue;
+    const std::string f = fold(text.substr(0, end));
+    if (!f.empty() && cat.connectors.count(f)) cut = end;
+    if (end - 0 > 40) break;
+  }
+  if (cut == 0) return text;
+  was = true;
+  std::string_view rest = text.substr(cut);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == ':' || rest.front() == ',' || rest.front() == '-' ||
+                           rest.front() == '\n' || rest.front() == '(' || rest.front() == ')'))
+    rest.remove_prefix(1);
+  while (!rest.empty() && (rest.back() == ')' || rest.back() == ' ')) rest.remove_suffix(1);
+  return rest;
+}
+
+std::string drop_connector(std::string folded, const Catalogue& cat) {
+  if (cat.connectors.count(folded)) return {};
+  std::size_t cut = 0;
+  for (const auto& c : cat.connectors)
+    if (c.size() > cut && folded.size() > c.size() && folded.starts_with(c) && folded[c.size()] == ' ') cut = c.size() + 1;
+  return folded.substr(cut);
+}
+
+const Field* match_path(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile,
+                        const Field* parent) {
+  const std::size_t k = folds.size();
+  if (k == 0) return nullptr;
+  if (profile != nullptr && !profile->headers.empty()) {
+    for (const std::string& key : {join(folds, 0, k), join(folds, k >= 2 ? k - 2 : 0, k), folds[k - 1]}) {
+      if (const auto it = profile->headers.find(key); it != profile->headers.end()) return cat.field(it->second);
+      // A profile's header written with its connector: "Kết nạp / Trong đó / Người Mông".
+      for (const auto& [written, id] : profile->headers)
+        if (drop_connectors(written, cat) == key) return cat.field(id);
+    }
+  }
+  const std::string& last = folds[k - 1];
+  // The nearest group above that, with the last text, names a field.
+  for (std::size_t i = k - 1; i-- > 0;)
+    if (const Field* f = cat.match(folds[i], last)) return f;
+  if (k >= 3)
+    if (const Field* f = cat.match_flat(join(folds, 0, k))) return f;
+  if (const Field* f = cat.match_flat(last)) return f;
+  // A breakdown under no group: the group of the column it breaks down.
+  if (parent != nullptr)
+    for (const auto& g : parent->groups)
+      if (const Field* f = cat.match(g, last); f != nullptr && f != parent) return f;
+  return nullptr;
+}
+
+Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, const Catalogue& cat, const Profile* profile) {
+  Header h;
+  h.found = true;
+  h.top = top;
+  h.row = r;
+  Merges merges;
+  std::set<std::uint32_t> cols;
+  for (std::uint32_t row = top; row <= r; ++row)
+    if (const RowCells* cells = g.row(row))
+      for (const auto& c : *cells) cols.insert(c.column);
+  for (const auto& m : g.merges())
+    if (m.first_row <= r && m.last_row >= top) {
+      merges.push_back(&m);
+      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
+    }
+  std::set<const Field*> seen;
+  const Field* whole = nullptr;  // the last column's field that is not a breakdown
+  for (const std::uint32_t c : cols) {
+    const Path p = read_path(g, merges, top, r, c, cat);
+    if (p.shown.empty()) continue;
+    h.paths[c] = p.shown;
+    if (p.ignored) {
+      h.ignored.push_back(c);
+      continue;
+    }
+    const Field* f = match_path(p.folds, cat, profile, p.connector ? whole : nullptr);
+    if (f != nullptr && !p.connector) whole = f;
+    if (f != nullptr && seen.insert(f).second) h.columns[c] = f;
+    else if (!p.folds.empty()) h.unmapped.emplace_back(c, p.shown);
+  }
+  h.score = static_cast<int>(seen.size());
+  return h;
+}
+
+Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) {
+  Header best;
+  int rows_seen = 0;
+  const std::uint32_t wanted_rows = profile != nullptr && profile->header_row != 0 ? profile->header_rows : 0;
+  // A header row has a text that is not a column's number: not a numbering row, not figures.
+  auto texty = [&](std::uint32_t row) {
+    const RowCells* cells = g.row(row);
+    return cells != nullptr && std::any_of(cells->begin(), cells->end(), [](const CellRef& c) {
+             return !c.is_number && !trim_view(c.text).empty() && !is_column_number(trim_view(c.text));
+           });
+  };
+  // Only words in it: a row of sub-headers, never a row of figures.
+  auto words_only = [&](std::uint32_t row) {
+    const RowCells* cells = g.row(row);
+    return cells != nullptr && std::all_of(cells->begin(), cells->end(), [](const CellRef& c) {
+             return !c.is_number && (trim_view(c.text).empty() || has_letter(c.text));
+           });
+  };
+  // A row inside a header may have no cell of its own, every one merged down from above.
+  auto covered = [&](std::uint32_t row) {
+    return std::any_of(g.merges().begin(), g.merges().end(),
+                       [&](const sdk::MergedRange& m) { return m.first_row < row && m.last_row >= row; });
+  };
+  for (const auto& [r, _] : g.rows()) {
+    if (++rows_seen > 60) break;
+    if (!texty(r)) continue;
+    if (profile != nullptr && profile->header_row != 0 && r != profile->header_row) continue;
+    for (std::uint32_t n = 1; n <= kMaxHeaderRows && n <= r; ++n) {
+      const std::uint32_t top = r - n + 1;
+      if (!texty(top)) {
+        if (covered(top)) continue;
+        break;
+      }
+      if (wanted_rows != 0 && n != wanted_rows) continue;
+      Header h = read_header(g, top, r, cat, profile);
+      // At a tie, the deeper last row when it is words only: the header is all read before the data.
+      if (h.better_than(best) || (h.found && best.found && h.valid() == best.valid() && h.score == best.score &&
+                                  h.unmapped.size() == best.unmapped.size() && h.row > best.row && words_only(r)))
+        best = std::move(h);
+    }
+  }
+  return best;
+}
+
+}  // namespace tonghop::normalise::detail

@@ -1,0 +1,105 @@
+// The table reader: one sheet's rows under its header, read as they come,
+// into records; title rows above the header checked for the district and
+// the period; total rows (labelled, or rows that add up to the rows above)
+// checked and dropped; the signature block ends the table. Every column of
+// figures that names no field is watched as the rows go, and named at the end.
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "normalise/builder.hpp"
+#include "normalise/grid.hpp"
+#include "normalise/header.hpp"
+#include "normalise/unmapped.hpp"
+
+namespace tonghop::normalise::detail {
+
+// One sheet's table, read row by row once its header is known.
+class Table {
+ public:
+  Table(const Catalogue& cat, const Registry& registry, const Submission& sub, const Policy& policy,
+        const Header& header, const Grid& head, Normalised& out);
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+
+  // The rows of a kept grid below the header.
+  void rows_below_header(const Grid& g, std::uint32_t header_row) {
+    for (auto it = g.rows().upper_bound(header_row); it != g.rows().end(); ++it) row(it->first, it->second);
+  }
+
+  // One row after the header (rows in order, cells by column).
+  void row(std::uint32_t r, RowView cells);
+
+  // After the last row: the totals, the columns no field names, the fields
+  // the province requires that the table lacks.
+  void finish();
+
+ private:
+  struct Slot {
+    std::uint32_t column;
+    std::size_t field;
+  };
+
+  // A cell's text folded, and what that makes it.
+  struct Folded {
+    std::string text, fold;
+    bool ends = false;   // it starts the signature block under the table
+    bool total = false;  // it labels a total row
+  };
+  void fold_into(std::string_view text, Folded& out) const;
+  const Folded& folded(RowView cells, std::size_t i);
+  std::string_view shown(std::uint32_t r, std::uint32_t c, RowView cells, std::size_t& index) const;
+  bool is_total(std::uint32_t r, RowView cells);
+  void check_total();
+  bool adds_up(std::uint32_t r, std::string_view name);
+  void watch(RowView cells);
+
+  // What a column is to the reader.
+  enum class Column : unsigned char { none, field, ignored, unmapped };
+  Column column_state(std::uint32_t c) const { return c < states_.size() ? states_[c] : Column::none; }
+
+  const Catalogue& cat_;
+  const Registry& registry_;
+  const Submission& sub_;
+  const Policy& policy_;
+  const Grid& head_;
+  std::string sheet_;
+  std::uint32_t header_row_;
+  Normalised& out_;
+  Builder b_;
+  std::vector<Slot> slots_;
+  std::uint32_t name_col_ = 0, district_col_ = 0, period_col_ = 0;
+  std::set<std::string> districts_seen_, periods_seen_;
+  std::string last_district_, last_period_;
+  bool period_checked_ = false;
+  bool ended_ = false;
+  bool finished_ = false;
+  bool prefilter_ = true;
+  std::vector<const Folded*> folded_;  // this row's, by cell
+  static constexpr std::uint32_t kColumnMemo = 256;
+  std::vector<Folded> column_folds_ = std::vector<Folded>(kColumnMemo);
+  std::deque<Folded> spare_folds_;  // this row's cells right of the memo
+  std::bitset<256> marker_first_, total_first_;  // first bytes of the folded markers and labels
+
+  // Columns that name no field, and what they hold.
+  static constexpr std::uint32_t kMaxStates = 16384;
+  static constexpr std::size_t kMaxWatched = 256;
+  std::vector<Column> states_;
+  std::map<std::uint32_t, Watch> watched_;
+  std::vector<const CellRef*> pending_;  // this row's cells in such columns
+  std::vector<std::size_t> wholes_;      // fields that are the whole of an at_most rule
+
+  // Rows that add up: sums at the start of the current section.
+  std::vector<std::int64_t> section_base_;
+  std::size_t records_ = 0, section_records_ = 0;
+  std::vector<std::int64_t> row_values_;
+};
+
+}  // namespace tonghop::normalise::detail

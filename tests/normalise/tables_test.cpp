@@ -1,0 +1,440 @@
+// Tables as clerks make them by hand, written as real files (openpyxl for
+// xlsx, bytes for CSV and JSON) and read through the real importers: headers
+// of one to four rows with "Trong đó" merged over sub-headers or inside one
+// cell, columns of figures no field names, required fields missing, total
+// rows in any wording, periods of another granularity, the same error in many
+// rows, and a table that is not found. Every sum and every named cell is
+// checked against what the test wrote.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "normalise/catalogue.hpp"
+#include "normalise/normaliser.hpp"
+#include "normalise/text.hpp"
+#include "support/importing.hpp"
+#include "support/process.hpp"
+
+using namespace tonghop;
+using namespace tonghop::normalise;
+namespace json = boost::json;
+
+namespace {
+
+const Catalogue& cat() {
+  static const auto c = load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
+  if (!c) throw std::runtime_error(c.error());
+  return *c;
+}
+const Registry& reg() {
+  static const auto r = load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
+  if (!r) throw std::runtime_error(r.error());
+  return *r;
+}
+
+// An xlsx written by openpyxl from a description (tests/normalise/write_workbook.py).
+std::string workbook(const test::TempDir& dir, const std::string& name, const json::value& spec) {
+  const auto spec_file = dir.path() / (name + ".json");
+  const auto out = dir.path() / name;
+  test::write_file(spec_file, json::serialize(spec));
+  const auto r = test::run({"/usr/bin/python3", TONGHOP_SOURCE_DIR "/tests/normalise/write_workbook.py", out.string(),
+                            spec_file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return out.string();
+}
+
+Normalised read(const std::string& file, const std::string& period = "2018", Policy policy = {},
+                const Profile* profile = nullptr) {
+  const auto imported = test::import_file(file);
+  EXPECT_TRUE(imported.status.ok()) << file << ": " << imported.status.message();
+  Normaliser n(cat(), reg(), std::move(policy));
+  return n.normalise(imported.doc, {"Than Uyên", period}, profile);
+}
+
+Normalised read_bytes(const std::string& bytes, const std::string& filename, Policy policy = {}) {
+  const auto imported = test::import_bytes(bytes, filename);
+  EXPECT_TRUE(imported.status.ok()) << filename << ": " << imported.status.message();
+  Normaliser n(cat(), reg(), std::move(policy));
+  return n.normalise(imported.doc, {"Than Uyên", "2018"});
+}
+
+std::string issues(const std::vector<Issue>& list) {
+  std::string s;
+  for (const auto& e : list)
+    s += e.code + " " + e.field + " " + e.where.sheet + "!" + column_name(e.where.column) + std::to_string(e.where.row) +
+         e.where.path + ": " + e.message + "\n";
+  return s;
+}
+
+std::int64_t count(const Record& r, const std::string& id) {
+  const auto it = r.counts.find(id);
+  return it == r.counts.end() ? -1 : it->second;
+}
+
+// The three-row header of the issue: "Đảng viên" over "Tổng số" and a merged
+// "Trong đó" over "Nữ", "DTTS", "Dự bị"; "Kết nạp" likewise. With `four`,
+// "Đảng viên" is a fourth row over it all and the third reads "Hiện có" /
+// "Kết nạp": no three rows of it name the fields.
+json::value three_row_sheet(bool four) {
+  json::object rows;
+  rows["1"] = json::array{"HUYỆN ỦY THAN UYÊN"};
+  rows["2"] = json::array{"BÁO CÁO SỐ LƯỢNG ĐẢNG VIÊN NĂM 2018"};
+  json::array merges;
+  std::uint32_t r = 4;
+  if (four) {
+    rows["4"] = json::array{"STT", "Tên tổ chức cơ sở đảng", "Đảng viên"};
+    rows["5"] = json::array{nullptr, nullptr, "Hiện có", nullptr, nullptr, nullptr, "Kết nạp"};
+    merges = json::array{"A4:A7", "B4:B7", "C4:I4", "C5:F5", "G5:I5"};
+    r = 6;
+  } else {
+    rows["4"] = json::array{"STT", "Tên tổ chức cơ sở đảng", "Đảng viên", nullptr, nullptr, nullptr, "Kết nạp"};
+    merges = json::array{"A4:A6", "B4:B6", "C4:F4", "G4:I4"};
+    r = 5;
+  }
+  const std::string a = std::to_string(r), b = std::to_string(r + 1);
+  rows[a] = json::array{nullptr, nullptr, "Tổng số", "Trong đó", nullptr, nullptr, "Tổng số", "Trong đó"};
+  rows[b] = json::array{nullptr, nullptr, nullptr, "Nữ", "DTTS", "Dự bị", nullptr, "Nữ", "DTTS"};
+  for (const auto& m : {"C" + a + ":C" + b, "D" + a + ":F" + a, "G" + a + ":G" + b, "H" + a + ":I" + a})
+    merges.emplace_back(m);
+  const std::uint32_t d = r + 2;
+  rows[std::to_string(d)] = json::array{1, "Đảng bộ xã Mường Cang", 148, 34, 112, 4, 10, 6, 5};
+  rows[std::to_string(d + 1)] = json::array{2, "Đảng bộ xã Mường Kim", 140, 46, 67, 5, 7, 5, 5};
+  rows[std::to_string(d + 2)] = json::array{3, "Chi bộ Trường THPT Than Uyên", 31, 20, 4, 1, 2, 1, 0};
+  rows[std::to_string(d + 3)] = json::array{nullptr, "Tổng cộng", 319, 100, 183, 10, 19, 12, 10};
+  return json::object{{"sheets", json::array{json::object{{"name", "Biểu 1"}, {"rows", rows}, {"merges", merges}}}}};
+}
+
+void expect_three_rows_read(const Normalised& n, std::uint32_t first_row, bool four = false) {
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  EXPECT_TRUE(n.warnings.empty()) << issues(n.warnings);
+  ASSERT_EQ(n.records.size(), 3u) << "the total row is not an organisation";
+  const Record a = n.records.at(0), c = n.records.at(2);
+  EXPECT_EQ(a.org_name, "Đảng bộ xã Mường Cang");
+  EXPECT_EQ(count(a, "members_total"), 148);
+  EXPECT_EQ(count(a, "members_female"), 34);
+  EXPECT_EQ(count(a, "members_ethnic_minority"), 112);
+  EXPECT_EQ(count(a, "members_probationary"), 4);
+  EXPECT_EQ(count(a, "admitted"), 10);
+  EXPECT_EQ(count(a, "admitted_female"), 6);
+  EXPECT_EQ(count(a, "admitted_ethnic_minority"), 5);
+  EXPECT_EQ(a.provenance.at("members_female").column, 4u);
+  EXPECT_EQ(a.provenance.at("admitted_female").column, 8u);
+  EXPECT_EQ(a.provenance.at("admitted_female").row, first_row);
+  EXPECT_EQ(c.org_name, "Chi bộ Trường THPT Than Uyên");
+  EXPECT_EQ(c.org_kind, "party_cell");
+  EXPECT_EQ(count(c, "admitted_ethnic_minority"), 0);
+  // Every sum, as the script wrote them.
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 319);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 100);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 183);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_probationary"), 10);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("admitted"), 19);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("admitted_female"), 12);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("admitted_ethnic_minority"), 10);
+  EXPECT_EQ(n.totals.records, 3u);
+  EXPECT_FALSE(n.totals.counts.count("cells_total")) << "not carried: unknown, not 0";
+  const Layout& l = n.records.layout();
+  const auto at = [&](const std::string& id) {
+    return static_cast<std::size_t>(std::find(l.fields.begin(), l.fields.end(), id) - l.fields.begin());
+  };
+  const std::string above = four ? "Đảng viên / Hiện có / " : "Đảng viên / ";
+  EXPECT_EQ(l.headers[at("members_female")], above + "Trong đó / Nữ");
+  EXPECT_EQ(l.headers[at("members_total")], above + "Tổng số");
+  EXPECT_EQ(l.headers[at("admitted_female")], (four ? "Đảng viên / " : "") + std::string("Kết nạp / Trong đó / Nữ"));
+}
+
+}  // namespace
+
+TEST(Headers, ThreeRowsWithTrongDoMergedOverItsSubHeaders) {
+  test::TempDir dir;
+  expect_three_rows_read(read(workbook(dir, "ba-dong.xlsx", three_row_sheet(false))), 7);
+}
+
+TEST(Headers, FourRowsAndAProfileThatSaysSo) {
+  test::TempDir dir;
+  const auto file = workbook(dir, "bon-dong.xlsx", three_row_sheet(true));
+  expect_three_rows_read(read(file), 8, true);
+  Profile p;
+  p.header_row = 7;
+  p.header_rows = 4;
+  expect_three_rows_read(read(file, "2018", {}, &p), 8, true);
+  p.header_rows = 3;  // a wrong profile: "Hiện có" is no group of members
+  const auto wrong = read(file, "2018", {}, &p);
+  EXPECT_FALSE(wrong.accepted()) << "members_total cannot be read from the three rows";
+}
+
+TEST(Headers, AGroupMergedOverTwoRowsLeavesARowWithNoCellOfItsOwn) {
+  test::TempDir dir;
+  json::object rows;
+  rows["1"] = json::array{"Tên TCCSĐ", "Loại hình", "Đảng viên"};
+  rows["3"] = json::array{nullptr, nullptr, "Tổng số", "Nữ", "DTTS"};
+  rows["4"] = json::array{"Đảng bộ xã Pha Mu", "ĐB", 96, 30, 80};
+  rows["5"] = json::array{"Chi bộ Trạm y tế xã Pha Mu", "CB", 7, 5, 3};
+  rows["6"] = json::array{"Cộng", nullptr, 103, 35, 83};
+  const json::value spec = json::object{
+      {"sheets", json::array{json::object{
+                     {"name", "Biểu 1"}, {"rows", rows}, {"merges", json::array{"A1:A3", "B1:B3", "C1:E2"}}}}}};
+  const auto n = read(workbook(dir, "hai-dong-gop.xlsx", spec));
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  EXPECT_TRUE(n.warnings.empty()) << issues(n.warnings);
+  ASSERT_EQ(n.records.size(), 2u);
+  EXPECT_EQ(count(n.records.at(1), "members_ethnic_minority"), 3);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 103);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 35);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 83);
+}
+
+TEST(Headers, TrongDoInsideOneCellBelongsToTheColumnOnItsLeft) {
+  const std::string csv =
+      "Tên TCCSĐ;Loại hình;Tổng số đảng viên;Trong đó: Nữ;Trong đó: Dân tộc thiểu số;Kết nạp mới;Trong đó: Nữ\n"
+      "Đảng bộ xã Phúc Than;ĐB;210;80;150;9;4\n"
+      "Chi bộ Trạm y tế xã Mường Than;CB;12;9;5;1;1\n"
+      "Tổng cộng;;222;89;155;10;5\n";
+  const auto n = read_bytes(csv, "trong-do.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  EXPECT_TRUE(n.warnings.empty()) << issues(n.warnings);
+  ASSERT_EQ(n.records.size(), 2u);
+  const Record a = n.records.at(0);
+  EXPECT_EQ(count(a, "members_female"), 80);
+  EXPECT_EQ(count(a, "members_ethnic_minority"), 150);
+  EXPECT_EQ(count(a, "admitted_female"), 4);
+  EXPECT_EQ(a.provenance.at("admitted_female").column, 7u);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 89);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("admitted_female"), 5);
+}
+
+TEST(Unmapped, EachColumnUnderOneMergedParentIsNamedWithSamplesAndSuggestions) {
+  test::TempDir dir;
+  json::object rows;
+  rows["1"] = json::array{"STT", "Tên TCCSĐ", "Loại hình", "Đảng viên"};
+  rows["2"] = json::array{nullptr, nullptr, nullptr, "Tổng số", "Trong đó"};
+  rows["3"] = json::array{nullptr, nullptr, nullptr, nullptr, "Đồng bào DTTS", "Trình độ đại học", "Cao cấp lý luận"};
+  rows["4"] = json::array{1, "Đảng bộ xã Tà Hừa", "ĐB", 120, 100, 18, 3};
+  rows["5"] = json::array{2, "Đảng bộ xã Tà Mít", "ĐB", 90, 80, 11, 2};
+  rows["6"] = json::array{3, "Chi bộ Trường Tiểu học Pha Mu", "CB", 20, 9, 17, 0};
+  const json::value spec = json::object{
+      {"sheets", json::array{json::object{{"name", "Biểu 1"},
+                                          {"rows", rows},
+                                          {"merges", json::array{"A1:A3", "B1:B3", "C1:C3", "D1:G1", "D2:D3", "E2:G2"}}}}}};
+  const auto file = workbook(dir, "chua-khop.xlsx", spec);
+  const auto n = read(file);
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.warnings.size(), 3u) << issues(n.warnings);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
+      {"Đảng viên / Trong đó / Đồng bào DTTS", {"100", "80", "9"}},
+      {"Đảng viên / Trong đó / Trình độ đại học", {"18", "11", "17"}},
+      {"Đảng viên / Trong đó / Cao cấp lý luận", {"3", "2", "0"}}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Issue& w = n.warnings[i];
+    EXPECT_EQ(w.code, "unmapped_header");
+    EXPECT_EQ(w.where.sheet, "Biểu 1");
+    EXPECT_EQ(w.where.row, 3u);
+    EXPECT_EQ(w.where.column, 5u + i);
+    EXPECT_EQ(w.value, expected[i].first);
+    EXPECT_EQ(w.samples, expected[i].second);
+    EXPECT_LE(w.suggestions.size(), 3u);
+    EXPECT_NE(w.message.find(expected[i].first), std::string::npos) << w.message;
+  }
+  // "Đồng bào DTTS", never above members_total: the ethnic minority members first.
+  ASSERT_FALSE(n.warnings[0].suggestions.empty());
+  EXPECT_EQ(n.warnings[0].suggestions[0].first, "members_ethnic_minority");
+  EXPECT_GT(n.warnings[0].suggestions[0].second, 0.5);
+
+  // A province that wants it refused: the same three, as errors at the same cells.
+  Policy strict;
+  strict.unmapped_numbers_error = true;
+  const auto refused = read(file, "2018", strict);
+  ASSERT_EQ(refused.errors.size(), 3u) << issues(refused.errors);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(refused.errors[i].code, "unmapped_header");
+    EXPECT_EQ(refused.errors[i].where.column, 5u + i);
+  }
+  EXPECT_TRUE(refused.warnings.empty()) << issues(refused.warnings);
+}
+
+TEST(Unmapped, AColumnWithNoHeaderThatHoldsFiguresIsNamed) {
+  const std::string csv =
+      "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;\n"
+      "Đảng bộ xã Khoen On;ĐB;75;20;7\n"
+      "Đảng bộ xã Ta Gia;ĐB;80;31;9\n";
+  const auto n = read_bytes(csv, "khong-tieu-de.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.warnings.size(), 1u) << issues(n.warnings);
+  EXPECT_EQ(n.warnings[0].code, "unmapped_header");
+  EXPECT_EQ(n.warnings[0].where.column, 5u);
+  EXPECT_EQ(n.warnings[0].samples, (std::vector<std::string>{"7", "9"}));
+}
+
+TEST(Required, AReturnWithoutMembersTotalIsRefusedNamingTheFieldAndTheColumnThatMayBeIt) {
+  const std::string csv =
+      "Tên TCCSĐ;Loại hình;ĐV nữ;Số ĐV hiện có\n"
+      "Đảng bộ xã Khoen On;ĐB;20;75\n"
+      "Đảng bộ xã Ta Gia;ĐB;31;80\n";
+  const auto n = read_bytes(csv, "thieu.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  const Issue& e = n.errors[0];
+  EXPECT_EQ(e.code, "missing_field");
+  EXPECT_EQ(e.field, "members_total");
+  EXPECT_EQ(e.where.row, 1u);
+  EXPECT_NE(e.message.find("Tổng số đảng viên"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("D «Số ĐV hiện có»"), std::string::npos) << e.message;
+  // Without the requirement the same file is accepted, with the column named.
+  Policy lax;
+  lax.required = {"org_name"};
+  const auto accepted = read_bytes(csv, "thieu.csv", lax);
+  EXPECT_TRUE(accepted.accepted()) << issues(accepted.errors);
+  ASSERT_EQ(accepted.warnings.size(), 1u);
+  EXPECT_EQ(accepted.warnings[0].code, "unmapped_header");
+}
+
+TEST(Required, AKindNeitherGivenNorInTheNameIsMissing) {
+  const std::string csv =
+      "Tên đơn vị;Tổng số ĐV;ĐV nữ\n"
+      "Xã Khoen On;75;20\n"
+      "Xã Ta Gia;80;31\n";
+  const auto n = read_bytes(csv, "khong-loai.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  EXPECT_EQ(n.errors[0].code, "missing_field");
+  EXPECT_EQ(n.errors[0].field, "org_kind");
+}
+
+TEST(Totals, ATotalRowIsNeverAnOrganisationWhateverItsWording) {
+  for (const std::string label : {"Tổng cộng", "Cộng", "Tổng số", "Toàn huyện", "Tổng", "TỔNG CỘNG (3)", "Cộng toàn huyện"}) {
+    const std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ\n"
+                            "Đảng bộ xã Mường Cang;ĐB;148;34\n"
+                            "Đảng bộ xã Mường Kim;ĐB;140;46\n"
+                            "Chi bộ Trường THPT Than Uyên;CB;31;20\n" +
+                            label + ";;319;100\n";
+    const auto n = read_bytes(csv, "tong.csv");
+    EXPECT_TRUE(n.accepted()) << label << "\n" << issues(n.errors);
+    EXPECT_EQ(n.records.size(), 3u) << label;
+    EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 319) << label;
+  }
+}
+
+TEST(Totals, ASubtotalInAnyWordingIsDroppedAndTheGrandTotalChecked) {
+  const std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV DTTS\n"
+                          "Khối xã, thị trấn;;;;\n"
+                          "Đảng bộ xã Mường Cang;ĐB;148;34;112\n"
+                          "Đảng bộ xã Mường Kim;ĐB;140;46;67\n"
+                          "Cộng khối xã;;288;80;179\n"
+                          "Chi bộ Trường THPT Than Uyên;CB;31;20;4\n"
+                          "Chi bộ Kho bạc Nhà nước huyện;CB;12;5;2\n"
+                          "Cộng khối cơ quan;;43;25;6\n"
+                          "Tổng cộng;;331;105;185\n";
+  const auto n = read_bytes(csv, "khoi.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), 4u) << "neither the heading nor the two subtotals are organisations";
+  EXPECT_EQ(n.totals.records, 4u);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 331);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 105);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 185);
+  ASSERT_EQ(n.warnings.size(), 2u) << issues(n.warnings);
+  EXPECT_EQ(n.warnings[0].code, "heading_row");
+  EXPECT_EQ(n.warnings[0].where.row, 2u);
+  EXPECT_EQ(n.warnings[1].code, "total_row");
+  EXPECT_EQ(n.warnings[1].count, 2u);
+  EXPECT_EQ(n.warnings[1].range, "A5, A8");
+}
+
+TEST(Totals, ATcvn3TotalRowInAVnTimeFontIsATotal) {
+  test::TempDir dir;
+  json::object rows;
+  // TCVN3 bytes as openpyxl stores them: the characters of the bytes, in a .VnTime font.
+  rows["1"] = json::array{"Tªn tæ chøc c¬ së ®¶ng", "Lo¹i h×nh", "Tæng sè ®¶ng viªn", "§¶ng viªn n÷"};
+  rows["2"] = json::array{"§¶ng bé x· Phóc Than", "§B", 210, 80};
+  rows["3"] = json::array{"Chi bé B¶n Lang", "CB", 31, 20};
+  rows["4"] = json::array{"Tæng céng", nullptr, 241, 100};
+  const json::value spec =
+      json::object{{"sheets", json::array{json::object{{"name", "Biểu 1"}, {"font", ".VnTime"}, {"rows", rows}}}}};
+  const auto n = read(workbook(dir, "tcvn3.xlsx", spec));
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), 2u);
+  EXPECT_EQ(n.records.at(0).org_name, "Đảng bộ xã Phúc Than");
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 241);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 100);
+}
+
+TEST(Totals, ATotalInTcvn3BytesWithNoFontIsNeverAnOrganisation) {
+  // A CSV saved from a .VnTime sheet: "Tæng céng" as its bytes' characters, no font to tell.
+  const std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV DTTS\n"
+                          "Đảng bộ xã Mường Cang;ĐB;148;34;112\n"
+                          "Đảng bộ xã Mường Kim;ĐB;140;46;67\n"
+                          "Chi bộ Trường THPT Than Uyên;CB;31;20;4\n"
+                          "Tæng céng;;319;100;183\n";
+  const auto n = read_bytes(csv, "tcvn3-tong.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), 3u);
+  EXPECT_EQ(n.totals.records, 3u);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), 319);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 100);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), 183);
+}
+
+TEST(Periods, AYearTitleOnAHalfYearReturnIsRefusedAtItsCell) {
+  test::TempDir dir;
+  json::object rows;
+  rows["1"] = json::array{"HUYỆN ỦY THAN UYÊN"};
+  rows["2"] = json::array{nullptr, "BÁO CÁO SỐ LIỆU NĂM 2018"};
+  rows["4"] = json::array{"Tên TCCSĐ", "Loại hình", "Tổng số ĐV", "ĐV nữ"};
+  rows["5"] = json::array{"Đảng bộ xã Mường Cang", "ĐB", 148, 34};
+  const json::value spec = json::object{{"sheets", json::array{json::object{{"name", "Biểu 1"}, {"rows", rows}}}}};
+  const auto file = workbook(dir, "nam.xlsx", spec);
+  const auto n = read(file, "2018-H1");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  EXPECT_EQ(n.errors[0].code, "period_mismatch");
+  EXPECT_EQ(n.errors[0].where.row, 2u);
+  EXPECT_EQ(n.errors[0].where.column, 2u);
+  EXPECT_TRUE(read(file, "2018").accepted());
+}
+
+TEST(Errors, TheSameProblemInManyRowsIsOneErrorAndTheTotalIsNotBlamedForIt) {
+  std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ\n";
+  std::int64_t members = 0;
+  for (int i = 0; i < 12; ++i) {
+    csv += "Chi bộ bản " + std::to_string(i) + ";CB;" + std::to_string(20 + i) + ";" + (i >= 2 && i < 12 ? "x" : "5") + "\n";
+    members += 20 + i;
+  }
+  csv += "Tổng cộng;;" + std::to_string(members) + ";60\n";
+  const auto n = read_bytes(csv, "x.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  const Issue& e = n.errors[0];
+  EXPECT_EQ(e.code, "not_a_number");
+  EXPECT_EQ(e.field, "members_female");
+  EXPECT_EQ(e.count, 10u);
+  EXPECT_EQ(e.range, "D4:D13");
+  EXPECT_EQ(e.where.row, 4u);
+  EXPECT_EQ(e.where.column, 4u);
+  EXPECT_NE(e.message.find("10"), std::string::npos) << e.message;
+}
+
+TEST(Errors, NoTableNamesTheNearestRowWhatItReadAndTheMissingNameColumn) {
+  const std::string csv =
+      "Danh sách cơ sở;Loại hình;Số ĐV;ĐV nữ;Kết nạp mới\n"
+      "Xã Khoen On;ĐB;75;20;3\n";
+  const auto n = read_bytes(csv, "khong-bang.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  const Issue& e = n.errors[0];
+  EXPECT_EQ(e.code, "no_table");
+  EXPECT_EQ(e.field, "org_name");
+  EXPECT_EQ(e.where.row, 1u);
+  for (const std::string part : {"C «Số ĐV» (members_total)", "D «ĐV nữ» (members_female)", "E «Kết nạp mới» (admitted)",
+                                 "A «Danh sách cơ sở»", "Tên tổ chức cơ sở đảng"})
+    EXPECT_NE(e.message.find(part), std::string::npos) << part << "\n" << e.message;
+}
+
+TEST(Trees, ConnectorKeysAndUnmappedFiguresInJson) {
+  const std::string doc = R"({"ky_bao_cao": "Năm 2018", "to_chuc": [
+    {"ten": "Đảng bộ xã Phúc Than", "loai_hinh": "ĐB", "dang_vien": {"tong_so": 210, "trong_do": {"nu": 80}}, "dv_cao_cap": 4},
+    {"ten": "Chi bộ Trạm y tế", "loai_hinh": "CB", "dang_vien": {"tong_so": 12, "trong_do": {"nu": 9}}, "dv_cao_cap": "1"},
+    {"ten": "Tổng cộng", "dang_vien": {"tong_so": 222, "trong_do": {"nu": 89}}}]})";
+  const auto n = read_bytes(doc, "tree.json");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), 2u);
+  EXPECT_EQ(count(n.records.at(0), "members_female"), 80);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), 89);
+  ASSERT_EQ(n.warnings.size(), 1u) << issues(n.warnings);
+  EXPECT_EQ(n.warnings[0].code, "unmapped_header");
+  EXPECT_EQ(n.warnings[0].where.path, "/to_chuc/0/dv_cao_cap");
+  EXPECT_EQ(n.warnings[0].samples, (std::vector<std::string>{"4", "1"}));
+}
