@@ -159,8 +159,15 @@ TEST(Daemon, MetricsCountRequestsByRouteAndStatusAndPlugins) {
   ASSERT_TRUE(tonghop::test::request(d.port(), "GET", "/no/such/thing"));
   // A request is counted once its answer is written: the client may ask
   // again a moment before that, so ask until the last one has been counted.
+  // Under a loaded machine that moment can be long: ask for up to 10 s until
+  // every line the test expects is there (a count that never comes still fails).
+  const auto counted = [](const std::string& body) {
+    return body.find("tonghop_http_requests_in_flight 1\n") != std::string::npos &&
+           body.find("tonghop_http_requests_total{route=\"/healthz\",status=\"200\"} 3\n") != std::string::npos &&
+           body.find("tonghop_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n") != std::string::npos;
+  };
   auto r = tonghop::test::request(d.port(), "GET", "/metrics");
-  for (int i = 0; i < 100 && r && r->body.find("tonghop_http_requests_in_flight 1\n") == std::string::npos; ++i) {
+  for (int i = 0; i < 500 && r && !counted(r->body); ++i) {
     std::this_thread::sleep_for(20ms);
     r = tonghop::test::request(d.port(), "GET", "/metrics");
   }
