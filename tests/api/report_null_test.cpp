@@ -484,3 +484,45 @@ TEST(ReportNull, AReturnWithoutRatingsOrCellsIsNullNotZeroInJsonCsvAndXlsx) {
   EXPECT_EQ(incomplete_lines, unknown.size());
   EXPECT_EQ(no_data_lines, 1u);
 }
+
+// The issue's own case: a district whose return gives its members but not
+// how many are women. The province's share of women stays that of the
+// districts that say (34.69 %), never falls as if it had none.
+TEST(ReportNull, AMissingCountOfWomenDoesNotPullTheProvinceShareDown) {
+  Daemon d;
+  d.submit_samples();
+  const Return members_only{{"members_total"},
+                            false,
+                            {{"Đảng bộ xã Phúc Khoa", "ĐB", {{"members_total", 210}}, ""},
+                             {"Chi bộ Trường Mầm non Mường Khoa", "CB", {{"members_total", 25}}, ""}}};
+  std::string csv = members_only.csv();
+  for (std::size_t at; (at = csv.find(kDistrict)) != std::string::npos;) csv.replace(at, kDistrict.size(), "Tân Uyên");
+  d.submit("T%C3%A2n%20Uy%C3%AAn", "2018", "tan-uyen.csv", csv);
+  const auto r = d.report("2018", "json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto got = json::parse(r.body);
+  const auto expected = json::parse(test::read_file(kData + "expected/report-2018.json"));
+  const auto& sample_total = expected.at("total").at("indicators").as_object();
+  const auto& total = got.at("total").at("indicators").as_object();
+  const auto& tan_uyen = district_of(got, "Tân Uyên").at("indicators").as_object();
+  EXPECT_EQ(number(tan_uyen.at("members_total")), 235.0);
+  EXPECT_TRUE(tan_uyen.at("members_female").is_null());
+  EXPECT_TRUE(tan_uyen.at("members_female_pct").is_null());
+  EXPECT_EQ(number(total.at("members_total")), sample_total.at("members_total").to_number<double>() + 235);
+  EXPECT_EQ(number(total.at("members_female")), number(sample_total.at("members_female")));
+  EXPECT_EQ(number(sample_total.at("members_female_pct")), 34.69);
+  EXPECT_EQ(number(total.at("members_female_pct")), 34.69) << "5,380 of 15,507: the four districts that say, not 34.18 "
+                                                              "(5,380 of 15,742, as if Tân Uyên had no women)";
+  EXPECT_EQ(number(total.at("orgs_total")), sample_total.at("orgs_total").to_number<double>() + 2);
+  const auto& incomplete = got.at("total").at("incomplete").as_object();
+  EXPECT_EQ(incomplete.at("members_female"), json::array({json::string("Tân Uyên")}));
+  EXPECT_EQ(incomplete.at("members_female_pct"), json::array({json::string("Tân Uyên")}));
+  EXPECT_FALSE(incomplete.contains("members_total"));
+  EXPECT_FALSE(incomplete.contains("orgs_total"));
+  // Tân Uyên reported nothing for 2017: the total's change is told only where
+  // both totals cover every district that reported.
+  const auto& change = got.at("total").at("change").as_object();
+  EXPECT_FALSE(change.contains("members_female"));
+  EXPECT_FALSE(change.contains("members_female_pct"));
+  EXPECT_TRUE(change.contains("members_total"));
+}
