@@ -55,7 +55,8 @@ struct Row {
   std::vector<Notice> warnings;
   // Columns (ids) whose value is unknown in this row: the source has no data
   // for it, so the value is null; page formats say "không có số liệu". A null
-  // value not listed here is known to have no value (a percentage of zero).
+  // value not listed here is known to have none (a percentage whose
+  // denominator is 0).
   StringList unknown;
   // A total's columns that cover only some of the rows: column id -> the
   // labels of the rows the value leaves out (they have no data for it).
