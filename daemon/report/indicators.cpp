@@ -1,6 +1,8 @@
 #include "report/indicators.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include <boost/json.hpp>
 #include <map>
@@ -35,19 +37,49 @@ const Ratio kRatios[] = {
     {"villages_with_cell_pct", {"villages_without_cell"}, "villages_total", true},
 };
 
-Indicators finish(std::map<std::string, double>& sums, const normalise::Catalogue& catalogue) {
+// A sum is in `sums` only when it is known.
+std::optional<double> known(const std::map<std::string, double>& sums, const std::string& id) {
+  const auto it = sums.find(id);
+  return it == sums.end() ? std::nullopt : std::optional(it->second);
+}
+
+// num / den as a percentage: null when the denominator is 0.
+std::optional<double> percent(const Ratio& r, double num, double den) {
+  if (den == 0) return std::nullopt;
+  return round2(100.0 * (r.complement ? den - num : num) / den);
+}
+
+// Every input of the ratio known: (numerator, denominator).
+std::optional<std::pair<double, double>> inputs(const Ratio& r, const std::map<std::string, double>& sums) {
+  const auto den = known(sums, r.denominator);
+  if (!den) return std::nullopt;
+  double num = 0;
+  for (const char* n : r.numerator) {
+    const auto v = known(sums, n);
+    if (!v) return std::nullopt;
+    num += *v;
+  }
+  return std::pair(num, *den);
+}
+
+Indicators finish(const std::map<std::string, double>& sums, const normalise::Catalogue& catalogue) {
   Indicators out;
-  for (const auto& id : catalogue.count_ids()) out.push_back({id, false, sums.count(id) ? std::optional(sums[id]) : 0.0});
-  for (const char* id : kOrgIndicators) out.push_back({id, false, sums[id]});
+  for (const auto& id : catalogue.count_ids()) out.push_back({id, false, known(sums, id)});
+  for (const char* id : kOrgIndicators) out.push_back({id, false, known(sums, id)});
   for (const auto& r : kRatios) {
-    double num = 0;
-    for (const char* n : r.numerator) num += sums[n];
-    const double den = sums[r.denominator];
     Indicator ind{r.id, true, std::nullopt};
-    if (den != 0) ind.value = round2(100.0 * (r.complement ? den - num : num) / den);
+    if (const auto in = inputs(r, sums)) ind.value = percent(r, in->first, in->second);
     out.push_back(ind);
   }
   return out;
+}
+
+// The indicators of one part as a map of the known ones.
+std::map<std::string, double> known_of(const Indicators& part) {
+  std::map<std::string, double> m;
+  for (const auto& ind : part)
+    if (!ind.is_percent && ind.value) m[ind.id] = *ind.value;
+  return m;
 }
 
 }  // namespace
@@ -57,7 +89,13 @@ Indicators compute(const normalise::Totals& totals, const normalise::Catalogue& 
   sums["orgs_total"] = static_cast<double>(totals.records);
   sums["orgs_party_committee"] = static_cast<double>(totals.party_committees);
   sums["orgs_party_cell"] = static_cast<double>(totals.records - totals.party_committees);
-  for (const auto& [rating, n] : totals.ratings) sums["orgs_rated_" + rating] += n;
+  // Ratings are known only when the return carries them: then a rating no
+  // organisation has is 0; otherwise orgs_rated_* are unknown.
+  if (totals.rated) {
+    for (const char* id : kOrgIndicators)
+      if (std::string_view(id).starts_with("orgs_rated_")) sums[id] = 0;
+    for (const auto& [rating, n] : totals.ratings) sums["orgs_rated_" + rating] += n;
+  }
   return finish(sums, catalogue);
 }
 
@@ -86,12 +124,53 @@ Indicators compute(const normalise::RecordSet& records, const normalise::Catalog
   return compute(t, catalogue);
 }
 
-Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue) {
-  std::map<std::string, double> sums;
-  for (const auto& p : parts)
-    for (const auto& ind : p)
-      if (!ind.is_percent && ind.value) sums[ind.id] += *ind.value;
-  return finish(sums, catalogue);
+Indicators total(const std::vector<Indicators>& parts, const normalise::Catalogue& catalogue, Lacking* lacking) {
+  std::vector<std::map<std::string, double>> known_parts;
+  for (const auto& p : parts) known_parts.push_back(known_of(p));
+  // Counts: the parts that know them. A total of no parts at all is 0 (no
+  // district has reported); one that every part lacks is unknown.
+  Lacking out_lacking;
+  Indicators out = finish({}, catalogue);  // every indicator, null
+  for (auto& ind : out) {
+    if (ind.is_percent) continue;
+    if (parts.empty()) ind.value = 0;
+    for (std::size_t i = 0; i < known_parts.size(); ++i) {
+      if (const auto v = known(known_parts[i], ind.id)) {
+        ind.value = ind.value.value_or(0) + *v;
+      } else {
+        out_lacking[ind.id].push_back(i);
+      }
+    }
+  }
+  for (auto& ind : out) {
+    if (!ind.is_percent) continue;
+    // Percentages: from the parts that know every input, numerator and
+    // denominator alike, so that both sums cover the same districts.
+    const auto r = std::find_if(std::begin(kRatios), std::end(kRatios), [&](const Ratio& x) { return ind.id == x.id; });
+    double num = 0, den = 0;
+    std::size_t knowing = 0;
+    for (std::size_t i = 0; i < known_parts.size(); ++i) {
+      if (const auto in = inputs(*r, known_parts[i])) {
+        num += in->first;
+        den += in->second;
+        ++knowing;
+      } else {
+        out_lacking[ind.id].push_back(i);
+      }
+    }
+    if (knowing > 0) ind.value = percent(*r, num, den);
+  }
+  if (lacking != nullptr) *lacking = std::move(out_lacking);
+  return out;
+}
+
+std::vector<std::string> unknown(const Indicators& indicators, const normalise::Catalogue& catalogue) {
+  Lacking lacking;
+  total({indicators}, catalogue, &lacking);
+  std::vector<std::string> out;
+  for (const auto& i : indicators)
+    if (lacking.count(i.id)) out.push_back(i.id);
+  return out;
 }
 
 Indicators change(const Indicators& now, const Indicators& before) {

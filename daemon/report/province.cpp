@@ -114,6 +114,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     row.label = s.district;
     row.attributes = {{"district", s.district}, {"submission_id", s.id}, {"received_at", s.received_at}};
     row.values = values(ind, order);
+    row.unknown = unknown(ind, catalogue);
     if (const auto it = previous_by_district.find(s.district); it != previous_by_district.end())
       row.change = values(change(ind, it->second), order);
     for (const auto& w : store.warnings(s.id)) row.warnings.push_back(notice(w));
@@ -153,11 +154,30 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   }
   if (with_details) r.tables.push_back(std::move(details));
 
+  // The province: each figure over the districts that carry it; the others
+  // are named (incomplete), and a figure none of them carries is unknown.
   sdk::Row total;
   total.label = "Toàn tỉnh";
-  const Indicators sum = report::total(parts, catalogue);
+  Lacking lacking;
+  const Indicators sum = report::total(parts, catalogue, &lacking);
   total.values = values(sum, order);
-  if (!previous_parts.empty()) total.change = values(change(sum, report::total(previous_parts, catalogue)), order);
+  for (const auto& id : order) {
+    const auto it = lacking.find(id);
+    if (it == lacking.end()) continue;
+    sdk::StringList districts;
+    for (const std::size_t i : it->second) districts.push_back(current[i].district);
+    if (it->second.size() == parts.size()) total.unknown.push_back(id);
+    total.incomplete.emplace_back(id, std::move(districts));
+  }
+  if (!previous_parts.empty()) {
+    // A change between two totals is told only where both cover every
+    // district that reported: otherwise it would compare different sets.
+    Lacking lacking_before;
+    Indicators diff = change(sum, report::total(previous_parts, catalogue, &lacking_before));
+    for (auto& d : diff)
+      if (lacking.count(d.id) || lacking_before.count(d.id)) d.value.reset();
+    total.change = values(diff, order);
+  }
   r.total = std::move(total);
   return r;
 }

@@ -7,9 +7,13 @@
 //                         page formats and are left out.
 //   rows (not missing) -> "districts"-style array named by the metadata key
 //                         "rows_key" (default "rows"): each row's attributes,
-//                         then "indicators", "change" (when the row has one)
-//                         and "warnings".
-//   total              -> "total": {"indicators", "change"}.
+//                         then "indicators" (null where unknown), "change"
+//                         (when the row has one; a column whose change
+//                         cannot be told is left out, never null) and
+//                         "warnings".
+//   total              -> "total": {"indicators", "change", "incomplete"}:
+//                         incomplete is {column id: [row labels]}, the rows
+//                         each value leaves out ({} when it covers them all).
 //   notes              -> "notes", only when there are any.
 #include <boost/json.hpp>
 
@@ -63,6 +67,15 @@ json::object values_json(const std::vector<const sdk::Column*>& columns,
   return o;
 }
 
+// A change only where it can be told: null ones are left out.
+json::object change_json(const std::vector<const sdk::Column*>& columns,
+                         const std::vector<sdk::Value>& values) {
+  json::object o;
+  for (std::size_t i = 0; i < columns.size() && i < values.size(); ++i)
+    if (!std::holds_alternative<std::monostate>(values[i])) o[columns[i]->id] = to_json(values[i]);
+  return o;
+}
+
 std::string meta_text(const sdk::Report& r, const std::string& key, std::string fallback) {
   if (const auto* v = r.meta(key); v && std::holds_alternative<std::string>(*v))
     return std::get<std::string>(*v);
@@ -89,7 +102,7 @@ json::object report_json(const sdk::Report& r) {
     json::object o;
     for (const auto& [k, v] : row.attributes) o[k] = to_json(v);
     o["indicators"] = values_json(columns, row.values);
-    if (!row.change.empty()) o["change"] = values_json(columns, row.change);
+    if (!row.change.empty()) o["change"] = change_json(columns, row.change);
     json::array warnings;
     for (const auto& w : row.warnings) warnings.emplace_back(notice_json(w));
     o["warnings"] = std::move(warnings);
@@ -99,7 +112,10 @@ json::object report_json(const sdk::Report& r) {
   if (r.total) {
     json::object t;
     t["indicators"] = values_json(columns, r.total->values);
-    if (!r.total->change.empty()) t["change"] = values_json(columns, r.total->change);
+    if (!r.total->change.empty()) t["change"] = change_json(columns, r.total->change);
+    json::object incomplete;
+    for (const auto& [id, left_out] : r.total->incomplete) incomplete[id] = to_json(left_out);
+    t["incomplete"] = std::move(incomplete);
     root["total"] = std::move(t);
   }
   if (!r.notes.empty()) {
@@ -172,5 +188,5 @@ class JsonExporter final : public sdk::Exporter {
 
 }  // namespace
 
-TONGHOP_PLUGIN(JsonExporter, exporter, "export-json", "1.0.0", "json", "application/json",
+TONGHOP_PLUGIN(JsonExporter, exporter, "export-json", "1.1.0", "json", "application/json",
                "Writes the province report as JSON (shared/contract.md)")

@@ -7,8 +7,15 @@
 //     with thousands separators, percentages with two decimals; header rows
 //     frozen and repeated on every page; A4 landscape, one page wide; a
 //     stacked chart of the organisations' ratings by district.
+//     A value a district has no data for is an empty grey cell with the
+//     comment "Không có số liệu"; a total that leaves districts out is marked
+//     "*" (a number format: the cell stays a number) with a comment naming
+//     them. Lines under the table explain both on paper, where comments are
+//     not printed.
 //   "Chi tiết": every organisation (the report's first table).
-//   "Cảnh báo": the warnings, and the districts that have not reported.
+//   "Cảnh báo": the warnings, the districts that have not reported, what
+//     each district has no data for, and which districts each incomplete
+//     total leaves out.
 // Times New Roman throughout. Text is always written as text: a name such as
 // =HYPERLINK(...) is never a formula.
 #include <algorithm>
@@ -56,8 +63,41 @@ std::string vietnamese_date(const std::string& iso) {
 
 struct Formats {
   lxw_format *text, *bold, *italic, *title, *heading, *header, *integer, *percent, *label, *total_label, *total_integer,
-      *total_percent, *missing;
+      *total_percent, *missing, *unknown, *total_unknown, *partial_integer, *partial_percent, *legend;
 };
+
+constexpr const char* kNoData = "Không có số liệu";
+constexpr lxw_color_t kUnknownFill = 0xD9D9D9;  // light grey: prints on any printer
+
+bool listed(const sdk::StringList& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+const sdk::StringList* incomplete_of(const sdk::Row& row, const std::string& id) {
+  for (const auto& [column, rows] : row.incomplete)
+    if (column == id) return &rows;
+  return nullptr;
+}
+std::string joined(const sdk::StringList& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+// What a reader calls a column: "Đảng viên: Nữ".
+std::map<std::string, std::string> column_names(const sdk::Report& r) {
+  std::map<std::string, std::string> out;
+  for (const auto& g : r.groups)
+    for (const auto& c : g.columns) out[c.id] = g.label.empty() ? c.label : g.label + ": " + c.label;
+  return out;
+}
+
+void comment(lxw_worksheet* ws, lxw_row_t y, lxw_col_t x, const std::string& text) {
+  lxw_comment_options o{};
+  o.font_name = const_cast<char*>(kFont);
+  o.font_size = 10;
+  o.width = 260;
+  o.height = 90;
+  worksheet_write_comment_opt(ws, y, x, text.c_str(), &o);
+}
 
 lxw_format* make(lxw_workbook* wb, bool bold = false, bool italic = false, const char* num = nullptr, bool border = false,
                  bool center = false, bool wrap = false, double size = 12) {
@@ -122,6 +162,13 @@ class XlsxExporter final : public sdk::Exporter {
     f.total_integer = make(wb, true, false, "#,##0", true);
     f.total_percent = make(wb, true, false, "0.00", true);
     f.missing = make(wb, false, true, nullptr, true, true);
+    f.unknown = make(wb, false, false, nullptr, true);
+    format_set_bg_color(f.unknown, kUnknownFill);
+    f.total_unknown = make(wb, true, false, nullptr, true);
+    format_set_bg_color(f.total_unknown, kUnknownFill);
+    f.partial_integer = make(wb, true, false, "#,##0\"*\"", true);
+    f.partial_percent = make(wb, true, false, "0.00\"*\"", true);
+    f.legend = make(wb, false, true, nullptr, false, false, true, 11);
     summary(wb, r, f);
     details(wb, r, f);
     warnings(wb, r, f);
@@ -184,18 +231,33 @@ class XlsxExporter final : public sdk::Exporter {
       if (std::find(rows.begin(), rows.end(), &row) == rows.end()) rows.push_back(&row);
     lxw_row_t at = h2 + 1;
     int n = 0;
+    bool any_unknown = false, any_partial = false;
     auto write_values = [&](const sdk::Row& row, lxw_row_t y, bool total) {
       for (std::size_t i = 0; i < columns.size(); ++i) {
         const lxw_col_t x = static_cast<lxw_col_t>(i + 2);
         const sdk::Value v = i < row.values.size() ? row.values[i] : sdk::Value{};
         const bool pct = columns[i]->kind == sdk::ColumnKind::percent;
         lxw_format* fmt = total ? (pct ? f.total_percent : f.total_integer) : (pct ? f.percent : f.integer);
+        const sdk::StringList* partial = incomplete_of(row, columns[i]->id);
+        if (listed(row.unknown, columns[i]->id)) {
+          worksheet_write_blank(ws, y, x, total ? f.total_unknown : f.unknown);
+          comment(ws, y, x, total ? std::string(kNoData) + ": không huyện nào có số liệu này"
+                                  : std::string(kNoData) + ": báo cáo của huyện không có chỉ tiêu này");
+          any_unknown = true;
+          continue;
+        }
+        if (partial != nullptr) {
+          fmt = pct ? f.partial_percent : f.partial_integer;
+          comment(ws, y, x, "(*) Chỉ gồm các huyện có số liệu. " + std::string(kNoData) + ": " + joined(*partial));
+          any_partial = true;
+        }
+        const std::string mark = partial != nullptr ? "*" : "";
         if (const auto* iv = std::get_if<std::int64_t>(&v)) {
           worksheet_write_number(ws, y, x, static_cast<double>(*iv), fmt);
-          fit(x, std::to_string(*iv), 1.2);
+          fit(x, std::to_string(*iv) + mark, 1.2);
         } else if (const auto* dv = std::get_if<double>(&v)) {
           worksheet_write_number(ws, y, x, *dv, fmt);
-          fit(x, text_of(v));
+          fit(x, text_of(v) + mark);
         } else {
           worksheet_write_blank(ws, y, x, fmt);
         }
@@ -216,6 +278,16 @@ class XlsxExporter final : public sdk::Exporter {
       write_values(*r.total, at, true);
       ++at;
     }
+    // On paper comments are not printed: say what grey cells and "*" mean.
+    auto legend = [&](const std::string& text) {  // under a blank row, one line each
+      ++at;
+      worksheet_merge_range(ws, at, 0, at, last, text.c_str(), f.legend);
+    };
+    if (any_unknown)
+      legend("Ô màu xám để trống: không có số liệu (báo cáo của huyện không có chỉ tiêu này); không phải số 0.");
+    if (any_partial)
+      legend("(*) Số toàn tỉnh chỉ gồm các huyện có số liệu của chỉ tiêu đó; các huyện không có số liệu "
+             "được nêu ở sheet \"Cảnh báo\".");
 
     worksheet_set_column(ws, 0, 0, 5, nullptr);
     for (const auto& [col, w] : width) worksheet_set_column(ws, col, col, std::min(w, 40.0), nullptr);
@@ -285,7 +357,21 @@ class XlsxExporter final : public sdk::Exporter {
     worksheet_set_column(ws, 1, 1, 22, nullptr);
     worksheet_set_column(ws, 2, 2, 100, nullptr);
     lxw_row_t y = 1;
+    const auto names = column_names(r);
+    auto line = [&](const std::string& who, const char* code, const std::string& message) {
+      worksheet_write_string(ws, y, 0, who.c_str(), f.label);
+      worksheet_write_string(ws, y, 1, code, f.label);
+      worksheet_write_string(ws, y, 2, message.c_str(), f.label);
+      ++y;
+    };
+    auto labels = [&](const sdk::StringList& ids) {
+      sdk::StringList out;
+      for (const auto& id : ids) out.push_back(names.count(id) ? names.at(id) : id);
+      return joined(out);
+    };
     for (const auto& row : r.rows) {
+      if (!row.missing && !row.unknown.empty())
+        line(row.label, "no_data", std::string(kNoData) + ": " + labels(row.unknown) + " / no data for: " + joined(row.unknown));
       if (row.missing) {
         worksheet_write_string(ws, y, 0, row.label.c_str(), f.label);
         worksheet_write_string(ws, y, 1, "missing", f.label);
@@ -299,6 +385,13 @@ class XlsxExporter final : public sdk::Exporter {
         ++y;
       }
     }
+    if (r.total) {
+      const std::string who = r.total->label.empty() ? "Toàn tỉnh" : r.total->label;
+      for (const auto& [id, rows] : r.total->incomplete)
+        line(who, "incomplete_total",
+             "(*) " + (names.count(id) ? names.at(id) : id) + ": số toàn tỉnh chỉ gồm các huyện có số liệu; " + kNoData +
+                 ": " + joined(rows) + " / the province total of " + id + " leaves out: " + joined(rows));
+    }
     for (const auto& n : r.notes) {
       worksheet_write_string(ws, y, 0, "", f.label);
       worksheet_write_string(ws, y, 1, n.code.c_str(), f.label);
@@ -310,6 +403,6 @@ class XlsxExporter final : public sdk::Exporter {
 
 }  // namespace
 
-TONGHOP_PLUGIN(XlsxExporter, exporter, "export-xlsx", "1.0.0", "xlsx",
+TONGHOP_PLUGIN(XlsxExporter, exporter, "export-xlsx", "1.1.0", "xlsx",
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "The province workbook: party-document heading, grouped header, totals, chart (libxlsxwriter)")

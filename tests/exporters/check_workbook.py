@@ -59,6 +59,11 @@ pct = [c for c in range(3, ws.max_column + 1) if ws.cell(8, c).value == "Tốt t
 check(pct and ws.cell(by_name["Than Uyên"], pct[0]).number_format == "0.00"
       and ws.cell(by_name["Than Uyên"], pct[0]).value == 80.0, "percentages with two decimals")
 
+# Every sample carries every field: no cell is marked unknown or incomplete.
+marked = [c.coordinate for row in ws.iter_rows() for c in row
+          if c.comment is not None or "*" in str(c.number_format)]
+check(not marked, f"cells marked unknown or incomplete in a complete report: {marked[:5]}")
+
 # Times New Roman throughout.
 for sheet in wb.worksheets:
     for row in sheet.iter_rows():

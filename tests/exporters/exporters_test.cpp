@@ -119,3 +119,93 @@ TEST(Csv, TheReportAsCsvWithFormulasNeutralised) {
   EXPECT_EQ(text.find("Mường Tè"), std::string::npos) << "one row per district that reported";
   EXPECT_NE(text.find("Toàn tỉnh,2041,36.60\r\n"), std::string::npos) << text;
 }
+
+// Unknown values through the real plugins, from the report form alone: the
+// CSV leaves them empty and says so in a last column; the JSON writes null,
+// leaves a change that cannot be told out, and names what a total leaves out;
+// the workbook shades them, marks a partial total and explains both.
+TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
+  auto logger = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>());
+  const auto set = loader::load_directory(TONGHOP_PLUGIN_DIR, std::make_shared<loader::HostServices>(logger, tonghop_limits{}));
+  const auto* csv = set->exporter_for("csv");
+  const auto* json = set->exporter_for("json");
+  ASSERT_NE(csv, nullptr);
+  ASSERT_NE(json, nullptr);
+  sdk::Report r;
+  r.metadata = {{"rows_key", std::string("districts")}};
+  r.groups = {{"Đảng viên", {{"members_total", "Tổng số", sdk::ColumnKind::integer},
+                             {"members_female", "Nữ", sdk::ColumnKind::integer},
+                             {"cells_total", "Chi bộ", sdk::ColumnKind::integer}}}};
+  sdk::Row a;
+  a.label = "Than Uyên";
+  a.values = {std::int64_t{2044}, std::int64_t{747}, std::monostate{}};
+  a.change = {std::int64_t{76}, std::int64_t{20}, std::monostate{}};
+  a.unknown = {"cells_total"};
+  sdk::Row b;
+  b.label = "Sìn Hồ";
+  b.values = {std::int64_t{5144}, std::monostate{}, std::monostate{}};
+  b.unknown = {"members_female", "cells_total"};
+  r.rows = {a, b};
+  sdk::Row total;
+  total.label = "Toàn tỉnh";
+  total.values = {std::int64_t{7188}, std::int64_t{747}, std::monostate{}};
+  total.change = {std::int64_t{100}, std::monostate{}, std::monostate{}};
+  total.unknown = {"cells_total"};
+  total.incomplete = {{"members_female", {"Sìn Hồ"}}, {"cells_total", {"Than Uyên", "Sìn Hồ"}}};
+  r.total = total;
+
+  std::ostringstream out;
+  ASSERT_TRUE(csv->exporter->write(r, "csv", out).ok());
+  const std::string text = out.str();
+  EXPECT_NE(text.find("Đảng bộ huyện,Đảng viên: Tổng số,Đảng viên: Nữ,Đảng viên: Chi bộ,Ghi chú\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Than Uyên,2044,747,,Không có số liệu: Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Sìn Hồ,5144,,,Không có số liệu: Đảng viên: Nữ; Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Toàn tỉnh,7188,747,,\"Không có số liệu: Đảng viên: Chi bộ. "
+                      "(*) Chỉ gồm các huyện có số liệu, không có số liệu của: Đảng viên: Nữ (Sìn Hồ)\"\r\n"),
+            std::string::npos)
+      << text;
+
+  std::ostringstream js;
+  ASSERT_TRUE(json->exporter->write(r, "json", js).ok());
+  const std::string j = js.str();
+  EXPECT_NE(j.find("\"cells_total\": null"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"change\": {\n        \"members_total\": 76,\n        \"members_female\": 20\n      }"), std::string::npos)
+      << "a change that cannot be told is left out: " << j;
+  EXPECT_NE(j.find("\"change\": {\n      \"members_total\": 100\n    }"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"incomplete\": {\n      \"members_female\": [\n        \"Sìn Hồ\"\n      ],\n      \"cells_total\": [\n"
+                   "        \"Than Uyên\",\n        \"Sìn Hồ\"\n      ]\n    }"),
+            std::string::npos)
+      << j;
+
+  // The workbook: grey empty cells with a comment, "*" on a partial total,
+  // a total nobody carries grey too; read back with openpyxl.
+  const auto* xlsx = set->exporter_for("xlsx");
+  ASSERT_NE(xlsx, nullptr);
+  std::ostringstream book;
+  ASSERT_TRUE(xlsx->exporter->write(r, "xlsx", book).ok());
+  test::TempDir dir;
+  test::write_file(dir.path() / "r.xlsx", book.str());
+  const auto check = test::run(
+      {"/usr/bin/python3", "-c",
+       "import openpyxl,sys\n"
+       "ws=openpyxl.load_workbook(sys.argv[1])['Tổng hợp']\n"
+       "rows={ws.cell(r,2).value: r for r in range(1, ws.max_row+1)}\n"
+       "tu,sh,tt=rows['Than Uyên'],rows['Sìn Hồ'],rows['Toàn tỉnh']\n"
+       "grey=lambda c: c.value is None and c.fill.fgColor.rgb=='FFD9D9D9' and c.comment.text.startswith('Không có số liệu')\n"
+       "assert ws.cell(tu,3).value==2044 and ws.cell(tu,4).value==747 and grey(ws.cell(tu,5))\n"
+       "assert ws.cell(sh,3).value==5144 and grey(ws.cell(sh,4)) and grey(ws.cell(sh,5))\n"
+       "assert ws.cell(tt,3).value==7188 and ws.cell(tt,3).comment is None and ws.cell(tt,3).number_format=='#,##0'\n"
+       "f=ws.cell(tt,4)\n"
+       "assert f.value==747 and f.number_format=='#,##0\"*\"' and 'Không có số liệu: Sìn Hồ' in f.comment.text, f.comment\n"
+       "assert grey(ws.cell(tt,5)) and 'không huyện nào' in ws.cell(tt,5).comment.text\n"
+       "legend=[ws.cell(r,1).value for r in range(tt+1, ws.max_row+1) if ws.cell(r,1).value]\n"
+       "assert len(legend)==2 and legend[0].startswith('Ô màu xám') and legend[1].startswith('(*)'), legend\n"
+       "w=[[c.value for c in row] for row in openpyxl.load_workbook(sys.argv[1])['Cảnh báo'].iter_rows(min_row=2)]\n"
+       "assert ['Than Uyên','no_data','Không có số liệu: Đảng viên: Chi bộ / no data for: cells_total'] in w, w\n"
+       "assert [x[0] for x in w if x[1]=='incomplete_total']==['Toàn tỉnh']*2, w\n"
+       "assert any('Đảng viên: Nữ' in x[2] and 'Sìn Hồ' in x[2] for x in w if x[1]=='incomplete_total'), w\n"
+       "print('ok')\n",
+       (dir.path() / "r.xlsx").string()});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(check.output, "ok\n");
+}

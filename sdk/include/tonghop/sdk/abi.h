@@ -24,13 +24,13 @@ extern "C" {
 /* Bumped whenever anything a plugin compiles against changes incompatibly:
  * this header, the C++ types in the SDK headers, or the C++ standard library
  * ABI the SDK assumes (libstdc++, C++20). */
-#define TONGHOP_SDK_ABI_VERSION 1u
+#define TONGHOP_SDK_ABI_VERSION 2u  /* 2: sdk::Row gained unknown and incomplete */
 
 /* The SDK's own semantic version (headers, CMake package). */
 #define TONGHOP_SDK_VERSION_MAJOR 1
-#define TONGHOP_SDK_VERSION_MINOR 0
+#define TONGHOP_SDK_VERSION_MINOR 1
 #define TONGHOP_SDK_VERSION_PATCH 0
-#define TONGHOP_SDK_VERSION_STRING "1.0.0"
+#define TONGHOP_SDK_VERSION_STRING "1.1.0"
 
 #define TONGHOP_PLUGIN_SYMBOL "tonghop_plugin_entry"
 

@@ -49,8 +49,18 @@ struct Row {
   // "submission_id", "received_at").
   std::vector<std::pair<std::string, Value>> attributes;
   std::vector<Value> values;  // one per column, in Report::columns() order
-  std::vector<Value> change;  // empty, or one per column: against the previous period
+  // Empty, or one per column: against the previous period; null where it
+  // cannot be told (either side unknown). Tree formats leave a null change out.
+  std::vector<Value> change;
   std::vector<Notice> warnings;
+  // Columns (ids) whose value is unknown in this row: the source has no data
+  // for it, so the value is null; page formats say "không có số liệu". A null
+  // value not listed here is known to have none (a percentage whose
+  // denominator is 0).
+  StringList unknown;
+  // A total's columns that cover only some of the rows: column id -> the
+  // labels of the rows the value leaves out (they have no data for it).
+  std::vector<std::pair<std::string, StringList>> incomplete;
 };
 
 // A plain table (a detail sheet): columns and rows of values.
