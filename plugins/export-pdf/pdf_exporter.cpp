@@ -125,18 +125,18 @@ class Document {
     std::string number = text_of(r_.meta("display.number"));
     if (number.empty()) number = "        ";
     double ly = y_;
-    ly += pen_.text(kLeft, ly, lw, body, kHeading, Align::center);
-    ly += pen_.text(kLeft, ly, lw, text_of(r_.meta("display.issuer")), kHeadingBold, Align::center);
+    ly += pen_.text(kLeft, ly, lw, body, kHeading, Align::center, 2);
+    ly += pen_.text(kLeft, ly, lw, text_of(r_.meta("display.issuer")), kHeadingBold, Align::center, 2);
     ly += pen_.text(kLeft, ly, lw, "*", kHeading, Align::center);
-    ly += pen_.text(kLeft, ly, lw, "Số " + number + "-BC/BTCTU", kHeading, Align::center);
+    ly += pen_.text(kLeft, ly, lw, "Số " + number + "-BC/BTCTU", kHeading, Align::center, 1);
     double ry = y_;
     ry += pen_.text(rx, ry, rw, "ĐẢNG CỘNG SẢN VIỆT NAM", Style{13, true, false, true}, Align::center) + 8;
     std::string place = text_of(r_.meta("display.place"));
     if (place.empty()) place = text_of(r_.meta("province"));
     ry += pen_.text(rx, ry, rw, place + ", " + vietnamese_date(text_of(r_.meta("generated_at"))), Style{13, false, true},
-                    Align::center);
+                    Align::center, 2);
     y_ = std::max(ly, ry) + 16;
-    y_ += pen_.text(kLeft, y_, kWidth, text_of(r_.meta("display.title")), Style{14, true}, Align::center) + 2;
+    y_ += pen_.text(kLeft, y_, kWidth, text_of(r_.meta("display.title")), Style{14, true}, Align::center, 3) + 2;
     const auto* expected = list_of(r_.meta("completeness.expected"));
     const auto* submitted = list_of(r_.meta("completeness.submitted"));
     const std::string done = std::to_string(submitted ? submitted->size() : 0) + "/" +
@@ -339,9 +339,9 @@ class Document {
       if (!text.empty()) lines.push_back("(*) Số toàn tỉnh chỉ gồm các huyện có số liệu của chỉ tiêu đó." + text);
     }
     for (const auto& line : lines) {
-      const double h = pen_.height(line, kItalic, kWidth);
-      need(h);
-      y_ += pen_.text(kLeft, y_, kWidth, line, kItalic) + 3;
+      // At most 20 lines each (ellipsised), so that no note runs off a page.
+      need(pen_.height(line, kItalic, kWidth, 20));
+      y_ += pen_.text(kLeft, y_, kWidth, line, kItalic, Align::left, 20) + 3;
     }
   }
 
@@ -357,7 +357,7 @@ class Document {
     const double lw = kWidth * 0.4, rw = kWidth * 0.42, rx = kLeft + kWidth - rw;
     double ly = y_ + pen_.text(kLeft, y_, lw, "Nơi nhận:", Style{12, true, true});
     if (recipients)
-      for (const auto& to : *recipients) ly += pen_.text(kLeft, ly, lw, "- " + to, Style{11});
+      for (const auto& to : *recipients) ly += pen_.text(kLeft, ly, lw, "- " + to, Style{11}, Align::left, 2);
     double ry = y_ + pen_.text(rx, y_, rw, role.empty() ? blank : role, Style{13, true}, Align::center);
     ry += pen_.text(rx, ry, rw, title.empty() ? blank : title, Style{13, true}, Align::center) + 70;
     ry += pen_.text(rx, ry, rw, name.empty() ? blank : name, Style{13, true}, Align::center);
