@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
   }
   r.tables.push_back(std::move(details));
 
-  for (const char* format : {"xlsx", "csv", "json"}) {
+  for (const char* format : {"xlsx", "csv", "json", "pdf"}) {
     const auto* e = plugins->exporter_for(format);
     if (e == nullptr) continue;
     std::vector<double> ms;
