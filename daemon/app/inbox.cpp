@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "api/views.hpp"
+#include "isolate/workers.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::app {
@@ -84,7 +85,13 @@ void Inbox::handle(const fs::path& file, const std::string& district_dir, const 
     buffer << in.rdbuf();
     const std::string bytes = std::move(buffer).str();
     ingest::Return ret{district->name, *period, file.filename().string(), bytes, "inbox"};
-    outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits, std::move(ret));
+    // Through the pool of import workers, the import in a child process. A
+    // full queue or a daemon stopping leaves the file for the next scan.
+    auto done = isolate::run_and_wait(*context_.workers, [&] {
+      return ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
+    });
+    if (!done || done->status == 503) return;
+    outcome = std::move(*done);
     api_.count(district->name, outcome);
   }
   const bool accepted = outcome.status == 201;
