@@ -183,7 +183,7 @@ int serve(const Options& options) {
   ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
   ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {
     const auto c = ctx.config.load();
-    return z->examine(r, isolate::ImportLimits{c->limits, c->import.max_memory});
+    return z->examine(r, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
   };
   ctx.log->info("imports: {} worker(s), {} may wait, each in a child process of the zygote (pid {}) under {} MiB",
                 cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);

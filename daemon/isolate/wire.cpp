@@ -173,7 +173,7 @@ bool write_examined(int fd, const ingest::Examined& e) {
   return w.finish();
 }
 
-Expected<ingest::Examined> read_examined(std::string_view bytes) {
+Expected<ingest::Examined> read_examined(std::string_view bytes, const std::function<void(std::size_t)>& release) {
   Reader r(bytes);
   ingest::Examined e;
   if (r.u64() != kMagic) return make_error("the import's result is not in the expected form");
@@ -203,6 +203,7 @@ Expected<ingest::Examined> read_examined(std::string_view bytes) {
     const std::string_view block = r.view();
     if (!r.ok || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count))
       return make_error("the import's result has damaged records");
+    if (release) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
   }
   if (!r.done()) return make_error("the import's result is cut short or too long");
   if (e.status != 200 && e.status != 415 && e.status != 422) return make_error("the import's result has no valid status");

@@ -5,6 +5,7 @@
 // length is checked, every record goes through RecordSet::append_encoded.
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 #include "core/expected.hpp"
@@ -16,7 +17,10 @@ namespace tonghop::isolate {
 // failed (the file size limit, a full disk).
 bool write_examined(int fd, const ingest::Examined& examined);
 
-// Reads what write_examined wrote.
-Expected<ingest::Examined> read_examined(std::string_view bytes);
+// Reads what write_examined wrote. release(n): the first n bytes are read and
+// copied, their pages may be let go (a mapping's, so that a million records
+// are not resident twice).
+Expected<ingest::Examined> read_examined(std::string_view bytes,
+                                         const std::function<void(std::size_t)>& release = {});
 
 }  // namespace tonghop::isolate

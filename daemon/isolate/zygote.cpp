@@ -39,6 +39,7 @@ struct RequestHead {
   std::uint64_t max_memory = 0;
   std::uint64_t input_size = 0;
   std::uint32_t district = 0, period = 0, filename = 0;
+  std::uint32_t max_children = 0;  // imports alive at once (0: no bound)
 };
 
 // Zygote -> daemon on the reply socket, after the child was reaped; sent
@@ -52,7 +53,10 @@ struct Status {
   std::uint64_t maxrss_kib = 0;
 };
 // Child -> daemon: 'P' + the importer's name, once chosen; 'M' out of
-// memory; 'X' + what went wrong (an exception, the sandbox).
+// memory; 'X' + what went wrong (an exception, the sandbox); 'D' the result
+// is written (the daemon need not wait for the child's exit, whose teardown
+// of a large address space costs tens of milliseconds; it seals the result
+// before reading it, and the zygote still reaps and bounds the child).
 
 constexpr int kExitMemory = 71, kExitException = 72, kExitWrite = 73, kExitSandbox = 74, kExitSetup = 75;
 
@@ -130,6 +134,7 @@ int g_reply = -1;
     const auto examined = ingest::examine(*setup->plugins, *setup->normalisation, h.limits, ret,
                                           [&](const loader::Plugin& p) { note(reply, 'P', p.info.name); });
     if (!write_examined(result, examined)) ::_exit(kExitWrite);
+    note(reply, 'D');
   } catch (const std::bad_alloc&) {
     out_of_memory();
   } catch (const std::exception& e) {
@@ -235,7 +240,9 @@ struct Child {
       if (h.type == 'R' && static_cast<std::size_t>(n) >= sizeof h) {
         load_setup();
       } else if (h.type == 'I' && nfds == 3 && strings.size() == std::size_t{h.district} + h.period + h.filename) {
-        const pid_t pid = ::fork();
+        // Children that said they were done but still run count too: a
+        // plugin cannot make imports pile up.
+        const pid_t pid = h.max_children != 0 && children.size() >= h.max_children ? -1 : ::fork();
         if (pid == 0) {
           ::close(control);
           ::close(sfd);
@@ -367,6 +374,7 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     h.limits = limits.limits;
     h.max_memory = limits.max_memory;
     h.input_size = ret.bytes.size();
+    h.max_children = limits.max_children;
     const std::string filename = ret.filename.substr(0, 4096);
     h.district = static_cast<std::uint32_t>(ret.district.size());
     h.period = static_cast<std::uint32_t>(ret.period.size());
@@ -388,9 +396,10 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   std::string plugin, what;
   bool memory = false;
   std::optional<Status> status;
+  bool done = false;
   const auto bound = Clock::now() + std::chrono::seconds((limits.limits.max_seconds == 0 ? 86'400 : limits.limits.max_seconds) + 30);
   std::vector<char> buf(8192);
-  while (!status) {
+  while (!status && !done) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(bound - Clock::now()).count();
     if (left <= 0) return unavailable("the import did not end");
     pollfd p{reply.fd, POLLIN, 0};
@@ -419,13 +428,17 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
       status = s;
     } else if (m[0] == 'P' && plugin.empty()) {
       plugin = std::string(m.substr(1, 100));
+    } else if (m[0] == 'D' && sender != pid_) {
+      done = true;
     } else if (m[0] == 'M') {
       memory = true;
     } else if (m[0] == 'X' && what.empty()) {
       what = std::string(m.substr(1, 500));
     }
   }
-  if (status->spawn_failed) return unavailable("the import's process could not be started (fork)");
+  if (done) status = Status{};  // as if it had exited 0; the result is checked all the same
+  if (status->spawn_failed)
+    return unavailable("the import's process could not be started (fork, or too many imports alive)");
 
   const std::string who = plugin.empty() ? "the importers (choosing one)" : "'" + plugin + "'";
   const std::string ai = plugin.empty() ? "các trình đọc (khi chọn)" : "«" + plugin + "»";
@@ -470,7 +483,15 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   const auto size = static_cast<std::size_t>(st.st_size);
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, output.fd, 0);
   if (map == MAP_FAILED) return unavailable(fmt::format("cannot map the import's result: {}", std::strerror(errno)));
-  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size));
+  std::size_t released = 0;
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), [&](std::size_t read) {
+    const std::size_t upto = read / page * page;
+    if (upto >= released + (8u << 20)) {
+      ::madvise(static_cast<char*>(map) + released, upto - released, MADV_DONTNEED);
+      released = upto;
+    }
+  });
   ::munmap(map, size);
   if (!examined) return crashed(examined.error());
   return std::move(*examined);

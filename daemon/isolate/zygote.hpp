@@ -31,6 +31,7 @@ using SetupLoader = std::function<Expected<Setup>()>;
 struct ImportLimits {
   tonghop_limits limits{};
   std::uint64_t max_memory = 512ull << 20;
+  unsigned max_children = 0;  // import processes alive at once (0: no bound)
 };
 
 class Zygote {
