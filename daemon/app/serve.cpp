@@ -89,7 +89,8 @@ isolate::SetupLoader zygote_loader(const Options& options) {
     auto n = load_normalisation(*cfg);
     if (!n) return make_error(n.error());
     auto log = std::make_shared<spdlog::logger>("tonghopd-import", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    log->set_level(spdlog::level::from_str(cfg->log.level));
+    // The daemon logs the plugins it loads; this copy only what goes wrong.
+    log->set_level(std::max(spdlog::level::from_str(cfg->log.level), spdlog::level::warn));
     return isolate::Setup{*n, loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(log, cfg->limits))};
   };
 }

@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 // Daemon -> zygote, with three descriptors: the return (memfd), the result
 // (memfd) and the reply socket. Then the three strings.
 struct RequestHead {
-  char type = 'I';  // 'I' import, 'R' reload
+  char type = 0;  // 'I' import, 'R' reload
   tonghop_limits limits{};
   std::uint64_t max_memory = 0;
   std::uint64_t input_size = 0;

@@ -79,6 +79,7 @@ class Tonghopd {
   std::uint16_t port() const { return port_; }
   Process& process() { return *process_; }
   fs::path data() const { return dir_.path() / "var"; }
+  fs::path plugins() const { return dir_.path() / "plugins"; }
 
  private:
   tonghop::test::TempDir dir_;
@@ -234,6 +235,24 @@ TEST(Isolation, SigtermEndsTheDaemonAndItsImportsWithinTheDrainBoundPlusOneSecon
   for (const pid_t p : zygotes) EXPECT_FALSE(alive(p)) << "zygote " << p << " outlived the daemon";
   first.wait();
   second.wait();
+}
+
+TEST(Isolation, SighupReloadsThePluginsTheImportsRunWith) {
+  Tonghopd d(Options{});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const auto before = d.submit("abort.txt", "TONGHOP TEST ABORT\n");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(refusal(*before).first, "plugin_crashed") << before->body;
+  // The plugin goes; after SIGHUP the zygote no longer has it either.
+  fs::remove(d.plugins() / "tonghop-test-abort-importer.so");
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reloaded configuration and plugins", 10s)) << d.process().output();
+  const auto after = d.submit("abort.txt", "TONGHOP TEST ABORT\n");
+  ASSERT_TRUE(after);
+  EXPECT_NE(after->body.find("errors"), std::string::npos) << after->body;
+  EXPECT_EQ(after->body.find("test-abort"), std::string::npos) << after->body;
+  EXPECT_EQ(after->body.find("plugin_crashed"), std::string::npos) << after->body;
+  EXPECT_TRUE(d.healthy());
 }
 
 TEST(Isolation, AnInboxFileThatCrashesItsImporterIsRejectedWithTheReason) {
