@@ -22,132 +22,16 @@
 
 #include <fmt/format.h>
 
-#include "isolate/sandbox.hpp"
+#include "isolate/protocol.hpp"
 #include "isolate/wire.hpp"
 
 namespace tonghop::isolate {
 
+using namespace detail;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Daemon -> zygote, with three descriptors: the return (memfd), the result
-// (memfd) and the reply socket. Then the three strings.
-struct RequestHead {
-  char type = 0;  // 'I' import, 'R' reload
-  tonghop_limits limits{};
-  std::uint64_t max_memory = 0;
-  std::uint64_t input_size = 0;
-  std::uint32_t district = 0, period = 0, filename = 0;
-  std::uint32_t max_children = 0;  // imports alive at once (0: no bound)
-};
-
-// Zygote -> daemon on the reply socket, after the child was reaped; sent
-// with the zygote's credentials, which the daemon checks (a child cannot
-// forge them).
-struct Status {
-  char type = 'S';
-  int wait_status = 0;
-  std::uint8_t timed_out = 0;
-  std::uint8_t spawn_failed = 0;
-  std::uint64_t maxrss_kib = 0;
-};
-// Child -> daemon: 'P' + the importer's name, once chosen; 'M' out of
-// memory; 'X' + what went wrong (an exception, the sandbox); 'D' the result
-// is written (the daemon need not wait for the child's exit, whose teardown
-// of a large address space costs tens of milliseconds; it seals the result
-// before reading it, and the zygote still reaps and bounds the child).
-
-constexpr int kExitMemory = 71, kExitException = 72, kExitWrite = 73, kExitSandbox = 74, kExitSetup = 75;
-
-bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds) {
-  iovec iov{const_cast<void*>(data), size};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 3)]{};
-  if (nfds > 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-  }
-  ssize_t n;
-  do n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(size);
-}
-
-void note(int reply, char type, std::string_view text = {}) {
-  std::string m(1, type);
-  m.append(text.substr(0, 4000));
-  (void)!::send(reply, m.data(), m.size(), MSG_NOSIGNAL);
-}
-
-// ---- the import's child ----
-
-int g_reply = -1;
-
-[[noreturn]] void out_of_memory() {
-  note(g_reply, 'M');
-  ::_exit(kExitMemory);
-}
-
-[[noreturn]] void child_main(const Setup* setup, const RequestHead& h, std::string_view strings, int input, int result,
-                             int reply, pid_t zygote) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != zygote) ::_exit(kExitSetup);
-  ::setpgid(0, 0);
-  for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  g_reply = reply;
-  std::set_new_handler(out_of_memory);
-  if (setup == nullptr || !setup->plugins || !setup->normalisation) {
-    note(reply, 'X', "the zygote could not load the plugins or the normalisation data (see the log)");
-    ::_exit(kExitSetup);
-  }
-  const void* map = h.input_size == 0 ? nullptr : ::mmap(nullptr, h.input_size, PROT_READ, MAP_PRIVATE, input, 0);
-  if (map == MAP_FAILED) {
-    note(reply, 'X', std::string("cannot map the return: ") + std::strerror(errno));
-    ::_exit(kExitSetup);
-  }
-  ::close(input);
-  SandboxLimits sl;
-  sl.max_memory = h.max_memory;
-  sl.max_seconds = h.limits.max_seconds == 0 ? 86'400 : h.limits.max_seconds;
-  sl.max_output = h.max_memory * 2;
-  if (const std::string err = enter_sandbox(sl); !err.empty()) {
-    note(reply, 'X', "cannot enter the sandbox: " + err);
-    ::_exit(kExitSandbox);
-  }
-  try {
-    ingest::Return ret;
-    ret.district = std::string(strings.substr(0, h.district));
-    ret.period = std::string(strings.substr(h.district, h.period));
-    ret.filename = std::string(strings.substr(h.district + h.period, h.filename));
-    ret.bytes = std::string_view(static_cast<const char*>(map), h.input_size);
-    const auto examined = ingest::examine(*setup->plugins, *setup->normalisation, h.limits, ret,
-                                          [&](const loader::Plugin& p) { note(reply, 'P', p.info.name); });
-    if (!write_examined(result, examined)) ::_exit(kExitWrite);
-    note(reply, 'D');
-  } catch (const std::bad_alloc&) {
-    out_of_memory();
-  } catch (const std::exception& e) {
-    note(reply, 'X', e.what());
-    ::_exit(kExitException);
-  } catch (...) {
-    note(reply, 'X', "an unknown exception");
-    ::_exit(kExitException);
-  }
-  // No destructors: the plugin objects, their libraries and the rest go with
-  // the process.
-  ::_exit(0);
-}
 
 // ---- the zygote ----
 
@@ -307,6 +191,38 @@ bool write_all(int fd, std::string_view bytes) {
 }
 
 }  // namespace
+
+namespace detail {
+
+bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds) {
+  iovec iov{const_cast<void*>(data), size};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 3)]{};
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+  }
+  ssize_t n;
+  do n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(size);
+}
+
+void note(int reply, char type, std::string_view text) {
+  std::string m(1, type);
+  m.append(text.substr(0, 4000));
+  (void)!::send(reply, m.data(), m.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace detail
+
 
 Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
   int sv[2];
