@@ -4,7 +4,8 @@
 // import_timeout, memory_limit) and the daemon answers the next request; two
 // endless imports leave /healthz answering; a full queue answers 503 with
 // Retry-After; SIGTERM ends the daemon and its imports' processes within the
-// drain bound plus one second. The hostile plugins are tests/plugins/*_importer.cpp.
+// drain bound plus one second; the sandbox refuses sockets, programs, writes
+// and signals to the daemon. The hostile plugins are tests/plugins/*_importer.cpp.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -47,7 +48,7 @@ class Tonghopd {
     fs::create_directories(plugins);
     for (const auto& e : fs::directory_iterator(TONGHOP_PLUGIN_DIR))
       if (e.path().extension() == ".so") fs::create_symlink(e.path(), plugins / e.path().filename());
-    for (const char* name : {"abort", "segfault", "loop", "allocate"}) {
+    for (const char* name : {"abort", "segfault", "loop", "allocate", "escape"}) {
       const std::string file = std::string("tonghop-test-") + name + "-importer.so";
       fs::create_symlink(fs::path(TONGHOP_TEST_PLUGIN_DIR) / file, plugins / file);
     }
@@ -145,6 +146,19 @@ TEST(Isolation, EachHostileImporterIsRefusedNamingItAndTheDaemonServesOn) {
   const auto list = d.call("GET", "/api/v1/submissions?period=2018");
   ASSERT_TRUE(list);
   EXPECT_EQ(json::parse(list->body).at("submissions").as_array().size(), 1u) << list->body;
+}
+
+TEST(Isolation, AnImporterCannotConnectRunWriteOrSignalTheDaemon) {
+  Tonghopd d(Options{});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const auto r = d.submit("escape.txt", "TONGHOP TEST ESCAPE\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422) << r->body;
+  // The plugin's own refusal lists what each attempt gave: the seccomp filter's EPERM.
+  for (const char* attempt : {"socket: EPERM", "execve: EPERM", "open for writing: EPERM", "kill parent: EPERM"})
+    EXPECT_NE(r->body.find(attempt), std::string::npos) << attempt << "\n" << r->body;
+  EXPECT_FALSE(fs::exists("/tmp/tonghop-escape-test"));
+  EXPECT_TRUE(d.healthy());
 }
 
 TEST(Isolation, TwoEndlessImportsLeaveHealthzAndReportsAnswering) {
