@@ -31,7 +31,10 @@ int g_reply = -1;
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != zygote) ::_exit(kExitSetup);
   ::setpgid(0, 0);
-  for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
+  // SIGINT, SIGTERM and SIGHUP stay ignored, as in the zygote: a terminal's
+  // Ctrl-C or systemd's SIGTERM to the whole cgroup must not end an import
+  // the daemon is still draining (it ends them itself, with SIGKILL).
+  ::signal(SIGCHLD, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
