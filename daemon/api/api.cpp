@@ -241,8 +241,8 @@ http::Response Api::submit(const http::Request& r) {
   ret.filename = clean_filename(ret.filename);
   if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
 
-  const auto outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits,
-                                      std::move(ret));
+  // On an import worker (see app/serve.cpp), the import itself in a child process.
+  const auto outcome = ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
   count(district->name, outcome);
   if (outcome.status != 201) {
     context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district->name, *period, who->name);

@@ -161,9 +161,8 @@ int check_file(const Options& options) {
   const auto examined =
       ingest::examine(*setup->plugins, *n, setup->config.limits, {district->name, *period, filename, bytes, ""});
   const normalise::Normalised& result = examined.result;
-  const std::string plugin_name = examined.plugin ? examined.plugin->info.name : "";
-  const std::string format =
-      examined.plugin && !examined.plugin->info.formats.empty() ? examined.plugin->info.formats.front() : "";
+  const std::string& plugin_name = examined.plugin;
+  const std::string& format = examined.format;
 
   if (options.format == "json") {
     json::object o;

@@ -14,6 +14,10 @@
 #include "loader/loader.hpp"
 #include "store/store.hpp"
 
+namespace tonghop::isolate {
+class Workers;
+}
+
 namespace tonghop::app {
 
 struct Context {
@@ -23,6 +27,10 @@ struct Context {
   std::shared_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
   std::string admin_token_sha256;  // hex; the token itself is never kept
+  // Imports: examined in a child process (isolate::Zygote), run by the pool
+  // of import workers (docs/isolation.md).
+  ingest::Examiner examiner;
+  std::shared_ptr<isolate::Workers> workers;
 };
 
 // The catalogue, the registry and the profiles the configuration names.

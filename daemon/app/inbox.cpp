@@ -14,6 +14,7 @@
 
 #include "api/params.hpp"
 #include "api/views.hpp"
+#include "isolate/workers.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::app {
@@ -227,11 +228,17 @@ bool Inbox::take(int root_fd, int period_fd, const std::string& name, const Seen
     return false;
   }
   ::unlinkat(rejected.get(), (name + ".errors.json").c_str(), 0);  // of an earlier file of that name
-  handle(bytes, name, district_dir, period_dir, rejected.get());
+  if (!handle(bytes, name, district_dir, period_dir, rejected.get())) {
+    // Not imported now (the queue is full, or the daemon is stopping): back
+    // where it was, for a later scan.
+    if (::renameat(rejected.get(), name.c_str(), period_fd, name.c_str()) != 0)
+      context_.log->error("inbox: {} could not be imported now nor moved back: {}", shown_path(key), std::strerror(errno));
+    return false;
+  }
   return true;
 }
 
-void Inbox::handle(const std::string& bytes, const std::string& name, const std::string& district_dir,
+bool Inbox::handle(const std::string& bytes, const std::string& name, const std::string& district_dir,
                    const std::string& period_dir, int rejected_fd) {
   const std::string where = shown_path(district_dir + "/" + period_dir + "/" + name);
   const auto n = context_.normalisation.load();
@@ -254,7 +261,13 @@ void Inbox::handle(const std::string& bytes, const std::string& name, const std:
                               "period", shown(period_dir), {}});
   } else {
     ingest::Return ret{district->name, *period, api::clean_filename(name), bytes, "inbox"};
-    outcome = ingest::submit(*context_.plugins.load(), *n, *context_.store, context_.config.load()->limits, std::move(ret));
+    // Through the pool of import workers, the import in a child process. A
+    // full queue or a daemon stopping leaves the file for a later scan.
+    auto done = isolate::run_and_wait(*context_.workers, [&] {
+      return ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
+    });
+    if (!done || done->status == 503) return false;
+    outcome = std::move(*done);
     api_.count(district->name, outcome);
   }
   if (outcome.status == 201) {
@@ -264,7 +277,7 @@ void Inbox::handle(const std::string& bytes, const std::string& name, const std:
     if (!processed.ok() || ::renameat(rejected_fd, name.c_str(), processed.get(), name.c_str()) != 0)
       context_.log->error("inbox: {} was stored but cannot be moved to processed/: {}", where, std::strerror(errno));
     context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
-    return;
+    return true;
   }
   boost::json::object o;
   o["errors"] = api::issues_json(outcome.errors);
@@ -275,6 +288,7 @@ void Inbox::handle(const std::string& bytes, const std::string& name, const std:
   if (!out.ok() || ::write(out.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
     context_.log->error("inbox: cannot write the errors of {}: {}", where, std::strerror(errno));
   context_.log->warn("inbox: {} refused: {} error(s)", where, outcome.errors.size());
+  return true;
 }
 
 }  // namespace tonghop::app

@@ -55,7 +55,8 @@ class Inbox {
   // Takes one stable file (opened without following links) from its period folder.
   bool take(int root_fd, int period_fd, const std::string& name, const Seen& seen, const std::string& district_dir,
             const std::string& period_dir);
-  void handle(const std::string& bytes, const std::string& name, const std::string& district_dir,
+  // Imports a claimed file; false when it could not be imported now (a full queue, a stop).
+  bool handle(const std::string& bytes, const std::string& name, const std::string& district_dir,
               const std::string& period_dir, int rejected_fd);
   // Logs a notice about `key` once (a link, a file that cannot be moved).
   void once(const std::string& key, const std::string& message);

@@ -1,5 +1,7 @@
 // `tonghopd` serving: start-up (exceptions allowed here only), the signal
-// handling (SIGTERM/SIGINT drain, SIGHUP reload) and shutdown.
+// handling (SIGTERM/SIGINT drain, SIGHUP reload) and shutdown. The import
+// zygote is forked first, while the process has one thread; submissions are
+// handed to the pool of import workers (docs/isolation.md).
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -7,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
@@ -15,6 +18,8 @@
 #include "app/inbox.hpp"
 #include "app/setup.hpp"
 #include "http/server.hpp"
+#include "isolate/workers.hpp"
+#include "isolate/zygote.hpp"
 
 namespace tonghop::app {
 
@@ -35,9 +40,64 @@ std::shared_ptr<const loader::PluginSet> load_plugins(const config::Config& c,
   return set;
 }
 
+// The API, with uploads answered from the pool of import workers: the I/O
+// threads only hand them in. A full queue is answered 503 with Retry-After.
+class PooledService final : public http::Service {
+ public:
+  PooledService(api::Api& api, isolate::Workers& workers) : api_(api), workers_(workers) {}
+  std::uint64_t body_limit(const http::Request& head) const override { return api_.body_limit(head); }
+  http::Response handle(const http::Request& request) override {
+    http::Response r = api_.handle(request);
+    if (r.status == 200 && request.path() == "/metrics")
+      r.body += fmt::format(
+          "# HELP tonghop_import_workers_busy Import workers running an import.\n"
+          "# TYPE tonghop_import_workers_busy gauge\ntonghop_import_workers_busy {}\n"
+          "# HELP tonghop_import_queue_waiting Imports waiting for a worker.\n"
+          "# TYPE tonghop_import_queue_waiting gauge\ntonghop_import_queue_waiting {}\n"
+          "# HELP tonghop_import_queue_refused_total Imports refused with 503, the queue being full.\n"
+          "# TYPE tonghop_import_queue_refused_total counter\ntonghop_import_queue_refused_total {}\n",
+          workers_.running(), workers_.waiting(), workers_.refused());
+    return r;
+  }
+  void started(const http::Request& head) override { api_.started(head); }
+  void finished(const http::Request& head, unsigned status) override { api_.finished(head, status); }
+  bool handle_async(http::Request& r, Reply reply) override {
+    if (r.method != "POST" || r.path() != "/api/v1/submissions") return false;
+    std::string body = std::move(r.body);
+    auto request = std::make_shared<http::Request>(r);
+    request->body = std::move(body);
+    if (workers_.post([this, request, reply] { reply(api_.handle(*request)); })) return true;
+    http::Response busy = http::error_response(
+        503, "busy", "Máy chủ đang đọc nhiều tệp, xin gửi lại sau ít phút / too many imports are running or waiting; "
+                     "send the file again in a few seconds");
+    busy.headers.emplace_back("Retry-After", "5");
+    reply(std::move(busy));
+    return true;
+  }
+
+ private:
+  api::Api& api_;
+  isolate::Workers& workers_;
+};
+
+// What the zygote loads, at start and on SIGHUP: the configuration read
+// again, its normalisation data and plugins (their log lines to stderr).
+isolate::SetupLoader zygote_loader(const Options& options) {
+  return [options]() -> Expected<isolate::Setup> {
+    auto cfg = resolve_config(options);
+    if (!cfg) return make_error(cfg.error());
+    auto n = load_normalisation(*cfg);
+    if (!n) return make_error(n.error());
+    auto log = std::make_shared<spdlog::logger>("tonghopd-import", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    // The daemon logs the plugins it loads; this copy only what goes wrong.
+    log->set_level(std::max(spdlog::level::from_str(cfg->log.level), spdlog::level::warn));
+    return isolate::Setup{*n, loader::load_directory(cfg->plugins_dir, std::make_shared<loader::HostServices>(log, cfg->limits))};
+  };
+}
+
 // SIGHUP: a new configuration and a new plugin set; the listener and the open
 // connections stay. A configuration that does not parse changes nothing.
-void reload(const Options& options, Context& ctx, http::Server& server) {
+void reload(const Options& options, Context& ctx, http::Server& server, isolate::Zygote& zygote) {
   auto fresh = resolve_config(options);
   if (!fresh) {
     ctx.log->error("reload refused, the configuration stays as it was: {}", fresh.error());
@@ -47,6 +107,8 @@ void reload(const Options& options, Context& ctx, http::Server& server) {
   if (fresh->server.host != old->server.host || fresh->server.port != old->server.port ||
       fresh->server.threads != old->server.threads || fresh->data_dir != old->data_dir)
     ctx.log->warn("reload: server.listen, server.threads and paths.data_dir change only on restart");
+  if (fresh->import.workers != old->import.workers || fresh->import.queue != old->import.queue)
+    ctx.log->warn("reload: import.workers and import.queue change only on restart");
   auto normalisation = load_normalisation(*fresh);
   if (!normalisation) {
     ctx.log->error("reload refused, the configuration stays as it was: {}", normalisation.error());
@@ -58,6 +120,7 @@ void reload(const Options& options, Context& ctx, http::Server& server) {
   ctx.log->set_level(spdlog::level::from_str(next->log.level));
   ctx.config.store(next);
   ctx.plugins.store(load_plugins(*next, ctx.log));
+  zygote.reload();
   ctx.log->info("reloaded configuration and plugins");
 }
 
@@ -78,6 +141,12 @@ int serve(const Options& options) {
   std::filesystem::create_directories(cfg->data_dir, ec);
   if (ec) {
     fmt::print(stderr, "tonghopd: cannot create the data directory {}: {}\n", cfg->data_dir.string(), ec.message());
+    return 1;
+  }
+  // Before any thread exists (the logger's, the store's, the server's).
+  auto zygote = isolate::Zygote::start(zygote_loader(options));
+  if (!zygote) {
+    fmt::print(stderr, "tonghopd: {}\n", zygote.error());
     return 1;
   }
   auto logger = make_logger(*cfg, true);
@@ -112,13 +181,21 @@ int serve(const Options& options) {
     ctx.log->info("admin token from {}", token->source);
   }
   ctx.plugins.store(load_plugins(*cfg, ctx.log));
+  ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
+  ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {
+    const auto c = ctx.config.load();
+    return z->examine(r, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
+  };
+  ctx.log->info("imports: {} worker(s), {} may wait, each in a child process of the zygote (pid {}) under {} MiB",
+                cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);
 
   api::Api api(ctx);
+  PooledService service(api, *ctx.workers);
   std::unique_ptr<Inbox> inbox;
   if (cfg->inbox_interval.count() > 0) inbox = std::make_unique<Inbox>(ctx, api, cfg->inbox_interval);
   const unsigned threads = cfg->server.threads;
   net::io_context ioc(static_cast<int>(threads));
-  http::Server server(ioc, server_options(*cfg), api);
+  http::Server server(ioc, server_options(*cfg), service);
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -133,7 +210,7 @@ int serve(const Options& options) {
       [&](const boost::system::error_code& e, int signo) {
         if (e) return;
         if (signo == SIGHUP) {
-          reload(options, ctx, server);
+          reload(options, ctx, server, **zygote);
         } else if (draining) {
           ctx.log->warn("second stop signal: stopping now");
           ioc.stop();
@@ -157,6 +234,10 @@ int serve(const Options& options) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  // Whatever imports still run are killed with the zygote; the workers then
+  // end at once, the jobs still waiting are dropped.
+  (*zygote)->stop();
+  ctx.workers->stop();
   inbox.reset();
   ctx.log->info("stopped");
   return 0;

@@ -148,7 +148,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   Config c;
   c.source = source;
   Reader r(root, source);
-  r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox"});
+  r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
+                  "import"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -156,6 +157,11 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     c.inbox_interval = std::chrono::milliseconds(ms);
   }
 
+  if (const auto* i = r.section("import")) {
+    r.only(*i, "import", {"workers", "queue"});
+    r.integer(i, "import", "workers", c.import.workers, 1, 64);
+    r.integer(i, "import", "queue", c.import.queue, 0, 10'000);
+  }
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",
                           "drain_timeout_seconds",
@@ -216,7 +222,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   }
   if (const auto* m = r.section("limits")) {
     r.only(*m, "limits", {"max_input_size", "max_cells", "max_depth", "max_seconds", "max_field_size",
-                          "max_inflated_size", "max_entry_size", "max_ratio"});
+                          "max_inflated_size", "max_entry_size", "max_ratio",
+                          "max_memory"});
     r.size(m, "limits", "max_input_size", c.limits.max_input_bytes);
     r.integer(m, "limits", "max_cells", c.limits.max_cells, 1, INT64_MAX);
     r.integer(m, "limits", "max_depth", c.limits.max_depth, 1, 1'000'000);
@@ -225,6 +232,9 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.size(m, "limits", "max_inflated_size", c.limits.max_inflated_bytes);
     r.size(m, "limits", "max_entry_size", c.limits.max_entry_bytes);
     r.integer(m, "limits", "max_ratio", c.limits.max_ratio, 1, 1'000'000);
+    r.size(m, "limits", "max_memory", c.import.max_memory);
+    if (c.import.max_memory < (64ull << 20) && r.error.empty())
+      r.error = fmt::format("{}: limits.max_memory must be at least 64 MiB", source.string());
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

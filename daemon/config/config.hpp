@@ -26,6 +26,14 @@ struct ServerSettings {
   std::uint32_t max_connections = 512;  // open at once; the listener waits past it
 };
 
+// Imports run in a pool of workers, each import in a child process (see
+// docs/isolation.md). max_memory is read from [limits].
+struct ImportSettings {
+  unsigned workers = 2;                     // imports at once
+  unsigned queue = 8;                       // imports waiting; 503 past it
+  std::uint64_t max_memory = 512ull << 20;  // address space of one import's child
+};
+
 struct LogSettings {
   std::string level = "info";
   std::uint64_t file_max_size = 10ull << 20;
@@ -48,6 +56,7 @@ struct Config {
   std::chrono::milliseconds inbox_interval{5000};  // 0: no inbox
   LogSettings log;
   tonghop_limits limits = default_limits();
+  ImportSettings import;
 
   static tonghop_limits default_limits();
 };

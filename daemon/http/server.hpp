@@ -42,6 +42,11 @@ class Service {
   // close before it accepts again (0: no cap).
   virtual std::size_t max_connections() const { return 0; }
   virtual Response handle(const Request& request) = 0;
+  // A request answered later, from another thread: takes it (its body may be
+  // moved out) and returns true, then calls reply once, from any thread.
+  // False: handle() answers it on the I/O thread.
+  using Reply = std::function<void(Response)>;
+  virtual bool handle_async(Request& /*request*/, Reply /*reply*/) { return false; }
   // Every request, from its head to its response (including the 4xx the
   // server answers itself), for metrics and access logs.
   virtual void started(const Request& head) = 0;

@@ -128,6 +128,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const bool keep_alive = parser_->get().keep_alive();
     head_.body = std::move(parser_->get().body());
     buffer_.shrink_to_fit();
+    // An import is answered from a worker thread, back on this strand.
+    if (state_->service.handle_async(head_, [self = shared_from_this(), keep_alive](Response r) {
+          net::post(self->stream_.get_executor(), [self, keep_alive, r = std::move(r)]() mutable {
+            self->head_.body.clear();
+            self->head_.body.shrink_to_fit();
+            self->write(std::move(r), keep_alive);
+          });
+        }))
+      return;
     Response response = state_->service.handle(head_);
     head_.body.clear();
     head_.body.shrink_to_fit();

@@ -11,7 +11,7 @@
 namespace tonghop::ingest {
 
 Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const tonghop_limits& limits,
-                 const Return& ret) {
+                 const Return& ret, const std::function<void(const loader::Plugin&)>& chosen) {
   Examined out;
   const sdk::Bytes view(reinterpret_cast<const unsigned char*>(ret.bytes.data()), ret.bytes.size());
   auto choice = choose_importer(plugins, view, ret.filename);
@@ -20,7 +20,9 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
     out.result.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
     return out;
   }
-  out.plugin = choice->plugin;
+  out.plugin = choice->plugin->info.name;
+  out.format = choice->plugin->info.formats.empty() ? "" : choice->plugin->info.formats.front();
+  if (chosen) chosen(*choice->plugin);
   const normalise::Profile* profile = nullptr;
   for (const auto& p : n.profiles)
     if (p.applies(ret.district, ret.filename)) {
@@ -50,6 +52,10 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
 
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
                const tonghop_limits& limits, Return ret) {
+  return submit([&](const Return& r) { return examine(plugins, n, limits, r); }, n, store, std::move(ret));
+}
+
+Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {
   const auto started = std::chrono::steady_clock::now();
   Outcome out;
   auto done = [&]() -> Outcome& {
@@ -58,7 +64,7 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   };
   // The raw bytes go to disk (hashed, fsynced) while the return is read.
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
-  Examined examined = examine(plugins, n, limits, ret);
+  Examined examined = examiner(ret);
   auto sha256 = archived.get();
   auto& result = examined.result;
   if (examined.status != 200 || !result.accepted()) {
@@ -82,8 +88,8 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   s.meta.district = ret.district;
   s.meta.period = ret.period;
   s.meta.filename = ret.filename;
-  s.meta.format = examined.plugin->info.formats.empty() ? "" : examined.plugin->info.formats.front();
-  s.meta.plugin = examined.plugin->info.name;
+  s.meta.format = examined.format;
+  s.meta.plugin = examined.plugin;
   s.meta.received_at = store::now_iso8601();
   s.meta.token_name = ret.token_name;
   s.meta.sha256 = *sha256;

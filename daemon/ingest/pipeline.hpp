@@ -3,6 +3,7 @@
 // previous period, and stored atomically. The API and the inbox both use it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,14 +42,25 @@ struct Outcome {
 // Everything but storing: the importer chosen by content, the document read,
 // the profile that applies, normalisation. What `tonghopd check` shows and
 // what submit() stores.
+// (An import run in a child process, isolate/, comes back as an Examined too,
+// with its status 422 or 503 and the error when the child failed.)
 struct Examined {
   unsigned status = 200;  // 200 read (result.errors may still refuse it: 422); 415 nothing reads it; 422 unreadable
-  const loader::Plugin* plugin = nullptr;
+  std::string plugin;     // the importer's name, and the format stored for it
+  std::string format;
   normalise::Normalised result;
 };
+// chosen: told the importer's name before it reads (a child process tells its
+// parent, so that a crash can name it).
 Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const tonghop_limits& limits,
-                 const Return& ret);
+                 const Return& ret, const std::function<void(const loader::Plugin&)>& chosen = {});
 
+// How a return is examined: in this process (examine above), or in a child
+// (isolate::Workers::examine).
+using Examiner = std::function<Examined(const Return& ret)>;
+
+Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret);
+// In this process (`tonghopd check`, tests).
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
                const tonghop_limits& limits, Return ret);
 

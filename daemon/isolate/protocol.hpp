@@ -1,0 +1,53 @@
+// What the daemon, the zygote and an import's child say to each other
+// (zygote.cpp, child.cpp). Internal to isolate/.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "isolate/zygote.hpp"
+
+namespace tonghop::isolate::detail {
+
+// Daemon -> zygote, with three descriptors: the return (memfd), the result
+// (memfd) and the reply socket. Then the three strings.
+struct RequestHead {
+  char type = 0;  // 'I' import, 'R' reload
+  tonghop_limits limits{};
+  std::uint64_t max_memory = 0;
+  std::uint64_t input_size = 0;
+  std::uint32_t district = 0, period = 0, filename = 0;
+  std::uint32_t max_children = 0;  // imports alive at once (0: no bound)
+};
+
+// Zygote -> daemon on the reply socket, after the child was reaped; sent
+// with the zygote's credentials, which the daemon checks (a child cannot
+// forge them).
+struct Status {
+  char type = 'S';
+  int wait_status = 0;
+  std::uint8_t timed_out = 0;
+  std::uint8_t spawn_failed = 0;
+  std::uint64_t maxrss_kib = 0;
+};
+// Child -> daemon: 'P' + the importer's name, once chosen; 'M' out of
+// memory; 'X' + what went wrong (an exception, the sandbox); 'D' the result
+// is written (the daemon need not wait for the child's exit, whose teardown
+// of a large address space costs tens of milliseconds; it seals the result
+// before reading it, and the zygote still reaps and bounds the child).
+
+constexpr int kExitMemory = 71, kExitException = 72, kExitWrite = 73, kExitSandbox = 74, kExitSetup = 75;
+
+// Sends one message, with up to three descriptors.
+bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds);
+// A child's message to the daemon: the type, then text.
+void note(int reply, char type, std::string_view text = {});
+
+// The child of one import: never returns.
+[[noreturn]] void child_main(const Setup* setup, const RequestHead& h, std::string_view strings, int input, int result,
+                             int reply, pid_t zygote);
+
+}  // namespace tonghop::isolate::detail

@@ -1,0 +1,416 @@
+#include "isolate/zygote.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <new>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "isolate/protocol.hpp"
+#include "isolate/wire.hpp"
+
+namespace tonghop::isolate {
+
+using namespace detail;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ---- the zygote ----
+
+struct Child {
+  int reply = -1;
+  Clock::time_point deadline;
+  bool timed_out = false;
+};
+
+[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != daemon) ::_exit(0);
+  ::prctl(PR_SET_NAME, "tonghopd-zygote");
+  // The daemon decides when this process ends (it closes the control socket).
+  for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(s, SIG_IGN);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+  const int sfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  std::unique_ptr<Setup> setup;
+  auto load_setup = [&] {
+    auto s = load();
+    if (s) setup = std::make_unique<Setup>(std::move(*s));
+    else std::fprintf(stderr, "tonghopd zygote: %s\n", s.error().c_str());
+  };
+  load_setup();
+
+  std::map<pid_t, Child> children;
+  const pid_t self = ::getpid();
+  std::vector<char> buffer(128 * 1024);
+  for (;;) {
+    int timeout = -1;
+    const auto now = Clock::now();
+    for (auto& [pid, c] : children) {
+      if (!c.timed_out && now >= c.deadline) {
+        ::kill(-pid, SIGKILL);
+        ::kill(pid, SIGKILL);
+        c.timed_out = true;
+      }
+      if (!c.timed_out) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c.deadline - now).count() + 1;
+        timeout = timeout < 0 ? static_cast<int>(ms) : std::min(timeout, static_cast<int>(ms));
+      }
+    }
+    pollfd fds[2] = {{control, POLLIN, 0}, {sfd, POLLIN, 0}};
+    if (::poll(fds, 2, timeout) < 0 && errno != EINTR) break;
+
+    if (fds[1].revents & POLLIN) {
+      signalfd_siginfo info;
+      while (::read(sfd, &info, sizeof info) > 0) {
+      }
+      int status = 0;
+      rusage ru{};
+      pid_t pid;
+      while ((pid = ::wait4(-1, &status, WNOHANG, &ru)) > 0) {
+        const auto it = children.find(pid);
+        if (it == children.end()) continue;
+        Status s;
+        s.wait_status = status;
+        s.timed_out = it->second.timed_out ? 1 : 0;
+        s.maxrss_kib = static_cast<std::uint64_t>(ru.ru_maxrss);
+        (void)!send_with_fds(it->second.reply, &s, sizeof s, nullptr, 0);
+        ::close(it->second.reply);
+        children.erase(it);
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      iovec iov{buffer.data(), buffer.size()};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * 3)]{};
+      msg.msg_control = cbuf;
+      msg.msg_controllen = sizeof cbuf;
+      const ssize_t n = ::recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // the daemon closed the control socket, or died
+      int received[3] = {-1, -1, -1};
+      std::size_t nfds = 0;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+          nfds = std::min<std::size_t>(3, (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+          std::memcpy(received, CMSG_DATA(c), nfds * sizeof(int));
+        }
+      RequestHead h;
+      if (static_cast<std::size_t>(n) >= sizeof h) std::memcpy(&h, buffer.data(), sizeof h);
+      const std::string_view strings(buffer.data() + sizeof h, static_cast<std::size_t>(n) - std::min<std::size_t>(n, sizeof h));
+      if (h.type == 'R' && static_cast<std::size_t>(n) >= sizeof h) {
+        load_setup();
+      } else if (h.type == 'I' && nfds == 3 && strings.size() == std::size_t{h.district} + h.period + h.filename) {
+        // Children that said they were done but still run count too: a
+        // plugin cannot make imports pile up.
+        const pid_t pid = h.max_children != 0 && children.size() >= h.max_children ? -1 : ::fork();
+        if (pid == 0) {
+          ::close(control);
+          ::close(sfd);
+          for (const auto& [_, c] : children) ::close(c.reply);
+          child_main(setup.get(), h, strings, received[0], received[1], received[2], self);
+        }
+        if (pid < 0) {
+          Status s;
+          s.spawn_failed = 1;
+          (void)!send_with_fds(received[2], &s, sizeof s, nullptr, 0);
+          ::close(received[2]);
+        } else {
+          ::setpgid(pid, pid);
+          const auto seconds = h.limits.max_seconds == 0 ? 86'400u : h.limits.max_seconds;
+          children[pid] = Child{received[2], Clock::now() + std::chrono::seconds(seconds), false};
+        }
+        ::close(received[0]);
+        ::close(received[1]);
+        continue;
+      }
+      for (std::size_t i = 0; i < nfds; ++i) ::close(received[i]);
+    }
+  }
+  for (const auto& [pid, c] : children) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+  }
+  ::_exit(0);
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
+}
+
+ingest::Examined refusal(unsigned status, std::string code, std::string message) {
+  ingest::Examined e;
+  e.status = status;
+  e.result.errors.push_back({std::move(code), std::move(message), "", "", {}});
+  return e;
+}
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), std::min<std::size_t>(bytes.size(), 1u << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace detail {
+
+bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds) {
+  iovec iov{const_cast<void*>(data), size};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 3)]{};
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+  }
+  ssize_t n;
+  do n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(size);
+}
+
+void note(int reply, char type, std::string_view text) {
+  std::string m(1, type);
+  m.append(text.substr(0, 4000));
+  (void)!::send(reply, m.data(), m.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace detail
+
+
+Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    return make_error(fmt::format("cannot make the zygote's socket: {}", std::strerror(errno)));
+  const pid_t daemon = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(sv[0]);
+    ::close(sv[1]);
+    return make_error(fmt::format("cannot start the import zygote (fork): {}", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    ::close(sv[0]);
+    zygote_main(load, sv[1], daemon);
+  }
+  ::close(sv[1]);
+  return std::unique_ptr<Zygote>(new Zygote(pid, sv[0]));
+}
+
+Zygote::~Zygote() { stop(); }
+
+void Zygote::reload() {
+  std::lock_guard lock(mutex_);
+  if (control_ < 0) return;
+  RequestHead h;
+  h.type = 'R';
+  (void)!send_with_fds(control_, &h, sizeof h, nullptr, 0);
+}
+
+void Zygote::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (control_ < 0) return;
+    ::close(control_);  // the zygote kills its children and exits
+    control_ = -1;
+  }
+  for (int i = 0; i < 50; ++i) {
+    if (::waitpid(pid_, nullptr, WNOHANG) != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+}
+
+ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& limits) {
+  auto unavailable = [](const std::string& why) {
+    return refusal(503, "import_unavailable",
+                   "Máy chủ tạm thời không đọc được tệp, xin gửi lại sau / the import could not be run: " + why);
+  };
+  Fd input(::memfd_create("tonghop-return", MFD_CLOEXEC));
+  Fd output(::memfd_create("tonghop-result", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (input.fd < 0 || output.fd < 0) return unavailable(fmt::format("memfd_create: {}", std::strerror(errno)));
+  if (!write_all(input.fd, ret.bytes)) return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
+  int sp[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
+    return unavailable(fmt::format("socketpair: {}", std::strerror(errno)));
+  Fd reply(sp[0]);
+  {
+    Fd theirs(sp[1]);
+    const int on = 1;
+    ::setsockopt(reply.fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    RequestHead h;
+    h.type = 'I';
+    h.limits = limits.limits;
+    h.max_memory = limits.max_memory;
+    h.input_size = ret.bytes.size();
+    h.max_children = limits.max_children;
+    const std::string filename = ret.filename.substr(0, 4096);
+    h.district = static_cast<std::uint32_t>(ret.district.size());
+    h.period = static_cast<std::uint32_t>(ret.period.size());
+    h.filename = static_cast<std::uint32_t>(filename.size());
+    std::string message(reinterpret_cast<const char*>(&h), sizeof h);
+    message += ret.district;
+    message += ret.period;
+    message += filename;
+    const int fds[3] = {input.fd, output.fd, theirs.fd};
+    std::lock_guard lock(mutex_);
+    if (control_ < 0) return unavailable("the daemon is stopping");
+    if (!send_with_fds(control_, message.data(), message.size(), fds, 3))
+      return unavailable(fmt::format("the import zygote is gone ({})", std::strerror(errno)));
+  }
+  ::close(input.fd);
+  input.fd = -1;
+
+  // What the child and then the zygote say, until the zygote's status.
+  std::string plugin, what;
+  bool memory = false;
+  std::optional<Status> status;
+  bool done = false;
+  const auto bound = Clock::now() + std::chrono::seconds((limits.limits.max_seconds == 0 ? 86'400 : limits.limits.max_seconds) + 30);
+  std::vector<char> buf(8192);
+  while (!status && !done) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(bound - Clock::now()).count();
+    if (left <= 0) return unavailable("the import did not end");
+    pollfd p{reply.fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    iovec iov{buf.data(), buf.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(ucred))]{};
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    const ssize_t n = ::recvmsg(reply.fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return unavailable("the import zygote is gone");
+    const std::string_view m(buf.data(), static_cast<std::size_t>(n));
+    pid_t sender = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+        ucred cred;
+        std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+        sender = cred.pid;
+      }
+    if (m[0] == 'S' && m.size() == sizeof(Status) && sender == pid_) {
+      Status s;
+      std::memcpy(&s, m.data(), sizeof s);
+      status = s;
+    } else if (m[0] == 'P' && plugin.empty()) {
+      plugin = std::string(m.substr(1, 100));
+    } else if (m[0] == 'D' && sender != pid_) {
+      done = true;
+    } else if (m[0] == 'M') {
+      memory = true;
+    } else if (m[0] == 'X' && what.empty()) {
+      what = std::string(m.substr(1, 500));
+    }
+  }
+  if (done) status = Status{};  // as if it had exited 0; the result is checked all the same
+  if (status->spawn_failed)
+    return unavailable("the import's process could not be started (fork, or too many imports alive)");
+
+  const std::string who = plugin.empty() ? "the importers (choosing one)" : "'" + plugin + "'";
+  const std::string ai = plugin.empty() ? "các trình đọc (khi chọn)" : "«" + plugin + "»";
+  const int ws = status->wait_status;
+  const bool exited_ok = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+  const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+  const std::uint64_t mib = limits.max_memory >> 20;
+  const unsigned seconds = limits.limits.max_seconds;
+  auto crashed = [&](const std::string& how) {
+    auto e = refusal(422, "plugin_crashed",
+                     fmt::format("Trình đọc {} bị lỗi khi đọc tệp ({}); tệp không được nhận / the importer {} failed "
+                                 "reading the file ({}); the file was not taken",
+                                 ai, how, who, how));
+    e.plugin = plugin;
+    return e;
+  };
+  if (status->timed_out || sig == SIGXCPU) {
+    auto e = refusal(422, "import_timeout",
+                     fmt::format("Đọc tệp bằng {} quá {} giây nên đã bị dừng / reading the file with {} took longer "
+                                 "than {} seconds, the import limit, and was stopped",
+                                 ai, seconds, who, seconds));
+    e.plugin = plugin;
+    return e;
+  }
+  const bool near_limit = status->maxrss_kib * 1024 >= limits.max_memory / 10 * 9;
+  if (memory || (WIFEXITED(ws) && WEXITSTATUS(ws) == kExitMemory) || sig == SIGXFSZ || (!exited_ok && near_limit)) {
+    auto e = refusal(422, "memory_limit",
+                     fmt::format("Đọc tệp bằng {} cần quá {} MiB bộ nhớ nên đã bị dừng / reading the file with {} "
+                                 "needed more than {} MiB of memory, the import limit, and was stopped",
+                                 ai, mib, who, mib));
+    e.plugin = plugin;
+    return e;
+  }
+  if (sig != 0) return crashed(signal_name(sig));
+  if (!exited_ok) return crashed(what.empty() ? fmt::format("exit code {}", WEXITSTATUS(ws)) : what);
+
+  // The result: sealed first, so that nothing can change or shrink it while it is read.
+  if (::fcntl(output.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    return crashed("its result was still being changed");
+  struct stat st{};
+  if (::fstat(output.fd, &st) != 0 || st.st_size <= 0) return crashed("it gave no result");
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, output.fd, 0);
+  if (map == MAP_FAILED) return unavailable(fmt::format("cannot map the import's result: {}", std::strerror(errno)));
+  std::size_t released = 0;
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), [&](std::size_t read) {
+    const std::size_t upto = read / page * page;
+    if (upto >= released + (8u << 20)) {
+      ::madvise(static_cast<char*>(map) + released, upto - released, MADV_DONTNEED);
+      released = upto;
+    }
+  });
+  ::munmap(map, size);
+  if (!examined) return crashed(examined.error());
+  return std::move(*examined);
+}
+
+}  // namespace tonghop::isolate
