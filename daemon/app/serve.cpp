@@ -46,6 +46,8 @@ class PooledService final : public http::Service {
  public:
   PooledService(api::Api& api, isolate::Workers& workers) : api_(api), workers_(workers) {}
   std::uint64_t body_limit(const http::Request& head) const override { return api_.body_limit(head); }
+  std::optional<http::Response> admit(const http::Request& head) override { return api_.admit(head); }
+  std::size_t max_connections() const override { return api_.max_connections(); }
   http::Response handle(const http::Request& request) override {
     http::Response r = api_.handle(request);
     if (r.status == 200 && request.path() == "/metrics")
@@ -115,11 +117,18 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
     return;
   }
   auto next = std::make_shared<const config::Config>(std::move(*fresh));
+  // A plugins directory that gives no importer or exporter (a typo) would
+  // leave the daemon unable to read or write anything: refused, the old set kept.
+  auto plugins = usable_plugins(load_plugins(*next, ctx.log), *next);
+  if (!plugins) {
+    ctx.log->error("reload refused, the configuration and plugins stay as they were: {}", plugins.error());
+    return;
+  }
   server.update(server_options(*next));
   ctx.normalisation.store(*normalisation);
   ctx.log->set_level(spdlog::level::from_str(next->log.level));
   ctx.config.store(next);
-  ctx.plugins.store(load_plugins(*next, ctx.log));
+  ctx.plugins.store(*plugins);
   zygote.reload();
   ctx.log->info("reloaded configuration and plugins");
 }

@@ -444,3 +444,17 @@ TEST(Daemon, GuessedTokensAreLimitedPerAddressAndLogged) {
   EXPECT_NE(metrics.find("\ntonghop_auth_failures_total 10\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("\ntonghop_auth_throttled_total 2\n"), std::string::npos) << metrics;
 }
+
+// A SIGHUP naming a plugins directory that gives no plugin (a typo) would
+// leave the daemon unable to read or write anything: refused, the old set kept.
+TEST(Daemon, SighupThatWouldLeaveNoPluginsIsRefused) {
+  Daemon d;
+  d.write_config(Settings{}, "");
+  auto text = tonghop::test::read_file(d.config());
+  text.replace(text.find(d.plugins().string()), d.plugins().string().size(), "/nonexistent/plugins");
+  tonghop::test::write_file(d.config(), text);
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reload refused", 5s)) << d.process().output();
+  EXPECT_NE(d.process().output().find("/nonexistent/plugins gives no plugin at all"), std::string::npos);
+  EXPECT_EQ(metric(d.port(), "tonghop_plugins_loaded{kind=\"exporter\"} "), "1");
+}
