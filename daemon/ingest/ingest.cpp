@@ -22,7 +22,8 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status property(std::string_view k, std::string_view v) override { return next_.property(k, v); }
   sdk::Status begin_sheet(std::string_view name) override { return next_.begin_sheet(name); }
   sdk::Status cell(const sdk::CellView& c) override {
-    if (auto s = count(); !s.ok() || !(s = text_.add(c.text.size())).ok()) {  // limits.max_text, whatever the importer
+    if (!text_.fits(c.text.size())) return text_.refusal();  // limits.max_text, whatever the importer
+    if (auto s = count(); !s.ok()) {
       s.where().row = c.row;
       s.where().column = c.column;
       return s;
@@ -34,7 +35,8 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status begin_tree() override { return next_.begin_tree(); }
   sdk::Status begin_container(std::string_view p, sdk::NodeKind k) override { return next_.begin_container(p, k); }
   sdk::Status scalar(std::string_view p, const sdk::ScalarView& v) override {
-    if (auto s = count(); !s.ok() || !(s = text_.add(v.text.size())).ok()) {
+    if (!text_.fits(v.text.size())) return text_.refusal();
+    if (auto s = count(); !s.ok()) {
       s.where().path = std::string(p);
       return s;
     }

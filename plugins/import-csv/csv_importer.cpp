@@ -93,6 +93,9 @@ class CsvImporter final : public sdk::Importer {
     std::string nfc;
     std::uint64_t cells = 0;
     sdk::TextBudget text_total(limits);
+    // Fields are pieces of the text (NFC at most triples one): a text under a
+    // third of the limit cannot pass it, and its fields need no counting.
+    const bool count_text = limits.max_text_bytes != 0 && decoded.text.size() > limits.max_text_bytes / 3;
     auto status = csv::read_records(decoded.text, delimiter.delimiter, limits,
                                     [&](std::uint32_t row, std::uint32_t column, std::string_view text) {
                                       if (limits.max_cells != 0 && ++cells > limits.max_cells) {
@@ -103,7 +106,8 @@ class CsvImporter final : public sdk::Importer {
                                                            "the file has more cells than the limit of " +
                                                                std::to_string(limits.max_cells), where);
                                       }
-                                      if (auto s = text_total.add(text.size()); !s.ok()) {
+                                      if (count_text && !text_total.fits(text.size())) {
+                                        auto s = text_total.refusal();
                                         s.where().row = row;
                                         s.where().column = column;
                                         return s;

@@ -434,7 +434,8 @@ class Spreadsheet {
               merges_.push_back({row, column, static_cast<std::uint32_t>(std::min(row + p.rows_spanned - 1, kLastRow)),
                                  static_cast<std::uint32_t>(std::min(column + p.columns_spanned - 1, kLastColumn))});
             if (p.type == sdk::CellType::empty) continue;
-            if (auto s = text_.add(p.text.size()); !s.ok()) {
+            if (!text_.fits(p.text.size())) {
+              auto s = text_.refusal();
               s.where() = here(row, column);
               throw Stop{std::move(s)};
             }

@@ -227,7 +227,7 @@ class Reader {
       c.type = sdk::CellType::text;
     }
     count();
-    check(text_.add(value_.size()));
+    if (!text_.fits(value_.size())) check(text_.refusal());
     c.text = value_;
     c.font = font;
     c.number_format = format;

@@ -323,7 +323,7 @@ class Workbook {
         if (x.name() == "si") {
           unescape_ooxml(current);
           count({}, 0, 0, "shared strings and cells");
-          check(text_.add(current.size()));  // the table itself; each use counts again
+          if (!text_.fits(current.size())) check(text_.refusal());  // the table itself; each use counts again
           string_ends_.push_back(strings_.size() + current.size());
           strings_ += current;
           current.clear();
@@ -366,7 +366,8 @@ class Workbook {
   void emit(const std::string& sheet, std::uint32_t row, std::uint32_t col, sdk::CellType type, std::string_view text,
             double number, unsigned xf) {
     count(sheet, row, col, "cells and shared strings");
-    if (auto s = text_.add(text.size()); !s.ok()) {
+    if (!text_.fits(text.size())) {
+      auto s = text_.refusal();
       s.where().sheet = sheet;
       s.where().row = row;
       s.where().column = col;

@@ -465,3 +465,16 @@ TEST(SpreadsheetMl, CellsIndexesMergesStylesAndTheSdkRule) {
   EXPECT_EQ(r.text(3, 4), "Tổng số") << "rich text runs joined";
   EXPECT_EQ(s.cells.size(), 5u);
 }
+
+TEST(CsvLimits, TheTextOfAFileIsBoundedByMaxText) {
+  std::string csv;
+  for (int i = 0; i < 200; ++i) csv += "Chi bộ " + std::to_string(i) + ",12\n";
+  auto limits = test::default_limits();
+  limits.max_text_bytes = 1000;
+  const auto r = test::import_bytes(csv, "t.csv", limits);
+  EXPECT_EQ(r.status.code(), sdk::Code::limit_exceeded);
+  EXPECT_NE(r.status.message().find("max_text"), std::string::npos) << r.status.message();
+  EXPECT_GT(r.status.where().row, 50u) << "at the field that passed it";
+  limits.max_text_bytes = 10'000;
+  EXPECT_TRUE(test::import_bytes(csv, "t.csv", limits).status.ok());
+}

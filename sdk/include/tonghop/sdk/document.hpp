@@ -307,10 +307,13 @@ inline bool parse_iso_date(std::string_view s, double& serial) noexcept {
 class TextBudget {
  public:
   explicit TextBudget(const Limits& limits) noexcept : max_(limits.max_text_bytes) {}
-  // A non-ok Status once the total passes the limit.
-  Status add(std::size_t bytes) {
+  // Adds `bytes`; false once the total passes the limit (then refusal()).
+  // A bool, not a Status: it runs once per cell.
+  bool fits(std::size_t bytes) noexcept {
     total_ += bytes;
-    if (max_ == 0 || total_ <= max_) return {};
+    return max_ == 0 || total_ <= max_;
+  }
+  Status refusal() const {
     const std::string limit = max_ >= (1u << 20) ? std::to_string(max_ >> 20) + " MiB" : std::to_string(max_) + " bytes";
     return {Code::limit_exceeded, "the text of the document (each shared text counted at each use) comes to more "
                                   "than " + limit + ", the limit (limits.max_text)"};
