@@ -54,6 +54,7 @@ http::Response bad_period(unsigned status, std::string_view asked) {
 std::string mime_of(const std::string& format) {
   if (format == "xlsx" || format == "xlsm") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   if (format == "xls") return "application/vnd.ms-excel";
+  if (format == "ods") return "application/vnd.oasis.opendocument.spreadsheet";
   if (format == "csv" || format == "tsv" || format == "txt") return "text/csv";
   if (format == "json") return "application/json";
   return "application/octet-stream";

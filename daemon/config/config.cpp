@@ -20,6 +20,7 @@ tonghop_limits Config::default_limits() {
   l.max_inflated_bytes = 1ull << 30;
   l.max_entry_bytes = 512ull << 20;
   l.max_ratio = 200;
+  l.max_text_bytes = 256u << 20;  // limits.max_text: all the text of one document
   return l;
 }
 
@@ -223,7 +224,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   if (const auto* m = r.section("limits")) {
     r.only(*m, "limits", {"max_input_size", "max_cells", "max_depth", "max_seconds", "max_field_size",
                           "max_inflated_size", "max_entry_size", "max_ratio",
-                          "max_memory"});
+                          "max_memory", "max_text"});
     r.size(m, "limits", "max_input_size", c.limits.max_input_bytes);
     r.integer(m, "limits", "max_cells", c.limits.max_cells, 1, INT64_MAX);
     r.integer(m, "limits", "max_depth", c.limits.max_depth, 1, 1'000'000);
@@ -235,6 +236,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.size(m, "limits", "max_memory", c.import.max_memory);
     if (c.import.max_memory < (64ull << 20) && r.error.empty())
       r.error = fmt::format("{}: limits.max_memory must be at least 64 MiB", source.string());
+    r.size(m, "limits", "max_text", c.limits.max_text_bytes);  // under 4 GiB
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

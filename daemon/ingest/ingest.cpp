@@ -22,6 +22,7 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status property(std::string_view k, std::string_view v) override { return next_.property(k, v); }
   sdk::Status begin_sheet(std::string_view name) override { return next_.begin_sheet(name); }
   sdk::Status cell(const sdk::CellView& c) override {
+    if (!text_.fits(c.text.size())) return text_.refusal();  // limits.max_text, whatever the importer
     if (auto s = count(); !s.ok()) {
       s.where().row = c.row;
       s.where().column = c.column;
@@ -34,6 +35,7 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status begin_tree() override { return next_.begin_tree(); }
   sdk::Status begin_container(std::string_view p, sdk::NodeKind k) override { return next_.begin_container(p, k); }
   sdk::Status scalar(std::string_view p, const sdk::ScalarView& v) override {
+    if (!text_.fits(v.text.size())) return text_.refusal();
     if (auto s = count(); !s.ok()) {
       s.where().path = std::string(p);
       return s;
@@ -58,6 +60,7 @@ class GuardedSink final : public sdk::DocumentSink {
   const sdk::Limits& limits_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t cells_ = 0;
+  sdk::TextBudget text_{limits_};
 };
 
 }  // namespace

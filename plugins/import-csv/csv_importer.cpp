@@ -60,7 +60,8 @@ class CsvImporter final : public sdk::Importer {
     if (has_magic(head, "PK\x03\x04") || has_magic(head, "\xD0\xCF\x11\xE0")) return sdk::confidence::none;
     const std::string ext = sdk::extension_of(filename);
     const bool text_name = ext == "csv" || ext == "tsv" || ext == "txt" || ext == "tab";
-    if (has_magic(head, "\xFF\xFE") || has_magic(head, "\xFE\xFF")) return sdk::confidence::signature;
+    if (has_magic(head, "\xFF\xFE") || has_magic(head, "\xFE\xFF") || has_magic(head, std::string_view("\0\0\xFE\xFF", 4)))
+      return sdk::confidence::signature;
     std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -91,6 +92,10 @@ class CsvImporter final : public sdk::Importer {
 
     std::string nfc;
     std::uint64_t cells = 0;
+    sdk::TextBudget text_total(limits);
+    // Fields are pieces of the text (NFC at most triples one): a text under a
+    // third of the limit cannot pass it, and its fields need no counting.
+    const bool count_text = limits.max_text_bytes != 0 && decoded.text.size() > limits.max_text_bytes / 3;
     auto status = csv::read_records(decoded.text, delimiter.delimiter, limits,
                                     [&](std::uint32_t row, std::uint32_t column, std::string_view text) {
                                       if (limits.max_cells != 0 && ++cells > limits.max_cells) {
@@ -100,6 +105,12 @@ class CsvImporter final : public sdk::Importer {
                                         return sdk::Status(sdk::Code::limit_exceeded,
                                                            "the file has more cells than the limit of " +
                                                                std::to_string(limits.max_cells), where);
+                                      }
+                                      if (count_text && !text_total.fits(text.size())) {
+                                        auto s = text_total.refusal();
+                                        s.where().row = row;
+                                        s.where().column = column;
+                                        return s;
                                       }
                                       sdk::CellView cell;
                                       cell.row = row;

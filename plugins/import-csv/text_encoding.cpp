@@ -186,6 +186,23 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     out.check_fields = true;
     return {};
   }
+  // UTF-32 before UTF-16: the UTF-32LE mark begins with the UTF-16LE one.
+  if (starts(std::string_view("\xFF\xFE\0\0", 4)) || starts(std::string_view("\0\0\xFE\xFF", 4))) {
+    const bool le = bytes[0] == '\xFF';
+    out.encoding = le ? "utf-32le" : "utf-32be";
+    out.evidence = le ? "UTF-32 little-endian byte-order mark" : "UTF-32 big-endian byte-order mark";
+    std::size_t bad = 0;
+    if (!convert_to_utf8(bytes.substr(4), le ? "UTF-32LE" : "UTF-32BE", out.owned, bad)) {
+      sdk::Location where;
+      where.offset = bad + 4;
+      return {sdk::Code::undecodable, "the file says UTF-32 but is not valid UTF-32 at byte " + std::to_string(bad + 4) +
+                                          ". Save it as UTF-8 (Excel: \"CSV UTF-8\") and send it again",
+              where};
+    }
+    out.owned = to_nfc(out.owned);
+    out.text = out.owned;
+    return {};
+  }
   if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
     const bool le = starts("\xFF\xFE");
     out.encoding = le ? "utf-16le" : "utf-16be";

@@ -14,7 +14,7 @@
 namespace tonghop::csv {
 
 struct DecodedText {
-  std::string encoding;  // utf-8, utf-8-bom, utf-16le, utf-16be, windows-1258, tcvn3
+  std::string encoding;  // utf-8, utf-8-bom, utf-16le/be, utf-32le/be, windows-1258, tcvn3
   std::string evidence;  // why, in words
   std::string owned;     // the UTF-8 text when it had to be converted
   std::string_view text; // the UTF-8 text (into owned, or into the input)

@@ -15,7 +15,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <strings.h>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,9 +26,10 @@
 #include "zip_guard.hpp"
 
 namespace sdk = tonghop::sdk;
-using tonghop::xlsx::EntryStream;
-using tonghop::xlsx::XmlReader;
-using tonghop::xlsx::ZipEntry;
+using tonghop::zipxml::EntryIndex;
+using tonghop::zipxml::EntryStream;
+using tonghop::zipxml::XmlReader;
+using tonghop::zipxml::ZipEntry;
 
 namespace {
 
@@ -162,7 +162,7 @@ struct Stop {
 class Workbook {
  public:
   Workbook(std::string_view zip, std::vector<ZipEntry> entries, const sdk::Limits& limits, sdk::DocumentSink& sink)
-      : zip_(zip), entries_(std::move(entries)), limits_(limits), sink_(sink),
+      : zip_(zip), entries_(std::move(entries)), limits_(limits), sink_(sink), text_(limits),
         started_(std::chrono::steady_clock::now()) {}
 
   sdk::Status read() {
@@ -210,13 +210,22 @@ class Workbook {
     if (!s.ok()) throw Stop{std::move(s)};
   }
 
-  const ZipEntry* entry(const std::string& name) const {
-    for (const auto& e : entries_)
-      if (e.name == name) return &e;
-    // Some writers differ in case ("xl/SharedStrings.xml").
-    for (const auto& e : entries_)
-      if (e.name.size() == name.size() && strncasecmp(e.name.c_str(), name.c_str(), name.size()) == 0) return &e;
-    return nullptr;
+  // Part names are case-insensitive ("xl/WorkBook.xml", "xl/SharedStrings.xml").
+  const ZipEntry* entry(const std::string& name) const { return entries_.find(name); }
+
+  // Cells, shared strings and sheets all count against limits.max_cells.
+  void count(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what) {
+    if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells) {
+      sdk::Location where;
+      where.sheet = sheet;
+      where.row = row;
+      where.column = col;
+      stop(sdk::Code::limit_exceeded, std::string("the workbook has more ") + what + " than the limit of " +
+                                          std::to_string(limits_.max_cells) + " cells (limits.max_cells)", where);
+    }
+    if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
+        std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
+      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
   }
 
   // Runs `on_token` over a part's XML, with errors naming the part.
@@ -239,7 +248,7 @@ class Workbook {
   }
 
   std::string find_workbook() {
-    std::string target = "xl/workbook.xml";
+    std::string target = "xl/workbook.xml";  // found in any case
     if (const ZipEntry* root = entry("_rels/.rels")) {
       parse(*root, [&](XmlReader::Token t, XmlReader& x) {
         if (t == XmlReader::Token::start && x.name() == "Relationship" &&
@@ -255,7 +264,10 @@ class Workbook {
   void read_workbook(const std::string& name) {
     parse(*entry(name), [&](XmlReader::Token t, XmlReader& x) {
       if (t != XmlReader::Token::start) return;
-      if (x.name() == "sheet") sheets_.push_back({std::string(x.attribute("name")), std::string(x.attribute("id"))});
+      if (x.name() == "sheet") {
+        count({}, 0, 0, "sheets, cells and shared strings");
+        sheets_.push_back({std::string(x.attribute("name")), std::string(x.attribute("id"))});
+      }
       else if (x.name() == "workbookPr") date1904_ = x.attribute("date1904") == "1" || x.attribute("date1904") == "true";
     });
     std::string d1904 = date1904_ ? "1904" : "1900";
@@ -310,7 +322,10 @@ class Workbook {
       } else if (t == XmlReader::Token::end) {
         if (x.name() == "si") {
           unescape_ooxml(current);
-          strings_.push_back(std::move(current));
+          count({}, 0, 0, "shared strings and cells");
+          if (!text_.fits(current.size())) check(text_.refusal());  // the table itself; each use counts again
+          string_ends_.push_back(strings_.size() + current.size());
+          strings_ += current;
           current.clear();
           in_si = false;
         } else if (x.name() == "rPh") --phonetic;
@@ -337,22 +352,27 @@ class Workbook {
     for (const auto& x : xfs_) {
       const auto it = number_formats_.find(x.number_format);
       formats_by_xf_.push_back(it != number_formats_.end() ? it->second : builtin_number_format(x.number_format));
+      date_xfs_.push_back(sdk::is_date_format(formats_by_xf_.back()));
     }
+  }
+
+  // Shared string i, kept once in one buffer whatever the number of cells
+  // that use it.
+  std::string_view shared_string(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : string_ends_[i - 1];
+    return std::string_view(strings_).substr(begin, string_ends_[i] - begin);
   }
 
   void emit(const std::string& sheet, std::uint32_t row, std::uint32_t col, sdk::CellType type, std::string_view text,
             double number, unsigned xf) {
-    if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells) {
-      sdk::Location where;
-      where.sheet = sheet;
-      where.row = row;
-      where.column = col;
-      stop(sdk::Code::limit_exceeded, "the workbook has more cells than the limit of " +
-                                          std::to_string(limits_.max_cells), where);
+    count(sheet, row, col, "cells and shared strings");
+    if (!text_.fits(text.size())) {
+      auto s = text_.refusal();
+      s.where().sheet = sheet;
+      s.where().row = row;
+      s.where().column = col;
+      throw Stop{std::move(s)};
     }
-    if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
-        std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
-      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
     sdk::CellView c;
     c.row = row;
     c.column = col;
@@ -360,7 +380,7 @@ class Workbook {
     c.text = text;
     c.number = number;
     c.font = font_of(xf);
-    c.number_format = format_of(xf);
+    c.number_format = format_override_.empty() ? format_of(xf) : format_override_;
     check(sink_.cell(c));
   }
 
@@ -460,24 +480,30 @@ class Workbook {
           if (!has_value) return;  // a styled empty cell
           if (kind == Kind::shared) {
             const unsigned idx = to_uint(value, UINT32_MAX);
-            if (idx >= strings_.size()) {
+            if (idx >= string_ends_.size()) {
               sdk::Location where;
               where.sheet = sheet_name;
               where.row = row;
               where.column = col;
               stop(sdk::Code::invalid_input, "a cell refers to shared string " + value + ", which does not exist", where);
             }
-            emit(sheet_name, row, col, sdk::CellType::text, strings_[idx], 0, xf);
+            emit(sheet_name, row, col, sdk::CellType::text, shared_string(idx), 0, xf);
           } else if (kind == Kind::inline_text || kind == Kind::formula_text) {
             unescape_ooxml(value);
             emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
           } else if (kind == Kind::boolean) {
             const bool b = value == "1" || value == "true";
-            emit(sheet_name, row, col, sdk::CellType::boolean, b ? "TRUE" : "FALSE", b ? 1 : 0, xf);
+            emit(sheet_name, row, col, sdk::CellType::boolean, sdk::boolean_text(b), b ? 1 : 0, xf);
           } else if (kind == Kind::error) {
             emit(sheet_name, row, col, sdk::CellType::error, value, 0, xf);
           } else if (kind == Kind::date) {
-            emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // an ISO 8601 date as written
+            // An ISO 8601 date as written: a date by the SDK's rule.
+            double serial = 0;
+            if (!sdk::parse_iso_date(value, serial)) {
+              emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
+              return;
+            }
+            emit_date(sheet_name, row, col, serial, xf, true);
           } else {
             // Whole numbers, the common case, as written: no conversion both ways.
             if (!value.empty() && value.size() <= 15 &&
@@ -485,13 +511,16 @@ class Workbook {
                 (value.size() == 1 || value[0] != '0')) {
               long long n = 0;
               for (const char ch : value) n = n * 10 + (ch - '0');
-              emit(sheet_name, row, col, sdk::CellType::number, value, static_cast<double>(n), xf);
+              if (is_date_xf(xf)) emit_date(sheet_name, row, col, static_cast<double>(n) + shift(), xf, false);
+              else emit(sheet_name, row, col, sdk::CellType::number, value, static_cast<double>(n), xf);
               return;
             }
             double d = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
             if (ec != std::errc() || end != value.data() + value.size()) {
               emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // not a number after all: keep the text
+            } else if (is_date_xf(xf)) {
+              emit_date(sheet_name, row, col, d + shift(), xf, false);
             } else {
               emit(sheet_name, row, col, sdk::CellType::number, number_text(d, buf), d, xf);
             }
@@ -503,13 +532,39 @@ class Workbook {
     check(sink_.end_sheet());
   }
 
+  // A date by the SDK's rule: its serial in the 1900 system, its ISO text.
+  bool is_date_xf(unsigned xf) const { return xf < date_xfs_.size() && date_xfs_[xf]; }
+  double shift() const { return date1904_ ? 1462 : 0; }
+  void emit_date(const std::string& sheet, std::uint32_t row, std::uint32_t col, double serial, unsigned xf,
+                 bool iso_written) {
+    const std::string iso = sdk::iso_of_serial(serial, true);
+    if (iso.empty()) {  // not a day Excel can show: the number as it is
+      char buf[32];
+      emit(sheet, row, col, sdk::CellType::number, number_text(serial - shift(), buf), serial - shift(), xf);
+      return;
+    }
+    if (iso_written && !is_date_xf(xf)) {
+      // A "d" cell without a date format: say it is one.
+      const std::string_view saved = format_override_;
+      format_override_ = "yyyy-mm-dd";
+      emit(sheet, row, col, sdk::CellType::number, iso, serial, xf);
+      format_override_ = saved;
+      return;
+    }
+    emit(sheet, row, col, sdk::CellType::number, iso, serial, xf);
+  }
+
   std::string_view zip_;
-  std::vector<ZipEntry> entries_;
+  EntryIndex entries_;
   const sdk::Limits& limits_;
   sdk::DocumentSink& sink_;
+  sdk::TextBudget text_;
   std::chrono::steady_clock::time_point started_;
   std::vector<SheetRef> sheets_;
-  std::vector<std::string> strings_;
+  std::string strings_;                   // every shared string, one after the other
+  std::vector<std::size_t> string_ends_;  // where each ends in strings_
+  std::vector<bool> date_xfs_;            // cell formats whose number format is a date
+  std::string_view format_override_;
   std::vector<std::string> fonts_;
   std::vector<Xf> xfs_;
   std::map<unsigned, std::string> number_formats_;
@@ -539,7 +594,17 @@ class XlsxImporter final : public sdk::Importer {
     if (auto s = sdk::check_input_size(source, limits, "workbook"); !s.ok()) return s;
     const std::string_view bytes(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
     std::vector<ZipEntry> entries;
-    if (auto s = tonghop::xlsx::check_container(bytes, limits, entries); !s.ok()) return s;
+    if (auto s = tonghop::zipxml::check_container(bytes, limits, entries); !s.ok()) return s;
+    const bool is_workbook = std::any_of(entries.begin(), entries.end(), [](const ZipEntry& e) {
+      const std::string name = tonghop::zipxml::lower_ascii(e.name);
+      return name.ends_with("workbook.xml") || name.ends_with("workbook.bin");
+    });
+    if (!is_workbook) {
+      const bool ods = std::any_of(entries.begin(), entries.end(), [](const ZipEntry& e) { return e.name == "content.xml"; });
+      return {sdk::Code::invalid_input, ods ? "an OpenDocument file (.ods), not an Excel workbook: send it with the "
+                                              "name .ods, or save it as .xlsx"
+                                            : "a zip file, but not an Excel workbook (it has no workbook part)"};
+    }
     Workbook book(bytes, std::move(entries), limits, sink);
     return book.read();
   }

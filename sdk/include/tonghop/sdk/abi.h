@@ -51,7 +51,10 @@ typedef struct tonghop_limits {
   uint64_t max_inflated_bytes; /* all entries of a compressed container */
   uint64_t max_entry_bytes;    /* one entry of a compressed container */
   uint32_t max_ratio;          /* inflated/compressed of one entry */
-  uint32_t reserved;
+  /* All the text of one document (every cell's and value's, shared strings
+   * counted at each use), up to 4 GiB - 1. Was `reserved` (always 0, "no
+   * limit"), so plugins and hosts of either age agree on its place. */
+  uint32_t max_text_bytes;
 } tonghop_limits;
 
 /* Services of the host. Append-only: never reorder, never remove. */

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace tonghop::xlsx {
+namespace tonghop::zipxml {
 
 namespace {
 constexpr std::size_t kChunk = 256 * 1024;
@@ -31,7 +31,7 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 }  // namespace
 
-XmlReader::XmlReader(EntryStream& stream, std::size_t max_token)
+XmlReader::XmlReader(ByteSource& stream, std::size_t max_token)
     : stream_(stream), max_token_(max_token == 0 ? (64u << 20) : max_token + 4096) {}
 
 bool XmlReader::fill(std::size_t need) {
@@ -41,12 +41,74 @@ bool XmlReader::fill(std::size_t need) {
       consumed_ += pos_;
       pos_ = 0;
     }
-    if (stream_.read(buffer_, kChunk) == 0) {
+    if (read_more() == 0) {
       eof_ = true;
-      if (!stream_.error().empty()) return false;
+      if (!stream_.error().empty() || !transcode_error_.empty()) return false;
     }
   }
   return buffer_.size() - pos_ >= need;
+}
+
+std::size_t XmlReader::read_more() {
+  if (encoding_ == Encoding::unknown) {
+    // The first bytes say the encoding: a byte order mark, or "<" as UTF-16.
+    while (raw_.size() < 4 && stream_.read(raw_, 4 - raw_.size()) > 0) {
+    }
+    const std::string_view head(raw_);
+    std::size_t skip = 0;
+    if (head.starts_with("\xEF\xBB\xBF")) encoding_ = Encoding::utf8, skip = 3;
+    else if (head.starts_with("\xFF\xFE")) encoding_ = Encoding::utf16le, skip = 2;
+    else if (head.starts_with("\xFE\xFF")) encoding_ = Encoding::utf16be, skip = 2;
+    else if (head.size() >= 2 && head[0] == '<' && head[1] == '\0') encoding_ = Encoding::utf16le;
+    else if (head.size() >= 2 && head[0] == '\0' && head[1] == '<') encoding_ = Encoding::utf16be;
+    else encoding_ = Encoding::utf8;
+    raw_.erase(0, skip);
+    if (encoding_ == Encoding::utf8) {
+      const std::size_t n = raw_.size();
+      buffer_ += raw_;
+      raw_.clear();
+      if (n > 0) return n;
+    }
+  }
+  if (encoding_ == Encoding::utf8) return stream_.read(buffer_, kChunk);
+  const std::size_t before = buffer_.size();
+  while (buffer_.size() == before) {
+    const std::size_t got = stream_.read(raw_, kChunk);
+    if (!transcode(got == 0)) return 0;
+    if (got == 0) break;
+  }
+  return buffer_.size() - before;
+}
+
+// Turns the whole code units of raw_ into UTF-8 at the end of buffer_.
+bool XmlReader::transcode(bool at_end) {
+  const bool le = encoding_ == Encoding::utf16le;
+  std::size_t i = 0;
+  for (; i + 2 <= raw_.size(); i += 2) {
+    const auto b0 = static_cast<unsigned char>(raw_[i]), b1 = static_cast<unsigned char>(raw_[i + 1]);
+    const std::uint32_t unit = le ? (b0 | b1 << 8) : (b0 << 8 | b1);
+    if (high_surrogate_ != 0) {
+      if (unit < 0xDC00 || unit > 0xDFFF) {
+        transcode_error_ = "the UTF-16 text has a lone surrogate";
+        return false;
+      }
+      append_utf8(buffer_, 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (unit - 0xDC00));
+      high_surrogate_ = 0;
+    } else if (unit >= 0xD800 && unit <= 0xDBFF) {
+      high_surrogate_ = unit;
+    } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      transcode_error_ = "the UTF-16 text has a lone surrogate";
+      return false;
+    } else {
+      append_utf8(buffer_, unit);
+    }
+  }
+  raw_.erase(0, i);
+  if (at_end && (!raw_.empty() || high_surrogate_ != 0)) {
+    transcode_error_ = "the UTF-16 text ends in the middle of a character";
+    return false;
+  }
+  return true;
 }
 
 XmlReader::Token XmlReader::fail(std::string message) {
@@ -142,6 +204,12 @@ std::string_view XmlReader::attribute(std::string_view local) const noexcept {
   return {};
 }
 
+std::string_view XmlReader::qualified_attribute(std::string_view qname) const noexcept {
+  for (std::size_t i = 0; i < attr_count_; ++i)
+    if (attrs_[i].qname == qname) return attrs_[i].value;
+  return {};
+}
+
 bool XmlReader::has_attribute(std::string_view local) const noexcept {
   for (std::size_t i = 0; i < attr_count_; ++i)
     if (attrs_[i].name == local) return true;
@@ -158,6 +226,7 @@ XmlReader::Token XmlReader::next() {
   while (true) {
     if (pos_ >= buffer_.size() && !fill(1)) {
       if (!stream_.error().empty()) return fail(stream_.error());
+      if (!transcode_error_.empty()) return fail(transcode_error_);
       return Token::eof;
     }
     if (buffer_[pos_] != '<') {
@@ -174,6 +243,7 @@ XmlReader::Token XmlReader::next() {
         if (buffer_.size() - pos_ > max_token_) return fail("a text in the workbook is larger than the limit");
         if (!fill(buffer_.size() - pos_ + 1)) {
           if (!stream_.error().empty()) return fail(stream_.error());
+          if (!transcode_error_.empty()) return fail(transcode_error_);
           lt = buffer_.size();
           break;
         }
@@ -276,6 +346,7 @@ XmlReader::Token XmlReader::read_tag() {
     if (attr_count_ == attrs_.size()) attrs_.emplace_back();
     Attr& a = attrs_[attr_count_++];
     a.name = local_name(attr_name);
+    a.qname = attr_name;
     const std::string_view raw = tag.substr(i, close - i);
     if (plain(raw)) {
       a.value = raw;
@@ -289,4 +360,4 @@ XmlReader::Token XmlReader::read_tag() {
   return Token::start;
 }
 
-}  // namespace tonghop::xlsx
+}  // namespace tonghop::zipxml

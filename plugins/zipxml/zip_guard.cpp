@@ -6,7 +6,7 @@
 
 #include <zlib.h>
 
-namespace tonghop::xlsx {
+namespace tonghop::zipxml {
 
 namespace {
 
@@ -28,6 +28,29 @@ std::string human(std::uint64_t bytes) {
 }
 
 }  // namespace
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
+EntryIndex::EntryIndex(std::vector<ZipEntry> entries) : entries_(std::move(entries)) {
+  exact_.reserve(entries_.size());
+  by_name_.reserve(entries_.size());
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    exact_.emplace(entries_[i].name, i);
+    by_name_.emplace(lower_ascii(entries_[i].name), i);
+  }
+}
+
+const ZipEntry* EntryIndex::find(std::string_view name) const {
+  // An exact match first: two entries may differ only in case.
+  if (const auto it = exact_.find(std::string(name)); it != exact_.end()) return &entries_[it->second];
+  const auto it = by_name_.find(lower_ascii(name));
+  return it == by_name_.end() ? nullptr : &entries_[it->second];
+}
 
 sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries) {
   if (zip.size() < 22 || u32(zip, 0) != 0x04034b50) return {sdk::Code::invalid_input, "not a zip container"};
@@ -72,10 +95,6 @@ sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries)
 
 sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std::vector<ZipEntry>& entries) {
   if (auto s = read_directory(zip, entries); !s.ok()) return s;
-  const bool is_workbook = std::any_of(entries.begin(), entries.end(), [](const ZipEntry& e) {
-    return e.name.ends_with("workbook.xml") || e.name.ends_with("workbook.bin");
-  });
-  if (!is_workbook) return {sdk::Code::invalid_input, "a zip file, but not an Excel workbook (it has no workbook part)"};
   std::uint64_t total = 0;
   for (const auto& e : entries) {
     if (e.flags & 1) return {sdk::Code::unsupported, "the workbook is encrypted; remove the password and resend it"};
@@ -99,12 +118,18 @@ sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std
   // No DTD in any XML part. A DTD can only stand before the root element.
   std::string head;
   for (const auto& e : entries) {
-    if (!(e.name.ends_with(".xml") || e.name.ends_with(".rels") || e.name.ends_with(".vml"))) continue;
+    const std::string lower = lower_ascii(e.name);
+    if (!(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))) continue;
     head.clear();
     EntryStream stream(zip, e);
     while (head.size() < 64 * 1024 && stream.read(head, 64 * 1024 - head.size()) > 0) {
     }
     if (!stream.error().empty()) return truncated(stream.error());
+    // A part in UTF-16: its markup is ASCII, so without the zero bytes the
+    // same search finds a DTD.
+    if (head.size() >= 2 && (head[0] == '\0' || head[1] == '\0' || head.starts_with("\xFF\xFE") ||
+                             head.starts_with("\xFE\xFF")))
+      std::erase(head, '\0');
     std::size_t root = std::string::npos;
     for (std::size_t i = head.find('<'); i != std::string::npos; i = head.find('<', i + 1)) {
       const char next = i + 1 < head.size() ? head[i + 1] : '\0';
@@ -209,4 +234,4 @@ std::size_t EntryStream::read(std::string& out, std::size_t max) {
   return n;
 }
 
-}  // namespace tonghop::xlsx
+}  // namespace tonghop::zipxml

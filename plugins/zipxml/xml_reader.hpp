@@ -1,5 +1,8 @@
-// A small pull reader for the XML of SpreadsheetML parts, over an inflating
-// stream: it holds a window of the part, never the whole of it. It knows
+// A small pull reader for the XML of office documents (xlsx parts, ODF
+// content), over an inflating stream: it holds a window of the part, never
+// the whole of it. A part may be UTF-8 (with or without a byte order mark) or
+// UTF-16 (either order, found by its mark or by its first "<"); the reader
+// turns UTF-16 into UTF-8 as it reads. It knows
 // elements, attributes, text, CDATA, comments, processing instructions and
 // the predefined and numeric entities; a DTD or any other entity is an error
 // (no expansion, no external anything). Namespace prefixes are dropped:
@@ -13,14 +16,14 @@
 
 #include "zip_guard.hpp"
 
-namespace tonghop::xlsx {
+namespace tonghop::zipxml {
 
 class XmlReader {
  public:
   enum class Token { start, end, text, eof, error };
 
   // max_token: the largest element or text run accepted (the field limit).
-  XmlReader(EntryStream& stream, std::size_t max_token);
+  XmlReader(ByteSource& stream, std::size_t max_token);
 
   Token next();
   // After start/end: the local name (valid until the next call). After
@@ -31,6 +34,9 @@ class XmlReader {
   // After start: an attribute's decoded value by local name ("" if absent).
   std::string_view attribute(std::string_view local) const noexcept;
   bool has_attribute(std::string_view local) const noexcept;
+  // After start: an attribute's value by its name as written, prefix and all
+  // ("calcext:value-type"), for two attributes with the same local name.
+  std::string_view qualified_attribute(std::string_view qname) const noexcept;
   // A shortcut for the commonest shape of a cell: when the next bytes are
   // exactly "<NAME>TEXT</NAME>" with TEXT free of markup and entities, reads
   // them at once and gives TEXT (valid until the next call).
@@ -40,11 +46,17 @@ class XmlReader {
 
  private:
   bool fill(std::size_t need);  // ensures buffer_ has `need` bytes past pos_
+  std::size_t read_more();      // appends the next chunk to buffer_, as UTF-8
+  bool transcode(bool at_end);
   Token fail(std::string message);
   bool decode(std::string_view raw, std::string& out);
   Token read_tag();
 
-  EntryStream& stream_;
+  ByteSource& stream_;
+  enum class Encoding { unknown, utf8, utf16le, utf16be } encoding_ = Encoding::unknown;
+  std::string raw_;               // UTF-16 bytes not yet turned into UTF-8
+  std::uint32_t high_surrogate_ = 0;
+  std::string transcode_error_;
   std::size_t max_token_;
   std::string buffer_;
   std::size_t pos_ = 0;
@@ -58,11 +70,11 @@ class XmlReader {
   std::string error_;
   bool self_closing_ = false;
   struct Attr {
-    std::string_view name, value;
+    std::string_view name, qname, value;
     std::string decoded;
   };
   std::vector<Attr> attrs_;
   std::size_t attr_count_ = 0;
 };
 
-}  // namespace tonghop::xlsx
+}  // namespace tonghop::zipxml
