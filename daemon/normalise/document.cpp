@@ -52,6 +52,11 @@ class DocumentReader final : public Reader {
 
   sdk::Status cell(const sdk::CellView& c) override {
     if (!in_sheet_ || skip_) return {};
+    if (c.column > kMaxColumns)
+      return {sdk::Code::limit_exceeded,
+              fmt::format("hàng {} của trang «{}» có hơn {} cột, nhiều hơn mọi bảng tính; đây không phải một báo cáo / "
+                          "row {} of sheet '{}' has more than {} columns, more than any spreadsheet holds",
+                          c.row, head_->name, kMaxColumns, c.row, head_->name, kMaxColumns)};
     const bool new_row = c.row != last_row_;
     if (!streaming_) {
       if (new_row) {

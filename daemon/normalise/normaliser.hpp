@@ -60,6 +60,11 @@ struct FirstPass {
 
 // Cells a sheet may have before it is read as a stream rather than whole.
 inline constexpr std::size_t kHeadCells = 100'000;
+// The widest row a return may have: Excel's last column (XFD). A wider one is
+// refused at its first cell past it, so that one row of millions of cells
+// costs nothing (it was kept whole while the header was looked for: 200 bytes
+// a cell, 4 GiB for a 50 MiB CSV row).
+inline constexpr std::uint32_t kMaxColumns = 16'384;
 
 // A DocumentSink that normalises what it receives. One per return (and pass).
 class Reader : public sdk::DocumentSink {
