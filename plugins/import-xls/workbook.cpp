@@ -153,7 +153,7 @@ std::string Workbook::text(Cursor& c, unsigned length_bytes, const char* what) {
 void Workbook::read_globals() {
   Records rs(stream_);
   Record r;
-  if (!rs.next(r) || (r.id != rec::bof && r.id != rec::bof2 && r.id != rec::bof3 && r.id != rec::bof4))
+  if (!rs.next(r) || !is_bof(r.id))
     refuse(sdk::Code::invalid_input, "luồng bảng tính không bắt đầu bằng bản ghi BOF" + std::string(kAdviceVi),
            "the workbook stream does not start with a BOF record" + std::string(kAdviceEn));
   std::uint16_t version = 0;
