@@ -37,13 +37,16 @@ struct Odd {
   std::uint16_t merge_count = 1;  // the count A1:B1's MERGEDCELLS record claims
   std::string globals = {};       // more records after the globals' BOF (fonts, formats, XFs)
   std::uint16_t a1_xf = 0, b1_xf = 0;
+  std::string sst = {};    // the SST record and its CONTINUEs, if not the one of "x"
+  std::string cells = {};  // more cell records after B1
 };
 
 // A BIFF8 workbook of one sheet "S" whose A1 is 42 and B1 a shared string
 // (of one string "x"), written as `odd` says.
 std::string biff8(const Odd& odd = {}) {
   const std::string bof_globals = record(0x0809, le16(0x0600) + le16(0x0005) + std::string(12, '\0'));
-  const std::string sst = record(0x00FC, le32(1) + le32(1) + le16(1) + std::string(1, '\0') + "x");
+  const std::string sst =
+      odd.sst.empty() ? record(0x00FC, le32(1) + le32(1) + le16(1) + std::string(1, '\0') + "x") : odd.sst;
   std::string sheet_name = std::string(1, '\1') + std::string(1, '\0') + "S";
   const std::size_t sheet_at =
       odd.wrong_offset ? 0 : bof_globals.size() + odd.globals.size() + (4 + 6 + sheet_name.size()) + sst.size() + 4;
@@ -55,7 +58,7 @@ std::string biff8(const Odd& odd = {}) {
   const std::string a1 = record(0x0203, le16(0) + le16(0) + le16(odd.a1_xf) + number);
   const std::string b1 = record(0x00FD, le16(0) + le16(1) + le16(odd.b1_xf) + le32(odd.sst_index));
   std::string sheet = record(0x0809, le16(0x0600) + le16(0x0010) + std::string(12, '\0')) +
-                      (odd.reversed ? b1 + a1 : a1 + b1) +
+                      (odd.reversed ? b1 + a1 : a1 + b1) + odd.cells +
                       record(0x00E5, le16(odd.merge_count) + le16(0) + le16(0) + le16(0) + le16(1)) +
                       (odd.no_last_eof ? "" : record(0x000A, ""));
   std::string s = globals + sheet;
@@ -381,4 +384,53 @@ TEST(XlsOdd, FontFourDoesNotExistAndFiveIsTheFourthWritten) {
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.sheet().find(1, 1)->font, "E");
   EXPECT_EQ(r.sheet().find(1, 2)->font, "") << "no font 4: not the fourth written";
+}
+
+TEST(XlsOdd, RichAndPhoneticSharedStringsAcrossContinueAndRkAndFormulaResultsReadRight) {
+  // SST: "x"; "Đảng viên" wide with 2 rich-text runs, cut after "Đả" by a
+  // CONTINUE that goes on compressed ("ng vi") and then wide ("ên"), its runs
+  // in the CONTINUE; "ok" with 6 bytes of phonetic data.
+  std::string dang;
+  for (char16_t u : std::u16string(u"Đả")) dang += le16(u);
+  const std::string sst = record(0x00FC, le32(3) + le32(3) + le16(1) + std::string(1, '\0') + "x" + le16(9) +
+                                             std::string(1, '\x09') + le16(2) + dang) +
+                          record(0x003C, std::string(1, '\0') + "ng vi") +
+                          record(0x003C, std::string(1, '\1') + le16(u'ê') + le16(u'n') + std::string(8, '\7') +
+                                             le16(2) + std::string(1, '\x04') + le32(6) + "ok" + std::string(6, '\5'));
+  const auto rk = [](std::uint16_t col, std::uint32_t v) { return record(0x027E, le16(1) + le16(col) + le16(0) + le32(v)); };
+  const auto labelsst = [](std::uint16_t col, std::uint32_t i) {
+    return record(0x00FD, le16(2) + le16(col) + le16(0) + le32(i));
+  };
+  const auto formula = [](std::uint16_t col, const std::string& result) {
+    return record(0x0006, le16(3) + le16(col) + le16(0) + result + le16(0) + le32(0) + le16(0));
+  };
+  const std::string tagged = std::string(1, '\0');
+  const std::string cells =
+      rk(0, (1234u << 2) | 3) +                  // the integer 1234, divided by 100: 12.34
+      rk(1, 0x3FF80000u) +                       // the high half of 1.5
+      rk(2, 0x405EDD00u | 1) +                   // the high half of 123.453125, divided by 100
+      rk(3, static_cast<std::uint32_t>(-7) << 2 | 2) +  // -7
+      labelsst(0, 1) + labelsst(1, 2) +
+      formula(0, std::string(1, '\0') + std::string(5, '\0') + "\xFF\xFF") +  // text, in the STRING after
+      record(0x0207, le16(3) + std::string(1, '\0') + "abc") +
+      formula(1, std::string(1, '\3') + std::string(5, '\0') + "\xFF\xFF") +  // an empty text
+      formula(2, std::string(1, '\1') + '\0' + '\1' + std::string(3, '\0') + "\xFF\xFF") +  // TRUE
+      formula(3, std::string(1, '\2') + '\0' + '\x07' + std::string(3, '\0') + "\xFF\xFF");  // #DIV/0!
+  const auto r = read(compound(biff8({.sst = sst, .cells = cells})));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.text(1, 2), "x");
+  EXPECT_EQ(r.sheet().find(2, 1)->number, 12.34);
+  EXPECT_EQ(r.sheet().find(2, 2)->number, 1.5);
+  EXPECT_EQ(r.sheet().find(2, 3)->number, 123.453125 / 100);
+  EXPECT_EQ(r.sheet().find(2, 4)->number, -7);
+  EXPECT_EQ(r.text(3, 1), "Đảng viên");
+  EXPECT_EQ(r.text(3, 2), "ok");
+  EXPECT_EQ(r.text(4, 1), "abc");
+  ASSERT_NE(r.sheet().find(4, 2), nullptr);
+  EXPECT_EQ(r.sheet().find(4, 2)->type, sdk::CellType::text);
+  EXPECT_EQ(r.text(4, 2), "");
+  EXPECT_EQ(r.sheet().find(4, 3)->type, sdk::CellType::boolean);
+  EXPECT_EQ(r.text(4, 3), "TRUE");
+  EXPECT_EQ(r.sheet().find(4, 4)->type, sdk::CellType::error);
+  EXPECT_EQ(r.text(4, 4), "#DIV/0!");
 }
