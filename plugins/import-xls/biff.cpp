@@ -190,7 +190,7 @@ void append_utf8(char32_t cp, std::string& out) {
 }
 
 // The formats Excel numbers without writing them (as the xlsx importer's).
-std::string builtin_number_format(unsigned id) {
+std::string_view builtin_number_format(unsigned id) {
   switch (id) {
     case 1: return "0";
     case 2: return "0.00";

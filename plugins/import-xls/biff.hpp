@@ -21,6 +21,13 @@ constexpr std::uint16_t formula = 0x0006, eof = 0x000A, datemode = 0x0022, filep
                         bof4 = 0x0409;
 }
 
+inline bool is_bof(std::uint16_t id) { return id == rec::bof || id == rec::bof2 || id == rec::bof3 || id == rec::bof4; }
+// A record of one cell: row, column, XF index, then its value.
+inline bool is_cell(std::uint16_t id) {
+  return id == rec::number || id == rec::rk || id == rec::labelsst || id == rec::label || id == rec::rstring ||
+         id == rec::boolerr || id == rec::formula;
+}
+
 struct Record {
   std::uint16_t id = 0;
   std::size_t offset = 0;                // of the record's header in the stream
@@ -74,6 +81,6 @@ bool read_unicode(Cursor& c, unsigned length_bytes, std::string& out, bool rich 
 double rk_value(std::uint32_t rk);
 std::string_view error_text(std::uint8_t code);
 void append_utf8(char32_t cp, std::string& out);
-std::string builtin_number_format(unsigned id);
+std::string_view builtin_number_format(unsigned id);  // a static string, "" when none
 
 }  // namespace tonghop::xls

@@ -64,18 +64,20 @@ bool CodePage::decode(std::string_view bytes, std::string& out) {
   char* in = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
   char buf[1024];
-  while (true) {
+  while (in_left > 0) {
     char* o = buf;
     std::size_t o_left = sizeof buf;
-    const std::size_t rc = in_left > 0 ? iconv(cd, &in, &in_left, &o, &o_left) : iconv(cd, nullptr, nullptr, &o, &o_left);
+    const std::size_t rc = iconv(cd, &in, &in_left, &o, &o_left);
     out.append(buf, static_cast<std::size_t>(o - buf));
-    if (rc != static_cast<std::size_t>(-1)) {
-      if (in_left == 0 && o != buf) continue;  // flush what the shift state still holds
-      if (in_left == 0) return true;
-      continue;
-    }
-    if (errno != E2BIG) return false;
+    if (rc == static_cast<std::size_t>(-1) && errno != E2BIG) return false;
   }
+  // Always flush the state: windows-1258 holds back the last letter, waiting
+  // for a tone mark that may combine with it ("A" alone comes out only here).
+  char* o = buf;
+  std::size_t o_left = sizeof buf;
+  const std::size_t rc = iconv(cd, nullptr, nullptr, &o, &o_left);
+  out.append(buf, static_cast<std::size_t>(o - buf));
+  return rc != static_cast<std::size_t>(-1);
 }
 
 }  // namespace tonghop::xls

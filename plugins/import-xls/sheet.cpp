@@ -14,30 +14,16 @@ bool Workbook::in_order(std::size_t offset) const {
   int depth = 1;
   std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
   while (depth > 0 && rs.next(r)) {
-    if (r.id == rec::bof || r.id == rec::bof2 || r.id == rec::bof3 || r.id == rec::bof4) ++depth;
+    if (is_bof(r.id)) ++depth;
     else if (r.id == rec::eof) --depth;
-    if (depth != 1) continue;
-    switch (r.id) {
-      case rec::number:
-      case rec::rk:
-      case rec::labelsst:
-      case rec::label:
-      case rec::rstring:
-      case rec::boolerr:
-      case rec::formula:
-      case rec::mulrk: {
-        Cursor c(r);
-        std::uint16_t row = 0, col = 0;
-        if (!c.u16(row) || !c.u16(col)) return false;
-        const std::uint64_t at = (static_cast<std::uint64_t>(row) << 16 | col) + 1;
-        if (at <= last) return false;
-        last = at;
-        if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
-        break;
-      }
-      default:
-        break;
-    }
+    if (depth != 1 || (!is_cell(r.id) && r.id != rec::mulrk)) continue;
+    Cursor c(r);
+    std::uint16_t row = 0, col = 0;
+    if (!c.u16(row) || !c.u16(col)) return false;
+    const std::uint64_t at = (static_cast<std::uint64_t>(row) << 16 | col) + 1;
+    if (at <= last) return false;
+    last = at;
+    if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
   }
   return true;
 }
@@ -66,7 +52,7 @@ std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
       break;  // the stream is whole but its writer left out the last EOF: what it holds is all there is
     }
     tick();
-    if (r.id == rec::bof || r.id == rec::bof2 || r.id == rec::bof3 || r.id == rec::bof4) {
+    if (is_bof(r.id)) {
       ++depth;
     } else if (r.id == rec::eof) {
       --depth;
@@ -90,17 +76,11 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
   Cursor c(r);
   Pending p;
   std::uint16_t row = 0;
+  if (is_cell(r.id)) {
+    if (!c.u16(row) || !c.u16(p.column) || !c.u16(p.xf)) return false;
+    p.row = row;
+  }
   switch (r.id) {
-    case rec::number:
-    case rec::rk:
-    case rec::labelsst:
-    case rec::label:
-    case rec::rstring:
-    case rec::boolerr:
-    case rec::formula:
-      if (!c.u16(row) || !c.u16(p.column) || !c.u16(p.xf)) return false;
-      p.row = row;
-      break;
     case rec::string:
       break;
     case rec::mulrk:
@@ -117,7 +97,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       return true;
     }
     default:
-      return true;  // formatting, drawing, and the other records a table does not need
+      if (!is_cell(r.id)) return true;  // formatting, drawing, and the other records a table does not need
   }
   if (r.id != rec::string) awaiting_ = SIZE_MAX;  // a formula's STRING comes before any other cell
   switch (r.id) {

@@ -42,10 +42,18 @@ sdk::Status Workbook::read() {
     read_globals();
     std::size_t next = globals_end_;  // where a sheet whose recorded offset is wrong is looked for
     Records rs(stream_);
+    // Where each sheet read was, start to end: no byte is read as two sheets
+    // (a sheet listed at another's place, or inside it at a chart's BOF),
+    // whatever the sheet list says.
+    std::map<std::size_t, std::size_t> read_at;
+    const auto taken = [&](std::size_t offset) {
+      auto it = read_at.upper_bound(offset);
+      return it != read_at.begin() && offset < (--it)->second;
+    };
     for (const auto& sheet : sheets_) {
       if (sheet.type != 0) continue;  // chart sheets, macro sheets, VB modules hold no table
       std::size_t offset = sheet.offset;
-      if (offset < globals_end_ || rs.id_at(offset) != rec::bof) {
+      if (offset < globals_end_ || rs.id_at(offset) != rec::bof || taken(offset)) {
         // Some writers record wrong offsets: take the next sheet in the stream.
         offset = next;
         while (offset + 4 <= stream_.size() && rs.id_at(offset) != rec::bof) {
@@ -54,11 +62,12 @@ sdk::Status Workbook::read() {
           if (!rs.next(r)) break;
           offset = rs.position();
         }
-        if (rs.id_at(offset) != rec::bof)
+        if (rs.id_at(offset) != rec::bof || taken(offset))
           refuse(sdk::Code::invalid_input, "không tìm thấy trang tính '" + sheet.name + "'" + kAdviceVi,
                  "the sheet '" + sheet.name + "' is not where the workbook says" + kAdviceEn);
       }
       next = read_sheet(sheet, offset);
+      read_at[offset] = next;
     }
     return {};
   } catch (const Stop& stop) {
@@ -144,7 +153,7 @@ std::string Workbook::text(Cursor& c, unsigned length_bytes, const char* what) {
 void Workbook::read_globals() {
   Records rs(stream_);
   Record r;
-  if (!rs.next(r) || (r.id != rec::bof && r.id != rec::bof2 && r.id != rec::bof3 && r.id != rec::bof4))
+  if (!rs.next(r) || !is_bof(r.id))
     refuse(sdk::Code::invalid_input, "luồng bảng tính không bắt đầu bằng bản ghi BOF" + std::string(kAdviceVi),
            "the workbook stream does not start with a BOF record" + std::string(kAdviceEn));
   std::uint16_t version = 0;
@@ -185,7 +194,18 @@ void Workbook::read_globals() {
         if (c.u16(a) && c.u16(b)) xfs_.push_back({a, b});
         break;
       case rec::format:
-        if (c.u16(a)) formats_[a] = text(c, biff8_ ? 2 : 1, "number format");
+        if (c.u16(a)) {
+          std::string f = text(c, biff8_ ? 2 : 1, "number format");
+          // Excel writes at most 255 characters ([MS-XLS] 2.4.126); each cell
+          // carries its format, so a longer one is refused, not copied per cell.
+          const auto chars = std::count_if(f.begin(), f.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+          if (chars > 255)
+            refuse(sdk::Code::invalid_input,
+                   "tệp bị hỏng: một định dạng số dài " + std::to_string(chars) + " ký tự, Excel chỉ cho 255" + kAdviceVi,
+                   "the workbook is damaged: a number format is " + std::to_string(chars) +
+                       " characters long, past Excel's 255" + kAdviceEn);
+          formats_[a] = std::move(f);
+        }
         break;
       case rec::boundsheet: {
         SheetRef s;
@@ -219,9 +239,9 @@ void Workbook::read_globals() {
     if (s.visibility != 0) check(sink_.property("hidden_sheet", s.name));
   for (const auto& x : xfs_) {
     const auto it = formats_.find(x.format);
-    std::string f = it != formats_.end() ? it->second : builtin_number_format(x.format);
-    if (f.size() == 7 && strncasecmp(f.c_str(), "general", 7) == 0) f.clear();  // "" is general, as from xlsx
-    formats_by_xf_.push_back(std::move(f));
+    std::string_view f = it != formats_.end() ? std::string_view(it->second) : builtin_number_format(x.format);
+    if (f.size() == 7 && strncasecmp(f.data(), "general", 7) == 0) f = {};  // "" is general, as from xlsx
+    formats_by_xf_.push_back(f);
   }
 }
 
@@ -301,8 +321,9 @@ void Workbook::flush() {
       c.number = 0;
     }
     if (p.xf < xfs_.size()) {
-      const unsigned f = xfs_[p.xf].font >= 4 ? xfs_[p.xf].font - 1u : xfs_[p.xf].font;  // font 4 is never written
-      if (f < fonts_.size()) c.font = fonts_[f];
+      // BIFF has no font 4: the fifth FONT record is font 5.
+      const unsigned f = xfs_[p.xf].font > 4 ? xfs_[p.xf].font - 1u : xfs_[p.xf].font;
+      if (xfs_[p.xf].font != 4 && f < fonts_.size()) c.font = fonts_[f];
       c.number_format = formats_by_xf_[p.xf];
     }
     check(sink_.cell(c));

@@ -75,7 +75,8 @@ class Workbook {
   std::string stream_;
   bool cut_short_ = false, biff8_ = true, date1904_ = false;
   std::unique_ptr<CodePage> codepage_;
-  std::vector<std::string> fonts_, formats_by_xf_, strings_;
+  std::vector<std::string> fonts_, strings_;
+  std::vector<std::string_view> formats_by_xf_;  // into formats_ or static strings: a format is held once
   std::vector<Xf> xfs_;
   std::map<std::uint16_t, std::string> formats_;
   std::vector<SheetRef> sheets_;
