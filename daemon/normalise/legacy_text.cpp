@@ -273,13 +273,13 @@ bool looks_like_vni(std::string_view text) {
 }
 
 std::optional<std::string> decode_legacy(std::string_view text, std::string_view font) {
-  if (!has_legacy_byte(text)) return std::nullopt;
   const std::string f = fold(font);
   if (f.rfind("vni", 0) == 0) return decode_vni(text);
   if (f.rfind("vn", 0) == 0 && font.size() > 3) {
     const char last = font.back();
-    return decode_tcvn3(text, last == 'H' || last == 'h');
+    return decode_tcvn3(text, last == 'H' || last == 'h');  // ASCII in .VnTimeH is capitals too
   }
+  if (!has_legacy_byte(text)) return std::nullopt;
   const std::u32string cps = code_points(text);
   if (!all_cp1252(cps)) return std::nullopt;
   const Judgement t = judge(cps, tcvn3_reading), v = judge(cps, vni_reading);

@@ -47,11 +47,12 @@ std::string previous_period(std::string_view period);
 // characters cannot be TCVN3, or when the text reads as Vietnamese as it
 // stands and not decoded (Unicode typed into a cell with a .VnTime font).
 // Without `capitals`, a text whose Latin letters are all capitals ("TæNG
-// CéNG") is read as .VnTimeH text, in capitals.
+// CéNG") is read as .VnTimeH text, in capitals. Text that reads better as VNI
+// ("Toång coäng", whose "VNI-Times" font folds like a .Vn one) is decoded as VNI.
 std::optional<std::string> decode_tcvn3(std::string_view text, bool capitals);
-// Whether text with no font to tell decodes from TCVN3: its decoded reading
-// is Vietnamese and the reading as it stands is not. Unicode Vietnamese and
-// English never are.
+// Whether text with no font to tell is legacy text (TCVN3, or VNI, which
+// decode_tcvn3 then decodes): its decoded reading is Vietnamese and the
+// reading as it stands is not. Unicode Vietnamese and English never are.
 bool looks_like_tcvn3(std::string_view text);
 // Text typed in a VNI-Windows font decoded; nullopt as for decode_tcvn3.
 std::optional<std::string> decode_vni(std::string_view text);

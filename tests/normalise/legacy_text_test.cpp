@@ -109,6 +109,7 @@ TEST(LegacyText, VnTimeHCapitalsRestored) {
   // With the font: the H fonts draw capitals in the lower-case slots.
   EXPECT_EQ(decode_legacy("b\xC2\xB8o c\xC2\xB8o", ".VnTimeH").value(), "BÁO CÁO");
   EXPECT_EQ(decode_tcvn3("T\xC3\xA6ng c\xC3\xA9ng", true).value(), "TỔNG CỘNG");
+  EXPECT_EQ(decode_legacy("bao cao", ".VnTimeH").value(), "BAO CAO");
   // Without one (FreeXL, CSV): Latin capitals around lower-case slots say so.
   EXPECT_EQ(decode_legacy("T\xC3\xA6NG C\xC3\xA9NG", "").value(), "TỔNG CỘNG");
   EXPECT_EQ(decode_legacy("B\xC2\xB8O C\xC2\xB8O N\xC2\xA1M 2018", "").value(), "BÁO CÁO NĂM 2018");
