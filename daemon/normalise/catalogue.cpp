@@ -162,7 +162,13 @@ std::string Catalogue::sector_from_name(std::string_view name) const { return st
 std::string_view Catalogue::sector_from_folded(std::string_view f) const {
   // Word by word: the first word that starts a keyword decides, by its
   // longest keyword there (then the sectors' order). One lookup per word.
-  const auto words_of = split_words(f);
+  std::vector<std::string_view> words_of;  // views into f: no copies per record
+  for (std::size_t i = 0; i < f.size();) {
+    const auto j = f.find(' ', i);
+    const auto end = j == std::string_view::npos ? f.size() : j;
+    if (end > i) words_of.push_back(f.substr(i, end - i));
+    i = end + 1;
+  }
   for (std::size_t i = 0; i < words_of.size(); ++i) {
     const auto it = sector_keywords.find(words_of[i]);
     if (it == sector_keywords.end()) continue;

@@ -57,7 +57,13 @@ struct Catalogue {
   // that have them (a match needs exactly one).
   std::map<std::string, std::vector<std::size_t>> bags;
   // The sector keywords by their first word: (the keyword's words, its sector's index in `sectors`).
-  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, std::size_t>>> sector_keywords;
+  struct WordHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, std::size_t>>, WordHash,
+                     std::equal_to<>>
+      sector_keywords;
   std::vector<Rule> rules;
   // The report's column groups and labels ([report] in indicators.toml).
   struct ReportGroup {
