@@ -30,6 +30,44 @@ Expected<toml::table> parse_file(const std::filesystem::path& file) {
   }
 }
 
+std::vector<std::string> split_words(std::string_view folded) {
+  std::vector<std::string> w;
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    const auto j = folded.find(' ', i);
+    const auto end = j == std::string_view::npos ? folded.size() : j;
+    if (end > i) w.emplace_back(folded.substr(i, end - i));
+    i = end + 1;
+  }
+  return w;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string bag_of(std::vector<std::string> words) {
+  std::sort(words.begin(), words.end());
+  return join(words);
+}
+
+// An English plural made singular: "members" -> "member", "minorities" ->
+// "minority". Vietnamese syllables never end in s.
+std::string singular(const std::string& w) {
+  if (w.size() >= 5 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
+  if (w.size() >= 4 && w.back() == 's' && w[w.size() - 2] != 's') return w.substr(0, w.size() - 1);
+  return w;
+}
+
+std::set<std::string> canonical_list(const Vocabulary& v, const std::set<std::string>& folded) {
+  std::set<std::string> out;
+  for (const auto& f : folded)
+    if (const std::string k = join(v.canonical(f)); !k.empty()) out.insert(k);
+  return out;
+}
+
 // Prefixes people put before a district's name.
 const char* const kPrefixes[] = {"huyen uy ", "dang bo huyen ", "ban thuong vu huyen uy ", "huyen ", "h ",
                                  "ubnd huyen ", "thanh uy ", "dang bo thanh pho ", "thanh pho ", "tp "};
@@ -49,10 +87,44 @@ std::vector<std::string> Catalogue::count_ids() const {
   return out;
 }
 
+std::vector<std::string> Vocabulary::canonical(std::string_view folded) const {
+  std::vector<std::string> in = split_words(folded), out;
+  if (in.size() > 64) return in;  // no header is that long: compared as written
+  for (auto& w : in)
+    if (!known.contains(w)) w = singular(w);
+  std::size_t i = 0;
+  while (i < in.size()) {
+    bool found = false;
+    for (std::size_t n = std::min(longest, in.size() - i); n >= 1 && !found; --n) {
+      const auto it = phrases.find(std::vector<std::string>(in.begin() + static_cast<std::ptrdiff_t>(i),
+                                                            in.begin() + static_cast<std::ptrdiff_t>(i + n)));
+      if (it == phrases.end()) continue;
+      out.insert(out.end(), it->second.begin(), it->second.end());
+      i += n;
+      found = true;
+    }
+    if (!found) out.push_back(in[i++]);
+  }
+  // A word that says nothing ("số") goes wherever it came from: "DTTS" spelt
+  // out reads as "dân tộc thiểu số" written in full.
+  std::erase_if(out, [&](const std::string& w) {
+    const auto it = phrases.find(std::vector<std::string>{w});
+    return it != phrases.end() && it->second.empty();
+  });
+  return out;
+}
+
 const Field* Catalogue::match_flat(const std::string& folded) const {
   if (folded.empty()) return nullptr;
   for (const auto& f : fields)
     if (f.synonyms.contains(folded)) return &f;
+  const auto words_of = vocabulary.canonical(folded);
+  if (words_of.empty()) return nullptr;
+  const std::string key = join(words_of);
+  for (const auto& f : fields)
+    if (f.keys.contains(key)) return &f;
+  if (const auto it = bags.find(bag_of(words_of)); it != bags.end() && it->second.size() == 1)
+    return &fields[it->second.front()];
   return nullptr;
 }
 
@@ -60,6 +132,10 @@ const Field* Catalogue::match(const std::string& group, const std::string& sub) 
   if (!group.empty() && !sub.empty()) {
     for (const auto& f : fields)
       if (f.groups.contains(group) && f.subs.contains(sub)) return &f;
+    const std::string g = join(vocabulary.canonical(group)), s = join(vocabulary.canonical(sub));
+    if (!g.empty() && !s.empty())
+      for (const auto& f : fields)
+        if (f.key_groups.contains(g) && f.key_subs.contains(s)) return &f;
     if (const Field* f = match_flat(group + " " + sub)) return f;
   }
   if (sub.empty()) return match_flat(group);
@@ -84,15 +160,29 @@ std::optional<std::string> Catalogue::org_kind(std::string_view text) const {
 std::string Catalogue::sector_from_name(std::string_view name) const { return std::string(sector_from_folded(fold(name))); }
 
 std::string_view Catalogue::sector_from_folded(std::string_view f) const {
-  // A keyword as whole words of the folded name.
-  auto has_words = [&](std::string_view k) {
-    for (std::size_t at = f.find(k); at != std::string_view::npos; at = f.find(k, at + 1))
-      if ((at == 0 || f[at - 1] == ' ') && (at + k.size() == f.size() || f[at + k.size()] == ' ')) return true;
-    return false;
-  };
-  for (const auto& [sector, keywords] : sectors)
-    for (const auto& k : keywords)
-      if (!k.empty() && has_words(k)) return sector;
+  // Word by word: the first word that starts a keyword decides, by its
+  // longest keyword there (then the sectors' order). One lookup per word.
+  std::vector<std::string_view> words_of;  // views into f: no copies per record
+  for (std::size_t i = 0; i < f.size();) {
+    const auto j = f.find(' ', i);
+    const auto end = j == std::string_view::npos ? f.size() : j;
+    if (end > i) words_of.push_back(f.substr(i, end - i));
+    i = end + 1;
+  }
+  for (std::size_t i = 0; i < words_of.size(); ++i) {
+    const auto it = sector_keywords.find(words_of[i]);
+    if (it == sector_keywords.end()) continue;
+    std::size_t best_len = 0, best = sectors.size();
+    for (const auto& [keyword, sector] : it->second) {
+      if (keyword.size() > words_of.size() - i) continue;
+      if (!std::equal(keyword.begin(), keyword.end(), words_of.begin() + static_cast<std::ptrdiff_t>(i))) continue;
+      if (keyword.size() > best_len || (keyword.size() == best_len && sector < best)) {
+        best_len = keyword.size();
+        best = sector;
+      }
+    }
+    if (best < sectors.size()) return sectors[best].first;
+  }
   return "other";
 }
 
@@ -146,6 +236,25 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
     f.subs = folded_list(node["subs"]);
     c.fields.push_back(std::move(f));
   }
+  if (const auto* words = t["words"].as_table())
+    for (const auto& [k, v] : *words) {
+      const auto text = v.value<std::string>();
+      if (!text) return make_error(fmt::format("{}: [words] '{}' is not a text", file.string(), k.str()));
+      auto from = split_words(fold(k.str()));
+      if (from.empty()) return make_error(fmt::format("{}: [words] '{}' has no letters", file.string(), k.str()));
+      c.vocabulary.longest = std::max(c.vocabulary.longest, from.size());
+      c.vocabulary.known.insert(from.begin(), from.end());
+      c.vocabulary.phrases[std::move(from)] = split_words(fold(*text));
+    }
+  for (std::size_t i = 0; i < c.fields.size(); ++i) {
+    Field& f = c.fields[i];
+    f.keys = canonical_list(c.vocabulary, f.synonyms);
+    f.key_groups = canonical_list(c.vocabulary, f.groups);
+    f.key_subs = canonical_list(c.vocabulary, f.subs);
+    std::set<std::string> bags;
+    for (const auto& k : f.keys) bags.insert(bag_of(split_words(k)));
+    for (const auto& b : bags) c.bags[b].push_back(i);
+  }
   c.ignored = folded_list(t["table"]["ignored"]);
   c.total_labels = folded_list(t["table"]["total_labels"]);
   for (const auto& m : folded_list(t["table"]["end_markers"])) c.end_markers.push_back(m);
@@ -159,6 +268,11 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
       if (auto id = s.value<std::string>()) {
         const auto words = folded_list(t["sectors"][*id]);
         c.sectors.emplace_back(*id, std::vector<std::string>(words.begin(), words.end()));
+        for (const auto& k : words)
+          if (auto kw = split_words(k); !kw.empty()) {
+            const std::string first = kw.front();
+            c.sector_keywords[first].emplace_back(std::move(kw), c.sectors.size() - 1);
+          }
       }
   if (const auto* rules = t["rules"].as_array())
     for (const auto& r : *rules) {

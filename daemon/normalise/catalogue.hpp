@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -20,6 +21,22 @@ struct Field {
   std::set<std::string> synonyms;  // folded
   std::set<std::string> groups;    // folded
   std::set<std::string> subs;      // folded
+  // The same in the catalogue's own words (Vocabulary::canonical), joined by spaces.
+  std::set<std::string> keys, key_groups, key_subs;
+};
+
+// The words of headers and keys as districts write them ([words] in
+// indicators.toml): abbreviations ("ĐV", "KN", "DTTS"), English ("female",
+// "new members") and fillers ("số", "trong đó", "number of") onto the words the
+// synonyms use. A province adds a word there, without recompiling.
+struct Vocabulary {
+  std::map<std::vector<std::string>, std::vector<std::string>> phrases;  // folded words -> folded words
+  std::set<std::string> known;  // every word of a phrase, kept as it is (not made singular)
+  std::size_t longest = 1;
+
+  // A folded text in the catalogue's words: "female members" -> (nu, dang, vien);
+  // "so dv" -> (dang, vien); plurals singular ("cells" -> "cell" first).
+  std::vector<std::string> canonical(std::string_view folded) const;
 };
 
 struct Rule {
@@ -36,6 +53,18 @@ struct Catalogue {
   std::vector<std::pair<std::string, std::set<std::string>>> ratings;  // rating -> folded words
   std::vector<std::pair<std::string, std::set<std::string>>> org_kinds;
   std::vector<std::pair<std::string, std::vector<std::string>>> sectors;  // in order; folded keywords
+  Vocabulary vocabulary;
+  // Canonical synonyms: words in any order (sorted, joined) -> the fields
+  // that have them (a match needs exactly one).
+  std::map<std::string, std::vector<std::size_t>> bags;
+  // The sector keywords by their first word: (the keyword's words, its sector's index in `sectors`).
+  struct WordHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, std::size_t>>, WordHash,
+                     std::equal_to<>>
+      sector_keywords;
   std::vector<Rule> rules;
   // The report's column groups and labels ([report] in indicators.toml).
   struct ReportGroup {
@@ -51,11 +80,15 @@ struct Catalogue {
 
   const Field* field(const std::string& id) const;
   std::vector<std::string> count_ids() const;
-  // The field a header names: flat text, or a group over a sub-header.
+  // The field a header names: flat text, or a group over a sub-header. Tried
+  // as written, then in the catalogue's words in order, then in any order.
   const Field* match(const std::string& folded_group, const std::string& folded_sub) const;
   const Field* match_flat(const std::string& folded) const;
   std::optional<std::string> rating(std::string_view text) const;
   std::optional<std::string> org_kind(std::string_view text) const;
+  // The sector from whole words of the name: the keyword found first (the
+  // longest there; then the sectors' order) decides. "Phòng Tài nguyên và
+  // Môi trường" is an agency: "phòng" comes before "trường".
   std::string sector_from_name(std::string_view name) const;
   std::string_view sector_from_folded(std::string_view folded_name) const;  // lives as long as the catalogue
 };

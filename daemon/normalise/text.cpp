@@ -5,7 +5,6 @@
 #include <cstring>
 #include <vector>
 
-#include <iconv.h>
 #include <utf8proc.h>
 
 namespace tonghop::normalise {
@@ -319,74 +318,6 @@ std::string previous_period(std::string_view period) {
   if (period.size() < 4) return {};
   const int year = std::atoi(std::string(period.substr(0, 4)).c_str());
   return std::to_string(year - 1) + std::string(period.substr(4));
-}
-
-namespace {
-
-// The Windows-1252 byte a character stands for, as TCVN3 text shows in a
-// font that is not TCVN3 (-1 when it has none).
-int cp1252_byte(utf8proc_int32_t cp) {
-  if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return cp;
-  static const utf8proc_int32_t high[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                                            0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-                                            0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                                            0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-  for (int i = 0; i < 32; ++i)
-    if (high[i] == cp && cp != 0) return 0x80 + i;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> decode_tcvn3(std::string_view text, bool capitals) {
-  std::string bytes;
-  bool ok = true;
-  each_codepoint(text, [&](utf8proc_int32_t cp) {
-    const int b = cp1252_byte(cp);
-    if (b < 0) ok = false;
-    else bytes += static_cast<char>(b);
-  });
-  if (!ok) return std::nullopt;
-  iconv_t cd = iconv_open("UTF-8", "TCVN5712-1");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
-  std::string out(bytes.size() * 4 + 8, '\0');
-  char* src = bytes.data();
-  char* dst = out.data();
-  std::size_t sl = bytes.size(), dl = out.size();
-  const bool converted = iconv(cd, &src, &sl, &dst, &dl) != static_cast<std::size_t>(-1) &&
-                         iconv(cd, nullptr, nullptr, &dst, &dl) != static_cast<std::size_t>(-1);
-  iconv_close(cd);
-  if (!converted) return std::nullopt;
-  out.resize(out.size() - dl);
-  out = nfc(out);
-  if (!capitals) return out;
-  std::string upper;
-  each_codepoint(out, [&](utf8proc_int32_t cp) { append_utf8(upper, utf8proc_toupper(cp)); });
-  return upper;
-}
-
-bool looks_like_tcvn3(std::string_view text) {
-  // Characters TCVN3 bytes show as in Windows fonts, which Vietnamese text
-  // in Unicode never has: ¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾ and the like.
-  // In UTF-8 those are C2 A1 … C2 BF: without such a pair, no TCVN3.
-  bool any = false;
-  for (std::size_t i = text.find('\xC2'); i != std::string_view::npos && i + 1 < text.size() && !any;
-       i = text.find('\xC2', i + 1))
-    any = static_cast<unsigned char>(text[i + 1]) >= 0xA1 && static_cast<unsigned char>(text[i + 1]) <= 0xBF;
-  if (!any) return false;
-  int symbols = 0, letters = 0;
-  each_codepoint(text, [&](utf8proc_int32_t cp) {
-    if (cp >= 0xA1 && cp <= 0xBF) ++symbols;
-    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++letters;
-  });
-  if (symbols == 0 || letters == 0) return false;
-  const auto decoded = decode_tcvn3(text, false);
-  if (!decoded) return false;
-  int left = 0;
-  each_codepoint(*decoded, [&](utf8proc_int32_t cp) {
-    if (cp >= 0xA1 && cp <= 0xBF) ++left;
-  });
-  return left == 0;
 }
 
 }  // namespace tonghop::normalise

@@ -34,12 +34,33 @@ bool names_period(std::string_view text);
 // The period a canonical period is compared with: 2018 -> 2017, 2018-H1 -> 2017-H1.
 std::string previous_period(std::string_view period);
 
-// Text typed in a TCVN3 (.VnTime) font, as the characters of its bytes,
-// decoded to Unicode; `capitals` for the .VnTimeH fonts. nullopt when the
-// characters cannot be TCVN3.
+// Legacy text (legacy_text.cpp). Vietnamese typed in a TCVN3 (.VnTime) font
+// arrives as the Windows-1252 characters of its bytes ("Tæng céng"); in a
+// VNI font, as a base letter followed by a mark ("Toång coäng"). Which reading
+// a text is in is judged word by word against the table of Vietnamese
+// syllables (syllables.hpp): a word that is no syllable as it stands and
+// becomes one decoded ("Tæng" -> "Tổng") speaks for the decoding; one that is
+// a syllable as it stands and stops being one decoded speaks against it.
+
+// Text typed in a TCVN3 font, decoded to Unicode; `capitals` for the
+// .VnTimeH fonts (their lower-case slots hold capitals). nullopt when the
+// characters cannot be TCVN3, or when the text reads as Vietnamese as it
+// stands and not decoded (Unicode typed into a cell with a .VnTime font).
+// Without `capitals`, a text whose Latin letters are all capitals ("TæNG
+// CéNG") is read as .VnTimeH text, in capitals. Text that reads better as VNI
+// ("Toång coäng", whose "VNI-Times" font folds like a .Vn one) is decoded as VNI.
 std::optional<std::string> decode_tcvn3(std::string_view text, bool capitals);
-// Whether text shows the TCVN3 pattern (symbols such as "§¶¸µ" where
-// Vietnamese letters should be) and decodes to well-formed Vietnamese.
+// Whether text with no font to tell is legacy text (TCVN3, or VNI, which
+// decode_tcvn3 then decodes): its decoded reading is Vietnamese and the
+// reading as it stands is not. Unicode Vietnamese and English never are.
 bool looks_like_tcvn3(std::string_view text);
+// Text typed in a VNI-Windows font decoded; nullopt as for decode_tcvn3.
+std::optional<std::string> decode_vni(std::string_view text);
+bool looks_like_vni(std::string_view text);
+// A text cell read whatever its font: a .Vn* font (".VnTime", ".VnTimeH",
+// ".VnArial") means TCVN3, a "VNI-*" font VNI; with none of those, each
+// reading is judged and the one that reads as Vietnamese is taken. nullopt:
+// the text stands as it is.
+std::optional<std::string> decode_legacy(std::string_view text, std::string_view font);
 
 }  // namespace tonghop::normalise
