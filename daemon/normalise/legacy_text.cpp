@@ -29,17 +29,18 @@ int cp1252_byte(char32_t cp) {
 
 std::string nfc_of(std::u32string_view text) { return nfc(to_utf8(text)); }
 
-// TCVN3: what each byte from 0xA0 up is (glibc's TCVN5712-1, read once).
-// Bytes 0x80-0x9F hold the toned capitals of TCVN3's first table, which the
-// .VnTime fonts do not have: the punctuation Windows shows there (– “ ” …)
-// stays what it is.
+// TCVN3: what each byte from 0x80 up is (glibc's TCVN5712-1, read once).
+// Bytes 0x80-0x9F hold the toned capitals of TCVN3's first table (Ủ is
+// 0x9E, shown as "ž" in a Windows font): converters write them, as iconv
+// does. Whether a text is TCVN3 at all is judged by its syllables, so a
+// Unicode text with Windows quotes is never read through this table.
 const std::array<std::u32string, 256>& tcvn3_table() {
   static const std::array<std::u32string, 256> table = [] {
     std::array<std::u32string, 256> t;
     iconv_t cd = iconv_open("UTF-32LE", "TCVN5712-1");
     for (int b = 0; b < 256; ++b) {
       t[static_cast<std::size_t>(b)] = std::u32string(1, static_cast<char32_t>(b));
-      if (b < 0xA0 || cd == reinterpret_cast<iconv_t>(-1)) continue;
+      if (b < 0x80 || cd == reinterpret_cast<iconv_t>(-1)) continue;
       char in[1] = {static_cast<char>(b)};
       char32_t out[4] = {};
       char* src = in;
@@ -68,7 +69,6 @@ std::optional<std::u32string> tcvn3_reading(std::u32string_view text) {
     const int b = cp1252_byte(c);
     if (b < 0) return std::nullopt;
     if (b < 0x80) out.push_back(c);
-    else if (b < 0xA0) out.push_back(c);  // Windows punctuation, kept
     else out += t[static_cast<std::size_t>(b)];
   }
   return out;

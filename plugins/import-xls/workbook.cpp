@@ -299,6 +299,7 @@ void Workbook::send(const SheetRef& sheet) {
 
 void Workbook::flush() {
   char buf[32];
+  std::string iso;
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     const Pending& p = pending_[i];
     // The same cell written twice: the later one stands, as in Excel.
@@ -325,6 +326,16 @@ void Workbook::flush() {
       const unsigned f = xfs_[p.xf].font > 4 ? xfs_[p.xf].font - 1u : xfs_[p.xf].font;
       if (xfs_[p.xf].font != 4 && f < fonts_.size()) c.font = fonts_[f];
       c.number_format = formats_by_xf_[p.xf];
+    }
+    // A date by the SDK's rule, as the xlsx and ods readers give it: the
+    // serial of the 1900 system (a 1904 workbook shifted by 1462 days), its
+    // ISO text. A serial no calendar holds stays the number it is.
+    if (p.type == sdk::CellType::number && sdk::is_date_format(c.number_format)) {
+      const double serial = p.number + (date1904_ ? 1462 : 0);
+      if (iso = sdk::iso_of_serial(serial, true); !iso.empty()) {
+        c.number = serial;
+        c.text = iso;
+      }
     }
     check(sink_.cell(c));
   }

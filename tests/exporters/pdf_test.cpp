@@ -17,7 +17,7 @@ using namespace tonghop;
 
 namespace {
 
-const std::string kAdmin = "admin-token-for-the-pdf-tests";
+const std::string kAdmin = "admin-token-for-the-pdf-tests-of-tonghop";
 const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 
 // Mường Tè: members only (no women, no cells, no ratings, no villages).

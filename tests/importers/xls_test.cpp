@@ -158,11 +158,17 @@ TEST(XlsCalamine, DatesSharedStringsAndMergesReadRight) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->type, sdk::CellType::number);
   EXPECT_EQ(d->number, 44197) << "2021-01-01 as its serial number";
+  EXPECT_EQ(d->text, "2021-01-01") << "its ISO text, by the SDK's rule for dates";
   EXPECT_NE(lower(d->number_format).find("yy"), std::string::npos) << d->number_format;
   EXPECT_EQ(date.sheet().find(1, 2)->number, 15);
   const auto d1904 = test::import_file(test::data_path("conformance/calamine/date_1904.xls"));
   ASSERT_TRUE(d1904.status.ok()) << d1904.status.message();
   EXPECT_EQ(d1904.doc.property("date_system"), "1904");
+  // The same day in a 1904 workbook: its serial shifted into the 1900 system.
+  const sdk::Cell* d4 = d1904.sheet().find(1, 1);
+  ASSERT_NE(d4, nullptr);
+  EXPECT_EQ(d4->text, "2021-01-01");
+  EXPECT_EQ(d4->number, 44197);
   const auto merged = test::import_file(test::data_path("conformance/calamine/merge_cells.xls"));
   ASSERT_TRUE(merged.status.ok()) << merged.status.message();
   EXPECT_FALSE(merged.sheet().merges.empty());
