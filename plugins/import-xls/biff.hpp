@@ -81,6 +81,5 @@ bool read_unicode(Cursor& c, unsigned length_bytes, std::string& out, bool rich 
 double rk_value(std::uint32_t rk);
 std::string_view error_text(std::uint8_t code);
 void append_utf8(char32_t cp, std::string& out);
-std::string_view builtin_number_format(unsigned id);  // a static string, "" when none
 
 }  // namespace tonghop::xls

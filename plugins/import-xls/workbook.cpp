@@ -239,7 +239,7 @@ void Workbook::read_globals() {
     if (s.visibility != 0) check(sink_.property("hidden_sheet", s.name));
   for (const auto& x : xfs_) {
     const auto it = formats_.find(x.format);
-    std::string_view f = it != formats_.end() ? std::string_view(it->second) : builtin_number_format(x.format);
+    std::string_view f = it != formats_.end() ? std::string_view(it->second) : sdk::builtin_number_format(x.format);
     if (f.size() == 7 && strncasecmp(f.data(), "general", 7) == 0) f = {};  // "" is general, as from xlsx
     formats_by_xf_.push_back(f);
   }

@@ -33,38 +33,6 @@ using tonghop::zipxml::ZipEntry;
 
 namespace {
 
-std::string builtin_number_format(unsigned id) {
-  switch (id) {
-    case 1: return "0";
-    case 2: return "0.00";
-    case 3: return "#,##0";
-    case 4: return "#,##0.00";
-    case 9: return "0%";
-    case 10: return "0.00%";
-    case 11: return "0.00E+00";
-    case 12: return "# ?/?";
-    case 13: return "# ?\?/?\?";
-    case 14: return "mm-dd-yy";
-    case 15: return "d-mmm-yy";
-    case 16: return "d-mmm";
-    case 17: return "mmm-yy";
-    case 18: return "h:mm AM/PM";
-    case 19: return "h:mm:ss AM/PM";
-    case 20: return "h:mm";
-    case 21: return "h:mm:ss";
-    case 22: return "m/d/yy h:mm";
-    case 37: return "#,##0 ;(#,##0)";
-    case 38: return "#,##0 ;[Red](#,##0)";
-    case 39: return "#,##0.00;(#,##0.00)";
-    case 40: return "#,##0.00;[Red](#,##0.00)";
-    case 45: return "mm:ss";
-    case 46: return "[h]:mm:ss";
-    case 47: return "mmss.0";
-    case 48: return "##0.0E+0";
-    case 49: return "@";
-    default: return "";
-  }
-}
 
 unsigned to_uint(std::string_view s, unsigned fallback = 0) {
   if (s.empty()) return fallback;
@@ -351,7 +319,7 @@ class Workbook {
     formats_by_xf_.clear();
     for (const auto& x : xfs_) {
       const auto it = number_formats_.find(x.number_format);
-      formats_by_xf_.push_back(it != number_formats_.end() ? it->second : builtin_number_format(x.number_format));
+      formats_by_xf_.push_back(it != number_formats_.end() ? it->second : std::string(sdk::builtin_number_format(x.number_format)));
       date_xfs_.push_back(sdk::is_date_format(formats_by_xf_.back()));
     }
   }

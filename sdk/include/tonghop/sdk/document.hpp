@@ -186,6 +186,45 @@ class DocumentBuilder final : public DocumentSink {
 
 inline constexpr std::string_view boolean_text(bool value) noexcept { return value ? "TRUE" : "FALSE"; }
 
+// The number formats Excel refers to by their number without writing them
+// (numFmtId in xlsx, the XF's format index in xls): "" when none. Both
+// spreadsheet importers give these to the host as the cell's number_format.
+inline constexpr std::string_view builtin_number_format(unsigned id) noexcept {
+  switch (id) {
+    case 1: return "0";
+    case 2: return "0.00";
+    case 3: return "#,##0";
+    case 4: return "#,##0.00";
+    case 9: return "0%";
+    case 10: return "0.00%";
+    case 11: return "0.00E+00";
+    case 12: return "# ?/?";
+    case 13: return "# ?\?/?\?";
+    case 14: return "mm-dd-yy";
+    case 15: return "d-mmm-yy";
+    case 16: return "d-mmm";
+    case 17: return "mmm-yy";
+    case 18: return "h:mm AM/PM";
+    case 19: return "h:mm:ss AM/PM";
+    case 20: return "h:mm";
+    case 21: return "h:mm:ss";
+    case 22: return "m/d/yy h:mm";
+    case 37: return "#,##0 ;(#,##0)";
+    case 38: return "#,##0 ;[Red](#,##0)";
+    case 39: return "#,##0.00;(#,##0.00)";
+    case 40: return "#,##0.00;[Red](#,##0.00)";
+    case 45: return "mm:ss";
+    case 46: return "[h]:mm:ss";
+    case 47: return "mmss.0";
+    case 48: return "##0.0E+0";
+    case 49: return "@";
+    default:
+      // Dates in the formats of East Asian editions of Excel.
+      if ((id >= 27 && id <= 36) || (id >= 50 && id <= 58)) return "yyyy-mm-dd";
+      return "";
+  }
+}
+
 // True for a number format that shows a date or a time ("dd/mm/yyyy",
 // "h:mm", "[$-42A]d mmmm yyyy"), false for "General", "#,##0", "0%"...
 // Quoted text, escaped characters and [colour] or [$locale] parts are not
