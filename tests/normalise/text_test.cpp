@@ -1,6 +1,8 @@
 // Reading text as people write it.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "normalise/catalogue.hpp"
 #include "normalise/text.hpp"
 
@@ -30,6 +32,12 @@ TEST(Counts, ThousandsDecimalsAndWords) {
   EXPECT_EQ(count_from_number(12.5).error, CountError::fractional);
   EXPECT_EQ(count_from_number(-1).error, CountError::negative);
   EXPECT_EQ(count_from_number(2044).value, 2044);
+  // Past int64 (found by fuzzing import + normalisation): refused, never cast.
+  EXPECT_EQ(count_from_number(3.126e103).error, CountError::not_a_number);
+  EXPECT_EQ(count_from_number(1e16).error, CountError::not_a_number);
+  EXPECT_EQ(count_from_number(std::numeric_limits<double>::infinity()).error, CountError::not_a_number);
+  EXPECT_EQ(count_from_number(std::numeric_limits<double>::quiet_NaN()).error, CountError::not_a_number);
+  EXPECT_EQ(count_from_number(-std::numeric_limits<double>::infinity()).error, CountError::negative);
 }
 
 // A cell of 30,000 digits crashed the daemon: the regex recursed once per
