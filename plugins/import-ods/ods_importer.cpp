@@ -36,6 +36,8 @@ namespace {
 
 constexpr std::string_view kMime = "application/vnd.oasis.opendocument.spreadsheet";
 constexpr std::uint64_t kLastRow = UINT32_MAX, kLastColumn = UINT32_MAX;
+// The advice of a refusal in Vietnamese (the English says it its own way).
+constexpr const char* kResaveVi = "; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại";
 constexpr const char* kDefaultStyle = "\x01" "default";  // style:default-style (no name can hold \x01)
 
 // "12", "" -> fallback; anything else that is not a count -> 0 (refused by the caller).
@@ -161,7 +163,7 @@ class Spreadsheet {
         where.offset = xml.offset();
         const bool limit = xml.error().find("limit") != std::string::npos;
         stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
-             "không đọc được phần '" + e.name + "' của bảng tính: " + xml.error_vi() + "; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+             "không đọc được phần '" + e.name + "' của bảng tính: " + xml.error_vi() + kResaveVi,
              "the spreadsheet part '" + e.name + "' cannot be read: " + xml.error(), where);
       }
       on_token(t, xml);
@@ -284,7 +286,7 @@ class Spreadsheet {
       } else if (name == "table-column") {
         const std::uint64_t n = to_count(x.attribute("number-columns-repeated"));
         if (n == 0)
-          stop(sdk::Code::invalid_input, "tệp bị hỏng: số lần lặp của một cột không phải là số; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+          stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một cột không phải là số") + kResaveVi,
                "a column repeat count is not a number", here(0, next_column_));
         const std::string_view style = x.attribute("default-cell-style-name");
         if (!style.empty() && style != "Default") columns_.push_back({next_column_, n, std::string(style)});
@@ -293,7 +295,7 @@ class Spreadsheet {
         in_row_ = true;
         rows_repeated_ = to_count(x.attribute("number-rows-repeated"));
         if (rows_repeated_ == 0)
-          stop(sdk::Code::invalid_input, "tệp bị hỏng: số lần lặp của một hàng không phải là số; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+          stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một hàng không phải là số") + kResaveVi,
                "a row repeat count is not a number", here(row_, 0));
         column_ = 1;
         pending_.clear();
@@ -355,7 +357,7 @@ class Spreadsheet {
     cell_.column = column_;
     cell_.repeat = to_count(x.attribute("number-columns-repeated"));
     if (cell_.repeat == 0)
-      stop(sdk::Code::invalid_input, "tệp bị hỏng: số lần lặp của một ô không phải là số; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+      stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một ô không phải là số") + kResaveVi,
            "a cell repeat count is not a number", here(row_, column_));
     if (!covered) {
       cell_.columns_spanned = to_count(x.attribute("number-columns-spanned"));
@@ -380,7 +382,8 @@ class Spreadsheet {
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
       if (ec != std::errc() || end != v.data() + v.size())
         stop(sdk::Code::invalid_input,
-             "tệp bị hỏng: ô kiểu số có giá trị '" + std::string(v.substr(0, 40)) + "' không phải là số; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+             "tệp bị hỏng: ô kiểu số có giá trị '" + std::string(v.substr(0, 40)) + "' không phải là số" +
+                 kResaveVi,
              "a number cell's value '" + std::string(v.substr(0, 40)) + "' is not a number", here(row_, column_));
       cell_.type = sdk::CellType::number;
       cell_.number = d;
@@ -395,7 +398,7 @@ class Spreadsheet {
         stop(sdk::Code::invalid_input,
              std::string("tệp bị hỏng: ô kiểu ") + (type == "date" ? "ngày" : "giờ") + " có giá trị '" +
                  std::string(v.substr(0, 40)) + "' không phải là " + (type == "date" ? "ngày" : "giờ") +
-                 "; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại",
+                 kResaveVi,
              "a " + std::string(type) + " cell's value '" + std::string(v.substr(0, 40)) + "' is not a " +
                  std::string(type),
              here(row_, column_));

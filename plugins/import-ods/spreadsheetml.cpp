@@ -21,6 +21,8 @@ namespace {
 using zipxml::XmlReader;
 
 constexpr std::uint64_t kLast = UINT32_MAX;
+// The advice of a refusal in Vietnamese (the English says it its own way).
+constexpr const char* kResaveVi = "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại";
 
 struct Stop {
   sdk::Status status;
@@ -63,7 +65,7 @@ class Reader {
           where.offset = xml.offset();
           const bool limit = xml.error().find("limit") != std::string::npos;
           return {limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
-                  "không đọc được tệp Excel 2003 XML: " + xml.error_vi() + "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại / "
+                  "không đọc được tệp Excel 2003 XML: " + xml.error_vi() + kResaveVi + " / "
                   "the Excel 2003 XML file cannot be read: " + xml.error(),
                   where};
         }
@@ -208,7 +210,7 @@ class Reader {
 
   void emit() {
     if (row_ == 0 || column_ == 0)
-      stop(sdk::Code::invalid_input, "tệp bị hỏng: có ô nằm ngoài mọi hàng; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+      stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: có ô nằm ngoài mọi hàng") + kResaveVi,
            "a cell stands outside a row");
     sdk::CellView c;
     c.row = static_cast<std::uint32_t>(row_);
@@ -221,7 +223,8 @@ class Reader {
       const auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), d);
       if (ec != std::errc() || end != value_.data() + value_.size())
         stop(sdk::Code::invalid_input,
-             "tệp bị hỏng: ô kiểu số chứa '" + value_.substr(0, 40) + "', không phải là số; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+             "tệp bị hỏng: ô kiểu số chứa '" + value_.substr(0, 40) + "', không phải là số" +
+                 kResaveVi,
              "a Number cell holds '" + value_.substr(0, 40) + "', not a number");
       const auto [e2, ec2] = std::to_chars(buf, buf + sizeof buf, d);
       value_.assign(buf, ec2 == std::errc() ? static_cast<std::size_t>(e2 - buf) : 0);
@@ -236,7 +239,8 @@ class Reader {
       double serial = 0;
       if (!sdk::parse_iso_date(value_, serial))
         stop(sdk::Code::invalid_input,
-             "tệp bị hỏng: ô kiểu ngày chứa '" + value_.substr(0, 40) + "', không phải là ngày; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+             "tệp bị hỏng: ô kiểu ngày chứa '" + value_.substr(0, 40) + "', không phải là ngày" +
+                 kResaveVi,
              "a DateTime cell holds '" + value_.substr(0, 40) + "', not a date");
       value_ = sdk::iso_of_serial(serial, true);
       c.type = sdk::CellType::number;

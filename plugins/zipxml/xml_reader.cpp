@@ -248,7 +248,8 @@ XmlReader::Token XmlReader::next() {
       };
       std::size_t lt;
       while ((lt = find_lt()) == std::string::npos) {
-        if (buffer_.size() - pos_ > max_token_) return fail("một đoạn chữ trong tệp dài quá giới hạn", "a text in the workbook is larger than the limit");
+        if (buffer_.size() - pos_ > max_token_) return fail("một đoạn chữ trong tệp dài quá giới hạn",
+                                                            "a text in the workbook is larger than the limit");
         if (!fill(buffer_.size() - pos_ + 1)) {
           if (!stream_.error().empty()) return fail(stream_.error_vi(), stream_.error());
           if (!transcode_error_.empty()) return fail(transcode_error_vi_, transcode_error_);
@@ -281,7 +282,8 @@ XmlReader::Token XmlReader::read_tag() {
     return true;
   };
   if (head.starts_with("<?")) {
-    if (!skip_to("?>")) return fail("một chỉ thị xử lý (<?) không được đóng", "a processing instruction is never closed");
+    if (!skip_to("?>")) return fail("một chỉ thị xử lý (<?) không được đóng",
+                                    "a processing instruction is never closed");
     return next();
   }
   if (head.starts_with("<!--")) {
@@ -291,14 +293,17 @@ XmlReader::Token XmlReader::read_tag() {
   if (head.starts_with("<![CDATA[")) {
     std::size_t at;
     while ((at = buffer_.find("]]>", pos_ + 9)) == std::string::npos) {
-      if (buffer_.size() - pos_ > max_token_) return fail("một đoạn CDATA dài quá giới hạn", "a CDATA section is larger than the limit");
-      if (!fill(buffer_.size() - pos_ + 1)) return fail("một đoạn CDATA không được đóng", "a CDATA section is never closed");
+      if (buffer_.size() - pos_ > max_token_) return fail("một đoạn CDATA dài quá giới hạn",
+                                                          "a CDATA section is larger than the limit");
+      if (!fill(buffer_.size() - pos_ + 1)) return fail("một đoạn CDATA không được đóng",
+                                                        "a CDATA section is never closed");
     }
     text_.assign(buffer_, pos_ + 9, at - pos_ - 9);
     pos_ = at + 3;
     return Token::text;
   }
-  if (head.starts_with("<!")) return fail("tệp khai báo DTD hoặc thực thể nên không được nhận", "the workbook declares a DTD or entity; it is refused");
+  if (head.starts_with("<!")) return fail("tệp khai báo DTD hoặc thực thể nên không được nhận",
+                                          "the workbook declares a DTD or entity; it is refused");
 
   // An element tag: find its '>' outside quoted attribute values. Offsets
   // are kept relative to pos_, since filling may move the window.
@@ -318,8 +323,10 @@ XmlReader::Token XmlReader::read_tag() {
       }
     }
     if (rel < avail) break;
-    if (avail > max_token_) return fail("một phần tử XML trong tệp dài quá giới hạn", "an element of the workbook is larger than the limit");
-    if (!fill(avail + 1)) return fail("XML của tệp kết thúc giữa chừng một phần tử", "the workbook's XML ends inside an element");
+    if (avail > max_token_) return fail("một phần tử XML trong tệp dài quá giới hạn",
+                                        "an element of the workbook is larger than the limit");
+    if (!fill(avail + 1)) return fail("XML của tệp kết thúc giữa chừng một phần tử",
+                                      "the workbook's XML ends inside an element");
   }
   const std::size_t end = pos_ + rel;
   std::string_view tag(buffer_.data() + pos_ + 1, end - pos_ - 1);
@@ -336,7 +343,8 @@ XmlReader::Token XmlReader::read_tag() {
   std::size_t i = 0;
   while (i < tag.size() && !is_space(tag[i])) ++i;
   name_ = local_name(tag.substr(0, i));
-  if (name_.empty()) return fail("XML của tệp có một phần tử không có tên", "the workbook's XML has an element without a name");
+  if (name_.empty()) return fail("XML của tệp có một phần tử không có tên",
+                                 "the workbook's XML has an element without a name");
   attr_count_ = 0;
   while (i < tag.size()) {
     while (i < tag.size() && is_space(tag[i])) ++i;
@@ -348,11 +356,13 @@ XmlReader::Token XmlReader::read_tag() {
     if (i >= tag.size() || tag[i] != '=') return fail("một thuộc tính không có giá trị", "an attribute has no value");
     ++i;
     while (i < tag.size() && is_space(tag[i])) ++i;
-    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("giá trị một thuộc tính không nằm trong dấu ngoặc kép", "an attribute value is not quoted");
+    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("giá trị một thuộc tính không nằm trong dấu ngoặc kép",
+                                                                          "an attribute value is not quoted");
     const char q = tag[i++];
     std::size_t close = i;
     while (close < tag.size() && tag[close] != q) ++close;
-    if (close >= tag.size()) return fail("giá trị một thuộc tính không có dấu ngoặc kép đóng", "an attribute value is never closed");
+    if (close >= tag.size()) return fail("giá trị một thuộc tính không có dấu ngoặc kép đóng",
+                                         "an attribute value is never closed");
     if (attr_count_ == attrs_.size()) attrs_.emplace_back();
     Attr& a = attrs_[attr_count_++];
     a.name = local_name(attr_name);

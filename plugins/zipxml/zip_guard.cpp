@@ -71,18 +71,21 @@ sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries)
   const std::size_t lowest = zip.size() > 65557 ? zip.size() - 65557 : 0;
   for (std::size_t i = zip.size() - 22 + 1; i-- > lowest;)
     if (u32(zip, i) == 0x06054b50) { eocd = i; break; }
-  if (eocd == std::string_view::npos) return truncated("không có mục lục ở cuối tệp: tệp bị cắt cụt", "no end of central directory: the file was cut short");
+  if (eocd == std::string_view::npos) return truncated("không có mục lục ở cuối tệp: tệp bị cắt cụt",
+                                                       "no end of central directory: the file was cut short");
   const std::uint32_t count = u16(zip, eocd + 10);
   const std::uint64_t dir_size = u32(zip, eocd + 12);
   const std::uint64_t dir_offset = u32(zip, eocd + 16);
   if (count == 0xFFFF || dir_offset == 0xFFFFFFFFu || dir_size == 0xFFFFFFFFu)
     return zip64();
-  if (dir_offset + dir_size > eocd) return truncated("mục lục của tệp nằm ngoài tệp", "the central directory lies outside the file");
+  if (dir_offset + dir_size > eocd) return truncated("mục lục của tệp nằm ngoài tệp",
+                                                     "the central directory lies outside the file");
 
   entries.clear();
   std::size_t at = static_cast<std::size_t>(dir_offset);
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (at + 46 > eocd || u32(zip, at) != 0x02014b50) return truncated("một mục trong mục lục bị hỏng", "a central directory entry is broken");
+    if (at + 46 > eocd || u32(zip, at) != 0x02014b50) return truncated("một mục trong mục lục bị hỏng",
+                                                                       "a central directory entry is broken");
     ZipEntry e;
     e.flags = static_cast<std::uint16_t>(u16(zip, at + 8));
     e.method = static_cast<std::uint16_t>(u16(zip, at + 10));
@@ -91,7 +94,8 @@ sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries)
     e.uncompressed = u32(zip, at + 24);
     const std::size_t name_len = u16(zip, at + 28), extra_len = u16(zip, at + 30), comment_len = u16(zip, at + 32);
     e.local_header = u32(zip, at + 42);
-    if (at + 46 + name_len > eocd) return truncated("tên một phần vượt ra ngoài mục lục", "an entry name runs past the directory");
+    if (at + 46 + name_len > eocd) return truncated("tên một phần vượt ra ngoài mục lục",
+                                                    "an entry name runs past the directory");
     e.name.assign(zip.substr(at + 46, name_len));
     for (auto& ch : e.name)
       if (ch == '\\') ch = '/';  // some writers use Windows separators
