@@ -42,7 +42,9 @@ sdk::Status check_field(std::string_view text, std::size_t offset, std::uint32_t
   where.column = column;
   where.offset = offset + std::min(bad, nul);
   return {sdk::Code::undecodable,
-          "the file is UTF-8 but byte " + std::to_string(where.offset) +
+          "tệp được lưu dạng UTF-8 nhưng byte " + std::to_string(where.offset) +
+              " thì không: tệp lẫn nhiều bảng mã. Hãy lưu lại dạng UTF-8 rồi gửi lại / "
+              "the file is UTF-8 but byte " + std::to_string(where.offset) +
               " is not: the file mixes encodings. Save it again as UTF-8 and resend it",
           where};
 }
@@ -103,7 +105,10 @@ class CsvImporter final : public sdk::Importer {
                                         where.row = row;
                                         where.column = column;
                                         return sdk::Status(sdk::Code::limit_exceeded,
-                                                           "the file has more cells than the limit of " +
+                                                           "tệp có nhiều ô hơn giới hạn " +
+                                                               std::to_string(limits.max_cells) +
+                                                               " ô; hãy chia tệp nhỏ hơn rồi gửi lại / "
+                                                               "the file has more cells than the limit of " +
                                                                std::to_string(limits.max_cells), where);
                                       }
                                       if (count_text && !text_total.fits(text.size())) {
@@ -132,7 +137,11 @@ class CsvImporter final : public sdk::Importer {
                                         sdk::Location where;
                                         where.row = row;
                                         where.column = column;
-                                        return sdk::Status(sdk::Code::undecodable, "a field has a NUL byte: this is not a text file", where);
+                                        return sdk::Status(sdk::Code::undecodable,
+                                                           "một ô có byte NUL: đây không phải tệp văn bản; hãy xuất lại "
+                                                           "bảng tính dạng CSV hoặc gửi tệp .xlsx / "
+                                                           "a field has a NUL byte: this is not a text file",
+                                                           where);
                                       }
                                       return sink.cell(cell);
                                     });

@@ -46,14 +46,18 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
   };
   auto too_big = [&](std::size_t offset) {
     return sdk::Status(sdk::Code::limit_exceeded,
-                       "a field is larger than the limit of " + std::to_string(max_field) + " bytes",
+                       "một ô dài quá giới hạn " + std::to_string(max_field) +
+                           " byte; hãy kiểm tra lại tệp (có thể thiếu dấu ngoặc kép đóng) rồi gửi lại / "
+                           "a field is larger than the limit of " + std::to_string(max_field) + " bytes",
                        place(row, column, offset));
   };
 
   while (i < n) {
     if ((++counter & 0xFFFF) == 0 && limits.max_seconds != 0 &&
         std::chrono::steady_clock::now() - started > std::chrono::seconds(limits.max_seconds))
-      return {sdk::Code::limit_exceeded, "reading took longer than the limit of " +
+      return {sdk::Code::limit_exceeded, "đọc tệp quá " + std::to_string(limits.max_seconds) +
+                                             " giây; hãy chia tệp nhỏ hơn rồi gửi lại / "
+                                             "reading took longer than the limit of " +
                                              std::to_string(limits.max_seconds) + " seconds", place(row, column, i)};
     std::string_view value;
     if (text[i] == '"') {
@@ -77,7 +81,8 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
       }
       if (!closed)
         return {sdk::Code::invalid_input,
-                "a quoted field is never closed: the quote opened here runs to the end of the file",
+                "một dấu ngoặc kép mở ở ô này không bao giờ được đóng, nên ô kéo dài đến hết tệp; hãy sửa ô đó "
+                "rồi gửi lại / a quoted field is never closed: the quote opened here runs to the end of the file",
                 place(row, column, open)};
       // Text after the closing quote and before the delimiter is kept, as Excel does.
       while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') scratch += text[i++];

@@ -195,7 +195,10 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     if (!convert_to_utf8(bytes.substr(4), le ? "UTF-32LE" : "UTF-32BE", out.owned, bad)) {
       sdk::Location where;
       where.offset = bad + 4;
-      return {sdk::Code::undecodable, "the file says UTF-32 but is not valid UTF-32 at byte " + std::to_string(bad + 4) +
+      return {sdk::Code::undecodable, "tệp ghi là UTF-32 nhưng từ byte " + std::to_string(bad + 4) +
+                                          " không đúng UTF-32. Hãy lưu lại dạng UTF-8 (Excel: \"CSV UTF-8\") rồi "
+                                          "gửi lại / the file says UTF-32 but is not valid UTF-32 at byte " +
+                                          std::to_string(bad + 4) +
                                           ". Save it as UTF-8 (Excel: \"CSV UTF-8\") and send it again",
               where};
     }
@@ -211,7 +214,10 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     if (!convert_to_utf8(bytes.substr(2), le ? "UTF-16LE" : "UTF-16BE", out.owned, bad)) {
       sdk::Location where;
       where.offset = bad + 2;
-      return {sdk::Code::undecodable, "the file says UTF-16 but is not valid UTF-16 at byte " + std::to_string(bad + 2),
+      return {sdk::Code::undecodable, "tệp ghi là UTF-16 nhưng từ byte " + std::to_string(bad + 2) +
+                                          " không đúng UTF-16. Hãy lưu lại dạng UTF-8 (Excel: \"CSV UTF-8\") rồi "
+                                          "gửi lại / the file says UTF-16 but is not valid UTF-16 at byte " +
+                                          std::to_string(bad + 2),
               where};
     }
     out.owned = to_nfc(out.owned);
@@ -230,7 +236,10 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     sdk::Location where;
     where.offset = head.find('\0');
     return {sdk::Code::undecodable,
-            "the file has NUL bytes (from offset " + std::to_string(where.offset) + "): it is not a text file", where};
+            "tệp có byte NUL (từ vị trí " + std::to_string(where.offset) +
+                "): đây không phải tệp văn bản; hãy xuất lại bảng tính dạng CSV UTF-8 hoặc gửi tệp .xlsx / "
+                "the file has NUL bytes (from offset " + std::to_string(where.offset) + "): it is not a text file",
+            where};
   }
   if (invalid == std::string_view::npos) {
     out.encoding = "utf-8";
@@ -270,7 +279,10 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
     sdk::Location where;
     where.offset = invalid;
     return {sdk::Code::undecodable,
-            "cannot tell the text encoding: " + not_utf8 + ", and it does not read as Vietnamese in Windows-1258 or "
+            "không nhận ra bảng mã của tệp: byte " + std::to_string(invalid) +
+                " không phải UTF-8, và tệp cũng không đọc ra tiếng Việt theo Windows-1258 hay TCVN3. Hãy lưu lại "
+                "dạng UTF-8 (Excel: \"CSV UTF-8\") rồi gửi lại / cannot tell the text encoding: " + not_utf8 +
+                ", and it does not read as Vietnamese in Windows-1258 or "
             "TCVN3 either. Save the file as UTF-8 (Excel: \"CSV UTF-8\") and send it again" + tried,
             where};
   }

@@ -56,7 +56,10 @@ struct Handler {
       sdk::Location where;
       where.path = path;
       status = sdk::Status(sdk::Code::limit_exceeded,
-                           "a string is longer than the limit of " + std::to_string(max_field) + " bytes", where);
+                           "một chuỗi dài quá giới hạn " + std::to_string(max_field) +
+                               " byte; hãy kiểm tra lại tệp rồi gửi lại / a string is longer than the limit of " +
+                               std::to_string(max_field) + " bytes",
+                           where);
       ec = json::error::string_too_large;
       return false;
     }
@@ -256,7 +259,8 @@ class JsonImporter final : public sdk::Importer {
     } else if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
       const bool le = text[0] == '\xFF';
       if (!utf16_to_utf8(text.substr(2), le, converted))
-        return {sdk::Code::undecodable, "the document says UTF-16 but is not valid UTF-16"};
+        return {sdk::Code::undecodable, "tệp ghi là UTF-16 nhưng không đúng UTF-16; hãy lưu lại dạng UTF-8 rồi gửi lại "
+                                        "/ the document says UTF-16 but is not valid UTF-16"};
       text = converted;
       encoding = le ? "utf-16le" : "utf-16be";
     }
@@ -287,9 +291,14 @@ class JsonImporter final : public sdk::Importer {
       where.path = h.path;
       if (ec == json::error::too_deep)
         return {sdk::Code::limit_exceeded,
-                "the document nests deeper than the limit of " + std::to_string(options.max_depth) + " levels", where};
+                "dữ liệu trong tệp lồng nhau sâu quá giới hạn " + std::to_string(options.max_depth) +
+                    " tầng; hãy xuất lại dữ liệu dạng phẳng hơn rồi gửi lại / the document nests deeper than the "
+                    "limit of " + std::to_string(options.max_depth) + " levels",
+                where};
       return {sdk::Code::invalid_input,
-              "the document is not valid JSON at line " + std::to_string(where.row) + ", column " +
+              "tệp không phải JSON hợp lệ ở dòng " + std::to_string(where.row) + ", cột " +
+                  std::to_string(where.column) + "; hãy xuất lại tệp từ phần mềm rồi gửi lại / "
+                  "the document is not valid JSON at line " + std::to_string(where.row) + ", column " +
                   std::to_string(where.column) + ": " + ec.message(),
               where};
     }

@@ -36,6 +36,8 @@ namespace {
 
 constexpr std::string_view kMime = "application/vnd.oasis.opendocument.spreadsheet";
 constexpr std::uint64_t kLastRow = UINT32_MAX, kLastColumn = UINT32_MAX;
+// The advice of a refusal in Vietnamese (the English says it its own way).
+constexpr const char* kResaveVi = "; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại";
 constexpr const char* kDefaultStyle = "\x01" "default";  // style:default-style (no name can hold \x01)
 
 // "12", "" -> fallback; anything else that is not a count -> 0 (refused by the caller).
@@ -103,7 +105,9 @@ class Spreadsheet {
       if (const ZipEntry* manifest = entries_.find("META-INF/manifest.xml")) check_not_encrypted(*manifest);
       const ZipEntry* content = entries_.find("content.xml");
       if (content == nullptr)
-        return {sdk::Code::invalid_input, "the spreadsheet has no content.xml part: it is damaged, or not an .ods; "
+        return {sdk::Code::invalid_input, "bảng tính không có phần content.xml: tệp bị hỏng, hoặc không phải tệp .ods; "
+                                          "hãy mở bằng LibreOffice, lưu lại rồi gửi lại / "
+                                          "the spreadsheet has no content.xml part: it is damaged, or not an .ods; "
                                           "open it in LibreOffice and save it again"};
       if (const ZipEntry* styles = entries_.find("styles.xml")) parse(*styles, [&](auto t, XmlReader& x) { style_token(t, x); });
       parse(*content, [&](auto t, XmlReader& x) {
@@ -132,8 +136,9 @@ class Spreadsheet {
     std::string style;
   };
 
-  [[noreturn]] static void stop(sdk::Code code, std::string message, sdk::Location where = {}) {
-    throw Stop{sdk::Status(code, std::move(message), std::move(where))};
+  // Every refusal says it in Vietnamese, then " / ", then in English.
+  [[noreturn]] static void stop(sdk::Code code, const std::string& vi, const std::string& en, sdk::Location where = {}) {
+    throw Stop{sdk::Status(code, vi + " / " + en, std::move(where))};
   }
   static void check(sdk::Status s) {
     if (!s.ok()) throw Stop{std::move(s)};
@@ -158,6 +163,7 @@ class Spreadsheet {
         where.offset = xml.offset();
         const bool limit = xml.error().find("limit") != std::string::npos;
         stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
+             "không đọc được phần '" + e.name + "' của bảng tính: " + xml.error_vi() + kResaveVi,
              "the spreadsheet part '" + e.name + "' cannot be read: " + xml.error(), where);
       }
       on_token(t, xml);
@@ -167,8 +173,8 @@ class Spreadsheet {
   void check_not_encrypted(const ZipEntry& manifest) {
     parse(manifest, [&](XmlReader::Token t, XmlReader& x) {
       if (t == XmlReader::Token::start && x.name() == "encryption-data")
-        stop(sdk::Code::unsupported, "the spreadsheet is protected by a password; remove the password in LibreOffice "
-                                     "and resend it");
+        stop(sdk::Code::unsupported, "bảng tính được bảo vệ bằng mật khẩu: hãy gỡ mật khẩu trong LibreOffice rồi gửi lại",
+             "the spreadsheet is protected by a password; remove the password in LibreOffice and resend it");
     });
   }
 
@@ -243,12 +249,17 @@ class Spreadsheet {
 
   void count(std::uint64_t n, std::uint64_t row, std::uint64_t column, const char* what) {
     if (limits_.max_cells != 0 && (n > limits_.max_cells || cells_ > limits_.max_cells - n))
-      stop(sdk::Code::limit_exceeded, std::string("the spreadsheet has more ") + what + " than the limit of " +
-                                          std::to_string(limits_.max_cells) + " cells (limits.max_cells)",
+      stop(sdk::Code::limit_exceeded,
+           "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
+               " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
+           std::string("the spreadsheet has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
+               " cells (limits.max_cells)",
            here(row, column));
     cells_ += n;
     if (limits_.max_seconds != 0 && std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
-      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
+      stop(sdk::Code::limit_exceeded,
+           "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy chia bảng tính thành nhiều tệp nhỏ hơn",
+           "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
   }
 
   void body_token(XmlReader::Token t, XmlReader& x) {
@@ -274,14 +285,18 @@ class Spreadsheet {
         skip_ = 1;  // what is not a cell's own text
       } else if (name == "table-column") {
         const std::uint64_t n = to_count(x.attribute("number-columns-repeated"));
-        if (n == 0) stop(sdk::Code::invalid_input, "a column repeat count is not a number", here(0, next_column_));
+        if (n == 0)
+          stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một cột không phải là số") + kResaveVi,
+               "a column repeat count is not a number", here(0, next_column_));
         const std::string_view style = x.attribute("default-cell-style-name");
         if (!style.empty() && style != "Default") columns_.push_back({next_column_, n, std::string(style)});
         next_column_ += std::min<std::uint64_t>(n, kLastColumn);
       } else if (name == "table-row") {
         in_row_ = true;
         rows_repeated_ = to_count(x.attribute("number-rows-repeated"));
-        if (rows_repeated_ == 0) stop(sdk::Code::invalid_input, "a row repeat count is not a number", here(row_, 0));
+        if (rows_repeated_ == 0)
+          stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một hàng không phải là số") + kResaveVi,
+               "a row repeat count is not a number", here(row_, 0));
         column_ = 1;
         pending_.clear();
       } else if (in_row_ && (name == "table-cell" || name == "covered-table-cell")) {
@@ -330,8 +345,9 @@ class Spreadsheet {
   void add_text(std::string_view s) {
     cell_.text += s;
     if (limits_.max_field_bytes != 0 && cell_.text.size() > limits_.max_field_bytes)
-      stop(sdk::Code::limit_exceeded, "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) +
-                                          " bytes", here(row_, column_));
+      stop(sdk::Code::limit_exceeded,
+           "ô dài quá giới hạn " + std::to_string(limits_.max_field_bytes) + " byte; hãy rút ngắn ô đó rồi gửi lại",
+           "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) + " bytes", here(row_, column_));
   }
 
   void start_cell(XmlReader& x, bool covered) {
@@ -340,7 +356,9 @@ class Spreadsheet {
     cell_ = Pending{};
     cell_.column = column_;
     cell_.repeat = to_count(x.attribute("number-columns-repeated"));
-    if (cell_.repeat == 0) stop(sdk::Code::invalid_input, "a cell repeat count is not a number", here(row_, column_));
+    if (cell_.repeat == 0)
+      stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: số lần lặp của một ô không phải là số") + kResaveVi,
+           "a cell repeat count is not a number", here(row_, column_));
     if (!covered) {
       cell_.columns_spanned = to_count(x.attribute("number-columns-spanned"));
       cell_.rows_spanned = to_count(x.attribute("number-rows-spanned"));
@@ -363,8 +381,10 @@ class Spreadsheet {
       double d = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
       if (ec != std::errc() || end != v.data() + v.size())
-        stop(sdk::Code::invalid_input, "a number cell's value '" + std::string(v.substr(0, 40)) + "' is not a number",
-             here(row_, column_));
+        stop(sdk::Code::invalid_input,
+             "tệp bị hỏng: ô kiểu số có giá trị '" + std::string(v.substr(0, 40)) + "' không phải là số" +
+                 kResaveVi,
+             "a number cell's value '" + std::string(v.substr(0, 40)) + "' is not a number", here(row_, column_));
       cell_.type = sdk::CellType::number;
       cell_.number = d;
       cell_.text = std::string(number_text(d, buf));
@@ -375,8 +395,13 @@ class Spreadsheet {
       double serial = 0;
       const bool ok = type == "date" ? sdk::parse_iso_date(v, serial) : parse_duration(v, serial);
       if (!ok || (cell_.text = sdk::iso_of_serial(serial, type == "time")).empty())
-        stop(sdk::Code::invalid_input, "a " + std::string(type) + " cell's value '" + std::string(v.substr(0, 40)) +
-                                           "' is not a " + std::string(type), here(row_, column_));
+        stop(sdk::Code::invalid_input,
+             std::string("tệp bị hỏng: ô kiểu ") + (type == "date" ? "ngày" : "giờ") + " có giá trị '" +
+                 std::string(v.substr(0, 40)) + "' không phải là " + (type == "date" ? "ngày" : "giờ") +
+                 kResaveVi,
+             "a " + std::string(type) + " cell's value '" + std::string(v.substr(0, 40)) + "' is not a " +
+                 std::string(type),
+             here(row_, column_));
       cell_.type = sdk::CellType::number;
       cell_.number = serial;
       cell_.format = type == "time" ? "hh:mm:ss" : cell_.text.size() > 10 ? "yyyy-mm-dd hh:mm:ss" : "yyyy-mm-dd";
@@ -405,7 +430,9 @@ class Spreadsheet {
     value_set_ = false;
     column_ += cell_.repeat;
     if (column_ > kLastColumn + 1 && (cell_.type != sdk::CellType::empty || cell_.columns_spanned > 1))
-      stop(sdk::Code::invalid_input, "a cell lies past the last column a sheet can have", here(row_, kLastColumn));
+      stop(sdk::Code::invalid_input,
+           "có ô nằm quá cột cuối cùng một trang tính được có; hãy xoá các cột thừa rồi gửi lại",
+           "a cell lies past the last column a sheet can have", here(row_, kLastColumn));
     column_ = std::min(column_, kLastColumn + 2);
     if (cell_.type != sdk::CellType::empty || cell_.columns_spanned > 1 || cell_.rows_spanned > 1)
       pending_.push_back(std::move(cell_));
@@ -423,7 +450,9 @@ class Spreadsheet {
       const std::uint64_t total = rows_repeated_ > UINT32_MAX || per_row > UINT32_MAX ? UINT64_MAX / 2 : per_row * rows_repeated_;
       count(total, row_, pending_.front().column, "cells (with their repeats)");
       if (row_ + rows_repeated_ - 1 > kLastRow)
-        stop(sdk::Code::invalid_input, "a cell lies past the last row a sheet can have", here(kLastRow, 0));
+        stop(sdk::Code::invalid_input,
+             "có ô nằm quá hàng cuối cùng một trang tính được có; hãy xoá các hàng thừa rồi gửi lại",
+             "a cell lies past the last row a sheet can have", here(kLastRow, 0));
       for (std::uint64_t r = 0; r < rows_repeated_; ++r) {
         const auto row = static_cast<std::uint32_t>(row_ + r);
         for (const auto& p : pending_) {

@@ -21,6 +21,8 @@ namespace {
 using zipxml::XmlReader;
 
 constexpr std::uint64_t kLast = UINT32_MAX;
+// The advice of a refusal in Vietnamese (the English says it its own way).
+constexpr const char* kResaveVi = "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại";
 
 struct Stop {
   sdk::Status status;
@@ -63,11 +65,15 @@ class Reader {
           where.offset = xml.offset();
           const bool limit = xml.error().find("limit") != std::string::npos;
           return {limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
-                  "the Excel 2003 XML file cannot be read: " + xml.error(), where};
+                  "không đọc được tệp Excel 2003 XML: " + xml.error_vi() + kResaveVi + " / "
+                  "the Excel 2003 XML file cannot be read: " + xml.error(),
+                  where};
         }
         token(t, xml);
       }
-      if (in_sheet_) return {sdk::Code::invalid_input, "the Excel 2003 XML file ends inside a worksheet: it is cut short"};
+      if (in_sheet_)
+        return {sdk::Code::invalid_input, "tệp Excel 2003 XML kết thúc giữa một trang tính: tệp bị cắt cụt; hãy xin lại "
+                                          "tệp / the Excel 2003 XML file ends inside a worksheet: it is cut short"};
       return {};
     } catch (const Stop& stop) {
       return stop.status;
@@ -79,12 +85,13 @@ class Reader {
     std::string parent, font, format;
   };
 
-  [[noreturn]] void stop(sdk::Code code, std::string message) const {
+  // Every refusal says it in Vietnamese, then " / ", then in English.
+  [[noreturn]] void stop(sdk::Code code, const std::string& vi, const std::string& en) const {
     sdk::Location where;
     where.sheet = sheet_;
     where.row = static_cast<std::uint32_t>(std::min(row_, kLast));
     where.column = static_cast<std::uint32_t>(std::min(column_, kLast));
-    throw Stop{sdk::Status(code, std::move(message), std::move(where))};
+    throw Stop{sdk::Status(code, vi + " / " + en, std::move(where))};
   }
   void check(sdk::Status s) const {
     if (!s.ok()) throw Stop{std::move(s)};
@@ -106,11 +113,15 @@ class Reader {
 
   void count() {
     if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells)
-      stop(sdk::Code::limit_exceeded, "the file has more cells than the limit of " + std::to_string(limits_.max_cells) +
-                                          " (limits.max_cells)");
+      stop(sdk::Code::limit_exceeded,
+           "tệp có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
+               " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
+           "the file has more cells than the limit of " + std::to_string(limits_.max_cells) + " (limits.max_cells)");
     if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
         std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
-      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
+      stop(sdk::Code::limit_exceeded,
+           "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy chia bảng tính thành nhiều tệp nhỏ hơn",
+           "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
   }
 
   void token(XmlReader::Token t, XmlReader& x) {
@@ -136,12 +147,18 @@ class Reader {
         const std::uint64_t index = to_index(x.attribute("Index"));
         row_ = index != 0 ? index : row_ + 1;
         next_row_ = row_ + 1 + to_index(x.attribute("Span"));
-        if (row_ > kLast) stop(sdk::Code::invalid_input, "a row lies past the last row a sheet can have");
+        if (row_ > kLast)
+          stop(sdk::Code::invalid_input, "có hàng nằm quá hàng cuối cùng một trang tính được có; hãy xoá các hàng thừa "
+                                         "rồi gửi lại",
+               "a row lies past the last row a sheet can have");
         column_ = 0;
       } else if (in_sheet_ && name == "Cell") {
         const std::uint64_t index = to_index(x.attribute("Index"));
         column_ = index != 0 ? index : column_ + 1;
-        if (column_ > kLast) stop(sdk::Code::invalid_input, "a cell lies past the last column a sheet can have");
+        if (column_ > kLast)
+          stop(sdk::Code::invalid_input, "có ô nằm quá cột cuối cùng một trang tính được có; hãy xoá các cột thừa rồi "
+                                         "gửi lại",
+               "a cell lies past the last column a sheet can have");
         style_of_cell_ = std::string(x.attribute("StyleID"));
         const std::uint64_t across = to_index(x.attribute("MergeAcross")), down = to_index(x.attribute("MergeDown"));
         if (across > 0 || down > 0) {
@@ -164,8 +181,9 @@ class Reader {
       if (skip_ == 0 && in_data_) {
         value_ += x.text();
         if (limits_.max_field_bytes != 0 && value_.size() > limits_.max_field_bytes)
-          stop(sdk::Code::limit_exceeded, "a cell is longer than the limit of " +
-                                              std::to_string(limits_.max_field_bytes) + " bytes");
+          stop(sdk::Code::limit_exceeded,
+               "ô dài quá giới hạn " + std::to_string(limits_.max_field_bytes) + " byte; hãy rút ngắn ô đó rồi gửi lại",
+               "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) + " bytes");
       }
       return;
     }
@@ -191,7 +209,9 @@ class Reader {
   }
 
   void emit() {
-    if (row_ == 0 || column_ == 0) stop(sdk::Code::invalid_input, "a cell stands outside a row");
+    if (row_ == 0 || column_ == 0)
+      stop(sdk::Code::invalid_input, std::string("tệp bị hỏng: có ô nằm ngoài mọi hàng") + kResaveVi,
+           "a cell stands outside a row");
     sdk::CellView c;
     c.row = static_cast<std::uint32_t>(row_);
     c.column = static_cast<std::uint32_t>(column_);
@@ -202,7 +222,10 @@ class Reader {
       double d = 0;
       const auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), d);
       if (ec != std::errc() || end != value_.data() + value_.size())
-        stop(sdk::Code::invalid_input, "a Number cell holds '" + value_.substr(0, 40) + "', not a number");
+        stop(sdk::Code::invalid_input,
+             "tệp bị hỏng: ô kiểu số chứa '" + value_.substr(0, 40) + "', không phải là số" +
+                 kResaveVi,
+             "a Number cell holds '" + value_.substr(0, 40) + "', not a number");
       const auto [e2, ec2] = std::to_chars(buf, buf + sizeof buf, d);
       value_.assign(buf, ec2 == std::errc() ? static_cast<std::size_t>(e2 - buf) : 0);
       c.type = sdk::CellType::number;
@@ -215,7 +238,10 @@ class Reader {
     } else if (type_ == "DateTime") {
       double serial = 0;
       if (!sdk::parse_iso_date(value_, serial))
-        stop(sdk::Code::invalid_input, "a DateTime cell holds '" + value_.substr(0, 40) + "', not a date");
+        stop(sdk::Code::invalid_input,
+             "tệp bị hỏng: ô kiểu ngày chứa '" + value_.substr(0, 40) + "', không phải là ngày" +
+                 kResaveVi,
+             "a DateTime cell holds '" + value_.substr(0, 40) + "', not a date");
       value_ = sdk::iso_of_serial(serial, true);
       c.type = sdk::CellType::number;
       c.number = serial;

@@ -171,8 +171,9 @@ class Workbook {
     unsigned font = 0, number_format = 0;
   };
 
-  [[noreturn]] static void stop(sdk::Code code, std::string message, sdk::Location where = {}) {
-    throw Stop{sdk::Status(code, std::move(message), std::move(where))};
+  // Every refusal says it in Vietnamese, then " / ", then in English.
+  [[noreturn]] static void stop(sdk::Code code, const std::string& vi, const std::string& en, sdk::Location where = {}) {
+    throw Stop{sdk::Status(code, vi + " / " + en, std::move(where))};
   }
   static void check(sdk::Status s) {
     if (!s.ok()) throw Stop{std::move(s)};
@@ -188,12 +189,18 @@ class Workbook {
       where.sheet = sheet;
       where.row = row;
       where.column = col;
-      stop(sdk::Code::limit_exceeded, std::string("the workbook has more ") + what + " than the limit of " +
-                                          std::to_string(limits_.max_cells) + " cells (limits.max_cells)", where);
+      stop(sdk::Code::limit_exceeded,
+           "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
+               " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
+           std::string("the workbook has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
+               " cells (limits.max_cells)",
+           where);
     }
     if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
         std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
-      stop(sdk::Code::limit_exceeded, "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
+      stop(sdk::Code::limit_exceeded,
+           "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy chia bảng tính thành nhiều tệp nhỏ hơn",
+           "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
   }
 
   // Runs `on_token` over a part's XML, with errors naming the part.
@@ -209,6 +216,8 @@ class Workbook {
         where.offset = xml.offset();
         const bool limit = xml.error().find("limit") != std::string::npos;
         stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
+             "không đọc được phần '" + e.name + "' của tệp: " + xml.error_vi() +
+                 "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
              "the workbook part '" + e.name + "' cannot be read: " + xml.error(), where);
       }
       on_token(t, xml);
@@ -224,8 +233,14 @@ class Workbook {
           target = resolve_target("", x.attribute("Target"));
       });
     }
-    if (target.ends_with(".bin")) stop(sdk::Code::unsupported, "binary workbooks (.xlsb) are not read; save it as .xlsx");
-    if (!entry(target)) stop(sdk::Code::invalid_input, "the workbook part '" + target + "' is missing");
+    if (target.ends_with(".bin"))
+      stop(sdk::Code::unsupported, "tệp Excel nhị phân (.xlsb) không đọc được; hãy mở bằng Excel, lưu lại dạng .xlsx rồi "
+                                   "gửi lại",
+           "binary workbooks (.xlsb) are not read; save it as .xlsx");
+    if (!entry(target))
+      stop(sdk::Code::invalid_input,
+           "tệp bị hỏng: thiếu phần '" + target + "'; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+           "the workbook part '" + target + "' is missing");
     return target;
   }
 
@@ -301,8 +316,11 @@ class Workbook {
       } else if (t == XmlReader::Token::text && in_t) {
         current += x.text();
         if (limits_.max_field_bytes != 0 && current.size() > limits_.max_field_bytes)
-          stop(sdk::Code::limit_exceeded, "a text in the workbook is longer than the limit of " +
-                                              std::to_string(limits_.max_field_bytes) + " bytes");
+          stop(sdk::Code::limit_exceeded,
+               "một đoạn chữ trong bảng tính dài quá giới hạn " + std::to_string(limits_.max_field_bytes) +
+                   " byte; hãy rút ngắn ô đó rồi gửi lại",
+               "a text in the workbook is longer than the limit of " + std::to_string(limits_.max_field_bytes) +
+                   " bytes");
       }
     });
   }
@@ -433,8 +451,9 @@ class Workbook {
             where.sheet = sheet_name;
             where.row = row;
             where.column = col;
-            stop(sdk::Code::limit_exceeded, "a cell is longer than the limit of " +
-                                                std::to_string(limits_.max_field_bytes) + " bytes", where);
+            stop(sdk::Code::limit_exceeded,
+                 "ô dài quá giới hạn " + std::to_string(limits_.max_field_bytes) + " byte; hãy rút ngắn ô đó rồi gửi lại",
+                 "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) + " bytes", where);
           }
         }
       } else if (t == XmlReader::Token::end) {
@@ -453,7 +472,10 @@ class Workbook {
               where.sheet = sheet_name;
               where.row = row;
               where.column = col;
-              stop(sdk::Code::invalid_input, "a cell refers to shared string " + value + ", which does not exist", where);
+              stop(sdk::Code::invalid_input,
+                   "tệp bị hỏng: ô trỏ tới chuỗi dùng chung số " + value +
+                       " nhưng chuỗi đó không có; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+                   "a cell refers to shared string " + value + ", which does not exist", where);
             }
             emit(sheet_name, row, col, sdk::CellType::text, shared_string(idx), 0, xf);
           } else if (kind == Kind::inline_text || kind == Kind::formula_text) {
@@ -569,9 +591,12 @@ class XlsxImporter final : public sdk::Importer {
     });
     if (!is_workbook) {
       const bool ods = std::any_of(entries.begin(), entries.end(), [](const ZipEntry& e) { return e.name == "content.xml"; });
-      return {sdk::Code::invalid_input, ods ? "an OpenDocument file (.ods), not an Excel workbook: send it with the "
-                                              "name .ods, or save it as .xlsx"
-                                            : "a zip file, but not an Excel workbook (it has no workbook part)"};
+      return {sdk::Code::invalid_input,
+              ods ? "đây là tệp OpenDocument (.ods), không phải bảng tính Excel: hãy gửi lại với đuôi tên .ods, hoặc "
+                    "lưu lại dạng .xlsx rồi gửi lại / an OpenDocument file (.ods), not an Excel workbook: send it with "
+                    "the name .ods, or save it as .xlsx"
+                  : "đây là tệp nén zip nhưng không phải bảng tính Excel (không có phần workbook); hãy kiểm tra lại "
+                    "tệp đã gửi / a zip file, but not an Excel workbook (it has no workbook part)"};
     }
     Workbook book(bytes, std::move(entries), limits, sink);
     return book.read();

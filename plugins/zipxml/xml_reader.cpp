@@ -89,7 +89,7 @@ bool XmlReader::transcode(bool at_end) {
     const std::uint32_t unit = le ? (b0 | b1 << 8) : (b0 << 8 | b1);
     if (high_surrogate_ != 0) {
       if (unit < 0xDC00 || unit > 0xDFFF) {
-        transcode_error_ = "the UTF-16 text has a lone surrogate";
+        transcode_fail("văn bản UTF-16 có một nửa ký tự (surrogate) đứng lẻ", "the UTF-16 text has a lone surrogate");
         return false;
       }
       append_utf8(buffer_, 0x10000 + ((high_surrogate_ - 0xD800) << 10) + (unit - 0xDC00));
@@ -97,7 +97,7 @@ bool XmlReader::transcode(bool at_end) {
     } else if (unit >= 0xD800 && unit <= 0xDBFF) {
       high_surrogate_ = unit;
     } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-      transcode_error_ = "the UTF-16 text has a lone surrogate";
+      transcode_fail("văn bản UTF-16 có một nửa ký tự (surrogate) đứng lẻ", "the UTF-16 text has a lone surrogate");
       return false;
     } else {
       append_utf8(buffer_, unit);
@@ -105,14 +105,22 @@ bool XmlReader::transcode(bool at_end) {
   }
   raw_.erase(0, i);
   if (at_end && (!raw_.empty() || high_surrogate_ != 0)) {
-    transcode_error_ = "the UTF-16 text ends in the middle of a character";
+    transcode_fail("văn bản UTF-16 kết thúc giữa một ký tự", "the UTF-16 text ends in the middle of a character");
     return false;
   }
   return true;
 }
 
-XmlReader::Token XmlReader::fail(std::string message) {
-  if (error_.empty()) error_ = std::move(message);
+void XmlReader::transcode_fail(std::string vi, std::string en) {
+  transcode_error_vi_ = std::move(vi);
+  transcode_error_ = std::move(en);
+}
+
+XmlReader::Token XmlReader::fail(std::string vi, std::string en) {
+  if (error_.empty()) {
+    error_vi_ = std::move(vi);
+    error_ = std::move(en);
+  }
   return Token::error;
 }
 
@@ -225,8 +233,8 @@ XmlReader::Token XmlReader::next() {
   }
   while (true) {
     if (pos_ >= buffer_.size() && !fill(1)) {
-      if (!stream_.error().empty()) return fail(stream_.error());
-      if (!transcode_error_.empty()) return fail(transcode_error_);
+      if (!stream_.error().empty()) return fail(stream_.error_vi(), stream_.error());
+      if (!transcode_error_.empty()) return fail(transcode_error_vi_, transcode_error_);
       return Token::eof;
     }
     if (buffer_[pos_] != '<') {
@@ -240,16 +248,19 @@ XmlReader::Token XmlReader::next() {
       };
       std::size_t lt;
       while ((lt = find_lt()) == std::string::npos) {
-        if (buffer_.size() - pos_ > max_token_) return fail("a text in the workbook is larger than the limit");
+        if (buffer_.size() - pos_ > max_token_) return fail("một đoạn chữ trong tệp dài quá giới hạn",
+                                                            "a text in the workbook is larger than the limit");
         if (!fill(buffer_.size() - pos_ + 1)) {
-          if (!stream_.error().empty()) return fail(stream_.error());
-          if (!transcode_error_.empty()) return fail(transcode_error_);
+          if (!stream_.error().empty()) return fail(stream_.error_vi(), stream_.error());
+          if (!transcode_error_.empty()) return fail(transcode_error_vi_, transcode_error_);
           lt = buffer_.size();
           break;
         }
       }
       const std::string_view raw(buffer_.data() + pos_, lt - pos_);
-      if (!decode(raw, text_)) return fail("a text has an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; exist)");
+      if (!decode(raw, text_))
+        return fail("một đoạn chữ có thực thể lạ (chỉ có &lt; &gt; &amp; &quot; &apos; và &#N;)",
+                    "a text has an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; exist)");
       pos_ = lt;
       return Token::text;
     }
@@ -271,24 +282,28 @@ XmlReader::Token XmlReader::read_tag() {
     return true;
   };
   if (head.starts_with("<?")) {
-    if (!skip_to("?>")) return fail("a processing instruction is never closed");
+    if (!skip_to("?>")) return fail("một chỉ thị xử lý (<?) không được đóng",
+                                    "a processing instruction is never closed");
     return next();
   }
   if (head.starts_with("<!--")) {
-    if (!skip_to("-->")) return fail("a comment is never closed");
+    if (!skip_to("-->")) return fail("một chú thích (<!--) không được đóng", "a comment is never closed");
     return next();
   }
   if (head.starts_with("<![CDATA[")) {
     std::size_t at;
     while ((at = buffer_.find("]]>", pos_ + 9)) == std::string::npos) {
-      if (buffer_.size() - pos_ > max_token_) return fail("a CDATA section is larger than the limit");
-      if (!fill(buffer_.size() - pos_ + 1)) return fail("a CDATA section is never closed");
+      if (buffer_.size() - pos_ > max_token_) return fail("một đoạn CDATA dài quá giới hạn",
+                                                          "a CDATA section is larger than the limit");
+      if (!fill(buffer_.size() - pos_ + 1)) return fail("một đoạn CDATA không được đóng",
+                                                        "a CDATA section is never closed");
     }
     text_.assign(buffer_, pos_ + 9, at - pos_ - 9);
     pos_ = at + 3;
     return Token::text;
   }
-  if (head.starts_with("<!")) return fail("the workbook declares a DTD or entity; it is refused");
+  if (head.starts_with("<!")) return fail("tệp khai báo DTD hoặc thực thể nên không được nhận",
+                                          "the workbook declares a DTD or entity; it is refused");
 
   // An element tag: find its '>' outside quoted attribute values. Offsets
   // are kept relative to pos_, since filling may move the window.
@@ -308,8 +323,10 @@ XmlReader::Token XmlReader::read_tag() {
       }
     }
     if (rel < avail) break;
-    if (avail > max_token_) return fail("an element of the workbook is larger than the limit");
-    if (!fill(avail + 1)) return fail("the workbook's XML ends inside an element");
+    if (avail > max_token_) return fail("một phần tử XML trong tệp dài quá giới hạn",
+                                        "an element of the workbook is larger than the limit");
+    if (!fill(avail + 1)) return fail("XML của tệp kết thúc giữa chừng một phần tử",
+                                      "the workbook's XML ends inside an element");
   }
   const std::size_t end = pos_ + rel;
   std::string_view tag(buffer_.data() + pos_ + 1, end - pos_ - 1);
@@ -326,7 +343,8 @@ XmlReader::Token XmlReader::read_tag() {
   std::size_t i = 0;
   while (i < tag.size() && !is_space(tag[i])) ++i;
   name_ = local_name(tag.substr(0, i));
-  if (name_.empty()) return fail("the workbook's XML has an element without a name");
+  if (name_.empty()) return fail("XML của tệp có một phần tử không có tên",
+                                 "the workbook's XML has an element without a name");
   attr_count_ = 0;
   while (i < tag.size()) {
     while (i < tag.size() && is_space(tag[i])) ++i;
@@ -335,14 +353,16 @@ XmlReader::Token XmlReader::read_tag() {
     while (i < tag.size() && tag[i] != '=' && !is_space(tag[i])) ++i;
     const std::string_view attr_name = tag.substr(name_start, i - name_start);
     while (i < tag.size() && is_space(tag[i])) ++i;
-    if (i >= tag.size() || tag[i] != '=') return fail("an attribute has no value");
+    if (i >= tag.size() || tag[i] != '=') return fail("một thuộc tính không có giá trị", "an attribute has no value");
     ++i;
     while (i < tag.size() && is_space(tag[i])) ++i;
-    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("an attribute value is not quoted");
+    if (i >= tag.size() || (tag[i] != '"' && tag[i] != '\'')) return fail("giá trị một thuộc tính không nằm trong dấu ngoặc kép",
+                                                                          "an attribute value is not quoted");
     const char q = tag[i++];
     std::size_t close = i;
     while (close < tag.size() && tag[close] != q) ++close;
-    if (close >= tag.size()) return fail("an attribute value is never closed");
+    if (close >= tag.size()) return fail("giá trị một thuộc tính không có dấu ngoặc kép đóng",
+                                         "an attribute value is never closed");
     if (attr_count_ == attrs_.size()) attrs_.emplace_back();
     Attr& a = attrs_[attr_count_++];
     a.name = local_name(attr_name);
@@ -351,7 +371,7 @@ XmlReader::Token XmlReader::read_tag() {
     if (plain(raw)) {
       a.value = raw;
     } else {
-      if (!decode(raw, a.decoded)) return fail("an attribute has an unknown entity");
+      if (!decode(raw, a.decoded)) return fail("một thuộc tính có thực thể lạ", "an attribute has an unknown entity");
       a.value = a.decoded;
     }
     i = close + 1;

@@ -41,14 +41,17 @@ class XmlReader {
   // exactly "<NAME>TEXT</NAME>" with TEXT free of markup and entities, reads
   // them at once and gives TEXT (valid until the next call).
   bool simple_child(std::string_view name, std::string_view& text);
+  // What went wrong, in English (error) and in Vietnamese (error_vi).
   const std::string& error() const noexcept { return error_; }
+  const std::string& error_vi() const noexcept { return error_vi_; }
   std::uint64_t offset() const noexcept { return consumed_ + pos_; }
 
  private:
   bool fill(std::size_t need);  // ensures buffer_ has `need` bytes past pos_
   std::size_t read_more();      // appends the next chunk to buffer_, as UTF-8
   bool transcode(bool at_end);
-  Token fail(std::string message);
+  Token fail(std::string vi, std::string en);
+  void transcode_fail(std::string vi, std::string en);
   bool decode(std::string_view raw, std::string& out);
   Token read_tag();
 
@@ -56,7 +59,7 @@ class XmlReader {
   enum class Encoding { unknown, utf8, utf16le, utf16be } encoding_ = Encoding::unknown;
   std::string raw_;               // UTF-16 bytes not yet turned into UTF-8
   std::uint32_t high_surrogate_ = 0;
-  std::string transcode_error_;
+  std::string transcode_error_, transcode_error_vi_;
   std::size_t max_token_;
   std::string buffer_;
   std::size_t pos_ = 0;
@@ -67,7 +70,7 @@ class XmlReader {
   // Views into the window (valid until the next call), or into `decoded`.
   std::string_view name_;
   std::string text_;
-  std::string error_;
+  std::string error_, error_vi_;
   bool self_closing_ = false;
   struct Attr {
     std::string_view name, qname, value;

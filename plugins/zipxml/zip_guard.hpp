@@ -35,9 +35,10 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   // Appends up to `max` more bytes to `out`; 0 at the end (or on an error,
-  // which error() then names).
+  // which error() then names in English, error_vi() in Vietnamese).
   virtual std::size_t read(std::string& out, std::size_t max) = 0;
   virtual const std::string& error() const noexcept = 0;
+  virtual const std::string& error_vi() const noexcept = 0;
 };
 
 // A buffer already in memory (an XML file that is not in a zip).
@@ -51,6 +52,7 @@ class MemorySource final : public ByteSource {
     return n;
   }
   const std::string& error() const noexcept override { return error_; }
+  const std::string& error_vi() const noexcept override { return error_; }
 
  private:
   std::string_view bytes_;
@@ -77,7 +79,7 @@ class EntryIndex {
 std::string lower_ascii(std::string_view s);
 
 // Reads the central directory. invalid_input when it is not a zip or is
-// truncated.
+// truncated. Every refusal is "Vietnamese / English".
 sdk::Status read_directory(std::string_view zip, std::vector<ZipEntry>& entries);
 
 // All the checks above.
@@ -96,6 +98,7 @@ class EntryStream final : public ByteSource {
   // `error` (and returns 0) when the data is damaged or too long.
   std::size_t read(std::string& out, std::size_t max) override;
   const std::string& error() const noexcept override { return error_; }
+  const std::string& error_vi() const noexcept override { return error_vi_; }
   const ZipEntry& entry() const noexcept { return entry_; }
 
  private:
@@ -105,7 +108,8 @@ class EntryStream final : public ByteSource {
   unsigned long crc_ = 0;
   bool started_ = false, finished_ = false;
   void* z_ = nullptr;
-  std::string error_;
+  std::string error_, error_vi_;
+  void fail(std::string vi, std::string en);
 };
 
 }  // namespace tonghop::zipxml
