@@ -3,6 +3,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <iconv.h>
 #include <utf8proc.h>
@@ -256,9 +257,22 @@ bool all_cp1252(const std::u32string& cps) {
 
 bool looks_like_tcvn3(std::string_view text) {
   if (!has_legacy_byte(text)) return false;
+  // The same texts come again and again down a column (the district's name,
+  // a kind, a rating: "Than Uyên" is all Windows-1252 and was judged syllable
+  // by syllable on every row, a third of a large return's time): each is
+  // judged once per thread, in a table kept small.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  thread_local std::unordered_map<std::string, bool, Hash, std::equal_to<>> judged;
+  if (const auto it = judged.find(text); it != judged.end()) return it->second;
   const std::u32string cps = code_points(text);
-  if (!all_cp1252(cps)) return false;  // Unicode Vietnamese: "ư", "ơ", "đ", "ạ" ...
-  return judge(cps, tcvn3_reading).clearly() || judge(cps, vni_reading).clearly();
+  // Unicode Vietnamese ("ư", "ơ", "đ", "ạ" ...) is never Windows-1252 alone.
+  const bool legacy = all_cp1252(cps) && (judge(cps, tcvn3_reading).clearly() || judge(cps, vni_reading).clearly());
+  if (judged.size() >= 4096) judged.clear();
+  judged.emplace(std::string(text), legacy);
+  return legacy;
 }
 
 std::optional<std::string> decode_vni(std::string_view text) {

@@ -354,7 +354,9 @@ class TextBudget {
   }
   Status refusal() const {
     const std::string limit = max_ >= (1u << 20) ? std::to_string(max_ >> 20) + " MiB" : std::to_string(max_) + " bytes";
-    return {Code::limit_exceeded, "the text of the document (each shared text counted at each use) comes to more "
+    return {Code::limit_exceeded, "chữ trong tệp (mỗi chữ dùng chung tính ở mỗi ô dùng nó) nhiều hơn " + limit +
+                                  ", giới hạn cho phép; hãy chia bảng tính thành nhiều tệp nhỏ hơn / "
+                                  "the text of the document (each shared text counted at each use) comes to more "
                                   "than " + limit + ", the limit (limits.max_text)"};
   }
   std::uint64_t total() const noexcept { return total_; }

@@ -84,9 +84,11 @@ class Importer {
 // The first check of every read: the input against limits.max_input_bytes.
 inline Status check_input_size(const Source& source, const Limits& limits, std::string_view what = "file") {
   if (limits.max_input_bytes == 0 || source.bytes.size() <= limits.max_input_bytes) return {};
-  return {Code::limit_exceeded, "the " + std::string(what) + " (" + std::to_string(source.bytes.size()) +
-                                    " bytes) is larger than the limit of " + std::to_string(limits.max_input_bytes) +
-                                    " bytes"};
+  return {Code::limit_exceeded, "tệp (" + std::to_string(source.bytes.size()) + " byte) lớn hơn giới hạn " +
+                                    std::to_string(limits.max_input_bytes) +
+                                    " byte; hãy chia thành nhiều tệp nhỏ hơn rồi gửi lại / the " + std::string(what) +
+                                    " (" + std::to_string(source.bytes.size()) + " bytes) is larger than the limit of " +
+                                    std::to_string(limits.max_input_bytes) + " bytes"};
 }
 
 // Lower-case extension of a file name without the dot ("" when none).
