@@ -25,24 +25,10 @@ const std::string kAdmin = "admin-token-for-the-report-null-tests";
 const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 const std::string kDistrict = "Mường Tè";
 
-struct Daemon {
-  test::TempDir dir;
-  std::unique_ptr<test::Process> process;
-  std::uint16_t port = 0;
-
-  Daemon() {
-    test::write_file(dir.path() / "tonghop.toml",
-                     "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                         "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" +
-                         test::normalise_section());
-    process = std::make_unique<test::Process>(
-        std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
-        std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir.path());
-    port = test::listening_port(*process);
-    EXPECT_NE(port, 0) << process->output();
-  }
+struct Daemon : test::ServedDaemon {
+  Daemon() : ServedDaemon(kAdmin) {}
   test::HttpReply call(const std::string& method, const std::string& target, const std::string& body = {}) const {
-    const auto r = test::request(port, method, target, body, "Authorization: Bearer " + kAdmin + "\r\n");
+    const auto r = request(method, target, body);
     return r ? *r : test::HttpReply{};
   }
   void submit(const std::string& district, const std::string& period, const std::string& filename,

@@ -22,28 +22,14 @@ const std::string kAdmin = "admin-token-for-the-exporter-tests";
 const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 const std::string kFormula = "=HYPERLINK(\"http://example.invalid\",\"x\")";
 
-struct Served {
-  test::TempDir dir;
-  std::unique_ptr<test::Process> process;
-  std::uint16_t port = 0;
-
-  Served() {
-    test::write_file(dir.path() / "tonghop.toml",
-                     "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                         "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" +
-                         test::normalise_section());
-    process = std::make_unique<test::Process>(
-        std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
-        std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir.path());
-    port = test::listening_port(*process);
-    EXPECT_NE(port, 0) << process->output();
-  }
+struct Served : test::ServedDaemon {
+  Served() : ServedDaemon(kAdmin) {}
   int submit(const std::string& target, const std::string& body) {
-    const auto r = test::request(port, "POST", target, body, "Authorization: Bearer " + kAdmin + "\r\n");
+    const auto r = request("POST", target, body);
     return r ? r->status : 0;
   }
   std::optional<test::HttpReply> get(const std::string& target) {
-    return test::request(port, "GET", target, "", "Authorization: Bearer " + kAdmin + "\r\n");
+    return request("GET", target);
   }
 };
 

@@ -27,30 +27,15 @@ const std::string kMuongTe =
     "Mường Tè,Đảng bộ xã Mù Cả,ĐB,120,5\n";
 constexpr std::int64_t kMuongTeMembers = 300;
 
-struct Served {
-  test::TempDir dir;
-  std::unique_ptr<test::Process> process;
-  std::uint16_t port = 0;
-
-  Served() {
-    test::write_file(dir.path() / "tonghop.toml",
-                     "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                         "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" +
-                         test::normalise_section());
-    process = std::make_unique<test::Process>(
-        std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
-        std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir.path());
-    port = test::listening_port(*process);
-    EXPECT_NE(port, 0) << process->output();
-  }
+struct Served : test::ServedDaemon {
+  Served() : ServedDaemon(kAdmin) {}
   int submit(const std::string& target, const std::string& body) {
-    const auto r = test::request(port, "POST", target, body, "Authorization: Bearer " + kAdmin + "\r\n");
+    const auto r = request("POST", target, body);
     return r ? r->status : 0;
   }
   // The 2018 report as PDF, written to `name` in the test's directory.
   fs::path pdf(const std::string& name) {
-    const auto r = test::request(port, "GET", "/api/v1/reports/province?period=2018&format=pdf", "",
-                                 "Authorization: Bearer " + kAdmin + "\r\n");
+    const auto r = request("GET", "/api/v1/reports/province?period=2018&format=pdf");
     EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no reply");
     if (r) {
       EXPECT_EQ(r->header("Content-Type").value_or(""), "application/pdf");
