@@ -23,6 +23,7 @@
 #include <tonghop/sdk.hpp>
 
 #include "spreadsheetml.hpp"
+#include "part.hpp"
 #include "xml_reader.hpp"
 #include "zip_guard.hpp"
 
@@ -153,21 +154,7 @@ class Spreadsheet {
 
   template <class F>
   void parse(const ZipEntry& e, F&& on_token) {
-    EntryStream stream(zip_, e);
-    XmlReader xml(stream, static_cast<std::size_t>(limits_.max_field_bytes));
-    while (true) {
-      const auto t = xml.next();
-      if (t == XmlReader::Token::eof) return;
-      if (t == XmlReader::Token::error) {
-        sdk::Location where;
-        where.offset = xml.offset();
-        const bool limit = xml.error().find("limit") != std::string::npos;
-        stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
-             "không đọc được phần '" + e.name + "' của bảng tính: " + xml.error_vi() + kResaveVi,
-             "the spreadsheet part '" + e.name + "' cannot be read: " + xml.error(), where);
-      }
-      on_token(t, xml);
-    }
+    check(tonghop::zipxml::read_part(zip_, e, limits_, "bảng tính", "spreadsheet", kResaveVi, on_token));
   }
 
   void check_not_encrypted(const ZipEntry& manifest) {

@@ -22,6 +22,7 @@
 
 #include <tonghop/sdk.hpp>
 
+#include "part.hpp"
 #include "xml_reader.hpp"
 #include "zip_guard.hpp"
 
@@ -206,22 +207,8 @@ class Workbook {
   // Runs `on_token` over a part's XML, with errors naming the part.
   template <class F>
   void parse(const ZipEntry& e, F&& on_token) {
-    EntryStream stream(zip_, e);
-    XmlReader xml(stream, static_cast<std::size_t>(limits_.max_field_bytes));
-    while (true) {
-      const auto t = xml.next();
-      if (t == XmlReader::Token::eof) return;
-      if (t == XmlReader::Token::error) {
-        sdk::Location where;
-        where.offset = xml.offset();
-        const bool limit = xml.error().find("limit") != std::string::npos;
-        stop(limit ? sdk::Code::limit_exceeded : sdk::Code::invalid_input,
-             "không đọc được phần '" + e.name + "' của tệp: " + xml.error_vi() +
-                 "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
-             "the workbook part '" + e.name + "' cannot be read: " + xml.error(), where);
-      }
-      on_token(t, xml);
-    }
+    check(tonghop::zipxml::read_part(zip_, e, limits_, "tệp", "workbook", "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+                                     on_token));
   }
 
   std::string find_workbook() {
