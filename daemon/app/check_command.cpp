@@ -14,6 +14,7 @@
 #include "app/setup.hpp"
 #include "ingest/pipeline.hpp"
 #include "normalise/normaliser.hpp"
+#include "normalise/record_stream.hpp"
 #include "loader/loader.hpp"
 #include "normalise/text.hpp"
 
@@ -165,22 +166,34 @@ int check_file(const Options& options) {
   const std::string& format = examined.format;
 
   if (options.format == "json") {
-    json::object o;
-    o["file"] = filename;
-    o["district"] = district->name;
-    o["period"] = *period;
-    if (!format.empty()) o["format"] = format;
-    if (!plugin_name.empty()) o["plugin"] = plugin_name;
-    o["accepted"] = result.accepted();
-    json::array records, errors, warnings;
-    for (const auto& r : result.records) records.push_back(api::record_json(r, catalogue));
+    // Streamed: the head, the records written as they are read from their
+    // compact form (a million of them never make a JSON tree or one string),
+    // then the rest. The same keys in the same order as before.
+    auto put = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
+    json::object head;
+    head["file"] = filename;
+    head["district"] = district->name;
+    head["period"] = *period;
+    if (!format.empty()) head["format"] = format;
+    if (!plugin_name.empty()) head["plugin"] = plugin_name;
+    head["accepted"] = result.accepted();
+    std::string text = json::serialize(head);
+    text.back() = ',';  // the object goes on
+    text += "\"records\":";
+    put(text);
+    normalise::write_records_json(result.records, catalogue, put);
+    json::object tail;
+    if (!result.records.layout().fields.empty()) tail["coverage"] = api::coverage_json(result.records.layout());
+    json::array errors, warnings;
     for (const auto& e : result.errors) errors.push_back(api::issue_json(e));
     for (const auto& w : result.warnings) warnings.push_back(api::issue_json(w));
-    o["records"] = std::move(records);
-    if (!result.records.layout().fields.empty()) o["coverage"] = api::coverage_json(result.records.layout());
-    o["errors"] = std::move(errors);
-    o["warnings"] = std::move(warnings);
-    fmt::print("{}\n", json::serialize(o));
+    tail["errors"] = std::move(errors);
+    tail["warnings"] = std::move(warnings);
+    text = json::serialize(tail);
+    text.front() = ',';
+    text += '\n';
+    put(text);
+    std::fflush(stdout);
   } else {
     fmt::print("{}: {} {}, {} ({})\n", filename, district->name, *period, result.accepted() ? "ACCEPTED" : "REFUSED",
                plugin_name.empty() ? "no importer" : plugin_name);
