@@ -190,11 +190,11 @@ TEST(Forms, LibreOfficeOpensTheWorkbookAndItsValidationRefusesMinusThree) {
   EXPECT_EQ(lo.at("sheet"), "Biểu 01");
   EXPECT_TRUE(lo.at("protected").as_bool());
   const auto& v = lo.at("validation").as_object();
-  EXPECT_EQ(as_int(v.at("type")), 2);      // com.sun.star.sheet.ValidationType WHOLE
-  EXPECT_EQ(as_int(v.at("operator")), 5);  // ConditionOperator GREATER_EQUAL
+  EXPECT_EQ(v.at("type"), "WHOLE");  // com.sun.star.sheet.ValidationType
+  EXPECT_EQ(v.at("operator"), "GREATER_EQUAL");
   EXPECT_EQ(v.at("formula1"), "0");
   EXPECT_TRUE(v.at("show_error").as_bool());
-  EXPECT_EQ(as_int(v.at("error_style")), 0);  // ValidationAlertStyle STOP
+  EXPECT_EQ(v.at("error_style"), "STOP");
   EXPECT_NE(std::string(v.at("error_message").as_string()).find("chỉ nhận số nguyên từ 0 trở lên"), std::string::npos);
   // Calc's own check: -3 (F10) and 2.5 (F11) refused, 7 (F12) taken.
   EXPECT_EQ(json::serialize(lo.at("circled")), R"(["F10","F11"])");
@@ -310,7 +310,10 @@ TEST(Forms, BadRequestsAreRefusedInBothLanguages) {
     ASSERT_FALSE(ec) << r.body;
     const auto& e = body.at("errors").as_array().at(0);
     EXPECT_EQ(std::string(e.at("code").as_string()), code) << target;
-    EXPECT_NE(std::string(e.at("message").as_string()).find(" / "), std::string::npos) << r.body;  // Vietnamese / English
+    // Vietnamese / English (a 401 is Api::admit's, before any route: its message is the contract's, English)
+    if (status != 401) {
+      EXPECT_NE(std::string(e.at("message").as_string()).find(" / "), std::string::npos) << r.body;
+    }
   };
   expect_refusal("/api/v1/templates?district=Hogwarts&period=2018", 400, "unknown_district", std::nullopt);
   expect_refusal("/api/v1/templates?period=2018", 400, "unknown_district", std::nullopt);
