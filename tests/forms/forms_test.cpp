@@ -173,6 +173,40 @@ TEST(Forms, WorkbookRoundTripPrefilledAndAcceptedWithoutMapping) {
   expect_report_matches(d, accepted, wrote, "Than Uyên", "2019");
 }
 
+// A district that has not reported: fifty empty rows. A city ("THÀNH ỦY …")
+// and a half year ("… 6 THÁNG ĐẦU NĂM 2018"): the heading the normaliser
+// checks against the submission agrees with it, and new organisations typed
+// into the empty rows are read with every sum.
+TEST(Forms, EmptyFormForACityAndAHalfYearIsAcceptedFilledIn) {
+  Daemon d;
+  const auto form = d.call("GET", "/api/v1/templates?district=TP%20Lai%20Ch%C3%A2u&period=2018-H1");
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_FALSE(form.header("X-Tonghop-Prefilled-From"));
+  EXPECT_EQ(form.header("Content-Disposition"), "attachment; filename=\"mau-bieu-thanh-pho-lai-chau-2018-H1.xlsx\"");
+  const fs::path blank = d.save("blank.xlsx", form.body);
+  const auto seen = run_json({"/usr/bin/python3", kTool, "inspect", blank.string()});
+  EXPECT_EQ(as_int(seen.at("rows")), 50);
+  EXPECT_TRUE(seen.at("names").as_array().empty());
+  const std::string heading = json::serialize(seen.at("heading"));
+  for (const char* text : {"THÀNH ỦY LAI CHÂU", "6 THÁNG ĐẦU NĂM 2018", "Đảng bộ thành phố Lai Châu"})
+    EXPECT_NE(heading.find(text), std::string::npos) << text << " in " << heading;
+  const fs::path catalogue_file = d.save("catalogue.json", d.call("GET", "/api/v1/catalogue").body);
+  const fs::path filled = d.dir.path() / "filled.xlsx";
+  const auto wrote =
+      run_json({"/usr/bin/python3", kTool, "fill-xlsx", blank.string(), filled.string(), catalogue_file.string(), "6"});
+  ASSERT_FALSE(wrote.empty());
+  EXPECT_EQ(as_int(wrote.at("organisations")), 6);
+  const auto accepted = d.submit("district=thanh%20pho%20lai%20chau&period=2018-H1&filename=f.xlsx", test::read_file(filled));
+  ASSERT_FALSE(accepted.empty());
+  EXPECT_EQ(as_int(accepted.at("records")), 6);
+  expect_report_matches(d, accepted, wrote, "Thành phố Lai Châu", "2018-H1");
+  // The same bytes for another period are refused at the title that names 2018-H1.
+  const auto wrong = d.call("POST", "/api/v1/submissions?district=thanh%20pho%20lai%20chau&period=2018-Q3&filename=f.xlsx",
+                            test::read_file(filled));
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("period_mismatch"), std::string::npos) << wrong.body;
+}
+
 TEST(Forms, LibreOfficeOpensTheWorkbookAndItsValidationRefusesMinusThree) {
   Daemon d;
   const auto form = d.call("GET", "/api/v1/templates?district=sin%20ho&period=2018-H1");

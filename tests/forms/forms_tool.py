@@ -2,7 +2,8 @@
 """The blank form read and filled as a district would (forms_test.cpp).
 
   inspect FORM.xlsx                     -> JSON: heading, header, names, validations, protection, total row
-  fill-xlsx FORM.xlsx OUT.xlsx CATALOGUE.json   -> JSON: what was written (sums per field, ratings)
+  fill-xlsx FORM.xlsx OUT.xlsx CATALOGUE.json [N]  -> JSON: what was written (sums per field, ratings);
+                                        N: N new organisations written into an empty form first
   fill-csv FORM.csv OUT.csv CATALOGUE.json      -> the same for the CSV form
   schema SCHEMA.json DOC.json           -> exit 0 valid, 1 invalid (the reason printed)
 Columns are found by their header texts against GET /api/v1/catalogue (the
@@ -167,7 +168,13 @@ def inspect(path):
     print(json.dumps(out, ensure_ascii=False))
 
 
-def fill_xlsx(src, dst, catalogue_path, seed=2019):
+NEW = [("Đảng bộ phường Tân Phong", "Đảng bộ cơ sở", "commune"), ("Chi bộ Trường THPT Lai Châu", "Chi bộ cơ sở", "public_service"),
+       ("Đảng bộ Công an thành phố", "Đảng bộ cơ sở", "armed_forces"), ("Chi bộ Công ty Cổ phần Cấp nước", "Chi bộ cơ sở", "enterprise"),
+       ("Chi bộ Phòng Tài chính - Kế hoạch", "Chi bộ cơ sở", "agency"), ("Đảng bộ xã San Thàng", "Đảng bộ cơ sở", "commune")]
+
+
+def fill_xlsx(src, dst, catalogue_path, seed=2019, new=0):
+    """new > 0: the form is empty; the first `new` organisations of NEW go into its empty rows."""
     import openpyxl
     catalogue = json.load(open(catalogue_path, encoding="utf-8"))
     wb = openpyxl.load_workbook(src)
@@ -175,6 +182,13 @@ def fill_xlsx(src, dst, catalogue_path, seed=2019):
     h1, h2 = header_rows(ws)
     cols = xlsx_columns(ws, catalogue, h1, h2)
     first = h2 + 2
+    for k, (name, kind, sector) in enumerate(NEW[:new]):
+        if ws.cell(first + k, 2).value:
+            raise SystemExit("the form is not empty")
+        ws.cell(first + k, 1).value = k + 1
+        ws.cell(first + k, cols["org_name"]).value = name
+        ws.cell(first + k, cols["org_kind"]).value = kind
+        ws.cell(first + k, cols["org_sector"]).value = sector
     rows, where = [], []
     r = first
     while ws.cell(r, 2).value != "Tổng cộng":
@@ -234,7 +248,7 @@ if __name__ == "__main__":
     if cmd == "inspect":
         inspect(sys.argv[2])
     elif cmd == "fill-xlsx":
-        fill_xlsx(sys.argv[2], sys.argv[3], sys.argv[4])
+        fill_xlsx(sys.argv[2], sys.argv[3], sys.argv[4], new=int(sys.argv[5]) if len(sys.argv) > 5 else 0)
     elif cmd == "fill-csv":
         fill_csv(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "schema":
