@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "api/forms_routes.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
 #include "core/hash.hpp"
@@ -75,6 +76,10 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/api/v1/submissions/{id}/raw",
               [this](const http::Request& r, const http::Params& p) { return raw(r, p); });
   router_.add("GET", "/api/v1/reports/province", [this](const http::Request& r, const http::Params&) { return report(r); });
+  add_forms_routes(router_, context_, [this](const http::Request& r) -> std::optional<FormsCaller> {
+    if (auto c = caller(r)) return FormsCaller{c->role, c->district};
+    return std::nullopt;
+  });
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {

@@ -98,6 +98,9 @@ class Store {
   normalise::RecordSet record_set(std::int64_t submission_id) const;
   std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
   Expected<std::string> raw(const Submission& s) const;
+  // forms branch (store/latest.cpp): the district's last accepted return
+  // still current (not superseded), of any period: the highest id.
+  std::optional<Submission> latest_current(const std::string& district) const;
 
   Expected<std::string> create_token(const Token& t);  // returns the token; only its hash is kept
   std::optional<Token> token_by_hash(const std::string& sha256) const;
