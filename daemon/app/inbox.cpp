@@ -286,7 +286,7 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
   {
     // Kept as an attempt the Board and the district can list (branch season).
     store::Attempt a;
-    a.district = district_name;
+    a.district = district ? district->name : shown(district_dir);
     a.period = period ? *period : shown(period_dir);
     a.who = a.source = "inbox";
     a.filename = api::clean_filename(name);

@@ -116,19 +116,19 @@ CREATE TABLE users (
   disabled INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE sessions (
   hash TEXT PRIMARY KEY,
   user_name TEXT NOT NULL REFERENCES users (name),
   created_at TEXT NOT NULL,
   expires INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE periods (
   period TEXT PRIMARY KEY,
   due TEXT,
   locked_at TEXT,
   locked_by TEXT
-);
+) WITHOUT ROWID;
 CREATE TABLE reviews (
   submission_id INTEGER PRIMARY KEY REFERENCES submissions (id),
   state TEXT NOT NULL CHECK (state IN ('returned', 'approved')),

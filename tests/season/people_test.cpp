@@ -280,3 +280,40 @@ TEST(People, TheFirstAdminFromTheCommandLine) {
   EXPECT_EQ(in->status, 200) << in->body;
   EXPECT_NE(in->body.find("\"role\":\"admin\""), std::string::npos);
 }
+
+TEST(People, EveryNewRouteWithEachRole) {
+  SeasonDaemon d("[auth]\nfailures_per_minute = 1000\n");  // eleven 401s on purpose
+  const std::string district = d.token("Than Uyên"), viewer = d.viewer();
+  const std::vector<std::tuple<std::string, std::string, std::string>> admin_only = {
+      {"GET", "/api/v1/users", ""},
+      {"POST", "/api/v1/users", R"({"name":"someone","role":"viewer","password":"a good long one"})"},
+      {"PATCH", "/api/v1/users/someone", R"({"disabled":true})"},
+      {"GET", "/api/v1/tokens", ""},
+      {"DELETE", "/api/v1/tokens/1", ""},
+      {"GET", "/api/v1/audit", ""},
+      {"PUT", "/api/v1/periods/2018", R"({"due":"2099-01-01"})"},
+      {"POST", "/api/v1/periods/2018/approve", ""},
+      {"POST", "/api/v1/periods/2018/reopen", ""},
+      {"POST", "/api/v1/submissions/1/return", R"({"reason":"x"})"},
+      {"POST", "/api/v1/submissions/1/approve", ""},
+  };
+  for (const auto& [method, target, body] : admin_only) {
+    EXPECT_EQ(d.call(method, target, viewer, body).status, 403) << method << " " << target;
+    EXPECT_EQ(d.call(method, target, district, body).status, 403) << method << " " << target;
+    EXPECT_EQ(d.call(method, target, "", body).status, 401) << method << " " << target;
+  }
+  EXPECT_EQ(user_count(d), 0u);  // none of it changed anything
+  EXPECT_TRUE(d.call("GET", "/api/v1/periods/2018").json().at("due").is_null());
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/2018").json().at("locked"), false);
+  EXPECT_TRUE(d.call("GET", "/api/v1/tokens").json().at("tokens").at(0).at("revoked_at").is_null());
+  // What every role may read.
+  for (const std::string& token : {kSeasonAdmin, viewer, district}) {
+    EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", token).status, 200);
+    EXPECT_EQ(d.call("GET", "/api/v1/attempts?period=2018", token).status, 200);
+  }
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", "").status, 401);
+  // The admin's own answers for what does not exist.
+  EXPECT_EQ(d.call("POST", "/api/v1/submissions/1/return", kSeasonAdmin, R"({"reason":"x"})").status, 404);
+  EXPECT_EQ(d.call("POST", "/api/v1/periods/2018/reopen").code(), "not_locked");
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/Q3-2018").code(), "unknown_period");
+}
