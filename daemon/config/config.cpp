@@ -157,18 +157,24 @@ bool looks_like_period(std::string_view p) {
 
 Expected<int> time_zone_offset(std::string_view zone) {
   const auto offset = [](std::string_view s, int sign) -> std::optional<int> {
-    // hh, hh:mm or hhmm
-    std::string d;
-    for (const char ch : s) {
-      if (ch == ':') continue;
-      if (ch < '0' || ch > '9') return std::nullopt;
-      d += ch;
+    // h, hh, hh:mm (POSIX: 7, -5:30) or hhmm (+0700)
+    const auto digits = [](std::string_view d) {
+      return !d.empty() && d.size() <= 2 && std::all_of(d.begin(), d.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    };
+    std::string_view h = s, m;
+    if (const auto colon = s.find(':'); colon != std::string_view::npos) {
+      h = s.substr(0, colon);
+      m = s.substr(colon + 1);
+      if (m.empty()) return std::nullopt;
+    } else if (s.size() == 4) {
+      h = s.substr(0, 2);
+      m = s.substr(2);
     }
-    if (d.empty() || d.size() > 4 || d.size() == 3) return std::nullopt;
-    const int h = std::stoi(d.substr(0, std::min<std::size_t>(2, d.size())));
-    const int m = d.size() == 4 ? std::stoi(d.substr(2)) : 0;
-    if (h > 14 || m > 59) return std::nullopt;
-    return sign * (h * 60 + m);
+    if (!digits(h) || (!m.empty() && (m.size() != 2 || !digits(m)))) return std::nullopt;
+    const int hours = std::stoi(std::string(h));
+    const int minutes = m.empty() ? 0 : std::stoi(std::string(m));
+    if (hours > 14 || minutes > 59) return std::nullopt;
+    return sign * (hours * 60 + minutes);
   };
   if (zone == "UTC" || zone == "Etc/UTC") return 0;
   if (!zone.empty() && (zone.front() == '+' || zone.front() == '-')) {

@@ -214,7 +214,13 @@ Change Store::add_session(const std::string& id_sha256, const std::string& user,
   Statement ins(db_, "INSERT INTO sessions (hash, user_name, created_at, expires) VALUES (?, ?, ?, ?)");
   ins.bind(1, id_sha256).bind(2, user).bind(3, now_iso8601()).bind(4, expires_unix);
   if (ins.run() != SQLITE_DONE) return failed(db_, "cannot store the session");
-  if (!audit_in(db_, Principal{user, "", ""}, "session.create", json::object{{"user", user}}) || !t.commit())
+  std::string role;
+  {
+    Statement q(db_, "SELECT role FROM users WHERE name = ?");
+    q.bind(1, user);
+    if (q.step()) role = q.text(0);
+  }
+  if (!audit_in(db_, Principal{user, role, ""}, "session.create", json::object{{"user", user}}) || !t.commit())
     return failed(db_, "cannot commit");
   return {};
 }
