@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     case Command::report: return write_report(*options);
     case Command::verify: return verify_store(*options);
     case Command::serve: return serve(*options);
+    case Command::users: return manage_users(*options);
   }
   return 2;
 }

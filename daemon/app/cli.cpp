@@ -10,6 +10,8 @@ const char* usage() {
          "       tonghopd check FILE --district D --period P [--format json|text] [--config FILE]\n"
          "       tonghopd report --period P --format json|csv|xlsx -o FILE [--config FILE] [--data-dir DIR]\n"
          "       tonghopd verify [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd users add NAME --role admin|viewer|district [--district D] [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd users passwd NAME | users list   (the password is read from standard input)\n"
          "       tonghopd --help | --version\n"
          "\n"
          "  --config FILE       configuration (default: config/tonghop.toml if present)\n"
@@ -33,6 +35,7 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (args[0] == "report") o.command = Command::report;
     else if (args[0] == "serve") o.command = Command::serve;
     else if (args[0] == "verify") o.command = Command::verify;
+    else if (args[0] == "users") o.command = Command::users;
     else return make_error(fmt::format("unknown command '{}'", args[0]));
     i = 1;
   }
@@ -57,11 +60,13 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "--config") err = value(o.config);
     else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
     else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report ||
-                                     o.command == Command::verify))
+                                     o.command == Command::verify || o.command == Command::users))
       err = value(o.data_dir);
     else if ((arg == "-o" || arg == "--output") && o.command == Command::report) err = value(o.output);
     else if (arg == "--plugins-dir") err = value(o.plugins_dir);
-    else if (arg == "--district" && o.command == Command::check) err = value(o.district);
+    else if (arg == "--district" && (o.command == Command::check || o.command == Command::users)) err = value(o.district);
+    else if (arg == "--role" && o.command == Command::users) err = value(o.role);
+    else if (o.command == Command::users && !arg.starts_with("-")) o.words.push_back(arg);
     else if (arg == "--period" && (o.command == Command::check || o.command == Command::report)) err = value(o.period);
     else if (arg == "--format" && (o.command == Command::check || o.command == Command::report)) {
       std::optional<std::string> f;

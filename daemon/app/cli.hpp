@@ -9,7 +9,8 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, verify, help, version };
+enum class Command { serve, plugins, check, report, verify, help, version,
+                     users };
 
 struct Options {
   Command command = Command::serve;
@@ -24,6 +25,9 @@ struct Options {
   std::optional<std::string> period;
   std::string format = "text";  // check: json|text; report: json|csv|xlsx
   std::optional<std::string> output;
+  // users (branch season): add NAME --role R [--district D] | passwd NAME | list
+  std::vector<std::string> words;
+  std::optional<std::string> role;
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

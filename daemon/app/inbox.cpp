@@ -1,4 +1,5 @@
 #include "app/inbox.hpp"
+#include "core/hash.hpp"  // branch season
 
 #include <algorithm>
 #include <cerrno>
@@ -282,6 +283,21 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
   boost::json::object o;
   o["errors"] = api::issues_json(outcome.errors);
   if (!outcome.warnings.empty()) o["warnings"] = api::issues_json(outcome.warnings);
+  {
+    // Kept as an attempt the Board and the district can list (branch season).
+    store::Attempt a;
+    a.district = district ? district->name : shown(district_dir);
+    a.period = period ? *period : shown(period_dir);
+    a.who = a.source = "inbox";
+    a.filename = api::clean_filename(name);
+    a.size = static_cast<std::int64_t>(bytes.size());
+    a.sha256 = sha256_hex(bytes);
+    a.status = outcome.status;
+    a.errors = boost::json::serialize(o["errors"]);
+    a.kept = context_.config.load()->season.keep_attempt_bytes;
+    if (auto added = context_.store->add_attempt(a, bytes); !added)
+      context_.log->error("inbox: the refusal of {} could not be recorded: {}", where, added.error());
+  }
   const std::string text = boost::json::serialize(o) + "\n";
   const Fd out(::openat(rejected_fd, (name + ".errors.json").c_str(),
                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640));

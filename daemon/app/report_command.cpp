@@ -9,6 +9,7 @@
 #include "app/setup.hpp"
 #include "normalise/text.hpp"
 #include "report/province.hpp"
+#include "report/status.hpp"
 
 namespace tonghop::app {
 
@@ -34,8 +35,9 @@ int write_report(const Options& options) {
     fmt::print(stderr, "tonghopd: no exporter plugin writes '{}'\n", format);
     return 2;
   }
-  const auto report = report::province_report(**store, setup->normalisation->registry, setup->normalisation->catalogue, *period,
-                                                  report::contents_for(format));
+  auto report = report::province_report(**store, setup->normalisation->registry, setup->normalisation->catalogue, *period,
+                                            report::contents_for(format));
+  report::mark(report, report::season(**store, setup->normalisation->registry, setup->config.season, *period));  // branch season
   std::ofstream out(*options.output, std::ios::binary);
   if (!out) {
     fmt::print(stderr, "tonghopd: cannot write {}\n", *options.output);

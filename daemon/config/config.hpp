@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,25 @@ struct LogSettings {
   std::uint32_t file_count = 5;
 };
 
+// [season], [attempts], [sessions] (branch season): the reporting season's
+// clock and due dates, what a refused attempt keeps, sign-in sessions.
+struct SeasonSettings {
+  std::string timezone = "Asia/Ho_Chi_Minh";  // the Board's; a zone of fixed offset, or "+07:00"
+  int utc_offset_minutes = 7 * 60;            // resolved from timezone when read
+  std::string today;                          // "YYYY-MM-DD" fakes the clock (tests); "" the real one
+  std::map<std::string, std::string> due;     // period -> YYYY-MM-DD
+  bool keep_attempt_bytes = false;            // [attempts] keep_bytes
+};
+struct SessionSettings {
+  std::uint32_t hours = 12;               // a session ends this long after sign-in
+  bool secure_cookie = false;             // add Secure to the cookie (behind HTTPS)
+  std::uint32_t failures_before_lock = 5;  // wrong passwords for one name; an address gets 4 times as many
+  std::uint32_t lockout_minutes = 15;
+};
+// The offset from UTC of a zone named in /usr/share/zoneinfo (without
+// daylight saving time), "UTC", or "+HH:MM" / "-HH:MM"; in minutes.
+Expected<int> time_zone_offset(std::string_view zone);
+
 struct Config {
   std::filesystem::path source;  // the file it was read from (empty: defaults)
   ServerSettings server;
@@ -57,6 +77,8 @@ struct Config {
   LogSettings log;
   tonghop_limits limits = default_limits();
   ImportSettings import;
+  SeasonSettings season;     // branch season
+  SessionSettings sessions;  // branch season
 
   static tonghop_limits default_limits();
 };

@@ -62,6 +62,16 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
   };
+  // A locked period takes no return, from the API or the inbox (branch season).
+  const auto locked = [&]() -> Outcome& {
+    out.status = 409;
+    out.errors.push_back({"period_locked",
+                          "Kỳ " + ret.period + " đã được duyệt và khoá: không nhận thêm báo cáo cho đến khi quản trị mở lại / "
+                          "period " + ret.period + " is approved and locked: no return is taken until an admin reopens it",
+                          "period", ret.period, {}});
+    return done();
+  };
+  if (store.period_state(ret.period).locked()) return locked();
   // The raw bytes go to disk (hashed, fsynced) while the return is read.
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
   Examined examined = examiner(ret);
@@ -99,6 +109,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   s.records = std::move(result.records);
   s.warnings = result.warnings;
   auto stored = store.add(std::move(s));
+  if (!stored && stored.error() == "period_locked") return locked();  // locked while it was read
   if (!stored) {
     out.status = 500;
     out.errors.push_back({"store_failed", "Không lưu được báo cáo / the return could not be stored: " + stored.error(), "",
