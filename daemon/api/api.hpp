@@ -49,6 +49,9 @@ class Api final : public http::Service {
   http::Response one(const http::Request& r, const http::Params& p);
   http::Response raw(const http::Request& r, const http::Params& p);
   http::Response report(const http::Request& r);
+  // care (issue 16): versions compared, GET /api/v1/submissions/{id}/diff (api/versions.cpp).
+  void add_version_routes();
+  http::Response diff(const http::Request& r, const http::Params& p);
 
   app::Context& context_;
   http::Router router_;
