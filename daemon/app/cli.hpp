@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, verify, help, version };
+enum class Command { serve, plugins, check, report, verify, backup, restore, help, version };
 
 struct Options {
   Command command = Command::serve;
@@ -23,7 +23,8 @@ struct Options {
   std::optional<std::string> district;
   std::optional<std::string> period;
   std::string format = "text";  // check: json|text; report: json|csv|xlsx
-  std::optional<std::string> output;
+  std::optional<std::string> output;  // report: a file, or "-" for standard output
+  std::optional<std::string> folder;  // backup and restore: the backup's folder (care, issue 16)
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.
