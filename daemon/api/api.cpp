@@ -88,6 +88,7 @@ Api::Api(app::Context& context) : context_(context) {
   });
   add_people_routes();  // branch season
   add_season_routes();  // branch season
+  add_version_routes();  // care (issue 16): api/versions.cpp
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {
@@ -140,7 +141,7 @@ std::optional<Api::Caller> Api::caller(const http::Request& r) const {
 void Api::count(const std::string& district, const ingest::Outcome& outcome) {
   std::lock_guard lock(mutex_);
   auto& c = submissions_[district];
-  (outcome.status == 201 ? c.first : c.second) += 1;
+  (outcome.status == 201 || outcome.unchanged ? c.first : c.second) += 1;
   import_seconds_ += outcome.seconds;
   ++imports_;
 }
@@ -278,12 +279,23 @@ http::Response Api::submit(const http::Request& r) {
     ret.bytes = r.body;
   }
   if (auto f = r.query_param("filename")) ret.filename = *f;
-  ret.filename = clean_filename(ret.filename);
+  // A file without a name is named by the pipeline from its district, period and format (care, issue 16).
+  if (!ret.filename.empty()) ret.filename = clean_filename(ret.filename);
   if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
 
   // On an import worker (see app/serve.cpp), the import itself in a child process.
   const auto outcome = ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
   count(district->name, outcome);
+  if (outcome.unchanged) {
+    // care (issue 16): the same bytes as the current submission: it is the answer, nothing new was stored.
+    const auto& s = *outcome.submission;
+    context_.log->info("return for {} {} from {} unchanged: the same bytes as #{}; no new version", s.district, s.period,
+                       who->name, s.id);
+    json::object o = submission_json(s);
+    o["unchanged"] = true;
+    o["warnings"] = issues_json(context_.store->warnings(s.id));
+    return json_ok(200, o);
+  }
   if (outcome.status != 201) {
     context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district->name, *period, who->name);
     return refusal(outcome.status, outcome.errors, outcome.warnings);

@@ -52,6 +52,9 @@ class Api final : public http::Service {
   http::Response one(const http::Request& r, const http::Params& p);
   http::Response raw(const http::Request& r, const http::Params& p);
   http::Response report(const http::Request& r);
+  // care (issue 16): versions compared, GET /api/v1/submissions/{id}/diff (api/versions.cpp).
+  void add_version_routes();
+  http::Response diff(const http::Request& r, const http::Params& p);
 
   // People and the season (branch season): api/people_routes.cpp, api/season_routes.cpp.
   void add_people_routes();

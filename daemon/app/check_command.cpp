@@ -125,7 +125,12 @@ void print_reading(const normalise::Normalised& result, const normalise::Catalog
 
 int check_file(const Options& options) {
   if (!options.file || !options.district || !options.period) {
-    fmt::print(stderr, "tonghopd: check needs FILE, --district and --period\n{}", usage());
+    // Which one is missing, by name (care, issue 16).
+    std::string missing;
+    if (!options.file) missing += "FILE";
+    if (!options.district) missing += std::string(missing.empty() ? "" : ", ") + "--district D";
+    if (!options.period) missing += std::string(missing.empty() ? "" : ", ") + "--period P";
+    fmt::print(stderr, "tonghopd: check needs {} (missing: {})\n{}", "FILE --district D --period P", missing, usage());
     return 2;
   }
   // Configuration problems are usage errors here: exit 2, as for a bad argument.
@@ -141,17 +146,21 @@ int check_file(const Options& options) {
   if (district == nullptr) {
     std::string known;
     for (const auto& d : registry.districts) known += (known.empty() ? "" : ", ") + d.name;
-    fmt::print(stderr, "tonghopd: '{}' is not a district of {} ({})\n", *options.district, registry.province, known);
+    fmt::print(stderr, "tonghopd: --district '{}' is not a district of {} ({})\n", *options.district, registry.province, known);
     return 2;
   }
   const auto period = normalise::parse_period(*options.period);
   if (!period) {
-    fmt::print(stderr, "tonghopd: '{}' is not a period (2018, 2018-H1, 2018-Q3, 2018-09)\n", *options.period);
+    fmt::print(stderr, "tonghopd: --period '{}' is not a period (2018, 2018-H1, 2018-Q3, 2018-09)\n", *options.period);
     return 2;
   }
   std::ifstream in(*options.file, std::ios::binary);
   if (!in) {
-    fmt::print(stderr, "tonghopd: cannot read {}\n", *options.file);
+    std::error_code ec;
+    fmt::print(stderr, "tonghopd: cannot read FILE {}{}\n", *options.file,
+               std::filesystem::path(*options.file).is_relative()
+                   ? fmt::format(" (relative to {})", std::filesystem::current_path(ec).string())
+                   : "");
     return 2;
   }
   std::ostringstream buffer;

@@ -18,5 +18,8 @@ int verify_store(const Options& options);
 // `tonghopd users add NAME --role R [--district D]` (the first admin), `users
 // passwd NAME`, `users list`: the password from standard input (branch season).
 int manage_users(const Options& options);
+// care (issue 16): `tonghopd backup FOLDER`, `tonghopd restore FOLDER` (app/backup_command.cpp).
+int backup_data(const Options& options);
+int restore_data(const Options& options);
 
 }  // namespace tonghop::app

@@ -271,13 +271,17 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
     outcome = std::move(*done);
     api_.count(district->name, outcome);
   }
-  if (outcome.status == 201) {
+  if (outcome.status == 201 || outcome.unchanged) {
     const fs::path root = context_.config.load()->data_dir / "inbox";
     const Fd root_fd(::open(root.c_str(), kDirFlags));
     const Fd processed = root_fd.ok() ? open_chain(root_fd.get(), {"processed", district_dir, period_dir}) : Fd();
     if (!processed.ok() || ::renameat(rejected_fd, name.c_str(), processed.get(), name.c_str()) != 0)
       context_.log->error("inbox: {} was stored but cannot be moved to processed/: {}", where, std::strerror(errno));
-    context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
+    if (outcome.unchanged)  // care (issue 16): the same bytes as the current submission; no new version
+      context_.log->info("inbox: {} unchanged: the same bytes as #{} for {} {}; no new version, moved to processed/",
+                         where, outcome.submission->id, district_name, *period);
+    else
+      context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
     return true;
   }
   boost::json::object o;

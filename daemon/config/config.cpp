@@ -1,7 +1,9 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <optional>
 #include <fstream>
 #include <set>
@@ -97,10 +99,16 @@ class Reader {
       else fail(*n, name(sec, key), "must be a string");
     }
   }
+  // A relative path written in the file is taken from the file's folder
+  // (care, issue 16), so that the commands work from any directory; an empty
+  // one stays empty (admin_token_file = "" means none).
   void path(const toml::table* t, std::string_view sec, std::string_view key, std::filesystem::path& out) {
     std::string s = out.string();
     string(t, sec, key, s);
-    out = s;
+    if (get(t, key) != nullptr && !s.empty() && std::filesystem::path(s).is_relative())
+      out = (source_.parent_path() / s).lexically_normal();
+    else
+      out = s;
   }
   template <class Int>
   void integer(const toml::table* t, std::string_view sec, std::string_view key, Int& out,
@@ -231,7 +239,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   Reader r(root, source);
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
                   "import",
-                  "season", "attempts", "sessions"});
+                  "season", "attempts", "sessions", "time"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -359,8 +367,40 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.integer(t, "sessions", "failures_before_lock", c.sessions.failures_before_lock, 2, 1000);
     r.integer(t, "sessions", "lockout_minutes", c.sessions.lockout_minutes, 1, 24 * 60);
   }
+  // care (issue 16): the Board's time zone, for every time tonghopd writes.
+  if (const auto* t = r.section("time")) {
+    r.only(*t, "time", {"timezone"});
+    r.string(t, "time", "timezone", c.timezone);
+    if (r.error.empty())
+      if (auto tz = posix_timezone(c.timezone); !tz) r.fail(*t->get("timezone"), "time.timezone", tz.error());
+  }
   if (!r.error.empty()) return make_error(r.error);
   return c;
+}
+
+Expected<std::string> posix_timezone(const std::string& name) {
+  // "+07:00" / "-05:30": a fixed offset (POSIX counts west of Greenwich as positive).
+  if (name.size() == 6 && (name[0] == '+' || name[0] == '-') && name[3] == ':' &&
+      std::isdigit(static_cast<unsigned char>(name[1])) && std::isdigit(static_cast<unsigned char>(name[2])) &&
+      std::isdigit(static_cast<unsigned char>(name[4])) && std::isdigit(static_cast<unsigned char>(name[5]))) {
+    const int h = (name[1] - '0') * 10 + (name[2] - '0'), m = (name[4] - '0') * 10 + (name[5] - '0');
+    if (h > 14 || m > 59) return make_error(fmt::format("'{}' is not an offset from -14:00 to +14:00", name));
+    return fmt::format("<{}{:02}{:02}>{}{}:{:02}", name[0], h, m, name[0] == '+' ? '-' : '+', h, m);
+  }
+  if (name == "UTC") return std::string("UTC0");
+  // A zone of the tz database, as the system has it.
+  const bool plain = !name.empty() && name.find("..") == std::string::npos && name.front() != '/' &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+                         std::string::npos;
+  const char* dir = std::getenv("TZDIR");
+  std::error_code ec;
+  if (plain && std::filesystem::is_regular_file(std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") / name, ec))
+    return ":" + name;
+  // Viet Nam has kept +07:00, without summer time, since 1975: known without the tz database (tzdata).
+  if (name == "Asia/Ho_Chi_Minh" || name == "Asia/Saigon") return std::string("<+07>-7");
+  return make_error(fmt::format("'{}' is not a time zone this system knows (a name of the tz database such as "
+                                "\"Asia/Ho_Chi_Minh\", with the package tzdata, or an offset such as \"+07:00\")",
+                                name));
 }
 
 Expected<Config> load(const std::filesystem::path& file) {

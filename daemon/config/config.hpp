@@ -79,6 +79,10 @@ struct Config {
   ImportSettings import;
   SeasonSettings season;     // branch season
   SessionSettings sessions;  // branch season
+  // care (issue 16): [time] timezone, the Board's time zone: every time
+  // tonghopd writes (received_at, generated_at, the log) is in it. Applied at
+  // start (app::apply_timezone); a change needs a restart.
+  std::string timezone = "Asia/Ho_Chi_Minh";
 
   static tonghop_limits default_limits();
 };
@@ -87,6 +91,11 @@ struct Config {
 Expected<Config> load(const std::filesystem::path& file);
 // Parses configuration text; `source` names it in error messages.
 Expected<Config> parse(std::string_view text, const std::filesystem::path& source);
+
+// care (issue 16): a [time] timezone as a POSIX TZ value ("Asia/Ho_Chi_Minh"
+// -> ":Asia/Ho_Chi_Minh" when the system's tz database has it, else the
+// fixed "<+07>-7"; "+07:00" -> "<+0700>-7:00"), or why it is not one.
+Expected<std::string> posix_timezone(const std::string& name);
 
 // "64 MiB" -> 67108864; plain integers are bytes.
 Expected<std::uint64_t> parse_size(std::string_view text);
