@@ -32,7 +32,7 @@ class Logins {
   Wait check(const std::string& name, const std::string& address, Clock::time_point now) {
     std::lock_guard lock(mutex_);
     Wait w;
-    for (auto* e : {find(names_, name), find(addresses_, address)}) {
+    for (auto* e : {find(names_, name.substr(0, 64)), find(addresses_, address)}) {
       if (e == nullptr) continue;
       if (e->locked_until > now) w = Wait{std::max(w.seconds, seconds(e->locked_until - now)), true};
       else if (e->next_try > now && !w.locked) w.seconds = std::max(w.seconds, seconds(e->next_try - now));
@@ -42,15 +42,15 @@ class Logins {
   // Counts a failure; true when it has just locked the name or the address.
   bool failed(const std::string& name, const std::string& address, const config::SessionSettings& s, Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    if (names_.size() + addresses_.size() > 16384) prune(now, s);
-    const bool by_name = count(names_[name], s.failures_before_lock, true, s, now);
+    if (names_.size() + addresses_.size() > kTracked) prune(now, s);
+    const bool by_name = count(names_[name.substr(0, 64)], s.failures_before_lock, true, s, now);
     // An address (an office behind one NAT) is not slowed, only locked, and later.
     const bool by_address = count(addresses_[address], s.failures_before_lock * 4, false, s, now);
     return by_name || by_address;
   }
   void succeeded(const std::string& name) {
     std::lock_guard lock(mutex_);
-    names_.erase(name);
+    names_.erase(name.substr(0, 64));
   }
 
  private:
@@ -77,11 +77,18 @@ class Logins {
     if (slow && e.failures >= 3) e.next_try = now + std::chrono::seconds(1u << std::min(e.failures - 3, 10u));
     return false;
   }
+  // Bounded: failures older than the lockout go first; if that is not
+  // enough, every count that has not locked anything (a name's longest key is
+  // 64 bytes: no user name is longer).
   void prune(Clock::time_point now, const config::SessionSettings& s) {
     const auto lockout = std::chrono::minutes(s.lockout_minutes);
     for (auto* m : {&names_, &addresses_})
       std::erase_if(*m, [&](const auto& kv) { return now - kv.second.last > lockout && kv.second.locked_until < now; });
+    if (names_.size() + addresses_.size() > kTracked)
+      for (auto* m : {&names_, &addresses_})
+        std::erase_if(*m, [&](const auto& kv) { return kv.second.locked_until < now; });
   }
+  static constexpr std::size_t kTracked = 16384;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> names_, addresses_;
 };

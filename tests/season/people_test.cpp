@@ -155,6 +155,11 @@ TEST(Sessions, ACookieWithItsFlagsCsrfOnEveryChangeAndSigningOutEndsItOnTheServe
   ASSERT_EQ(d.call("POST", "/api/v1/users", kSeasonAdmin,
                    R"({"name":"clerk","role":"district","district":"Than Uyên","password":"Than Uyen 2018 ok"})").status, 201);
   EXPECT_EQ(d.call("POST", "/api/v1/session", "", R"({"name":"clerk","password":"Than Uyen 2018 ok"})").status, 415);
+  EXPECT_EQ(d.call("POST", "/api/v1/session", "", "not json", kJson).code(), "bad_request");
+  EXPECT_EQ(d.call("POST", "/api/v1/session", "", R"({"name":"clerk"})", kJson).code(), "bad_request");
+  EXPECT_EQ(d.call("POST", "/api/v1/session", "", R"({"name":"clerk","password":42})", kJson).code(), "bad_request");
+  EXPECT_EQ(d.call("DELETE", "/api/v1/session", "").status, 401);
+  EXPECT_EQ(d.call("GET", "/api/v1/session", "", "", "Cookie: tonghop_session=" + std::string(64, '0') + "\r\n").status, 401);
   const auto in = sign_in(d, "clerk", "Than Uyen 2018 ok");
   ASSERT_EQ(in.status, 200) << in.body;
   const std::string set = in.header("Set-Cookie");

@@ -196,6 +196,13 @@ TEST(Season, AReturnSentBackApprovedAndThePeriodLockedAndReopenedEachAudited) {
   for (int i = 0; i < 100 && !std::filesystem::exists(errors); ++i) std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(std::filesystem::exists(errors)) << d.process().output();
   EXPECT_NE(read_file(errors).find("period_locked"), std::string::npos);
+  const auto attempts = d.call("GET", "/api/v1/attempts?period=2018").json().at("attempts");
+  ASSERT_EQ(attempts.as_array().size(), 2u);  // the API's 409 and the inbox's
+  EXPECT_EQ(attempts.at(0).at("source"), "api");
+  EXPECT_EQ(attempts.at(0).at("status").as_int64(), 409);
+  EXPECT_EQ(attempts.at(1).at("source"), "inbox");
+  EXPECT_EQ(attempts.at(1).at("filename"), "than-uyen.xlsx");
+  EXPECT_EQ(attempts.at(1).at("errors").at(0).at("code"), "period_locked");
 
   // A district or a viewer cannot reopen; an admin can, once.
   EXPECT_EQ(d.call("POST", "/api/v1/periods/2018/reopen", than_uyen).status, 403);
