@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     case Command::check: return check_file(*options);
     case Command::report: return write_report(*options);
     case Command::verify: return verify_store(*options);
+    case Command::mappings: return mappings_command(*options);
     case Command::serve: return serve(*options);
   }
   return 2;

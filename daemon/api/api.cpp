@@ -75,6 +75,7 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/api/v1/submissions/{id}/raw",
               [this](const http::Request& r, const http::Params& p) { return raw(r, p); });
   router_.add("GET", "/api/v1/reports/province", [this](const http::Request& r, const http::Params&) { return report(r); });
+  add_check_routes();  // POST /api/v1/check, /api/v1/mappings (api/check_routes.cpp)
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {

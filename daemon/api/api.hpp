@@ -49,6 +49,12 @@ class Api final : public http::Service {
   http::Response one(const http::Request& r, const http::Params& p);
   http::Response raw(const http::Request& r, const http::Params& p);
   http::Response report(const http::Request& r);
+  // The dry run and the Board's mappings (branch check): api/check_routes.cpp, api/mapping_routes.cpp.
+  void add_check_routes();
+  http::Response check(const http::Request& r);
+  http::Response create_mapping(const http::Request& r);
+  http::Response list_mappings(const http::Request& r);
+  http::Response delete_mapping(const http::Request& r, const http::Params& p);
 
   app::Context& context_;
   http::Router router_;

@@ -10,6 +10,8 @@ const char* usage() {
          "       tonghopd check FILE --district D --period P [--format json|text] [--config FILE]\n"
          "       tonghopd report --period P --format json|csv|xlsx -o FILE [--config FILE] [--data-dir DIR]\n"
          "       tonghopd verify [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd mappings export [-o FILE] [--district D] [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd mappings import FILE [--config FILE] [--data-dir DIR]\n"
          "       tonghopd --help | --version\n"
          "\n"
          "  --config FILE       configuration (default: config/tonghop.toml if present)\n"
@@ -33,8 +35,15 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (args[0] == "report") o.command = Command::report;
     else if (args[0] == "serve") o.command = Command::serve;
     else if (args[0] == "verify") o.command = Command::verify;
+    else if (args[0] == "mappings") o.command = Command::mappings;
     else return make_error(fmt::format("unknown command '{}'", args[0]));
     i = 1;
+  }
+  if (o.command == Command::mappings) {
+    // The Board's mappings as a profile TOML, and back (docs/api.md).
+    if (i >= args.size() || (args[i] != "export" && args[i] != "import"))
+      return make_error("mappings: export [-o FILE] [--district D], or import FILE");
+    o.mappings_action = args[i++];
   }
   for (; i < args.size(); ++i) {
     std::string arg = args[i];
@@ -57,9 +66,14 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "--config") err = value(o.config);
     else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
     else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report ||
-                                     o.command == Command::verify))
+                                     o.command == Command::verify || o.command == Command::mappings))
       err = value(o.data_dir);
-    else if ((arg == "-o" || arg == "--output") && o.command == Command::report) err = value(o.output);
+    else if ((arg == "-o" || arg == "--output") &&
+             (o.command == Command::report || (o.command == Command::mappings && o.mappings_action == "export")))
+      err = value(o.output);
+    else if (arg == "--district" && o.command == Command::mappings && o.mappings_action == "export") err = value(o.district);
+    else if (o.command == Command::mappings && o.mappings_action == "import" && !arg.starts_with("-") && !o.file)
+      o.file = arg;
     else if (arg == "--plugins-dir") err = value(o.plugins_dir);
     else if (arg == "--district" && o.command == Command::check) err = value(o.district);
     else if (arg == "--period" && (o.command == Command::check || o.command == Command::report)) err = value(o.period);
@@ -72,6 +86,8 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else return make_error(fmt::format("unknown option '{}'", args[i]));
     if (err) return *err;
   }
+  if (o.command == Command::mappings && o.mappings_action == "import" && !o.file)
+    return make_error("mappings import needs a FILE");
   return o;
 }
 

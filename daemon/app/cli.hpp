@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, verify, help, version };
+enum class Command { serve, plugins, check, report, verify, mappings, help, version };
 
 struct Options {
   Command command = Command::serve;
@@ -24,6 +24,8 @@ struct Options {
   std::optional<std::string> period;
   std::string format = "text";  // check: json|text; report: json|csv|xlsx
   std::optional<std::string> output;
+  // mappings (branch check): "export" or "import" (then `file`)
+  std::string mappings_action;
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

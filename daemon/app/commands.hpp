@@ -15,5 +15,8 @@ int write_report(const Options& options);
 // `tonghopd verify`: the database's full integrity check and every raw file
 // against its hash. 0 sound, 1 damage found, 2 usage or no database.
 int verify_store(const Options& options);
+// `tonghopd mappings export|import` (branch check): the Board's mappings as a
+// profile TOML, and back into the database. 0 done, 1 refused, 2 usage.
+int mappings_command(const Options& options);
 
 }  // namespace tonghop::app

@@ -150,7 +150,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   c.source = source;
   Reader r(root, source);
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
-                  "import"});
+                  "import",
+                  "check", "mapping"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -237,6 +238,18 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     if (c.import.max_memory < (64ull << 20) && r.error.empty())
       r.error = fmt::format("{}: limits.max_memory must be at least 64 MiB", source.string());
     r.size(m, "limits", "max_text", c.limits.max_text_bytes);  // under 4 GiB
+  }
+  // [check] and [mapping] (branch check): the dry run and the Board's mappings.
+  if (const auto* k = r.section("check")) {
+    r.only(*k, "check", {"max_rows"});
+    r.integer(k, "check", "max_rows", c.check_max_rows, 1, 10'000);
+  }
+  if (const auto* m = r.section("mapping")) {
+    r.only(*m, "mapping", {"districts_may_map"});
+    if (const toml::node* n = m->get("districts_may_map")) {
+      if (auto v = n->value<bool>()) c.districts_may_map = *v;
+      else r.fail(*n, "mapping.districts_may_map", "must be true or false");
+    }
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

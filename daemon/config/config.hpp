@@ -57,6 +57,10 @@ struct Config {
   LogSettings log;
   tonghop_limits limits = default_limits();
   ImportSettings import;
+  // [check] max_rows: data rows (or JSON elements) a dry run returns as read (branch check).
+  std::uint32_t check_max_rows = 200;
+  // [mapping] districts_may_map: a district token may map headers for its own district (branch check).
+  bool districts_may_map = true;
 
   static tonghop_limits default_limits();
 };

@@ -100,6 +100,22 @@ CREATE TABLE record_blocks (
   PRIMARY KEY (submission_id, first_seq)
 ) WITHOUT ROWID;
 )sql",
+    // (branch check) The Board's mappings of headers and JSON keys to
+    // catalogue fields (store/mappings.hpp): for the province (district '')
+    // or one district; `key` is the header folded as the catalogue folds it,
+    // one mapping per key and district.
+    R"sql(
+CREATE TABLE mappings (
+  id INTEGER PRIMARY KEY,
+  district TEXT NOT NULL DEFAULT '',
+  header TEXT NOT NULL,
+  key TEXT NOT NULL,
+  field TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (district, key)
+);
+)sql",
 };
 
 // A prepared statement, finalised on scope exit.
