@@ -127,3 +127,31 @@ TEST(DryRun, ShowsAJsonDocumentsKeysAndPointers) {
     }
   EXPECT_TRUE(found);
 }
+
+TEST(DryRun, AWideAndLongReturnComesBackBounded) {
+  ServedDaemon d(kAdmin);
+  // 20,000 organisations over 300 columns (about 12 MB of CSV): the answer
+  // shows [check] max_rows (200) rows of 128 columns and says it cut both.
+  std::string csv = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên";
+  for (int c = 0; c < 297; ++c) csv += ";Cột thêm " + std::to_string(c);
+  csv += "\n";
+  for (int r = 0; r < 20'000; ++r) {
+    csv += "Chi bộ thôn " + std::to_string(r) + ";CB;" + std::to_string(10 + r % 50);
+    for (int c = 0; c < 297; ++c) csv += ";" + std::to_string(c % 7);
+    csv += "\n";
+  }
+  const auto raw = tonghop::test::request(d.port, "POST", check_target(kPhongTho), csv, "Authorization: Bearer " + kAdmin + "\r\n");
+  ASSERT_TRUE(raw.has_value());
+  ASSERT_EQ(raw->status, 200) << raw->body.substr(0, 500);
+  EXPECT_LT(raw->body.size(), 4u << 20) << "the answer is bounded, not the file's size";
+  const auto o = json::parse(raw->body).as_object();
+  EXPECT_EQ(o.at("records_total").as_int64(), 20'000);
+  EXPECT_EQ(o.at("records").as_array().size(), 200u);
+  EXPECT_TRUE(o.at("records_cut").as_bool());
+  const auto& sheet = o.at("sheet").as_object();
+  EXPECT_EQ(sheet.at("rows").as_array().size(), 200u);
+  EXPECT_EQ(sheet.at("rows_total").as_int64(), 20'000);
+  EXPECT_TRUE(sheet.at("cut").as_bool());
+  EXPECT_TRUE(sheet.at("columns_cut").as_bool());
+  EXPECT_EQ(sheet.at("rows").as_array()[0].at("cells").as_array().size(), 128u);
+}
