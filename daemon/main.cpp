@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     case Command::verify: return verify_store(*options);
     case Command::backup: return backup_data(*options);
     case Command::restore: return restore_data(*options);
+    case Command::mappings: return mappings_command(*options);
     case Command::serve: return serve(*options);
     case Command::users: return manage_users(*options);
   }

@@ -89,6 +89,7 @@ Api::Api(app::Context& context) : context_(context) {
   add_people_routes();  // branch season
   add_season_routes();  // branch season
   add_version_routes();  // care (issue 16): api/versions.cpp
+  add_check_routes();  // POST /api/v1/check, /api/v1/mappings (api/check_routes.cpp)
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {

@@ -67,6 +67,12 @@ class Api final : public http::Service {
   // A submission's review (returned with its reason, approved) and its period's lock, into its JSON.
   void with_review(boost::json::object& o, const store::Submission& s) const;
   std::shared_ptr<class Logins> logins_;  // sign-in failures by name and by address
+  // The dry run and the Board's mappings (branch check): api/check_routes.cpp, api/mapping_routes.cpp.
+  void add_check_routes();
+  http::Response check(const http::Request& r);
+  http::Response create_mapping(const http::Request& r);
+  http::Response list_mappings(const http::Request& r);
+  http::Response delete_mapping(const http::Request& r, const http::Params& p);
 
   app::Context& context_;
   http::Router router_;

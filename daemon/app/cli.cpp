@@ -14,6 +14,8 @@ const char* usage() {
          "       tonghopd users passwd NAME | users list   (the password is read from standard input)\n"
          "       tonghopd backup FOLDER [--config FILE] [--data-dir DIR]\n"
          "       tonghopd restore FOLDER [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd mappings export [-o FILE] [--district D] [--config FILE] [--data-dir DIR]\n"
+         "       tonghopd mappings import FILE [--config FILE] [--data-dir DIR]\n"
          "       tonghopd --help | --version\n"
          "\n"
          "  --config FILE       configuration (default: ./config/tonghop.toml, else the installed\n"
@@ -53,6 +55,7 @@ const char* command_name(Command c) {
     case Command::backup: return "backup";
     case Command::restore: return "restore";
     case Command::users: return "users";
+    case Command::mappings: return "mappings";
     case Command::help: return "--help";
     case Command::version: return "--version";
   }
@@ -73,8 +76,15 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (args[0] == "users") o.command = Command::users;
     else if (args[0] == "backup") o.command = Command::backup;
     else if (args[0] == "restore") o.command = Command::restore;
-    else return make_error(fmt::format("unknown command '{}' (commands: check, report, verify, plugins, users, backup, restore, serve)", args[0]));
+    else if (args[0] == "mappings") o.command = Command::mappings;
+    else return make_error(fmt::format("unknown command '{}' (commands: check, report, verify, plugins, users, mappings, backup, restore, serve)", args[0]));
     i = 1;
+  }
+  if (o.command == Command::mappings) {
+    // The Board's mappings as a profile TOML, and back (docs/api.md).
+    if (i >= args.size() || (args[i] != "export" && args[i] != "import"))
+      return make_error("mappings: export [-o FILE] [--district D], or import FILE");
+    o.mappings_action = args[i++];
   }
   for (; i < args.size(); ++i) {
     std::string arg = args[i];
@@ -98,13 +108,19 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else if (arg == "--listen" && o.command == Command::serve) err = value(o.listen);
     else if (arg == "--data-dir" && (o.command == Command::serve || o.command == Command::report ||
                                      o.command == Command::verify || o.command == Command::users ||
-                                     o.command == Command::backup || o.command == Command::restore))
+                                     o.command == Command::backup || o.command == Command::restore ||
+                                     o.command == Command::mappings))
       err = value(o.data_dir);
     else if ((arg == "-o" || arg == "--output") && o.command == Command::report) {
       // "-" is standard output, not an option.
       if (!inline_value && i + 1 < args.size() && args[i + 1] == "-") o.output = args[++i];
       else err = value(o.output);
     }
+    else if ((arg == "-o" || arg == "--output") && o.command == Command::mappings && o.mappings_action == "export")
+      err = value(o.output);
+    else if (arg == "--district" && o.command == Command::mappings && o.mappings_action == "export") err = value(o.district);
+    else if (o.command == Command::mappings && o.mappings_action == "import" && !arg.starts_with("-") && !o.file)
+      o.file = arg;
     else if (arg == "--plugins-dir") err = value(o.plugins_dir);
     else if (arg == "--district" && (o.command == Command::check || o.command == Command::users)) err = value(o.district);
     else if (arg == "--role" && o.command == Command::users) err = value(o.role);
@@ -124,6 +140,8 @@ Expected<Options> parse_command_line(const std::vector<std::string>& args) {
     else return make_error(fmt::format("unknown option '{}'", args[i]));
     if (err) return *err;
   }
+  if (o.command == Command::mappings && o.mappings_action == "import" && !o.file)
+    return make_error("mappings import needs a FILE");
   return o;
 }
 

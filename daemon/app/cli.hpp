@@ -9,7 +9,7 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, verify, backup, restore, help, version,
+enum class Command { serve, plugins, check, report, verify, backup, restore, mappings, help, version,
                      users };
 
 struct Options {
@@ -29,6 +29,8 @@ struct Options {
   // users (branch season): add NAME --role R [--district D] | passwd NAME | list
   std::vector<std::string> words;
   std::optional<std::string> role;
+  // mappings (branch check): "export" or "import" (then `file`)
+  std::string mappings_action;
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

@@ -21,5 +21,8 @@ int manage_users(const Options& options);
 // care (issue 16): `tonghopd backup FOLDER`, `tonghopd restore FOLDER` (app/backup_command.cpp).
 int backup_data(const Options& options);
 int restore_data(const Options& options);
+// `tonghopd mappings export|import` (branch check): the Board's mappings as a
+// profile TOML, and back into the database. 0 done, 1 refused, 2 usage.
+int mappings_command(const Options& options);
 
 }  // namespace tonghop::app

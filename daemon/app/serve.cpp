@@ -22,6 +22,7 @@
 #include "http/server.hpp"
 #include "isolate/workers.hpp"
 #include "isolate/zygote.hpp"
+#include "store/mappings.hpp"
 
 namespace tonghop::app {
 
@@ -66,7 +67,8 @@ class PooledService final : public http::Service {
   void started(const http::Request& head) override { api_.started(head); }
   void finished(const http::Request& head, unsigned status) override { api_.finished(head, status); }
   bool handle_async(http::Request& r, Reply reply) override {
-    if (r.method != "POST" || r.path() != "/api/v1/submissions") return false;
+    // A dry run (POST /api/v1/check) imports as a submission does: on the pool too.
+    if (r.method != "POST" || (r.path() != "/api/v1/submissions" && r.path() != "/api/v1/check")) return false;
     std::string body = std::move(r.body);
     auto request = std::make_shared<http::Request>(r);
     request->body = std::move(body);
@@ -195,7 +197,10 @@ int serve(const Options& options) {
   ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
   ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {
     const auto c = ctx.config.load();
-    return z->examine(r, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
+    // The Board's mappings as they are now (store/mappings.hpp): the province's and the district's own.
+    ingest::Return with = r;
+    with.mappings = store::mappings_for_import(*ctx.store, r.district);
+    return z->examine(with, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
   };
   ctx.log->info("imports: {} worker(s), {} may wait, each in a child process of the zygote (pid {}) under {} MiB",
                 cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);

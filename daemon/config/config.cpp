@@ -241,7 +241,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   Reader r(root, source);
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
                   "import",
-                  "season", "attempts", "sessions", "time"});
+                  "season", "attempts", "sessions", "time",
+                  "check", "mapping"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -380,6 +381,18 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     if (auto offset = time_zone_offset(c.timezone)) c.season.utc_offset_minutes = *offset;
     else if (const auto* t = r.section("time"); t && t->get("timezone")) r.fail(*t->get("timezone"), "time.timezone", offset.error());
     else r.error = "time.timezone: " + offset.error();
+  }
+  // [check] and [mapping] (branch check): the dry run and the Board's mappings.
+  if (const auto* k = r.section("check")) {
+    r.only(*k, "check", {"max_rows"});
+    r.integer(k, "check", "max_rows", c.check_max_rows, 1, 10'000);
+  }
+  if (const auto* m = r.section("mapping")) {
+    r.only(*m, "mapping", {"districts_may_map"});
+    if (const toml::node* n = m->get("districts_may_map")) {
+      if (auto v = n->value<bool>()) c.districts_may_map = *v;
+      else r.fail(*n, "mapping.districts_may_map", "must be true or false");
+    }
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

@@ -83,6 +83,10 @@ struct Config {
   // tonghopd writes (received_at, generated_at, the log) is in it. Applied at
   // start (app::apply_timezone); a change needs a restart.
   std::string timezone = "Asia/Ho_Chi_Minh";
+  // [check] max_rows: data rows (or JSON elements) a dry run returns as read (branch check).
+  std::uint32_t check_max_rows = 200;
+  // [mapping] districts_may_map: a district token may map headers for its own district (branch check).
+  bool districts_may_map = true;
 
   static tonghop_limits default_limits();
 };

@@ -9,6 +9,7 @@
 
 #include "core/hash.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/view.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 #include "report/indicators.hpp"
@@ -34,24 +35,42 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
       profile = &p;
       break;
     }
+  // The Board's mappings over the profile's headers: a mapping wins for the same header.
+  normalise::Profile mapped;
+  if (!ret.mappings.empty()) {
+    if (profile != nullptr) mapped = *profile;
+    for (const auto& [header, field] : ret.mappings) mapped.headers[header] = field;
+    profile = &mapped;
+  }
   // The normaliser reads the rows as the importer streams them.
   const normalise::Normaliser normaliser(n.catalogue, n.registry, n.policy);
   const normalise::Submission submission{ret.district, ret.period};
+  // A dry run also keeps what was read (ingest/view.hpp), between the importer and the normaliser.
+  std::unique_ptr<ViewCapture> capture;
+  auto read = [&](normalise::Reader& reader, std::optional<std::string> array) {
+    if (ret.view_rows == 0) return read_document(*choice->plugin->importer, {ret.filename, view}, limits, reader);
+    capture = std::make_unique<ViewCapture>(reader, ret.view_rows, std::move(array));
+    return read_document(*choice->plugin->importer, {ret.filename, view}, limits, *capture);
+  };
   auto reader = normaliser.reader(submission, profile);
-  auto status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *reader);
+  auto status = read(*reader, std::nullopt);
   if (status.ok() && reader->needs_second_pass()) {
     // Merged ranges came after the cells and change the header, or a tree's
     // array of organisations is now known: read again knowing it.
-    auto second = normaliser.reader(submission, profile, reader->learned());
-    status = read_document(*choice->plugin->importer, {ret.filename, view}, limits, *second);
+    auto learned = reader->learned();
+    auto array = learned.array;
+    auto second = normaliser.reader(submission, profile, std::move(learned));
+    status = read(*second, std::move(array));
     reader = std::move(second);
   }
   if (!status.ok()) {
     out.status = 422;
     out.result.errors.push_back(normalise::unreadable(status));
+    if (capture) out.view = capture->json(out.result, n.catalogue);
     return out;
   }
   out.result = reader->finish();
+  if (capture) out.view = capture->json(out.result, n.catalogue);
   return out;
 }
 

@@ -29,6 +29,13 @@ struct Return {
   std::string filename;
   std::string_view bytes;  // the file; the caller keeps it alive until examine() or submit() returns
   std::string token_name;
+  // The Board's mappings (store/mappings.hpp) for this district: the
+  // province's, then the district's own; (folded header or key, field id or
+  // "ignore"), a later one winning. They come before the profile's headers.
+  std::vector<std::pair<std::string, std::string>> mappings = {};
+  // A dry run (POST /api/v1/check): also what was read (Examined::view), at
+  // most this many data rows or elements. 0: not asked.
+  std::uint32_t view_rows = 0;
 };
 
 struct Outcome {
@@ -52,6 +59,9 @@ struct Examined {
   std::string plugin;     // the importer's name, and the format stored for it
   std::string format;
   normalise::Normalised result;
+  // When Return::view_rows asked for it: the sheet or JSON document as read,
+  // a JSON object (ingest/view.hpp), made in the import's child.
+  std::string view;
 };
 // chosen: told the importer's name before it reads (a child process tells its
 // parent, so that a crash can name it).

@@ -44,7 +44,8 @@ int g_reply = -1;
     note(reply, 'X', "the zygote could not load the plugins or the normalisation data (see the log)");
     ::_exit(kExitSetup);
   }
-  const void* map = h.input_size == 0 ? nullptr : ::mmap(nullptr, h.input_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, input, 0);
+  const std::uint64_t mapped = h.input_size + h.mappings_size;
+  const void* map = mapped == 0 ? nullptr : ::mmap(nullptr, mapped, PROT_READ, MAP_PRIVATE | MAP_POPULATE, input, 0);
   if (map == MAP_FAILED) {
     note(reply, 'X', std::string("cannot map the return: ") + std::strerror(errno));
     ::_exit(kExitSetup);
@@ -64,6 +65,15 @@ int g_reply = -1;
     ret.period = std::string(strings.substr(h.district, h.period));
     ret.filename = std::string(strings.substr(h.district + h.period, h.filename));
     ret.bytes = std::string_view(static_cast<const char*>(map), h.input_size);
+    // The Board's mappings, after the return's bytes: "header\0field\0" each.
+    std::string_view m(static_cast<const char*>(map) + h.input_size, h.mappings_size);
+    while (!m.empty()) {
+      const auto a = m.find('\0'), b = a == m.npos ? m.npos : m.find('\0', a + 1);
+      if (b == m.npos) break;
+      ret.mappings.emplace_back(m.substr(0, a), m.substr(a + 1, b - a - 1));
+      m.remove_prefix(b + 1);
+    }
+    ret.view_rows = h.view_rows;
     const auto examined = ingest::examine(*setup->plugins, *setup->normalisation, h.limits, ret,
                                           [&](const loader::Plugin& p) { note(reply, 'P', p.info.name); });
     if (!write_examined(result, examined)) ::_exit(kExitWrite);

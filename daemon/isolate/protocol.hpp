@@ -21,6 +21,11 @@ struct RequestHead {
   std::uint64_t input_size = 0;
   std::uint32_t district = 0, period = 0, filename = 0;
   std::uint32_t max_children = 0;  // imports alive at once (0: no bound)
+  // Added for the dry run and mappings (branch check): the return's memfd
+  // holds, after its input_size bytes, this many bytes of the Board's
+  // mappings ("header\0field\0" each); view_rows is Return::view_rows.
+  std::uint64_t mappings_size = 0;
+  std::uint32_t view_rows = 0;
 };
 
 // Zygote -> daemon on the reply socket, after the child was reaped; sent

@@ -11,6 +11,8 @@ namespace tonghop::isolate {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x54485231;  // "THR1"
+// The dry run's view (ingest/view.hpp) is bounded there; this bounds what the daemon takes.
+constexpr std::size_t kMaxView = 256u << 20;
 
 class Writer {
  public:
@@ -128,6 +130,35 @@ void read_issues(Reader& r, std::vector<normalise::Issue>& out) {
   }
 }
 
+void write_details(Writer& w, const std::vector<normalise::Issue>& issues) {
+  for (const auto& i : issues) {
+    w.u64(i.count);
+    w.str(i.range);
+    w.u64(i.samples.size());
+    for (const auto& s : i.samples) w.str(s);
+    w.u64(i.suggestions.size());
+    for (const auto& [field, score] : i.suggestions) {
+      w.str(field);
+      w.f64(score);
+    }
+  }
+}
+
+void read_details(Reader& r, std::vector<normalise::Issue>& issues) {
+  for (auto& i : issues) {
+    if (!r.ok) return;
+    i.count = static_cast<std::uint32_t>(r.u64());
+    i.range = r.str();
+    const auto samples = r.count(8);
+    for (std::uint64_t k = 0; k < samples && r.ok; ++k) i.samples.push_back(r.str());
+    const auto suggestions = r.count(16);
+    for (std::uint64_t k = 0; k < suggestions && r.ok; ++k) {
+      std::string field = r.str();
+      i.suggestions.emplace_back(std::move(field), r.f64());
+    }
+  }
+}
+
 void write_map(Writer& w, const std::map<std::string, double>& m) {
   w.u64(m.size());
   for (const auto& [k, v] : m) {
@@ -170,6 +201,14 @@ bool write_examined(int fd, const ingest::Examined& e) {
     w.u64(std::min(set.size() - first, normalise::RecordSet::kBlock));
     w.str(set.block(b));
   }
+  // Added for the dry run (branch check): the header's rows and the view of what was read.
+  w.u64(res.header_top);
+  w.u64(res.header_row);
+  w.str(e.view);
+  // What issues carry beyond their place (branch check): a repeat's count and
+  // range, an unmapped column's samples and suggestions (lost before).
+  write_details(w, res.errors);
+  write_details(w, res.warnings);
   return w.finish();
 }
 
@@ -206,6 +245,12 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
       return make_error("the import's result has damaged records");
     if (release && !keep) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
   }
+  res.header_top = static_cast<std::uint32_t>(r.u64());
+  res.header_row = static_cast<std::uint32_t>(r.u64());
+  e.view = r.str();
+  if (e.view.size() > kMaxView) return make_error("the import's view of the file is too large");
+  read_details(r, res.errors);
+  read_details(r, res.warnings);
   if (!r.done()) return make_error("the import's result is cut short or too long");
   if (e.status != 200 && e.status != 415 && e.status != 422) return make_error("the import's result has no valid status");
   return e;

@@ -317,6 +317,12 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   Fd output(::memfd_create("tonghop-result", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (input.fd < 0 || output.fd < 0) return unavailable(fmt::format("memfd_create: {}", std::strerror(errno)));
   if (!write_all(input.fd, ret.bytes)) return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
+  std::string mappings;  // after the return's bytes (protocol.hpp)
+  for (const auto& [header, field] : ret.mappings) {
+    mappings.append(header).push_back('\0');
+    mappings.append(field).push_back('\0');
+  }
+  if (!write_all(input.fd, mappings)) return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
   int sp[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
     return unavailable(fmt::format("socketpair: {}", std::strerror(errno)));
@@ -331,6 +337,8 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     h.max_memory = limits.max_memory;
     h.input_size = ret.bytes.size();
     h.max_children = limits.max_children;
+    h.mappings_size = mappings.size();
+    h.view_rows = ret.view_rows;
     const std::string filename = ret.filename.substr(0, 4096);
     h.district = static_cast<std::uint32_t>(ret.district.size());
     h.period = static_cast<std::uint32_t>(ret.period.size());

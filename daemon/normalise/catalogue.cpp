@@ -370,7 +370,7 @@ Expected<std::vector<Profile>> load_profiles(const std::filesystem::path& dir, c
     if (const auto* h = t["headers"].as_table())
       for (const auto& [k, v] : *h) {
         const std::string id = v.value_or(std::string());
-        if (!catalogue.field(id))
+        if (id != "ignore" && !catalogue.field(id))  // "ignore": the column is left out quietly
           return make_error(fmt::format("{}: header '{}' maps to unknown field '{}'", file.string(), k.str(), id));
         p.headers[fold(k.str())] = id;
       }

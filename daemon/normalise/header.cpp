@@ -105,18 +105,23 @@ std::string drop_connector(std::string folded, const Catalogue& cat) {
   return folded.substr(cut);
 }
 
+const std::string* profile_field(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile) {
+  const std::size_t k = folds.size();
+  if (k == 0 || profile == nullptr || profile->headers.empty()) return nullptr;
+  for (const std::string& key : {join(folds, 0, k), join(folds, k >= 2 ? k - 2 : 0, k), folds[k - 1]}) {
+    if (const auto it = profile->headers.find(key); it != profile->headers.end()) return &it->second;
+    // A profile's header written with its connector: "Kết nạp / Trong đó / Người Mông".
+    for (const auto& [written, id] : profile->headers)
+      if (drop_connectors(written, cat) == key) return &id;
+  }
+  return nullptr;
+}
+
 const Field* match_path(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile,
                         const Field* parent) {
   const std::size_t k = folds.size();
   if (k == 0) return nullptr;
-  if (profile != nullptr && !profile->headers.empty()) {
-    for (const std::string& key : {join(folds, 0, k), join(folds, k >= 2 ? k - 2 : 0, k), folds[k - 1]}) {
-      if (const auto it = profile->headers.find(key); it != profile->headers.end()) return cat.field(it->second);
-      // A profile's header written with its connector: "Kết nạp / Trong đó / Người Mông".
-      for (const auto& [written, id] : profile->headers)
-        if (drop_connectors(written, cat) == key) return cat.field(id);
-    }
-  }
+  if (const std::string* id = profile_field(folds, cat, profile)) return cat.field(*id);  // "ignore": none
   const std::string& last = folds[k - 1];
   // The nearest group above that, with the last text, names a field.
   for (std::size_t i = k - 1; i-- > 0;)
@@ -152,7 +157,8 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, const Cata
     const Path p = read_path(g, merges, top, r, c, cat);
     if (p.shown.empty()) continue;
     h.paths[c] = p.shown;
-    if (p.ignored) {
+    const std::string* given = profile_field(p.folds, cat, profile);
+    if (p.ignored || (given != nullptr && *given == "ignore")) {
       h.ignored.push_back(c);
       continue;
     }

@@ -66,6 +66,12 @@ std::string_view without_connector(std::string_view text, const Catalogue& cat, 
 // Folded text without the connector that opens it: "trong do nu" -> "nu", "trong do" -> "".
 std::string drop_connector(std::string folded, const Catalogue& cat);
 
+// What a profile says of a path of folded header texts (the Board's
+// mappings are merged into the profile, ingest::examine): the field id, or
+// "ignore" (the column or key is left out quietly); nullptr when it says
+// nothing. Tried as the whole path, its last two texts, then the last.
+const std::string* profile_field(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile);
+
 // The field a path of folded header texts names (connectors already out),
 // `parent`: the field of the column a breakdown belongs to, when known.
 const Field* match_path(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile,

@@ -178,6 +178,8 @@ struct Normalised {
   Totals totals;
   std::vector<Issue> errors;
   std::vector<Issue> warnings;
+  // Tables: the header's first and last rows as shown (0: no table found).
+  std::uint32_t header_top = 0, header_row = 0;
   bool accepted() const noexcept { return errors.empty(); }
 };
 

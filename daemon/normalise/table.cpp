@@ -90,6 +90,8 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     }
   }
   out.records = RecordSet(std::move(layout));
+  out.header_top = header.top;
+  out.header_row = header.row;
   out.records.district = sub.district;
   out.records.period = sub.period;
   for (const auto& m : cat.end_markers)
@@ -281,6 +283,9 @@ void Table::finish() {
                  fmt::format("Cột {} «{}» không khớp chỉ tiêu nào, bị bỏ qua", column_name(c), w.header),
                  fmt::format("column {} '{}' matches no field and is left out", column_name(c), w.header), "", w.header,
                  where);
+      // A column of words too: what it holds and the text fields it may be.
+      out_.warnings.back().samples = w.samples;
+      out_.warnings.back().suggestions = suggest_fields(w, cat_, taken);
     }
   }
   // The fields the province requires: each one missing refuses the return.

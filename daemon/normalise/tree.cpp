@@ -53,6 +53,11 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
   out_.records.period = sub.period;
   district_field_ = field_index(cat, "district");
   name_field_ = field_index(cat, "org_name");
+  for (const auto& rule : cat.rules)
+    if (rule.kind == Rule::Kind::at_most) {
+      const std::size_t w = field_index(cat, rule.whole);
+      if (w < cat.fields.size() && std::find(wholes_.begin(), wholes_.end(), w) == wholes_.end()) wholes_.push_back(w);
+    }
 }
 
 sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& v) {
@@ -159,7 +164,8 @@ const TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
   const Field* f = match_path(segs, cat_, profile_, nullptr);
   if (f != nullptr) m.field = field_index(cat_, f->id);
   for (const auto& seg : segs) m.key += "/" + seg;
-  m.ignored = !segs.empty() && cat_.ignored.count(segs.back()) != 0;
+  const std::string* given = profile_field(segs, cat_, profile_);
+  m.ignored = (!segs.empty() && cat_.ignored.count(segs.back()) != 0) || (given != nullptr && *given == "ignore");
   return mappings_.emplace(std::string(rel), std::move(m)).first->second;
 }
 
@@ -185,6 +191,7 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
       ++w.numbers;
     else
       ++w.texts;
+    if (c.error == CountError::none && pending_.size() < kMaxWatched) pending_.emplace_back(&w, c.value);
     return;
   }
   // The element's texts are its own until it is read: the importer's views last one call.
@@ -215,6 +222,18 @@ void TreeReader::flush() {
     b_.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
              fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
   } else {
+    // Its figures under unmapped keys against its wholes: never above members_total, more likely a part of it.
+    for (const auto& [w, value] : pending_)
+      for (const std::size_t whole : wholes_) {
+        const auto it = values_.find(whole);
+        if (it == values_.end()) continue;
+        const Raw& raw = it->second.first;
+        const normalise::Count c = raw.is_number ? count_from_number(raw.number) : parse_count(trim_view(raw.text));
+        if (c.error != CountError::none) continue;
+        auto& [compared, above] = w->against[whole];
+        ++compared;
+        if (value > c.value) ++above;
+      }
     Layout& l = out_.records.layout();
     b_.begin();
     b_.at_element(element_path);
@@ -228,6 +247,7 @@ void TreeReader::flush() {
   }
   values_.clear();
   kept_.clear();
+  pending_.clear();
 }
 
 void TreeReader::unmapped_and_required() {
@@ -244,6 +264,8 @@ void TreeReader::unmapped_and_required() {
     } else {
       b_.warning("unmapped_header", fmt::format("Khóa «{}» không khớp chỉ tiêu nào, bị bỏ qua", u.watch.header),
                  fmt::format("key '{}' matches no field and is left out", u.watch.header), "", u.watch.header, where);
+      out_.warnings.back().samples = u.watch.samples;
+      out_.warnings.back().suggestions = suggest_fields(u.watch, cat_, taken);
     }
   }
   for (const auto& id : policy_.required) {

@@ -104,6 +104,10 @@ class TreeReader {
   std::map<std::size_t, std::pair<Raw, std::string_view>> values_;  // field -> (raw, path inside the element)
   std::deque<std::string> kept_;
   std::vector<std::pair<std::uint32_t, std::string_view>> own_;
+  // This element's figures under keys that name no field, compared at its end
+  // with the element's wholes (members_total …), as a table's columns are.
+  std::vector<std::pair<Watch*, std::int64_t>> pending_;
+  std::vector<std::size_t> wholes_;
 };
 
 }  // namespace tonghop::normalise::detail

@@ -41,9 +41,11 @@ std::vector<std::pair<std::string, double>> suggest_fields(const Watch& w, const
   const auto mine = words(all);
   const auto last = w.folds.empty() ? std::set<std::string>() : words(w.folds.back());
   std::vector<std::pair<std::string, double>> scored;
+  // A column of figures may be a count; one of words a text field (not the district or period: the submission names them).
+  const bool figures = w.holds_numbers();
   for (std::size_t i = 0; i < cat.fields.size(); ++i) {
     const Field& f = cat.fields[i];
-    if (!f.is_count || (i < taken.size() && taken[i])) continue;
+    if (f.is_count != figures || (i < taken.size() && taken[i]) || f.id == "district" || f.id == "period") continue;
     double s = 0;
     for (const auto& syn : f.synonyms) s = std::max(s, likeness(mine, words(syn)));
     for (const auto& g : f.groups)
@@ -62,6 +64,13 @@ std::vector<std::pair<std::string, double>> suggest_fields(const Watch& w, const
         if (it->second.second == 0) s += s > 0 ? 0.25 : 0.1;
         else s *= 0.3;
       }
+    }
+    // Its words: every sample a rating ("HTXSNV", "Tốt") or a kind ("ĐB", "Chi bộ cơ sở").
+    if (!figures && !w.samples.empty() && (f.id == "org_rating" || f.id == "org_kind")) {
+      const bool every = std::all_of(w.samples.begin(), w.samples.end(), [&](const std::string& v) {
+        return f.id == "org_rating" ? cat.rating(v).has_value() : cat.org_kind(v).has_value();
+      });
+      if (every) s += s > 0 ? 0.25 : 0.5;
     }
     if (s >= 0.2) scored.emplace_back(f.id, std::min(1.0, std::round(s * 100) / 100));
   }

@@ -152,6 +152,22 @@ CREATE TABLE attempts (
 );
 CREATE INDEX attempts_by_period ON attempts (period, district, id);
 )sql",
+    // (branch check) The Board's mappings of headers and JSON keys to
+    // catalogue fields (store/mappings.hpp): for the province (district '')
+    // or one district; `key` is the header folded as the catalogue folds it,
+    // one mapping per key and district.
+    R"sql(
+CREATE TABLE mappings (
+  id INTEGER PRIMARY KEY,
+  district TEXT NOT NULL DEFAULT '',
+  header TEXT NOT NULL,
+  key TEXT NOT NULL,
+  field TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  UNIQUE (district, key)
+);
+)sql",
 };
 
 // A prepared statement, finalised on scope exit.

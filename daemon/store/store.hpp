@@ -148,6 +148,14 @@ class Store {
   std::string integrity_check() const;  // "ok" or SQLite's complaint
   std::size_t cleaned_at_open() const { return cleaned_; }  // files clean_raw() removed
 
+  // The store's topic files (store/mappings.cpp, branch check) reach the
+  // database through this, under the store's lock: f(sqlite3*).
+  template <class F>
+  auto with_db(F&& f) const {
+    std::lock_guard lock(mutex_);
+    return f(db_);
+  }
+
  private:
   Store(sqlite3* db, std::filesystem::path dir);
   Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256);

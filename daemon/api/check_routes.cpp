@@ -1,0 +1,217 @@
+// POST /api/v1/check: a dry run. The same bodies, limits and checks as a
+// submission, the same import (in a child process, on the pool of import
+// workers), normalisation and validation; nothing is stored or archived. The
+// answer carries the verdict, the records, the errors and warnings with their
+// cells, the coverage, every unmapped header with its suggestions, and the
+// sheet or JSON document as read (ingest/view.hpp). See docs/api.md, "Dry
+// run and mappings".
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "api/api.hpp"
+#include "api/params.hpp"
+#include "api/views.hpp"
+#include "http/multipart.hpp"
+#include "normalise/normaliser.hpp"
+#include "normalise/text.hpp"
+
+namespace tonghop::api {
+
+namespace json = boost::json;
+
+namespace {
+
+http::Response json_reply(unsigned status, const json::value& v) { return http::json_response(status, json::serialize(v) + "\n"); }
+
+// An issue as the contract shapes it, with its cell ("C7") when it has one.
+json::array issues_with_cells(const std::vector<normalise::Issue>& issues) {
+  json::array a;
+  for (const auto& i : issues) {
+    json::object o = issue_json(i);
+    if (i.where.path.empty() && i.where.row != 0 && i.where.column != 0)
+      o["cell"] = normalise::column_name(i.where.column) + std::to_string(i.where.row);
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
+// Every header or key no field took, with what it holds and what it may be.
+json::array unmapped_json(const normalise::Normalised& result, const normalise::Catalogue& cat) {
+  json::array a;
+  auto add = [&](const normalise::Issue& i) {
+    if (i.code != "unmapped_header") return;
+    json::object o;
+    json::array header;
+    if (!i.where.path.empty()) {
+      // A JSON key inside an element: "/dang_vien/so_nu" -> ["dang_vien", "so_nu"].
+      for (std::size_t start = 0; start < i.value.size();) {
+        std::size_t end = i.value.find('/', start);
+        if (end == std::string::npos) end = i.value.size();
+        if (end > start) header.emplace_back(cut(i.value.substr(start, end - start), 500));
+        start = end + 1;
+      }
+      o["key"] = cut(i.value, 500);
+      o["pointer"] = cut(i.where.path, 500);
+    } else {
+      // A table's column: its header texts top to bottom, as read.
+      for (std::size_t start = 0; start <= i.value.size();) {
+        std::size_t end = i.value.find(" / ", start);
+        if (end == std::string::npos) end = i.value.size();
+        if (end > start) header.emplace_back(cut(i.value.substr(start, end - start), 500));
+        start = end + 3;
+      }
+      if (i.where.column != 0) o["column"] = normalise::column_name(i.where.column);
+      if (!i.where.sheet.empty()) o["sheet"] = cut(i.where.sheet, 200);
+    }
+    o["header"] = std::move(header);
+    json::array samples;
+    for (const auto& s : i.samples) samples.emplace_back(echo(s));
+    o["samples"] = std::move(samples);
+    json::array suggestions;
+    for (const auto& [field, score] : i.suggestions) {
+      json::object s;
+      s["field"] = field;
+      const auto* f = cat.field(field);
+      s["label"] = f != nullptr ? f->label : field;
+      s["score"] = score;
+      suggestions.push_back(std::move(s));
+    }
+    o["suggestions"] = std::move(suggestions);
+    a.push_back(std::move(o));
+  };
+  for (const auto& i : result.errors) add(i);
+  for (const auto& i : result.warnings) add(i);
+  return a;
+}
+
+}  // namespace
+
+void Api::add_check_routes() {
+  // A dry run takes what a submission takes.
+  router_.add("POST", "/api/v1/check", [this](const http::Request& r, const http::Params&) { return check(r); },
+              [this] { return context_.config.load()->limits.max_input_bytes + (64u << 10); });
+  // The Board's mappings (api/mapping_routes.cpp): a mapping is small.
+  router_.add("POST", "/api/v1/mappings", [this](const http::Request& r, const http::Params&) { return create_mapping(r); },
+              [] { return std::uint64_t{64} << 10; });
+  router_.add("GET", "/api/v1/mappings", [this](const http::Request& r, const http::Params&) { return list_mappings(r); });
+  router_.add("DELETE", "/api/v1/mappings/{id}",
+              [this](const http::Request& r, const http::Params& p) { return delete_mapping(r, p); });
+}
+
+http::Response Api::check(const http::Request& r) {
+  const auto who = caller(r);
+  if (!who)
+    return http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
+  // A viewer reads reports; trying a return before sending it is for those who send it.
+  if (who->role == "viewer")
+    return http::error_response(403, "forbidden",
+                                "Mã người xem không được kiểm tra báo cáo / a viewer token cannot check a return");
+  const auto n = context_.normalisation.load();
+  const auto cfg = context_.config.load();
+  const std::string asked = r.query_param("district").value_or("");
+  const auto* district = n->registry.find(asked);
+  if (district == nullptr) {
+    json::object o;
+    o["errors"] = issues_json({{"unknown_district",
+                                fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}",
+                                            echo(asked), echo(asked), n->registry.province),
+                                "district", echo(asked), {}}});
+    return json_reply(422, o);
+  }
+  if (who->role == "district" && who->district != district->name)
+    return http::error_response(
+        403, "forbidden",
+        fmt::format("Mã này của {}, không phải của {} / this token is for {}, not {}", who->district, district->name,
+                    who->district, district->name));
+  const auto period = parse_period_param(r.query_param("period").value_or(""));
+  if (!period) {
+    json::object o;
+    o["errors"] = issues_json({{"unknown_period",
+                                "Kỳ báo cáo không hợp lệ (năm từ 1930 đến năm sau) / the period is not one of 2018, "
+                                "2018-H1, 2018-Q3, 2018-09 with a year from 1930 to next year",
+                                "period", echo(r.query_param("period").value_or("")), {}}});
+    return json_reply(422, o);
+  }
+  ingest::Return ret;
+  ret.district = district->name;
+  ret.period = *period;
+  ret.token_name = who->name;
+  ret.view_rows = cfg->check_max_rows;
+  const std::string_view content_type = r.header("Content-Type").value_or("");
+  if (auto part = http::multipart_file(content_type, r.body)) {
+    ret.filename = part->filename;
+    ret.bytes = part->bytes;
+  } else if (http::is_multipart(content_type)) {
+    return http::error_response(400, "no_file_part",
+                                "Biểu mẫu không có phần «file» / the multipart form has no part named \"file\"");
+  } else {
+    ret.bytes = r.body;
+  }
+  if (auto f = r.query_param("filename")) ret.filename = *f;
+  ret.filename = clean_filename(ret.filename);
+  if (ret.bytes.empty())
+    return http::error_response(400, "empty_body", "Yêu cầu không có tệp / the request has no file");
+
+  // On an import worker (app/serve.cpp), the import itself in a child process; nothing archived.
+  ingest::Examined e = context_.examiner(ret);
+  if (e.status == 503) {
+    json::object o;
+    o["errors"] = issues_json(e.result.errors);
+    http::Response busy = json_reply(503, o);
+    busy.headers.emplace_back("Retry-After", "5");
+    return busy;
+  }
+  auto& result = e.result;
+  if (e.status == 200 && result.accepted()) {
+    // Against the district's current return of the previous period, as a submission is.
+    const normalise::Normaliser normaliser(n->catalogue, n->registry);
+    for (const auto& prev : context_.store->current(normalise::previous_period(ret.period)))
+      if (prev.district == ret.district) normaliser.compare_with_previous(result, context_.store->record_set(prev.id));
+  }
+  const bool accepted = e.status == 200 && result.accepted();
+  context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who->name,
+                     accepted ? "would be accepted" : "would be refused", result.errors.size(), result.warnings.size());
+
+  json::object o;
+  o["verdict"] = accepted ? "accepted" : "refused";
+  o["district"] = ret.district;
+  o["period"] = ret.period;
+  o["filename"] = valid_utf8(ret.filename);
+  o["format"] = e.format;
+  o["plugin"] = e.plugin;
+  o["errors"] = issues_with_cells(result.errors);
+  o["warnings"] = issues_with_cells(result.warnings);
+  const auto& layout = result.records.layout();
+  if (!layout.fields.empty()) o["coverage"] = coverage_json(layout);
+  else o["coverage"] = nullptr;
+  json::array records;
+  const std::size_t shown = std::min<std::size_t>(result.records.size(), cfg->check_max_rows);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const normalise::Record rec = result.records.at(i);
+    json::object one = record_json(rec, n->catalogue);
+    if (!rec.where.path.empty()) one["pointer"] = rec.where.path;
+    else if (rec.where.row != 0) one["row"] = rec.where.row;
+    records.push_back(std::move(one));
+  }
+  o["records"] = std::move(records);
+  o["records_total"] = result.records.size();
+  o["records_cut"] = result.records.size() > shown;
+  o["unmapped"] = unmapped_json(result, n->catalogue);
+  o["sheet"] = nullptr;
+  o["document"] = nullptr;
+  if (!e.view.empty()) {
+    // Made by the import's child: taken only as a JSON object with these two members.
+    json::error_code ec;
+    json::value view = json::parse(e.view, ec);
+    if (!ec && view.is_object()) {
+      for (const char* k : {"sheet", "document"})
+        if (const auto* v = view.as_object().if_contains(k); v != nullptr && (v->is_object() || v->is_null()))
+          o[k] = *v;
+    } else {
+      context_.log->warn("dry run for {} {}: the import's view of the file could not be read", ret.district, ret.period);
+    }
+  }
+  return json_reply(200, o);
+}
+
+}  // namespace tonghop::api
