@@ -35,7 +35,7 @@ int write_report(const Options& options) {
     return 2;
   }
   const auto report = report::province_report(**store, setup->normalisation->registry, setup->normalisation->catalogue, *period,
-                                                  report::contents_for(format));
+                                                  report::contents_for(format), setup->config.report);
   std::ofstream out(*options.output, std::ios::binary);
   if (!out) {
     fmt::print(stderr, "tonghopd: cannot write {}\n", *options.output);

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -150,7 +152,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   c.source = source;
   Reader r(root, source);
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
-                  "import"});
+                  "import",
+                  "report"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -237,6 +240,31 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     if (c.import.max_memory < (64ull << 20) && r.error.empty())
       r.error = fmt::format("{}: limits.max_memory must be at least 64 MiB", source.string());
     r.size(m, "limits", "max_text", c.limits.max_text_bytes);  // under 4 GiB
+  }
+  if (const auto* rep = r.section("report")) {  // issue 15: the printed report's own texts
+    r.only(*rep, "report", {"number", "recipients", "signer_role", "signer_title", "signer_name", "time_zone"});
+    r.string(rep, "report", "number", c.report.number);
+    r.string(rep, "report", "signer_role", c.report.signer_role);
+    r.string(rep, "report", "signer_title", c.report.signer_title);
+    r.string(rep, "report", "signer_name", c.report.signer_name);
+    r.string(rep, "report", "time_zone", c.report.time_zone);
+    if (const toml::node* to = rep->get("recipients")) {
+      const auto* arr = to->as_array();
+      if (arr == nullptr) r.fail(*to, "report.recipients", "must be a list of texts");
+      else
+        for (const auto& v : *arr) {
+          if (auto one = v.value<std::string>()) c.report.recipients.push_back(*one);
+          else r.fail(v, "report.recipients", "must be a list of texts");
+        }
+    }
+    const std::string& tz = c.report.time_zone;
+    const bool plain = !tz.empty() && tz.find("..") == std::string::npos && tz.front() != '/' &&
+                       std::all_of(tz.begin(), tz.end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '_' || ch == '-' || ch == '+';
+                       });
+    if (!plain || !std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / tz))
+      if (const toml::node* n = rep->get("time_zone"))
+        r.fail(*n, "report.time_zone", "must be a time zone of /usr/share/zoneinfo, such as \"Asia/Ho_Chi_Minh\"");
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

@@ -40,6 +40,17 @@ struct LogSettings {
   std::uint32_t file_count = 5;
 };
 
+// [report]: what the printed report says that the returns do not (issue 15).
+// Empty texts are left as dotted spaces to fill in by hand.
+struct ReportSettings {
+  std::string number;                   // "Số <number>-BC/BTCTU"
+  std::vector<std::string> recipients;  // "Nơi nhận:"
+  std::string signer_role;              // "T/M BAN THƯỜNG VỤ" or "TRƯỞNG BAN"
+  std::string signer_title;             // "PHÓ TRƯỞNG BAN"
+  std::string signer_name;
+  std::string time_zone = "Asia/Ho_Chi_Minh";  // of the date line; an IANA name
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was read from (empty: defaults)
   ServerSettings server;
@@ -57,6 +68,7 @@ struct Config {
   LogSettings log;
   tonghop_limits limits = default_limits();
   ImportSettings import;
+  ReportSettings report;  // [report]
 
   static tonghop_limits default_limits();
 };

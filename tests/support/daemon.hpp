@@ -27,10 +27,11 @@ std::uint16_t listening_port(Process& daemon, std::chrono::milliseconds timeout 
 // own, the built plugins, the source tree's catalogue and `admin` as its
 // admin token (in the test's binary: the paths are the test's definitions).
 struct ServedDaemon {
-  explicit ServedDaemon(std::string admin_token) : admin(std::move(admin_token)) {
+  // `extra`: more configuration, appended to the file (a [report] section).
+  explicit ServedDaemon(std::string admin_token, const std::string& extra = {}) : admin(std::move(admin_token)) {
     write_file(dir.path() / "tonghop.toml",
                "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                   "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" + normalise_section());
+                   "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 0\n" + normalise_section() + extra);
     process = std::make_unique<Process>(std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
                                         std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + admin}, std::vector<std::string>{},
                                         dir.path());
