@@ -60,7 +60,10 @@ int main(int argc, char** argv) {
   for (const auto& name : names) {
     sdk::Row row;
     row.label = name;
-    for (int c = 0; c < id; ++c) row.values.push_back(c % 6 == 5 ? sdk::Value{87.25} : sdk::Value{std::int64_t{1200 + c}});
+    for (int c = 0; c < id; ++c) {  // not a ?: of two Values: GCC 12 then warns maybe-uninitialized (-Werror in ci)
+      if (c % 6 == 5) row.values.emplace_back(87.25);
+      else row.values.emplace_back(std::int64_t{1200 + c});
+    }
     row.warnings.push_back({"admitted_high", "Kết nạp cao / admitted above 30%", {}});
     r.rows.push_back(row);
   }
