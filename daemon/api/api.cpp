@@ -375,8 +375,12 @@ http::Response Api::report(const http::Request& r) {
   if (exporter == nullptr)
     return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", echo(format)));
 
+  // dialect=vi: the CSV for a Vietnamese Excel (";" between cells, "," before decimals).
+  const std::string dialect = r.query_param("dialect").value_or("");
+  if (!dialect.empty() && (dialect != "vi" || format != "csv"))
+    return http::error_response(400, "unknown_dialect", "dialect=vi is the only dialect, for format=csv");
   // The statuses change with the day (branch season): today is part of the key.
-  const std::string key = *period + "/" + format + "/" + report::today(context_.config.load()->season);
+  const std::string key = *period + "/" + format + "/" + dialect + "/" + report::today(context_.config.load()->season);
   const std::int64_t generation = context_.store->generation();
   {
     std::lock_guard lock(mutex_);
@@ -391,8 +395,9 @@ http::Response Api::report(const http::Request& r) {
   }
   const auto n = context_.normalisation.load();
   sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period,
-                                               report::contents_for(format));
+                                               report::contents_for(format), context_.config.load()->report);
   report::mark(rep, report::season(*context_.store, n->registry, context_.config.load()->season, *period));  // branch season
+  if (!dialect.empty()) rep.metadata.emplace_back("display.dialect", dialect);
   std::ostringstream out;
   if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
     return http::error_response(500, "export_failed", s.message());

@@ -58,7 +58,7 @@ int write_report(const Options& options) {
     return 1;
   }
   auto report = report::province_report(**store, setup->normalisation->registry, setup->normalisation->catalogue, *period,
-                                        report::contents_for(format));
+                                        report::contents_for(format), setup->config.report);
   report::mark(report, report::season(**store, setup->normalisation->registry, setup->config.season, *period));  // branch season
   if (*options.output == "-") {
     std::ostringstream out;

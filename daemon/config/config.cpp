@@ -242,7 +242,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
                   "import",
                   "season", "attempts", "sessions", "time",
-                  "check", "mapping"});
+                  "check", "mapping", "report"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -394,6 +394,23 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
       else r.fail(*n, "mapping.districts_may_map", "must be true or false");
     }
   }
+  if (const auto* rep = r.section("report")) {  // issue 15: the printed report's own texts
+    r.only(*rep, "report", {"number", "recipients", "signer_role", "signer_title", "signer_name"});
+    r.string(rep, "report", "number", c.report.number);
+    r.string(rep, "report", "signer_role", c.report.signer_role);
+    r.string(rep, "report", "signer_title", c.report.signer_title);
+    r.string(rep, "report", "signer_name", c.report.signer_name);
+    if (const toml::node* to = rep->get("recipients")) {
+      const auto* arr = to->as_array();
+      if (arr == nullptr) r.fail(*to, "report.recipients", "must be a list of texts");
+      else
+        for (const auto& v : *arr) {
+          if (auto one = v.value<std::string>()) c.report.recipients.push_back(*one);
+          else r.fail(v, "report.recipients", "must be a list of texts");
+        }
+    }
+  }
+  c.report.time_zone = c.timezone;  // the date line's day: the Board's zone, [time] timezone
   if (!r.error.empty()) return make_error(r.error);
   return c;
 }

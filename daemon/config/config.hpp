@@ -59,6 +59,16 @@ struct SessionSettings {
 // The offset from UTC of a zone named in /usr/share/zoneinfo (without
 // daylight saving time), "UTC", or "+HH:MM" / "-HH:MM"; in minutes.
 Expected<int> time_zone_offset(std::string_view zone);
+// [report]: what the printed report says that the returns do not (issue 15).
+// Empty texts are left as dotted spaces to fill in by hand.
+struct ReportSettings {
+  std::string number;                   // "Số <number>-BC/BTCTU"
+  std::vector<std::string> recipients;  // "Nơi nhận:"
+  std::string signer_role;              // "T/M BAN THƯỜNG VỤ" or "TRƯỞNG BAN"
+  std::string signer_title;             // "PHÓ TRƯỞNG BAN"
+  std::string signer_name;
+  std::string time_zone = "Asia/Ho_Chi_Minh";  // of the date line: [time] timezone, set when read
+};
 
 struct Config {
   std::filesystem::path source;  // the file it was read from (empty: defaults)
@@ -87,6 +97,7 @@ struct Config {
   std::uint32_t check_max_rows = 200;
   // [mapping] districts_may_map: a district token may map headers for its own district (branch check).
   bool districts_may_map = true;
+  ReportSettings report;  // [report]
 
   static tonghop_limits default_limits();
 };

@@ -304,6 +304,27 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
     }
   if (const auto* labels = t["report"]["labels"].as_table())
     for (const auto& [k, v] : *labels) c.report_labels[std::string(k.str())] = v.value_or(std::string());
+  if (const auto* tables = t["report"]["tables"].as_array())  // issue 15: the printed tables
+    for (const auto& node : *tables) {
+      Catalogue::ReportTable table;
+      const auto* tt = node.as_table();
+      if (tt != nullptr) table.title = (*tt)["title"].value_or(std::string());
+      if (const auto* gs = tt ? (*tt)["groups"].as_array() : nullptr)
+        for (const auto& g : *gs) table.groups.push_back(g.value_or(std::string()));
+      if (table.title.empty() || table.groups.empty())
+        return make_error(fmt::format("{}: a [[report.tables]] needs a title and groups", file.string()));
+      for (const auto& label : table.groups) {
+        if (std::none_of(c.report_groups.begin(), c.report_groups.end(),
+                         [&](const Catalogue::ReportGroup& g) { return g.label == label; }))
+          return make_error(fmt::format("{}: report table '{}' names no group '{}'", file.string(), table.title, label));
+        for (const auto& other : c.report_tables)
+          if (std::find(other.groups.begin(), other.groups.end(), label) != other.groups.end())
+            return make_error(fmt::format("{}: group '{}' is in two report tables", file.string(), label));
+      }
+      c.report_tables.push_back(std::move(table));
+    }
+  if (const auto* names = t["report"]["names"].as_table())
+    for (const auto& [k, v] : *names) c.report_names[std::string(k.str())] = v.value_or(std::string());
   c.report_title = t["report"]["title"].value_or(std::string("BÁO CÁO TỔNG HỢP"));
   c.report_issuer = t["report"]["issuer"].value_or(std::string());
   c.admitted_share_above = t["warnings"]["admitted_share_above"].value_or(30.0);

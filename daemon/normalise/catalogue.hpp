@@ -74,6 +74,14 @@ struct Catalogue {
   std::vector<ReportGroup> report_groups;
   std::map<std::string, std::string> report_labels;
   std::string report_title, report_issuer;
+  // The tables (Biểu) the report is printed in: groups by label ([[report.tables]]).
+  struct ReportTable {
+    std::string title;
+    std::vector<std::string> groups;
+  };
+  std::vector<ReportTable> report_tables;
+  // What a reader sees for a code of the records or a warning ([report.names]).
+  std::map<std::string, std::string> report_names;
 
   double admitted_share_above = 30;
   double members_change_above = 50;

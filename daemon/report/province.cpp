@@ -1,12 +1,14 @@
 #include "report/province.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
+#include "report/document.hpp"
 #include "report/indicators.hpp"
 
 namespace tonghop::report {
@@ -49,7 +51,8 @@ Contents contents_for(std::string_view format) {
 }
 
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents) {
+                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents,
+                            const config::ReportSettings& settings) {
   const bool with_details = contents == Contents::with_details;
   const std::string previous = normalise::previous_period(period);
   const auto current = store.current(period);
@@ -105,6 +108,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
                                                        period.size() == 4 ? "NĂM " + period : "KỲ " + period));
   r.metadata.emplace_back("display.issuer", catalogue.report_issuer);
   r.metadata.emplace_back("display.order", expected);
+  add_document(r, catalogue, settings, static_cast<std::int64_t>(std::time(nullptr)));
 
   std::vector<Indicators> parts;
   for (const auto& s : current) {
@@ -137,12 +141,18 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
                      {"org_rating", "Xếp loại", sdk::ColumnKind::text}};
   const auto counts = catalogue.count_ids();
   for (const auto& id : counts) details.columns.push_back({id, catalogue.field(id)->label, sdk::ColumnKind::integer});
+  // Kinds, sectors and ratings by their Vietnamese names (the JSON never has this table).
+  auto shown = [&](const std::string& code) -> const std::string& {
+    const auto it = catalogue.report_names.find(code);
+    return it == catalogue.report_names.end() || it->second.empty() ? code : it->second;
+  };
   for (const auto& s : current) {
     if (!with_details) break;
     for (const auto& rec : store.records(s.id)) {
       std::vector<sdk::Value> v;
       v.reserve(5 + counts.size());
-      for (const std::string* text : {&rec.district, &rec.org_name, &rec.org_kind, &rec.org_sector, &rec.org_rating})
+      for (const std::string* text : {&rec.district, &rec.org_name, &shown(rec.org_kind), &shown(rec.org_sector),
+                                      &shown(rec.org_rating)})
         v.emplace_back(std::in_place_type<std::string>, *text);
       for (const auto& id : counts) {
         const auto it = rec.counts.find(id);

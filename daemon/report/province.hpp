@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "config/config.hpp"
 #include "normalise/catalogue.hpp"
 #include "store/store.hpp"
 #include "tonghop/sdk/report.hpp"
@@ -20,7 +21,9 @@ namespace tonghop::report {
 enum class Contents { summary, with_details };
 Contents contents_for(std::string_view format);
 
+// `settings`: the printed report's own texts and time zone (report/document.hpp).
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
-                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents);
+                            const normalise::Catalogue& catalogue, const std::string& period, Contents contents,
+                            const config::ReportSettings& settings = config::ReportSettings{});
 
 }  // namespace tonghop::report

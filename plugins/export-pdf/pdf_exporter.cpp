@@ -66,6 +66,13 @@ std::string joined(const sdk::StringList& names, const char* sep = ", ") {
   for (const auto& n : names) out += (out.empty() ? "" : sep) + n;
   return out;
 }
+// The daemon's status_label (season), else "Chưa báo cáo" for a row with nothing.
+std::string status(const sdk::Row& row) {
+  for (const auto& [k, v] : row.attributes)
+    if (k == "status_label")
+      if (const auto* s = std::get_if<std::string>(&v); s && !s->empty()) return *s;
+  return "Chưa báo cáo";
+}
 std::string upper(const std::string& s) {
   gchar* u = g_utf8_strup(s.c_str(), static_cast<gssize>(s.size()));
   std::string out = u ? u : s;
@@ -123,7 +130,7 @@ class Document {
     std::string body = text_of(r_.meta("display.issuing_body"));
     if (body.empty()) body = "TỈNH ỦY " + upper(text_of(r_.meta("province")));
     std::string number = text_of(r_.meta("display.number"));
-    if (number.empty()) number = "        ";
+    if (number.empty()) number = "……";  // to fill in by hand
     double ly = y_;
     ly += pen_.text(kLeft, ly, lw, body, kHeading, Align::center, 2);
     ly += pen_.text(kLeft, ly, lw, text_of(r_.meta("display.issuer")), kHeadingBold, Align::center, 2);
@@ -133,8 +140,9 @@ class Document {
     ry += pen_.text(rx, ry, rw, "ĐẢNG CỘNG SẢN VIỆT NAM", Style{13, true, false, true}, Align::center) + 8;
     std::string place = text_of(r_.meta("display.place"));
     if (place.empty()) place = text_of(r_.meta("province"));
-    ry += pen_.text(rx, ry, rw, place + ", " + vietnamese_date(text_of(r_.meta("generated_at"))), Style{13, false, true},
-                    Align::center, 2);
+    std::string date = text_of(r_.meta("display.date"));  // in the Board's time zone
+    if (date.empty()) date = vietnamese_date(text_of(r_.meta("generated_at")));
+    ry += pen_.text(rx, ry, rw, place + ", " + date, Style{13, false, true}, Align::center, 2);
     y_ = std::max(ly, ry) + 16;
     y_ += pen_.text(kLeft, y_, kWidth, text_of(r_.meta("display.title")), Style{14, true}, Align::center, 3) + 2;
     const auto* expected = list_of(r_.meta("completeness.expected"));
@@ -270,7 +278,7 @@ class Document {
       double span = 0;
       for (const double w : c.widths) span += w;
       pen_.rectangle(x, y_, span, h);
-      pen_.text(x, ty, span, "Chưa gửi báo cáo", kItalic, Align::center);
+      pen_.text(x, ty, span, status(row), kItalic, Align::center);
     } else {
       for (std::size_t i = 0; i < c.columns.size(); x += c.widths[i], ++i) {
         if (listed(row.unknown, c.columns[i].column->id)) {

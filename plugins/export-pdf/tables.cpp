@@ -43,6 +43,34 @@ std::string grouped(std::string digits) {
 }  // namespace
 
 std::vector<PrintTable> split(const sdk::Report& report) {
+  // The daemon's split (indicators.toml [[report.tables]]): display.tables,
+  // display.table.N; a column none names comes last.
+  if (const sdk::Value* v = report.meta("display.tables"); v && std::holds_alternative<sdk::StringList>(*v)) {
+    const auto& titles = std::get<sdk::StringList>(*v);
+    std::vector<TableColumn> all;
+    std::size_t index = 0;
+    for (const auto& g : report.groups)
+      for (const auto& c : g.columns) all.push_back({index++, &c, g.label});
+    std::vector<bool> placed(all.size(), false);
+    std::vector<PrintTable> out;
+    for (std::size_t n = 0; n < titles.size(); ++n) {
+      PrintTable t{titles[n], {}};
+      const sdk::Value* ids = report.meta("display.table." + std::to_string(n + 1));
+      if (ids != nullptr && std::holds_alternative<sdk::StringList>(*ids))
+        for (const auto& id : std::get<sdk::StringList>(*ids))
+          for (std::size_t i = 0; i < all.size(); ++i)
+            if (all[i].column->id == id && !placed[i]) {
+              t.columns.push_back(all[i]);
+              placed[i] = true;
+            }
+      if (!t.columns.empty()) out.push_back(std::move(t));
+    }
+    PrintTable rest{kTitles[std::size(kTitles) - 1], {}};
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (!placed[i]) rest.columns.push_back(all[i]);
+    if (!rest.columns.empty()) out.push_back(std::move(rest));
+    return out;
+  }
   std::vector<PrintTable> tables(std::size(kTitles));
   for (std::size_t t = 0; t < tables.size(); ++t) tables[t].title = kTitles[t];
   std::size_t index = 0;

@@ -20,11 +20,12 @@ struct PrintTable {  // one "Biểu"
   std::vector<TableColumn> columns;
 };
 
-// The indicators grouped into tables by what they count: organisations and
-// their ratings; members; admissions and conversions; villages, cells and
-// meetings; members' ratings; anything else last. The report form carries
-// the groups but not the tables, so the split is this static table, by the
-// columns' ids; tables with no column are left out.
+// The indicators grouped into tables: the daemon's split, from the metadata
+// display.tables and display.table.N (indicators.toml [[report.tables]]),
+// columns none names last. A report without them (a third party's) is split
+// by the columns' ids: organisations and their ratings; members; admissions
+// and conversions; villages, cells and meetings; members' ratings; anything
+// else last. Tables with no column are left out.
 std::vector<PrintTable> split(const sdk::Report& report);
 
 // 15513 -> "15.513"; 34.7 -> "34,70"; null -> "".

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include "normalise/catalogue.hpp"
 #include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -168,7 +169,7 @@ void expect_indicators(const json::object& got, const json::object& expected, co
 }
 
 // A CSV file as rows of cells (quotes undone), the byte-order mark dropped.
-std::vector<std::vector<std::string>> parse_csv(std::string text) {
+std::vector<std::vector<std::string>> parse_csv(std::string text, char separator = ',') {
   if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
   bool quoted = false;
@@ -179,7 +180,7 @@ std::vector<std::vector<std::string>> parse_csv(std::string text) {
       else if (c == '"') quoted = false;
       else rows.back().back() += c;
     } else if (c == '"') quoted = true;
-    else if (c == ',') rows.back().emplace_back();
+    else if (c == separator) rows.back().emplace_back();
     else if (c == '\r') continue;
     else if (c == '\n') rows.emplace_back(1);
     else rows.back().back() += c;
@@ -233,10 +234,46 @@ TEST(ReportNull, TheSamplesGiveTheExpectedReportsWithNothingIncomplete) {
   const auto csv = d.report("2018", "csv");
   ASSERT_EQ(csv.status, 200);
   const auto rows = parse_csv(csv.body);
-  ASSERT_EQ(rows.size(), 6u) << csv.body;  // header, 4 districts, the total
+  // The header, every district of the registry in its order (those that have
+  // not reported with a status and no figures), the total.
+  ASSERT_EQ(rows.size(), 10u) << csv.body;
   EXPECT_NE(rows[0].back(), "Ghi chú") << "no note column when every value is known";
-  for (const auto& row : rows)
-    for (const auto& c : row) EXPECT_FALSE(c.empty()) << "an empty cell in a report with every field: " << row[0];
+  const auto expected = json::parse(test::read_file(kData + "expected/report-2018.json"));
+  const auto& order = expected.at("completeness").at("expected").as_array();
+  const auto& missing = expected.at("completeness").at("missing").as_array();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto& row = rows[i + 1];
+    EXPECT_EQ(row[0], "2018") << "the period column";
+    EXPECT_EQ(json::value(row[1]), order[i]) << "the registry's order";
+    const bool absent = std::find(missing.begin(), missing.end(), json::value(row[1])) != missing.end();
+    EXPECT_EQ(row[2], absent ? "Chưa báo cáo" : "Đã báo cáo") << row[1];
+    for (std::size_t c = 3; c < row.size(); ++c)
+      EXPECT_EQ(row[c].empty(), absent) << row[1] << ": figures empty exactly where it has not reported";
+  }
+  EXPECT_EQ(rows.back()[1], "Toàn tỉnh");
+  for (std::size_t c = 3; c < rows.back().size(); ++c) EXPECT_FALSE(rows.back()[c].empty());
+
+  // dialect=vi: ";" between cells, "," before decimals, the same figures.
+  const auto vi = d.report("2018", "csv&dialect=vi");
+  ASSERT_EQ(vi.status, 200) << vi.body;
+  EXPECT_NE(vi.body.find("Kỳ báo cáo;Đảng bộ huyện;Tình trạng;Tổ chức cơ sở đảng: Tổng số;"), std::string::npos) << vi.body;
+  const auto vi_rows = parse_csv(vi.body, ';');
+  ASSERT_EQ(vi_rows.size(), rows.size());
+  std::size_t decimals = 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    ASSERT_EQ(vi_rows[r].size(), rows[r].size()) << r;
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      std::string want = rows[r][c];
+      if (r > 0 && c >= 3 && want.find('.') != std::string::npos) {
+        want[want.find('.')] = ',';  // 36.59 -> 36,59
+        ++decimals;
+      }
+      EXPECT_EQ(vi_rows[r][c], want) << r << ", " << c;
+    }
+  }
+  EXPECT_GT(decimals, 20u) << "the percentages";
+  EXPECT_EQ(d.report("2018", "csv&dialect=fr").status, 400);
+  EXPECT_EQ(d.report("2018", "json&dialect=vi").status, 400);
 }
 
 TEST(ReportNull, AReturnWithoutRatingsOrCellsIsNullNotZeroInJsonCsvAndXlsx) {
@@ -367,19 +404,20 @@ TEST(ReportNull, AReturnWithoutRatingsOrCellsIsNullNotZeroInJsonCsvAndXlsx) {
   const auto csv = d.report("2018", "csv");
   ASSERT_EQ(csv.status, 200);
   const auto rows = parse_csv(csv.body);
-  ASSERT_EQ(rows.size(), 7u) << csv.body;  // header, 5 districts, the total
-  ASSERT_EQ(rows[0].size(), shape.size() + 2);
+  ASSERT_EQ(rows.size(), 10u) << csv.body;  // header, every one of the 8 districts, the total
+  ASSERT_EQ(rows[0].size(), shape.size() + 4);  // period, district, status, the figures, the note
   EXPECT_EQ(rows[0].back(), "Ghi chú");
   auto csv_row = [&](const std::string& label) -> const std::vector<std::string>& {
     for (const auto& row : rows)
-      if (row[0] == label) return row;
+      if (row[1] == label) return row;
     ADD_FAILURE() << "no CSV row " << label;
     return rows[0];
   };
   auto check_csv = [&](const std::string& label, const json::object& ind) {
     const auto& row = csv_row(label);
-    ASSERT_EQ(row.size(), shape.size() + 2) << label;
-    std::size_t i = 1;
+    ASSERT_EQ(row.size(), shape.size() + 4) << label;
+    EXPECT_EQ(row[0], "2018");
+    std::size_t i = 3;
     for (const auto& kv : ind) {  // the JSON's order is the columns' order
       EXPECT_EQ(row[i], csv_text(std::string(kv.key()), kv.value())) << label << " " << kv.key();
       ++i;
@@ -408,20 +446,33 @@ TEST(ReportNull, AReturnWithoutRatingsOrCellsIsNullNotZeroInJsonCsvAndXlsx) {
   const auto dump = test::run({"/usr/bin/python3", TONGHOP_SOURCE_DIR "/tests/exporters/dump_workbook.py", path.string()});
   ASSERT_EQ(dump.exit_code, 0) << dump.output;
   const auto wb = json::parse(dump.output);
-  const auto& sheet = wb.at("Tổng hợp").as_array();
-  auto row_of = [&](const std::string& label) -> const json::array& {
+  // Each indicator's sheet and column, from the split of indicators.toml:
+  // table n on "Biểu n", its columns from C in order.
+  const auto catalogue = normalise::load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.error();
+  std::map<std::string, std::pair<std::string, std::size_t>> place;
+  for (std::size_t t = 0; t < catalogue->report_tables.size(); ++t) {
+    std::size_t x = 2;
+    for (const auto& label : catalogue->report_tables[t].groups)
+      for (const auto& g : catalogue->report_groups)
+        if (g.label == label)
+          for (const auto& id : g.fields)
+            if (total.contains(id)) place[id] = {"Biểu " + std::to_string(t + 1), x++};
+  }
+  ASSERT_EQ(place.size(), total.size()) << "every indicator in one table";
+  auto row_of = [&](const std::string& sheet_name, const std::string& label) -> const json::array& {
+    const auto& sheet = wb.at(sheet_name).as_array();
     for (const auto& row : sheet)
       if (row.as_array().size() > 1 && row.at(1).at("v") == json::value(label)) return row.as_array();
-    ADD_FAILURE() << "no workbook row " << label;
+    ADD_FAILURE() << "no workbook row " << label << " in " << sheet_name;
     return sheet.at(0).as_array();
   };
-  const auto& mt_row = row_of(kDistrict);
-  const auto& total_row = row_of("Toàn tỉnh");
-  std::size_t x = 2;  // column C holds the first indicator; the JSON's order is the columns'
+  const std::string integer = "[>=1000000]#\\.###\\.##0;[>=1000]#\\.##0;0";
   for (const auto& kv : total) {
     const std::string id(kv.key());
-    const auto& cell = mt_row.at(x).as_object();
-    const auto& tcell = total_row.at(x).as_object();
+    const auto& [sheet_name, x] = place.at(id);
+    const auto& cell = row_of(sheet_name, kDistrict).at(x).as_object();
+    const auto& tcell = row_of(sheet_name, "Toàn tỉnh").at(x).as_object();
     if (unknown.count(id)) {
       EXPECT_TRUE(cell.at("v").is_null()) << id << ": an empty cell";
       EXPECT_EQ(cell.at("fill"), json::value("FFD9D9D9")) << id << ": grey";
@@ -439,30 +490,29 @@ TEST(ReportNull, AReturnWithoutRatingsOrCellsIsNullNotZeroInJsonCsvAndXlsx) {
       EXPECT_TRUE(cell.at("comment").is_null()) << id;
       EXPECT_TRUE(cell.at("fill").is_null()) << id;
       EXPECT_EQ(number(tcell.at("v")), number(total.at(id))) << "total " << id;
-      EXPECT_EQ(tcell.at("fmt"), json::value(id.ends_with("_pct") ? "0.00" : "#,##0")) << "total " << id;
+      EXPECT_EQ(tcell.at("fmt"), json::value(id.ends_with("_pct") ? "[$-42A]0.00" : integer)) << "total " << id;
       EXPECT_TRUE(tcell.at("comment").is_null()) << "total " << id;
     }
-    ++x;
   }
   // The legend under the table, for the printed page.
   std::string legend;
-  for (const auto& row : sheet)
-    if (row.at(0).at("v").is_string()) legend += std::string(row.at(0).at("v").as_string()) + "\n";
+  for (std::size_t t = 1; t <= catalogue->report_tables.size(); ++t)
+    for (const auto& row : wb.at("Biểu " + std::to_string(t)).as_array())
+      if (row.at(0).at("v").is_string()) legend += std::string(row.at(0).at("v").as_string()) + "\n";
   EXPECT_NE(legend.find("Ô màu xám để trống: không có số liệu"), std::string::npos) << legend;
   EXPECT_NE(legend.find("(*) Số toàn tỉnh chỉ gồm các huyện có số liệu"), std::string::npos) << legend;
   // Cảnh báo: what Mường Tè lacks, and one line per incomplete total naming it.
   std::size_t incomplete_lines = 0, no_data_lines = 0;
   for (const auto& row : wb.at("Cảnh báo").as_array()) {
     const auto& a = row.as_array();
-    if (a.at(1).at("v") == json::value("incomplete_total")) {
+    if (a.at(1).at("v") == json::value("Số toàn tỉnh chưa đủ")) {
       ++incomplete_lines;
       EXPECT_EQ(a.at(0).at("v"), json::value("Toàn tỉnh"));
       const std::string message(a.at(2).at("v").as_string());
       EXPECT_NE(message.find("Không có số liệu: Mường Tè"), std::string::npos) << message;
-      const auto id = message.substr(message.find("the province total of ") + 22);
-      EXPECT_TRUE(unknown.count(id.substr(0, id.find(' ')))) << message;
+      EXPECT_TRUE(message.starts_with("(*) ")) << message;
     }
-    if (a.at(1).at("v") == json::value("no_data")) {
+    if (a.at(1).at("v") == json::value("Không có số liệu")) {
       ++no_data_lines;
       EXPECT_EQ(a.at(0).at("v"), json::value(kDistrict));
     }

@@ -136,3 +136,26 @@ TEST(Config, TheTimeZoneIsAKnownZoneOrAnOffset) {
   EXPECT_FALSE(config::posix_timezone("../../etc/passwd").ok());
   EXPECT_FALSE(config::posix_timezone("+25:00").ok());
 }
+
+// [report] (issue 15): the printed report's own texts and the Board's time zone.
+TEST(Config, ReportSettingsAreRead) {
+  const auto shipped = config::load(TONGHOP_SOURCE_DIR "/config/tonghop.toml");
+  ASSERT_TRUE(shipped.ok()) << shipped.error();
+  EXPECT_EQ(shipped->report.time_zone, "Asia/Ho_Chi_Minh");  // the Board's, [time] timezone
+  EXPECT_TRUE(shipped->report.number.empty() && shipped->report.recipients.empty() && shipped->report.signer_name.empty());
+  const auto c = config::parse("[report]\nnumber = \"125\"\nrecipients = [\"Thường trực Tỉnh ủy\", \"Lưu VT\"]\n"
+                               "signer_role = \"TRƯỞNG BAN\"\nsigner_title = \"\"\nsigner_name = \"Nguyễn Văn A\"\n"
+                               "[time]\ntimezone = \"Asia/Bangkok\"\n",
+                               "t.toml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->report.number, "125");
+  EXPECT_EQ(c->report.recipients, (std::vector<std::string>{"Thường trực Tỉnh ủy", "Lưu VT"}));
+  EXPECT_EQ(c->report.signer_role, "TRƯỞNG BAN");
+  EXPECT_EQ(c->report.signer_name, "Nguyễn Văn A");
+  EXPECT_EQ(c->report.time_zone, "Asia/Bangkok");
+  for (const char* bad : {"time_zone = \"Asia/Ho_Chi_Minh\"", "recipients = \"Lưu VT\"", "signer = \"x\""}) {
+    const auto r = config::parse(std::string("[report]\n") + bad + "\n", "t.toml");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().find("t.toml:2: report."), std::string::npos) << r.error();
+  }
+}

@@ -1,14 +1,22 @@
 #!/usr/bin/python3
 """Reads the province workbook back (openpyxl) and checks what a reader of it
-relies on. usage: check_workbook.py WORKBOOK EXPECTED_REPORT_JSON
-Exits non-zero, saying why, on the first thing that is wrong."""
+relies on: the sheets (one per table of indicators.toml [[report.tables]]),
+the party heading, print areas, print titles, fit-to-page settings that keep
+the text at 10 pt or more (computed from the column widths and the page), the
+number formats, the figures, Vietnamese names for every code.
+usage: check_workbook.py WORKBOOK EXPECTED_REPORT_JSON INDICATORS_TOML [EXTRA_ORGS]
+Exits non-zero, saying why, on the first things that are wrong."""
 import json
+import math
 import sys
+import tomllib
 
 import openpyxl
 
 wb = openpyxl.load_workbook(sys.argv[1])
 expected = json.load(open(sys.argv[2], encoding="utf-8"))
+catalogue = tomllib.load(open(sys.argv[3], "rb"))
+extra = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 problems = []
 
 
@@ -17,80 +25,140 @@ def check(ok, what):
         problems.append(what)
 
 
-check(wb.sheetnames == ["Tổng hợp", "Chi tiết", "Cảnh báo"], f"sheets: {wb.sheetnames}")
-ws = wb["Tổng hợp"]
+INTEGER = '[>=1000000]#\\.###\\.##0;[>=1000]#\\.##0;0'
+PERCENT = '[$-42A]0.00'
+# A4 landscape, less the margins the exporter sets (0.6 in left, 0.4 in right), in points.
+PRINTABLE = (11.69 - 0.6 - 0.4) * 72
+groups = {g["label"]: g["fields"] for g in catalogue["report"]["groups"]}
+tables = [(t["title"], [f for g in t["groups"] for f in groups[g]]) for t in catalogue["report"]["tables"]]
+ids = set(expected["total"]["indicators"])
+for i, (title, fields) in enumerate(tables):
+    tables[i] = (title, [f for f in fields if f in ids])
+names = [f"Biểu {n}" for n in range(1, len(tables) + 1)]
+check(wb.sheetnames == names + ["Biểu đồ", "Chi tiết", "Cảnh báo"], f"sheets: {wb.sheetnames}")
 
-# The heading of a party document.
-check(ws["A1"].value == "TỈNH ỦY LAI CHÂU", f"A1: {ws['A1'].value}")
+
+def pixels(width):  # Excel's column width (characters of Calibri 11) in pixels
+    return math.trunc(((256 * width + math.trunc(128 / 7)) / 256) * 7)
+
+
+def width_of(ws, col):
+    d = ws.column_dimensions[openpyxl.utils.get_column_letter(col)]
+    return d.width if d.width else 8.43
+
+
+# The heading of a party document, on Biểu 1.
+ws = wb["Biểu 1"]
+last = 2 + len(tables[0][1])
+merged = {str(r): r for r in ws.merged_cells.ranges}
+left = [r for r in ws.merged_cells.ranges if r.min_row == 1 and r.min_col == 1]
+right = [r for r in ws.merged_cells.ranges if r.min_row == 1 and r.min_col > 1]
+check(ws["A1"].value == "TỈNH ỦY LAI CHÂU" and not ws["A1"].font.i and not ws["A1"].font.b, "A1: TỈNH ỦY LAI CHÂU upright")
 check(ws["A2"].value == "BAN TỔ CHỨC" and ws["A2"].font.b, "A2: BAN TỔ CHỨC in bold")
-right = [c for c in ws[1] if c.value == "ĐẢNG CỘNG SẢN VIỆT NAM"]
-check(right and right[0].font.b, "ĐẢNG CỘNG SẢN VIỆT NAM, bold, top right")
-place = [c for c in ws[2] if isinstance(c.value, str) and c.value.startswith("Lai Châu, ngày ")]
-check(place and place[0].font.i, "the place and date line in italics")
-check(ws["A4"].value.endswith("NĂM 2018") and ws["A4"].font.b and ws["A4"].alignment.horizontal == "center",
-      f"the title: {ws['A4'].value}")
-check(ws["A5"].value == "4/8 đảng bộ huyện đã gửi báo cáo", f"completeness: {ws['A5'].value}")
+check(ws["A3"].value == "*", f"A3: {ws['A3'].value}")
+check(ws["A4"].value.startswith("Số ") and ws["A4"].value.endswith("-BC/BTCTU"), f"A4: {ws['A4'].value}")
+check(left and right and left[0].max_col < right[0].min_col, "the two heading blocks do not overlap")
+check(right and right[0].max_col == last, "the right block ends at the table's last column")
+total_width = sum(width_of(ws, c) for c in range(1, last + 1))
+if left and right:
+    lw = sum(width_of(ws, c) for c in range(1, left[0].max_col + 1))
+    rw = sum(width_of(ws, c) for c in range(right[0].min_col, last + 1))
+    check(lw <= 0.6 * total_width and rw <= 0.65 * total_width, f"heading blocks over the first and last columns only: {lw}, {rw} of {total_width}")
+    party = ws.cell(1, right[0].min_col)
+    check(party.value == "ĐẢNG CỘNG SẢN VIỆT NAM" and party.font.b and party.font.u == "single", "ĐẢNG CỘNG SẢN VIỆT NAM bold, underlined")
+    place = ws.cell(2, right[0].min_col)
+    check(place.value.startswith("Lai Châu, ngày ") and place.font.i, f"the place and date in italics: {place.value}")
+check(ws["A6"].value.endswith("NĂM 2018") and ws["A6"].font.b and ws["A6"].alignment.horizontal == "center",
+      f"the title: {ws['A6'].value}")
+check(ws["A7"].value == "4/8 đảng bộ huyện đã gửi báo cáo", f"completeness: {ws['A7'].value}")
 
-# The grouped header: groups merged over their sub-headers.
-merged = {str(r) for r in ws.merged_cells.ranges}
-for rng, label in [("C7:E7", "Tổ chức cơ sở đảng"), ("A7:A8", "STT"), ("B7:B8", "Đảng bộ huyện")]:
-    check(rng in merged and ws[rng.split(":")[0]].value == label, f"{label} merged over {rng}")
-groups = {ws.cell(7, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(7, c).value}
-check("Đảng viên" in groups, "a 'Đảng viên' group")
-members_col = groups.get("Đảng viên")
-check(ws.cell(8, members_col).value == "Tổng số", "Đảng viên / Tổng số")
+# Every table: its sheet, header, districts, figures, print setup.
+for n, (title, fields) in enumerate(tables, 1):
+    ws = wb[f"Biểu {n}"]
+    caption = [r for r in range(1, 12) if ws.cell(r, 1).value == f"Biểu {n}. {title}"]
+    check(caption, f"Biểu {n}: its caption")
+    if not caption:
+        continue
+    h1, h2 = caption[0] + 1, caption[0] + 2
+    check(ws.print_title_rows == f"${h1}:${h2}", f"Biểu {n}: header rows on every page: {ws.print_title_rows}")
+    check(ws.print_title_cols == "$A:$B", f"Biểu {n}: STT and district on every page: {ws.print_title_cols}")
+    check(ws.cell(h1, 1).value == "STT" and ws.cell(h1, 2).value == "Đảng bộ huyện", f"Biểu {n}: STT, Đảng bộ huyện")
+    check(ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9", f"Biểu {n}: A4 landscape")
+    check(ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+          and ws.page_setup.fitToHeight == 0, f"Biểu {n}: one page wide")
+    check("Trang &P/&N" in (ws.oddFooter.center.text or ""), f"Biểu {n}: footer {ws.oddFooter.center.text}")
+    area = ws.print_area[0] if isinstance(ws.print_area, list) else str(ws.print_area)
+    check(area.startswith("$A$1:$" + openpyxl.utils.get_column_letter(2 + len(fields)) + "$"),
+          f"Biểu {n}: print area {ws.print_area}, the table's columns")
+    # The scale that fits the table's width, and the smallest text once scaled.
+    width_pt = sum(pixels(width_of(ws, c)) for c in range(1, 3 + len(fields))) * 0.75
+    scale = min(1.0, PRINTABLE / width_pt)
+    smallest = min(ws.cell(r, c).font.sz for r in range(h1, h2 + 10) for c in range(1, 3 + len(fields)))
+    check(smallest * scale >= 10, f"Biểu {n}: {smallest} pt at {scale:.3f} is {smallest * scale:.2f} pt, under 10")
+    districts = [ws.cell(r, 2).value for r in range(h2 + 1, h2 + 9)]
+    check(districts == expected["completeness"]["expected"], f"Biểu {n}: districts in the registry's order: {districts}")
+    check([ws.cell(r, 1).value for r in range(h2 + 1, h2 + 9)] == list(range(1, 9)), f"Biểu {n}: STT in its own column")
+    check(ws.cell(h2 + 9, 2).value == "Toàn tỉnh" and ws.cell(h2 + 9, 2).font.b, f"Biểu {n}: the total")
+    by_name = {ws.cell(r, 2).value: r for r in range(h2 + 1, h2 + 10)}
+    rows = [(by_name[d["district"]], d["indicators"]) for d in expected["districts"]]
+    rows.append((by_name["Toàn tỉnh"], expected["total"]["indicators"]))
+    for r, indicators in rows:
+        for k, f in enumerate(fields):
+            c = ws.cell(r, 3 + k)
+            want = indicators[f]
+            fmt = PERCENT if f.endswith("_pct") else INTEGER
+            if want is None:
+                check(c.value is None, f"Biểu {n} {ws.cell(r, 2).value} {f}: {c.value!r} for null")
+            else:
+                check(c.data_type == "n" and abs(c.value - want) < 1e-9, f"Biểu {n} {ws.cell(r, 2).value} {f}: {c.value!r} != {want}")
+            check(c.number_format == fmt, f"Biểu {n} {f}: format {c.number_format}")
+    for name in expected["completeness"]["missing"]:
+        check(ws.cell(by_name[name], 3).value == "Chưa báo cáo", f"Biểu {n}: {name} shown as not reported")
 
-# One row per district in the registry's order; missing ones say so; numbers are numbers.
-names = [ws.cell(r, 2).value for r in range(9, 17)]
-check(names == expected["completeness"]["expected"], f"districts in the registry's order: {names}")
-by_name = {ws.cell(r, 2).value: r for r in range(9, 18)}
-for d in expected["districts"]:
-    row = by_name[d["district"]]
-    cell = ws.cell(row, members_col)
-    check(cell.data_type == "n" and cell.value == d["indicators"]["members_total"],
-          f"{d['district']}: members_total {cell.value!r} ({cell.data_type})")
-    check(cell.number_format == "#,##0", f"thousands separators: {cell.number_format}")
-for name in expected["completeness"]["missing"]:
-    check(ws.cell(by_name[name], 3).value == "Chưa gửi báo cáo", f"{name} shown as not reported")
-total_row = by_name["Toàn tỉnh"]
-check(ws.cell(total_row, members_col).value == expected["total"]["indicators"]["members_total"], "the province total")
-check(ws.cell(total_row, 2).font.b and ws.cell(total_row, members_col).font.b, "the total in bold")
-pct = [c for c in range(3, ws.max_column + 1) if ws.cell(8, c).value == "Tốt trở lên (%)"]
-check(pct and ws.cell(by_name["Than Uyên"], pct[0]).number_format == "0.00"
-      and ws.cell(by_name["Than Uyên"], pct[0]).value == 80.0, "percentages with two decimals")
+# The last table ends with "Nơi nhận:" on the left and the signature on the right.
+ws = wb[f"Biểu {len(tables)}"]
+texts = [(c.row, c.column, c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+to = [t for t in texts if t[2] == "Nơi nhận:"]
+check(to and to[0][1] == 1, "Nơi nhận: on the left of the last table")
 
 # Every sample carries every field: no cell is marked unknown or incomplete.
-marked = [c.coordinate for row in ws.iter_rows() for c in row
-          if c.comment is not None or "*" in str(c.number_format)]
-check(not marked, f"cells marked unknown or incomplete in a complete report: {marked[:5]}")
+for s in names:
+    marked = [c.coordinate for row in wb[s].iter_rows() for c in row if c.comment is not None or "*\"" in str(c.number_format)]
+    check(not marked, f"{s}: cells marked unknown or incomplete in a complete report: {marked[:5]}")
 
-# Times New Roman throughout.
+# Times New Roman throughout; no code a reader would see.
+codes = {"party_committee", "party_cell", "public_service", "armed_forces", "commune", "agency", "enterprise",
+         "excellent", "good", "completed", "not_completed", "unmapped_header", "no_data", "incomplete_total", "missing"}
 for sheet in wb.worksheets:
     for row in sheet.iter_rows():
         for c in row:
             if c.value is not None and c.font.name != "Times New Roman":
                 problems.append(f"{sheet.title}!{c.coordinate} is in {c.font.name}")
-                break
+            if isinstance(c.value, str) and c.value in codes:
+                problems.append(f"{sheet.title}!{c.coordinate} shows the code {c.value}")
 
-# Frozen header, print setup, the chart.
-check(ws.freeze_panes == "C9", f"frozen panes: {ws.freeze_panes}")
-check(ws.page_setup.orientation == "landscape", "landscape")
-check(str(ws.page_setup.paperSize) == "9", f"A4: {ws.page_setup.paperSize}")
-check(ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default, omitted
-      and ws.page_setup.fitToHeight == 0,
-      "one page wide")
-check(ws.print_title_rows == "$7:$8", f"header rows on every page: {ws.print_title_rows}")
-check(len(ws._charts) == 1, "one chart")
-check(ws.column_dimensions["B"].width and ws.column_dimensions["B"].width >= 18, "the district column sized to its names")
+# The chart, alone on its page, in the colours of its ratings.
+chart_ws = wb["Biểu đồ"]
+check(len(chart_ws._charts) == 1, "one chart")
+check(chart_ws.print_area and chart_ws.sheet_properties.pageSetUpPr.fitToPage
+      and chart_ws.page_setup.fitToHeight in (None, 1) and chart_ws.page_setup.fitToWidth in (None, 1),  # 1: the default, omitted
+      f"the chart on one page: {chart_ws.print_area}")
+anchor = chart_ws._charts[0].anchor._from if chart_ws._charts else None
+check(anchor is not None and anchor.row == 0 and anchor.col == 0, "the chart at the print area's top left")
+labels = [chart_ws.cell(r, 1).value for r in range(1, chart_ws.max_row + 1)]
+for name in expected["completeness"]["missing"]:
+    check(f"{name} (Chưa báo cáo)" in labels, f"the chart marks {name} as not reported")
 
-# Details: every organisation.
+# Details: every organisation, kinds by name.
 details = wb["Chi tiết"]
-orgs = details.max_row - 1
-check(orgs == expected["total"]["indicators"]["orgs_total"] + int(sys.argv[3] if len(sys.argv) > 3 else 0),
-      f"Chi tiết has {orgs} organisations")
+check(details.max_row - 1 == expected["total"]["indicators"]["orgs_total"] + extra,
+      f"Chi tiết has {details.max_row - 1} organisations")
+kinds = {details.cell(r, 3).value for r in range(2, details.max_row + 1)}
+check(kinds <= {"Đảng bộ cơ sở", "Chi bộ cơ sở"}, f"kinds by name: {kinds}")
+check(details.print_title_cols == "$A:$B" and details.print_title_rows == "$1:$1", "Chi tiết repeats its header and names")
 check(wb["Cảnh báo"].max_row >= 1 + len(expected["completeness"]["missing"]), "missing districts listed in Cảnh báo")
 
 if problems:
-    print("\n".join(problems))
+    print("\n".join(problems[:40]))
     sys.exit(1)
 print("workbook ok")

@@ -50,7 +50,7 @@ TEST(Workbook, TheProvinceWorkbookReadsBackRight) {
   const auto book = s.dir.path() / "report-2018.xlsx";
   test::write_file(book, r->body);
   const auto check = test::run({"/usr/bin/python3", TONGHOP_SOURCE_DIR "/tests/exporters/check_workbook.py", book.string(),
-                                kData + "expected/report-2018.json"});
+                                kData + "expected/report-2018.json", TONGHOP_SOURCE_DIR "/config/indicators.toml"});
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
@@ -99,11 +99,11 @@ TEST(Csv, TheReportAsCsvWithFormulasNeutralised) {
   ASSERT_TRUE(csv->exporter->write(r, "csv", out).ok());
   const std::string text = out.str();
   EXPECT_EQ(text.substr(0, 3), "\xEF\xBB\xBF") << "a byte-order mark for Excel";
-  EXPECT_NE(text.find("Đảng bộ huyện,Đảng viên: Tổng số,Đảng viên: Nữ (%)\r\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\",2044,36.55\r\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("'@SUM(A1),-3,\r\n"), std::string::npos) << "a negative count stays a number";
-  EXPECT_EQ(text.find("Mường Tè"), std::string::npos) << "one row per district that reported";
-  EXPECT_NE(text.find("Toàn tỉnh,2041,36.60\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Kỳ báo cáo,Đảng bộ huyện,Tình trạng,Đảng viên: Tổng số,Đảng viên: Nữ (%)\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\",Đã báo cáo,2044,36.55\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(",'@SUM(A1),Đã báo cáo,-3,\r\n"), std::string::npos) << "a negative count stays a number";
+  EXPECT_NE(text.find(",Mường Tè,Chưa báo cáo,,\r\n"), std::string::npos) << "a district that has not reported, empty";
+  EXPECT_NE(text.find(",Toàn tỉnh,,2041,36.60\r\n"), std::string::npos) << text;
 }
 
 // Unknown values through the real plugins, from the report form alone: the
@@ -143,10 +143,12 @@ TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
   std::ostringstream out;
   ASSERT_TRUE(csv->exporter->write(r, "csv", out).ok());
   const std::string text = out.str();
-  EXPECT_NE(text.find("Đảng bộ huyện,Đảng viên: Tổng số,Đảng viên: Nữ,Đảng viên: Chi bộ,Ghi chú\r\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Than Uyên,2044,747,,Không có số liệu: Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Sìn Hồ,5144,,,Không có số liệu: Đảng viên: Nữ; Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Toàn tỉnh,7188,747,,\"Không có số liệu: Đảng viên: Chi bộ. "
+  EXPECT_NE(text.find("Kỳ báo cáo,Đảng bộ huyện,Tình trạng,Đảng viên: Tổng số,Đảng viên: Nữ,Đảng viên: Chi bộ,Ghi chú\r\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Than Uyên,Đã báo cáo,2044,747,,Không có số liệu: Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Sìn Hồ,Đã báo cáo,5144,,,Không có số liệu: Đảng viên: Nữ; Đảng viên: Chi bộ\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Toàn tỉnh,,7188,747,,\"Không có số liệu: Đảng viên: Chi bộ. "
                       "(*) Chỉ gồm các huyện có số liệu, không có số liệu của: Đảng viên: Nữ (Sìn Hồ)\"\r\n"),
             std::string::npos)
       << text;
@@ -174,22 +176,22 @@ TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
   const auto check = test::run(
       {"/usr/bin/python3", "-c",
        "import openpyxl,sys\n"
-       "ws=openpyxl.load_workbook(sys.argv[1])['Tổng hợp']\n"
+       "ws=openpyxl.load_workbook(sys.argv[1])['Biểu 1']\n"
        "rows={ws.cell(r,2).value: r for r in range(1, ws.max_row+1)}\n"
        "tu,sh,tt=rows['Than Uyên'],rows['Sìn Hồ'],rows['Toàn tỉnh']\n"
        "grey=lambda c: c.value is None and c.fill.fgColor.rgb=='FFD9D9D9' and c.comment.text.startswith('Không có số liệu')\n"
        "assert ws.cell(tu,3).value==2044 and ws.cell(tu,4).value==747 and grey(ws.cell(tu,5))\n"
        "assert ws.cell(sh,3).value==5144 and grey(ws.cell(sh,4)) and grey(ws.cell(sh,5))\n"
-       "assert ws.cell(tt,3).value==7188 and ws.cell(tt,3).comment is None and ws.cell(tt,3).number_format=='#,##0'\n"
+       "assert ws.cell(tt,3).value==7188 and ws.cell(tt,3).comment is None and ws.cell(tt,3).number_format=='[>=1000000]#\\\\.###\\\\.##0;[>=1000]#\\\\.##0;0'\n"
        "f=ws.cell(tt,4)\n"
-       "assert f.value==747 and f.number_format=='#,##0\"*\"' and 'Không có số liệu: Sìn Hồ' in f.comment.text, f.comment\n"
+       "assert f.value==747 and f.number_format.endswith('0\"*\"') and 'Không có số liệu: Sìn Hồ' in f.comment.text, f.comment\n"
        "assert grey(ws.cell(tt,5)) and 'không huyện nào' in ws.cell(tt,5).comment.text\n"
        "legend=[ws.cell(r,1).value for r in range(tt+1, ws.max_row+1) if ws.cell(r,1).value]\n"
-       "assert len(legend)==2 and legend[0].startswith('Ô màu xám') and legend[1].startswith('(*)'), legend\n"
+       "assert legend[0].startswith('Ô màu xám') and legend[1].startswith('(*)') and legend[2]=='Nơi nhận:', legend\n"
        "w=[[c.value for c in row] for row in openpyxl.load_workbook(sys.argv[1])['Cảnh báo'].iter_rows(min_row=2)]\n"
-       "assert ['Than Uyên','no_data','Không có số liệu: Đảng viên: Chi bộ / no data for: cells_total'] in w, w\n"
-       "assert [x[0] for x in w if x[1]=='incomplete_total']==['Toàn tỉnh']*2, w\n"
-       "assert any('Đảng viên: Nữ' in x[2] and 'Sìn Hồ' in x[2] for x in w if x[1]=='incomplete_total'), w\n"
+       "assert ['Than Uyên','Không có số liệu','Không có số liệu: Đảng viên: Chi bộ'] in w, w\n"
+       "assert [x[0] for x in w if x[1]=='Số toàn tỉnh chưa đủ']==['Toàn tỉnh']*2, w\n"
+       "assert any('Đảng viên: Nữ' in x[2] and 'Sìn Hồ' in x[2] for x in w if x[1]=='Số toàn tỉnh chưa đủ'), w\n"
        "print('ok')\n",
        (dir.path() / "r.xlsx").string()});
   EXPECT_EQ(check.exit_code, 0) << check.output;
