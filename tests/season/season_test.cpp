@@ -4,7 +4,12 @@
 // approved, a period locked (409, the API's and the inbox's) and reopened,
 // each audited; the refused attempts listed by role.
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
+
+#include <unistd.h>
 
 #include "season/season_daemon.hpp"
 
@@ -13,6 +18,20 @@ using namespace std::chrono_literals;
 using namespace tonghop::test;
 
 namespace {
+
+// The same workbook with other bytes (a zip comment added), so that sending it
+// again is a new version, not the "unchanged" resubmission of the same bytes.
+std::string resaved(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string comment = "sửa lại";
+  if (bytes.size() < 22 || bytes.compare(bytes.size() - 22, 4, "PK\x05\x06") != 0) return path;
+  bytes[bytes.size() - 2] = static_cast<char>(comment.size());
+  bytes += comment;
+  const auto out = std::filesystem::temp_directory_path() / ("season-resaved-" + std::to_string(::getpid()) + ".xlsx");
+  std::ofstream(out, std::ios::binary) << bytes;
+  return out.string();
+}
 
 // Days since 1970 of a date, and of the date a time with an offset falls on at +07:00.
 std::int64_t days(const std::string& date) {
@@ -165,7 +184,7 @@ TEST(Season, AReturnSentBackApprovedAndThePeriodLockedAndReopenedEachAudited) {
   EXPECT_TRUE(row_of(rep, "Than Uyên").at("indicators").at("members_total").is_int64());
 
   // The corrected return supersedes it; the old one can no longer be reviewed.
-  const auto second = d.submit(than_uyen, "Than Uyên", "2018", kLaiChau + "2018/than-uyen.xlsx");
+  const auto second = d.submit(than_uyen, "Than Uyên", "2018", resaved(kLaiChau + "2018/than-uyen.xlsx"));
   ASSERT_EQ(second.status, 201) << second.body;
   const std::string id2 = std::to_string(second.json().at("id").as_int64());
   EXPECT_EQ(d.call("POST", "/api/v1/submissions/" + id + "/approve").code(), "not_current");
