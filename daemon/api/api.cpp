@@ -10,6 +10,7 @@
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
 #include "normalise/text.hpp"
+#include "web/web.hpp"  // branch web
 #include "report/province.hpp"
 
 namespace tonghop::api {
@@ -75,6 +76,7 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/api/v1/submissions/{id}/raw",
               [this](const http::Request& r, const http::Params& p) { return raw(r, p); });
   router_.add("GET", "/api/v1/reports/province", [this](const http::Request& r, const http::Params&) { return report(r); });
+  web::add_routes(router_, [this] { return context_.config.load(); });  // the web page (daemon/web)
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {
@@ -86,6 +88,7 @@ http::Response Api::handle(const http::Request& request) { return router_.handle
 std::optional<http::Response> Api::admit(const http::Request& head) {
   // Open routes, and paths no route serves (404 as before), need no token.
   const std::string route = router_.label(head.method, head.target);
+  if (web::is_open(route)) return std::nullopt;  // the web page's own files (daemon/web)
   if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
   const std::string_view address = http::address_of(head.remote);
   limiter_.set_burst(context_.config.load()->auth_failures_per_minute);

@@ -1,0 +1,619 @@
+#!/usr/bin/python3
+"""The web page in a real browser: headless Debian chromium driven by
+python3-selenium against the real built tonghopd (its own port, data
+directory, configuration and admin token) and the real database.
+
+usage: browser_test.py --build BUILD_DIR SCENARIO [--screenshots DIR]
+
+SCENARIO is one of: clerk, board, returned, security, admin, all.
+Exit 0 when it passed, 1 when it failed, 77 when it cannot run here
+(chromium, chromedriver or selenium missing, or a route the scenario needs
+is not in this daemon), the reason printed. --screenshots DIR saves each
+page at 1366x768 as DIR/web-*.png (docs/images is where they are kept).
+Every wait is bounded (WAIT seconds): nothing here is timed; the two
+figures printed (first page load, a dry run in the page) are measurements
+for docs/performance.md, never asserted.
+"""
+import argparse
+import base64
+import glob
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.path.join(ROOT, "tests", "data", "lai-chau")
+SKIP = 77
+WAIT = 20
+
+
+class Skip(Exception):
+    pass
+
+
+def quote(s):
+    return urllib.parse.quote(s, safe="")
+
+
+class Daemon:
+    """The built tonghopd with a data directory, configuration and admin token of its own."""
+
+    def __init__(self, build, work):
+        self.work = work
+        self.admin = "web-" + secrets.token_hex(24)
+        self.config = os.path.join(work, "tonghop.toml")
+        with open(self.config, "w") as f:
+            f.write(f"""[server]
+listen = "127.0.0.1:0"
+threads = 2
+[paths]
+data_dir = "{os.path.join(work, 'var')}"
+plugins_dir = "{os.path.join(build, 'plugins')}"
+[normalise]
+catalogue = "{ROOT}/config/indicators.toml"
+units = "{ROOT}/config/units/lai-chau.toml"
+profiles = "{ROOT}/config/profiles"
+[inbox]
+scan_milliseconds = 0
+[limits]
+max_input_size = "2 MiB"
+""")
+        self.log_path = os.path.join(work, "tonghopd.out")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([os.path.join(build, "bin", "tonghopd"), "--config", self.config], cwd=work,
+                                     env=dict(os.environ, TONGHOP_ADMIN_TOKEN=self.admin),
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = 0
+        deadline = time.time() + WAIT
+        while time.time() < deadline and not self.port:
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", self.output())
+            if m:
+                self.port = int(m.group(1))
+            elif self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if not self.port:
+            raise RuntimeError("tonghopd did not start:\n" + self.output())
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def output(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def request(self, method, path, body=b"", headers=None, token="admin"):
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + (self.admin if token == "admin" else token)
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, r.headers, data
+
+    def json(self, method, path, body=b"", token="admin"):
+        status, _, data = self.request(method, path, body, token=token)
+        try:
+            return status, json.loads(data) if data else None
+        except ValueError:
+            return status, data.decode("utf-8", "replace")
+
+    def has_route(self, method, path):
+        """False when no route serves METHOD PATH (404 "no such resource" or 405)."""
+        status, data = self.json(method, path, b"{}" if method != "GET" else b"")
+        if status == 405:
+            return False
+        if status == 404 and isinstance(data, dict):
+            return not any("no such resource" in e.get("message", "") for e in data.get("errors", []))
+        return True
+
+    def need(self, *routes):
+        missing = [f"{m} {p}" for m, p in routes if not self.has_route(m, p)]
+        if missing:
+            raise Skip("this daemon has no route for " + ", ".join(missing) +
+                       " (built by the other helpers of this wave; merged in the branch 'integration')")
+
+    def user(self, name, role, password, district=None):
+        body = {"name": name, "role": role, "password": password}
+        if district:
+            body["district"] = district
+        status, data = self.json("POST", "/api/v1/users", body)
+        assert status in (200, 201), f"creating user {name}: {status} {data}"
+
+    def submit(self, district, period, path, token="admin"):
+        with open(path, "rb") as f:
+            body = f.read()
+        status, data = self.json("POST", f"/api/v1/submissions?district={quote(district)}&period={period}"
+                                 f"&filename={quote(os.path.basename(path))}", body, token=token)
+        assert status == 201, f"submitting {path}: {status} {data}"
+        return data
+
+    def submissions(self, period, district=None):
+        status, data = self.json("GET", f"/api/v1/submissions?period={period}")
+        assert status == 200, data
+        return [s for s in data["submissions"] if district is None or s["district"] == district]
+
+
+class Browser:
+    def __init__(self, daemon, work, shots):
+        try:
+            from selenium import webdriver
+            from selenium.webdriver.chrome.service import Service
+        except ImportError as e:
+            raise Skip(f"python3-selenium is not installed ({e}); scripts/setup installs it")
+        for exe in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
+            if not os.access(exe, os.X_OK):
+                raise Skip(f"{exe} is missing; scripts/setup installs chromium and chromium-driver")
+        self.daemon = daemon
+        self.shots = shots
+        self.downloads = os.path.join(work, "downloads")
+        os.makedirs(self.downloads)
+        o = webdriver.ChromeOptions()
+        o.binary_location = "/usr/bin/chromium"
+        for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+                  "--window-size=1366,768", f"--user-data-dir={os.path.join(work, 'profile')}", "--lang=vi-VN",
+                  "--disable-extensions", "--disable-background-networking", "--hide-scrollbars"):
+            o.add_argument(a)
+        o.add_experimental_option("prefs", {"download.default_directory": self.downloads,
+                                            "download.prompt_for_download": False,
+                                            "intl.accept_languages": "vi-VN,vi"})
+        o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.d = webdriver.Chrome(service=Service("/usr/bin/chromedriver", log_output=os.path.join(work, "chromedriver.log")),
+                                  options=o)
+        self.d.set_page_load_timeout(WAIT)
+        self.d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.downloads})
+        from selenium.webdriver.common.by import By
+        self.By = By
+
+    def quit(self):
+        try:
+            for entry in self.d.get_log("browser"):
+                if entry.get("level") == "SEVERE" and "favicon" not in entry.get("message", ""):
+                    print("browser console:", entry.get("message"))
+        except Exception:
+            pass
+        self.d.quit()
+
+    # --- waiting and reading -------------------------------------------------
+    def wait(self, predicate, what):
+        deadline = time.time() + WAIT
+        last = None
+        while time.time() < deadline:
+            try:
+                v = predicate()
+                if v:
+                    return v
+            except Exception as e:  # an element not there yet, or replaced
+                last = e
+            time.sleep(0.05)
+        raise AssertionError(f"waited {WAIT} s for {what}; page: {self.d.current_url}\n"
+                             f"{self.text('main')[:1500] if self.exists('main') else ''}\nlast: {last}")
+
+    def find(self, css):
+        return self.d.find_element(self.By.CSS_SELECTOR, css)
+
+    def all(self, css):
+        return self.d.find_elements(self.By.CSS_SELECTOR, css)
+
+    def exists(self, css):
+        return bool(self.all(css))
+
+    def el(self, css):
+        return self.wait(lambda: self.find(css), css)
+
+    def text(self, css):
+        return self.find(css).text
+
+    def js(self, script, *args):
+        return self.d.execute_script(script, *args)
+
+    def fetch(self, method, path, headers=None, body=None):
+        """fetch() from inside the page (its cookie): [status, text]."""
+        return self.d.execute_async_script(
+            "const [m, p, h, b, done] = arguments;"
+            "fetch(p, {method: m, headers: h || {}, body: b, credentials: 'same-origin'})"
+            ".then(async r => done([r.status, await r.text()])).catch(e => done([0, String(e)]));",
+            method, path, headers, body)
+
+    def shot(self, name):
+        if self.shots:
+            self.js("window.scrollTo(0, 0)")
+            time.sleep(0.2)  # let the last paint land; not a timing
+            self.d.save_screenshot(os.path.join(self.shots, f"web-{name}.png"))
+
+    # --- the page ------------------------------------------------------------
+    def go(self, hash_):
+        self.d.get(f"{self.daemon.url}/{hash_}")
+
+    def page(self, page):
+        self.wait(lambda: self.find("main").get_attribute("data-page") == page
+                  and not self.exists("main > p.loading"), f"the page {page}")
+
+    def sign_in(self, name, password):
+        self.go("#/dang-nhap")
+        self.el("#login-name").send_keys(name)
+        self.find("#login-password").send_keys(password)
+        self.find("#sign-in").click()
+        self.wait(lambda: self.text("#user-name") == name, f"{name} signed in")
+
+    def sign_out(self):
+        self.el("#sign-out").click()
+        self.el("#sign-in-form")
+
+    def drop(self, path):
+        """Drops a file on the drop zone, as a drag from the desktop does."""
+        with open(path, "rb") as f:
+            data = base64.b64encode(f.read()).decode()
+        self.js("""const [b64, name] = arguments;
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name));
+            document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""",
+                data, os.path.basename(path))
+
+    def pick(self, path):
+        """Picks a file with the file chooser."""
+        self.js("document.getElementById('result').replaceChildren()")
+        self.find("#file").send_keys(path)
+
+    def verdict(self):
+        return self.wait(lambda: self.find("#verdict").get_attribute("data-verdict"), "the dry run's verdict")
+
+    def download(self, css, suffix):
+        before = set(os.listdir(self.downloads))
+        self.find(css).click()
+
+        def done():
+            new = [f for f in set(os.listdir(self.downloads)) - before if f.endswith(suffix)]
+            return os.path.join(self.downloads, new[0]) if new else None
+        return self.wait(done, f"the {suffix} download")
+
+
+# --- helpers of the scenarios ---------------------------------------------------
+
+def corrected_than_uyen(work):
+    """Than Uyên's 2018 return with one figure corrected: Chi bộ Hội Nông dân
+    huyện's women members 10 -> 9 (row 54, column M) and the total row with it
+    (M55 747 -> 746)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    ws = wb["Biểu 01"]
+    assert ws["B54"].value == "Chi bộ Hội Nông dân huyện" and ws["M54"].value == 10 and ws["M55"].value == 747
+    ws["M54"] = 9
+    ws["M55"] = 746
+    path = os.path.join(work, "than-uyen-sua.xlsx")
+    wb.save(path)
+    return path
+
+
+def cell_of_field(b, field, row):
+    col = b.el(f'td.field-row[data-field="{field}"]').get_attribute("data-column")
+    return f"{col}{row}"
+
+
+# --- the scenarios ------------------------------------------------------------------
+
+def clerk(d, b, work):
+    """A clerk signs in, drops a bad sample (its error marked at its cell), then
+    picks the good file and sends it; a double click sends it once."""
+    d.user("thanuyen", "district", "mat-khau-than-uyen-2018", "Than Uyên")
+    b.go("")
+    b.el("#sign-in-form")
+    load = b.js("const n = performance.getEntriesByType('navigation')[0];"
+                "return n ? n.loadEventEnd - n.startTime : null;")
+    b.shot("sign-in")
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
+    b.go("#/nop/2018")
+    b.page("nop")
+    assert "Than Uyên" in b.text("h1"), b.text("h1")
+    href = b.find("#template-link").get_attribute("href")
+    assert href.endswith("/api/v1/templates?district=Than+Uy%C3%AAn&period=2018&format=xlsx"), href
+
+    expected = json.load(open(os.path.join(DATA, "bad", "expected-errors.json")))["than-uyen-total-row-mismatch.xlsx"]
+    b.drop(os.path.join(DATA, "bad", "than-uyen-total-row-mismatch.xlsx"))
+    assert b.verdict() == "refused"
+    address = cell_of_field(b, expected["field"], expected["row"])
+    marked = [td.get_attribute("data-cell") for td in b.all("table.sheet td.error")]
+    assert address in marked, f"{address} is not marked; marked: {marked}"
+    td = b.find(f'table.sheet td[data-cell="{address}"]')
+    assert "error" in td.get_attribute("class")
+    assert td.get_attribute("data-message"), "the marked cell carries no message"
+    assert b.find("#send").get_attribute("disabled") is not None, "Gửi is enabled for a refused file"
+    # The error in the list leads to its cell.
+    link = [e for e in b.all("ul.issues button.link") if address in e.text]
+    assert link, "no error in the list names " + address
+    link[0].click()
+    b.wait(lambda: "selected" in b.find(f'td[data-cell="{address}"]').get_attribute("class"), "the cell selected")
+    b.shot("clerk-refused")
+
+    t0 = time.time()
+    b.pick(os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    assert b.verdict() == "accepted"
+    check_ms = b.find("#result").get_attribute("data-check-ms")
+    assert "2.044" in b.text("#sums"), b.text("#sums")  # members_total of the 45 organisations
+    assert not b.all("table.sheet td.error")
+    b.shot("clerk-accepted")
+    send = b.find("#send")
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(b.d).double_click(send).perform()
+    b.el("#sent")
+    b.wait(lambda: b.exists('#submissions tr[data-id]'), "the submission listed")
+    subs = d.submissions("2018", "Than Uyên")
+    assert len(subs) == 1, f"a double click sent {len(subs)} submissions"
+    assert b.find("#send").get_attribute("disabled") is not None
+    b.shot("clerk-sent")
+    print(f"measured: first page load {load:.0f} ms (Navigation Timing, loadEventEnd); "
+          f"dry run of than-uyen.xlsx in the page {check_ms} ms (performance.now, upload to drawn); "
+          f"{time.time() - t0:.1f} s to sent")
+
+
+def board(d, b, work):
+    """The Board sees Than Uyên turn from missing to on time, opens the report,
+    downloads the xlsx (read with openpyxl) and the PDF."""
+    d.user("bantochuc", "viewer", "mat-khau-ban-to-chuc")
+    for name, district in (("phong-tho.csv", "Phong Thổ"), ("sin-ho.csv", "Sìn Hồ")):
+        d.submit(district, "2018", os.path.join(DATA, "2018", name))
+    b.sign_in("bantochuc", "mat-khau-ban-to-chuc")
+    b.go("#/ky/2018")
+    b.page("ky")
+    row = 'table#season tr[data-district="Than Uyên"]'
+    assert b.el(row).get_attribute("data-status") == "missing", b.find(row).get_attribute("data-status")
+    assert "Chưa báo cáo" in b.text(row)
+    d.submit("Than Uyên", "2018", os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    b.d.refresh()
+    b.page("ky")
+    b.wait(lambda: b.find(row).get_attribute("data-status") == "on_time", "Than Uyên on time")
+    assert "Đúng hạn" in b.text(row), b.text(row)
+    b.shot("season")
+    b.find('a[href="#/bao-cao/2018"]').click()
+    b.page("bao-cao")
+    tr = b.el('table#report tr[data-district="Than Uyên"]')
+    assert "2.044" in tr.find_element(b.By.CSS_SELECTOR, 'td[data-indicator="members_total"]').text
+    assert b.all('#ratings-chart g[data-district="Than Uyên"] rect[data-rating]'), "no bar for Than Uyên"
+    b.shot("report")
+    xlsx = b.download("#download-xlsx", ".xlsx")
+    import openpyxl
+    wb = openpyxl.load_workbook(xlsx, data_only=True)
+    cells = [c for ws in wb for r in ws.iter_rows(values_only=True) for c in r if c is not None]
+    assert "Than Uyên" in cells and 2044 in cells, "the workbook lacks Than Uyên's 2,044 members"
+    pdf = b.download("#download-pdf", ".pdf")
+    with open(pdf, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, timeout=60).stdout
+        assert "Than Uyên" in text, text[:500]
+
+
+def returned(d, b, work):
+    """An admin returns the submission with a reason; the clerk sees the reason
+    and sends a corrected file; the admin sees the diff, approves and locks;
+    a further send is refused on the page."""
+    d.user("thanuyen", "district", "mat-khau-than-uyen-2018", "Than Uyên")
+    d.user("quantri", "admin", "mat-khau-quan-tri-2018")
+    first = d.submit("Than Uyên", "2018", os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    reason = "Số đảng viên nữ của Chi bộ Hội Nông dân huyện chưa đúng, đề nghị kiểm tra lại."
+    b.sign_in("quantri", "mat-khau-quan-tri-2018")
+    b.go(f"#/ho-so/{first['id']}")
+    b.page("ho-so")
+    b.find("#return").click()  # no reason: refused at the reason's box
+    b.wait(lambda: b.text("#return-reason-input-error"), "the missing reason shown at its box")
+    b.find("#return-reason-input").send_keys(reason)
+    b.find("#return").click()
+    b.wait(lambda: b.exists("#return-reason") and reason in b.text("#return-reason"), "the returned status")
+    assert b.find("#status [data-status]").get_attribute("data-status") == "returned"
+    b.sign_out()
+
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
+    b.go("#/nop/2018")
+    b.page("nop")
+    row = b.el(f'#submissions tr[data-id="{first["id"]}"]')
+    b.wait(lambda: reason in row.find_element(b.By.CSS_SELECTOR, "td.reason").text, "the reason in the list")
+    b.shot("clerk-returned")
+    b.pick(corrected_than_uyen(work))
+    assert b.verdict() == "accepted"
+    b.find("#send").click()
+    b.el("#sent")
+    second = max(s["id"] for s in d.submissions("2018", "Than Uyên"))
+    assert second != first["id"]
+    b.sign_out()
+
+    b.sign_in("quantri", "mat-khau-quan-tri-2018")
+    b.go(f"#/ho-so/{second}")
+    b.page("ho-so")
+    change = b.el('#diff-changed tr[data-field="members_female"]')
+    assert "Chi bộ Hội Nông dân huyện" in change.text and "10" in change.text and "9" in change.text, change.text
+    b.shot("submission")
+    b.find("#approve").click()
+    b.wait(lambda: b.find("#status [data-status]").get_attribute("data-status") == "approved", "approved")
+    b.go("#/ky/2018")
+    b.page("ky")
+    b.el("#period-approve").click()
+    b.d.switch_to.alert.accept()
+    b.wait(lambda: b.exists("#locked"), "the period locked")
+    b.shot("season-locked")
+    b.sign_out()
+
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
+    b.go("#/nop/2018")
+    b.page("nop")
+    b.pick(os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    v = b.verdict()
+    if v == "accepted":
+        b.find("#send").click()
+        b.wait(lambda: b.exists("#send-result .banner.bad"), "the send refused")
+        refusal = b.text("#send-result")
+    else:
+        refusal = b.text("#result")
+    assert re.search(r"khóa|duyệt", refusal, re.I), refusal
+    assert max(s["id"] for s in d.submissions("2018", "Than Uyên")) == second, "a send to a locked period was stored"
+    b.shot("clerk-locked")
+
+
+def security(d, b, work):
+    """A district user cannot reach another district's data by URL; a change
+    without the CSRF token is refused; the session cookie has its flags."""
+    d.user("thanuyen", "district", "mat-khau-than-uyen-2018", "Than Uyên")
+    other = d.submit("Sìn Hồ", "2018", os.path.join(DATA, "2018", "sin-ho.csv"))
+    own = d.submit("Than Uyên", "2018", os.path.join(DATA, "2018", "than-uyen.xlsx"))
+
+    # The cookie's flags, as the server sets them.
+    status, headers, _ = d.request("POST", "/api/v1/session",
+                                   {"name": "thanuyen", "password": "mat-khau-than-uyen-2018"}, token=None)
+    assert status == 200, status
+    cookie = headers.get("Set-Cookie", "")
+    assert cookie.startswith("tonghop_session="), cookie
+    flags = {f.strip().lower() for f in cookie.split(";")[1:]}
+    assert "httponly" in flags and "samesite=strict" in flags and "path=/" in flags, cookie
+
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
+    assert "tonghop_session" not in b.js("return document.cookie"), "the session cookie is readable by scripts"
+    # Another district's submission by URL: refused, nothing of it shown.
+    b.go(f"#/ho-so/{other['id']}")
+    b.wait(lambda: b.exists("main .banner.bad"), "the refusal")
+    assert not b.exists("#records"), "another district's records are shown"
+    assert "Sìn Hồ" not in b.text("main")
+    for path in (f"/api/v1/submissions/{other['id']}", f"/api/v1/submissions/{other['id']}/raw",
+                 "/api/v1/reports/province?period=2018&format=json"):
+        status, _ = b.fetch("GET", path)
+        assert status == 403, f"{path}: {status}"
+    status, body = b.fetch("GET", "/api/v1/submissions?period=2018")
+    assert status == 200 and "Sìn Hồ" not in body and "Than Uy" in body, body
+    # The Board's pages are not offered, and say so.
+    b.go("#/ky/2018")
+    b.el("#forbidden")
+    # Own submission: shown.
+    b.go(f"#/ho-so/{own['id']}")
+    b.el("#records")
+    # A change without the CSRF token: 403; with it, it goes through.
+    status, body = b.fetch("POST", "/api/v1/check?district=Than%20Uy%C3%AAn&period=2018", {}, "a,b\n1,2\n")
+    assert status == 403 and "csrf" in body, f"{status} {body}"
+    csrf = json.loads(b.fetch("GET", "/api/v1/session")[1])["csrf"]
+    status, body = b.fetch("POST", "/api/v1/check?district=Than%20Uy%C3%AAn&period=2018", {"X-CSRF-Token": csrf}, "a,b\n1,2\n")
+    assert status != 403, f"with the token: {status} {body}"
+    # Signing out ends the session on the server: the old cookie no longer works.
+    b.sign_out()
+    status, _ = b.fetch("GET", "/api/v1/session")
+    assert status == 401, status
+
+
+def admin(d, b, work):
+    """The admin's pages: users, tokens, mappings, the audit trail; bad input
+    shown at its field."""
+    d.user("quantri", "admin", "mat-khau-quan-tri-2018")
+    d.submit("Than Uyên", "2018", os.path.join(DATA, "2018", "than-uyen.xlsx"))
+    b.sign_in("quantri", "mat-khau-quan-tri-2018")
+    b.go("#/quan-tri/nguoi-dung")
+    b.page("quan-tri")
+    b.el("#user-name-input").send_keys("sinho")
+    from selenium.webdriver.support.ui import Select
+    Select(b.find("#user-role")).select_by_value("district")
+    b.find("#user-district").send_keys("Huyện Không Có")
+    b.find("#user-password").send_keys("mat-khau-sin-ho-2018")
+    b.find("#new-user button[type=submit]").click()
+    b.wait(lambda: b.text("#new-user .field-error") or b.exists("#new-user .banner.bad"), "the unknown district refused")
+    b.find("#user-district").clear()
+    b.find("#user-district").send_keys("Sìn Hồ")
+    b.find("#new-user button[type=submit]").click()
+    b.wait(lambda: b.exists('#users tr[data-name="sinho"]'), "the new user listed")
+    b.shot("admin-users")
+    b.go("#/quan-tri/ma")
+    b.page("quan-tri")
+    b.el("#token-name").send_keys("Máy chủ thống kê Than Uyên")
+    b.find("#token-district").send_keys("Than Uyên")
+    b.find("#new-token button[type=submit]").click()
+    token = b.el("#new-token-value").text
+    assert len(token) >= 32, token
+    b.go("#/quan-tri/nhat-ky")
+    b.page("quan-tri")
+    b.wait(lambda: len(b.all("#audit tbody tr")) >= 2, "the audit trail")
+    b.shot("admin-audit")
+
+
+SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin}
+# The routes each scenario needs, checked before the browser starts.
+NEEDS = {
+    "clerk": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
+    "board": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("GET", "/api/v1/periods/2018")],
+    "returned": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"),
+           ("GET", "/api/v1/submissions/1/diff"), ("POST", "/api/v1/submissions/1/return")],
+    "security": [("POST", "/api/v1/users"), ("GET", "/api/v1/session")],
+    "admin": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("GET", "/api/v1/users"), ("GET", "/api/v1/audit")],
+}
+
+
+
+def run(name, build, shots):
+    work = tempfile.mkdtemp(prefix=f"tonghop-web-{name}-")
+    d = b = None
+    try:
+        d = Daemon(build, work)
+        d.need(*NEEDS[name])
+        b = Browser(d, work, shots)
+        SCENARIOS[name](d, b, work)
+        print(f"{name}: passed")
+        return 0
+    except Skip as e:
+        print(f"{name}: SKIPPED: {e}")
+        return SKIP
+    except Exception:
+        traceback.print_exc()
+        if b:
+            try:
+                b.d.save_screenshot(os.path.join(work, "failure.png"))
+                print("screenshot of the failure:", os.path.join(work, "failure.png"))
+            except Exception:
+                pass
+        if d:
+            print("daemon output (end):\n" + d.output()[-4000:])
+        print(f"{name}: FAILED (work folder kept: {work})")
+        work = None
+        return 1
+    finally:
+        if b:
+            b.quit()
+        if d:
+            d.stop()
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", required=True)
+    p.add_argument("--screenshots")
+    p.add_argument("scenario", choices=[*SCENARIOS, "all"])
+    a = p.parse_args()
+    if a.screenshots:
+        os.makedirs(a.screenshots, exist_ok=True)
+    names = list(SCENARIOS) if a.scenario == "all" else [a.scenario]
+    codes = [run(n, os.path.abspath(a.build), a.screenshots) for n in names]
+    if any(c == 1 for c in codes):
+        return 1
+    return SKIP if all(c == SKIP for c in codes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
