@@ -185,6 +185,9 @@ class Browser:
                                   options=o)
         self.d.set_page_load_timeout(WAIT)
         self.d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.downloads})
+        # The page's own area at 1366x768, whatever the window's frame takes.
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
         from selenium.webdriver.common.by import By
         self.By = By
 

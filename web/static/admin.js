@@ -131,8 +131,27 @@ async function audit(body, args) {
   clear(body, h("div", { class: "card" }, form),
     h("div", { class: "card" }, h("div", { class: "table-wrap" }, h("table", { id: "audit" },
       h("thead", {}, h("tr", {}, ["Lúc", "Ai", "Vai trò", "Việc", "Chi tiết"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, list(data, "entries").map((a) => h("tr", {},
-        h("td", {}, when(a.at || a.time || a.created_at)), h("td", {}, a.who || ""), h("td", {}, ROLE[a.role] || a.role || ""),
-        h("td", {}, h("code", {}, a.action || "")),
-        h("td", { class: "small" }, typeof a.detail === "string" ? a.detail : JSON.stringify(a.detail)))))))));
+      h("tbody", {}, newestFirst(list(data, "entries")).map((a) => h("tr", { dataset: { action: a.action || "" } },
+        h("td", { class: "nowrap" }, when(a.at)), h("td", {}, a.who || ""), h("td", {}, ROLE[a.role] || a.role || ""),
+        h("td", {}, ACTIONS[a.action] || a.action || "", h("span", { class: "en" }, a.action || "")),
+        h("td", { class: "small" }, detailText(a.detail)))))))));
+}
+
+const ACTIONS = {
+  "user.create": "Tạo người dùng", "user.update": "Sửa người dùng", "user.disable": "Khóa người dùng",
+  "session.create": "Đăng nhập", "session.end": "Đăng xuất", "session.delete": "Đăng xuất",
+  submission: "Nhận báo cáo", "submission.create": "Nhận báo cáo", "submission.return": "Trả lại báo cáo",
+  "submission.approve": "Duyệt báo cáo", "period.lock": "Duyệt và khóa kỳ", "period.approve": "Duyệt và khóa kỳ",
+  "period.reopen": "Mở lại kỳ", "period.due": "Đặt hạn nộp", token: "Tạo mã truy cập", "token.create": "Tạo mã truy cập",
+  "token.revoke": "Thu hồi mã truy cập", "mapping.create": "Tạo ánh xạ cột", "mapping.delete": "Xóa ánh xạ cột",
+};
+
+function newestFirst(entries) {
+  return entries.length > 1 && String(entries[0].at) < String(entries[entries.length - 1].at) ? [...entries].reverse() : entries;
+}
+
+function detailText(d) {
+  if (d === null || d === undefined) return "";
+  if (typeof d !== "object") return String(d);
+  return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
 }

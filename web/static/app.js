@@ -127,6 +127,7 @@ export async function route() {
     return;
   }
   clear(main, h("p", { class: "loading" }, "Đang tải…"));
+  document.getElementById("toast").classList.remove("show");
   const started_at = performance.now();
   try {
     const mod = await pages[page]();

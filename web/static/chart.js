@@ -13,7 +13,7 @@ export const RATINGS = [
 // rows: [{name, values: {excellent: n, good: n, ...}}]; prefix: the
 // indicator family ("orgs_rated_").
 export function ratingsChart(rows, title) {
-  const left = 170, right = 60, barH = 22, gap = 10, top = 34, width = 880;
+  const left = 190, right = 60, barH = 24, gap = 10, top = 34, width = 1220;
   const plotW = width - left - right;
   const height = top + rows.length * (barH + gap) + 28;
   const svg = h("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": "chart-title", id: "ratings-chart" },

@@ -2,7 +2,7 @@
 // every error at its cell), map an unknown column, send it once accepted; the
 // district's submissions and refused attempts; the blank form.
 import { api, q, ApiError } from "./api.js";
-import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, STATUS } from "./ui.js";
+import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, periodPicker, STATUS } from "./ui.js";
 import { loadLabels, label } from "./catalogue.js";
 import { drawSheet } from "./sheet.js";
 
@@ -17,40 +17,35 @@ export async function render(main, args, user) {
   const state = { file: null, bytes: null, result: null, district: user.district || args[1] || "" };
   document.title = `Nộp báo cáo ${period} — Tổng hợp báo cáo`;
 
-  const periodInput = h("input", { type: "text", value: period, size: 10, "data-api-field": "period",
-                                   placeholder: "2018, 2018-Q3…" });
   const districtInput = user.role === "admin"
-    ? h("input", { type: "text", value: state.district, "data-api-field": "district", placeholder: "Than Uyên" }) : null;
-  const choose = h("form", { class: "row", id: "period-form" },
-    field("Kỳ báo cáo", periodInput, "period", null),
-    districtInput ? field("Huyện", districtInput, "district", null) : null,
-    h("div", { class: "field" }, h("button", { type: "submit" }, "Chọn kỳ")),
-    h("span", { class: "spacer" }),
-    h("div", { class: "field" },
-      h("a", { class: "button", id: "template-link", download: true,
-               href: `/api/v1/templates?${q({ district: state.district, period, format: "xlsx" })}` },
-        "⬇ Tải mẫu biểu trống (Excel)")));
-  choose.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const p = periodInput.value.trim();
-    const d = districtInput ? districtInput.value.trim() : "";
-    location.hash = `#/nop/${encodeURIComponent(p)}${d ? "/" + encodeURIComponent(d) : ""}`;
+    ? h("input", { type: "text", value: state.district, "data-api-field": "district", placeholder: "Than Uyên", id: "district" }) : null;
+  if (districtInput) districtInput.addEventListener("change", () => {
+    location.hash = `#/nop/${encodeURIComponent(period)}/${encodeURIComponent(districtInput.value.trim())}`;
   });
-
-  const fileInput = h("input", { type: "file", id: "file", accept: ".xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.json,.xml" });
+  const template = h("a", { class: "button", id: "template-link", download: true,
+    href: `/api/v1/templates?${q({ district: state.district, period, format: "xlsx" })}` }, "⬇ Tải mẫu biểu trống (Excel)");
+  const fileInput = h("input", { type: "file", id: "file", class: "visually-hidden",
+                                 accept: ".xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.json,.xml" });
   const limitText = limits.max_input_bytes ? ` Tệp tối đa ${bytes(limits.max_input_bytes)}.` : "";
   const drop = h("div", { class: "drop", id: "drop" },
     h("strong", {}, "Kéo thả tệp báo cáo vào đây"),
-    h("label", { for: "file", class: "muted" },
-      `hoặc chọn tệp từ máy (Excel .xlsx, .xls, .ods, CSV hoặc JSON).${limitText} Tệp chỉ được kiểm tra, chưa gửi.`),
-    fileInput);
+    h("span", { class: "muted" }, "hoặc"), " ",
+    fileInput,
+    h("label", { for: "file", class: "button choose" }, "Chọn tệp từ máy…"),
+    h("span", { class: "hint" },
+      `Excel (.xlsx, .xls), .ods, CSV hoặc JSON.${limitText} Tệp chỉ được kiểm tra, chưa gửi đi.`));
   const result = h("div", { id: "result", "aria-live": "polite" });
   const history = h("div", { id: "history" });
 
+  const returnedBox = h("div", { id: "returned-banner" });
   clear(main,
-    h("h1", {}, `Nộp báo cáo kỳ ${period}`, state.district ? ` — ${state.district}` : ""),
-    h("p", { class: "lead" }, "Bước 1: kiểm tra tệp. Bước 2: sửa lỗi nếu có. Bước 3: gửi khi tệp hợp lệ."),
-    h("div", { class: "card" }, choose, drop),
+    h("div", { class: "page-head" },
+      h("h1", {}, `Nộp báo cáo kỳ ${period}`, state.district ? ` — ${state.district}` : ""), h("span", { class: "spacer" }),
+      districtInput ? h("div", { class: "inline-form" }, h("label", { for: "district" }, "Huyện"), districtInput) : null,
+      periodPicker(period, "#/nop/", "period"), template,
+      h("p", { class: "lead" }, "Bước 1: kiểm tra tệp. Bước 2: sửa lỗi nếu có. Bước 3: gửi khi tệp hợp lệ.")),
+    returnedBox,
+    h("div", { class: "card" }, drop),
     result,
     history);
 
@@ -229,6 +224,10 @@ export async function render(main, args, user) {
     const [subs, att] = await Promise.all([subsP, attP]);
     const list = subs instanceof Error ? null : (subs.submissions || []).filter((s) => !state.district || s.district === state.district);
     const attempts = att instanceof Error ? null : (att.attempts || att || []);
+    const back = (list || []).find((s) => s.status === "returned");
+    clear(returnedBox, back ? h("div", { class: "banner warn", role: "alert" },
+      `Ban Tổ chức đã trả lại báo cáo số ${back.id} (${when(back.review && back.review.at)}). Lý do: `,
+      h("q", {}, (back.review && back.review.reason) || ""), h("br"), "Xin sửa tệp theo lý do trên rồi kiểm tra và gửi lại.") : null);
     clear(history,
       h("div", { class: "card", id: "submissions" }, h("h2", {}, `Các lần đã gửi kỳ ${period}`),
         list === null ? errorBanner(subs) : list.length === 0 ? h("p", { class: "muted" }, "Chưa gửi lần nào.") :

@@ -1,7 +1,7 @@
 // The province report for a period: the table with the change against the
 // previous period, the ratings chart, and the downloads.
 import { api, q } from "./api.js";
-import { h, clear, num, badge, when } from "./ui.js";
+import { h, clear, num, badge, when, periodPicker } from "./ui.js";
 import { ratingsChart } from "./chart.js";
 
 const COLUMNS = [
@@ -35,19 +35,14 @@ export async function render(main, args) {
     download: `bao-cao-${period}.${format}`, id: `download-${format}` }, text);
   const chartRows = [...districts.map((d) => ({ name: d.district, values: ratingValues(d.indicators) })),
                      { name: "Toàn tỉnh", total: true, values: ratingValues(r.total && r.total.indicators) }];
-  const periodInput = h("input", { type: "text", value: period, size: 10, id: "report-period" });
-  const pick = h("form", { class: "row" }, h("div", { class: "field" }, h("label", { for: "report-period" }, "Kỳ báo cáo"), periodInput),
-    h("div", { class: "field" }, h("button", { type: "submit" }, "Xem")));
-  pick.addEventListener("submit", (ev) => { ev.preventDefault(); location.hash = `#/bao-cao/${encodeURIComponent(periodInput.value.trim())}`; });
-
   clear(main,
-    h("div", { class: "row" }, h("h1", {}, `Báo cáo tổng hợp kỳ ${period}`), h("span", { class: "spacer" }),
-      h("a", { class: "button", href: `#/ky/${encodeURIComponent(period)}` }, "← Tình hình nộp")),
-    h("p", { class: "lead" }, `${r.province || ""}. `, r.previous_period ? `So sánh với kỳ ${r.previous_period}. ` : "Không có kỳ trước để so sánh. ",
-      `Lập lúc ${when(r.generated_at)}.`),
-    h("div", { class: "card" }, h("div", { class: "row" }, pick, h("span", { class: "spacer" }),
-      h("div", { class: "actions", role: "group", "aria-label": "Tải báo cáo" }, h("span", { class: "muted" }, "Tải về:"),
-        download("xlsx", "Excel (.xlsx)"), download("pdf", "PDF"), download("csv", "CSV"), download("json", "JSON")))),
+    h("div", { class: "page-head" }, h("h1", {}, `Báo cáo tổng hợp kỳ ${period}`), h("span", { class: "spacer" }),
+      periodPicker(period, "#/bao-cao/", "report-period"),
+      h("a", { class: "button", href: `#/ky/${encodeURIComponent(period)}` }, "← Tình hình nộp"),
+      h("p", { class: "lead" }, `${r.province || ""}. `, r.previous_period ? `So sánh với kỳ ${r.previous_period}. ` : "Không có kỳ trước để so sánh. ",
+        `Lập lúc ${when(r.generated_at)}.`)),
+    h("div", { class: "actions downloads", role: "group", "aria-label": "Tải báo cáo" }, h("span", { class: "muted" }, "Tải báo cáo về:"),
+      download("xlsx", "⬇ Excel (.xlsx)"), download("pdf", "⬇ PDF"), download("csv", "⬇ CSV"), download("json", "⬇ JSON")),
     missing.length ? h("div", { class: "banner warn" }, `Chưa nộp (${missing.length}): ${missing.join(", ")}. Các số tổng chỉ gồm các đơn vị đã nộp.`) : null,
     h("div", { class: "card" },
       h("div", { class: "table-wrap" }, h("table", { id: "report" },

@@ -1,7 +1,7 @@
 // The season of a period, for the Board: every district with its status and
 // when; for an admin, the due date, approving and locking, reopening.
 import { api } from "./api.js";
-import { h, clear, errorBanner, badge, when, num, toast, actionButton, field, showErrors } from "./ui.js";
+import { h, clear, errorBanner, badge, when, num, toast, actionButton, field, showErrors, periodPicker } from "./ui.js";
 
 export async function render(main, args, user) {
   const period = args[0] || String(new Date().getFullYear());
@@ -15,19 +15,14 @@ export async function render(main, args, user) {
     else if (d.status === "returned") counts.returned++;
     else counts.missing++;
   }
-  const periodInput = h("input", { type: "text", value: period, size: 10 });
-  const pick = h("form", { class: "row" }, field("Kỳ báo cáo", periodInput, "season-period"),
-    h("div", { class: "field" }, h("button", { type: "submit" }, "Xem")));
-  pick.addEventListener("submit", (ev) => { ev.preventDefault(); location.hash = `#/ky/${encodeURIComponent(periodInput.value.trim())}`; });
-
   const locked = info.locked;
   const due = info.due;
   clear(main,
-    h("div", { class: "row" }, h("h1", {}, `Tình hình nộp báo cáo kỳ ${period}`), h("span", { class: "spacer" }),
-      h("a", { class: "button", href: `#/bao-cao/${encodeURIComponent(period)}` }, "Xem báo cáo tổng hợp →")),
-    h("p", { class: "lead" }, due ? `Hạn nộp: ${when(due)}. ` : "Chưa đặt hạn nộp. ", `Hôm nay: ${when(info.today)}. `,
-      locked ? h("strong", { id: "locked" }, `Kỳ này đã duyệt và khóa lúc ${when(info.locked_at)} (${info.locked_by || ""}).`) : "Kỳ này đang mở."),
-    h("div", { class: "card" }, pick),
+    h("div", { class: "page-head" }, h("h1", {}, `Tình hình nộp báo cáo kỳ ${period}`), h("span", { class: "spacer" }),
+      periodPicker(period, "#/ky/", "season-period"),
+      h("a", { class: "button", href: `#/bao-cao/${encodeURIComponent(period)}` }, "Xem báo cáo tổng hợp →"),
+      h("p", { class: "lead" }, due ? `Hạn nộp: ${when(due)}. ` : "Chưa đặt hạn nộp. ", `Hôm nay: ${when(info.today)}. `,
+        locked ? h("strong", { id: "locked" }, `Kỳ này đã duyệt và khóa lúc ${when(info.locked_at)}${info.locked_by ? " (" + info.locked_by + ")" : ""}.`) : "Kỳ này đang mở.")),
     h("div", { class: "stats" },
       h("div", { class: "stat" }, h("div", { class: "n" }, String(list.length)), h("div", { class: "l" }, "đơn vị phải nộp")),
       h("div", { class: "stat ok" }, h("div", { class: "n", id: "count-done" }, String(counts.done)), h("div", { class: "l" }, "đã nộp")),

@@ -2,7 +2,7 @@
 // against the version before; for an admin, return with a reason or approve.
 import { api } from "./api.js";
 import { h, clear, errorList, errorBanner, num, when, badge, toast, actionButton, field, showErrors } from "./ui.js";
-import { loadLabels, label } from "./catalogue.js";
+import { loadLabels, label, shortLabel, KIND, RATING } from "./catalogue.js";
 
 export async function render(main, args, user) {
   const id = args[0];
@@ -16,20 +16,13 @@ export async function render(main, args, user) {
 
   const diffBox = h("div", { id: "diff" }, h("p", { class: "muted" }, "Đang so sánh…"));
   clear(main,
-    h("div", { class: "row" }, h("h1", {}, `Báo cáo số ${s.id}: ${s.district}, kỳ ${s.period}`), h("span", { class: "spacer" }),
+    h("div", { class: "page-head" }, h("h1", {}, `Báo cáo số ${s.id}: ${s.district}, kỳ ${s.period}`), h("span", { class: "spacer" }),
       user.role !== "district" ? h("a", { class: "button", href: `#/ky/${encodeURIComponent(s.period)}` }, "← Tình hình nộp")
                                : h("a", { class: "button", href: `#/nop/${encodeURIComponent(s.period)}` }, "← Nộp báo cáo")),
     h("div", { class: "grid-side" },
       h("div", {},
         reason ? h("div", { class: "banner warn", id: "return-reason" }, "Ban Tổ chức đã trả lại báo cáo này. Lý do: ", h("q", {}, reason)) : null,
-        h("div", { class: "card" }, h("h2", {}, "Thay đổi so với bản trước"), diffBox),
-        (s.warnings || []).length ? h("div", { class: "card" }, h("h2", {}, `Cảnh báo (${s.warnings.length})`), errorList(s.warnings, { warnings: true })) : null,
-        h("div", { class: "card" }, h("h2", {}, `Các tổ chức (${num(records.length)})`),
-          h("div", { class: "table-wrap" }, h("table", { id: "records" },
-            h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Tên tổ chức"), h("th", {}, "Loại"), h("th", {}, "Xếp loại"),
-              numeric.map((k) => h("th", { class: "num" }, label(k))))),
-            h("tbody", {}, records.map((r, i) => h("tr", {}, h("td", { class: "num" }, String(i + 1)), h("td", {}, r.org_name),
-              h("td", {}, r.org_kind), h("td", {}, r.org_rating || ""), numeric.map((k) => h("td", { class: "num" }, num(r[k])))))))))),
+        h("div", { class: "card" }, h("h2", {}, "Thay đổi so với bản trước"), diffBox)),
       h("div", {},
         h("div", { class: "card" }, h("h2", {}, "Thông tin"),
           h("dl", { class: "facts" },
@@ -37,9 +30,17 @@ export async function render(main, args, user) {
             h("dt", {}, "Tệp"), h("dd", {}, h("a", { href: `/api/v1/submissions/${s.id}/raw`, download: s.filename, id: "raw" }, s.filename)),
             h("dt", {}, "Định dạng"), h("dd", {}, `${(s.format || "").toUpperCase()} (${s.plugin || ""})`),
             h("dt", {}, "Nhận lúc"), h("dd", {}, when(s.received_at)),
-            h("dt", {}, "Số tổ chức"), h("dd", {}, num(s.records)),
+            h("dt", {}, "Số tổ chức"), h("dd", {}, num(records.length)),
             s.superseded_by ? [h("dt", {}, "Bị thay bởi"), h("dd", {}, h("a", { href: `#/ho-so/${s.superseded_by}` }, `báo cáo số ${s.superseded_by}`))] : null)),
-        user.role === "admin" ? adminCard(s, status) : null)));
+        user.role === "admin" ? adminCard(s, status) : null)),
+    (s.warnings || []).length ? h("div", { class: "card" }, h("h2", {}, `Cảnh báo (${s.warnings.length})`), errorList(s.warnings, { warnings: true })) : null,
+    h("div", { class: "card" }, h("h2", {}, `Các tổ chức (${num(records.length)})`),
+      h("div", { class: "table-wrap" }, h("table", { id: "records", class: "records" },
+        h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Tên tổ chức"), h("th", {}, "Loại"), h("th", {}, "Xếp loại"),
+          numeric.map((k) => h("th", { class: "num", title: label(k), scope: "col" }, shortLabel(k))))),
+        h("tbody", {}, records.map((r, i) => h("tr", {}, h("td", { class: "num" }, String(i + 1)), h("td", { class: "name" }, r.org_name),
+          h("td", {}, KIND[r.org_kind] || r.org_kind || ""), h("td", {}, RATING[r.org_rating] || r.org_rating || ""),
+          numeric.map((k) => h("td", { class: "num" }, num(r[k]))))))))));
 
   try {
     const d = await api("GET", `/api/v1/submissions/${encodeURIComponent(id)}/diff`);
@@ -95,6 +96,8 @@ function adminCard(s, status) {
     } catch (err) { clear(box, errorBanner(err)); }
   });
   return h("div", { class: "card", id: "submission-admin" }, h("h2", {}, "Xử lý"),
-    current ? null : h("p", { class: "small muted" }, "Chỉ xử lý được bản hiện hành của huyện."),
+    status === "superseded" ? h("p", { class: "small muted" }, "Bản này đã được thay bằng bản mới hơn: chỉ xử lý được bản hiện hành.") : null,
+    status === "returned" ? h("p", { class: "small muted" }, "Đã trả lại; chờ huyện gửi bản sửa.") : null,
+    status === "approved" ? h("p", { class: "small muted" }, "Đã duyệt.") : null,
     form, h("div", { class: "actions" }, returnButton, approve));
 }

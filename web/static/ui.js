@@ -165,3 +165,17 @@ export function showErrors(form, box, err) {
   }
   clear(box, rest.length ? errorBanner({ errors: rest }) : null);
 }
+
+// The period chooser of a page's heading: "Kỳ báo cáo [2018] [Xem]" going to `${prefix}${period}`.
+export function periodPicker(period, prefix, id = "period") {
+  const input = h("input", { type: "text", value: period, size: 9, id, "data-api-field": "period",
+                             title: "Ví dụ: 2018, 2018-H1, 2018-Q3, 2018-09" });
+  const form = h("form", { class: "inline-form", role: "search", "aria-label": "Chọn kỳ báo cáo" },
+    h("label", { for: id }, "Kỳ báo cáo"), input, h("button", { type: "submit" }, "Xem"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = input.value.trim();
+    if (p) location.hash = `${prefix}${encodeURIComponent(p)}`;
+  });
+  return form;
+}
