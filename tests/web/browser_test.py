@@ -536,7 +536,10 @@ def admin(d, b, work):
     b.find("#user-district").send_keys("Huyện Không Có")
     b.find("#user-password").send_keys("mat-khau-sin-ho-2018")
     b.find("#new-user button[type=submit]").click()
-    b.wait(lambda: b.text("#new-user .field-error") or b.exists("#new-user .banner.bad"), "the unknown district refused")
+    # The API's message, under the district's input.
+    b.wait(lambda: "Huyện Không Có" in b.text("#user-district-error"), "the unknown district refused at its input")
+    assert b.find("#user-district").get_attribute("aria-invalid") == "true"
+    assert not b.exists('#users tr[data-name="sinho"]')
     b.find("#user-district").clear()
     b.find("#user-district").send_keys("Sìn Hồ")
     b.find("#new-user button[type=submit]").click()
