@@ -5,7 +5,8 @@ directory, configuration and admin token) and the real database.
 
 usage: browser_test.py --build BUILD_DIR SCENARIO [--screenshots DIR]
 
-SCENARIO is one of: clerk, board, returned, security, admin, all.
+SCENARIO is one of: clerk, board, returned, security, admin, all (those
+five), or measure (not a test: the figures of docs/performance.md).
 Exit 0 when it passed, 1 when it failed, 77 when it cannot run here
 (chromium, chromedriver or selenium missing, or a route the scenario needs
 is not in this daemon), the reason printed. --screenshots DIR saves each
@@ -335,6 +336,15 @@ def clerk(d, b, work):
     href = b.find("#template-link").get_attribute("href")
     assert href.endswith("/api/v1/templates?district=Than+Uy%C3%AAn&period=2018&format=xlsx"), href
 
+    # A file past the limit (the daemon's max_input_size is 2 MiB) is refused in the page: nothing uploaded.
+    big = os.path.join(work, "qua-lon.csv")
+    with open(big, "wb") as f:
+        f.write(b"x" * (3 << 20))
+    checks = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/check')).length"
+    b.pick(big)
+    assert "2,0 MB" in b.el("#too-large").text, b.text("#too-large")
+    assert b.js(checks) == 0, "the page uploaded a file past the limit"
+
     expected = json.load(open(os.path.join(DATA, "bad", "expected-errors.json")))["than-uyen-total-row-mismatch.xlsx"]
     b.drop(os.path.join(DATA, "bad", "than-uyen-total-row-mismatch.xlsx"))
     assert b.verdict() == "refused"
@@ -558,7 +568,32 @@ def admin(d, b, work):
     b.shot("admin-audit")
 
 
-SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin}
+def measure(d, b, work):
+    """Not a test (CTest does not run it): the first load of the page with an
+    empty cache, and a dry run of than-uyen.xlsx in the page, five times each,
+    for docs/performance.md."""
+    d.user("thanuyen", "district", "mat-khau-than-uyen-2018", "Than Uyên")
+    loads, checks = [], []
+    for _ in range(5):
+        b.d.execute_cdp_cmd("Network.clearBrowserCache", {})
+        b.go("")
+        b.el("#sign-in-form")
+        loads.append(b.js("const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime;"))
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
+    b.go("#/nop/2018")
+    b.page("nop")
+    for _ in range(5):
+        b.pick(os.path.join(DATA, "2018", "than-uyen.xlsx"))
+        assert b.verdict() == "accepted"
+        checks.append(int(b.find("#result").get_attribute("data-check-ms")))
+    med = lambda v: sorted(v)[len(v) // 2]
+    print("first page load, empty cache (ms):", ", ".join(f"{v:.0f}" for v in loads), f"; median {med(loads):.0f}")
+    print("dry run of than-uyen.xlsx in the page, upload to drawn (ms):", ", ".join(map(str, checks)),
+          f"; median {med(checks)}")
+
+
+SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
+             "measure": measure}
 # The routes each scenario needs, checked before the browser starts.
 NEEDS = {
     "clerk": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
@@ -566,6 +601,7 @@ NEEDS = {
     "returned": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"),
            ("GET", "/api/v1/submissions/1/diff"), ("POST", "/api/v1/submissions/1/return")],
     "security": [("POST", "/api/v1/users"), ("GET", "/api/v1/session")],
+    "measure": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
     "admin": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("GET", "/api/v1/users"), ("GET", "/api/v1/audit")],
 }
 
@@ -614,7 +650,7 @@ def main():
     a = p.parse_args()
     if a.screenshots:
         os.makedirs(a.screenshots, exist_ok=True)
-    names = list(SCENARIOS) if a.scenario == "all" else [a.scenario]
+    names = [n for n in SCENARIOS if n != "measure"] if a.scenario == "all" else [a.scenario]
     codes = [run(n, os.path.abspath(a.build), a.screenshots) for n in names]
     if any(c == 1 for c in codes):
         return 1

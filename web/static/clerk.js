@@ -78,7 +78,12 @@ export async function render(main, args, user) {
       state.result = r;
       drawResult(r);
     } catch (err) {
-      clear(result, h("div", { class: "card" }, h("h2", {}, `Tệp «${file.name}»`), errorBanner(err)));
+      clear(result, h("div", { class: "card", id: "check-refused" }, h("h2", {}, `Tệp «${file.name}»`), errorBanner(err)));
+      // A wrong period or district is the heading's input's fault: mark it.
+      for (const e of err.errors || []) {
+        const input = document.getElementById(e.code === "unknown_period" ? "period" : e.code === "unknown_district" ? "district" : "");
+        if (input) input.setAttribute("aria-invalid", "true");
+      }
     }
     result.dataset.checkMs = String(Math.round(performance.now() - t0));
   }
