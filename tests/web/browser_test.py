@@ -5,8 +5,8 @@ directory, configuration and admin token) and the real database.
 
 usage: browser_test.py --build BUILD_DIR SCENARIO [--screenshots DIR]
 
-SCENARIO is one of: clerk, board, returned, security, admin, all (those
-five), or measure (not a test: the figures of docs/performance.md).
+SCENARIO is one of: clerk, mapping, board, returned, security, admin, all
+(those six), or measure (not a test: the figures of docs/performance.md).
 Exit 0 when it passed, 1 when it failed, 77 when it cannot run here
 (chromium, chromedriver or selenium missing, or a route the scenario needs
 is not in this daemon), the reason printed. --screenshots DIR saves each
@@ -27,7 +27,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DATA, SKIP, Browser, Daemon, Skip  # noqa: E402
+from harness import DATA, ROOT, SKIP, Browser, Daemon, Skip  # noqa: E402
 
 # --- helpers of the scenarios ---------------------------------------------------
 
@@ -301,6 +301,41 @@ def admin(d, b, work):
     b.shot("admin-audit")
 
 
+def mapping(d, b, work):
+    """An unrecognised column, as a clerk meets it: its suggestions, mapped from
+    the page (POST /api/v1/mappings), the file checked again with the column
+    read; a column of no field ignored."""
+    import openpyxl
+    wb = openpyxl.load_workbook(os.path.join(ROOT, "tests", "data", "shapes", "unmapped-column.xlsx"))
+    ws = wb.active
+    assert ws["F3"].value == "Đảng viên nữ" and ws["I3"].value == "Số quần chúng ưu tú"
+    ws["F3"] = "Số chị em"  # a header no vocabulary knows; its values are never above the row's members_total
+    path = os.path.join(work, "nam-nhun.xlsx")
+    wb.save(path)
+    d.user("namnhun", "district", "mat-khau-nam-nhun-2018", "Nậm Nhùn")
+    b.sign_in("namnhun", "mat-khau-nam-nhun-2018")
+    b.go("#/nop/2018")
+    b.page("nop")
+    b.drop(path)
+    b.verdict()
+    row_f = b.el('#unmapped tr[data-column="F"]')
+    assert "Số chị em" in row_f.text, row_f.text
+    assert b.exists('#unmapped tr[data-column="I"]')
+    assert not b.exists('#sums tr[data-field="members_female"]')
+    b.shot("clerk-unmapped")
+    row_f.find_element(b.By.CSS_SELECTOR, 'button[data-field="members_female"]').click()
+    # Checked again: F is now read as members_female, 353 in all (the corpus's figure).
+    b.wait(lambda: "353" in b.text('#sums tr[data-field="members_female"]'), "members_female read after the mapping")
+    assert not b.exists('#unmapped tr[data-column="F"]')
+    b.find('#unmapped tr[data-column="I"] button[data-field="ignore"]').click()
+    b.wait(lambda: not b.exists("#unmapped"), "the ignored column gone from the unmapped")
+    assert b.verdict() == "accepted"
+    status, data = d.json("GET", "/api/v1/mappings")
+    assert status == 200, data
+    mine = [m for m in (data.get("mappings", data) if isinstance(data, dict) else data) if m.get("district") == "Nậm Nhùn"]
+    assert sorted(m["field"] for m in mine) == ["ignore", "members_female"], mine
+
+
 def measure(d, b, work):
     """Not a test (CTest does not run it): the first load of the page with an
     empty cache, and a dry run of than-uyen.xlsx in the page, five times each,
@@ -326,7 +361,7 @@ def measure(d, b, work):
 
 
 SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
-             "measure": measure}
+             "mapping": mapping, "measure": measure}
 # The routes each scenario needs, checked before the browser starts.
 NEEDS = {
     "clerk": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
@@ -334,6 +369,7 @@ NEEDS = {
     "returned": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"),
            ("GET", "/api/v1/submissions/1/diff"), ("POST", "/api/v1/submissions/1/return")],
     "security": [("POST", "/api/v1/users"), ("GET", "/api/v1/session")],
+    "mapping": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"), ("GET", "/api/v1/mappings")],
     "measure": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
     "admin": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("GET", "/api/v1/users"), ("GET", "/api/v1/audit")],
 }

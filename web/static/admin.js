@@ -106,8 +106,8 @@ async function mappings(body) {
     rowBox,
     h("table", { id: "mappings" }, h("thead", {}, h("tr", {}, ["Tiêu đề", "Chỉ tiêu", "Phạm vi", "Người tạo", "Lúc", ""].map((t) => h("th", {}, t)))),
       h("tbody", {}, list(data, "mappings").map((m) => h("tr", {},
-        h("td", {}, Array.isArray(m.header) ? m.header.join(" › ") : m.header),
-        h("td", {}, m.field === "ignore" ? "(bỏ qua)" : label(m.field)),
+        h("td", {}, Array.isArray(m.header) ? m.header.join(" › ") : m.header || m.key),
+        h("td", {}, m.field === "ignore" ? "(bỏ qua)" : m.label || label(m.field)),
         h("td", {}, m.scope === "district" ? `Huyện ${m.district}` : "Toàn tỉnh"),
         h("td", {}, m.created_by || m.who || ""), h("td", {}, when(m.created_at || m.at)),
         h("td", {}, actionButton("Xóa", { class: "small" }, async () => {

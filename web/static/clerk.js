@@ -164,7 +164,8 @@ export async function render(main, args, user) {
 
   async function mapIt(u, fieldId) {
     try {
-      await api("POST", "/api/v1/mappings", { json: { header: u.header, field: fieldId, scope: "district", district: state.district } });
+      await api("POST", "/api/v1/mappings", { json: { header: u.header, field: fieldId, scope: "district", district: state.district,
+                                                  ...(u.samples ? { samples: u.samples } : {}) } });
       toast(fieldId === "ignore" ? "Đã ghi nhớ: bỏ qua cột này" : `Đã ghi nhớ: ${label(fieldId)}`);
       await check(state.file);
     } catch (err) {
