@@ -93,7 +93,9 @@ def clerk(d, b, work):
     assert link, "no error in the list names " + address
     link[0].click()
     b.wait(lambda: "selected" in b.find(f'td[data-cell="{address}"]').get_attribute("class"), "the cell selected")
-    b.shot("clerk-refused")
+    b.shot("clerk-refused-top")
+    b.js("document.getElementById('sheet').closest('.card').scrollIntoView({block: 'start'});")
+    b.shot("clerk-refused", top=False)
 
     t0 = time.time()
     b.pick(os.path.join(DATA, "2018", "than-uyen.xlsx"))

@@ -223,9 +223,10 @@ class Browser:
             ".then(async r => done([r.status, await r.text()])).catch(e => done([0, String(e)]));",
             method, path, headers, body)
 
-    def shot(self, name):
+    def shot(self, name, top=True):
         if self.shots:
-            self.js("window.scrollTo(0, 0)")
+            if top:
+                self.js("window.scrollTo(0, 0)")
             time.sleep(0.2)  # let the last paint land; not a timing
             self.d.save_screenshot(os.path.join(self.shots, f"web-{name}.png"))
 
@@ -233,12 +234,17 @@ class Browser:
     def go(self, hash_):
         self.d.get(f"{self.daemon.url}/{hash_}")
 
+    def settled(self):
+        """True once the page has drawn the route its address names (app.js: data-route, data-busy)."""
+        return self.js("const m = document.getElementById('main');"
+                       "return !!m && m.dataset.busy === '' && m.dataset.route === location.hash;")
+
     def page(self, page):
-        self.wait(lambda: self.find("main").get_attribute("data-page") == page
-                  and not self.exists("main > p.loading"), f"the page {page}")
+        self.wait(lambda: self.settled() and self.find("main").get_attribute("data-page") == page, f"the page {page}")
 
     def sign_in(self, name, password):
         self.go("#/dang-nhap")
+        self.page("dang-nhap")
         self.el("#login-name").send_keys(name)
         self.find("#login-password").send_keys(password)
         self.find("#sign-in").click()
@@ -246,6 +252,7 @@ class Browser:
 
     def sign_out(self):
         self.el("#sign-out").click()
+        self.page("dang-nhap")
         self.el("#sign-in-form")
 
     def drop(self, path):

@@ -58,6 +58,7 @@ async function signOut() {
 }
 
 function signInPage() {
+  main.dataset.page = "dang-nhap";
   document.title = "Đăng nhập — Tổng hợp báo cáo";
   const name = h("input", { type: "text", autocomplete: "username", required: true, "data-api-field": "name" });
   const password = h("input", { type: "password", autocomplete: "current-password", required: true, "data-api-field": "password" });
@@ -104,23 +105,45 @@ function started(s) {
   drawChrome();
 }
 
+// Routes run one at a time in effect: each renders into a detached view,
+// put in place only if no later route started meanwhile. main's data-route
+// and data-busy tell a test (or a screen reader's user) when a page is done.
+let routeSeq = 0;
+
 export async function route() {
+  const seq = ++routeSeq;
+  main.dataset.busy = "1";
+  try {
+    await show(seq);
+  } finally {
+    if (seq === routeSeq) {
+      main.dataset.route = location.hash;
+      main.dataset.busy = "";
+    }
+  }
+}
+
+async function show(seq) {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   const page = parts[0] || "";
   if (!session.user) {
     try {
       started(await api("GET", "/api/v1/session"));
     } catch (err) {
+      if (seq !== routeSeq) return;
       drawChrome();
+      main.dataset.page = "dang-nhap";
       if (err.status === 401 || err.status === 404) return signInPage();
       return clear(main, errorBanner(err));
     }
   }
+  if (seq !== routeSeq) return;
   if (page === "dang-nhap" || page === "" || !pages[page]) {
     location.replace(home(session.user));
     return;
   }
   drawChrome();
+  main.dataset.page = page;
   if (!allowed(session.user, page)) {
     clear(main, h("div", { class: "banner bad", role: "alert", id: "forbidden" },
       "Tài khoản của bạn không được xem trang này.", h("span", { class: "en" }, "Your account may not see this page.")));
@@ -128,15 +151,17 @@ export async function route() {
   }
   clear(main, h("p", { class: "loading" }, "Đang tải…"));
   document.getElementById("toast").classList.remove("show");
-  const started_at = performance.now();
+  const startedAt = performance.now();
+  const view = h("div", { class: "view" });
   try {
     const mod = await pages[page]();
-    await mod.render(main, parts.slice(1), session.user);
+    await mod.render(view, parts.slice(1), session.user);
   } catch (err) {
-    clear(main, errorBanner(err));
+    clear(view, errorBanner(err));
   }
-  main.dataset.renderedMs = String(Math.round(performance.now() - started_at));
-  main.dataset.page = page;
+  if (seq !== routeSeq) return;
+  main.replaceChildren(...view.childNodes);
+  main.dataset.renderedMs = String(Math.round(performance.now() - startedAt));
 }
 
 onExpired(() => {

@@ -63,6 +63,7 @@ export async function render(main, args, user) {
   async function check(file) {
     state.file = file;
     state.result = null;
+    drop.classList.add("compact");
     if (limits.max_input_bytes && file.size > limits.max_input_bytes) {
       clear(result, h("div", { class: "banner bad", role: "alert", id: "too-large" },
         `Tệp «${file.name}» nặng ${bytes(file.size)}, quá giới hạn ${bytes(limits.max_input_bytes)}: tệp không được tải lên.`,

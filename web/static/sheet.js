@@ -123,14 +123,26 @@ export function drawSheet(sheet, errors, warnings) {
   }
   if (!fieldsShown) body.appendChild(fieldRow());
   const table = h("table", { class: "sheet", id: "sheet", "aria-label": `Trang tính «${sheet.name || ""}» như đã đọc` }, thead, body);
-  const wrap = h("div", { class: "table-wrap" }, table);
+  // Like a spreadsheet's formula bar: the chosen cell's address, value and what is wrong with it.
+  const inspector = h("div", { class: "inspector", id: "cell-inspector", "aria-live": "polite" },
+    h("span", { class: "muted" }, marks.size ? "Chọn một ô đỏ (hoặc một lỗi trong danh sách) để xem lỗi của ô đó."
+                                             : "Không có ô nào bị lỗi. Chọn một ô để xem giá trị đã đọc."));
+  const show = (td) => {
+    table.querySelectorAll("td.selected").forEach((x) => x.classList.remove("selected"));
+    td.classList.add("selected");
+    const m = td.dataset.message;
+    inspector.replaceChildren(h("strong", { class: "addr" }, td.dataset.cell), h("span", { class: "value" }, td.textContent || "(trống)"),
+      m ? h("span", { class: "what" }, m.split("\n").map((x) => splitMessage(x)[0]).join(" · ")) : h("span", { class: "muted" }, "Không có lỗi ở ô này."));
+  };
+  table.addEventListener("click", (ev) => { const td = ev.target.closest("td[data-cell]"); if (td) show(td); });
+  table.addEventListener("focusin", (ev) => { const td = ev.target.closest("td[data-cell]"); if (td) show(td); });
+  const wrap = h("div", {}, inspector, h("div", { class: "table-wrap" }, table));
   const mark = (addr) => {
     const td = table.querySelector(`td[data-cell="${CSS.escape(addr)}"]`);
     if (!td) return false;
-    table.querySelectorAll("td.selected").forEach((x) => x.classList.remove("selected"));
-    td.classList.add("selected");
     td.scrollIntoView({ block: "center", inline: "center" });
     td.focus({ preventScroll: true });
+    show(td);
     return true;
   };
   return { element: wrap, mark };
