@@ -324,7 +324,8 @@ def mapping(d, b, work):
     assert "Số chị em" in row_f.text, row_f.text
     assert b.exists('#unmapped tr[data-column="I"]')
     assert not b.exists('#sums tr[data-field="members_female"]')
-    b.shot("clerk-unmapped")
+    b.js("document.getElementById('unmapped').scrollIntoView({block: 'start'});")
+    b.shot("clerk-unmapped", top=False)
     row_f.find_element(b.By.CSS_SELECTOR, 'button[data-field="members_female"]').click()
     # Checked again: F is now read as members_female, 353 in all (the corpus's figure).
     b.wait(lambda: "353" in b.text('#sums tr[data-field="members_female"]'), "members_female read after the mapping")
