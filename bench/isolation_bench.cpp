@@ -2,11 +2,18 @@
 // file examined (importer plugin and normaliser) REPEAT times in this process,
 // then REPEAT times through the zygote (memfd in, fork, sandbox, the result
 // written to a memfd and read back). Prints one line of JSON with the median
-// and minimum of each, in milliseconds, and the difference.
+// and minimum of each, in milliseconds, and the difference; and the CPU time
+// (user + sys) of each way per run: this process's own during its runs, plus,
+// for the isolated runs, the zygote's and its reaped children's (from /proc),
+// the steadier figure on a busy machine.
 // usage: isolation_bench PLUGINS_DIR FILE DISTRICT PERIOD [REPEAT] [MAX_MEMORY_MIB]
 // (run from the source tree: the catalogue and units are config/'s)
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -33,6 +40,27 @@ Expected<isolate::Setup> load(const std::string& plugins_dir) {
   auto quiet = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_st>());
   auto host = std::make_shared<loader::HostServices>(quiet, config::Config::default_limits());
   return isolate::Setup{n, loader::load_directory(plugins_dir, host)};
+}
+
+double self_cpu() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The CPU seconds of a process and of its reaped children (/proc/PID/stat).
+double process_cpu(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; rest >> field; ++i)
+    if (i >= 14 && i <= 17) ticks += std::stod(field);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 struct Stats {
@@ -81,12 +109,18 @@ int main(int argc, char** argv) {
 
   std::vector<double> inside, apart;
   std::size_t records = 0;
+  double cpu_inside = 0, cpu_apart = 0;
+  const double zygote_before = process_cpu((*zygote)->pid());
   for (int i = 0; i < repeat; ++i) {
+    const double c0 = self_cpu();
     auto t0 = std::chrono::steady_clock::now();
     const auto a = ingest::examine(*setup->plugins, *setup->normalisation, limits.limits, ret);
     auto t1 = std::chrono::steady_clock::now();
+    const double c1 = self_cpu();
     const auto b = (*zygote)->examine(ret, limits);
     auto t2 = std::chrono::steady_clock::now();
+    cpu_inside += c1 - c0;
+    cpu_apart += self_cpu() - c1;
     if (a.status != 200 || b.status != 200 || a.result.records.size() != b.result.records.size() ||
         a.result.errors.size() != b.result.errors.size()) {
       std::fprintf(stderr, "the two results differ: %u/%u, %zu/%zu records\n%s\n", a.status, b.status,
@@ -98,11 +132,16 @@ int main(int argc, char** argv) {
     inside.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     apart.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
   }
+  // The last child reaped, so that its CPU is the zygote's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  cpu_apart += process_cpu((*zygote)->pid()) - zygote_before;
   const Stats s_in = stats(inside), s_apart = stats(apart);
   std::printf(
       "{\"file\":\"%s\",\"bytes\":%zu,\"records\":%zu,\"repeat\":%d,\"in_process_ms\":{\"median\":%.2f,\"min\":%.2f},"
-      "\"isolated_ms\":{\"median\":%.2f,\"min\":%.2f},\"cost_ms\":%.2f,\"cost_pct\":%.1f}\n",
+      "\"isolated_ms\":{\"median\":%.2f,\"min\":%.2f},\"cost_ms\":%.2f,\"cost_pct\":%.1f,"
+      "\"cpu_ms_per_run\":{\"in_process\":%.2f,\"isolated\":%.2f}}\n",
       argv[2], bytes.size(), records, repeat, s_in.median, s_in.min, s_apart.median, s_apart.min,
-      s_apart.median - s_in.median, 100.0 * (s_apart.median - s_in.median) / s_in.median);
+      s_apart.median - s_in.median, 100.0 * (s_apart.median - s_in.median) / s_in.median, 1000 * cpu_inside / repeat,
+      1000 * cpu_apart / repeat);
   return 0;
 }

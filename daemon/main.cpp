@@ -24,7 +24,10 @@ int main(int argc, char** argv) {
     case Command::check: return check_file(*options);
     case Command::report: return write_report(*options);
     case Command::verify: return verify_store(*options);
+    case Command::backup: return backup_data(*options);
+    case Command::restore: return restore_data(*options);
     case Command::serve: return serve(*options);
+    case Command::users: return manage_users(*options);
   }
   return 2;
 }

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "api/forms_routes.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
 #include "core/hash.hpp"
@@ -12,6 +13,7 @@
 #include "normalise/text.hpp"
 #include "web/web.hpp"  // branch web
 #include "report/province.hpp"
+#include "report/status.hpp"
 
 namespace tonghop::api {
 
@@ -69,13 +71,25 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("POST", "/api/v1/tokens", [this](const http::Request& r, const http::Params&) { return create_token(r); });
   // An upload may be as large as an import may be ([limits], reloaded on
   // SIGHUP), plus the multipart wrapping.
-  router_.add("POST", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return submit(r); },
+  router_.add("POST", "/api/v1/submissions",
+              [this](const http::Request& r, const http::Params&) {
+                http::Response res = submit(r);
+                record_attempt(r, res);  // a refusal is kept as an attempt (branch season)
+                return res;
+              },
               [this] { return context_.config.load()->limits.max_input_bytes + (64u << 10); });
   router_.add("GET", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return list(r); });
   router_.add("GET", "/api/v1/submissions/{id}", [this](const http::Request& r, const http::Params& p) { return one(r, p); });
   router_.add("GET", "/api/v1/submissions/{id}/raw",
               [this](const http::Request& r, const http::Params& p) { return raw(r, p); });
   router_.add("GET", "/api/v1/reports/province", [this](const http::Request& r, const http::Params&) { return report(r); });
+  add_forms_routes(router_, context_, [this](const http::Request& r) -> std::optional<FormsCaller> {
+    if (auto c = caller(r)) return FormsCaller{c->role, c->district};
+    return std::nullopt;
+  });
+  add_people_routes();  // branch season
+  add_season_routes();  // branch season
+  add_version_routes();  // care (issue 16): api/versions.cpp
   web::add_routes(router_, [this] { return context_.config.load(); });  // the web page (daemon/web)
 }
 
@@ -90,13 +104,14 @@ std::optional<http::Response> Api::admit(const http::Request& head) {
   const std::string route = router_.label(head.method, head.target);
   if (web::is_open(route)) return std::nullopt;  // the web page's own files (daemon/web)
   if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
+  if (route == "/api/v1/session") return std::nullopt;  // signing in; its handlers authenticate (branch season)
   const std::string_view address = http::address_of(head.remote);
   limiter_.set_burst(context_.config.load()->auth_failures_per_minute);
   if (const unsigned wait = limiter_.blocked_for(address)) {
     auth_throttled_.fetch_add(1, std::memory_order_relaxed);
     return too_many(wait);
   }
-  if (caller(head)) return std::nullopt;
+  if (const auto who = caller(head)) return csrf_refusal(head, *who);
   auth_failures_.fetch_add(1, std::memory_order_relaxed);
   const bool now_blocked = limiter_.failed(address);
   const auto auth = head.header("Authorization");
@@ -117,17 +132,19 @@ void Api::finished(const http::Request& head, unsigned status) {
 
 std::optional<Api::Caller> Api::caller(const http::Request& r) const {
   const auto auth = r.header("Authorization");
-  if (!auth || auth->size() < 8 || auth->substr(0, 7) != "Bearer ") return std::nullopt;
+  if (!auth) return session_caller(r);  // the sign-in cookie (api/people_routes.cpp)
+  if (auth->size() < 8 || auth->substr(0, 7) != "Bearer ") return std::nullopt;
   const std::string hash = sha256_hex(auth->substr(7));
-  if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", ""};
-  if (auto t = context_.store->token_by_hash(hash)) return Caller{t->name, t->role, t->district};
+  if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", "", ""};
+  // Looked up at each request: a revoked token is refused at once.
+  if (auto t = context_.store->token_principal(hash)) return Caller{t->name, t->role, t->district, ""};
   return std::nullopt;
 }
 
 void Api::count(const std::string& district, const ingest::Outcome& outcome) {
   std::lock_guard lock(mutex_);
   auto& c = submissions_[district];
-  (outcome.status == 201 ? c.first : c.second) += 1;
+  (outcome.status == 201 || outcome.unchanged ? c.first : c.second) += 1;
   import_seconds_ += outcome.seconds;
   ++imports_;
 }
@@ -199,14 +216,37 @@ http::Response Api::create_token(const http::Request& r) {
   }
   t.name = o.contains("name") && o.at("name").is_string() ? std::string(o.at("name").as_string())
                                                             : (t.district.empty() ? role : role + ":" + t.district);
-  auto token = context_.store->create_token(t);
-  if (!token) return http::error_response(500, "store_failed", token.error());
-  context_.store->audit(who->name, who->role, "token", fmt::format("{} {} {}", t.role, t.district, t.name));
+  if (t.name.empty() || t.name.size() > 100 || t.name != valid_utf8(t.name) ||
+      std::any_of(t.name.begin(), t.name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return http::error_response(422, "bad_name", "Tên mã: 1 đến 100 byte, không có ký tự điều khiển / a token's name is "
+                                                 "1 to 100 bytes without control characters");
+  // Its owner (branch season): the person it is for; disabling them stops it.
+  // By default the signed-in admin who makes it (none for the configuration's token).
+  store::TokenInfo info{0, t.name, t.role, t.district, who->session.empty() ? "" : who->name, "", "", ""};
+  if (o.contains("owner")) {
+    const auto* owner = o.at("owner").if_string();
+    const auto user = owner ? context_.store->user(std::string(*owner)) : std::nullopt;
+    if (!user)
+      return http::error_response(422, "unknown_user", fmt::format("Không có người dùng «{}» / no user '{}'",
+                                                                   echo(owner ? std::string_view(*owner) : ""),
+                                                                   echo(owner ? std::string_view(*owner) : "")));
+    if (user->role == "district" && (t.role != "district" || t.district != user->district))
+      return http::error_response(422, "owner_mismatch",
+                                  fmt::format("Người dùng {} chỉ được có mã của huyện {} / user {} may only hold tokens "
+                                              "for {}", user->name, user->district, user->name, user->district));
+    info.owner = user->name;
+  }
+  auto issued = context_.store->issue_token(info, store::Principal{who->name, who->role, who->district});
+  if (!issued) return http::error_response(500, "store_failed", issued.error());
   json::object out;
-  out["token"] = *token;
+  out["token"] = issued->second;
+  out["id"] = issued->first.id;
+  out["name"] = issued->first.name;
   out["role"] = t.role;
   if (t.district.empty()) out["district"] = nullptr;
   else out["district"] = t.district;
+  if (info.owner.empty()) out["owner"] = nullptr;
+  else out["owner"] = info.owner;
   return json_ok(201, out);
 }
 
@@ -242,12 +282,23 @@ http::Response Api::submit(const http::Request& r) {
     ret.bytes = r.body;
   }
   if (auto f = r.query_param("filename")) ret.filename = *f;
-  ret.filename = clean_filename(ret.filename);
+  // A file without a name is named by the pipeline from its district, period and format (care, issue 16).
+  if (!ret.filename.empty()) ret.filename = clean_filename(ret.filename);
   if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
 
   // On an import worker (see app/serve.cpp), the import itself in a child process.
   const auto outcome = ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
   count(district->name, outcome);
+  if (outcome.unchanged) {
+    // care (issue 16): the same bytes as the current submission: it is the answer, nothing new was stored.
+    const auto& s = *outcome.submission;
+    context_.log->info("return for {} {} from {} unchanged: the same bytes as #{}; no new version", s.district, s.period,
+                       who->name, s.id);
+    json::object o = submission_json(s);
+    o["unchanged"] = true;
+    o["warnings"] = issues_json(context_.store->warnings(s.id));
+    return json_ok(200, o);
+  }
   if (outcome.status != 201) {
     context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district->name, *period, who->name);
     return refusal(outcome.status, outcome.errors, outcome.warnings);
@@ -265,8 +316,11 @@ http::Response Api::list(const http::Request& r) {
   const auto period = parse_period_param(r.query_param("period").value_or(""));
   if (!period) return bad_period(400, r.query_param("period").value_or(""));
   json::array a;
-  for (const auto& s : context_.store->list(*period, who->role == "district" ? who->district : std::string()))
-    a.push_back(submission_json(s));
+  for (const auto& s : context_.store->list(*period, who->role == "district" ? who->district : std::string())) {
+    json::object o = submission_json(s);
+    with_review(o, s);  // returned with its reason, approved (branch season)
+    a.push_back(std::move(o));
+  }
   json::object o;
   o["submissions"] = std::move(a);
   return json_ok(200, o);
@@ -289,6 +343,7 @@ http::Response Api::one(const http::Request& r, const http::Params& p) {
   if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
   const auto* s = &std::get<store::Submission>(found);
   json::object o = submission_json(*s);
+  with_review(o, *s);  // branch season
   o["warnings"] = issues_json(context_.store->warnings(s->id));
   json::array records;
   const auto n = context_.normalisation.load();
@@ -322,7 +377,8 @@ http::Response Api::report(const http::Request& r) {
   if (exporter == nullptr)
     return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", echo(format)));
 
-  const std::string key = *period + "/" + format;
+  // The statuses change with the day (branch season): today is part of the key.
+  const std::string key = *period + "/" + format + "/" + report::today(context_.config.load()->season);
   const std::int64_t generation = context_.store->generation();
   {
     std::lock_guard lock(mutex_);
@@ -336,8 +392,9 @@ http::Response Api::report(const http::Request& r) {
     }
   }
   const auto n = context_.normalisation.load();
-  const sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period,
-                                                     report::contents_for(format));
+  sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period,
+                                               report::contents_for(format));
+  report::mark(rep, report::season(*context_.store, n->registry, context_.config.load()->season, *period));  // branch season
   std::ostringstream out;
   if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
     return http::error_response(500, "export_failed", s.message());

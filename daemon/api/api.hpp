@@ -9,6 +9,8 @@
 #include <mutex>
 #include <variant>
 
+#include <boost/json/object.hpp>
+
 #include "app/context.hpp"
 #include "http/limiter.hpp"
 #include "http/metrics.hpp"
@@ -36,6 +38,7 @@ class Api final : public http::Service {
  private:
   struct Caller {
     std::string name, role, district;
+    std::string session;  // the session id's SHA-256 when the cookie authenticated it (branch season)
   };
   std::optional<Caller> caller(const http::Request& r) const;
   // The submission {id} names, if the caller may see it; else the answer to give.
@@ -49,6 +52,21 @@ class Api final : public http::Service {
   http::Response one(const http::Request& r, const http::Params& p);
   http::Response raw(const http::Request& r, const http::Params& p);
   http::Response report(const http::Request& r);
+  // care (issue 16): versions compared, GET /api/v1/submissions/{id}/diff (api/versions.cpp).
+  void add_version_routes();
+  http::Response diff(const http::Request& r, const http::Params& p);
+
+  // People and the season (branch season): api/people_routes.cpp, api/season_routes.cpp.
+  void add_people_routes();
+  void add_season_routes();
+  // A refused submission recorded as an attempt (API: from the request and its refusal).
+  void record_attempt(const http::Request& r, const http::Response& refusal);
+  std::optional<Caller> session_caller(const http::Request& r) const;
+  // A change authenticated by the session cookie without its X-CSRF-Token: the 403 to give.
+  std::optional<http::Response> csrf_refusal(const http::Request& head, const Caller& who) const;
+  // A submission's review (returned with its reason, approved) and its period's lock, into its JSON.
+  void with_review(boost::json::object& o, const store::Submission& s) const;
+  std::shared_ptr<class Logins> logins_;  // sign-in failures by name and by address
 
   app::Context& context_;
   http::Router router_;

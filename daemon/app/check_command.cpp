@@ -14,6 +14,7 @@
 #include "app/setup.hpp"
 #include "ingest/pipeline.hpp"
 #include "normalise/normaliser.hpp"
+#include "normalise/record_stream.hpp"
 #include "loader/loader.hpp"
 #include "normalise/text.hpp"
 
@@ -124,7 +125,12 @@ void print_reading(const normalise::Normalised& result, const normalise::Catalog
 
 int check_file(const Options& options) {
   if (!options.file || !options.district || !options.period) {
-    fmt::print(stderr, "tonghopd: check needs FILE, --district and --period\n{}", usage());
+    // Which one is missing, by name (care, issue 16).
+    std::string missing;
+    if (!options.file) missing += "FILE";
+    if (!options.district) missing += std::string(missing.empty() ? "" : ", ") + "--district D";
+    if (!options.period) missing += std::string(missing.empty() ? "" : ", ") + "--period P";
+    fmt::print(stderr, "tonghopd: check needs {} (missing: {})\n{}", "FILE --district D --period P", missing, usage());
     return 2;
   }
   // Configuration problems are usage errors here: exit 2, as for a bad argument.
@@ -140,17 +146,21 @@ int check_file(const Options& options) {
   if (district == nullptr) {
     std::string known;
     for (const auto& d : registry.districts) known += (known.empty() ? "" : ", ") + d.name;
-    fmt::print(stderr, "tonghopd: '{}' is not a district of {} ({})\n", *options.district, registry.province, known);
+    fmt::print(stderr, "tonghopd: --district '{}' is not a district of {} ({})\n", *options.district, registry.province, known);
     return 2;
   }
   const auto period = normalise::parse_period(*options.period);
   if (!period) {
-    fmt::print(stderr, "tonghopd: '{}' is not a period (2018, 2018-H1, 2018-Q3, 2018-09)\n", *options.period);
+    fmt::print(stderr, "tonghopd: --period '{}' is not a period (2018, 2018-H1, 2018-Q3, 2018-09)\n", *options.period);
     return 2;
   }
   std::ifstream in(*options.file, std::ios::binary);
   if (!in) {
-    fmt::print(stderr, "tonghopd: cannot read {}\n", *options.file);
+    std::error_code ec;
+    fmt::print(stderr, "tonghopd: cannot read FILE {}{}\n", *options.file,
+               std::filesystem::path(*options.file).is_relative()
+                   ? fmt::format(" (relative to {})", std::filesystem::current_path(ec).string())
+                   : "");
     return 2;
   }
   std::ostringstream buffer;
@@ -165,22 +175,34 @@ int check_file(const Options& options) {
   const std::string& format = examined.format;
 
   if (options.format == "json") {
-    json::object o;
-    o["file"] = filename;
-    o["district"] = district->name;
-    o["period"] = *period;
-    if (!format.empty()) o["format"] = format;
-    if (!plugin_name.empty()) o["plugin"] = plugin_name;
-    o["accepted"] = result.accepted();
-    json::array records, errors, warnings;
-    for (const auto& r : result.records) records.push_back(api::record_json(r, catalogue));
+    // Streamed: the head, the records written as they are read from their
+    // compact form (a million of them never make a JSON tree or one string),
+    // then the rest. The same keys in the same order as before.
+    auto put = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
+    json::object head;
+    head["file"] = filename;
+    head["district"] = district->name;
+    head["period"] = *period;
+    if (!format.empty()) head["format"] = format;
+    if (!plugin_name.empty()) head["plugin"] = plugin_name;
+    head["accepted"] = result.accepted();
+    std::string text = json::serialize(head);
+    text.back() = ',';  // the object goes on
+    text += "\"records\":";
+    put(text);
+    normalise::write_records_json(result.records, catalogue, put);
+    json::object tail;
+    if (!result.records.layout().fields.empty()) tail["coverage"] = api::coverage_json(result.records.layout());
+    json::array errors, warnings;
     for (const auto& e : result.errors) errors.push_back(api::issue_json(e));
     for (const auto& w : result.warnings) warnings.push_back(api::issue_json(w));
-    o["records"] = std::move(records);
-    if (!result.records.layout().fields.empty()) o["coverage"] = api::coverage_json(result.records.layout());
-    o["errors"] = std::move(errors);
-    o["warnings"] = std::move(warnings);
-    fmt::print("{}\n", json::serialize(o));
+    tail["errors"] = std::move(errors);
+    tail["warnings"] = std::move(warnings);
+    text = json::serialize(tail);
+    text.front() = ',';
+    text += '\n';
+    put(text);
+    std::fflush(stdout);
   } else {
     fmt::print("{}: {} {}, {} ({})\n", filename, district->name, *period, result.accepted() ? "ACCEPTED" : "REFUSED",
                plugin_name.empty() ? "no importer" : plugin_name);

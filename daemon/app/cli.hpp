@@ -9,7 +9,8 @@
 
 namespace tonghop::app {
 
-enum class Command { serve, plugins, check, report, verify, help, version };
+enum class Command { serve, plugins, check, report, verify, backup, restore, help, version,
+                     users };
 
 struct Options {
   Command command = Command::serve;
@@ -23,7 +24,11 @@ struct Options {
   std::optional<std::string> district;
   std::optional<std::string> period;
   std::string format = "text";  // check: json|text; report: json|csv|xlsx
-  std::optional<std::string> output;
+  std::optional<std::string> output;  // report: a file, or "-" for standard output
+  std::optional<std::string> folder;  // backup and restore: the backup's folder (care, issue 16)
+  // users (branch season): add NAME --role R [--district D] | passwd NAME | list
+  std::vector<std::string> words;
+  std::optional<std::string> role;
 };
 
 // A usage error comes back as Error; main prints it with the usage and exits 2.

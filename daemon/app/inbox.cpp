@@ -1,4 +1,5 @@
 #include "app/inbox.hpp"
+#include "core/hash.hpp"  // branch season
 
 #include <algorithm>
 #include <cerrno>
@@ -270,18 +271,37 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
     outcome = std::move(*done);
     api_.count(district->name, outcome);
   }
-  if (outcome.status == 201) {
+  if (outcome.status == 201 || outcome.unchanged) {
     const fs::path root = context_.config.load()->data_dir / "inbox";
     const Fd root_fd(::open(root.c_str(), kDirFlags));
     const Fd processed = root_fd.ok() ? open_chain(root_fd.get(), {"processed", district_dir, period_dir}) : Fd();
     if (!processed.ok() || ::renameat(rejected_fd, name.c_str(), processed.get(), name.c_str()) != 0)
       context_.log->error("inbox: {} was stored but cannot be moved to processed/: {}", where, std::strerror(errno));
-    context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
+    if (outcome.unchanged)  // care (issue 16): the same bytes as the current submission; no new version
+      context_.log->info("inbox: {} unchanged: the same bytes as #{} for {} {}; no new version, moved to processed/",
+                         where, outcome.submission->id, district_name, *period);
+    else
+      context_.log->info("inbox: {} stored as #{} for {} {}", where, outcome.submission->id, district_name, *period);
     return true;
   }
   boost::json::object o;
   o["errors"] = api::issues_json(outcome.errors);
   if (!outcome.warnings.empty()) o["warnings"] = api::issues_json(outcome.warnings);
+  {
+    // Kept as an attempt the Board and the district can list (branch season).
+    store::Attempt a;
+    a.district = district ? district->name : shown(district_dir);
+    a.period = period ? *period : shown(period_dir);
+    a.who = a.source = "inbox";
+    a.filename = api::clean_filename(name);
+    a.size = static_cast<std::int64_t>(bytes.size());
+    a.sha256 = sha256_hex(bytes);
+    a.status = outcome.status;
+    a.errors = boost::json::serialize(o["errors"]);
+    a.kept = context_.config.load()->season.keep_attempt_bytes;
+    if (auto added = context_.store->add_attempt(a, bytes); !added)
+      context_.log->error("inbox: the refusal of {} could not be recorded: {}", where, added.error());
+  }
   const std::string text = boost::json::serialize(o) + "\n";
   const Fd out(::openat(rejected_fd, (name + ".errors.json").c_str(),
                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640));

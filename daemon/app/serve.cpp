@@ -7,7 +7,9 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/system/system_error.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -146,6 +148,11 @@ int serve(const Options& options) {
     fmt::print(stderr, "tonghopd: {}\n", token.error());
     return 1;
   }
+  // care (issue 16): the Board's time zone, before any thread exists.
+  if (auto tz = apply_timezone(*cfg); !tz) {
+    fmt::print(stderr, "tonghopd: {}\n", tz.error());
+    return 1;
+  }
   std::error_code ec;
   std::filesystem::create_directories(cfg->data_dir, ec);
   if (ec) {
@@ -166,7 +173,7 @@ int serve(const Options& options) {
 
   auto normalisation = load_normalisation(*cfg);
   if (!normalisation) {
-    fmt::print(stderr, "tonghopd: {}\n", normalisation.error());
+    fmt::print(stderr, "tonghopd: {}{}\n", normalisation.error(), config_hint(*cfg));
     return 1;
   }
   auto store = store::Store::open(cfg->data_dir);
@@ -183,12 +190,7 @@ int serve(const Options& options) {
   ctx.config.store(std::make_shared<const config::Config>(*cfg));
   ctx.log->info("tonghopd {} starting; configuration {}; data in {}", TONGHOP_VERSION,
                 cfg->source.empty() ? "(built-in defaults)" : cfg->source.string(), cfg->data_dir.string());
-  if (!token->token.empty()) {
-    fmt::print("tonghopd: development admin token (--dev): {}\n", token->token);
-    std::fflush(stdout);
-  } else {
-    ctx.log->info("admin token from {}", token->source);
-  }
+  if (token->token.empty()) ctx.log->info("admin token from {}", token->source);
   ctx.plugins.store(load_plugins(*cfg, ctx.log));
   ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
   ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {
@@ -207,9 +209,22 @@ int serve(const Options& options) {
   http::Server server(ioc, server_options(*cfg), service);
   try {
     server.start();
+  } catch (const boost::system::system_error& e) {
+    // What went wrong, not where in Asio (care, issue 16).
+    const bool busy = e.code() == boost::asio::error::address_in_use;
+    ctx.log->error("cannot listen on {}:{}: {}{}", cfg->server.host, cfg->server.port, e.code().message(),
+                   busy ? " (another program, perhaps another tonghopd, serves on it; choose another with --listen "
+                          "HOST:PORT or [server] listen)"
+                        : "");
+    return 1;
   } catch (const std::exception& e) {
     ctx.log->error("cannot listen on {}:{}: {}", cfg->server.host, cfg->server.port, e.what());
     return 1;
+  }
+  // The development token only once it can be used (care, issue 16: never for a start that failed).
+  if (!token->token.empty()) {
+    fmt::print("tonghopd: development admin token (--dev): {}\n", token->token);
+    std::fflush(stdout);
   }
   ctx.log->info("listening on http://{}:{}", cfg->server.host, server.port());
 

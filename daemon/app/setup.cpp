@@ -4,6 +4,7 @@
 #include "core/hash.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -15,12 +16,36 @@
 
 namespace tonghop::app {
 
+std::vector<std::filesystem::path> default_config_files() {
+  std::vector<std::filesystem::path> out{"config/tonghop.toml"};
+  std::error_code ec;
+  // An installed tonghopd (any prefix): <prefix>/bin/tonghopd beside <prefix>/etc/tonghop.
+  if (const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec); !ec)
+    out.push_back((exe.parent_path() / ".." / "etc" / "tonghop" / "tonghop.toml").lexically_normal());
+  out.emplace_back("/etc/tonghop/tonghop.toml");
+  return out;
+}
+
 Expected<config::Config> resolve_config(const Options& options) {
   Expected<config::Config> cfg = config::Config{};
   if (options.config) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*options.config, ec))
+      return make_error(fmt::format("--config {}: there is no such file{}; name the configuration file with --config "
+                                    "FILE (the shipped one is config/tonghop.toml, the installed one "
+                                    "/etc/tonghop/tonghop.toml)",
+                                    *options.config,
+                                    std::filesystem::path(*options.config).is_relative()
+                                        ? fmt::format(" (relative to {})", std::filesystem::current_path(ec).string())
+                                        : ""));
     cfg = config::load(*options.config);
-  } else if (std::error_code ec; std::filesystem::exists("config/tonghop.toml", ec)) {
-    cfg = config::load("config/tonghop.toml");
+  } else {
+    // ./config/tonghop.toml (a source tree), then the installed one.
+    for (const auto& f : default_config_files())
+      if (std::error_code ec; std::filesystem::is_regular_file(f, ec)) {
+        cfg = config::load(f);
+        break;
+      }
   }
   if (!cfg) return cfg;
   if (options.listen) {
@@ -31,6 +56,26 @@ Expected<config::Config> resolve_config(const Options& options) {
   if (options.data_dir) cfg->data_dir = *options.data_dir;
   if (options.plugins_dir) cfg->plugins_dir = *options.plugins_dir;
   return cfg;
+}
+
+Expected<bool> apply_timezone(const config::Config& config) {
+  auto tz = config::posix_timezone(config.timezone);
+  if (!tz) return make_error("[time] timezone: " + tz.error());
+  ::setenv("TZ", tz->c_str(), 1);
+  ::tzset();
+  return true;
+}
+
+std::string config_hint(const config::Config& config) {
+  if (config.source.empty()) {
+    std::string looked;
+    for (const auto& f : default_config_files()) looked += (looked.empty() ? "" : ", ") + f.string();
+    return fmt::format(" (no configuration file was found: {} are absent, so the built-in defaults were used, "
+                       "relative to {}; name the configuration with --config FILE)",
+                       looked, std::filesystem::current_path().string());
+  }
+  return fmt::format(" (relative paths in {} are taken from its folder; another configuration: --config FILE)",
+                     config.source.string());
 }
 
 Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& config, bool with_file) {
@@ -62,8 +107,9 @@ std::shared_ptr<const loader::PluginSet> load_plugins_quietly(const config::Conf
 Expected<Offline> offline(const Options& options) {
   auto cfg = resolve_config(options);
   if (!cfg) return make_error(cfg.error());
+  if (auto tz = apply_timezone(*cfg); !tz) return make_error(tz.error());
   auto n = load_normalisation(*cfg);
-  if (!n) return make_error(n.error());
+  if (!n) return make_error(n.error() + config_hint(*cfg));
   Offline o{std::move(*cfg), std::move(*n), nullptr};
   o.plugins = load_plugins_quietly(o.config);
   return o;

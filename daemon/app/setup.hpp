@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -18,6 +19,16 @@ namespace tonghop::app {
 // Reads --config, or config/tonghop.toml when present, or the defaults; then
 // applies --listen, --data-dir and --plugins-dir over it.
 Expected<config::Config> resolve_config(const Options& options);
+
+// care (issue 16): where the configuration is looked for without --config:
+// ./config/tonghop.toml, <exe>/../etc/tonghop/tonghop.toml, /etc/tonghop/tonghop.toml.
+std::vector<std::filesystem::path> default_config_files();
+// care (issue 16): [time] timezone made the process's (TZ): every time
+// written from now on is in the Board's zone. Before any thread starts.
+Expected<bool> apply_timezone(const config::Config& config);
+// care (issue 16): what to add to "cannot read FILE": where relative paths are
+// taken from, and --config.
+std::string config_hint(const config::Config& config);
 
 // Console, plus a rotating file under <data_dir>/log when with_file.
 Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& config, bool with_file);

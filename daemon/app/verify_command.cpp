@@ -28,7 +28,8 @@ int verify_store(const Options& options) {
   fmt::print("{}: database {}; {} submission(s), {} raw file(s) checked, {} damaged or missing\n",
              cfg->data_dir.string(), v.database.empty() ? "ok" : "DAMAGED", v.submissions, v.raw_checked, v.raw.size());
   if (!v.ok())
-    fmt::print("Stop tonghopd, copy {} aside, and restore the last backup (see docs/security.md).\n",
+    fmt::print("Stop tonghopd, copy {} aside, and restore the last backup: tonghopd restore FOLDER "
+               "(docs/operations.md).\n",
                cfg->data_dir.string());
   return v.ok() ? 0 : 1;
 }

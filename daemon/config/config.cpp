@@ -1,12 +1,18 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include "core/dates.hpp"
 
 namespace tonghop::config {
 
@@ -93,10 +99,16 @@ class Reader {
       else fail(*n, name(sec, key), "must be a string");
     }
   }
+  // A relative path written in the file is taken from the file's folder
+  // (care, issue 16), so that the commands work from any directory; an empty
+  // one stays empty (admin_token_file = "" means none).
   void path(const toml::table* t, std::string_view sec, std::string_view key, std::filesystem::path& out) {
     std::string s = out.string();
     string(t, sec, key, s);
-    out = s;
+    if (get(t, key) != nullptr && !s.empty() && std::filesystem::path(s).is_relative())
+      out = (source_.parent_path() / s).lexically_normal();
+    else
+      out = s;
   }
   template <class Int>
   void integer(const toml::table* t, std::string_view sec, std::string_view key, Int& out,
@@ -135,6 +147,82 @@ class Reader {
   const std::filesystem::path& source_;
 };
 
+
+// (branch season) The contract's period forms, by shape: 2025, 2025-H1, 2025-Q3, 2025-09.
+bool looks_like_period(std::string_view p) {
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  if (p.size() < 4 || !digits(p.substr(0, 4))) return false;
+  if (p.size() == 4) return true;
+  if (p.size() != 7 || p[4] != '-') return false;
+  const std::string_view rest = p.substr(5);
+  if (rest == "H1" || rest == "H2" || rest == "Q1" || rest == "Q2" || rest == "Q3" || rest == "Q4") return true;
+  return digits(rest) && rest >= "01" && rest <= "12";
+}
+
+}  // namespace
+
+Expected<int> time_zone_offset(std::string_view zone) {
+  const auto offset = [](std::string_view s, int sign) -> std::optional<int> {
+    // h, hh, hh:mm (POSIX: 7, -5:30) or hhmm (+0700)
+    const auto digits = [](std::string_view d) {
+      return !d.empty() && d.size() <= 2 && std::all_of(d.begin(), d.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    };
+    std::string_view h = s, m;
+    if (const auto colon = s.find(':'); colon != std::string_view::npos) {
+      h = s.substr(0, colon);
+      m = s.substr(colon + 1);
+      if (m.empty()) return std::nullopt;
+    } else if (s.size() == 4) {
+      h = s.substr(0, 2);
+      m = s.substr(2);
+    }
+    if (!digits(h) || (!m.empty() && (m.size() != 2 || !digits(m)))) return std::nullopt;
+    const int hours = std::stoi(std::string(h));
+    const int minutes = m.empty() ? 0 : std::stoi(std::string(m));
+    if (hours > 14 || minutes > 59) return std::nullopt;
+    return sign * (hours * 60 + minutes);
+  };
+  if (zone == "UTC" || zone == "Etc/UTC") return 0;
+  if (!zone.empty() && (zone.front() == '+' || zone.front() == '-')) {
+    if (auto m = offset(zone.substr(1), zone.front() == '+' ? 1 : -1)) return *m;
+    return make_error(fmt::format("'{}' is not an offset such as +07:00", zone));
+  }
+  const bool safe = !zone.empty() && zone.front() != '/' && zone.find("..") == std::string_view::npos &&
+                    std::all_of(zone.begin(), zone.end(), [](char ch) {
+                      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '_' || ch == '-' || ch == '+';
+                    });
+  std::ifstream in(std::filesystem::path("/usr/share/zoneinfo") / std::string(zone), std::ios::binary);
+  if (!safe || !in)
+    return make_error(fmt::format("'{}' is not a time zone of /usr/share/zoneinfo (or give +07:00)", zone));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string tzif = bytes.str();
+  // The TZif file ends with a POSIX TZ string between newlines: "<+07>-7".
+  if (tzif.size() < 3 || tzif.back() != '\n')
+    return make_error(fmt::format("the time zone '{}' has no rule for today's times (give +07:00)", zone));
+  const auto start = tzif.rfind('\n', tzif.size() - 2);
+  std::string_view rule = std::string_view(tzif).substr(start + 1, tzif.size() - start - 2);
+  // Its name: <...> or letters; then the offset west of UTC; nothing more (no daylight saving time).
+  if (!rule.empty() && rule.front() == '<') {
+    const auto close = rule.find('>');
+    rule = close == std::string_view::npos ? std::string_view() : rule.substr(close + 1);
+  } else {
+    while (!rule.empty() && std::isalpha(static_cast<unsigned char>(rule.front()))) rule.remove_prefix(1);
+  }
+  int sign = -1;  // POSIX: "-7" is seven hours east of UTC
+  if (!rule.empty() && (rule.front() == '+' || rule.front() == '-')) {
+    sign = rule.front() == '-' ? 1 : -1;
+    rule.remove_prefix(1);
+  }
+  if (auto m = offset(rule, sign)) return *m;
+  return make_error(fmt::format("the time zone '{}' changes its offset during the year (daylight saving time): "
+                                "give a fixed offset such as +07:00",
+                                zone));
+}
+
+namespace {
 }  // namespace
 
 Expected<Config> parse(std::string_view text, const std::filesystem::path& source) {
@@ -150,7 +238,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   c.source = source;
   Reader r(root, source);
   r.only(root, "", {"server", "paths", "auth", "log", "limits", "normalise", "inbox",
-                  "import"});
+                  "import",
+                  "season", "attempts", "sessions", "time"});
   if (const auto* i = r.section("inbox")) {
     r.only(*i, "inbox", {"scan_milliseconds"});
     std::int64_t ms = c.inbox_interval.count();
@@ -240,8 +329,80 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
       r.error = fmt::format("{}: limits.max_memory must be at least 64 MiB", source.string());
     r.size(m, "limits", "max_text", c.limits.max_text_bytes);  // under 4 GiB
   }
+  // [season], [attempts], [sessions] (branch season)
+  if (const auto* t = r.section("season")) {
+    r.only(*t, "season", {"timezone", "today", "due"});
+    r.string(t, "season", "timezone", c.season.timezone);
+    if (auto offset = time_zone_offset(c.season.timezone)) c.season.utc_offset_minutes = *offset;
+    else if (const toml::node* n = t->get("timezone")) r.fail(*n, "season.timezone", offset.error());
+    r.string(t, "season", "today", c.season.today);
+    if (!c.season.today.empty() && !dates::parse_date(c.season.today))
+      r.fail(*t->get("today"), "season.today", "must be a date YYYY-MM-DD");
+    if (const toml::node* d = t->get("due")) {
+      if (!d->is_table()) r.fail(*d, "season.due", "must be a table: due.\"2025\" = \"2026-01-15\"");
+      else
+        for (const auto& [period, date] : *d->as_table()) {
+          const auto when = date.value<std::string>();
+          if (!when || !dates::parse_date(*when))
+            r.fail(date, fmt::format("season.due.{}", period.str()), "must be a date YYYY-MM-DD");
+          else if (!looks_like_period(period.str()))
+            r.fail(date, fmt::format("season.due.{}", period.str()), "must name a period: 2025, 2025-H1, 2025-Q3, 2025-09");
+          else
+            c.season.due[std::string(period.str())] = *when;
+        }
+    }
+  }
+  if (const auto* t = r.section("attempts")) {
+    r.only(*t, "attempts", {"keep_bytes"});
+    if (const toml::node* n = t->get("keep_bytes")) {
+      if (auto v = n->value<bool>()) c.season.keep_attempt_bytes = *v;
+      else r.fail(*n, "attempts.keep_bytes", "must be true or false");
+    }
+  }
+  if (const auto* t = r.section("sessions")) {
+    r.only(*t, "sessions", {"hours", "secure_cookie", "failures_before_lock", "lockout_minutes"});
+    r.integer(t, "sessions", "hours", c.sessions.hours, 1, 24 * 90);
+    if (const toml::node* n = t->get("secure_cookie")) {
+      if (auto v = n->value<bool>()) c.sessions.secure_cookie = *v;
+      else r.fail(*n, "sessions.secure_cookie", "must be true or false");
+    }
+    r.integer(t, "sessions", "failures_before_lock", c.sessions.failures_before_lock, 2, 1000);
+    r.integer(t, "sessions", "lockout_minutes", c.sessions.lockout_minutes, 1, 24 * 60);
+  }
+  // care (issue 16): the Board's time zone, for every time tonghopd writes.
+  if (const auto* t = r.section("time")) {
+    r.only(*t, "time", {"timezone"});
+    r.string(t, "time", "timezone", c.timezone);
+    if (r.error.empty())
+      if (auto tz = posix_timezone(c.timezone); !tz) r.fail(*t->get("timezone"), "time.timezone", tz.error());
+  }
   if (!r.error.empty()) return make_error(r.error);
   return c;
+}
+
+Expected<std::string> posix_timezone(const std::string& name) {
+  // "+07:00" / "-05:30": a fixed offset (POSIX counts west of Greenwich as positive).
+  if (name.size() == 6 && (name[0] == '+' || name[0] == '-') && name[3] == ':' &&
+      std::isdigit(static_cast<unsigned char>(name[1])) && std::isdigit(static_cast<unsigned char>(name[2])) &&
+      std::isdigit(static_cast<unsigned char>(name[4])) && std::isdigit(static_cast<unsigned char>(name[5]))) {
+    const int h = (name[1] - '0') * 10 + (name[2] - '0'), m = (name[4] - '0') * 10 + (name[5] - '0');
+    if (h > 14 || m > 59) return make_error(fmt::format("'{}' is not an offset from -14:00 to +14:00", name));
+    return fmt::format("<{}{:02}{:02}>{}{}:{:02}", name[0], h, m, name[0] == '+' ? '-' : '+', h, m);
+  }
+  if (name == "UTC") return std::string("UTC0");
+  // A zone of the tz database, as the system has it.
+  const bool plain = !name.empty() && name.find("..") == std::string::npos && name.front() != '/' &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+                         std::string::npos;
+  const char* dir = std::getenv("TZDIR");
+  std::error_code ec;
+  if (plain && std::filesystem::is_regular_file(std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") / name, ec))
+    return ":" + name;
+  // Viet Nam has kept +07:00, without summer time, since 1975: known without the tz database (tzdata).
+  if (name == "Asia/Ho_Chi_Minh" || name == "Asia/Saigon") return std::string("<+07>-7");
+  return make_error(fmt::format("'{}' is not a time zone this system knows (a name of the tz database such as "
+                                "\"Asia/Ho_Chi_Minh\", with the package tzdata, or an offset such as \"+07:00\")",
+                                name));
 }
 
 Expected<Config> load(const std::filesystem::path& file) {

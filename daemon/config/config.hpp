@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,25 @@ struct LogSettings {
   std::uint32_t file_count = 5;
 };
 
+// [season], [attempts], [sessions] (branch season): the reporting season's
+// clock and due dates, what a refused attempt keeps, sign-in sessions.
+struct SeasonSettings {
+  std::string timezone = "Asia/Ho_Chi_Minh";  // the Board's; a zone of fixed offset, or "+07:00"
+  int utc_offset_minutes = 7 * 60;            // resolved from timezone when read
+  std::string today;                          // "YYYY-MM-DD" fakes the clock (tests); "" the real one
+  std::map<std::string, std::string> due;     // period -> YYYY-MM-DD
+  bool keep_attempt_bytes = false;            // [attempts] keep_bytes
+};
+struct SessionSettings {
+  std::uint32_t hours = 12;               // a session ends this long after sign-in
+  bool secure_cookie = false;             // add Secure to the cookie (behind HTTPS)
+  std::uint32_t failures_before_lock = 5;  // wrong passwords for one name; an address gets 4 times as many
+  std::uint32_t lockout_minutes = 15;
+};
+// The offset from UTC of a zone named in /usr/share/zoneinfo (without
+// daylight saving time), "UTC", or "+HH:MM" / "-HH:MM"; in minutes.
+Expected<int> time_zone_offset(std::string_view zone);
+
 struct Config {
   std::filesystem::path source;  // the file it was read from (empty: defaults)
   ServerSettings server;
@@ -59,6 +79,12 @@ struct Config {
   LogSettings log;
   tonghop_limits limits = default_limits();
   ImportSettings import;
+  SeasonSettings season;     // branch season
+  SessionSettings sessions;  // branch season
+  // care (issue 16): [time] timezone, the Board's time zone: every time
+  // tonghopd writes (received_at, generated_at, the log) is in it. Applied at
+  // start (app::apply_timezone); a change needs a restart.
+  std::string timezone = "Asia/Ho_Chi_Minh";
 
   static tonghop_limits default_limits();
 };
@@ -67,6 +93,11 @@ struct Config {
 Expected<Config> load(const std::filesystem::path& file);
 // Parses configuration text; `source` names it in error messages.
 Expected<Config> parse(std::string_view text, const std::filesystem::path& source);
+
+// care (issue 16): a [time] timezone as a POSIX TZ value ("Asia/Ho_Chi_Minh"
+// -> ":Asia/Ho_Chi_Minh" when the system's tz database has it, else the
+// fixed "<+07>-7"; "+07:00" -> "<+0700>-7:00"), or why it is not one.
+Expected<std::string> posix_timezone(const std::string& name);
 
 // "64 MiB" -> 67108864; plain integers are bytes.
 Expected<std::uint64_t> parse_size(std::string_view text);

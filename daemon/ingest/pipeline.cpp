@@ -1,8 +1,13 @@
 #include "ingest/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "core/hash.hpp"
 #include "ingest/ingest.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
@@ -62,10 +67,47 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
   };
+  // A locked period takes no return, from the API or the inbox (branch season).
+  const auto locked = [&]() -> Outcome& {
+    out.status = 409;
+    out.errors.push_back({"period_locked",
+                          "Kỳ " + ret.period + " đã được duyệt và khoá: không nhận thêm báo cáo cho đến khi quản trị mở lại / "
+                          "period " + ret.period + " is approved and locked: no return is taken until an admin reopens it",
+                          "period", ret.period, {}});
+    return done();
+  };
+  if (store.period_state(ret.period).locked()) return locked();
+  // care (issue 16): the same bytes again. A file equal (SHA-256) to the
+  // district's current submission for the period is that submission: 200,
+  // `unchanged`, no import and no new version. Hashed here only when the
+  // sizes are equal, so that a new return pays nothing more.
+  for (const auto& current : store.current(ret.period)) {
+    if (current.district != ret.district || current.size != static_cast<std::int64_t>(ret.bytes.size())) continue;
+    if (sha256_hex(ret.bytes) != current.sha256) break;
+    boost::json::object detail;
+    detail["submission"] = current.id;
+    detail["district"] = current.district;
+    detail["period"] = current.period;
+    detail["filename"] = ret.filename;
+    detail["sha256"] = current.sha256;
+    store.audit(ret.token_name, "", "submission.unchanged", boost::json::serialize(detail));
+    out.status = 200;
+    out.unchanged = true;
+    out.submission = current;
+    return done();
+  }
   // The raw bytes go to disk (hashed, fsynced) while the return is read.
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
   Examined examined = examiner(ret);
   auto sha256 = archived.get();
+  // care (issue 16): a file sent without a name is named from its district,
+  // period and format: "than-uyen-2018.xlsx".
+  if (ret.filename.empty()) {
+    std::string slug = normalise::fold(ret.district);
+    std::replace(slug.begin(), slug.end(), ' ', '-');
+    ret.filename = fmt::format("{}-{}.{}", slug.empty() ? "return" : slug, ret.period,
+                               examined.format.empty() ? "bin" : examined.format);
+  }
   auto& result = examined.result;
   if (examined.status != 200 || !result.accepted()) {
     if (sha256) store.forget(*sha256);
@@ -99,6 +141,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   s.records = std::move(result.records);
   s.warnings = result.warnings;
   auto stored = store.add(std::move(s));
+  if (!stored && stored.error() == "period_locked") return locked();  // locked while it was read
   if (!stored) {
     out.status = 500;
     out.errors.push_back({"store_failed", "Không lưu được báo cáo / the return could not be stored: " + stored.error(), "",

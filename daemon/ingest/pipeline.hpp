@@ -37,6 +37,9 @@ struct Outcome {
   std::vector<normalise::Issue> warnings;
   std::optional<store::Submission> submission;
   double seconds = 0;  // import, normalisation and storing
+  // care (issue 16): the same bytes as the district's current submission for
+  // the period: status 200, `submission` is that one, nothing new is stored.
+  bool unchanged = false;
 };
 
 // Everything but storing: the importer chosen by content, the document read,

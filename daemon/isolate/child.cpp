@@ -44,7 +44,7 @@ int g_reply = -1;
     note(reply, 'X', "the zygote could not load the plugins or the normalisation data (see the log)");
     ::_exit(kExitSetup);
   }
-  const void* map = h.input_size == 0 ? nullptr : ::mmap(nullptr, h.input_size, PROT_READ, MAP_PRIVATE, input, 0);
+  const void* map = h.input_size == 0 ? nullptr : ::mmap(nullptr, h.input_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, input, 0);
   if (map == MAP_FAILED) {
     note(reply, 'X', std::string("cannot map the return: ") + std::strerror(errno));
     ::_exit(kExitSetup);

@@ -1,14 +1,19 @@
 #include "isolate/sandbox.hpp"
 
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 namespace tonghop::isolate {
 
@@ -19,24 +24,13 @@ bool limit(int resource, rlim_t soft, rlim_t hard) {
   return ::setrlimit(resource, &l) == 0;
 }
 
-}  // namespace
-
-std::string enter_sandbox(const SandboxLimits& l) {
-  if (!limit(RLIMIT_AS, l.max_memory, l.max_memory)) return std::string("RLIMIT_AS: ") + std::strerror(errno);
-  if (!limit(RLIMIT_CPU, l.max_seconds, l.max_seconds + 1u)) return std::string("RLIMIT_CPU: ") + std::strerror(errno);
-  if (l.max_output != 0 && !limit(RLIMIT_FSIZE, l.max_output, l.max_output))
-    return std::string("RLIMIT_FSIZE: ") + std::strerror(errno);
-  limit(RLIMIT_CORE, 0, 0);
-  // Below the daemon's threads: an import burning every core still leaves
-  // the I/O threads the CPU they need.
-  ::setpriority(PRIO_PROCESS, 0, 10);
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno);
-
-  // A deny-list: everything an importer needs (reading memory, allocating,
-  // the import-xls plugin's own fork and pipe, writing to the descriptors it
-  // was given) stays allowed; the network, running programs, other
-  // processes, the kernel's administration and writing files are refused.
-  std::unique_ptr<void, void (*)(scmp_filter_ctx)> ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
+// A deny-list: everything an importer needs (reading memory, allocating,
+// the import-xls plugin's own fork and pipe, writing to the descriptors it
+// was given) stays allowed; the network, running programs, other
+// processes, the kernel's administration and writing files are refused.
+// `self`: the only process kill and tgkill may signal.
+using Filter = std::unique_ptr<void, void (*)(scmp_filter_ctx)>;
+std::string build_filter(Filter& ctx, pid_t self) {
   if (!ctx) return "seccomp_init failed";
   const auto deny = SCMP_ACT_ERRNO(EPERM);
   int rc = 0;
@@ -59,9 +53,8 @@ std::string enter_sandbox(const SandboxLimits& l) {
            SCMP_SYS(sched_setattr), SCMP_SYS(sched_setparam)})
     rc = rc != 0 ? rc : seccomp_rule_add(ctx.get(), deny, sys, 0);
   // Signals only to itself (abort() raises SIGABRT with tgkill): never to the daemon.
-  const auto self = static_cast<scmp_datum_t>(::getpid());
-  if (rc == 0) rc = seccomp_rule_add(ctx.get(), deny, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_NE, self));
-  if (rc == 0) rc = seccomp_rule_add(ctx.get(), deny, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_NE, self));
+  if (rc == 0) rc = seccomp_rule_add(ctx.get(), deny, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_NE, static_cast<scmp_datum_t>(self)));
+  if (rc == 0) rc = seccomp_rule_add(ctx.get(), deny, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_NE, static_cast<scmp_datum_t>(self)));
   // Files are opened for reading only.
   for (const auto& [sys, arg] : {std::pair{SCMP_SYS(open), 1u}, std::pair{SCMP_SYS(openat), 2u}})
     for (const scmp_datum_t flag : {scmp_datum_t(O_WRONLY), scmp_datum_t(O_RDWR), scmp_datum_t(O_CREAT),
@@ -70,7 +63,70 @@ std::string enter_sandbox(const SandboxLimits& l) {
         rc = seccomp_rule_add(ctx.get(), deny, sys, 1, scmp_arg_cmp{arg, SCMP_CMP_MASKED_EQ, flag, flag});
   if (rc == 0) rc = seccomp_rule_add(ctx.get(), deny, SCMP_SYS(openat2), 0);
   if (rc != 0) return std::string("seccomp rule: ") + std::strerror(-rc);
-  if (rc = seccomp_load(ctx.get()); rc != 0) return std::string("seccomp_load: ") + std::strerror(-rc);
+  return {};
+}
+
+// The program compiled once (prepare_sandbox), with kPlaceholder where the
+// child's pid goes.
+constexpr pid_t kPlaceholder = 0x7EADBEEF;
+std::vector<sock_filter> g_program;
+std::vector<std::size_t> g_pid_at;
+
+}  // namespace
+
+std::string prepare_sandbox() {
+  Filter ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
+  if (!ctx) return "seccomp_init failed";
+  if (std::string err = build_filter(ctx, kPlaceholder); !err.empty()) return err;
+  const int fd = ::memfd_create("tonghop-seccomp", MFD_CLOEXEC);
+  if (fd < 0) return std::string("memfd_create: ") + std::strerror(errno);
+  std::vector<sock_filter> program;
+  if (const int rc = seccomp_export_bpf(ctx.get(), fd); rc != 0) {
+    ::close(fd);
+    return std::string("seccomp_export_bpf: ") + std::strerror(-rc);
+  }
+  const off_t size = ::lseek(fd, 0, SEEK_CUR);
+  if (size > 0 && size % static_cast<off_t>(sizeof(sock_filter)) == 0 && size <= 65536) {
+    program.resize(static_cast<std::size_t>(size) / sizeof(sock_filter));
+    if (::pread(fd, program.data(), static_cast<std::size_t>(size), 0) != size) program.clear();
+  }
+  ::close(fd);
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i < program.size(); ++i)
+    if (program[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && program[i].k == static_cast<std::uint32_t>(kPlaceholder))
+      at.push_back(i);
+  // kill and tgkill compare their first argument with the pid (libseccomp
+  // may share one comparison between them); without one the program is not
+  // the one expected, and each child compiles its own.
+  if (program.empty() || at.empty()) return "the compiled filter is not in the expected form";
+  g_program = std::move(program);
+  g_pid_at = std::move(at);
+  return {};
+}
+
+std::string enter_sandbox(const SandboxLimits& l) {
+  if (!limit(RLIMIT_AS, l.max_memory, l.max_memory)) return std::string("RLIMIT_AS: ") + std::strerror(errno);
+  if (!limit(RLIMIT_CPU, l.max_seconds, l.max_seconds + 1u)) return std::string("RLIMIT_CPU: ") + std::strerror(errno);
+  if (l.max_output != 0 && !limit(RLIMIT_FSIZE, l.max_output, l.max_output))
+    return std::string("RLIMIT_FSIZE: ") + std::strerror(errno);
+  limit(RLIMIT_CORE, 0, 0);
+  // Below the daemon's threads: an import burning every core still leaves
+  // the I/O threads the CPU they need.
+  ::setpriority(PRIO_PROCESS, 0, 10);
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno);
+
+  if (!g_program.empty()) {
+    std::vector<sock_filter> program = g_program;
+    for (const std::size_t i : g_pid_at) program[i].k = static_cast<std::uint32_t>(::getpid());
+    const sock_fprog prog{static_cast<unsigned short>(program.size()), program.data()};
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+      return std::string("seccomp: ") + std::strerror(errno);
+    return {};
+  }
+  Filter ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
+  if (!ctx) return "seccomp_init failed";
+  if (std::string err = build_filter(ctx, ::getpid()); !err.empty()) return err;
+  if (const int rc = seccomp_load(ctx.get()); rc != 0) return std::string("seccomp_load: ") + std::strerror(-rc);
   return {};
 }
 

@@ -19,4 +19,12 @@ struct SandboxLimits {
 // Empty on success, else what failed.
 std::string enter_sandbox(const SandboxLimits& limits);
 
+// Compiles the filter once, in this process (the zygote), for every child it
+// forks: libseccomp's first compilation in a fresh process costs
+// milliseconds, a fixed program costs nothing. The child's own pid (kill and
+// tgkill only to itself) is written into the program by enter_sandbox. Empty
+// on success; on failure enter_sandbox compiles the filter in each child as
+// before.
+std::string prepare_sandbox();
+
 }  // namespace tonghop::isolate

@@ -173,7 +173,8 @@ bool write_examined(int fd, const ingest::Examined& e) {
   return w.finish();
 }
 
-Expected<ingest::Examined> read_examined(std::string_view bytes, const std::function<void(std::size_t)>& release) {
+Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep,
+                                         const std::function<void(std::size_t)>& release) {
   Reader r(bytes);
   ingest::Examined e;
   if (r.u64() != kMagic) return make_error("the import's result is not in the expected form");
@@ -201,9 +202,9 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::func
   for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
     const std::uint64_t count = r.u64();
     const std::string_view block = r.view();
-    if (!r.ok || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count))
+    if (!r.ok || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count, keep))
       return make_error("the import's result has damaged records");
-    if (release) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
+    if (release && !keep) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
   }
   if (!r.done()) return make_error("the import's result is cut short or too long");
   if (e.status != 200 && e.status != 415 && e.status != 422) return make_error("the import's result has no valid status");

@@ -2,10 +2,11 @@
 // examined return (status, importer, errors, warnings, totals, layout) and
 // the record set's blocks as the store keeps them, written once into a
 // memfd and read once by the parent. The parent trusts nothing in it: every
-// length is checked, every record goes through RecordSet::append_encoded.
+// length is checked, every record is checked by RecordSet::append_encoded.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include "core/expected.hpp"
@@ -17,10 +18,12 @@ namespace tonghop::isolate {
 // failed (the file size limit, a full disk).
 bool write_examined(int fd, const ingest::Examined& examined);
 
-// Reads what write_examined wrote. release(n): the first n bytes are read and
-// copied, their pages may be let go (a mapping's, so that a million records
-// are not resident twice).
-Expected<ingest::Examined> read_examined(std::string_view bytes,
+// Reads what write_examined wrote. With `keep`, which holds `bytes` alive and
+// unchanging (a sealed memfd's mapping), the record blocks are not copied:
+// the record set refers to them (each record is still checked). Without it
+// they are copied, and release(n) says the first n bytes are read and copied,
+// so their pages may be let go.
+Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep = {},
                                          const std::function<void(std::size_t)>& release = {});
 
 }  // namespace tonghop::isolate

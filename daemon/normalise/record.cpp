@@ -190,41 +190,87 @@ std::uint32_t RecordSet::symbol(std::string_view s) {
 }
 
 std::string& RecordSet::block_for_next() {
+  if (offsets_.size() % kBlock != 0 && blocks_.back().keep) {
+    // A block of someone else's bytes, not full: made the set's own to grow.
+    Block& b = blocks_.back();
+    b.own = std::string(b.outside);
+    b.keep.reset();
+    b.outside = {};
+  }
   if (offsets_.size() % kBlock == 0) {
     // Room for as much as the block before took, and an eighth: what is
     // reserved and never written is never resident.
-    const std::size_t guess = blocks_.empty() ? 0 : blocks_.back().size() + blocks_.back().size() / 8;
-    blocks_.emplace_back().reserve(guess);
+    const std::size_t before = blocks_.empty() ? 0 : blocks_.back().bytes().size();
+    blocks_.emplace_back().own.reserve(before + before / 8);
   }
-  return blocks_.back();
+  return blocks_.back().own;
+}
+
+namespace {
+
+// One record's bytes skipped over, checked as read_record checks them (every
+// length inside what is left, the symbols known) without building anything:
+// how an import's million records are taken from its child.
+bool skip_record(std::string_view& in, std::uint64_t known_symbols) {
+  std::uint64_t v = 0, n = 0;
+  std::string_view text;
+  if (!get_varint(in, v) || !get_text(in, text)) return false;
+  for (int k = 0; k < 3; ++k)
+    if (!get_varint(in, v) || v >= known_symbols) return false;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  for (std::uint64_t i = 0; i < n; ++i)
+    if (!get_varint(in, v) || !get_varint(in, v)) return false;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  for (std::uint64_t i = 0; i < n; ++i)
+    if (!get_varint(in, v) || !get_text(in, text)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool RecordSet::check_encoded(std::string_view bytes, std::size_t count, std::vector<std::uint64_t>& starts) const {
+  // Each record is checked whole before any is taken: on damage `starts`
+  // is left as it was.
+  const std::size_t before = starts.size();
+  starts.reserve(before + count);
+  std::string_view in = bytes;
+  const std::uint64_t known = layout_.symbols.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    starts.push_back(bytes.size() - in.size());
+    if (!skip_record(in, known)) {
+      starts.resize(before);
+      return false;
+    }
+  }
+  if (in.empty()) return true;
+  starts.resize(before);
+  return false;
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
-  // Each record is checked whole before any is taken.
-  std::vector<std::uint64_t> starts;
-  starts.reserve(count);
-  std::string_view in = bytes;
-  CompactRecord r;
-  Symbols sym;
-  for (std::size_t i = 0; i < count; ++i) {
-    starts.push_back(bytes.size() - in.size());
-    if (!read_record(in, r, sym)) return false;
-    const std::size_t known = layout_.symbols.size();
-    if (sym.kind >= known || sym.sector >= known || sym.rating >= known) return false;
-  }
-  if (!in.empty()) return false;
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
     // A whole block as the store keeps them: taken as it is.
-    blocks_.emplace_back(bytes);
-    offsets_.insert(offsets_.end(), starts.begin(), starts.end());
+    if (!check_encoded(bytes, count, offsets_)) return false;
+    blocks_.emplace_back().own = std::string(bytes);
     return true;
   }
+  std::vector<std::uint64_t> starts;
+  if (!check_encoded(bytes, count, starts)) return false;
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t end = i + 1 < count ? starts[i + 1] : bytes.size();
     std::string& block = block_for_next();
     offsets_.push_back(block.size());
     block.append(bytes.substr(starts[i], end - starts[i]));
   }
+  return true;
+}
+
+bool RecordSet::append_encoded(std::string_view bytes, std::size_t count, const std::shared_ptr<const void>& keep) {
+  if (!keep || offsets_.size() % kBlock != 0 || count > kBlock) return append_encoded(bytes, count);
+  if (!check_encoded(bytes, count, offsets_)) return false;
+  Block& b = blocks_.emplace_back();
+  b.outside = bytes;
+  b.keep = keep;
   return true;
 }
 
@@ -246,9 +292,9 @@ void RecordSet::add(const CompactRecord& r) {
 }
 
 std::string_view RecordSet::record_bytes(std::size_t i) const {
-  const std::string& block = blocks_[i / kBlock];
+  const std::string_view block = blocks_[i / kBlock].bytes();
   const std::size_t end = (i + 1) % kBlock != 0 && i + 1 < offsets_.size() ? offsets_[i + 1] : block.size();
-  return std::string_view(block).substr(offsets_[i], end - offsets_[i]);
+  return block.substr(offsets_[i], end - offsets_[i]);
 }
 
 void RecordSet::get(std::size_t i, CompactRecord& out) const {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -102,8 +103,14 @@ class RecordSet {
   // never need one large string copied as it grows.
   static constexpr std::size_t kBlock = 4096;
   std::size_t block_count() const noexcept { return blocks_.size(); }
-  std::string_view block(std::size_t b) const { return blocks_.at(b); }
+  std::string_view block(std::size_t b) const { return blocks_.at(b).bytes(); }
   bool append_encoded(std::string_view bytes, std::size_t count);
+  // The same, but a whole block is not copied: the set refers to `bytes`,
+  // which `keep` holds alive (a read-only mapping of a sealed memfd, say) and
+  // which must never change. Each record is still checked, once, in one pass
+  // that builds nothing (issue 12: an import's result is taken without a
+  // second copy). A set with such blocks can be copied and moved as usual.
+  bool append_encoded(std::string_view bytes, std::size_t count, const std::shared_ptr<const void>& keep);
 
   // The i-th record, readable.
   Record at(std::size_t i) const;
@@ -132,8 +139,17 @@ class RecordSet {
   std::string& block_for_next();
   std::string_view record_bytes(std::size_t i) const;
 
+  // A block's bytes: its own, or a view of memory held by `keep`.
+  struct Block {
+    std::string own;
+    std::string_view outside;
+    std::shared_ptr<const void> keep;
+    std::string_view bytes() const noexcept { return keep ? outside : std::string_view(own); }
+  };
+  bool check_encoded(std::string_view bytes, std::size_t count, std::vector<std::uint64_t>& starts) const;
+
   Layout layout_;
-  std::vector<std::string> blocks_;
+  std::vector<Block> blocks_;
   std::vector<std::uint64_t> offsets_;  // each record's, inside its block
   std::unordered_map<std::string, std::uint32_t> symbol_index_;  // into layout_.symbols
 };

@@ -100,6 +100,58 @@ CREATE TABLE record_blocks (
   PRIMARY KEY (submission_id, first_seq)
 ) WITHOUT ROWID;
 )sql",
+    // 3 (branch season): people, sessions and the season. Tokens get an
+    // owner, their maker and a revocation; users keep an argon2id hash only;
+    // a session is kept as the SHA-256 of its id; a period its due date and
+    // lock; a submission the Board's review; a refused return its attempt.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN owner TEXT;
+ALTER TABLE tokens ADD COLUMN created_by TEXT;
+ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer', 'district')),
+  district TEXT,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name),
+  created_at TEXT NOT NULL,
+  expires INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE periods (
+  period TEXT PRIMARY KEY,
+  due TEXT,
+  locked_at TEXT,
+  locked_by TEXT
+) WITHOUT ROWID;
+CREATE TABLE reviews (
+  submission_id INTEGER PRIMARY KEY REFERENCES submissions (id),
+  state TEXT NOT NULL CHECK (state IN ('returned', 'approved')),
+  reason TEXT,
+  at TEXT NOT NULL,
+  reviewed_by TEXT NOT NULL
+);
+CREATE TABLE attempts (
+  id INTEGER PRIMARY KEY,
+  district TEXT NOT NULL,
+  period TEXT NOT NULL,
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  source TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  errors TEXT NOT NULL,
+  bytes BLOB
+);
+CREATE INDEX attempts_by_period ON attempts (period, district, id);
+)sql",
 };
 
 // A prepared statement, finalised on scope exit.
@@ -626,6 +678,16 @@ Expected<Submission> Store::add(NewSubmission s) {
     return make_error(what + ": " + reason);
   };
   {
+    // A locked period takes no return (branch season): checked here too, in
+    // the transaction, where it cannot race the lock.
+    Stmt locked(db_, "SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL");
+    locked.bind(1, meta.period);
+    if (locked.step()) {
+      exec(db_, "ROLLBACK");
+      return make_error("period_locked");
+    }
+  }
+  {
     Stmt ins(db_,
              "INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, token_name, "
              "records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -662,7 +724,8 @@ Expected<Submission> Store::add(NewSubmission s) {
   {
     Stmt a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
     a.bind(1, meta.received_at).bind(2, meta.token_name)
-        .bind(3, fmt::format("#{} {} {} {} ({} records)", meta.id, meta.district, meta.period, meta.filename, meta.records));
+        .bind(3, json::serialize(json::object{{"id", meta.id}, {"district", meta.district}, {"period", meta.period},
+                                              {"filename", meta.filename}, {"records", meta.records}}));
     if (a.run() != SQLITE_DONE) return fail("cannot audit");
   }
   if (!exec(db_, "COMMIT", &error)) {

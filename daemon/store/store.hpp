@@ -28,6 +28,8 @@
 
 #include "core/expected.hpp"
 #include "normalise/record.hpp"
+#include "store/people.hpp"
+#include "store/season.hpp"
 
 struct sqlite3;
 
@@ -98,10 +100,48 @@ class Store {
   normalise::RecordSet record_set(std::int64_t submission_id) const;
   std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
   Expected<std::string> raw(const Submission& s) const;
+  // forms branch (store/latest.cpp): the district's last accepted return
+  // still current (not superseded), of any period: the highest id.
+  std::optional<Submission> latest_current(const std::string& district) const;
 
   Expected<std::string> create_token(const Token& t);  // returns the token; only its hash is kept
   std::optional<Token> token_by_hash(const std::string& sha256) const;
   void audit(const std::string& who, const std::string& role, const std::string& action, const std::string& detail);
+
+  // --- People and the season (branch season): store/people.cpp, store/season.cpp.
+  // Every change is audited in its own transaction; the season's changes move generation().
+  std::optional<User> user(const std::string& name) const;
+  std::optional<std::string> password_hash(const std::string& name) const;  // of an enabled user
+  std::vector<User> users() const;
+  Change add_user(const User& u, const std::string& password_hash, const Principal& by);
+  // A user disabled or given a new password loses its sessions.
+  Change update_user(const std::string& name, const UserChange& change, const Principal& by);
+  // A new token (its secret returned once, only its SHA-256 kept).
+  Expected<std::pair<TokenInfo, std::string>> issue_token(const TokenInfo& t, const Principal& by);
+  std::vector<TokenInfo> tokens() const;
+  Change revoke_token(std::int64_t id, const Principal& by);
+  // The token's holder; a revoked token, or one whose owner is disabled, is none.
+  std::optional<Principal> token_principal(const std::string& sha256) const;
+  Change add_session(const std::string& id_sha256, const std::string& user, std::int64_t expires_unix);
+  std::optional<Principal> session_principal(const std::string& id_sha256, std::int64_t now_unix) const;
+  void end_session(const std::string& id_sha256);
+  // since: compared with `at` as text ("2026-01-15" or a full time); district: detail's "district".
+  std::vector<AuditEntry> audit_entries(const std::string& since, const std::string& district, std::size_t limit) const;
+
+  PeriodState period_state(const std::string& period) const;
+  Change set_due(const std::string& period, const std::string& due, const Principal& by);
+  Change lock_period(const std::string& period, const Principal& by);
+  Change reopen_period(const std::string& period, const Principal& by);
+  // Returned (with a reason) or approved: the current submission of an open period only.
+  Change review(std::int64_t submission_id, const std::string& state, const std::string& reason, const Principal& by);
+  std::optional<Review> review_of(std::int64_t submission_id) const;
+  std::vector<Review> reviews(const std::string& period) const;
+  // Each district's first accepted return of the period: when it was received.
+  std::map<std::string, std::string> first_received(const std::string& period) const;
+  Expected<std::int64_t> add_attempt(const Attempt& a, std::string_view bytes_to_keep);
+  std::vector<Attempt> attempts(const std::string& period, const std::string& district) const;
+  std::optional<Attempt> attempt(std::int64_t id) const;
+  Expected<std::string> attempt_bytes(std::int64_t id) const;
 
   std::int64_t generation() const;  // changes whenever a submission is stored
   std::uint64_t size_bytes() const;

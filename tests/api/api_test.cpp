@@ -80,8 +80,8 @@ class Tonghopd {
     return std::string(r.json().at("token").as_string());
   }
   Reply submit(const std::string& token, const std::string& district, const std::string& period, const std::string& file,
-               bool multipart = false) const {
-    const std::string bytes = tonghop::test::read_file(file);
+               bool multipart = false, const std::string& suffix = {}) const {
+    const std::string bytes = tonghop::test::read_file(file) + suffix;
     const std::string name = fs::path(file).filename().string();
     const std::string target = "/api/v1/submissions?district=" + url_encode(district) + "&period=" + url_encode(period);
     if (!multipart) return call("POST", target + "&filename=" + url_encode(name), token, bytes);
@@ -298,8 +298,14 @@ TEST(Api, EveryAcknowledgedReturnSurvivesAKill) {
   for (int t = 0; t < 4; ++t)
     senders.emplace_back([&, t] {
       for (int i = 0; !stop; ++i) {
+        // New bytes each time (blank lines after a CSV, spaces after JSON): the
+        // same bytes again would be the current submission, unchanged (200).
+        const std::string& file = files[static_cast<std::size_t>(t)];
+        const std::string suffix = file.ends_with(".csv") ? std::string(static_cast<std::size_t>(i), '\n')
+                                   : file.ends_with(".json") ? std::string(static_cast<std::size_t>(i), ' ')
+                                                             : std::string();
         const auto r = d.submit(kAdmin, districts[static_cast<std::size_t>(t)], i % 2 ? "2018" : "2018-H1",
-                                kData + files[static_cast<std::size_t>(t)]);
+                                kData + file, false, suffix);
         if (r.status == 201) {
           std::lock_guard lock(mutex);
           acknowledged.push_back(r.json().at("id").as_int64());

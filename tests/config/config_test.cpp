@@ -17,10 +17,15 @@ TEST(Config, ShippedFileParsesToTheDocumentedDefaults) {
   EXPECT_EQ(shipped->server.header_limit, defaults.server.header_limit);
   EXPECT_EQ(shipped->server.read_timeout, defaults.server.read_timeout);
   EXPECT_EQ(shipped->server.drain_timeout, defaults.server.drain_timeout);
-  EXPECT_EQ(shipped->data_dir, defaults.data_dir);
-  EXPECT_EQ(shipped->plugins_dir, defaults.plugins_dir);
-  EXPECT_EQ(shipped->catalogue, defaults.catalogue);
-  EXPECT_EQ(shipped->units, defaults.units);
+  // Its paths are taken from its folder (config/): the defaults, which are
+  // taken from the directory tonghopd starts in, from the source tree.
+  const std::filesystem::path root = TONGHOP_SOURCE_DIR;
+  EXPECT_EQ(shipped->data_dir, (root / defaults.data_dir).lexically_normal());
+  EXPECT_EQ(shipped->plugins_dir, (root / defaults.plugins_dir).lexically_normal());
+  EXPECT_EQ(shipped->catalogue, (root / defaults.catalogue).lexically_normal());
+  EXPECT_EQ(shipped->units, (root / defaults.units).lexically_normal());
+  EXPECT_EQ(shipped->profiles, (root / defaults.profiles).lexically_normal());
+  EXPECT_EQ(shipped->timezone, defaults.timezone);
   EXPECT_EQ(shipped->log.level, defaults.log.level);
   EXPECT_EQ(shipped->log.file_max_size, defaults.log.file_max_size);
   EXPECT_EQ(shipped->limits.max_input_bytes, defaults.limits.max_input_bytes);
@@ -100,4 +105,34 @@ TEST(Config, MissingFileIsAnError) {
   const auto c = config::load("/nonexistent/tonghop.toml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().find("/nonexistent/tonghop.toml"), std::string::npos);
+}
+
+// care (issue 16): a relative path written in a file is taken from the
+// file's folder; an absolute one, and an empty one, stay as written.
+TEST(Config, RelativePathsAreTakenFromTheFilesFolder) {
+  const auto c = config::parse(
+      "[paths]\ndata_dir = \"data\"\nplugins_dir = \"/opt/p\"\n[normalise]\ncatalogue = \"../shared/i.toml\"\n"
+      "[auth]\nadmin_token_file = \"\"\n",
+      "/etc/tonghop/tonghop.toml");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->data_dir, "/etc/tonghop/data");
+  EXPECT_EQ(c->plugins_dir, "/opt/p");
+  EXPECT_EQ(c->catalogue, "/etc/shared/i.toml");
+  EXPECT_TRUE(c->admin_token_file.empty());
+  const config::Config defaults;
+  EXPECT_EQ(c->units, defaults.units);  // not written: the default, from the working directory
+}
+
+TEST(Config, TheTimeZoneIsAKnownZoneOrAnOffset) {
+  EXPECT_EQ(config::posix_timezone("+07:00").value(), "<+0700>-7:00");
+  EXPECT_EQ(config::posix_timezone("-05:30").value(), "<-0530>+5:30");
+  EXPECT_EQ(config::posix_timezone("UTC").value(), "UTC0");
+  const auto vn = config::posix_timezone("Asia/Ho_Chi_Minh");
+  ASSERT_TRUE(vn.ok());
+  EXPECT_TRUE(*vn == ":Asia/Ho_Chi_Minh" || *vn == "<+07>-7") << *vn;
+  const auto bad = config::parse("[time]\ntimezone = \"Mars/Olympus\"\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("t.toml:2: time.timezone"), std::string::npos) << bad.error();
+  EXPECT_FALSE(config::posix_timezone("../../etc/passwd").ok());
+  EXPECT_FALSE(config::posix_timezone("+25:00").ok());
 }

@@ -112,3 +112,92 @@ TEST(Check, ARowWiderThanAnySpreadsheetIsRefusedWithoutCostingMemoryPerCell) {
   ::getrusage(RUSAGE_CHILDREN, &usage);
   EXPECT_LT(usage.ru_maxrss, 200 * 1024) << "KiB at peak of the largest child (3,000,000 cells cost 620 MB before)";
 }
+
+// `--format json` streams the records as they are read (issue 18): the whole
+// output must still be one valid JSON document that holds every record, the
+// same organisations and sums as the text mode, names with quotes,
+// backslashes and Vietnamese intact. The return is generated here: the 34
+// organisations of Phong Thổ's sample, 120 times over, each with its own name.
+TEST(Check, StreamedJsonHoldsEveryRecordAsTheTextModeCountsThem) {
+  tonghop::test::TempDir dir;
+  std::FILE* in = std::fopen((data + "2018/phong-tho.csv").c_str(), "rb");
+  ASSERT_NE(in, nullptr);
+  std::string sample;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, in)) > 0;) sample.append(buf, n);
+  std::fclose(in);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < sample.size();) {
+    std::size_t end = sample.find('\n', at);
+    if (end == std::string::npos) end = sample.size();
+    std::string line = sample.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+    at = end + 1;
+  }
+  ASSERT_EQ(lines.size(), 35u);
+  auto fields = [](const std::string& line) {
+    std::vector<std::string> out(1);
+    for (const char c : line) {
+      if (c == ';') out.emplace_back();
+      else out.back() += c;
+    }
+    return out;
+  };
+  constexpr int kTimes = 120;
+  std::string text = lines[0] + "\n";
+  std::int64_t members = 0, committees = 0;
+  for (int k = 1; k <= kTimes; ++k)
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      auto f = fields(lines[i]);
+      ASSERT_EQ(f.size(), 35u);
+      // Every 7th name carries a quote and a backslash, written as CSV quotes them.
+      f[1] = i % 7 == 0 ? "\"" + f[1] + " \"\"số\"\" \\" + std::to_string(k) + "\"" : f[1] + " số " + std::to_string(k);
+      members += std::stoll(f[10]);
+      committees += f[2] == "ĐB";
+      std::string row;
+      for (std::size_t c = 0; c < f.size(); ++c) row += (c ? ";" : "") + f[c];
+      text += row + "\n";
+    }
+  const auto file = dir.path() / "phong-tho-lon.csv";
+  tonghop::test::write_file(file, text);
+  const std::size_t records = 34 * kTimes;
+
+  const auto j = check({file.string(), "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  ASSERT_EQ(j.exit_code, 0) << j.output.substr(0, 3000);
+  json::error_code ec;
+  const auto parsed = json::parse(j.output, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const auto& o = parsed.as_object();
+  EXPECT_TRUE(o.at("accepted").as_bool());
+  EXPECT_EQ(o.at("file").as_string(), "phong-tho-lon.csv");
+  EXPECT_EQ(o.at("district").as_string(), "Phong Thổ");
+  EXPECT_TRUE(o.at("coverage").is_object());
+  EXPECT_TRUE(o.at("errors").as_array().empty());
+  const auto& rs = o.at("records").as_array();
+  ASSERT_EQ(rs.size(), records);
+  std::int64_t sum = 0, kinds = 0, quoted = 0;
+  for (const auto& r : rs) {
+    sum += r.at("members_total").as_int64();
+    kinds += r.at("org_kind").as_string() == "party_committee";
+    EXPECT_EQ(r.at("period").as_string(), "2018");
+    quoted += std::string_view(r.at("org_name").as_string()).find("\"số\" \\") != std::string_view::npos;
+  }
+  EXPECT_EQ(sum, members);
+  EXPECT_EQ(kinds, committees);
+  EXPECT_EQ(quoted, 4 * kTimes);  // rows 7, 14, 21 and 28 of each copy
+  EXPECT_EQ(rs[0].at("org_name").as_string(), "Đảng bộ xã Bản Lang số 1");
+  EXPECT_EQ(rs[records - 1].at("org_name").as_string(), "Chi bộ Hạt Kiểm lâm số " + std::to_string(kTimes));
+
+  // The text mode counts the same organisations and the same sum.
+  const auto t = check({file.string(), "--district", "Phong Thổ", "--period", "2018"});
+  ASSERT_EQ(t.exit_code, 0) << t.output.substr(0, 3000);
+  EXPECT_NE(t.output.find(std::to_string(records) + " organisations read"), std::string::npos);
+  const std::string counted = "Cộng: " + std::to_string(records) + " tổ chức cơ sở đảng (" + std::to_string(committees) +
+                              " đảng bộ, " + std::to_string(records - committees) + " chi bộ)";
+  EXPECT_NE(t.output.find(counted), std::string::npos) << t.output.substr(t.output.size() - 500);
+  const auto total_line = t.output.find("\n       Cộng");
+  ASSERT_NE(total_line, std::string::npos);
+  const std::string line = t.output.substr(total_line, t.output.find('\n', total_line + 1) - total_line);
+  EXPECT_NE(line.find(" " + std::to_string(members)), std::string::npos) << line;
+}

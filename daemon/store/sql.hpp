@@ -1,0 +1,57 @@
+// A prepared SQLite statement, finalised on scope exit, for the store's parts
+// kept in their own files (people.cpp, season.cpp). store.cpp keeps its own
+// copy in an unnamed namespace (same shape).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+namespace tonghop::store::sql {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* text) { sqlite3_prepare_v2(db, text, -1, &s_, nullptr); }
+  ~Statement() { sqlite3_finalize(s_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // Text, or NULL when empty.
+  Statement& bind_or_null(int i, std::string_view v) { return v.empty() ? bind_null(i) : bind(i, v); }
+  Statement& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  bool step() { return s_ != nullptr && sqlite3_step(s_) == SQLITE_ROW; }
+  // SQLITE_DONE when a change went in.
+  int run() { return s_ == nullptr ? SQLITE_ERROR : sqlite3_step(s_); }
+  std::string text(int c) const {
+    const auto* t = sqlite3_column_text(s_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+  }
+  std::string blob(int c) const {
+    const void* b = sqlite3_column_blob(s_, c);
+    return b ? std::string(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+  }
+  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
+  bool null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  bool ok() const { return s_ != nullptr; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+}  // namespace tonghop::store::sql
