@@ -38,7 +38,7 @@ namespace {
 // Usage errors name the argument (care, issue 16): an option of another command is said to be so.
 bool known_anywhere(const std::string& arg) {
   for (const char* o : {"--config", "--listen", "--data-dir", "--plugins-dir", "--dev", "--district", "--period",
-                        "--format", "-o", "--output"})
+                        "--format", "-o", "--output", "--role"})
     if (arg == o) return true;
   return false;
 }
@@ -52,6 +52,7 @@ const char* command_name(Command c) {
     case Command::verify: return "verify";
     case Command::backup: return "backup";
     case Command::restore: return "restore";
+    case Command::users: return "users";
     case Command::help: return "--help";
     case Command::version: return "--version";
   }

@@ -185,6 +185,8 @@ Expected<int> time_zone_offset(std::string_view zone) {
     return sign * (hours * 60 + minutes);
   };
   if (zone == "UTC" || zone == "Etc/UTC") return 0;
+  // Viet Nam's own zone, +07:00 since 1975, known without tzdata.
+  if (zone == "Asia/Ho_Chi_Minh" || zone == "Asia/Saigon") return 7 * 60;
   if (!zone.empty() && (zone.front() == '+' || zone.front() == '-')) {
     if (auto m = offset(zone.substr(1), zone.front() == '+' ? 1 : -1)) return *m;
     return make_error(fmt::format("'{}' is not an offset such as +07:00", zone));
@@ -331,10 +333,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   }
   // [season], [attempts], [sessions] (branch season)
   if (const auto* t = r.section("season")) {
-    r.only(*t, "season", {"timezone", "today", "due"});
-    r.string(t, "season", "timezone", c.season.timezone);
-    if (auto offset = time_zone_offset(c.season.timezone)) c.season.utc_offset_minutes = *offset;
-    else if (const toml::node* n = t->get("timezone")) r.fail(*n, "season.timezone", offset.error());
+    r.only(*t, "season", {"today", "due"});
     r.string(t, "season", "today", c.season.today);
     if (!c.season.today.empty() && !dates::parse_date(c.season.today))
       r.fail(*t->get("today"), "season.today", "must be a date YYYY-MM-DD");
@@ -375,6 +374,14 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     r.string(t, "time", "timezone", c.timezone);
     if (r.error.empty())
       if (auto tz = posix_timezone(c.timezone); !tz) r.fail(*t->get("timezone"), "time.timezone", tz.error());
+  }
+  // One time zone for everything ([time] timezone): the season counts days in
+  // it, so it must have a fixed offset (Viet Nam's has had one since 1975).
+  c.season.timezone = c.timezone;
+  if (r.error.empty()) {
+    if (auto offset = time_zone_offset(c.timezone)) c.season.utc_offset_minutes = *offset;
+    else if (const auto* t = r.section("time"); t && t->get("timezone")) r.fail(*t->get("timezone"), "time.timezone", offset.error());
+    else r.error = "time.timezone: " + offset.error();
   }
   if (!r.error.empty()) return make_error(r.error);
   return c;

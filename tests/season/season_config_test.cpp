@@ -10,7 +10,7 @@ using namespace tonghop;
 
 TEST(SeasonConfig, KeysAreReadAndBadOnesNamedWithTheirLine) {
   auto c = config::parse(
-      "[season]\ntimezone = \"+05:30\"\ntoday = \"2026-01-20\"\ndue.\"2025\" = \"2026-01-15\"\ndue.\"2026-Q1\" = \"2026-04-10\"\n"
+      "[time]\ntimezone = \"+05:30\"\n[season]\ntoday = \"2026-01-20\"\ndue.\"2025\" = \"2026-01-15\"\ndue.\"2026-Q1\" = \"2026-04-10\"\n"
       "[attempts]\nkeep_bytes = true\n[sessions]\nhours = 8\nsecure_cookie = true\nfailures_before_lock = 3\nlockout_minutes = 5\n",
       "t.toml");
   ASSERT_TRUE(c.ok()) << c.error();
@@ -35,9 +35,9 @@ TEST(SeasonConfig, KeysAreReadAndBadOnesNamedWithTheirLine) {
       {"[season]\n\ndue.\"2025\" = \"2026-02-30\"\n", "t.toml:3: season.due.2025 must be a date"},
       {"[season]\ndue.\"last year\" = \"2026-02-01\"\n", "t.toml:2: season.due.last year must name a period"},
       {"[season]\ntoday = \"tomorrow\"\n", "season.today must be a date"},
-      {"[season]\ntimezone = \"Europe/Paris\"\n", "daylight saving time"},
-      {"[season]\ntimezone = \"../../etc/passwd\"\n", "is not a time zone"},
-      {"[season]\ntimezone = \"+25:00\"\n", "is not an offset"},
+      {"[time]\ntimezone = \"Europe/Paris\"\n", "daylight saving time"},
+      {"[time]\ntimezone = \"../../etc/passwd\"\n", "time.timezone"},
+      {"[time]\ntimezone = \"+25:00\"\n", "is not an offset"},
       {"[season]\ndeadline = \"2026-01-15\"\n", "season.deadline is not a known setting"},
       {"[attempts]\nkeep_bytes = \"yes\"\n", "attempts.keep_bytes must be true or false"},
       {"[sessions]\nhours = 0\n", "sessions.hours must be a whole number"},
