@@ -255,13 +255,23 @@ def security(d, b, work):
     # Own submission: shown.
     b.go(f"#/ho-so/{own['id']}")
     b.el("#records")
-    # A change without the CSRF token: 403; with it, it goes through.
-    status, body = b.fetch("POST", "/api/v1/check?district=Than%20Uy%C3%AAn&period=2018", {}, "a,b\n1,2\n")
+    # A change without the CSRF token (what a forged cross-site form would send): 403 csrf, nothing stored.
+    before = len(d.submissions("2018"))
+    with open(os.path.join(DATA, "2018", "than-uyen.xlsx"), "rb") as f:
+        xlsx = f.read()
+    status, body = b.fetch("POST", "/api/v1/submissions?district=Than%20Uy%C3%AAn&period=2018", {}, "a,b\n1,2\n")
     assert status == 403 and "csrf" in body, f"{status} {body}"
+    status, body = b.fetch("DELETE", "/api/v1/session")
+    assert status == 403 and "csrf" in body, f"{status} {body}"
+    assert len(d.submissions("2018")) == before and len(xlsx) > 0
+    # With the token the same session ends, on the server: the cookie no longer works.
     csrf = json.loads(b.fetch("GET", "/api/v1/session")[1])["csrf"]
-    status, body = b.fetch("POST", "/api/v1/check?district=Than%20Uy%C3%AAn&period=2018", {"X-CSRF-Token": csrf}, "a,b\n1,2\n")
-    assert status != 403, f"with the token: {status} {body}"
-    # Signing out ends the session on the server: the old cookie no longer works.
+    status, body = b.fetch("DELETE", "/api/v1/session", {"X-CSRF-Token": csrf})
+    assert status == 200, f"with the token: {status} {body}"
+    status, _ = b.fetch("GET", "/api/v1/session")
+    assert status == 401, status
+    # And through the page's own button.
+    b.sign_in("thanuyen", "mat-khau-than-uyen-2018")
     b.sign_out()
     status, _ = b.fetch("GET", "/api/v1/session")
     assert status == 401, status
