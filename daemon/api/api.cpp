@@ -11,6 +11,7 @@
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
 #include "normalise/text.hpp"
+#include "web/web.hpp"  // branch web
 #include "report/province.hpp"
 #include "report/status.hpp"
 
@@ -90,6 +91,7 @@ Api::Api(app::Context& context) : context_(context) {
   add_season_routes();  // branch season
   add_version_routes();  // care (issue 16): api/versions.cpp
   add_check_routes();  // POST /api/v1/check, /api/v1/mappings (api/check_routes.cpp)
+  web::add_routes(router_, [this] { return context_.config.load(); });  // the web page (daemon/web)
 }
 
 std::uint64_t Api::body_limit(const http::Request& head) const {
@@ -101,6 +103,7 @@ http::Response Api::handle(const http::Request& request) { return router_.handle
 std::optional<http::Response> Api::admit(const http::Request& head) {
   // Open routes, and paths no route serves (404 as before), need no token.
   const std::string route = router_.label(head.method, head.target);
+  if (web::is_open(route)) return std::nullopt;  // the web page's own files (daemon/web)
   if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
   if (route == "/api/v1/session") return std::nullopt;  // signing in; its handlers authenticate (branch season)
   const std::string_view address = http::address_of(head.remote);

@@ -258,7 +258,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",
                           "drain_timeout_seconds",
-                          "max_connections"});
+                          "max_connections",
+                          "web_dir"});
     std::string listen = fmt::format("{}:{}", c.server.host, c.server.port);
     r.string(s, "server", "listen", listen);
     if (auto hp = parse_listen(listen)) std::tie(c.server.host, c.server.port) = *hp;
@@ -272,6 +273,7 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     c.server.read_timeout = std::chrono::seconds(read);
     c.server.drain_timeout = std::chrono::seconds(drain);
     r.integer(s, "server", "max_connections", c.server.max_connections, 1, 1'000'000);
+    r.path(s, "server", "web_dir", c.server.web_dir);  // the web page's files (daemon/web)
   }
   if (const auto* p = r.section("paths")) {
     r.only(*p, "paths", {"data_dir", "plugins_dir"});

@@ -25,6 +25,8 @@ struct ServerSettings {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds drain_timeout{10};
   std::uint32_t max_connections = 512;  // open at once; the listener waits past it
+  // [server] web_dir: the web page's files (docs/web.md); empty: share/tonghop/web beside the binary.
+  std::filesystem::path web_dir;
 };
 
 // Imports run in a pool of workers, each import in a child process (see
