@@ -47,24 +47,28 @@ unsigned to_uint(std::string_view s, unsigned fallback = 0) {
 }
 
 // "AB12" -> column 28, row 12 (1-based); false when not a reference.
+// (Called for every cell: a pointer walk, each bound checked once.)
 bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& column) {
-  std::size_t i = 0;
-  if (i < ref.size() && ref[i] == '$') ++i;
+  const char* p = ref.data();
+  const char* const e = p + ref.size();
+  if (p < e && *p == '$') ++p;
   std::uint32_t col = 0;
-  while (i < ref.size() && ((ref[i] >= 'A' && ref[i] <= 'Z') || (ref[i] >= 'a' && ref[i] <= 'z'))) {
-    col = col * 26 + static_cast<std::uint32_t>((ref[i] & ~0x20) - 'A' + 1);
+  for (; p < e; ++p) {
+    const unsigned letter = static_cast<unsigned>((*p & ~0x20) - 'A');
+    if (letter >= 26) break;
+    col = col * 26 + letter + 1;
     if (col > 16384) return false;
-    ++i;
   }
-  if (i < ref.size() && ref[i] == '$') ++i;
+  if (p < e && *p == '$') ++p;
+  const char* const digits = p;
   std::uint32_t r = 0;
-  const std::size_t digits = i;
-  while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9') {
-    r = r * 10 + static_cast<std::uint32_t>(ref[i] - '0');
+  for (; p < e; ++p) {
+    const unsigned digit = static_cast<unsigned>(*p - '0');
+    if (digit >= 10) break;
+    r = r * 10 + digit;
     if (r > 1048576) return false;
-    ++i;
   }
-  if (col == 0 || r == 0 || i != ref.size() || i == digits) return false;
+  if (col == 0 || r == 0 || p != e || p == digits) return false;
   row = r;
   column = col;
   return true;

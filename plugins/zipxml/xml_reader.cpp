@@ -1,5 +1,6 @@
 #include "xml_reader.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace tonghop::zipxml {
@@ -367,9 +368,13 @@ bool XmlReader::read_plain_element(Token& token) {
   const char* const base = buffer_.data();
   const char* q = base + pos_ + 1;
   const char* const e = base + buffer_.size();
-  auto name_char = [](char c) {
-    return c != '>' && c != '/' && c != '"' && c != '\'' && c != '=' && !is_space(c);
-  };
+  // Bytes that end a name: '>', '/', quotes, '=' and XML's spaces.
+  static constexpr auto stops = [] {
+    std::array<bool, 256> t{};
+    for (const unsigned char c : {'>', '/', '"', '\'', '=', ' ', '\t', '\r', '\n'}) t[c] = true;
+    return t;
+  }();
+  auto name_char = [](char c) { return !stops[static_cast<unsigned char>(c)]; };
   if (q < e && *q == '/') {
     const char* const n0 = ++q;
     while (q < e && name_char(*q)) ++q;
