@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
   const tonghop::sdk::Bytes bytes(static_cast<const unsigned char*>(map), size);
 
   const auto t0 = std::chrono::steady_clock::now();
+  timespec c0{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
   auto choice = tonghop::ingest::choose_importer(*plugins, bytes, argv[2]);
   if (!choice) {
     std::fprintf(stderr, "%s\n", choice.error().c_str());
@@ -115,14 +118,17 @@ int main(int argc, char** argv) {
   }
   const auto status = tonghop::ingest::read_document(*choice->plugin->importer, {argv[2], bytes}, limits, counter);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  timespec c1{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+  const double cpu = static_cast<double>(c1.tv_sec - c0.tv_sec) + static_cast<double>(c1.tv_nsec - c0.tv_nsec) / 1e9;
   if (!status.ok()) {
     std::fprintf(stderr, "refused: %s\n", status.message().c_str());
     return 1;
   }
   const std::uint64_t rows = counter.max_row > 0 ? counter.max_row - (choice->plugin->info.name == "import-json" ? 0 : 1) : 0;
-  std::printf("{\"file\":\"%s\",\"plugin\":\"%s\",\"mb\":%.1f,\"seconds\":%.3f,\"rows\":%llu,\"cells\":%llu,"
+  std::printf("{\"file\":\"%s\",\"plugin\":\"%s\",\"mb\":%.1f,\"seconds\":%.3f,\"cpu_seconds\":%.3f,\"rows\":%llu,\"cells\":%llu,"
               "\"rows_per_s\":%.0f,\"mb_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"peak_anon_mb\":%.1f}\n",
-              argv[2], choice->plugin->info.name.c_str(), static_cast<double>(size) / 1e6, seconds,
+              argv[2], choice->plugin->info.name.c_str(), static_cast<double>(size) / 1e6, seconds, cpu,
               static_cast<unsigned long long>(rows), static_cast<unsigned long long>(counter.cells),
               static_cast<double>(rows) / seconds, static_cast<double>(size) / 1e6 / seconds,
               static_cast<double>(status_kb("VmHWM:")) / 1024.0, static_cast<double>(counter.peak_anon_kb) / 1024.0);

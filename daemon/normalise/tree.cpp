@@ -157,7 +157,7 @@ sdk::Status TreeReader::count(std::string_view pointer) {
 }
 
 const TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
-  if (const auto it = mappings_.find(std::string(rel)); it != mappings_.end()) return it->second;
+  if (const auto it = mappings_.find(rel); it != mappings_.end()) return it->second;
   if (mappings_.size() > 4096) mappings_.clear();
   const auto segs = segments(rel, cat_);
   Mapping m{std::string::npos, {}, false};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -90,7 +91,12 @@ class TreeReader {
   Count* counting_ = nullptr;
   // Second pass.
   std::size_t district_field_ = 0, name_field_ = 0;
-  std::unordered_map<std::string, Mapping> mappings_;
+  // Looked up by the pointer's view for every value: no string made for it.
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Mapping, ViewHash, std::equal_to<>> mappings_;
   // Keys that name no field: the first pointer, and what they hold.
   struct Unmapped {
     std::string first;

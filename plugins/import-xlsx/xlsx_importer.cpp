@@ -47,24 +47,28 @@ unsigned to_uint(std::string_view s, unsigned fallback = 0) {
 }
 
 // "AB12" -> column 28, row 12 (1-based); false when not a reference.
+// (Called for every cell: a pointer walk, each bound checked once.)
 bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& column) {
-  std::size_t i = 0;
-  if (i < ref.size() && ref[i] == '$') ++i;
+  const char* p = ref.data();
+  const char* const e = p + ref.size();
+  if (p < e && *p == '$') ++p;
   std::uint32_t col = 0;
-  while (i < ref.size() && ((ref[i] >= 'A' && ref[i] <= 'Z') || (ref[i] >= 'a' && ref[i] <= 'z'))) {
-    col = col * 26 + static_cast<std::uint32_t>((ref[i] & ~0x20) - 'A' + 1);
+  for (; p < e; ++p) {
+    const unsigned letter = static_cast<unsigned>((*p & ~0x20) - 'A');
+    if (letter >= 26) break;
+    col = col * 26 + letter + 1;
     if (col > 16384) return false;
-    ++i;
   }
-  if (i < ref.size() && ref[i] == '$') ++i;
+  if (p < e && *p == '$') ++p;
+  const char* const digits = p;
   std::uint32_t r = 0;
-  const std::size_t digits = i;
-  while (i < ref.size() && ref[i] >= '0' && ref[i] <= '9') {
-    r = r * 10 + static_cast<std::uint32_t>(ref[i] - '0');
+  for (; p < e; ++p) {
+    const unsigned digit = static_cast<unsigned>(*p - '0');
+    if (digit >= 10) break;
+    r = r * 10 + digit;
     if (r > 1048576) return false;
-    ++i;
   }
-  if (col == 0 || r == 0 || i != ref.size() || i == digits) return false;
+  if (col == 0 || r == 0 || p != e || p == digits) return false;
   row = r;
   column = col;
   return true;
@@ -372,13 +376,147 @@ class Workbook {
     char buf[32];
     bool in_c = false, in_v = false, in_is = false, in_t = false, in_data = false;
     int phonetic = 0;
-    std::string value;
+    std::string value, unescaped;
     bool has_value = false;
+
+    auto too_long = [&](std::size_t size) {
+      if (limits_.max_field_bytes == 0 || size <= limits_.max_field_bytes) return;
+      sdk::Location where;
+      where.sheet = sheet_name;
+      where.row = row;
+      where.column = col;
+      stop(sdk::Code::limit_exceeded,
+           "ô dài quá giới hạn " + std::to_string(limits_.max_field_bytes) + " byte; hãy rút ngắn ô đó rồi gửi lại",
+           "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) + " bytes", where);
+    };
+    // A cell read whole, with its value as written.
+    auto finish_cell = [&](std::string_view v) {
+      if (kind == Kind::shared) {
+        const unsigned idx = to_uint(v, UINT32_MAX);
+        if (idx >= string_ends_.size()) {
+          sdk::Location where;
+          where.sheet = sheet_name;
+          where.row = row;
+          where.column = col;
+          stop(sdk::Code::invalid_input,
+               "tệp bị hỏng: ô trỏ tới chuỗi dùng chung số " + std::string(v) +
+                   " nhưng chuỗi đó không có; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+               "a cell refers to shared string " + std::string(v) + ", which does not exist", where);
+        }
+        emit(sheet_name, row, col, sdk::CellType::text, shared_string(idx), 0, xf);
+      } else if (kind == Kind::inline_text || kind == Kind::formula_text) {
+        if (v.find("_x") != std::string_view::npos) {
+          unescaped.assign(v);
+          unescape_ooxml(unescaped);
+          v = unescaped;
+        }
+        emit(sheet_name, row, col, sdk::CellType::text, v, 0, xf);
+      } else if (kind == Kind::boolean) {
+        const bool b = v == "1" || v == "true";
+        emit(sheet_name, row, col, sdk::CellType::boolean, sdk::boolean_text(b), b ? 1 : 0, xf);
+      } else if (kind == Kind::error) {
+        emit(sheet_name, row, col, sdk::CellType::error, v, 0, xf);
+      } else if (kind == Kind::date) {
+        // An ISO 8601 date as written: a date by the SDK's rule.
+        double serial = 0;
+        if (!sdk::parse_iso_date(v, serial)) {
+          emit(sheet_name, row, col, sdk::CellType::text, v, 0, xf);
+          return;
+        }
+        emit_date(sheet_name, row, col, serial, xf, true);
+      } else {
+        // Whole numbers, the common case, as written: no conversion both ways.
+        if (!v.empty() && v.size() <= 15 && (v.size() == 1 || v[0] != '0')) {
+          long long n = 0;
+          bool digits = true;
+          for (const char ch : v) {
+            if (ch < '0' || ch > '9') {
+              digits = false;
+              break;
+            }
+            n = n * 10 + (ch - '0');
+          }
+          if (digits) {
+            if (is_date_xf(xf)) emit_date(sheet_name, row, col, static_cast<double>(n) + shift(), xf, false);
+            else emit(sheet_name, row, col, sdk::CellType::number, v, static_cast<double>(n), xf);
+            return;
+          }
+        }
+        double d = 0;
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+        if (ec != std::errc() || end != v.data() + v.size()) {
+          emit(sheet_name, row, col, sdk::CellType::text, v, 0, xf);  // not a number after all: keep the text
+        } else if (is_date_xf(xf)) {
+          emit_date(sheet_name, row, col, d + shift(), xf, false);
+        } else {
+          emit(sheet_name, row, col, sdk::CellType::number, number_text(d, buf), d, xf);
+        }
+      }
+    };
+    auto start_cell = [&](XmlReader& x) {
+      in_c = true;
+      has_value = false;
+      value.clear();
+      // One pass over the attributes; the first of a name counts, as with
+      // XmlReader::attribute.
+      std::string_view t_attr, s_attr, r_attr;
+      bool seen_t = false, seen_s = false, seen_r = false;
+      for (std::size_t i = 0, n = x.attribute_count(); i < n; ++i) {
+        const std::string_view a = x.attribute_name(i);
+        if (a.size() != 1) continue;
+        if (a[0] == 't' && !seen_t) seen_t = true, t_attr = x.attribute_value(i);
+        else if (a[0] == 's' && !seen_s) seen_s = true, s_attr = x.attribute_value(i);
+        else if (a[0] == 'r' && !seen_r) seen_r = true, r_attr = x.attribute_value(i);
+      }
+      kind = t_attr.empty() || t_attr == "n" ? Kind::number
+             : t_attr == "s"                 ? Kind::shared
+             : t_attr == "inlineStr"         ? Kind::inline_text
+             : t_attr == "str"               ? Kind::formula_text
+             : t_attr == "b"                 ? Kind::boolean
+             : t_attr == "e"                 ? Kind::error
+             : t_attr == "d"                 ? Kind::date
+                                             : Kind::formula_text;
+      xf = to_uint(s_attr);
+      std::uint32_t r = 0, c = 0;
+      if (parse_ref(r_attr, r, c)) {
+        row = r;
+        col = c;
+        last_row = r;
+      } else {
+        if (row == 0) row = last_row = 1;
+        col = last_col + 1;
+      }
+      last_col = col;
+      if (x.self_closing()) return;
+      // The commonest shapes, "<v>1</v></c>" and "<is><t>a</t></is></c>",
+      // read at once; anything else token by token.
+      std::string_view simple;
+      if (x.simple_child("v", simple)) {
+        if (x.skip_end("c")) {
+          in_c = false;
+          finish_cell(simple);
+          return;
+        }
+        value.assign(simple);
+        has_value = true;
+      } else if (kind == Kind::inline_text && x.simple_grandchild("is", "t", simple)) {
+        // An empty <t></t> gives no text, hence no value (a styled empty cell).
+        too_long(simple.size());
+        if (x.skip_end("c")) {
+          in_c = false;
+          if (!simple.empty()) finish_cell(simple);
+          return;
+        }
+        value.assign(simple);
+        has_value = !simple.empty();
+      }
+    };
 
     parse(*e, [&](XmlReader::Token t, XmlReader& x) {
       const std::string_view name = x.name();
       if (t == XmlReader::Token::start) {
-        if (name == "sheetData") in_data = true;
+        if (in_data && name.size() == 1 && name[0] == 'c') start_cell(x);
+        else if (name == "sheetData") in_data = true;
         else if (!in_data && name == "mergeCell") {
           const std::string_view ref = x.attribute("ref");
           const auto colon = ref.find(':');
@@ -391,35 +529,6 @@ class Workbook {
           row = r != 0 ? r : last_row + 1;
           last_row = row;
           last_col = 0;
-        } else if (in_data && name == "c") {
-          in_c = true;
-          has_value = false;
-          value.clear();
-          const std::string_view t_attr = x.attribute("t");
-          kind = t_attr.empty() || t_attr == "n" ? Kind::number
-                 : t_attr == "s"                 ? Kind::shared
-                 : t_attr == "inlineStr"         ? Kind::inline_text
-                 : t_attr == "str"               ? Kind::formula_text
-                 : t_attr == "b"                 ? Kind::boolean
-                 : t_attr == "e"                 ? Kind::error
-                 : t_attr == "d"                 ? Kind::date
-                                                 : Kind::formula_text;
-          xf = to_uint(x.attribute("s"));
-          std::uint32_t r = 0, c = 0;
-          if (parse_ref(x.attribute("r"), r, c)) {
-            row = r;
-            col = c;
-            last_row = r;
-          } else {
-            if (row == 0) row = last_row = 1;
-            col = last_col + 1;
-          }
-          last_col = col;
-          std::string_view simple;
-          if (!x.self_closing() && x.simple_child("v", simple)) {
-            value.assign(simple);
-            has_value = true;
-          }
         } else if (in_c && name == "v") {
           in_v = true;
         } else if (in_c && name == "is") {
@@ -433,15 +542,7 @@ class Workbook {
         if (in_v || in_t) {
           value += x.text();
           has_value = true;
-          if (limits_.max_field_bytes != 0 && value.size() > limits_.max_field_bytes) {
-            sdk::Location where;
-            where.sheet = sheet_name;
-            where.row = row;
-            where.column = col;
-            stop(sdk::Code::limit_exceeded,
-                 "ô dài quá giới hạn " + std::to_string(limits_.max_field_bytes) + " byte; hãy rút ngắn ô đó rồi gửi lại",
-                 "a cell is longer than the limit of " + std::to_string(limits_.max_field_bytes) + " bytes", where);
-          }
+          too_long(value.size());
         }
       } else if (t == XmlReader::Token::end) {
         if (name == "v") in_v = false;
@@ -452,56 +553,7 @@ class Workbook {
         else if (name == "c" && in_c) {
           in_c = false;
           if (!has_value) return;  // a styled empty cell
-          if (kind == Kind::shared) {
-            const unsigned idx = to_uint(value, UINT32_MAX);
-            if (idx >= string_ends_.size()) {
-              sdk::Location where;
-              where.sheet = sheet_name;
-              where.row = row;
-              where.column = col;
-              stop(sdk::Code::invalid_input,
-                   "tệp bị hỏng: ô trỏ tới chuỗi dùng chung số " + value +
-                       " nhưng chuỗi đó không có; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
-                   "a cell refers to shared string " + value + ", which does not exist", where);
-            }
-            emit(sheet_name, row, col, sdk::CellType::text, shared_string(idx), 0, xf);
-          } else if (kind == Kind::inline_text || kind == Kind::formula_text) {
-            unescape_ooxml(value);
-            emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
-          } else if (kind == Kind::boolean) {
-            const bool b = value == "1" || value == "true";
-            emit(sheet_name, row, col, sdk::CellType::boolean, sdk::boolean_text(b), b ? 1 : 0, xf);
-          } else if (kind == Kind::error) {
-            emit(sheet_name, row, col, sdk::CellType::error, value, 0, xf);
-          } else if (kind == Kind::date) {
-            // An ISO 8601 date as written: a date by the SDK's rule.
-            double serial = 0;
-            if (!sdk::parse_iso_date(value, serial)) {
-              emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);
-              return;
-            }
-            emit_date(sheet_name, row, col, serial, xf, true);
-          } else {
-            // Whole numbers, the common case, as written: no conversion both ways.
-            if (!value.empty() && value.size() <= 15 &&
-                std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
-                (value.size() == 1 || value[0] != '0')) {
-              long long n = 0;
-              for (const char ch : value) n = n * 10 + (ch - '0');
-              if (is_date_xf(xf)) emit_date(sheet_name, row, col, static_cast<double>(n) + shift(), xf, false);
-              else emit(sheet_name, row, col, sdk::CellType::number, value, static_cast<double>(n), xf);
-              return;
-            }
-            double d = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
-            if (ec != std::errc() || end != value.data() + value.size()) {
-              emit(sheet_name, row, col, sdk::CellType::text, value, 0, xf);  // not a number after all: keep the text
-            } else if (is_date_xf(xf)) {
-              emit_date(sheet_name, row, col, d + shift(), xf, false);
-            } else {
-              emit(sheet_name, row, col, sdk::CellType::number, number_text(d, buf), d, xf);
-            }
-          }
+          finish_cell(value);
         }
       }
     });

@@ -1,5 +1,6 @@
 #include "xml_reader.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace tonghop::zipxml {
@@ -11,6 +12,12 @@ std::string_view local_name(std::string_view qname) {
   for (std::size_t i = 0; i < qname.size(); ++i)
     if (qname[i] == ':') return qname.substr(i + 1);
   return qname;
+}
+// A short name compared in place (a call to memcmp costs more than "v").
+bool same(const char* p, std::string_view name) {
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if (p[i] != name[i]) return false;
+  return true;
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -192,17 +199,51 @@ bool XmlReader::simple_child(std::string_view name, std::string_view& text) {
   if (buffer_.size() - pos_ < 64 && !fill(64) && buffer_.size() - pos_ < open) return false;
   const char* p = buffer_.data() + pos_;
   const std::size_t avail = buffer_.size() - pos_;
-  if (avail < open || p[0] != '<' || p[open - 1] != '>' || std::string_view(p + 1, name.size()) != name) return false;
+  if (avail < open || p[0] != '<' || p[open - 1] != '>' || !same(p + 1, name)) return false;
   std::size_t k = open;
   while (k < avail && p[k] != '<') {
     if (p[k] == '&' || p[k] == '\r') return false;
     ++k;
   }
   const std::size_t close = k + name.size() + 3;  // "</v>"
-  if (close > avail || p[k + 1] != '/' || p[close - 1] != '>' || std::string_view(p + k + 2, name.size()) != name)
+  if (close > avail || p[k + 1] != '/' || p[close - 1] != '>' || !same(p + k + 2, name))
     return false;
   text = std::string_view(p + open, k - open);
   pos_ += close;
+  return true;
+}
+
+bool XmlReader::simple_grandchild(std::string_view outer, std::string_view inner, std::string_view& text) {
+  if (pending_end_ || !error_.empty()) return false;
+  const std::size_t open = outer.size() + inner.size() + 4;  // "<is><t>"
+  if (buffer_.size() - pos_ < 128 && !fill(128) && buffer_.size() - pos_ < open) return false;
+  const char* p = buffer_.data() + pos_;
+  const std::size_t avail = buffer_.size() - pos_;
+  if (avail < open || p[0] != '<' || p[outer.size() + 1] != '>' || p[outer.size() + 2] != '<' || p[open - 1] != '>' ||
+      !same(p + 1, outer) || !same(p + outer.size() + 3, inner))
+    return false;
+  const void* lt = std::memchr(p + open, '<', avail - open);
+  if (lt == nullptr) return false;
+  const std::size_t k = static_cast<std::size_t>(static_cast<const char*>(lt) - p);
+  for (std::size_t i = open; i < k; ++i)
+    if (p[i] == '&' || p[i] == '\r') return false;
+  const std::size_t close = k + inner.size() + outer.size() + 6;  // "</t></is>"
+  if (close > avail || p[k + 1] != '/' || p[k + inner.size() + 2] != '>' || p[k + inner.size() + 3] != '<' ||
+      p[k + inner.size() + 4] != '/' || p[close - 1] != '>' || !same(p + k + 2, inner) ||
+      !same(p + k + inner.size() + 5, outer))
+    return false;
+  text = std::string_view(p + open, k - open);
+  pos_ += close;
+  return true;
+}
+
+bool XmlReader::skip_end(std::string_view name) {
+  if (pending_end_ || !error_.empty()) return false;
+  const std::size_t len = name.size() + 3;  // "</c>"
+  if (buffer_.size() - pos_ < len && !fill(len)) return false;
+  const char* p = buffer_.data() + pos_;
+  if (p[0] != '<' || p[1] != '/' || p[len - 1] != '>' || !same(p + 2, name)) return false;
+  pos_ += len;
   return true;
 }
 
@@ -258,9 +299,14 @@ XmlReader::Token XmlReader::next() {
         }
       }
       const std::string_view raw(buffer_.data() + pos_, lt - pos_);
-      if (!decode(raw, text_))
+      if (plain(raw)) {
+        text_ = raw;
+      } else if (decode(raw, text_storage_)) {
+        text_ = text_storage_;
+      } else {
         return fail("một đoạn chữ có thực thể lạ (chỉ có &lt; &gt; &amp; &quot; &apos; và &#N;)",
                     "a text has an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#N; exist)");
+      }
       pos_ = lt;
       return Token::text;
     }
@@ -270,6 +316,12 @@ XmlReader::Token XmlReader::next() {
 
 XmlReader::Token XmlReader::read_tag() {
   // buffer_[pos_] == '<'
+  if (buffer_.size() - pos_ < 2) fill(2);
+  if (buffer_.size() - pos_ >= 2 && (buffer_[pos_ + 1] == '?' || buffer_[pos_ + 1] == '!')) return read_special();
+  return read_element();
+}
+
+XmlReader::Token XmlReader::read_special() {
   if (buffer_.size() - pos_ < 9 && !fill(9)) fill(2);
   const std::string_view head(buffer_.data() + pos_, std::min<std::size_t>(9, buffer_.size() - pos_));
   auto skip_to = [&](std::string_view terminator) -> bool {
@@ -298,12 +350,89 @@ XmlReader::Token XmlReader::read_tag() {
       if (!fill(buffer_.size() - pos_ + 1)) return fail("một đoạn CDATA không được đóng",
                                                         "a CDATA section is never closed");
     }
-    text_.assign(buffer_, pos_ + 9, at - pos_ - 9);
+    text_storage_.assign(buffer_, pos_ + 9, at - pos_ - 9);
+    text_ = text_storage_;
     pos_ = at + 3;
     return Token::text;
   }
   if (head.starts_with("<!")) return fail("tệp khai báo DTD hoặc thực thể nên không được nhận",
                                           "the workbook declares a DTD or entity; it is refused");
+  return read_element();
+}
+
+// The common tag, read in one pass over the window: a name, then name="value"
+// pairs with no space around "=" and no entity or carriage return in a value,
+// wholly in the window. Anything else (false) is left to read_element's
+// general reading, whose results it gives in this case.
+bool XmlReader::read_plain_element(Token& token) {
+  const char* const base = buffer_.data();
+  const char* q = base + pos_ + 1;
+  const char* const e = base + buffer_.size();
+  // Bytes that end a name: '>', '/', quotes, '=' and XML's spaces.
+  static constexpr auto stops = [] {
+    std::array<bool, 256> t{};
+    for (const unsigned char c : {'>', '/', '"', '\'', '=', ' ', '\t', '\r', '\n'}) t[c] = true;
+    return t;
+  }();
+  auto name_char = [](char c) { return !stops[static_cast<unsigned char>(c)]; };
+  if (q < e && *q == '/') {
+    const char* const n0 = ++q;
+    while (q < e && name_char(*q)) ++q;
+    if (q >= e || *q != '>' || q == n0) return false;
+    name_ = local_name(std::string_view(n0, static_cast<std::size_t>(q - n0)));
+    attr_count_ = 0;
+    pos_ = static_cast<std::size_t>(q + 1 - base);
+    token = Token::end;
+    return true;
+  }
+  const char* const n0 = q;
+  while (q < e && name_char(*q)) ++q;
+  if (q >= e || q == n0) return false;
+  const std::string_view name(n0, static_cast<std::size_t>(q - n0));
+  std::size_t count = 0;
+  bool closing_slash = false;
+  while (true) {
+    while (q < e && is_space(*q)) ++q;
+    if (q >= e) return false;
+    if (*q == '>') break;
+    if (*q == '/') {
+      if (q + 1 >= e || q[1] != '>') return false;
+      closing_slash = true;
+      ++q;
+      break;
+    }
+    const char* const a0 = q;
+    while (q < e && name_char(*q)) ++q;
+    if (q + 1 >= e || *q != '=' || q == a0 || (q[1] != '"' && q[1] != '\'')) return false;
+    const std::string_view qname(a0, static_cast<std::size_t>(q - a0));
+    const char quote = q[1];
+    q += 2;
+    const char* const v0 = q;
+    while (q < e && *q != quote) {
+      if (*q == '&' || *q == '\r') return false;
+      ++q;
+    }
+    if (q >= e) return false;
+    if (count == attrs_.size()) attrs_.emplace_back();
+    Attr& a = attrs_[count++];
+    a.qname = qname;
+    a.name = local_name(qname);
+    a.value = std::string_view(v0, static_cast<std::size_t>(q - v0));
+    ++q;
+  }
+  name_ = local_name(name);
+  if (name_.empty()) return false;
+  attr_count_ = count;
+  self_closing_ = closing_slash;
+  pending_end_ = closing_slash;
+  pos_ = static_cast<std::size_t>(q + 1 - base);
+  token = Token::start;
+  return true;
+}
+
+XmlReader::Token XmlReader::read_element() {
+  Token token;
+  if (read_plain_element(token)) return token;
 
   // An element tag: find its '>' outside quoted attribute values. Offsets
   // are kept relative to pos_, since filling may move the window.

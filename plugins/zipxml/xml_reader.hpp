@@ -41,6 +41,15 @@ class XmlReader {
   // exactly "<NAME>TEXT</NAME>" with TEXT free of markup and entities, reads
   // them at once and gives TEXT (valid until the next call).
   bool simple_child(std::string_view name, std::string_view& text);
+  // The same for "<OUTER><INNER>TEXT</INNER></OUTER>" ("<is><t>…</t></is>").
+  bool simple_grandchild(std::string_view outer, std::string_view inner, std::string_view& text);
+  // When the next bytes are exactly "</NAME>", reads them: the end token of
+  // NAME is then not given by next().
+  bool skip_end(std::string_view name);
+  // After start: the attributes in order, without a lookup by name.
+  std::size_t attribute_count() const noexcept { return attr_count_; }
+  std::string_view attribute_name(std::size_t i) const noexcept { return attrs_[i].name; }
+  std::string_view attribute_value(std::size_t i) const noexcept { return attrs_[i].value; }
   // What went wrong, in English (error) and in Vietnamese (error_vi).
   const std::string& error() const noexcept { return error_; }
   const std::string& error_vi() const noexcept { return error_vi_; }
@@ -54,6 +63,9 @@ class XmlReader {
   void transcode_fail(std::string vi, std::string en);
   bool decode(std::string_view raw, std::string& out);
   Token read_tag();
+  Token read_special();  // "<?", "<!--", "<![CDATA[", "<!"
+  Token read_element();
+  bool read_plain_element(Token& token);
 
   ByteSource& stream_;
   enum class Encoding { unknown, utf8, utf16le, utf16be } encoding_ = Encoding::unknown;
@@ -69,7 +81,8 @@ class XmlReader {
 
   // Views into the window (valid until the next call), or into `decoded`.
   std::string_view name_;
-  std::string text_;
+  std::string_view text_;     // into the window, or into text_storage_
+  std::string text_storage_;  // a text that needed decoding
   std::string error_, error_vi_;
   bool self_closing_ = false;
   struct Attr {

@@ -84,6 +84,57 @@ TEST(XlsxReading, SharedStringsStylesAndFormulaResults) {
   EXPECT_TRUE(has_merge(r.sheet(), {1, 1, 1, 2}));
 }
 
+// The commonest cells ("<c r=..><v>1</v></c>", "<is><t>a</t></is>") are read
+// at once; written with spaces in their tags they go token by token. Both
+// must give the same cells, and the cells each rule gives.
+TEST(XlsxReading, CompactAndSpreadCellsReadTheSame) {
+  const std::string compact =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Than Uyên</t></is></c>"
+      "<c r=\"B1\" t=\"inlineStr\"><is><t></t></is></c>"
+      "<c r=\"C1\" t=\"inlineStr\"><is><t>a_x000D_b</t></is></c>"
+      "<c r=\"D1\"><v>0154</v></c><c r='E1' t='inlineStr'><is><t>x</t></is></c>"
+      "<c r=\"F1\"><v>12.50</v></c><c r=\"G1\" t=\"inlineStr\"><is><t>A&amp;B</t></is></c><c r=\"H1\"><v>7</v></c></row>";
+  const std::string spread =
+      "<row r = \"1\" ><c r = \"A1\" t = \"inlineStr\" ><is ><t >Than Uyên</t ></is ></c >"
+      "<c r = \"B1\" t = \"inlineStr\" ><is ><t ></t ></is ></c >"
+      "<c r = \"C1\" t = \"inlineStr\" ><is ><t >a_x000D_b</t ></is ></c >"
+      "<c r = \"D1\" ><v >0154</v ></c ><c r = 'E1' t = 'inlineStr' ><is ><t >x</t ></is ></c >"
+      "<c r = \"F1\" ><v >12.50</v ></c ><c r = \"G1\" t = \"inlineStr\" ><is ><t >A&amp;B</t ></is ></c >"
+      "<c r = \"H1\" ><v >7</v ></c ></row >";
+  for (const auto& data : {compact, spread}) {
+    const auto r = test::import_bytes(test::minimal_xlsx(data), "x.xlsx");
+    ASSERT_TRUE(r.status.ok()) << r.status.message();
+    EXPECT_EQ(r.text(1, 1), "Than Uyên");
+    EXPECT_EQ(r.sheet().find(1, 2), nullptr) << "an empty <t></t> is no value";
+    EXPECT_EQ(r.text(1, 3), "a\rb") << "_x000D_ is a carriage return";
+    ASSERT_NE(r.sheet().find(1, 4), nullptr);
+    EXPECT_EQ(r.sheet().find(1, 4)->number, 154);
+    EXPECT_EQ(r.text(1, 4), "154");
+    EXPECT_EQ(r.text(1, 5), "x");
+    EXPECT_EQ(r.text(1, 6), "12.5");
+    EXPECT_EQ(r.text(1, 7), "A&B");
+    EXPECT_EQ(r.sheet().find(1, 8)->number, 7);
+    EXPECT_EQ(r.sheet().cells.size(), 7u);
+  }
+}
+
+// A long inline text is refused at its cell, read at once or token by token.
+TEST(XlsxReading, AnInlineTextPastTheFieldLimitIsRefusedAtItsCell) {
+  auto limits = test::default_limits();
+  limits.max_field_bytes = 64;
+  const std::string text(100, 'x');
+  for (const std::string open : {"<is><t>", "<is ><t >"}) {
+    const std::string close = open == "<is><t>" ? "</t></is>" : "</t ></is >";
+    const auto r = test::import_bytes(
+        test::minimal_xlsx("<row r=\"3\"><c r=\"B3\" t=\"inlineStr\">" + open + text + close + "</c></row>"), "x.xlsx",
+        limits);
+    ASSERT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
+    EXPECT_EQ(r.status.where().row, 3u);
+    EXPECT_EQ(r.status.where().column, 2u);
+    EXPECT_NE(r.status.message().find("ô dài quá giới hạn 64 byte"), std::string::npos) << r.status.message();
+  }
+}
+
 TEST(XlsxReading, AMissingSharedStringIsAnErrorWithItsPlace) {
   const auto r = test::import_bytes(
       test::minimal_xlsx("<row r=\"4\"><c r=\"C4\" t=\"s\"><v>9</v></c></row>",
