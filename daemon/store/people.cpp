@@ -13,31 +13,9 @@ namespace tonghop::store {
 
 namespace json = boost::json;
 using sql::Statement;
+using sql::Transaction;
 
 namespace {
-
-bool run(sqlite3* db, const char* text) { return sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-// A change and its audit entry commit together, or neither does.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db), open_(run(db, "BEGIN IMMEDIATE")) {}
-  ~Transaction() {
-    if (open_) run(db_, "ROLLBACK");
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  bool open() const { return open_; }
-  bool commit() {
-    if (!open_ || !run(db_, "COMMIT")) return false;
-    open_ = false;
-    return true;
-  }
-
- private:
-  sqlite3* db_;
-  bool open_;
-};
 
 Change failed(sqlite3* db, const std::string& what) {
   return Change{Refusal::failed, fmt::format("{}: {}", what, sqlite3_errmsg(db))};

@@ -1,5 +1,6 @@
-// A prepared SQLite statement, finalised on scope exit, for the store's parts
-// kept in their own files (people.cpp, season.cpp). store.cpp keeps its own
+// A prepared SQLite statement, finalised on scope exit, and a transaction
+// rolled back unless committed, for the store's parts kept in their own files
+// (people.cpp, season.cpp). store.cpp keeps its own
 // copy in an unnamed namespace (same shape).
 #pragma once
 
@@ -52,6 +53,29 @@ class Statement {
 
  private:
   sqlite3_stmt* s_ = nullptr;
+};
+
+inline bool run(sqlite3* db, const char* text) { return sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+// A change and its audit entry commit together, or neither does.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db), open_(run(db, "BEGIN IMMEDIATE")) {}
+  ~Transaction() {
+    if (open_) run(db_, "ROLLBACK");
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  bool open() const { return open_; }
+  bool commit() {
+    if (!open_ || !run(db_, "COMMIT")) return false;
+    open_ = false;
+    return true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_;
 };
 
 }  // namespace tonghop::store::sql

@@ -268,7 +268,8 @@ class Browser:
 
     def pick(self, path):
         """Picks a file with the file chooser."""
-        self.js("document.getElementById('result').replaceChildren()")
+        # The same file picked again is a change only once the chooser is emptied.
+        self.js("document.getElementById('result').replaceChildren(); document.getElementById('file').value = ''")
         self.find("#file").send_keys(path)
 
     def verdict(self):
