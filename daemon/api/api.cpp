@@ -251,23 +251,28 @@ http::Response Api::create_token(const http::Request& r) {
   return json_ok(201, out);
 }
 
-http::Response Api::submit(const http::Request& r) {
+std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r, const ingest::Normalisation& n,
+                                                           std::string_view viewer_refusal) const {
   const auto who = caller(r);
   if (!who) return unauthorised();
-  if (who->role == "viewer") return http::error_response(403, "forbidden", "a viewer token cannot submit");
-  const auto n = context_.normalisation.load();
+  if (who->role == "viewer")
+    return http::error_response(403, "forbidden", std::string(viewer_refusal));
   const std::string asked = r.query_param("district").value_or("");
-  const auto* district = n->registry.find(asked);
+  const auto* district = n.registry.find(asked);
   if (district == nullptr)
     return refusal(422, {{"unknown_district",
                           fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}", echo(asked),
-                                      echo(asked), n->registry.province),
+                                      echo(asked), n.registry.province),
                           "district", echo(asked), {}}});
   if (who->role == "district" && who->district != district->name)
-    return http::error_response(403, "forbidden", fmt::format("this token is for {}, not {}", who->district, district->name));
+    return http::error_response(
+        403, "forbidden",
+        fmt::format("Mã này của {}, không phải của {} / this token is for {}, not {}", who->district, district->name,
+                    who->district, district->name));
   const auto period = parse_period_param(r.query_param("period").value_or(""));
   if (!period) return bad_period(422, r.query_param("period").value_or(""));
-  ingest::Return ret;
+  Incoming in{{}, *who};
+  ingest::Return& ret = in.ret;
   ret.district = district->name;
   ret.period = *period;
   ret.token_name = who->name;
@@ -276,7 +281,7 @@ http::Response Api::submit(const http::Request& r) {
     ret.filename = part->filename;
     ret.bytes = part->bytes;
   } else if (http::is_multipart(content_type)) {
-    // A form without its file: never store the whole form as the return.
+    // A form without its file: never take the whole form as the return.
     return http::error_response(400, "no_file_part",
                                 "Biểu mẫu không có phần «file» / the multipart form has no part named \"file\"");
   } else {
@@ -285,27 +290,37 @@ http::Response Api::submit(const http::Request& r) {
   if (auto f = r.query_param("filename")) ret.filename = *f;
   // A file without a name is named by the pipeline from its district, period and format (care, issue 16).
   if (!ret.filename.empty()) ret.filename = clean_filename(ret.filename);
-  if (ret.bytes.empty()) return http::error_response(400, "empty_body", "the request has no file");
+  if (ret.bytes.empty())
+    return http::error_response(400, "empty_body", "Yêu cầu không có tệp / the request has no file");
+  return in;
+}
+
+http::Response Api::submit(const http::Request& r) {
+  const auto n = context_.normalisation.load();
+  auto got = incoming(r, *n, "Mã người xem không được gửi báo cáo / a viewer token cannot submit");
+  if (auto* refused = std::get_if<http::Response>(&got)) return std::move(*refused);
+  auto& [ret, who] = std::get<Incoming>(got);
+  const std::string district = ret.district, period = ret.period;
 
   // On an import worker (see app/serve.cpp), the import itself in a child process.
   const auto outcome = ingest::submit(context_.examiner, *n, *context_.store, std::move(ret));
-  count(district->name, outcome);
+  count(district, outcome);
   if (outcome.unchanged) {
     // care (issue 16): the same bytes as the current submission: it is the answer, nothing new was stored.
     const auto& s = *outcome.submission;
     context_.log->info("return for {} {} from {} unchanged: the same bytes as #{}; no new version", s.district, s.period,
-                       who->name, s.id);
+                       who.name, s.id);
     json::object o = submission_json(s);
     o["unchanged"] = true;
     o["warnings"] = issues_json(context_.store->warnings(s.id));
     return json_ok(200, o);
   }
   if (outcome.status != 201) {
-    context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district->name, *period, who->name);
+    context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district, period, who.name);
     return refusal(outcome.status, outcome.errors, outcome.warnings);
   }
   const auto& s = *outcome.submission;
-  context_.log->info("return #{} stored for {} {} ({} records) from {}", s.id, s.district, s.period, s.records, who->name);
+  context_.log->info("return #{} stored for {} {} ({} records) from {}", s.id, s.district, s.period, s.records, who.name);
   json::object o = submission_json(s);
   o["warnings"] = issues_json(outcome.warnings);
   return json_ok(201, o);

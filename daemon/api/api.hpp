@@ -43,6 +43,16 @@ class Api final : public http::Service {
   std::optional<Caller> caller(const http::Request& r) const;
   // The submission {id} names, if the caller may see it; else the answer to give.
   std::variant<store::Submission, http::Response> visible_submission(const http::Request& r, const http::Params& p) const;
+  // A return as sent to POST /api/v1/submissions or /api/v1/check: the caller
+  // (not a viewer), the district it may send for, the period, the file from a
+  // multipart form or the raw body; else the refusal to give (a viewer gets
+  // 403 with `viewer_refusal`).
+  struct Incoming {
+    ingest::Return ret;
+    Caller who;
+  };
+  std::variant<Incoming, http::Response> incoming(const http::Request& r, const ingest::Normalisation& n,
+                                                  std::string_view viewer_refusal) const;
 
   http::Response healthz() const;
   http::Response metrics_text() const;

@@ -11,7 +11,6 @@
 #include "api/api.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
-#include "http/multipart.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 
@@ -99,58 +98,13 @@ void Api::add_check_routes() {
 }
 
 http::Response Api::check(const http::Request& r) {
-  const auto who = caller(r);
-  if (!who)
-    return http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
-  // A viewer reads reports; trying a return before sending it is for those who send it.
-  if (who->role == "viewer")
-    return http::error_response(403, "forbidden",
-                                "Mã người xem không được kiểm tra báo cáo / a viewer token cannot check a return");
   const auto n = context_.normalisation.load();
   const auto cfg = context_.config.load();
-  const std::string asked = r.query_param("district").value_or("");
-  const auto* district = n->registry.find(asked);
-  if (district == nullptr) {
-    json::object o;
-    o["errors"] = issues_json({{"unknown_district",
-                                fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}",
-                                            echo(asked), echo(asked), n->registry.province),
-                                "district", echo(asked), {}}});
-    return json_reply(422, o);
-  }
-  if (who->role == "district" && who->district != district->name)
-    return http::error_response(
-        403, "forbidden",
-        fmt::format("Mã này của {}, không phải của {} / this token is for {}, not {}", who->district, district->name,
-                    who->district, district->name));
-  const auto period = parse_period_param(r.query_param("period").value_or(""));
-  if (!period) {
-    json::object o;
-    o["errors"] = issues_json({{"unknown_period",
-                                "Kỳ báo cáo không hợp lệ (năm từ 1930 đến năm sau) / the period is not one of 2018, "
-                                "2018-H1, 2018-Q3, 2018-09 with a year from 1930 to next year",
-                                "period", echo(r.query_param("period").value_or("")), {}}});
-    return json_reply(422, o);
-  }
-  ingest::Return ret;
-  ret.district = district->name;
-  ret.period = *period;
-  ret.token_name = who->name;
+  // A viewer reads reports; trying a return before sending it is for those who send it.
+  auto got = incoming(r, *n, "Mã người xem không được kiểm tra báo cáo / a viewer token cannot check a return");
+  if (auto* refused = std::get_if<http::Response>(&got)) return std::move(*refused);
+  auto& [ret, who] = std::get<Incoming>(got);
   ret.view_rows = cfg->check_max_rows;
-  const std::string_view content_type = r.header("Content-Type").value_or("");
-  if (auto part = http::multipart_file(content_type, r.body)) {
-    ret.filename = part->filename;
-    ret.bytes = part->bytes;
-  } else if (http::is_multipart(content_type)) {
-    return http::error_response(400, "no_file_part",
-                                "Biểu mẫu không có phần «file» / the multipart form has no part named \"file\"");
-  } else {
-    ret.bytes = r.body;
-  }
-  if (auto f = r.query_param("filename")) ret.filename = *f;
-  ret.filename = clean_filename(ret.filename);
-  if (ret.bytes.empty())
-    return http::error_response(400, "empty_body", "Yêu cầu không có tệp / the request has no file");
 
   // On an import worker (app/serve.cpp), the import itself in a child process; nothing archived.
   ingest::Examined e = context_.examiner(ret);
@@ -161,6 +115,7 @@ http::Response Api::check(const http::Request& r) {
     busy.headers.emplace_back("Retry-After", "5");
     return busy;
   }
+  if (ret.filename.empty()) ret.filename = ingest::unnamed_filename(ret, e.format);  // as a submission would name it
   auto& result = e.result;
   if (e.status == 200 && result.accepted()) {
     // Against the district's current return of the previous period, as a submission is.
@@ -169,7 +124,7 @@ http::Response Api::check(const http::Request& r) {
       if (prev.district == ret.district) normaliser.compare_with_previous(result, context_.store->record_set(prev.id));
   }
   const bool accepted = e.status == 200 && result.accepted();
-  context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who->name,
+  context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who.name,
                      accepted ? "would be accepted" : "would be refused", result.errors.size(), result.warnings.size());
 
   json::object o;

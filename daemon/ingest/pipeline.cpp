@@ -79,6 +79,12 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
   return submit([&](const Return& r) { return examine(plugins, n, limits, r); }, n, store, std::move(ret));
 }
 
+std::string unnamed_filename(const Return& ret, const std::string& format) {
+  std::string slug = normalise::fold(ret.district);
+  std::replace(slug.begin(), slug.end(), ' ', '-');
+  return fmt::format("{}-{}.{}", slug.empty() ? "return" : slug, ret.period, format.empty() ? "bin" : format);
+}
+
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {
   const auto started = std::chrono::steady_clock::now();
   Outcome out;
@@ -119,14 +125,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
   Examined examined = examiner(ret);
   auto sha256 = archived.get();
-  // care (issue 16): a file sent without a name is named from its district,
-  // period and format: "than-uyen-2018.xlsx".
-  if (ret.filename.empty()) {
-    std::string slug = normalise::fold(ret.district);
-    std::replace(slug.begin(), slug.end(), ' ', '-');
-    ret.filename = fmt::format("{}-{}.{}", slug.empty() ? "return" : slug, ret.period,
-                               examined.format.empty() ? "bin" : examined.format);
-  }
+  if (ret.filename.empty()) ret.filename = unnamed_filename(ret, examined.format);
   auto& result = examined.result;
   if (examined.status != 200 || !result.accepted()) {
     if (sha256) store.forget(*sha256);

@@ -72,6 +72,10 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
 // (isolate::Workers::examine).
 using Examiner = std::function<Examined(const Return& ret)>;
 
+// The name of a file sent without one, from its district, period and the
+// format read: "than-uyen-2018.xlsx" (care, issue 16).
+std::string unnamed_filename(const Return& ret, const std::string& format);
+
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret);
 // In this process (`tonghopd check`, tests).
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
