@@ -5,11 +5,13 @@ directory, configuration and admin token) and the real database.
 
 usage: browser_test.py --build BUILD_DIR SCENARIO [--screenshots DIR]
 
-SCENARIO is one of: clerk, mapping, board, returned, security, admin, all
-(those six), or measure (not a test: the figures of docs/performance.md).
-Exit 0 when it passed, 1 when it failed, 77 when it cannot run here
-(chromium, chromedriver or selenium missing, or a route the scenario needs
-is not in this daemon), the reason printed. --screenshots DIR saves each
+SCENARIO is one of: clerk, mapping, board, returned, security, admin,
+labels, keyboard (a11y_test.py), firefox (firefox_test.py, in headless
+Firefox through marionette.py), all (those nine), or measure (not a test:
+the figures of docs/performance.md). Exit 0 when it passed, 1 when it
+failed, 77 when it cannot run here (chromium, chromedriver or selenium
+missing, firefox missing for the firefox scenario, or a route the scenario
+needs is not in this daemon), the reason printed. --screenshots DIR saves each
 page at 1366x768 as DIR/web-*.png (docs/images is where they are kept).
 Every wait is bounded (WAIT seconds): nothing here is timed; the two
 figures printed (first page load, a dry run in the page) are measurements
@@ -166,6 +168,8 @@ def returned(d, b, work):
     b.sign_in("quantri", "mat-khau-quan-tri-2018")
     b.go(f"#/ho-so/{first['id']}")
     b.page("ho-so")
+    b.find("#return-open").click()  # the dialog asking for the reason
+    b.wait(lambda: b.find("#return-dialog").get_attribute("open") is not None, "the return dialog open")
     b.find("#return").click()  # no reason: refused at the reason's box
     b.wait(lambda: b.text("#return-reason-input-error"), "the missing reason shown at its box")
     b.find("#return-reason-input").send_keys(reason)
@@ -373,7 +377,11 @@ def measure(d, b, work):
           f"; median {med(checks)}")
 
 
-SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
+from a11y_test import keyboard, labels  # noqa: E402
+from firefox_test import firefox  # noqa: E402
+from marionette import FirefoxBrowser  # noqa: E402
+
+SCENARIOS = {"firefox": firefox, "labels": labels, "keyboard": keyboard, "clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
              "mapping": mapping, "measure": measure}
 # The routes each scenario needs, checked before the browser starts.
 NEEDS = {
@@ -384,6 +392,11 @@ NEEDS = {
     "security": [("POST", "/api/v1/users"), ("GET", "/api/v1/session")],
     "mapping": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"), ("GET", "/api/v1/mappings")],
     "measure": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],
+    "firefox": [],  # skipped only when firefox is not installed
+    "keyboard": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"),
+                 ("POST", "/api/v1/submissions/1/return")],
+    "labels": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check"),
+               ("POST", "/api/v1/submissions/1/return"), ("GET", "/api/v1/audit")],
     "admin": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("GET", "/api/v1/users"), ("GET", "/api/v1/audit")],
 }
 
@@ -395,7 +408,7 @@ def run(name, build, shots):
     try:
         d = Daemon(build, work)
         d.need(*NEEDS[name])
-        b = Browser(d, work, shots)
+        b = (FirefoxBrowser if name == "firefox" else Browser)(d, work, shots)
         SCENARIOS[name](d, b, work)
         print(f"{name}: passed")
         return 0
@@ -406,7 +419,10 @@ def run(name, build, shots):
         traceback.print_exc()
         if b:
             try:
-                b.d.save_screenshot(os.path.join(work, "failure.png"))
+                if hasattr(b, "save_failure"):
+                    b.save_failure(os.path.join(work, "failure.png"))
+                else:
+                    b.d.save_screenshot(os.path.join(work, "failure.png"))
                 print("screenshot of the failure:", os.path.join(work, "failure.png"))
             except Exception:
                 pass

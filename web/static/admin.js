@@ -1,6 +1,6 @@
 // The admin's pages: users, API tokens, mappings, the audit trail.
 import { api, q } from "./api.js";
-import { h, clear, errorBanner, when, toast, actionButton, field, showErrors, ROLE } from "./ui.js";
+import { h, clear, errorBanner, when, toast, actionButton, field, showErrors, scroller, ROLE } from "./ui.js";
 import { loadLabels, label } from "./catalogue.js";
 
 const TABS = [["nguoi-dung", "Người dùng"], ["ma", "Mã truy cập (API)"], ["anh-xa", "Ánh xạ cột"], ["nhat-ky", "Nhật ký"]];
@@ -129,7 +129,7 @@ async function audit(body, args) {
   });
   const data = await api("GET", `/api/v1/audit?${q({ since: since.value, district: district.value.trim() })}`);
   clear(body, h("div", { class: "card" }, form),
-    h("div", { class: "card" }, h("div", { class: "table-wrap" }, h("table", { id: "audit" },
+    h("div", { class: "card" }, scroller("Nhật ký thao tác", h("table", { id: "audit" },
       h("thead", {}, h("tr", {}, ["Lúc", "Ai", "Vai trò", "Việc", "Chi tiết"].map((t) => h("th", {}, t)))),
       h("tbody", {}, newestFirst(list(data, "entries")).map((a) => h("tr", { dataset: { action: a.action || "" } },
         h("td", { class: "nowrap" }, when(a.at)), h("td", {}, a.who || ""), h("td", {}, ROLE[a.role] || a.role || ""),

@@ -1,6 +1,6 @@
 // The page's entry: the session, the navigation and the routes (#/...).
 import { api, setCsrf, onExpired } from "./api.js";
-import { h, clear, errorBanner, field, showErrors, ROLE } from "./ui.js";
+import { h, clear, errorBanner, field, showErrors, focusOn, ROLE } from "./ui.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -161,6 +161,10 @@ async function show(seq) {
   }
   if (seq !== routeSeq) return;
   main.replaceChildren(...view.childNodes);
+  // A new page: the focus goes to its heading (as a screen reader's user
+  // expects of a new page), not left on the link that has gone.
+  const heading = main.querySelector("h1") || main;
+  if (!main.contains(document.activeElement) || document.activeElement === main) focusOn(heading);
   main.dataset.renderedMs = String(Math.round(performance.now() - startedAt));
 }
 

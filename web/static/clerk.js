@@ -2,7 +2,7 @@
 // every error at its cell), map an unknown column, send it once accepted; the
 // district's submissions and refused attempts; the blank form.
 import { api, q, ApiError } from "./api.js";
-import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, periodPicker, STATUS } from "./ui.js";
+import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, periodPicker, scroller, focusOn, STATUS } from "./ui.js";
 import { loadLabels, label } from "./catalogue.js";
 import { drawSheet } from "./sheet.js";
 
@@ -68,6 +68,7 @@ export async function render(main, args, user) {
       clear(result, h("div", { class: "banner bad", role: "alert", id: "too-large" },
         `Tệp «${file.name}» nặng ${bytes(file.size)}, quá giới hạn ${bytes(limits.max_input_bytes)}: tệp không được tải lên.`,
         h("span", { class: "en" }, `the file is larger than the ${limits.max_input_size} limit; nothing was uploaded`)));
+      focusOn(document.getElementById("too-large"));
       return;
     }
     clear(result, h("div", { class: "banner info" }, `Đang kiểm tra «${file.name}»…`));
@@ -78,8 +79,13 @@ export async function render(main, args, user) {
                           { body: state.bytes });
       state.result = r;
       drawResult(r);
+      // The keyboard's user lands on the verdict (for a refused file, the
+      // summary of its errors; the list of errors, each leading to its cell,
+      // comes next in the tab order).
+      focusOn(document.getElementById("verdict"));
     } catch (err) {
       clear(result, h("div", { class: "card", id: "check-refused" }, h("h2", {}, `Tệp «${file.name}»`), errorBanner(err)));
+      focusOn(result.querySelector("#check-refused .banner"));
       // A wrong period or district is the heading's input's fault: mark it.
       for (const e of err.errors || []) {
         const input = document.getElementById(e.code === "unknown_period" ? "period" : e.code === "unknown_district" ? "district" : "");
@@ -105,9 +111,11 @@ export async function render(main, args, user) {
           s.unchanged ? `Tệp này giống hệt bản đã gửi (số ${s.id}); không tạo bản mới.`
                       : `Đã gửi. Báo cáo số ${s.id}, ${num(s.records)} tổ chức, nhận lúc ${when(s.received_at)}.`));
         toast("Đã gửi báo cáo");
+        focusOn(document.getElementById("sent"));
         loadHistory();
       } catch (err) {
         clear(sendBox, errorBanner(err));
+        focusOn(sendBox.firstChild);
         if (err instanceof ApiError && err.errors.length && err.status === 422) {
           clear(errBox, h("h3", {}, "Lỗi"), errorList(err.errors, { onCell }));
         }
@@ -186,7 +194,7 @@ export async function render(main, args, user) {
       h("h3", {}, "Các khóa"),
       h("div", { class: "chips" }, keys.map((k) => h("span", { class: `chip ${k.field ? "found" : ""}`, title: k.pointer || "" },
         k.key, k.field ? ` → ${label(k.field)}` : (k.unmapped ? " (chưa nhận ra)" : "")))),
-      elements.length ? h("div", { class: "table-wrap" }, h("table", { class: "sheet", id: "elements" },
+      elements.length ? scroller("Các phần tử của tài liệu JSON", h("table", { class: "sheet", id: "elements" },
         h("tbody", {}, elements.map((el) => h("tr", {}, h("th", { class: "rownum", scope: "row" }, el.pointer || ""),
           (el.values || []).map((v) => {
             const e = bad.get(v.pointer);

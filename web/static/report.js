@@ -1,7 +1,7 @@
 // The province report for a period: the table with the change against the
 // previous period, the ratings chart, and the downloads.
 import { api, q } from "./api.js";
-import { h, clear, num, badge, when, periodPicker } from "./ui.js";
+import { h, clear, num, badge, when, periodPicker, scroller } from "./ui.js";
 import { ratingsChart } from "./chart.js";
 
 const COLUMNS = [
@@ -45,7 +45,7 @@ export async function render(main, args) {
       download("xlsx", "⬇ Excel (.xlsx)"), download("pdf", "⬇ PDF"), download("csv", "⬇ CSV"), download("json", "⬇ JSON")),
     missing.length ? h("div", { class: "banner warn" }, `Chưa nộp (${missing.length}): ${missing.join(", ")}. Các số tổng chỉ gồm các đơn vị đã nộp.`) : null,
     h("div", { class: "card" },
-      h("div", { class: "table-wrap" }, h("table", { id: "report" },
+      scroller(`Bảng tổng hợp kỳ ${period}`, h("table", { id: "report" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Đơn vị"), h("th", { scope: "col" }, "Tình trạng"),
           COLUMNS.map(([, t]) => h("th", { scope: "col", class: "num" }, t)))),
         h("tbody", {}, districts.map((d) => h("tr", { dataset: { district: d.district } },

@@ -2,7 +2,7 @@
 // grid with the spreadsheet's own addresses: every cell is a <td
 // data-cell="C7">, and a cell an error concerns gets the class "error" and
 // the error's message.
-import { h, splitMessage, cellOf } from "./ui.js";
+import { h, splitMessage, cellOf, scroller } from "./ui.js";
 import { label } from "./catalogue.js";
 
 export function columnIndex(letters) {
@@ -136,7 +136,7 @@ export function drawSheet(sheet, errors, warnings) {
   };
   table.addEventListener("click", (ev) => { const td = ev.target.closest("td[data-cell]"); if (td) show(td); });
   table.addEventListener("focusin", (ev) => { const td = ev.target.closest("td[data-cell]"); if (td) show(td); });
-  const wrap = h("div", {}, inspector, h("div", { class: "table-wrap" }, table));
+  const wrap = h("div", {}, inspector, scroller(`Trang tính «${sheet.name || ""}»`, table));
   const mark = (addr) => {
     const td = table.querySelector(`td[data-cell="${CSS.escape(addr)}"]`);
     if (!td) return false;

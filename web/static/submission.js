@@ -1,7 +1,7 @@
 // One submission: its facts, records, warnings, the raw file, what changed
 // against the version before; for an admin, return with a reason or approve.
 import { api } from "./api.js";
-import { h, clear, errorList, errorBanner, num, when, badge, toast, actionButton, field, showErrors } from "./ui.js";
+import { h, clear, errorList, errorBanner, num, when, badge, toast, actionButton, field, showErrors, scroller } from "./ui.js";
 import { loadLabels, label, shortLabel, KIND, RATING } from "./catalogue.js";
 
 export async function render(main, args, user) {
@@ -35,7 +35,7 @@ export async function render(main, args, user) {
         user.role === "admin" ? adminCard(s, status) : null)),
     (s.warnings || []).length ? h("div", { class: "card" }, h("h2", {}, `Cảnh báo (${s.warnings.length})`), errorList(s.warnings, { warnings: true })) : null,
     h("div", { class: "card" }, h("h2", {}, `Các tổ chức (${num(records.length)})`),
-      h("div", { class: "table-wrap" }, h("table", { id: "records", class: "records" },
+      scroller("Các tổ chức của báo cáo", h("table", { id: "records", class: "records" },
         h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Tên tổ chức"), h("th", {}, "Loại"), h("th", {}, "Xếp loại"),
           numeric.map((k) => h("th", { class: "num", title: label(k), scope: "col" }, shortLabel(k))))),
         h("tbody", {}, records.map((r, i) => h("tr", {}, h("td", { class: "num" }, String(i + 1)), h("td", { class: "name" }, r.org_name),
@@ -73,21 +73,7 @@ function drawDiff(box, d) {
 
 function adminCard(s, status) {
   const box = h("div", { id: "submission-actions-result" });
-  const reason = h("textarea", { "data-api-field": "reason", placeholder: "Ví dụ: số đảng viên nữ của Chi bộ Trường THCS chưa đúng, đề nghị kiểm tra lại." });
-  const form = h("form", {}, field("Lý do trả lại (huyện sẽ thấy)", reason, "return-reason-input"), box);
   const current = status === "accepted" || status === "current";
-  const returnButton = actionButton("Trả lại huyện", { id: "return", disabled: !current && status !== "approved" }, async () => {
-    if (!reason.value.trim()) {
-      showErrors(form, box, { errors: [{ field: "reason", message: "Xin ghi lý do trả lại / a reason is needed" }] });
-      reason.focus();
-      return;
-    }
-    try {
-      await api("POST", `/api/v1/submissions/${s.id}/return`, { json: { reason: reason.value.trim() } });
-      toast("Đã trả lại báo cáo");
-      window.dispatchEvent(new HashChangeEvent("hashchange"));
-    } catch (err) { showErrors(form, box, err); }
-  });
   const approve = actionButton("Duyệt báo cáo này", { class: "good", id: "approve", disabled: !current }, async () => {
     try {
       await api("POST", `/api/v1/submissions/${s.id}/approve`, { json: {} });
@@ -95,9 +81,52 @@ function adminCard(s, status) {
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     } catch (err) { clear(box, errorBanner(err)); }
   });
+  const dialog = returnDialog(s);
+  const opener = h("button", { type: "button", id: "return-open", "aria-haspopup": "dialog", disabled: !current && status !== "approved",
+                               onclick: () => dialog.open(opener) }, "Trả lại huyện…");
   return h("div", { class: "card", id: "submission-admin" }, h("h2", {}, "Xử lý"),
     status === "superseded" ? h("p", { class: "small muted" }, "Bản này đã được thay bằng bản mới hơn: chỉ xử lý được bản hiện hành.") : null,
     status === "returned" ? h("p", { class: "small muted" }, "Đã trả lại; chờ huyện gửi bản sửa.") : null,
     status === "approved" ? h("p", { class: "small muted" }, "Đã duyệt.") : null,
-    form, h("div", { class: "actions" }, returnButton, approve));
+    box, h("div", { class: "actions" }, opener, approve), dialog.element);
+}
+
+// Returning a submission asks for the reason in a modal dialog: its first
+// field takes the focus; Escape or "Hủy" closes it and the focus goes back
+// to the button that opened it.
+function returnDialog(s) {
+  const reason = h("textarea", { "data-api-field": "reason", rows: 4,
+                                 placeholder: "Ví dụ: số đảng viên nữ của Chi bộ Trường THCS chưa đúng, đề nghị kiểm tra lại." });
+  const box = h("div", { id: "return-result" });
+  const form = h("form", { method: "dialog" }, field("Lý do trả lại (huyện sẽ thấy)", reason, "return-reason-input"), box);
+  const dialog = h("dialog", { id: "return-dialog", "aria-labelledby": "return-dialog-title" },
+    h("h2", { id: "return-dialog-title" }, `Trả lại báo cáo số ${s.id} cho ${s.district}`), form);
+  let opener = null;
+  const close = () => dialog.close();
+  const send = actionButton("Trả lại", { id: "return", class: "primary" }, async () => {
+    if (!reason.value.trim()) {
+      showErrors(form, box, { errors: [{ field: "reason", message: "Xin ghi lý do trả lại / a reason is needed" }] });
+      reason.focus();
+      return;
+    }
+    try {
+      await api("POST", `/api/v1/submissions/${s.id}/return`, { json: { reason: reason.value.trim() } });
+      opener = null;  // the page is drawn again: its heading takes the focus
+      close();
+      toast("Đã trả lại báo cáo");
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    } catch (err) { showErrors(form, box, err); reason.focus(); }
+  });
+  form.append(h("div", { class: "actions" }, send, h("button", { type: "button", id: "return-cancel", onclick: close }, "Hủy")));
+  form.addEventListener("submit", (ev) => ev.preventDefault());
+  dialog.addEventListener("close", () => { if (opener && opener.isConnected) opener.focus(); });
+  return {
+    element: dialog,
+    open(from) {
+      opener = from;
+      showErrors(form, box, { errors: [] });
+      dialog.showModal();
+      reason.focus();
+    },
+  };
 }

@@ -179,3 +179,18 @@ export function periodPicker(period, prefix, id = "period") {
   });
   return form;
 }
+
+// A wide table in a container that scrolls by itself (the page never
+// scrolls sideways at 1366x768): a named region in the tab order, so that
+// the keyboard scrolls it too and a screen reader says what it holds.
+export function scroller(name, table) {
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": name }, table);
+}
+
+// Where the focus goes after an action: an element that says what happened
+// (a heading, a result's summary), focusable by script only.
+export function focusOn(el) {
+  if (!el || !el.isConnected) return;
+  if (!el.hasAttribute("tabindex") && el.tabIndex < 0) el.setAttribute("tabindex", "-1");
+  el.focus({ preventScroll: false });
+}
