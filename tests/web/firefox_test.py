@@ -4,7 +4,7 @@ as web.firefox; skipped (77) only when firefox is not installed."""
 import json
 import os
 
-from audit import no_sideways
+from audit import focus_shown, no_sideways
 from harness import DATA
 
 
@@ -23,6 +23,15 @@ def firefox(d, b, work):
     b.page("nop")
     assert "Than Uyên" in b.text("h1"), b.text("h1")
     no_sideways(b, "firefox: the clerk's page")
+    # By keyboard in Gecko too: Tab reaches the file chooser, the focus visible at every step.
+    passed = []
+    for _ in range(40):
+        b.press("\ue004")
+        passed.append(focus_shown(b))
+        if b.js("return document.activeElement.id") == "file":
+            break
+    else:
+        raise AssertionError("Tab never reached the file chooser in Firefox; passed: " + "\n  ".join(passed))
 
     expected = json.load(open(os.path.join(DATA, "bad", "expected-errors.json")))["than-uyen-total-row-mismatch.xlsx"]
     b.drop(os.path.join(DATA, "bad", "than-uyen-total-row-mismatch.xlsx"))  # a real DragEvent with a DataTransfer

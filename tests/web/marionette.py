@@ -237,5 +237,13 @@ class FirefoxBrowser(Browser):
         with open(path, "wb") as f:
             f.write(png)
 
+    def press(self, key, shift=False):
+        """One key pressed and released (WebDriver key codes: Tab is \\ue004), Shift held when asked."""
+        down = [{"type": "keyDown", "value": "\ue008"}] if shift else []
+        up = [{"type": "keyUp", "value": "\ue008"}] if shift else []
+        self.d.command("WebDriver:PerformActions", {"actions": [{"type": "key", "id": "keyboard", "actions":
+            down + [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}] + up}]})
+        self.d.command("WebDriver:ReleaseActions")
+
     def version(self):
         return self.js("return navigator.userAgent")
