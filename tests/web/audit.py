@@ -40,7 +40,9 @@ for (const e of root.querySelectorAll('*')) {
 }
 const out = [];
 let i = 0;
-for (const e of set) {
+// In document order: the order querySelectorAll('[data-a11y-probe]') gives them back.
+const list = [...set].sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) ? -1 : 1);
+for (const e of list) {
   if (e.matches('[tabindex]') && e.tabIndex < 0 && !e.matches(sel.replace(', [tabindex]', ''))) continue;
   const r = e.getBoundingClientRect();
   const cs = getComputedStyle(e);
@@ -70,10 +72,7 @@ def controls(b):
     for p in props:
         if not p["name"].isdigit():
             continue
-        obj = p["value"]["objectId"]
-        i = int(cdp("Runtime.callFunctionOn", {"objectId": obj, "returnByValue": True,
-                                               "functionDeclaration": "function () { return this.dataset.a11yProbe; }"}
-                    )["result"]["value"])
+        obj, i = p["value"]["objectId"], int(p["name"])
         nodes = cdp("Accessibility.getPartialAXTree", {"objectId": obj, "fetchRelatives": False})["nodes"]
         n = nodes[0] if nodes else None
         if n and "backendDOMNodeId" in n:
