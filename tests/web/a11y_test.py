@@ -12,15 +12,17 @@ Chromium (scenarios of browser_test.py):
 """
 import json
 import os
+import time
 
 from audit import focus_shown, names, no_sideways
 from harness import DATA, ROOT
 
 
 def state(b, what, log):
+    t0 = time.time()
     n = names(b, what)
     no_sideways(b, what)
-    log.append((what, n))
+    log.append((what, n, round(time.time() - t0, 1)))
 
 
 def labels(d, b, work):
@@ -41,17 +43,19 @@ def labels(d, b, work):
     b.go("")
     b.el("#sign-in-form")
     # The check itself finds controls without a name: a bare button, an input
-    # without a label, a focusable div, a scrolling box, then taken away.
+    # without a label, a focusable div, a div playing a checkbox, a scrolling
+    # box, then taken away.
     b.js("""document.body.insertAdjacentHTML('beforeend', '<div id=probe-test><button></button><input>' +
+            '<div role=checkbox aria-checked=false></div>' +
             '<div tabindex=0></div><div id=probe-scroll><div></div></div></div>');
             const s = document.getElementById('probe-scroll');  // the CSP allows no inline style: the CSSOM
             Object.assign(s.style, {overflow: 'auto', height: '20px'});
             s.firstChild.style.height = '90px';""")
     try:
         names(b, "the check's own test")
-        raise RuntimeError("names() passed a page with four nameless controls")
+        raise RuntimeError("names() passed a page with five nameless controls")
     except AssertionError as e:
-        assert "4 control(s)" in str(e), e
+        assert "5 control(s)" in str(e), e
     b.js("document.getElementById('probe-test').remove()")
     state(b, "sign-in", log)
     b.find("#sign-in").click()  # empty: the errors at their inputs
@@ -143,7 +147,7 @@ def labels(d, b, work):
             b.find("#new-user button[type=submit]").click()
             b.wait(lambda: b.exists("#new-user [aria-invalid=true]") or b.exists("#new-user .banner.bad"), "the refusal")
             state(b, "admin: a new user refused", log)
-    print("controls named, page by page:", json.dumps(log, ensure_ascii=False))
+    print("controls named, page by page (state, controls, seconds to check):", json.dumps(log, ensure_ascii=False))
 
 
 # --- the keyboard alone ---------------------------------------------------------------
