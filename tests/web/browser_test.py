@@ -382,8 +382,8 @@ from a11y_test import keyboard, labels  # noqa: E402
 from firefox_test import firefox  # noqa: E402
 from marionette import FirefoxBrowser  # noqa: E402
 
-SCENARIOS = {"firefox": firefox, "labels": labels, "keyboard": keyboard, "clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
-             "mapping": mapping, "measure": measure}
+SCENARIOS = {"clerk": clerk, "board": board, "returned": returned, "security": security, "admin": admin,
+             "mapping": mapping, "labels": labels, "keyboard": keyboard, "firefox": firefox, "measure": measure}
 # The routes each scenario needs, checked before the browser starts.
 NEEDS = {
     "clerk": [("POST", "/api/v1/users"), ("GET", "/api/v1/session"), ("POST", "/api/v1/check")],

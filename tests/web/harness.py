@@ -241,6 +241,9 @@ class Browser:
 
     def page(self, page):
         self.wait(lambda: self.settled() and self.find("main").get_attribute("data-page") == page, f"the page {page}")
+        # At 1366x768 no page scrolls sideways; a wide sheet or table scrolls in its own box.
+        w = self.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert w[0] <= w[1], f"the page {page} scrolls sideways at {w[1]} px wide (scrollWidth {w[0]})"
 
     def sign_in(self, name, password):
         self.go("#/dang-nhap")
