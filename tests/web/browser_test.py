@@ -173,6 +173,7 @@ def returned(d, b, work):
     b.find("#return").click()  # no reason: refused at the reason's box
     b.wait(lambda: b.text("#return-reason-input-error"), "the missing reason shown at its box")
     b.find("#return-reason-input").send_keys(reason)
+    b.wait(lambda: not b.text("#return-reason-input-error"), "the request for a reason gone once one is written")
     b.shot("return-dialog", top=False)
     b.find("#return").click()
     b.wait(lambda: b.exists("#return-reason") and reason in b.text("#return-reason"), "the returned status")

@@ -119,6 +119,10 @@ function returnDialog(s) {
   });
   form.append(h("div", { class: "actions" }, send, h("button", { type: "button", id: "return-cancel", onclick: close }, "Hủy")));
   form.addEventListener("submit", (ev) => ev.preventDefault());
+  // Once a reason is written, the message that asked for one goes.
+  reason.addEventListener("input", () => {
+    if (reason.getAttribute("aria-invalid") && reason.value.trim()) showErrors(form, box, { errors: [] });
+  });
   dialog.addEventListener("close", () => { if (opener && opener.isConnected) opener.focus(); });
   return {
     element: dialog,
