@@ -335,7 +335,7 @@ class DocumentReader final : public Reader {
 
   // The batch's TCVN3 texts decoded (what tcvn3_text does for a Grid's
   // cells), on whichever thread has time (hand_over): the judgement was a
-  // quarter of the importer thread's time on a large CSV.
+  // fifth of the importer thread's time on a large CSV.
   static void decode_legacy(Batch& b) {
     if (b.judged) return;
     b.judged = true;
