@@ -438,3 +438,24 @@ TEST(Trees, ConnectorKeysAndUnmappedFiguresInJson) {
   EXPECT_EQ(n.warnings[0].where.path, "/to_chuc/0/dv_cao_cap");
   EXPECT_EQ(n.warnings[0].samples, (std::vector<std::string>{"4", "1"}));
 }
+
+// Past the sheet's first 100,000 cells (kHeadCells) rows are streamed to the
+// normaliser's worker thread, and whether a text is TCVN3 is judged on
+// whichever of the two threads has time (branch pipeline): a TCVN3 name and a
+// TCVN3 total row far down a large CSV are read as they are in a small one.
+TEST(Totals, Tcvn3TextsFarDownALargeCsvAreDecodedWhenStreamed) {
+  std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV DTTS\n";
+  constexpr int kRows = 25'000;  // 125,000 cells: the last rows are streamed
+  for (int i = 1; i <= kRows; ++i) csv += "Chi bộ thôn Nà Cang " + std::to_string(i) + ";CB;10;4;3\n";
+  csv += "Chi b\u00e9 th\u00abn B\u00b6n Lang;CB;36;11;20\n";  // "Chi bộ thôn Bản Lang" in TCVN3, no font
+  csv += "T\u00e6ng c\u00e9ng;;" + std::to_string(kRows * 10 + 36) + ";" + std::to_string(kRows * 4 + 11) + ";" +
+         std::to_string(kRows * 3 + 20) + "\n";
+  const auto n = read_bytes(csv, "tcvn3-lon.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), static_cast<std::size_t>(kRows + 1));
+  EXPECT_EQ(n.records.at(kRows).org_name, "Chi bộ thôn Bản Lang");
+  EXPECT_EQ(n.records.at(kRows - 1).org_name, "Chi bộ thôn Nà Cang 25000");
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), kRows * 10 + 36);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), kRows * 4 + 11);  // the total row is no organisation
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), kRows * 3 + 20);
+}
