@@ -31,6 +31,7 @@ plugins_dir = "$build/plugins"
 [limits]
 max_input_size = "1 GiB"
 max_cells = 100000000
+max_seconds = 3600
 [inbox]
 scan_milliseconds = 0
 [normalise]

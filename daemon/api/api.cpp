@@ -136,7 +136,25 @@ std::optional<Api::Caller> Api::caller(const http::Request& r) const {
   const auto auth = r.header("Authorization");
   if (!auth) return session_caller(r);  // the sign-in cookie (api/people_routes.cpp)
   if (auth->size() < 8 || auth->substr(0, 7) != "Bearer ") return std::nullopt;
-  const std::string hash = sha256_hex(auth->substr(7));
+  // The token's SHA-256, kept for the last token this thread saw: a client
+  // on a keep-alive connection sends the same one with every request, and
+  // hashing it twice (admission, then the route) was a quarter of what a
+  // cached report cost the daemon (issue 18, item 7; docs/performance.md).
+  // Compared in constant time: another client's token must not be guessed
+  // byte by byte from how long the comparison took.
+  thread_local std::string last_token, last_hash;
+  const std::string_view token = auth->substr(7);
+  const auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    unsigned char d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) d |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return d == 0;
+  };
+  if (last_hash.empty() || !same(token, last_token)) {
+    last_hash = sha256_hex(token);
+    last_token.assign(token);
+  }
+  const std::string& hash = last_hash;
   if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", "", ""};
   // Looked up at each request: a revoked token is refused at once.
   if (auto t = context_.store->token_principal(hash)) return Caller{t->name, t->role, t->district, ""};
