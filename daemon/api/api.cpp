@@ -102,7 +102,7 @@ http::Response Api::handle(const http::Request& request) { return router_.handle
 
 std::optional<http::Response> Api::admit(const http::Request& head) {
   // Open routes, and paths no route serves (404 as before), need no token.
-  const std::string route = router_.label(head.method, head.target);
+  const std::string& route = router_.label(head.method, head.target);
   if (web::is_open(route)) return std::nullopt;  // the web page's own files (daemon/web)
   if (route == "unmatched" || route == "/healthz" || route == "/metrics") return std::nullopt;
   if (route == "/api/v1/session") return std::nullopt;  // signing in; its handlers authenticate (branch season)
@@ -127,7 +127,8 @@ std::size_t Api::max_connections() const { return context_.config.load()->server
 void Api::started(const http::Request&) { metrics_.started(); }
 
 void Api::finished(const http::Request& head, unsigned status) {
-  metrics_.finished(head.method.empty() ? "unmatched" : router_.label(head.method, head.target), status);
+  // No method (a head that did not read) matches no route: "unmatched", without a copy.
+  metrics_.finished(router_.label(head.method, head.target), status);
   context_.log->debug("{} {} {} -> {}", head.remote, head.method, head.target, status);
 }
 
@@ -135,7 +136,25 @@ std::optional<Api::Caller> Api::caller(const http::Request& r) const {
   const auto auth = r.header("Authorization");
   if (!auth) return session_caller(r);  // the sign-in cookie (api/people_routes.cpp)
   if (auth->size() < 8 || auth->substr(0, 7) != "Bearer ") return std::nullopt;
-  const std::string hash = sha256_hex(auth->substr(7));
+  // The token's SHA-256, kept for the last token this thread saw: a client
+  // on a keep-alive connection sends the same one with every request, and
+  // hashing it twice (admission, then the route) was a quarter of what a
+  // cached report cost the daemon (issue 18, item 7; docs/performance.md).
+  // Compared in constant time: another client's token must not be guessed
+  // byte by byte from how long the comparison took.
+  thread_local std::string last_token, last_hash;
+  const std::string_view token = auth->substr(7);
+  const auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    unsigned char d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) d |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return d == 0;
+  };
+  if (last_hash.empty() || !same(token, last_token)) {
+    last_hash = sha256_hex(token);
+    last_token.assign(token);
+  }
+  const std::string& hash = last_hash;
   if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", "", ""};
   // Looked up at each request: a revoked token is refused at once.
   if (auto t = context_.store->token_principal(hash)) return Caller{t->name, t->role, t->district, ""};
@@ -361,11 +380,9 @@ http::Response Api::one(const http::Request& r, const http::Params& p) {
   json::object o = submission_json(*s);
   with_review(o, *s);  // branch season
   o["warnings"] = issues_json(context_.store->warnings(s->id));
-  json::array records;
+  // The records stream, read from the store a block at a time (issue 18, api/views.cpp).
   const auto n = context_.normalisation.load();
-  for (const auto& rec : context_.store->records(s->id)) records.push_back(record_json(rec, n->catalogue));
-  o["records"] = std::move(records);
-  return json_ok(200, o);
+  return submission_with_records(o, context_.store, *s, std::shared_ptr<const normalise::Catalogue>(n, &n->catalogue));
 }
 
 http::Response Api::raw(const http::Request& r, const http::Params& p) {
@@ -407,7 +424,7 @@ http::Response Api::report(const http::Request& r) {
       recent_.splice(recent_.begin(), recent_, it->second.use);  // the most recently used
       http::Response res;
       res.content_type = it->second.content_type;
-      res.body = it->second.body;
+      res.shared_body = it->second.body;
       return res;
     }
   }
@@ -423,7 +440,8 @@ http::Response Api::report(const http::Request& r) {
   const auto idx = static_cast<std::size_t>(std::find(formats.begin(), formats.end(), format) - formats.begin());
   http::Response res;
   res.content_type = idx < exporter->info.mime_types.size() ? exporter->info.mime_types[idx] : mime_of(format);
-  res.body = out.str();
+  auto body = std::make_shared<const std::string>(std::move(out).str());
+  res.shared_body = body;
   {
     std::lock_guard lock(mutex_);
     // Bounded, least recently used out first: one entry per period and
@@ -437,7 +455,7 @@ http::Response Api::report(const http::Request& r) {
       recent_.pop_back();
     }
     recent_.push_front(key);
-    reports_[key] = Cached{generation, res.body, res.content_type, recent_.begin()};
+    reports_[key] = Cached{generation, std::move(body), res.content_type, recent_.begin()};
   }
   return res;
 }

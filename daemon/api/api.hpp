@@ -94,7 +94,8 @@ class Api final : public http::Service {
   std::uint64_t imports_ = 0;
   struct Cached {
     std::int64_t generation = -1;
-    std::string body, content_type;
+    std::shared_ptr<const std::string> body;  // sent as it is, never copied (issue 18, item 7)
+    std::string content_type;
     std::list<std::string>::iterator use;  // in recent_
   };
   static constexpr std::size_t kCachedReports = 64;

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 
 #include "normalise/normaliser.hpp"
+#include "normalise/record_stream.hpp"
+#include "store/records.hpp"
 
 namespace tonghop::api {
 
@@ -113,6 +115,44 @@ json::object submission_json(const store::Submission& s) {
     if (!layout.fields.empty()) o["coverage"] = coverage_json(layout);
   }
   return o;
+}
+
+http::Response submission_with_records(const json::object& o, std::shared_ptr<const store::Store> store,
+                                       const store::Submission& s, std::shared_ptr<const normalise::Catalogue> catalogue) {
+  struct State {
+    std::shared_ptr<const store::Store> store;
+    std::shared_ptr<const normalise::Catalogue> catalogue;
+    store::RecordCursor cursor;
+    std::string head;  // `{…,"records":[`
+    bool started = false, first = true;
+  };
+  std::string head = json::serialize(o);
+  head.pop_back();  // the object's `}`: the records go last
+  head += o.empty() ? "\"records\":[" : ",\"records\":[";
+  auto state = std::make_shared<State>(State{store, std::move(catalogue), store::RecordCursor(*store, s), std::move(head)});
+  http::Response res;
+  res.producer = [state](std::string& out) -> http::Piece {
+    if (!state->started) {
+      state->started = true;
+      out += state->head;
+      std::string().swap(state->head);
+    }
+    auto block = state->cursor.next();
+    if (!block) return http::Piece::failed;
+    const normalise::RecordSet& set = **block;
+    if (set.empty()) {
+      out += "]}\n";
+      return http::Piece::done;
+    }
+    normalise::RecordJsonWriter writer(set, *state->catalogue);
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (!state->first) out += ',';
+      state->first = false;
+      writer.append(i, out);
+    }
+    return http::Piece::more;
+  };
+  return res;
 }
 
 }  // namespace tonghop::api

@@ -2,6 +2,8 @@
 // Beast, so that routing is a plain function testable without a socket.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,11 +28,27 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// A body made while it is sent (issue 18). The server calls the producer
+// again and again on the connection's I/O thread, one call per write: each
+// call appends the next piece (some tens of KiB) to `out` and says whether
+// more follows. The pieces go out with chunked transfer encoding as they
+// come, so that a million records never sit in memory at once; a client that
+// stops reading is cut off by the write timeout, and the producer (and what
+// it holds) is dropped with the connection. `failed`: the connection is
+// closed without the last chunk, so the client sees a body cut short, never
+// one that looks whole.
+enum class Piece { more, done, failed };
+using BodyProducer = std::function<Piece(std::string& out)>;
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // Instead of `body`: bytes shared with a cache (a report), sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
+  // Instead of `body`: a body streamed in chunks (see BodyProducer).
+  BodyProducer producer;
 };
 
 // {"errors":[{"code":…,"message":…}]}, the contract's error shape.

@@ -6,13 +6,15 @@ namespace tonghop::http {
 
 void Metrics::finished(const std::string& route, unsigned status) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  const std::pair<std::string_view, unsigned> key{route, status};
   std::lock_guard lock(mutex_);
-  ++requests_[{route, status}];
+  if (const auto it = requests_.find(key); it != requests_.end()) ++it->second;
+  else requests_.emplace(std::pair<std::string, unsigned>{route, status}, 1);
 }
 
 std::uint64_t Metrics::count(const std::string& route, unsigned status) const {
   std::lock_guard lock(mutex_);
-  const auto it = requests_.find({route, status});
+  const auto it = requests_.find(std::pair<std::string_view, unsigned>{route, status});
   return it == requests_.end() ? 0 : it->second;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace tonghop::http {
@@ -22,7 +23,16 @@ class Metrics {
  private:
   std::atomic<std::int64_t> in_flight_{0};
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
+  // Looked up by (route, status) without making a key: a key is made once per pair.
+  struct Less {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      const int c = std::string_view(a.first).compare(std::string_view(b.first));
+      return c < 0 || (c == 0 && a.second < b.second);
+    }
+  };
+  std::map<std::pair<std::string, unsigned>, std::uint64_t, Less> requests_;
 };
 
 // Escapes a Prometheus label value.

@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 namespace tonghop::http {
 
@@ -24,30 +25,49 @@ std::vector<std::string> split_path(std::string_view path) {
 
 void Router::add(std::string method, std::string pattern, Handler handler, Limit body_limit) {
   auto segments = split_path(pattern);
+  if (segments.size() > kMaxSegments) throw std::logic_error("a route deeper than Router::kMaxSegments: " + pattern);
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler),
                           std::move(body_limit)});
 }
 
+// Matching allocates nothing unless params are asked for: a request is
+// matched three or four times (admission, body limit, handling, metrics).
 const Router::Route* Router::match(std::string_view method, std::string_view path, Params* params,
                                    bool* other_method) const {
-  const auto segments = split_path(path);
+  std::string_view segments[kMaxSegments];
+  std::size_t count = 0;
+  path = path.substr(0, path.find('?'));
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    if (count == kMaxSegments) return nullptr;  // deeper than any route
+    const auto slash = path.find('/');
+    segments[count++] = path.substr(0, slash);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
   for (const auto& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
-    Params found;
+    if (r.segments.size() != count) continue;
     bool ok = true;
-    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+    for (std::size_t i = 0; i < count && ok; ++i) {
       const std::string& want = r.segments[i];
-      if (want.size() > 2 && want.front() == '{' && want.back() == '}')
-        found[want.substr(1, want.size() - 2)] = percent_decode(segments[i]);
-      else
-        ok = want == segments[i];
+      if (!(want.size() > 2 && want.front() == '{' && want.back() == '}')) ok = want == segments[i];
     }
     if (!ok) continue;
     if (r.method != method && !(method == "HEAD" && r.method == "GET")) {
       if (other_method) *other_method = true;
       continue;
     }
-    if (params) *params = std::move(found);
+    if (params) {
+      params->clear();
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::string& want = r.segments[i];
+        if (want.size() > 2 && want.front() == '{' && want.back() == '}')
+          (*params)[want.substr(1, want.size() - 2)] = percent_decode(segments[i]);
+      }
+    }
     return &r;
   }
   return nullptr;
@@ -72,9 +92,10 @@ Response Router::handle(const Request& request) const {
   }
 }
 
-std::string Router::label(std::string_view method, std::string_view target) const {
+const std::string& Router::label(std::string_view method, std::string_view target) const {
+  static const std::string unmatched = "unmatched";
   const Route* r = match(method, target, nullptr, nullptr);
-  return r ? r->pattern : "unmatched";
+  return r ? r->pattern : unmatched;
 }
 
 std::uint64_t Router::body_limit(std::string_view method, std::string_view target,

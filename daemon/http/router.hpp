@@ -30,7 +30,7 @@ class Router {
   Response handle(const Request& request) const;
 
   // The matched route's pattern, for metrics labels ("unmatched" if none).
-  std::string label(std::string_view method, std::string_view target) const;
+  const std::string& label(std::string_view method, std::string_view target) const;
   // The body limit of the route the request head goes to.
   std::uint64_t body_limit(std::string_view method, std::string_view target, std::uint64_t fallback) const;
 
@@ -45,6 +45,7 @@ class Router {
   const Route* match(std::string_view method, std::string_view path, Params* params,
                      bool* other_method) const;
   std::vector<Route> routes_;
+  static constexpr std::size_t kMaxSegments = 16;
 };
 
 }  // namespace tonghop::http

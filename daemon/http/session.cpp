@@ -8,6 +8,11 @@
 // Before that, the Service admits the head (authentication: 401 or 429
 // without "100 Continue" and without reading the body), and an HTTP/1.1
 // request without Host is refused (400).
+//
+// Per response: the timeout is set before every write too, so a client that
+// stops reading is cut off. A body is sent from where it is (the session's
+// string, or a cache's shared one, not copied); a streamed body
+// (Response::producer) goes out in chunks, one producer call per write.
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -155,29 +160,87 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void write(Response response, bool keep_alive) {
     const bool keep = keep_alive && !draining_ && !state_->draining;
+    status_ = response.status;
+    if (response.producer) return write_stream(std::move(response), keep);
     res_.emplace(static_cast<bhttp::status>(response.status), 11);
     res_->set(bhttp::field::server, "tonghopd");
     res_->set(bhttp::field::content_type, response.content_type);
     for (auto& [k, v] : response.headers) res_->set(k, v);
     res_->keep_alive(keep);
-    const std::size_t size = response.body.size();
-    if (head_.method == "HEAD") {
-      res_->content_length(size);
-    } else {
-      res_->body() = std::move(response.body);
-      res_->prepare_payload();
-    }
-    status_ = response.status;
+    // The body is kept by the session (its own string, or the cache's shared
+    // one) and sent from where it is: a cached report is not copied.
+    if (response.shared_body) shared_body_ = std::move(response.shared_body);
+    else body_ = std::move(response.body);
+    const std::string_view bytes = shared_body_ ? std::string_view(*shared_body_) : std::string_view(body_);
+    res_->content_length(bytes.size());
+    if (head_.method != "HEAD") res_->body() = bhttp::span_body<const char>::value_type(bytes.data(), bytes.size());
     stream_.expires_after(state_->options.load()->read_timeout);
     bhttp::async_write(stream_, *res_, [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
       self->on_write(ec, keep);
     });
   }
 
+  // A streamed body (Response::producer): the head, then one chunk per call
+  // of the producer, each write under the timeout, then the last chunk.
+  void write_stream(Response response, bool keep) {
+    head_res_.emplace(static_cast<bhttp::status>(response.status), 11);
+    head_res_->set(bhttp::field::server, "tonghopd");
+    head_res_->set(bhttp::field::content_type, response.content_type);
+    for (auto& [k, v] : response.headers) head_res_->set(k, v);
+    head_res_->keep_alive(keep);
+    head_res_->chunked(true);
+    if (head_.method != "HEAD") producer_ = std::move(response.producer);
+    head_sr_.emplace(*head_res_);
+    stream_.expires_after(state_->options.load()->read_timeout);
+    bhttp::async_write_header(stream_, *head_sr_, [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+      if (ec || !self->producer_) return self->on_write(ec, keep);
+      self->next_piece(keep);
+    });
+  }
+
+  void next_piece(bool keep) {
+    piece_.clear();
+    Piece p = Piece::failed;
+    // An empty piece is asked for again (a chunk of size 0 would end the
+    // body); a producer that says "more" without bytes is bounded here.
+    for (int tries = 0; tries < 1024 && piece_.empty(); ++tries) {
+      try {
+        p = producer_(piece_);
+      } catch (const std::exception&) {
+        p = Piece::failed;
+      }
+      if (p != Piece::more) break;
+    }
+    if (p == Piece::failed || (p == Piece::more && piece_.empty())) {
+      // The head said 200 and part of the body went: the only honest end is
+      // to cut the connection without the last chunk.
+      status_ = 500;
+      return on_write(beast::error_code(net::error::connection_aborted), false);
+    }
+    const bool last = p == Piece::done;
+    stream_.expires_after(state_->options.load()->read_timeout);
+    auto after = [self = shared_from_this(), keep, last](beast::error_code ec, std::size_t) {
+      if (ec) return self->on_write(ec, keep);
+      if (!last) return self->next_piece(keep);
+      self->stream_.expires_after(self->state_->options.load()->read_timeout);
+      net::async_write(self->stream_, bhttp::make_chunk_last(), [self, keep](beast::error_code e, std::size_t) {
+        self->on_write(e, keep);
+      });
+    };
+    if (piece_.empty()) return after({}, 0);  // done, with nothing more
+    net::async_write(stream_, bhttp::make_chunk(net::buffer(piece_)), std::move(after));
+  }
+
   void on_write(beast::error_code ec, bool keep) {
     if (counted_) state_->service.finished(head_, status_);
     counted_ = false;
     res_.reset();
+    head_sr_.reset();
+    head_res_.reset();
+    producer_ = nullptr;
+    std::string().swap(body_);  // a large body is not kept by an idle connection
+    shared_body_.reset();
+    if (piece_.capacity() > kKeptPiece) std::string().swap(piece_);
     if (ec) return close();
     if (!keep) return linger();
     read_head();
@@ -217,7 +280,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::shared_ptr<ServerState> state_;
   static constexpr std::size_t kLargeRead = 1 << 20;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> res_;
+  std::optional<bhttp::response<bhttp::span_body<const char>>> res_;
+  std::string body_;                                 // what res_ sends, or
+  std::shared_ptr<const std::string> shared_body_;  // the cache's bytes it sends
+  // A streamed body: its head, the head's serializer, the producer, the piece being written.
+  std::optional<bhttp::response<bhttp::empty_body>> head_res_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> head_sr_;
+  BodyProducer producer_;
+  std::string piece_;
+  static constexpr std::size_t kKeptPiece = 256u << 10;
   Request head_;
   std::string remote_;
   std::vector<char> discard_;

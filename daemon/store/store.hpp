@@ -98,6 +98,17 @@ class Store {
   // compact (a large return, the comparison with the previous period).
   std::vector<normalise::Record> records(std::int64_t submission_id) const;
   normalise::RecordSet record_set(std::int64_t submission_id) const;
+  // stream (issue 18), store/records.cpp: one stored block of a submission's
+  // records, the first whose first_seq is at or after `from`; none past the
+  // last. Read under the store's lock, which is not held between calls: a
+  // reader that streams block by block (store::RecordCursor) holds neither
+  // the lock nor a read transaction while it waits on its client. A stored
+  // submission's blocks never change, so the blocks read so are its records.
+  struct RecordBlock {
+    std::int64_t first_seq = 0, count = 0;
+    std::string data;
+  };
+  std::optional<RecordBlock> record_block(std::int64_t submission_id, std::int64_t from) const;
   std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
   Expected<std::string> raw(const Submission& s) const;
   // forms branch (store/latest.cpp): the district's last accepted return

@@ -72,6 +72,21 @@ std::optional<HttpReply> Connection::receive(std::chrono::milliseconds timeout) 
   r.head = buffer_.substr(0, end);
   buffer_.erase(0, end + 4);
   if (r.head.size() > 12) r.status = std::atoi(r.head.c_str() + 9);
+  if (r.header("Transfer-Encoding").value_or("") == "chunked") {
+    // A streamed body (issue 18): chunks until the last, of size 0. A body
+    // cut short (the server closed before the last chunk) is no reply.
+    for (;;) {
+      std::size_t line;
+      while ((line = buffer_.find("\r\n")) == std::string::npos)
+        if (!read_more(fd_, buffer_, deadline)) return std::nullopt;
+      const std::size_t size = std::stoul(buffer_.substr(0, line), nullptr, 16);
+      while (buffer_.size() < line + 2 + size + 2)
+        if (!read_more(fd_, buffer_, deadline)) return std::nullopt;
+      r.body.append(buffer_, line + 2, size);
+      buffer_.erase(0, line + 2 + size + 2);  // no trailers: the server sends none
+      if (size == 0) return r;
+    }
+  }
   const std::size_t length = std::stoul(r.header("Content-Length").value_or("0"));
   while (buffer_.size() < length)
     if (!read_more(fd_, buffer_, deadline)) return std::nullopt;
