@@ -34,21 +34,21 @@ sdk::Status Workbook::read() {
   }
 }
 
-void Workbook::count(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what) {
-  if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells) {
-    sdk::Location where;
-    where.sheet = sheet;
-    where.row = row;
-    where.column = col;
-    stop(sdk::Code::limit_exceeded,
-         "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
-             " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
-         std::string("the workbook has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
-             " cells (limits.max_cells)",
-         where);
-  }
-  if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
-      std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
+void Workbook::too_many(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what) const {
+  sdk::Location where;
+  where.sheet = sheet;
+  where.row = row;
+  where.column = col;
+  stop(sdk::Code::limit_exceeded,
+       "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
+           " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
+       std::string("the workbook has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
+           " cells (limits.max_cells)",
+       where);
+}
+
+void Workbook::check_time() const {
+  if (std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
     stop(sdk::Code::limit_exceeded,
          "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy chia bảng tính thành nhiều tệp nhỏ hơn",
          "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
@@ -161,8 +161,15 @@ void Workbook::resolve_formats() {
   for (const auto& x : xfs_) {
     const auto it = number_formats_.find(x.number_format);
     formats_by_xf_.push_back(it != number_formats_.end() ? it->second : std::string(sdk::builtin_number_format(x.number_format)));
-    date_xfs_.push_back(sdk::is_date_format(formats_by_xf_.back()));
   }
+  // Views into fonts_ and formats_by_xf_, which no longer change.
+  styles_.clear();
+  for (std::size_t i = 0; i < xfs_.size(); ++i) {
+    const unsigned f = xfs_[i].font;
+    styles_.push_back(Style{f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{}, formats_by_xf_[i],
+                            sdk::is_date_format(formats_by_xf_[i])});
+  }
+  no_style_ = Style{fonts_.empty() ? std::string_view{} : std::string_view(fonts_[0]), {}, false};
 }
 
 }  // namespace tonghop::xlsx

@@ -59,8 +59,14 @@ class Workbook {
   // Part names are case-insensitive ("xl/WorkBook.xml", "xl/SharedStrings.xml").
   const ZipEntry* entry(const std::string& name) const { return entries_.find(name); }
 
-  // Cells, shared strings and sheets all count against limits.max_cells.
-  void count(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what);
+  // Cells, shared strings and sheets all count against limits.max_cells; the
+  // clock is looked at every 65,536 of them. (Inline: once a cell.)
+  void count(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what) {
+    if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells) too_many(sheet, row, col, what);
+    if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0) check_time();
+  }
+  [[noreturn]] void too_many(const std::string& sheet, std::uint32_t row, std::uint32_t col, const char* what) const;
+  void check_time() const;
 
   // Runs `on_token` over a part's XML, with errors naming the part.
   template <class F>
@@ -77,13 +83,13 @@ class Workbook {
   void read_shared_strings(const std::string& name);
   void resolve_formats();
 
-  std::string_view font_of(unsigned xf) const {
-    const unsigned f = xf < xfs_.size() ? xfs_[xf].font : 0;
-    return f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{};
-  }
-  std::string_view format_of(unsigned xf) const {
-    return xf < formats_by_xf_.size() ? std::string_view(formats_by_xf_[xf]) : std::string_view{};
-  }
+  // A cell format's font, number format, and whether that is a date's; a
+  // cell format that does not exist has the first font and no format.
+  struct Style {
+    std::string_view font, format;
+    bool date = false;
+  };
+  const Style& style_of(unsigned xf) const noexcept { return xf < styles_.size() ? styles_[xf] : no_style_; }
   // Shared string i, kept once in one buffer whatever the number of cells
   // that use it.
   std::string_view shared_string(std::size_t i) const {
@@ -96,7 +102,7 @@ class Workbook {
   void emit(const std::string& sheet, std::uint32_t row, std::uint32_t col, sdk::CellType type, std::string_view text,
             double number, unsigned xf);
   // A date by the SDK's rule: its serial in the 1900 system, its ISO text.
-  bool is_date_xf(unsigned xf) const { return xf < date_xfs_.size() && date_xfs_[xf]; }
+  bool is_date_xf(unsigned xf) const { return style_of(xf).date; }
   double shift() const { return date1904_ ? 1462 : 0; }
   void emit_date(const std::string& sheet, std::uint32_t row, std::uint32_t col, double serial, unsigned xf,
                  bool iso_written);
@@ -110,12 +116,13 @@ class Workbook {
   std::vector<SheetRef> sheets_;
   std::string strings_;                   // every shared string, one after the other
   std::vector<std::size_t> string_ends_;  // where each ends in strings_
-  std::vector<bool> date_xfs_;            // cell formats whose number format is a date
   std::string_view format_override_;
   std::vector<std::string> fonts_;
   std::vector<Xf> xfs_;
   std::map<unsigned, std::string> number_formats_;
   std::vector<std::string> formats_by_xf_;
+  std::vector<Style> styles_;  // by cell format, resolved once (resolve_formats)
+  Style no_style_;
   bool date1904_ = false;
   std::uint64_t cells_ = 0;
 };
