@@ -66,8 +66,9 @@ const char* plain_text(const char* q, const char* e, std::string_view& text) {
 bool at(const char* q, const char* e, std::string_view s) {
   return static_cast<std::size_t>(e - q) >= s.size() && std::memcmp(q, s.data(), s.size()) == 0;
 }
-// A shape is taken only when it is wholly among the bytes ahead; this many
-// are asked for (far more than a cell; a longer one goes token by token).
+// A shape is taken only when it is wholly among the bytes ahead: at least
+// this many are asked for (far more than a cell), and whatever more the
+// window holds is looked at too; a cell past them goes token by token.
 constexpr std::size_t kAhead = 4096;
 }  // namespace
 
