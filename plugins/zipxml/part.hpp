@@ -18,12 +18,15 @@ namespace tonghop::zipxml {
 // Vietnamese then English, naming the part ("phần 'xl/worksheets/sheet1.xml'
 // của <vi_noun>" / "the <en_noun> part '…'"), its offset, and `advice_vi`
 // (what the clerk can do), with limit_exceeded when a limit stopped it.
-template <class F>
+// Before each token, take(reader) may read the bytes ahead itself
+// (XmlReader::ahead and consume) and say true; false leaves them to next().
+template <class T, class F>
 sdk::Status read_part(std::string_view zip, const ZipEntry& e, const sdk::Limits& limits, std::string_view vi_noun,
-                      std::string_view en_noun, std::string_view advice_vi, F&& on_token) {
+                      std::string_view en_noun, std::string_view advice_vi, T&& take, F&& on_token) {
   EntryStream stream(zip, e);
   XmlReader xml(stream, static_cast<std::size_t>(limits.max_field_bytes));
   while (true) {
+    if (take(xml)) continue;
     const auto t = xml.next();
     if (t == XmlReader::Token::eof) return {};
     if (t == XmlReader::Token::error) {
@@ -38,6 +41,12 @@ sdk::Status read_part(std::string_view zip, const ZipEntry& e, const sdk::Limits
     }
     on_token(t, xml);
   }
+}
+
+template <class F>
+sdk::Status read_part(std::string_view zip, const ZipEntry& e, const sdk::Limits& limits, std::string_view vi_noun,
+                      std::string_view en_noun, std::string_view advice_vi, F&& on_token) {
+  return read_part(zip, e, limits, vi_noun, en_noun, advice_vi, [](XmlReader&) { return false; }, on_token);
 }
 
 }  // namespace tonghop::zipxml

@@ -20,7 +20,8 @@ bool same(const char* p, std::string_view name) {
   return true;
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-void append_utf8(std::string& out, std::uint32_t cp) {
+template <class Out>
+void append_utf8(Out& out, std::uint32_t cp) {
   if (cp < 0x80) out += static_cast<char>(cp);
   else if (cp < 0x800) {
     out += static_cast<char>(0xC0 | (cp >> 6));
@@ -44,7 +45,7 @@ XmlReader::XmlReader(ByteSource& stream, std::size_t max_token)
 bool XmlReader::fill(std::size_t need) {
   while (buffer_.size() - pos_ < need && !eof_) {
     if (pos_ > 0 && pos_ >= buffer_.size() / 2) {
-      buffer_.erase(0, pos_);
+      buffer_.erase_front(pos_);
       consumed_ += pos_;
       pos_ = 0;
     }
@@ -59,7 +60,7 @@ bool XmlReader::fill(std::size_t need) {
 std::size_t XmlReader::read_more() {
   if (encoding_ == Encoding::unknown) {
     // The first bytes say the encoding: a byte order mark, or "<" as UTF-16.
-    while (raw_.size() < 4 && stream_.read(raw_, 4 - raw_.size()) > 0) {
+    while (raw_.size() < 4 && stream_.append(raw_, 4 - raw_.size()) > 0) {
     }
     const std::string_view head(raw_);
     std::size_t skip = 0;
@@ -77,10 +78,14 @@ std::size_t XmlReader::read_more() {
       if (n > 0) return n;
     }
   }
-  if (encoding_ == Encoding::utf8) return stream_.read(buffer_, kChunk);
+  if (encoding_ == Encoding::utf8) {
+    const std::size_t n = stream_.read(buffer_.room(kChunk), kChunk);
+    buffer_.commit(n);
+    return n;
+  }
   const std::size_t before = buffer_.size();
   while (buffer_.size() == before) {
-    const std::size_t got = stream_.read(raw_, kChunk);
+    const std::size_t got = stream_.append(raw_, kChunk);
     if (!transcode(got == 0)) return 0;
     if (got == 0) break;
   }
@@ -350,7 +355,7 @@ XmlReader::Token XmlReader::read_special() {
       if (!fill(buffer_.size() - pos_ + 1)) return fail("một đoạn CDATA không được đóng",
                                                         "a CDATA section is never closed");
     }
-    text_storage_.assign(buffer_, pos_ + 9, at - pos_ - 9);
+    text_storage_.assign(buffer_.data() + pos_ + 9, at - pos_ - 9);
     text_ = text_storage_;
     pos_ = at + 3;
     return Token::text;

@@ -9,7 +9,10 @@
 // "x:c" and "c" are the same element here.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +49,17 @@ class XmlReader {
   // When the next bytes are exactly "</NAME>", reads them: the end token of
   // NAME is then not given by next().
   bool skip_end(std::string_view name);
+  // For a caller that knows a shape well enough to read it at once (a
+  // sheet's cells): the bytes ahead in the window, at least `want` of them
+  // when the part has them (fewer at its end), valid until the next call;
+  // empty while the end token of a self-closing element is owed or after an
+  // error. consume(n) then takes the first n of them.
+  std::string_view ahead(std::size_t want) {
+    if (pending_end_ || !error_.empty()) return {};
+    if (buffer_.size() - pos_ < want) fill(want);
+    return std::string_view(buffer_.data() + pos_, buffer_.size() - pos_);
+  }
+  void consume(std::size_t n) noexcept { pos_ += n; }
   // After start: the attributes in order, without a lookup by name.
   std::size_t attribute_count() const noexcept { return attr_count_; }
   std::string_view attribute_name(std::size_t i) const noexcept { return attrs_[i].name; }
@@ -67,13 +81,55 @@ class XmlReader {
   Token read_element();
   bool read_plain_element(Token& token);
 
+  // The part's bytes from a little before pos_, grown without zero-filling
+  // (a std::string would zero each 256 KiB chunk before it is inflated).
+  class Window {
+   public:
+    const char* data() const noexcept { return data_.get(); }
+    std::size_t size() const noexcept { return size_; }
+    char operator[](std::size_t i) const noexcept { return data_[i]; }
+    std::size_t find(std::string_view s, std::size_t from) const noexcept {
+      return std::string_view(data_.get(), size_).find(s, from);
+    }
+    void erase_front(std::size_t n) noexcept {
+      std::memmove(data_.get(), data_.get() + n, size_ - n);
+      size_ -= n;
+    }
+    // Room for n more bytes at the end, counted once commit() says so.
+    char* room(std::size_t n) {
+      if (size_ + n > capacity_) {
+        const std::size_t capacity = std::max(size_ + n, capacity_ * 2);
+        std::unique_ptr<char[]> bigger(new char[capacity]);
+        if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+        data_ = std::move(bigger);
+        capacity_ = capacity;
+      }
+      return data_.get() + size_;
+    }
+    void commit(std::size_t n) noexcept { size_ += n; }
+    Window& operator+=(std::string_view s) {
+      if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());
+      commit(s.size());
+      return *this;
+    }
+    Window& operator+=(char c) {
+      *room(1) = c;
+      commit(1);
+      return *this;
+    }
+
+   private:
+    std::unique_ptr<char[]> data_;
+    std::size_t size_ = 0, capacity_ = 0;
+  };
+
   ByteSource& stream_;
   enum class Encoding { unknown, utf8, utf16le, utf16be } encoding_ = Encoding::unknown;
   std::string raw_;               // UTF-16 bytes not yet turned into UTF-8
   std::uint32_t high_surrogate_ = 0;
   std::string transcode_error_, transcode_error_vi_;
   std::size_t max_token_;
-  std::string buffer_;
+  Window buffer_;
   std::size_t pos_ = 0;
   std::uint64_t consumed_ = 0;
   bool eof_ = false;

@@ -154,7 +154,7 @@ sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std
     if (!(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))) continue;
     head.clear();
     EntryStream stream(zip, e);
-    while (head.size() < 64 * 1024 && stream.read(head, 64 * 1024 - head.size()) > 0) {
+    while (head.size() < 64 * 1024 && stream.append(head, 64 * 1024 - head.size()) > 0) {
     }
     if (!stream.error().empty()) return truncated(stream.error_vi(), stream.error());
     // A part in UTF-16: its markup is ASCII, so without the zero bytes the
@@ -211,13 +211,12 @@ EntryStream::~EntryStream() {
   }
 }
 
-std::size_t EntryStream::read(std::string& out, std::size_t max) {
+std::size_t EntryStream::read(char* out, std::size_t max) {
   if (finished_) return 0;
-  const std::size_t before = out.size();
   if (entry_.method == 0) {
     const std::size_t n = std::min<std::size_t>(max, raw_.size() - static_cast<std::size_t>(produced_));
-    out.append(raw_.substr(static_cast<std::size_t>(produced_), n));
-    crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out.data() + before), static_cast<uInt>(n));
+    raw_.copy(out, n, static_cast<std::size_t>(produced_));
+    crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(n));
     produced_ += n;
     if (produced_ == raw_.size()) {
       finished_ = true;
@@ -243,12 +242,11 @@ std::size_t EntryStream::read(std::string& out, std::size_t max) {
     started_ = true;
   }
   auto* z = static_cast<z_stream*>(z_);
-  out.resize(before + max);
-  z->next_out = reinterpret_cast<Bytef*>(out.data() + before);
+  // Straight into the caller's room: nothing is zeroed or copied first.
+  z->next_out = reinterpret_cast<Bytef*>(out);
   z->avail_out = static_cast<uInt>(max);
   const int rc = inflate(z, Z_NO_FLUSH);
   const std::size_t n = max - z->avail_out;
-  out.resize(before + n);
   produced_ += n;
   if (produced_ > entry_.uncompressed) {
     fail("phần '" + entry_.name + "' bị hỏng hoặc bị làm giả: giải nén ra nhiều hơn " +
@@ -256,23 +254,20 @@ std::size_t EntryStream::read(std::string& out, std::size_t max) {
          "'" + entry_.name + "' is damaged or forged: it inflates to more than the " +
              std::to_string(entry_.uncompressed) + " bytes it declares");
     finished_ = true;
-    out.resize(before);
     return 0;
   }
-  crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out.data() + before), static_cast<uInt>(n));
+  crc_ = crc32(crc_, reinterpret_cast<const Bytef*>(out), static_cast<uInt>(n));
   if (rc == Z_STREAM_END) {
     finished_ = true;
     if (crc_ != entry_.crc || produced_ != entry_.uncompressed) {
       fail("phần '" + entry_.name + "' bị hỏng (mã kiểm tra hoặc kích thước không khớp)",
            "'" + entry_.name + "' is damaged (its checksum or size does not match)");
-      out.resize(before);
       return 0;
     }
   } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && n > 0)) {
     fail("phần '" + entry_.name + "' bị hỏng (" + (z->msg ? z->msg : "inflate failed") + ")",
          "'" + entry_.name + "' is damaged (" + (z->msg ? z->msg : "inflate failed") + ")");
     finished_ = true;
-    out.resize(before);
     return 0;
   } else if (n == 0 && z->avail_in == 0) {
     fail("phần '" + entry_.name + "' kết thúc trước khi hết dữ liệu: tệp bị cắt cụt",

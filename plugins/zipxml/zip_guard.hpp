@@ -34,20 +34,29 @@ struct ZipEntry {
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Appends up to `max` more bytes to `out`; 0 at the end (or on an error,
-  // which error() then names in English, error_vi() in Vietnamese).
-  virtual std::size_t read(std::string& out, std::size_t max) = 0;
+  // Writes up to `max` more bytes at `out` (which has room for them, and need
+  // not be zeroed first); 0 at the end (or on an error, which error() then
+  // names in English, error_vi() in Vietnamese).
+  virtual std::size_t read(char* out, std::size_t max) = 0;
   virtual const std::string& error() const noexcept = 0;
   virtual const std::string& error_vi() const noexcept = 0;
+  // The same, appended to `out`.
+  std::size_t append(std::string& out, std::size_t max) {
+    const std::size_t before = out.size();
+    out.resize(before + max);
+    const std::size_t n = read(out.data() + before, max);
+    out.resize(before + n);
+    return n;
+  }
 };
 
 // A buffer already in memory (an XML file that is not in a zip).
 class MemorySource final : public ByteSource {
  public:
   explicit MemorySource(std::string_view bytes) noexcept : bytes_(bytes) {}
-  std::size_t read(std::string& out, std::size_t max) override {
+  std::size_t read(char* out, std::size_t max) override {
     const std::size_t n = std::min(max, bytes_.size() - at_);
-    out.append(bytes_.substr(at_, n));
+    bytes_.copy(out, n, at_);
     at_ += n;
     return n;
   }
@@ -94,9 +103,9 @@ class EntryStream final : public ByteSource {
   EntryStream(const EntryStream&) = delete;
   EntryStream& operator=(const EntryStream&) = delete;
 
-  // Appends up to `max` more inflated bytes to `out`; 0 at the end. Sets
-  // `error` (and returns 0) when the data is damaged or too long.
-  std::size_t read(std::string& out, std::size_t max) override;
+  // Inflates up to `max` more bytes at `out`; 0 at the end. Sets `error`
+  // (and returns 0) when the data is damaged or too long.
+  std::size_t read(char* out, std::size_t max) override;
   const std::string& error() const noexcept override { return error_; }
   const std::string& error_vi() const noexcept override { return error_vi_; }
   const ZipEntry& entry() const noexcept { return entry_; }

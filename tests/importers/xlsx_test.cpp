@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
+
+#include "part.hpp"
+#include "zip_guard.hpp"
 
 #include "support/importing.hpp"
 #include "support/process.hpp"
@@ -194,4 +198,230 @@ TEST(Calamine, DamagedAndProtectedFilesAreRefusedWithAReason) {
   const auto oom = test::import_file(test::data_path("conformance/calamine/OOM_alloc3.xls"));
   EXPECT_EQ(oom.status.code(), sdk::Code::invalid_input);
   EXPECT_NE(oom.status.message().find("resend"), std::string::npos);
+}
+
+// The sheet's commonest shapes (rows, and cells with r, s and t and a <v> or
+// an inline text) are read straight from the window, each in one step
+// (plugins/import-xlsx/sheet.cpp); everything else goes token by token. With
+// a namespace prefix on every element ("<x:c>", which the reader reads as
+// "<c>") nothing is taken in one step, so each file below is read both ways
+// and must give the same cells, formats, merges and refusals.
+namespace {
+std::string prefixed(const std::string& xml) {
+  return std::regex_replace(xml, std::regex("<(/?)([A-Za-z]\\w*)([\\s>/])"), "<$1x:$2$3");
+}
+
+void expect_same(const test::Imported& quick, const test::Imported& general, const std::string& what) {
+  ASSERT_EQ(quick.status.code(), general.status.code()) << what << ": " << quick.status.message() << " | "
+                                                       << general.status.message();
+  EXPECT_EQ(quick.status.message(), general.status.message()) << what;
+  EXPECT_EQ(quick.status.where().row, general.status.where().row) << what;
+  EXPECT_EQ(quick.status.where().column, general.status.where().column) << what;
+  ASSERT_EQ(quick.doc.sheets.size(), general.doc.sheets.size()) << what;
+  for (std::size_t s = 0; s < quick.doc.sheets.size(); ++s) {
+    const auto& a = quick.doc.sheets[s];
+    const auto& b = general.doc.sheets[s];
+    EXPECT_EQ(a.name, b.name) << what;
+    ASSERT_EQ(a.cells.size(), b.cells.size()) << what << ", sheet " << a.name;
+    for (std::size_t i = 0; i < a.cells.size(); ++i) {
+      const auto& x = a.cells[i];
+      const auto& y = b.cells[i];
+      const std::string at = what + ", sheet " + a.name + ", cell " + std::to_string(x.row) + "," + std::to_string(x.column);
+      ASSERT_EQ(x.row, y.row) << at;
+      ASSERT_EQ(x.column, y.column) << at;
+      EXPECT_EQ(x.type, y.type) << at;
+      EXPECT_EQ(x.text, y.text) << at;
+      EXPECT_EQ(x.number, y.number) << at;
+      EXPECT_EQ(x.font, y.font) << at;
+      EXPECT_EQ(x.number_format, y.number_format) << at;
+    }
+    ASSERT_EQ(a.merges.size(), b.merges.size()) << what;
+  }
+}
+
+// A workbook with two fonts, a date format and shared strings around `data`.
+std::string styled_xlsx(const std::string& data) {
+  test::ZipWriter z;
+  z.add("[Content_Types].xml",
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>");
+  z.add("_rels/.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+  z.add("xl/workbook.xml",
+        "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+        "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+        "<sheet name=\"Biểu 01\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+  z.add("xl/_rels/workbook.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
+  z.add("xl/styles.xml",
+        "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"dd/mm/yyyy\"/></numFmts>"
+        "<fonts count=\"2\"><font><name val=\"Times New Roman\"/></font><font><name val=\".VnTime\"/></font></fonts>"
+        "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\"/><xf numFmtId=\"3\" fontId=\"1\"/>"
+        "<xf numFmtId=\"164\" fontId=\"0\"/></cellXfs></styleSheet>");
+  z.add("xl/sharedStrings.xml",
+        "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>Đảng viên</t></si>"
+        "<si><t>Tổng cộng</t></si></sst>");
+  z.add("xl/worksheets/sheet1.xml",
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+        "xmlns:x14ac=\"http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac\"><sheetData>" + data +
+            "</sheetData><mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells></worksheet>");
+  return z.finish();
+}
+}  // namespace
+
+TEST(XlsxShapes, EveryShapeReadInOneStepGivesTheGeneralReadingsCells) {
+  const std::string data =
+      // A row with Excel's attributes, cells with r, s and t in every order and either quote.
+      "<row r=\"1\" spans=\"1:9\" ht=\"15\" customHeight=\"1\" x14ac:dyDescent=\"0.25\">"
+      "<c t=\"s\" r=\"A1\"><v>0</v></c><c s=\"1\" t=\"s\" r=\"B1\"><v>1</v></c><c r='C1' s='2'><v>43831</v></c>"
+      "<c r=\"D1\" s=\"1\"/><c r=\"E1\"></c><c s=\"1\"><v>12.50</v></c><c t=\"b\"><v>1</v></c>"
+      "<c t=\"e\"><v>#N/A</v></c><c t=\"inlineStr\" s=\"1\"><is><t>Mường Kim</t></is></c></row>"
+      // Cells without a reference in a row without one; the other types.
+      "<row><c t=\"d\"><v>2024-03-01</v></c><c t=\"str\"><v>x_x000D_y</v></c><c><v>0154</v></c><c><v>1e3</v></c>"
+      "<c><v>abc</v></c><c t=\"inlineStr\"><is><t></t></is></c><c><v>7</v></c></row>"
+      // A self-closing row; a row whose first "r" has a prefix; one with nothing.
+      "<row r=\"5\"/><row foo:r=\"9\" r=\"8\"><c><v>9</v></c></row><row><c r=\"B10\"><v>10</v></c></row>"
+      // References parse_ref reads ("$B$11", "c11"), or that are none (past XFD, past row 1,048,576).
+      "<row r=\"11\"><c r=\"$B$11\"><v>3</v></c><c r=\"c11\"><v>4</v></c><c r=\"XFE11\"><v>5</v></c>"
+      "<c r=\"A1048577\"><v>6</v></c></row>"
+      // Shapes left to the general reading: an entity, another attribute, a formula, rich text,
+      // a repeated attribute (the first counts), a space before "=".
+      "<row r=\"12\"><c r=\"A12\" t=\"inlineStr\"><is><t>A&amp;B</t></is></c><c r=\"B12\" cm=\"1\"><v>9</v></c>"
+      "<c r=\"C12\"><f>B12+1</f><v>10</v></c><c r=\"D12\" t=\"inlineStr\"><is><r><t>a</t></r><r><t>b</t></r></is></c>"
+      "<c r=\"E12\" r=\"Z99\"><v>11</v></c><c r =\"F12\"><v>12</v></c></row>";
+  const auto quick = test::import_bytes(styled_xlsx(data), "x.xlsx");
+  const auto general = test::import_bytes(styled_xlsx(prefixed(data)), "x.xlsx");
+  ASSERT_TRUE(quick.status.ok()) << quick.status.message();
+  expect_same(quick, general, "shapes");
+  // And the cells each rule gives.
+  const auto& s = quick.sheet();
+  EXPECT_EQ(quick.text(1, 1), "Đảng viên");
+  EXPECT_EQ(s.find(1, 1)->font, "Times New Roman");
+  EXPECT_EQ(quick.text(1, 2), "Tổng cộng");
+  EXPECT_EQ(s.find(1, 2)->font, ".VnTime");
+  EXPECT_EQ(quick.text(1, 3), "2020-01-01") << "a serial in a date format is a date";
+  EXPECT_EQ(s.find(1, 3)->number_format, "dd/mm/yyyy");
+  EXPECT_EQ(s.find(1, 4), nullptr) << "a styled empty cell";
+  EXPECT_EQ(s.find(1, 5), nullptr);
+  EXPECT_EQ(quick.text(1, 6), "12.5") << "follows E1, written or not";
+  EXPECT_EQ(s.find(1, 6)->number_format, "#,##0");
+  EXPECT_EQ(s.find(1, 7)->type, sdk::CellType::boolean);
+  EXPECT_EQ(s.find(1, 8)->type, sdk::CellType::error);
+  EXPECT_EQ(quick.text(1, 9), "Mường Kim");
+  EXPECT_EQ(s.find(1, 9)->font, ".VnTime");
+  EXPECT_EQ(quick.text(2, 1), "2024-03-01");
+  EXPECT_EQ(quick.text(2, 2), "x\ry");
+  EXPECT_EQ(quick.text(2, 3), "154");
+  EXPECT_EQ(quick.text(2, 4), "1000");
+  EXPECT_EQ(s.find(2, 5)->type, sdk::CellType::text);
+  EXPECT_EQ(s.find(2, 6), nullptr) << "an empty <t></t> is no value";
+  EXPECT_EQ(quick.text(2, 7), "7");
+  EXPECT_EQ(quick.text(9, 1), "9") << "the first attribute whose local name is r";
+  EXPECT_EQ(quick.text(10, 2), "10");
+  EXPECT_EQ(quick.text(11, 2), "3");
+  EXPECT_EQ(quick.text(11, 3), "4");
+  EXPECT_EQ(quick.text(11, 4), "5") << "not a reference: after the previous cell";
+  EXPECT_EQ(quick.text(11, 5), "6");
+  EXPECT_EQ(quick.text(12, 1), "A&B");
+  EXPECT_EQ(quick.text(12, 2), "9");
+  EXPECT_EQ(quick.text(12, 3), "10");
+  EXPECT_EQ(quick.text(12, 4), "ab");
+  EXPECT_EQ(quick.text(12, 5), "11");
+  EXPECT_EQ(quick.text(12, 6), "12");
+  EXPECT_EQ(s.cells.size(), 25u);
+}
+
+// A value past the field limit is refused at its cell whichever way it is
+// read (a <v> as well as an inline text).
+TEST(XlsxShapes, AValuePastTheFieldLimitIsRefusedAtItsCellEitherWay) {
+  auto limits = test::default_limits();
+  limits.max_field_bytes = 64;
+  for (const std::string& cell : {"<c r=\"B3\"><v>" + std::string(100, '1') + "</v></c>",
+                                 "<c r=\"B3\" t=\"inlineStr\"><is><t>" + std::string(100, 'x') + "</t></is></c>"}) {
+    const std::string data = "<row r=\"3\">" + cell + "</row>";
+    const auto quick = test::import_bytes(styled_xlsx(data), "x.xlsx", limits);
+    const auto general = test::import_bytes(styled_xlsx(prefixed(data)), "x.xlsx", limits);
+    ASSERT_EQ(quick.status.code(), sdk::Code::limit_exceeded) << quick.status.message();
+    EXPECT_EQ(quick.status.where().row, 3u);
+    EXPECT_EQ(quick.status.where().column, 2u);
+    EXPECT_NE(quick.status.message().find("ô dài quá giới hạn 64 byte"), std::string::npos) << quick.status.message();
+    expect_same(quick, general, cell);
+  }
+}
+
+// A sheet of several 256 KiB chunks, whose cells straddle the ends of the
+// window and of the bytes looked ahead at (4 KiB), some longer than that.
+TEST(XlsxShapes, ManyCellsAcrossTheWindowsEndsReadTheSameEitherWay) {
+  std::string data;
+  std::size_t values = 0;
+  for (int r = 1; r <= 3000; ++r) {
+    data += "<row r=\"" + std::to_string(r) + "\" spans=\"1:12\">";
+    for (int c = 0; c < 12; ++c) {
+      const std::string ref = std::string(1, static_cast<char>('A' + c)) + std::to_string(r);
+      const int k = (r * 12 + c) % 9;
+      if (k == 0) data += "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + std::string(static_cast<std::size_t>(r % 5000 + 1), 'a') + "</t></is></c>";
+      else if (k == 1) data += "<c r=\"" + ref + "\" s=\"2\"><v>" + std::to_string(40000 + r) + "</v></c>";
+      else if (k == 2) data += "<c r=\"" + ref + "\" s=\"1\"/>";
+      else if (k == 3) data += "<c t=\"s\" r=\"" + ref + "\"><v>" + std::to_string(r % 2) + "</v></c>";
+      else if (k == 4) data += "<c r=\"" + ref + "\"><v>" + std::to_string(r) + "." + std::to_string(c) + "</v></c>";
+      else data += "<c r=\"" + ref + "\"><v>" + std::to_string(r * c) + "</v></c>";
+      values += k == 2 ? 0 : 1;
+    }
+    data += "</row>";
+  }
+  ASSERT_GT(data.size(), 3u << 20);
+  const auto quick = test::import_bytes(styled_xlsx(data), "x.xlsx");
+  const auto general = test::import_bytes(styled_xlsx(prefixed(data)), "x.xlsx");
+  ASSERT_TRUE(quick.status.ok()) << quick.status.message();
+  EXPECT_EQ(quick.sheet().cells.size(), values);
+  expect_same(quick, general, "many cells");
+}
+
+// The workbooks other programs wrote (Excel, LibreOffice, openpyxl,
+// calamine's odd ones), each read as it is and with its sheets' elements
+// prefixed: the same cells, or the same refusal.
+TEST(XlsxShapes, WorkbooksOtherProgramsWroteReadTheSameEitherWay) {
+  int compared = 0;
+  for (const std::string folder : {"conformance/calamine", "office", "lai-chau/2018", "lai-chau/bad"}) {
+    if (!fs::exists(test::data_path(folder))) continue;
+    for (const auto& entry : fs::directory_iterator(test::data_path(folder))) {
+      const std::string ext = entry.path().extension().string();
+      if (ext != ".xlsx" && ext != ".xlsm") continue;
+      const std::string bytes = test::read_file(entry.path());
+      std::vector<zipxml::ZipEntry> entries;
+      if (!zipxml::read_directory(bytes, entries).ok()) continue;
+      test::ZipWriter rewritten;
+      bool whole = true;
+      for (const auto& e : entries) {
+        if (e.flags & 1 || (e.method != 0 && e.method != 8)) {
+          whole = false;
+          break;
+        }
+        zipxml::EntryStream stream(bytes, e);
+        std::string content;
+        while (stream.append(content, 1 << 16) > 0) {
+        }
+        if (!stream.error().empty()) {
+          whole = false;
+          break;
+        }
+        const bool sheet = e.name.find("worksheets/") != std::string::npos && e.name.ends_with(".xml") &&
+                           content.size() >= 2 && content[0] != '\0' && content[1] != '\0' &&
+                           !content.starts_with("\xFF\xFE") && !content.starts_with("\xFE\xFF");
+        rewritten.add(e.name, sheet ? prefixed(content) : content);
+      }
+      if (!whole) continue;  // encrypted or damaged: refused before any sheet is read
+      const auto quick = test::import_file(entry.path());
+      const auto general = test::import_bytes(rewritten.finish(), entry.path().filename().string());
+      expect_same(quick, general, entry.path().filename().string());
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 60);
+  std::printf("%d workbooks compared\n", compared);
 }
