@@ -51,7 +51,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
     if (field.is_count) {
-      const Count c = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+      const Count c = read_count(raw.is_number, raw.number, raw.text);
       if (c.error == CountError::empty) continue;
       if (c.error != CountError::none) {
         count_error(c.error, raw, field);
@@ -122,7 +122,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     const Field& field = cat_.fields[f];
     if (!field.is_count) continue;
     const Raw& raw = raw_[f];
-    const Count total = raw.is_number ? count_from_number(raw.number) : parse_count(raw.text);
+    const Count total = read_count(raw.is_number, raw.number, raw.text);
     if (total.error != CountError::none) continue;
     // A value above that could not be read has its own error: the total is not blamed for it.
     if (unreadable_[f]) continue;
@@ -145,6 +145,13 @@ void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
   if (e == CountError::negative)
     error("negative", fmt::format("Số liệu «{}» ở ô {} ({}) là số âm", text, describe(where), f.label),
           fmt::format("'{}' at {} ({}) is negative", text, describe(where), f.id), f.id, text, where);
+  else if (e == CountError::date)  // shown as a date: its serial is not what the clerk meant to give
+    error("not_a_number",
+          fmt::format("Ô {} ({}) được định dạng ngày tháng và hiện «{}»; không đọc là số {}: hãy định dạng ô là số",
+                      describe(where), f.label, shown_date(text), raw.number),
+          fmt::format("{} ({}) is formatted as a date and shows {}; not read as the number {}: format the cell as a number",
+                      describe(where), f.id, text, raw.number),
+          f.id, text, where);
   else if (e == CountError::fractional)
     error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", text, describe(where), f.label),
           fmt::format("'{}' at {} ({}) is not a whole number", text, describe(where), f.id), f.id, text, where);

@@ -207,7 +207,7 @@ bool Table::adds_up(std::uint32_t r, std::string_view folded_name) {
     if (!cat_.fields[slot.field].is_count) continue;
     const Raw* raw = b_.given(slot.field);
     if (raw == nullptr) continue;
-    const Count c = raw->is_number ? count_from_number(raw->number) : parse_count(raw->text);
+    const Count c = read_count(raw->is_number, raw->number, raw->text);
     if (c.error == CountError::empty) continue;
     if (c.error != CountError::none) return false;
     ++compared;

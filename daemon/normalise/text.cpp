@@ -8,6 +8,8 @@
 
 #include <utf8proc.h>
 
+#include "tonghop/sdk/document.hpp"
+
 namespace tonghop::normalise {
 
 namespace {
@@ -186,6 +188,51 @@ Count count_from_number(double number) {
   else if (number != std::floor(number)) c.error = CountError::fractional;
   else c.value = static_cast<std::int64_t>(number);
   return c;
+}
+
+namespace {
+
+bool digits_at(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+// "08:30" or "08:30:00", as the importers write a time alone.
+bool iso_time(std::string_view s) {
+  return (s.size() == 5 || (s.size() >= 8 && s[5] == ':' && digits_at(s, 6, 2))) && digits_at(s, 0, 2) && s[2] == ':' &&
+         digits_at(s, 3, 2);
+}
+
+}  // namespace
+
+Count read_count(bool is_number, double number, std::string_view text) {
+  if (!is_number) return parse_count(text);
+  double serial = 0;
+  if (!text.empty() && (sdk::parse_iso_date(text, serial) || iso_time(text))) {
+    Count c;
+    c.error = CountError::date;
+    return c;
+  }
+  return count_from_number(number);
+}
+
+std::string shown_date(std::string_view iso) {
+  double serial = 0;
+  if (sdk::parse_iso_date(iso, serial)) {
+    std::string out{iso.substr(8, 2)};
+    out += '/';
+    out += iso.substr(5, 2);
+    out += '/';
+    out += iso.substr(0, 4);
+    if (iso.size() >= 16 && iso[10] == 'T') {
+      out += ' ';
+      out += iso.substr(11, 5);
+    }
+    return out;
+  }
+  if (iso_time(iso)) return std::string(iso.substr(0, 5));
+  return std::string(iso);
 }
 
 Count parse_count(std::string_view text) {

@@ -18,13 +18,24 @@ std::string fold(std::string_view text);
 std::string nfc(std::string_view text);
 
 // A count as written: "2044", "2.044" and "2,044" (thousands), " 12 ".
-enum class CountError { none, empty, not_a_number, negative, fractional };
+// `date`: a number cell the importer read as a date (see read_count).
+enum class CountError { none, empty, not_a_number, negative, fractional, date };
 struct Count {
   std::int64_t value = 0;
   CountError error = CountError::none;
 };
 Count parse_count(std::string_view text);
 Count count_from_number(double number);
+// A cell's count: parse_count of a text cell; count_from_number of a number
+// cell, unless it is a date. A date is a number cell whose text is its ISO
+// form ("1900-05-20", "2024-01-31T08:30:00", "08:30:00": the SDK's rule,
+// from a date format in xlsx and xls or a date cell in ods); a count a clerk
+// sees as a date is refused (CountError::date), never read as its serial.
+Count read_count(bool is_number, double number, std::string_view text);
+// A date cell's ISO text as a Vietnamese reader sees it: "1900-05-20" ->
+// "20/05/1900", "2024-01-31T08:30:00" -> "31/01/2024 08:30"; a time alone
+// as "08:30"; anything else as it is.
+std::string shown_date(std::string_view iso);
 
 // "2018", "Năm 2018", "6 tháng đầu năm 2012", "2018-H1", "quý 3 năm 2018",
 // "2018-Q3", "tháng 9/2018", "2018-09" -> canonical "2018", "2012-H1", ...

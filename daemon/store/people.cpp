@@ -14,12 +14,9 @@ namespace tonghop::store {
 namespace json = boost::json;
 using sql::Statement;
 using sql::Transaction;
+using sql::failed;
 
 namespace {
-
-Change failed(sqlite3* db, const std::string& what) {
-  return Change{Refusal::failed, fmt::format("{}: {}", what, sqlite3_errmsg(db))};
-}
 
 User read_user(const Statement& q) {
   return User{q.text(0), q.text(1), q.text(2), q.integer(3) != 0, q.text(4), q.text(5)};

@@ -12,14 +12,11 @@ namespace tonghop::store {
 namespace json = boost::json;
 using sql::Statement;
 using sql::Transaction;
+using sql::failed;
 
 bool audit_in(sqlite3* db, const Principal& by, const std::string& action, const json::object& detail);  // people.cpp
 
 namespace {
-
-Change failed(sqlite3* db, const std::string& what) {
-  return Change{Refusal::failed, fmt::format("{}: {}", what, sqlite3_errmsg(db))};
-}
 
 PeriodState read_period(sqlite3* db, const std::string& period) {
   PeriodState p{period, {}, {}, {}};

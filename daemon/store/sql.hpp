@@ -1,6 +1,6 @@
-// A prepared SQLite statement, finalised on scope exit, and a transaction
-// rolled back unless committed, for the store's parts kept in their own files
-// (people.cpp, season.cpp). store.cpp keeps its own
+// A prepared SQLite statement, finalised on scope exit, a transaction
+// rolled back unless committed, and the refusal of a change SQLite failed,
+// for the store's parts kept in their own files (people.cpp, season.cpp). store.cpp keeps its own
 // copy in an unnamed namespace (same shape).
 #pragma once
 
@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include <sqlite3.h>
+
+#include "store/people.hpp"
 
 namespace tonghop::store::sql {
 
@@ -77,5 +79,10 @@ class Transaction {
   sqlite3* db_;
   bool open_;
 };
+
+// A change refused because SQLite failed: what was being done, and SQLite's reason.
+inline Change failed(sqlite3* db, const std::string& what) {
+  return Change{Refusal::failed, what + ": " + sqlite3_errmsg(db)};
+}
 
 }  // namespace tonghop::store::sql

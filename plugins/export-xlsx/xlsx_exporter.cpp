@@ -30,6 +30,8 @@ using namespace tonghop::xlsx;
 
 namespace {
 
+constexpr const char* kMemoryDir = "/dev/shm";
+
 void page(lxw_worksheet* ws) {
   worksheet_set_landscape(ws);
   worksheet_set_paper(ws, 9);  // A4
@@ -123,19 +125,31 @@ class XlsxExporter final : public tonghop::sdk::Exporter {
     const int fd = memfd_create("tonghop-report", MFD_CLOEXEC);
     if (fd < 0) return {sdk::Code::internal, "cannot create the workbook (memfd)"};
     const std::string path = "/proc/self/fd/" + std::to_string(fd);
-    lxw_workbook* wb = workbook_new(path.c_str());
-    if (wb == nullptr) {
-      ::close(fd);
-      return {sdk::Code::internal, "cannot create the workbook"};
+    // libxlsxwriter 1.1.4 writes each part (a sheet, the strings, the styles…)
+    // to a temporary file, then zips them all: in memory (tmpfs) when the
+    // system has it, which saves the file system's work on each (about 16 a
+    // workbook; docs/performance.md), else where libxlsxwriter puts them.
+    lxw_error rc = LXW_NO_ERROR;
+    for (const bool in_memory : {::access(kMemoryDir, W_OK | X_OK) == 0, false}) {
+      lxw_workbook_options options{};
+      options.tmpdir = in_memory ? const_cast<char*>(kMemoryDir) : nullptr;
+      lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
+      if (wb == nullptr) {
+        ::close(fd);
+        return {sdk::Code::internal, "cannot create the workbook"};
+      }
+      {
+        Book b(wb, report);
+        table_sheets(wb, b);
+        chart_sheet(wb, b);
+        details(wb, b);
+        warnings(wb, b);
+      }
+      rc = workbook_close(wb);
+      // tmpfs full or closed to us: once more, with libxlsxwriter's own place
+      // (it opens the file name anew, truncated).
+      if (rc == LXW_NO_ERROR || !in_memory) break;
     }
-    {
-      Book b(wb, report);
-      table_sheets(wb, b);
-      chart_sheet(wb, b);
-      details(wb, b);
-      warnings(wb, b);
-    }
-    const lxw_error rc = workbook_close(wb);
     if (rc != LXW_NO_ERROR) {
       ::close(fd);
       return {sdk::Code::internal, std::string("cannot write the workbook: ") + lxw_strerror(rc)};

@@ -67,8 +67,31 @@ std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
              where);
     }
   }
+  if (awaiting_ != SIZE_MAX) no_string(sheet);
   send(sheet);
   return rs.position();
+}
+
+// A formula whose result is text, and the STRING record that holds that text
+// is not where it must be (next, before any other cell): what the cell shows
+// cannot be known. Refused at the cell rather than read as empty.
+void Workbook::no_string(const SheetRef& sheet) const {
+  const Pending& f = pending_[awaiting_];
+  sdk::Location where;
+  where.sheet = sheet.name;
+  where.row = f.row + 1;
+  where.column = f.column + 1u;
+  std::string cell;
+  for (unsigned n = f.column + 1u; n > 0; n = (n - 1) / 26) cell.insert(cell.begin(), static_cast<char>('A' + (n - 1) % 26));
+  cell += std::to_string(f.row + 1);
+  refuse(sdk::Code::invalid_input,
+         "ô " + cell + " của trang '" + sheet.name +
+             "' có công thức cho kết quả là chữ, nhưng tệp không ghi chữ đó (thiếu bản ghi STRING), nên không biết ô "
+             "hiện gì; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+         "the formula at " + cell + " of the sheet '" + sheet.name +
+             "' has a text result that the file does not hold (its STRING record is missing), so what the cell shows "
+             "is not known; open it in Excel, save it as .xlsx and resend it",
+         where);
 }
 
 // False when a cell record is shorter than its kind needs.
@@ -99,7 +122,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
     default:
       if (!is_cell(r.id)) return true;  // formatting, drawing, and the other records a table does not need
   }
-  if (r.id != rec::string) awaiting_ = SIZE_MAX;  // a formula's STRING comes before any other cell
+  if (r.id != rec::string && awaiting_ != SIZE_MAX) no_string(sheet);  // a formula's STRING comes before any other cell
   switch (r.id) {
     case rec::number: {
       std::string b;
@@ -195,7 +218,7 @@ bool Workbook::read_mulrk(const Record& r, const SheetRef& sheet) {
   Cursor c(r);
   std::uint16_t row = 0, first = 0;
   if (!c.u16(row) || !c.u16(first)) return false;
-  awaiting_ = SIZE_MAX;
+  if (awaiting_ != SIZE_MAX) no_string(sheet);
   const std::size_t n = r.data().size() >= 6 ? (r.data().size() - 6) / 6 : 0;
   for (std::size_t i = 0; i < n && first + i <= 0xFFFF; ++i) {
     Pending p;

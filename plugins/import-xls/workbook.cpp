@@ -304,7 +304,7 @@ void Workbook::flush() {
     const Pending& p = pending_[i];
     // The same cell written twice: the later one stands, as in Excel.
     if (i + 1 < pending_.size() && pending_[i + 1].row == p.row && pending_[i + 1].column == p.column) continue;
-    if (p.awaits_string) continue;  // a formula whose text never came: shown empty, as Excel would
+    if (p.awaits_string) continue;  // its STRING is the next record (no_string() refuses the file without it)
     sdk::CellView c;
     c.row = p.row + 1;
     c.column = p.column + 1u;

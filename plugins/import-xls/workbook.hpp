@@ -59,6 +59,8 @@ class Workbook {
   std::size_t read_sheet(const SheetRef& sheet, std::size_t offset);
   bool sheet_record(const Record& r, const SheetRef& sheet);
   bool read_mulrk(const Record& r, const SheetRef& sheet);
+  // The refusal of a text formula (pending_[awaiting_]) whose STRING record never came.
+  [[noreturn]] void no_string(const SheetRef& sheet) const;
   void add(const SheetRef& sheet, Pending p);
   void add_text(const SheetRef& sheet, Pending p, const std::string& s);
   // Whether the sheet's cells are in the order the sink wants (then sent as

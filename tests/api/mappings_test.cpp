@@ -190,6 +190,29 @@ TEST(Mappings, ADistrictMapsOnlyWhereTheProvinceAllowsIt) {
   EXPECT_EQ(call(d, "GET", "/api/v1/mappings", phong_tho).body.at("mappings").as_array().size(), 1u);
 }
 
+namespace {
+
+// The score of the suggestion members_female for what `body` leaves unmapped (0: none).
+double female_score(const ServedDaemon& d, const std::string& target, const std::string& body) {
+  const auto r = call(d, "POST", target, kAdmin, body);
+  EXPECT_EQ(r.status, 200);
+  for (const auto& u : r.body.at("unmapped").as_array())
+    for (const auto& s : u.at("suggestions").as_array())
+      if (s.at("field").as_string() == "members_female") return s.at("score").to_number<double>();
+  return 0.0;
+}
+
+// score(above): the values never above the members (false) score high, and
+// higher than the same values above them (true).
+template <class Score>
+void expect_part_scores_higher(Score score) {
+  const double part = score(false), not_part = score(true);
+  EXPECT_GT(part, 0.5);
+  EXPECT_LT(not_part, part);
+}
+
+}  // namespace
+
 TEST(Suggestions, AColumnNeverAboveTheMembersIsMoreLikelyAPartOfThem) {
   ServedDaemon d(kAdmin);
   // "Số ĐV nữ (người)" beside a members column the catalogue knows: its values
@@ -200,16 +223,9 @@ TEST(Suggestions, AColumnNeverAboveTheMembersIsMoreLikelyAPartOfThem) {
     for (const auto& o : kOrgs)
       csv += std::string(o.name) + ";" + o.kind + ";" + std::to_string(o.members) + ";" +
              std::to_string(above ? o.members + 5 : o.female) + "\n";
-    const auto r = call(d, "POST", check_target(kPhongTho), kAdmin, csv);
-    EXPECT_EQ(r.status, 200);
-    for (const auto& u : r.body.at("unmapped").as_array())
-      for (const auto& s : u.at("suggestions").as_array())
-        if (s.at("field").as_string() == "members_female") return s.at("score").to_number<double>();
-    return 0.0;
+    return female_score(d, check_target(kPhongTho), csv);
   };
-  const double part = score(false), not_part = score(true);
-  EXPECT_GT(part, 0.5);
-  EXPECT_LT(not_part, part);
+  expect_part_scores_higher(score);
 }
 
 TEST(Suggestions, AJsonKeyNeverAboveTheMembersIsMoreLikelyAPartOfThem) {
@@ -223,16 +239,9 @@ TEST(Suggestions, AJsonKeyNeverAboveTheMembersIsMoreLikelyAPartOfThem) {
            ", \"so_dv_nu_nguoi\": " + std::to_string(above ? o.members + 5 : o.female) + "}";
       first = false;
     }
-    const auto r = call(d, "POST", check_target(kPhongTho, "b.json"), kAdmin, j + "]}");
-    EXPECT_EQ(r.status, 200);
-    for (const auto& u : r.body.at("unmapped").as_array())
-      for (const auto& s : u.at("suggestions").as_array())
-        if (s.at("field").as_string() == "members_female") return s.at("score").to_number<double>();
-    return 0.0;
+    return female_score(d, check_target(kPhongTho, "b.json"), j + "]}");
   };
-  const double part = score(false), not_part = score(true);
-  EXPECT_GT(part, 0.5);
-  EXPECT_LT(not_part, part);
+  expect_part_scores_higher(score);
 }
 
 TEST(Suggestions, AColumnOfWordsIsNamedWithItsSamplesAndTheTextFieldsItMayBe) {

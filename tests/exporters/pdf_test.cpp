@@ -7,18 +7,16 @@
 #include <regex>
 #include <sstream>
 
-#include "support/daemon.hpp"
-#include "support/http_client.hpp"
-#include "support/process.hpp"
+#include "exporters/printed.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace tonghop;
+using namespace tonghop::test::printed;
 
 namespace {
 
 const std::string kAdmin = "admin-token-for-the-pdf-tests-of-tonghop";
-const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 
 // Mường Tè: members only (no women, no cells, no ratings, no villages).
 const std::string kMuongTe =
@@ -44,44 +42,7 @@ struct Served : test::ServedDaemon {
     test::write_file(path, r ? r->body : "");
     return path;
   }
-  void submit_samples() {
-    for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
-             {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/tam-duong.json", "tam%20duong"},
-             {"2018/phong-tho.csv", "phong%20tho"}, {"2018/sin-ho.csv", "sin%20ho"}})
-      ASSERT_EQ(submit("/api/v1/submissions?district=" + district + "&period=2018&filename=" +
-                           fs::path(file).filename().string(),
-                       test::read_file(kData + file)),
-                201);
-  }
 };
-
-// What poppler reads: pdftotext of pages [first, last] (0: all).
-std::string text_of(const fs::path& pdf, int first = 0, int last = 0) {
-  const auto out = pdf.string() + ".txt";
-  std::vector<std::string> argv{"/usr/bin/pdftotext", "-enc", "UTF-8", "-layout"};
-  if (first > 0) argv.insert(argv.end(), {"-f", std::to_string(first), "-l", std::to_string(last)});
-  argv.insert(argv.end(), {pdf.string(), out});
-  const auto r = test::run(argv);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return test::read_file(out);
-}
-
-// 15513 -> "15.513", written here independently of the plugin.
-std::string vi(std::int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
-    out += digits[i];
-  }
-  return out;
-}
-std::string vi_percent(double p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", p);
-  std::string s = buf;
-  s[s.find('.')] = ',';
-  return s;
-}
 
 json::value expected_2018() { return json::parse(test::read_file(kData + "expected/report-2018.json")); }
 
@@ -89,7 +50,7 @@ json::value expected_2018() { return json::parse(test::read_file(kData + "expect
 
 TEST(PdfReport, TheLaiChauReportHasTheHeadingTitleEveryDistrictAndTheTotal) {
   Served s;
-  s.submit_samples();
+  submit_samples(s);
   const auto pdf = s.pdf("report-2018.pdf");
   const std::string text = text_of(pdf);
   for (const char* heading : {"TỈNH ỦY LAI CHÂU", "BAN TỔ CHỨC", "-BC/BTCTU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Lai Châu, ngày ",
@@ -117,7 +78,7 @@ TEST(PdfReport, TheLaiChauReportHasTheHeadingTitleEveryDistrictAndTheTotal) {
 
 TEST(PdfReport, EveryPageIsA4LandscapeNumberedWithTheHeaderAndDistrictsRepeated) {
   Served s;
-  s.submit_samples();
+  submit_samples(s);
   const auto pdf = s.pdf("report-2018.pdf");
   const auto info = test::run({"/usr/bin/pdfinfo", pdf.string()});
   ASSERT_EQ(info.exit_code, 0) << info.output;
@@ -166,7 +127,7 @@ TEST(PdfReport, EveryPageIsA4LandscapeNumberedWithTheHeaderAndDistrictsRepeated)
 
 TEST(PdfReport, AnUnknownValueIsBlankAndAnIncompleteTotalIsMarked) {
   Served s;
-  s.submit_samples();
+  submit_samples(s);
   ASSERT_EQ(s.submit("/api/v1/submissions?district=M%C6%B0%E1%BB%9Dng%20T%C3%A8&period=2018&filename=mt.csv", kMuongTe),
             201);
   const auto pdf = s.pdf("lacking.pdf");

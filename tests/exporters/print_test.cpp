@@ -9,34 +9,23 @@
 #include <boost/json.hpp>
 #include <regex>
 
-#include "support/daemon.hpp"
-#include "support/http_client.hpp"
-#include "support/process.hpp"
+#include "exporters/printed.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace tonghop;
+using namespace tonghop::test::printed;
 
 namespace {
 
 const std::string kAdmin = "admin-token-for-the-print-tests-of-tonghop";
-const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
 const std::string kReport =
     "[report]\nnumber = \"125\"\nrecipients = [\"Thường trực Tỉnh ủy (b/c)\", \"Lưu VT\"]\n"
     "signer_role = \"T/M BAN THƯỜNG VỤ\"\nsigner_title = \"PHÓ TRƯỞNG BAN\"\nsigner_name = \"Nguyễn Văn A\"\n"
     "[time]\ntimezone = \"Asia/Ho_Chi_Minh\"\n";
 
 struct Served : test::ServedDaemon {
-  Served() : ServedDaemon(kAdmin, kReport) {
-    for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
-             {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/tam-duong.json", "tam%20duong"},
-             {"2018/phong-tho.csv", "phong%20tho"}, {"2018/sin-ho.csv", "sin%20ho"}}) {
-      const auto r = request("POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=" +
-                                         fs::path(file).filename().string(),
-                             test::read_file(kData + file));
-      EXPECT_TRUE(r && r->status == 201) << file;
-    }
-  }
+  Served() : ServedDaemon(kAdmin, kReport) { submit_samples(*this); }
   fs::path get(const std::string& format) {
     const auto r = request("GET", "/api/v1/reports/province?period=2018&format=" + format);
     EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no reply");
@@ -56,39 +45,6 @@ fs::path render(const fs::path& book, const std::string& locale) {
                             "--headless", "--convert-to", "pdf", "--outdir", out.string(), book.string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return out / (book.stem().string() + ".pdf");
-}
-
-std::string text_of(const fs::path& pdf, int page = 0) {
-  const auto out = pdf.string() + "." + std::to_string(page) + ".txt";
-  std::vector<std::string> argv{"/usr/bin/pdftotext", "-enc", "UTF-8", "-layout"};
-  if (page > 0) argv.insert(argv.end(), {"-f", std::to_string(page), "-l", std::to_string(page)});
-  argv.insert(argv.end(), {pdf.string(), out});
-  const auto r = test::run(argv);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return test::read_file(out);
-}
-
-int pages_of(const fs::path& pdf) {
-  const auto r = test::run({"/usr/bin/pdfinfo", pdf.string()});
-  std::smatch m;
-  return std::regex_search(r.output, m, std::regex("Pages:\\s+([0-9]+)")) ? std::stoi(m[1]) : 0;
-}
-
-// 15513 -> "15.513"; 34.7 -> "34,70", written here independently of the plugin.
-std::string vi(std::int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
-    out += digits[i];
-  }
-  return out;
-}
-std::string vi_percent(double p) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", p);
-  std::string s = buf;
-  s[s.find('.')] = ',';
-  return s;
 }
 
 }  // namespace

@@ -123,17 +123,3 @@ TEST(Hostile, TooManyCellsAreStoppedByTheHost) {
   ASSERT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
   EXPECT_EQ(r.status.where().row, 501u);
 }
-
-TEST(FuzzRegressions, EveryFoundInputIsHandled) {
-  const auto root = test::data_path("../fuzz/regressions");
-  int replayed = 0;
-  for (const auto& dir : std::filesystem::directory_iterator(root)) {
-    if (!dir.is_directory()) continue;
-    for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
-      const auto r = test::import_file(f.path());
-      ++replayed;
-      EXPECT_NE(r.status.code(), sdk::Code::internal) << f.path() << ": " << r.status.message();
-    }
-  }
-  std::printf("%d fuzz findings replayed\n", replayed);
-}

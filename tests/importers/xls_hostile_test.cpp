@@ -434,3 +434,40 @@ TEST(XlsOdd, RichAndPhoneticSharedStringsAcrossContinueAndRkAndFormulaResultsRea
   EXPECT_EQ(r.sheet().find(4, 4)->type, sdk::CellType::error);
   EXPECT_EQ(r.text(4, 4), "#DIV/0!");
 }
+
+TEST(XlsHostile, ATextFormulaWithoutItsStringRecordIsRefusedAtItsCell) {
+  const auto formula = [](std::uint16_t col) {
+    return record(0x0006, le16(3) + le16(col) + le16(0) + std::string(6, '\0') + "\xFF\xFF" + le16(0) + le32(0) + le16(0));
+  };
+  const auto rk = record(0x027E, le16(3) + le16(2) + le16(0) + le32((7u << 2) | 2));
+  // Followed by another cell, and last in the sheet: never read as an empty cell.
+  for (const std::string& cells : {formula(1) + rk, rk + formula(1)}) {
+    const auto r = read(compound(biff8({.cells = cells})));
+    ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+    EXPECT_EQ(r.status.where().row, 4u);
+    EXPECT_EQ(r.status.where().column, 2u);
+    EXPECT_NE(r.status.message().find("ô B4 của trang"), std::string::npos) << r.status.message();
+    EXPECT_NE(r.status.message().find("the formula at B4 of the sheet"), std::string::npos) << r.status.message();
+    EXPECT_NE(r.status.message().find("STRING record is missing"), std::string::npos) << r.status.message();
+  }
+  // With its STRING (and a SHRFMLA between them, as Excel writes a shared formula): read.
+  const auto r = read(compound(biff8({.cells = formula(1) + record(0x04BC, std::string(10, '\0')) +
+                                                record(0x0207, le16(2) + std::string(1, '\0') + "ok") + rk})));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.text(4, 2), "ok");
+  EXPECT_EQ(r.sheet().find(4, 3)->number, 7);
+}
+
+TEST(XlsHostile, LibreOfficesTextFormulaWithoutItsStringRecordIsRefusedAtItsCell) {
+  // features.xls with the STRING record of B10 (="Tổng: "&TEXT(E9,"0")&" đảng viên") made unknown
+  // (tests/data/xls/make_workbooks.py --variants); features.xls itself reads it (xls_test).
+  const auto r = test::import_file(test::data_path("xls/formula-without-string.xls"));
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_EQ(r.status.where().sheet, "Biểu 01");
+  EXPECT_EQ(r.status.where().row, 10u);
+  EXPECT_EQ(r.status.where().column, 2u);
+  EXPECT_NE(r.status.message().find("ô B10 của trang 'Biểu 01' có công thức cho kết quả là chữ"), std::string::npos)
+      << r.status.message();
+  EXPECT_NE(r.status.message().find("the formula at B10 of the sheet 'Biểu 01' has a text result"), std::string::npos)
+      << r.status.message();
+}

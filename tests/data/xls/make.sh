@@ -2,9 +2,9 @@
 # Makes the .xls test files of tests/importers/xls_test.cpp: openpyxl writes
 # workbooks, LibreOffice (headless, its own HOME) saves them as Excel 97-2003
 # (BIFF8), and what was written goes into *.expected.json for the test to
-# check every value against. Then two copies as other programs leave them:
+# check every value against. Then copies as other programs leave them:
 # one whose last sector is short (its padding cut off), one whose workbook
-# stream is named "BOOK".
+# stream is named "BOOK", and one whose text formula lost its STRING record.
 # usage: tests/data/xls/make.sh   (needs /usr/bin/python3 with openpyxl, soffice)
 set -euo pipefail
 cd "$(dirname "$0")"

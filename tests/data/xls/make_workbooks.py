@@ -3,8 +3,8 @@
 make_workbooks.py OUTDIR THAN_UYEN_XLSX: OUTDIR/features.xlsx,
   OUTDIR/than-uyen-formulas.xlsx and OUTDIR/than-uyen-tcvn3.xlsx, with
   features.expected.json here.
-make_workbooks.py --variants features.xls: short-last-sector.xls and
-  book-stream.xls beside it.
+make_workbooks.py --variants features.xls: short-last-sector.xls,
+  book-stream.xls and formula-without-string.xls beside it.
 """
 import datetime
 import json
@@ -166,6 +166,16 @@ def variants(xls):
     entry[0:64] = "BOOK".encode("utf-16-le").ljust(64, b"\0")
     entry[64:66] = (10).to_bytes(2, "little")
     open("book-stream.xls", "wb").write(data[:at] + bytes(entry) + data[at + 128:])
+    # The text formula of "Biểu 01" (B10, ="Tổng: "&...) without the STRING
+    # record that holds its result, as a writer that leaves the result to be
+    # computed again writes it: the record's id made one no reader knows
+    # (0x00EF), so that every offset in the file stays right.
+    text = "Tổng: ".encode("utf-16-le")
+    at = data.index(b"\x07\x02")
+    while data[at + 7:at + 7 + len(text)] != text:
+        at = data.index(b"\x07\x02", at + 2)
+    assert data[at - 78:at - 74] == b"\x06\x00\x4a\x00" and data[at - 68:at - 60] == b"\0" * 6 + b"\xff\xff", "no text formula before it"
+    open("formula-without-string.xls", "wb").write(data[:at] + b"\xef\x00" + data[at + 2:])
 
 
 if __name__ == "__main__":
