@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,10 @@ src = os.getcwd()
 path = sys.argv[3] if len(sys.argv) > 3 else os.path.join(src, "tests/data/lai-chau/2018/than-uyen.xlsx")
 district = sys.argv[4] if len(sys.argv) > 4 else "Than Uyên"
 tmp = tempfile.mkdtemp(prefix="tonghop-sample-")
-port = 18534
+# A free port (other sessions may run this bench at the same time): the kernel's choice, released at once.
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
 with open(os.path.join(tmp, "tonghop.toml"), "w") as f:
     f.write(f'''[server]
 listen = "127.0.0.1:{port}"

@@ -92,37 +92,48 @@ std::vector<std::string> Vocabulary::canonical(std::string_view folded) const {
   if (in.size() > 64) return in;  // no header is that long: compared as written
   for (auto& w : in)
     if (!known.contains(w)) w = singular(w);
+  // The longest phrase at each word; a phrase's key is its words joined by one space.
+  std::string key;
   std::size_t i = 0;
   while (i < in.size()) {
     bool found = false;
     for (std::size_t n = std::min(longest, in.size() - i); n >= 1 && !found; --n) {
-      const auto it = phrases.find(std::vector<std::string>(in.begin() + static_cast<std::ptrdiff_t>(i),
-                                                            in.begin() + static_cast<std::ptrdiff_t>(i + n)));
+      key.assign(in[i]);
+      for (std::size_t j = i + 1; j < i + n; ++j) (key += ' ') += in[j];
+      const auto it = phrases.find(key);
       if (it == phrases.end()) continue;
       out.insert(out.end(), it->second.begin(), it->second.end());
       i += n;
       found = true;
     }
-    if (!found) out.push_back(in[i++]);
+    if (!found) out.push_back(std::move(in[i++]));
   }
   // A word that says nothing ("số") goes wherever it came from: "DTTS" spelt
   // out reads as "dân tộc thiểu số" written in full.
   std::erase_if(out, [&](const std::string& w) {
-    const auto it = phrases.find(std::vector<std::string>{w});
+    const auto it = phrases.find(w);
     return it != phrases.end() && it->second.empty();
   });
   return out;
 }
 
+namespace {
+
+// The key of a group over a sub-header in Catalogue::Index.
+std::string pair_key(std::string_view group, std::string_view sub) {
+  std::string k;
+  k.reserve(group.size() + 1 + sub.size());
+  return ((k += group) += '\0') += sub;
+}
+
+}  // namespace
+
 const Field* Catalogue::match_flat(const std::string& folded) const {
   if (folded.empty()) return nullptr;
-  for (const auto& f : fields)
-    if (f.synonyms.contains(folded)) return &f;
+  if (const auto it = index.synonym.find(folded); it != index.synonym.end()) return &fields[it->second];
   const auto words_of = vocabulary.canonical(folded);
   if (words_of.empty()) return nullptr;
-  const std::string key = join(words_of);
-  for (const auto& f : fields)
-    if (f.keys.contains(key)) return &f;
+  if (const auto it = index.key.find(join(words_of)); it != index.key.end()) return &fields[it->second];
   if (const auto it = bags.find(bag_of(words_of)); it != bags.end() && it->second.size() == 1)
     return &fields[it->second.front()];
   return nullptr;
@@ -130,12 +141,12 @@ const Field* Catalogue::match_flat(const std::string& folded) const {
 
 const Field* Catalogue::match(const std::string& group, const std::string& sub) const {
   if (!group.empty() && !sub.empty()) {
-    for (const auto& f : fields)
-      if (f.groups.contains(group) && f.subs.contains(sub)) return &f;
+    if (const auto it = index.group_sub.find(pair_key(group, sub)); it != index.group_sub.end())
+      return &fields[it->second];
     const std::string g = join(vocabulary.canonical(group)), s = join(vocabulary.canonical(sub));
     if (!g.empty() && !s.empty())
-      for (const auto& f : fields)
-        if (f.key_groups.contains(g) && f.key_subs.contains(s)) return &f;
+      if (const auto it = index.key_group_sub.find(pair_key(g, s)); it != index.key_group_sub.end())
+        return &fields[it->second];
     if (const Field* f = match_flat(group + " " + sub)) return f;
   }
   if (sub.empty()) return match_flat(group);
@@ -244,7 +255,7 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
       if (from.empty()) return make_error(fmt::format("{}: [words] '{}' has no letters", file.string(), k.str()));
       c.vocabulary.longest = std::max(c.vocabulary.longest, from.size());
       c.vocabulary.known.insert(from.begin(), from.end());
-      c.vocabulary.phrases[std::move(from)] = split_words(fold(*text));
+      c.vocabulary.phrases[join(from)] = split_words(fold(*text));
     }
   for (std::size_t i = 0; i < c.fields.size(); ++i) {
     Field& f = c.fields[i];
@@ -254,6 +265,13 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
     std::set<std::string> bags;
     for (const auto& k : f.keys) bags.insert(bag_of(split_words(k)));
     for (const auto& b : bags) c.bags[b].push_back(i);
+    // The first field in order holding a text keeps it (try_emplace).
+    for (const auto& text : f.synonyms) c.index.synonym.try_emplace(text, i);
+    for (const auto& text : f.keys) c.index.key.try_emplace(text, i);
+    for (const auto& g : f.groups)
+      for (const auto& s : f.subs) c.index.group_sub.try_emplace(pair_key(g, s), i);
+    for (const auto& g : f.key_groups)
+      for (const auto& s : f.key_subs) c.index.key_group_sub.try_emplace(pair_key(g, s), i);
   }
   c.ignored = folded_list(t["table"]["ignored"]);
   c.total_labels = folded_list(t["table"]["total_labels"]);

@@ -7,7 +7,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -25,13 +27,24 @@ struct Field {
   std::set<std::string> keys, key_groups, key_subs;
 };
 
+// A hash of texts that also takes a string_view (heterogeneous lookup).
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+using TextSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
+
 // The words of headers and keys as districts write them ([words] in
 // indicators.toml): abbreviations ("ĐV", "KN", "DTTS"), English ("female",
 // "new members") and fillers ("số", "trong đó", "number of") onto the words the
 // synonyms use. A province adds a word there, without recompiling.
 struct Vocabulary {
-  std::map<std::vector<std::string>, std::vector<std::string>> phrases;  // folded words -> folded words
-  std::set<std::string> known;  // every word of a phrase, kept as it is (not made singular)
+  // Folded words, joined by one space ("so luong") -> folded words. Words
+  // hold no space, so the joined text names one phrase.
+  TextMap<std::vector<std::string>> phrases;
+  TextSet known;  // every word of a phrase, kept as it is (not made singular)
   std::size_t longest = 1;
 
   // A folded text in the catalogue's words: "female members" -> (nu, dang, vien);
@@ -56,15 +69,18 @@ struct Catalogue {
   Vocabulary vocabulary;
   // Canonical synonyms: words in any order (sorted, joined) -> the fields
   // that have them (a match needs exactly one).
-  std::map<std::string, std::vector<std::size_t>> bags;
+  TextMap<std::vector<std::size_t>> bags;
+  // What match and match_flat look up, made by load_catalogue from the
+  // fields' sets above (each text -> the first field, in the canonical
+  // order, whose set holds it): one hash lookup where a match went through
+  // every field's sets. A group and its sub-header are one key, joined by
+  // '\0' (no folded text holds one).
+  struct Index {
+    TextMap<std::size_t> synonym, key, group_sub, key_group_sub;
+  } index;
   // The sector keywords by their first word: (the keyword's words, its sector's index in `sectors`).
-  struct WordHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, std::size_t>>, WordHash,
-                     std::equal_to<>>
-      sector_keywords;
+  using WordHash = TextHash;
+  TextMap<std::vector<std::pair<std::vector<std::string>, std::size_t>>> sector_keywords;
   std::vector<Rule> rules;
   // The report's column groups and labels ([report] in indicators.toml).
   struct ReportGroup {

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -48,8 +49,79 @@ struct Path {
   bool ignored = false;
 };
 
+// One header search (find_header, or read_header alone): the catalogue and
+// the profile it reads with (the Board's mappings already merged into the
+// profile), and what it works out once for all the windows of rows it
+// tries, each cell of the first rows being read in up to four of them.
+// Nothing here outlives the search, so nothing of one district's mappings
+// reaches another's return.
+class Search {
+ public:
+  Search(const Catalogue& cat, const Profile* profile) : cat_(cat), profile_(profile) {
+    if (profile_ != nullptr)
+      // The profile's headers without their connectors ("Kết nạp / Trong đó /
+      // Người Mông"): the first in the profile's order keeps a text, as the
+      // scan of profile_field finds it.
+      for (const auto& [written, id] : profile_->headers) plain_.try_emplace(drop_connectors(written, cat_), &id);
+  }
+
+  const Catalogue& cat() const { return cat_; }
+
+  // A header cell's text read once: the connector that opens it, and the rest folded.
+  struct Cell {
+    bool connector = false;
+    std::string folded;    // "" when nothing is left
+    bool ignored = false;  // the catalogue leaves such a column out
+  };
+  const Cell& cell(std::string_view text) {  // text: trimmed, the grid's (it outlives the search)
+    auto [it, added] = cells_.try_emplace(text);
+    if (added) {
+      bool was = false;
+      const std::string_view rest = without_connector(text, cat_, was);
+      it->second.connector = was;
+      if (!rest.empty()) it->second.folded = fold(rest);
+      it->second.ignored = !it->second.folded.empty() && cat_.ignored.count(it->second.folded) != 0;
+    }
+    return it->second;
+  }
+
+  // Catalogue::match and match_flat, each text or pair of texts worked out
+  // once in the search (the same group and sub-header recur in many windows).
+  const Field* match(const std::string& group, const std::string& sub) {
+    std::string key;
+    key.reserve(group.size() + 1 + sub.size());
+    ((key += group) += '\0') += sub;  // no folded text holds a '\0'
+    auto [it, added] = matched_.try_emplace(std::move(key), nullptr);
+    if (added) it->second = cat_.match(group, sub);
+    return it->second;
+  }
+  const Field* match_flat(const std::string& folded) {
+    auto [it, added] = flat_.try_emplace(folded, nullptr);
+    if (added) it->second = cat_.match_flat(folded);
+    return it->second;
+  }
+
+  // profile_field, with the profile's headers without connectors made once.
+  const std::string* given(const std::vector<std::string>& folds) const {
+    const std::size_t k = folds.size();
+    if (k == 0 || profile_ == nullptr || profile_->headers.empty()) return nullptr;
+    for (const std::string& key : {join(folds, 0, k), join(folds, k >= 2 ? k - 2 : 0, k), folds[k - 1]}) {
+      if (const auto it = profile_->headers.find(key); it != profile_->headers.end()) return &it->second;
+      if (const auto it = plain_.find(key); it != plain_.end()) return it->second;
+    }
+    return nullptr;
+  }
+
+ private:
+  const Catalogue& cat_;
+  const Profile* profile_;
+  std::map<std::string, const std::string*> plain_;
+  std::unordered_map<std::string_view, Cell> cells_;
+  std::unordered_map<std::string, const Field*> matched_, flat_;
+};
+
 Path read_path(const Grid& g, const Merges& merges, std::uint32_t top, std::uint32_t r, std::uint32_t c,
-               const Catalogue& cat) {
+               Search& search) {
   Path p;
   const sdk::MergedRange* previous = nullptr;
   for (std::uint32_t row = top; row <= r; ++row) {
@@ -58,19 +130,73 @@ Path read_path(const Grid& g, const Merges& merges, std::uint32_t top, std::uint
     previous = m;
     const std::string_view text = trim_view(m != nullptr ? g.text(m->first_row, m->first_column) : g.text(row, c));
     if (text.empty() || is_column_number(text)) continue;
-    bool was = false;
-    const std::string_view rest = without_connector(text, cat, was);
-    p.connector |= was;
+    const Search::Cell& cell = search.cell(text);
+    p.connector |= cell.connector;
     p.shown += (p.shown.empty() ? "" : " / ") + std::string(text);
-    if (rest.empty()) continue;
-    std::string f = fold(rest);
+    const std::string& f = cell.folded;
     if (f.empty() || (!p.folds.empty() && p.folds.back() == f)) continue;  // the same text again below
-    if (cat.ignored.count(f)) p.ignored = true;
-    p.folds.push_back(std::move(f));
+    if (cell.ignored) p.ignored = true;
+    p.folds.push_back(f);
   }
   return p;
 }
 
+// What the catalogue says of a path (match_path after the profile has said
+// nothing); `M` answers match and match_flat: the catalogue, or a search's memo of it.
+template <class M>
+const Field* catalogue_field(const std::vector<std::string>& folds, M& cat, const Field* parent) {
+  const std::size_t k = folds.size();
+  if (k == 0) return nullptr;
+  const std::string& last = folds[k - 1];
+  // The nearest group above that, with the last text, names a field.
+  for (std::size_t i = k - 1; i-- > 0;)
+    if (const Field* f = cat.match(folds[i], last)) return f;
+  if (k >= 3)
+    if (const Field* f = cat.match_flat(join(folds, 0, k))) return f;
+  if (const Field* f = cat.match_flat(last)) return f;
+  // A breakdown under no group: the group of the column it breaks down.
+  if (parent != nullptr)
+    for (const auto& g : parent->groups)
+      if (const Field* f = cat.match(g, last); f != nullptr && f != parent) return f;
+  return nullptr;
+}
+
+Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& search) {
+  const Catalogue& cat = search.cat();
+  Header h;
+  h.found = true;
+  h.top = top;
+  h.row = r;
+  Merges merges;
+  std::set<std::uint32_t> cols;
+  for (std::uint32_t row = top; row <= r; ++row)
+    if (const RowCells* cells = g.row(row))
+      for (const auto& c : *cells) cols.insert(c.column);
+  for (const auto& m : g.merges())
+    if (m.first_row <= r && m.last_row >= top) {
+      merges.push_back(&m);
+      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
+    }
+  std::set<const Field*> seen;
+  const Field* whole = nullptr;  // the last column's field that is not a breakdown
+  for (const std::uint32_t c : cols) {
+    const Path p = read_path(g, merges, top, r, c, search);
+    if (p.shown.empty()) continue;
+    h.paths[c] = p.shown;
+    const std::string* given = search.given(p.folds);
+    if (p.ignored || (given != nullptr && *given == "ignore")) {
+      h.ignored.push_back(c);
+      continue;
+    }
+    // match_path: what the profile gives, else the catalogue's reading.
+    const Field* f = given != nullptr ? cat.field(*given) : catalogue_field(p.folds, search, p.connector ? whole : nullptr);
+    if (f != nullptr && !p.connector) whole = f;
+    if (f != nullptr && seen.insert(f).second) h.columns[c] = f;
+    else if (!p.folds.empty()) h.unmapped.emplace_back(c, p.shown);
+  }
+  h.score = static_cast<int>(seen.size());
+  return h;
+}
 }  // namespace
 
 std::string_view without_connector(std::string_view text, const Catalogue& cat, bool& was) {
@@ -119,59 +245,18 @@ const std::string* profile_field(const std::vector<std::string>& folds, const Ca
 
 const Field* match_path(const std::vector<std::string>& folds, const Catalogue& cat, const Profile* profile,
                         const Field* parent) {
-  const std::size_t k = folds.size();
-  if (k == 0) return nullptr;
+  if (folds.empty()) return nullptr;
   if (const std::string* id = profile_field(folds, cat, profile)) return cat.field(*id);  // "ignore": none
-  const std::string& last = folds[k - 1];
-  // The nearest group above that, with the last text, names a field.
-  for (std::size_t i = k - 1; i-- > 0;)
-    if (const Field* f = cat.match(folds[i], last)) return f;
-  if (k >= 3)
-    if (const Field* f = cat.match_flat(join(folds, 0, k))) return f;
-  if (const Field* f = cat.match_flat(last)) return f;
-  // A breakdown under no group: the group of the column it breaks down.
-  if (parent != nullptr)
-    for (const auto& g : parent->groups)
-      if (const Field* f = cat.match(g, last); f != nullptr && f != parent) return f;
-  return nullptr;
+  return catalogue_field(folds, cat, parent);
 }
 
 Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, const Catalogue& cat, const Profile* profile) {
-  Header h;
-  h.found = true;
-  h.top = top;
-  h.row = r;
-  Merges merges;
-  std::set<std::uint32_t> cols;
-  for (std::uint32_t row = top; row <= r; ++row)
-    if (const RowCells* cells = g.row(row))
-      for (const auto& c : *cells) cols.insert(c.column);
-  for (const auto& m : g.merges())
-    if (m.first_row <= r && m.last_row >= top) {
-      merges.push_back(&m);
-      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
-    }
-  std::set<const Field*> seen;
-  const Field* whole = nullptr;  // the last column's field that is not a breakdown
-  for (const std::uint32_t c : cols) {
-    const Path p = read_path(g, merges, top, r, c, cat);
-    if (p.shown.empty()) continue;
-    h.paths[c] = p.shown;
-    const std::string* given = profile_field(p.folds, cat, profile);
-    if (p.ignored || (given != nullptr && *given == "ignore")) {
-      h.ignored.push_back(c);
-      continue;
-    }
-    const Field* f = match_path(p.folds, cat, profile, p.connector ? whole : nullptr);
-    if (f != nullptr && !p.connector) whole = f;
-    if (f != nullptr && seen.insert(f).second) h.columns[c] = f;
-    else if (!p.folds.empty()) h.unmapped.emplace_back(c, p.shown);
-  }
-  h.score = static_cast<int>(seen.size());
-  return h;
+  Search search(cat, profile);
+  return read_header(g, top, r, search);
 }
 
 Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) {
+  Search search(cat, profile);
   Header best;
   int rows_seen = 0;
   const std::uint32_t wanted_rows = profile != nullptr && profile->header_row != 0 ? profile->header_rows : 0;
@@ -205,7 +290,7 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
         break;
       }
       if (wanted_rows != 0 && n != wanted_rows) continue;
-      Header h = read_header(g, top, r, cat, profile);
+      Header h = read_header(g, top, r, search);
       // At a tie, the deeper last row when it is words only: the header is all read before the data.
       if (h.better_than(best) || (h.found && best.found && h.valid() == best.valid() && h.score == best.score &&
                                   h.unmapped.size() == best.unmapped.size() && h.row > best.row && words_only(r)))
