@@ -52,7 +52,9 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
       profile_(profile),
       first_pass_(!array),
       b_(cat, out_) {
-  if (array) read_array(std::move(*array));
+  if (!array) return;
+  reading_ = *array;
+  read_array(std::move(*array));
 }
 
 void TreeReader::read_array(std::string array) {
@@ -81,9 +83,27 @@ void TreeReader::read_array(std::string array) {
 
 TreeReader::~TreeReader() = default;
 
+TreeReader::Located TreeReader::locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const {
+  // The array's own segments are none of them an index (it is what
+  // element_of found), so the element is the segment after it.
+  if (!reading_ || !under(pointer, *reading_)) return Located::outside;
+  const std::size_t start = reading_->size() + 1;
+  const std::size_t slash = pointer.find('/', start);
+  if (slash == std::string_view::npos) return Located::no_element;
+  const std::string_view seg = pointer.substr(start, slash - start);
+  if (!is_index(seg)) return Located::not_index;
+  std::from_chars(seg.data(), seg.data() + seg.size(), element);
+  rel = static_cast<std::uint32_t>(slash);
+  return Located::element;
+}
+
 sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& v) {
+  std::uint32_t element = 0, rel = 0;
+  const Located at = locate(pointer, element, rel);
   if (first_pass_) {
-    const Element e = element_of(pointer);
+    Element e;  // element_of(pointer), without reading the pointer again when locate did
+    if (at == Located::element) e = std::pair{pointer.substr(0, reading_->size()), element};
+    else if (at != Located::no_element) e = element_of(pointer);
     if (auto s = count(pointer, e); !s.ok()) return s;
     if (!speculating_) return {};
     if (!guess_) {
@@ -95,7 +115,7 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
           return {};
         }
         before_.emplace_back(pointer);
-        send(pointer, v, false);
+        send(pointer, v, false, 0, 0);
         return {};
       }
       // The first element: its array is read from here on as the one.
@@ -107,37 +127,41 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
       before_.clear();
       before_.shrink_to_fit();
       guess_ = std::string(e->first);
-      send(*guess_, {}, true);
+      reading_ = guess_;
+      send(*guess_, {}, true, 0, 0);
     }
   }
-  send(pointer, v, false);
+  send(pointer, v, false, element, at == Located::element ? rel : 0);
   return {};
 }
 
-void TreeReader::send(std::string_view pointer, const sdk::ScalarView& v, bool array) {
+void TreeReader::send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                      std::uint32_t rel) {
   if (handoff_) {
-    handoff_->put(pointer, v, array);
+    handoff_->put(pointer, v, array, element, rel);
     return;
   }
-  take(pointer, v, array);
+  take(pointer, v, array, element, rel);
   if (++taken_ == kInline) {
     // A large document: the rest is read on a worker while the importer parses.
     handoff_ = std::make_unique<TreeHandoff>(
-        [this](std::string_view p, const sdk::ScalarView& value, bool a) { take(p, value, a); });
+        [this](std::string_view p, const sdk::ScalarView& value, bool a, std::uint32_t n, std::uint32_t r) {
+          take(p, value, a, n, r);
+        });
     handoff_->start();
   }
 }
 
-void TreeReader::take(std::string_view pointer, const sdk::ScalarView& v, bool array) {
+void TreeReader::take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                      std::uint32_t rel) {
   if (array) read_array(std::string(pointer));
+  else if (rel != 0) inside(pointer, v, element, rel);
   else if (array_ && under(pointer, *array_)) inside(pointer, v);
   else outside(pointer, v);
 }
 
 void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v) {
   // A value of one of the array's elements, or of the array itself (left out).
-  // The array's own segments are none of them an index (it is what
-  // element_of found), so the element is the segment after it.
   const std::size_t start = array_->size() + 1;
   const std::size_t slash = pointer.find('/', start);
   if (slash == std::string_view::npos) return;
@@ -145,12 +169,16 @@ void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v) {
   if (!is_index(seg)) return;
   std::uint32_t n = 0;
   std::from_chars(seg.data(), seg.data() + seg.size(), n);
-  if (!in_element_ || n != element_) {
+  inside(pointer, v, n, slash);
+}
+
+void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v, std::uint32_t element, std::size_t rel) {
+  if (!in_element_ || element != element_) {
     flush();  // and the key sequence starts again
     in_element_ = true;
-    element_ = n;
+    element_ = element;
   }
-  value(pointer, pointer.substr(slash), v);
+  value(pointer, pointer.substr(rel), v);
 }
 
 void TreeReader::outside(std::string_view pointer, const sdk::ScalarView& v) {

@@ -78,8 +78,11 @@ class TreeReader {
 
   // A value to read, here or, once the document is large, on the worker;
   // `array`: the speculation's array starts (its path in `pointer`).
-  void send(std::string_view pointer, const sdk::ScalarView& v, bool array);
-  void take(std::string_view pointer, const sdk::ScalarView& v, bool array);
+  void send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
+  void take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
+  // Where a value is against the array read (reading_), on the importer's thread.
+  enum class Located { outside, no_element, not_index, element };
+  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const;
   static constexpr std::size_t kInline = 16384;  // values read here before the worker starts
   std::size_t taken_ = 0;
 
@@ -101,8 +104,9 @@ class TreeReader {
 
   // A value outside the array: the report's own facts.
   void outside(std::string_view pointer, const sdk::ScalarView& v);
-  // A value inside the array (the element's index parsed from the pointer).
+  // A value inside the array (the element's index parsed from the pointer, or given).
   void inside(std::string_view pointer, const sdk::ScalarView& v);
+  void inside(std::string_view pointer, const sdk::ScalarView& v, std::uint32_t element, std::size_t rel);
   // One value of the current element.
   void value(std::string_view pointer, std::string_view rel, const sdk::ScalarView& v);
 
@@ -128,6 +132,7 @@ class TreeReader {
   static constexpr std::size_t kMaxBefore = 256;
   std::vector<std::string> before_;  // pointers of the values before the first element
   std::optional<std::string> guess_;  // the array the first pass reads
+  std::optional<std::string> reading_;  // the array read, as the importer's thread knows it
   // Second pass.
   std::size_t district_field_ = 0, name_field_ = 0;
   // Looked up by the pointer's view: no string made for it.

@@ -23,8 +23,11 @@ namespace tonghop::normalise::detail {
 class TreeHandoff {
  public:
   // What the worker does with each value in order; `array` true for the
-  // start of the array read from there on (its path in `pointer`).
-  using Take = std::function<void(std::string_view pointer, const sdk::ScalarView& v, bool array)>;
+  // start of the array read from there on (its path in `pointer`); for a
+  // value of one of its elements, `rel` (not 0) is where the key starts in
+  // the pointer and `element` the element's index, found by the importer's thread.
+  using Take = std::function<void(std::string_view pointer, const sdk::ScalarView& v, bool array,
+                                  std::uint32_t element, std::uint32_t rel)>;
 
   explicit TreeHandoff(Take take) : take_(std::move(take)) {}
   TreeHandoff(const TreeHandoff&) = delete;
@@ -39,9 +42,9 @@ class TreeHandoff {
     worker_ = std::thread([this] { work(); });
   }
 
-  void put(std::string_view pointer, const sdk::ScalarView& v, bool array) {
-    Item item{v.kind, v.boolean, array, v.number, static_cast<std::uint32_t>(pointer.size()),
-              static_cast<std::uint32_t>(v.text.size())};
+  void put(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel) {
+    Item item{v.kind,    v.boolean, array, v.number, static_cast<std::uint32_t>(pointer.size()),
+              static_cast<std::uint32_t>(v.text.size()), element, rel};
     batch_->items.push_back(item);
     batch_->text.append(pointer);
     batch_->text.append(v.text);
@@ -70,6 +73,7 @@ class TreeHandoff {
     bool array;
     double number;
     std::uint32_t pointer_size, text_size;
+    std::uint32_t element, rel;
   };
   struct Batch {
     std::vector<Item> items;
@@ -115,7 +119,7 @@ class TreeHandoff {
         v.number = item.number;
         v.text = std::string_view(b->text.data() + at, item.text_size);
         at += item.text_size;
-        take_(pointer, v, item.array);
+        take_(pointer, v, item.array, item.element, item.rel);
       }
       b->items.clear();
       b->text.clear();
