@@ -54,7 +54,8 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
   };
   auto reader = normaliser.reader(submission, profile);
   auto status = read(*reader, std::nullopt);
-  if (status.ok() && reader->needs_second_pass()) {
+  // A dry run's view of a tree counts the array's elements: read again knowing it.
+  if (status.ok() && (reader->needs_second_pass() || (capture && reader->learned().array))) {
     // Merged ranges came after the cells and change the header, or a tree's
     // array of organisations is now known: read again knowing it.
     auto learned = reader->learned();

@@ -124,7 +124,7 @@ class DocumentReader final : public Reader {
   sdk::Status end_tree() override { return {}; }
 
   bool needs_second_pass() const override {
-    return second_pass_ || (tree_ && !known_.array && tree_->array_found().has_value());
+    return second_pass_ || (tree_ && tree_->needs_second_pass());  // a tree: its first pass may have read it
   }
   FirstPass learned() const override {
     return FirstPass{merges_seen_, tree_ && !known_.array ? tree_->array_found() : known_.array};

@@ -29,6 +29,20 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
   return std::nullopt;
 }
 
+namespace {
+
+// An array index as element_of reads one: 0, or 1 to 9 digits without a leading zero.
+bool is_index(std::string_view seg) {
+  return !seg.empty() && seg.size() <= 9 && (seg.size() == 1 || seg[0] != '0') &&
+         std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool under(std::string_view pointer, std::string_view array) {
+  return pointer.size() > array.size() && pointer[array.size()] == '/' && pointer.starts_with(array);
+}
+
+}  // namespace
+
 TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Submission& sub, const Policy& policy,
                        const Profile* profile, std::optional<std::string> array)
     : cat_(cat),
@@ -36,56 +50,146 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
       sub_(sub),
       policy_(policy),
       profile_(profile),
-      array_(std::move(array)),
+      first_pass_(!array),
       b_(cat, out_) {
-  if (!array_) return;
+  if (!array) return;
+  reading_ = *array;
+  read_array(std::move(*array));
+}
+
+void TreeReader::read_array(std::string array) {
+  array_ = std::move(array);
   Layout layout;
   layout.tree = true;
   layout.array = *array_;
-  for (const auto& f : cat.fields) {
+  for (const auto& f : cat_.fields) {
     layout.fields.push_back(f.id);
     layout.is_count.push_back(f.is_count);
     layout.paths.emplace_back();
     layout.headers.emplace_back();
   }
   out_.records = RecordSet(std::move(layout));
-  out_.records.district = sub.district;
-  out_.records.period = sub.period;
-  district_field_ = field_index(cat, "district");
-  name_field_ = field_index(cat, "org_name");
-  for (const auto& rule : cat.rules)
+  out_.records.district = sub_.district;
+  out_.records.period = sub_.period;
+  district_field_ = field_index(cat_, "district");
+  name_field_ = field_index(cat_, "org_name");
+  slots_.assign(cat_.fields.size(), Slot{});
+  for (const auto& rule : cat_.rules)
     if (rule.kind == Rule::Kind::at_most) {
-      const std::size_t w = field_index(cat, rule.whole);
-      if (w < cat.fields.size() && std::find(wholes_.begin(), wholes_.end(), w) == wholes_.end()) wholes_.push_back(w);
+      const std::size_t w = field_index(cat_, rule.whole);
+      if (w < cat_.fields.size() && std::find(wholes_.begin(), wholes_.end(), w) == wholes_.end()) wholes_.push_back(w);
     }
 }
 
+TreeReader::~TreeReader() = default;
+
+TreeReader::Located TreeReader::locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const {
+  // The array's own segments are none of them an index (it is what
+  // element_of found), so the element is the segment after it.
+  if (!reading_ || !under(pointer, *reading_)) return Located::outside;
+  const std::size_t start = reading_->size() + 1;
+  const std::size_t slash = pointer.find('/', start);
+  if (slash == std::string_view::npos) return Located::no_element;
+  const std::string_view seg = pointer.substr(start, slash - start);
+  if (!is_index(seg)) return Located::not_index;
+  std::from_chars(seg.data(), seg.data() + seg.size(), element);
+  rel = static_cast<std::uint32_t>(slash);
+  return Located::element;
+}
+
 sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& v) {
-  if (!array_) return count(pointer);
-  const std::string_view array = *array_;
-  if (pointer.size() > array.size() && pointer.starts_with(array) && pointer[array.size()] == '/') {
-    // Inside the array: a value of one of its elements, or of the array itself (left out).
-    const auto e = element_of(pointer);
-    if (!e || e->first != array) return {};
-    if (!in_element_ || e->second != element_) {
-      flush();
-      in_element_ = true;
-      element_ = e->second;
+  std::uint32_t element = 0, rel = 0;
+  const Located at = locate(pointer, element, rel);
+  if (first_pass_) {
+    Element e;  // element_of(pointer), without reading the pointer again when locate did
+    if (at == Located::element) e = std::pair{pointer.substr(0, reading_->size()), element};
+    else if (at != Located::no_element) e = element_of(pointer);
+    if (auto s = count(pointer, e); !s.ok()) return s;
+    if (!speculating_) return {};
+    if (!guess_) {
+      if (!e) {
+        // Before any element: outside whichever array is found, unless that
+        // array holds this value too (then the speculation ends).
+        if (before_.size() >= kMaxBefore) {
+          speculating_ = false;
+          return {};
+        }
+        before_.emplace_back(pointer);
+        send(pointer, v, false, 0, 0);
+        return {};
+      }
+      // The first element: its array is read from here on as the one.
+      for (const auto& p : before_)
+        if (under(p, e->first)) {
+          speculating_ = false;
+          return {};
+        }
+      before_.clear();
+      before_.shrink_to_fit();
+      guess_ = std::string(e->first);
+      reading_ = guess_;
+      send(*guess_, {}, true, 0, 0);
     }
-    const std::size_t rel = pointer.find('/', array.size() + 1);  // after the index
-    value(pointer, pointer.substr(rel), v);
-    return {};
   }
-  // Outside the array: the report's own facts.
+  send(pointer, v, false, element, at == Located::element ? rel : 0);
+  return {};
+}
+
+void TreeReader::send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                      std::uint32_t rel) {
+  if (handoff_) {
+    handoff_->put(pointer, v, array, element, rel);
+    return;
+  }
+  take(pointer, v, array, element, rel);
+  if (++taken_ == kInline) {
+    // A large document: the rest is read on a worker while the importer parses.
+    handoff_ = std::make_unique<TreeHandoff>(
+        [this](std::string_view p, const sdk::ScalarView& value, bool a, std::uint32_t n, std::uint32_t r) {
+          take(p, value, a, n, r);
+        });
+    handoff_->start();
+  }
+}
+
+void TreeReader::take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                      std::uint32_t rel) {
+  if (array) read_array(std::string(pointer));
+  else if (rel != 0) inside(pointer, v, element, rel);
+  else if (array_ && under(pointer, *array_)) inside(pointer, v);
+  else outside(pointer, v);
+}
+
+void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v) {
+  // A value of one of the array's elements, or of the array itself (left out).
+  const std::size_t start = array_->size() + 1;
+  const std::size_t slash = pointer.find('/', start);
+  if (slash == std::string_view::npos) return;
+  const std::string_view seg = pointer.substr(start, slash - start);
+  if (!is_index(seg)) return;
+  std::uint32_t n = 0;
+  std::from_chars(seg.data(), seg.data() + seg.size(), n);
+  inside(pointer, v, n, slash);
+}
+
+void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v, std::uint32_t element, std::size_t rel) {
+  if (!in_element_ || element != element_) {
+    flush();  // and the key sequence starts again
+    in_element_ = true;
+    element_ = element;
+  }
+  value(pointer, pointer.substr(rel), v);
+}
+
+void TreeReader::outside(std::string_view pointer, const sdk::ScalarView& v) {
   const auto segs = segments(pointer, cat_);
-  if (segs.empty()) return {};
+  if (segs.empty()) return;
   const Place where{{}, 0, 0, std::string(pointer)};
   const std::string_view text = text_of(v);
   const Field* f = cat_.match_flat(segs.back());
   if (f != nullptr && f->id == "district") check_district_text(registry_, text, sub_, where, true, b_);
   else if (f != nullptr && f->id == "period") check_period_text(text, sub_, where, true, b_);
   else if (registry_.find(text) != nullptr) check_district_text(registry_, text, sub_, where, true, b_);
-  return {};
 }
 
 std::optional<std::string> TreeReader::array_found() const {
@@ -99,8 +203,19 @@ std::optional<std::string> TreeReader::array_found() const {
   return best;
 }
 
+bool TreeReader::confirmed() const {
+  if (!first_pass_) return true;
+  if (!speculating_ || !guess_) return false;
+  const auto found = array_found();
+  return found && *found == *guess_;
+}
+
+bool TreeReader::needs_second_pass() const { return first_pass_ && array_found().has_value() && !confirmed(); }
+
 Normalised TreeReader::finish() {
-  if (!array_) {
+  if (handoff_) handoff_->finish();  // every value taken
+  if (!confirmed()) {
+    out_ = Normalised{};  // what a speculation read is not the document's
     b_.error("no_table", "Không tìm thấy danh sách tổ chức cơ sở đảng trong tài liệu JSON",
              "no array of organisations found in the JSON document", "", "", Place{});
   } else {
@@ -134,8 +249,7 @@ std::string_view TreeReader::text_of(const sdk::ScalarView& v) {
   return {};
 }
 
-sdk::Status TreeReader::count(std::string_view pointer) {
-  const auto e = element_of(pointer);
+sdk::Status TreeReader::count(std::string_view pointer, const Element& e) {
   if (!e) return {};
   // An element's values come together: the array is most often the one before.
   if (counting_ == nullptr || counting_path_ != e->first) {
@@ -156,32 +270,49 @@ sdk::Status TreeReader::count(std::string_view pointer) {
   return {};
 }
 
-const TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
-  if (const auto it = mappings_.find(rel); it != mappings_.end()) return it->second;
-  if (mappings_.size() > 4096) mappings_.clear();
-  const auto segs = segments(rel, cat_);
-  Mapping m{std::string::npos, {}, false};
-  const Field* f = match_path(segs, cat_, profile_, nullptr);
-  if (f != nullptr) m.field = field_index(cat_, f->id);
-  for (const auto& seg : segs) m.key += "/" + seg;
-  const std::string* given = profile_field(segs, cat_, profile_);
-  m.ignored = (!segs.empty() && cat_.ignored.count(segs.back()) != 0) || (given != nullptr && *given == "ignore");
-  return mappings_.emplace(std::string(rel), std::move(m)).first->second;
+TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
+  const std::size_t k = at_++;
+  if (k < sequence_.size() && sequence_[k] != nullptr && sequence_[k]->first == rel) return sequence_[k]->second;
+  auto it = mappings_.find(rel);
+  if (it == mappings_.end()) {
+    if (mappings_.size() > 4096) {
+      mappings_.clear();
+      sequence_.clear();
+    }
+    const auto segs = segments(rel, cat_);
+    Mapping m{std::string::npos, {}, false, nullptr};
+    const Field* f = match_path(segs, cat_, profile_, nullptr);
+    if (f != nullptr) m.field = field_index(cat_, f->id);
+    for (const auto& seg : segs) m.key += "/" + seg;
+    const std::string* given = profile_field(segs, cat_, profile_);
+    m.ignored = (!segs.empty() && cat_.ignored.count(segs.back()) != 0) || (given != nullptr && *given == "ignore");
+    it = mappings_.emplace(std::string(rel), std::move(m)).first;
+  }
+  if (k < kMaxSequence) {
+    if (k >= sequence_.size()) sequence_.resize(k + 1, nullptr);
+    sequence_[k] = &*it;
+  }
+  return it->second;
 }
 
 void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk::ScalarView& v) {
-  const Mapping& m = mapping(rel);
+  Mapping& m = mapping(rel);
   if (m.field == std::string::npos) {
     if (m.ignored) return;
-    auto it = unmapped_.find(m.key);
-    if (it == unmapped_.end()) {
-      if (unmapped_.size() >= kMaxWatched) return;
-      it = unmapped_.emplace(m.key, Unmapped{}).first;
-      it->second.first = std::string(pointer);
-      it->second.watch.header = std::string(rel);
-      it->second.watch.folds = segments(rel, cat_);
+    Unmapped* u = m.unmapped;
+    if (u == nullptr) {
+      auto it = unmapped_.find(m.key);
+      if (it == unmapped_.end()) {
+        if (unmapped_.size() >= kMaxWatched) return;
+        it = unmapped_.emplace(m.key, Unmapped{}).first;
+        it->second.first = std::string(pointer);
+        it->second.watch.header = std::string(rel);
+        it->second.watch.folds = segments(rel, cat_);
+      }
+      u = &it->second;
+      m.unmapped = u;
     }
-    Watch& w = it->second.watch;
+    Watch& w = u->watch;
     const std::string_view text = trim_view(text_of(v));
     if (text.empty()) return;
     w.sample(text);
@@ -194,41 +325,67 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
     if (c.error == CountError::none && pending_.size() < kMaxWatched) pending_.emplace_back(&w, c.value);
     return;
   }
-  // The element's texts are its own until it is read: the importer's views last one call.
-  const std::string& kept = kept_.emplace_back(pointer);
-  const std::string_view kept_pointer = kept;
-  const std::string_view kept_rel = kept_pointer.substr(pointer.size() - rel.size());
+  // The element's texts are its own until it is read: the importer's views
+  // last one call. Kept as offsets, the buffer may move as it grows.
+  Slot& slot = slots_[m.field];
+  if (!slot.set) given_.push_back(m.field);
+  slot.set = true;
+  slot.pointer = kept_.size();
+  slot.pointer_size = pointer.size();
+  slot.rel_size = rel.size();
+  kept_.append(pointer);
   const std::string_view text = text_of(v);
-  const std::string_view kept_text = text.empty() ? std::string_view() : std::string_view(kept_.emplace_back(text));
-  values_[m.field] = {Raw{kept_text, v.kind == sdk::NodeKind::number, v.number, 0, kept_pointer}, kept_rel};
+  slot.text = kept_.size();
+  slot.text_size = text.size();
+  kept_.append(text);
+  slot.is_number = v.kind == sdk::NodeKind::number;
+  slot.number = v.number;
 }
 
 void TreeReader::flush() {
+  at_ = 0;
   if (!in_element_) return;
   in_element_ = false;
-  const std::string element_path = *array_ + "/" + std::to_string(element_);
-  if (const auto d = values_.find(district_field_); d != values_.end())
-    check_district_text(registry_, d->second.first.text, sub_, Place{{}, 0, 0, std::string(d->second.first.path)},
-                        true, b_);
-  const auto name = values_.find(name_field_);
-  const bool total = name != values_.end() && is_total_label(cat_.total_labels, fold(name->second.first.text));
+  element_path_.assign(*array_);
+  element_path_ += '/';
+  char digits[16];
+  element_path_.append(digits, std::to_chars(digits, digits + sizeof digits, element_).ptr);
+  // The values by field, in the catalogue's order; the buffer no longer moves.
+  std::sort(given_.begin(), given_.end());
+  auto raw = [&](std::size_t f) {
+    const Slot& s = slots_[f];
+    const std::string_view pointer(kept_.data() + s.pointer, s.pointer_size);
+    return Raw{s.text_size == 0 ? std::string_view() : std::string_view(kept_.data() + s.text, s.text_size), s.is_number,
+               s.number, 0, pointer};
+  };
+  auto rel = [&](std::size_t f) {
+    const Slot& s = slots_[f];
+    return std::string_view(kept_.data() + s.pointer + s.pointer_size - s.rel_size, s.rel_size);
+  };
+  auto has = [&](std::size_t f) { return f < slots_.size() && slots_[f].set; };
+  if (has(district_field_)) {
+    const Raw d = raw(district_field_);
+    check_district_text(registry_, d.text, sub_, Place{{}, 0, 0, std::string(d.path)}, true, b_);
+  }
+  const bool named = has(name_field_);
+  const std::string folded = named ? fold(raw(name_field_).text) : std::string();
+  const bool total = named && is_total_label(cat_.total_labels, folded);
   if (total) {
     // "Tổng cộng" as an element: checked against the elements before it, never an organisation.
     b_.begin();
-    b_.at_element(element_path);
-    for (const auto& [f, value] : values_) b_.set(f, value.first);
+    b_.at_element(element_path_);
+    for (const std::size_t f : given_) b_.set(f, raw(f));
     b_.check_total();
-  } else if (name == values_.end() || trim_view(name->second.first.text).empty()) {
-    b_.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path),
-             fmt::format("{} has no organisation name", element_path), "org_name", "", Place{{}, 0, 0, element_path});
+  } else if (!named || trim_view(raw(name_field_).text).empty()) {
+    b_.error("missing_name", fmt::format("Phần tử {} không có tên tổ chức cơ sở đảng", element_path_),
+             fmt::format("{} has no organisation name", element_path_), "org_name", "", Place{{}, 0, 0, element_path_});
   } else {
     // Its figures under unmapped keys against its wholes: never above members_total, more likely a part of it.
     for (const auto& [w, value] : pending_)
       for (const std::size_t whole : wholes_) {
-        const auto it = values_.find(whole);
-        if (it == values_.end()) continue;
-        const Raw& raw = it->second.first;
-        const normalise::Count c = raw.is_number ? count_from_number(raw.number) : parse_count(trim_view(raw.text));
+        if (!has(whole)) continue;
+        const Raw r = raw(whole);
+        const normalise::Count c = r.is_number ? count_from_number(r.number) : parse_count(trim_view(r.text));
         if (c.error != CountError::none) continue;
         auto& [compared, above] = w->against[whole];
         ++compared;
@@ -236,16 +393,19 @@ void TreeReader::flush() {
       }
     Layout& l = out_.records.layout();
     b_.begin();
-    b_.at_element(element_path);
+    b_.at_element(element_path_);
     own_.clear();
-    for (const auto& [f, value] : values_) {
-      b_.set(f, value.first);
-      if (l.paths[f].empty()) l.paths[f] = l.headers[f] = std::string(value.second);
-      else if (l.paths[f] != value.second) own_.emplace_back(static_cast<std::uint32_t>(f), value.second);
+    for (const std::size_t f : given_) {
+      b_.set(f, raw(f));
+      const std::string_view r = rel(f);
+      if (l.paths[f].empty()) l.paths[f] = l.headers[f] = std::string(r);
+      else if (l.paths[f] != r) own_.emplace_back(static_cast<std::uint32_t>(f), r);
     }
-    b_.build(element_, nullptr, own_);
+    // The name's fold is the same trimmed or not: the builder need not fold it again.
+    b_.build(element_, &folded, own_);
   }
-  values_.clear();
+  for (const std::size_t f : given_) slots_[f].set = false;
+  given_.clear();
   kept_.clear();
   pending_.clear();
 }

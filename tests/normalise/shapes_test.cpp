@@ -1,5 +1,7 @@
 // Shapes the samples do not have, built here as importer documents: the
 // reading must be general, not tuned to the samples.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "normalise/catalogue.hpp"
@@ -256,6 +258,91 @@ TEST(Trees, TooManyArraysOfObjectsAreARefusalNamingWhere) {
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].code, std::string(sdk::code_name(sdk::Code::limit_exceeded)));
   EXPECT_EQ(result.errors[0].where.path, "/k65536/0/a");
+}
+
+// Everything a reading gives, as one text: two readings are the same when these are.
+std::string reading_of(const Normalised& n) {
+  std::string s;
+  for (const auto* list : {&n.errors, &n.warnings})
+    for (const auto& i : *list)
+      s += i.code + "|" + i.field + "|" + i.value + "|" + i.where.path + "|" + std::to_string(i.count) + "|" + i.message + "\n";
+  for (std::size_t r = 0; r < n.records.size(); ++r) {
+    const Record rec = n.records.at(r);
+    s += rec.org_name + "|" + rec.org_kind + "|" + rec.org_sector + "|" + rec.org_rating + "|" + rec.where.path;
+    for (const auto& [f, v] : rec.counts) s += "|" + f + "=" + std::to_string(v) + "@" + rec.provenance.at(f).path;
+    s += "\n";
+  }
+  for (const auto& [f, v] : n.totals.counts) s += f + "=" + std::to_string(v) + "\n";
+  for (const auto& p : n.records.layout().paths) s += p + ";";
+  return s;
+}
+
+TEST(Trees, TheUsualReturnIsReadInOnePassExactlyAsASecondPassReadsIt) {
+  // The array of organisations is the first: the first pass reads it as it
+  // counts (on its worker once past the first values), and what it gives must
+  // be what a second pass knowing the array gives, errors and warnings in order.
+  const std::size_t n = 30'000;
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
+  };
+  add("/don_vi", sdk::NodeKind::string, "Mường Tè");  // another district
+  add("/ky_bao_cao", sdk::NodeKind::string, "Năm 2018");
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string e = "/to_chuc/" + std::to_string(i);
+    if (i != 17) add(e + "/ten", sdk::NodeKind::string, (i % 2 ? "Chi bộ bản " : "Đảng bộ xã ") + std::to_string(i));
+    add(e + "/dang_vien/tong_so", sdk::NodeKind::number, std::to_string(10 + i % 9), static_cast<double>(10 + i % 9));
+    add(e + "/dang_vien/nu", sdk::NodeKind::number, i == 99 ? "30" : "3", i == 99 ? 30 : 3);  // 30 women of 10
+    add(e + "/so_can_bo_moi", sdk::NodeKind::number, "2", 2);  // names no field
+    if (i == 500) add(e + "/dang_vien/tong_so", sdk::NodeKind::string, "mười");  // the same key again, later wins
+  }
+  add("/to_chuc/" + std::to_string(n) + "/ten", sdk::NodeKind::string, "Tổng cộng");
+  add("/to_chuc/" + std::to_string(n) + "/dang_vien/nu", sdk::NodeKind::number, "1", 1);
+  add("/nguoi_lap", sdk::NodeKind::string, "Phong Thổ");  // after the array: a district named, the wrong one
+
+  Normaliser normaliser(cat(), reg());
+  auto first = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  EXPECT_FALSE(first->needs_second_pass());
+  const auto once = first->finish();
+  auto second = normaliser.reader({"Than Uyên", "2018"}, nullptr, FirstPass{{}, std::string("/to_chuc")});
+  ASSERT_TRUE(replay(doc, *second).ok());
+  const auto twice = second->finish();
+  EXPECT_EQ(reading_of(once), reading_of(twice));
+  EXPECT_EQ(once.records.size(), n - 1);  // element 17 has no name; the total is no organisation
+  std::set<std::string> codes;
+  for (const auto& e : once.errors) codes.insert(e.code + ":" + e.where.path);
+  EXPECT_TRUE(codes.count("district_mismatch:/don_vi")) << errors_of(once);
+  EXPECT_TRUE(codes.count("district_mismatch:/nguoi_lap")) << errors_of(once);
+  EXPECT_TRUE(codes.count("missing_name:/to_chuc/17")) << errors_of(once);
+  EXPECT_TRUE(codes.count("not_a_number:/to_chuc/500/dang_vien/tong_so")) << errors_of(once);
+  EXPECT_TRUE(codes.count("total_mismatch:/to_chuc/30000/dang_vien/nu")) << errors_of(once);
+  EXPECT_FALSE(once.warnings.empty());  // the key that names no field
+}
+
+TEST(Trees, AValueBeforeTheFirstElementThatIsInsideItsArrayMeansASecondPass) {
+  // {"to_chuc": {"ghi_chu": "Mường Tè", "0": {...}, "1": {...}}}: the first
+  // pass read "/to_chuc/ghi_chu" as outside any array, a second pass knows it
+  // is inside the array (and no element): it must read again, and the note is
+  // no district of the return.
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
+  };
+  add("/to_chuc/ghi_chu", sdk::NodeKind::string, "Mường Tè");
+  for (int i = 0; i < 3; ++i) {
+    add("/to_chuc/" + std::to_string(i) + "/ten", sdk::NodeKind::string, "Chi bộ bản " + std::to_string(i));
+    add("/to_chuc/" + std::to_string(i) + "/dang_vien/tong_so", sdk::NodeKind::number, "12", 12);
+  }
+  Normaliser normaliser(cat(), reg());
+  auto first = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  EXPECT_TRUE(first->needs_second_pass());
+  const auto result = normaliser.normalise(doc, {"Than Uyên", "2018"});
+  EXPECT_EQ(result.records.size(), 3u);
+  for (const auto& e : result.errors) EXPECT_NE(e.code, "district_mismatch") << errors_of(result);
 }
 
 TEST(Indicators, PercentagesRoundHalfAwayFromZero) {
