@@ -110,14 +110,15 @@ bool Connection::closed_by_peer(std::chrono::milliseconds timeout) {
 }
 
 std::optional<HttpReply> request(std::uint16_t port, const std::string& method, const std::string& target,
-                                 const std::string& body, const std::string& extra_headers) {
+                                 const std::string& body, const std::string& extra_headers,
+                                 std::chrono::milliseconds timeout) {
   Connection c("127.0.0.1", port);
   if (!c.connected()) return std::nullopt;
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers;
   if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   if (!c.send(req)) return std::nullopt;
-  return c.receive();
+  return c.receive(timeout);
 }
 
 }  // namespace tonghop::test

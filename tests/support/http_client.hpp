@@ -38,6 +38,7 @@ class Connection {
 
 // One request on a fresh connection.
 std::optional<HttpReply> request(std::uint16_t port, const std::string& method, const std::string& target,
-                                 const std::string& body = {}, const std::string& extra_headers = {});
+                                 const std::string& body = {}, const std::string& extra_headers = {},
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace tonghop::test
