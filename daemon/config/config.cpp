@@ -397,7 +397,8 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
     }
   }
   if (const auto* rep = r.section("report")) {  // issue 15: the printed report's own texts
-    r.only(*rep, "report", {"number", "recipients", "signer_role", "signer_title", "signer_name"});
+    r.only(*rep, "report", {"number", "recipients", "signer_role", "signer_title", "signer_name", "details_max_rows"});
+    r.integer(rep, "report", "details_max_rows", c.report.details_max_rows, 1, 1'000'000);
     r.string(rep, "report", "number", c.report.number);
     r.string(rep, "report", "signer_role", c.report.signer_role);
     r.string(rep, "report", "signer_title", c.report.signer_title);

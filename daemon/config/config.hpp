@@ -70,6 +70,11 @@ struct ReportSettings {
   std::string signer_title;             // "PHÓ TRƯỞNG BAN"
   std::string signer_name;
   std::string time_zone = "Asia/Ho_Chi_Minh";  // of the date line: [time] timezone, set when read
+  // The workbook's "Chi tiết" sheet lists at most this many organisations,
+  // then says how many it left out (docs/report.md): a workbook costs about
+  // 10 KB of memory per organisation listed, so one district's huge return
+  // must not cost the daemon gigabytes each time the report is asked for.
+  std::int64_t details_max_rows = 20'000;
 };
 
 struct Config {

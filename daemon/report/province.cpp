@@ -10,6 +10,7 @@
 #include "normalise/text.hpp"
 #include "report/document.hpp"
 #include "report/indicators.hpp"
+#include "store/records.hpp"
 
 namespace tonghop::report {
 
@@ -146,22 +147,56 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     const auto it = catalogue.report_names.find(code);
     return it == catalogue.report_names.end() || it->second.empty() ? code : it->second;
   };
+  // Read a block at a time and no further than [report] details_max_rows:
+  // the lists of a huge return are not all held to be cut afterwards.
+  const std::int64_t limit = settings.details_max_rows;
+  std::int64_t listed = 0, organisations = 0;
+  std::vector<std::string> unread;  // districts whose stored records could not be read
   for (const auto& s : current) {
     if (!with_details) break;
-    for (const auto& rec : store.records(s.id)) {
-      std::vector<sdk::Value> v;
-      v.reserve(5 + counts.size());
-      for (const std::string* text : {&rec.district, &rec.org_name, &shown(rec.org_kind), &shown(rec.org_sector),
-                                      &shown(rec.org_rating)})
-        v.emplace_back(std::in_place_type<std::string>, *text);
-      for (const auto& id : counts) {
-        const auto it = rec.counts.find(id);
-        if (it == rec.counts.end()) v.emplace_back(std::in_place_type<std::monostate>);
-        else v.emplace_back(std::in_place_type<std::int64_t>, it->second);
+    organisations += s.records;
+    store::RecordCursor cursor(store, s);
+    while (listed < limit) {
+      auto block = cursor.next();
+      if (!block) {
+        unread.push_back(s.district);
+        break;
       }
-      details.rows.push_back(std::move(v));
+      if ((*block)->size() == 0) break;
+      for (const auto& rec : **block) {
+        if (listed == limit) break;
+        std::vector<sdk::Value> v;
+        v.reserve(5 + counts.size());
+        for (const std::string* text : {&rec.district, &rec.org_name, &shown(rec.org_kind), &shown(rec.org_sector),
+                                        &shown(rec.org_rating)})
+          v.emplace_back(std::in_place_type<std::string>, *text);
+        for (const auto& id : counts) {
+          const auto it = rec.counts.find(id);
+          if (it == rec.counts.end()) v.emplace_back(std::in_place_type<std::monostate>);
+          else v.emplace_back(std::in_place_type<std::int64_t>, it->second);
+        }
+        details.rows.push_back(std::move(v));
+        ++listed;
+      }
     }
   }
+  // Whatever is not listed is said on the sheet, in its last row, never left
+  // out without a word.
+  auto note = [&](const std::string& text) {
+    std::vector<sdk::Value> v(details.columns.size(), sdk::Value(std::in_place_type<std::monostate>));
+    v[0].emplace<std::string>("");
+    v[1].emplace<std::string>(text);
+    details.rows.push_back(std::move(v));
+  };
+  for (const auto& d : unread)
+    note(fmt::format("Không đọc được danh sách tổ chức của {0} (dữ liệu lưu bị hỏng: chạy tonghopd verify) / "
+                     "The organisations of {0} could not be read (damaged stored data: run tonghopd verify)",
+                     d));
+  if (unread.empty() && listed < organisations)
+    note(fmt::format("… và {0} tổ chức nữa không liệt kê ở đây (bảng này liệt kê tối đa {1}, [report] details_max_rows); "
+                     "danh sách đầy đủ là của từng báo cáo huyện / … and {0} more organisations not listed here (this "
+                     "sheet lists at most {1}, [report] details_max_rows); the full lists are each district's submission's",
+                     organisations - listed, limit));
   if (with_details) r.tables.push_back(std::move(details));
 
   // The province: each figure over the districts that carry it; the others

@@ -197,3 +197,39 @@ TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_EQ(check.output, "ok\n");
 }
+
+TEST(Workbook, TheDetailSheetListsAtMostItsLimitAndSaysHowManyItLeftOut) {
+  // [report] details_max_rows: a huge return must not cost the daemon a
+  // gigabyte per workbook; what is not listed is said in the sheet's last row.
+  test::ServedDaemon limited(kAdmin, "[report]\ndetails_max_rows = 10\n");
+  for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
+           {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/phong-tho.csv", "phong%20tho"}}) {
+    const auto r = limited.request("POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=" +
+                                               fs::path(file).filename().string(),
+                                   test::read_file(kData + file));
+    ASSERT_TRUE(r && r->status == 201);
+  }
+  const auto list = limited.request("GET", "/api/v1/submissions?period=2018");
+  ASSERT_TRUE(list && list->status == 200);
+  std::int64_t total = 0;
+  for (const std::regex n("\"records\":([0-9]+)"); const auto& m : std::vector<std::smatch>(
+           std::sregex_iterator(list->body.begin(), list->body.end(), n), std::sregex_iterator()))
+    total += std::stoll(m[1]);
+  ASSERT_GT(total, 10) << list->body;
+  const auto r = limited.request("GET", "/api/v1/reports/province?period=2018&format=xlsx");
+  ASSERT_TRUE(r && r->status == 200);
+  const auto book = limited.dir.path() / "limited.xlsx";
+  test::write_file(book, r->body);
+  const auto check = test::run({"/usr/bin/python3", "-c",
+                                "import openpyxl,sys\n"
+                                "rows=list(openpyxl.load_workbook(sys.argv[1])['Chi tiết'].iter_rows(values_only=True))\n"
+                                "listed=[r for r in rows if r[0] in ('Than Uyên','Phong Thổ')]\n"
+                                "notes=[r[1] for r in rows if isinstance(r[1],str) and r[1].startswith('… và ')]\n"
+                                "assert len(listed)==10, len(listed)\n"
+                                "assert len(notes)==1, notes\n"
+                                "print(notes[0])\n",
+                                book.string()});
+  ASSERT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(check.output.find("… và " + std::to_string(total - 10) + " tổ chức nữa"), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find("more organisations not listed"), std::string::npos) << check.output;
+}
