@@ -1,7 +1,7 @@
 // A prepared SQLite statement, finalised on scope exit, a transaction
-// rolled back unless committed, and the refusal of a change SQLite failed,
-// for the store's parts kept in their own files (people.cpp, season.cpp). store.cpp keeps its own
-// copy in an unnamed namespace (same shape).
+// rolled back unless committed, and the refusal of a change SQLite failed:
+// the one copy every part of the store uses (store.cpp, people.cpp,
+// season.cpp, records.cpp, mappings.cpp).
 #pragma once
 
 #include <cstdint>
@@ -38,16 +38,30 @@ class Statement {
     sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Bound without a copy (a return's record blocks): the bytes must live
+  // until the statement has run.
+  Statement& bind_blob_static(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   bool step() { return s_ != nullptr && sqlite3_step(s_) == SQLITE_ROW; }
+  // Ready to run again with new bindings.
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   // SQLITE_DONE when a change went in.
   int run() { return s_ == nullptr ? SQLITE_ERROR : sqlite3_step(s_); }
   std::string text(int c) const {
     const auto* t = sqlite3_column_text(s_, c);
     return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
   }
-  std::string blob(int c) const {
+  std::string blob(int c) const { return std::string(blob_view(c)); }
+  // Valid until the next step, reset or the statement's end.
+  std::string_view blob_view(int c) const {
     const void* b = sqlite3_column_blob(s_, c);
-    return b ? std::string(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
+    return b ? std::string_view(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string_view();
   }
   std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
   bool null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }

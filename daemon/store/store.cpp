@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "core/hash.hpp"
+#include "store/sql.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -171,55 +172,7 @@ CREATE TABLE mappings (
 };
 
 // A prepared statement, finalised on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt& bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  // Bound without a copy: the bytes must live until the statement runs.
-  Stmt& bind_static(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Stmt& bind_blob(int i, std::string_view v) {
-    sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-    return *this;
-  }
-  std::string_view blob(int c) const {
-    const void* b = sqlite3_column_blob(s_, c);
-    return b ? std::string_view(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-             : std::string_view();
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  Stmt& bind_null(int i) {
-    sqlite3_bind_null(s_, i);
-    return *this;
-  }
-  bool step() { return sqlite3_step(s_) == SQLITE_ROW; }
-  void reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  int run() { return sqlite3_step(s_); }
-  std::string text(int c) const {
-    const auto* t = sqlite3_column_text(s_, c);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : "";
-  }
-  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
-  bool null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
-  bool ok() const { return s_ != nullptr; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
+using sql::Statement;
 
 bool exec(sqlite3* db, const char* sql, std::string* error = nullptr) {
   char* msg = nullptr;
@@ -233,7 +186,7 @@ const char* kSubmissionColumns =
     "id, district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
     "superseded_by, indicators, layout";
 
-Submission read_submission(const Stmt& s) {
+Submission read_submission(const Statement& s) {
   Submission r;
   r.id = s.integer(0);
   r.district = s.text(1);
@@ -293,13 +246,13 @@ bool fsync_path(const std::filesystem::path& p, int flags) {
 
 // A submission's records, in the record set's blocks.
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records) {
-  Stmt ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
+  Statement ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
   constexpr std::size_t kBlock = normalise::RecordSet::kBlock;
   for (std::size_t b = 0; b < records.block_count(); ++b) {
     const std::size_t first = b * kBlock;
     const std::size_t count = std::min(kBlock, records.size() - first);
     ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(count));
-    ins.bind_blob(4, records.block(b));
+    ins.bind_blob_static(4, records.block(b));
     if (ins.run() != SQLITE_DONE) return false;
     ins.reset();
   }
@@ -311,12 +264,12 @@ bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& reco
 bool upgrade_records_v1(sqlite3* db, std::string& error) {
   std::vector<std::int64_t> ids;
   {
-    Stmt q(db, "SELECT DISTINCT submission_id FROM records_v1 ORDER BY submission_id");
+    Statement q(db, "SELECT DISTINCT submission_id FROM records_v1 ORDER BY submission_id");
     while (q.step()) ids.push_back(q.integer(0));
   }
   for (const std::int64_t id : ids) {
     std::vector<normalise::Record> old;
-    Stmt q(db, "SELECT org_name, org_kind, org_sector, org_rating, counts, provenance FROM records_v1 "
+    Statement q(db, "SELECT org_name, org_kind, org_sector, org_rating, counts, provenance FROM records_v1 "
                "WHERE submission_id = ? ORDER BY seq");
     q.bind(1, id);
     while (q.step()) {
@@ -369,7 +322,7 @@ bool upgrade_records_v1(sqlite3* db, std::string& error) {
       c.org_rating = r.org_rating;
       set.add(c);
     }
-    Stmt up(db, "UPDATE submissions SET layout = ? WHERE id = ?");
+    Statement up(db, "UPDATE submissions SET layout = ? WHERE id = ?");
     up.bind(1, set.layout().to_json()).bind(2, id);
     if (up.run() != SQLITE_DONE || !write_blocks(db, id, set)) {
       error = sqlite3_errmsg(db);
@@ -453,7 +406,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
         file.string(), what, dir.string(), dir.string()));
   };
   {
-    Stmt check(db, "PRAGMA quick_check(5)");
+    Statement check(db, "PRAGMA quick_check(5)");
     std::string problems;
     while (check.ok() && check.step())
       if (const std::string line = check.text(0); line != "ok") problems += (problems.empty() ? "" : "; ") + line;
@@ -472,7 +425,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   }
   std::int64_t version = 0;
   {
-    Stmt v(db, "PRAGMA user_version");
+    Statement v(db, "PRAGMA user_version");
     version = v.step() ? v.integer(0) : 0;
   }
   const std::int64_t target = static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]);
@@ -501,7 +454,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
 void Store::clean_raw() {
   std::set<std::string> named;
   {
-    Stmt q(db_, "SELECT DISTINCT sha256 FROM submissions");
+    Statement q(db_, "SELECT DISTINCT sha256 FROM submissions");
     while (q.step()) named.insert(q.text(0));
   }
   std::error_code ec;
@@ -535,14 +488,14 @@ Verification verify(const std::filesystem::path& dir) {
   }
   exec(db, "PRAGMA busy_timeout=10000;");
   {
-    Stmt check(db, "PRAGMA integrity_check(100)");
+    Statement check(db, "PRAGMA integrity_check(100)");
     while (check.ok() && check.step())
       if (const std::string line = check.text(0); line != "ok") v.database.push_back(line);
     if (!check.ok()) v.database.push_back(sqlite_why(db));
   }
   std::vector<std::pair<std::int64_t, std::string>> files;
   {
-    Stmt q(db, "SELECT id, sha256 FROM submissions ORDER BY id");
+    Statement q(db, "SELECT id, sha256 FROM submissions ORDER BY id");
     while (q.ok() && q.step()) files.emplace_back(q.integer(0), q.text(1));
     if (!q.ok()) v.database.push_back(fmt::format("the submissions cannot be listed: {}", sqlite_why(db)));
   }
@@ -645,7 +598,7 @@ void Store::forget(const std::string& sha256) {
 
 void Store::remove_raw_if_unused(const std::string& sha256) {
   if (archiving_.count(sha256)) return;  // another return with the same bytes is on its way
-  Stmt q(db_, "SELECT 1 FROM submissions WHERE sha256 = ? LIMIT 1");
+  Statement q(db_, "SELECT 1 FROM submissions WHERE sha256 = ? LIMIT 1");
   q.bind(1, sha256);
   if (q.step()) return;
   std::error_code ec;
@@ -696,7 +649,7 @@ Expected<Submission> Store::add(NewSubmission s) {
   {
     // A locked period takes no return (branch season): checked here too, in
     // the transaction, where it cannot race the lock.
-    Stmt locked(db_, "SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL");
+    Statement locked(db_, "SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL");
     locked.bind(1, meta.period);
     if (locked.step()) {
       exec(db_, "ROLLBACK");
@@ -704,7 +657,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Stmt ins(db_,
+    Statement ins(db_,
              "INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, token_name, "
              "records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     ins.bind(1, meta.district).bind(2, meta.period).bind(3, meta.filename).bind(4, meta.format).bind(5, meta.plugin);
@@ -714,18 +667,18 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   meta.id = sqlite3_last_insert_rowid(db_);
   {
-    Stmt sup(db_, "UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL");
+    Statement sup(db_, "UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL");
     sup.bind(1, meta.id).bind(2, meta.district).bind(3, meta.period).bind(4, meta.id);
     if (sup.run() != SQLITE_DONE) return fail("cannot supersede");
   }
   {
-    Stmt layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
+    Statement layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
     layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
     if (!write_blocks(db_, meta.id, s.records)) return fail("cannot store the records");
   }
   {
-    Stmt warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
+    Statement warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
     for (const auto& w : s.warnings) {
       json::object o = place_json(w.where);
       o["code"] = w.code;
@@ -738,7 +691,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Stmt a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
+    Statement a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
     a.bind(1, meta.received_at).bind(2, meta.token_name)
         .bind(3, json::serialize(json::object{{"id", meta.id}, {"district", meta.district}, {"period", meta.period},
                                               {"filename", meta.filename}, {"records", meta.records}}));
@@ -759,7 +712,7 @@ std::vector<Submission> Store::list(const std::string& period, const std::string
   std::lock_guard lock(mutex_);
   const std::string sql = fmt::format("SELECT {} FROM submissions WHERE period = ? AND (? = '' OR district = ?) ORDER BY id",
                                       kSubmissionColumns);
-  Stmt q(db_, sql.c_str());
+  Statement q(db_, sql.c_str());
   q.bind(1, period).bind(2, district).bind(3, district);
   std::vector<Submission> out;
   while (q.step()) out.push_back(read_submission(q));
@@ -769,7 +722,7 @@ std::vector<Submission> Store::list(const std::string& period, const std::string
 std::optional<Submission> Store::get(std::int64_t id) const {
   std::lock_guard lock(mutex_);
   const std::string sql = fmt::format("SELECT {} FROM submissions WHERE id = ?", kSubmissionColumns);
-  Stmt q(db_, sql.c_str());
+  Statement q(db_, sql.c_str());
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_submission(q);
@@ -781,7 +734,7 @@ std::vector<Submission> Store::current(const std::string& period) const {
       "SELECT {} FROM submissions s WHERE period = ? AND superseded_by IS NULL ORDER BY "
       "(SELECT MIN(id) FROM submissions f WHERE f.period = s.period AND f.district = s.district)",
       kSubmissionColumns);
-  Stmt q(db_, sql.c_str());
+  Statement q(db_, sql.c_str());
   q.bind(1, period);
   std::vector<Submission> out;
   while (q.step()) out.push_back(read_submission(q));
@@ -790,16 +743,16 @@ std::vector<Submission> Store::current(const std::string& period) const {
 
 normalise::RecordSet Store::record_set(std::int64_t submission_id) const {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "SELECT layout, district, period FROM submissions WHERE id = ?");
+  Statement s(db_, "SELECT layout, district, period FROM submissions WHERE id = ?");
   s.bind(1, submission_id);
   if (!s.step()) return {};
   normalise::RecordSet set(normalise::Layout::from_json(s.text(0)));
   set.district = s.text(1);
   set.period = s.text(2);
-  Stmt q(db_, "SELECT count, data FROM record_blocks WHERE submission_id = ? ORDER BY first_seq");
+  Statement q(db_, "SELECT count, data FROM record_blocks WHERE submission_id = ? ORDER BY first_seq");
   q.bind(1, submission_id);
   while (q.step())
-    if (!set.append_encoded(q.blob(1), static_cast<std::size_t>(q.integer(0))))
+    if (!set.append_encoded(q.blob_view(1), static_cast<std::size_t>(q.integer(0))))
       break;  // bytes damaged on disk: what follows is not read wrong
   return set;
 }
@@ -814,7 +767,7 @@ std::vector<normalise::Record> Store::records(std::int64_t submission_id) const 
 
 std::vector<normalise::Issue> Store::warnings(std::int64_t submission_id) const {
   std::lock_guard lock(mutex_);
-  Stmt q(db_, "SELECT issue FROM warnings WHERE submission_id = ? ORDER BY id");
+  Statement q(db_, "SELECT issue FROM warnings WHERE submission_id = ? ORDER BY id");
   q.bind(1, submission_id);
   std::vector<normalise::Issue> out;
   while (q.step()) {
@@ -844,7 +797,7 @@ Expected<std::string> Store::create_token(const Token& t) {
   std::string token = t.role == "district" ? "d-" : "v-";
   for (unsigned char b : random) token += fmt::format("{:02x}", b);
   std::lock_guard lock(mutex_);
-  Stmt ins(db_, "INSERT INTO tokens (hash, name, role, district, created_at) VALUES (?, ?, ?, ?, ?)");
+  Statement ins(db_, "INSERT INTO tokens (hash, name, role, district, created_at) VALUES (?, ?, ?, ?, ?)");
   ins.bind(1, sha256_hex(token)).bind(2, t.name).bind(3, t.role);
   if (t.district.empty()) ins.bind_null(4);
   else ins.bind(4, t.district);
@@ -855,7 +808,7 @@ Expected<std::string> Store::create_token(const Token& t) {
 
 std::optional<Token> Store::token_by_hash(const std::string& sha256) const {
   std::lock_guard lock(mutex_);
-  Stmt q(db_, "SELECT name, role, COALESCE(district, '') FROM tokens WHERE hash = ?");
+  Statement q(db_, "SELECT name, role, COALESCE(district, '') FROM tokens WHERE hash = ?");
   q.bind(1, sha256);
   if (!q.step()) return std::nullopt;
   return Token{q.text(0), q.text(1), q.text(2)};
@@ -863,7 +816,7 @@ std::optional<Token> Store::token_by_hash(const std::string& sha256) const {
 
 void Store::audit(const std::string& who, const std::string& role, const std::string& action, const std::string& detail) {
   std::lock_guard lock(mutex_);
-  Stmt a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, ?, ?, ?)");
+  Statement a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, ?, ?, ?)");
   a.bind(1, now_iso8601()).bind(2, who).bind(3, role).bind(4, action).bind(5, detail);
   a.run();
 }
@@ -887,7 +840,7 @@ std::uint64_t Store::size_bytes() const {
 
 std::string Store::integrity_check() const {
   std::lock_guard lock(mutex_);
-  Stmt q(db_, "PRAGMA integrity_check");
+  Statement q(db_, "PRAGMA integrity_check");
   return q.step() ? q.text(0) : "no answer";
 }
 
