@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "config/config.hpp"
 #include "isolate/protocol.hpp"
 #include "isolate/sandbox.hpp"
 #include "isolate/wire.hpp"
@@ -60,16 +61,8 @@ void warm_up(const Setup& setup) {
       "Dang bo huyen;Ten TCCSD;Loai hinh;So chi bo truc thuoc;Tong so dang vien;Dang vien nu;Xep loai TCCSD\n" +
       district + ";Đảng bộ xã Bản Lang;ĐB;13;105;43;HTTNV\n" + district +
       ";Chi b\u00e9 th\u00abn B\u00b6n Lang;CB;0;36;11;HTNV\n";
-  tonghop_limits limits{};
-  limits.max_input_bytes = 1u << 20;
-  limits.max_cells = 100'000;
-  limits.max_depth = 64;
-  limits.max_seconds = 10;
-  limits.max_field_bytes = 1u << 16;
-  limits.max_inflated_bytes = 1u << 20;
-  limits.max_entry_bytes = 1u << 20;
-  limits.max_ratio = 100;
-  limits.max_text_bytes = 1u << 24;
+  // The daemon's own defaults: the warm-up's file is built in and small.
+  const tonghop_limits limits = config::Config::default_limits();
   try {
     (void)ingest::examine(only, *setup.normalisation, limits, {district, "2018", "warm-up.csv", text, ""});
   } catch (const std::exception& e) {

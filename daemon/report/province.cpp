@@ -189,8 +189,8 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     details.rows.push_back(std::move(v));
   };
   for (const auto& d : unread)
-    note(fmt::format("Không đọc được danh sách tổ chức của {0} (dữ liệu lưu bị hỏng: chạy tonghopd verify) / "
-                     "The organisations of {0} could not be read (damaged stored data: run tonghopd verify)",
+    note(fmt::format("Không đọc được hết danh sách tổ chức của {0} (dữ liệu lưu bị hỏng: chạy tonghopd verify) / "
+                     "The organisations of {0} could not all be read (damaged stored data: run tonghopd verify)",
                      d));
   if (unread.empty() && listed < organisations)
     note(fmt::format("… và {0} tổ chức nữa không liệt kê ở đây (bảng này liệt kê tối đa {1}, [report] details_max_rows); "
