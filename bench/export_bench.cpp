@@ -1,11 +1,12 @@
 // Times each exporter writing the province report of 8 districts and 300
 // organisations (the workbook's sheets: five tables, the chart, details,
 // warnings; the PDF's pages of the same five tables). Prints the median and the best of RUNS writes, in milliseconds.
-// usage: export_bench PLUGINS_DIR [RUNS]
+// usage: export_bench PLUGINS_DIR [RUNS] [FORMAT]  (FORMAT: only that exporter, e.g. for perf)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include <spdlog/sinks/null_sink.h>
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
 
   for (const char* format : {"xlsx", "csv", "json", "pdf"}) {
     const auto* e = plugins->exporter_for(format);
-    if (e == nullptr) continue;
+    if (e == nullptr || (argc > 3 && std::string(argv[3]) != format)) continue;
     std::vector<double> ms;
     std::size_t bytes = 0;
     for (int i = 0; i < runs; ++i) {
