@@ -3,13 +3,15 @@
 relies on: the sheets (one per table of indicators.toml [[report.tables]]),
 the party heading, print areas, print titles, fit-to-page settings that keep
 the text at 10 pt or more (computed from the column widths and the page), the
-number formats, the figures, Vietnamese names for every code.
+number formats, the figures, Vietnamese names for every code; and that every
+part is zipped at zlib's fastest level (plugins/export-xlsx/zip_level.cpp).
 usage: check_workbook.py WORKBOOK EXPECTED_REPORT_JSON INDICATORS_TOML [EXTRA_ORGS]
 Exits non-zero, saying why, on the first things that are wrong."""
 import json
 import math
 import sys
 import tomllib
+import zipfile
 
 import openpyxl
 
@@ -34,6 +36,11 @@ tables = [(t["title"], [f for g in t["groups"] for f in groups[g]]) for t in cat
 ids = set(expected["total"]["indicators"])
 for i, (title, fields) in enumerate(tables):
     tables[i] = (title, [f for f in fields if f in ids])
+# minizip marks a part deflated at level 1 with general-purpose flag bits 1 and
+# 2 (zip.c: "if (level==1) flag |= 6"); at the default level 6 both are 0.
+for part in zipfile.ZipFile(sys.argv[1]).infolist():
+    check(part.compress_type != zipfile.ZIP_DEFLATED or (part.flag_bits >> 1) & 3 == 3,
+          f"{part.filename} deflated at another level than 1 (flag bits {part.flag_bits:#x})")
 names = [f"Biểu {n}" for n in range(1, len(tables) + 1)]
 check(wb.sheetnames == names + ["Biểu đồ", "Chi tiết", "Cảnh báo"], f"sheets: {wb.sheetnames}")
 
