@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include <fnmatch.h>
 
@@ -64,7 +65,7 @@ std::string singular(const std::string& w) {
 std::set<std::string> canonical_list(const Vocabulary& v, const std::set<std::string>& folded) {
   std::set<std::string> out;
   for (const auto& f : folded)
-    if (const std::string k = join(v.canonical(f)); !k.empty()) out.insert(k);
+    if (std::string k = v.canonical_text(f); !k.empty()) out.insert(std::move(k));
   return out;
 }
 
@@ -87,33 +88,118 @@ std::vector<std::string> Catalogue::count_ids() const {
   return out;
 }
 
-std::vector<std::string> Vocabulary::canonical(std::string_view folded) const {
-  std::vector<std::string> in = split_words(folded), out;
-  if (in.size() > 64) return in;  // no header is that long: compared as written
-  for (auto& w : in)
-    if (!known.contains(w)) w = singular(w);
-  // The longest phrase at each word; a phrase's key is its words joined by one space.
+void Vocabulary::index() {
+  opens.clear();
+  says.clear();
+  for (const auto& [key, words] : phrases) {
+    const std::size_t n = static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1;
+    const std::string first = key.substr(0, key.find(' '));
+    auto [it, added] = opens.try_emplace(first, n);
+    if (!added) it->second = std::max(it->second, n);
+    // A word that says nothing ("số") goes wherever it came from: "DTTS" spelt
+    // out reads as "dân tộc thiểu số" written in full.
+    std::string said;
+    for (const auto& w : words) {
+      const auto silent = phrases.find(w);
+      if (silent != phrases.end() && silent->second.empty()) continue;
+      (said += said.empty() ? "" : " ") += w;
+    }
+    says.emplace(key, std::move(said));
+  }
+}
+
+namespace {
+
+// The words of a folded text, each made singular unless the vocabulary knows
+// it as it is; at most 64 (more: `whole` set, the text compared as written).
+// Views into `folded`, or into `made` for a word made singular.
+struct Words {
+  std::vector<std::string_view> words;
+  std::deque<std::string> made;
+  bool whole = false;
+};
+
+Words words_of(const Vocabulary& v, std::string_view folded) {
+  Words out;
+  for (std::size_t i = 0; i < folded.size();) {
+    const auto j = folded.find(' ', i);
+    const auto end = j == std::string_view::npos ? folded.size() : j;
+    if (end > i) out.words.push_back(folded.substr(i, end - i));
+    i = end + 1;
+  }
+  if (out.words.size() > 64) {
+    out.whole = true;
+    return out;
+  }
+  for (auto& w : out.words) {
+    // singular() changes only a word of 4 letters or more ending in one 's'.
+    if (w.size() < 4 || w.back() != 's' || w[w.size() - 2] == 's' || v.known.contains(w)) continue;
+    w = out.made.emplace_back(singular(std::string(w)));
+  }
+  return out;
+}
+
+// Vocabulary::canonical's words, each given to `put` (a view that lives until put returns).
+template <class Put>
+void canonical_words(const Vocabulary& v, std::string_view folded, Put&& put) {
+  Words in = words_of(v, folded);
+  if (in.whole) {
+    for (const auto w : in.words) put(w);
+    return;
+  }
+  const auto& words = in.words;
+  // Without an index (phrases set by hand): every phrase length is tried.
+  const bool indexed = !v.opens.empty() || v.phrases.empty();
   std::string key;
   std::size_t i = 0;
-  while (i < in.size()) {
+  while (i < words.size()) {
+    std::size_t most = std::min(v.longest, words.size() - i);
+    if (indexed) {
+      const auto o = v.opens.find(words[i]);
+      most = o == v.opens.end() ? 0 : std::min(o->second, most);
+    }
     bool found = false;
-    for (std::size_t n = std::min(longest, in.size() - i); n >= 1 && !found; --n) {
-      key.assign(in[i]);
-      for (std::size_t j = i + 1; j < i + n; ++j) (key += ' ') += in[j];
-      const auto it = phrases.find(key);
-      if (it == phrases.end()) continue;
-      out.insert(out.end(), it->second.begin(), it->second.end());
+    // The longest phrase at the word; a phrase's key is its words joined by one space.
+    for (std::size_t n = most; n >= 1 && !found; --n) {
+      key.assign(words[i]);
+      for (std::size_t j = i + 1; j < i + n; ++j) (key += ' ') += words[j];
+      if (indexed) {
+        const auto it = v.says.find(key);
+        if (it == v.says.end()) continue;
+        const std::string_view said = it->second;
+        for (std::size_t a = 0; a < said.size();) {
+          const auto b = std::min(said.find(' ', a), said.size());
+          put(said.substr(a, b - a));
+          a = b + 1;
+        }
+      } else {
+        const auto it = v.phrases.find(key);
+        if (it == v.phrases.end()) continue;
+        for (const auto& w : it->second) {
+          const auto silent = v.phrases.find(w);
+          if (silent == v.phrases.end() || !silent->second.empty()) put(w);
+        }
+      }
       i += n;
       found = true;
     }
-    if (!found) out.push_back(std::move(in[i++]));
+    // A word no phrase starts is no phrase itself: it says something.
+    if (!found) put(words[i++]);
   }
-  // A word that says nothing ("số") goes wherever it came from: "DTTS" spelt
-  // out reads as "dân tộc thiểu số" written in full.
-  std::erase_if(out, [&](const std::string& w) {
-    const auto it = phrases.find(w);
-    return it != phrases.end() && it->second.empty();
-  });
+}
+
+}  // namespace
+
+std::vector<std::string> Vocabulary::canonical(std::string_view folded) const {
+  std::vector<std::string> out;
+  canonical_words(*this, folded, [&](std::string_view w) { out.emplace_back(w); });
+  return out;
+}
+
+std::string Vocabulary::canonical_text(std::string_view folded) const {
+  std::string out;
+  out.reserve(folded.size());
+  canonical_words(*this, folded, [&](std::string_view w) { (out += out.empty() ? "" : " ") += w; });
   return out;
 }
 
@@ -131,11 +217,21 @@ std::string pair_key(std::string_view group, std::string_view sub) {
 const Field* Catalogue::match_flat(const std::string& folded) const {
   if (folded.empty()) return nullptr;
   if (const auto it = index.synonym.find(folded); it != index.synonym.end()) return &fields[it->second];
-  const auto words_of = vocabulary.canonical(folded);
-  if (words_of.empty()) return nullptr;
-  if (const auto it = index.key.find(join(words_of)); it != index.key.end()) return &fields[it->second];
-  if (const auto it = bags.find(bag_of(words_of)); it != bags.end() && it->second.size() == 1)
-    return &fields[it->second.front()];
+  const std::string key = vocabulary.canonical_text(folded);
+  if (key.empty()) return nullptr;
+  if (const auto it = index.key.find(key); it != index.key.end()) return &fields[it->second];
+  // In any order: the words sorted, joined by one space.
+  std::vector<std::string_view> words;
+  for (std::size_t a = 0; a < key.size();) {
+    const auto b = std::min(key.find(' ', a), key.size());
+    words.push_back(std::string_view(key).substr(a, b - a));
+    a = b + 1;
+  }
+  std::sort(words.begin(), words.end());
+  std::string bag;
+  bag.reserve(key.size());
+  for (const auto w : words) (bag += bag.empty() ? "" : " ") += w;
+  if (const auto it = bags.find(bag); it != bags.end() && it->second.size() == 1) return &fields[it->second.front()];
   return nullptr;
 }
 
@@ -143,7 +239,7 @@ const Field* Catalogue::match(const std::string& group, const std::string& sub) 
   if (!group.empty() && !sub.empty()) {
     if (const auto it = index.group_sub.find(pair_key(group, sub)); it != index.group_sub.end())
       return &fields[it->second];
-    const std::string g = join(vocabulary.canonical(group)), s = join(vocabulary.canonical(sub));
+    const std::string g = vocabulary.canonical_text(group), s = vocabulary.canonical_text(sub);
     if (!g.empty() && !s.empty())
       if (const auto it = index.key_group_sub.find(pair_key(g, s)); it != index.key_group_sub.end())
         return &fields[it->second];
@@ -257,6 +353,7 @@ Expected<Catalogue> load_catalogue(const std::filesystem::path& file) {
       c.vocabulary.known.insert(from.begin(), from.end());
       c.vocabulary.phrases[join(from)] = split_words(fold(*text));
     }
+  c.vocabulary.index();
   for (std::size_t i = 0; i < c.fields.size(); ++i) {
     Field& f = c.fields[i];
     f.keys = canonical_list(c.vocabulary, f.synonyms);

@@ -47,9 +47,20 @@ struct Vocabulary {
   TextSet known;  // every word of a phrase, kept as it is (not made singular)
   std::size_t longest = 1;
 
+  // Made by index() from the phrases above, so that canonical looks a phrase
+  // up only where one starts, and allocates nothing per word: a phrase's
+  // first word -> the most words of a phrase it opens; a phrase -> what it
+  // says, joined by one space, the words that say nothing left out.
+  TextMap<std::size_t> opens;
+  TextMap<std::string> says;
+
+  // Builds opens and says (load_catalogue calls it; call it again after changing phrases).
+  void index();
   // A folded text in the catalogue's words: "female members" -> (nu, dang, vien);
   // "so dv" -> (dang, vien); plurals singular ("cells" -> "cell" first).
   std::vector<std::string> canonical(std::string_view folded) const;
+  // The same words joined by one space: "female members" -> "nu dang vien".
+  std::string canonical_text(std::string_view folded) const;
 };
 
 struct Rule {

@@ -168,15 +168,19 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
   h.top = top;
   h.row = r;
   Merges merges;
-  std::set<std::uint32_t> cols;
+  // The columns with a cell or a merged range in the rows, in order (a
+  // vector sorted once: this runs for each of up to 240 windows of rows).
+  std::vector<std::uint32_t> cols;
   for (std::uint32_t row = top; row <= r; ++row)
     if (const RowCells* cells = g.row(row))
-      for (const auto& c : *cells) cols.insert(c.column);
+      for (const auto& c : *cells) cols.push_back(c.column);
   for (const auto& m : g.merges())
     if (m.first_row <= r && m.last_row >= top) {
       merges.push_back(&m);
-      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.insert(c);
+      for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols.push_back(c);
     }
+  std::sort(cols.begin(), cols.end());
+  cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
   std::set<const Field*> seen;
   const Field* whole = nullptr;  // the last column's field that is not a breakdown
   for (const std::uint32_t c : cols) {

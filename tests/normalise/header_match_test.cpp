@@ -473,3 +473,49 @@ TEST(HeaderMatch, AHeaderMappedDifferentlyInTwoDistrictsReadsEachDistrictsWay) {
     }
   }
 }
+
+// The vocabulary's index (Vocabulary::index: a phrase's first word -> its
+// longest phrase; a phrase -> its words, the silent ones out) is made by
+// load_catalogue from the file it reads, the way SIGHUP reloads it: a word
+// the Board adds to [words] is honoured by the next load, and the index of
+// the previous load does not stay behind.
+TEST(HeaderMatch, AWordAddedToTheVocabularyIsHonouredByTheNextLoad) {
+  const std::string qs = fold("QSĐV");
+  ASSERT_EQ(cat().match_flat(qs), nullptr) << "the word is not in config/indicators.toml";
+  tonghop::test::TempDir dir;
+  std::string text = tonghop::test::read_file(TONGHOP_SOURCE_DIR "/config/indicators.toml");
+  const auto at = text.find("\n[words]\n");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at + 9, "\"QSĐV\" = \"đảng viên\"\n\"tổng cộng\" = \"\"\n");
+  tonghop::test::write_file(dir.path() / "indicators.toml", text);
+  const auto added = load_catalogue(dir.path() / "indicators.toml");
+  ASSERT_TRUE(added) << added.error();
+  ASSERT_NE(added->match_flat(qs), nullptr);
+  EXPECT_EQ(added->match_flat(qs)->id, "members_total");
+  EXPECT_EQ(added->match_flat(fold("Tổng cộng QSĐV"))->id, "members_total") << "a phrase added that says nothing";
+  EXPECT_EQ(added->vocabulary.canonical_text(fold("Số QSĐV nữ")), "dang vien nu");
+  // The old catalogue, loaded before, still reads as it did.
+  EXPECT_EQ(cat().match_flat(qs), nullptr);
+}
+
+// canonical and canonical_text say the same; a vocabulary made by hand
+// without its index reads as the indexed one does.
+TEST(HeaderMatch, AVocabularyWithoutItsIndexReadsTheSame) {
+  const Vocabulary& indexed = cat().vocabulary;
+  Vocabulary by_hand;
+  by_hand.phrases = indexed.phrases;
+  by_hand.known = indexed.known;
+  by_hand.longest = indexed.longest;
+  ASSERT_TRUE(by_hand.opens.empty());
+  std::size_t changed = 0;
+  for (const char* h : {"so dv nu", "female members", "tong so dang vien dtts", "members from ethnic minorities",
+                        "so luong tccsd", "kn trong do nu", "cells", "x y z", "", "dv dv dv"}) {
+    const auto words = indexed.canonical(h);
+    EXPECT_EQ(by_hand.canonical(h), words) << h;
+    std::string joined;
+    for (const auto& w : words) joined += (joined.empty() ? "" : " ") + w;
+    EXPECT_EQ(indexed.canonical_text(h), joined) << h;
+    changed += joined != h;
+  }
+  EXPECT_GT(changed, 5u) << "the vocabulary rewrote the texts";
+}
