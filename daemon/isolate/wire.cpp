@@ -252,7 +252,9 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
     for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
       const std::uint64_t count = r.u64();
       const std::string_view block = r.view();
-      if (!r.ok || count > normalise::RecordSet::kBlock) return make_error("the import's result has damaged records");
+      // The child never writes a block without records.
+      if (!r.ok || count == 0 || count > normalise::RecordSet::kBlock)
+        return make_error("the import's result has damaged records");
       encoded.push_back({block, count});
     }
     if (!r.ok || !res.records.append_encoded(encoded, keep, kCheckThreads))
@@ -261,7 +263,7 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
   for (std::uint64_t b = 0; b < blocks && r.ok && !keep; ++b) {
     const std::uint64_t count = r.u64();
     const std::string_view block = r.view();
-    if (!r.ok || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count))
+    if (!r.ok || count == 0 || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count))
       return make_error("the import's result has damaged records");
     if (release) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
   }

@@ -274,6 +274,9 @@ bool RecordSet::check_encoded(std::string_view bytes, std::size_t count, std::ve
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
+  // No records: no block either (an empty block would put the records
+  // after it in the wrong one: a record's block is its index / kBlock).
+  if (count == 0) return bytes.empty();
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
     // A whole block as the store keeps them: taken as it is.
     if (!check_encoded(bytes, count, offsets_)) return false;
@@ -292,7 +295,7 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count, const std::shared_ptr<const void>& keep) {
-  if (!keep || offsets_.size() % kBlock != 0 || count > kBlock) return append_encoded(bytes, count);
+  if (!keep || offsets_.size() % kBlock != 0 || count > kBlock || count == 0) return append_encoded(bytes, count);
   if (!check_encoded(bytes, count, offsets_)) return false;
   Block& b = blocks_.emplace_back();
   b.outside = bytes;
@@ -305,7 +308,7 @@ bool RecordSet::append_encoded(const std::vector<Encoded>& blocks, const std::sh
   bool whole = keep != nullptr && offsets_.size() % kBlock == 0;
   std::size_t total = 0;
   for (std::size_t b = 0; b < blocks.size() && whole; ++b) {
-    whole = blocks[b].count == kBlock || (b + 1 == blocks.size() && blocks[b].count <= kBlock);
+    whole = blocks[b].count == kBlock || (b + 1 == blocks.size() && blocks[b].count <= kBlock && blocks[b].count > 0);
     total += blocks[b].count;
   }
   if (!whole) {

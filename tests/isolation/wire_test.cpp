@@ -209,6 +209,21 @@ TEST(Wire, ManyBlocksAppendedAtOnceAreAllTakenOrNoneAre) {
   EXPECT_EQ(partly.at(100).org_name, "Chi bộ bản 0");
   EXPECT_EQ(partly.at(100 + 9 * k).org_name, "Chi bộ bản " + std::to_string(9 * k));
 
+  // A block of no records between two whole ones (a hostile child's): no
+  // block is made of it, so that the records after it stay in theirs.
+  for (const std::vector<normalise::RecordSet::Encoded>& with_empty :
+       {std::vector<normalise::RecordSet::Encoded>{whole[0], {{}, 0}, whole[1], whole[9]},
+        std::vector<normalise::RecordSet::Encoded>{whole[0], whole[1], {{}, 0}}}) {
+    normalise::RecordSet s(from.layout());
+    ASSERT_TRUE(s.append_encoded(with_empty, keep, 4));
+    EXPECT_EQ(s.block_count(), with_empty.size() - 1);
+    for (std::size_t i = 0; i < s.size(); ++i) ASSERT_EQ(s.at(i).org_name, from.at(i < 2 * k ? i : i + 7 * k).org_name);
+  }
+  normalise::RecordSet none(from.layout());
+  EXPECT_FALSE(none.append_encoded(whole[0].bytes, 0));
+  EXPECT_FALSE(none.append_encoded({{whole[0].bytes, 0}}, keep, 4));
+  EXPECT_EQ(none.block_count(), 0u);
+
   // One record made by hand: row 5, name "A", symbols 0, 0, 0, one value
   // (field delta 1, value 2), no paths. A varint holds at most ten bytes, the
   // value's field delta in eleven is refused, as read_record would.
