@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 namespace tonghop::isolate {
 
@@ -13,6 +16,8 @@ namespace {
 constexpr std::uint32_t kMagic = 0x54485231;  // "THR1"
 // The dry run's view (ingest/view.hpp) is bounded there; this bounds what the daemon takes.
 constexpr std::size_t kMaxView = 256u << 20;
+// Threads that check a result's records (at most; one per core).
+const unsigned kCheckThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
 
 class Writer {
  public:
@@ -238,12 +243,29 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
   res.records.district = r.str();
   res.records.period = r.str();
   const auto blocks = r.count(16);
-  for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
+  if (keep) {
+    // Not copied: the blocks' places read first, then every record of
+    // every block checked, on as many threads as there are cores (the
+    // daemon waits for nothing else meanwhile), before any is taken.
+    std::vector<normalise::RecordSet::Encoded> encoded;
+    encoded.reserve(blocks);
+    for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
+      const std::uint64_t count = r.u64();
+      const std::string_view block = r.view();
+      // The child never writes a block without records.
+      if (!r.ok || count == 0 || count > normalise::RecordSet::kBlock)
+        return make_error("the import's result has damaged records");
+      encoded.push_back({block, count});
+    }
+    if (!r.ok || !res.records.append_encoded(encoded, keep, kCheckThreads))
+      return make_error("the import's result has damaged records");
+  }
+  for (std::uint64_t b = 0; b < blocks && r.ok && !keep; ++b) {
     const std::uint64_t count = r.u64();
     const std::string_view block = r.view();
-    if (!r.ok || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count, keep))
+    if (!r.ok || count == 0 || count > normalise::RecordSet::kBlock || !res.records.append_encoded(block, count))
       return make_error("the import's result has damaged records");
-    if (release && !keep) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
+    if (release) release(static_cast<std::size_t>(block.data() + block.size() - bytes.data()));
   }
   res.header_top = static_cast<std::uint32_t>(r.u64());
   res.header_row = static_cast<std::uint32_t>(r.u64());

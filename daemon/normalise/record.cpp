@@ -1,6 +1,9 @@
 #include "normalise/record.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <system_error>
+#include <thread>
 #include <cstdint>
 #include <cstring>
 
@@ -208,6 +211,26 @@ std::string& RecordSet::block_for_next() {
 
 namespace {
 
+// `k` varints skipped, each as get_varint reads it (at most ten bytes, the
+// last without its high bit): one pass over the bytes, nothing decoded.
+bool skip_varints(std::string_view& in, std::uint64_t k) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(in.data());
+  const auto* p = begin;
+  const auto* const end = begin + in.size();
+  unsigned run = 0;  // bytes with the high bit set, in a row
+  while (k != 0) {
+    if (p == end) return false;
+    if ((*p++ & 0x80) != 0) {
+      if (++run == kMaxVarint) return false;
+    } else {
+      run = 0;
+      --k;
+    }
+  }
+  in.remove_prefix(static_cast<std::size_t>(p - begin));
+  return true;
+}
+
 // One record's bytes skipped over, checked as read_record checks them (every
 // length inside what is left, the symbols known) without building anything:
 // how an import's million records are taken from its child.
@@ -217,13 +240,25 @@ bool skip_record(std::string_view& in, std::uint64_t known_symbols) {
   if (!get_varint(in, v) || !get_text(in, text)) return false;
   for (int k = 0; k < 3; ++k)
     if (!get_varint(in, v) || v >= known_symbols) return false;
-  if (!get_varint(in, n) || n > in.size()) return false;
-  for (std::uint64_t i = 0; i < n; ++i)
-    if (!get_varint(in, v) || !get_varint(in, v)) return false;
+  // The values: a field's delta and a value each, read by read_record
+  // without a check beyond their bytes, so skipped as bytes.
+  if (!get_varint(in, n) || n > in.size() || !skip_varints(in, 2 * n)) return false;
   if (!get_varint(in, n) || n > in.size()) return false;
   for (std::uint64_t i = 0; i < n; ++i)
     if (!get_varint(in, v) || !get_text(in, text)) return false;
   return true;
+}
+
+// Each of `count` records of `bytes` checked whole; starts[i] is where the
+// i-th begins. False when the bytes are damaged (starts then holds nothing
+// that means anything).
+bool check_records(std::string_view bytes, std::size_t count, std::uint64_t known_symbols, std::uint64_t* starts) {
+  std::string_view in = bytes;
+  for (std::size_t i = 0; i < count; ++i) {
+    starts[i] = bytes.size() - in.size();
+    if (!skip_record(in, known_symbols)) return false;
+  }
+  return in.empty();
 }
 
 }  // namespace
@@ -232,22 +267,16 @@ bool RecordSet::check_encoded(std::string_view bytes, std::size_t count, std::ve
   // Each record is checked whole before any is taken: on damage `starts`
   // is left as it was.
   const std::size_t before = starts.size();
-  starts.reserve(before + count);
-  std::string_view in = bytes;
-  const std::uint64_t known = layout_.symbols.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    starts.push_back(bytes.size() - in.size());
-    if (!skip_record(in, known)) {
-      starts.resize(before);
-      return false;
-    }
-  }
-  if (in.empty()) return true;
+  starts.resize(before + count);
+  if (check_records(bytes, count, layout_.symbols.size(), starts.data() + before)) return true;
   starts.resize(before);
   return false;
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
+  // No records: no block either (an empty block would put the records
+  // after it in the wrong one: a record's block is its index / kBlock).
+  if (count == 0) return bytes.empty();
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
     // A whole block as the store keeps them: taken as it is.
     if (!check_encoded(bytes, count, offsets_)) return false;
@@ -266,11 +295,69 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
 }
 
 bool RecordSet::append_encoded(std::string_view bytes, std::size_t count, const std::shared_ptr<const void>& keep) {
-  if (!keep || offsets_.size() % kBlock != 0 || count > kBlock) return append_encoded(bytes, count);
+  if (!keep || offsets_.size() % kBlock != 0 || count > kBlock || count == 0) return append_encoded(bytes, count);
   if (!check_encoded(bytes, count, offsets_)) return false;
   Block& b = blocks_.emplace_back();
   b.outside = bytes;
   b.keep = keep;
+  return true;
+}
+
+bool RecordSet::append_encoded(const std::vector<Encoded>& blocks, const std::shared_ptr<const void>& keep,
+                               unsigned threads) {
+  bool whole = keep != nullptr && offsets_.size() % kBlock == 0;
+  std::size_t total = 0;
+  for (std::size_t b = 0; b < blocks.size() && whole; ++b) {
+    whole = blocks[b].count == kBlock || (b + 1 == blocks.size() && blocks[b].count <= kBlock && blocks[b].count > 0);
+    total += blocks[b].count;
+  }
+  if (!whole) {
+    const std::size_t size_before = offsets_.size(), blocks_before = blocks_.size();
+    const std::size_t last_size = blocks_.empty() ? 0 : blocks_.back().bytes().size();
+    for (const auto& e : blocks)
+      if (!append_encoded(e.bytes, e.count, keep)) {
+        // Undone: the blocks added, and what the last one before was given.
+        offsets_.resize(size_before);
+        blocks_.resize(blocks_before);
+        if (!blocks_.empty() && !blocks_.back().keep) blocks_.back().own.resize(last_size);
+        return false;
+      }
+    return true;
+  }
+  // Block b's records start at offsets_[before + b * kBlock]: each thread
+  // writes its blocks' starts in place, taking the next block not taken.
+  const std::size_t before = offsets_.size();
+  offsets_.resize(before + total);
+  const std::uint64_t known = layout_.symbols.size();
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> damaged{false};
+  auto check = [&] {
+    while (!damaged.load(std::memory_order_relaxed)) {
+      const std::size_t b = next.fetch_add(1);
+      if (b >= blocks.size()) return;
+      if (!check_records(blocks[b].bytes, blocks[b].count, known, offsets_.data() + before + b * kBlock))
+        damaged = true;
+    }
+  };
+  std::vector<std::thread> helpers;
+  const std::size_t want = std::min<std::size_t>(std::max(threads, 1u), blocks.size() / 4 + 1);
+  try {
+    while (helpers.size() + 1 < want) helpers.emplace_back(check);
+  } catch (const std::system_error&) {
+    // No thread to be had: those started and this one do it.
+  }
+  check();
+  for (auto& t : helpers) t.join();
+  if (damaged) {
+    offsets_.resize(before);
+    return false;
+  }
+  blocks_.reserve(blocks_.size() + blocks.size());
+  for (const auto& e : blocks) {
+    Block& b = blocks_.emplace_back();
+    b.outside = e.bytes;
+    b.keep = keep;
+  }
   return true;
 }
 

@@ -111,6 +111,16 @@ class RecordSet {
   // that builds nothing (issue 12: an import's result is taken without a
   // second copy). A set with such blocks can be copied and moved as usual.
   bool append_encoded(std::string_view bytes, std::size_t count, const std::shared_ptr<const void>& keep);
+  // Many blocks at once, as the one above takes them, checked on up to
+  // `threads` threads (this one and threads - 1 more; an import's result
+  // is checked while nothing else runs): every block appended, or none and
+  // false. Blocks that are not whole (kBlock records, the last excepted)
+  // are taken one after the other, on this thread.
+  struct Encoded {
+    std::string_view bytes;
+    std::size_t count = 0;
+  };
+  bool append_encoded(const std::vector<Encoded>& blocks, const std::shared_ptr<const void>& keep, unsigned threads);
 
   // The i-th record, readable.
   Record at(std::size_t i) const;

@@ -144,3 +144,112 @@ TEST(Wire, ResultsDamagedAnywhereAreRefusedOrReadWithinTheirBounds) {
   EXPECT_GT(refused, 100u);
   EXPECT_GT(read, 100u);
 }
+
+// A result of many blocks is checked on several threads (RecordSet's
+// append_encoded of many blocks): read the same as one thread reads it, and
+// refused whole when one record of one block in its middle is damaged, the
+// damage each check must catch: a symbol not in the layout, a value of ten
+// bytes with the high bit set (more than a varint holds).
+TEST(Wire, AResultOfManyBlocksCheckedOnSeveralThreadsIsReadWholeOrRefusedWhole) {
+  const std::size_t n = 21 * normalise::RecordSet::kBlock + 5;
+  const auto sent = numbered(n);
+  const std::string good = written(sent);
+  {
+    auto bytes = std::make_shared<const std::string>(good);
+    const auto got = isolate::read_examined(*bytes, bytes);
+    ASSERT_TRUE(got) << got.error();
+    ASSERT_EQ(got->result.records.size(), n);
+    EXPECT_EQ(sum_of_members(got->result.records), static_cast<std::int64_t>(n * (n - 1) / 2));
+    for (std::size_t i : {std::size_t{0}, normalise::RecordSet::kBlock - 1, normalise::RecordSet::kBlock, n / 2, n - 1})
+      EXPECT_EQ(got->result.records.at(i).org_name, "Chi bộ bản " + std::to_string(i));
+    // Copied (no mapping to keep alive): the same records, one block at a time.
+    const auto copied = isolate::read_examined(good);
+    ASSERT_TRUE(copied) << copied.error();
+    EXPECT_EQ(sum_of_members(copied->result.records), sum_of_members(got->result.records));
+  }
+  // Record 13 × kBlock + 77: its name, then its kind, sector and rating
+  // (one byte each), the number of its values (3), the values.
+  const std::string name = "Chi bộ bản " + std::to_string(13 * normalise::RecordSet::kBlock + 77);
+  const std::size_t at = good.find(name);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t kind = at + name.size(), values = kind + 4;
+  ASSERT_EQ(good[values - 1], '\x03');
+  std::string unknown_symbol = good;
+  unknown_symbol[kind] = '\x7F';
+  std::string long_varint = good;
+  for (std::size_t k = 0; k < 10; ++k) long_varint[values + k] = '\x80';
+  for (const std::string* damaged : {&unknown_symbol, &long_varint}) {
+    auto bytes = std::make_shared<const std::string>(*damaged);
+    EXPECT_FALSE(isolate::read_examined(*bytes, bytes));
+    EXPECT_FALSE(isolate::read_examined(*damaged));
+  }
+}
+
+// RecordSet's append_encoded of many blocks, straight: whole blocks taken
+// without a copy on several threads, blocks that are not whole one after the
+// other, and on damage nothing appended (the set as it was).
+TEST(Wire, ManyBlocksAppendedAtOnceAreAllTakenOrNoneAre) {
+  const std::size_t k = normalise::RecordSet::kBlock;
+  const auto sent = numbered(9 * k + 100);
+  const auto& from = sent.result.records;
+  auto keep = std::make_shared<const int>(0);
+  std::vector<normalise::RecordSet::Encoded> whole;
+  for (std::size_t b = 0; b < from.block_count(); ++b) whole.push_back({from.block(b), std::min(k, from.size() - b * k)});
+  normalise::RecordSet set(from.layout());
+  ASSERT_TRUE(set.append_encoded(whole, keep, 4));
+  ASSERT_EQ(set.size(), from.size());
+  EXPECT_EQ(set.block(3).data(), from.block(3).data());  // not copied
+  EXPECT_EQ(sum_of_members(set), sum_of_members(from));
+
+  // Not whole: 100 records first, then the blocks; copied, one after the other.
+  normalise::RecordSet partly(from.layout());
+  ASSERT_TRUE(partly.append_encoded({{from.block(9), 100}}, keep, 4));
+  ASSERT_TRUE(partly.append_encoded(whole, keep, 4));
+  ASSERT_EQ(partly.size(), 100 + from.size());
+  EXPECT_EQ(partly.at(100).org_name, "Chi bộ bản 0");
+  EXPECT_EQ(partly.at(100 + 9 * k).org_name, "Chi bộ bản " + std::to_string(9 * k));
+
+  // A block of no records between two whole ones (a hostile child's): no
+  // block is made of it, so that the records after it stay in theirs.
+  for (const std::vector<normalise::RecordSet::Encoded>& with_empty :
+       {std::vector<normalise::RecordSet::Encoded>{whole[0], {{}, 0}, whole[1], whole[9]},
+        std::vector<normalise::RecordSet::Encoded>{whole[0], whole[1], {{}, 0}}}) {
+    normalise::RecordSet s(from.layout());
+    ASSERT_TRUE(s.append_encoded(with_empty, keep, 4));
+    EXPECT_EQ(s.block_count(), with_empty.size() - 1);
+    for (std::size_t i = 0; i < s.size(); ++i) ASSERT_EQ(s.at(i).org_name, from.at(i < 2 * k ? i : i + 7 * k).org_name);
+  }
+  normalise::RecordSet none(from.layout());
+  EXPECT_FALSE(none.append_encoded(whole[0].bytes, 0));
+  EXPECT_FALSE(none.append_encoded({{whole[0].bytes, 0}}, keep, 4));
+  EXPECT_EQ(none.block_count(), 0u);
+
+  // One record made by hand: row 5, name "A", symbols 0, 0, 0, one value
+  // (field delta 1, value 2), no paths. A varint holds at most ten bytes, the
+  // value's field delta in eleven is refused, as read_record would.
+  const auto one = [](std::size_t continuation) {
+    std::string r("\x05\x01" "A" "\x00\x00\x00\x01", 7);
+    r.append(continuation, '\x80');
+    return r + std::string("\x01\x02\x00", 3);
+  };
+  for (const std::size_t c : {std::size_t{0}, std::size_t{9}, std::size_t{10}}) {
+    normalise::RecordSet hand(from.layout());
+    const std::string bytes = one(c);
+    EXPECT_EQ(hand.append_encoded(bytes, 1), c < 10) << c;
+    EXPECT_EQ(hand.append_encoded({{bytes, 1}}, keep, 4), c < 10) << c;
+  }
+
+  // One block cut short, last or in the middle: nothing appended, either way.
+  for (const std::size_t bad : {std::size_t{9}, std::size_t{4}}) {
+    auto damaged = whole;
+    damaged[bad].bytes.remove_suffix(1);
+    for (normalise::RecordSet* s : {&set, &partly}) {
+      const std::size_t size = s->size(), blocks = s->block_count();
+      const std::int64_t sum = sum_of_members(*s);
+      EXPECT_FALSE(s->append_encoded(damaged, keep, 4));
+      EXPECT_EQ(s->size(), size);
+      EXPECT_EQ(s->block_count(), blocks);
+      EXPECT_EQ(sum_of_members(*s), sum);
+    }
+  }
+}
