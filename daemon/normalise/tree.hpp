@@ -82,7 +82,11 @@ class TreeReader {
   void take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
   // Where a value is against the array read (reading_), on the importer's thread.
   enum class Located { outside, no_element, not_index, element };
-  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const;
+  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel);
+  // The element last located: its pointer ("/to_chuc/17") and index. An
+  // element's values come together: the next value is most often under it.
+  std::string located_;
+  std::uint32_t located_element_ = 0;
   static constexpr std::size_t kInline = 16384;  // values read here before the worker starts
   std::size_t taken_ = 0;
 
@@ -100,7 +104,10 @@ class TreeReader {
     Unmapped* unmapped = nullptr;  // its watch, once made
   };
   using MappingEntry = std::pair<const std::string, Mapping>;
-  Mapping& mapping(std::string_view rel);
+  MappingEntry& mapping(std::string_view rel);
+  // Entries are compared by address (their keys differ): only within one
+  // generation, which ends when mappings_ is cleared.
+  std::uint32_t generation_ = 0;
 
   // A value outside the array: the report's own facts.
   void outside(std::string_view pointer, const sdk::ScalarView& v);
@@ -126,6 +133,7 @@ class TreeReader {
   std::map<std::string, Count> arrays_;
   std::string counting_path_;
   Count* counting_ = nullptr;
+  Count* reading_count_ = nullptr;  // the count of the array read (reading_), once met
   // The speculation: alive until a value before the first element would
   // have been inside its array (then a second pass reads it).
   bool speculating_ = true;
@@ -163,7 +171,16 @@ class TreeReader {
     bool is_number = false;
     double number = 0;
     std::size_t pointer = 0, pointer_size = 0, rel_size = 0, text = 0, text_size = 0;
+    const MappingEntry* entry = nullptr;  // its key's entry, of generation `generation`
+    std::uint32_t generation = 0;
   };
+  // For each field, the entry whose key is the layout's path (l.paths), so
+  // that an element with the usual keys compares addresses, not paths.
+  struct LayoutKey {
+    const MappingEntry* entry = nullptr;
+    std::uint32_t generation = 0;
+  };
+  std::vector<LayoutKey> layout_keys_;
   std::vector<Slot> slots_;
   std::vector<std::size_t> given_;  // fields set in this element
   std::string kept_;
