@@ -53,19 +53,6 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
 
 namespace {
 
-// Whether `pointer` starts with `prefix` (no longer than it): for 8 to 16
-// bytes, two overlapping words instead of a call to memcmp.
-inline bool same_start(std::string_view pointer, std::string_view prefix) {
-  const std::size_t n = prefix.size();
-  if (n < 8 || n > 16) return std::memcmp(pointer.data(), prefix.data(), n) == 0;
-  std::uint64_t a0, a1, b0, b1;
-  std::memcpy(&a0, pointer.data(), 8);
-  std::memcpy(&b0, prefix.data(), 8);
-  std::memcpy(&a1, pointer.data() + n - 8, 8);
-  std::memcpy(&b1, prefix.data() + n - 8, 8);
-  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-}
-
 bool under(std::string_view pointer, std::string_view array) {
   return pointer.size() > array.size() && pointer[array.size()] == '/' && pointer.starts_with(array);
 }
@@ -113,15 +100,7 @@ void TreeReader::read_array(std::string array) {
 
 TreeReader::~TreeReader() = default;
 
-TreeReader::Located TreeReader::locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) {
-  // Under the element before (located_ is empty until one is found, and
-  // emptied when the array read changes): the same element.
-  const std::size_t n = located_.size();
-  if (n != 0 && pointer.size() > n && pointer[n] == '/' && same_start(pointer, located_)) {
-    element = located_element_;
-    rel = static_cast<std::uint32_t>(n);
-    return Located::element;
-  }
+TreeReader::Located TreeReader::locate_new(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) {
   // The array's own segments are none of them an index (it is what
   // element_of found), so the element is the segment after it.
   if (!reading_ || !under(pointer, *reading_)) return Located::outside;
@@ -139,7 +118,8 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
   std::uint32_t element = 0, rel = 0;
   const Located at = locate(pointer, element, rel);
   if (first_pass_ && at == Located::element && reading_count_ != nullptr) {
-    // count(), knowing the array: what follows is for values before the first element.
+    // A value of an element of the array read: counted as count() would,
+    // without comparing the array's path (the branch below is for the rest).
     if (counting_ != reading_count_) {
       counting_path_.assign(*reading_);
       counting_ = reading_count_;
@@ -186,12 +166,8 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
   return {};
 }
 
-void TreeReader::send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
-                      std::uint32_t rel) {
-  if (handoff_) {
-    handoff_->put(pointer, v, array, element, rel);
-    return;
-  }
+void TreeReader::send_here(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                           std::uint32_t rel) {
   take(pointer, v, array, element, rel);
   if (++taken_ == kInline) {
     // A large document: the rest is read on a worker while the importer parses.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -78,11 +79,39 @@ class TreeReader {
 
   // A value to read, here or, once the document is large, on the worker;
   // `array`: the speculation's array starts (its path in `pointer`).
-  void send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
+  void send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel) {
+    if (handoff_) handoff_->put(pointer, v, array, element, rel);  // the usual case, inline
+    else send_here(pointer, v, array, element, rel);
+  }
+  void send_here(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                 std::uint32_t rel);
   void take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
   // Where a value is against the array read (reading_), on the importer's thread.
   enum class Located { outside, no_element, not_index, element };
-  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel);
+  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) {
+    // Under the element before (located_ is empty until one is found, and
+    // emptied when the array read changes): the same element. Inline.
+    const std::size_t n = located_.size();
+    if (n != 0 && pointer.size() > n && pointer[n] == '/' && same_start(pointer, located_)) {
+      element = located_element_;
+      rel = static_cast<std::uint32_t>(n);
+      return Located::element;
+    }
+    return locate_new(pointer, element, rel);
+  }
+  Located locate_new(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel);
+  // Whether `pointer` starts with `prefix` (no longer than it): for 8 to 16
+  // bytes, two overlapping words instead of a call to memcmp.
+  static bool same_start(std::string_view pointer, std::string_view prefix) {
+    const std::size_t n = prefix.size();
+    if (n < 8 || n > 16) return std::memcmp(pointer.data(), prefix.data(), n) == 0;
+    std::uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, pointer.data(), 8);
+    std::memcpy(&b0, prefix.data(), 8);
+    std::memcpy(&a1, pointer.data() + n - 8, 8);
+    std::memcpy(&b1, prefix.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
   // The element last located: its pointer ("/to_chuc/17") and index. An
   // element's values come together: the next value is most often under it.
   std::string located_;
