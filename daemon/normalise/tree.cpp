@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -10,32 +11,47 @@
 
 namespace tonghop::normalise::detail {
 
+namespace {
+
+// The segment of `pointer` from `start` to the next '/' (npos: none) read as
+// an array index as element_of reads one: 0, or 1 to 9 digits without a
+// leading zero. One pass, no std::from_chars: this runs for every value.
+enum class Segment { last, index, other };
+inline Segment index_at(std::string_view pointer, std::size_t start, std::size_t& slash, std::uint32_t& n) {
+  const char* p = pointer.data() + start;
+  const char* const end = pointer.data() + pointer.size();
+  std::uint32_t value = 0;  // wraps past 9 digits: such a segment is no index
+  const char* q = p;
+  for (unsigned d; q != end && (d = static_cast<unsigned char>(*q) - unsigned{'0'}) < 10; ++q) value = value * 10 + d;
+  if (q != end && *q == '/') {
+    const std::size_t digits = static_cast<std::size_t>(q - p);
+    slash = static_cast<std::size_t>(q - pointer.data());
+    if (digits == 0 || digits > 9 || (digits > 1 && *p == '0')) return Segment::other;
+    n = value;
+    return Segment::index;
+  }
+  const auto rest = pointer.find('/', static_cast<std::size_t>(q - pointer.data()));
+  if (rest == std::string_view::npos) return Segment::last;
+  slash = rest;
+  return Segment::other;
+}
+
+}  // namespace
+
 std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string_view pointer) {
   std::size_t at = 0;
   while (at < pointer.size() && pointer[at] == '/') {
-    const std::size_t start = at + 1;
-    const std::size_t end = pointer.find('/', start);
-    if (end == std::string_view::npos) return std::nullopt;  // the last segment: nothing after it
-    const std::string_view seg = pointer.substr(start, end - start);
-    const bool index = !seg.empty() && seg.size() <= 9 && (seg.size() == 1 || seg[0] != '0') &&
-                       std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (index) {
-      std::uint32_t n = 0;
-      std::from_chars(seg.data(), seg.data() + seg.size(), n);
-      return std::pair{pointer.substr(0, at), n};
-    }
+    std::size_t end = 0;
+    std::uint32_t n = 0;
+    const Segment seg = index_at(pointer, at + 1, end, n);
+    if (seg == Segment::last) return std::nullopt;  // the last segment: nothing after it
+    if (seg == Segment::index) return std::pair{pointer.substr(0, at), n};
     at = end;
   }
   return std::nullopt;
 }
 
 namespace {
-
-// An array index as element_of reads one: 0, or 1 to 9 digits without a leading zero.
-bool is_index(std::string_view seg) {
-  return !seg.empty() && seg.size() <= 9 && (seg.size() == 1 || seg[0] != '0') &&
-         std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 bool under(std::string_view pointer, std::string_view array) {
   return pointer.size() > array.size() && pointer[array.size()] == '/' && pointer.starts_with(array);
@@ -59,6 +75,7 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
 
 void TreeReader::read_array(std::string array) {
   array_ = std::move(array);
+  layout_keys_.clear();
   Layout layout;
   layout.tree = true;
   layout.array = *array_;
@@ -83,24 +100,36 @@ void TreeReader::read_array(std::string array) {
 
 TreeReader::~TreeReader() = default;
 
-TreeReader::Located TreeReader::locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const {
+TreeReader::Located TreeReader::locate_new(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) {
   // The array's own segments are none of them an index (it is what
   // element_of found), so the element is the segment after it.
   if (!reading_ || !under(pointer, *reading_)) return Located::outside;
-  const std::size_t start = reading_->size() + 1;
-  const std::size_t slash = pointer.find('/', start);
-  if (slash == std::string_view::npos) return Located::no_element;
-  const std::string_view seg = pointer.substr(start, slash - start);
-  if (!is_index(seg)) return Located::not_index;
-  std::from_chars(seg.data(), seg.data() + seg.size(), element);
+  std::size_t slash = 0;
+  const Segment seg = index_at(pointer, reading_->size() + 1, slash, element);
+  if (seg == Segment::last) return Located::no_element;
+  if (seg == Segment::other) return Located::not_index;
   rel = static_cast<std::uint32_t>(slash);
+  located_.assign(pointer.data(), slash);
+  located_element_ = element;
   return Located::element;
 }
 
 sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& v) {
   std::uint32_t element = 0, rel = 0;
   const Located at = locate(pointer, element, rel);
-  if (first_pass_) {
+  if (first_pass_ && at == Located::element && reading_count_ != nullptr) {
+    // A value of an element of the array read: counted as count() would,
+    // without comparing the array's path (the branch below is for the rest).
+    if (counting_ != reading_count_) {
+      counting_path_.assign(*reading_);
+      counting_ = reading_count_;
+    }
+    if (counting_->elements == 0 || counting_->last != element) {
+      ++counting_->elements;
+      counting_->last = element;
+    }
+    if (!speculating_) return {};
+  } else if (first_pass_) {
     Element e;  // element_of(pointer), without reading the pointer again when locate did
     if (at == Located::element) e = std::pair{pointer.substr(0, reading_->size()), element};
     else if (at != Located::no_element) e = element_of(pointer);
@@ -128,6 +157,8 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
       before_.shrink_to_fit();
       guess_ = std::string(e->first);
       reading_ = guess_;
+      located_.clear();
+      reading_count_ = counting_;  // count() has just counted this element
       send(*guess_, {}, true, 0, 0);
     }
   }
@@ -135,12 +166,8 @@ sdk::Status TreeReader::scalar(std::string_view pointer, const sdk::ScalarView& 
   return {};
 }
 
-void TreeReader::send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
-                      std::uint32_t rel) {
-  if (handoff_) {
-    handoff_->put(pointer, v, array, element, rel);
-    return;
-  }
+void TreeReader::send_here(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                           std::uint32_t rel) {
   take(pointer, v, array, element, rel);
   if (++taken_ == kInline) {
     // A large document: the rest is read on a worker while the importer parses.
@@ -162,13 +189,9 @@ void TreeReader::take(std::string_view pointer, const sdk::ScalarView& v, bool a
 
 void TreeReader::inside(std::string_view pointer, const sdk::ScalarView& v) {
   // A value of one of the array's elements, or of the array itself (left out).
-  const std::size_t start = array_->size() + 1;
-  const std::size_t slash = pointer.find('/', start);
-  if (slash == std::string_view::npos) return;
-  const std::string_view seg = pointer.substr(start, slash - start);
-  if (!is_index(seg)) return;
+  std::size_t slash = 0;
   std::uint32_t n = 0;
-  std::from_chars(seg.data(), seg.data() + seg.size(), n);
+  if (index_at(pointer, array_->size() + 1, slash, n) != Segment::index) return;
   inside(pointer, v, n, slash);
 }
 
@@ -262,6 +285,7 @@ sdk::Status TreeReader::count(std::string_view pointer, const Element& e) {
               fmt::format("the document has more than {} arrays of objects, the import limit", kMaxArrays), where};
     }
     counting_ = it != arrays_.end() ? &it->second : &arrays_[counting_path_];
+    if (reading_ && counting_path_ == *reading_) reading_count_ = counting_;
   }
   if (counting_->elements == 0 || counting_->last != e->second) {
     ++counting_->elements;
@@ -270,14 +294,15 @@ sdk::Status TreeReader::count(std::string_view pointer, const Element& e) {
   return {};
 }
 
-TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
+TreeReader::MappingEntry& TreeReader::mapping(std::string_view rel) {
   const std::size_t k = at_++;
-  if (k < sequence_.size() && sequence_[k] != nullptr && sequence_[k]->first == rel) return sequence_[k]->second;
+  if (k < sequence_.size() && sequence_[k] != nullptr && sequence_[k]->first == rel) return *sequence_[k];
   auto it = mappings_.find(rel);
   if (it == mappings_.end()) {
     if (mappings_.size() > 4096) {
       mappings_.clear();
       sequence_.clear();
+      ++generation_;
     }
     const auto segs = segments(rel, cat_);
     Mapping m{std::string::npos, {}, false, nullptr};
@@ -292,11 +317,12 @@ TreeReader::Mapping& TreeReader::mapping(std::string_view rel) {
     if (k >= sequence_.size()) sequence_.resize(k + 1, nullptr);
     sequence_[k] = &*it;
   }
-  return it->second;
+  return *it;
 }
 
 void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk::ScalarView& v) {
-  Mapping& m = mapping(rel);
+  MappingEntry& entry = mapping(rel);
+  Mapping& m = entry.second;
   if (m.field == std::string::npos) {
     if (m.ignored) return;
     Unmapped* u = m.unmapped;
@@ -340,6 +366,8 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
   kept_.append(text);
   slot.is_number = v.kind == sdk::NodeKind::number;
   slot.number = v.number;
+  slot.entry = &entry;
+  slot.generation = generation_;
 }
 
 void TreeReader::flush() {
@@ -395,11 +423,20 @@ void TreeReader::flush() {
     b_.begin();
     b_.at_element(element_path_);
     own_.clear();
+    if (layout_keys_.size() < slots_.size()) layout_keys_.resize(slots_.size());
     for (const std::size_t f : given_) {
       b_.set(f, raw(f));
+      // The key of the layout's path (the same entry, the same key): no comparison.
+      const Slot& s = slots_[f];
+      LayoutKey& known = layout_keys_[f];
+      if (s.entry == known.entry && s.generation == generation_ && known.generation == generation_) continue;
       const std::string_view r = rel(f);
       if (l.paths[f].empty()) l.paths[f] = l.headers[f] = std::string(r);
-      else if (l.paths[f] != r) own_.emplace_back(static_cast<std::uint32_t>(f), r);
+      else if (l.paths[f] != r) {
+        own_.emplace_back(static_cast<std::uint32_t>(f), r);
+        continue;
+      }
+      if (s.generation == generation_) known = LayoutKey{s.entry, generation_};
     }
     // The name's fold is the same trimmed or not: the builder need not fold it again.
     b_.build(element_, &folded, own_);

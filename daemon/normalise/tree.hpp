@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <map>
@@ -78,11 +79,43 @@ class TreeReader {
 
   // A value to read, here or, once the document is large, on the worker;
   // `array`: the speculation's array starts (its path in `pointer`).
-  void send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
+  void send(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel) {
+    if (handoff_) handoff_->put(pointer, v, array, element, rel);  // the usual case, inline
+    else send_here(pointer, v, array, element, rel);
+  }
+  void send_here(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element,
+                 std::uint32_t rel);
   void take(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel);
   // Where a value is against the array read (reading_), on the importer's thread.
   enum class Located { outside, no_element, not_index, element };
-  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) const;
+  Located locate(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel) {
+    // Under the element before (located_ is empty until one is found, and
+    // emptied when the array read changes): the same element. Inline.
+    const std::size_t n = located_.size();
+    if (n != 0 && pointer.size() > n && pointer[n] == '/' && same_start(pointer, located_)) {
+      element = located_element_;
+      rel = static_cast<std::uint32_t>(n);
+      return Located::element;
+    }
+    return locate_new(pointer, element, rel);
+  }
+  Located locate_new(std::string_view pointer, std::uint32_t& element, std::uint32_t& rel);
+  // Whether `pointer` starts with `prefix` (no longer than it): for 8 to 16
+  // bytes, two overlapping words instead of a call to memcmp.
+  static bool same_start(std::string_view pointer, std::string_view prefix) {
+    const std::size_t n = prefix.size();
+    if (n < 8 || n > 16) return std::memcmp(pointer.data(), prefix.data(), n) == 0;
+    std::uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, pointer.data(), 8);
+    std::memcpy(&b0, prefix.data(), 8);
+    std::memcpy(&a1, pointer.data() + n - 8, 8);
+    std::memcpy(&b1, prefix.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  // The element last located: its pointer ("/to_chuc/17") and index. An
+  // element's values come together: the next value is most often under it.
+  std::string located_;
+  std::uint32_t located_element_ = 0;
   static constexpr std::size_t kInline = 16384;  // values read here before the worker starts
   std::size_t taken_ = 0;
 
@@ -100,7 +133,10 @@ class TreeReader {
     Unmapped* unmapped = nullptr;  // its watch, once made
   };
   using MappingEntry = std::pair<const std::string, Mapping>;
-  Mapping& mapping(std::string_view rel);
+  MappingEntry& mapping(std::string_view rel);
+  // Entries are compared by address (their keys differ): only within one
+  // generation, which ends when mappings_ is cleared.
+  std::uint32_t generation_ = 0;
 
   // A value outside the array: the report's own facts.
   void outside(std::string_view pointer, const sdk::ScalarView& v);
@@ -126,6 +162,7 @@ class TreeReader {
   std::map<std::string, Count> arrays_;
   std::string counting_path_;
   Count* counting_ = nullptr;
+  Count* reading_count_ = nullptr;  // the count of the array read (reading_), once met
   // The speculation: alive until a value before the first element would
   // have been inside its array (then a second pass reads it).
   bool speculating_ = true;
@@ -163,7 +200,16 @@ class TreeReader {
     bool is_number = false;
     double number = 0;
     std::size_t pointer = 0, pointer_size = 0, rel_size = 0, text = 0, text_size = 0;
+    const MappingEntry* entry = nullptr;  // its key's entry, of generation `generation`
+    std::uint32_t generation = 0;
   };
+  // For each field, the entry whose key is the layout's path (l.paths), so
+  // that an element with the usual keys compares addresses, not paths.
+  struct LayoutKey {
+    const MappingEntry* entry = nullptr;
+    std::uint32_t generation = 0;
+  };
+  std::vector<LayoutKey> layout_keys_;
   std::vector<Slot> slots_;
   std::vector<std::size_t> given_;  // fields set in this element
   std::string kept_;

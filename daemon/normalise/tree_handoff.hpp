@@ -5,7 +5,9 @@
 // kAhead batches wait, so memory stays bounded however large the document.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -45,10 +47,16 @@ class TreeHandoff {
   void put(std::string_view pointer, const sdk::ScalarView& v, bool array, std::uint32_t element, std::uint32_t rel) {
     Item item{v.kind,    v.boolean, array, v.number, static_cast<std::uint32_t>(pointer.size()),
               static_cast<std::uint32_t>(v.text.size()), element, rel};
-    batch_->items.push_back(item);
-    batch_->text.append(pointer);
-    batch_->text.append(v.text);
-    if (batch_->items.size() >= kItems || batch_->text.size() >= kText) hand_over();
+    Batch& b = *batch_;
+    b.items.push_back(item);
+    // Both copied in one step into room made once (no capacity checked per append).
+    const std::size_t need = pointer.size() + v.text.size();
+    if (b.text.size() - b.used < need) b.text.resize(std::max(2 * b.text.size(), b.used + need));
+    char* at = b.text.data() + b.used;
+    if (!pointer.empty()) std::memcpy(at, pointer.data(), pointer.size());
+    if (!v.text.empty()) std::memcpy(at + pointer.size(), v.text.data(), v.text.size());
+    b.used += need;
+    if (b.items.size() >= kItems || b.used >= kText) hand_over();
   }
 
   // Every value handed over has been taken; the worker has ended.
@@ -77,7 +85,12 @@ class TreeHandoff {
   };
   struct Batch {
     std::vector<Item> items;
-    std::string text;  // each item's pointer then its text
+    std::vector<char> text;  // each item's pointer then its text, in [0, used)
+    std::size_t used = 0;
+    Batch() {
+      items.reserve(kItems);
+      text.resize(kText + 4096);
+    }
   };
   static constexpr std::size_t kItems = 2048, kText = 256 * 1024, kAhead = 8;
 
@@ -122,7 +135,7 @@ class TreeHandoff {
         take_(pointer, v, item.array, item.element, item.rel);
       }
       b->items.clear();
-      b->text.clear();
+      b->used = 0;
       {
         std::lock_guard lock(mutex_);
         free_.push_back(std::move(b));

@@ -498,3 +498,68 @@ TEST(Streaming, TooManyMergedRangesAreARefusalNamingTheSheet) {
   EXPECT_EQ(status.code(), sdk::Code::limit_exceeded);
   EXPECT_NE(status.message().find("Biểu 01"), std::string::npos) << status.message();
 }
+
+TEST(Trees, EachValueGoesToItsElementByIndexAloneWhateverTheKeysAround) {
+  // The element of a value is found from its pointer once per element and
+  // then by its prefix; the layout's key once per key. Pointers that share
+  // a prefix without sharing the element ("/to_chuc/1" then "/to_chuc/10"),
+  // segments that look like indices and are not ("01", ten digits), a key of
+  // the usual field that differs in one element, nested arrays, numeric keys
+  // and nulls: one pass, a second pass and what is expected all agree. Past
+  // the first 16,384 values, so the worker reads most of it.
+  const std::size_t n = 6'000;
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
+  };
+  add("/ky_bao_cao", sdk::NodeKind::string, "Năm 2018");
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < n; ++i) order.push_back(i);
+  std::swap(order[2], order[10]);  // 0, 1, 10, 3 …: "/to_chuc/1" then "/to_chuc/10"
+  for (const std::size_t i : order) {
+    const std::string e = "/to_chuc/" + std::to_string(i);
+    add(e + "/ten", sdk::NodeKind::string, "Chi bộ bản " + std::to_string(i));
+    if (i == 4000) add(e + "/members_total", sdk::NodeKind::number, "21", 21);  // the field, under another key
+    else add(e + "/dang_vien/tong_so", sdk::NodeKind::number, std::to_string(10 + i % 9), static_cast<double>(10 + i % 9));
+    add(e + "/dang_vien/nu", sdk::NodeKind::number, "3", 3);
+    if (i == 7) {
+      add(e + "/chi_bo/0/ten", sdk::NodeKind::string, "Tổ 1");  // a nested array
+      add(e + "/2018", sdk::NodeKind::number, "5", 5);          // a numeric key
+      add(e + "/ghi_chu", sdk::NodeKind::null, "");
+    }
+  }
+  add("/to_chuc/01/ten", sdk::NodeKind::string, "Chi bộ không đánh số");          // "01": no index
+  add("/to_chuc/1234567890/ten", sdk::NodeKind::string, "Chi bộ số quá dài");  // ten digits: no index
+
+  Normaliser normaliser(cat(), reg());
+  auto first = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  ASSERT_FALSE(first->needs_second_pass());
+  const auto once = first->finish();
+  auto second = normaliser.reader({"Than Uyên", "2018"}, nullptr, FirstPass{{}, std::string("/to_chuc")});
+  ASSERT_TRUE(replay(doc, *second).ok());
+  const auto twice = second->finish();
+  EXPECT_EQ(reading_of(once), reading_of(twice));
+
+  ASSERT_EQ(once.records.size(), n);
+  // In the order the elements came, each with its own values.
+  const Record third = once.records.at(2);
+  EXPECT_EQ(third.org_name, "Chi bộ bản 10");
+  EXPECT_EQ(third.where.path, "/to_chuc/10");
+  EXPECT_EQ(third.counts.at("members_total"), 11);
+  EXPECT_EQ(third.provenance.at("members_total").path, "/to_chuc/10/dang_vien/tong_so");
+  const Record second_record = once.records.at(1);
+  EXPECT_EQ(second_record.org_name, "Chi bộ bản 1");
+  EXPECT_EQ(second_record.counts.at("members_total"), 11);
+  // The element whose key differs keeps its own; the next has the layout's again.
+  const Record odd = once.records.at(4000);
+  EXPECT_EQ(odd.counts.at("members_total"), 21);
+  EXPECT_EQ(odd.provenance.at("members_total").path, "/to_chuc/4000/members_total");
+  const Record after = once.records.at(4001);
+  EXPECT_EQ(after.provenance.at("members_total").path, "/to_chuc/4001/dang_vien/tong_so");
+  std::size_t members = 0;
+  while (members < cat().fields.size() && cat().fields[members].id != "members_total") ++members;
+  ASSERT_LT(members, once.records.layout().paths.size());
+  EXPECT_EQ(once.records.layout().paths[members], "/dang_vien/tong_so");
+}
