@@ -119,9 +119,7 @@ http::Response Api::check(const http::Request& r) {
   auto& result = e.result;
   if (e.status == 200 && result.accepted()) {
     // Against the district's current return of the previous period, as a submission is.
-    const normalise::Normaliser normaliser(n->catalogue, n->registry);
-    for (const auto& prev : context_.store->current(normalise::previous_period(ret.period)))
-      if (prev.district == ret.district) normaliser.compare_with_previous(result, context_.store->record_set(prev.id));
+    ingest::compare_with_previous(*n, *context_.store, ret.district, ret.period, result);
   }
   const bool accepted = e.status == 200 && result.accepted();
   context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who.name,

@@ -13,6 +13,7 @@
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 #include "report/indicators.hpp"
+#include "store/records.hpp"
 
 namespace tonghop::ingest {
 
@@ -86,6 +87,17 @@ std::string unnamed_filename(const Return& ret, const std::string& format) {
   return fmt::format("{}-{}.{}", slug.empty() ? "return" : slug, ret.period, format.empty() ? "bin" : format);
 }
 
+void compare_with_previous(const Normalisation& n, const store::Store& store, const std::string& district,
+                           const std::string& period, normalise::Normalised& result) {
+  const normalise::Normaliser normaliser(n.catalogue, n.registry);
+  for (const auto& prev : store.current(normalise::previous_period(period))) {
+    if (prev.district != district) continue;
+    // Streamed (issue 18): a block of the previous return at a time, never the whole of it.
+    store::RecordCursor cursor(store, prev);
+    normaliser.compare_with_previous(result, [&] { return cursor.next(); });
+  }
+}
+
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {
   const auto started = std::chrono::steady_clock::now();
   Outcome out;
@@ -140,10 +152,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     out.errors.push_back({"store_failed", "Không lưu được tệp / the file could not be stored: " + sha256.error(), "", "", {}});
     return done();
   }
-  // Against the district's current return of the previous period.
-  const normalise::Normaliser normaliser(n.catalogue, n.registry);
-  for (const auto& prev : store.current(normalise::previous_period(ret.period)))
-    if (prev.district == ret.district) normaliser.compare_with_previous(result, store.record_set(prev.id));
+  compare_with_previous(n, store, ret.district, ret.period, result);
 
   store::NewSubmission s;
   s.meta.district = ret.district;

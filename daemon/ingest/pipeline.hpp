@@ -81,4 +81,10 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
 Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::Store& store,
                const tonghop_limits& limits, Return ret);
 
+// Warnings against the district's current return of the previous period
+// (members changed, organisations missing), read from the store a block at a
+// time: what a submission and a dry run both do to an accepted return.
+void compare_with_previous(const Normalisation& n, const store::Store& store, const std::string& district,
+                           const std::string& period, normalise::Normalised& result);
+
 }  // namespace tonghop::ingest

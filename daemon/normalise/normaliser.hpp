@@ -27,12 +27,16 @@
 // array, makes each element a record as soon as it ends.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <utility>
 
+#include "core/expected.hpp"
 #include "normalise/catalogue.hpp"
 #include "normalise/record.hpp"
 #include "tonghop/sdk/document.hpp"
@@ -96,6 +100,22 @@ class Normaliser {
   // Warnings against the same district's records of the previous period:
   // members_total more than the configured share off, organisations missing.
   void compare_with_previous(Normalised& result, const RecordSet& previous) const;
+
+  // The same, the previous records read a part at a time (issue 18: a store's
+  // return streamed by store::RecordCursor, a block of 4,096 records): `next`
+  // gives the next part, an empty set once every record is given, or an error
+  // when the rest cannot be read (then a warning says the comparison stopped
+  // there, and what was read is compared). Organisations are matched by
+  // folded name, as before, but neither return is held as strings: this
+  // return's names are indexed by a hash of the folded name, and every match
+  // of hashes is confirmed on the names themselves, so a hash collision never
+  // makes a wrong warning. `hash` is for tests (a hash that collides); null
+  // is std::hash. Both give the warnings in the same order as before: the
+  // changed members in this return's order, then the missing organisations in
+  // the previous return's.
+  using RecordParts = std::function<Expected<const RecordSet*>()>;
+  using NameHash = std::uint64_t (*)(std::string_view folded);
+  void compare_with_previous(Normalised& result, const RecordParts& next, NameHash hash = nullptr) const;
 
  private:
   const Catalogue& catalogue_;

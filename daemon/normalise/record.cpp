@@ -424,4 +424,13 @@ Record RecordSet::at(std::size_t i) const {
   return r;
 }
 
+// dryrun (issue 18): after its row (or index), a record's bytes start with its name.
+std::string_view RecordSet::org_name(std::size_t i) const {
+  std::string_view in = record_bytes(i);
+  std::uint64_t where = 0;
+  std::string_view name;
+  if (!get_varint(in, where) || !get_text(in, name)) return {};  // checked when the bytes were taken or written
+  return name;
+}
+
 }  // namespace tonghop::normalise

@@ -96,6 +96,10 @@ class RecordSet {
 
   // The i-th record, compact: views into the set, valid until it changes.
   void get(std::size_t i, CompactRecord& out) const;
+  // dryrun (issue 18): the i-th record's name alone, a view into the set
+  // (what the comparison with the previous period reads most, without
+  // decoding the rest).
+  std::string_view org_name(std::size_t i) const;
   // The records are kept in blocks of kBlock, as bytes: block b holds
   // records [b * kBlock, (b + 1) * kBlock). The store keeps them so;
   // append_encoded takes such bytes back (false, and nothing appended, when

@@ -1,0 +1,121 @@
+// The dry run against the district's return of the previous period, through
+// the real daemon, a real socket and the real SQLite database: it gives the
+// warnings the submission of the same bytes gives (the previous return read
+// from the store a block at a time by both, issue 18), and a large return's
+// answer counts every record and shows at most [check] max_rows of them.
+#include "api/check_support.hpp"
+
+#include <fmt/format.h>
+
+using namespace check_test;
+
+namespace {
+
+const std::string kThanUyen = "Than%20Uy%C3%AAn";
+
+// What the dry run's warnings share with the submission's: all but "cell".
+json::array without_cells(const json::value& issues) {
+  json::array out;
+  for (const auto& i : issues.as_array()) {
+    json::object o = i.as_object();
+    o.erase("cell");
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+tonghop::test::HttpReply post(const ServedDaemon& d, const std::string& target, const std::string& body) {
+  // A few thousand rows read by a child at nice 10: more than the client's usual 10 s on a loaded machine.
+  auto r = tonghop::test::request(d.port, "POST", target, body, "Authorization: Bearer " + kAdmin + "\r\n",
+                                  std::chrono::seconds(90));
+  EXPECT_TRUE(r.has_value());
+  return r ? *r : tonghop::test::HttpReply{};
+}
+
+std::vector<std::string> of_code(const json::value& issues, const std::string& code, const char* member) {
+  std::vector<std::string> out;
+  for (const auto& i : issues.as_array())
+    if (i.at("code").as_string() == code) out.emplace_back(i.at(member).as_string());
+  return out;
+}
+
+// The dry run of `body` for `period`, then its submission: the same warnings.
+json::object dry_run_then_submit(const ServedDaemon& d, const std::string& district, const std::string& period,
+                                 const std::string& body, const std::string& filename) {
+  const auto checked = post(d, "/api/v1/check?district=" + district + "&period=" + period + "&filename=" + filename, body);
+  EXPECT_EQ(checked.status, 200) << checked.body.substr(0, 500);
+  const auto sent = post(d, "/api/v1/submissions?district=" + district + "&period=" + period + "&filename=" + filename, body);
+  EXPECT_EQ(sent.status, 201) << sent.body.substr(0, 500);
+  if (checked.status != 200 || sent.status != 201) return {};
+  json::object check = json::parse(checked.body).as_object();
+  const json::object submission = json::parse(sent.body).as_object();
+  EXPECT_EQ(check.at("verdict").as_string(), "accepted");
+  const json::value none = json::array();
+  const auto* stored = submission.if_contains("warnings");
+  EXPECT_EQ(json::value(without_cells(check.at("warnings"))), stored != nullptr ? *stored : none)
+      << "the dry run warns as the submission does";
+  return check;
+}
+
+}  // namespace
+
+TEST(DryRunAgainstThePreviousPeriod, TheLaiChauSamplesWarnAsTheirSubmissions) {
+  ServedDaemon d(kAdmin);
+  for (const auto& [district, slug, file2018] : {std::tuple{kPhongTho, "phong-tho", "phong-tho.csv"},
+                                                 std::tuple{kSinHo, "sin-ho", "sin-ho.csv"},
+                                                 std::tuple{std::string("Tam%20%C4%90%C6%B0%E1%BB%9Dng"), "tam-duong",
+                                                            "tam-duong.json"},
+                                                 std::tuple{kThanUyen, "than-uyen", "than-uyen.xlsx"}}) {
+    const std::string dir = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
+    const std::string before = tonghop::test::read_file(dir + "2017/" + slug + ".csv");
+    // 2017 has no previous period stored: checked and sent, no comparison.
+    dry_run_then_submit(d, district, "2017", before, std::string(slug) + ".csv");
+    const auto check = dry_run_then_submit(d, district, "2018", tonghop::test::read_file(dir + "2018/" + file2018), file2018);
+    ASSERT_FALSE(check.empty()) << slug;
+  }
+}
+
+TEST(DryRunAgainstThePreviousPeriod, ALargeReturnWarnsAsItsSubmissionAndIsCutAtTheLimit) {
+  ServedDaemon d(kAdmin);
+  // 6,000 organisations: the previous return is read back in two of the
+  // store's blocks (4,096 records each).
+  auto csv = [](int n, auto&& members, auto&& skip) {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < n; ++i)
+      if (!skip(i)) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
+    return s;
+  };
+  const std::string before = csv(6'000, [](int i) { return 20 + i % 40; }, [](int) { return false; });
+  const std::string now = csv(
+      6'000,
+      [](int i) {
+        if (i == 5) return 90;       // 25 -> 90: +260 %
+        if (i == 4'500) return 10;   // 40 -> 10: -75 %
+        if (i == 4'501) return 60;   // 41 -> 60: +46 %, within the 50 % allowed
+        return 20 + i % 40;
+      },
+      [](int i) { return i == 100 || i == 5'000; });  // missing
+  const std::string target2017 = "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv";
+  ASSERT_EQ(post(d, target2017, before).status, 201);
+  const auto check = dry_run_then_submit(d, kPhongTho, "2018", now, "now.csv");
+  ASSERT_FALSE(check.empty());
+  EXPECT_EQ(of_code(check.at("warnings"), "members_changed", "value"), (std::vector<std::string>{"90", "10"}));
+  EXPECT_EQ(of_code(check.at("warnings"), "organisation_missing", "value"),
+            (std::vector<std::string>{"Chi bộ thôn Nậm 100", "Chi bộ thôn Nậm 5000"}));
+  for (const auto& w : check.at("warnings").as_array())
+    if (w.at("code").as_string() == "members_changed" && w.at("value").as_string() == "10") {
+      EXPECT_EQ(w.at("cell").as_string(), "C4501") << "Nậm 4500 is on row 4,501 (100 is missing above it)";
+      EXPECT_NE(w.at("message").as_string().find("Chi bộ thôn Nậm 4500: 10 đảng viên, kỳ trước 40 (-75%)"),
+                std::string::npos)
+          << w.at("message").as_string();
+    }
+  // Every record counted, the first [check] max_rows (200) shown.
+  EXPECT_EQ(check.at("records_total").as_int64(), 5'998);
+  const auto& records = check.at("records").as_array();
+  ASSERT_EQ(records.size(), 200u);
+  EXPECT_TRUE(check.at("records_cut").as_bool());
+  EXPECT_EQ(records[0].at("org_name").as_string(), "Chi bộ thôn Nậm 0");
+  EXPECT_EQ(records[199].at("org_name").as_string(), "Chi bộ thôn Nậm 200") << "Nậm 100 is missing";
+  EXPECT_EQ(records[5].at("members_total").as_int64(), 90);
+  EXPECT_EQ(records[199].at("row").as_int64(), 201);
+}

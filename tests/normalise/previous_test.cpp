@@ -1,0 +1,205 @@
+// The comparison with the previous period (Normaliser::compare_with_previous),
+// with the real catalogue (members_change_above = 50): the warnings a
+// submission and a dry run give. Since issue 18 the previous return is read a
+// part at a time and this return's names are indexed by a hash of the folded
+// name; these tests hold it to the warnings of the way it was done before
+// (maps of folded names, kept below as `reference`), whatever the parts and
+// whatever the hash, a hash under which every name collides included.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "normalise/lai_chau.hpp"
+#include "normalise/text.hpp"
+
+namespace {
+
+using namespace tonghop;
+using normalise::CompactRecord;
+using normalise::Issue;
+using normalise::Normalised;
+using normalise::RecordSet;
+
+struct Org {
+  std::string name;
+  std::optional<std::int64_t> members;
+};
+
+RecordSet make(const std::vector<Org>& orgs, const std::string& period) {
+  normalise::Layout layout;
+  layout.fields = {"org_name", "org_kind", "members_total"};
+  layout.is_count = {false, false, true};
+  layout.columns = {2, 3, 5};
+  layout.headers = {"Tên tổ chức", "Loại hình", "Tổng số đảng viên"};
+  RecordSet set(layout);
+  set.district = "Phong Thổ";
+  set.period = period;
+  std::uint32_t row = 2;
+  for (const auto& o : orgs) {
+    CompactRecord c;
+    c.where = row++;
+    c.org_name = o.name;
+    c.org_kind = "party_cell";
+    c.org_sector = "other";
+    c.values = {{0, 0}, {1, 0}};
+    if (o.members) c.values.emplace_back(2, *o.members);
+    set.add(c);
+  }
+  return set;
+}
+
+// An issue as one line: what a test compares.
+std::vector<std::string> lines(const std::vector<Issue>& issues) {
+  std::vector<std::string> out;
+  for (const auto& i : issues)
+    out.push_back(fmt::format("{}|{}|{}|{}|{}:{}:{}", i.code, i.message, i.field, i.value, i.where.sheet, i.where.row,
+                              i.where.column));
+  return out;
+}
+
+// The previous return given `part` records at a time, as store::RecordCursor gives its blocks.
+std::vector<std::string> compare(const std::vector<Org>& now, const std::vector<Org>& before, std::size_t part,
+                                 normalise::Normaliser::NameHash hash = nullptr) {
+  Normalised result;
+  result.records = make(now, "2018");
+  std::vector<RecordSet> parts;
+  for (std::size_t i = 0; i < before.size(); i += part)
+    parts.push_back(make(std::vector<Org>(before.begin() + static_cast<std::ptrdiff_t>(i),
+                                          before.begin() + static_cast<std::ptrdiff_t>(std::min(before.size(), i + part))),
+                         "2017"));
+  const RecordSet none;
+  std::size_t next = 0;
+  test::lai_chau_normaliser().compare_with_previous(
+      result, [&]() -> Expected<const RecordSet*> { return next < parts.size() ? &parts[next++] : &none; }, hash);
+  return lines(result.warnings);
+}
+
+// The comparison as it was before issue 18 (normaliser.cpp until then): both
+// returns as maps of folded names.
+std::vector<std::string> reference(const std::vector<Org>& now, const std::vector<Org>& before) {
+  std::vector<Issue> warnings;
+  std::unordered_map<std::string, std::optional<std::int64_t>> old;
+  for (const auto& o : before) old[normalise::fold(o.name)] = o.members;
+  std::unordered_map<std::string, bool> present;
+  std::uint32_t row = 2;
+  for (const auto& o : now) {
+    const std::string key = normalise::fold(o.name);
+    present[key] = true;
+    const auto it = old.find(key);
+    const std::uint32_t here = row++;
+    if (it == old.end() || !o.members || !it->second || *it->second == 0) continue;
+    const double change = 100.0 * static_cast<double>(*o.members - *it->second) / static_cast<double>(*it->second);
+    if (change > 50 || change < -50)
+      warnings.push_back(Issue{"members_changed",
+                               fmt::format("{}: {} đảng viên, kỳ trước {} ({:+.0f}%) / {}: members_total {} against {} "
+                                           "last period ({:+.0f}%)",
+                                           o.name, *o.members, *it->second, change, o.name, *o.members, *it->second,
+                                           change),
+                               "members_total", std::to_string(*o.members), normalise::Place{"", here, 5, ""}});
+  }
+  for (const auto& o : before)
+    if (!present.count(normalise::fold(o.name)))
+      warnings.push_back(Issue{"organisation_missing",
+                               fmt::format("«{}» có ở kỳ 2017 nhưng không có trong báo cáo này / {} was in the 2017 "
+                                           "return and is missing from this one",
+                                           o.name, o.name),
+                               "org_name", o.name, normalise::Place{}});
+  return lines(warnings);
+}
+
+std::uint64_t every_name_collides(std::string_view) { return 42; }
+std::uint64_t first_letter(std::string_view folded) { return folded.empty() ? 0 : static_cast<unsigned char>(folded[0]); }
+
+TEST(Previous, WarnsOfChangedMembersAndMissingOrganisations) {
+  const std::vector<Org> before = {{"Chi bộ A", 100},        {"Chi bộ B", 200},   {"Chi bộ C", 50},
+                                   {"Chi bộ D", 10},         {"Chi bộ Thôn Nà Ban", 40},
+                                   {"Chi bộ E", std::nullopt}, {"Chi bộ F", 0},   {"Chi bộ H", 10},
+                                   {"Chi bộ H", 100},        {"Chi bộ X", 7},     {"Chi bộ X", 8}};
+  const std::vector<Org> now = {{"Chi bộ A", 100},  {"Chi bộ B", 320}, {"chi bo thon na ban", 80}, {"Chi bộ D", 4},
+                                {"Chi bộ E", 30},   {"Chi bộ F", 5},   {"Chi bộ G", 10},           {"Chi bộ H", 100}};
+  const std::vector<std::string> expected = {
+      "members_changed|Chi bộ B: 320 đảng viên, kỳ trước 200 (+60%) / Chi bộ B: members_total 320 against 200 last "
+      "period (+60%)|members_total|320|:3:5",
+      "members_changed|chi bo thon na ban: 80 đảng viên, kỳ trước 40 (+100%) / chi bo thon na ban: members_total 80 "
+      "against 40 last period (+100%)|members_total|80|:4:5",
+      "members_changed|Chi bộ D: 4 đảng viên, kỳ trước 10 (-60%) / Chi bộ D: members_total 4 against 10 last period "
+      "(-60%)|members_total|4|:5:5",
+      "organisation_missing|«Chi bộ C» có ở kỳ 2017 nhưng không có trong báo cáo này / Chi bộ C was in the 2017 return "
+      "and is missing from this one|org_name|Chi bộ C|:0:0",
+      "organisation_missing|«Chi bộ X» có ở kỳ 2017 nhưng không có trong báo cáo này / Chi bộ X was in the 2017 return "
+      "and is missing from this one|org_name|Chi bộ X|:0:0",
+      "organisation_missing|«Chi bộ X» có ở kỳ 2017 nhưng không có trong báo cáo này / Chi bộ X was in the 2017 return "
+      "and is missing from this one|org_name|Chi bộ X|:0:0",
+  };
+  EXPECT_EQ(reference(now, before), expected) << "the reference itself";
+  for (std::size_t part : {std::size_t{1}, std::size_t{3}, before.size()}) {
+    EXPECT_EQ(compare(now, before, part), expected) << "parts of " << part;
+    EXPECT_EQ(compare(now, before, part, every_name_collides), expected) << "every name colliding, parts of " << part;
+    EXPECT_EQ(compare(now, before, part, first_letter), expected) << "names colliding by letter, parts of " << part;
+  }
+  // Nothing before: nothing to say.
+  EXPECT_TRUE(compare(now, {}, 4096).empty());
+}
+
+TEST(Previous, ALargeReturnGivesTheWarningsOfTheMapsWhateverTheHashAndTheParts) {
+  // 10,000 organisations over three blocks of the store's 4,096, a few
+  // hundred with members changed, missing, new, written in another case or
+  // without diacritics, or given twice.
+  std::mt19937 random(18);
+  std::vector<Org> before, now;
+  for (int i = 0; i < 10'000; ++i) before.push_back({fmt::format("Chi bộ thôn Nậm {} xã Mường {}", i, i % 97), 20 + i % 60});
+  for (int i = 0; i < 10'000; ++i) {
+    Org o = before[static_cast<std::size_t>(i)];
+    switch (random() % 40) {
+      case 0: *o.members *= 3; break;
+      case 1: *o.members = 1; break;
+      case 2: continue;  // missing
+      case 3: o.name = normalise::fold(o.name); break;
+      case 4: o.members.reset(); break;
+      case 5: now.push_back(o); break;  // given twice
+      case 6: o.name += " mới"; break;  // new
+      default: break;
+    }
+    now.push_back(o);
+  }
+  before.push_back(before[17]);  // a name twice in the previous return: the last counts
+  *before.back().members = 500;
+  const auto expected = reference(now, before);
+  std::size_t changed = 0, missing = 0;
+  for (const auto& l : expected) (l.starts_with("members_changed") ? changed : missing) += 1;
+  EXPECT_GT(changed, 300u);
+  EXPECT_GT(missing, 300u);
+  EXPECT_EQ(compare(now, before, 4096), expected);
+  EXPECT_EQ(compare(now, before, 777), expected);
+  EXPECT_EQ(compare(now, before, 4096, every_name_collides), expected);
+  EXPECT_EQ(compare(now, before, 4096, first_letter), expected);
+}
+
+TEST(Previous, APreviousReturnThatCannotAllBeReadIsSaidNotSkipped) {
+  const std::vector<Org> now = {{"Chi bộ A", 300}, {"Chi bộ B", 10}};
+  Normalised result;
+  result.records = make(now, "2018");
+  const RecordSet first = make({{"Chi bộ A", 100}, {"Chi bộ C", 5}}, "2017");
+  int calls = 0;
+  test::lai_chau_normaliser().compare_with_previous(result, [&]() -> Expected<const RecordSet*> {
+    if (calls++ == 0) return &first;
+    return make_error("the records of submission 7 are damaged from record 3 on");
+  });
+  ASSERT_EQ(result.warnings.size(), 3u) << ::testing::PrintToString(lines(result.warnings));
+  EXPECT_EQ(result.warnings[0].code, "previous_unreadable");
+  EXPECT_NE(result.warnings[0].message.find("chỉ so với 2 tổ chức đầu"), std::string::npos) << result.warnings[0].message;
+  EXPECT_NE(result.warnings[0].message.find("damaged from record 3"), std::string::npos);
+  // What was read is compared all the same.
+  EXPECT_EQ(result.warnings[1].code, "members_changed");
+  EXPECT_EQ(result.warnings[1].value, "300");
+  EXPECT_EQ(result.warnings[2].code, "organisation_missing");
+  EXPECT_EQ(result.warnings[2].value, "Chi bộ C");
+}
+
+}  // namespace
