@@ -4,18 +4,35 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 #include "normalise/catalogue.hpp"
 #include "normalise/normaliser.hpp"
 
 namespace tonghop::test {
 
-inline const normalise::Normaliser& lai_chau_normaliser() {
+inline const normalise::Catalogue& lai_chau_catalogue() {
   static const auto catalogue = normalise::load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
+  if (!catalogue) throw std::runtime_error("cannot load config/indicators.toml");
+  return *catalogue;
+}
+
+inline const normalise::Registry& lai_chau_registry() {
   static const auto registry = normalise::load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
-  if (!catalogue || !registry) throw std::runtime_error("cannot load config/indicators.toml or config/units/lai-chau.toml");
-  static const normalise::Normaliser n(*catalogue, *registry);
+  if (!registry) throw std::runtime_error("cannot load config/units/lai-chau.toml");
+  return *registry;
+}
+
+inline const normalise::Normaliser& lai_chau_normaliser() {
+  static const normalise::Normaliser n(lai_chau_catalogue(), lai_chau_registry());
   return n;
+}
+
+// A reading's errors, one a line: code, field, row and message.
+inline std::string errors_of(const normalise::Normalised& n) {
+  std::string s;
+  for (const auto& e : n.errors) s += e.code + " " + e.field + " row " + std::to_string(e.where.row) + ": " + e.message + "\n";
+  return s;
 }
 
 }  // namespace tonghop::test
