@@ -234,6 +234,10 @@ bool skip_varints(std::string_view& in, std::uint64_t k) {
 // One record's bytes skipped over, checked as read_record checks them (every
 // length inside what is left, the symbols known) without building anything:
 // how an import's million records are taken from its child.
+// The fewest bytes a record takes: its row, its name's length, three
+// symbols and its two counts, a varint each (skip_record).
+constexpr std::size_t kMinRecord = 7;
+
 bool skip_record(std::string_view& in, std::uint64_t known_symbols) {
   std::uint64_t v = 0, n = 0;
   std::string_view text;
@@ -277,6 +281,7 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count) {
   // No records: no block either (an empty block would put the records
   // after it in the wrong one: a record's block is its index / kBlock).
   if (count == 0) return bytes.empty();
+  if (count > bytes.size() / kMinRecord) return false;  // more records than its bytes can hold
   if (offsets_.size() % kBlock == 0 && count <= kBlock) {
     // A whole block as the store keeps them: taken as it is.
     if (!check_encoded(bytes, count, offsets_)) return false;
@@ -305,6 +310,11 @@ bool RecordSet::append_encoded(std::string_view bytes, std::size_t count, const 
 
 bool RecordSet::append_encoded(const std::vector<Encoded>& blocks, const std::shared_ptr<const void>& keep,
                                unsigned threads) {
+  // A block that claims more records than its bytes can hold is refused
+  // before room is made for their starts: a hostile child's 16 bytes of
+  // result (4,096 records in none) must not cost the daemon 32 KiB.
+  for (const auto& e : blocks)
+    if (e.count > e.bytes.size() / kMinRecord) return false;
   bool whole = keep != nullptr && offsets_.size() % kBlock == 0;
   std::size_t total = 0;
   for (std::size_t b = 0; b < blocks.size() && whole; ++b) {
@@ -342,9 +352,11 @@ bool RecordSet::append_encoded(const std::vector<Encoded>& blocks, const std::sh
   std::vector<std::thread> helpers;
   const std::size_t want = std::min<std::size_t>(std::max(threads, 1u), blocks.size() / 4 + 1);
   try {
+    helpers.reserve(want);
     while (helpers.size() + 1 < want) helpers.emplace_back(check);
-  } catch (const std::system_error&) {
-    // No thread to be had: those started and this one do it.
+  } catch (...) {
+    // No thread (or no memory) to be had: those started and this one do it;
+    // every one started is joined below.
   }
   check();
   for (auto& t : helpers) t.join();

@@ -8,15 +8,18 @@
 // (75 KB) and takes about a third less CPU time. Nothing a reader sees
 // changes: deflate at any level gives back the same bytes.
 //
-// How: this plugin defines minizip's zipOpenNewFileInZip4_64 and passes every
-// call on to minizip's own with level 1. The dynamic linker binds
-// libxlsxwriter's call to this definition because the daemon loads the plugin
-// with its libraries in a scope of their own (dlopen, RTLD_LOCAL) in which the
-// plugin comes first; nothing in the daemon's global scope defines the name.
-// minizip's own is found after the plugin in that scope (RTLD_NEXT). Should a
-// host ever bind libxlsxwriter to minizip before this plugin, workbooks are
-// only zipped at level 6 again: the bytes are the same, only slower and
-// smaller. Test Workbook.TheProvinceWorkbookReadsBackRight checks, on the
+// How: this file defines minizip's zipOpenNewFileInZip4_64 and passes every
+// call on to minizip's own (the next definition, RTLD_NEXT) with level 1.
+// - In a host that does not link libxlsxwriter (export_bench, a third party's
+//   host), the plugin's copy is used: the plugin is loaded with its libraries
+//   in a scope of their own (dlopen, RTLD_LOCAL) in which it comes first.
+// - tonghopd links libxlsxwriter itself (blank forms), so libxlsxwriter is
+//   bound in the global scope before any plugin is loaded: tonghopd links
+//   this file too (daemon/CMakeLists.txt), and its copy, exported because
+//   libxlsxwriter refers to it, is the one used there.
+// Should a host bind libxlsxwriter to minizip before either copy, workbooks
+// are zipped at level 6 again: the bytes once unzipped are the same, only
+// slower and smaller. Test Workbook.TheProvinceWorkbookReadsBackRight checks, on the
 // workbook the real daemon serves, that every part carries minizip's mark of
 // level 1 (general-purpose flag bits 1–2 set, tests/exporters/check_workbook.py),
 // so such a change does not pass unnoticed.

@@ -219,6 +219,14 @@ TEST(Wire, ManyBlocksAppendedAtOnceAreAllTakenOrNoneAre) {
     EXPECT_EQ(s.block_count(), with_empty.size() - 1);
     for (std::size_t i = 0; i < s.size(); ++i) ASSERT_EQ(s.at(i).org_name, from.at(i < 2 * k ? i : i + 7 * k).org_name);
   }
+  // Blocks that claim more records than their bytes can hold (a hostile
+  // child's: 4,096 records in no bytes, a million times) are refused before
+  // any room is made for them, which would be 32 GB of record starts.
+  const std::vector<normalise::RecordSet::Encoded> claims(1'000'000, {std::string_view(), k});
+  normalise::RecordSet claimed(from.layout());
+  EXPECT_FALSE(claimed.append_encoded(claims, keep, 4));
+  EXPECT_FALSE(claimed.append_encoded(std::string_view(), k));
+  EXPECT_EQ(claimed.size(), 0u);
   normalise::RecordSet none(from.layout());
   EXPECT_FALSE(none.append_encoded(whole[0].bytes, 0));
   EXPECT_FALSE(none.append_encoded({{whole[0].bytes, 0}}, keep, 4));
