@@ -2,14 +2,12 @@
 // rows are kept until its header is found; a large sheet is then read as a
 // stream, its rows handed to a worker thread; a tree goes to the tree reader.
 #include <algorithm>
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "normalise/batch_pipe.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/table.hpp"
 #include "normalise/text.hpp"
@@ -74,13 +72,14 @@ class DocumentReader final : public Reader {
       }
     }
     if (!table_) return {};
-    if (c.row != last_row_) {
-      end_row();
+    const bool starts_row = c.row != last_row_;
+    if (starts_row) {
+      end_row();  // may hand the batch over: `b` is the one filled from here
       last_row_ = c.row;
-      batch_->rows.push_back({c.row, batch_->cells.size(), true});
-    } else if (!batch_->cells.empty() && c.column <= batch_->cells.back().column) {
-      batch_->rows.back().ordered = false;  // the worker sorts it
     }
+    Batch& b = pipe_.current();
+    if (starts_row) b.rows.push_back({c.row, b.cells.size(), true});
+    else if (!b.cells.empty() && c.column <= b.cells.back().column) b.rows.back().ordered = false;  // the worker sorts it
     // Whether a text is TCVN3 is judged later (decode_legacy), on the less
     // busy of the two threads.
     Legacy legacy = Legacy::none;
@@ -92,8 +91,8 @@ class DocumentReader final : public Reader {
       }
       legacy = !vn_font_ ? Legacy::judge : vn_capitals_ ? Legacy::vn_capitals : Legacy::vn_font;
     }
-    batch_->cells.push_back(CellRef{c.column, batch_->keep(c.text), c.type == sdk::CellType::number, c.number});
-    batch_->legacy.push_back(legacy);
+    b.cells.push_back(CellRef{c.column, b.keep(c.text), c.type == sdk::CellType::number, c.number});
+    b.legacy.push_back(legacy);
     return {};
   }
 
@@ -219,6 +218,7 @@ class DocumentReader final : public Reader {
     std::string text;
 
     Batch() { text.reserve(kBatchText); }
+    bool empty() const { return rows.empty(); }
     // A copy of `s` in the buffer. When the buffer must grow, the cells
     // already in it are moved along.
     std::string_view keep(std::string_view s) {
@@ -243,93 +243,49 @@ class DocumentReader final : public Reader {
   static constexpr std::size_t kBatchRows = 64, kBatchesAhead = 8, kBatchText = 64 * 1024;
 
   // A large sheet's rows are read into records on a worker thread while the
-  // importer goes on parsing: two cores for one return.
+  // importer goes on parsing: two cores for one return (batch_pipe.hpp).
   void start_worker() {
-    stop_worker_ = false;
-    for (std::size_t i = 0; i < kBatchesAhead + 1; ++i) free_.push_back(std::make_unique<Batch>());
-    batch_ = take_free();
-    worker_ = std::thread([this] { work(); });
-  }
-
-  std::unique_ptr<Batch> take_free() {
-    std::unique_lock lock(queue_mutex_);
-    queue_changed_.wait(lock, [&] { return !free_.empty(); });
-    auto b = std::move(free_.back());
-    free_.pop_back();
-    return b;
+    pipe_.start(kBatchesAhead, [this](Batch& b) { take_rows(b); });
   }
 
   void end_row() {
-    if (batch_->rows.size() < kBatchRows) return;
+    if (pipe_.current().rows.size() < kBatchRows) return;
     hand_over();
   }
 
   void hand_over() {
-    if (batch_->rows.empty()) return;
+    if (pipe_.current().empty()) return;
     // The worker judges the batch's TCVN3 texts, unless it is the slower of
     // the two threads (batches waiting for it): then this thread does.
-    bool behind = false;
-    {
-      std::lock_guard lock(queue_mutex_);
-      behind = ready_.size() >= kBatchesAhead / 2;
-    }
-    if (behind) decode_legacy(*batch_);
-    {
-      std::lock_guard lock(queue_mutex_);
-      ready_.push_back(std::move(batch_));
-    }
-    queue_changed_.notify_all();
-    batch_ = take_free();
+    if (pipe_.waiting() >= kBatchesAhead / 2) decode_legacy(pipe_.current());
+    pipe_.hand_over();
   }
 
   void stop_worker() {
-    if (!worker_.joinable()) return;
+    if (!pipe_.running()) return;
     hand_over();
-    {
-      std::lock_guard lock(queue_mutex_);
-      stop_worker_ = true;
-    }
-    queue_changed_.notify_all();
-    worker_.join();
-    free_.clear();
-    ready_.clear();
-    batch_.reset();
+    pipe_.finish();
   }
 
-  void work() {
-    RowCells row;
-    for (;;) {
-      std::unique_ptr<Batch> b;
-      {
-        std::unique_lock lock(queue_mutex_);
-        queue_changed_.wait(lock, [&] { return !ready_.empty() || stop_worker_; });
-        if (ready_.empty()) return;
-        b = std::move(ready_.front());
-        ready_.pop_front();
+  // On the worker: the batch's rows, each in column order, to the table.
+  void take_rows(Batch& b) {
+    decode_legacy(b);
+    for (std::size_t i = 0; i < b.rows.size(); ++i) {
+      const std::size_t first = b.rows[i].first;
+      const std::size_t end = i + 1 < b.rows.size() ? b.rows[i + 1].first : b.cells.size();
+      const RowView cells(b.cells.data() + first, end - first);
+      if (b.rows[i].ordered) {
+        table_->row(b.rows[i].row, cells);
+        continue;
       }
-      decode_legacy(*b);
-      for (std::size_t i = 0; i < b->rows.size(); ++i) {
-        const std::size_t first = b->rows[i].first;
-        const std::size_t end = i + 1 < b->rows.size() ? b->rows[i + 1].first : b->cells.size();
-        const RowView cells(b->cells.data() + first, end - first);
-        if (b->rows[i].ordered) {
-          table_->row(b->rows[i].row, cells);
-          continue;
-        }
-        row.assign(cells.begin(), cells.end());
-        std::stable_sort(row.begin(), row.end(), [](const CellRef& x, const CellRef& y) { return x.column < y.column; });
-        // Of two cells in one column, the later wins.
-        const auto last = std::unique(row.rbegin(), row.rend(),
-                                      [](const CellRef& x, const CellRef& y) { return x.column == y.column; });
-        row.erase(row.begin(), last.base());
-        table_->row(b->rows[i].row, row);
-      }
-      b->clear();
-      {
-        std::lock_guard lock(queue_mutex_);
-        free_.push_back(std::move(b));
-      }
-      queue_changed_.notify_all();
+      worker_row_.assign(cells.begin(), cells.end());
+      std::stable_sort(worker_row_.begin(), worker_row_.end(),
+                       [](const CellRef& x, const CellRef& y) { return x.column < y.column; });
+      // Of two cells in one column, the later wins.
+      const auto last = std::unique(worker_row_.rbegin(), worker_row_.rend(),
+                                    [](const CellRef& x, const CellRef& y) { return x.column == y.column; });
+      worker_row_.erase(worker_row_.begin(), last.base());
+      table_->row(b.rows[i].row, worker_row_);
     }
   }
 
@@ -421,13 +377,8 @@ class DocumentReader final : public Reader {
   Header used_;
   std::unique_ptr<Table> table_;
   std::unique_ptr<Normalised> current_;
-  std::unique_ptr<Batch> batch_;
-  std::deque<std::unique_ptr<Batch>> ready_;
-  std::vector<std::unique_ptr<Batch>> free_;
-  std::mutex queue_mutex_;
-  std::condition_variable queue_changed_;
-  bool stop_worker_ = false;
-  std::thread worker_;
+  detail::BatchPipe<Batch> pipe_;  // rows to the worker, while streaming
+  RowCells worker_row_;           // the worker's: a row put in column order
   std::string font_;
   bool vn_font_ = false, vn_capitals_ = false;
 

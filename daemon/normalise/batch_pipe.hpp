@@ -1,0 +1,121 @@
+// Batches from the importer's thread to one worker thread: two cores for one
+// return. The importer fills the current batch and hands it over when full;
+// the worker takes the batches in order. At most `ahead` batches wait, then
+// the importer waits for one to come back: memory stays bounded however
+// large the document. Used for a sheet's rows (document.cpp) and a tree's
+// values (tree_handoff.hpp).
+//
+// Batch: default-constructible, with empty() (nothing to hand over) and
+// clear() (ready to be filled again).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tonghop::normalise::detail {
+
+template <class Batch>
+class BatchPipe {
+ public:
+  // What the worker does with each batch handed over, in order.
+  using Take = std::function<void(Batch&)>;
+
+  BatchPipe() = default;
+  BatchPipe(const BatchPipe&) = delete;
+  BatchPipe& operator=(const BatchPipe&) = delete;
+  ~BatchPipe() { finish(); }
+
+  bool running() const { return worker_.joinable(); }
+
+  void start(std::size_t ahead, Take take) {
+    take_ = std::move(take);
+    ahead_ = ahead;
+    stop_ = false;
+    for (std::size_t i = 0; i < ahead + 1; ++i) free_.push_back(std::make_unique<Batch>());
+    batch_ = take_free();
+    worker_ = std::thread([this] { work(); });
+  }
+
+  // The batch being filled (only while running).
+  Batch& current() { return *batch_; }
+
+  // Batches handed over that the worker has not taken yet.
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return ready_.size();
+  }
+  std::size_t ahead() const { return ahead_; }
+
+  // The current batch to the worker (unless empty), and a free one to fill.
+  void hand_over() {
+    if (batch_->empty()) return;
+    {
+      std::lock_guard lock(mutex_);
+      ready_.push_back(std::move(batch_));
+    }
+    changed_.notify_all();
+    batch_ = take_free();
+  }
+
+  // Every batch handed over has been taken; the worker has ended.
+  void finish() {
+    if (!worker_.joinable()) return;
+    hand_over();
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+    free_.clear();
+    ready_.clear();
+    batch_.reset();
+  }
+
+ private:
+  std::unique_ptr<Batch> take_free() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !free_.empty(); });
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+
+  void work() {
+    for (;;) {
+      std::unique_ptr<Batch> b;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !ready_.empty() || stop_; });
+        if (ready_.empty()) return;
+        b = std::move(ready_.front());
+        ready_.pop_front();
+      }
+      take_(*b);
+      b->clear();
+      {
+        std::lock_guard lock(mutex_);
+        free_.push_back(std::move(b));
+      }
+      changed_.notify_all();
+    }
+  }
+
+  Take take_;
+  std::size_t ahead_ = 0;
+  std::unique_ptr<Batch> batch_;
+  std::deque<std::unique_ptr<Batch>> ready_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stop_ = false;
+  std::thread worker_;
+};
+
+}  // namespace tonghop::normalise::detail
