@@ -1,10 +1,12 @@
 // Times each exporter writing the province report of 8 districts and 300
 // organisations (the workbook's sheets: five tables, the chart, details,
 // warnings; the PDF's pages of the same five tables). Prints the median and the best of RUNS writes, in milliseconds.
-// usage: export_bench PLUGINS_DIR [RUNS] [FORMAT]  (FORMAT: only that exporter, e.g. for perf)
+// usage: export_bench PLUGINS_DIR [RUNS] [FORMAT [OUT]]  (FORMAT: only that exporter, e.g. for perf;
+// OUT: where its last write is saved, to compare what two builds write)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,7 +19,7 @@ using namespace tonghop;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: export_bench PLUGINS_DIR [RUNS]\n");
+    std::fprintf(stderr, "usage: export_bench PLUGINS_DIR [RUNS] [FORMAT [OUT]]\n");
     return 2;
   }
   const int runs = argc > 2 ? std::atoi(argv[2]) : 50;
@@ -58,11 +60,14 @@ int main(int argc, char** argv) {
   r.metadata.emplace_back("display.tables", titles);
   r.metadata.emplace_back("display.date", std::string("ngày 22 tháng 11 năm 2026"));
   r.metadata.emplace_back("display.name.admitted_high", std::string("Kết nạp nhiều bất thường"));
+  int district = 0;
   for (const auto& name : names) {
     sdk::Row row;
     row.label = name;
+    ++district;
     for (int c = 0; c < id; ++c) {  // not a ?: of two Values: GCC 12 then warns maybe-uninitialized (-Werror in ci)
-      if (c % 6 == 5) row.values.emplace_back(87.25);
+      // A share as the daemon computes it (100 * part / whole), all its digits.
+      if (c % 6 == 5) row.values.emplace_back(100.0 * (300 + c * district) / (1200 + c + district));
       else row.values.emplace_back(std::int64_t{1200 + c});
     }
     row.warnings.push_back({"admitted_high", "Kết nạp cao / admitted above 30%", {}});
@@ -85,14 +90,16 @@ int main(int argc, char** argv) {
     const auto* e = plugins->exporter_for(format);
     if (e == nullptr || (argc > 3 && std::string(argv[3]) != format)) continue;
     std::vector<double> ms;
-    std::size_t bytes = 0;
+    std::string last;
     for (int i = 0; i < runs; ++i) {
       std::ostringstream out;
       const auto t0 = std::chrono::steady_clock::now();
       if (!e->exporter->write(r, format, out).ok()) return 1;
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      bytes = out.str().size();
+      last = std::move(out).str();
     }
+    const std::size_t bytes = last.size();
+    if (argc > 4) std::ofstream(argv[4], std::ios::binary) << last;
     std::sort(ms.begin(), ms.end());
     std::printf("{\"format\":\"%s\",\"bytes\":%zu,\"runs\":%d,\"median_ms\":%.2f,\"best_ms\":%.2f}\n", format, bytes, runs,
                 ms[ms.size() / 2], ms.front());

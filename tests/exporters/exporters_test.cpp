@@ -8,6 +8,7 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include "loader/loader.hpp"
+#include "locale_workbook.hpp"
 #include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -269,4 +270,17 @@ TEST(Workbook, ADistrictWhoseStoredListIsDamagedIsNamedInTheDetailSheet) {
   EXPECT_EQ(check.output.substr(0, check.output.find(' ')), "0") << check.output;
   EXPECT_NE(check.output.find("Không đọc được hết danh sách tổ chức của Than Uyên"), std::string::npos) << check.output;
   EXPECT_NE(check.output.find("could not all be read"), std::string::npos) << check.output;
+}
+
+// This binary does not link libxlsxwriter: the plugin is loaded with the
+// library in a scope of its own, where the plugin's copies of the number
+// writer come first (plugins/export-xlsx/cell_writer.cpp). A process whose
+// LC_NUMERIC writes decimal commas still gets numbers Excel can read.
+TEST(Workbook, NumbersKeepTheirDecimalPointWhateverTheProcesssLocale) {
+  const auto values = test::values_written_under_vietnamese_locale();
+  ASSERT_FALSE(values.empty());
+  EXPECT_NE(std::find(values.begin(), values.end(), "15513"), values.end());
+  EXPECT_NE(std::find(values.begin(), values.end(), "34.7"), values.end());
+  EXPECT_NE(std::find(values.begin(), values.end(), "0.125"), values.end());
+  for (const auto& v : values) EXPECT_EQ(v.find(','), std::string::npos) << v;
 }
