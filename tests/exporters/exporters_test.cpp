@@ -34,16 +34,33 @@ struct Served : test::ServedDaemon {
   }
 };
 
+// Submits Lai Châu sample returns of 2018 (file under tests/data/lai-chau, district as in the URL).
+void submit_samples(const test::ServedDaemon& d, const std::vector<std::pair<std::string, std::string>>& returns) {
+  for (const auto& [file, district] : returns) {
+    const auto r = d.request("POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=" +
+                                         fs::path(file).filename().string(),
+                             test::read_file(kData + file));
+    ASSERT_TRUE(r && r->status == 201) << file << ": " << (r ? r->body : "no answer");
+  }
+}
+
+// The province workbook of 2018 as the daemon serves it, saved beside its
+// data and read by a Python script (openpyxl) that finds it in sys.argv[1].
+test::RunResult read_served_workbook(const test::ServedDaemon& d, const std::string& script) {
+  const auto r = d.request("GET", "/api/v1/reports/province?period=2018&format=xlsx");
+  if (!r || r->status != 200) return {-1, "GET the workbook: " + (r ? std::to_string(r->status) + " " + r->body : "no answer")};
+  const auto book = d.dir.path() / "report-2018.xlsx";
+  test::write_file(book, r->body);
+  return test::run({"/usr/bin/python3", "-c", script, book.string()});
+}
+
 }  // namespace
 
 TEST(Workbook, TheProvinceWorkbookReadsBackRight) {
   Served s;
-  for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
-           {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/tam-duong.json", "tam%20duong"},
-           {"2018/phong-tho.csv", "phong%20tho"}, {"2018/sin-ho.csv", "sin%20ho"}})
-    ASSERT_EQ(s.submit("/api/v1/submissions?district=" + district + "&period=2018&filename=" + fs::path(file).filename().string(),
-                       test::read_file(kData + file)),
-              201);
+  submit_samples(s, {{"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/tam-duong.json", "tam%20duong"},
+                     {"2018/phong-tho.csv", "phong%20tho"}, {"2018/sin-ho.csv", "sin%20ho"}});
+  if (HasFatalFailure()) return;
   const auto r = s.get("/api/v1/reports/province?period=2018&format=xlsx");
   ASSERT_TRUE(r.has_value());
   ASSERT_EQ(r->status, 200);
@@ -61,16 +78,11 @@ TEST(Workbook, AFormulaInANameStaysText) {
                           "Than Uyên,\"=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\",ĐB,10,4\n"
                           "Than Uyên,Đảng bộ xã Mường Cang,ĐB,148,34\n";
   ASSERT_EQ(s.submit("/api/v1/submissions?district=Than%20Uyen&period=2018&filename=x.csv", csv), 201);
-  const auto r = s.get("/api/v1/reports/province?period=2018&format=xlsx");
-  ASSERT_TRUE(r && r->status == 200);
-  const auto book = s.dir.path() / "formula.xlsx";
-  test::write_file(book, r->body);
-  const auto check = test::run({"/usr/bin/python3", "-c",
-                                "import openpyxl,sys\n"
-                                "ws=openpyxl.load_workbook(sys.argv[1])['Chi tiết']\n"
-                                "c=[c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith('=HYP')]\n"
-                                "assert len(c)==1, c\nassert c[0].data_type=='s', c[0].data_type\nprint('text')\n",
-                                book.string()});
+  const auto check = read_served_workbook(
+      s, "import openpyxl,sys\n"
+         "ws=openpyxl.load_workbook(sys.argv[1])['Chi tiết']\n"
+         "c=[c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith('=HYP')]\n"
+         "assert len(c)==1, c\nassert c[0].data_type=='s', c[0].data_type\nprint('text')\n");
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
@@ -203,13 +215,8 @@ TEST(Workbook, TheDetailSheetListsAtMostItsLimitAndSaysHowManyItLeftOut) {
   // [report] details_max_rows: a huge return must not cost the daemon a
   // gigabyte per workbook; what is not listed is said in the sheet's last row.
   test::ServedDaemon limited(kAdmin, "[report]\ndetails_max_rows = 10\n");
-  for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
-           {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/phong-tho.csv", "phong%20tho"}}) {
-    const auto r = limited.request("POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=" +
-                                               fs::path(file).filename().string(),
-                                   test::read_file(kData + file));
-    ASSERT_TRUE(r && r->status == 201);
-  }
+  submit_samples(limited, {{"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/phong-tho.csv", "phong%20tho"}});
+  if (HasFatalFailure()) return;
   const auto list = limited.request("GET", "/api/v1/submissions?period=2018");
   ASSERT_TRUE(list && list->status == 200);
   std::int64_t total = 0;
@@ -217,19 +224,14 @@ TEST(Workbook, TheDetailSheetListsAtMostItsLimitAndSaysHowManyItLeftOut) {
            std::sregex_iterator(list->body.begin(), list->body.end(), n), std::sregex_iterator()))
     total += std::stoll(m[1]);
   ASSERT_GT(total, 10) << list->body;
-  const auto r = limited.request("GET", "/api/v1/reports/province?period=2018&format=xlsx");
-  ASSERT_TRUE(r && r->status == 200);
-  const auto book = limited.dir.path() / "limited.xlsx";
-  test::write_file(book, r->body);
-  const auto check = test::run({"/usr/bin/python3", "-c",
-                                "import openpyxl,sys\n"
-                                "rows=list(openpyxl.load_workbook(sys.argv[1])['Chi tiết'].iter_rows(values_only=True))\n"
-                                "listed=[r for r in rows if r[0] in ('Than Uyên','Phong Thổ')]\n"
-                                "notes=[r[1] for r in rows if isinstance(r[1],str) and r[1].startswith('… và ')]\n"
-                                "assert len(listed)==10, len(listed)\n"
-                                "assert len(notes)==1, notes\n"
-                                "print(notes[0])\n",
-                                book.string()});
+  const auto check = read_served_workbook(
+      limited, "import openpyxl,sys\n"
+               "rows=list(openpyxl.load_workbook(sys.argv[1])['Chi tiết'].iter_rows(values_only=True))\n"
+               "listed=[r for r in rows if r[0] in ('Than Uyên','Phong Thổ')]\n"
+               "notes=[r[1] for r in rows if isinstance(r[1],str) and r[1].startswith('… và ')]\n"
+               "assert len(listed)==10, len(listed)\n"
+               "assert len(notes)==1, notes\n"
+               "print(notes[0])\n");
   ASSERT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("… và " + std::to_string(total - 10) + " tổ chức nữa"), std::string::npos) << check.output;
   EXPECT_NE(check.output.find("more organisations not listed"), std::string::npos) << check.output;
@@ -240,12 +242,8 @@ TEST(Workbook, ADistrictWhoseStoredListIsDamagedIsNamedInTheDetailSheet) {
   // detail sheet says so for that district instead of listing fewer rows
   // without a word; the other district is listed whole.
   Served s;
-  for (const auto& [file, district] : std::vector<std::pair<std::string, std::string>>{
-           {"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/phong-tho.csv", "phong%20tho"}})
-    ASSERT_EQ(s.submit("/api/v1/submissions?district=" + district + "&period=2018&filename=" +
-                           fs::path(file).filename().string(),
-                       test::read_file(kData + file)),
-              201);
+  submit_samples(s, {{"2018/than-uyen.xlsx", "Than%20Uy%C3%AAn"}, {"2018/phong-tho.csv", "phong%20tho"}});
+  if (HasFatalFailure()) return;
   const auto db = s.dir.path() / "var" / "tonghop.db";
   const auto damage = test::run({"/usr/bin/python3", "-c",
                                  "import sqlite3,sys\n"
@@ -256,16 +254,11 @@ TEST(Workbook, ADistrictWhoseStoredListIsDamagedIsNamedInTheDetailSheet) {
                                  db.string()});
   ASSERT_EQ(damage.exit_code, 0) << damage.output;
   ASSERT_NE(damage.output.find('1'), std::string::npos) << damage.output;
-  const auto r = s.get("/api/v1/reports/province?period=2018&format=xlsx");
-  ASSERT_TRUE(r && r->status == 200);
-  const auto book = s.dir.path() / "damaged.xlsx";
-  test::write_file(book, r->body);
-  const auto check = test::run({"/usr/bin/python3", "-c",
-                                "import openpyxl,sys\n"
-                                "rows=list(openpyxl.load_workbook(sys.argv[1])['Chi tiết'].iter_rows(values_only=True))\n"
-                                "print(sum(1 for r in rows if r[0]=='Than Uyên'), sum(1 for r in rows if r[0]=='Phong Thổ'))\n"
-                                "print([r[1] for r in rows if isinstance(r[1],str) and 'không đọc được hết' in r[1].lower()])\n",
-                                book.string()});
+  const auto check = read_served_workbook(
+      s, "import openpyxl,sys\n"
+         "rows=list(openpyxl.load_workbook(sys.argv[1])['Chi tiết'].iter_rows(values_only=True))\n"
+         "print(sum(1 for r in rows if r[0]=='Than Uyên'), sum(1 for r in rows if r[0]=='Phong Thổ'))\n"
+         "print([r[1] for r in rows if isinstance(r[1],str) and 'không đọc được hết' in r[1].lower()])\n");
   ASSERT_EQ(check.exit_code, 0) << check.output;
   EXPECT_EQ(check.output.substr(0, check.output.find(' ')), "0") << check.output;
   EXPECT_NE(check.output.find("Không đọc được hết danh sách tổ chức của Than Uyên"), std::string::npos) << check.output;
