@@ -25,10 +25,12 @@ class TreeHandoff {
   // start of the array read from there on (its path in `pointer`); for a
   // value of one of its elements, `rel` (not 0) is where the key starts in
   // the pointer and `element` the element's index, found by the importer's thread.
-  using Take = std::function<void(std::string_view pointer, const sdk::ScalarView& v, bool array,
-                                  std::uint32_t element, std::uint32_t rel)>;
+  // A plain function and its reader: called for every value, so no
+  // std::function in between.
+  using Take = void (*)(void* reader, std::string_view pointer, const sdk::ScalarView& v, bool array,
+                        std::uint32_t element, std::uint32_t rel);
 
-  explicit TreeHandoff(Take take) : take_(std::move(take)) {}
+  TreeHandoff(Take take, void* reader) : take_(take), reader_(reader) {}
 
   bool running() const { return pipe_.running(); }
 
@@ -66,7 +68,9 @@ class TreeHandoff {
     std::uint32_t pointer_size, text_size;
     std::uint32_t element, rel;
   };
-  static constexpr std::size_t kItems = 2048, kText = 256 * 1024, kAhead = 8;
+  // A batch of 2,048 usual values holds about 60 KB of text: kText is for
+  // long ones (the buffer grows only for a value longer than its room).
+  static constexpr std::size_t kItems = 2048, kText = 96 * 1024, kAhead = 8;
   struct Batch {
     std::unique_ptr<Item[]> items{new Item[kItems]};
     std::size_t count = 0;   // items in [0, count)
@@ -121,11 +125,12 @@ class TreeHandoff {
       v.number = item.number;
       v.text = std::string_view(b.text.data() + at, item.text_size);
       at += item.text_size;
-      take_(pointer, v, item.array, item.element, item.rel);
+      take_(reader_, pointer, v, item.array, item.element, item.rel);
     }
   }
 
   Take take_;
+  void* reader_;
   BatchPipe<Batch> pipe_;  // last: its worker ends before take_ goes
 };
 
