@@ -212,8 +212,9 @@ int check_file(const Options& options) {
   // check reads and never writes: the exporters, named so by the build
   // (tonghop-export-*.so), are not loaded (the PDF one alone brings some forty
   // libraries, most of check's start on a small file). Should no importer
-  // take the file without them, every plugin is loaded and it is tried again,
-  // so a plugin named against the convention changes nothing but the time.
+  // take the file without them, every plugin is loaded and it is tried again:
+  // an importer named against the convention is still found then (not when
+  // another importer takes the file first; the daemon loads them all).
   bool skipped = false;
   auto setup = offline(options, [&skipped](const std::filesystem::path& file) {
     const bool exporter = file.filename().string().starts_with("tonghop-export-");
