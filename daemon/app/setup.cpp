@@ -99,19 +99,22 @@ Expected<std::shared_ptr<spdlog::logger>> make_logger(const config::Config& conf
   return logger;
 }
 
-std::shared_ptr<const loader::PluginSet> load_plugins_quietly(const config::Config& config) {
+std::shared_ptr<const loader::PluginSet> load_plugins_quietly(
+    const config::Config& config, const std::function<bool(const std::filesystem::path&)>& wanted) {
   auto quiet = std::make_shared<spdlog::logger>("tonghopd", std::make_shared<spdlog::sinks::null_sink_mt>());
-  return loader::load_directory(config.plugins_dir, std::make_shared<loader::HostServices>(quiet, config.limits));
+  return loader::load_directory(config.plugins_dir, std::make_shared<loader::HostServices>(quiet, config.limits),
+                                wanted);
 }
 
-Expected<Offline> offline(const Options& options) {
+Expected<Offline> offline(const Options& options,
+                          const std::function<bool(const std::filesystem::path&)>& wanted) {
   auto cfg = resolve_config(options);
   if (!cfg) return make_error(cfg.error());
   if (auto tz = apply_timezone(*cfg); !tz) return make_error(tz.error());
   auto n = load_normalisation(*cfg);
   if (!n) return make_error(n.error() + config_hint(*cfg));
   Offline o{std::move(*cfg), std::move(*n), nullptr};
-  o.plugins = load_plugins_quietly(o.config);
+  o.plugins = load_plugins_quietly(o.config, wanted);
   return o;
 }
 

@@ -40,7 +40,9 @@ struct AdminToken {
 };
 // The plugins of config.plugins_dir, loaded without logging: the commands
 // that run without a daemon say what they found themselves.
-std::shared_ptr<const loader::PluginSet> load_plugins_quietly(const config::Config& config);
+// With `wanted`, only the files it says yes to (loader::load_directory).
+std::shared_ptr<const loader::PluginSet> load_plugins_quietly(
+    const config::Config& config, const std::function<bool(const std::filesystem::path&)>& wanted = {});
 
 // What the commands that run without a daemon (check, report) need: the
 // configuration, the normalisation data it names, and the plugins.
@@ -49,7 +51,8 @@ struct Offline {
   std::shared_ptr<const ingest::Normalisation> normalisation;
   std::shared_ptr<const loader::PluginSet> plugins;
 };
-Expected<Offline> offline(const Options& options);
+Expected<Offline> offline(const Options& options,
+                          const std::function<bool(const std::filesystem::path&)>& wanted = {});
 
 // TONGHOP_ADMIN_TOKEN, else [auth] admin_token_file, else (with dev) a new one.
 Expected<AdminToken> admin_token(const config::Config& config, bool dev);

@@ -157,14 +157,16 @@ std::string inspect(const std::filesystem::path& file, Candidate& out) {
 }  // namespace
 
 std::shared_ptr<const PluginSet> load_directory(const std::filesystem::path& directory,
-                                                std::shared_ptr<const HostServices> host) {
+                                                std::shared_ptr<const HostServices> host,
+                                                const std::function<bool(const std::filesystem::path&)>& wanted) {
   auto set = std::make_shared<PluginSet>();
   spdlog::logger& log = host->logger();
 
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".so" && it->is_regular_file(ec)) files.push_back(it->path());
+    if (it->path().extension() == ".so" && (!wanted || wanted(it->path())) && it->is_regular_file(ec))
+      files.push_back(it->path());
   }
   if (ec) log.warn("plugins directory {}: {}", directory.string(), ec.message());
   std::sort(files.begin(), files.end());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,8 +73,10 @@ class PluginSet {
 };
 
 // Loads every "*.so" in `directory` (in name order). Never throws: problems
-// become refusals, logged as warnings.
-std::shared_ptr<const PluginSet> load_directory(const std::filesystem::path& directory,
-                                                std::shared_ptr<const HostServices> host);
+// become refusals, logged as warnings. With `wanted`, a file it says no to
+// is left alone (not opened, not listed).
+std::shared_ptr<const PluginSet> load_directory(
+    const std::filesystem::path& directory, std::shared_ptr<const HostServices> host,
+    const std::function<bool(const std::filesystem::path&)>& wanted = {});
 
 }  // namespace tonghop::loader

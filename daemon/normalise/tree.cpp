@@ -53,6 +53,24 @@ std::optional<std::pair<std::string_view, std::uint32_t>> element_of(std::string
 
 namespace {
 
+// Whether two keys are the same: for 8 to 32 bytes (most keys) by words,
+// without a call to memcmp; it runs for every value on the worker.
+inline bool same_key(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8 || n > 32) return std::memcmp(a.data(), b.data(), n) == 0;
+  auto word = [](const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  const char* x = a.data();
+  const char* y = b.data();
+  std::uint64_t d = (word(x) ^ word(y)) | (word(x + n - 8) ^ word(y + n - 8));
+  if (n > 16) d |= (word(x + 8) ^ word(y + 8)) | (word(x + n - 16) ^ word(y + n - 16));
+  return d == 0;
+}
+
 bool under(std::string_view pointer, std::string_view array) {
   return pointer.size() > array.size() && pointer[array.size()] == '/' && pointer.starts_with(array);
 }
@@ -172,9 +190,10 @@ void TreeReader::send_here(std::string_view pointer, const sdk::ScalarView& v, b
   if (++taken_ == kInline) {
     // A large document: the rest is read on a worker while the importer parses.
     handoff_ = std::make_unique<TreeHandoff>(
-        [this](std::string_view p, const sdk::ScalarView& value, bool a, std::uint32_t n, std::uint32_t r) {
-          take(p, value, a, n, r);
-        });
+        [](void* reader, std::string_view p, const sdk::ScalarView& value, bool a, std::uint32_t n, std::uint32_t r) {
+          static_cast<TreeReader*>(reader)->take(p, value, a, n, r);
+        },
+        this);
     handoff_->start();
   }
 }
@@ -296,7 +315,7 @@ sdk::Status TreeReader::count(std::string_view pointer, const Element& e) {
 
 TreeReader::MappingEntry& TreeReader::mapping(std::string_view rel) {
   const std::size_t k = at_++;
-  if (k < sequence_.size() && sequence_[k] != nullptr && sequence_[k]->first == rel) return *sequence_[k];
+  if (k < sequence_.size() && sequence_[k] != nullptr && same_key(sequence_[k]->first, rel)) return *sequence_[k];
   auto it = mappings_.find(rel);
   if (it == mappings_.end()) {
     if (mappings_.size() > 4096) {

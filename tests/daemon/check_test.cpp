@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include <boost/json.hpp>
 
@@ -13,10 +14,10 @@
 namespace json = boost::json;
 
 namespace {
-tonghop::test::RunResult check(std::vector<std::string> args) {
+tonghop::test::RunResult check(std::vector<std::string> args, std::string plugins = TONGHOP_PLUGIN_DIR) {
   std::vector<std::string> argv{TONGHOPD_PATH, "check"};
   argv.insert(argv.end(), args.begin(), args.end());
-  argv.insert(argv.end(), {"--config", TONGHOP_SOURCE_DIR "/config/tonghop.toml", "--plugins-dir", TONGHOP_PLUGIN_DIR});
+  argv.insert(argv.end(), {"--config", TONGHOP_SOURCE_DIR "/config/tonghop.toml", "--plugins-dir", plugins});
   // config/tonghop.toml names config/... relative to the source tree.
   tonghop::test::Process p(argv, {}, {}, TONGHOP_SOURCE_DIR);
   tonghop::test::RunResult r;
@@ -87,6 +88,27 @@ TEST(Check, BytesNothingCanReadAreRefusedWithTheReason) {
   const auto r = check({(dir.path() / "bao-cao.pdf").string(), "--district", "Sìn Hồ", "--period", "2018"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("a PDF document"), std::string::npos) << r.output;
+}
+
+// check leaves the exporters (tonghop-export-*.so) unloaded, by their name;
+// an importer given such a name is still found: when nothing else takes the
+// file, every plugin is loaded and the file tried again.
+TEST(Check, AnImporterNamedLikeAnExporterStillReadsTheFile) {
+  tonghop::test::TempDir dir;
+  std::filesystem::copy_file(TONGHOP_PLUGIN_DIR "/tonghop-import-json.so", dir.path() / "tonghop-export-json.so");
+  std::filesystem::copy_file(TONGHOP_PLUGIN_DIR "/tonghop-export-csv.so", dir.path() / "tonghop-export-csv.so");
+  const auto r = check({data + "2018/tam-duong.json", "--district", "Tam Đường", "--period", "2018", "--format", "json"},
+                       dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto o = json::parse(r.output).as_object();
+  EXPECT_EQ(o.at("plugin").as_string(), "import-json");
+  EXPECT_EQ(o.at("records").as_array().size(), 33u);
+  // The same directory without it: nothing reads JSON, and check says so.
+  std::filesystem::remove(dir.path() / "tonghop-export-json.so");
+  const auto none = check({data + "2018/tam-duong.json", "--district", "Tam Đường", "--period", "2018"},
+                          dir.path().string());
+  EXPECT_EQ(none.exit_code, 1) << none.output;
+  EXPECT_NE(none.output.find("no importer"), std::string::npos) << none.output;
 }
 
 // One CSV row of 3,000,000 cells (6 MB) cost 208 bytes a cell in the

@@ -91,6 +91,23 @@ TEST_F(LoaderTest, LoadsTheGoodAndRefusesTheRestWithReasons) {
   EXPECT_NE(log_text.str().find("tonghop-test-wrong-abi.so refused"), std::string::npos);
 }
 
+// What `check` uses to leave the exporters alone: a file the filter says no
+// to is neither opened (a library that cannot load is no refusal) nor listed.
+TEST_F(LoaderTest, AFileTheFilterSaysNoToIsLeftAlone) {
+  add(built("tonghop-export-json.so"));
+  add(test_plugin("tonghop-test-hello.so"));
+  test::write_file(dir.path() / "tonghop-export-broken.so", "not a library\n");
+  const auto set = loader::load_directory(dir.path(), host, [](const std::filesystem::path& file) {
+    return !file.filename().string().starts_with("tonghop-export-");
+  });
+  ASSERT_EQ(set->plugins.size(), 1u) << log_text.str();
+  EXPECT_NE(set->find("hello"), nullptr);
+  EXPECT_TRUE(set->refused.empty()) << log_text.str();
+  const auto all = loader::load_directory(dir.path(), host);
+  EXPECT_EQ(all->plugins.size(), 2u);
+  EXPECT_EQ(all->refused.size(), 1u);
+}
+
 TEST_F(LoaderTest, PluginLogsAreTaggedWithItsName) {
   add(test_plugin("tonghop-test-hello.so"));
   const auto set = loader::load_directory(dir.path(), host);

@@ -247,3 +247,57 @@ TEST(Trees, EachValueGoesToItsElementByIndexAloneWhateverTheKeysAround) {
   ASSERT_LT(members, once.records.layout().paths.size());
   EXPECT_EQ(once.records.layout().paths[members], "/dang_vien/tong_so");
 }
+
+TEST(Trees, EveryPointerAndTextReachesTheWorkerWholeWhateverItsLength) {
+  // Past the first 16,384 values each value is copied, pointer and text, into
+  // a batch for the worker (tree_handoff.hpp, by lengths: up to 3, 4 to 7, 8
+  // to 15, 16 to 32, 33 to 64 bytes, and more). Names of 1 to 100 bytes, and
+  // after the array pointers of 2 to 101 bytes each naming another district:
+  // every one must come out as it went in, and each key be told from another.
+  const std::size_t n = 12'000;
+  sdk::Document doc;
+  doc.is_tree = true;
+  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
+  };
+  auto name = [](std::size_t i) {
+    std::string s(1 + i % 100, static_cast<char>('a' + i % 26));
+    s.front() = 'C';
+    s.back() = static_cast<char>('0' + i % 10);
+    return s;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string e = "/to_chuc/" + std::to_string(i);
+    add(e + "/ten", sdk::NodeKind::string, name(i));
+    // Every seventh element: a key as long as the usual one, one byte apart
+    // in its middle (the worker compares each key with the one at the same
+    // place in the element before): it names no field.
+    add(e + (i % 7 == 3 ? "/dang_vixn/tong_so" : "/dang_vien/tong_so"), sdk::NodeKind::number,
+        std::to_string(i % 1000), static_cast<double>(i % 1000));
+  }
+  std::vector<std::string> after;
+  for (std::size_t k = 0; k < 100; ++k) {
+    std::string p = "/g" + std::string(k, static_cast<char>('a' + k % 26));
+    if (k > 0) p.back() = static_cast<char>('0' + k % 10);
+    add(p, sdk::NodeKind::string, "Phong Thổ");
+    after.push_back(std::move(p));
+  }
+
+  Normaliser normaliser(cat(), reg());
+  auto first = normaliser.reader({"Than Uyên", "2018"});
+  ASSERT_TRUE(replay(doc, *first).ok());
+  ASSERT_FALSE(first->needs_second_pass());
+  const auto once = first->finish();
+  ASSERT_EQ(once.records.size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Record r = once.records.at(i);
+    ASSERT_EQ(r.org_name, name(i)) << i;
+    ASSERT_EQ(r.where.path, "/to_chuc/" + std::to_string(i));
+    if (i % 7 == 3) ASSERT_EQ(r.counts.count("members_total"), 0u) << i;
+    else ASSERT_EQ(r.counts.at("members_total"), static_cast<std::int64_t>(i % 1000)) << i;
+  }
+  std::set<std::string> named;
+  for (const auto& e : once.errors)
+    if (e.code == "district_mismatch") named.insert(e.where.path);
+  for (const auto& p : after) EXPECT_TRUE(named.count(p)) << p << "\n" << errors_of(once);
+}
