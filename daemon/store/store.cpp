@@ -362,9 +362,15 @@ Store::~Store() {
 }
 
 // Commits append to the write-ahead log (fsynced: a commit is durable there);
-// copying the log into the database is this thread's work, after each
-// commit and every few seconds, so that a large return's answer does not
-// wait for it. Readers and writers go on meanwhile (WAL).
+// copying the log into the database is this thread's work, once a commit
+// leaves kCheckpointBytes in the log and every few seconds, so that a large
+// return's answer does not wait for it. Readers and writers go on meanwhile
+// (WAL). Not after every commit (branch postpre): a log copied whole is
+// started again by the next commit, which then syncs the log's new header
+// before its own frames, a second fdatasync on every POST's path; and the
+// copy's own syncs met the next POST's at the disk.
+constexpr std::int64_t kCheckpointBytes = 16ll << 20;
+
 void Store::checkpoints() {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2((dir_ / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -429,6 +435,17 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   // every POST. Durability is the WAL's, untouched: a statement journal only
   // undoes one statement inside a transaction.
   exec(db, "PRAGMA temp_store=MEMORY;");
+  {
+    Statement ps(db, "PRAGMA page_size");
+    if (ps.step() && ps.integer(0) > 0) store->page_size_ = ps.integer(0);
+  }
+  sqlite3_wal_hook(
+      db,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Store*>(self)->wal_frames_.store(frames, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      store.get());
   std::int64_t version = 0;
   {
     Statement v(db, "PRAGMA user_version");
@@ -710,7 +727,7 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   unstored.failed = false;
   ++generation_;
-  checkpoint_wake_.notify_one();
+  if (wal_frames_.load(std::memory_order_relaxed) * page_size_ >= kCheckpointBytes) checkpoint_wake_.notify_one();
   return meta;
 }
 

@@ -16,6 +16,7 @@
 // (synchronous=FULL); a thread of the store copies the WAL into the database.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <condition_variable>
@@ -187,6 +188,11 @@ class Store {
   std::condition_variable checkpoint_wake_;
   bool stopping_ = false;
   std::thread checkpointer_;
+  // Frames in the write-ahead log after the last commit (sqlite3_wal_hook)
+  // and the database's page size: a commit wakes the checkpointer only once
+  // the log holds kCheckpointBytes (store.cpp, branch postpre).
+  std::atomic<int> wal_frames_{0};
+  std::int64_t page_size_ = 4096;
 };
 
 std::string now_iso8601();
