@@ -71,6 +71,9 @@ bool send_with_fds(int socket, const void* data, std::size_t size, const int* fd
 // A child's message to the daemon: the type, then text.
 void note(int reply, char type, std::string_view text = {});
 
+// The zygote's process (zygote_main.cpp), forked by Zygote::start: never returns.
+[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon);
+
 // A spare child (zygote.hpp), forked before its request: enters the fixed
 // half of the sandbox, waits on `socket` for one import's request (ends when
 // the zygote closes it first), then examines that one return. Never returns.
