@@ -46,7 +46,7 @@ int g_reply = -1;
   // request's daemon once there is one.
   const std::string sandbox = enter_sandbox_fixed();
 
-  // One request, and only one: the zygote sends it and closes its end.
+  // One request, and only one: the zygote sends this spare one and never another.
   const std::size_t capacity = 128 * 1024;
   char* buffer = new char[capacity];
   Request r;

@@ -357,8 +357,15 @@ Store::~Store() {
     checkpoint_wake_.notify_one();
     checkpointer_.join();
   }
+  for (const auto& [_, statement] : kept_) sqlite3_finalize(statement);
   sqlite3_close(db_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+sqlite3_stmt* Store::kept(const char* sql) const {
+  sqlite3_stmt*& s = kept_[sql];
+  if (s == nullptr) sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  return s;
 }
 
 // Commits append to the write-ahead log (fsynced: a commit is durable there);
@@ -672,7 +679,7 @@ Expected<Submission> Store::add(NewSubmission s) {
   {
     // A locked period takes no return (branch season): checked here too, in
     // the transaction, where it cannot race the lock.
-    Statement locked(db_, "SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL");
+    Statement locked(kept("SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL"), Statement::Kept{});
     locked.bind(1, meta.period);
     if (locked.step()) {
       exec(db_, "ROLLBACK");
@@ -680,9 +687,9 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Statement ins(db_,
-             "INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, token_name, "
-             "records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    Statement ins(kept("INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, "
+                       "token_name, records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                  Statement::Kept{});
     ins.bind(1, meta.district).bind(2, meta.period).bind(3, meta.filename).bind(4, meta.format).bind(5, meta.plugin);
     ins.bind(6, meta.sha256).bind(7, meta.size).bind(8, meta.received_at).bind(9, meta.token_name);
     ins.bind(10, meta.records).bind(11, meta.indicators.empty() ? std::string("{}") : meta.indicators);
@@ -690,18 +697,19 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   meta.id = sqlite3_last_insert_rowid(db_);
   {
-    Statement sup(db_, "UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL");
+    Statement sup(kept("UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL"),
+                  Statement::Kept{});
     sup.bind(1, meta.id).bind(2, meta.district).bind(3, meta.period).bind(4, meta.id);
     if (sup.run() != SQLITE_DONE) return fail("cannot supersede");
   }
   {
-    Statement layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
+    Statement layout(kept("UPDATE submissions SET layout = ? WHERE id = ?"), Statement::Kept{});
     layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
     if (!write_blocks(db_, meta.id, s.records)) return fail("cannot store the records");
   }
   {
-    Statement warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
+    Statement warn(kept("INSERT INTO warnings (submission_id, issue) VALUES (?, ?)"), Statement::Kept{});
     for (const auto& w : s.warnings) {
       json::object o = place_json(w.where);
       o["code"] = w.code;
@@ -714,7 +722,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Statement a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
+    Statement a(kept("INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)"), Statement::Kept{});
     a.bind(1, meta.received_at).bind(2, meta.token_name)
         .bind(3, json::serialize(json::object{{"id", meta.id}, {"district", meta.district}, {"period", meta.period},
                                               {"filename", meta.filename}, {"records", meta.records}}));
@@ -752,12 +760,12 @@ std::optional<Submission> Store::get(std::int64_t id) const {
 }
 
 std::vector<Submission> Store::current(const std::string& period) const {
-  std::lock_guard lock(mutex_);
-  const std::string sql = fmt::format(
+  static const std::string sql = fmt::format(
       "SELECT {} FROM submissions s WHERE period = ? AND superseded_by IS NULL ORDER BY "
       "(SELECT MIN(id) FROM submissions f WHERE f.period = s.period AND f.district = s.district)",
       kSubmissionColumns);
-  Statement q(db_, sql.c_str());
+  std::lock_guard lock(mutex_);
+  Statement q(kept(sql.c_str()), Statement::Kept{});
   q.bind(1, period);
   std::vector<Submission> out;
   while (q.step()) out.push_back(read_submission(q));

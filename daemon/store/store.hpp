@@ -33,6 +33,7 @@
 #include "store/season.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace tonghop::store {
 
@@ -193,6 +194,10 @@ class Store {
   // the log holds kCheckpointBytes (store.cpp, branch postpre).
   std::atomic<int> wal_frames_{0};
   std::int64_t page_size_ = 4096;
+  // Statements prepared once and kept (the ones every POST runs), by their
+  // text's address: a string literal or a static string. Under mutex_.
+  sqlite3_stmt* kept(const char* sql) const;
+  mutable std::map<const char*, sqlite3_stmt*> kept_;
 };
 
 std::string now_iso8601();
