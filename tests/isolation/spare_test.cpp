@@ -21,7 +21,7 @@ const std::string kData = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/2018/";
 
 // The zygote's children that wait as spares (not importing), after waiting
 // up to ~5 s for there to be exactly `want` of them.
-std::set<pid_t> spares(const Tonghopd& d, pid_t daemon, std::size_t want = 1) {
+std::set<pid_t> spares(pid_t daemon, std::size_t want = 1) {
   std::set<pid_t> out;
   for (int i = 0; i < 250; ++i) {
     out.clear();
@@ -31,7 +31,6 @@ std::set<pid_t> spares(const Tonghopd& d, pid_t daemon, std::size_t want = 1) {
     if (out.size() == want) break;
     std::this_thread::sleep_for(20ms);
   }
-  (void)d;
   return out;
 }
 
@@ -84,7 +83,7 @@ TEST(Spare, EachImportIsServedByAChildForkedBeforeItAndUsedOnlyOnce) {
   pid_t before = 0;
   for (int round = 0; round < 3; ++round) {
     // One child waits before the POST: forked ahead of need, importing nothing.
-    const auto waiting = spares(d, d.process().pid());
+    const auto waiting = spares(d.process().pid());
     ASSERT_EQ(waiting.size(), 1u) << round << "\n" << d.process().output();
     const pid_t spare = *waiting.begin();
     EXPECT_NE(spare, before) << "a spare is never kept for a second request";
@@ -146,7 +145,7 @@ TEST(Spare, ASpareKilledBeforeUseDoesNotFailTheNextPost) {
   const auto first = post(d, "Phong Thổ", "phong-tho.csv", sample);
   ASSERT_EQ(json::parse(first).at("records").as_int64(), 34) << first;
   for (int round = 0; round < 3; ++round) {
-    const auto waiting = spares(d, d.process().pid());
+    const auto waiting = spares(d.process().pid());
     ASSERT_EQ(waiting.size(), 1u) << round;
     const pid_t spare = *waiting.begin();
     ASSERT_EQ(::kill(spare, SIGKILL), 0);
@@ -156,7 +155,7 @@ TEST(Spare, ASpareKilledBeforeUseDoesNotFailTheNextPost) {
     EXPECT_TRUE(gone_within(spare, 5s));
   }
   // A spare waits again after them.
-  EXPECT_EQ(spares(d, d.process().pid()).size(), 1u);
+  EXPECT_EQ(spares(d.process().pid()).size(), 1u);
 }
 
 TEST(Spare, AfterSighupWithAChangedCatalogueTheNextPostIsReadWithTheNewOne) {
@@ -179,7 +178,7 @@ TEST(Spare, AfterSighupWithAChangedCatalogueTheNextPostIsReadWithTheNewOne) {
   const auto before = post(d, "Phong Thổ", "phong-tho.csv", sample, 422);
   EXPECT_NE(before.find("QSĐV"), std::string::npos) << before;
   // The spare forked with the old catalogue is waiting now.
-  ASSERT_EQ(spares(d, d.process().pid()).size(), 1u);
+  ASSERT_EQ(spares(d.process().pid()).size(), 1u);
   std::string changed = original;
   const auto words = changed.find("\n[words]\n");
   ASSERT_NE(words, std::string::npos);
