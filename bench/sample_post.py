@@ -49,7 +49,8 @@ admin = "sample-bench-admin-token-0123456789abcdef"
 wrap = os.environ.get("TONGHOP_BENCH_WRAP", "").split()
 daemon = subprocess.Popen(wrap + [os.path.join(build, "bin/tonghopd"), "--config", os.path.join(tmp, "tonghop.toml")],
                           env=dict(os.environ, TONGHOP_ADMIN_TOKEN=admin),
-                          stdout=open(os.path.join(tmp, "log"), "w"), stderr=subprocess.STDOUT)
+                          stdout=open(os.path.join(tmp, "log"), "w"), stderr=subprocess.STDOUT,
+                          start_new_session=True)  # its own group: SIGTERM reaches tonghopd under a wrapper too
 with open(path, "rb") as f:
     raw = f.read()
 
@@ -113,7 +114,8 @@ for i in range(n + warm):
 time.sleep(0.2)
 cpu = cpu_tree(daemon.pid) - cpu0
 conn.close()
-daemon.terminate()
+# The whole group: a wrapper such as `strace -o FILE` ignores SIGTERM and waits for tonghopd.
+os.killpg(daemon.pid, 15)
 daemon.wait()
 shutil.rmtree(tmp, ignore_errors=True)
 times.sort()

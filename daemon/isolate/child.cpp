@@ -1,8 +1,10 @@
-// The child of one import, forked by the zygote: the sandbox, the return
-// examined, the result written (see zygote.hpp, docs/isolation.md).
+// The child of one import, forked by the zygote as a spare before its
+// request: the sandbox, the request awaited, the return examined, the result
+// written (see zygote.hpp, docs/isolation.md).
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,11 +28,11 @@ int g_reply = -1;
 
 }  // namespace
 
-[[noreturn]] void child_main(const Setup* setup, const RequestHead& h, std::string_view strings, int input, int result,
-                             int reply, pid_t zygote) {
+[[noreturn]] void spare_main(const Setup* setup, int socket, pid_t zygote) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != zygote) ::_exit(kExitSetup);
   ::setpgid(0, 0);
+  ::prctl(PR_SET_NAME, "tonghopd-import");
   // SIGINT, SIGTERM and SIGHUP stay ignored, as in the zygote: a terminal's
   // Ctrl-C or systemd's SIGTERM to the whole cgroup must not end an import
   // the daemon is still draining (it ends them itself, with SIGKILL).
@@ -38,8 +40,32 @@ int g_reply = -1;
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  g_reply = reply;
   std::set_new_handler(out_of_memory);
+  // The half of the sandbox no request changes, entered before any request
+  // comes: the spare waits with its filter loaded. A failure is told to the
+  // request's daemon once there is one.
+  const std::string sandbox = enter_sandbox_fixed();
+
+  // One request, and only one: the zygote sends this spare one and never another.
+  const std::size_t capacity = 128 * 1024;
+  char* buffer = new char[capacity];
+  Request r;
+  long n;
+  do n = receive_request(socket, buffer, capacity, r);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) ::_exit(0);  // no request: the zygote reloaded, stopped or replaced this spare
+  // Taken: from now on the request is this process's, whatever becomes of it.
+  (void)!::send(socket, "A", 1, MSG_NOSIGNAL);
+  ::close(socket);
+  if (!r.import()) ::_exit(kExitSetup);
+  const RequestHead& h = r.head;
+  const std::string_view strings = r.strings;
+  const int input = r.fds[0], result = r.fds[1], reply = r.fds[2];
+  g_reply = reply;
+  if (!sandbox.empty()) {
+    note(reply, 'X', "cannot enter the sandbox: " + sandbox);
+    ::_exit(kExitSandbox);
+  }
   if (setup == nullptr || !setup->plugins || !setup->normalisation) {
     note(reply, 'X', "the zygote could not load the plugins or the normalisation data (see the log)");
     ::_exit(kExitSetup);
@@ -55,7 +81,7 @@ int g_reply = -1;
   sl.max_memory = h.max_memory;
   sl.max_seconds = h.limits.max_seconds == 0 ? 86'400 : h.limits.max_seconds;
   sl.max_output = h.max_memory * 2;
-  if (const std::string err = enter_sandbox(sl); !err.empty()) {
+  if (const std::string err = enter_limits(sl); !err.empty()) {
     note(reply, 'X', "cannot enter the sandbox: " + err);
     ::_exit(kExitSandbox);
   }

@@ -46,13 +46,37 @@ struct Status {
 
 constexpr int kExitMemory = 71, kExitException = 72, kExitWrite = 73, kExitSandbox = 74, kExitSetup = 75;
 
+// One message as received from the control socket (daemon -> zygote), or
+// from a spare child's socket (zygote -> spare: the same bytes and
+// descriptors, forwarded once).
+struct Request {
+  RequestHead head;
+  std::string_view strings;  // in the receiving buffer
+  int fds[3] = {-1, -1, -1};
+  std::size_t nfds = 0;
+  std::size_t size = 0;  // the bytes received
+  // An import's request, whole: three descriptors and the strings the head counts.
+  bool import() const {
+    return size >= sizeof head && head.type == 'I' && nfds == 3 &&
+           strings.size() == std::size_t{head.district} + head.period + head.filename;
+  }
+};
+// Receives one message into `buffer`: its size, 0 when the peer closed the
+// socket, -1 on an error (errno; EINTR included). Descriptors are received
+// close-on-exec.
+long receive_request(int socket, char* buffer, std::size_t capacity, Request& out);
+
 // Sends one message, with up to three descriptors.
 bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds);
 // A child's message to the daemon: the type, then text.
 void note(int reply, char type, std::string_view text = {});
 
-// The child of one import: never returns.
-[[noreturn]] void child_main(const Setup* setup, const RequestHead& h, std::string_view strings, int input, int result,
-                             int reply, pid_t zygote);
+// The zygote's process (zygote_main.cpp), forked by Zygote::start: never returns.
+[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon);
+
+// A spare child (zygote.hpp), forked before its request: enters the fixed
+// half of the sandbox, waits on `socket` for one import's request (ends when
+// the zygote closes it first), then examines that one return. Never returns.
+[[noreturn]] void spare_main(const Setup* setup, int socket, pid_t zygote);
 
 }  // namespace tonghop::isolate::detail

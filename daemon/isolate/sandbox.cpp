@@ -104,11 +104,7 @@ std::string prepare_sandbox() {
   return {};
 }
 
-std::string enter_sandbox(const SandboxLimits& l) {
-  if (!limit(RLIMIT_AS, l.max_memory, l.max_memory)) return std::string("RLIMIT_AS: ") + std::strerror(errno);
-  if (!limit(RLIMIT_CPU, l.max_seconds, l.max_seconds + 1u)) return std::string("RLIMIT_CPU: ") + std::strerror(errno);
-  if (l.max_output != 0 && !limit(RLIMIT_FSIZE, l.max_output, l.max_output))
-    return std::string("RLIMIT_FSIZE: ") + std::strerror(errno);
+std::string enter_sandbox_fixed() {
   limit(RLIMIT_CORE, 0, 0);
   // Below the daemon's threads: an import burning every core still leaves
   // the I/O threads the CPU they need.
@@ -128,6 +124,19 @@ std::string enter_sandbox(const SandboxLimits& l) {
   if (std::string err = build_filter(ctx, ::getpid()); !err.empty()) return err;
   if (const int rc = seccomp_load(ctx.get()); rc != 0) return std::string("seccomp_load: ") + std::strerror(-rc);
   return {};
+}
+
+std::string enter_limits(const SandboxLimits& l) {
+  if (!limit(RLIMIT_AS, l.max_memory, l.max_memory)) return std::string("RLIMIT_AS: ") + std::strerror(errno);
+  if (!limit(RLIMIT_CPU, l.max_seconds, l.max_seconds + 1u)) return std::string("RLIMIT_CPU: ") + std::strerror(errno);
+  if (l.max_output != 0 && !limit(RLIMIT_FSIZE, l.max_output, l.max_output))
+    return std::string("RLIMIT_FSIZE: ") + std::strerror(errno);
+  return {};
+}
+
+std::string enter_sandbox(const SandboxLimits& l) {
+  if (std::string err = enter_limits(l); !err.empty()) return err;
+  return enter_sandbox_fixed();
 }
 
 }  // namespace tonghop::isolate

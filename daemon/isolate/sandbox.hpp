@@ -19,6 +19,15 @@ struct SandboxLimits {
 // Empty on success, else what failed.
 std::string enter_sandbox(const SandboxLimits& limits);
 
+// enter_sandbox in its two halves, for a spare child (zygote.hpp) that is
+// made before its request: what does not depend on the request (RLIMIT_CORE
+// = 0, nice 10, PR_SET_NO_NEW_PRIVS and the filter), entered while it waits;
+// then the request's limits (RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE), which
+// only lower them (setrlimit stays allowed by the filter), once the return
+// is mapped and before any of it is read.
+std::string enter_sandbox_fixed();
+std::string enter_limits(const SandboxLimits& limits);
+
 // Compiles the filter once, in this process (the zygote), for every child it
 // forks: libseccomp's first compilation in a fresh process costs
 // milliseconds, a fixed program costs nothing. The child's own pid (kill and

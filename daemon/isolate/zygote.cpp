@@ -3,9 +3,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,17 +11,13 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <map>
 #include <new>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "config/config.hpp"
 #include "isolate/protocol.hpp"
-#include "isolate/sandbox.hpp"
 #include "isolate/wire.hpp"
 
 namespace tonghop::isolate {
@@ -34,161 +27,6 @@ using namespace detail;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// ---- the zygote ----
-
-struct Child {
-  int reply = -1;
-  Clock::time_point deadline;
-  bool timed_out = false;
-};
-
-// One small return examined in the zygote itself, with the built-in CSV
-// importer only, before any child is forked: what the normaliser builds on
-// first use (the folding table, the syllables, the TCVN3 table and its iconv
-// module, the function-local statics) is then built once and inherited by
-// every child, as it is by a process that imports many returns. A sample
-// return cost its child about 6 ms more without it. The rows hold a Unicode
-// name and one in TCVN3 read as Windows-1252, so that both judgements run.
-void warm_up(const Setup& setup) {
-  if (!setup.plugins || !setup.normalisation || setup.normalisation->registry.districts.empty()) return;
-  const loader::Plugin* csv = setup.plugins->find("import-csv");
-  if (csv == nullptr || !csv->importer) return;
-  loader::PluginSet only;
-  only.plugins.push_back(*csv);
-  const std::string& district = setup.normalisation->registry.districts.front().name;
-  const std::string text =
-      "Dang bo huyen;Ten TCCSD;Loai hinh;So chi bo truc thuoc;Tong so dang vien;Dang vien nu;Xep loai TCCSD\n" +
-      district + ";Đảng bộ xã Bản Lang;ĐB;13;105;43;HTTNV\n" + district +
-      ";Chi b\u00e9 th\u00abn B\u00b6n Lang;CB;0;36;11;HTNV\n";
-  // The daemon's own defaults: the warm-up's file is built in and small.
-  const tonghop_limits limits = config::Config::default_limits();
-  try {
-    (void)ingest::examine(only, *setup.normalisation, limits, {district, "2018", "warm-up.csv", text, ""});
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "tonghopd zygote: warming up: %s\n", e.what());
-  }
-}
-
-[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != daemon) ::_exit(0);
-  ::prctl(PR_SET_NAME, "tonghopd-zygote");
-  // The daemon decides when this process ends (it closes the control socket).
-  for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(s, SIG_IGN);
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
-  const int sfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-
-  std::unique_ptr<Setup> setup;
-  auto load_setup = [&] {
-    auto s = load();
-    if (s) setup = std::make_unique<Setup>(std::move(*s));
-    else std::fprintf(stderr, "tonghopd zygote: %s\n", s.error().c_str());
-    if (setup) warm_up(*setup);
-  };
-  load_setup();
-  // The seccomp filter compiled once here, not in every child.
-  if (const std::string err = prepare_sandbox(); !err.empty())
-    std::fprintf(stderr, "tonghopd zygote: the seccomp filter is compiled in each import instead: %s\n", err.c_str());
-
-  std::map<pid_t, Child> children;
-  const pid_t self = ::getpid();
-  std::vector<char> buffer(128 * 1024);
-  for (;;) {
-    int timeout = -1;
-    const auto now = Clock::now();
-    for (auto& [pid, c] : children) {
-      if (!c.timed_out && now >= c.deadline) {
-        ::kill(-pid, SIGKILL);
-        ::kill(pid, SIGKILL);
-        c.timed_out = true;
-      }
-      if (!c.timed_out) {
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c.deadline - now).count() + 1;
-        timeout = timeout < 0 ? static_cast<int>(ms) : std::min(timeout, static_cast<int>(ms));
-      }
-    }
-    pollfd fds[2] = {{control, POLLIN, 0}, {sfd, POLLIN, 0}};
-    if (::poll(fds, 2, timeout) < 0 && errno != EINTR) break;
-
-    if (fds[1].revents & POLLIN) {
-      signalfd_siginfo info;
-      while (::read(sfd, &info, sizeof info) > 0) {
-      }
-      int status = 0;
-      rusage ru{};
-      pid_t pid;
-      while ((pid = ::wait4(-1, &status, WNOHANG, &ru)) > 0) {
-        const auto it = children.find(pid);
-        if (it == children.end()) continue;
-        Status s;
-        s.wait_status = status;
-        s.timed_out = it->second.timed_out ? 1 : 0;
-        s.maxrss_kib = static_cast<std::uint64_t>(ru.ru_maxrss);
-        (void)!send_with_fds(it->second.reply, &s, sizeof s, nullptr, 0);
-        ::close(it->second.reply);
-        children.erase(it);
-      }
-    }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      iovec iov{buffer.data(), buffer.size()};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * 3)]{};
-      msg.msg_control = cbuf;
-      msg.msg_controllen = sizeof cbuf;
-      const ssize_t n = ::recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the daemon closed the control socket, or died
-      int received[3] = {-1, -1, -1};
-      std::size_t nfds = 0;
-      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-          nfds = std::min<std::size_t>(3, (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-          std::memcpy(received, CMSG_DATA(c), nfds * sizeof(int));
-        }
-      RequestHead h;
-      if (static_cast<std::size_t>(n) >= sizeof h) std::memcpy(&h, buffer.data(), sizeof h);
-      const std::string_view strings(buffer.data() + sizeof h, static_cast<std::size_t>(n) - std::min<std::size_t>(n, sizeof h));
-      if (h.type == 'R' && static_cast<std::size_t>(n) >= sizeof h) {
-        load_setup();
-      } else if (h.type == 'I' && nfds == 3 && strings.size() == std::size_t{h.district} + h.period + h.filename) {
-        // Children that said they were done but still run count too: a
-        // plugin cannot make imports pile up.
-        const pid_t pid = h.max_children != 0 && children.size() >= h.max_children ? -1 : ::fork();
-        if (pid == 0) {
-          ::close(control);
-          ::close(sfd);
-          for (const auto& [_, c] : children) ::close(c.reply);
-          child_main(setup.get(), h, strings, received[0], received[1], received[2], self);
-        }
-        if (pid < 0) {
-          Status s;
-          s.spawn_failed = 1;
-          (void)!send_with_fds(received[2], &s, sizeof s, nullptr, 0);
-          ::close(received[2]);
-        } else {
-          ::setpgid(pid, pid);
-          const auto seconds = h.limits.max_seconds == 0 ? 86'400u : h.limits.max_seconds;
-          children[pid] = Child{received[2], Clock::now() + std::chrono::seconds(seconds), false};
-        }
-        ::close(received[0]);
-        ::close(received[1]);
-        continue;
-      }
-      for (std::size_t i = 0; i < nfds; ++i) ::close(received[i]);
-    }
-  }
-  for (const auto& [pid, c] : children) {
-    ::kill(-pid, SIGKILL);
-    ::kill(pid, SIGKILL);
-  }
-  ::_exit(0);
-}
 
 std::string signal_name(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
@@ -226,6 +64,28 @@ bool write_all(int fd, std::string_view bytes) {
 }  // namespace
 
 namespace detail {
+
+long receive_request(int socket, char* buffer, std::size_t capacity, Request& out) {
+  out = Request{};
+  iovec iov{buffer, capacity};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * 3)]{};
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+  const ssize_t n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
+  if (n <= 0) return n;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      out.nfds = std::min<std::size_t>(3, (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+      std::memcpy(out.fds, CMSG_DATA(c), out.nfds * sizeof(int));
+    }
+  out.size = static_cast<std::size_t>(n);
+  if (out.size >= sizeof out.head) std::memcpy(&out.head, buffer, sizeof out.head);
+  out.strings = std::string_view(buffer + std::min(out.size, sizeof out.head), out.size - std::min(out.size, sizeof out.head));
+  return n;
+}
 
 bool send_with_fds(int socket, const void* data, std::size_t size, const int* fds, std::size_t nfds) {
   iovec iov{const_cast<void*>(data), size};

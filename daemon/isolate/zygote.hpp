@@ -4,7 +4,10 @@
 // sandbox (sandbox.hpp) under the limits, reads the return's bytes from a
 // memfd, examines them (importer plugin and normaliser) and writes the result
 // into a second memfd (wire.hpp). The zygote watches each child's wall time,
-// kills it at max_seconds, and reports how it ended. See docs/isolation.md.
+// kills it at max_seconds, and reports how it ended. Each child is forked
+// ahead of need, as the spare: it enters the sandbox's fixed half and waits
+// for the one request it will serve, so that the fork is not on the import's
+// path. See docs/isolation.md.
 #pragma once
 
 #include <sys/types.h>

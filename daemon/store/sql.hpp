@@ -17,7 +17,17 @@ namespace tonghop::store::sql {
 class Statement {
  public:
   Statement(sqlite3* db, const char* text) { sqlite3_prepare_v2(db, text, -1, &s_, nullptr); }
-  ~Statement() { sqlite3_finalize(s_); }
+  // A statement the store keeps prepared (Store::kept, branch postpre):
+  // borrowed, reset and its bindings cleared on scope exit, not finalised.
+  struct Kept {};
+  Statement(sqlite3_stmt* kept, Kept) : s_(kept), kept_(true) {}
+  ~Statement() {
+    if (kept_) {
+      if (s_ != nullptr) reset();
+    } else {
+      sqlite3_finalize(s_);
+    }
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement& bind(int i, std::string_view v) {
@@ -69,6 +79,7 @@ class Statement {
 
  private:
   sqlite3_stmt* s_ = nullptr;
+  bool kept_ = false;
 };
 
 inline bool run(sqlite3* db, const char* text) { return sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK; }

@@ -357,14 +357,27 @@ Store::~Store() {
     checkpoint_wake_.notify_one();
     checkpointer_.join();
   }
+  for (const auto& [_, statement] : kept_) sqlite3_finalize(statement);
   sqlite3_close(db_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
+sqlite3_stmt* Store::kept(const char* sql) const {
+  sqlite3_stmt*& s = kept_[sql];
+  if (s == nullptr) sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  return s;
+}
+
 // Commits append to the write-ahead log (fsynced: a commit is durable there);
-// copying the log into the database is this thread's work, after each
-// commit and every few seconds, so that a large return's answer does not
-// wait for it. Readers and writers go on meanwhile (WAL).
+// copying the log into the database is this thread's work, once a commit
+// leaves kCheckpointBytes in the log and every few seconds, so that a large
+// return's answer does not wait for it. Readers and writers go on meanwhile
+// (WAL). Not after every commit (branch postpre): a log copied whole is
+// started again by the next commit, which then syncs the log's new header
+// before its own frames, a second fdatasync on every POST's path; and the
+// copy's own syncs met the next POST's at the disk.
+constexpr std::int64_t kCheckpointBytes = 16ll << 20;
+
 void Store::checkpoints() {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2((dir_ / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -429,6 +442,17 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   // every POST. Durability is the WAL's, untouched: a statement journal only
   // undoes one statement inside a transaction.
   exec(db, "PRAGMA temp_store=MEMORY;");
+  {
+    Statement ps(db, "PRAGMA page_size");
+    if (ps.step() && ps.integer(0) > 0) store->page_size_ = ps.integer(0);
+  }
+  sqlite3_wal_hook(
+      db,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Store*>(self)->wal_frames_.store(frames, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      store.get());
   std::int64_t version = 0;
   {
     Statement v(db, "PRAGMA user_version");
@@ -655,7 +679,7 @@ Expected<Submission> Store::add(NewSubmission s) {
   {
     // A locked period takes no return (branch season): checked here too, in
     // the transaction, where it cannot race the lock.
-    Statement locked(db_, "SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL");
+    Statement locked(kept("SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL"), Statement::Kept{});
     locked.bind(1, meta.period);
     if (locked.step()) {
       exec(db_, "ROLLBACK");
@@ -663,9 +687,9 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Statement ins(db_,
-             "INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, token_name, "
-             "records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    Statement ins(kept("INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, "
+                       "token_name, records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                  Statement::Kept{});
     ins.bind(1, meta.district).bind(2, meta.period).bind(3, meta.filename).bind(4, meta.format).bind(5, meta.plugin);
     ins.bind(6, meta.sha256).bind(7, meta.size).bind(8, meta.received_at).bind(9, meta.token_name);
     ins.bind(10, meta.records).bind(11, meta.indicators.empty() ? std::string("{}") : meta.indicators);
@@ -673,18 +697,19 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   meta.id = sqlite3_last_insert_rowid(db_);
   {
-    Statement sup(db_, "UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL");
+    Statement sup(kept("UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL"),
+                  Statement::Kept{});
     sup.bind(1, meta.id).bind(2, meta.district).bind(3, meta.period).bind(4, meta.id);
     if (sup.run() != SQLITE_DONE) return fail("cannot supersede");
   }
   {
-    Statement layout(db_, "UPDATE submissions SET layout = ? WHERE id = ?");
+    Statement layout(kept("UPDATE submissions SET layout = ? WHERE id = ?"), Statement::Kept{});
     layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
     if (!write_blocks(db_, meta.id, s.records)) return fail("cannot store the records");
   }
   {
-    Statement warn(db_, "INSERT INTO warnings (submission_id, issue) VALUES (?, ?)");
+    Statement warn(kept("INSERT INTO warnings (submission_id, issue) VALUES (?, ?)"), Statement::Kept{});
     for (const auto& w : s.warnings) {
       json::object o = place_json(w.where);
       o["code"] = w.code;
@@ -697,7 +722,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   }
   {
-    Statement a(db_, "INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)");
+    Statement a(kept("INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)"), Statement::Kept{});
     a.bind(1, meta.received_at).bind(2, meta.token_name)
         .bind(3, json::serialize(json::object{{"id", meta.id}, {"district", meta.district}, {"period", meta.period},
                                               {"filename", meta.filename}, {"records", meta.records}}));
@@ -710,7 +735,7 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   unstored.failed = false;
   ++generation_;
-  checkpoint_wake_.notify_one();
+  if (wal_frames_.load(std::memory_order_relaxed) * page_size_ >= kCheckpointBytes) checkpoint_wake_.notify_one();
   return meta;
 }
 
@@ -735,12 +760,12 @@ std::optional<Submission> Store::get(std::int64_t id) const {
 }
 
 std::vector<Submission> Store::current(const std::string& period) const {
-  std::lock_guard lock(mutex_);
-  const std::string sql = fmt::format(
+  static const std::string sql = fmt::format(
       "SELECT {} FROM submissions s WHERE period = ? AND superseded_by IS NULL ORDER BY "
       "(SELECT MIN(id) FROM submissions f WHERE f.period = s.period AND f.district = s.district)",
       kSubmissionColumns);
-  Statement q(db_, sql.c_str());
+  std::lock_guard lock(mutex_);
+  Statement q(kept(sql.c_str()), Statement::Kept{});
   q.bind(1, period);
   std::vector<Submission> out;
   while (q.step()) out.push_back(read_submission(q));

@@ -16,6 +16,7 @@
 // (synchronous=FULL); a thread of the store copies the WAL into the database.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <condition_variable>
@@ -32,6 +33,7 @@
 #include "store/season.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace tonghop::store {
 
@@ -187,6 +189,15 @@ class Store {
   std::condition_variable checkpoint_wake_;
   bool stopping_ = false;
   std::thread checkpointer_;
+  // Frames in the write-ahead log after the last commit (sqlite3_wal_hook)
+  // and the database's page size: a commit wakes the checkpointer only once
+  // the log holds kCheckpointBytes (store.cpp, branch postpre).
+  std::atomic<int> wal_frames_{0};
+  std::int64_t page_size_ = 4096;
+  // Statements prepared once and kept (the ones every POST runs), by their
+  // text's address: a string literal or a static string. Under mutex_.
+  sqlite3_stmt* kept(const char* sql) const;
+  mutable std::map<const char*, sqlite3_stmt*> kept_;
 };
 
 std::string now_iso8601();

@@ -6,113 +6,16 @@
 // Retry-After; SIGTERM ends the daemon and its imports' processes within the
 // drain bound plus one second; the sandbox refuses sockets, programs, writes
 // and signals to the daemon. The hostile plugins are tests/plugins/*_importer.cpp.
-#include <gtest/gtest.h>
+#include "isolation/isolated_daemon.hpp"
 
-#include <csignal>
-#include <fstream>
 #include <future>
-#include <set>
-#include <sstream>
-#include <thread>
-
-#include <boost/json.hpp>
-
-#include "support/daemon.hpp"
-#include "support/http_client.hpp"
-#include "support/process.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using tonghop::test::Process;
+using namespace tonghop::test::isolation;
 
 namespace {
-
-const std::string kAdmin = "admin-token-for-the-isolation-tests-0123456789";
-const std::string kSample = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/2018/phong-tho.csv";
-const std::string kTarget = "/api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2018&filename=";
-
-struct Options {
-  int max_seconds = 3;
-  int workers = 2;
-  int queue = 4;
-  int drain = 2;
-  int inbox_ms = 0;
-};
-
-// The real importers and the hostile ones, in one plugins directory.
-class Tonghopd {
- public:
-  explicit Tonghopd(Options o) {
-    const fs::path plugins = dir_.path() / "plugins";
-    fs::create_directories(plugins);
-    for (const auto& e : fs::directory_iterator(TONGHOP_PLUGIN_DIR))
-      if (e.path().extension() == ".so") fs::create_symlink(e.path(), plugins / e.path().filename());
-    for (const char* name : {"abort", "segfault", "loop", "allocate", "escape"}) {
-      const std::string file = std::string("tonghop-test-") + name + "-importer.so";
-      fs::create_symlink(fs::path(TONGHOP_TEST_PLUGIN_DIR) / file, plugins / file);
-    }
-    tonghop::test::write_file(
-        dir_.path() / "tonghop.toml",
-        "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\ndrain_timeout_seconds = " + std::to_string(o.drain) +
-            "\n[paths]\ndata_dir = \"" + (dir_.path() / "var").string() + "\"\nplugins_dir = \"" + plugins.string() +
-            "\"\n[limits]\nmax_seconds = " + std::to_string(o.max_seconds) +
-            "\nmax_memory = \"128 MiB\"\n[import]\nworkers = " + std::to_string(o.workers) +
-            "\nqueue = " + std::to_string(o.queue) + "\n[inbox]\nscan_milliseconds = " + std::to_string(o.inbox_ms) +
-            "\n" + tonghop::test::normalise_section());
-    process_ = std::make_unique<Process>(
-        std::vector<std::string>{TONGHOPD_PATH, "--config", (dir_.path() / "tonghop.toml").string()},
-        std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir_.path());
-    port_ = tonghop::test::listening_port(*process_);
-  }
-
-  std::optional<tonghop::test::HttpReply> call(const std::string& method, const std::string& target,
-                                               const std::string& body = {}) const {
-    return tonghop::test::request(port_, method, target, body, "Authorization: Bearer " + kAdmin + "\r\n");
-  }
-  std::optional<tonghop::test::HttpReply> submit(const std::string& name, const std::string& bytes) const {
-    return call("POST", kTarget + name, bytes);
-  }
-  bool healthy() const {
-    const auto r = tonghop::test::request(port_, "GET", "/healthz");
-    return r && r->status == 200;
-  }
-  std::uint16_t port() const { return port_; }
-  Process& process() { return *process_; }
-  fs::path data() const { return dir_.path() / "var"; }
-  fs::path plugins() const { return dir_.path() / "plugins"; }
-
- private:
-  tonghop::test::TempDir dir_;
-  std::unique_ptr<Process> process_;
-  std::uint16_t port_ = 0;
-};
-
-// The one error of a refusal: its code and message.
-std::pair<std::string, std::string> refusal(const tonghop::test::HttpReply& r) {
-  const auto v = json::parse(r.body);
-  const auto& e = v.at("errors").as_array().at(0).as_object();
-  return {std::string(e.at("code").as_string()), std::string(e.at("message").as_string())};
-}
-
-// The processes whose parent is `pid`.
-std::set<pid_t> children_of(pid_t pid) {
-  std::set<pid_t> out;
-  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-    std::ifstream in(task.path() / "children");
-    pid_t child;
-    while (in >> child) out.insert(child);
-  }
-  return out;
-}
-
-bool alive(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return false;
-  const auto close = line.rfind(')');
-  return close != std::string::npos && line.size() > close + 2 && line[close + 2] != 'Z';
-}
 
 TEST(Isolation, EachHostileImporterIsRefusedNamingItAndTheDaemonServesOn) {
   Tonghopd d(Options{});
@@ -179,9 +82,7 @@ TEST(Isolation, TwoEndlessImportsLeaveHealthzAndReportsAnswering) {
   EXPECT_EQ(first.wait_for(0s), std::future_status::timeout) << "the imports ended before the checks";
   EXPECT_EQ(second.wait_for(0s), std::future_status::timeout) << "the imports ended before the checks";
   // Their workers are in child processes of the zygote, not threads of the daemon.
-  std::size_t imports = 0;
-  for (const pid_t zygote : children_of(d.process().pid())) imports += children_of(zygote).size();
-  EXPECT_EQ(imports, 2u);
+  EXPECT_EQ(imports_of(d.process().pid()).size(), 2u);
   for (auto* f : {&first, &second}) {
     const auto r = f->get();
     ASSERT_TRUE(r);
@@ -197,9 +98,7 @@ TEST(Isolation, AFullQueueAnswers503WithRetryAfter) {
   auto running = std::async(std::launch::async, heavy);
   // The first runs in the only worker's child once the zygote has forked it.
   for (int i = 0; i < 200; ++i) {
-    std::size_t imports = 0;
-    for (const pid_t zygote : children_of(d.process().pid())) imports += children_of(zygote).size();
-    if (imports == 1) break;
+    if (imports_of(d.process().pid()).size() == 1) break;
     std::this_thread::sleep_for(20ms);
   }
   auto waiting = std::async(std::launch::async, heavy);
@@ -232,13 +131,14 @@ TEST(Isolation, SigtermEndsTheDaemonAndItsImportsWithinTheDrainBoundPlusOneSecon
   auto second = std::async(std::launch::async, heavy);
   std::set<pid_t> imports;
   for (int i = 0; i < 200 && imports.size() < 2; ++i) {
-    imports.clear();
-    for (const pid_t zygote : children_of(d.process().pid()))
-      for (const pid_t child : children_of(zygote)) imports.insert(child);
+    imports = imports_of(d.process().pid());
     std::this_thread::sleep_for(20ms);
   }
   ASSERT_EQ(imports.size(), 2u) << d.process().output();
   const std::set<pid_t> zygotes = children_of(d.process().pid());
+  // The spare too, if there is one by now: nothing the zygote forked outlives it.
+  for (const pid_t zygote : zygotes)
+    for (const pid_t child : children_of(zygote)) imports.insert(child);
   d.process().signal(SIGTERM);
   // drain_timeout_seconds (1) plus one second; the test's own margin is the
   // time the kernel takes to deliver the signal.
