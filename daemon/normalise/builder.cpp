@@ -85,7 +85,8 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
   }
   if (kind_text_.empty() || sector_text_.empty()) {
-    const std::string folded = folded_name != nullptr ? *folded_name : fold(name);
+    std::string own;  // only when the caller has no fold of the name
+    const std::string_view folded = folded_name != nullptr ? std::string_view(*folded_name) : (own = fold(name));
     if (kind_text_.empty()) {
       // From the name: "Đảng bộ ..." or "Chi bộ ...".
       if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";

@@ -306,7 +306,7 @@ void Table::finish() {
 
 void Table::fold_into(std::string_view text, Folded& out) const {
   out.text.assign(text);
-  out.fold = fold(text);
+  normalise::fold_into(text, out.fold);
   const std::string& f = out.fold;
   out.ends = !f.empty() && marker_first_[static_cast<unsigned char>(f[0])] &&
              std::any_of(cat_.end_markers.begin(), cat_.end_markers.end(),
