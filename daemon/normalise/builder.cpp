@@ -270,7 +270,11 @@ void check_period_text(std::string_view text, const Submission& sub, const Place
 // A total row's label, also followed by numbers or single letters: "Tổng cộng
 // (16)", "Cộng A + B".
 bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
-  if (labels.count(std::string(f))) return true;
+  // The set wants a std::string: one kept per thread, not one made per call
+  // (this runs on every organisation's name).
+  thread_local std::string key;
+  key.assign(f);
+  if (labels.count(key)) return true;
   for (;;) {
     const auto sp = f.rfind(' ');
     if (sp == std::string_view::npos) return false;
@@ -278,7 +282,8 @@ bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
     if (last.size() > 1 && !std::all_of(last.begin(), last.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
       return false;
     f = f.substr(0, sp);
-    if (labels.count(std::string(f))) return true;
+    key.assign(f);
+    if (labels.count(key)) return true;
   }
 }
 
