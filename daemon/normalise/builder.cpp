@@ -51,7 +51,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
     if (field.is_count) {
-      const Count c = read_count(raw.is_number, raw.number, raw.text);
+      const Count c = count_of(raw);
       if (c.error == CountError::empty) continue;
       if (c.error != CountError::none) {
         count_error(c.error, raw, field);
@@ -123,7 +123,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     const Field& field = cat_.fields[f];
     if (!field.is_count) continue;
     const Raw& raw = raw_[f];
-    const Count total = read_count(raw.is_number, raw.number, raw.text);
+    const Count total = count_of(raw);
     if (total.error != CountError::none) continue;
     // A value above that could not be read has its own error: the total is not blamed for it.
     if (unreadable_[f]) continue;

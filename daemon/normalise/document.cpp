@@ -266,6 +266,7 @@ class DocumentReader final : public Reader {
     // The worker judges the batch's TCVN3 texts, unless it is the slower of
     // the two threads (batches waiting for it): then this thread does.
     if (pipe_.waiting() >= kBatchesAhead / 2) decode_legacy(pipe_.current());
+    read_digits(pipe_.current());
     pipe_.hand_over();
   }
 
@@ -294,6 +295,23 @@ class DocumentReader final : public Reader {
                                     [](const CellRef& x, const CellRef& y) { return x.column == y.column; });
       worker_row_.erase(worker_row_.begin(), last.base());
       table_->row(b.rows[i].row, worker_row_);
+    }
+  }
+
+  // The batch's texts of plain digits (most of a return's cells) read into
+  // their counts, as parse_count reads them, on the importer's thread
+  // (hand_over): the worker, the longer of the two, does not.
+  static void read_digits(Batch& b) {
+    for (auto& c : b.cells) {
+      if (c.is_number || c.text.empty() || c.text.size() > 15) continue;
+      std::int64_t v = 0;
+      std::size_t i = 0;
+      for (; i < c.text.size(); ++i) {
+        const unsigned digit = static_cast<unsigned char>(c.text[i]) - static_cast<unsigned>('0');
+        if (digit > 9) break;
+        v = v * 10 + digit;
+      }
+      if (i == c.text.size()) c.digits = v;
     }
   }
 
