@@ -22,8 +22,8 @@ struct CellRef {
   std::string_view text;
   bool is_number = false;
   double number = 0;
-  // A text of plain digits already read (DocumentReader, on the importer's
-  // thread when the worker is behind): its count; -1 when not read.
+  // A text of plain digits already read (DocumentReader::read_digits, on
+  // the importer's thread): its count; -1 when not read.
   std::int64_t digits = -1;
 };
 
