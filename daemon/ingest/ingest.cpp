@@ -23,7 +23,8 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status begin_sheet(std::string_view name) override { return next_.begin_sheet(name); }
   sdk::Status cell(const sdk::CellView& c) override {
     if (!text_.fits(c.text.size())) return text_.refusal();  // limits.max_text, whatever the importer
-    if (auto s = count(); !s.ok()) {
+    if (!due()) return next_.cell(c);  // the common case, without a Status made and dropped per cell
+    if (auto s = checked(); !s.ok()) {
       s.where().row = c.row;
       s.where().column = c.column;
       return s;
@@ -36,7 +37,8 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status begin_container(std::string_view p, sdk::NodeKind k) override { return next_.begin_container(p, k); }
   sdk::Status scalar(std::string_view p, const sdk::ScalarView& v) override {
     if (!text_.fits(v.text.size())) return text_.refusal();
-    if (auto s = count(); !s.ok()) {
+    if (!due()) return next_.scalar(p, v);
+    if (auto s = checked(); !s.ok()) {
       s.where().path = std::string(p);
       return s;
     }
@@ -46,8 +48,13 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status end_tree() override { return next_.end_tree(); }
 
  private:
-  sdk::Status count() {
+  // One more cell counted; true when a limit must be looked at: past
+  // max_cells, or every 16,384th cell the clock.
+  bool due() {
     ++cells_;
+    return (limits_.max_cells != 0 && cells_ > limits_.max_cells) || (limits_.max_seconds != 0 && (cells_ & 0x3FFF) == 0);
+  }
+  sdk::Status checked() const {
     if (limits_.max_cells != 0 && cells_ > limits_.max_cells)
       return {sdk::Code::limit_exceeded, fmt::format("the file has more than {} cells, the import limit", limits_.max_cells)};
     if (limits_.max_seconds != 0 && (cells_ & 0x3FFF) == 0 && std::chrono::steady_clock::now() > deadline_)

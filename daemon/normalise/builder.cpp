@@ -51,7 +51,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
     if (field.is_count) {
-      const Count c = read_count(raw.is_number, raw.number, raw.text);
+      const Count c = count_of(raw);
       if (c.error == CountError::empty) continue;
       if (c.error != CountError::none) {
         count_error(c.error, raw, field);
@@ -85,7 +85,8 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
   }
   if (kind_text_.empty() || sector_text_.empty()) {
-    const std::string folded = folded_name != nullptr ? *folded_name : fold(name);
+    std::string own;  // only when the caller has no fold of the name
+    const std::string_view folded = folded_name != nullptr ? std::string_view(*folded_name) : (own = fold(name));
     if (kind_text_.empty()) {
       // From the name: "Đảng bộ ..." or "Chi bộ ...".
       if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";
@@ -122,7 +123,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     const Field& field = cat_.fields[f];
     if (!field.is_count) continue;
     const Raw& raw = raw_[f];
-    const Count total = read_count(raw.is_number, raw.number, raw.text);
+    const Count total = count_of(raw);
     if (total.error != CountError::none) continue;
     // A value above that could not be read has its own error: the total is not blamed for it.
     if (unreadable_[f]) continue;
@@ -269,7 +270,11 @@ void check_period_text(std::string_view text, const Submission& sub, const Place
 // A total row's label, also followed by numbers or single letters: "Tổng cộng
 // (16)", "Cộng A + B".
 bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
-  if (labels.count(std::string(f))) return true;
+  // The set wants a std::string: one kept per thread, not one made per call
+  // (this runs on every organisation's name).
+  thread_local std::string key;
+  key.assign(f);
+  if (labels.count(key)) return true;
   for (;;) {
     const auto sp = f.rfind(' ');
     if (sp == std::string_view::npos) return false;
@@ -277,7 +282,8 @@ bool is_total_label(const std::set<std::string>& labels, std::string_view f) {
     if (last.size() > 1 && !std::all_of(last.begin(), last.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
       return false;
     f = f.substr(0, sp);
-    if (labels.count(std::string(f))) return true;
+    key.assign(f);
+    if (labels.count(key)) return true;
   }
 }
 

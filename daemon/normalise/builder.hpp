@@ -27,7 +27,14 @@ struct Raw {
   double number = 0;
   std::uint32_t column = 0;  // tables
   std::string_view path;     // trees: its JSON Pointer
+  std::int64_t digits = -1;  // tables: the text read already as plain digits (CellRef::digits)
 };
+
+// A value's count: read_count, unless its plain digits were read already.
+inline Count count_of(const Raw& raw) {
+  if (raw.digits >= 0) return Count{raw.digits, CountError::none};
+  return read_count(raw.is_number, raw.number, raw.text);
+}
 
 // "Sheet!B12", or a JSON Pointer.
 std::string describe(const Place& p);

@@ -269,7 +269,8 @@ std::string Catalogue::sector_from_name(std::string_view name) const { return st
 std::string_view Catalogue::sector_from_folded(std::string_view f) const {
   // Word by word: the first word that starts a keyword decides, by its
   // longest keyword there (then the sectors' order). One lookup per word.
-  std::vector<std::string_view> words_of;  // views into f: no copies per record
+  thread_local std::vector<std::string_view> words_of;  // views into f: no copies, nor an allocation, per record
+  words_of.clear();
   for (std::size_t i = 0; i < f.size();) {
     const auto j = f.find(' ', i);
     const auto end = j == std::string_view::npos ? f.size() : j;

@@ -2,6 +2,7 @@
 // rows are kept until its header is found; a large sheet is then read as a
 // stream, its rows handed to a worker thread; a tree goes to the tree reader.
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <memory>
 
@@ -215,21 +216,28 @@ class DocumentReader final : public Reader {
     std::vector<Legacy> legacy;   // one per cell
     std::deque<std::string> decoded;  // texts read as TCVN3
     bool judged = false;              // its TCVN3 texts decoded (decode_legacy)
-    std::string text;
+    // The cells' texts, one after another (a plain buffer: std::string's
+    // append checked and re-measured itself on each of the file's cells).
+    std::unique_ptr<char[]> text = std::make_unique_for_overwrite<char[]>(kBatchText);
+    std::size_t used = 0, capacity = kBatchText;
 
-    Batch() { text.reserve(kBatchText); }
     bool empty() const { return rows.empty(); }
     // A copy of `s` in the buffer. When the buffer must grow, the cells
     // already in it are moved along.
     std::string_view keep(std::string_view s) {
-      if (text.size() + s.size() > text.capacity()) {
-        const char* old = text.data();
-        text.reserve(std::max(2 * text.capacity(), text.size() + s.size()));
-        for (auto& c : cells) c.text = std::string_view(text.data() + (c.text.data() - old), c.text.size());
-      }
-      const std::size_t at = text.size();
-      text.append(s);
-      return std::string_view(text.data() + at, s.size());
+      if (s.size() > capacity - used) grow(s.size());
+      char* at = text.get() + used;
+      if (!s.empty()) std::memcpy(at, s.data(), s.size());
+      used += s.size();
+      return std::string_view(at, s.size());
+    }
+    void grow(std::size_t more) {
+      capacity = std::max(2 * capacity, used + more);
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (used != 0) std::memcpy(bigger.get(), text.get(), used);
+      for (auto& c : cells)
+        if (!c.text.empty()) c.text = std::string_view(bigger.get() + (c.text.data() - text.get()), c.text.size());
+      text = std::move(bigger);
     }
     void clear() {
       rows.clear();
@@ -237,7 +245,7 @@ class DocumentReader final : public Reader {
       legacy.clear();
       decoded.clear();
       judged = false;
-      text.clear();
+      used = 0;
     }
   };
   static constexpr std::size_t kBatchRows = 64, kBatchesAhead = 8, kBatchText = 64 * 1024;
@@ -258,6 +266,7 @@ class DocumentReader final : public Reader {
     // The worker judges the batch's TCVN3 texts, unless it is the slower of
     // the two threads (batches waiting for it): then this thread does.
     if (pipe_.waiting() >= kBatchesAhead / 2) decode_legacy(pipe_.current());
+    read_digits(pipe_.current());
     pipe_.hand_over();
   }
 
@@ -289,6 +298,31 @@ class DocumentReader final : public Reader {
     }
   }
 
+  // The batch's texts of plain digits (most of a return's cells) read into
+  // their counts, as parse_count reads them, on the importer's thread
+  // (hand_over): the worker, the longer of the two, does not.
+  static void read_digits(Batch& b) {
+    for (auto& c : b.cells) {
+      if (c.is_number || c.text.empty() || c.text.size() > 15) continue;
+      std::int64_t v = 0;
+      std::size_t i = 0;
+      for (; i < c.text.size(); ++i) {
+        const unsigned digit = static_cast<unsigned char>(c.text[i]) - static_cast<unsigned>('0');
+        if (digit > 9) break;
+        v = v * 10 + digit;
+      }
+      if (i == c.text.size()) c.digits = v;
+    }
+  }
+
+  // Whether a text is ASCII, which no legacy text is (looks_like_tcvn3 needs
+  // a byte C2 or C3): most cells are a few digits, and asked here, inline.
+  static bool ascii(std::string_view s) {
+    unsigned char any = 0;
+    for (const char c : s) any |= static_cast<unsigned char>(c);
+    return any < 0x80;
+  }
+
   // The batch's TCVN3 texts decoded (what tcvn3_text does for a Grid's
   // cells), on whichever thread has time (hand_over): the judgement was a
   // fifth of the importer thread's time on a large CSV.
@@ -297,7 +331,8 @@ class DocumentReader final : public Reader {
     b.judged = true;
     for (std::size_t i = 0; i < b.cells.size(); ++i) {
       const Legacy l = b.legacy[i];
-      if (l == Legacy::none || (l == Legacy::judge && !looks_like_tcvn3(b.cells[i].text))) continue;
+      if (l == Legacy::none || (l == Legacy::judge && (ascii(b.cells[i].text) || !looks_like_tcvn3(b.cells[i].text))))
+        continue;
       if (auto d = decode_tcvn3(b.cells[i].text, l == Legacy::vn_capitals)) {
         b.decoded.push_back(std::move(*d));
         b.cells[i].text = b.decoded.back();

@@ -22,6 +22,9 @@ struct CellRef {
   std::string_view text;
   bool is_number = false;
   double number = 0;
+  // A text of plain digits already read (DocumentReader::read_digits, on
+  // the importer's thread): its count; -1 when not read.
+  std::int64_t digits = -1;
 };
 
 using RowCells = std::vector<CellRef>;     // one row, by column

@@ -230,7 +230,26 @@ bool capitals_typed(const std::u32string& text) {
 bool has_legacy_byte(std::string_view text) {
   // Legacy text shows Windows-1252 characters from U+0080 up: in UTF-8 they
   // start with C2 or C3 (or E2/C5/C6/CB for 0x80-0x9F, which decode to themselves).
-  return text.find('\xC2') != std::string_view::npos || text.find('\xC3') != std::string_view::npos;
+  // One pass, byte by byte: most texts asked about are a few digits long.
+  for (const char c : text)
+    if ((static_cast<unsigned char>(c) & 0xFE) == 0xC2) return true;
+  return false;
+}
+
+// Whether every character of a UTF-8 text is one of Windows-1252 (as
+// all_cp1252 of its code points), read in place: a Unicode Vietnamese name
+// ("Đảng bộ xã Bản 1") fails at its first "Đ" or "ả", before any copy.
+bool cp1252_only(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0 || cp == 0xFFFD || cp1252_byte(static_cast<char32_t>(cp)) < 0) return false;
+    p += n;
+    left -= n;
+  }
+  return true;
 }
 
 }  // namespace
@@ -256,7 +275,7 @@ bool all_cp1252(const std::u32string& cps) {
 }
 
 bool looks_like_tcvn3(std::string_view text) {
-  if (!has_legacy_byte(text)) return false;
+  if (!has_legacy_byte(text) || !cp1252_only(text)) return false;
   // The same texts come again and again down a column (the district's name,
   // a kind, a rating: "Than Uyên" is all Windows-1252 and was judged syllable
   // by syllable on every row, a third of a large return's time): each is
@@ -266,13 +285,22 @@ bool looks_like_tcvn3(std::string_view text) {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   thread_local std::unordered_map<std::string, bool, Hash, std::equal_to<>> judged;
-  if (const auto it = judged.find(text); it != judged.end()) return it->second;
+  // The text asked about last, before any hashing: down a column it is
+  // usually the same ("Than Uyên" on every row).
+  thread_local std::string last_text;
+  thread_local bool last_legacy = false;
+  if (text == last_text) return last_legacy;
+  if (const auto it = judged.find(text); it != judged.end()) {
+    last_text.assign(text);
+    return last_legacy = it->second;
+  }
   const std::u32string cps = code_points(text);
   // Unicode Vietnamese ("ư", "ơ", "đ", "ạ" ...) is never Windows-1252 alone.
   const bool legacy = all_cp1252(cps) && (judge(cps, tcvn3_reading).clearly() || judge(cps, vni_reading).clearly());
   if (judged.size() >= 4096) judged.clear();
   judged.emplace(std::string(text), legacy);
-  return legacy;
+  last_text.assign(text);
+  return last_legacy = legacy;
 }
 
 std::optional<std::string> decode_vni(std::string_view text) {

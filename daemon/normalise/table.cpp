@@ -143,7 +143,7 @@ void Table::row(std::uint32_t r, RowView cells) {
     if (cell->column != slot.column || (cell->text.empty() && !cell->is_number)) continue;
     if (cat_.fields[slot.field].is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
-    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}});
+    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits});
   }
   if (is_total(r, cells)) {
     b_.check_total(&section_base_);
@@ -207,7 +207,7 @@ bool Table::adds_up(std::uint32_t r, std::string_view folded_name) {
     if (!cat_.fields[slot.field].is_count) continue;
     const Raw* raw = b_.given(slot.field);
     if (raw == nullptr) continue;
-    const Count c = read_count(raw->is_number, raw->number, raw->text);
+    const Count c = count_of(*raw);
     if (c.error == CountError::empty) continue;
     if (c.error != CountError::none) return false;
     ++compared;
@@ -306,7 +306,7 @@ void Table::finish() {
 
 void Table::fold_into(std::string_view text, Folded& out) const {
   out.text.assign(text);
-  out.fold = fold(text);
+  normalise::fold_into(text, out.fold);
   const std::string& f = out.fold;
   out.ends = !f.empty() && marker_first_[static_cast<unsigned char>(f[0])] &&
              std::any_of(cat_.end_markers.begin(), cat_.end_markers.end(),

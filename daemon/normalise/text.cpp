@@ -110,8 +110,14 @@ const std::vector<FoldEntry>& fold_table() {
 }  // namespace
 
 std::string fold(std::string_view text) {
-  const auto& table = fold_table();
   std::string out;
+  fold_into(text, out);
+  return out;
+}
+
+void fold_into(std::string_view text, std::string& out) {
+  const auto& table = fold_table();
+  out.clear();
   out.reserve(text.size());
   bool space = true;  // at start: no leading space
   utf8proc_int32_t prev = 0;
@@ -144,7 +150,6 @@ std::string fold(std::string_view text) {
     }
   });
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
 }
 
 namespace {
@@ -206,8 +211,8 @@ bool iso_time(std::string_view s) {
 
 }  // namespace
 
-Count read_count(bool is_number, double number, std::string_view text) {
-  if (!is_number) return parse_count(text);
+// A number cell's count (read_count, text.hpp).
+Count number_count(double number, std::string_view text) {
   double serial = 0;
   if (!text.empty() && (sdk::parse_iso_date(text, serial) || iso_time(text))) {
     Count c;
@@ -236,11 +241,20 @@ std::string shown_date(std::string_view iso) {
 }
 
 Count parse_count(std::string_view text) {
-  // Plain digits, the common case.
-  if (!text.empty() && text.size() <= 15 && std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-    Count c;
-    for (const char ch : text) c.value = c.value * 10 + (ch - '0');
-    return c;
+  // Plain digits, the common case: read and checked in one pass.
+  if (!text.empty() && text.size() <= 15) {
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const unsigned digit = static_cast<unsigned char>(text[i]) - static_cast<unsigned>('0');
+      if (digit > 9) break;
+      v = v * 10 + digit;
+    }
+    if (i == text.size()) {
+      Count c;
+      c.value = v;
+      return c;
+    }
   }
   // Trim spaces, including non-breaking ones.
   std::string t;

@@ -13,6 +13,8 @@ namespace tonghop::normalise {
 // removed, anything not a letter or digit turned to one space, trimmed.
 // "Tổng số ĐV" -> "tong so dv"; "membersTotal" -> "members total".
 std::string fold(std::string_view text);
+// fold(text) written into `out`, whose memory is reused: once per row.
+void fold_into(std::string_view text, std::string& out);
 
 // NFC of a UTF-8 string.
 std::string nfc(std::string_view text);
@@ -31,7 +33,11 @@ Count count_from_number(double number);
 // form ("1900-05-20", "2024-01-31T08:30:00", "08:30:00": the SDK's rule,
 // from a date format in xlsx and xls or a date cell in ods); a count a clerk
 // sees as a date is refused (CountError::date), never read as its serial.
-Count read_count(bool is_number, double number, std::string_view text);
+// (Inline: a text cell, the common case, goes straight to parse_count.)
+Count number_count(double number, std::string_view text);
+inline Count read_count(bool is_number, double number, std::string_view text) {
+  return is_number ? number_count(number, text) : parse_count(text);
+}
 // A date cell's ISO text as a Vietnamese reader sees it: "1900-05-20" ->
 // "20/05/1900", "2024-01-31T08:30:00" -> "31/01/2024 08:30"; a time alone
 // as "08:30"; anything else as it is.

@@ -18,20 +18,6 @@ bool has_magic(sdk::Bytes head, std::string_view magic) {
   return head.size() >= magic.size() && std::memcmp(head.data(), magic.data(), magic.size()) == 0;
 }
 
-// Eight bytes at a time: most fields of a return are plain digits.
-bool ascii(std::string_view s) {
-  constexpr std::uint64_t highs = 0x8080808080808080ull;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (w & highs) return false;
-  }
-  for (; i < s.size(); ++i)
-    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
-  return true;
-}
-
 // A UTF-8 file's field, past the first MiB the encoding was decided on.
 sdk::Status check_field(std::string_view text, std::size_t offset, std::uint32_t row, std::uint32_t column) {
   const std::size_t bad = csv::first_invalid_utf8(text);
@@ -99,7 +85,8 @@ class CsvImporter final : public sdk::Importer {
     // third of the limit cannot pass it, and its fields need no counting.
     const bool count_text = limits.max_text_bytes != 0 && decoded.text.size() > limits.max_text_bytes / 3;
     auto status = csv::read_records(decoded.text, delimiter.delimiter, limits,
-                                    [&](std::uint32_t row, std::uint32_t column, std::string_view text) {
+                                    [&](std::uint32_t row, std::uint32_t column, std::string_view text,
+                                        csv::FieldBytes seen) {
                                       if (limits.max_cells != 0 && ++cells > limits.max_cells) {
                                         sdk::Location where;
                                         where.row = row;
@@ -122,7 +109,7 @@ class CsvImporter final : public sdk::Importer {
                                       cell.column = column;
                                       cell.type = sdk::CellType::text;
                                       cell.text = text;
-                                      if (decoded.check_fields && !ascii(text)) {
+                                      if (decoded.check_fields && (seen & csv::high_bytes) != 0) {
                                         const std::size_t offset =
                                             static_cast<std::size_t>(text.data() - decoded.text.data()) +
                                             (decoded.encoding == "utf-8-bom" ? 3 : 0);
@@ -133,7 +120,7 @@ class CsvImporter final : public sdk::Importer {
                                           nfc = csv::to_nfc(text);
                                           cell.text = nfc;
                                         }
-                                      } else if (decoded.check_fields && text.find('\0') != std::string_view::npos) {
+                                      } else if (decoded.check_fields && (seen & csv::nul_byte) != 0) {
                                         sdk::Location where;
                                         where.row = row;
                                         where.column = column;

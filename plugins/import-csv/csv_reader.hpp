@@ -24,9 +24,14 @@ struct DelimiterGuess {
 // most consistent number of fields.
 DelimiterGuess sniff_delimiter(std::string_view text);
 
-// Calls field(row, column, text) for every non-empty field, with 1-based
-// record (row) and column. A template so that the call is inlined: it runs
-// once per field of files with millions of them.
+// What the bytes of a field were, found while it was scanned (read_records):
+// the importer checks only fields with such bytes (UTF-8, NUL) again.
+enum FieldBytes : std::uint8_t { plain = 0, high_bytes = 1, nul_byte = 2 };
+
+// Calls field(row, column, text, bytes) for every non-empty field, with
+// 1-based record (row) and column, and which of FieldBytes its text holds. A
+// template so that the call is inlined: it runs once per field of files with
+// millions of them.
 template <class FieldFn>
 sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limits& limits, FieldFn&& field) {
   const std::uint64_t max_field = limits.max_field_bytes;
@@ -36,6 +41,16 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
   std::string scratch;
   const std::size_t n = text.size();
   std::size_t i = 0;
+  // Each byte's class, one lookup per byte: what ends a field (the
+  // delimiter, CR, LF), else what it says of the field (FieldBytes).
+  constexpr std::uint8_t ends = 4;
+  std::uint8_t classes[256] = {};
+  for (int b = 0x80; b < 0x100; ++b) classes[b] = high_bytes;
+  classes[0] = nul_byte;
+  classes[static_cast<unsigned char>(delimiter)] = ends;
+  classes[static_cast<unsigned char>('\n')] = ends;
+  classes[static_cast<unsigned char>('\r')] = ends;
+  auto class_of = [&](char c) { return classes[static_cast<unsigned char>(c)]; };
 
   auto place = [&](std::uint32_t r, std::uint32_t c, std::size_t offset) {
     sdk::Location where;
@@ -60,6 +75,7 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
                                              "reading took longer than the limit of " +
                                              std::to_string(limits.max_seconds) + " seconds", place(row, column, i)};
     std::string_view value;
+    std::uint8_t bytes = plain;
     if (text[i] == '"') {
       const std::size_t open = i;
       ++i;
@@ -88,14 +104,19 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
       while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') scratch += text[i++];
       if (max_field != 0 && scratch.size() > max_field) return too_big(open);
       value = scratch;
+      for (const char c : scratch) bytes |= class_of(c) & (high_bytes | nul_byte);
     } else {
       const std::size_t start = i;
-      while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') ++i;
+      for (; i < n; ++i) {
+        const std::uint8_t k = class_of(text[i]);
+        if (k & ends) break;
+        bytes |= k;
+      }
       value = text.substr(start, i - start);
       if (max_field != 0 && value.size() > max_field) return too_big(start);
     }
     if (!value.empty())
-      if (auto s = field(row, column, value); !s.ok()) return s;
+      if (auto s = field(row, column, value, static_cast<FieldBytes>(bytes)); !s.ok()) return s;
 
     if (i >= n) break;
     if (text[i] == delimiter) {

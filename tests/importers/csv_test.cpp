@@ -221,3 +221,50 @@ TEST(CsvErrors, AnInvalidByteAfterTheFirstMegabyteIsFoundAtItsPlace) {
   EXPECT_EQ(r.status.where().offset, offset + 5);
   EXPECT_NE(r.status.message().find("mixes encodings"), std::string::npos);
 }
+
+// Past the first MiB a UTF-8 file's fields are checked as they are read, from
+// what the scan saw in each (csv_reader.hpp, FieldBytes): a NUL in an ASCII
+// field, bad bytes or decomposed marks inside quotes are each found there.
+namespace {
+std::string past_first_megabyte(std::size_t& rows) {
+  std::string csv = "ten,so\n";
+  while (csv.size() < (2u << 20)) csv += "Chi bộ Trường Tiểu học,148\n";
+  rows = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
+  return csv;
+}
+}  // namespace
+
+TEST(CsvErrors, ANulInAnAsciiFieldAfterTheFirstMegabyteIsRefusedAtItsCell) {
+  std::size_t rows = 0;
+  std::string csv = past_first_megabyte(rows);
+  csv += "Chi bo,1";
+  csv += '\0';
+  csv += "2\n";
+  const auto r = import_bytes(csv, "nul.csv");
+  ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << r.status.message();
+  EXPECT_EQ(r.status.where().row, rows + 1);
+  EXPECT_EQ(r.status.where().column, 2u);
+  EXPECT_NE(r.status.message().find("NUL"), std::string::npos);
+}
+
+TEST(CsvErrors, AnInvalidByteInAQuotedFieldAfterTheFirstMegabyteIsFound) {
+  std::size_t rows = 0;
+  std::string csv = past_first_megabyte(rows);
+  csv += "\"Chi b\xF4, Tr\xFD\xF4ng\",12\n";
+  const auto r = import_bytes(csv, "mixed.csv");
+  ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << r.status.message();
+  EXPECT_EQ(r.status.where().row, rows + 1);
+  EXPECT_EQ(r.status.where().column, 1u);
+  EXPECT_NE(r.status.message().find("mixes encodings"), std::string::npos);
+}
+
+TEST(CsvEncodings, DecomposedMarksAfterTheFirstMegabyteAreBroughtToNfc) {
+  std::size_t rows = 0;
+  std::string csv = past_first_megabyte(rows);
+  csv += "D\xC3\xA2\xCC\x80u,\"D\xC3\xA2\xCC\x80u, \"\"x\"\"\"\n";
+  const auto r = import_bytes(csv, "x.csv");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.text(rows + 1, 1), "D\xE1\xBA\xA7u");
+  EXPECT_EQ(r.text(rows + 1, 2), "D\xE1\xBA\xA7u, \"x\"");
+  EXPECT_EQ(r.text(rows, 1), "Chi bộ Trường Tiểu học");
+}

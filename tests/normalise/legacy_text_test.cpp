@@ -183,3 +183,24 @@ TEST(LegacyText, OneTableInEveryEncodingReadsIdentically) {
     EXPECT_EQ(result.totals.party_committees, 2u);
   }
 }
+
+// The judgement is remembered (the last text, then a table): asked in any
+// order, again and again, each text gets the answer it got the first time;
+// a Unicode Vietnamese text is refused from its first character outside
+// Windows-1252, before anything is remembered.
+TEST(LegacyText, RepeatedAndInterleavedTextsKeepTheirJudgement) {
+  const std::string tcvn3 = as_tcvn3("Than Uyên"), total = "T\xC3\xA6ng c\xC3\xA9ng";
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_TRUE(looks_like_tcvn3(tcvn3));
+    EXPECT_TRUE(looks_like_tcvn3(tcvn3));
+    EXPECT_FALSE(looks_like_tcvn3("Than Uyên"));
+    EXPECT_FALSE(looks_like_tcvn3("Than Uyên"));
+    EXPECT_TRUE(looks_like_tcvn3(total));
+    EXPECT_FALSE(looks_like_tcvn3("Đảng bộ xã Bản " + std::to_string(round)));
+    EXPECT_FALSE(looks_like_tcvn3("Café Résumé"));
+    EXPECT_TRUE(looks_like_tcvn3(tcvn3));
+    EXPECT_FALSE(looks_like_tcvn3("29"));
+  }
+  EXPECT_FALSE(looks_like_tcvn3(""));
+  EXPECT_FALSE(looks_like_tcvn3("T\xC3\xA6ng c\xC3"));  // cut in a character: not Windows-1252 text
+}

@@ -459,3 +459,29 @@ TEST(Totals, Tcvn3TextsFarDownALargeCsvAreDecodedWhenStreamed) {
   EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), kRows * 4 + 11);  // the total row is no organisation
   EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), kRows * 3 + 20);
 }
+
+// A streamed table's plain digits are read on the importer's thread
+// (DocumentReader::read_digits), anything else by the worker as before: both
+// give the counts parse_count gives, and a count that cannot be read is
+// still refused at its cell.
+TEST(Totals, CountsFarDownALargeCsvReadTheSameWhicheverThreadReadsThem) {
+  std::string csv = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV DTTS\n";
+  constexpr int kRows = 25'000;  // 125,000 cells: the last rows are streamed
+  for (int i = 1; i <= kRows; ++i) csv += "Chi bộ thôn Nà Cang " + std::to_string(i) + ";CB;0010; 4 ;3\n";
+  csv += "Chi bộ thôn Bản Lang;CB;1.234;5;007\n";
+  const std::string total = "Tổng cộng;;" + std::to_string(kRows * 10 + 1234) + ";" + std::to_string(kRows * 4 + 5) +
+                            ";" + std::to_string(kRows * 3 + 7) + "\n";
+  const auto n = read_bytes(csv + total, "so-lon.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), static_cast<std::size_t>(kRows + 1));
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), kRows * 10 + 1234);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), kRows * 4 + 5);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_ethnic_minority"), kRows * 3 + 7);
+
+  const auto bad = read_bytes(csv + "Chi bộ thôn Bản Mới;CB;12a;1;1\n", "so-sai.csv");
+  ASSERT_FALSE(bad.accepted());
+  ASSERT_EQ(bad.errors.size(), 1u) << issues(bad.errors);
+  EXPECT_EQ(bad.errors[0].code, "not_a_number");
+  EXPECT_EQ(bad.errors[0].where.row, static_cast<std::uint32_t>(kRows + 3));
+  EXPECT_EQ(bad.errors[0].where.column, 3u);
+}
