@@ -94,7 +94,8 @@ std::vector<normalise::PreviousIndex> index_previous(const store::Store& store, 
     if (prev.district != district) continue;
     // Streamed (issue 18): a block of the previous return at a time, never the whole of it.
     store::RecordCursor cursor(store, prev);
-    out.emplace_back().read([&] { return cursor.next(); }, cancel);
+    out.emplace_back().read([&] { return cursor.next(); }, cancel,
+                            prev.records > 0 ? static_cast<std::size_t>(prev.records) : 0);
   }
   return out;
 }

@@ -73,8 +73,14 @@ void PreviousIndex::add(const RecordSet& part) {
   for (std::size_t i = 0; i < part.size(); ++i) {
     part.get(i, c);
     const auto record = static_cast<std::uint32_t>(size());
-    names_.append(c.org_name);
-    starts_.push_back(names_.size());
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    if (chunks_.empty() || chunks_.back().size() + c.org_name.size() > chunks_.back().capacity()) {
+      chunks_.emplace_back().reserve(std::max(kChunk, c.org_name.size()));  // a name never spans two
+    }
+    std::string& chunk = chunks_.back();
+    names_.push_back(Name{static_cast<std::uint32_t>(chunks_.size() - 1), static_cast<std::uint32_t>(chunk.size()),
+                          static_cast<std::uint32_t>(c.org_name.size())});
+    chunk.append(c.org_name);
     folded = fold(c.org_name);
     const std::uint64_t h = hash_(folded);
     std::uint32_t group = find(c.org_name, folded, h);
@@ -101,7 +107,14 @@ void PreviousIndex::add(const RecordSet& part) {
   }
 }
 
-void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel) {
+void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std::size_t expected) {
+  // Room made once for what the store says it holds (at most 16 million: a
+  // return's cells are bounded far below that); more, if ever, grows as usual.
+  expected = std::min<std::size_t>(expected, std::size_t{1} << 24);
+  names_.reserve(expected);
+  group_of_.reserve(expected);
+  before_.reserve(expected);
+  while (slots_.size() < 2 * expected) grow();
   for (;;) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
       cancelled_ = true;

@@ -33,7 +33,9 @@ class PreviousIndex {
   // record given) or an error (the rest could not be read: compare() says
   // so, and compares what was read). `cancel`, when set, stops the reading:
   // the index is then not to be compared (a return refused before it was).
-  void read(const Parts& next, const std::atomic<bool>* cancel = nullptr);
+  // `expected`: how many records the return holds, when known (the store
+  // says), so that nothing is grown by doubling as they are read.
+  void read(const Parts& next, const std::atomic<bool>* cancel = nullptr, std::size_t expected = 0);
 
   // The warnings of `result` against the previous return, appended: that
   // the previous return could not all be read, then members_total more than
@@ -52,16 +54,22 @@ class PreviousIndex {
     std::uint32_t value = kNone;  // a group (its first record), or kCollided | an index into collided_
   };
   void add(const RecordSet& part);
+  struct Name {
+    std::uint32_t chunk = 0, start = 0, size = 0;
+  };
   std::string_view name(std::uint32_t record) const noexcept {
-    return std::string_view(names_).substr(starts_[record], starts_[record + 1] - starts_[record]);
+    const Name& n = names_[record];
+    return std::string_view(chunks_[n.chunk]).substr(n.start, n.size);
   }
   std::size_t slot_of(std::uint64_t h) const noexcept;  // the slot of hash h, or the empty one where it goes
   std::uint32_t find(std::string_view name, const std::string& folded, std::uint64_t h) const;
   void grow();
 
   NameHash hash_;
-  std::string names_;                         // every previous name, as written, one after another
-  std::vector<std::uint64_t> starts_{0};      // per record, where its name starts (and one past the last)
+  // Every previous name as written, one after another in chunks of 1 MiB
+  // (never one string grown by doubling and copied), and where each is.
+  std::vector<std::string> chunks_;
+  std::vector<Name> names_;  // per record
   std::vector<std::uint32_t> group_of_;       // per record: the first record of its folded name
   std::vector<std::int64_t> before_;          // per group: members_total of its last record, 0 when none
   std::vector<std::pair<std::uint32_t, std::string>> periods_;  // (first record, period) of the parts
