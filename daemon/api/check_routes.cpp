@@ -5,6 +5,10 @@
 // cells, the coverage, every unmapped header with its suggestions, and the
 // sheet or JSON document as read (ingest/view.hpp). See docs/api.md, "Dry
 // run and mappings".
+#include <atomic>
+#include <future>
+#include <system_error>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -12,6 +16,7 @@
 #include "api/params.hpp"
 #include "api/views.hpp"
 #include "normalise/normaliser.hpp"
+#include "normalise/previous.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::api {
@@ -106,8 +111,25 @@ http::Response Api::check(const http::Request& r) {
   auto& [ret, who] = std::get<Incoming>(got);
   ret.view_rows = cfg->check_max_rows;
 
+  // The district's return of the previous period indexed on this process
+  // while the import runs in its child (issue 18, dryrun2): once the
+  // import's records arrive only they are left to compare. A return refused
+  // stops the indexing; a thread that cannot be started leaves it for after.
+  std::atomic<bool> cancel{false};
+  std::future<std::vector<normalise::PreviousIndex>> previous;
+  try {
+    previous = std::async(std::launch::async, [&, district = ret.district, period = ret.period] {
+      return ingest::index_previous(*context_.store, district, period, &cancel);
+    });
+  } catch (const std::system_error&) {
+  }
   // On an import worker (app/serve.cpp), the import itself in a child process; nothing archived.
   ingest::Examined e = context_.examiner(ret);
+  const bool compare = e.status == 200 && e.result.accepted();
+  if (!compare) cancel = true;
+  std::vector<normalise::PreviousIndex> indexed;
+  if (previous.valid()) indexed = previous.get();
+  else if (compare) indexed = ingest::index_previous(*context_.store, ret.district, ret.period);
   if (e.status == 503) {
     json::object o;
     o["errors"] = issues_json(e.result.errors);
@@ -117,10 +139,8 @@ http::Response Api::check(const http::Request& r) {
   }
   if (ret.filename.empty()) ret.filename = ingest::unnamed_filename(ret, e.format);  // as a submission would name it
   auto& result = e.result;
-  if (e.status == 200 && result.accepted()) {
-    // Against the district's current return of the previous period, as a submission is.
-    ingest::compare_with_previous(*n, *context_.store, ret.district, ret.period, result);
-  }
+  // Against the district's current return of the previous period, as a submission is.
+  if (compare) ingest::compare_with_previous(*n, indexed, result);
   const bool accepted = e.status == 200 && result.accepted();
   context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who.name,
                      accepted ? "would be accepted" : "would be refused", result.errors.size(), result.warnings.size());

@@ -87,15 +87,27 @@ std::string unnamed_filename(const Return& ret, const std::string& format) {
   return fmt::format("{}-{}.{}", slug.empty() ? "return" : slug, ret.period, format.empty() ? "bin" : format);
 }
 
-void compare_with_previous(const Normalisation& n, const store::Store& store, const std::string& district,
-                           const std::string& period, normalise::Normalised& result) {
-  const normalise::Normaliser normaliser(n.catalogue, n.registry);
+std::vector<normalise::PreviousIndex> index_previous(const store::Store& store, const std::string& district,
+                                                     const std::string& period, const std::atomic<bool>* cancel) {
+  std::vector<normalise::PreviousIndex> out;
   for (const auto& prev : store.current(normalise::previous_period(period))) {
     if (prev.district != district) continue;
     // Streamed (issue 18): a block of the previous return at a time, never the whole of it.
     store::RecordCursor cursor(store, prev);
-    normaliser.compare_with_previous(result, [&] { return cursor.next(); });
+    out.emplace_back().read([&] { return cursor.next(); }, cancel,
+                            prev.records > 0 ? static_cast<std::size_t>(prev.records) : 0);
   }
+  return out;
+}
+
+void compare_with_previous(const Normalisation& n, const std::vector<normalise::PreviousIndex>& previous,
+                           normalise::Normalised& result) {
+  for (const auto& p : previous) p.compare(result, n.catalogue.members_change_above);
+}
+
+void compare_with_previous(const Normalisation& n, const store::Store& store, const std::string& district,
+                           const std::string& period, normalise::Normalised& result) {
+  compare_with_previous(n, index_previous(store, district, period), result);
 }
 
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {

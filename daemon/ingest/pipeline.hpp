@@ -3,6 +3,7 @@
 // previous period, and stored atomically. The API and the inbox both use it.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "loader/loader.hpp"
 #include "normalise/catalogue.hpp"
 #include "normalise/normaliser.hpp"
+#include "normalise/previous.hpp"
 #include "normalise/record.hpp"
 #include "store/store.hpp"
 
@@ -86,5 +88,16 @@ Outcome submit(const loader::PluginSet& plugins, const Normalisation& n, store::
 // time: what a submission and a dry run both do to an accepted return.
 void compare_with_previous(const Normalisation& n, const store::Store& store, const std::string& district,
                            const std::string& period, normalise::Normalised& result);
+
+// The same in two steps (issue 18, dryrun2): the district's previous-period
+// returns indexed, which may run on another thread while this return is
+// imported (`cancel` stops it early when the return is refused and the index
+// is not wanted; a cancelled index compares nothing), then this return's
+// records compared against them. Together they are the call above.
+std::vector<normalise::PreviousIndex> index_previous(const store::Store& store, const std::string& district,
+                                                     const std::string& period,
+                                                     const std::atomic<bool>* cancel = nullptr);
+void compare_with_previous(const Normalisation& n, const std::vector<normalise::PreviousIndex>& previous,
+                           normalise::Normalised& result);
 
 }  // namespace tonghop::ingest

@@ -106,10 +106,11 @@ class Normaliser {
   // gives the next part, an empty set once every record is given, or an error
   // when the rest cannot be read (then a warning says the comparison stopped
   // there, and what was read is compared). Organisations are matched by
-  // folded name, as before, but neither return is held as strings: this
-  // return's names are indexed by a hash of the folded name, and every match
-  // of hashes is confirmed on the names themselves, so a hash collision never
-  // makes a wrong warning. `hash` is for tests (a hash that collides); null
+  // folded name, as before: the previous return's names are indexed by a
+  // hash of the folded name (normalise/previous.hpp, PreviousIndex, which a
+  // dry run builds while its import runs), and every match of hashes is
+  // confirmed on the names themselves, so a hash collision never makes a
+  // wrong warning. `hash` is for tests (a hash that collides); null
   // is std::hash. Both give the warnings in the same order as before: the
   // changed members in this return's order, then the missing organisations in
   // the previous return's.

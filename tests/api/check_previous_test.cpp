@@ -119,3 +119,44 @@ TEST(DryRunAgainstThePreviousPeriod, ALargeReturnWarnsAsItsSubmissionAndIsCutAtT
   EXPECT_EQ(records[5].at("members_total").as_int64(), 90);
   EXPECT_EQ(records[199].at("row").as_int64(), 201);
 }
+
+TEST(DryRunAgainstThePreviousPeriod, APreviousReturnDamagedInTheStoreIsSaidAsTheSubmissionSaysIt) {
+  // The previous return is indexed while the import runs (issue 18,
+  // dryrun2): a block of it damaged in the database is said there, and
+  // what was read before the damage is compared, as the submission does.
+  ServedDaemon d(kAdmin);
+  auto csv = [](int n, auto&& members) {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < n; ++i) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
+    return s;
+  };
+  const std::string before = csv(6'000, [](int i) { return 20 + i % 40; });
+  ASSERT_EQ(post(d, "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv", before).status, 201);
+  // The second of its two blocks (records 4,097 to 6,000) made unreadable.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((d.dir.path() / "var" / "tonghop.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE record_blocks SET data = x'ff00ff' WHERE first_seq = 4096", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  // Nậm 5 (first block) and Nậm 4500 (second) changed; Nậm 100 (first) and 5000 (second) dropped.
+  const std::string now = [&] {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < 6'000; ++i)
+      if (i != 100 && i != 5'000) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, i == 5 || i == 4'500 ? 200 : 20 + i % 40);
+    return s;
+  }();
+  const auto check = dry_run_then_submit(d, kPhongTho, "2018", now, "now.csv");
+  ASSERT_FALSE(check.empty());
+  const auto& warnings = check.at("warnings").as_array();
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_EQ(warnings[0].at("code").as_string(), "previous_unreadable");
+  const std::string said(warnings[0].at("message").as_string());
+  EXPECT_NE(said.find("chỉ so với 4096 tổ chức đầu"), std::string::npos) << said;
+  EXPECT_NE(said.find("damaged from record 4097 on"), std::string::npos) << said;
+  // Only what was read is compared: nothing of the damaged block is said missing or changed.
+  EXPECT_EQ(of_code(warnings, "members_changed", "value"), (std::vector<std::string>{"200"}));
+  EXPECT_EQ(of_code(warnings, "organisation_missing", "value"), (std::vector<std::string>{"Chi bộ thôn Nậm 100"}));
+}

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <random>
+#include <thread>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "normalise/lai_chau.hpp"
+#include "normalise/previous.hpp"
 #include "normalise/text.hpp"
 
 namespace {
@@ -63,16 +65,21 @@ std::vector<std::string> lines(const std::vector<Issue>& issues) {
   return out;
 }
 
-// The previous return given `part` records at a time, as store::RecordCursor gives its blocks.
-std::vector<std::string> compare(const std::vector<Org>& now, const std::vector<Org>& before, std::size_t part,
-                                 normalise::Normaliser::NameHash hash = nullptr) {
-  Normalised result;
-  result.records = make(now, "2018");
+std::vector<RecordSet> parts_of(const std::vector<Org>& before, std::size_t part) {
   std::vector<RecordSet> parts;
   for (std::size_t i = 0; i < before.size(); i += part)
     parts.push_back(make(std::vector<Org>(before.begin() + static_cast<std::ptrdiff_t>(i),
                                           before.begin() + static_cast<std::ptrdiff_t>(std::min(before.size(), i + part))),
                          "2017"));
+  return parts;
+}
+
+// The previous return given `part` records at a time, as store::RecordCursor gives its blocks.
+std::vector<std::string> compare(const std::vector<Org>& now, const std::vector<Org>& before, std::size_t part,
+                                 normalise::Normaliser::NameHash hash = nullptr) {
+  Normalised result;
+  result.records = make(now, "2018");
+  const std::vector<RecordSet> parts = parts_of(before, part);
   const RecordSet none;
   std::size_t next = 0;
   test::lai_chau_normaliser().compare_with_previous(
@@ -200,6 +207,69 @@ TEST(Previous, APreviousReturnThatCannotAllBeReadIsSaidNotSkipped) {
   EXPECT_EQ(result.warnings[1].value, "300");
   EXPECT_EQ(result.warnings[2].code, "organisation_missing");
   EXPECT_EQ(result.warnings[2].value, "Chi bộ C");
+}
+
+TEST(Previous, AnIndexBuiltOnAnotherThreadBeforeThisReturnExistsWarnsTheSame) {
+  // What a dry run does (issue 18, dryrun2): the previous return indexed on
+  // a thread of its own while this return is still being read, then this
+  // return's records compared against it; the warnings of the maps, whatever
+  // the hash.
+  std::vector<Org> before, now;
+  for (int i = 0; i < 9'000; ++i) before.push_back({fmt::format("Chi bộ bản Pa {} xã Khổng Lào", i), 10 + i % 50});
+  for (int i = 0; i < 9'000; ++i) {
+    Org o = before[static_cast<std::size_t>(i)];
+    if (i % 101 == 0) continue;                       // missing
+    if (i % 103 == 0) *o.members *= 4;                // changed
+    if (i % 107 == 0) o.name = normalise::fold(o.name);  // another spelling of the same
+    now.push_back(o);
+  }
+  std::reverse(now.begin() + 4'000, now.end());  // the order no guide past the middle
+  const auto expected = reference(now, before);
+  ASSERT_GT(expected.size(), 150u);
+  for (auto hash : {normalise::PreviousIndex::NameHash{nullptr}, &first_letter, &every_name_collides}) {
+    const std::vector<RecordSet> parts = parts_of(before, 4096);
+    normalise::PreviousIndex index(hash);
+    std::thread indexing([&] {
+      const RecordSet none;
+      std::size_t next = 0;
+      index.read([&]() -> Expected<const RecordSet*> { return next < parts.size() ? &parts[next++] : &none; });
+    });
+    Normalised result;
+    result.records = make(now, "2018");  // this return made meanwhile
+    indexing.join();
+    EXPECT_EQ(index.size(), before.size());
+    index.compare(result, test::lai_chau_catalogue().members_change_above);
+    EXPECT_EQ(lines(result.warnings), expected);
+  }
+}
+
+TEST(Previous, AnIndexWhoseReadingWasCancelledComparesNothing) {
+  // A dry run refused stops the indexing: what was read of it is never
+  // taken for the whole previous return.
+  const RecordSet before = make({{"Chi bộ A", 100}, {"Chi bộ C", 5}}, "2017");
+  std::atomic<bool> cancel{false};
+  normalise::PreviousIndex index;
+  index.read(
+      [&]() -> Expected<const RecordSet*> {
+        cancel = true;  // refused while the first part was read
+        return &before;
+      },
+      &cancel);
+  Normalised result;
+  result.records = make({{"Chi bộ A", 300}}, "2018");
+  index.compare(result, 50);
+  EXPECT_TRUE(result.warnings.empty()) << ::testing::PrintToString(lines(result.warnings));
+  // The same part read to its end says both.
+  normalise::PreviousIndex whole;
+  bool given = false;
+  whole.read([&]() -> Expected<const RecordSet*> {
+    static const RecordSet none;
+    if (given) return &none;
+    given = true;
+    return &before;
+  });
+  whole.compare(result, 50);
+  EXPECT_EQ(result.warnings.size(), 2u) << ::testing::PrintToString(lines(result.warnings));
 }
 
 }  // namespace

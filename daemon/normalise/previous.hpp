@@ -1,0 +1,85 @@
+// The comparison with the previous period (issue 18, item 1, dryrun2): the
+// district's return of the previous period indexed by folded name as it is
+// read, a part at a time, then this return's records streamed against it.
+// Built from the previous return alone, the index can be made while this
+// return is still being imported (a dry run does it on the parent while its
+// child imports, api/check_routes.cpp), so that only the streaming of this
+// return is left once its records arrive.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "normalise/record.hpp"
+
+namespace tonghop::normalise {
+
+class PreviousIndex {
+ public:
+  using NameHash = std::uint64_t (*)(std::string_view folded);
+  using Parts = std::function<Expected<const RecordSet*>()>;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+
+  // `hash` is for tests (a hash under which names collide); null is std::hash.
+  explicit PreviousIndex(NameHash hash = nullptr);
+
+  // Reads every part `next` gives, in order, until an empty set (every
+  // record given) or an error (the rest could not be read: compare() says
+  // so, and compares what was read). `cancel`, when set, stops the reading:
+  // the index is then not to be compared (a return refused before it was).
+  // `expected`: how many records the return holds, when known (the store
+  // says), so that nothing is grown by doubling as they are read.
+  void read(const Parts& next, const std::atomic<bool>* cancel = nullptr, std::size_t expected = 0);
+
+  // The warnings of `result` against the previous return, appended: that
+  // the previous return could not all be read, then members_total more than
+  // `members_change_above` per cent off (this return's order), then the
+  // organisations missing (the previous return's order). Organisations are
+  // the same when their folded names are equal; every equal hash is
+  // confirmed on the names, so a collision never makes a wrong warning.
+  void compare(Normalised& result, double members_change_above) const;
+
+  std::size_t size() const noexcept { return group_of_.size(); }  // previous records read
+
+ private:
+  static constexpr std::uint32_t kCollided = 0x80000000u;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t value = kNone;  // a group (its first record), or kCollided | an index into collided_
+  };
+  void add(const RecordSet& part);
+  struct Name {
+    std::uint32_t chunk = 0, start = 0, size = 0;
+  };
+  std::string_view name(std::uint32_t record) const noexcept {
+    const Name& n = names_[record];
+    return std::string_view(chunks_[n.chunk]).substr(n.start, n.size);
+  }
+  std::size_t slot_of(std::uint64_t h) const noexcept;  // the slot of hash h, or the empty one where it goes
+  std::uint32_t find(std::string_view name, const std::string& folded, std::uint64_t h) const;
+  void grow();
+
+  NameHash hash_;
+  // Every previous name as written, one after another in chunks of 1 MiB
+  // (never one string grown by doubling and copied), and where each is.
+  std::vector<std::string> chunks_;
+  std::vector<Name> names_;  // per record
+  std::vector<std::uint32_t> group_of_;       // per record: the first record of its folded name
+  std::vector<std::int64_t> before_;          // per group: members_total of its last record, 0 when none
+  std::vector<std::pair<std::uint32_t, std::string>> periods_;  // (first record, period) of the parts
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  std::vector<std::map<std::string, std::uint32_t, std::less<>>> collided_;  // folded name -> group
+  std::uint64_t multiplier_ = 1;
+  unsigned shift_ = 60;
+  std::string error_;  // why the rest could not be read; empty when all was
+  bool cancelled_ = false;
+};
+
+}  // namespace tonghop::normalise
