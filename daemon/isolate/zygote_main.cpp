@@ -134,9 +134,13 @@ void warm_up(const Setup& setup) {
       ::close(control);
       ::close(sfd);
       ::close(sp[0]);
-      for (const auto& [_, c] : children)
+      for (auto& [_, c] : children) {
         for (const int fd : {c.reply, c.socket, c.input, c.result})
           if (fd >= 0) ::close(fd);
+        // A request not yet taken is kept by the zygote (to hand it again);
+        // this copy of its memory is the new spare's, which serves another.
+        ::explicit_bzero(c.request.data(), c.request.size());
+      }
       for (std::size_t i = 0; i < nalso; ++i) ::close(also[i]);
       spare_main(setup.get(), sp[1], self);
     }

@@ -108,9 +108,10 @@ void PreviousIndex::add(const RecordSet& part) {
 }
 
 void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std::size_t expected) {
-  // Room made once for what the store says it holds (at most 16 million: a
-  // return's cells are bounded far below that); more, if ever, grows as usual.
-  expected = std::min<std::size_t>(expected, std::size_t{1} << 24);
+  // Room made once for what the store says it holds, up to 2 million
+  // records (a count read from a damaged store costs no more than that);
+  // more, if ever, grows as usual.
+  expected = std::min<std::size_t>(expected, std::size_t{1} << 21);
   names_.reserve(expected);
   group_of_.reserve(expected);
   before_.reserve(expected);
