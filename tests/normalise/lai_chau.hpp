@@ -7,6 +7,7 @@
 #include <string>
 
 #include "normalise/catalogue.hpp"
+#include "tonghop/sdk/document.hpp"
 #include "normalise/normaliser.hpp"
 
 namespace tonghop::test {
@@ -33,6 +34,15 @@ inline std::string errors_of(const normalise::Normalised& n) {
   std::string s;
   for (const auto& e : n.errors) s += e.code + " " + e.field + " row " + std::to_string(e.where.row) + ": " + e.message + "\n";
   return s;
+}
+
+// Makes `doc` a tree document (as the JSON importer hands one over) and
+// returns what adds a value to it: add(pointer, kind, text[, number]).
+inline auto tree_adder(sdk::Document& doc) {
+  doc.is_tree = true;
+  return [&doc](std::string pointer, sdk::NodeKind kind, std::string text, double number = 0) {
+    doc.tree.push_back(sdk::TreeValue{std::move(pointer), kind, false, number, std::move(text)});
+  };
 }
 
 }  // namespace tonghop::test

@@ -152,10 +152,7 @@ TEST(Shapes, TheRulesOfTheDomain) {
 
 TEST(Shapes, AJsonDocumentWithCanonicalKeysAndAWrongPeriod) {
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double n = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, n, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   add("/district", sdk::NodeKind::string, "Than Uyên");
   add("/period", sdk::NodeKind::string, "Năm 2017");
   add("/organisations/0/org_name", sdk::NodeKind::string, "Đảng bộ xã Mường Cang");

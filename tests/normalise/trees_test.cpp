@@ -25,10 +25,7 @@ TEST(Trees, AFirstPassFindsTheArrayAndASecondReadsEachElementAsItEnds) {
   // A smaller array before the organisations, and the period after them.
   const std::size_t n = 50'000;
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   for (int i = 0; i < 3; ++i) add("/phu_luc/" + std::to_string(i) + "/x", sdk::NodeKind::number, "1", 1);
   std::int64_t members = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -120,10 +117,7 @@ TEST(Trees, TheUsualReturnIsReadInOnePassExactlyAsASecondPassReadsIt) {
   // be what a second pass knowing the array gives, errors and warnings in order.
   const std::size_t n = 30'000;
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   add("/don_vi", sdk::NodeKind::string, "Mường Tè");  // another district
   add("/ky_bao_cao", sdk::NodeKind::string, "Năm 2018");
   for (std::size_t i = 0; i < n; ++i) {
@@ -164,10 +158,7 @@ TEST(Trees, AValueBeforeTheFirstElementThatIsInsideItsArrayMeansASecondPass) {
   // is inside the array (and no element): it must read again, and the note is
   // no district of the return.
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   add("/to_chuc/ghi_chu", sdk::NodeKind::string, "Mường Tè");
   for (int i = 0; i < 3; ++i) {
     add("/to_chuc/" + std::to_string(i) + "/ten", sdk::NodeKind::string, "Chi bộ bản " + std::to_string(i));
@@ -193,10 +184,7 @@ TEST(Trees, EachValueGoesToItsElementByIndexAloneWhateverTheKeysAround) {
   // the first 16,384 values, so the worker reads most of it.
   const std::size_t n = 6'000;
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   add("/ky_bao_cao", sdk::NodeKind::string, "Năm 2018");
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < n; ++i) order.push_back(i);
@@ -256,10 +244,7 @@ TEST(Trees, EveryPointerAndTextReachesTheWorkerWholeWhateverItsLength) {
   // every one must come out as it went in, and each key be told from another.
   const std::size_t n = 12'000;
   sdk::Document doc;
-  doc.is_tree = true;
-  auto add = [&](std::string p, sdk::NodeKind k, std::string text, double v = 0) {
-    doc.tree.push_back(sdk::TreeValue{std::move(p), k, false, v, std::move(text)});
-  };
+  auto add = test::tree_adder(doc);
   auto name = [](std::size_t i) {
     std::string s(1 + i % 100, static_cast<char>('a' + i % 26));
     s.front() = 'C';
