@@ -201,6 +201,54 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
   h.score = static_cast<int>(seen.size());
   return h;
 }
+
+// The most a window of rows top..r can score, read without matching
+// anything (branch post3): the columns with a text in its rows, a merged
+// range's text counting for each of its columns. A column is named by its
+// path, which holds only such texts (read_path), and names at most one
+// field, so no window scores more. Over-counting is harmless (a cell inside
+// a merged range counts too); under-counting never happens. Each row's
+// columns and each range's text are looked at once per search.
+class ScoreBound {
+ public:
+  explicit ScoreBound(const Grid& g) : g_(g) {
+    for (const auto& m : g.merges()) merge_texty_.push_back(texty(g.text(m.first_row, m.first_column)));
+  }
+  std::size_t operator()(std::uint32_t top, std::uint32_t r) {
+    cols_.clear();
+    for (std::uint32_t row = top; row <= r; ++row) {
+      const auto& own = columns(row);
+      cols_.insert(cols_.end(), own.begin(), own.end());
+    }
+    const auto& merges = g_.merges();
+    for (std::size_t i = 0; i < merges.size(); ++i) {
+      const auto& m = merges[i];
+      if (merge_texty_[i] && m.first_row <= r && m.last_row >= top)
+        for (std::uint32_t c = m.first_column; c <= m.last_column && c - m.first_column < 16384; ++c) cols_.push_back(c);
+    }
+    std::sort(cols_.begin(), cols_.end());
+    return static_cast<std::size_t>(std::unique(cols_.begin(), cols_.end()) - cols_.begin());
+  }
+
+ private:
+  static bool texty(std::string_view text) {
+    text = trim_view(text);
+    return !text.empty() && !is_column_number(text);
+  }
+  // The row's columns whose own text read_path would take.
+  const std::vector<std::uint32_t>& columns(std::uint32_t row) {
+    auto [it, added] = rows_.try_emplace(row);
+    if (added)
+      if (const RowCells* cells = g_.row(row))
+        for (const auto& c : *cells)
+          if (texty(c.text)) it->second.push_back(c.column);
+    return it->second;
+  }
+  const Grid& g_;
+  std::vector<bool> merge_texty_;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> rows_;
+  std::vector<std::uint32_t> cols_;
+};
 }  // namespace
 
 std::string_view without_connector(std::string_view text, const Catalogue& cat, bool& was) {
@@ -262,6 +310,7 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, const Cata
 Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) {
   Search search(cat, profile);
   Header best;
+  ScoreBound bound_of(g);
   int rows_seen = 0;
   const std::uint32_t wanted_rows = profile != nullptr && profile->header_row != 0 ? profile->header_rows : 0;
   // A header row has a text that is not a column's number: not a numbering row, not figures.
@@ -294,6 +343,15 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
         break;
       }
       if (wanted_rows != 0 && n != wanted_rows) continue;
+      // A window that cannot score as much as the best one so far cannot
+      // replace it (better_than and the tie below both need at least its
+      // score; a valid header needs 3), so it is not read: a return's data
+      // rows are each tried as the end of up to four windows, and reading
+      // them was most of a sample return's import.
+      if (best.found) {
+        const std::size_t bound = bound_of(top, r);
+        if (bound < static_cast<std::size_t>(best.score) && (best.valid() || bound < 3)) continue;
+      }
       Header h = read_header(g, top, r, search);
       // At a tie, the deeper last row when it is words only: the header is all read before the data.
       if (h.better_than(best) || (h.found && best.found && h.valid() == best.valid() && h.score == best.score &&
