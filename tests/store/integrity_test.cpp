@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <cerrno>
@@ -165,6 +166,62 @@ TEST(StoreIntegrity, PartialAndOrphanRawFilesAreCleanedAtOpen) {
     EXPECT_EQ((*beside)->cleaned_at_open(), 0u);
     EXPECT_EQ(files_under(dir.path / "raw"), 2u);
   }
+}
+
+// Raw files are written in place under their name (branch post3), the
+// directory synced beside the file: what a crash leaves half-written is a
+// file no submission names, cleaned at the next open; a file already there
+// that is not the bytes (another size) is replaced whole; the same bytes
+// archived twice at once are whole whichever writes first.
+TEST(StoreIntegrity, ARawFileHalfWrittenOrDamagedIsNeverTakenForWhole) {
+  Dir dir;
+  const std::string bytes(100'000, 'b');
+  const std::string sha = sha256_hex(bytes);
+  const fs::path file = dir.path / "raw" / sha.substr(0, 2) / sha;
+  const auto read = [&] {
+    std::ifstream in(file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  {
+    auto s = store::Store::open(dir.path);
+    ASSERT_TRUE(s.ok()) << s.error();
+    // Half of the bytes under the name (a write cut by a crash, or damage).
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << bytes.substr(0, 40'000);
+    auto archived = (*s)->archive(bytes);
+    ASSERT_TRUE(archived.ok()) << archived.error();
+    EXPECT_EQ(read(), bytes);
+    (*s)->forget(sha);
+    EXPECT_FALSE(fs::exists(file));
+    // The same bytes archived by two returns at once, 20 times over: whole each time.
+    for (int round = 0; round < 20; ++round) {
+      Expected<std::string> a = make_error("not run"), b = make_error("not run");
+      std::thread other([&] { b = (*s)->archive(bytes); });
+      a = (*s)->archive(bytes);
+      other.join();
+      ASSERT_TRUE(a.ok() && b.ok()) << (a.ok() ? b.error() : a.error());
+      EXPECT_EQ(read(), bytes) << "round " << round;
+      (*s)->forget(sha);
+      (*s)->forget(sha);
+      EXPECT_FALSE(fs::exists(file)) << "round " << round;
+    }
+    // Archived and stored: kept, and whole.
+    const store::Submission stored = add(**s, "2018", bytes, 10);
+    EXPECT_EQ(stored.sha256, sha);
+    EXPECT_EQ(read(), bytes);
+    EXPECT_EQ(files_under(dir.path / "raw"), 1u);
+  }
+  // What a crash leaves half-written under its own name, no submission naming it: cleaned at open.
+  const std::string other(50'000, 'o');
+  const std::string other_sha = sha256_hex(other);
+  fs::create_directories(dir.path / "raw" / other_sha.substr(0, 2));
+  std::ofstream(dir.path / "raw" / other_sha.substr(0, 2) / other_sha, std::ios::binary) << other.substr(0, 4096);
+  auto s = store::Store::open(dir.path);
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_EQ((*s)->cleaned_at_open(), 1u);
+  EXPECT_FALSE(fs::exists(dir.path / "raw" / other_sha.substr(0, 2) / other_sha));
+  EXPECT_EQ(read(), bytes);
+  EXPECT_TRUE(store::verify(dir.path).ok());
 }
 
 TEST(StoreIntegrity, AFullDiskIsNamedAndLeavesNothingPartial) {
