@@ -44,7 +44,8 @@ std::string drop_connectors(const std::string& folded, const Catalogue& cat) {
 // One column's header, read down its rows.
 struct Path {
   std::vector<std::string> folds;  // connectors left out
-  std::string shown;               // as read: "Đảng viên / Trong đó / Nữ"
+  std::string shown;               // as read: "Đảng viên / Trong đó / Nữ" (when asked for)
+  bool any = false;                // a text was read
   bool connector = false;          // a connector was in it: a breakdown
   bool ignored = false;
 };
@@ -121,7 +122,7 @@ class Search {
 };
 
 Path read_path(const Grid& g, const Merges& merges, std::uint32_t top, std::uint32_t r, std::uint32_t c,
-               Search& search) {
+               Search& search, bool shown) {
   Path p;
   const sdk::MergedRange* previous = nullptr;
   for (std::uint32_t row = top; row <= r; ++row) {
@@ -132,7 +133,8 @@ Path read_path(const Grid& g, const Merges& merges, std::uint32_t top, std::uint
     if (text.empty() || is_column_number(text)) continue;
     const Search::Cell& cell = search.cell(text);
     p.connector |= cell.connector;
-    p.shown += (p.shown.empty() ? "" : " / ") + std::string(text);
+    if (shown) p.shown += (p.shown.empty() ? "" : " / ") + std::string(text);
+    p.any = true;
     const std::string& f = cell.folded;
     if (f.empty() || (!p.folds.empty() && p.folds.back() == f)) continue;  // the same text again below
     if (cell.ignored) p.ignored = true;
@@ -161,7 +163,10 @@ const Field* catalogue_field(const std::vector<std::string>& folds, M& cat, cons
   return nullptr;
 }
 
-Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& search) {
+// `full`: with each column's path as read (Header::paths, unmapped's
+// texts); without them, a window is read only for how it compares (its
+// columns, score and the number of columns left unnamed are the same).
+Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& search, bool full = true) {
   const Catalogue& cat = search.cat();
   Header h;
   h.found = true;
@@ -184,9 +189,9 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
   std::set<const Field*> seen;
   const Field* whole = nullptr;  // the last column's field that is not a breakdown
   for (const std::uint32_t c : cols) {
-    const Path p = read_path(g, merges, top, r, c, search);
-    if (p.shown.empty()) continue;
-    h.paths[c] = p.shown;
+    const Path p = read_path(g, merges, top, r, c, search, full);
+    if (!p.any) continue;
+    if (full) h.paths[c] = p.shown;
     const std::string* given = search.given(p.folds);
     if (p.ignored || (given != nullptr && *given == "ignore")) {
       h.ignored.push_back(c);
@@ -196,7 +201,7 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
     const Field* f = given != nullptr ? cat.field(*given) : catalogue_field(p.folds, search, p.connector ? whole : nullptr);
     if (f != nullptr && !p.connector) whole = f;
     if (f != nullptr && seen.insert(f).second) h.columns[c] = f;
-    else if (!p.folds.empty()) h.unmapped.emplace_back(c, p.shown);
+    else if (!p.folds.empty()) h.unmapped.emplace_back(c, full ? p.shown : std::string());
   }
   h.score = static_cast<int>(seen.size());
   return h;
@@ -352,13 +357,15 @@ Header find_header(const Grid& g, const Catalogue& cat, const Profile* profile) 
         const std::size_t bound = bound_of(top, r);
         if (bound < static_cast<std::size_t>(best.score) && (best.valid() || bound < 3)) continue;
       }
-      Header h = read_header(g, top, r, search);
+      Header h = read_header(g, top, r, search, false);
       // At a tie, the deeper last row when it is words only: the header is all read before the data.
       if (h.better_than(best) || (h.found && best.found && h.valid() == best.valid() && h.score == best.score &&
                                   h.unmapped.size() == best.unmapped.size() && h.row > best.row && words_only(r)))
         best = std::move(h);
     }
   }
+  // The paths of the header chosen, read whole once (branch post3).
+  if (best.found) best = read_header(g, best.top, best.row, search);
   return best;
 }
 
