@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -233,11 +234,17 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   }
   if (in_place) {
     // The directory's sync, as the rename's was, is not checked (some file
-    // systems refuse fsync on a directory).
-    std::thread dir([&] { fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY); });
+    // systems refuse fsync on a directory). No thread to be had: after the file's.
+    const auto sync_dir = [&] { fsync_path(path.parent_path(), O_RDONLY | O_DIRECTORY); };
+    std::thread dir;
+    try {
+      dir = std::thread(sync_dir);
+    } catch (const std::system_error&) {
+    }
     const int synced = ::fsync(fd) == 0 ? 0 : errno;
     const int closed = ::close(fd) == 0 ? 0 : errno;
-    dir.join();
+    if (dir.joinable()) dir.join();
+    else sync_dir();
     if (synced != 0 || closed != 0) return failed("sync", synced != 0 ? synced : closed);
     return sha256;
   }
