@@ -296,7 +296,8 @@ std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r
   ret.period = *period;
   ret.token_name = who->name;
   const std::string_view content_type = r.header("Content-Type").value_or("");
-  if (auto part = http::multipart_file(content_type, r.body)) {
+  const std::string_view body = r.body_bytes();
+  if (auto part = http::multipart_file(content_type, body)) {
     ret.filename = part->filename;
     ret.bytes = part->bytes;
   } else if (http::is_multipart(content_type)) {
@@ -304,7 +305,8 @@ std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r
     return http::error_response(400, "no_file_part",
                                 "Biểu mẫu không có phần «file» / the multipart form has no part named \"file\"");
   } else {
-    ret.bytes = r.body;
+    ret.bytes = body;
+    if (r.body_file) ret.memfd = r.body_file->fd;  // the child reads it where it was received
   }
   if (auto f = r.query_param("filename")) ret.filename = *f;
   // A file without a name is named by the pipeline from its district, period and format (care, issue 16).

@@ -110,10 +110,10 @@ void Api::record_attempt(const http::Request& r, const http::Response& res) {
   a.period = parse_period_param(period).value_or(echo(period));
   a.who = who->name;
   a.source = "api";
-  std::string_view bytes = r.body;
+  std::string_view bytes = r.body_bytes();
   const std::string_view content_type = r.header("Content-Type").value_or("");
   std::optional<http::FilePart> part;
-  if ((part = http::multipart_file(content_type, r.body))) {
+  if ((part = http::multipart_file(content_type, r.body_bytes()))) {
     bytes = part->bytes;
     a.filename = part->filename;
   }

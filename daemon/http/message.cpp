@@ -1,5 +1,8 @@
 #include "http/message.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 namespace tonghop::http {
@@ -22,6 +25,11 @@ int hex(char c) noexcept {
   return -1;
 }
 }  // namespace
+
+BodyFile::~BodyFile() {
+  if (!bytes.empty()) ::munmap(const_cast<char*>(bytes.data()), bytes.size());
+  if (fd >= 0) ::close(fd);
+}
 
 std::string_view Request::path() const noexcept {
   std::string_view t(target);

@@ -14,12 +14,31 @@ namespace tonghop::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// A request's body received straight into a memory file (issue 18): an
+// import's return written once, where the archive and the import's child
+// both read it, instead of into a string and then copied into the child's
+// memfd. The memfd (made with MFD_ALLOW_SEALING, no seal yet) holds exactly
+// `bytes`, which are its pages mapped read-only and private.
+struct BodyFile {
+  BodyFile(int memfd, std::string_view mapped) noexcept : fd(memfd), bytes(mapped) {}
+  ~BodyFile();  // unmaps, closes
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+  const int fd;
+  const std::string_view bytes;
+};
+
 struct Request {
   std::string method;  // "GET"
   std::string target;  // "/api/v1/submissions?period=2018"
   Headers headers;
   std::string body;
   std::string remote;  // peer address, for logs
+  // Instead of `body`, when the Service asked for it (Service::body_to_file).
+  std::shared_ptr<const BodyFile> body_file;
+
+  // The body, wherever it was received.
+  std::string_view body_bytes() const noexcept { return body_file ? body_file->bytes : std::string_view(body); }
 
   std::string_view path() const noexcept;   // target up to '?'
   std::string_view query() const noexcept;  // after '?', or ""

@@ -41,6 +41,15 @@ class Service {
   // The most connections open at once; past it the listener waits for one to
   // close before it accepts again (0: no cap).
   virtual std::size_t max_connections() const { return 0; }
+  // Whether this request's body (its length declared, not chunked) is
+  // received into a memory file (Request::body_file) instead of a string:
+  // an import's return, which the archive and the import's child then read
+  // where it was received (issue 18). Asked after admit(), under the same
+  // body limit.
+  virtual bool body_to_file(const Request& head) const {
+    (void)head;
+    return false;
+  }
   virtual Response handle(const Request& request) = 0;
   // A request answered later, from another thread: takes it (its body may be
   // moved out) and returns true, then calls reply once, from any thread.

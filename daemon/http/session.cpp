@@ -9,10 +9,21 @@
 // without "100 Continue" and without reading the body), and an HTTP/1.1
 // request without Host is refused (400).
 //
+// A body the Service wants in a memory file (Service::body_to_file: an
+// import's return, its length declared) is written into a memfd as it is
+// read, under the same limit and timeouts, and handed over mapped
+// (Request::body_file); a body without a declared length, or a memfd that
+// cannot be made, is read into a string as before.
+//
 // Per response: the timeout is set before every write too, so a client that
 // stops reading is cut off. A body is sent from where it is (the session's
 // string, or a cache's shared one, not copied); a streamed body
 // (Response::producer) goes out in chunks, one producer call per write.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -38,7 +49,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  ~Session() override { state_->remove(this); }
+  ~Session() override {
+    drop_file();
+    state_->remove(this);
+  }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); });
@@ -57,6 +71,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void read_head() {
     if (state_->draining) return close();
     const auto opts = state_->options.load();
+    drop_file();
     parser_.emplace();
     parser_->header_limit(opts->header_limit);
     parser_->body_limit(boost::none);  // the route's limit is applied once the head is known
@@ -100,7 +115,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_->body_limit(limit);
     // A client that asked whether to send the body (curl does for large
     // uploads) hears "go on" now instead of waiting out its own timeout.
-    if (beast::iequals(msg[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+    const bool go_on = beast::iequals(msg[bhttp::field::expect], "100-continue") && !parser_->is_done();
+    to_file(limit);  // after this, `msg` may be the moved-from parser's
+    if (go_on) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream_.expires_after(state_->options.load()->read_timeout);
       return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -112,39 +129,104 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     read_body();
   }
 
+  // Switches the parser to a memfd body when the Service wants one and the
+  // body's length is declared (so the limit was checked above).
+  void to_file(std::uint64_t limit) {
+    const auto length = parser_->content_length();
+    if (!length || *length == 0 || parser_->is_done() || !state_->service.body_to_file(head_)) return;
+    const int fd = ::memfd_create("tonghop-return", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return;
+    // The parser writes through its own descriptor, closed with it.
+    beast::file_posix file;
+    file.native_handle(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    beast::error_code ec;
+    if (file.native_handle() >= 0) {
+      file_parser_.emplace(std::move(*parser_));
+      file_parser_->body_limit(limit);
+      file_parser_->get().body().reset(std::move(file), ec);
+    }
+    if (file_parser_ && !ec) {
+      body_fd_ = fd;
+      return;
+    }
+    // Not possible: the string as before (the head is still in the old parser
+    // only if the move did not happen).
+    ::close(fd);
+    if (file_parser_) {
+      parser_.emplace(std::move(*file_parser_));
+      parser_->body_limit(limit);
+      file_parser_.reset();
+    }
+  }
+
   void read_body() {
     // Reads are as large as the buffer's free space: a few KiB left from the
     // head would make a large upload tens of thousands of reads.
-    if (const auto length = parser_->content_length(); length && *length > kLargeRead)
-      buffer_.reserve(buffer_.size() + kLargeRead);
+    const auto length = file_parser_ ? file_parser_->content_length() : parser_->content_length();
+    if (length && *length > kLargeRead) buffer_.reserve(buffer_.size() + kLargeRead);
     stream_.expires_after(state_->options.load()->read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-      self->on_body(e);
-    });
+    auto done = [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); };
+    if (file_parser_) return bhttp::async_read(stream_, buffer_, *file_parser_, std::move(done));
+    bhttp::async_read(stream_, buffer_, *parser_, std::move(done));
+  }
+
+  // The memfd the body was written into, mapped read-only for the handler.
+  std::string received_file() {
+    const int fd = body_fd_;
+    body_fd_ = -1;
+    file_parser_.reset();  // closes the parser's descriptor
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+      ::close(fd);
+      return "the request body could not be kept (fstat)";
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED) {
+      ::close(fd);
+      return "the request body could not be kept (mmap)";
+    }
+    head_.body_file = std::make_shared<const BodyFile>(fd, std::string_view(static_cast<const char*>(map), size));
+    return {};
+  }
+
+  void drop_file() {
+    if (body_fd_ >= 0) ::close(body_fd_);
+    body_fd_ = -1;
+    file_parser_.reset();
   }
 
   void on_body(beast::error_code ec) {
+    if (ec) drop_file();
     if (ec == bhttp::error::body_limit)
       return fail(413, "body_too_large", "the request body is larger than this route accepts");
     if (ec == beast::error::timeout) return fail(408, "timeout", "the request body came too slowly");
     if (ec == net::error::operation_aborted) return finish_uncounted();
     if (ec) return fail(400, "bad_request", "malformed HTTP request: " + ec.message());
 
-    const bool keep_alive = parser_->get().keep_alive();
-    head_.body = std::move(parser_->get().body());
+    const bool keep_alive = file_parser_ ? file_parser_->get().keep_alive() : parser_->get().keep_alive();
+    if (file_parser_) {
+      if (const std::string why = received_file(); !why.empty()) return fail(500, "internal", why);
+    } else {
+      head_.body = std::move(parser_->get().body());
+    }
     buffer_.shrink_to_fit();
     // An import is answered from a worker thread, back on this strand.
     if (state_->service.handle_async(head_, [self = shared_from_this(), keep_alive](Response r) {
           net::post(self->stream_.get_executor(), [self, keep_alive, r = std::move(r)]() mutable {
             self->head_.body.clear();
             self->head_.body.shrink_to_fit();
+            self->head_.body_file.reset();
             self->write(std::move(r), keep_alive);
           });
-        }))
+        })) {
+      head_.body_file.reset();  // the request's copy keeps it until the answer
       return;
+    }
     Response response = state_->service.handle(head_);
     head_.body.clear();
     head_.body.shrink_to_fit();
+    head_.body_file.reset();
     write(std::move(response), keep_alive);
   }
 
@@ -280,6 +362,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::shared_ptr<ServerState> state_;
   static constexpr std::size_t kLargeRead = 1 << 20;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // Instead, for a body received into a memfd (to_file): the parser and the memfd.
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  int body_fd_ = -1;
   std::optional<bhttp::response<bhttp::span_body<const char>>> res_;
   std::string body_;                                 // what res_ sends, or
   std::shared_ptr<const std::string> shared_body_;  // the cache's bytes it sends

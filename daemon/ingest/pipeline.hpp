@@ -38,6 +38,11 @@ struct Return {
   // A dry run (POST /api/v1/check): also what was read (Examined::view), at
   // most this many data rows or elements. 0: not asked.
   std::uint32_t view_rows = 0;
+  // A memfd holding exactly `bytes` (the request's body as received,
+  // http::BodyFile, unsealed), or -1. An import's child reads the return from
+  // it as it is, after the zygote appends the mappings and seals it
+  // (isolate::Zygote::examine), instead of from a copy (issue 18, e2e3).
+  int memfd = -1;
 };
 
 struct Outcome {

@@ -61,6 +61,27 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
+// The return's memfd as it was received (Return::memfd), when it holds
+// exactly the return and nothing has sealed it: the mappings appended, then
+// sealed against any write, growth or shrinking, so that the child (and
+// anyone) reads the bytes the daemon archives and nothing else. A descriptor
+// of its own, or -1: the caller copies the bytes into a new memfd instead.
+int adopt_received(const ingest::Return& ret, std::string_view mappings) {
+  if (ret.memfd < 0) return -1;
+  struct stat st{};
+  if (::fstat(ret.memfd, &st) != 0 || static_cast<std::size_t>(st.st_size) != ret.bytes.size()) return -1;
+  if (::fcntl(ret.memfd, F_GET_SEALS) != 0) return -1;  // sealed already, or not a memfd that can be
+  for (std::size_t done = 0; done < mappings.size();) {
+    const ssize_t n = ::pwrite(ret.memfd, mappings.data() + done, mappings.size() - done,
+                               static_cast<off_t>(ret.bytes.size() + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fcntl(ret.memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) return -1;
+  return ::fcntl(ret.memfd, F_DUPFD_CLOEXEC, 0);
+}
+
 }  // namespace
 
 namespace detail {
@@ -166,16 +187,20 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     return refusal(503, "import_unavailable",
                    "Máy chủ tạm thời không đọc được tệp, xin gửi lại sau / the import could not be run: " + why);
   };
-  Fd input(::memfd_create("tonghop-return", MFD_CLOEXEC));
-  Fd output(::memfd_create("tonghop-result", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (input.fd < 0 || output.fd < 0) return unavailable(fmt::format("memfd_create: {}", std::strerror(errno)));
-  if (!write_all(input.fd, ret.bytes)) return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
   std::string mappings;  // after the return's bytes (protocol.hpp)
   for (const auto& [header, field] : ret.mappings) {
     mappings.append(header).push_back('\0');
     mappings.append(field).push_back('\0');
   }
-  if (!write_all(input.fd, mappings)) return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
+  Fd input(adopt_received(ret, mappings));
+  if (input.fd < 0) {
+    input.fd = ::memfd_create("tonghop-return", MFD_CLOEXEC);
+    if (input.fd < 0) return unavailable(fmt::format("memfd_create: {}", std::strerror(errno)));
+    if (!write_all(input.fd, ret.bytes) || !write_all(input.fd, mappings))
+      return unavailable(fmt::format("writing the memfd: {}", std::strerror(errno)));
+  }
+  Fd output(::memfd_create("tonghop-result", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (output.fd < 0) return unavailable(fmt::format("memfd_create: {}", std::strerror(errno)));
   int sp[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
     return unavailable(fmt::format("socketpair: {}", std::strerror(errno)));

@@ -17,8 +17,9 @@ namespace tonghop::store {
 bool exec(sqlite3* db, const char* sql, std::string* error = nullptr);
 // SQLite's complaint, a full disk named as such.
 std::string sqlite_why(sqlite3* db);
-// A submission's records, in the record set's blocks.
-bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records);
+// A submission's records, in the record set's blocks; `wal`, when given, the
+// write-ahead log's descriptor, whose writeback is started as blocks go in.
+bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal = -1);
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

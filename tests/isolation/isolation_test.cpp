@@ -187,3 +187,53 @@ TEST(Isolation, AnInboxFileThatCrashesItsImporterIsRejectedWithTheReason) {
 }
 
 }  // namespace
+
+// issue 18 (e2e3): a return sent with its length is received straight into a
+// memfd that the archive reads and the import's child reads as it is (sealed
+// first); one sent chunked, without a length, into a string as before. Both
+// are archived byte for byte and give the same records; the child cannot
+// change the bytes the daemon archived (the raw file is what was sent).
+TEST(Isolation, AReturnReceivedIntoAMemoryFileIsArchivedAndImportedAsOneSentChunked) {
+  Tonghopd d(Options{});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  std::ifstream in(kSample, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 1000u);
+
+  const auto sent = d.submit("phong-tho.csv", bytes);  // Content-Length: the memfd
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 201) << sent->body;
+  const auto a = json::parse(sent->body).as_object();
+
+  // The same bytes in chunks of 1000, for the next period: no length, a string.
+  tonghop::test::Connection c("127.0.0.1", d.port());
+  ASSERT_TRUE(c.connected());
+  std::string chunked = "POST /api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2019&filename=phong-tho.csv HTTP/1.1\r\n"
+                        "Host: t\r\nAuthorization: Bearer " + kAdmin + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < bytes.size(); at += 1000) {
+    const std::string piece = bytes.substr(at, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    chunked += size + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  ASSERT_TRUE(c.send(chunked));
+  const auto streamed = c.receive(20s);
+  ASSERT_TRUE(streamed);
+  ASSERT_EQ(streamed->status, 201) << streamed->body;
+  const auto b = json::parse(streamed->body).as_object();
+
+  EXPECT_EQ(a.at("records"), b.at("records"));
+  EXPECT_GT(a.at("records").as_int64(), 0);
+  for (const auto& s : {a, b}) {
+    const auto raw = d.call("GET", "/api/v1/submissions/" + std::to_string(s.at("id").as_int64()) + "/raw");
+    ASSERT_TRUE(raw);
+    EXPECT_EQ(raw->status, 200);
+    EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent";
+  }
+  // The same bytes again, with their length: unchanged (the memfd hashed as the string was).
+  const auto again = d.submit("phong-tho.csv", bytes);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_TRUE(d.healthy());
+}
