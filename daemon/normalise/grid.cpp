@@ -7,6 +7,8 @@
 namespace tonghop::normalise::detail {
 
 const CellRef* find_cell(RowView cells, std::uint32_t column) {
+  // A row with every column up to this one (a CSV's, most sheets'): at its place.
+  if (column != 0 && column <= cells.size() && cells[column - 1].column == column) return &cells[column - 1];
   const auto it = std::lower_bound(cells.begin(), cells.end(), column,
                                    [](const CellRef& c, std::uint32_t col) { return c.column < col; });
   return it != cells.end() && it->column == column ? &*it : nullptr;

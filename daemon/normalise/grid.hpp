@@ -22,9 +22,13 @@ struct CellRef {
   std::string_view text;
   bool is_number = false;
   double number = 0;
-  // A text of plain digits already read (DocumentReader::read_digits, on
+  // A text of plain digits already read (DocumentReader::push, on
   // the importer's thread): its count; -1 when not read.
   std::int64_t digits = -1;
+  // The document reader's, while the cell waits for the worker: what the
+  // cell's font says of TCVN3 (DocumentReader::Legacy), kept with the cell
+  // rather than in a vector beside the cells.
+  std::uint8_t legacy = 0;
 };
 
 using RowCells = std::vector<CellRef>;     // one row, by column
