@@ -60,7 +60,7 @@ class DocumentReader final : public Reader {
 
  private:
   // A cell of a streamed row to the batch the worker is given next.
-  [[gnu::always_inline]] void push(const sdk::CellView& c, bool starts_row) {
+  void push(const sdk::CellView& c, bool starts_row) {
     Batch& b = pipe_.current();
     if (starts_row) b.rows.push_back({c.row, b.cells.size(), true});
     else if (!b.cells.empty() && c.column <= b.cells.back().column) b.rows.back().ordered = false;  // the worker sorts it
@@ -72,7 +72,7 @@ class DocumentReader final : public Reader {
         new_font(c.font);
       legacy = !vn_font_ ? Legacy::judge : vn_capitals_ ? Legacy::vn_capitals : Legacy::vn_font;
     }
-    CellRef& kept = b.cells.emplace_back();
+    CellRef kept;
     kept.column = c.column;
     kept.text = b.keep(c.text);
     kept.is_number = c.type == sdk::CellType::number;
@@ -82,6 +82,7 @@ class DocumentReader final : public Reader {
     // here, as parse_count reads it, while its bytes are at hand: the
     // worker, the longer of the two threads, does not.
     if (!kept.is_number && !kept.text.empty() && kept.text.size() <= 15) kept.digits = plain_digits(kept.text);
+    b.cells.push_back(kept);
   }
   // The count a text of 1-15 plain digits gives, or -1.
   static std::int64_t plain_digits(std::string_view t) {

@@ -29,7 +29,11 @@ Grid::Grid(const sdk::Sheet& sheet) : sheet_(&sheet), merges_(sheet.merges) {
   std::string last_font;
   bool last_vn = false;
   for (const auto& c : sheet.cells) {
-    CellRef ref{c.column, c.text, c.type == sdk::CellType::number, c.number};
+    CellRef ref;
+    ref.column = c.column;
+    ref.is_number = c.type == sdk::CellType::number;
+    ref.text = c.text;
+    ref.number = c.number;
     if (c.type == sdk::CellType::text) {
       if (c.font != last_font) {
         last_font = c.font;

@@ -126,7 +126,12 @@ std::size_t data_bound(const CompactRecord& r) {
 char* put_data(char* p, const CompactRecord& r) {
   p = put_varint(p, r.values.size());
   std::uint32_t last = 0;
-  for (const auto& [field, value] : r.values) {
+  // Through local pointers: the bytes written through `p` may alias
+  // anything, and the vector's end would be loaded again on every value.
+  const auto* value_at = r.values.data();
+  const auto* const values_end = value_at + r.values.size();
+  for (; value_at != values_end; ++value_at) {
+    const auto [field, value] = *value_at;
     const std::uint64_t delta = field - last, v = zigzag(value);  // fields ascend: mostly 1
     last = field;
     if (delta < 0x80 && v < 0x80) {  // most: a byte each, as put_varint writes them
