@@ -1,5 +1,6 @@
 #include "ingest/ingest.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -22,14 +23,10 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status property(std::string_view k, std::string_view v) override { return next_.property(k, v); }
   sdk::Status begin_sheet(std::string_view name) override { return next_.begin_sheet(name); }
   sdk::Status cell(const sdk::CellView& c) override {
-    if (!text_.fits(c.text.size())) return text_.refusal();  // limits.max_text, whatever the importer
-    if (!due()) return next_.cell(c);  // the common case, without a Status made and dropped per cell
-    if (auto s = checked(); !s.ok()) {
-      s.where().row = c.row;
-      s.where().column = c.column;
-      return s;
-    }
-    return next_.cell(c);
+    // The common case, without a Status made and dropped per cell, and the
+    // rest out of line (a smaller frame for every cell).
+    if (text_.fits(c.text.size()) && !due()) [[likely]] return next_.cell(c);
+    return checked_cell(c);
   }
   sdk::Status merged(const sdk::MergedRange& r) override { return next_.merged(r); }
   sdk::Status end_sheet() override { return next_.end_sheet(); }
@@ -48,11 +45,32 @@ class GuardedSink final : public sdk::DocumentSink {
   sdk::Status end_tree() override { return next_.end_tree(); }
 
  private:
+  // cell(), past the text's limit (limits.max_text, whatever the importer),
+  // or when due() has a limit to look at.
+  [[gnu::noinline]] sdk::Status checked_cell(const sdk::CellView& c) {
+    if (!text_.fits(0)) return text_.refusal();
+    if (auto s = checked(); !s.ok()) {
+      s.where().row = c.row;
+      s.where().column = c.column;
+      return s;
+    }
+    return next_.cell(c);
+  }
+
   // One more cell counted; true when a limit must be looked at: past
-  // max_cells, or every 16,384th cell the clock.
+  // max_cells, or every 16,384th cell the clock. One comparison per cell:
+  // `check_at_` is the next count at which either is due (checked() says which).
   bool due() {
-    ++cells_;
+    if (++cells_ < check_at_) return false;
+    check_at_ = next_check();
     return (limits_.max_cells != 0 && cells_ > limits_.max_cells) || (limits_.max_seconds != 0 && (cells_ & 0x3FFF) == 0);
+  }
+  // The first count above cells_ at which due() has something to look at.
+  std::uint64_t next_check() const {
+    std::uint64_t next = UINT64_MAX;
+    if (limits_.max_cells != 0) next = cells_ <= limits_.max_cells ? limits_.max_cells + 1 : cells_ + 1;
+    if (limits_.max_seconds != 0) next = std::min(next, (cells_ | 0x3FFF) + 1);
+    return next;
   }
   sdk::Status checked() const {
     if (limits_.max_cells != 0 && cells_ > limits_.max_cells)
@@ -67,6 +85,7 @@ class GuardedSink final : public sdk::DocumentSink {
   const sdk::Limits& limits_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t cells_ = 0;
+  std::uint64_t check_at_ = next_check();
   sdk::TextBudget text_{limits_};
 };
 

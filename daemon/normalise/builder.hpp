@@ -4,6 +4,7 @@
 // outside the records is checked here too.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -133,22 +134,38 @@ class Builder {
 
  private:
   struct Memo {
+    using Entry = std::pair<const std::string, std::optional<std::string>>;
     std::unordered_map<std::string, std::optional<std::string>> read;
-    const std::pair<const std::string, std::optional<std::string>>* last = nullptr;
+    // The last few entries asked for, looked over before the map is hashed:
+    // a kind alternates between two words, a rating between four.
+    static constexpr std::size_t kRecent = 4;
+    const Entry* recent[kRecent] = {};
+    std::size_t next = 0;
   };
   // A kind or rating as written, read once: the same few words fill every
   // row, often the row above's.
   template <class Read>
   const std::optional<std::string>* memo(Memo& m, std::string_view text, Read read) {
-    if (m.last == nullptr || m.last->first != text) {
+    const Memo::Entry* found = nullptr;
+    for (const Memo::Entry* e : m.recent)
+      if (e != nullptr && e->first.size() == text.size() && e->first == text) {
+        found = e;
+        break;
+      }
+    if (found == nullptr) {
       auto it = m.read.find(std::string(text));
       if (it == m.read.end()) {
-        if (m.read.size() > 1024) m.read.clear();
+        if (m.read.size() > 1024) {
+          m.read.clear();
+          std::fill(std::begin(m.recent), std::end(m.recent), nullptr);
+        }
         it = m.read.emplace(std::string(text), read(text)).first;
       }
-      m.last = &*it;
+      found = &*it;
+      m.recent[m.next] = found;
+      m.next = (m.next + 1) % Memo::kRecent;
     }
-    return m.last->second ? &m.last->second : nullptr;
+    return found->second ? &found->second : nullptr;
   }
 
   struct IndexedRule {

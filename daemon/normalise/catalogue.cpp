@@ -283,7 +283,11 @@ std::string_view Catalogue::sector_from_folded(std::string_view f) const {
     std::size_t best_len = 0, best = sectors.size();
     for (const auto& [keyword, sector] : it->second) {
       if (keyword.size() > words_of.size() - i) continue;
-      if (!std::equal(keyword.begin(), keyword.end(), words_of.begin() + static_cast<std::ptrdiff_t>(i))) continue;
+      // One that cannot beat the best so far is not compared.
+      if (keyword.size() < best_len || (keyword.size() == best_len && sector >= best)) continue;
+      // Its first word is this word (the map's key): the rest compared.
+      if (keyword.empty() || !std::equal(keyword.begin() + 1, keyword.end(), words_of.begin() + static_cast<std::ptrdiff_t>(i) + 1))
+        continue;
       if (keyword.size() > best_len || (keyword.size() == best_len && sector < best)) {
         best_len = keyword.size();
         best = sector;

@@ -50,6 +50,59 @@ class DocumentReader final : public Reader {
   }
 
   sdk::Status cell(const sdk::CellView& c) override {
+    // Most cells of a large sheet: the next of the row being streamed.
+    if (c.row == last_row_ && streaming_ && table_ && in_sheet_ && !skip_ && c.column <= kMaxColumns) {
+      push(c, false);
+      return {};
+    }
+    return other_cell(c);
+  }
+
+ private:
+  // A cell of a streamed row to the batch the worker is given next.
+  void push(const sdk::CellView& c, bool starts_row) {
+    Batch& b = pipe_.current();
+    if (starts_row) b.rows.push_back({c.row, b.cells.size(), true});
+    else if (!b.cells.empty() && c.column <= b.cells.back().column) b.rows.back().ordered = false;  // the worker sorts it
+    // Whether a text is TCVN3 is judged later (decode_legacy), on the less
+    // busy of the two threads.
+    Legacy legacy = Legacy::none;
+    if (c.type == sdk::CellType::text && !c.text.empty()) {
+      if (c.font.size() != font_.size() || c.font != font_) [[unlikely]]
+        new_font(c.font);
+      legacy = !vn_font_ ? Legacy::judge : vn_capitals_ ? Legacy::vn_capitals : Legacy::vn_font;
+    }
+    CellRef kept;
+    kept.column = c.column;
+    kept.text = b.keep(c.text);
+    kept.is_number = c.type == sdk::CellType::number;
+    kept.legacy = static_cast<std::uint8_t>(legacy);
+    kept.number = c.number;
+    // A text of plain digits (most of a return's cells) read into its count
+    // here, as parse_count reads it, while its bytes are at hand: the
+    // worker, the longer of the two threads, does not.
+    if (!kept.is_number && !kept.text.empty() && kept.text.size() <= 15) kept.digits = plain_digits(kept.text);
+    b.cells.push_back(kept);
+  }
+  // The count a text of 1-15 plain digits gives, or -1.
+  static std::int64_t plain_digits(std::string_view t) {
+    std::int64_t v = 0;
+    for (const char ch : t) {
+      const unsigned digit = static_cast<unsigned char>(ch) - static_cast<unsigned>('0');
+      if (digit > 9) return -1;
+      v = v * 10 + digit;
+    }
+    return v;
+  }
+  [[gnu::noinline]] void new_font(std::string_view font) {
+    font_ = std::string(font);
+    vn_font_ = is_vn_font(font);
+    vn_capitals_ = vn_font_ && (font_.back() == 'H' || font_.back() == 'h');
+  }
+
+  // Any other cell: of the sheet's first rows, one that starts a row, one
+  // past the columns any sheet has, or one not read.
+  [[gnu::noinline]] sdk::Status other_cell(const sdk::CellView& c) {
     if (!in_sheet_ || skip_) return {};
     if (c.column > kMaxColumns)
       return {sdk::Code::limit_exceeded,
@@ -75,27 +128,14 @@ class DocumentReader final : public Reader {
     if (!table_) return {};
     const bool starts_row = c.row != last_row_;
     if (starts_row) {
-      end_row();  // may hand the batch over: `b` is the one filled from here
+      end_row();  // may hand the batch over: push() fills the one current from here
       last_row_ = c.row;
     }
-    Batch& b = pipe_.current();
-    if (starts_row) b.rows.push_back({c.row, b.cells.size(), true});
-    else if (!b.cells.empty() && c.column <= b.cells.back().column) b.rows.back().ordered = false;  // the worker sorts it
-    // Whether a text is TCVN3 is judged later (decode_legacy), on the less
-    // busy of the two threads.
-    Legacy legacy = Legacy::none;
-    if (c.type == sdk::CellType::text && !c.text.empty()) {
-      if (c.font != font_) {
-        font_ = std::string(c.font);
-        vn_font_ = is_vn_font(c.font);
-        vn_capitals_ = vn_font_ && (font_.back() == 'H' || font_.back() == 'h');
-      }
-      legacy = !vn_font_ ? Legacy::judge : vn_capitals_ ? Legacy::vn_capitals : Legacy::vn_font;
-    }
-    b.cells.push_back(CellRef{c.column, b.keep(c.text), c.type == sdk::CellType::number, c.number});
-    b.legacy.push_back(legacy);
+    push(c, starts_row);
     return {};
   }
+
+ public:
 
   sdk::Status merged(const sdk::MergedRange& r) override {
     if (!in_sheet_ || skip_) return {};
@@ -212,8 +252,7 @@ class DocumentReader final : public Reader {
       bool ordered;       // its cells came left to right, each column once
     };
     std::vector<Row> rows;
-    std::vector<CellRef> cells;
-    std::vector<Legacy> legacy;   // one per cell
+    std::vector<CellRef> cells;       // each with its Legacy (CellRef::legacy)
     std::deque<std::string> decoded;  // texts read as TCVN3
     bool judged = false;              // its TCVN3 texts decoded (decode_legacy)
     // The cells' texts, one after another (a plain buffer: std::string's
@@ -224,14 +263,32 @@ class DocumentReader final : public Reader {
     bool empty() const { return rows.empty(); }
     // A copy of `s` in the buffer. When the buffer must grow, the cells
     // already in it are moved along.
-    std::string_view keep(std::string_view s) {
-      if (s.size() > capacity - used) grow(s.size());
+    [[gnu::always_inline]] std::string_view keep(std::string_view s) {
+      const std::size_t n = s.size();
+      if (n > capacity - used) grow(n);
       char* at = text.get() + used;
-      if (!s.empty()) std::memcpy(at, s.data(), s.size());
-      used += s.size();
-      return std::string_view(at, s.size());
+      copy_short(at, s.data(), n);
+      used += n;
+      return std::string_view(at, n);
     }
-    void grow(std::size_t more) {
+    // memcpy, without a call for the few bytes most cells have: two
+    // copies of a fixed size that overlap (never a byte read past `n`).
+    [[gnu::always_inline]] static void copy_short(char* to, const char* from, std::size_t n) {
+      if (n >= 16) {
+        std::memcpy(to, from, n);
+      } else if (n >= 8) {
+        std::memcpy(to, from, 8);
+        std::memcpy(to + n - 8, from + n - 8, 8);
+      } else if (n >= 4) {
+        std::memcpy(to, from, 4);
+        std::memcpy(to + n - 4, from + n - 4, 4);
+      } else if (n != 0) {
+        to[0] = from[0];
+        to[n / 2] = from[n / 2];
+        to[n - 1] = from[n - 1];
+      }
+    }
+    [[gnu::noinline]] void grow(std::size_t more) {
       capacity = std::max(2 * capacity, used + more);
       auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
       if (used != 0) std::memcpy(bigger.get(), text.get(), used);
@@ -242,7 +299,6 @@ class DocumentReader final : public Reader {
     void clear() {
       rows.clear();
       cells.clear();
-      legacy.clear();
       decoded.clear();
       judged = false;
       used = 0;
@@ -266,7 +322,6 @@ class DocumentReader final : public Reader {
     // The worker judges the batch's TCVN3 texts, unless it is the slower of
     // the two threads (batches waiting for it): then this thread does.
     if (pipe_.waiting() >= kBatchesAhead / 2) decode_legacy(pipe_.current());
-    read_digits(pipe_.current());
     pipe_.hand_over();
   }
 
@@ -298,23 +353,6 @@ class DocumentReader final : public Reader {
     }
   }
 
-  // The batch's texts of plain digits (most of a return's cells) read into
-  // their counts, as parse_count reads them, on the importer's thread
-  // (hand_over): the worker, the longer of the two, does not.
-  static void read_digits(Batch& b) {
-    for (auto& c : b.cells) {
-      if (c.is_number || c.text.empty() || c.text.size() > 15) continue;
-      std::int64_t v = 0;
-      std::size_t i = 0;
-      for (; i < c.text.size(); ++i) {
-        const unsigned digit = static_cast<unsigned char>(c.text[i]) - static_cast<unsigned>('0');
-        if (digit > 9) break;
-        v = v * 10 + digit;
-      }
-      if (i == c.text.size()) c.digits = v;
-    }
-  }
-
   // Whether a text is ASCII, which no legacy text is (looks_like_tcvn3 needs
   // a byte C2 or C3): most cells are a few digits, and asked here, inline.
   static bool ascii(std::string_view s) {
@@ -330,8 +368,11 @@ class DocumentReader final : public Reader {
     if (b.judged) return;
     b.judged = true;
     for (std::size_t i = 0; i < b.cells.size(); ++i) {
-      const Legacy l = b.legacy[i];
-      if (l == Legacy::none || (l == Legacy::judge && (ascii(b.cells[i].text) || !looks_like_tcvn3(b.cells[i].text))))
+      // A text of plain digits (plain_digits) is ASCII: no legacy text.
+      const auto l = static_cast<Legacy>(b.cells[i].legacy);
+      if (l == Legacy::none ||
+          (l == Legacy::judge &&
+           (b.cells[i].digits >= 0 || ascii(b.cells[i].text) || !looks_like_tcvn3(b.cells[i].text))))
         continue;
       if (auto d = decode_tcvn3(b.cells[i].text, l == Legacy::vn_capitals)) {
         b.decoded.push_back(std::move(*d));

@@ -7,6 +7,8 @@
 namespace tonghop::normalise::detail {
 
 const CellRef* find_cell(RowView cells, std::uint32_t column) {
+  // A row with every column up to this one (a CSV's, most sheets'): at its place.
+  if (column != 0 && column <= cells.size() && cells[column - 1].column == column) return &cells[column - 1];
   const auto it = std::lower_bound(cells.begin(), cells.end(), column,
                                    [](const CellRef& c, std::uint32_t col) { return c.column < col; });
   return it != cells.end() && it->column == column ? &*it : nullptr;
@@ -27,7 +29,11 @@ Grid::Grid(const sdk::Sheet& sheet) : sheet_(&sheet), merges_(sheet.merges) {
   std::string last_font;
   bool last_vn = false;
   for (const auto& c : sheet.cells) {
-    CellRef ref{c.column, c.text, c.type == sdk::CellType::number, c.number};
+    CellRef ref;
+    ref.column = c.column;
+    ref.is_number = c.type == sdk::CellType::number;
+    ref.text = c.text;
+    ref.number = c.number;
     if (c.type == sdk::CellType::text) {
       if (c.font != last_font) {
         last_font = c.font;

@@ -19,11 +19,17 @@ namespace tonghop::normalise::detail {
 // A cell as the normaliser reads it: TCVN3 text already decoded.
 struct CellRef {
   std::uint32_t column = 0;
-  std::string_view text;
   bool is_number = false;
+  // The document reader's, while the cell waits for the worker: what the
+  // cell's font says of TCVN3 (DocumentReader::Legacy), kept with the cell
+  // rather than in a vector beside the cells. (Beside the column and
+  // is_number: a cell takes 40 bytes, not 56; a large sheet's cells all
+  // pass from one core's cache to the other's.)
+  std::uint8_t legacy = 0;
+  std::string_view text;
   double number = 0;
-  // A text of plain digits already read (DocumentReader::read_digits, on
-  // the importer's thread): its count; -1 when not read.
+  // A text of plain digits already read (DocumentReader::push, on the
+  // importer's thread): its count; -1 when not read.
   std::int64_t digits = -1;
 };
 

@@ -243,6 +243,11 @@ bool cp1252_only(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
   while (left > 0) {
+    if (*p < 0x80) {  // ASCII, all of it Windows-1252: without the call
+      ++p;
+      --left;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
     if (n <= 0 || cp == 0xFFFD || cp1252_byte(static_cast<char32_t>(cp)) < 0) return false;

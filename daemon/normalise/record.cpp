@@ -126,10 +126,22 @@ std::size_t data_bound(const CompactRecord& r) {
 char* put_data(char* p, const CompactRecord& r) {
   p = put_varint(p, r.values.size());
   std::uint32_t last = 0;
-  for (const auto& [field, value] : r.values) {
-    p = put_varint(p, field - last);  // fields ascend: mostly 1
+  // Through local pointers: the bytes written through `p` may alias
+  // anything, and the vector's end would be loaded again on every value.
+  const auto* value_at = r.values.data();
+  const auto* const values_end = value_at + r.values.size();
+  for (; value_at != values_end; ++value_at) {
+    const auto [field, value] = *value_at;
+    const std::uint64_t delta = field - last, v = zigzag(value);  // fields ascend: mostly 1
     last = field;
-    p = put_varint(p, zigzag(value));
+    if (delta < 0x80 && v < 0x80) {  // most: a byte each, as put_varint writes them
+      p[0] = static_cast<char>(delta);
+      p[1] = static_cast<char>(v);
+      p += 2;
+      continue;
+    }
+    p = put_varint(p, delta);
+    p = put_varint(p, v);
   }
   p = put_varint(p, r.paths.size());
   for (const auto& [field, path] : r.paths) {
@@ -377,16 +389,26 @@ void RecordSet::add(const CompactRecord& r) {
   const std::uint32_t kind = symbol(r.org_kind), sector = symbol(r.org_sector), rating = symbol(r.org_rating);
   std::string& block = block_for_next();
   offsets_.push_back(block.size());
-  // Written through a cursor into room made first, then cut to what was written.
+  auto put = [&](char* p) {
+    p = put_varint(p, r.where);
+    p = put_text(p, r.org_name);
+    p = put_varint(p, kind);
+    p = put_varint(p, sector);
+    p = put_varint(p, rating);
+    return put_data(p, r);
+  };
+  const std::size_t bound = 5 * kMaxVarint + r.org_name.size() + data_bound(r);
+  // Written through a cursor into room made first: on the stack, then
+  // appended (the block's room is not zeroed for the bound, ten times what
+  // a record takes); past that room, into the block, then cut.
+  char room[2048];
+  if (bound <= sizeof room) {
+    block.append(room, static_cast<std::size_t>(put(room) - room));
+    return;
+  }
   const std::size_t at = block.size();
-  block.resize(at + 5 * kMaxVarint + r.org_name.size() + data_bound(r));
-  char* p = block.data() + at;
-  p = put_varint(p, r.where);
-  p = put_text(p, r.org_name);
-  p = put_varint(p, kind);
-  p = put_varint(p, sector);
-  p = put_varint(p, rating);
-  p = put_data(p, r);
+  block.resize(at + bound);
+  char* p = put(block.data() + at);
   block.resize(static_cast<std::size_t>(p - block.data()));
 }
 

@@ -69,6 +69,7 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     if (const auto p = header.paths.find(c); p != header.paths.end()) layout.headers[i] = p->second;
     slots_.push_back({c, i});
     state(c, Column::field);
+    if (c >= kMaxStates) slots_watched_ = true;
     if (f->id == "org_name") name_col_ = c;
     if (f->id == "district") district_col_ = c;
     if (f->id == "period") period_col_ = c;
@@ -125,7 +126,8 @@ void Table::row(std::uint32_t r, RowView cells) {
   folded_.assign(cells.size(), nullptr);
   spare_folds_.clear();
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (prefilter_ && !has_letter(cells[i].text)) continue;
+    // A text of plain digits (CellRef::digits) has no letter.
+    if (prefilter_ && (cells[i].digits >= 0 || !has_letter(cells[i].text))) continue;
     if (folded(cells, i).ends) {
       ended_ = true;
       return;
@@ -135,12 +137,15 @@ void Table::row(std::uint32_t r, RowView cells) {
   b_.at_row(&sheet_, r);
   bool any_count = false;
   std::size_t name_cell = cells.size();
-  std::size_t k = 0;  // slots and cells both go by column
+  std::size_t k = 0;        // slots and cells both go by column
+  std::size_t in_slots = 0;  // cells in a field's column
   for (const auto& slot : slots_) {
     while (k < cells.size() && cells[k].column < slot.column) ++k;
     if (k == cells.size()) break;
     const CellRef* cell = &cells[k];
-    if (cell->column != slot.column || (cell->text.empty() && !cell->is_number)) continue;
+    if (cell->column != slot.column) continue;
+    ++in_slots;
+    if (cell->text.empty() && !cell->is_number) continue;
     if (cat_.fields[slot.field].is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
     b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits});
@@ -192,7 +197,8 @@ void Table::row(std::uint32_t r, RowView cells) {
   b_.build(r, &folded(cells, name_cell).fold);
   ++records_;
   ++section_records_;
-  watch(cells);
+  // Every cell in a field's column: none for watch() to look at.
+  if (in_slots != cells.size() || slots_watched_) watch(cells);
 }
 
 // A row without a total's label whose every figure is the sum of the rows
@@ -321,8 +327,15 @@ const Table::Folded& Table::folded(RowView cells, std::size_t i) {
   const CellRef& cell = cells[i];
   Folded* f = nullptr;
   if (cell.column < kColumnMemo) {
-    f = &column_folds_[cell.column];
-    if (f->text != cell.text) fold_into(cell.text, *f);
+    Folded* ways = &column_folds_[static_cast<std::size_t>(cell.column) * kWays];
+    for (std::uint32_t w = 0; w < kWays && f == nullptr; ++w)
+      if (ways[w].text.size() == cell.text.size() && ways[w].text == cell.text) f = &ways[w];
+    if (f == nullptr) {
+      std::uint8_t& next = next_way_[cell.column];
+      f = &ways[next];
+      next = static_cast<std::uint8_t>((next + 1) % kWays);
+      fold_into(cell.text, *f);
+    }
   } else {
     f = &spare_folds_.emplace_back();
     fold_into(cell.text, *f);
@@ -348,7 +361,10 @@ std::string_view Table::shown(std::uint32_t r, std::uint32_t c, RowView cells, s
 }
 
 bool Table::is_total(std::uint32_t r, RowView cells) {
-  for (const std::uint32_t c : {name_col_, 1u, 2u, 3u}) {
+  const std::uint32_t columns[] = {name_col_, 1u, 2u, 3u};
+  for (std::size_t k = 0; k < 4; ++k) {
+    const std::uint32_t c = columns[k];
+    if (k != 0 && c == name_col_) continue;  // the name's column, asked first already: the same answer
     std::size_t index = 0;
     const std::string_view text = shown(r, c, cells, index);
     if (text.empty() || (prefilter_ && !has_letter(text))) continue;

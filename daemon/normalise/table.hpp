@@ -82,9 +82,13 @@ class Table {
   bool ended_ = false;
   bool finished_ = false;
   bool prefilter_ = true;
+  bool slots_watched_ = false;  // a field's column past kMaxStates (watch() must look at every cell)
   std::vector<const Folded*> folded_;  // this row's, by cell
-  static constexpr std::uint32_t kColumnMemo = 256;
-  std::vector<Folded> column_folds_ = std::vector<Folded>(kColumnMemo);
+  // The last few texts of each of the first columns, folded: a kind, a
+  // rating or a sector alternates between a few words down the column.
+  static constexpr std::uint32_t kColumnMemo = 256, kWays = 4;
+  std::vector<Folded> column_folds_ = std::vector<Folded>(kColumnMemo * kWays);
+  std::vector<std::uint8_t> next_way_ = std::vector<std::uint8_t>(kColumnMemo);  // the way replaced next
   std::deque<Folded> spare_folds_;  // this row's cells right of the memo
   std::bitset<256> marker_first_, total_first_;  // first bytes of the folded markers and labels
 

@@ -31,6 +31,22 @@ void each_codepoint(std::string_view s, F&& f) {
       --left;
       continue;
     }
+    // Two- and three-byte sequences that utf8proc_iterate reads the same
+    // whatever their continuation bytes hold (leads C2-DF, E1-EC, EE-EF: no
+    // overlong form, no surrogate), decoded here: Vietnamese is mostly these.
+    auto cont = [](utf8proc_uint8_t b) { return (b & 0xC0) == 0x80; };
+    if (*p >= 0xC2 && *p <= 0xDF && left >= 2 && cont(p[1])) {
+      f(static_cast<utf8proc_int32_t>(((p[0] & 0x1F) << 6) | (p[1] & 0x3F)));
+      p += 2;
+      left -= 2;
+      continue;
+    }
+    if (*p >= 0xE1 && *p <= 0xEF && *p != 0xED && left >= 3 && cont(p[1]) && cont(p[2])) {
+      f(static_cast<utf8proc_int32_t>(((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F)));
+      p += 3;
+      left -= 3;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
     if (n <= 0) {
@@ -115,7 +131,64 @@ std::string fold(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// fold_into for a text whose every code point folds by the table (no
+// Fold::slow): written into `buf` (room for two bytes per byte of `text`:
+// a camelCase space and a letter), false as soon as one does not.
+bool fold_by_table(std::string_view text, char* buf, std::size_t& size) {
+  const auto& table = fold_table();
+  char* out = buf;
+  bool space = true;  // at start: no leading space
+  utf8proc_int32_t prev = 0;
+  bool slow = false;
+  each_codepoint(text, [&](utf8proc_int32_t cp) {
+    if (slow) return;
+    const bool upper = cp >= 'A' && cp <= 'Z';
+    if (upper && prev >= 'a' && prev <= 'z' && !space) {
+      *out++ = ' ';
+      space = true;
+    }
+    prev = cp;
+    if (cp == 0x110 || cp == 0x111) cp = 'd';  // Đ đ
+    const FoldEntry e = cp >= 0 && cp < kFoldTable ? table[static_cast<std::size_t>(cp)] : FoldEntry{};
+    switch (e.kind) {
+      case Fold::ascii:
+        *out++ = e.ascii;
+        space = false;
+        break;
+      case Fold::separator:
+        if (!space) {
+          *out++ = ' ';
+          space = true;
+        }
+        break;
+      case Fold::dropped:
+        break;
+      case Fold::slow:
+        slow = true;
+        break;
+    }
+  });
+  if (slow) return false;
+  while (out != buf && out[-1] == ' ') --out;
+  size = static_cast<std::size_t>(out - buf);
+  return true;
+}
+
+}  // namespace
+
 void fold_into(std::string_view text, std::string& out) {
+  // Most texts folded (a name, once per row) are short and Vietnamese or
+  // ASCII: folded into a buffer on the stack, without a string's append
+  // per character.
+  if (char buf[512]; text.size() <= sizeof buf / 2) {
+    std::size_t size = 0;
+    if (fold_by_table(text, buf, size)) {
+      out.assign(buf, size);
+      return;
+    }
+  }
   const auto& table = fold_table();
   out.clear();
   out.reserve(text.size());

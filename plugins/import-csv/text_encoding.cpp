@@ -1,5 +1,6 @@
 #include "text_encoding.hpp"
 
+#include <bit>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -10,10 +11,28 @@
 namespace tonghop::csv {
 
 std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  bool combining = false;
+  return first_invalid_utf8(s, combining);
+}
+
+std::size_t first_invalid_utf8(std::string_view s, bool& combining) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
+  bool marks = false;
   while (i < n) {
+    // Eight bytes at a time: past them when all are ASCII, else straight
+    // to the first that is not.
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      const std::uint64_t high = word & 0x8080808080808080ULL;
+      if (high == 0) {
+        i += 8;
+        continue;
+      }
+      if constexpr (std::endian::native == std::endian::little) i += static_cast<std::size_t>(std::countr_zero(high)) / 8;
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -21,19 +40,31 @@ std::size_t first_invalid_utf8(std::string_view s) noexcept {
     }
     std::size_t len;
     std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; marks = marks || c == 0xCC || c == 0xCD; }
     else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
     else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    else return i;
-    if (i + len > n) return i;
+    else {
+      combining = marks;
+      return i;
+    }
+    if (i + len > n) {
+      combining = marks;
+      return i;
+    }
     for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
+      if ((p[i + k] & 0xC0) != 0x80) {
+        combining = marks;
+        return i;
+      }
       cp = (cp << 6) | (p[i + k] & 0x3F);
     }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      combining = marks;
       return i;
+    }
     i += len;
   }
+  combining = marks;
   return std::string_view::npos;
 }
 

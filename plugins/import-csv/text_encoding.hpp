@@ -28,6 +28,10 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out);
 
 // Offset of the first byte that is not part of valid UTF-8, or npos.
 std::size_t first_invalid_utf8(std::string_view s) noexcept;
+// The same, and whether `s` has a combining mark (U+0300-U+036F: lead
+// bytes CC, CD) before that offset. ASCII runs are skipped eight bytes at
+// a time.
+std::size_t first_invalid_utf8(std::string_view s, bool& combining) noexcept;
 
 // NFC of a UTF-8 string (unchanged when it is already NFC or not UTF-8).
 std::string to_nfc(std::string_view s);

@@ -1,6 +1,9 @@
 // Choosing the importer: content first, the file name second.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "ingest/ingest.hpp"
 #include "support/importing.hpp"
 
@@ -24,4 +27,84 @@ TEST(Choice, ContentWinsOverTheName) {
 TEST(Choice, NothingReadsAPdf) {
   const auto r = chosen("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n", "bao-cao.pdf");
   EXPECT_EQ(r, "415: no importer can read this file: it looks like a PDF document");
+}
+
+// The guard between every importer and the normaliser (ingest::read_document)
+// counts cells itself, whatever the importer checks: it compares one counter
+// per cell, the next count at which a limit is due (issue 18, csvcpu), and
+// must still refuse at the first cell past max_cells, and look at the clock
+// every 16,384 cells. An importer here that checks nothing writes them.
+namespace {
+class Unbounded final : public sdk::Importer {
+ public:
+  Unbounded(std::uint64_t cells, std::uint64_t pause_after) : sdk::Importer(sdk::Host{}), cells_(cells), pause_(pause_after) {}
+
+ protected:
+  sdk::Confidence do_sniff(sdk::Bytes, std::string_view) const override { return sdk::confidence::none; }
+  sdk::Status do_read(const sdk::Source&, const sdk::Limits&, sdk::DocumentSink& sink) const override {
+    if (auto s = sink.begin_sheet("s"); !s.ok()) return s;
+    for (std::uint64_t i = 0; i < cells_; ++i) {
+      if (i == pause_) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+      sdk::CellView c;
+      c.row = static_cast<std::uint32_t>(i / 10 + 1);
+      c.column = static_cast<std::uint32_t>(i % 10 + 1);
+      c.type = sdk::CellType::text;
+      c.text = "1";
+      if (auto s = sink.cell(c); !s.ok()) return s;
+    }
+    return sink.end_sheet();
+  }
+
+ private:
+  std::uint64_t cells_, pause_;
+};
+
+struct Counted final : sdk::DocumentSink {
+  std::uint64_t cells = 0;
+  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+  sdk::Status begin_sheet(std::string_view) override { return {}; }
+  sdk::Status cell(const sdk::CellView&) override {
+    ++cells;
+    return {};
+  }
+  sdk::Status merged(const sdk::MergedRange&) override { return {}; }
+  sdk::Status end_sheet() override { return {}; }
+  sdk::Status begin_tree() override { return {}; }
+  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
+  sdk::Status scalar(std::string_view, const sdk::ScalarView&) override { return {}; }
+  sdk::Status end_container(std::string_view) override { return {}; }
+  sdk::Status end_tree() override { return {}; }
+};
+}  // namespace
+
+TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
+  for (const std::uint64_t max : {1ull, 2ull, 16'383ull, 16'384ull, 16'385ull, 40'000ull}) {
+    tonghop_limits limits{};
+    limits.max_cells = max;
+    limits.max_seconds = 60;
+    Counted sink;
+    const Unbounded importer(max + 5, UINT64_MAX);
+    const auto s = ingest::read_document(importer, sdk::Source{"x", {}}, limits, sink);
+    ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << max;
+    EXPECT_NE(s.message().find("more than " + std::to_string(max) + " cells"), std::string::npos) << s.message();
+    EXPECT_EQ(sink.cells, max) << "every cell up to the limit passed, none after it";
+    EXPECT_EQ(s.where().row, max / 10 + 1);
+    EXPECT_EQ(s.where().column, max % 10 + 1);
+    // Exactly the limit: read whole.
+    Counted whole;
+    EXPECT_TRUE(ingest::read_document(Unbounded(max, UINT64_MAX), sdk::Source{"x", {}}, limits, whole).ok()) << max;
+    EXPECT_EQ(whole.cells, max);
+  }
+}
+
+TEST(Guard, LooksAtTheClockEvery16384Cells) {
+  tonghop_limits limits{};
+  limits.max_cells = 0;  // no limit on cells: the clock alone
+  limits.max_seconds = 1;
+  Counted sink;
+  // Past the deadline after the first cell: refused at the next 16,384th.
+  const auto s = ingest::read_document(Unbounded(100'000, 1), sdk::Source{"x", {}}, limits, sink);
+  ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << s.message();
+  EXPECT_NE(s.message().find("longer than 1 seconds"), std::string::npos) << s.message();
+  EXPECT_EQ(sink.cells, 16'383u);
 }

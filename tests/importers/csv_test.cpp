@@ -268,3 +268,53 @@ TEST(CsvEncodings, DecomposedMarksAfterTheFirstMegabyteAreBroughtToNfc) {
   EXPECT_EQ(r.text(rows + 1, 2), "D\xE1\xBA\xA7u, \"x\"");
   EXPECT_EQ(r.text(rows, 1), "Chi bộ Trường Tiểu học");
 }
+
+// A field with high bytes past the first MiB is checked in one pass that
+// skips ASCII eight bytes at a time and notes combining marks on the way
+// (text_encoding.cpp, issue 18, csvcpu): a bad byte, a NUL or a mark is
+// found wherever it falls against those eight bytes.
+TEST(CsvErrors, ABadByteAtAnyPlaceOfALongFieldIsFoundAtItsOffset) {
+  std::size_t rows = 0;
+  const std::string head = past_first_megabyte(rows);
+  for (std::size_t at = 0; at < 20; ++at) {
+    std::string csv = head;
+    const std::size_t field = csv.size();
+    std::string text = "Tr\xC6\xB0\xE1\xBB\x9Dng " + std::string(at, 'a');  // "Trường " then ASCII
+    const std::size_t bad = text.size();
+    text += "\xFD" + std::string(9, 'b');
+    csv += text + ",12\n";
+    const auto r = import_bytes(csv, "mixed.csv");
+    ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << at << ": " << r.status.message();
+    EXPECT_EQ(r.status.where().offset, field + bad) << at;
+    EXPECT_EQ(r.status.where().row, rows + 1);
+    // A truncated sequence at the field's end, and a NUL before a bad byte.
+    std::string cut = head + "\xE1\xBB" + std::string(at, 'c') + "\xC6,1\n";
+    const auto c = import_bytes(cut, "cut.csv");
+    ASSERT_EQ(c.status.code(), sdk::Code::undecodable) << at;
+    EXPECT_EQ(c.status.where().offset, head.size()) << at;
+    std::string nul = head + "\xC6\xB0" + std::string(at, 'd') + '\0' + "e\xFF,1\n";
+    const auto n = import_bytes(nul, "nul.csv");
+    ASSERT_EQ(n.status.code(), sdk::Code::undecodable) << at;
+    EXPECT_EQ(n.status.where().offset, head.size() + 2 + at) << at << ": the NUL comes first";
+  }
+}
+
+TEST(CsvEncodings, DecomposedMarksAtAnyPlaceOfALongFieldAreBroughtToNfc) {
+  std::size_t rows = 0;
+  const std::string head = past_first_megabyte(rows);
+  for (std::size_t at = 0; at < 20; ++at) {
+    const std::string ascii(at, 'x');
+    // "Dầu" written D, â, combining grave (CC 80), u; after `at` ASCII letters.
+    const auto r = import_bytes(head + "\xC6\xB0" + ascii + "D\xC3\xA2\xCC\x80u,1\n", "x.csv");
+    ASSERT_TRUE(r.status.ok()) << at << ": " << r.status.message();
+    EXPECT_EQ(r.text(rows + 1, 1), "\xC6\xB0" + ascii + "D\xE1\xBA\xA7u") << at;
+    // The same with U+0340 (CD 80), which NFC makes U+0300: lead byte CD.
+    const auto cd = import_bytes(head + "\xC6\xB0" + ascii + "D\xC3\xA2\xCD\x80u,1\n", "z.csv");
+    ASSERT_TRUE(cd.status.ok()) << at << ": " << cd.status.message();
+    EXPECT_EQ(cd.text(rows + 1, 1), "\xC6\xB0" + ascii + "D\xE1\xBA\xA7u") << at;
+    // A field without marks is kept as written (no NFC asked for).
+    const auto plain = import_bytes(head + "\xC6\xB0" + ascii + "D\xE1\xBA\xA7u,1\n", "y.csv");
+    ASSERT_TRUE(plain.status.ok()) << at;
+    EXPECT_EQ(plain.text(rows + 1, 1), "\xC6\xB0" + ascii + "D\xE1\xBA\xA7u") << at;
+  }
+}

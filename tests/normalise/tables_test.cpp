@@ -7,6 +7,9 @@
 // checked against what the test wrote.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "normalise/catalogue.hpp"
@@ -461,7 +464,7 @@ TEST(Totals, Tcvn3TextsFarDownALargeCsvAreDecodedWhenStreamed) {
 }
 
 // A streamed table's plain digits are read on the importer's thread
-// (DocumentReader::read_digits), anything else by the worker as before: both
+// (DocumentReader::push), anything else by the worker as before: both
 // give the counts parse_count gives, and a count that cannot be read is
 // still refused at its cell.
 TEST(Totals, CountsFarDownALargeCsvReadTheSameWhicheverThreadReadsThem) {
@@ -484,4 +487,62 @@ TEST(Totals, CountsFarDownALargeCsvReadTheSameWhicheverThreadReadsThem) {
   EXPECT_EQ(bad.errors[0].code, "not_a_number");
   EXPECT_EQ(bad.errors[0].where.row, static_cast<std::uint32_t>(kRows + 3));
   EXPECT_EQ(bad.errors[0].where.column, 3u);
+}
+
+// Far down a large CSV (streamed) the worker keeps the folds of each
+// column's last four texts, looks a kind or rating over among the last four
+// read, and looks at the columns no field names only in rows that have a
+// cell there (issue 18, csvcpu): six ratings' spellings in turn (more than
+// four: each fold and reading is taken again), a heading and a total row
+// between them, and figures in an unmapped column in a few late rows only.
+TEST(Totals, ManySpellingsAndALateUnmappedColumnFarDownALargeCsv) {
+  const std::vector<std::pair<std::string, std::string>> ratings = {
+      {"HTXSNV", "excellent"}, {"Tốt", "good"}, {"HTNV", "completed"}, {"Kém", "not_completed"},  // "Tốt" and "Yếu",
+      {"Yếu", "not_completed"}, {"Trong sạch vững mạnh", "excellent"}};                        // "HTNV" and "Kém": as long
+  std::string csv = "Tên TCCSĐ;Loại hình;Xếp loại;Tổng số ĐV;ĐV nữ;Cột lạ\n";
+  constexpr int kRows = 21'000;  // 126,000 cells: most rows are streamed
+  std::map<std::string, int> rated;
+  int committees = 0, female = 0, members = 0;
+  std::vector<std::string> late;
+  for (int i = 1; i <= kRows; ++i) {
+    const bool committee = i % 3 == 0;
+    const auto& [written, rating] = ratings[static_cast<std::size_t>(i) % ratings.size()];
+    const std::string name = (committee ? "Đảng bộ xã Nà Cang " : "Chi bộ thôn Nà Cang ") + std::to_string(i);
+    csv += name + ";" + (committee ? "ĐB" : "CB") + ";" + written + ";" + std::to_string(i % 50 + 1) + ";" +
+           std::to_string((i % 50 + 1) / 2) + ";";
+    if (i > kRows - 4) {
+      late.push_back(std::to_string(i));
+      csv += late.back();
+    }
+    csv += "\n";
+    committees += committee;
+    ++rated[rating];
+    members += i % 50 + 1;
+    female += (i % 50 + 1) / 2;
+  }
+  const std::string sums = std::to_string(members) + ";" + std::to_string(female);
+  csv += "Tổng cộng;;;" + sums + ";\n";
+  const auto n = read_bytes(csv, "nhieu-cach-viet.csv");
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  ASSERT_EQ(n.records.size(), static_cast<std::size_t>(kRows));
+  EXPECT_EQ(n.totals.party_committees, static_cast<std::size_t>(committees));
+  for (const auto& [rating, orgs] : rated) EXPECT_DOUBLE_EQ(n.totals.ratings.at(rating), orgs) << rating;
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_total"), members);
+  EXPECT_DOUBLE_EQ(n.totals.counts.at("members_female"), female);
+  const Record last = n.records.at(kRows - 1);
+  EXPECT_EQ(last.org_name, "Đảng bộ xã Nà Cang 21000");
+  EXPECT_EQ(last.org_kind, "party_committee");
+  EXPECT_EQ(last.org_rating, "excellent");  // 21000 % 6 == 0: HTXSNV
+  EXPECT_EQ(last.org_sector, "commune");
+  const Record before = n.records.at(kRows - 2);  // 20999: a cell, "Trong sạch vững mạnh"
+  EXPECT_EQ(before.org_kind, "party_cell");
+  EXPECT_EQ(before.org_rating, "excellent");
+  EXPECT_EQ(n.records.at(kRows - 3).org_rating, "not_completed");  // 20998: "Yếu"
+  EXPECT_EQ(n.records.at(kRows - 6).org_rating, "good");           // 20995: "Tốt"
+  EXPECT_EQ(before.org_sector, "other");
+  // The unmapped column: found, with the late rows' figures as its samples.
+  const auto w = std::find_if(n.warnings.begin(), n.warnings.end(), [](const Issue& i) { return i.where.column == 6; });
+  ASSERT_NE(w, n.warnings.end()) << issues(n.warnings);
+  EXPECT_EQ(w->samples, std::vector<std::string>(late.begin(), late.begin() + std::min<std::size_t>(late.size(), w->samples.size())));
+  EXPECT_FALSE(w->samples.empty());
 }
