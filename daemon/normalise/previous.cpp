@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <exception>
 #include <new>
 #include <optional>
 #include <random>
@@ -230,10 +231,15 @@ void PreviousIndex::compare(Normalised& result, double members_change_above) con
       std::clamp<std::size_t>(now.size() / kRange, 1, std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   std::vector<std::vector<std::uint8_t>> matched(ranges);
   std::vector<std::vector<Issue>> changed(ranges);
+  std::vector<std::exception_ptr> failed(ranges);  // a range's exception (bad_alloc), rethrown on this thread
   auto range = [&](std::size_t k) {
-    matched[k].assign(read, 0);
-    compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above, matched[k],
-                  changed[k]);
+    try {
+      matched[k].assign(read, 0);
+      compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
+                    matched[k], changed[k]);
+    } catch (...) {
+      failed[k] = std::current_exception();
+    }
   };
   std::vector<std::thread> helpers;
   std::size_t started = 1;  // range 0 is this thread's
@@ -245,6 +251,8 @@ void PreviousIndex::compare(Normalised& result, double members_change_above) con
   range(0);
   for (std::size_t k = started; k < ranges; ++k) range(k);
   for (auto& t : helpers) t.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   for (std::size_t k = 1; k < ranges; ++k)
     for (std::size_t g = 0; g < read; ++g) matched[0][g] |= matched[k][g];
   for (auto& part : changed)
