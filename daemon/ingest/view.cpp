@@ -77,10 +77,13 @@ sdk::Status ViewCapture::begin_sheet(std::string_view name) {
   auto& sheet = s_->sheets.emplace_back();
   sheet.name = cut_text(name, kViewText);
   s_->in_sheet = true;
+  passing_ = false;
   return next_.begin_sheet(name);
 }
 
 sdk::Status ViewCapture::cell(const sdk::CellView& c) {
+  if (passing_ && c.row == passing_row_) return next_.cell(c);  // what the rest below does for it
+  passing_ = false;
   if (s_->in_sheet && !s_->sheets.empty()) {
     auto& sheet = s_->sheets.back();
     if (c.row != sheet.last_row || sheet.rows_seen == 0) {
@@ -89,6 +92,8 @@ sdk::Status ViewCapture::cell(const sdk::CellView& c) {
       sheet.keeping = sheet.rows_seen <= s_->head_rows();
       if (sheet.keeping) sheet.rows_kept.push_back(c.row);
     }
+    passing_ = !sheet.keeping;
+    passing_row_ = sheet.last_row;
     if (sheet.keeping) {
       if (c.column > kViewColumns) {
         sheet.columns_cut = true;
@@ -127,6 +132,7 @@ sdk::Status ViewCapture::merged(const sdk::MergedRange& r) {
 
 sdk::Status ViewCapture::end_sheet() {
   s_->in_sheet = false;
+  passing_ = false;
   return next_.end_sheet();
 }
 

@@ -55,6 +55,10 @@ class ViewCapture final : public sdk::DocumentSink {
   struct State;
   sdk::DocumentSink& next_;
   std::unique_ptr<State> s_;
+  // dryrun3 (issue 18): a row of a sheet past the rows kept, while its cells
+  // come: they go straight on (a million rows' cells, each through here).
+  bool passing_ = false;
+  std::uint32_t passing_row_ = 0;
 };
 
 }  // namespace tonghop::ingest

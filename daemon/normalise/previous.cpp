@@ -1,9 +1,15 @@
 #include "normalise/previous.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <exception>
+#include <new>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -18,15 +24,26 @@ std::uint32_t members_index(const RecordSet& s) {
   return static_cast<std::uint32_t>(std::find(f.begin(), f.end(), "members_total") - f.begin());
 }
 
-std::optional<std::int64_t> members(const CompactRecord& r, std::uint32_t field) {
-  for (const auto& [f, v] : r.values)
-    if (f == field) return v;
-  return std::nullopt;
-}
-
 std::uint64_t std_hash(std::string_view folded) { return std::hash<std::string_view>{}(folded); }
 
+constexpr std::size_t kLargePage = std::size_t{2} << 20;
+
 }  // namespace
+
+PreviousIndex::Slot* PreviousIndex::SlotMemory::allocate(std::size_t n) {
+  const std::size_t bytes = n * sizeof(Slot);
+  if (bytes < 2 * kLargePage) return static_cast<Slot*>(::operator new(bytes));
+  const std::size_t size = (bytes + kLargePage - 1) / kLargePage * kLargePage;
+  void* p = std::aligned_alloc(kLargePage, size);
+  if (p == nullptr) throw std::bad_alloc();
+  ::madvise(p, size, MADV_HUGEPAGE);  // refused or not, the memory is the same
+  return static_cast<Slot*>(p);
+}
+
+void PreviousIndex::SlotMemory::deallocate(Slot* p, std::size_t n) noexcept {
+  if (n * sizeof(Slot) < 2 * kLargePage) ::operator delete(p);
+  else std::free(p);
+}
 
 PreviousIndex::PreviousIndex(NameHash hash) : hash_(hash != nullptr ? hash : std_hash) {
   slots_.assign(16, Slot{});
@@ -39,12 +56,12 @@ PreviousIndex::PreviousIndex(NameHash hash) : hash_(hash != nullptr ? hash : std
 
 std::size_t PreviousIndex::slot_of(std::uint64_t h) const noexcept {
   // One slot per hash: names of different folded forms under one hash share it (collided_).
-  for (std::size_t s = static_cast<std::size_t>((h * multiplier_) >> shift_);; s = (s + 1) & (slots_.size() - 1))
+  for (std::size_t s = home(h);; s = (s + 1) & (slots_.size() - 1))
     if (slots_[s].value == kNone || slots_[s].hash == h) return s;
 }
 
 void PreviousIndex::grow() {
-  std::vector<Slot> old(slots_.size() * 2);
+  std::vector<Slot, SlotMemory> old(slots_.size() * 2);
   old.swap(slots_);
   shift_ -= 1;
   for (const Slot& s : old)
@@ -68,42 +85,58 @@ void PreviousIndex::add(const RecordSet& part) {
   if (periods_.empty() || periods_.back().second != part.period)
     periods_.emplace_back(static_cast<std::uint32_t>(size()), part.period);
   const std::uint32_t field = members_index(part);
-  CompactRecord c;
-  std::string folded;
-  for (std::size_t i = 0; i < part.size(); ++i) {
-    part.get(i, c);
-    const auto record = static_cast<std::uint32_t>(size());
+  const std::size_t first = size(), count = part.size();
+  // First the part's names kept, folded and hashed, and the slot each hash
+  // would take fetched into the cache ahead of its use (a table of 32 MiB
+  // at a million names: every probe a miss otherwise); then each placed.
+  hashes_.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string_view written = part.org_name(i);
     constexpr std::size_t kChunk = std::size_t{1} << 20;
-    if (chunks_.empty() || chunks_.back().size() + c.org_name.size() > chunks_.back().capacity()) {
-      chunks_.emplace_back().reserve(std::max(kChunk, c.org_name.size()));  // a name never spans two
+    if (chunks_.empty() || chunks_.back().size() + written.size() > chunks_.back().capacity()) {
+      chunks_.emplace_back().reserve(std::max(kChunk, written.size()));  // a name never spans two
     }
     std::string& chunk = chunks_.back();
     names_.push_back(Name{static_cast<std::uint32_t>(chunks_.size() - 1), static_cast<std::uint32_t>(chunk.size()),
-                          static_cast<std::uint32_t>(c.org_name.size())});
-    chunk.append(c.org_name);
-    folded = fold(c.org_name);
-    const std::uint64_t h = hash_(folded);
-    std::uint32_t group = find(c.org_name, folded, h);
-    if (group == kNone) {
-      group = record;
-      Slot& s = slots_[slot_of(h)];
-      if (s.value == kNone) {
-        s = Slot{h, record};
-        if (2 * ++used_ > slots_.size()) grow();
-      } else if ((s.value & kCollided) != 0) {
-        collided_[s.value & ~kCollided].emplace(folded, record);
-      } else {
-        // Another folded name under the same hash: both kept by their folded names.
-        std::map<std::string, std::uint32_t, std::less<>> names;
-        names.emplace(fold(name(s.value)), s.value);
-        names.emplace(folded, record);
-        collided_.push_back(std::move(names));
-        s.value = kCollided | static_cast<std::uint32_t>(collided_.size() - 1);
+                          static_cast<std::uint32_t>(written.size())});
+    chunk.append(written);
+    fold_into(written, folded_);
+    hashes_[i] = hash_(folded_);
+    __builtin_prefetch(&slots_[home(hashes_[i])]);
+  }
+  group_of_.resize(first + count);
+  before_.resize(first + count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto record = static_cast<std::uint32_t>(first + i);
+    const std::uint64_t h = hashes_[i];
+    std::uint32_t group = record;
+    Slot* s = &slots_[slot_of(h)];
+    if (s->value == kNone) {
+      *s = Slot{h, record};
+      if (2 * ++used_ > slots_.size()) grow();
+    } else {
+      // The same hash as a name before: the same organisation only if the
+      // folded names say so (folded again here: rare).
+      const std::string_view written = name(record);
+      fold_into(written, folded_);
+      group = find(written, folded_, h);
+      if (group == kNone) {
+        group = record;
+        if ((s->value & kCollided) != 0) {
+          collided_[s->value & ~kCollided].emplace(folded_, record);
+        } else {
+          // Another folded name under the same hash: both kept by their folded names.
+          std::map<std::string, std::uint32_t, std::less<>> names;
+          names.emplace(fold(name(s->value)), s->value);
+          names.emplace(folded_, record);
+          collided_.push_back(std::move(names));
+          s->value = kCollided | static_cast<std::uint32_t>(collided_.size() - 1);
+        }
       }
     }
-    group_of_.push_back(group);
-    before_.push_back(0);
-    before_[group] = members(c, field).value_or(0);  // the last of a name given twice
+    group_of_[record] = group;
+    std::int64_t members = 0;
+    before_[group] = record_value(part, i, field, members) ? members : 0;  // the last of a name given twice
   }
 }
 
@@ -136,6 +169,44 @@ void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std
   }
 }
 
+void PreviousIndex::compare_range(const RecordSet& now, std::size_t begin, std::size_t end, std::uint32_t field,
+                                  double members_change_above, std::vector<std::uint8_t>& matched,
+                                  std::vector<Issue>& out) const {
+  const std::size_t read = size();
+  std::string folded;
+  std::size_t guess = 0;  // the previous record this return's next one is likely to be
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::string_view ours = now.org_name(i);
+    // Returns mostly list their organisations in the same order: the same
+    // name (byte for byte, so the same folded name) where the last one
+    // matched is the same organisation without folding or hashing it.
+    std::uint32_t g = kNone;
+    if (guess < read && name(static_cast<std::uint32_t>(guess)) == ours) {
+      g = group_of_[guess++];
+    } else {
+      fold_into(ours, folded);
+      g = find(ours, folded, hash_(folded));
+      if (g != kNone) guess = std::size_t{g} + 1;
+    }
+    if (g == kNone) continue;
+    matched[g] = 1;
+    const std::int64_t old = before_[g];
+    if (old == 0) continue;
+    std::int64_t mt = 0;
+    if (!record_value(now, i, field, mt)) continue;  // members_total alone, not the whole record
+    const double change = 100.0 * static_cast<double>(mt - old) / static_cast<double>(old);
+    if (change > members_change_above || change < -members_change_above) {
+      const Record r = now.at(i);
+      const auto place = r.provenance.count("members_total") ? r.provenance.at("members_total") : r.where;
+      out.push_back(Issue{
+          "members_changed",
+          fmt::format("{}: {} đảng viên, kỳ trước {} ({:+.0f}%) / {}: members_total {} against {} last period ({:+.0f}%)",
+                      r.org_name, mt, old, change, r.org_name, mt, old, change),
+          "members_total", std::to_string(mt), place});
+    }
+  }
+}
+
 void PreviousIndex::compare(Normalised& result, double members_change_above) const {
   if (cancelled_) return;  // not read to its end: never compared
   const std::size_t read = size();
@@ -150,45 +221,46 @@ void PreviousIndex::compare(Normalised& result, double members_change_above) con
   if (read == 0) return;
   const RecordSet& now = result.records;
   const std::uint32_t field = members_index(now);
-  std::vector<bool> matched(read);
-  CompactRecord c;
-  std::string folded;
-  std::size_t guess = 0;  // the previous record this return's next one is likely to be
-  for (std::size_t i = 0; i < now.size(); ++i) {
-    const std::string_view ours = now.org_name(i);
-    // Returns mostly list their organisations in the same order: the same
-    // name (byte for byte, so the same folded name) where the last one
-    // matched is the same organisation without folding or hashing it.
-    std::uint32_t g = kNone;
-    if (guess < read && name(static_cast<std::uint32_t>(guess)) == ours) {
-      g = group_of_[guess++];
-    } else {
-      folded = fold(ours);
-      g = find(ours, folded, hash_(folded));
-      if (g != kNone) guess = std::size_t{g} + 1;
+  // This return's records in as many ranges as there are cores (the import
+  // is done: they are free), each streamed against the index on a thread of
+  // its own; their warnings joined in this return's order, what each
+  // matched joined too. Ranges of at least kRange records: a sample return
+  // is one range, on this thread.
+  constexpr std::size_t kRange = std::size_t{1} << 16;
+  const std::size_t ranges =
+      std::clamp<std::size_t>(now.size() / kRange, 1, std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+  std::vector<std::vector<std::uint8_t>> matched(ranges);
+  std::vector<std::vector<Issue>> changed(ranges);
+  std::vector<std::exception_ptr> failed(ranges);  // a range's exception (bad_alloc), rethrown on this thread
+  auto range = [&](std::size_t k) {
+    try {
+      matched[k].assign(read, 0);
+      compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
+                    matched[k], changed[k]);
+    } catch (...) {
+      failed[k] = std::current_exception();
     }
-    if (g == kNone) continue;
-    matched[g] = true;
-    const std::int64_t old = before_[g];
-    if (old == 0) continue;
-    now.get(i, c);
-    const auto mt = members(c, field);
-    if (!mt) continue;
-    const double change = 100.0 * static_cast<double>(*mt - old) / static_cast<double>(old);
-    if (change > members_change_above || change < -members_change_above) {
-      const Record r = now.at(i);
-      const auto place = r.provenance.count("members_total") ? r.provenance.at("members_total") : r.where;
-      result.warnings.push_back(Issue{
-          "members_changed",
-          fmt::format("{}: {} đảng viên, kỳ trước {} ({:+.0f}%) / {}: members_total {} against {} last period ({:+.0f}%)",
-                      r.org_name, *mt, old, change, r.org_name, *mt, old, change),
-          "members_total", std::to_string(*mt), place});
-    }
+  };
+  std::vector<std::thread> helpers;
+  std::size_t started = 1;  // range 0 is this thread's
+  try {
+    for (; started < ranges; ++started) helpers.emplace_back(range, started);
+  } catch (...) {
+    // No thread (or no memory) to be had: the ranges not started are this thread's too.
   }
+  range(0);
+  for (std::size_t k = started; k < ranges; ++k) range(k);
+  for (auto& t : helpers) t.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
+  for (std::size_t k = 1; k < ranges; ++k)
+    for (std::size_t g = 0; g < read; ++g) matched[0][g] |= matched[k][g];
+  for (auto& part : changed)
+    for (auto& issue : part) result.warnings.push_back(std::move(issue));
   std::size_t p = 0;
   for (std::uint32_t j = 0; j < read; ++j) {
     while (p + 1 < periods_.size() && periods_[p + 1].first <= j) ++p;
-    if (matched[group_of_[j]]) continue;
+    if (matched[0][group_of_[j]] != 0) continue;
     const std::string_view n = name(j);
     const std::string& period = periods_[p].second;
     result.warnings.push_back(Issue{"organisation_missing",

@@ -61,9 +61,14 @@ class PreviousIndex {
     const Name& n = names_[record];
     return std::string_view(chunks_[n.chunk]).substr(n.start, n.size);
   }
+  std::size_t home(std::uint64_t h) const noexcept { return static_cast<std::size_t>((h * multiplier_) >> shift_); }
   std::size_t slot_of(std::uint64_t h) const noexcept;  // the slot of hash h, or the empty one where it goes
   std::uint32_t find(std::string_view name, const std::string& folded, std::uint64_t h) const;
   void grow();
+  // Records [begin, end) of `now` against the index: the groups they match
+  // marked, their members_total changes appended to `out` in order.
+  void compare_range(const RecordSet& now, std::size_t begin, std::size_t end, std::uint32_t field,
+                     double members_change_above, std::vector<std::uint8_t>& matched, std::vector<Issue>& out) const;
 
   NameHash hash_;
   // Every previous name as written, one after another in chunks of 1 MiB
@@ -73,11 +78,26 @@ class PreviousIndex {
   std::vector<std::uint32_t> group_of_;       // per record: the first record of its folded name
   std::vector<std::int64_t> before_;          // per group: members_total of its last record, 0 when none
   std::vector<std::pair<std::uint32_t, std::string>> periods_;  // (first record, period) of the parts
-  std::vector<Slot> slots_;
+  // dryrun3 (issue 18): the slots' memory asked for in 2 MiB pages once it
+  // is large (madvise, a hint the kernel may refuse): 32 MiB probed at
+  // random at a million names, each probe a TLB miss in 4 KiB pages.
+  struct SlotMemory {
+    using value_type = Slot;
+    template <class U>
+    struct rebind {
+      using other = SlotMemory;
+    };
+    Slot* allocate(std::size_t n);
+    void deallocate(Slot* p, std::size_t n) noexcept;
+    friend bool operator==(const SlotMemory&, const SlotMemory&) noexcept { return true; }
+  };
+  std::vector<Slot, SlotMemory> slots_;
   std::size_t used_ = 0;
   std::vector<std::map<std::string, std::uint32_t, std::less<>>> collided_;  // folded name -> group
   std::uint64_t multiplier_ = 1;
   unsigned shift_ = 60;
+  std::vector<std::uint64_t> hashes_;  // add()'s: the hashes of a part's names
+  std::string folded_;                 // add()'s: a folded name
   std::string error_;  // why the rest could not be read; empty when all was
   bool cancelled_ = false;
 };

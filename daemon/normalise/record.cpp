@@ -467,4 +467,27 @@ std::string_view RecordSet::org_name(std::size_t i) const {
   return name;
 }
 
+// dryrun3 (issue 18): after the name come the three symbols, then the
+// values (a field's delta and a value each), as read_record reads them.
+bool record_value(const RecordSet& set, std::size_t i, std::uint32_t field, std::int64_t& out) {
+  const std::string_view name = set.org_name(i);
+  if (name.data() == nullptr) return false;
+  const std::string_view block = set.block(i / RecordSet::kBlock);
+  const char* const after = name.data() + name.size();
+  std::string_view in(after, static_cast<std::size_t>(block.data() + block.size() - after));
+  std::uint64_t v = 0, n = 0, at = 0, delta = 0;
+  for (int k = 0; k < 3; ++k)
+    if (!get_varint(in, v)) return false;
+  if (!get_varint(in, n)) return false;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    if (!get_varint(in, delta) || !get_varint(in, v)) return false;
+    at += delta;
+    if (static_cast<std::uint32_t>(at) == field) {
+      out = unzigzag(v);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace tonghop::normalise
