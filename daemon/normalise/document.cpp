@@ -267,26 +267,9 @@ class DocumentReader final : public Reader {
       const std::size_t n = s.size();
       if (n > capacity - used) grow(n);
       char* at = text.get() + used;
-      copy_short(at, s.data(), n);
+      copy_bytes(at, s.data(), n);
       used += n;
       return std::string_view(at, n);
-    }
-    // memcpy, without a call for the few bytes most cells have: two
-    // copies of a fixed size that overlap (never a byte read past `n`).
-    [[gnu::always_inline]] static void copy_short(char* to, const char* from, std::size_t n) {
-      if (n >= 16) {
-        std::memcpy(to, from, n);
-      } else if (n >= 8) {
-        std::memcpy(to, from, 8);
-        std::memcpy(to + n - 8, from + n - 8, 8);
-      } else if (n >= 4) {
-        std::memcpy(to, from, 4);
-        std::memcpy(to + n - 4, from + n - 4, 4);
-      } else if (n != 0) {
-        to[0] = from[0];
-        to[n / 2] = from[n / 2];
-        to[n - 1] = from[n - 1];
-      }
     }
     [[gnu::noinline]] void grow(std::size_t more) {
       capacity = std::max(2 * capacity, used + more);

@@ -133,20 +133,20 @@ std::string fold(std::string_view text) {
 
 namespace {
 
-// fold_into for a text whose every code point folds by the table (no
-// Fold::slow): written into `buf` (room for two bytes per byte of `text`:
-// a camelCase space and a letter), false as soon as one does not.
-bool fold_by_table(std::string_view text, char* buf, std::size_t& size) {
+// The fold's one loop: each code point's ASCII letter or separator given to
+// `put` (a camelCase capital after a small letter starts a word); a code
+// point the table cannot fold given to `other`, which folds it or says false
+// to stop (then false).
+template <class Put, class Other>
+bool fold_loop(std::string_view text, bool& space, Put put, Other other) {
   const auto& table = fold_table();
-  char* out = buf;
-  bool space = true;  // at start: no leading space
   utf8proc_int32_t prev = 0;
-  bool slow = false;
+  bool stopped = false;
   each_codepoint(text, [&](utf8proc_int32_t cp) {
-    if (slow) return;
+    if (stopped) return;
     const bool upper = cp >= 'A' && cp <= 'Z';
     if (upper && prev >= 'a' && prev <= 'z' && !space) {
-      *out++ = ' ';
+      put(' ');
       space = true;
     }
     prev = cp;
@@ -154,73 +154,47 @@ bool fold_by_table(std::string_view text, char* buf, std::size_t& size) {
     const FoldEntry e = cp >= 0 && cp < kFoldTable ? table[static_cast<std::size_t>(cp)] : FoldEntry{};
     switch (e.kind) {
       case Fold::ascii:
-        *out++ = e.ascii;
+        put(e.ascii);
         space = false;
         break;
       case Fold::separator:
         if (!space) {
-          *out++ = ' ';
+          put(' ');
           space = true;
         }
         break;
       case Fold::dropped:
         break;
       case Fold::slow:
-        slow = true;
+        stopped = !other(cp);
         break;
     }
   });
-  if (slow) return false;
-  while (out != buf && out[-1] == ' ') --out;
-  size = static_cast<std::size_t>(out - buf);
-  return true;
+  return !stopped;
 }
 
 }  // namespace
 
 void fold_into(std::string_view text, std::string& out) {
   // Most texts folded (a name, once per row) are short and Vietnamese or
-  // ASCII: folded into a buffer on the stack, without a string's append
-  // per character.
+  // ASCII: folded into a buffer on the stack (room for two bytes per byte of
+  // `text`: a camelCase space and a letter), without a string's append per
+  // character; a code point outside the table sends it the slow way.
   if (char buf[512]; text.size() <= sizeof buf / 2) {
-    std::size_t size = 0;
-    if (fold_by_table(text, buf, size)) {
-      out.assign(buf, size);
+    char* end = buf;
+    bool space = true;  // at start: no leading space
+    if (fold_loop(text, space, [&](char c) { *end++ = c; }, [](utf8proc_int32_t) { return false; })) {
+      while (end != buf && end[-1] == ' ') --end;
+      out.assign(buf, end);
       return;
     }
   }
-  const auto& table = fold_table();
   out.clear();
   out.reserve(text.size());
-  bool space = true;  // at start: no leading space
-  utf8proc_int32_t prev = 0;
-  each_codepoint(text, [&](utf8proc_int32_t cp) {
-    // camelCase: a capital after a small letter starts a word.
-    const bool upper = cp >= 'A' && cp <= 'Z';
-    if (upper && prev >= 'a' && prev <= 'z' && !space) {
-      out += ' ';
-      space = true;
-    }
-    prev = cp;
-    if (cp == 0x110 || cp == 0x111) cp = 'd';  // Đ đ
-    const FoldEntry e = cp >= 0 && cp < kFoldTable ? table[static_cast<std::size_t>(cp)] : FoldEntry{};
-    switch (e.kind) {
-      case Fold::ascii:
-        out += e.ascii;
-        space = false;
-        break;
-      case Fold::separator:
-        if (!space) {
-          out += ' ';
-          space = true;
-        }
-        break;
-      case Fold::dropped:
-        break;
-      case Fold::slow:
-        fold_codepoint(cp, out, space);
-        break;
-    }
+  bool space = true;
+  fold_loop(text, space, [&](char c) { out += c; }, [&](utf8proc_int32_t cp) {
+    fold_codepoint(cp, out, space);
+    return true;
   });
   while (!out.empty() && out.back() == ' ') out.pop_back();
 }

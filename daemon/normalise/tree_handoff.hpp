@@ -49,8 +49,8 @@ class TreeHandoff {
     if (b.text.size() - b.used < need) [[unlikely]]
       b.text.resize(std::max(2 * b.text.size(), b.used + need));
     char* at = b.text.data() + b.used;
-    copy(at, pointer.data(), pointer.size());
-    copy(at + pointer.size(), v.text.data(), v.text.size());
+    copy_bytes(at, pointer.data(), pointer.size());
+    copy_bytes(at + pointer.size(), v.text.data(), v.text.size());
     b.used += need;
     if (++b.count == kItems || b.used >= kText) [[unlikely]]
       pipe_.hand_over();
@@ -83,34 +83,6 @@ class TreeHandoff {
       used = 0;
     }
   };
-
-  // n bytes from `from` to `to` without a call: a pointer ("/to_chuc/17/ten",
-  // 16 to 64 bytes) is two overlapping 16- or 32-byte moves, a value's text (a
-  // few digits) two or three byte moves. Nothing is read or written outside the
-  // n bytes.
-  [[gnu::always_inline]] static void copy(char* to, const char* from, std::size_t n) {
-    if (n > 32) {
-      if (n > 64) [[unlikely]] {
-        std::memcpy(to, from, n);
-        return;
-      }
-      std::memcpy(to, from, 32);
-      std::memcpy(to + n - 32, from + n - 32, 32);
-    } else if (n >= 16) {
-      std::memcpy(to, from, 16);
-      std::memcpy(to + n - 16, from + n - 16, 16);
-    } else if (n >= 8) {
-      std::memcpy(to, from, 8);
-      std::memcpy(to + n - 8, from + n - 8, 8);
-    } else if (n >= 4) {
-      std::memcpy(to, from, 4);
-      std::memcpy(to + n - 4, from + n - 4, 4);
-    } else if (n != 0) {
-      to[0] = from[0];
-      to[n / 2] = from[n / 2];
-      to[n - 1] = from[n - 1];
-    }
-  }
 
   // On the worker: each value of the batch, in order.
   void take_all(const Batch& b) const {
