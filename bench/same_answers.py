@@ -4,26 +4,11 @@ document into OUT: each POST's status and body, each stored submission's detail
 (records), and the province report of 2017 and 2018, ids and times left out.
 usage: /usr/bin/python3 bench/same_answers.py BUILD OUT.json   (from the source tree; then cmp two OUTs)
 (branch post3: the proof that a faster POST answers and stores the same)"""
-import http.client, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.parse
+import http.client, json, os, sys, time, urllib.parse
+from benchd import Daemon
 build = os.path.abspath(sys.argv[1]); out = sys.argv[2]; src = os.getcwd()
-tmp = tempfile.mkdtemp(prefix="tonghop-same-")
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-open(f"{tmp}/t.toml", "w").write(f'''[server]
-listen = "127.0.0.1:{port}"
-[paths]
-data_dir = "{tmp}/var"
-plugins_dir = "{build}/plugins"
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "{src}/config/indicators.toml"
-units = "{src}/config/units/lai-chau.toml"
-profiles = "{src}/config/profiles"
-''')
-admin = "same-answers-admin-token-0123456789abcdef"
-d = subprocess.Popen([f"{build}/bin/tonghopd", "--config", f"{tmp}/t.toml"], env=dict(os.environ, TONGHOP_ADMIN_TOKEN=admin),
-                     stdout=open(f"{tmp}/log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+d = Daemon(build, "same-answers")
+port, admin = d.port, d.admin
 names = {"than-uyen": "Than Uyên", "phong-tho": "Phong Thổ", "sin-ho": "Sìn Hồ", "tam-duong": "Tam Đường"}
 H = {"Authorization": "Bearer " + admin}
 def req(method, path, body=None, headers={}):
@@ -62,6 +47,6 @@ for period, path in files:
 for period in ("2017", "2018"):
     st, b = req("GET", f"/api/v1/reports/province?period={period}")
     result["reports"][period] = {"status": st, "body": clean(json.loads(b))}
-os.killpg(d.pid, 15); d.wait(); shutil.rmtree(tmp, ignore_errors=True)
+d.stop()
 json.dump(result, open(out, "w"), ensure_ascii=False, indent=1, sort_keys=True)
 print(out, len(result["posts"]), "posts,", sum(p["status"] == 201 for p in result["posts"]), "stored,", len(result["details"]), "details")

@@ -13,44 +13,19 @@ usage: /usr/bin/python3 bench/sample_post.py BUILD_DIR [N] [FILE DISTRICT]   (fr
 import http.client
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
+
+from benchd import Daemon
 
 build = os.path.abspath(sys.argv[1])
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 src = os.getcwd()
 path = sys.argv[3] if len(sys.argv) > 3 else os.path.join(src, "tests/data/lai-chau/2018/than-uyen.xlsx")
 district = sys.argv[4] if len(sys.argv) > 4 else "Than Uyên"
-tmp = tempfile.mkdtemp(prefix="tonghop-sample-")
-# A free port (other sessions may run this bench at the same time): the kernel's choice, released at once.
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-with open(os.path.join(tmp, "tonghop.toml"), "w") as f:
-    f.write(f'''[server]
-listen = "127.0.0.1:{port}"
-[paths]
-data_dir = "{tmp}/var"
-plugins_dir = "{build}/plugins"
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "{src}/config/indicators.toml"
-units = "{src}/config/units/lai-chau.toml"
-profiles = "{src}/config/profiles"
-''')
-admin = "sample-bench-admin-token-0123456789abcdef"
-# TONGHOP_BENCH_WRAP: a command put before tonghopd ("perf record -g -o FILE --", say).
-wrap = os.environ.get("TONGHOP_BENCH_WRAP", "").split()
-daemon = subprocess.Popen(wrap + [os.path.join(build, "bin/tonghopd"), "--config", os.path.join(tmp, "tonghop.toml")],
-                          env=dict(os.environ, TONGHOP_ADMIN_TOKEN=admin),
-                          stdout=open(os.path.join(tmp, "log"), "w"), stderr=subprocess.STDOUT,
-                          start_new_session=True)  # its own group: SIGTERM reaches tonghopd under a wrapper too
+daemon = Daemon(build, "sample")  # TONGHOP_BENCH_WRAP: a command put before tonghopd
+port, admin = daemon.port, daemon.admin
 with open(path, "rb") as f:
     raw = f.read()
 
@@ -108,16 +83,13 @@ for i in range(n + warm):
         records = json.loads(answer).get("records")
     if i == warm - 1:
         time.sleep(0.2)  # the last warm-up's child gone
-        cpu0 = cpu_tree(daemon.pid)
+        cpu0 = cpu_tree(daemon.process.pid)
     if i >= warm:
         times.append((t1 - t0) * 1000)
 time.sleep(0.2)
-cpu = cpu_tree(daemon.pid) - cpu0
+cpu = cpu_tree(daemon.process.pid) - cpu0
 conn.close()
-# The whole group: a wrapper such as `strace -o FILE` ignores SIGTERM and waits for tonghopd.
-os.killpg(daemon.pid, 15)
-daemon.wait()
-shutil.rmtree(tmp, ignore_errors=True)
+daemon.stop()
 times.sort()
 
 
