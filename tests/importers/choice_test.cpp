@@ -59,22 +59,6 @@ class Unbounded final : public sdk::Importer {
   std::uint64_t cells_, pause_;
 };
 
-struct Counted final : sdk::DocumentSink {
-  std::uint64_t cells = 0;
-  sdk::Status property(std::string_view, std::string_view) override { return {}; }
-  sdk::Status begin_sheet(std::string_view) override { return {}; }
-  sdk::Status cell(const sdk::CellView&) override {
-    ++cells;
-    return {};
-  }
-  sdk::Status merged(const sdk::MergedRange&) override { return {}; }
-  sdk::Status end_sheet() override { return {}; }
-  sdk::Status begin_tree() override { return {}; }
-  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
-  sdk::Status scalar(std::string_view, const sdk::ScalarView&) override { return {}; }
-  sdk::Status end_container(std::string_view) override { return {}; }
-  sdk::Status end_tree() override { return {}; }
-};
 }  // namespace
 
 TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
@@ -82,7 +66,7 @@ TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
     tonghop_limits limits{};
     limits.max_cells = max;
     limits.max_seconds = 60;
-    Counted sink;
+    test::CountingSink sink;
     const Unbounded importer(max + 5, UINT64_MAX);
     const auto s = ingest::read_document(importer, sdk::Source{"x", {}}, limits, sink);
     ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << max;
@@ -91,7 +75,7 @@ TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
     EXPECT_EQ(s.where().row, max / 10 + 1);
     EXPECT_EQ(s.where().column, max % 10 + 1);
     // Exactly the limit: read whole.
-    Counted whole;
+    test::CountingSink whole;
     EXPECT_TRUE(ingest::read_document(Unbounded(max, UINT64_MAX), sdk::Source{"x", {}}, limits, whole).ok()) << max;
     EXPECT_EQ(whole.cells, max);
   }
@@ -101,7 +85,7 @@ TEST(Guard, LooksAtTheClockEvery16384Cells) {
   tonghop_limits limits{};
   limits.max_cells = 0;  // no limit on cells: the clock alone
   limits.max_seconds = 1;
-  Counted sink;
+  test::CountingSink sink;
   // Past the deadline after the first cell: refused at the next 16,384th.
   const auto s = ingest::read_document(Unbounded(100'000, 1), sdk::Source{"x", {}}, limits, sink);
   ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << s.message();

@@ -112,31 +112,6 @@ std::size_t rss_kib() {
   return 0;
 }
 
-// Counts what an importer gives, keeping nothing.
-class CountingSink final : public sdk::DocumentSink {
- public:
-  sdk::Status property(std::string_view, std::string_view) override { return {}; }
-  sdk::Status begin_sheet(std::string_view) override {
-    ++sheets;
-    return {};
-  }
-  sdk::Status cell(const sdk::CellView& c) override {
-    ++cells;
-    text += c.text.size();
-    last_column = c.column;
-    return {};
-  }
-  sdk::Status merged(const sdk::MergedRange&) override { return {}; }
-  sdk::Status end_sheet() override { return {}; }
-  sdk::Status begin_tree() override { return {}; }
-  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
-  sdk::Status scalar(std::string_view, const sdk::ScalarView&) override { return {}; }
-  sdk::Status end_container(std::string_view) override { return {}; }
-  sdk::Status end_tree() override { return {}; }
-  std::uint64_t sheets = 0, cells = 0, text = 0;
-  std::uint32_t last_column = 0;
-};
-
 const loader::Plugin& plugin(std::string_view name) {
   for (const auto& p : test::real_plugins().plugins)
     if (p.info.name == name) return p;
@@ -318,7 +293,7 @@ TEST(XlsxLimits, OneSharedStringInManyCellsIsBoundedByMaxText) {
   EXPECT_LT(file.size(), 200'000u) << "small on disk";
   auto limits = test::default_limits();
   limits.max_text_bytes = 32u << 20;
-  CountingSink sink;
+  test::CountingSink sink;
   const auto& xlsx = plugin("import-xlsx");
   reset_peak();
   const std::size_t before = rss_kib();
@@ -365,7 +340,7 @@ TEST(XlsxLimits, ManySheetsPointingAtAMissingPart) {
   const std::string file = z.finish();
   auto limits = test::default_limits();
   limits.max_ratio = 0;
-  CountingSink sink;
+  test::CountingSink sink;
   const auto status = plugin("import-xlsx").importer->read(
       {"many.xlsx", sdk::Bytes(reinterpret_cast<const unsigned char*>(file.data()), file.size())}, limits, sink);
   EXPECT_TRUE(status.ok()) << status.message();
@@ -383,7 +358,7 @@ TEST(CsvLimits, AWideRowCostsNoMemoryPerCell) {
   wide.reserve(8'000'000);
   for (int i = 0; i < 4'000'000; ++i) wide += i == 0 ? "1" : ",1";
   wide += "\n";
-  CountingSink sink;
+  test::CountingSink sink;
   reset_peak();
   const std::size_t before = rss_kib();
   const auto status = plugin("import-csv").importer->read(

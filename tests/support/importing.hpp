@@ -31,4 +31,29 @@ std::filesystem::path data_path(const std::string& relative);  // tests/data/...
 // Peak resident memory of this process so far, in bytes.
 std::size_t peak_rss();
 
+// Counts what an importer gives, keeping nothing.
+class CountingSink final : public sdk::DocumentSink {
+ public:
+  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+  sdk::Status begin_sheet(std::string_view) override {
+    ++sheets;
+    return {};
+  }
+  sdk::Status cell(const sdk::CellView& c) override {
+    ++cells;
+    text += c.text.size();
+    last_column = c.column;
+    return {};
+  }
+  sdk::Status merged(const sdk::MergedRange&) override { return {}; }
+  sdk::Status end_sheet() override { return {}; }
+  sdk::Status begin_tree() override { return {}; }
+  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
+  sdk::Status scalar(std::string_view, const sdk::ScalarView&) override { return {}; }
+  sdk::Status end_container(std::string_view) override { return {}; }
+  sdk::Status end_tree() override { return {}; }
+  std::uint64_t sheets = 0, cells = 0, text = 0;
+  std::uint32_t last_column = 0;
+};
+
 }  // namespace tonghop::test
