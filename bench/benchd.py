@@ -12,9 +12,11 @@ import tempfile
 
 
 class Daemon:
-    def __init__(self, build, name):
+    def __init__(self, build, name, plugins_dir=None, limits=""):
+        """plugins_dir: BUILD/plugins unless given; limits: lines for [limits]."""
         self.build = os.path.abspath(build)
         self.tmp = tempfile.mkdtemp(prefix=f"tonghop-{name}-")
+        plugins_dir = plugins_dir or os.path.join(self.build, "plugins")
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -25,7 +27,9 @@ class Daemon:
 listen = "127.0.0.1:{self.port}"
 [paths]
 data_dir = "{self.tmp}/var"
-plugins_dir = "{self.build}/plugins"
+plugins_dir = "{plugins_dir}"
+[limits]
+{limits}
 [inbox]
 scan_milliseconds = 0
 [normalise]

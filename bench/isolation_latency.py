@@ -11,42 +11,24 @@ usage: /usr/bin/python3 bench/isolation_latency.py BUILD_DIR [N]   (from the sou
 import http.client
 import json
 import os
-import subprocess
+import shutil
 import sys
 import tempfile
 import threading
 import time
 
+from benchd import Daemon
+
 build = os.path.abspath(sys.argv[1])
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 src = os.getcwd()
-tmp = tempfile.mkdtemp(prefix="tonghop-latency-")
-plugins = os.path.join(tmp, "plugins")
-os.makedirs(plugins)
+plugins = tempfile.mkdtemp(prefix="tonghop-latency-plugins-")
 for f in os.listdir(os.path.join(build, "plugins")):
     if f.endswith(".so"):
         os.symlink(os.path.join(build, "plugins", f), os.path.join(plugins, f))
 os.symlink(os.path.join(build, "tests/plugins/tonghop-test-loop-importer.so"), os.path.join(plugins, "loop.so"))
-port = 18533
-with open(os.path.join(tmp, "tonghop.toml"), "w") as f:
-    f.write(f'''[server]
-listen = "127.0.0.1:{port}"
-[paths]
-data_dir = "{tmp}/var"
-plugins_dir = "{plugins}"
-[limits]
-max_seconds = 30
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "{src}/config/indicators.toml"
-units = "{src}/config/units/lai-chau.toml"
-profiles = "{src}/config/profiles"
-''')
-admin = "latency-bench-admin-token-0123456789abcdef"
-daemon = subprocess.Popen([os.path.join(build, "bin/tonghopd"), "--config", os.path.join(tmp, "tonghop.toml")],
-                          env=dict(os.environ, TONGHOP_ADMIN_TOKEN=admin),
-                          stdout=open(os.path.join(tmp, "log"), "w"), stderr=subprocess.STDOUT)
+daemon = Daemon(build, "latency", plugins_dir=plugins, limits="max_seconds = 30")
+port, admin = daemon.port, daemon.admin
 auth = {"Authorization": "Bearer " + admin}
 
 
@@ -110,5 +92,5 @@ try:
     row = b",".join([b"12"] * 6_500_000)
     with_imports("two CSVs of two 6,500,000-cell rows (39 MB each)", b"ten,so\n" + row + b"\n" + row + b"\n", "wide.csv")
 finally:
-    daemon.terminate()
-    daemon.wait(15)
+    daemon.stop()
+    shutil.rmtree(plugins, ignore_errors=True)
