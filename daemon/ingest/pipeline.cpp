@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -110,6 +113,60 @@ void compare_with_previous(const Normalisation& n, const store::Store& store, co
   compare_with_previous(n, index_previous(store, district, period), result);
 }
 
+namespace {
+
+// A result's unchecked blocks (Examined::unchecked) checked on a thread of
+// their own, in order, each appended to the records once checked; wait(b)
+// waits until block b is (true) or one before it was found damaged (false).
+class Checked {
+ public:
+  Checked(const std::shared_ptr<UncheckedBlocks>& blocks, normalise::RecordSet& records) {
+    if (!blocks || blocks->blocks.empty()) return;
+    active_ = true;
+    thread_ = std::thread([this, blocks, &records] {
+      for (std::size_t b = 0; b < blocks->blocks.size() && !stop_.load(std::memory_order_relaxed); ++b) {
+        const auto& e = blocks->blocks[b];
+        const bool ok = records.append_encoded(e.bytes, e.count, blocks->keep);
+        {
+          std::lock_guard lock(mutex_);
+          if (ok) done_ = b + 1;
+          else damaged_ = true;
+        }
+        wake_.notify_all();
+        if (!ok) break;
+      }
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+      wake_.notify_all();
+    });
+  }
+  ~Checked() { join(); }
+  Checked(const Checked&) = delete;
+  Checked& operator=(const Checked&) = delete;
+
+  bool active() const { return active_; }
+  bool wait(std::size_t b) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return done_ > b || damaged_ || ended_; });
+    return done_ > b;
+  }
+  // Stops checking (when the store needs no more) and waits for the thread.
+  void join() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::size_t done_ = 0;
+  bool damaged_ = false, ended_ = false, active_ = false;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace
+
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {
   const auto started = std::chrono::steady_clock::now();
   Outcome out;
@@ -148,6 +205,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   }
   // The raw bytes go to disk (hashed, fsynced) while the return is read.
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
+  ret.defer_check = true;
   Examined examined = examiner(ret);
   auto sha256 = archived.get();
   if (ret.filename.empty()) ret.filename = unnamed_filename(ret, examined.format);
@@ -164,7 +222,13 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     out.errors.push_back({"store_failed", "Không lưu được tệp / the file could not be stored: " + sha256.error(), "", "", {}});
     return done();
   }
-  compare_with_previous(n, store, ret.district, ret.period, result);
+  // A large result's blocks come unchecked from the child (issue 18,
+  // blocks4): checked here, one after the other on a thread of their own,
+  // while the store inserts each checked one (Checked below).
+  Checked checked(examined.unchecked, result.records);
+  std::vector<normalise::PreviousIndex> previous;
+  if (checked.active()) previous = index_previous(store, ret.district, ret.period);
+  else compare_with_previous(n, store, ret.district, ret.period, result);
 
   store::NewSubmission s;
   s.meta.district = ret.district;
@@ -178,9 +242,27 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   s.meta.indicators = report::to_json(report::compute(result.totals, n.catalogue));
   s.meta.layout = result.records.layout().to_json();  // the 201 body's coverage
   s.raw = ret.bytes;
-  s.records = std::move(result.records);
+  if (checked.active()) {
+    // The records are the checker's until it ends; the store takes the blocks as they are checked.
+    s.records = normalise::RecordSet(result.records.layout());
+    s.unchecked = examined.unchecked->blocks;
+    s.checked = [&](std::size_t b) { return checked.wait(b); };
+    s.before_warnings = [&](std::vector<normalise::Issue>& warnings) {
+      checked.join();  // every block checked: the records whole
+      compare_with_previous(n, previous, result);
+      warnings = result.warnings;
+    };
+  } else {
+    s.records = std::move(result.records);
+  }
   s.warnings = result.warnings;
   auto stored = store.add(std::move(s));
+  checked.join();
+  if (!stored && stored.error() == store::kDamaged) {
+    out.status = examined.unchecked->damaged_status;
+    out.errors = examined.unchecked->damaged;
+    return done();
+  }
   if (!stored && stored.error() == "period_locked") return locked();  // locked while it was read
   if (!stored) {
     out.status = 500;

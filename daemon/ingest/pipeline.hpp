@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,22 @@ struct Return {
   // it as it is, after the zygote appends the mappings and seals it
   // (isolate::Zygote::examine), instead of from a copy (issue 18, e2e3).
   int memfd = -1;
+  // Set by submit() (issue 18, blocks4): an import in a child may hand its
+  // record blocks back unchecked (Examined::unchecked), for submit() to check
+  // them one by one while the store inserts each checked one. An examiner
+  // that does not do so (in this process, a dry run) ignores it.
+  bool defer_check = false;
+};
+
+// A result's record blocks not yet checked (Return::defer_check): views into
+// `keep` (a sealed memfd's mapping), in order. The result's records are empty
+// meanwhile; their layout is set. A block found damaged refuses the return
+// with `damaged` (status 422 and its errors, as the whole result's check does).
+struct UncheckedBlocks {
+  std::vector<normalise::RecordSet::Encoded> blocks;
+  std::shared_ptr<const void> keep;
+  unsigned damaged_status = 422;
+  std::vector<normalise::Issue> damaged;
 };
 
 struct Outcome {
@@ -69,6 +86,9 @@ struct Examined {
   // When Return::view_rows asked for it: the sheet or JSON document as read,
   // a JSON object (ingest/view.hpp), made in the import's child.
   std::string view;
+  // Return::defer_check: the record blocks still to check and append to
+  // result.records (none: result.records is whole and checked).
+  std::shared_ptr<UncheckedBlocks> unchecked;
 };
 // chosen: told the importer's name before it reads (a child process tells its
 // parent, so that a crash can name it).

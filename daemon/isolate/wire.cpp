@@ -18,6 +18,9 @@ constexpr std::uint32_t kMagic = 0x54485231;  // "THR1"
 constexpr std::size_t kMaxView = 256u << 20;
 // Threads that check a result's records (at most; one per core).
 const unsigned kCheckThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+// Blocks from which a result's check may be deferred (read_examined's
+// `defer`): a small return's few are checked here at once, as before.
+constexpr std::size_t kDeferFrom = 8;
 
 class Writer {
  public:
@@ -218,7 +221,8 @@ bool write_examined(int fd, const ingest::Examined& e) {
 }
 
 Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep,
-                                         const std::function<void(std::size_t)>& release) {
+                                         const std::function<void(std::size_t)>& release,
+                                         ingest::UncheckedBlocks* defer) {
   Reader r(bytes);
   ingest::Examined e;
   if (r.u64() != kMagic) return make_error("the import's result is not in the expected form");
@@ -257,8 +261,20 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
         return make_error("the import's result has damaged records");
       encoded.push_back({block, count});
     }
-    if (!r.ok || !res.records.append_encoded(encoded, keep, kCheckThreads))
+    if (!r.ok) return make_error("the import's result has damaged records");
+    if (defer != nullptr && encoded.size() >= kDeferFrom) {
+      // Checked later, block by block, by the caller (each block's count is
+      // at most kBlock, checked above: what checking it reserves is bounded),
+      // and stored as they are: so each but the last must be whole, as the
+      // child writes them (a record's block is its index / kBlock).
+      for (std::size_t b = 0; b + 1 < encoded.size(); ++b)
+        if (encoded[b].count != normalise::RecordSet::kBlock)
+          return make_error("the import's result has damaged records");
+      defer->blocks = std::move(encoded);
+      defer->keep = keep;
+    } else if (!res.records.append_encoded(encoded, keep, kCheckThreads)) {
       return make_error("the import's result has damaged records");
+    }
   }
   for (std::uint64_t b = 0; b < blocks && r.ok && !keep; ++b) {
     const std::uint64_t count = r.u64();

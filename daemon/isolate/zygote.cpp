@@ -323,14 +323,26 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   struct stat st{};
   if (::fstat(output.fd, &st) != 0 || st.st_size <= 0) return crashed("it gave no result");
   const auto size = static_cast<std::size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, output.fd, 0);
+  // A submission's blocks are checked as they are stored (Return::defer_check,
+  // issue 18, blocks4): their pages are faulted in by that check, beside the
+  // insert, rather than all here before it.
+  const int populate = ret.defer_check ? 0 : MAP_POPULATE;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, output.fd, 0);
   if (map == MAP_FAILED) return unavailable(fmt::format("cannot map the import's result: {}", std::strerror(errno)));
   // The record blocks are taken as they are in the mapping (sealed: nothing
   // can change them), not copied; it is unmapped with the last record set
   // that refers to it (once the return is stored).
   const std::shared_ptr<const void> keep(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), keep);
+  auto deferred = ret.defer_check ? std::make_shared<ingest::UncheckedBlocks>() : nullptr;
+  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), keep, {}, deferred.get());
   if (!examined) return crashed(examined.error());
+  if (deferred && deferred->keep) {
+    // What the check of the whole result would have answered, had a block been damaged.
+    const auto refused = crashed("the import's result has damaged records");
+    deferred->damaged_status = refused.status;
+    deferred->damaged = refused.result.errors;
+    examined->unchecked = std::move(deferred);
+  }
   return std::move(*examined);
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -20,6 +22,11 @@ std::string sqlite_why(sqlite3* db);
 // A submission's records, in the record set's blocks; `wal`, when given, the
 // write-ahead log's descriptor, whose writeback is started as blocks go in.
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal = -1);
+// The same for blocks given one at a time (issue 18, blocks4): block(b) is
+// the b-th, or none when it may not be stored (then false, *refused set).
+bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
+                  const std::function<std::optional<normalise::RecordSet::Encoded>(std::size_t)>& block, int wal,
+                  bool* refused);
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

@@ -61,16 +61,32 @@ std::string sqlite_why(sqlite3* db) {
 // only for the last of them instead of all of a large return's (issue 18,
 // e2e3).
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal) {
+  return write_blocks(
+      db, id, records.block_count(),
+      [&](std::size_t b) -> std::optional<normalise::RecordSet::Encoded> {
+        const std::size_t first = b * normalise::RecordSet::kBlock;
+        return normalise::RecordSet::Encoded{records.block(b), std::min(normalise::RecordSet::kBlock, records.size() - first)};
+      },
+      wal, nullptr);
+}
+
+bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
+                  const std::function<std::optional<normalise::RecordSet::Encoded>(std::size_t)>& block, int wal,
+                  bool* refused) {
   Statement ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
-  constexpr std::size_t kBlock = normalise::RecordSet::kBlock;
-  for (std::size_t b = 0; b < records.block_count(); ++b) {
+  std::size_t first = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
     if (wal >= 0 && b % 8 == 7) (void)::sync_file_range(wal, 0, 0, SYNC_FILE_RANGE_WRITE);
-    const std::size_t first = b * kBlock;
-    const std::size_t count = std::min(kBlock, records.size() - first);
-    ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(count));
-    ins.bind_blob_static(4, records.block(b));
+    const auto e = block(b);
+    if (!e) {
+      if (refused != nullptr) *refused = true;
+      return false;
+    }
+    ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(e->count));
+    ins.bind_blob_static(4, e->bytes);
     if (ins.run() != SQLITE_DONE) return false;
     ins.reset();
+    first += e->count;
   }
   return true;
 }
@@ -306,6 +322,9 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   meta.size = static_cast<std::int64_t>(s.raw.size());
   meta.records = static_cast<std::int64_t>(s.records.size());
+  for (const auto& e : s.unchecked) meta.records += static_cast<std::int64_t>(e.count);
+  const bool deferred = static_cast<bool>(s.checked);
+  const std::size_t blocks = deferred ? s.unchecked.size() : s.records.block_count();
   // Whatever happens now, this return is no longer on its way.
   struct Arrived {
     Store& store;
@@ -370,11 +389,26 @@ Expected<Submission> Store::add(NewSubmission s) {
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
     // A descriptor of the log of our own, only to start its writeback early
     // (write_blocks); a return of a few blocks does without.
-    const int wal = s.records.block_count() >= 16 ? ::open((dir_ / "tonghop.db-wal").c_str(), O_RDONLY | O_CLOEXEC) : -1;
-    const bool written = write_blocks(db_, meta.id, s.records, wal);
+    const int wal = blocks >= 16 ? ::open((dir_ / "tonghop.db-wal").c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    bool refused = false;
+    // Blocks checked as they go in (issue 18, blocks4): each waits for its check.
+    const bool written =
+        deferred ? write_blocks(
+                       db_, meta.id, blocks,
+                       [&](std::size_t b) -> std::optional<normalise::RecordSet::Encoded> {
+                         if (!s.checked(b)) return std::nullopt;
+                         return s.unchecked[b];
+                       },
+                       wal, &refused)
+                 : write_blocks(db_, meta.id, s.records, wal);
     if (wal >= 0) ::close(wal);
+    if (refused) {
+      exec(db_, "ROLLBACK");
+      return make_error(kDamaged);
+    }
     if (!written) return fail("cannot store the records");
   }
+  if (s.before_warnings) s.before_warnings(s.warnings);
   {
     Statement warn(kept("INSERT INTO warnings (submission_id, issue) VALUES (?, ?)"), Statement::Kept{});
     for (const auto& w : s.warnings) {

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -58,7 +59,18 @@ struct NewSubmission {
   std::string_view raw;  // the file as received; the caller keeps it alive during add()
   normalise::RecordSet records;
   std::vector<normalise::Issue> warnings;
+  // Blocks checked while they are stored (issue 18, blocks4): with `checked`,
+  // `records` holds no records (its layout is the submission's) and these
+  // are its blocks, in order; each is inserted once checked(b) says block b
+  // is (it waits for that). checked(b) false: the block is damaged, nothing
+  // is stored, and add() fails with kDamaged. After the last block,
+  // before_warnings (when set) may add to `warnings`; it must not use the store.
+  std::vector<normalise::RecordSet::Encoded> unchecked;
+  std::function<bool(std::size_t)> checked;
+  std::function<void(std::vector<normalise::Issue>&)> before_warnings;
 };
+// add()'s error when NewSubmission::checked refused a block.
+inline constexpr const char* kDamaged = "damaged_records";
 
 // What `tonghopd verify` found: SQLite's full integrity check, and every
 // submission's raw file read again and hashed.

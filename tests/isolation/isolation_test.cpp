@@ -237,3 +237,71 @@ TEST(Isolation, AReturnReceivedIntoAMemoryFileIsArchivedAndImportedAsOneSentChun
   EXPECT_EQ(again->status, 200) << again->body;
   EXPECT_TRUE(d.healthy());
 }
+
+// issue 18, blocks4: a return of more than eight blocks (40,000 records) comes
+// back from its child with its blocks unchecked; the daemon checks each as the
+// store inserts it. Stored whole, read back whole (the record view, and the
+// next period's comparison, which reads these blocks from the store), and
+// the submission warns as the dry run of the same bytes, which checks the
+// whole result at once as before.
+TEST(Isolation, ALargeReturnIsCheckedAsItIsStoredAndReadBackWhole) {
+  Options o;
+  o.max_seconds = 120;  // forty thousand rows by a child at nice 10, on a loaded machine
+  Tonghopd d(o);
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  auto csv = [](int n, auto&& members, auto&& skip) {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < n; ++i)
+      if (!skip(i)) s += "Chi bộ thôn Nậm " + std::to_string(i) + ";CB;" + std::to_string(members(i)) + "\n";
+    return s;
+  };
+  const int n = 40'000;
+  auto post = [&](const std::string& route, const std::string& period, const std::string& body) {
+    return tonghop::test::request(d.port(), "POST", route + "?district=Phong%20Th%E1%BB%95&period=" + period + "&filename=big.csv",
+                                  body, "Authorization: Bearer " + kAdmin + "\r\n", 180s);
+  };
+  const auto before = post("/api/v1/submissions", "2017", csv(n, [](int i) { return 20 + i % 40; }, [](int) { return false; }));
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 201) << before->body.substr(0, 500);
+  const auto first = json::parse(before->body).as_object();
+  EXPECT_EQ(first.at("records").as_int64(), n);
+
+  const std::string now = csv(
+      n,
+      [](int i) {
+        if (i == 5) return 90;        // 25 -> 90
+        if (i == 33'333) return 10;   // 33 + 20 = 53 -> 10, in the ninth block
+        return 20 + i % 40;
+      },
+      [](int i) { return i == 100 || i == 39'999; });  // missing: the first block's and the last's
+  const auto checked = post("/api/v1/check", "2018", now);
+  const auto sent = post("/api/v1/submissions", "2018", now);
+  ASSERT_TRUE(checked && sent);
+  ASSERT_EQ(checked->status, 200) << checked->body.substr(0, 500);
+  ASSERT_EQ(sent->status, 201) << sent->body.substr(0, 500);
+  const auto check = json::parse(checked->body).as_object();
+  const auto stored = json::parse(sent->body).as_object();
+  EXPECT_EQ(stored.at("records").as_int64(), n - 2);
+  std::vector<std::string> said, warned;
+  for (const auto& w : check.at("warnings").as_array())
+    said.push_back(std::string(w.at("code").as_string()) + " " + std::string(w.at("value").as_string()));
+  for (const auto& w : stored.at("warnings").as_array())
+    warned.push_back(std::string(w.at("code").as_string()) + " " + std::string(w.at("value").as_string()));
+  EXPECT_EQ(said, warned) << "the submission warns as the dry run";
+  EXPECT_EQ(warned, (std::vector<std::string>{"members_changed 90", "members_changed 10",
+                                              "organisation_missing Chi bộ thôn Nậm 100",
+                                              "organisation_missing Chi bộ thôn Nậm 39999"}));
+
+  // Every record back from the store, in order.
+  const auto view = d.call("GET", "/api/v1/submissions/" + std::to_string(stored.at("id").as_int64()));
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->status, 200);
+  std::size_t names = 0;
+  const std::string key = "\"org_name\":\"Chi bộ thôn Nậm ";
+  for (std::size_t at = view->body.find(key); at != std::string::npos; at = view->body.find(key, at + 1))
+    ++names;
+  EXPECT_EQ(names, static_cast<std::size_t>(n - 2));
+  EXPECT_LT(view->body.find("Chi bộ thôn Nậm 33332\""), view->body.find("Chi bộ thôn Nậm 33333\""));
+  EXPECT_NE(view->body.find("Chi bộ thôn Nậm 39998\""), std::string::npos);
+  EXPECT_TRUE(d.healthy());
+}

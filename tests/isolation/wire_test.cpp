@@ -7,9 +7,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "core/hash.hpp"
+#include "ingest/pipeline.hpp"
 #include "isolate/wire.hpp"
 #include "normalise/record.hpp"
 
@@ -260,4 +265,141 @@ TEST(Wire, ManyBlocksAppendedAtOnceAreAllTakenOrNoneAre) {
       EXPECT_EQ(sum_of_members(*s), sum);
     }
   }
+}
+
+// issue 18, blocks4: a large result's blocks left unchecked by read_examined
+// (`defer`) for the submitter, which checks each while the store inserts the
+// ones checked. The real store (SQLite in a temporary directory), the real
+// pipeline (ingest::submit); the result as the child writes it, damaged as a
+// hostile child might.
+namespace {
+
+struct StoreDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("tonghop-wire-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  StoreDir() {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~StoreDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  static inline int counter = 0;
+};
+
+// read_examined with `defer`, of `bytes` kept alive with the result.
+ingest::Examined deferred(const std::string& bytes) {
+  auto kept = std::make_shared<const std::string>(bytes);
+  ingest::UncheckedBlocks blocks;
+  auto got = isolate::read_examined(*kept, kept, {}, &blocks);
+  EXPECT_TRUE(got) << got.error();
+  if (!got) return {};
+  if (blocks.keep) {
+    blocks.damaged = {{"plugin_crashed", "hỏng / the import's result has damaged records", "", "", {}}};
+    got->unchecked = std::make_shared<ingest::UncheckedBlocks>(std::move(blocks));
+  }
+  return std::move(*got);
+}
+
+// The damage the check must catch: record `index`'s kind names a symbol the layout has not.
+std::string with_unknown_symbol(std::string bytes, std::size_t index) {
+  const std::string name = "Chi bộ bản " + std::to_string(index);
+  const std::size_t at = bytes.find(name + static_cast<char>(0));  // the next byte: its kind (symbol 0 or 1)
+  const std::size_t found = at != std::string::npos ? at : bytes.find(name);
+  EXPECT_NE(found, std::string::npos);
+  bytes[found + name.size()] = '\x7F';
+  return bytes;
+}
+
+}  // namespace
+
+TEST(Wire, ALargeResultsBlocksAreLeftForTheSubmitterAndASmallOnesCheckedAtOnce) {
+  const std::size_t k = normalise::RecordSet::kBlock;
+  {
+    const auto e = deferred(written(numbered(21 * k + 5)));
+    ASSERT_TRUE(e.unchecked);
+    EXPECT_EQ(e.result.records.size(), 0u) << "nothing taken before its check";
+    ASSERT_EQ(e.unchecked->blocks.size(), 22u);
+    normalise::RecordSet set(e.result.records.layout());
+    for (const auto& b : e.unchecked->blocks) ASSERT_TRUE(set.append_encoded(b.bytes, b.count, e.unchecked->keep));
+    EXPECT_EQ(sum_of_members(set), static_cast<std::int64_t>((21 * k + 5) * (21 * k + 4) / 2));
+    EXPECT_EQ(e.result.warnings.size(), 1u) << "the rest read and checked as always";
+  }
+  {
+    // Seven blocks: checked here, whole, as before.
+    const auto e = deferred(written(numbered(7 * k)));
+    EXPECT_FALSE(e.unchecked);
+    EXPECT_EQ(e.result.records.size(), 7 * k);
+  }
+  // A block that is not whole before the last: refused when deferred (the
+  // store keeps blocks as they come; a record's block is its index / kBlock).
+  std::string bytes = written(numbered(9 * k));
+  const auto e = numbered(9 * k);
+  const std::size_t third = bytes.find(e.result.records.block(3));
+  ASSERT_NE(third, std::string::npos);
+  std::uint64_t count = 0;
+  std::memcpy(&count, bytes.data() + third - 16, 8);
+  ASSERT_EQ(count, k);
+  count = k - 1;
+  std::memcpy(bytes.data() + third - 16, &count, 8);
+  auto kept = std::make_shared<const std::string>(bytes);
+  ingest::UncheckedBlocks blocks;
+  EXPECT_FALSE(isolate::read_examined(*kept, kept, {}, &blocks));
+}
+
+TEST(Wire, ALargeResultIsStoredAsItsBlocksAreCheckedOrNothingOfItIs) {
+  StoreDir dir;
+  auto store = store::Store::open(dir.path);
+  ASSERT_TRUE(store) << store.error();
+  const ingest::Normalisation n;
+  const std::size_t k = normalise::RecordSet::kBlock, records = 12 * k + 321;
+  const std::string good = written(numbered(records));
+  auto submit = [&](const std::string& result, const std::string& period, const std::string& raw,
+                    const std::function<void()>& meanwhile = {}) {
+    ingest::Return ret;
+    ret.district = "Than Uyên";
+    ret.period = period;
+    ret.filename = "than-uyen.csv";
+    ret.bytes = raw;
+    return ingest::submit(
+        [&](const ingest::Return& r) {
+          EXPECT_TRUE(r.defer_check) << "a submission asks for the check as it stores";
+          if (meanwhile) meanwhile();
+          return deferred(result);
+        },
+        n, **store, ret);
+  };
+
+  // Damaged in its ninth block: refused as the whole result's check refuses, nothing stored.
+  const auto damaged = submit(with_unknown_symbol(good, 8 * k + 17), "2018", "the raw bytes of a damaged one");
+  EXPECT_EQ(damaged.status, 422);
+  ASSERT_EQ(damaged.errors.size(), 1u);
+  EXPECT_EQ(damaged.errors[0].code, "plugin_crashed");
+  EXPECT_TRUE((*store)->list("2018").empty());
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "raw" / sha256_hex("the raw bytes of a damaged one").substr(0, 2) /
+                                       sha256_hex("the raw bytes of a damaged one")))
+      << "its raw file is not left behind";
+
+  // The period locked while it was read: 409, nothing stored.
+  const auto locked = submit(good, "2019", "locked meanwhile", [&] {
+    ASSERT_TRUE((*store)->lock_period("2019", store::Principal{"admin", "admin", ""}));
+  });
+  EXPECT_EQ(locked.status, 409);
+  EXPECT_TRUE((*store)->list("2019").empty());
+
+  // Whole: stored block for block as the checked set keeps them, the warning after.
+  const auto stored = submit(good, "2018", "the raw bytes");
+  ASSERT_EQ(stored.status, 201) << (stored.errors.empty() ? "" : stored.errors[0].message);
+  ASSERT_TRUE(stored.submission);
+  EXPECT_EQ(stored.submission->records, static_cast<std::int64_t>(records));
+  const auto back = (*store)->record_set(stored.submission->id);
+  const auto sent = numbered(records);
+  ASSERT_EQ(back.block_count(), sent.result.records.block_count());
+  for (std::size_t b = 0; b < back.block_count(); ++b) EXPECT_EQ(back.block(b), sent.result.records.block(b)) << b;
+  EXPECT_EQ(back.layout().to_json(), sent.result.records.layout().to_json());
+  const auto warnings = (*store)->warnings(stored.submission->id);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "w");
+  EXPECT_EQ((*store)->integrity_check(), "ok");
 }
