@@ -223,8 +223,9 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     return done();
   }
   // A large result's blocks come unchecked from the child (issue 18,
-  // blocks4): checked here, one after the other on a thread of their own,
-  // while the store inserts each checked one (Checked below).
+  // blocks4): checked here, one after the other on a thread of their own
+  // (Checked), while the store inserts them into its transaction, which is
+  // committed only once every block is checked (rolled back if one is not).
   Checked checked(examined.unchecked, result.records);
   std::vector<normalise::PreviousIndex> previous;
   if (checked.active()) previous = index_previous(store, ret.district, ret.period);
@@ -243,7 +244,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   s.meta.layout = result.records.layout().to_json();  // the 201 body's coverage
   s.raw = ret.bytes;
   if (checked.active()) {
-    // The records are the checker's until it ends; the store takes the blocks as they are checked.
+    // The records are the checker's until it ends; the store takes the blocks from the sealed mapping.
     s.records = normalise::RecordSet(result.records.layout());
     s.unchecked = examined.unchecked->blocks;
     s.checked = [&](std::size_t b) { return checked.wait(b); };

@@ -324,9 +324,9 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   if (::fstat(output.fd, &st) != 0 || st.st_size <= 0) return crashed("it gave no result");
   const auto size = static_cast<std::size_t>(st.st_size);
   // A submission's blocks are checked as they are stored (Return::defer_check,
-  // issue 18, blocks4): their pages are faulted in by that check, beside the
-  // insert, rather than all here before it.
-  const int populate = ret.defer_check ? 0 : MAP_POPULATE;
+  // issue 18, blocks4): a large result's pages are faulted in by that check
+  // and the insert, beside each other, rather than all here before them.
+  const int populate = ret.defer_check && size >= (4u << 20) ? 0 : MAP_POPULATE;
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, output.fd, 0);
   if (map == MAP_FAILED) return unavailable(fmt::format("cannot map the import's result: {}", std::strerror(errno)));
   // The record blocks are taken as they are in the mapping (sealed: nothing

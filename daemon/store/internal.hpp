@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -23,10 +22,9 @@ std::string sqlite_why(sqlite3* db);
 // write-ahead log's descriptor, whose writeback is started as blocks go in.
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal = -1);
 // The same for blocks given one at a time (issue 18, blocks4): block(b) is
-// the b-th, or none when it may not be stored (then false, *refused set).
+// the b-th; each but the last holds kBlock records.
 bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
-                  const std::function<std::optional<normalise::RecordSet::Encoded>(std::size_t)>& block, int wal,
-                  bool* refused);
+                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal);
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

@@ -63,30 +63,25 @@ std::string sqlite_why(sqlite3* db) {
 bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal) {
   return write_blocks(
       db, id, records.block_count(),
-      [&](std::size_t b) -> std::optional<normalise::RecordSet::Encoded> {
+      [&](std::size_t b) {
         const std::size_t first = b * normalise::RecordSet::kBlock;
         return normalise::RecordSet::Encoded{records.block(b), std::min(normalise::RecordSet::kBlock, records.size() - first)};
       },
-      wal, nullptr);
+      wal);
 }
 
 bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
-                  const std::function<std::optional<normalise::RecordSet::Encoded>(std::size_t)>& block, int wal,
-                  bool* refused) {
+                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal) {
   Statement ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
   std::size_t first = 0;
   for (std::size_t b = 0; b < blocks; ++b) {
     if (wal >= 0 && b % 8 == 7) (void)::sync_file_range(wal, 0, 0, SYNC_FILE_RANGE_WRITE);
     const auto e = block(b);
-    if (!e) {
-      if (refused != nullptr) *refused = true;
-      return false;
-    }
-    ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(e->count));
-    ins.bind_blob_static(4, e->bytes);
+    ins.bind(1, id).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(e.count));
+    ins.bind_blob_static(4, e.bytes);
     if (ins.run() != SQLITE_DONE) return false;
     ins.reset();
-    first += e->count;
+    first += e.count;
   }
   return true;
 }
@@ -390,23 +385,17 @@ Expected<Submission> Store::add(NewSubmission s) {
     // A descriptor of the log of our own, only to start its writeback early
     // (write_blocks); a return of a few blocks does without.
     const int wal = blocks >= 16 ? ::open((dir_ / "tonghop.db-wal").c_str(), O_RDONLY | O_CLOEXEC) : -1;
-    bool refused = false;
-    // Blocks checked as they go in (issue 18, blocks4): each waits for its check.
+    // Blocks checked while they go in (issue 18, blocks4): inserted as they
+    // are, the transaction committed only once every one is checked.
     const bool written =
-        deferred ? write_blocks(
-                       db_, meta.id, blocks,
-                       [&](std::size_t b) -> std::optional<normalise::RecordSet::Encoded> {
-                         if (!s.checked(b)) return std::nullopt;
-                         return s.unchecked[b];
-                       },
-                       wal, &refused)
+        deferred ? write_blocks(db_, meta.id, blocks, [&](std::size_t b) { return s.unchecked[b]; }, wal)
                  : write_blocks(db_, meta.id, s.records, wal);
     if (wal >= 0) ::close(wal);
-    if (refused) {
+    if (!written) return fail("cannot store the records");
+    if (deferred && blocks > 0 && !s.checked(blocks - 1)) {
       exec(db_, "ROLLBACK");
       return make_error(kDamaged);
     }
-    if (!written) return fail("cannot store the records");
   }
   if (s.before_warnings) s.before_warnings(s.warnings);
   {

@@ -61,9 +61,10 @@ struct NewSubmission {
   std::vector<normalise::Issue> warnings;
   // Blocks checked while they are stored (issue 18, blocks4): with `checked`,
   // `records` holds no records (its layout is the submission's) and these
-  // are its blocks, in order; each is inserted once checked(b) says block b
-  // is (it waits for that). checked(b) false: the block is damaged, nothing
-  // is stored, and add() fails with kDamaged. After the last block,
+  // are its blocks, in order, inserted as they are while another thread
+  // checks them; after the last, checked(b) waits until every block up to b
+  // is checked: false (one is damaged) rolls everything back and add() fails
+  // with kDamaged, so nothing unchecked is ever committed. Then
   // before_warnings (when set) may add to `warnings`; it must not use the store.
   std::vector<normalise::RecordSet::Encoded> unchecked;
   std::function<bool(std::size_t)> checked;
