@@ -46,8 +46,9 @@ struct Return {
   int memfd = -1;
   // Set by submit() (issue 18, blocks4): an import in a child may hand its
   // record blocks back unchecked (Examined::unchecked), for submit() to check
-  // them one by one while the store inserts each checked one. An examiner
-  // that does not do so (in this process, a dry run) ignores it.
+  // them on a thread of its own while the store inserts them, committing only
+  // once all are checked. An examiner that does not (in this process) ignores
+  // it; a dry run never sets it.
   bool defer_check = false;
 };
 

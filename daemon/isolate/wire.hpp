@@ -24,11 +24,12 @@ bool write_examined(int fd, const ingest::Examined& examined);
 // they are copied, and release(n) says the first n bytes are read and copied,
 // so their pages may be let go.
 // With `keep` and `defer` (issue 18, blocks4), the record blocks of a result
-// of 8 blocks or more are not checked here: their places are read (every length still checked against
-// the bytes) and put in `defer`, in order, for the caller to check block by
-// block (ingest::submit, as it stores them); the rest is read and checked as
-// always. Each block but the last must then be whole (kBlock records), as
-// the child writes them: they are stored as they are.
+// of 8 blocks or more are not checked here: their places are read (every
+// length still checked against the bytes) and put in `defer`, in order, for
+// the caller to check block by block (ingest::submit, as it stores them);
+// the rest is read and checked as always. Each block but the last must then
+// be whole (kBlock records), as the child writes them: they are stored as
+// they are.
 Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep = {},
                                          const std::function<void(std::size_t)>& release = {},
                                          ingest::UncheckedBlocks* defer = nullptr);

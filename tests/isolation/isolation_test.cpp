@@ -305,3 +305,40 @@ TEST(Isolation, ALargeReturnIsCheckedAsItIsStoredAndReadBackWhole) {
   EXPECT_NE(view->body.find("Chi bộ thôn Nậm 39998\""), std::string::npos);
   EXPECT_TRUE(d.healthy());
 }
+
+// issue 18, blocks4: a large return and a small one of another district sent
+// at once, on two import workers: both stored whole, each with its own
+// records (the large one's blocks checked beside its insert on a thread of
+// its own; the small one's checked at once), and the database sound.
+TEST(Isolation, ALargeReturnAndASmallOneAtOnceAreBothStoredWhole) {
+  Options o;
+  o.max_seconds = 120;
+  Tonghopd d(o);
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  std::string large = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+  for (int i = 0; i < 40'000; ++i) large += "Chi bộ thôn Nậm " + std::to_string(i) + ";CB;" + std::to_string(20 + i % 40) + "\n";
+  std::ifstream in(kSample, std::ios::binary);
+  const std::string small((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto post = [&](const std::string& district, const std::string& body) {
+    return tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=f.csv",
+                                  body, "Authorization: Bearer " + kAdmin + "\r\n", 180s);
+  };
+  auto big = std::async(std::launch::async, [&] { return post("Than%20Uy%C3%AAn", large); });
+  const auto little = post("Phong%20Th%E1%BB%95", small);
+  const auto bigger = big.get();
+  ASSERT_TRUE(little && bigger);
+  ASSERT_EQ(little->status, 201) << little->body.substr(0, 500);
+  ASSERT_EQ(bigger->status, 201) << bigger->body.substr(0, 500);
+  EXPECT_EQ(json::parse(bigger->body).at("records").as_int64(), 40'000);
+  const auto small_records = json::parse(little->body).at("records").as_int64();
+  EXPECT_GT(small_records, 0);
+  EXPECT_LT(small_records, 100);
+  const auto list = d.call("GET", "/api/v1/submissions?period=2018");
+  ASSERT_TRUE(list);
+  const auto all = json::parse(list->body).at("submissions").as_array();
+  ASSERT_EQ(all.size(), 2u);
+  std::int64_t total = 0;
+  for (const auto& s : all) total += s.at("records").as_int64();
+  EXPECT_EQ(total, 40'000 + small_records);
+  EXPECT_TRUE(d.healthy());
+}
