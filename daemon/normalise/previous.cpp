@@ -183,6 +183,13 @@ void PreviousIndex::reserve(std::size_t expected) {
   group_of_.reserve(expected);
   before_.reserve(expected);
   taken_.reserve(std::min<std::size_t>(expected, RecordSet::kBlock));
+  if (used_ == 0 && slots_.size() < 2 * expected) {
+    // Nothing placed yet: the slots made once at their size, not doubled there.
+    std::size_t size = slots_.size();
+    while (size < 2 * expected) size *= 2;
+    std::vector<Slot, SlotMemory>(size).swap(slots_);
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(slots_.size()));
+  }
   while (slots_.size() < 2 * expected) grow();
 }
 

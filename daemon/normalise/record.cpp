@@ -515,9 +515,12 @@ bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known
         return false;
       }
       at += delta;
-      if (!g.has_value && static_cast<std::uint32_t>(at) == field) {
+      if (static_cast<std::uint32_t>(at) == field) {
         g.value = unzigzag(v);
         g.has_value = true;
+        // The first counts: the rest of the values only checked, as skip_record does.
+        if (!skip_varints(in, 2 * (n - k - 1))) return false;
+        break;
       }
     }
     if (!get_varint(in, n) || n > in.size()) return false;
