@@ -94,7 +94,7 @@ std::vector<normalise::PreviousIndex> index_previous(const store::Store& store, 
     if (prev.district != district) continue;
     // Streamed (issue 18): a block of the previous return at a time, never
     // the whole of it, each read where SQLite holds it (dryrun4): checked
-    // and its names kept under the store's lock, placed in the index after.
+    // and its names kept while SQLite holds it, placed in the index after.
     store::BlockScan scan(store, prev);
     auto& index = out.emplace_back();
     index.reserve(prev.records > 0 ? static_cast<std::size_t>(prev.records) : 0);
