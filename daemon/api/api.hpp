@@ -31,6 +31,11 @@ class Api final : public http::Service {
   std::size_t max_connections() const override;
   void started(const http::Request& head) override;
   void finished(const http::Request& head, unsigned status) override;
+  // dryrun4 (issue 18): a dry run's index of the previous period begun from
+  // its head, while its body arrives (api/check_routes.cpp); and how many
+  // were, for /metrics.
+  void body_coming(http::Request& head) override;
+  std::string dry_run_metrics() const;
 
   // Counts an outcome of the submission pipeline (the API's and the inbox's).
   void count(const std::string& district, const ingest::Outcome& outcome);
@@ -103,6 +108,9 @@ class Api final : public http::Service {
   std::list<std::string> recent_;          // reports_' keys, most recently used first
   http::FailureLimiter limiter_;
   std::atomic<std::uint64_t> auth_failures_{0}, auth_throttled_{0};
+  // dryrun4: early indexes begun, used by their dry run, and held now (begun, not yet dropped).
+  std::atomic<std::uint64_t> early_begun_{0}, early_used_{0};
+  std::atomic<std::int64_t> early_held_{0};
 };
 
 }  // namespace tonghop::api

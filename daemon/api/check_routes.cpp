@@ -5,6 +5,7 @@
 // cells, the coverage, every unmapped header with its suggestions, and the
 // sheet or JSON document as read (ingest/view.hpp). See docs/api.md, "Dry
 // run and mappings".
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <system_error>
@@ -88,7 +89,70 @@ json::array unmapped_json(const normalise::Normalised& result, const normalise::
   return a;
 }
 
+// dryrun4 (issue 18): the district's return of the previous period indexed
+// from the dry run's head, on a thread of its own, while the body arrives
+// and then while the import runs. Dropped (a request refused, a client
+// gone, a body past its limit), it stops the indexing and waits for it.
+struct EarlyIndex final : http::Begun {
+  EarlyIndex(std::string d, std::string p, std::atomic<std::int64_t>& held)
+      : district(std::move(d)), period(std::move(p)), held_(held) {}
+  ~EarlyIndex() override {
+    cancel = true;
+    if (indexed.valid()) indexed.wait();
+    held_.fetch_sub(1);
+  }
+  EarlyIndex(const EarlyIndex&) = delete;
+  EarlyIndex& operator=(const EarlyIndex&) = delete;
+  const std::string district, period;
+  std::atomic<bool> cancel{false};
+  std::future<std::vector<normalise::PreviousIndex>> indexed;
+
+ private:
+  std::atomic<std::int64_t>& held_;
+};
+
 }  // namespace
+
+void Api::body_coming(http::Request& head) {
+  if (head.method != "POST" || head.path() != "/api/v1/check") return;
+  // Only for a request that incoming() will take as far as its body: a
+  // caller who may send for this district, a period (admit() has checked
+  // the token). At most as many at once as imports may run: past that, a
+  // dry run indexes once its turn comes, as before.
+  const auto who = caller(head);
+  if (!who || who->role == "viewer") return;
+  const auto n = context_.normalisation.load();
+  const auto* district = n->registry.find(head.query_param("district").value_or(""));
+  if (district == nullptr || (who->role == "district" && who->district != district->name)) return;
+  const auto period = parse_period_param(head.query_param("period").value_or(""));
+  if (!period) return;
+  const auto most = static_cast<std::int64_t>(std::max(1u, context_.config.load()->import.workers));
+  if (early_held_.fetch_add(1) >= most) {
+    early_held_.fetch_sub(1);
+    return;
+  }
+  auto early = std::make_shared<EarlyIndex>(district->name, *period, early_held_);  // counted from here on
+  try {
+    early->indexed = std::async(std::launch::async, [&store = *context_.store, e = early.get()] {
+      return ingest::index_previous(store, e->district, e->period, &e->cancel);
+    });
+  } catch (const std::system_error&) {
+    return;  // no thread to be had: the dry run indexes as before
+  }
+  early_begun_.fetch_add(1, std::memory_order_relaxed);
+  head.begun = std::move(early);
+}
+
+std::string Api::dry_run_metrics() const {
+  return fmt::format(
+      "# HELP tonghop_dry_run_index_begun_total Dry runs whose previous period was indexed from the request's head.\n"
+      "# TYPE tonghop_dry_run_index_begun_total counter\ntonghop_dry_run_index_begun_total {}\n"
+      "# HELP tonghop_dry_run_index_used_total Indexes begun from the head that their dry run compared with.\n"
+      "# TYPE tonghop_dry_run_index_used_total counter\ntonghop_dry_run_index_used_total {}\n"
+      "# HELP tonghop_dry_run_index_held Indexes begun from the head and not yet dropped.\n"
+      "# TYPE tonghop_dry_run_index_held gauge\ntonghop_dry_run_index_held {}\n",
+      early_begun_.load(), early_used_.load(), early_held_.load());
+}
 
 void Api::add_check_routes() {
   // A dry run takes what a submission takes.
@@ -113,16 +177,24 @@ http::Response Api::check(const http::Request& r) {
 
   // The district's return of the previous period indexed on this process
   // while the import runs in its child (issue 18, dryrun2): once the
-  // import's records arrive only they are left to compare. A return refused
-  // stops the indexing; a thread that cannot be started leaves it for after.
-  std::atomic<bool> cancel{false};
-  std::future<std::vector<normalise::PreviousIndex>> previous;
-  try {
-    previous = std::async(std::launch::async, [&, district = ret.district, period = ret.period] {
-      return ingest::index_previous(*context_.store, district, period, &cancel);
-    });
-  } catch (const std::system_error&) {
+  // import's records arrive only they are left to compare. Begun from the
+  // request's head when it could be (dryrun4: body_coming), so while the
+  // body arrived too; else here. A return refused stops the indexing; a
+  // thread that cannot be started leaves it for after.
+  auto early = std::dynamic_pointer_cast<EarlyIndex>(r.begun);
+  if (early && (early->district != ret.district || early->period != ret.period)) early.reset();
+  std::atomic<bool> own_cancel{false};
+  std::atomic<bool>& cancel = early ? early->cancel : own_cancel;
+  std::future<std::vector<normalise::PreviousIndex>> own;
+  if (!early) {
+    try {
+      own = std::async(std::launch::async, [&, district = ret.district, period = ret.period] {
+        return ingest::index_previous(*context_.store, district, period, &cancel);
+      });
+    } catch (const std::system_error&) {
+    }
   }
+  std::future<std::vector<normalise::PreviousIndex>>& previous = early ? early->indexed : own;
   // On an import worker (app/serve.cpp), the import itself in a child process; nothing archived.
   ingest::Examined e = context_.examiner(ret);
   const bool compare = e.status == 200 && e.result.accepted();
@@ -130,6 +202,7 @@ http::Response Api::check(const http::Request& r) {
   std::vector<normalise::PreviousIndex> indexed;
   if (previous.valid()) indexed = previous.get();
   else if (compare) indexed = ingest::index_previous(*context_.store, ret.district, ret.period);
+  if (early && compare) early_used_.fetch_add(1, std::memory_order_relaxed);
   if (e.status == 503) {
     json::object o;
     o["errors"] = issues_json(e.result.errors);

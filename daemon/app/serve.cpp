@@ -50,6 +50,8 @@ class PooledService final : public http::Service {
   PooledService(api::Api& api, isolate::Workers& workers) : api_(api), workers_(workers) {}
   std::uint64_t body_limit(const http::Request& head) const override { return api_.body_limit(head); }
   std::optional<http::Response> admit(const http::Request& head) override { return api_.admit(head); }
+  // A dry run's index of the previous period begun while its body arrives (issue 18, dryrun4).
+  void body_coming(http::Request& head) override { api_.body_coming(head); }
   // A return's bytes received into a memfd the import's child reads as it is (issue 18, e2e3).
   bool body_to_file(const http::Request& head) const override {
     return head.method == "POST" && head.path() == "/api/v1/submissions";
@@ -65,7 +67,8 @@ class PooledService final : public http::Service {
           "# TYPE tonghop_import_queue_waiting gauge\ntonghop_import_queue_waiting {}\n"
           "# HELP tonghop_import_queue_refused_total Imports refused with 503, the queue being full.\n"
           "# TYPE tonghop_import_queue_refused_total counter\ntonghop_import_queue_refused_total {}\n",
-          workers_.running(), workers_.waiting(), workers_.refused());
+          workers_.running(), workers_.waiting(), workers_.refused()) +
+          api_.dry_run_metrics();
     return r;
   }
   void started(const http::Request& head) override { api_.started(head); }

@@ -28,6 +28,14 @@ struct BodyFile {
   const std::string_view bytes;
 };
 
+// Work a Service began from a request's head alone, before its body was
+// read (Service::body_coming, dryrun4): it goes with the request to its
+// handler, and is dropped (its destructor stops it) with a request refused
+// before then or a client that goes.
+struct Begun {
+  virtual ~Begun() = default;
+};
+
 struct Request {
   std::string method;  // "GET"
   std::string target;  // "/api/v1/submissions?period=2018"
@@ -36,6 +44,8 @@ struct Request {
   std::string remote;  // peer address, for logs
   // Instead of `body`, when the Service asked for it (Service::body_to_file).
   std::shared_ptr<const BodyFile> body_file;
+  // What the Service began from the head (Service::body_coming), if anything.
+  std::shared_ptr<Begun> begun;
 
   // The body, wherever it was received.
   std::string_view body_bytes() const noexcept { return body_file ? body_file->bytes : std::string_view(body); }

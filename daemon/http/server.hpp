@@ -50,6 +50,12 @@ class Service {
     (void)head;
     return false;
   }
+  // Called once the head is admitted and its body is about to be read (its
+  // declared length within the limit), on the I/O thread: the Service may
+  // begin work the handler will need (Request::begun, dryrun4: a dry run's
+  // index of the previous period), so that it runs while the body arrives.
+  // The server drops it if the body is then refused or the client goes.
+  virtual void body_coming(Request& head) { (void)head; }
   virtual Response handle(const Request& request) = 0;
   // A request answered later, from another thread: takes it (its body may be
   // moved out) and returns true, then calls reply once, from any thread.

@@ -7,7 +7,9 @@
 // any of the body is read; a chunked body past it stops with 413 too.
 // Before that, the Service admits the head (authentication: 401 or 429
 // without "100 Continue" and without reading the body), and an HTTP/1.1
-// request without Host is refused (400).
+// request without Host is refused (400). Once its body is to be read, the
+// Service may begin work from the head (Service::body_coming: a dry run's
+// index of the previous period), dropped if the body is then refused.
 //
 // A body the Service wants in a memory file (Service::body_to_file: an
 // import's return, its length declared) is written into a memfd as it is
@@ -116,6 +118,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     // A client that asked whether to send the body (curl does for large
     // uploads) hears "go on" now instead of waiting out its own timeout.
     const bool go_on = beast::iequals(msg[bhttp::field::expect], "100-continue") && !parser_->is_done();
+    // What the handler will need, begun while the body arrives.
+    if (!parser_->is_done()) state_->service.body_coming(head_);
     to_file(limit);  // after this, `msg` may be the moved-from parser's
     if (go_on) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -197,7 +201,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void on_body(beast::error_code ec) {
-    if (ec) drop_file();
+    if (ec) {
+      drop_file();
+      head_.begun.reset();  // the request goes no further: what was begun for it stops
+    }
     if (ec == bhttp::error::body_limit)
       return fail(413, "body_too_large", "the request body is larger than this route accepts");
     if (ec == beast::error::timeout) return fail(408, "timeout", "the request body came too slowly");
@@ -221,9 +228,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
           });
         })) {
       head_.body_file.reset();  // the request's copy keeps it until the answer
+      head_.begun.reset();      // and this
       return;
     }
     Response response = state_->service.handle(head_);
+    head_.begun.reset();
     head_.body.clear();
     head_.body.shrink_to_fit();
     head_.body_file.reset();

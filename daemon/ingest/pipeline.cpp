@@ -95,10 +95,32 @@ std::vector<normalise::PreviousIndex> index_previous(const store::Store& store, 
   std::vector<normalise::PreviousIndex> out;
   for (const auto& prev : store.current(normalise::previous_period(period))) {
     if (prev.district != district) continue;
-    // Streamed (issue 18): a block of the previous return at a time, never the whole of it.
-    store::RecordCursor cursor(store, prev);
-    out.emplace_back().read([&] { return cursor.next(); }, cancel,
-                            prev.records > 0 ? static_cast<std::size_t>(prev.records) : 0);
+    // Streamed (issue 18): a block of the previous return at a time, never
+    // the whole of it, each read where SQLite holds it (dryrun4): checked
+    // and its names kept while SQLite holds it, placed in the index after.
+    store::BlockScan scan(store, prev);
+    auto& index = out.emplace_back();
+    index.reserve(prev.records > 0 ? static_cast<std::size_t>(prev.records) : 0);
+    using Took = store::BlockScan::Took;
+    for (;;) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        index.cancel();
+        break;
+      }
+      bool full = false;
+      auto more = scan.next([&](std::string_view bytes, std::size_t count) {
+        switch (index.take(bytes, count, scan.layout(), prev.period)) {
+          case normalise::PreviousIndex::Took::taken: return Took::taken;
+          case normalise::PreviousIndex::Took::damaged: return Took::damaged;
+          case normalise::PreviousIndex::Took::full: break;
+        }
+        full = true;
+        return Took::stop;
+      });
+      if (!more) index.stop(more.error());
+      if (!more || !*more || full) break;
+      index.place();
+    }
   }
   return out;
 }

@@ -81,26 +81,60 @@ std::uint32_t PreviousIndex::find(std::string_view name, const std::string& fold
   return ours == name || fold(ours) == folded ? at.value : kNone;
 }
 
+void PreviousIndex::take_period(const std::string& period) {
+  if (periods_.empty() || periods_.back().second != period)
+    periods_.emplace_back(static_cast<std::uint32_t>(names_.size()), period);
+}
+
+void PreviousIndex::keep_name(std::string_view written) {
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  if (chunks_.empty() || chunks_.back().size() + written.size() > chunks_.back().capacity()) {
+    chunks_.emplace_back().reserve(std::max(kChunk, written.size()));  // a name never spans two
+  }
+  std::string& chunk = chunks_.back();
+  names_.push_back(Name{static_cast<std::uint32_t>(chunks_.size() - 1), static_cast<std::uint32_t>(chunk.size()),
+                        static_cast<std::uint32_t>(written.size())});
+  chunk.append(written);
+}
+
 void PreviousIndex::add(const RecordSet& part) {
-  if (periods_.empty() || periods_.back().second != part.period)
-    periods_.emplace_back(static_cast<std::uint32_t>(size()), part.period);
+  take_period(part.period);
   const std::uint32_t field = members_index(part);
-  const std::size_t first = size(), count = part.size();
-  // First the part's names kept, folded and hashed, and the slot each hash
-  // would take fetched into the cache ahead of its use (a table of 32 MiB
-  // at a million names: every probe a miss otherwise); then each placed.
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    keep_name(part.org_name(i));
+    std::int64_t members = 0;
+    const bool given = record_value(part, i, field, members);
+    taken_.emplace_back(given, members);
+  }
+  place();
+}
+
+PreviousIndex::Took PreviousIndex::take(std::string_view block, std::size_t count, const Layout& layout,
+                                        const std::string& period) {
+  if (names_.size() + count >= kCollided) {  // past what the index counts (never: a return's cells are bounded far below)
+    error_ = fmt::format("more than {} records", kCollided - 1);
+    return Took::full;
+  }
+  const auto& f = layout.fields;
+  const auto field = static_cast<std::uint32_t>(std::find(f.begin(), f.end(), "members_total") - f.begin());
+  // Every record of the block checked before any is taken.
+  if (!glance_encoded(block, count, layout.symbols.size(), field, glance_)) return Took::damaged;
+  take_period(period);
+  for (std::size_t i = 0; i < count; ++i) {
+    keep_name(glance_[i].name);
+    taken_.emplace_back(glance_[i].has_value, glance_[i].value);
+  }
+  return Took::taken;
+}
+
+void PreviousIndex::place() {
+  const std::size_t first = size(), count = names_.size() - first;
+  // First the names folded and hashed, and the slot each hash would take
+  // fetched into the cache ahead of its use (a table of 32 MiB at a million
+  // names: every probe a miss otherwise); then each placed.
   hashes_.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string_view written = part.org_name(i);
-    constexpr std::size_t kChunk = std::size_t{1} << 20;
-    if (chunks_.empty() || chunks_.back().size() + written.size() > chunks_.back().capacity()) {
-      chunks_.emplace_back().reserve(std::max(kChunk, written.size()));  // a name never spans two
-    }
-    std::string& chunk = chunks_.back();
-    names_.push_back(Name{static_cast<std::uint32_t>(chunks_.size() - 1), static_cast<std::uint32_t>(chunk.size()),
-                          static_cast<std::uint32_t>(written.size())});
-    chunk.append(written);
-    fold_into(written, folded_);
+    fold_into(name(static_cast<std::uint32_t>(first + i)), folded_);
     hashes_[i] = hash_(folded_);
     __builtin_prefetch(&slots_[home(hashes_[i])]);
   }
@@ -135,12 +169,12 @@ void PreviousIndex::add(const RecordSet& part) {
       }
     }
     group_of_[record] = group;
-    std::int64_t members = 0;
-    before_[group] = record_value(part, i, field, members) ? members : 0;  // the last of a name given twice
+    before_[group] = taken_[i].first ? taken_[i].second : 0;  // the last of a name given twice
   }
+  taken_.clear();
 }
 
-void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std::size_t expected) {
+void PreviousIndex::reserve(std::size_t expected) {
   // Room made once for what the store says it holds, up to 2 million
   // records (a count read from a damaged store costs no more than that);
   // more, if ever, grows as usual.
@@ -148,7 +182,19 @@ void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std
   names_.reserve(expected);
   group_of_.reserve(expected);
   before_.reserve(expected);
+  taken_.reserve(std::min<std::size_t>(expected, RecordSet::kBlock));
+  if (used_ == 0 && slots_.size() < 2 * expected) {
+    // Nothing placed yet: the slots made once at their size, not doubled there.
+    std::size_t size = slots_.size();
+    while (size < 2 * expected) size *= 2;
+    std::vector<Slot, SlotMemory>(size).swap(slots_);
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(slots_.size()));
+  }
   while (slots_.size() < 2 * expected) grow();
+}
+
+void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std::size_t expected) {
+  reserve(expected);
   for (;;) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
       cancelled_ = true;

@@ -37,6 +37,22 @@ class PreviousIndex {
   // says), so that nothing is grown by doubling as they are read.
   void read(const Parts& next, const std::atomic<bool>* cancel = nullptr, std::size_t expected = 0);
 
+  // dryrun4 (issue 18): the same, a block at a time as the store keeps them
+  // (RecordSet::block), read where they are (store::BlockScan): room made
+  // for `expected` records, then each block taken (checked whole, its names
+  // copied: the bytes may go once it returns; the layout's members_total
+  // and symbols say how to read them), then placed in the index (folded,
+  // hashed, probed: after the bytes are gone, outside the store's lock).
+  // A block that is damaged is not taken at all. stop() says why the rest
+  // could not be read (compare() says so); cancel() that the index is not
+  // to be compared.
+  void reserve(std::size_t expected);
+  enum class Took { taken, damaged, full };
+  Took take(std::string_view block, std::size_t count, const Layout& layout, const std::string& period);
+  void place();
+  void stop(std::string why) { error_ = std::move(why); }
+  void cancel() noexcept { cancelled_ = true; }
+
   // The warnings of `result` against the previous return, appended: that
   // the previous return could not all be read, then members_total more than
   // `members_change_above` per cent off (this return's order), then the
@@ -54,6 +70,8 @@ class PreviousIndex {
     std::uint32_t value = kNone;  // a group (its first record), or kCollided | an index into collided_
   };
   void add(const RecordSet& part);
+  void take_period(const std::string& period);
+  void keep_name(std::string_view written);
   struct Name {
     std::uint32_t chunk = 0, start = 0, size = 0;
   };
@@ -96,7 +114,10 @@ class PreviousIndex {
   std::vector<std::map<std::string, std::uint32_t, std::less<>>> collided_;  // folded name -> group
   std::uint64_t multiplier_ = 1;
   unsigned shift_ = 60;
-  std::vector<std::uint64_t> hashes_;  // add()'s: the hashes of a part's names
+  std::vector<std::uint64_t> hashes_;  // place()'s: the hashes of a part's names
+  // Taken and not yet placed: records [size(), names_.size()), their members_total.
+  std::vector<std::pair<bool, std::int64_t>> taken_;
+  std::vector<RecordGlance> glance_;  // take()'s: what a block's records are
   std::string folded_;                 // add()'s: a folded name
   std::string error_;  // why the rest could not be read; empty when all was
   bool cancelled_ = false;

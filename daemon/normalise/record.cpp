@@ -490,4 +490,46 @@ bool record_value(const RecordSet& set, std::size_t i, std::uint32_t field, std:
   return false;
 }
 
+// dryrun4 (issue 18): one pass over a stored block, as skip_record checks a
+// record and record_value reads its field, nothing copied.
+bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known_symbols, std::uint32_t field,
+                    std::vector<RecordGlance>& out) {
+  if (count == 0 || count > bytes.size() / kMinRecord) return false;  // as append_encoded refuses them
+  out.resize(count);
+  std::string_view in = bytes;
+  for (std::size_t i = 0; i < count; ++i) {
+    RecordGlance& g = out[i];
+    std::uint64_t v = 0, n = 0, at = 0, delta = 0;
+    if (!get_varint(in, v) || !get_text(in, g.name)) return false;
+    for (int k = 0; k < 3; ++k)
+      if (!get_varint(in, v) || v >= known_symbols) return false;
+    if (!get_varint(in, n) || n > in.size()) return false;
+    g.has_value = false;
+    // The values (a field's delta and a value each); most take a byte each.
+    for (std::uint64_t k = 0; k < n; ++k) {
+      if (in.size() >= 2 && static_cast<unsigned char>(in[0]) < 0x80 && static_cast<unsigned char>(in[1]) < 0x80) {
+        delta = static_cast<unsigned char>(in[0]);
+        v = static_cast<unsigned char>(in[1]);
+        in.remove_prefix(2);
+      } else if (!get_varint(in, delta) || !get_varint(in, v)) {
+        return false;
+      }
+      at += delta;
+      if (static_cast<std::uint32_t>(at) == field) {
+        g.value = unzigzag(v);
+        g.has_value = true;
+        // The first counts: the rest of the values only checked, as skip_record does.
+        if (!skip_varints(in, 2 * (n - k - 1))) return false;
+        break;
+      }
+    }
+    if (!get_varint(in, n) || n > in.size()) return false;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::string_view path;
+      if (!get_varint(in, v) || !get_text(in, path)) return false;
+    }
+  }
+  return in.empty();
+}
+
 }  // namespace tonghop::normalise

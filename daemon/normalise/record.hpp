@@ -204,4 +204,20 @@ struct Normalised {
 // when the record gives none.
 bool record_value(const RecordSet& set, std::size_t i, std::uint32_t field, std::int64_t& out);
 
+// dryrun4 (issue 18): what the index of the previous period's return reads
+// of each record of a block as the store keeps it (RecordSet::block), read
+// where the bytes are (SQLite's memory), never copied: its name (a view into
+// `bytes`) and the value of field `field` as record_value() reads it. Every
+// record is checked as append_encoded() checks it (lengths inside the
+// block, symbols below `known_symbols`, nothing left over, no more records
+// than the bytes can hold); false when the block is damaged, and then
+// nothing in `out` is to be used.
+struct RecordGlance {
+  std::string_view name;
+  std::int64_t value = 0;
+  bool has_value = false;
+};
+bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known_symbols, std::uint32_t field,
+                    std::vector<RecordGlance>& out);
+
 }  // namespace tonghop::normalise

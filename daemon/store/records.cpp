@@ -42,4 +42,75 @@ Expected<const normalise::RecordSet*> RecordCursor::next() {
   return &set_;
 }
 
+BlockScan::BlockScan(const Store& store, const Submission& s)
+    : store_(store), id_(s.id), expected_(s.records), layout_(normalise::Layout::from_json(s.layout)) {}
+
+BlockScan::~BlockScan() {
+  sqlite3_finalize(blocks_);
+  sqlite3_close(own_);
+}
+
+Expected<bool> BlockScan::next(const Take& take) {
+  if (next_seq_ >= expected_) return false;
+  enum class Read { taken, missing, damaged, stop };
+  std::int64_t count = 0;
+  // Each block starts where the last ended: a gap means the records are not all there.
+  auto read = [&](sqlite3_stmt* q) {
+    if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int64(q, 0) != next_seq_ || sqlite3_column_int64(q, 1) <= 0)
+      return Read::missing;
+    count = sqlite3_column_int64(q, 1);
+    const void* data = sqlite3_column_blob(q, 2);
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(q, 2));
+    switch (take(data != nullptr ? std::string_view(static_cast<const char*>(data), size) : std::string_view(),
+                 static_cast<std::size_t>(count))) {
+      case Took::taken: return Read::taken;
+      case Took::damaged: return Read::damaged;
+      case Took::stop: break;
+    }
+    return Read::stop;
+  };
+  if (!tried_own_ && expected_ > static_cast<std::int64_t>(normalise::RecordSet::kBlock)) {
+    // More than one block: the scan's own connection, if it can be had (else the store's, below).
+    tried_own_ = true;
+    const std::string file = store_.with_db([](sqlite3* db) {
+      const char* f = sqlite3_db_filename(db, "main");
+      return std::string(f != nullptr ? f : "");
+    });
+    if (!file.empty() && sqlite3_open_v2(file.c_str(), &own_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK &&
+        sqlite3_exec(own_, "PRAGMA busy_timeout=10000; PRAGMA mmap_size=2147418112;", nullptr, nullptr, nullptr) == SQLITE_OK &&
+        sqlite3_prepare_v2(own_,
+                           "SELECT first_seq, count, data FROM record_blocks WHERE submission_id = ? AND first_seq >= ? "
+                           "ORDER BY first_seq",
+                           -1, &blocks_, nullptr) == SQLITE_OK) {
+      sqlite3_bind_int64(blocks_, 1, id_);
+      sqlite3_bind_int64(blocks_, 2, next_seq_);
+    } else {
+      sqlite3_finalize(blocks_);
+      sqlite3_close(own_);
+      blocks_ = nullptr;
+      own_ = nullptr;
+    }
+  }
+  const Read r = blocks_ != nullptr ? read(blocks_) : store_.with_db([&](sqlite3* db) {
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT first_seq, count, data FROM record_blocks WHERE submission_id = ? AND first_seq >= ? "
+                           "ORDER BY first_seq LIMIT 1",
+                           -1, &q, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(q);
+      return Read::missing;
+    }
+    sqlite3_bind_int64(q, 1, id_);
+    sqlite3_bind_int64(q, 2, next_seq_);
+    const Read got = read(q);
+    sqlite3_finalize(q);
+    return got;
+  });
+  if (r == Read::stop) return false;
+  if (r != Read::taken)
+    return make_error(fmt::format("the records of submission {} are damaged from record {} on", id_, next_seq_ + 1));
+  next_seq_ += count;
+  return true;
+}
+
 }  // namespace tonghop::store

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "core/expected.hpp"
 #include "normalise/record.hpp"
@@ -28,6 +30,40 @@ class RecordCursor {
   normalise::Layout layout_;
   std::string district_, period_;
   normalise::RecordSet set_;
+};
+
+// dryrun4 (issue 18): a submission's stored blocks given where SQLite holds
+// them, never copied: what the index of the previous period's return reads
+// (ingest::index_previous); the bytes are valid during `take` only. A
+// return of more than one block is read through a connection of the scan's
+// own, read-only, the database mapped (no read() of each page), in one read
+// transaction, without the store's lock; one block (a sample return) under
+// the store's lock, held only while `take` looks at it.
+class BlockScan {
+ public:
+  // `store` must outlive the scan; `s` is the submission as Store::get gave it.
+  BlockScan(const Store& store, const Submission& s);
+  ~BlockScan();
+  BlockScan(const BlockScan&) = delete;
+  BlockScan& operator=(const BlockScan&) = delete;
+  const normalise::Layout& layout() const noexcept { return layout_; }
+  // What `take` says of a block: taken, damaged (its records do not read),
+  // or stop (nothing more is wanted; the scan is then not an error).
+  enum class Took { taken, damaged, stop };
+  using Take = std::function<Took(std::string_view bytes, std::size_t count)>;
+  // The next block given to `take`: true when one was taken, false once
+  // every block has been (or `take` said stop); an error when a block is
+  // missing, out of order or damaged, as RecordCursor says it.
+  Expected<bool> next(const Take& take);
+  std::int64_t read() const noexcept { return next_seq_; }  // records taken so far
+
+ private:
+  const Store& store_;
+  std::int64_t id_ = 0, expected_ = 0, next_seq_ = 0;
+  normalise::Layout layout_;
+  sqlite3* own_ = nullptr;          // the scan's own connection, once opened
+  sqlite3_stmt* blocks_ = nullptr;  // every block of the submission, in order, on it
+  bool tried_own_ = false;
 };
 
 }  // namespace tonghop::store

@@ -5,6 +5,9 @@
 // answer counts every record and shows at most [check] max_rows of them.
 #include "api/check_support.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 using namespace check_test;
@@ -159,4 +162,84 @@ TEST(DryRunAgainstThePreviousPeriod, APreviousReturnDamagedInTheStoreIsSaidAsThe
   // Only what was read is compared: nothing of the damaged block is said missing or changed.
   EXPECT_EQ(of_code(warnings, "members_changed", "value"), (std::vector<std::string>{"200"}));
   EXPECT_EQ(of_code(warnings, "organisation_missing", "value"), (std::vector<std::string>{"Chi bộ thôn Nậm 100"}));
+}
+
+namespace {
+
+// A figure of /metrics (an open route), -1 when it is not there.
+std::int64_t metric(const ServedDaemon& d, const std::string& name) {
+  const auto r = tonghop::test::request(d.port, "GET", "/metrics");
+  if (!r) return -1;
+  const std::string line = "\n" + name + " ";
+  const auto at = r->body.find(line);
+  return at == std::string::npos ? -1 : std::stoll(r->body.substr(at + line.size()));
+}
+
+// The indexes begun from a head and not yet dropped, once they are all dropped (or 5 s).
+std::int64_t held_when_settled(const ServedDaemon& d) {
+  std::int64_t held = -1;
+  for (int i = 0; i < 100 && (held = metric(d, "tonghop_dry_run_index_held")) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return held;
+}
+
+}  // namespace
+
+TEST(DryRunAgainstThePreviousPeriod, TheIndexBegunFromTheHeadIsUsedOrStoppedWithItsRequest) {
+  // dryrun4 (issue 18): the previous return is indexed from the dry run's
+  // head, while its body arrives. The dry run compares with that index (the
+  // submission's warnings); a head the dry run would refuse begins none; a
+  // request refused after its head, or a client gone before its body
+  // arrived, drops what was begun (none held afterwards).
+  ServedDaemon d(kAdmin);
+  auto csv = [](int n, auto&& members) {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < n; ++i)
+      if (i != 100) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
+    return s;
+  };
+  const std::string before = csv(6'001, [](int i) { return 20 + i % 40; });
+  ASSERT_EQ(post(d, "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv", before).status, 201);
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 0);
+
+  const std::string now = csv(6'000, [](int i) { return i == 5'000 ? 200 : 20 + i % 40; });
+  const auto check = dry_run_then_submit(d, kPhongTho, "2018", now, "now.csv");
+  ASSERT_FALSE(check.empty());
+  EXPECT_EQ(of_code(check.at("warnings"), "members_changed", "value"), (std::vector<std::string>{"200"}));
+  EXPECT_EQ(of_code(check.at("warnings"), "organisation_missing", "value"),
+            (std::vector<std::string>{"Chi bộ thôn Nậm 6000"}));
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 1);
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_used_total"), 1) << "the dry run compared with the index begun from its head";
+  EXPECT_EQ(held_when_settled(d), 0);
+
+  // Heads the dry run refuses begin nothing: no such district, no period, no token.
+  EXPECT_EQ(post(d, "/api/v1/check?district=Nowhere&period=2018", now).status, 422);
+  EXPECT_EQ(post(d, "/api/v1/check?district=" + kPhongTho + "&period=someday", now).status, 422);
+  EXPECT_EQ(tonghop::test::request(d.port, "POST", "/api/v1/check?district=" + kPhongTho + "&period=2018", now)->status,
+            401);
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 1);
+
+  // Refused once its body arrived (a form without its file): begun, then dropped unused.
+  const auto form = tonghop::test::request(
+      d.port, "POST", "/api/v1/check?district=" + kPhongTho + "&period=2018",
+      "--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n",
+      "Authorization: Bearer " + kAdmin + "\r\nContent-Type: multipart/form-data; boundary=b\r\n");
+  ASSERT_TRUE(form.has_value());
+  EXPECT_EQ(form->status, 400);
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 2);
+  EXPECT_EQ(held_when_settled(d), 0);
+
+  // A client gone with its body half sent: begun, then dropped unused.
+  {
+    tonghop::test::Connection c("127.0.0.1", d.port);
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.send("POST /api/v1/check?district=" + kPhongTho + "&period=2018 HTTP/1.1\r\nHost: x\r\n"
+                       "Authorization: Bearer " + kAdmin + "\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n" +
+                       now.substr(0, 1'000)));
+    for (int i = 0; i < 100 && metric(d, "tonghop_dry_run_index_begun_total") != 3; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 3);
+  }
+  EXPECT_EQ(held_when_settled(d), 0);
+  EXPECT_EQ(metric(d, "tonghop_dry_run_index_used_total"), 1);
 }

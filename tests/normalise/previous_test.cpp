@@ -121,6 +121,28 @@ std::vector<std::string> reference(const std::vector<Org>& now, const std::vecto
   return lines(warnings);
 }
 
+// dryrun4 (issue 18): the previous return given as the store keeps it, its
+// encoded blocks of 4,096 records each (RecordSet::block), taken where they
+// are and placed after, as ingest::index_previous does with store::BlockScan.
+std::vector<std::string> compare_blocks(const std::vector<Org>& now, const std::vector<Org>& before,
+                                        normalise::PreviousIndex::NameHash hash = nullptr) {
+  const RecordSet stored = make(before, "2017");
+  normalise::PreviousIndex index(hash);
+  index.reserve(stored.size());
+  for (std::size_t b = 0; b < stored.block_count(); ++b) {
+    const std::size_t count = std::min(RecordSet::kBlock, stored.size() - b * RecordSet::kBlock);
+    // A copy that goes once taken, as SQLite's memory does at its next step.
+    std::string bytes(stored.block(b));
+    EXPECT_EQ(index.take(bytes, count, stored.layout(), stored.period), normalise::PreviousIndex::Took::taken);
+    std::fill(bytes.begin(), bytes.end(), '\xff');
+    index.place();
+  }
+  Normalised result;
+  result.records = make(now, "2018");
+  index.compare(result, test::lai_chau_catalogue().members_change_above);
+  return lines(result.warnings);
+}
+
 std::uint64_t every_name_collides(std::string_view) { return 42; }
 std::uint64_t first_letter(std::string_view folded) { return folded.empty() ? 0 : static_cast<unsigned char>(folded[0]); }
 
@@ -187,6 +209,10 @@ TEST(Previous, ALargeReturnGivesTheWarningsOfTheMapsWhateverTheHashAndTheParts) 
   EXPECT_EQ(compare(now, before, 777), expected);
   EXPECT_EQ(compare(now, before, 4096, every_name_collides), expected);
   EXPECT_EQ(compare(now, before, 4096, first_letter), expected);
+  // dryrun4: the same from the store's blocks read where they are.
+  EXPECT_EQ(compare_blocks(now, before), expected);
+  EXPECT_EQ(compare_blocks(now, before, every_name_collides), expected);
+  EXPECT_EQ(compare_blocks(now, before, first_letter), expected);
 }
 
 TEST(Previous, APreviousReturnThatCannotAllBeReadIsSaidNotSkipped) {
@@ -341,6 +367,124 @@ TEST(Previous, ARecordsOneValueIsTheValueItsWholeRecordGives) {
       }
     }
   }
+}
+
+// Records of every shape a store's block holds: names empty, short and
+// long (a length past one byte), values past one byte or negative, fields
+// skipped, given twice, and a tree's own paths.
+RecordSet varied_records(std::size_t n, std::uint32_t seed) {
+  normalise::Layout layout;
+  for (int f = 0; f < 40; ++f) {
+    layout.fields.push_back(f == 7 ? std::string("members_total") : "f" + std::to_string(f));
+    layout.is_count.push_back(true);
+    layout.paths.push_back("/f" + std::to_string(f));
+  }
+  layout.tree = true;
+  RecordSet set(layout);
+  std::mt19937 random(seed);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    CompactRecord c;
+    c.where = r * 131;
+    const std::string name = r % 17 == 0 ? std::string() : fmt::format("Chi bộ Nậm {} {}", r, std::string(r % 300, 'x'));
+    c.org_name = name;
+    c.org_kind = r % 2 ? "party_cell" : "party_committee";
+    c.org_sector = "other";
+    c.org_rating = r % 3 ? "" : "good";
+    for (std::uint32_t f = 0; f < 40; ++f)
+      if (random() % 3 != 0) c.values.emplace_back(f, static_cast<std::int64_t>(random() % 2'000'000) - 1'000'000);
+    if (r % 5 == 0) c.values.emplace_back(7, 1ll << 40);  // members_total given twice: the first counts
+    if (r % 4 == 0) c.paths.emplace_back(3, "/khac/f3");
+    set.add(c);
+  }
+  return set;
+}
+
+std::uint32_t members_of(const RecordSet& set) {
+  const auto& f = set.layout().fields;
+  return static_cast<std::uint32_t>(std::find(f.begin(), f.end(), "members_total") - f.begin());
+}
+
+TEST(Previous, AStoredBlockIsReadWhereItIsAsItsRecordSetReadsIt) {
+  // dryrun4 (issue 18): each record's name and members_total read in one
+  // pass over the block's bytes (glance_encoded) are what the record set
+  // made of the same bytes gives (org_name, record_value), for every field.
+  const RecordSet set = varied_records(9'000, 5);
+  ASSERT_EQ(set.block_count(), 3u);
+  std::vector<normalise::RecordGlance> glance;
+  for (std::size_t b = 0; b < set.block_count(); ++b) {
+    const std::size_t first = b * RecordSet::kBlock, count = std::min(RecordSet::kBlock, set.size() - first);
+    for (std::uint32_t field : {0u, 3u, members_of(set), 39u, 40u, 1000u}) {
+      ASSERT_TRUE(normalise::glance_encoded(set.block(b), count, set.layout().symbols.size(), field, glance));
+      ASSERT_EQ(glance.size(), count);
+      for (std::size_t i = 0; i < count; ++i) {
+        ASSERT_EQ(glance[i].name, set.org_name(first + i)) << first + i;
+        std::int64_t value = -7;
+        const bool given = normalise::record_value(set, first + i, field, value);
+        ASSERT_EQ(glance[i].has_value, given) << first + i << " field " << field;
+        if (given) {
+          ASSERT_EQ(glance[i].value, value) << first + i << " field " << field;
+        }
+      }
+    }
+  }
+}
+
+TEST(Previous, AStoredBlockDamagedAnywhereIsRefusedAsTheRecordSetRefusesIt) {
+  // Bytes cut short, bytes changed, bytes added, a wrong count, a symbol
+  // past the layout's: glance_encoded refuses exactly what append_encoded
+  // refuses (so that the index and the rest of the daemon agree on what is
+  // damaged), and whatever it takes reads as that record set reads it. A
+  // block refused is not taken by the index at all.
+  const RecordSet set = varied_records(600, 9);
+  const std::string whole(set.block(0));
+  const std::size_t known = set.layout().symbols.size();
+  const std::uint32_t field = members_of(set);
+  std::mt19937 random(27);
+  std::vector<normalise::RecordGlance> glance;
+  std::size_t refused = 0, taken = 0;
+  auto agree = [&](const std::string& bytes, std::size_t count, const std::string& what) {
+    RecordSet copy(set.layout());
+    const bool appended = copy.append_encoded(bytes, count);
+    const bool glanced = normalise::glance_encoded(bytes, count, known, field, glance);
+    ASSERT_EQ(glanced, appended) << what;
+    (glanced ? taken : refused) += 1;
+    if (!glanced) return;
+    for (std::size_t i = 0; i < count; ++i) {
+      ASSERT_EQ(glance[i].name, copy.org_name(i)) << what;
+      std::int64_t value = 0;
+      ASSERT_EQ(glance[i].has_value, normalise::record_value(copy, i, field, value)) << what;
+      if (glance[i].has_value) {
+        ASSERT_EQ(glance[i].value, value) << what;
+      }
+    }
+  };
+  agree(whole, set.size(), "whole");
+  for (std::size_t cut = 0; cut < whole.size(); cut += 1 + cut / 50) agree(whole.substr(0, cut), set.size(), "cut");
+  agree(whole + '\0', set.size(), "a byte added");
+  for (std::size_t count : {std::size_t{0}, std::size_t{1}, set.size() - 1, set.size() + 1, whole.size()})
+    agree(whole, count, fmt::format("count {}", count));
+  for (int k = 0; k < 3'000; ++k) {
+    std::string bytes = whole;
+    const std::size_t at = random() % bytes.size();
+    bytes[at] = static_cast<char>(random() % 256);
+    if (k % 3 == 0) bytes[(at + 1) % bytes.size()] = static_cast<char>(0x80 | random() % 128);
+    agree(bytes, set.size(), fmt::format("byte {} changed", at));
+  }
+  // Symbols: one fewer known than the block names is damage.
+  ASSERT_FALSE(normalise::glance_encoded(whole, set.size(), known - 1, field, glance));
+  EXPECT_GT(refused, 1'000u);
+  EXPECT_GT(taken, 100u) << "changes that still read (a value's byte) read as the set reads them";
+
+  // The index: a damaged block taken leaves it as it was.
+  normalise::PreviousIndex index;
+  const std::string damaged = whole.substr(0, whole.size() - 1);
+  EXPECT_EQ(index.take(damaged, set.size(), set.layout(), "2017"), normalise::PreviousIndex::Took::damaged);
+  EXPECT_EQ(index.take(whole, set.size() + 1, set.layout(), "2017"), normalise::PreviousIndex::Took::damaged);
+  index.place();
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_EQ(index.take(whole, set.size(), set.layout(), "2017"), normalise::PreviousIndex::Took::taken);
+  index.place();
+  EXPECT_EQ(index.size(), set.size());
 }
 
 }  // namespace
