@@ -73,6 +73,7 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     if (f->id == "org_name") name_col_ = c;
     if (f->id == "district") district_col_ = c;
     if (f->id == "period") period_col_ = c;
+    if (f->id == "org_sector") sector_from_name_ = false;
   }
   for (const std::uint32_t c : header.ignored) state(c, Column::ignored);
   for (const auto& [c, text] : header.unmapped) {
@@ -120,10 +121,25 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
   }
 }
 
-void Table::row(std::uint32_t r, RowView cells) {
+void Table::name_ahead(RowView cells, NameAhead& out) const {
+  out.ready = false;
+  if (name_col_ == 0) return;
+  const CellRef* cell = find_cell(cells, name_col_);
+  if (cell == nullptr || trim_view(cell->text).empty()) return;  // row() folds no name then
+  fold_into(cell->text, out.folded);
+  out.sector = sector_from_name_ ? cat_.sector_from_folded(out.folded.fold) : std::string_view();
+  out.cell = static_cast<std::uint32_t>(cell - cells.data());
+  out.ready = true;
+}
+
+void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
   if (ended_) return;
   if (is_numbering_row(cells)) return;
   folded_.assign(cells.size(), nullptr);
+  // The name folded ahead is what folded() would give for its cell.
+  if (ahead != nullptr && (!ahead->ready || ahead->cell >= cells.size() || cells[ahead->cell].column != name_col_))
+    ahead = nullptr;
+  if (ahead != nullptr) folded_[ahead->cell] = &ahead->folded;
   spare_folds_.clear();
   for (std::size_t i = 0; i < cells.size(); ++i) {
     // A text of plain digits (CellRef::digits) has no letter.
@@ -194,7 +210,8 @@ void Table::row(std::uint32_t r, RowView cells) {
         check_period_text(text, sub_, Place{sheet_, r, period_col_, {}}, true, b_);
     }
   }
-  b_.build(r, &folded(cells, name_cell).fold);
+  const bool sector_ahead = ahead != nullptr && ahead->cell == name_cell && sector_from_name_;
+  b_.build(r, &folded(cells, name_cell).fold, {}, sector_ahead ? &ahead->sector : nullptr);
   ++records_;
   ++section_records_;
   // Every cell in a field's column: none for watch() to look at.
