@@ -67,7 +67,7 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     const std::size_t i = field_index(cat, f->id);
     layout.columns[i] = c;
     if (const auto p = header.paths.find(c); p != header.paths.end()) layout.headers[i] = p->second;
-    slots_.push_back({c, i});
+    slots_.push_back({c, i, cat.fields[i].is_count});
     state(c, Column::field);
     if (c >= kMaxStates) slots_watched_ = true;
     if (f->id == "org_name") name_col_ = c;
@@ -155,14 +155,22 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
   std::size_t name_cell = cells.size();
   std::size_t k = 0;        // slots and cells both go by column
   std::size_t in_slots = 0;  // cells in a field's column
+  // A row with every column up to its last (a CSV's, most sheets'): each
+  // slot's cell at its place, as find_cell takes it; else found by walking.
+  const bool dense = !cells.empty() && cells.back().column == cells.size();
   for (const auto& slot : slots_) {
-    while (k < cells.size() && cells[k].column < slot.column) ++k;
-    if (k == cells.size()) break;
-    const CellRef* cell = &cells[k];
-    if (cell->column != slot.column) continue;
+    const CellRef* cell = nullptr;
+    if (dense && slot.column <= cells.size() && cells[slot.column - 1].column == slot.column) {
+      cell = &cells[slot.column - 1];
+    } else {
+      while (k < cells.size() && cells[k].column < slot.column) ++k;
+      if (k == cells.size()) break;
+      cell = &cells[k];
+      if (cell->column != slot.column) continue;
+    }
     ++in_slots;
     if (cell->text.empty() && !cell->is_number) continue;
-    if (cat_.fields[slot.field].is_count) any_count = true;
+    if (slot.is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
     b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits});
   }

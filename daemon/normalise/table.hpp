@@ -78,6 +78,7 @@ class Table {
   struct Slot {
     std::uint32_t column;
     std::size_t field;
+    bool is_count;  // the field's (Field::is_count), beside it: asked for every cell
   };
 
   void fold_into(std::string_view text, Folded& out) const;
