@@ -110,8 +110,8 @@ class Table {
   bool ended_ = false;
   bool finished_ = false;
   bool prefilter_ = true;
-  bool slots_watched_ = false;
-  bool sector_from_name_ = true;  // no column gives the sector: build() reads it from the name  // a field's column past kMaxStates (watch() must look at every cell)
+  bool slots_watched_ = false;  // a field's column past kMaxStates (watch() must look at every cell)
+  bool sector_from_name_ = true;  // no column gives the sector: build() reads it from the name
   std::vector<const Folded*> folded_;  // this row's, by cell
   // The last few texts of each of the first columns, folded: a kind, a
   // rating or a sector alternates between a few words down the column.
