@@ -38,7 +38,8 @@ Builder::Builder(const Catalogue& c, Normalised& out)
 }
 
 void Builder::build(std::uint32_t where, const std::string* folded_name,
-                    const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths) {
+                    const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths,
+                    const std::string_view* sector) {
   record_.values.clear();
   record_.paths = own_paths;
   record_.where = where;
@@ -97,7 +98,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
         kind_text_ = "party_cell";
       }
     }
-    if (sector_text_.empty()) sector_text_ = cat_.sector_from_folded(folded);
+    if (sector_text_.empty()) sector_text_ = sector != nullptr ? *sector : cat_.sector_from_folded(folded);
   }
   record_.org_name = name;
   record_.org_kind = kind_text_;

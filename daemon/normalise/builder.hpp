@@ -126,8 +126,11 @@ class Builder {
   // The record of the values set since begin(): its errors go to the
   // result; the record is added all the same (a refused return stores
   // nothing). `folded_name`: fold of the name, when the caller has it.
+  // `sector`: what Catalogue::sector_from_folded gives for it, when the
+  // caller has that too (Table::NameAhead).
   void build(std::uint32_t where, const std::string* folded_name = nullptr,
-             const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths = {});
+             const std::vector<std::pair<std::uint32_t, std::string_view>>& own_paths = {},
+             const std::string_view* sector = nullptr);
 
   // The counts summed so far into the result's totals (when the reading is done).
   void total();

@@ -67,12 +67,13 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     const std::size_t i = field_index(cat, f->id);
     layout.columns[i] = c;
     if (const auto p = header.paths.find(c); p != header.paths.end()) layout.headers[i] = p->second;
-    slots_.push_back({c, i});
+    slots_.push_back({c, i, cat.fields[i].is_count});
     state(c, Column::field);
     if (c >= kMaxStates) slots_watched_ = true;
     if (f->id == "org_name") name_col_ = c;
     if (f->id == "district") district_col_ = c;
     if (f->id == "period") period_col_ = c;
+    if (f->id == "org_sector") sector_from_name_ = false;
   }
   for (const std::uint32_t c : header.ignored) state(c, Column::ignored);
   for (const auto& [c, text] : header.unmapped) {
@@ -120,10 +121,25 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
   }
 }
 
-void Table::row(std::uint32_t r, RowView cells) {
+void Table::name_ahead(RowView cells, NameAhead& out) const {
+  out.ready = false;
+  if (name_col_ == 0) return;
+  const CellRef* cell = find_cell(cells, name_col_);
+  if (cell == nullptr || trim_view(cell->text).empty()) return;  // row() folds no name then
+  fold_into(cell->text, out.folded);
+  out.sector = sector_from_name_ ? cat_.sector_from_folded(out.folded.fold) : std::string_view();
+  out.cell = static_cast<std::uint32_t>(cell - cells.data());
+  out.ready = true;
+}
+
+void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
   if (ended_) return;
   if (is_numbering_row(cells)) return;
   folded_.assign(cells.size(), nullptr);
+  // The name folded ahead is what folded() would give for its cell.
+  if (ahead != nullptr && (!ahead->ready || ahead->cell >= cells.size() || cells[ahead->cell].column != name_col_))
+    ahead = nullptr;
+  if (ahead != nullptr) folded_[ahead->cell] = &ahead->folded;
   spare_folds_.clear();
   for (std::size_t i = 0; i < cells.size(); ++i) {
     // A text of plain digits (CellRef::digits) has no letter.
@@ -139,14 +155,22 @@ void Table::row(std::uint32_t r, RowView cells) {
   std::size_t name_cell = cells.size();
   std::size_t k = 0;        // slots and cells both go by column
   std::size_t in_slots = 0;  // cells in a field's column
+  // A row with every column up to its last (a CSV's, most sheets'): each
+  // slot's cell at its place, as find_cell takes it; else found by walking.
+  const bool dense = !cells.empty() && cells.back().column == cells.size();
   for (const auto& slot : slots_) {
-    while (k < cells.size() && cells[k].column < slot.column) ++k;
-    if (k == cells.size()) break;
-    const CellRef* cell = &cells[k];
-    if (cell->column != slot.column) continue;
+    const CellRef* cell = nullptr;
+    if (dense && slot.column <= cells.size() && cells[slot.column - 1].column == slot.column) {
+      cell = &cells[slot.column - 1];
+    } else {
+      while (k < cells.size() && cells[k].column < slot.column) ++k;
+      if (k == cells.size()) break;
+      cell = &cells[k];
+      if (cell->column != slot.column) continue;
+    }
     ++in_slots;
     if (cell->text.empty() && !cell->is_number) continue;
-    if (cat_.fields[slot.field].is_count) any_count = true;
+    if (slot.is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
     b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits});
   }
@@ -194,7 +218,8 @@ void Table::row(std::uint32_t r, RowView cells) {
         check_period_text(text, sub_, Place{sheet_, r, period_col_, {}}, true, b_);
     }
   }
-  b_.build(r, &folded(cells, name_cell).fold);
+  const bool sector_ahead = ahead != nullptr && ahead->cell == name_cell && sector_from_name_;
+  b_.build(r, &folded(cells, name_cell).fold, {}, sector_ahead ? &ahead->sector : nullptr);
   ++records_;
   ++section_records_;
   // Every cell in a field's column: none for watch() to look at.

@@ -21,6 +21,14 @@
 
 namespace tonghop::normalise::detail {
 
+// Who reads a streamed batch's TCVN3 texts and folds its names: the worker,
+// unless it is the slower thread, then the importer's (adaptive, always
+// outside tests); `always` and `never` let the tests take each path on
+// every batch (document.cpp).
+enum class WorkAhead : unsigned char { adaptive, always, never };
+void set_work_ahead(WorkAhead mode);
+WorkAhead work_ahead_mode();
+
 // One sheet's table, read row by row once its header is known.
 class Table {
  public:
@@ -34,8 +42,33 @@ class Table {
     for (auto it = g.rows().upper_bound(header_row); it != g.rows().end(); ++it) row(it->first, it->second);
   }
 
-  // One row after the header (rows in order, cells by column).
-  void row(std::uint32_t r, RowView cells);
+  // A cell's text folded, and what that makes it.
+  struct Folded {
+    std::string text, fold;
+    bool ends = false;   // it starts the signature block under the table
+    bool total = false;  // it labels a total row
+  };
+
+  // A row's name folded ahead of row(), on another thread (the importer's,
+  // when the worker is the slower of the two: DocumentReader::hand_over):
+  // what folded() gives for the row's name cell, and the sector the name
+  // gives. `cell`: the name cell's index in the row's cells (column order);
+  // `ready`: false when the row has no name cell to fold (row() folds as
+  // before).
+  struct NameAhead {
+    Folded folded;
+    std::string_view sector;  // the catalogue's (Catalogue::sector_from_folded), when no column gives it
+    std::uint32_t cell = 0;
+    bool ready = false;
+  };
+  // Fills `out` for a row whose cells are in column order. Reads only what
+  // the constructor set and the catalogue: safe on another thread while
+  // row() runs.
+  void name_ahead(RowView cells, NameAhead& out) const;
+
+  // One row after the header (rows in order, cells by column). `ahead`:
+  // its name folded by name_ahead(), or nullptr.
+  void row(std::uint32_t r, RowView cells, const NameAhead* ahead = nullptr);
 
   // After the last row: the totals, the columns no field names, the fields
   // the province requires that the table lacks.
@@ -45,14 +78,9 @@ class Table {
   struct Slot {
     std::uint32_t column;
     std::size_t field;
+    bool is_count;  // the field's (Field::is_count), beside it: asked for every cell
   };
 
-  // A cell's text folded, and what that makes it.
-  struct Folded {
-    std::string text, fold;
-    bool ends = false;   // it starts the signature block under the table
-    bool total = false;  // it labels a total row
-  };
   void fold_into(std::string_view text, Folded& out) const;
   const Folded& folded(RowView cells, std::size_t i);
   std::string_view shown(std::uint32_t r, std::uint32_t c, RowView cells, std::size_t& index) const;
@@ -83,6 +111,7 @@ class Table {
   bool finished_ = false;
   bool prefilter_ = true;
   bool slots_watched_ = false;  // a field's column past kMaxStates (watch() must look at every cell)
+  bool sector_from_name_ = true;  // no column gives the sector: build() reads it from the name
   std::vector<const Folded*> folded_;  // this row's, by cell
   // The last few texts of each of the first columns, folded: a kind, a
   // rating or a sector alternates between a few words down the column.
