@@ -47,12 +47,13 @@ class DocumentReader final : public Reader {
     rows_in_head_ = 0;
     last_row_ = 0;
     in_sheet_ = true;
+    rows_to_table_ = false;
     return {};
   }
 
   sdk::Status cell(const sdk::CellView& c) override {
     // Most cells of a large sheet: the next of the row being streamed.
-    if (c.row == last_row_ && streaming_ && table_ && in_sheet_ && !skip_ && c.column <= kMaxColumns) {
+    if (c.row == last_row_ && rows_to_table_ && c.column <= kMaxColumns) {
       push(c, false);
       return {};
     }
@@ -405,6 +406,7 @@ class DocumentReader final : public Reader {
         table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
         table_->rows_below_header(*head_grid_, used_.row);
         start_worker();
+        rows_to_table_ = in_sheet_ && !skip_;
       }
     }
   }
@@ -412,6 +414,7 @@ class DocumentReader final : public Reader {
   void end_current() {
     if (!in_sheet_) return;
     in_sheet_ = false;
+    rows_to_table_ = false;
     if (skip_) return;
     if (merges_seen_.size() <= static_cast<std::size_t>(sheet_index_)) merges_seen_.resize(sheet_index_ + 1);
     merges_seen_[sheet_index_] = head_->merges;
@@ -458,6 +461,9 @@ class DocumentReader final : public Reader {
 
   int sheet_index_ = -1;
   bool in_sheet_ = false, skip_ = false, streaming_ = false;
+  // streaming_ && table_ && in_sheet_ && !skip_, asked once per cell (cell())
+  // rather than as four tests.
+  bool rows_to_table_ = false;
   std::unique_ptr<sdk::Sheet> head_;
   std::size_t rows_in_head_ = 0;
   std::uint32_t last_row_ = 0;

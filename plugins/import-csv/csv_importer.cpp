@@ -113,12 +113,14 @@ class CsvImporter final : public sdk::Importer {
                          "a field has a NUL byte: this is not a text file",
                          where);
     };
+    // The bytes of a byte order mark before the text (asked once, not for
+    // each field checked: issue 18, csvpar2).
+    const std::size_t bom = decoded.encoding == "utf-8-bom" ? 3 : 0;
     // A field with bytes to look at again (UTF-8 input only): checked, and
     // brought to NFC when it has combining marks.
     auto unusual = [&](sdk::CellView& cell, csv::FieldBytes seen) __attribute__((noinline)) {
       if ((seen & csv::high_bytes) != 0) {
-        const std::size_t offset = static_cast<std::size_t>(cell.text.data() - decoded.text.data()) +
-                                   (decoded.encoding == "utf-8-bom" ? 3 : 0);
+        const std::size_t offset = static_cast<std::size_t>(cell.text.data() - decoded.text.data()) + bom;
         bool combining = false;
         if (auto s = check_field(cell.text, (seen & csv::nul_byte) != 0, offset, cell.row, cell.column, combining);
             !s.ok())

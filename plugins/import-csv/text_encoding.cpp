@@ -38,6 +38,20 @@ std::size_t first_invalid_utf8(std::string_view s, bool& combining) noexcept {
       ++i;
       continue;
     }
+    // The two- and three-byte letters of Vietnamese (C2-DF, E1-EC and EE-EF
+    // leads: no overlong or surrogate form among them) read without the
+    // general loop below (issue 18, csvpar2: every row's district and name
+    // come here); any other lead, or a continuation byte missing, goes on
+    // to the general reading, which gives the same answer.
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      marks = marks || c == 0xCC || c == 0xCD;
+      i += 2;
+      continue;
+    }
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
     std::size_t len;
     std::uint32_t cp;
     if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; marks = marks || c == 0xCC || c == 0xCD; }

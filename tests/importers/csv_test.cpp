@@ -318,3 +318,82 @@ TEST(CsvEncodings, DecomposedMarksAtAnyPlaceOfALongFieldAreBroughtToNfc) {
     EXPECT_EQ(plain.text(rows + 1, 1), "\xC6\xB0" + ascii + "D\xE1\xBA\xA7u") << at;
   }
 }
+
+// Past the first MiB an unquoted field is refused at its cell from what its
+// scan saw (csv_reader.hpp): a NUL or a bad byte wherever it falls in the
+// field, against the file's end, and never for bytes of the next field.
+// Then a field's UTF-8 is read with the two- and three-byte letters of
+// Vietnamese taken apart from the general reading (text_encoding.cpp,
+// issue 18, csvpar2): an overlong form, a surrogate, a missing or cut
+// continuation after ASCII or after such letters is still found at its byte.
+TEST(CsvErrors, ANulOrABadByteAnywhereInAnUnquotedFieldIsRefusedAtItsCell) {
+  std::size_t rows = 0;
+  const std::string head = past_first_megabyte(rows);
+  std::vector<std::size_t> lengths;
+  for (std::size_t len = 1; len <= 40; ++len) lengths.push_back(len);
+  for (const std::size_t len : {47u, 48u, 49u, 63u, 64u, 65u, 100u}) lengths.push_back(len);
+  for (const std::size_t len : lengths) {
+    for (const std::size_t at : {std::size_t{0}, len / 2, len - 1}) {
+      for (const char bad : {'\0', '\xFF'}) {
+        std::string field(len, 'a');
+        field[at] = bad;
+        // A clean first field of 1-20 bytes, so the bad one starts anywhere
+        // against the sixteen bytes read from the first; the row ends with
+        // a third field, or the file ends with the bad field.
+        const std::string first(len % 20 + 1, 'x');
+        const bool last = len % 2 == 1;
+        const std::string csv = head + first + "," + field + (last ? "" : ",12\n");
+        const auto r = import_bytes(csv, "bad.csv");
+        ASSERT_EQ(r.status.code(), sdk::Code::undecodable)
+            << "length " << len << ", at " << at << ", byte " << int(bad) << ": " << r.status.message();
+        EXPECT_EQ(r.status.where().row, rows + 1) << len << " " << at;
+        EXPECT_EQ(r.status.where().column, 2u) << len << " " << at << " " << int(bad);
+        if (bad == '\0') EXPECT_NE(r.status.message().find("NUL"), std::string::npos) << len << " " << at;
+        else EXPECT_EQ(r.status.where().offset, head.size() + first.size() + 1 + at) << len << " " << at;
+      }
+    }
+  }
+  // The same fields, clean, are read whole.
+  for (const std::size_t len : lengths) {
+    const std::string field = std::string(len - 1, 'a') + "\xC6\xB0";
+    const auto r = import_bytes(head + std::string(len % 20 + 1, 'x') + "," + field + ",12\n", "good.csv");
+    ASSERT_TRUE(r.status.ok()) << len << ": " << r.status.message();
+    EXPECT_EQ(r.text(rows + 1, 2), field) << len;
+    EXPECT_EQ(r.text(rows + 1, 3), "12") << len;
+  }
+}
+
+TEST(CsvErrors, BadUtf8AmongVietnameseLettersIsFoundAtItsByte) {
+  std::size_t rows = 0;
+  const std::string head = past_first_megabyte(rows);
+  const std::vector<std::string> bad = {"\xE0\x80\x80", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF", "\xC0\x80",
+                                        "\xC1\xBF", "\xC3" "a", "\xE1\xBB" "a", "\xE1" "a\xBB", "\xF5\x80\x80\x80",
+                                        "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\x80", "\xBF"};
+  for (std::size_t k = 0; k < 12; ++k) {
+    // "Trường " (two- and three-byte letters), k letters, then the bad bytes.
+    const std::string before = "Tr\xC6\xB0\xE1\xBB\x9Dng " + std::string(k, 'a');
+    for (const auto& b : bad) {
+      const auto r = import_bytes(head + "x," + before + b + "z,12\n", "bad.csv");
+      ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << k << " " << b.size() << ": " << r.status.message();
+      EXPECT_EQ(r.status.where().offset, head.size() + 2 + before.size()) << k << " " << b.size();
+      EXPECT_EQ(r.status.where().column, 2u);
+    }
+    // A sequence cut by the field's end.
+    for (const std::string cut : {"\xC6", "\xE1\xBB", "\xE1", "\xF0\x9F\x98"}) {
+      const auto r = import_bytes(head + "x," + before + cut + ",12\n", "cut.csv");
+      ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << k << " " << cut.size();
+      EXPECT_EQ(r.status.where().offset, head.size() + 2 + before.size()) << k << " " << cut.size();
+    }
+    // Good: the same letters, ED 9F BF (U+D7FF), EE 80 80 (U+E000), four bytes.
+    const std::string good = before + "\xED\x9F\xBF\xEE\x80\x80\xF0\x9F\x98\x80\xC3\xA2";
+    const auto r = import_bytes(head + "x," + good + ",12\n", "good.csv");
+    ASSERT_TRUE(r.status.ok()) << k << ": " << r.status.message();
+    EXPECT_EQ(r.text(rows + 1, 2), good) << k;
+  }
+  // After a byte order mark, the offset counts its three bytes.
+  const std::string before = "Tr\xC6\xB0\xE1\xBB\x9Dng";
+  const auto r = import_bytes("\xEF\xBB\xBF" + head + "x," + before + "\xE0\x80\x80,12\n", "bom.csv");
+  ASSERT_EQ(r.status.code(), sdk::Code::undecodable) << r.status.message();
+  EXPECT_EQ(r.doc.property("encoding"), "utf-8-bom");
+  EXPECT_EQ(r.status.where().offset, 3 + head.size() + 2 + before.size());
+}
