@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "normalise/catalogue.hpp"
+#include "normalise/lai_chau.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/table.hpp"
 #include "support/importing.hpp"
@@ -26,16 +27,8 @@ using namespace tonghop::normalise;
 
 namespace {
 
-const Catalogue& cat() {
-  static const auto c = load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
-  if (!c) throw std::runtime_error(c.error());
-  return *c;
-}
-const Registry& reg() {
-  static const auto r = load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
-  if (!r) throw std::runtime_error(r.error());
-  return *r;
-}
+const Catalogue& cat() { return test::lai_chau_catalogue(); }
+const Registry& reg() { return test::lai_chau_registry(); }
 
 // The mode for one test, and back to adaptive after it.
 struct AheadMode {

@@ -7,6 +7,7 @@
 #include <iconv.h>
 
 #include "normalise/catalogue.hpp"
+#include "normalise/lai_chau.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/syllables.hpp"
 #include "normalise/text.hpp"
@@ -40,16 +41,8 @@ std::string as_tcvn3(const std::string& text) {
   return out;
 }
 
-const Catalogue& cat() {
-  static const auto c = load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
-  if (!c) throw std::runtime_error(c.error());
-  return *c;
-}
-const Registry& reg() {
-  static const auto r = load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
-  if (!r) throw std::runtime_error(r.error());
-  return *r;
-}
+const Catalogue& cat() { return test::lai_chau_catalogue(); }
+const Registry& reg() { return test::lai_chau_registry(); }
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "normalise/catalogue.hpp"
+#include "normalise/lai_chau.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 #include "support/importing.hpp"
@@ -24,16 +25,8 @@ namespace json = boost::json;
 
 namespace {
 
-const Catalogue& cat() {
-  static const auto c = load_catalogue(TONGHOP_SOURCE_DIR "/config/indicators.toml");
-  if (!c) throw std::runtime_error(c.error());
-  return *c;
-}
-const Registry& reg() {
-  static const auto r = load_registry(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
-  if (!r) throw std::runtime_error(r.error());
-  return *r;
-}
+const Catalogue& cat() { return test::lai_chau_catalogue(); }
+const Registry& reg() { return test::lai_chau_registry(); }
 
 // An xlsx written by openpyxl from a description (tests/normalise/write_workbook.py).
 std::string workbook(const test::TempDir& dir, const std::string& name, const json::value& spec) {
