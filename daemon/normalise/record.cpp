@@ -250,7 +250,10 @@ bool skip_varints(std::string_view& in, std::uint64_t k) {
 // symbols and its two counts, a varint each (skip_record).
 constexpr std::size_t kMinRecord = 7;
 
-bool skip_record(std::string_view& in, std::uint64_t known_symbols) {
+// With `glance` (glance_encoded), the record's name and the first value of
+// `field` are read on the way, and the check is the same.
+bool skip_record(std::string_view& in, std::uint64_t known_symbols, RecordGlance* glance = nullptr,
+                 std::uint32_t field = 0) {
   std::uint64_t v = 0, n = 0;
   std::string_view text;
   if (!get_varint(in, v) || !get_text(in, text)) return false;
@@ -258,7 +261,32 @@ bool skip_record(std::string_view& in, std::uint64_t known_symbols) {
     if (!get_varint(in, v) || v >= known_symbols) return false;
   // The values: a field's delta and a value each, read by read_record
   // without a check beyond their bytes, so skipped as bytes.
-  if (!get_varint(in, n) || n > in.size() || !skip_varints(in, 2 * n)) return false;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  if (glance == nullptr) {
+    if (!skip_varints(in, 2 * n)) return false;
+  } else {
+    glance->name = text;
+    glance->has_value = false;
+    std::uint64_t at = 0, delta = 0;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      // Most take a byte each.
+      if (in.size() >= 2 && static_cast<unsigned char>(in[0]) < 0x80 && static_cast<unsigned char>(in[1]) < 0x80) {
+        delta = static_cast<unsigned char>(in[0]);
+        v = static_cast<unsigned char>(in[1]);
+        in.remove_prefix(2);
+      } else if (!get_varint(in, delta) || !get_varint(in, v)) {
+        return false;
+      }
+      at += delta;
+      if (static_cast<std::uint32_t>(at) == field) {
+        // The first counts: the rest of the values only checked.
+        glance->value = unzigzag(v);
+        glance->has_value = true;
+        if (!skip_varints(in, 2 * (n - k - 1))) return false;
+        break;
+      }
+    }
+  }
   if (!get_varint(in, n) || n > in.size()) return false;
   for (std::uint64_t i = 0; i < n; ++i)
     if (!get_varint(in, v) || !get_text(in, text)) return false;
@@ -490,45 +518,15 @@ bool record_value(const RecordSet& set, std::size_t i, std::uint32_t field, std:
   return false;
 }
 
-// dryrun4 (issue 18): one pass over a stored block, as skip_record checks a
-// record and record_value reads its field, nothing copied.
+// dryrun4 (issue 18): one pass over a stored block, each record checked as
+// skip_record checks it, its name and value read on the way, nothing copied.
 bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known_symbols, std::uint32_t field,
                     std::vector<RecordGlance>& out) {
   if (count == 0 || count > bytes.size() / kMinRecord) return false;  // as append_encoded refuses them
   out.resize(count);
   std::string_view in = bytes;
-  for (std::size_t i = 0; i < count; ++i) {
-    RecordGlance& g = out[i];
-    std::uint64_t v = 0, n = 0, at = 0, delta = 0;
-    if (!get_varint(in, v) || !get_text(in, g.name)) return false;
-    for (int k = 0; k < 3; ++k)
-      if (!get_varint(in, v) || v >= known_symbols) return false;
-    if (!get_varint(in, n) || n > in.size()) return false;
-    g.has_value = false;
-    // The values (a field's delta and a value each); most take a byte each.
-    for (std::uint64_t k = 0; k < n; ++k) {
-      if (in.size() >= 2 && static_cast<unsigned char>(in[0]) < 0x80 && static_cast<unsigned char>(in[1]) < 0x80) {
-        delta = static_cast<unsigned char>(in[0]);
-        v = static_cast<unsigned char>(in[1]);
-        in.remove_prefix(2);
-      } else if (!get_varint(in, delta) || !get_varint(in, v)) {
-        return false;
-      }
-      at += delta;
-      if (static_cast<std::uint32_t>(at) == field) {
-        g.value = unzigzag(v);
-        g.has_value = true;
-        // The first counts: the rest of the values only checked, as skip_record does.
-        if (!skip_varints(in, 2 * (n - k - 1))) return false;
-        break;
-      }
-    }
-    if (!get_varint(in, n) || n > in.size()) return false;
-    for (std::uint64_t k = 0; k < n; ++k) {
-      std::string_view path;
-      if (!get_varint(in, v) || !get_text(in, path)) return false;
-    }
-  }
+  for (RecordGlance& g : out)
+    if (!skip_record(in, known_symbols, &g, field)) return false;
   return in.empty();
 }
 
