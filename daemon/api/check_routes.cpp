@@ -182,7 +182,10 @@ http::Response Api::check(const http::Request& r) {
   // body arrived too; else here. A return refused stops the indexing; a
   // thread that cannot be started leaves it for after.
   auto early = std::dynamic_pointer_cast<EarlyIndex>(r.begun);
-  if (early && (early->district != ret.district || early->period != ret.period)) early.reset();
+  if (early && (early->district != ret.district || early->period != ret.period)) {
+    early->cancel = true;  // another district or period than its head named (the registry reloaded): not this one's
+    early.reset();
+  }
   std::atomic<bool> own_cancel{false};
   std::atomic<bool>& cancel = early ? early->cancel : own_cancel;
   std::future<std::vector<normalise::PreviousIndex>> own;
