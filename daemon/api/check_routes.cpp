@@ -16,6 +16,7 @@
 #include "api/api.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
+#include "ingest/dry_run.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/previous.hpp"
 #include "normalise/text.hpp"
@@ -199,13 +200,15 @@ http::Response Api::check(const http::Request& r) {
   }
   std::future<std::vector<normalise::PreviousIndex>>& previous = early ? early->indexed : own;
   // On an import worker (app/serve.cpp), the import itself in a child process; nothing archived.
+  // A large result's blocks come unchecked (dryrun5): each is checked below
+  // and compared as soon as it is, in one pass.
+  ret.defer_check = true;
   ingest::Examined e = context_.examiner(ret);
-  const bool compare = e.status == 200 && e.result.accepted();
+  bool compare = e.status == 200 && e.result.accepted();
   if (!compare) cancel = true;
   std::vector<normalise::PreviousIndex> indexed;
   if (previous.valid()) indexed = previous.get();
   else if (compare) indexed = ingest::index_previous(*context_.store, ret.district, ret.period);
-  if (early && compare) early_used_.fetch_add(1, std::memory_order_relaxed);
   if (e.status == 503) {
     json::object o;
     o["errors"] = issues_json(e.result.errors);
@@ -213,10 +216,19 @@ http::Response Api::check(const http::Request& r) {
     busy.headers.emplace_back("Retry-After", "5");
     return busy;
   }
-  if (ret.filename.empty()) ret.filename = ingest::unnamed_filename(ret, e.format);  // as a submission would name it
   auto& result = e.result;
   // Against the district's current return of the previous period, as a submission is.
-  if (compare) ingest::compare_with_previous(*n, indexed, result);
+  ingest::DryRunRecords blocks;
+  const bool in_blocks = e.unchecked != nullptr;
+  if (in_blocks) {
+    // Every block checked (a damaged one: e is the refusal the whole result's check gives), each compared once checked.
+    if (!ingest::check_and_compare(e, compare ? &indexed : nullptr, n->catalogue.members_change_above, blocks))
+      compare = false;
+  } else if (compare) {
+    ingest::compare_with_previous(*n, indexed, result);
+  }
+  if (early && compare) early_used_.fetch_add(1, std::memory_order_relaxed);
+  if (ret.filename.empty()) ret.filename = ingest::unnamed_filename(ret, e.format);  // as a submission would name it
   const bool accepted = e.status == 200 && result.accepted();
   context_.log->info("dry run for {} {} from {}: {} ({} errors, {} warnings)", ret.district, ret.period, who.name,
                      accepted ? "would be accepted" : "would be refused", result.errors.size(), result.warnings.size());
@@ -234,17 +246,18 @@ http::Response Api::check(const http::Request& r) {
   if (!layout.fields.empty()) o["coverage"] = coverage_json(layout);
   else o["coverage"] = nullptr;
   json::array records;
-  const std::size_t shown = std::min<std::size_t>(result.records.size(), cfg->check_max_rows);
+  const std::size_t total = in_blocks ? blocks.size() : result.records.size();
+  const std::size_t shown = std::min<std::size_t>(total, cfg->check_max_rows);
   for (std::size_t i = 0; i < shown; ++i) {
-    const normalise::Record rec = result.records.at(i);
+    const normalise::Record rec = in_blocks ? blocks.at(i) : result.records.at(i);
     json::object one = record_json(rec, n->catalogue);
     if (!rec.where.path.empty()) one["pointer"] = rec.where.path;
     else if (rec.where.row != 0) one["row"] = rec.where.row;
     records.push_back(std::move(one));
   }
   o["records"] = std::move(records);
-  o["records_total"] = result.records.size();
-  o["records_cut"] = result.records.size() > shown;
+  o["records_total"] = total;
+  o["records_cut"] = total > shown;
   o["unmapped"] = unmapped_json(result, n->catalogue);
   o["sheet"] = nullptr;
   o["document"] = nullptr;

@@ -61,6 +61,7 @@ struct UncheckedBlocks {
   std::shared_ptr<const void> keep;
   unsigned damaged_status = 422;
   std::vector<normalise::Issue> damaged;
+  std::string damaged_plugin;  // dryrun5: the refusal's importer (Examined::plugin), as the zygote names it
 };
 
 struct Outcome {

@@ -341,6 +341,7 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     const auto refused = crashed("the import's result has damaged records");
     deferred->damaged_status = refused.status;
     deferred->damaged = refused.result.errors;
+    deferred->damaged_plugin = refused.plugin;  // dryrun5: a dry run answers the refusal itself
     examined->unchecked = std::move(deferred);
   }
   return std::move(*examined);

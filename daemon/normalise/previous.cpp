@@ -216,11 +216,10 @@ void PreviousIndex::read(const Parts& next, const std::atomic<bool>* cancel, std
 }
 
 void PreviousIndex::compare_range(const RecordSet& now, std::size_t begin, std::size_t end, std::uint32_t field,
-                                  double members_change_above, std::vector<std::uint8_t>& matched,
-                                  std::vector<Issue>& out) const {
+                                  double members_change_above, Progress& progress) const {
   const std::size_t read = size();
   std::string folded;
-  std::size_t guess = 0;  // the previous record this return's next one is likely to be
+  std::size_t& guess = progress.guess;  // the previous record this return's next one is likely to be
   for (std::size_t i = begin; i < end; ++i) {
     const std::string_view ours = now.org_name(i);
     // Returns mostly list their organisations in the same order: the same
@@ -235,7 +234,7 @@ void PreviousIndex::compare_range(const RecordSet& now, std::size_t begin, std::
       if (g != kNone) guess = std::size_t{g} + 1;
     }
     if (g == kNone) continue;
-    matched[g] = 1;
+    progress.matched[g] = 1;
     const std::int64_t old = before_[g];
     if (old == 0) continue;
     std::int64_t mt = 0;
@@ -244,7 +243,7 @@ void PreviousIndex::compare_range(const RecordSet& now, std::size_t begin, std::
     if (change > members_change_above || change < -members_change_above) {
       const Record r = now.at(i);
       const auto place = r.provenance.count("members_total") ? r.provenance.at("members_total") : r.where;
-      out.push_back(Issue{
+      progress.changed.push_back(Issue{
           "members_changed",
           fmt::format("{}: {} đảng viên, kỳ trước {} ({:+.0f}%) / {}: members_total {} against {} last period ({:+.0f}%)",
                       r.org_name, mt, old, change, r.org_name, mt, old, change),
@@ -253,7 +252,55 @@ void PreviousIndex::compare_range(const RecordSet& now, std::size_t begin, std::
   }
 }
 
+void PreviousIndex::compare_part(const RecordSet& part, double members_change_above, Progress& progress) const {
+  if (cancelled_ || size() == 0 || part.empty()) return;
+  if (progress.matched.empty()) progress.matched.assign(size(), 0);
+  compare_range(part, 0, part.size(), members_index(part), members_change_above, progress);
+}
+
 void PreviousIndex::compare(Normalised& result, double members_change_above) const {
+  if (cancelled_) return;  // not read to its end: never compared
+  const std::size_t read = size();
+  std::vector<Progress> progress;
+  const RecordSet& now = result.records;
+  if (read > 0 && !now.empty()) {
+    const std::uint32_t field = members_index(now);
+    // This return's records in as many ranges as there are cores (the import
+    // is done: they are free), each streamed against the index on a thread of
+    // its own; their warnings joined in this return's order, what each
+    // matched joined too (finish). Ranges of at least kRange records: a
+    // sample return is one range, on this thread.
+    constexpr std::size_t kRange = std::size_t{1} << 16;
+    const std::size_t ranges =
+        std::clamp<std::size_t>(now.size() / kRange, 1, std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    progress.resize(ranges);
+    std::vector<std::exception_ptr> failed(ranges);  // a range's exception (bad_alloc), rethrown on this thread
+    auto range = [&](std::size_t k) {
+      try {
+        progress[k].matched.assign(read, 0);
+        compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
+                      progress[k]);
+      } catch (...) {
+        failed[k] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> helpers;
+    std::size_t started = 1;  // range 0 is this thread's
+    try {
+      for (; started < ranges; ++started) helpers.emplace_back(range, started);
+    } catch (...) {
+      // No thread (or no memory) to be had: the ranges not started are this thread's too.
+    }
+    range(0);
+    for (std::size_t k = started; k < ranges; ++k) range(k);
+    for (auto& t : helpers) t.join();
+    for (const auto& e : failed)
+      if (e) std::rethrow_exception(e);
+  }
+  finish(progress, result);
+}
+
+void PreviousIndex::finish(std::vector<Progress>& progress, Normalised& result) const {
   if (cancelled_) return;  // not read to its end: never compared
   const std::size_t read = size();
   if (!error_.empty())
@@ -265,48 +312,22 @@ void PreviousIndex::compare(Normalised& result, double members_change_above) con
                     read, error_, read, error_),
         "", "", Place{}});
   if (read == 0) return;
-  const RecordSet& now = result.records;
-  const std::uint32_t field = members_index(now);
-  // This return's records in as many ranges as there are cores (the import
-  // is done: they are free), each streamed against the index on a thread of
-  // its own; their warnings joined in this return's order, what each
-  // matched joined too. Ranges of at least kRange records: a sample return
-  // is one range, on this thread.
-  constexpr std::size_t kRange = std::size_t{1} << 16;
-  const std::size_t ranges =
-      std::clamp<std::size_t>(now.size() / kRange, 1, std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-  std::vector<std::vector<std::uint8_t>> matched(ranges);
-  std::vector<std::vector<Issue>> changed(ranges);
-  std::vector<std::exception_ptr> failed(ranges);  // a range's exception (bad_alloc), rethrown on this thread
-  auto range = [&](std::size_t k) {
-    try {
-      matched[k].assign(read, 0);
-      compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
-                    matched[k], changed[k]);
-    } catch (...) {
-      failed[k] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> helpers;
-  std::size_t started = 1;  // range 0 is this thread's
-  try {
-    for (; started < ranges; ++started) helpers.emplace_back(range, started);
-  } catch (...) {
-    // No thread (or no memory) to be had: the ranges not started are this thread's too.
+  // What any part matched, in the first progress that matched anything.
+  std::vector<std::uint8_t> none;
+  std::vector<std::uint8_t>* matched = &none;
+  for (auto& p : progress) {
+    if (p.matched.size() != read) continue;
+    if (matched == &none) matched = &p.matched;
+    else
+      for (std::size_t g = 0; g < read; ++g) (*matched)[g] |= p.matched[g];
   }
-  range(0);
-  for (std::size_t k = started; k < ranges; ++k) range(k);
-  for (auto& t : helpers) t.join();
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
-  for (std::size_t k = 1; k < ranges; ++k)
-    for (std::size_t g = 0; g < read; ++g) matched[0][g] |= matched[k][g];
-  for (auto& part : changed)
-    for (auto& issue : part) result.warnings.push_back(std::move(issue));
+  if (matched == &none) none.assign(read, 0);
+  for (auto& p : progress)
+    for (auto& issue : p.changed) result.warnings.push_back(std::move(issue));
   std::size_t p = 0;
   for (std::uint32_t j = 0; j < read; ++j) {
     while (p + 1 < periods_.size() && periods_[p + 1].first <= j) ++p;
-    if (matched[0][group_of_[j]] != 0) continue;
+    if ((*matched)[group_of_[j]] != 0) continue;
     const std::string_view n = name(j);
     const std::string& period = periods_[p].second;
     result.warnings.push_back(Issue{"organisation_missing",

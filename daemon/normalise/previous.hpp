@@ -63,6 +63,20 @@ class PreviousIndex {
 
   std::size_t size() const noexcept { return group_of_.size(); }  // previous records read
 
+  // dryrun5 (issue 18): the same comparison, fed this return a part at a
+  // time (a dry run's blocks, each compared as soon as it is checked, on
+  // the thread that checked it). Each thread gives its parts, in this
+  // return's order, to a Progress of its own; finish() then appends what
+  // compare() would have, given the progresses in this return's order
+  // (the parts of progress k all before those of progress k + 1).
+  struct Progress {
+    std::vector<std::uint8_t> matched;  // per previous record: its group matched (empty: none yet)
+    std::vector<Issue> changed;         // members_changed, in order
+    std::size_t guess = 0;              // the previous record the next one is likely to be
+  };
+  void compare_part(const RecordSet& part, double members_change_above, Progress& progress) const;
+  void finish(std::vector<Progress>& progress, Normalised& result) const;
+
  private:
   static constexpr std::uint32_t kCollided = 0x80000000u;
   struct Slot {
@@ -84,9 +98,10 @@ class PreviousIndex {
   std::uint32_t find(std::string_view name, const std::string& folded, std::uint64_t h) const;
   void grow();
   // Records [begin, end) of `now` against the index: the groups they match
-  // marked, their members_total changes appended to `out` in order.
+  // marked, their members_total changes appended in order (progress.matched
+  // already sized).
   void compare_range(const RecordSet& now, std::size_t begin, std::size_t end, std::uint32_t field,
-                     double members_change_above, std::vector<std::uint8_t>& matched, std::vector<Issue>& out) const;
+                     double members_change_above, Progress& progress) const;
 
   NameHash hash_;
   // Every previous name as written, one after another in chunks of 1 MiB

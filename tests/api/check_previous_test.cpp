@@ -5,6 +5,7 @@
 // answer counts every record and shows at most [check] max_rows of them.
 #include "api/check_support.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -121,6 +122,47 @@ TEST(DryRunAgainstThePreviousPeriod, ALargeReturnWarnsAsItsSubmissionAndIsCutAtT
   EXPECT_EQ(records[199].at("org_name").as_string(), "Chi bộ thôn Nậm 200") << "Nậm 100 is missing";
   EXPECT_EQ(records[5].at("members_total").as_int64(), 90);
   EXPECT_EQ(records[199].at("row").as_int64(), 201);
+}
+
+TEST(DryRunAgainstThePreviousPeriod, AResultOfManyBlocksCheckedAndComparedABlockAtATimeWarnsAsItsSubmission) {
+  // dryrun5: 40,000 organisations, ten blocks of the child's result: the
+  // dry run takes them unchecked and checks and compares each on its own
+  // (ingest::check_and_compare); the submission checks them as it stores
+  // them and compares the whole set after. Changes at the blocks' edges.
+  ServedDaemon d(kAdmin);
+  auto csv = [](int n, auto&& members, auto&& skip) {
+    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+    for (int i = 0; i < n; ++i)
+      if (!skip(i)) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
+    return s;
+  };
+  const std::string before = csv(40'000, [](int i) { return 20 + i % 40; }, [](int) { return false; });
+  const std::vector<int> changed = {4'095, 4'096, 20'479, 20'480, 39'999};
+  const std::string now = csv(
+      40'000,
+      [&](int i) { return std::find(changed.begin(), changed.end(), i) != changed.end() ? 500 : 20 + i % 40; },
+      [](int i) { return i == 8'191 || i == 30'000; });  // missing
+  const std::string target2017 = "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv";
+  ASSERT_EQ(post(d, target2017, before).status, 201);
+  const auto check = dry_run_then_submit(d, kPhongTho, "2018", now, "now.csv");
+  ASSERT_FALSE(check.empty());
+  EXPECT_EQ(of_code(check.at("warnings"), "members_changed", "value"),
+            (std::vector<std::string>{"500", "500", "500", "500", "500"}));
+  EXPECT_EQ(of_code(check.at("warnings"), "organisation_missing", "value"),
+            (std::vector<std::string>{"Chi bộ thôn Nậm 8191", "Chi bộ thôn Nậm 30000"}));
+  const auto& warnings = check.at("warnings").as_array();
+  std::vector<std::string> cells;
+  for (const auto& w : warnings)
+    if (w.at("code").as_string() == "members_changed") cells.emplace_back(w.at("cell").as_string());
+  // Row i + 2, one less past Nậm 8191, two less past Nậm 30000.
+  EXPECT_EQ(cells, (std::vector<std::string>{"C4097", "C4098", "C20480", "C20481", "C39999"}));
+  EXPECT_EQ(check.at("records_total").as_int64(), 39'998);
+  const auto& records = check.at("records").as_array();
+  ASSERT_EQ(records.size(), 200u);
+  EXPECT_EQ(records[199].at("org_name").as_string(), "Chi bộ thôn Nậm 199");
+  EXPECT_EQ(records[199].at("row").as_int64(), 201);
+  EXPECT_EQ(records[199].at("district").as_string(), "Phong Thổ") << "each record says its district and period";
+  EXPECT_EQ(records[199].at("period").as_string(), "2018");
 }
 
 TEST(DryRunAgainstThePreviousPeriod, APreviousReturnDamagedInTheStoreIsSaidAsTheSubmissionSaysIt) {
