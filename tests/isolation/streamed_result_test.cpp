@@ -24,6 +24,7 @@
 #include "isolate/protocol.hpp"
 #include "isolate/stream.hpp"
 #include "isolate/wire.hpp"
+#include "isolate/zygote.hpp"
 #include "ingest/pipeline.hpp"
 #include "isolation/isolated_daemon.hpp"
 #include "normalise/record.hpp"
@@ -551,4 +552,57 @@ TEST(Stream, ALargeCsvRefusedAtRow30000AfterItsFirstBlocksStreamedStoresNothingA
   EXPECT_EQ(rows(d.data() / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0);
   EXPECT_EQ(rows(d.data() / "tonghop.db", "SELECT count(*) FROM submissions"), 0);
   EXPECT_TRUE(d.healthy());
+}
+
+// The real zygote and its child (forked from this test's process, the real
+// CSV importer and normaliser, the sandbox): a CSV of 40,000 rows hands nine
+// whole blocks to the sink as it is read, in order, and the result names
+// them and holds the tenth; one of 100 rows, and a dry run (no sink), hand
+// none over and come back whole.
+TEST(Stream, TheRealZygoteHandsALargeCsvsBlocksOverAsTheyCompleteAndNoneOfASmallOnes) {
+  auto zygote = isolate::Zygote::start([]() -> Expected<isolate::Setup> {
+    auto n = std::make_shared<ingest::Normalisation>(daemon_normalisation());
+    return isolate::Setup{n, std::shared_ptr<const loader::PluginSet>(&tonghop::test::real_plugins(),
+                                                                       [](const loader::PluginSet*) {})};
+  });
+  ASSERT_TRUE(zygote) << zygote.error();
+  isolate::ImportLimits limits;
+  limits.limits = tonghop::test::default_limits();
+  limits.limits.max_seconds = 120;
+  auto examine = [&](const std::string& csv, bool sink, Taken& taken) {
+    ingest::Return ret;
+    ret.district = "Phong Thổ";
+    ret.period = "2018";
+    ret.filename = "big.csv";
+    ret.bytes = csv;
+    if (sink) ret.on_block = taken.sink();
+    return (*zygote)->examine(ret, limits);
+  };
+  const std::string csv = big_csv(40'000);
+  Taken taken;
+  const auto got = examine(csv, true, taken);
+  ASSERT_EQ(got.status, 200) << (got.result.errors.empty() ? "" : got.result.errors[0].message);
+  ASSERT_TRUE(got.streamed);
+  EXPECT_EQ(got.streamed->blocks, 9u);
+  ASSERT_EQ(got.streamed->rest.size(), 1u);
+  EXPECT_EQ(got.streamed->rest[0].count, 40'000 - 9 * kBlock);
+  ASSERT_EQ(taken.blocks.size(), 9u);
+  for (std::size_t b = 0; b < 9; ++b) EXPECT_EQ(taken.firsts[b], static_cast<std::int64_t>(b * kBlock));
+  EXPECT_EQ(got.result.records.size(), 0u);
+
+  // The same bytes without a sink (as the dry run examines): whole, and the same blocks.
+  Taken none;
+  const auto whole = examine(csv, false, none);
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_FALSE(whole.streamed);
+  ASSERT_EQ(whole.result.records.size(), 40'000u);
+  for (std::size_t b = 0; b < 9; ++b) EXPECT_TRUE(whole.result.records.block(b) == taken.blocks[b]) << b;
+  EXPECT_TRUE(whole.result.records.block(9) == got.streamed->rest[0].bytes);
+
+  Taken small;
+  const auto little = examine(big_csv(100), true, small);
+  ASSERT_EQ(little.status, 200);
+  EXPECT_FALSE(little.streamed);
+  EXPECT_TRUE(small.blocks.empty());
+  EXPECT_EQ(little.result.records.size(), 100u);
 }
