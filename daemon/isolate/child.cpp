@@ -73,7 +73,8 @@ struct Streaming {
   // the return is taken (a refused one is read whole, as before).
   std::size_t confirmed(const ingest::Examined& e) const {
     const auto& set = e.result.records;
-    if (lengths.empty() || !set.on_block || e.status != 200 || !e.result.accepted() || set.block_count() < lengths.size())
+    if (lengths.empty() || !set.on_block || e.status != 200 || !e.result.accepted() ||
+        set.block_count() < lengths.size())
       return 0;
     for (std::size_t b = 0; b < lengths.size(); ++b)
       if (set.block(b).size() != lengths[b]) return 0;

@@ -72,7 +72,8 @@ Expected<ingest::Examined> read_result(int result, const StreamedPlaces& streame
   // that refers to it (once the return is stored).
   const std::shared_ptr<const void> keep(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
   auto deferred = defer_check ? std::make_shared<ingest::UncheckedBlocks>() : nullptr;
-  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), keep, {}, deferred.get(), &streamed);
+  auto examined =
+      read_examined(std::string_view(static_cast<const char*>(map), size), keep, {}, deferred.get(), &streamed);
   if (!examined) return examined;
   if (deferred && deferred->keep) examined->unchecked = std::move(deferred);
   return examined;

@@ -226,8 +226,8 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
                                          const std::function<void(std::size_t)>& release,
                                          ingest::UncheckedBlocks* defer, const StreamedPlaces* streamed) {
   // Issue 18, stream: the streamed blocks come first in the memfd, the rest of the result after them.
-  const std::string_view before = streamed != nullptr ? bytes.substr(0, std::min<std::size_t>(streamed->start, bytes.size())) : std::string_view{};
   if (streamed != nullptr && streamed->start > bytes.size()) return make_error("the import's result is cut short");
+  const std::string_view before = streamed != nullptr ? bytes.substr(0, streamed->start) : std::string_view{};
   Reader r(bytes.substr(before.size()));
   ingest::Examined e;
   if (r.u64() != kMagic) return make_error("the import's result is not in the expected form");
