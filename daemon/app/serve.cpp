@@ -200,6 +200,8 @@ int serve(const Options& options) {
   ctx.log->info("tonghopd {} starting; configuration {}; data in {}", TONGHOP_VERSION,
                 cfg->source.empty() ? "(built-in defaults)" : cfg->source.string(), cfg->data_dir.string());
   if (token->token.empty()) ctx.log->info("admin token from {}", token->source);
+  if (const auto orphans = ctx.store->orphans_at_open(); orphans > 0)  // stage (issue 18)
+    ctx.log->warn("removed {} record block(s) staged for a return whose import was cut off (no submission names them)", orphans);
   ctx.plugins.store(load_plugins(*cfg, ctx.log));
   ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
   ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {

@@ -57,6 +57,9 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
     return read_document(*choice->plugin->importer, {ret.filename, view}, limits, *capture);
   };
   auto reader = normaliser.reader(submission, profile);
+  // Issue 18, stream: a CSV has one sheet, whose table, once its header is
+  // found, nothing displaces, and no merged ranges (no second pass).
+  if (ret.completed_block && out.format == "csv") reader->on_block = ret.completed_block;
   auto status = read(*reader, std::nullopt);
   // A dry run's view of a tree counts the array's elements: read again knowing it.
   if (status.ok() && (reader->needs_second_pass() || (capture && reader->learned().array))) {
@@ -189,6 +192,52 @@ class Checked {
 
 }  // namespace
 
+namespace {
+
+// Whether the district has a current return of the previous period (what
+// index_previous reads).
+bool has_previous(const store::Store& store, const std::string& district, const std::string& period) {
+  for (const auto& prev : store.current(normalise::previous_period(period)))
+    if (prev.district == district) return true;
+  return false;
+}
+
+// Issue 18, stream: a result whose first blocks were streamed into
+// `staging`: the rest of its blocks staged after them, and its records made
+// whole when the comparison with the previous period needs them (from the
+// copies the staging took). When the staging failed (or a return of the
+// previous period came meanwhile, with no copies kept), it is dropped and the
+// result's records are read whole from its sealed memfd as without
+// streaming. False when a block is damaged then (the result refused).
+// `whole`: whether the result's records are whole (false: staged, and no
+// return of the previous period to compare them with).
+bool take_streamed(const store::Store& store, const Return& ret, Examined& examined,
+                   std::unique_ptr<store::Staging>& staging, std::vector<std::string>& copies, bool& whole) {
+  const Streamed& st = *examined.streamed;
+  auto& records = examined.result.records;
+  bool staged = staging != nullptr && static_cast<std::size_t>(staging->blocks()) == st.blocks;
+  for (std::size_t i = 0; i < st.rest.size() && staged; ++i) {
+    const auto first = static_cast<std::int64_t>((st.blocks + i) * normalise::RecordSet::kBlock);
+    staged = staging->add(first, static_cast<std::int64_t>(st.rest[i].count), st.rest[i].bytes) ? true : false;
+  }
+  const bool previous = has_previous(store, ret.district, ret.period);
+  if (staged && previous && copies.size() != st.blocks) staged = false;
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  whole = !staged || previous;
+  if (!staged) {
+    staging.reset();
+    return records.append_encoded(st.places, st.keep, threads) && records.append_encoded(st.rest, st.keep, threads);
+  }
+  if (!previous) return true;
+  // The copies the staging took: what is stored is what is compared.
+  auto kept = std::make_shared<const std::vector<std::string>>(std::move(copies));
+  std::vector<normalise::RecordSet::Encoded> blocks;
+  for (const auto& c : *kept) blocks.push_back({c, normalise::RecordSet::kBlock});
+  return records.append_encoded(blocks, kept, threads) && records.append_encoded(st.rest, st.keep, threads);
+}
+
+}  // namespace
+
 Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& store, Return ret) {
   const auto started = std::chrono::steady_clock::now();
   Outcome out;
@@ -228,10 +277,32 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   // The raw bytes go to disk (hashed, fsynced) while the return is read.
   auto archived = std::async(std::launch::async, [&] { return store.archive(ret.bytes); });
   ret.defer_check = true;
+  // Issue 18, stream: a large CSV's blocks staged in the store while its
+  // child still imports it, each checked as it comes (isolate/stream.hpp),
+  // from the first (a small return never stages). Kept too when the
+  // district has a return of the previous period to compare with.
+  std::unique_ptr<store::Staging> staging;
+  bool staging_failed = false;
+  const bool had_previous = has_previous(store, ret.district, ret.period);
+  std::vector<std::string> copies;
+  ret.on_block = [&](std::int64_t first_seq, std::int64_t count, std::string_view bytes) {
+    if (staging_failed) return false;
+    if (!staging) {
+      auto made = store.stage();
+      if (!made) return !(staging_failed = true);
+      staging = std::move(*made);
+    }
+    if (!staging->add(first_seq, count, bytes)) return !(staging_failed = true);
+    if (had_previous) copies.emplace_back(bytes);
+    return true;
+  };
   Examined examined = examiner(ret);
+  ret.on_block = {};
   auto sha256 = archived.get();
   if (ret.filename.empty()) ret.filename = unnamed_filename(ret, examined.format);
   auto& result = examined.result;
+  // Nothing staged is taken unless the result names the staged blocks as its first.
+  if (!examined.streamed) staging.reset();
   if (examined.status != 200 || !result.accepted()) {
     if (sha256) store.forget(*sha256);
     out.status = examined.status != 200 ? examined.status : 422;
@@ -244,6 +315,13 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     out.errors.push_back({"store_failed", "Không lưu được tệp / the file could not be stored: " + sha256.error(), "", "", {}});
     return done();
   }
+  // Streamed (issue 18, stream): the rest staged after the streamed blocks.
+  bool whole = true;
+  if (examined.streamed && !take_streamed(store, ret, examined, staging, copies, whole)) {
+    out.status = 422;
+    out.errors = examined.streamed->damaged;
+    return done();
+  }
   // A large result's blocks come unchecked from the child (issue 18,
   // blocks4): checked here, one after the other on a thread of their own
   // (Checked), while the store inserts them into its transaction, which is
@@ -251,7 +329,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   Checked checked(examined.unchecked, result.records);
   std::vector<normalise::PreviousIndex> previous;
   if (checked.active()) previous = index_previous(store, ret.district, ret.period);
-  else compare_with_previous(n, store, ret.district, ret.period, result);
+  else if (whole) compare_with_previous(n, store, ret.district, ret.period, result);
 
   store::NewSubmission s;
   s.meta.district = ret.district;
@@ -275,6 +353,12 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
       compare_with_previous(n, previous, result);
       warnings = result.warnings;
     };
+  } else if (staging) {
+    // The records are the staged blocks (every block of the result).
+    s.records = normalise::RecordSet(result.records.layout());
+    s.records.district = result.records.district;
+    s.records.period = result.records.period;
+    s.staged = std::move(staging);
   } else {
     s.records = std::move(result.records);
   }

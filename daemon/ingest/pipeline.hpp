@@ -50,6 +50,32 @@ struct Return {
   // once all are checked. An examiner that does not (in this process) ignores
   // it; a dry run never sets it.
   bool defer_check = false;
+  // Issue 18, stream. The parent's side (isolate::Zygote::examine): given
+  // each block of the result as the child streams it, checked and copied
+  // (the child cannot change the copy): first_seq (records before it),
+  // count (always RecordSet::kBlock) and its bytes, in order. False: the
+  // sink cannot take it (its store failed); no more are given, and the
+  // result is then read whole as without a sink. Set: the child is asked to
+  // stream (only a CSV's table does, see examine below).
+  std::function<bool(std::int64_t first_seq, std::int64_t count, std::string_view checked)> on_block = {};
+  // The child's side: told each block of the table that will be the
+  // result as it completes (normalise::RecordSet::on_block), for a CSV
+  // return on its first pass only.
+  normalise::BlockHook completed_block = {};
+};
+
+// Issue 18, stream: the result's first `blocks` blocks were streamed while the
+// import ran and every one taken by Return::on_block; result.records then
+// holds only the layout. `places` are the same blocks in the sealed result
+// (views into `keep`), and `rest` the result's blocks after them, checked (each whole but
+// the last): what submit() stores after the streamed ones, or, when its store
+// failed, takes from the result as without streaming.
+struct Streamed {
+  std::size_t blocks = 0;
+  std::vector<normalise::RecordSet::Encoded> places;
+  std::vector<normalise::RecordSet::Encoded> rest;
+  std::shared_ptr<const void> keep;
+  std::vector<normalise::Issue> damaged;  // the refusal of a damaged result (422), as UncheckedBlocks'
 };
 
 // A result's record blocks not yet checked (Return::defer_check): views into
@@ -91,6 +117,8 @@ struct Examined {
   // Return::defer_check: the record blocks still to check and append to
   // result.records (none: result.records is whole and checked).
   std::shared_ptr<UncheckedBlocks> unchecked;
+  // Return::on_block took the result's first blocks (issue 18, stream).
+  std::shared_ptr<Streamed> streamed;
 };
 // chosen: told the importer's name before it reads (a child process tells its
 // parent, so that a crash can name it).

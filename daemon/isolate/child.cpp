@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <vector>
 
 #include "isolate/protocol.hpp"
 #include "isolate/sandbox.hpp"
@@ -20,6 +21,66 @@ namespace tonghop::isolate::detail {
 namespace {
 
 int g_reply = -1;
+
+// Issue 18, stream: the blocks of the result handed over as the normaliser
+// completes them (Return::completed_block, on its worker thread): each
+// written into the result memfd after the one before, and named to the
+// daemon by a 'B' note. A block that cannot be written (or is past
+// kMaxStreamedBlock) ends the streaming: it and the rest go with the result.
+struct Streaming {
+  int result = -1, reply = -1;
+  std::uint64_t end = 0;
+  std::vector<std::uint64_t> lengths;  // each streamed block's
+  bool stopped = false;
+
+  void block(const normalise::RecordSet& set, std::size_t b) {
+    if (stopped || b != lengths.size()) {
+      stopped = true;
+      return;
+    }
+    const std::string_view bytes = set.block(b);
+    if (bytes.empty() || bytes.size() > kMaxStreamedBlock) {
+      stopped = true;
+      return;
+    }
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::pwrite(result, bytes.data() + done, bytes.size() - done, static_cast<off_t>(end + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        stopped = true;
+        return;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    BlockNote n;
+    n.type = 'B';
+    n.offset = end;
+    n.length = bytes.size();
+    n.first_seq = b * normalise::RecordSet::kBlock;
+    n.count = normalise::RecordSet::kBlock;
+    n.symbols = set.layout().symbols.size();
+    if (::send(reply, &n, sizeof n, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof n)) {
+      stopped = true;  // not named: written over by the result
+      return;
+    }
+    end += bytes.size();
+    lengths.push_back(bytes.size());
+  }
+
+  // The streamed blocks the result may name: none unless its records are
+  // the very set that streamed them (it carries the hook: another sheet's
+  // or a second pass's set does not), with those blocks as they were, and
+  // the return is taken (a refused one is read whole, as before).
+  std::size_t confirmed(const ingest::Examined& e) const {
+    const auto& set = e.result.records;
+    if (lengths.empty() || !set.on_block || e.status != 200 || !e.result.accepted() ||
+        set.block_count() < lengths.size())
+      return 0;
+    for (std::size_t b = 0; b < lengths.size(); ++b)
+      if (set.block(b).size() != lengths[b]) return 0;
+    return lengths.size();
+  }
+};
 
 [[noreturn]] void out_of_memory() {
   note(g_reply, 'M');
@@ -100,10 +161,20 @@ int g_reply = -1;
       m.remove_prefix(b + 1);
     }
     ret.view_rows = h.view_rows;
+    Streaming streaming;
+    streaming.result = result;
+    streaming.reply = reply;
+    if (h.stream != 0)
+      ret.completed_block = [&streaming](const normalise::RecordSet& set, std::size_t b) { streaming.block(set, b); };
     const auto examined = ingest::examine(*setup->plugins, *setup->normalisation, h.limits, ret,
                                           [&](const loader::Plugin& p) { note(reply, 'P', p.info.name); });
-    if (!write_examined(result, examined)) ::_exit(kExitWrite);
-    note(reply, 'D');
+    // The rest of the result after the streamed blocks ('D' says where).
+    if (::lseek(result, static_cast<off_t>(streaming.end), SEEK_SET) < 0) ::_exit(kExitWrite);
+    if (!write_examined(result, examined, streaming.confirmed(examined))) ::_exit(kExitWrite);
+    Done d;
+    d.type = 'D';
+    d.start = streaming.end;
+    (void)!::send(reply, &d, sizeof d, MSG_NOSIGNAL);
   } catch (const std::bad_alloc&) {
     out_of_memory();
   } catch (const std::exception& e) {

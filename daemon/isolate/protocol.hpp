@@ -26,7 +26,27 @@ struct RequestHead {
   // mappings ("header\0field\0" each); view_rows is Return::view_rows.
   std::uint64_t mappings_size = 0;
   std::uint32_t view_rows = 0;
+  // Issue 18, stream: the daemon takes the result's blocks as they complete (Return::on_block).
+  std::uint8_t stream = 0;
 };
+
+// Child -> daemon (issue 18, stream): a block of the result completed and
+// written into the result memfd at `offset` (pwrite; right after the one
+// before, the first at 0), `length` bytes, `count` records from `first_seq`,
+// checked by the daemon with `symbols` known. At the end 'D' + the offset
+// where the rest of the result is written (Done).
+struct BlockNote {
+  char type = 'B';
+  char pad[7] = {};
+  std::uint64_t offset = 0, length = 0, first_seq = 0, count = 0, symbols = 0;
+};
+struct Done {
+  char type = 'D';
+  char pad[7] = {};
+  std::uint64_t start = 0;
+};
+// A streamed block is at most this long (a larger one is left in the result).
+constexpr std::uint64_t kMaxStreamedBlock = 64u << 20;
 
 // Zygote -> daemon on the reply socket, after the child was reaped; sent
 // with the zygote's credentials, which the daemon checks (a child cannot

@@ -185,7 +185,7 @@ void read_map(Reader& r, std::map<std::string, double>& m) {
 
 }  // namespace
 
-bool write_examined(int fd, const ingest::Examined& e) {
+bool write_examined(int fd, const ingest::Examined& e, std::size_t streamed) {
   Writer w(fd);
   w.u64(kMagic);
   w.u64(e.status);
@@ -203,8 +203,10 @@ bool write_examined(int fd, const ingest::Examined& e) {
   w.str(set.layout().to_json());
   w.str(set.district);
   w.str(set.period);
-  w.u64(set.block_count());
-  for (std::size_t b = 0; b < set.block_count(); ++b) {
+  streamed = std::min(streamed, set.block_count());
+  w.u64(streamed);
+  w.u64(set.block_count() - streamed);
+  for (std::size_t b = streamed; b < set.block_count(); ++b) {
     const std::size_t first = b * normalise::RecordSet::kBlock;
     w.u64(std::min(set.size() - first, normalise::RecordSet::kBlock));
     w.str(set.block(b));
@@ -222,8 +224,11 @@ bool write_examined(int fd, const ingest::Examined& e) {
 
 Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep,
                                          const std::function<void(std::size_t)>& release,
-                                         ingest::UncheckedBlocks* defer) {
-  Reader r(bytes);
+                                         ingest::UncheckedBlocks* defer, const StreamedPlaces* streamed) {
+  // Issue 18, stream: the streamed blocks come first in the memfd, the rest of the result after them.
+  if (streamed != nullptr && streamed->start > bytes.size()) return make_error("the import's result is cut short");
+  const std::string_view before = streamed != nullptr ? bytes.substr(0, streamed->start) : std::string_view{};
+  Reader r(bytes.substr(before.size()));
   ingest::Examined e;
   if (r.u64() != kMagic) return make_error("the import's result is not in the expected form");
   e.status = static_cast<unsigned>(r.u64());
@@ -246,13 +251,49 @@ Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shar
   }
   res.records.district = r.str();
   res.records.period = r.str();
+  const std::uint64_t named = r.u64();  // streamed before (issue 18, stream)
   const auto blocks = r.count(16);
-  if (keep) {
+  if (!r.ok) return make_error("the import's result is cut short");
+  const std::size_t streams = streamed != nullptr ? streamed->blocks.size() : 0;
+  if (named != 0 && (named != streams || !keep)) return make_error("the import's result has damaged records");
+  if (named != 0 && streamed->taken) {
+    // Taken by the sink: the rest of the blocks checked here against the
+    // final layout, which must know every symbol the streamed ones were
+    // checked with; each whole but the last, as they are stored after them.
+    if (res.records.layout().symbols.size() < streamed->symbols)
+      return make_error("the import's result has damaged records");
+    auto out = std::make_shared<ingest::Streamed>();
+    out->blocks = streams;
+    out->keep = keep;
+    for (const auto& [offset, length] : streamed->blocks) {
+      if (offset > before.size() || length > before.size() - offset)
+        return make_error("the import's result has damaged records");
+      out->places.push_back({before.substr(offset, length), normalise::RecordSet::kBlock});
+    }
+    for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
+      const std::uint64_t count = r.u64();
+      const std::string_view block = r.view();
+      if (!r.ok || count == 0 || count > normalise::RecordSet::kBlock ||
+          (b + 1 < blocks && count != normalise::RecordSet::kBlock) ||
+          !normalise::check_block(block, count, res.records.layout().symbols.size()))
+        return make_error("the import's result has damaged records");
+      out->rest.push_back({block, count});
+    }
+    if (!r.ok) return make_error("the import's result has damaged records");
+    e.streamed = std::move(out);
+  } else if (keep) {
     // Not copied: the blocks' places read first, then every record of
     // every block checked, on as many threads as there are cores (the
     // daemon waits for nothing else meanwhile), before any is taken.
     std::vector<normalise::RecordSet::Encoded> encoded;
-    encoded.reserve(blocks);
+    encoded.reserve(blocks + (named != 0 ? streams : 0));
+    // Streamed but not taken: read from the memfd as the result's first blocks.
+    for (std::size_t b = 0; b < streams && named != 0; ++b) {
+      const auto [offset, length] = streamed->blocks[b];
+      if (offset > before.size() || length > before.size() - offset)
+        return make_error("the import's result has damaged records");
+      encoded.push_back({before.substr(offset, length), normalise::RecordSet::kBlock});
+    }
     for (std::uint64_t b = 0; b < blocks && r.ok; ++b) {
       const std::uint64_t count = r.u64();
       const std::string_view block = r.view();

@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/expected.hpp"
 #include "ingest/pipeline.hpp"
@@ -15,8 +17,24 @@
 namespace tonghop::isolate {
 
 // Writes `examined` to `fd` (from its current offset). False when a write
-// failed (the file size limit, a full disk).
-bool write_examined(int fd, const ingest::Examined& examined);
+// failed (the file size limit, a full disk). `streamed`: the record set's
+// first blocks the child streamed before (issue 18, stream: written into the
+// memfd before this offset, named by 'B' notes), only counted here.
+bool write_examined(int fd, const ingest::Examined& examined, std::size_t streamed = 0);
+
+// Issue 18, stream: where the blocks a child streamed are in its result memfd
+// (isolate/stream.hpp, BlockStream), each checked already: read_examined
+// reads the result from `start`, and refuses it unless it names exactly
+// these blocks as streamed, or none (the reader changed its mind: they are
+// void). `taken`: the parent's sink took every one (the result's records
+// are then the rest alone, Examined::streamed); otherwise they are read from
+// the memfd as the result's first blocks, as if written with it.
+struct StreamedPlaces {
+  std::uint64_t start = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks;  // offset, length; each kBlock records
+  std::uint64_t symbols = 0;                                    // the most any block was checked with
+  bool taken = false;
+};
 
 // Reads what write_examined wrote. With `keep`, which holds `bytes` alive and
 // unchanging (a sealed memfd's mapping), the record blocks are not copied:
@@ -32,6 +50,7 @@ bool write_examined(int fd, const ingest::Examined& examined);
 // they are.
 Expected<ingest::Examined> read_examined(std::string_view bytes, const std::shared_ptr<const void>& keep = {},
                                          const std::function<void(std::size_t)>& release = {},
-                                         ingest::UncheckedBlocks* defer = nullptr);
+                                         ingest::UncheckedBlocks* defer = nullptr,
+                                         const StreamedPlaces* streamed = nullptr);
 
 }  // namespace tonghop::isolate

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "isolate/protocol.hpp"
+#include "isolate/stream.hpp"
 #include "isolate/wire.hpp"
 
 namespace tonghop::isolate {
@@ -217,6 +218,7 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     h.max_children = limits.max_children;
     h.mappings_size = mappings.size();
     h.view_rows = ret.view_rows;
+    h.stream = ret.on_block ? 1 : 0;
     const std::string filename = ret.filename.substr(0, 4096);
     h.district = static_cast<std::uint32_t>(ret.district.size());
     h.period = static_cast<std::uint32_t>(ret.period.size());
@@ -239,6 +241,9 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   bool memory = false;
   std::optional<Status> status;
   bool done = false;
+  // Issue 18, stream: the blocks the child hands over as they complete.
+  BlockStream stream(output.fd, ret.on_block);
+  const std::string damaged_records = "the import's result has damaged records";
   const auto bound = Clock::now() + std::chrono::seconds((limits.limits.max_seconds == 0 ? 86'400 : limits.limits.max_seconds) + 30);
   std::vector<char> buf(8192);
   while (!status && !done) {
@@ -270,7 +275,10 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
       status = s;
     } else if (m[0] == 'P' && plugin.empty()) {
       plugin = std::string(m.substr(1, 100));
+    } else if (m[0] == 'B' && sender != pid_) {
+      if (!stream.take(m)) break;
     } else if (m[0] == 'D' && sender != pid_) {
+      if (!stream.done(m)) break;
       done = true;
     } else if (m[0] == 'M') {
       memory = true;
@@ -278,17 +286,8 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
       what = std::string(m.substr(1, 500));
     }
   }
-  if (done) status = Status{};  // as if it had exited 0; the result is checked all the same
-  if (status->spawn_failed)
-    return unavailable("the import's process could not be started (fork, or too many imports alive)");
-
   const std::string who = plugin.empty() ? "the importers (choosing one)" : "'" + plugin + "'";
   const std::string ai = plugin.empty() ? "các trình đọc (khi chọn)" : "«" + plugin + "»";
-  const int ws = status->wait_status;
-  const bool exited_ok = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
-  const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
-  const std::uint64_t mib = limits.max_memory >> 20;
-  const unsigned seconds = limits.limits.max_seconds;
   auto crashed = [&](const std::string& how) {
     auto e = refusal(422, "plugin_crashed",
                      fmt::format("Trình đọc {} bị lỗi khi đọc tệp ({}); tệp không được nhận / the importer {} failed "
@@ -297,6 +296,25 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     e.plugin = plugin;
     return e;
   };
+  if (stream.damaged()) return crashed(damaged_records);
+  if (done) {
+    // A note after 'D' (a block named after the result was said to be whole) damages it.
+    for (;;) {
+      const ssize_t n = ::recv(reply.fd, buf.data(), buf.size(), MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (buf[0] == 'B') return crashed(damaged_records);
+    }
+    status = Status{};  // as if it had exited 0; the result is checked all the same
+  }
+  if (status->spawn_failed)
+    return unavailable("the import's process could not be started (fork, or too many imports alive)");
+
+  const int ws = status->wait_status;
+  const bool exited_ok = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+  const int sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+  const std::uint64_t mib = limits.max_memory >> 20;
+  const unsigned seconds = limits.limits.max_seconds;
   if (status->timed_out || sig == SIGXCPU) {
     auto e = refusal(422, "import_timeout",
                      fmt::format("Đọc tệp bằng {} quá {} giây nên đã bị dừng / reading the file with {} took longer "
@@ -317,33 +335,17 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   if (sig != 0) return crashed(signal_name(sig));
   if (!exited_ok) return crashed(what.empty() ? fmt::format("exit code {}", WEXITSTATUS(ws)) : what);
 
-  // The result: sealed first, so that nothing can change or shrink it while it is read.
-  if (::fcntl(output.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
-    return crashed("its result was still being changed");
-  struct stat st{};
-  if (::fstat(output.fd, &st) != 0 || st.st_size <= 0) return crashed("it gave no result");
-  const auto size = static_cast<std::size_t>(st.st_size);
-  // A submission's blocks are checked as they are stored (Return::defer_check,
-  // issue 18, blocks4): a large result's pages are faulted in by that check
-  // and the insert, beside each other, rather than all here before them.
-  const int populate = ret.defer_check && size >= (4u << 20) ? 0 : MAP_POPULATE;
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, output.fd, 0);
-  if (map == MAP_FAILED) return unavailable(fmt::format("cannot map the import's result: {}", std::strerror(errno)));
-  // The record blocks are taken as they are in the mapping (sealed: nothing
-  // can change them), not copied; it is unmapped with the last record set
-  // that refers to it (once the return is stored).
-  const std::shared_ptr<const void> keep(map, [size](const void* p) { ::munmap(const_cast<void*>(p), size); });
-  auto deferred = ret.defer_check ? std::make_shared<ingest::UncheckedBlocks>() : nullptr;
-  auto examined = read_examined(std::string_view(static_cast<const char*>(map), size), keep, {}, deferred.get());
+  // The result: sealed, mapped and read trusting nothing (isolate/stream.hpp).
+  auto examined = read_result(output.fd, stream.places(), ret.defer_check);
   if (!examined) return crashed(examined.error());
-  if (deferred && deferred->keep) {
+  if (examined->unchecked) {
     // What the check of the whole result would have answered, had a block been damaged.
-    const auto refused = crashed("the import's result has damaged records");
-    deferred->damaged_status = refused.status;
-    deferred->damaged = refused.result.errors;
-    deferred->damaged_plugin = refused.plugin;  // dryrun5: a dry run answers the refusal itself
-    examined->unchecked = std::move(deferred);
+    const auto refused = crashed(damaged_records);
+    examined->unchecked->damaged_status = refused.status;
+    examined->unchecked->damaged = refused.result.errors;
+    examined->unchecked->damaged_plugin = refused.plugin;  // dryrun5: a dry run answers the refusal itself
   }
+  if (examined->streamed) examined->streamed->damaged = crashed(damaged_records).result.errors;
   return std::move(*examined);
 }
 

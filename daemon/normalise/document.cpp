@@ -404,6 +404,7 @@ class DocumentReader final : public Reader {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
         table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
+        if (sheet_index_ == 0) current_->records.on_block = on_block;  // issue 18, stream
         table_->rows_below_header(*head_grid_, used_.row);
         start_worker();
         rows_to_table_ = in_sheet_ && !skip_;

@@ -81,6 +81,10 @@ class Reader : public sdk::DocumentSink {
   // array of organisations was found (a tree's first pass only looks for it).
   virtual bool needs_second_pass() const = 0;
   virtual FirstPass learned() const = 0;
+  // Issue 18, stream: given to the record set of a table read as a stream
+  // on the document's first sheet (RecordSet::on_block); the caller judges
+  // whether that set is the result (a CSV has one sheet and no second pass).
+  BlockHook on_block;
 };
 
 class Normaliser {

@@ -212,6 +212,7 @@ std::string& RecordSet::block_for_next() {
     b.keep.reset();
     b.outside = {};
   }
+  if (offsets_.size() % kBlock == 0 && !blocks_.empty() && on_block) on_block(*this, blocks_.size() - 1);
   if (offsets_.size() % kBlock == 0) {
     // Room for as much as the block before took, and an eighth: what is
     // reserved and never written is never resident.
@@ -528,6 +529,13 @@ bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known
   for (RecordGlance& g : out)
     if (!skip_record(in, known_symbols, &g, field)) return false;
   return in.empty();
+}
+
+// Issue 18, stream: a streamed block checked before the final layout is known.
+bool check_block(std::string_view bytes, std::size_t count, std::size_t known_symbols) {
+  if (count == 0 || count > RecordSet::kBlock || count > bytes.size() / kMinRecord) return false;
+  std::vector<std::uint64_t> starts(count);
+  return check_records(bytes, count, known_symbols, starts.data());
 }
 
 }  // namespace tonghop::normalise

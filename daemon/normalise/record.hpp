@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -81,6 +82,10 @@ struct CompactRecord {
   std::vector<std::pair<std::uint32_t, std::string_view>> paths;
 };
 
+class RecordSet;
+// Issue 18, stream: told block `b` of the set is complete (kBlock records, never to change).
+using BlockHook = std::function<void(const RecordSet& set, std::size_t b)>;
+
 class RecordSet {
  public:
   RecordSet() = default;
@@ -147,6 +152,9 @@ class RecordSet {
   };
   iterator begin() const { return {this, 0}; }
   iterator end() const { return {this, size()}; }
+
+  // Issue 18, stream (see the end of this file): told each block as it completes.
+  BlockHook on_block;
 
  private:
   std::uint32_t symbol(std::string_view s);
@@ -219,5 +227,17 @@ struct RecordGlance {
 };
 bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known_symbols, std::uint32_t field,
                     std::vector<RecordGlance>& out);
+
+// Issue 18, stream: an import's child hands each block of its result over as
+// the normaliser completes it (RecordSet::on_block, set by the document
+// reader on the one table that will be the result, Reader::on_block), and
+// the daemon checks each as it comes, before it knows the final layout:
+// `count` records of `bytes`, each checked as append_encoded checks them
+// (lengths inside the block, nothing left over, no more records than the
+// bytes can hold), with symbols below `known_symbols` (the set's symbols
+// when the block completed: a set's symbols are only ever added to, so the
+// block holds for the final layout if it has at least as many). False when
+// damaged.
+bool check_block(std::string_view bytes, std::size_t count, std::size_t known_symbols);
 
 }  // namespace tonghop::normalise

@@ -25,6 +25,19 @@ bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& reco
 // the b-th; each but the last holds kBlock records.
 bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
                   const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal);
+// The id of the next submission (issue 18, stage), inside a write
+// transaction: past every submission's and every staged block's, so that
+// an id reserved by a staging (its first blocks inserted in the same
+// transaction) is never taken by another submission.
+inline constexpr const char* kNextSubmissionId =
+    "SELECT MAX(COALESCE((SELECT MAX(id) FROM submissions), 0), "
+    "COALESCE((SELECT MAX(submission_id) FROM record_blocks), 0)) + 1";
+std::int64_t next_submission_id(sqlite3* db);  // 0: SQLite failed
+// Record blocks of no submission (staged, never taken: a daemon killed
+// mid-import) deleted, in the caller's transaction or its own; the number
+// of blocks, or -1 when SQLite failed. Only where no staging can be under
+// way: the store's first opener, a backup's copy.
+std::int64_t remove_orphan_blocks(sqlite3* db);
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

@@ -320,7 +320,13 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   // only it cleans: a command reading beside a running daemon must not take
   // the raw file of a return the daemon is storing for an orphan.
   s->lock_fd_ = ::open((dir / "tonghop.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (s->lock_fd_ >= 0 && ::flock(s->lock_fd_, LOCK_EX | LOCK_NB) == 0) s->clean_raw();
+  // Record blocks staged by a daemon killed mid-import (issue 18, stage)
+  // go too: no staging can be under way before the first opener is open.
+  if (s->lock_fd_ >= 0 && ::flock(s->lock_fd_, LOCK_EX | LOCK_NB) == 0) {
+    const std::int64_t orphans = remove_orphan_blocks(db);
+    if (orphans > 0) s->orphans_ = static_cast<std::size_t>(orphans);
+    s->clean_raw();
+  }
   s->checkpointer_ = std::thread([s] { s->checkpoints(); });
   return store;
 }

@@ -10,10 +10,12 @@ namespace tonghop::store {
 
 std::optional<Store::RecordBlock> Store::record_block(std::int64_t submission_id, std::int64_t from) const {
   return with_db([&](sqlite3* db) -> std::optional<RecordBlock> {
+    // Only a stored submission's: blocks staged for a row not there yet
+    // (store/staging.hpp) are no one's records.
     sql::Statement q(db,
                      "SELECT first_seq, count, data FROM record_blocks WHERE submission_id = ? AND first_seq >= ? "
-                     "ORDER BY first_seq LIMIT 1");
-    q.bind(1, submission_id).bind(2, from);
+                     "AND EXISTS (SELECT 1 FROM submissions WHERE id = ?) ORDER BY first_seq LIMIT 1");
+    q.bind(1, submission_id).bind(2, from).bind(3, submission_id);
     if (!q.step()) return std::nullopt;
     return RecordBlock{q.integer(0), q.integer(1), q.blob(2)};
   });

@@ -161,6 +161,7 @@ Store::~Store() {
     checkpointer_.join();
   }
   for (const auto& [_, statement] : kept_) sqlite3_finalize(statement);
+  for (sqlite3* pooled : staging_pool_) sqlite3_close(pooled);
   sqlite3_close(db_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -309,6 +310,13 @@ void Store::remove_raw_if_unused(const std::string& sha256) {
 }
 
 Expected<Submission> Store::add(NewSubmission s) {
+  Staging* const staged = s.staged.get();
+  if (staged != nullptr) {
+    // Its blocks are the records, all of them (issue 18, stage).
+    if (s.records.size() != 0 || !s.unchecked.empty() || s.checked)
+      return make_error("a staged submission has no records of its own");
+    if (staged->failed_) return make_error("the staged records are not all stored");
+  }
   Submission meta = std::move(s.meta);
   if (meta.sha256.empty()) {
     auto archived = archive(s.raw);
@@ -318,8 +326,9 @@ Expected<Submission> Store::add(NewSubmission s) {
   meta.size = static_cast<std::int64_t>(s.raw.size());
   meta.records = static_cast<std::int64_t>(s.records.size());
   for (const auto& e : s.unchecked) meta.records += static_cast<std::int64_t>(e.count);
+  if (staged != nullptr) meta.records = staged->records();
   const bool deferred = static_cast<bool>(s.checked);
-  const std::size_t blocks = deferred ? s.unchecked.size() : s.records.block_count();
+  const std::size_t blocks = staged != nullptr ? staged->waiting_.size() : deferred ? s.unchecked.size() : s.records.block_count();
   // Whatever happens now, this return is no longer on its way.
   struct Arrived {
     Store& store;
@@ -362,16 +371,37 @@ Expected<Submission> Store::add(NewSubmission s) {
       return make_error("period_locked");
     }
   }
+  // The id: the one a staging reserved with its blocks, else the next one
+  // past every submission and every staged block (never a staging's).
+  meta.id = 0;
+  if (staged != nullptr && staged->id_ != 0) {
+    // Its committed blocks are all there, and only they: else nothing is stored.
+    Statement have(kept("SELECT COUNT(*), COALESCE(SUM(count), 0), COALESCE(MAX(first_seq + count), 0) FROM record_blocks "
+                        "WHERE submission_id = ?"),
+                   Statement::Kept{});
+    have.bind(1, staged->id_);
+    std::int64_t waiting = 0;
+    for (const auto& w : staged->waiting_) waiting += w.count;
+    const std::int64_t records = staged->records_ - waiting;
+    if (!have.step() || have.integer(0) != staged->committed_ || have.integer(1) != records || have.integer(2) != records) {
+      exec(db_, "ROLLBACK");
+      return make_error(fmt::format("the staged records of submission {} are not all in the store", staged->id_));
+    }
+    meta.id = staged->id_;
+  } else {
+    Statement next(kept(kNextSubmissionId), Statement::Kept{});
+    if (next.step()) meta.id = next.integer(0);
+    if (meta.id <= 0) return fail("cannot number the submission");
+  }
   {
-    Statement ins(kept("INSERT INTO submissions (district, period, filename, format, plugin, sha256, size, received_at, "
-                       "token_name, records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+    Statement ins(kept("INSERT INTO submissions (id, district, period, filename, format, plugin, sha256, size, received_at, "
+                       "token_name, records, indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
                   Statement::Kept{});
-    ins.bind(1, meta.district).bind(2, meta.period).bind(3, meta.filename).bind(4, meta.format).bind(5, meta.plugin);
-    ins.bind(6, meta.sha256).bind(7, meta.size).bind(8, meta.received_at).bind(9, meta.token_name);
-    ins.bind(10, meta.records).bind(11, meta.indicators.empty() ? std::string("{}") : meta.indicators);
+    ins.bind(1, meta.id).bind(2, meta.district).bind(3, meta.period).bind(4, meta.filename).bind(5, meta.format);
+    ins.bind(6, meta.plugin).bind(7, meta.sha256).bind(8, meta.size).bind(9, meta.received_at).bind(10, meta.token_name);
+    ins.bind(11, meta.records).bind(12, meta.indicators.empty() ? std::string("{}") : meta.indicators);
     if (ins.run() != SQLITE_DONE) return fail("cannot store the submission");
   }
-  meta.id = sqlite3_last_insert_rowid(db_);
   {
     Statement sup(kept("UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL"),
                   Statement::Kept{});
@@ -387,9 +417,20 @@ Expected<Submission> Store::add(NewSubmission s) {
     const int wal = blocks >= 16 ? ::open((dir_ / "tonghop.db-wal").c_str(), O_RDONLY | O_CLOEXEC) : -1;
     // Blocks checked while they go in (issue 18, blocks4): inserted as they
     // are, the transaction committed only once every one is checked.
-    const bool written =
-        deferred ? write_blocks(db_, meta.id, blocks, [&](std::size_t b) { return s.unchecked[b]; }, wal)
-                 : write_blocks(db_, meta.id, s.records, wal);
+    bool written = true;
+    if (staged != nullptr) {
+      // The blocks not yet committed by the staging: in this transaction.
+      Statement ins(kept("INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)"),
+                    Statement::Kept{});
+      for (const auto& w : staged->waiting_) {
+        ins.bind(1, meta.id).bind(2, w.first_seq).bind(3, w.count).bind_blob_static(4, w.bytes);
+        written = written && ins.run() == SQLITE_DONE;
+        ins.reset();
+      }
+    } else {
+      written = deferred ? write_blocks(db_, meta.id, blocks, [&](std::size_t b) { return s.unchecked[b]; }, wal)
+                         : write_blocks(db_, meta.id, s.records, wal);
+    }
     if (wal >= 0) ::close(wal);
     if (!written) return fail("cannot store the records");
     if (deferred && blocks > 0 && !s.checked(blocks - 1)) {
@@ -424,6 +465,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     return make_error("cannot commit: " + reason);
   }
   unstored.failed = false;
+  if (staged != nullptr) staged->taken_ = true;
   ++generation_;
   if (wal_frames_.load(std::memory_order_relaxed) * page_size_ >= kCheckpointBytes) checkpoint_wake_.notify_one();
   return meta;

@@ -22,6 +22,7 @@
 #include <functional>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <optional>
@@ -32,6 +33,7 @@
 #include "normalise/record.hpp"
 #include "store/people.hpp"
 #include "store/season.hpp"
+#include "store/staging.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -69,6 +71,13 @@ struct NewSubmission {
   std::vector<normalise::RecordSet::Encoded> unchecked;
   std::function<bool(std::size_t)> checked;
   std::function<void(std::vector<normalise::Issue>&)> before_warnings;
+  // Blocks stored while the import ran (issue 18, stage: store/staging.hpp).
+  // When set, `records` holds only the layout (no records): the staged
+  // blocks are this submission's records (records count: staged->records()),
+  // its row takes the id they were stored under, and the one commit makes
+  // the whole submission visible. A failed add() (period locked, the
+  // store...) leaves them to the staging's destructor, which deletes them.
+  std::unique_ptr<Staging> staged;
 };
 // add()'s error when NewSubmission::checked refused a block.
 inline constexpr const char* kDamaged = "damaged_records";
@@ -173,6 +182,15 @@ class Store {
   std::uint64_t size_bytes() const;
   std::string integrity_check() const;  // "ok" or SQLite's complaint
   std::size_t cleaned_at_open() const { return cleaned_; }  // files clean_raw() removed
+  // Record blocks of no submission (staged by a daemon killed mid-import)
+  // the first opener removed (issue 18, stage).
+  std::size_t orphans_at_open() const { return orphans_; }
+
+  // A submission's record blocks stored while its import runs, on a
+  // connection of their own, a few blocks per short transaction (issue 18,
+  // stage: store/staging.hpp, store/staging.cpp). Safe from any thread.
+  Expected<std::unique_ptr<Staging>> stage();
+  Expected<std::unique_ptr<Staging>> stage(std::size_t blocks_per_commit);
 
   // The store's topic files (store/mappings.cpp, branch check) reach the
   // database through this, under the store's lock: f(sqlite3*).
@@ -190,6 +208,12 @@ class Store {
   void clean_raw();
   int lock_fd_ = -1;
   std::size_t cleaned_ = 0;
+  // Stagings' connections (store/staging.cpp), kept for the next one.
+  friend class Staging;
+  void give_back(sqlite3* db);
+  std::mutex staging_mutex_;
+  std::vector<sqlite3*> staging_pool_;
+  std::size_t orphans_ = 0;
 
   sqlite3* db_;
   std::filesystem::path dir_;
