@@ -28,6 +28,30 @@ class GuardedSink final : public sdk::DocumentSink {
     if (text_.fits(c.text.size()) && !due()) [[likely]] return next_.cell(c);
     return checked_cell(c);
   }
+  // A run of cells (SDK ABI 3): each checked as cell() checks it; the cells
+  // before the first one refused are passed on, then its refusal, the same
+  // Status at the same cell as one call each would give.
+  sdk::Status cells(const sdk::CellView* first, std::size_t count) override {
+    // Most runs: no limit due within it (due() false for each of its
+    // cells) and its text within the budget, asked once for the run.
+    std::size_t text = 0;
+    for (std::size_t i = 0; i < count; ++i) text += first[i].text.size();
+    if (cells_ + count < check_at_ &&
+        (limits_.max_text_bytes == 0 || text_.total() + text <= limits_.max_text_bytes)) [[likely]] {
+      cells_ += count;
+      text_.fits(text);
+      return next_.cells(first, count);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      if (text_.fits(first[i].text.size()) && !due()) [[likely]] continue;
+      if (auto s = refusal(first[i]); !s.ok()) {
+        if (i != 0)
+          if (auto before = next_.cells(first, i); !before.ok()) return before;
+        return s;
+      }
+    }
+    return next_.cells(first, count);
+  }
   sdk::Status merged(const sdk::MergedRange& r) override { return next_.merged(r); }
   sdk::Status end_sheet() override { return next_.end_sheet(); }
   sdk::Status begin_tree() override { return next_.begin_tree(); }
@@ -48,13 +72,18 @@ class GuardedSink final : public sdk::DocumentSink {
   // cell(), past the text's limit (limits.max_text, whatever the importer),
   // or when due() has a limit to look at.
   [[gnu::noinline]] sdk::Status checked_cell(const sdk::CellView& c) {
+    if (auto s = refusal(c); !s.ok()) return s;
+    return next_.cell(c);
+  }
+  // Why the cell just counted is refused, or ok (a limit looked at and not passed).
+  [[gnu::noinline]] sdk::Status refusal(const sdk::CellView& c) {
     if (!text_.fits(0)) return text_.refusal();
     if (auto s = checked(); !s.ok()) {
       s.where().row = c.row;
       s.where().column = c.column;
       return s;
     }
-    return next_.cell(c);
+    return {};
   }
 
   // One more cell counted; true when a limit must be looked at: past

@@ -20,6 +20,10 @@ HostServices::HostServices(std::shared_ptr<spdlog::logger> logger, const tonghop
   api_.context = this;
   api_.log = &HostServices::log;
   api_.default_limits = default_limits;
+  for (std::uint32_t abi = TONGHOP_SDK_ABI_OLDEST; abi < TONGHOP_SDK_ABI_VERSION; ++abi) {
+    older_[abi - TONGHOP_SDK_ABI_OLDEST] = api_;
+    older_[abi - TONGHOP_SDK_ABI_OLDEST].abi_version = abi;
+  }
 }
 
 void HostServices::log(void* context, const char* plugin, int level, const char* message,
@@ -126,10 +130,12 @@ std::string inspect(const std::filesystem::path& file, Candidate& out) {
   if (d == nullptr) return "its descriptor is missing (the entry point returned null)";
   // struct_size and abi_version keep their place in every ABI version.
   if (d->struct_size < 2 * sizeof(std::uint32_t)) return "its descriptor is malformed";
-  if (d->abi_version != TONGHOP_SDK_ABI_VERSION)
-    return fmt::format("built for SDK ABI version {}, but this tonghopd speaks ABI version {}; rebuild it "
+  // An older plugin this host still speaks to is loaded (ABI 3 appended to
+  // ABI 2 only); it gets a host table saying its own ABI (HostServices::api).
+  if (d->abi_version < TONGHOP_SDK_ABI_OLDEST || d->abi_version > TONGHOP_SDK_ABI_VERSION)
+    return fmt::format("built for SDK ABI version {}, but this tonghopd speaks ABI versions {} to {}; rebuild it "
                        "against the SDK of this tonghopd",
-                       d->abi_version, TONGHOP_SDK_ABI_VERSION);
+                       d->abi_version, TONGHOP_SDK_ABI_OLDEST, TONGHOP_SDK_ABI_VERSION);
   if (d->struct_size < sizeof(tonghop_plugin_descriptor)) return "its descriptor is smaller than ABI 1's";
   if (!valid_name(d->name)) return "its name is missing or not of [a-z0-9_-], 64 characters at most";
   const std::string_view kind = d->kind ? d->kind : "";
@@ -188,7 +194,7 @@ std::shared_ptr<const PluginSet> load_directory(const std::filesystem::path& dir
     }
     void* object = nullptr;
     char error[512] = {};
-    if (c.descriptor->create(host->api(), &object, error, sizeof error) != 0 || object == nullptr) {
+    if (c.descriptor->create(host->api(c.descriptor->abi_version), &object, error, sizeof error) != 0 || object == nullptr) {
       refuse(file, fmt::format("failed when created: {}", error[0] ? error : "no reason given"));
       continue;
     }

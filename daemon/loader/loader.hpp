@@ -25,12 +25,20 @@ class HostServices {
  public:
   HostServices(std::shared_ptr<spdlog::logger> logger, const tonghop_limits& default_limits);
   const tonghop_host_api* api() const noexcept { return &api_; }
+  // The table for a plugin built for `abi` (TONGHOP_SDK_ABI_OLDEST up to
+  // this host's): the same services, saying the plugin's own ABI, which an
+  // older plugin's create() asks for and which tells a plugin what it may
+  // call (sdk::Host::takes_cell_runs).
+  const tonghop_host_api* api(std::uint32_t abi) const noexcept {
+    return abi >= TONGHOP_SDK_ABI_VERSION ? &api_ : &older_[abi - TONGHOP_SDK_ABI_OLDEST];
+  }
   spdlog::logger& logger() const noexcept { return *logger_; }
 
  private:
   static void log(void* context, const char* plugin, int level, const char* message, std::size_t length);
   std::shared_ptr<spdlog::logger> logger_;
   tonghop_host_api api_{};
+  tonghop_host_api older_[TONGHOP_SDK_ABI_VERSION - TONGHOP_SDK_ABI_OLDEST]{};
 };
 
 enum class Kind { importer, exporter };

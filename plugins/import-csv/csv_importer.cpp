@@ -41,6 +41,63 @@ sdk::Status check_field(std::string_view text, bool nul_seen, std::size_t offset
           where};
 }
 
+// Fields on their way to the sink, kRun at a time when the host takes runs
+// of cells (sdk::put_cells, SDK ABI 3), one cell() each otherwise (and when
+// built against the SDK of ABI 2, as tests/CMakeLists.txt does to test an
+// old plugin on this host). Whatever stops the read at a field (the
+// importer's own refusals) hands over the run before it first, so the host
+// sees, and may refuse, the earlier cells first, as it would one by one.
+class RunOfCells {
+ public:
+  RunOfCells(const sdk::Host& host, sdk::DocumentSink& sink) : host_(host), sink_(sink) {
+    for (auto& c : cells_) c.type = sdk::CellType::text;
+  }
+
+  // The next cell's place: a text cell with no number, font or format,
+  // whose row, column and text the caller sets, then add() or alone().
+  [[gnu::always_inline]] sdk::CellView& next() { return cells_[size_]; }
+  [[gnu::always_inline]] sdk::Status add() {
+#if TONGHOP_SDK_ABI_VERSION >= 3
+    if (runs_) [[likely]] {
+      if (++size_ < kRun) [[likely]] return {};
+      return flush();
+    }
+#endif
+    return sink_.cell(cells_[size_]);
+  }
+  // The next cell, whose text the next field may overwrite: after the run.
+  [[gnu::noinline]] sdk::Status alone() {
+    const sdk::CellView cell = cells_[size_];
+    if (auto s = flush(); !s.ok()) return s;
+    return sink_.cell(cell);
+  }
+  // The run, then `refusal` (unless the host refused a cell of the run).
+  [[gnu::noinline]] sdk::Status then(sdk::Status refusal) {
+    if (auto s = flush(); !s.ok()) return s;
+    return refusal;
+  }
+  sdk::Status flush() {
+#if TONGHOP_SDK_ABI_VERSION >= 3
+    if (size_ == 0) return {};
+    const std::size_t n = size_;
+    size_ = 0;
+    return sdk::put_cells(host_, sink_, cells_, n);
+#else
+    return {};  // built against ABI 2 (the compatibility test): never filled
+#endif
+  }
+
+ private:
+  static constexpr std::size_t kRun = 256;
+  const sdk::Host& host_;
+#if TONGHOP_SDK_ABI_VERSION >= 3
+  const bool runs_ = host_.takes_cell_runs();  // asked once
+#endif
+  sdk::DocumentSink& sink_;
+  std::size_t size_ = 0;
+  sdk::CellView cells_[kRun];
+};
+
 class CsvImporter final : public sdk::Importer {
  public:
   using sdk::Importer::Importer;
@@ -134,20 +191,32 @@ class CsvImporter final : public sdk::Importer {
       return nul_field(cell.row, cell.column);
     };
     const std::uint64_t max_cells = limits.max_cells != 0 ? limits.max_cells : UINT64_MAX;
+    // The fields, a run of them at a time (DocumentSink::cells, SDK ABI 3:
+    // one call into the host for kRun cells instead of one each), when the
+    // host takes runs; one call each otherwise.
+    RunOfCells run(host(), sink);
+    const char* const text_begin = decoded.text.data();
+    const char* const text_end = text_begin + decoded.text.size();
     auto status = csv::read_records(decoded.text, delimiter.delimiter, limits,
                                     [&](std::uint32_t row, std::uint32_t column, std::string_view text,
                                         csv::FieldBytes seen) {
-                                      if (++cells > max_cells) return too_many_cells(row, column);
-                                      if (count_text && !text_total.fits(text.size())) return too_much_text(row, column);
-                                      sdk::CellView cell;
+                                      if (++cells > max_cells) return run.then(too_many_cells(row, column));
+                                      if (count_text && !text_total.fits(text.size()))
+                                        return run.then(too_much_text(row, column));
+                                      sdk::CellView& cell = run.next();
                                       cell.row = row;
                                       cell.column = column;
-                                      cell.type = sdk::CellType::text;
                                       cell.text = text;
                                       if (decoded.check_fields && seen != csv::plain)
-                                        if (auto s = unusual(cell, seen); !s.ok()) return s;
-                                      return sink.cell(cell);
+                                        if (auto s = unusual(cell, seen); !s.ok()) return run.then(std::move(s));
+                                      // A text in the decoded file stays put until the run is handed
+                                      // over; one unquoted (`scratch`) or brought to NFC (`nfc`) is
+                                      // rewritten by the next such field: the run goes first, then it.
+                                      if (cell.text.data() >= text_begin && cell.text.data() < text_end) [[likely]]
+                                        return run.add();
+                                      return run.alone();
                                     });
+    if (status.ok()) status = run.flush();
     if (!status.ok()) return status;
     return sink.end_sheet();
   }

@@ -333,11 +333,11 @@ TEST(PluginsCommand, ListsWhatLoadsAndWhyTheRestWasRefused) {
   fs::copy_file(fs::path(TONGHOP_TEST_PLUGIN_DIR) / "tonghop-test-wrong-abi.so", dir.path() / "tonghop-future.so");
   const auto r = tonghop::test::run({TONGHOPD_PATH, "plugins", "--plugins-dir", dir.path().string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nexport-json +1\\.1\\.0 +exporter +json +2 +tonghop-export-json\\.so")))
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nexport-json +1\\.1\\.0 +exporter +json +3 +tonghop-export-json\\.so")))
       << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nhello +0\\.1\\.0 +importer +hello +2 +tonghop-hello\\.so")))
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("\nhello +0\\.1\\.0 +importer +hello +3 +tonghop-hello\\.so")))
       << r.output;
-  EXPECT_NE(r.output.find("refused:\n  tonghop-future.so: built for SDK ABI version 3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("refused:\n  tonghop-future.so: built for SDK ABI version 4"), std::string::npos) << r.output;
 }
 
 TEST(PluginsCommand, AMissingDirectoryIsAnError) {

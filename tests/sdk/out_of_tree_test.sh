@@ -13,7 +13,7 @@ echo "== install the SDK component into $work/sdk"
 cmake --install "$build" --component sdk --prefix "$work/sdk" >/dev/null
 test -f "$work/sdk/include/tonghop/sdk.hpp"
 test -f "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfig.cmake"
-grep -q 'PACKAGE_VERSION "1.1.0"' "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfigVersion.cmake"
+grep -q 'PACKAGE_VERSION "1.2.0"' "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfigVersion.cmake"
 
 echo "== build the example against the installed SDK only"
 cmake -S "$source/sdk/examples/hello-importer" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/sdk" \
@@ -38,8 +38,8 @@ cp "$work/example/tonghop-hello.so" "$work/plugins/"
 cp "$build/plugins/tonghop-export-json.so" "$work/plugins/"
 out=$("$tonghopd" plugins --plugins-dir "$work/plugins")
 echo "$out"
-echo "$out" | grep -Eq '^hello +0\.1\.0 +importer +hello +2 +tonghop-hello\.so$'
-echo "$out" | grep -Eq '^export-json +1\.1\.0 +exporter +json +2 '
+echo "$out" | grep -Eq '^hello +0\.1\.0 +importer +hello +3 +tonghop-hello\.so$'
+echo "$out" | grep -Eq '^export-json +1\.1\.0 +exporter +json +3 '
 if echo "$out" | grep -q refused; then echo "FAIL: something was refused"; exit 1; fi
 
 echo "== cmake --install puts the daemon, its plugins, configuration and unit in place"

@@ -253,3 +253,70 @@ TEST(PluginMacro, CreateChecksTheHostAndNeverThrows) {
   EXPECT_NE(std::string(error).find("ABI"), std::string::npos);
   EXPECT_NE(d->create(nullptr, &object, error, sizeof error), 0);
 }
+
+namespace {
+// Counts the calls, refusing the cell at column `refuse`.
+class Calls final : public sdk::DocumentSink {
+ public:
+  std::uint32_t refuse = 0;
+  std::vector<std::uint32_t> taken;
+  int cell_calls = 0;
+  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+  sdk::Status begin_sheet(std::string_view) override { return {}; }
+  sdk::Status cell(const sdk::CellView& c) override {
+    ++cell_calls;
+    if (c.column == refuse) return {sdk::Code::limit_exceeded, "no"};
+    taken.push_back(c.column);
+    return {};
+  }
+  sdk::Status cells(const sdk::CellView* first, std::size_t count) override {
+    ++run_calls;
+    return sdk::DocumentSink::cells(first, count);
+  }
+  int run_calls = 0;
+  sdk::Status merged(const sdk::MergedRange&) override { return {}; }
+  sdk::Status end_sheet() override { return {}; }
+  sdk::Status begin_tree() override { return {}; }
+  sdk::Status begin_container(std::string_view, sdk::NodeKind) override { return {}; }
+  sdk::Status scalar(std::string_view, const sdk::ScalarView&) override { return {}; }
+  sdk::Status end_container(std::string_view) override { return {}; }
+  sdk::Status end_tree() override { return {}; }
+};
+}  // namespace
+
+// ABI 3: a run of cells means what one cell() each means; put_cells asks the
+// host first, and a plugin's create takes a host of ABI 2 (which has no runs).
+TEST(CellRuns, ARunIsOneCellEachAndStopsAtTheFirstRefusal) {
+  sdk::CellView cells[5];
+  for (std::uint32_t i = 0; i < 5; ++i) cells[i].row = 1, cells[i].column = i + 1;
+  Calls sink;
+  sink.refuse = 3;
+  const sdk::Status s = sink.cells(cells, 5);  // the default: cell() for each
+  EXPECT_EQ(s.code(), sdk::Code::limit_exceeded);
+  EXPECT_EQ(sink.taken, (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(sink.cell_calls, 3);
+
+  Captured c;
+  auto api = make_host(&c);
+  for (const std::uint32_t abi : {2u, 3u}) {
+    api.abi_version = abi;
+    const sdk::Host host(&api, "x");
+    EXPECT_EQ(host.abi_version(), abi);
+    EXPECT_EQ(host.takes_cell_runs(), abi >= 3);
+    Calls all;
+    EXPECT_TRUE(sdk::put_cells(host, all, cells, 5).ok());
+    EXPECT_EQ(all.taken, (std::vector<std::uint32_t>{1, 2, 3, 4, 5}));
+    EXPECT_EQ(all.run_calls, abi >= 3 ? 1 : 0) << "an ABI 2 host's sink has no cells()";
+  }
+  EXPECT_FALSE(sdk::Host().takes_cell_runs());
+
+  const tonghop_plugin_descriptor* d = tonghop_plugin_entry();
+  api.abi_version = TONGHOP_SDK_ABI_OLDEST;
+  void* object = nullptr;
+  char error[128] = {};
+  ASSERT_EQ(d->create(&api, &object, error, sizeof error), 0) << error;
+  d->destroy(object);
+  api.abi_version = TONGHOP_SDK_ABI_OLDEST - 1;
+  EXPECT_NE(d->create(&api, &object, error, sizeof error), 0);
+  EXPECT_EQ(object, nullptr);
+}

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tonghop/sdk.hpp>
 
@@ -37,6 +38,7 @@ class HelloImporter final : public sdk::Importer {
     std::uint32_t line_no = 0;
     std::uint64_t cells = 0;
     bool header_seen = false;
+    std::vector<sdk::CellView> row;
     while (!text.empty()) {
       const auto eol = text.find('\n');
       std::string_view line = text.substr(0, eol);
@@ -55,14 +57,21 @@ class HelloImporter final : public sdk::Importer {
         header_seen = true;
         continue;
       }
+      // A line's cells go to the host in one call when it takes runs of
+      // cells (SDK ABI 3), one call each otherwise (sdk::put_cells). Their
+      // texts point into the source, valid for the whole read.
+      row.clear();
       std::uint32_t column = 0;
       std::size_t start = 0;
       while (start <= line.size()) {
         const auto bar = line.find('|', start);
         const std::string_view field = line.substr(start, bar == std::string_view::npos ? line.npos : bar - start);
         ++column;
-        if (limits.max_cells != 0 && ++cells > limits.max_cells)
+        if (limits.max_cells != 0 && ++cells > limits.max_cells) {
+          // The cells before this one first: the host may refuse one of them.
+          if (auto s = sdk::put_cells(host(), sink, row.data(), row.size()); !s.ok()) return s;
           return {sdk::Code::limit_exceeded, "the table has more cells than the import limit"};
+        }
         sdk::CellView cell;
         cell.row = line_no - 1;  // the first data line is row 1
         cell.column = column;
@@ -75,11 +84,11 @@ class HelloImporter final : public sdk::Importer {
           cell.type = field.empty() ? sdk::CellType::empty : sdk::CellType::text;
         }
         cell.text = field;
-        if (cell.type != sdk::CellType::empty)
-          if (auto s = sink.cell(cell); !s.ok()) return s;
+        if (cell.type != sdk::CellType::empty) row.push_back(cell);
         if (bar == std::string_view::npos) break;
         start = bar + 1;
       }
+      if (auto s = sdk::put_cells(host(), sink, row.data(), row.size()); !s.ok()) return s;
     }
     if (!header_seen) return {sdk::Code::invalid_input, "the file is empty"};
     return sink.end_sheet();

@@ -4,8 +4,11 @@
  * returning a pointer to a static tonghop_plugin_descriptor. The host reads
  * the descriptor's first two fields (struct_size, abi_version), which keep
  * their place in every ABI version, before it calls anything else. A plugin
- * whose abi_version differs from the host's is refused with a reason; no C++
- * object of it is ever made.
+ * whose abi_version is newer than the host's, or older than
+ * TONGHOP_SDK_ABI_OLDEST, is refused with a reason; no C++ object of it is
+ * ever made. A plugin of an older ABI the host still speaks is given a host
+ * table that says the plugin's own abi_version (its create() checks that),
+ * and is called only as that ABI allows.
  *
  * Host services reach the plugin through tonghop_host_api, an append-only
  * table: new fields are only ever added at the end, and a plugin reads a field
@@ -24,13 +27,19 @@ extern "C" {
 /* Bumped whenever anything a plugin compiles against changes incompatibly:
  * this header, the C++ types in the SDK headers, or the C++ standard library
  * ABI the SDK assumes (libstdc++, C++20). */
-#define TONGHOP_SDK_ABI_VERSION 2u  /* 2: sdk::Row gained unknown and incomplete */
+#define TONGHOP_SDK_ABI_VERSION 3u  /* 3: DocumentSink::cells, a run of cells in one call;
+                                       2: sdk::Row gained unknown and incomplete */
+
+/* The oldest plugin ABI a host built with this SDK still loads. ABI 3 only
+ * appended a virtual function to DocumentSink, so an ABI 2 plugin's calls all
+ * keep their place. */
+#define TONGHOP_SDK_ABI_OLDEST 2u
 
 /* The SDK's own semantic version (headers, CMake package). */
 #define TONGHOP_SDK_VERSION_MAJOR 1
-#define TONGHOP_SDK_VERSION_MINOR 1
+#define TONGHOP_SDK_VERSION_MINOR 2
 #define TONGHOP_SDK_VERSION_PATCH 0
-#define TONGHOP_SDK_VERSION_STRING "1.1.0"
+#define TONGHOP_SDK_VERSION_STRING "1.2.0"
 
 #define TONGHOP_PLUGIN_SYMBOL "tonghop_plugin_entry"
 
@@ -60,7 +69,8 @@ typedef struct tonghop_limits {
 /* Services of the host. Append-only: never reorder, never remove. */
 typedef struct tonghop_host_api {
   uint32_t struct_size; /* sizeof(tonghop_host_api) as the host knows it */
-  uint32_t abi_version; /* TONGHOP_SDK_ABI_VERSION of the host */
+  uint32_t abi_version; /* the ABI the host speaks to this plugin: its own
+                         * TONGHOP_SDK_ABI_VERSION, or an older plugin's own */
   void* context;        /* opaque, passed back to every callback */
   /* Logs one message tagged with the plugin's name. Never fails. */
   void (*log)(void* context, const char* plugin_name, int level, const char* message,

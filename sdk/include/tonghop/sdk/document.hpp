@@ -62,6 +62,21 @@ struct Property {
 // may arrive before or after its cells.
 // A sink never throws. When it returns a non-ok Status (a limit it enforces,
 // or the host giving up) the importer stops and returns that Status.
+//
+// A cell's texts (text, font, number_format) are valid only during the call
+// that hands it over: the sink copies what it keeps.
+//
+// ABI 3: cells(first, count) hands over a run of cells in one call, in the
+// order cell() would have had them, with the same meaning as `count` calls of
+// cell() one after another: the sink checks each cell as it would alone, and
+// when it refuses one, the cells before it have been taken and the ones after
+// it have not (its Status names the cell, as cell()'s would). The texts of
+// every cell of the run are valid until the call returns. A run may cross
+// rows; an importer sends runs of any length (a few hundred cells is plenty).
+// Only a host of ABI 3 or later has it: an importer calls cells() only when
+// Host::takes_cell_runs() says so, and calls cell() otherwise (put_cells()
+// below does that choice). A sink that does not override it gets cell() for
+// each cell.
 class DocumentSink {
  public:
   virtual ~DocumentSink() = default;
@@ -76,7 +91,22 @@ class DocumentSink {
   virtual Status scalar(std::string_view pointer, const ScalarView& value) = 0;
   virtual Status end_container(std::string_view pointer) = 0;
   virtual Status end_tree() = 0;
+  // ABI 3 (appended: the calls above keep their place for ABI 2 plugins).
+  virtual Status cells(const CellView* first, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i)
+      if (Status s = cell(first[i]); !s.ok()) return s;
+    return {};
+  }
 };
+
+// Hands `count` cells to `sink`: in one call when the host takes runs of
+// cells (ABI 3 and later), else one cell() each, as an ABI 2 host needs.
+inline Status put_cells(const Host& host, DocumentSink& sink, const CellView* first, std::size_t count) {
+  if (host.takes_cell_runs()) return sink.cells(first, count);
+  for (std::size_t i = 0; i < count; ++i)
+    if (Status s = sink.cell(first[i]); !s.ok()) return s;
+  return {};
+}
 
 // --- The collected form -----------------------------------------------------
 

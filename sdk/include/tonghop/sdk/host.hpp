@@ -1,5 +1,6 @@
 // The host's services as a plugin sees them: logging tagged with the plugin's
-// name, and the host's default limits. A thin C++ face over tonghop_host_api.
+// name, the host's default limits, and what the host's ABI offers. A thin C++
+// face over tonghop_host_api.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +46,12 @@ class Host {
   }
 
   const char* plugin_name() const noexcept { return plugin_name_; }
+
+  // The ABI the host speaks to this plugin (0 without a host table).
+  std::uint32_t abi_version() const noexcept { return api_ != nullptr ? api_->abi_version : 0; }
+  // Whether the host's sinks take a run of cells in one call
+  // (DocumentSink::cells, ABI 3). An ABI 2 host's sinks do not have it.
+  bool takes_cell_runs() const noexcept { return abi_version() >= 3; }
 
  private:
   const tonghop_host_api* api_ = nullptr;

@@ -28,7 +28,9 @@ int create(const tonghop_host_api* api, const char* name, void** object, char* e
            std::size_t error_size) noexcept {
   if (object == nullptr) return 1;
   *object = nullptr;
-  if (api == nullptr || api->abi_version != TONGHOP_SDK_ABI_VERSION) {
+  // An older host the plugin can still serve (TONGHOP_SDK_ABI_OLDEST on) is
+  // told apart by Host::abi_version(); a newer one speaks this plugin's ABI.
+  if (api == nullptr || api->abi_version < TONGHOP_SDK_ABI_OLDEST || api->abi_version > TONGHOP_SDK_ABI_VERSION) {
     write_error(error, error_size, "host ABI version does not match the plugin's");
     return 1;
   }
