@@ -318,6 +318,7 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   // Streamed (issue 18, stream): the rest staged after the streamed blocks.
   bool whole = true;
   if (examined.streamed && !take_streamed(store, ret, examined, staging, copies, whole)) {
+    store.forget(*sha256);  // nothing stored: the raw file goes, as for any refusal
     out.status = 422;
     out.errors = examined.streamed->damaged;
     return done();
