@@ -212,7 +212,8 @@ namespace {
 
 // Each lie a child may tell, told after five good blocks (four staged: a
 // short transaction of the staging holds four).
-constexpr std::size_t kGood = 5;
+// Enough good blocks before the lie for the staging to have committed a group of them.
+constexpr std::size_t kGood = store::kStagedBlocksPerCommit + 1;
 enum class Lie { damaged_third, overlapping, short_middle, after_done, fewer_named, more_named };
 
 void lie(const Child& child, const ingest::Examined& sent, Lie how) {
@@ -315,7 +316,7 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
   StoreDir dir;
   auto store = store::Store::open(dir.path);
   ASSERT_TRUE(store) << store.error();
-  const auto sent = numbered(9 * kBlock + 100);
+  const auto sent = numbered((kGood + 4) * kBlock + 100);
   const char* names[] = {"damaged third", "overlapping", "short middle", "after done", "fewer named", "more named"};
   int i = 0;
   for (const Lie how : {Lie::damaged_third, Lie::overlapping, Lie::short_middle, Lie::after_done, Lie::fewer_named,
@@ -338,7 +339,7 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
     EXPECT_EQ(out.status, 422);
     ASSERT_EQ(out.errors.size(), 1u);
     EXPECT_EQ(out.errors[0].code, "plugin_crashed");
-    EXPECT_GE(staged_meanwhile, 4u) << "the good blocks before the lie were staged as they came";
+    EXPECT_GE(staged_meanwhile, store::kStagedBlocksPerCommit) << "the good blocks before the lie were staged as they came";
     EXPECT_TRUE((*store)->list("2018").empty());
     EXPECT_EQ(rows(dir.path / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0) << "no staged block left";
   }
@@ -362,8 +363,8 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
   });
   ASSERT_EQ(out.status, 201) << (out.errors.empty() ? "" : out.errors[0].message);
   const auto back = (*store)->record_set(out.submission->id);
-  ASSERT_EQ(back.block_count(), 10u);
-  for (std::size_t b = 0; b < 10; ++b) EXPECT_TRUE(back.block(b) == sent.result.records.block(b)) << b;
+  ASSERT_EQ(back.block_count(), sent.result.records.block_count());
+  for (std::size_t b = 0; b < back.block_count(); ++b) EXPECT_TRUE(back.block(b) == sent.result.records.block(b)) << b;
   EXPECT_EQ((*store)->integrity_check(), "ok");
 }
 
@@ -374,14 +375,16 @@ TEST(Stream, AReturnOfAnotherDistrictIsStoredWhileALargeOneStreams) {
   StoreDir dir;
   auto store = store::Store::open(dir.path);
   ASSERT_TRUE(store) << store.error();
-  const auto sent = numbered(12 * kBlock + 5);
+  // Held after more blocks than one staged group, then as many again.
+  const std::size_t half = store::kStagedBlocksPerCommit + 2;
+  const auto sent = numbered(2 * half * kBlock + 5);
   const auto& set = sent.result.records;
   ingest::Outcome small;
   std::int64_t staged_then = 0;
   const auto large = submit_streamed(**store, "the large one", [&](const ingest::Return& r) {
     Child child;
     std::uint64_t at = 0;
-    for (std::size_t b = 0; b < 6; ++b) at = child.block(set, b, at);
+    for (std::size_t b = 0; b < half; ++b) at = child.block(set, b, at);
     isolate::BlockStream stream(child.result, r.on_block);
     bool done = false;
     EXPECT_TRUE(take_waiting(child, stream, done));
@@ -401,13 +404,13 @@ TEST(Stream, AReturnOfAnotherDistrictIsStoredWhileALargeOneStreams) {
     other.filename = "phong-tho.csv";
     other.bytes = csv;
     small = ingest::submit(tonghop::test::real_plugins(), norm, **store, tonghop::test::default_limits(), other);
-    for (std::size_t b = 6; b < 12; ++b) at = child.block(set, b, at);
-    child.finish(sent, at, 12);
+    for (std::size_t b = half; b < 2 * half; ++b) at = child.block(set, b, at);
+    child.finish(sent, at, 2 * half);
     EXPECT_TRUE(take_waiting(child, stream, done));
     EXPECT_TRUE(done);
     return isolate::read_result(child.result, stream.places(), false);
   });
-  EXPECT_GE(staged_then, 4) << "blocks staged before the other district's return";
+  EXPECT_GE(staged_then, static_cast<std::int64_t>(store::kStagedBlocksPerCommit)) << "blocks staged before the other district's return";
   ASSERT_EQ(small.status, 201) << (small.errors.empty() ? "" : small.errors[0].message);
   EXPECT_EQ(small.submission->records, 2);
   ASSERT_EQ(large.status, 201) << (large.errors.empty() ? "" : large.errors[0].message);
