@@ -16,25 +16,14 @@
 #include "store/backup.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
+#include "support/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace tonghop;
 
 namespace {
 
-struct Dir {
-  fs::path path = fs::temp_directory_path() / ("tonghop-staging-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(counter++));
-  Dir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  static inline int counter = 0;
-};
+using Dir = test::TempDir;  // tests/support/process.hpp
 
 // `n` records named after `who`: kBlock (4,096) per block, the last one short.
 normalise::RecordSet records(const std::string& who, std::size_t n) {
@@ -162,8 +151,8 @@ TEST(Staging, AStagedSubmissionIsByteIdenticalToTheSameBlocksAddedTheOrdinaryWay
   ASSERT_EQ(set.block_count(), 3u);
   for (const std::size_t per_commit : {1u, 2u}) {
     Dir ordinary_dir, staged_dir;
-    auto ordinary = store::Store::open(ordinary_dir.path);
-    auto staged = store::Store::open(staged_dir.path);
+    auto ordinary = store::Store::open(ordinary_dir.path());
+    auto staged = store::Store::open(staged_dir.path());
     ASSERT_TRUE(ordinary && staged);
     const auto a = add_ordinary(**ordinary, "Than Uyên", "2026", set, "raw bytes");
 
@@ -180,11 +169,11 @@ TEST(Staging, AStagedSubmissionIsByteIdenticalToTheSameBlocksAddedTheOrdinaryWay
     EXPECT_EQ(a.id, 1);
     EXPECT_EQ(b->id, 1);
     EXPECT_EQ(b->records, 10000);
-    EXPECT_EQ(dump(staged_dir.path, kBlocks), dump(ordinary_dir.path, kBlocks));
-    EXPECT_EQ(dump(staged_dir.path, kBlocks).size(), 3u);
-    EXPECT_EQ(dump(staged_dir.path, kSubmissions), dump(ordinary_dir.path, kSubmissions));
-    EXPECT_EQ(dump(staged_dir.path, kWarnings), dump(ordinary_dir.path, kWarnings));
-    EXPECT_EQ(dump(staged_dir.path, kAudit), dump(ordinary_dir.path, kAudit));
+    EXPECT_EQ(dump(staged_dir.path(), kBlocks), dump(ordinary_dir.path(), kBlocks));
+    EXPECT_EQ(dump(staged_dir.path(), kBlocks).size(), 3u);
+    EXPECT_EQ(dump(staged_dir.path(), kSubmissions), dump(ordinary_dir.path(), kSubmissions));
+    EXPECT_EQ(dump(staged_dir.path(), kWarnings), dump(ordinary_dir.path(), kWarnings));
+    EXPECT_EQ(dump(staged_dir.path(), kAudit), dump(ordinary_dir.path(), kAudit));
 
     const auto back = (*staged)->records(b->id);
     ASSERT_EQ(back.size(), 10000u);
@@ -212,7 +201,7 @@ TEST(Staging, AStagedSubmissionIsByteIdenticalToTheSameBlocksAddedTheOrdinaryWay
 // never taken by another submission, and each submission reads back its own.
 TEST(Staging, IdsNeverCollideWhenStagingsAndOrdinaryAddsInterleave) {
   Dir dir;
-  auto opened = store::Store::open(dir.path);
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   auto& s = **opened;
   const auto x = records("Xã X", 9000), y = records("Xã Y", 5000), z = records("Xã Z", 100), w = records("Xã W", 4096);
@@ -259,8 +248,8 @@ TEST(Staging, IdsNeverCollideWhenStagingsAndOrdinaryAddsInterleave) {
   for (const auto& c : s.current("2026")) current.push_back(c.id);
   // In the order each district first submitted (its lowest id).
   EXPECT_EQ(current, (std::vector<std::int64_t>{1, 5, 3, 4}));
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 3 + 2 + 1 + 1 + 1);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM submissions"), 5);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 3 + 2 + 1 + 1 + 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM submissions"), 5);
   EXPECT_EQ(s.integrity_check(), "ok");
 }
 
@@ -270,7 +259,7 @@ TEST(Staging, IdsNeverCollideWhenStagingsAndOrdinaryAddsInterleave) {
 // are in the database all the same.
 TEST(Staging, AnOpenStagingHoldsNoWriterAndShowsNothingToAnyReader) {
   Dir dir;
-  auto opened = store::Store::open(dir.path);
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   auto& s = **opened;
   const auto big = records("Xã lớn", 9000), small = records("Xã nhỏ", 45);
@@ -279,7 +268,7 @@ TEST(Staging, AnOpenStagingHoldsNoWriterAndShowsNothingToAnyReader) {
   stage_blocks(**staging, big, 0, 2);
   const std::int64_t id = (*staging)->id();
   ASSERT_EQ(id, 1);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 1"), 2);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 1"), 2);
 
   const auto other = add_ordinary(s, "Tam Đường", "2026", small, "small");
   EXPECT_EQ(other.id, 2);
@@ -319,7 +308,7 @@ TEST(Staging, AnOpenStagingHoldsNoWriterAndShowsNothingToAnyReader) {
 // staged blocks gone, its raw file too.
 TEST(Staging, AStagingNotTakenLeavesNothing) {
   Dir dir;
-  auto opened = store::Store::open(dir.path);
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   auto& s = **opened;
   const auto set = records("Chi bộ", 9000);
@@ -328,14 +317,14 @@ TEST(Staging, AStagingNotTakenLeavesNothing) {
     auto staging = s.stage(1);
     ASSERT_TRUE(staging);
     stage_blocks(**staging, set, 0, 2);
-    EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 3);
+    EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 3);
   }
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 1);
 
   auto staging = s.stage(1);
   ASSERT_TRUE(staging);
   stage_blocks(**staging, set, 0, 3);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 4);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 4);
   ASSERT_EQ(s.lock_period("2026", store::Principal{"admin", "admin", ""}).refusal, store::Refusal::none);
   auto archived = s.archive("refused bytes");
   ASSERT_TRUE(archived);
@@ -346,11 +335,11 @@ TEST(Staging, AStagingNotTakenLeavesNothing) {
   auto refused = s.add(std::move(n));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), "period_locked");
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 1);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks WHERE submission_id = " + std::to_string(kept.id)), 1);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM submissions"), 1);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM warnings"), 1);
-  EXPECT_FALSE(fs::exists(dir.path / "raw" / archived->substr(0, 2) / *archived));
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks WHERE submission_id = " + std::to_string(kept.id)), 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM submissions"), 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM warnings"), 1);
+  EXPECT_FALSE(fs::exists(dir.path() / "raw" / archived->substr(0, 2) / *archived));
   EXPECT_EQ(s.records(kept.id).size(), 10u);
 }
 
@@ -358,7 +347,7 @@ TEST(Staging, AStagingNotTakenLeavesNothing) {
 // caller falls back to the ordinary way.
 TEST(Staging, ABlockOutOfOrderFailsTheStaging) {
   Dir dir;
-  auto opened = store::Store::open(dir.path);
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   const auto set = records("Chi bộ", 9000);
   auto staging = (*opened)->stage(1);
@@ -370,8 +359,8 @@ TEST(Staging, ABlockOutOfOrderFailsTheStaging) {
   EXPECT_FALSE((*staging)->add(4096, 4096, set.block(1)));
   auto refused = add_staged(**opened, "Than Uyên", "2026", set, "raw", std::move(*staging));
   EXPECT_FALSE(refused);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 0);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM submissions"), 0);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 0);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM submissions"), 0);
 }
 
 // A process killed mid-import (3 blocks staged, then _exit: no destructor
@@ -381,14 +370,14 @@ TEST(Staging, BlocksLeftByAKilledProcessAreRemovedAtTheNextOpen) {
   Dir dir;
   const auto set = records("Chi bộ", 13000);  // 4 blocks
   {
-    auto opened = store::Store::open(dir.path);
+    auto opened = store::Store::open(dir.path());
     ASSERT_TRUE(opened);
     add_ordinary(**opened, "Tam Đường", "2026", records("Giữ", 10), "kept");
   }
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto opened = store::Store::open(dir.path);
+    auto opened = store::Store::open(dir.path());
     if (!opened) ::_exit(2);
     auto staging = (*opened)->stage(1);
     if (!staging) ::_exit(3);
@@ -400,15 +389,15 @@ TEST(Staging, BlocksLeftByAKilledProcessAreRemovedAtTheNextOpen) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 2"), 3);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 2"), 3);
 
-  auto opened = store::Store::open(dir.path);
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   auto& s = **opened;
   EXPECT_EQ(s.orphans_at_open(), 3u);
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 1);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 1);
   EXPECT_EQ(s.integrity_check(), "ok");
-  EXPECT_TRUE(store::verify(dir.path).ok());
+  EXPECT_TRUE(store::verify(dir.path()).ok());
   auto staging = s.stage();
   ASSERT_TRUE(staging);
   stage_blocks(**staging, set, 0, 4);
@@ -418,7 +407,7 @@ TEST(Staging, BlocksLeftByAKilledProcessAreRemovedAtTheNextOpen) {
   const auto back = s.records(2);
   ASSERT_EQ(back.size(), 13000u);
   EXPECT_EQ(back[12999].org_name, "Chi bộ 12999");
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks"), 5);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks"), 5);
 }
 
 // While a staging is under way: `verify` (tonghopd verify's reading) finds
@@ -427,8 +416,8 @@ TEST(Staging, BlocksLeftByAKilledProcessAreRemovedAtTheNextOpen) {
 // out; once taken, they are an ordinary submission's.
 TEST(Staging, VerifyABesideOpenerAndABackupLeaveAStagingUnderWayAlone) {
   Dir dir, copy;
-  fs::remove_all(copy.path);
-  auto opened = store::Store::open(dir.path);
+  fs::remove_all(copy.path());
+  auto opened = store::Store::open(dir.path());
   ASSERT_TRUE(opened);
   auto& s = **opened;
   const auto set = records("Chi bộ", 9000);
@@ -437,26 +426,26 @@ TEST(Staging, VerifyABesideOpenerAndABackupLeaveAStagingUnderWayAlone) {
   ASSERT_TRUE(staging);
   stage_blocks(**staging, set, 0, 2);
 
-  const auto v = store::verify(dir.path);
+  const auto v = store::verify(dir.path());
   EXPECT_TRUE(v.ok());
   EXPECT_TRUE(v.database.empty());
   EXPECT_EQ(v.submissions, 1u);
   {
-    auto beside = store::Store::open(dir.path);
+    auto beside = store::Store::open(dir.path());
     ASSERT_TRUE(beside);
     EXPECT_EQ((*beside)->orphans_at_open(), 0u);
   }
-  EXPECT_EQ(count(dir.path, "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 2"), 2);
+  EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM record_blocks WHERE submission_id = 2"), 2);
 
-  auto b = store::backup(dir.path, copy.path);
+  auto b = store::backup(dir.path(), copy.path());
   ASSERT_TRUE(b) << b.error();
   EXPECT_EQ(b->submissions, 1u);
-  EXPECT_TRUE(store::check_backup(copy.path).empty());
-  EXPECT_EQ(count(copy.path, "SELECT COUNT(*) FROM record_blocks"), 1);
+  EXPECT_TRUE(store::check_backup(copy.path()).empty());
+  EXPECT_EQ(count(copy.path(), "SELECT COUNT(*) FROM record_blocks"), 1);
 
   stage_blocks(**staging, set, 2, 3);
   auto taken = add_staged(s, "Than Uyên", "2026", set, "taken", std::move(*staging));
   ASSERT_TRUE(taken) << taken.error();
-  EXPECT_TRUE(store::verify(dir.path).ok());
-  EXPECT_EQ(store::verify(dir.path).submissions, 2u);
+  EXPECT_TRUE(store::verify(dir.path()).ok());
+  EXPECT_EQ(store::verify(dir.path()).submissions, 2u);
 }
