@@ -20,6 +20,7 @@
 #include "ingest/dry_run.hpp"
 #include "ingest/pipeline.hpp"
 #include "isolate/wire.hpp"
+#include "isolation/written.hpp"
 #include "normalise/previous.hpp"
 #include "normalise/record.hpp"
 
@@ -76,17 +77,7 @@ ingest::Examined examined(normalise::RecordSet set) {
   return e;
 }
 
-// What write_examined writes, through a memfd as the child writes it.
-std::string written(const ingest::Examined& e) {
-  const int fd = ::memfd_create("dry-run-test", MFD_CLOEXEC);
-  EXPECT_GE(fd, 0);
-  EXPECT_TRUE(isolate::write_examined(fd, e));
-  const off_t size = ::lseek(fd, 0, SEEK_CUR);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  EXPECT_EQ(::pread(fd, bytes.data(), bytes.size(), 0), size);
-  ::close(fd);
-  return bytes;
-}
+using test::written;  // tests/isolation/written.hpp
 
 // Read as the daemon reads a dry run's result: blocks left unchecked, the
 // refusal for a damaged one set aside as the zygote sets it.

@@ -16,6 +16,7 @@
 #include "core/hash.hpp"
 #include "ingest/pipeline.hpp"
 #include "isolate/wire.hpp"
+#include "isolation/written.hpp"
 #include "normalise/record.hpp"
 
 namespace {
@@ -52,17 +53,7 @@ ingest::Examined numbered(std::size_t n) {
   return e;
 }
 
-// What write_examined writes, through a memfd as the child writes it.
-std::string written(const ingest::Examined& e) {
-  const int fd = ::memfd_create("wire-test", MFD_CLOEXEC);
-  EXPECT_GE(fd, 0);
-  EXPECT_TRUE(isolate::write_examined(fd, e));
-  const off_t size = ::lseek(fd, 0, SEEK_CUR);
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  EXPECT_EQ(::pread(fd, bytes.data(), bytes.size(), 0), size);
-  ::close(fd);
-  return bytes;
-}
+using test::written;  // tests/isolation/written.hpp
 
 // Reads every record whole, as the store and the exporters do.
 std::int64_t sum_of_members(const normalise::RecordSet& set) {
