@@ -5,6 +5,8 @@
 #include <exception>
 #include <thread>
 
+#include "core/parallel.hpp"
+
 namespace tonghop::ingest {
 
 bool check_and_compare(Examined& e, const std::vector<normalise::PreviousIndex>* previous,
@@ -23,19 +25,17 @@ bool check_and_compare(Examined& e, const std::vector<normalise::PreviousIndex>*
               (b + 1 < blocks.size() && blocks[b].count != kBlock);
     out.size_ += blocks[b].count;
   }
-  const std::size_t threads = std::clamp<std::size_t>(
-      std::min<std::size_t>(blocks.size(), std::clamp(std::thread::hardware_concurrency(), 1u, 4u)), 1, 4);
+  const std::size_t threads = std::clamp<std::size_t>(blocks.size(), 1, core::spare_threads());
   const std::size_t indexes = previous != nullptr ? previous->size() : 0;
   // Per index, per thread: what that thread's blocks (consecutive, in order) matched and changed.
   std::vector<std::vector<normalise::PreviousIndex::Progress>> progress(indexes);
   for (auto& p : progress) p.resize(threads);
   std::atomic<bool> bad{damaged};
-  std::vector<std::exception_ptr> failed(threads);
   if (!damaged) {
     out.sets_.resize(blocks.size());
     const normalise::Layout& layout = e.result.records.layout();
     auto work = [&](std::size_t k) {
-      try {
+      try {  // an exception (bad_alloc) stops the others too, then goes on to the caller
         for (std::size_t b = blocks.size() * k / threads; b < blocks.size() * (k + 1) / threads; ++b) {
           if (bad.load(std::memory_order_relaxed)) return;
           normalise::RecordSet& set = out.sets_[b];
@@ -50,22 +50,11 @@ bool check_and_compare(Examined& e, const std::vector<normalise::PreviousIndex>*
             (*previous)[p].compare_part(set, members_change_above, progress[p][k]);
         }
       } catch (...) {
-        failed[k] = std::current_exception();
         bad = true;
+        throw;
       }
     };
-    std::vector<std::thread> helpers;
-    std::size_t started = 1;  // the first range is this thread's
-    try {
-      for (; started < threads; ++started) helpers.emplace_back(work, started);
-    } catch (...) {
-      // No thread to be had: the ranges not started are this thread's too.
-    }
-    work(0);
-    for (std::size_t k = started; k < threads; ++k) work(k);
-    for (auto& t : helpers) t.join();
-    for (const auto& f : failed)
-      if (f) std::rethrow_exception(f);
+    core::in_parts(threads, work);
   }
   if (bad.load()) {
     out.sets_.clear();

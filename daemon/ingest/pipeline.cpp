@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.hpp"
+#include "core/parallel.hpp"
 #include "ingest/ingest.hpp"
 #include "ingest/view.hpp"
 #include "normalise/normaliser.hpp"
@@ -222,7 +223,7 @@ bool take_streamed(const store::Store& store, const Return& ret, Examined& exami
   }
   const bool previous = has_previous(store, ret.district, ret.period);
   if (staged && previous && copies.size() != st.blocks) staged = false;
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const unsigned threads = core::spare_threads();
   whole = !staged || previous;
   if (!staged) {
     staging.reset();

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/parallel.hpp"
+
 namespace tonghop::isolate {
 
 namespace {
@@ -17,7 +19,7 @@ constexpr std::uint32_t kMagic = 0x54485231;  // "THR1"
 // The dry run's view (ingest/view.hpp) is bounded there; this bounds what the daemon takes.
 constexpr std::size_t kMaxView = 256u << 20;
 // Threads that check a result's records (at most; one per core).
-const unsigned kCheckThreads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+const unsigned kCheckThreads = core::spare_threads();
 // Blocks from which a result's check may be deferred (read_examined's
 // `defer`): a small return's few are checked here at once, as before.
 constexpr std::size_t kDeferFrom = 8;

@@ -1,5 +1,6 @@
 #include "normalise/previous.hpp"
 
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/parallel.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::normalise {
@@ -271,31 +273,13 @@ void PreviousIndex::compare(Normalised& result, double members_change_above) con
     // matched joined too (finish). Ranges of at least kRange records: a
     // sample return is one range, on this thread.
     constexpr std::size_t kRange = std::size_t{1} << 16;
-    const std::size_t ranges =
-        std::clamp<std::size_t>(now.size() / kRange, 1, std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    const std::size_t ranges = std::clamp<std::size_t>(now.size() / kRange, 1, core::spare_threads());
     progress.resize(ranges);
-    std::vector<std::exception_ptr> failed(ranges);  // a range's exception (bad_alloc), rethrown on this thread
-    auto range = [&](std::size_t k) {
-      try {
-        progress[k].matched.assign(read, 0);
-        compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
-                      progress[k]);
-      } catch (...) {
-        failed[k] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> helpers;
-    std::size_t started = 1;  // range 0 is this thread's
-    try {
-      for (; started < ranges; ++started) helpers.emplace_back(range, started);
-    } catch (...) {
-      // No thread (or no memory) to be had: the ranges not started are this thread's too.
-    }
-    range(0);
-    for (std::size_t k = started; k < ranges; ++k) range(k);
-    for (auto& t : helpers) t.join();
-    for (const auto& e : failed)
-      if (e) std::rethrow_exception(e);
+    core::in_parts(ranges, [&](std::size_t k) {
+      progress[k].matched.assign(read, 0);
+      compare_range(now, now.size() * k / ranges, now.size() * (k + 1) / ranges, field, members_change_above,
+                    progress[k]);
+    });
   }
   finish(progress, result);
 }
