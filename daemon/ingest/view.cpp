@@ -125,6 +125,22 @@ sdk::Status ViewCapture::cell(const sdk::CellView& c) {
   return next_.cell(c);
 }
 
+sdk::Status ViewCapture::cells(const sdk::CellView* first, std::size_t count) {
+  const sdk::CellView* const end = first + count;
+  for (const sdk::CellView* c = first; c != end;) {
+    if (passing_ && c->row == passing_row_) {
+      const sdk::CellView* run_end = c + 1;
+      while (run_end != end && run_end->row == passing_row_) ++run_end;
+      if (auto s = next_.cells(c, static_cast<std::size_t>(run_end - c)); !s.ok()) return s;
+      c = run_end;
+      continue;
+    }
+    if (auto s = cell(*c); !s.ok()) return s;
+    ++c;
+  }
+  return {};
+}
+
 sdk::Status ViewCapture::merged(const sdk::MergedRange& r) {
   if (s_->in_sheet && !s_->sheets.empty() && s_->sheets.back().merges.size() < 1000) s_->sheets.back().merges.push_back(r);
   return next_.merged(r);

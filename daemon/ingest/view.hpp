@@ -40,6 +40,10 @@ class ViewCapture final : public sdk::DocumentSink {
   sdk::Status property(std::string_view k, std::string_view v) override;
   sdk::Status begin_sheet(std::string_view name) override;
   sdk::Status cell(const sdk::CellView& c) override;
+  // A run of cells (SDK ABI 3): as cell() for each, and the cells of a row
+  // past the rows kept handed on as one run, so that the reader below keeps
+  // its run path (without this, a dry run's million rows went cell by cell).
+  sdk::Status cells(const sdk::CellView* first, std::size_t count) override;
   sdk::Status merged(const sdk::MergedRange& r) override;
   sdk::Status end_sheet() override;
   sdk::Status begin_tree() override;

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "support/daemon.hpp"
+#include "support/http_client.hpp"
 #include "support/importing.hpp"
 #include "support/process.hpp"
 
@@ -202,6 +204,64 @@ TEST(CellRuns, AHostileRunIsRefusedAtTheSameCellAsOneByOne) {
     if (row == 23'001) line = line.substr(0, line.rfind(';')) + ";1\\xFF";
   }));
   EXPECT_NE(bad.output, one_by_one(large()).output);
+}
+
+namespace {
+
+// What the real daemon's dry run (POST /api/v1/check) answers for `body`
+// read by the test importer as `mode` says, showing 5 rows ([check]
+// max_rows), so that the rest pass the view's capture on to the reader
+// (ingest::ViewCapture): status and body.
+std::pair<int, std::string> dry_run(const std::string& mode, const std::string& body, const std::string& limits = "") {
+  test::TempDir dir;
+  const fs::path plugins = only(dir, kTestPlugins / "tonghop-test-cell-runs.so");
+  test::write_file(dir.path() / "tonghop.toml",
+                   fmt::format("[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"{}\"\nplugins_dir = \"{}\"\n"
+                               "[inbox]\nscan_milliseconds = 0\n[check]\nmax_rows = 5\n[limits]\n{}\n{}",
+                               (dir.path() / "var").string(), plugins.string(), limits, test::normalise_section()));
+  const std::string admin = "admin-token-for-the-cell-runs-tests-0123456789";
+  test::Process daemon({TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
+                       {"TONGHOP_ADMIN_TOKEN=" + admin}, {}, dir.path());
+  const std::uint16_t port = test::listening_port(daemon);
+  EXPECT_NE(port, 0) << daemon.output();
+  const auto reply = test::request(port, "POST", "/api/v1/check?district=Than%20Uy%C3%AAn&period=2018&filename=return.cells",
+                                   "TONGHOP TEST CELLS " + mode + "\n" + body, "Authorization: Bearer " + admin + "\r\n",
+                                   std::chrono::seconds(90));
+  EXPECT_TRUE(reply.has_value()) << daemon.output();
+  return reply ? std::pair{reply->status, reply->body} : std::pair{0, std::string()};
+}
+
+}  // namespace
+
+// The dry run's view of what was read sits between the importer and the
+// reader: runs of cells go through it as runs (the rows it does not show)
+// and say exactly what one call a cell says: the same answer, byte for
+// byte, its view, records and verdict, and the same refusal at the same cell.
+TEST(CellRuns, ADryRunAnswersTheSameInRunsOrOneByOne) {
+  const auto one = dry_run("one", large());
+  ASSERT_EQ(one.first, 200) << one.second.substr(0, 500);
+  EXPECT_NE(one.second.find("\"records_total\":24000"), std::string::npos) << one.second.substr(0, 500);
+  EXPECT_NE(one.second.find(org_name(3)), std::string::npos) << "a row shown";
+  for (const std::string mode : {"runs 7", "runs 256"}) EXPECT_EQ(dry_run(mode, large()), one) << mode;
+
+  // Rows far down (not shown): a count that is not a number, and a row's
+  // last cell (ĐV DTTS) more than its members: each named at its cell alike.
+  const std::string bad = large([](int row, std::string& line) {
+    if (row == 22'223) line = line.substr(0, line.find(';')) + ";CB;mười hai;6;4";
+    if (row == 23'001) line = line.substr(0, line.rfind(';')) + ";999";
+  });
+  const auto refused = dry_run("one", bad);
+  ASSERT_EQ(refused.first, 200) << refused.second.substr(0, 500);
+  EXPECT_NE(refused.second.find("\"cell\":\"C22223\""), std::string::npos) << refused.second.substr(0, 2000);
+  EXPECT_NE(refused.second.find("\"cell\":\"E23001\""), std::string::npos) << refused.second.substr(0, 2000);
+  for (const std::string mode : {"runs 7", "runs 256"}) EXPECT_EQ(dry_run(mode, bad), refused) << mode;
+
+  // Too many cells, at row 22,223's third: the child refuses it alike.
+  const std::string limit = fmt::format("max_cells = {}", cells_through(large(), 22'223, 2));
+  const auto many = dry_run("one", large(), limit);
+  EXPECT_NE(many.second.find("more than"), std::string::npos) << many.second.substr(0, 2000);
+  EXPECT_NE(many.second.find("\"cell\":\"C22223\""), std::string::npos) << many.second.substr(0, 2000);
+  for (const std::string mode : {"runs 7", "runs 256"}) EXPECT_EQ(dry_run(mode, large(), limit), many) << mode;
 }
 
 // The CSV importer built against the SDK headers of ABI 2 (SDK 1.1.0), as a
