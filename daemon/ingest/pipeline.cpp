@@ -286,15 +286,18 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
   bool staging_failed = false;
   const bool had_previous = has_previous(store, ret.district, ret.period);
   std::vector<std::string> copies;
-  ret.on_block = [&](std::int64_t first_seq, std::int64_t count, std::string_view bytes) {
+  ret.on_block = [&](std::int64_t first_seq, std::int64_t count, std::string& bytes) {
     if (staging_failed) return false;
     if (!staging) {
       auto made = store.stage();
       if (!made) return !(staging_failed = true);
       staging = std::move(*made);
     }
-    if (!staging->add(first_seq, count, bytes)) return !(staging_failed = true);
-    if (had_previous) copies.emplace_back(bytes);
+    // The checked copy kept once: by the staging until its next commit, or,
+    // when the previous period is compared after, here (the staging copies).
+    if (!had_previous) return staging->add(first_seq, count, std::move(bytes)) ? true : !(staging_failed = true);
+    if (!staging->add(first_seq, count, std::string_view(bytes))) return !(staging_failed = true);
+    copies.push_back(std::move(bytes));
     return true;
   };
   Examined examined = examiner(ret);

@@ -56,8 +56,9 @@ struct Return {
   // count (always RecordSet::kBlock) and its bytes, in order. False: the
   // sink cannot take it (its store failed); no more are given, and the
   // result is then read whole as without a sink. Set: the child is asked to
-  // stream (only a CSV's table does, see examine below).
-  std::function<bool(std::int64_t first_seq, std::int64_t count, std::string_view checked)> on_block = {};
+  // stream (only a CSV's table does, see examine below). The sink may keep
+  // the checked copy itself (move it away) instead of copying it again.
+  std::function<bool(std::int64_t first_seq, std::int64_t count, std::string& checked)> on_block = {};
   // The child's side: told each block of the table that will be the
   // result as it completes (normalise::RecordSet::on_block), for a CSV
   // return on its first pass only.

@@ -19,7 +19,8 @@ namespace tonghop::isolate {
 
 class BlockStream {
  public:
-  using Sink = std::function<bool(std::int64_t first_seq, std::int64_t count, std::string_view checked)>;
+  // The sink may keep `checked` (move it away): it is the stream's no longer.
+  using Sink = std::function<bool(std::int64_t first_seq, std::int64_t count, std::string& checked)>;
   // `result`: the result memfd (not owned). `sink` may be empty (nothing takes the blocks).
   BlockStream(int result, Sink sink) : result_(result), sink_(std::move(sink)) {}
 

@@ -131,6 +131,15 @@ Staging::~Staging() {
 }
 
 Expected<std::int64_t> Staging::add(std::int64_t first_seq, std::int64_t count, std::string_view bytes) {
+  return add(first_seq, count, bytes, nullptr);
+}
+
+Expected<std::int64_t> Staging::add(std::int64_t first_seq, std::int64_t count, std::string&& bytes) {
+  return add(first_seq, count, bytes, &bytes);
+}
+
+Expected<std::int64_t> Staging::add(std::int64_t first_seq, std::int64_t count, std::string_view bytes,
+                                    std::string* owned) {
   if (failed_) return make_error("the staging failed before: its blocks are not all stored");
   if (first_seq != records_ || count <= 0) {
     failed_ = true;
@@ -141,7 +150,7 @@ Expected<std::int64_t> Staging::add(std::int64_t first_seq, std::int64_t count, 
     auto done = commit(bytes, first_seq, count);
     if (!done) return make_error(done.error());
   } else {
-    waiting_.push_back(Waiting{first_seq, count, std::string(bytes)});
+    waiting_.push_back(Waiting{first_seq, count, owned != nullptr ? std::move(*owned) : std::string(bytes)});
   }
   ++blocks_;
   records_ += count;

@@ -53,6 +53,9 @@ class Staging {
   // back; every later add fails too). The bytes are copied when kept for
   // the next commit: the caller need not keep them.
   Expected<std::int64_t> add(std::int64_t first_seq, std::int64_t count, std::string_view bytes);
+  // The same, keeping `bytes` itself (moved from) rather than a copy when
+  // it waits for the next commit.
+  Expected<std::int64_t> add(std::int64_t first_seq, std::int64_t count, std::string&& bytes);
   std::int64_t blocks() const { return blocks_; }
   std::int64_t records() const { return records_; }
   // The submission id reserved with the first committed block (0: none yet).
@@ -63,6 +66,8 @@ class Staging {
  private:
   friend class Store;
   Staging(Store& store, sqlite3* db, std::size_t per_commit);
+  // add(), `owned` the bytes when they may be moved from (else they are copied when kept).
+  Expected<std::int64_t> add(std::int64_t first_seq, std::int64_t count, std::string_view bytes, std::string* owned);
   // The waiting blocks (and `last`, not copied, when given) in one short transaction.
   Expected<bool> commit(std::string_view last, std::int64_t last_first_seq, std::int64_t last_count);
 
