@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -222,4 +223,31 @@ TEST(Check, StreamedJsonHoldsEveryRecordAsTheTextModeCountsThem) {
   ASSERT_NE(total_line, std::string::npos);
   const std::string line = t.output.substr(total_line, t.output.find('\n', total_line + 1) - total_line);
   EXPECT_NE(line.find(" " + std::to_string(members)), std::string::npos) << line;
+}
+
+// A file cut short while check reads it (a copy still being made over it, a
+// clerk saving again) is told as such, with exit 2 as for a file it cannot
+// read: not a death by SIGBUS halfway through its answer. The file is cut
+// once check has it mapped, long before it is read through.
+TEST(Check, AFileCutShortWhileItIsReadIsToldNotACrash) {
+  tonghop::test::TempDir dir;
+  const auto file = dir.path() / "dang-chep.csv";
+  std::string text = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+  for (int i = 0; i < 2'000'000; ++i) text += "Chi bộ thôn " + std::to_string(i) + ";CB;" + std::to_string(10 + i % 40) + "\n";
+  tonghop::test::write_file(file, text);
+  tonghop::test::Process p({TONGHOPD_PATH, "check", file.string(), "--district", "Sìn Hồ", "--period", "2018", "--config",
+                            TONGHOP_SOURCE_DIR "/config/tonghop.toml", "--plugins-dir", TONGHOP_PLUGIN_DIR},
+                           {}, {}, TONGHOP_SOURCE_DIR);
+  bool mapped = false;
+  for (int i = 0; i < 15'000 && !mapped; ++i) {
+    mapped = tonghop::test::read_file("/proc/" + std::to_string(p.pid()) + "/maps").find(file.string()) != std::string::npos;
+    if (!mapped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(mapped) << p.output();
+  std::filesystem::resize_file(file, 0);
+  const auto code = p.wait(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2) << "-1: killed by a signal\n" << p.output().substr(0, 2000);
+  EXPECT_NE(p.output().find("cut short while it was read"), std::string::npos) << p.output().substr(0, 2000);
+  EXPECT_NE(p.output().find("cắt ngắn trong khi đang đọc"), std::string::npos) << p.output().substr(0, 2000);
 }
