@@ -8,7 +8,10 @@
 // and signals to the daemon. The hostile plugins are tests/plugins/*_importer.cpp.
 #include "isolation/isolated_daemon.hpp"
 
+#include <fstream>
 #include <future>
+#include <set>
+#include <sstream>
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -186,7 +189,72 @@ TEST(Isolation, AnInboxFileThatCrashesItsImporterIsRejectedWithTheReason) {
   EXPECT_TRUE(d.healthy());
 }
 
+// POST `bytes` to `target` in chunks of 1000, without a length: received
+// into a string (a body with its length goes into a memfd).
+std::optional<tonghop::test::HttpReply> chunked(Tonghopd& d, const std::string& target, const std::string& bytes) {
+  tonghop::test::Connection c("127.0.0.1", d.port());
+  if (!c.connected()) return std::nullopt;
+  std::string request = "POST " + target + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + kAdmin +
+                        "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < bytes.size(); at += 1000) {
+    const std::string piece = bytes.substr(at, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    request += size + piece + "\r\n";
+  }
+  request += "0\r\n\r\n";
+  if (!c.send(request)) return std::nullopt;
+  return c.receive(20s);
+}
+
+// The inodes of the return's memfds (zygote.cpp, http/session.cpp) that `pid` maps.
+std::set<std::string> return_memfds(pid_t pid) {
+  std::set<std::string> out;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+  for (std::string line; std::getline(in, line);)
+    if (line.find("/memfd:tonghop-return") != std::string::npos) {
+      std::istringstream fields(line);
+      std::string range, perms, offset, device, inode;
+      fields >> range >> perms >> offset >> device >> inode;
+      out.insert(inode);
+    }
+  return out;
+}
+
 }  // namespace
+
+// issue 18: a dry run's return sent with its length is received into a
+// memfd too, and its child maps that very memfd (the daemon maps it as
+// received), not a copy the zygote wrote; with the same answer, byte for
+// byte, as the same bytes sent chunked (into a string, then a copy).
+TEST(Isolation, ADryRunsReturnIsReadByItsChildWhereItWasReceived) {
+  Tonghopd d(Options{.max_seconds = 4});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const std::string check = "/api/v1/check?district=Phong%20Th%E1%BB%95&period=2018&filename=";
+  auto endless = std::async(std::launch::async, [&] { return d.call("POST", check + "loop.txt", "TONGHOP TEST LOOP\n"); });
+  std::set<pid_t> imports;
+  for (int i = 0; i < 250 && imports.size() != 1; ++i) {
+    imports = imports_of(d.process().pid());
+    if (imports.size() != 1) std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(imports.size(), 1u);
+  const auto childs = return_memfds(*imports.begin());
+  ASSERT_EQ(childs.size(), 1u);
+  EXPECT_EQ(return_memfds(d.process().pid()), childs) << "the child reads a copy, not the memfd the body came into";
+  const auto timed_out = endless.get();
+  ASSERT_TRUE(timed_out);
+  EXPECT_EQ(timed_out->status, 200) << timed_out->body;  // a dry run answers its verdict
+  EXPECT_NE(timed_out->body.find("\"import_timeout\""), std::string::npos) << timed_out->body;
+
+  const std::string bytes = tonghop::test::read_file(kSample);
+  const auto with_length = d.call("POST", check + "phong-tho.csv", bytes);
+  const auto without = chunked(d, check + "phong-tho.csv", bytes);
+  ASSERT_TRUE(with_length && without);
+  EXPECT_EQ(with_length->status, 200);
+  EXPECT_EQ(with_length->body, without->body);
+  EXPECT_NE(with_length->body.find("\"verdict\":\"accepted\""), std::string::npos) << with_length->body.substr(0, 500);
+  EXPECT_TRUE(d.healthy());
+}
 
 // issue 18 (e2e3): a return sent with its length is received straight into a
 // memfd that the archive reads and the import's child reads as it is (sealed
@@ -206,19 +274,7 @@ TEST(Isolation, AReturnReceivedIntoAMemoryFileIsArchivedAndImportedAsOneSentChun
   const auto a = json::parse(sent->body).as_object();
 
   // The same bytes in chunks of 1000, for the next period: no length, a string.
-  tonghop::test::Connection c("127.0.0.1", d.port());
-  ASSERT_TRUE(c.connected());
-  std::string chunked = "POST /api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2019&filename=phong-tho.csv HTTP/1.1\r\n"
-                        "Host: t\r\nAuthorization: Bearer " + kAdmin + "\r\nTransfer-Encoding: chunked\r\n\r\n";
-  for (std::size_t at = 0; at < bytes.size(); at += 1000) {
-    const std::string piece = bytes.substr(at, 1000);
-    char size[16];
-    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-    chunked += size + piece + "\r\n";
-  }
-  chunked += "0\r\n\r\n";
-  ASSERT_TRUE(c.send(chunked));
-  const auto streamed = c.receive(20s);
+  const auto streamed = chunked(d, "/api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2019&filename=phong-tho.csv", bytes);
   ASSERT_TRUE(streamed);
   ASSERT_EQ(streamed->status, 201) << streamed->body;
   const auto b = json::parse(streamed->body).as_object();
