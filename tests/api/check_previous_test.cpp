@@ -61,6 +61,20 @@ json::object dry_run_then_submit(const ServedDaemon& d, const std::string& distr
   return check;
 }
 
+// A return of `n` organisations, "Chi bộ thôn Nậm i" with members(i) members
+// each, leaving out those skip(i) names.
+template <class Members, class Skip>
+std::string csv(int n, Members&& members, Skip&& skip) {
+  std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+  for (int i = 0; i < n; ++i)
+    if (!skip(i)) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
+  return s;
+}
+template <class Members>
+std::string csv(int n, Members&& members) {
+  return csv(n, members, [](int) { return false; });
+}
+
 }  // namespace
 
 TEST(DryRunAgainstThePreviousPeriod, TheLaiChauSamplesWarnAsTheirSubmissions) {
@@ -83,13 +97,7 @@ TEST(DryRunAgainstThePreviousPeriod, ALargeReturnWarnsAsItsSubmissionAndIsCutAtT
   ServedDaemon d(kAdmin);
   // 6,000 organisations: the previous return is read back in two of the
   // store's blocks (4,096 records each).
-  auto csv = [](int n, auto&& members, auto&& skip) {
-    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-    for (int i = 0; i < n; ++i)
-      if (!skip(i)) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
-    return s;
-  };
-  const std::string before = csv(6'000, [](int i) { return 20 + i % 40; }, [](int) { return false; });
+  const std::string before = csv(6'000, [](int i) { return 20 + i % 40; });
   const std::string now = csv(
       6'000,
       [](int i) {
@@ -130,13 +138,7 @@ TEST(DryRunAgainstThePreviousPeriod, AResultOfManyBlocksCheckedAndComparedABlock
   // (ingest::check_and_compare); the submission checks them as it stores
   // them and compares the whole set after. Changes at the blocks' edges.
   ServedDaemon d(kAdmin);
-  auto csv = [](int n, auto&& members, auto&& skip) {
-    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-    for (int i = 0; i < n; ++i)
-      if (!skip(i)) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
-    return s;
-  };
-  const std::string before = csv(40'000, [](int i) { return 20 + i % 40; }, [](int) { return false; });
+  const std::string before = csv(40'000, [](int i) { return 20 + i % 40; });
   const std::vector<int> changed = {4'095, 4'096, 20'479, 20'480, 39'999};
   const std::string now = csv(
       40'000,
@@ -170,11 +172,6 @@ TEST(DryRunAgainstThePreviousPeriod, APreviousReturnDamagedInTheStoreIsSaidAsThe
   // dryrun2): a block of it damaged in the database is said there, and
   // what was read before the damage is compared, as the submission does.
   ServedDaemon d(kAdmin);
-  auto csv = [](int n, auto&& members) {
-    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-    for (int i = 0; i < n; ++i) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
-    return s;
-  };
   const std::string before = csv(6'000, [](int i) { return 20 + i % 40; });
   ASSERT_EQ(post(d, "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv", before).status, 201);
   // The second of its two blocks (records 4,097 to 6,000) made unreadable.
@@ -234,17 +231,11 @@ TEST(DryRunAgainstThePreviousPeriod, TheIndexBegunFromTheHeadIsUsedOrStoppedWith
   // request refused after its head, or a client gone before its body
   // arrived, drops what was begun (none held afterwards).
   ServedDaemon d(kAdmin);
-  auto csv = [](int n, auto&& members) {
-    std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-    for (int i = 0; i < n; ++i)
-      if (i != 100) s += fmt::format("Chi bộ thôn Nậm {};CB;{}\n", i, members(i));
-    return s;
-  };
-  const std::string before = csv(6'001, [](int i) { return 20 + i % 40; });
+  const std::string before = csv(6'001, [](int i) { return 20 + i % 40; }, [](int i) { return i == 100; });
   ASSERT_EQ(post(d, "/api/v1/submissions?district=" + kPhongTho + "&period=2017&filename=before.csv", before).status, 201);
   EXPECT_EQ(metric(d, "tonghop_dry_run_index_begun_total"), 0);
 
-  const std::string now = csv(6'000, [](int i) { return i == 5'000 ? 200 : 20 + i % 40; });
+  const std::string now = csv(6'000, [](int i) { return i == 5'000 ? 200 : 20 + i % 40; }, [](int i) { return i == 100; });
   const auto check = dry_run_then_submit(d, kPhongTho, "2018", now, "now.csv");
   ASSERT_FALSE(check.empty());
   EXPECT_EQ(of_code(check.at("warnings"), "members_changed", "value"), (std::vector<std::string>{"200"}));
