@@ -6,7 +6,7 @@
 #   bench/stream_bench.sh BUILD DATA_DIR [ROUNDS [ONLY]]
 #
 # ONLY (optional): the figures to take, names separated by commas
-# (check_text,submission,dry_run,report_json,report_csv,report_xlsx); all
+# (check_text,submission,dry_run,dry_run_first,report_json,report_csv,report_xlsx); all
 # when not given. `... 3 check_text,dry_run` times the dry run against its peer.
 #
 # BUILD: a build tree (build-ci); DATA_DIR holds district.csv from
@@ -103,6 +103,9 @@ for round in $(seq "$rounds"); do
   ! wanted submission || measure submission "$u/api/v1/submissions/$id"
   # Against the stored 2018 return of the same million organisations (the previous period of 2019).
   ! wanted dry_run || measure dry_run -H "Content-Type: text/csv" "${upload[@]}" "$u/api/v1/check?district=Than%20Uyen&period=2019"
+  # The same file as a district's first return (2017: nothing of 2016 to
+  # compare with): the dry run doing what `check` does, in a child, over HTTP.
+  ! wanted dry_run_first || measure dry_run_first -H "Content-Type: text/csv" "${upload[@]}" "$u/api/v1/check?district=Than%20Uyen&period=2017"
   ! wanted report_json || measure report_json "$u/api/v1/reports/province?period=2018&format=json"
   ! wanted report_csv || measure report_csv "$u/api/v1/reports/province?period=2018&format=csv"
   ! wanted report_xlsx || measure report_xlsx "$u/api/v1/reports/province?period=2018&format=xlsx"
@@ -111,6 +114,8 @@ done
 if wanted submission; then
   /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('submission records:', len(d['records']))" "$work/out.submission"
 fi
-if wanted dry_run; then
-  /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('dry run:', d['verdict'], d['records_total'], 'records,', len(d['records']), 'shown,', len(d['warnings']), 'warnings')" "$work/out.dry_run"
-fi
+for name in dry_run dry_run_first; do
+  if wanted $name; then
+    /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[2] + ':', d['verdict'], d['records_total'], 'records,', len(d['records']), 'shown,', len(d['warnings']), 'warnings')" "$work/out.$name" $name
+  fi
+done
