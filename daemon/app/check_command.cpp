@@ -2,14 +2,6 @@
 // whole import, normalisation and validation of one file, offline. What a
 // district clerk runs before sending. Exit 0 accepted, 1 refused, 2 usage.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -17,6 +9,7 @@
 #include "api/views.hpp"
 #include "app/commands.hpp"
 #include "app/context.hpp"
+#include "app/input_file.hpp"
 #include "app/setup.hpp"
 #include "ingest/pipeline.hpp"
 #include "normalise/normaliser.hpp"
@@ -151,91 +144,6 @@ void print_reading(const normalise::Normalised& result, const normalise::Catalog
              result.totals.party_committees, result.totals.records - result.totals.party_committees);
 }
 
-// A mapped file cut short while it is read (a copy still being made over
-// it, a clerk saving again) faults past its new end: SIGBUS. Within the
-// mapping that is told, in both languages, and the check ends with exit 2
-// as for a file it cannot read, instead of dying of the signal with half an
-// answer. Anything else keeps SIGBUS's default. Set before the mapping is
-// read; the handler uses only what is async-signal-safe.
-struct CutShort {
-  static inline const char* begin = nullptr;
-  static inline const char* end = nullptr;
-  static inline std::string message;
-
-  static void handler(int, siginfo_t* info, void*) {
-    const auto* at = static_cast<const char*>(info->si_addr);
-    if (begin != nullptr && at >= begin && at < end) {
-      [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message.data(), message.size());
-      ::_exit(2);
-    }
-    ::signal(SIGBUS, SIG_DFL);  // not the file's: as without this handler (the fault comes again)
-  }
-  static void watch(const std::string& path, const void* map, std::size_t size) {
-    message = fmt::format(
-        "tonghopd: tệp {} đã bị thay đổi hoặc cắt ngắn trong khi đang đọc, nên chưa kiểm tra được; hãy kiểm tra "
-        "lại khi tệp đã được chép xong / the file {} changed or was cut short while it was read, so it was not "
-        "checked; check it again once it is copied whole\n",
-        path, path);
-    begin = static_cast<const char*>(map);
-    end = begin + size;
-    struct sigaction sa{};
-    sa.sa_sigaction = handler;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGBUS, &sa, nullptr);
-  }
-};
-
-// The file as the importer reads it: a regular file through a read-only
-// mapping (its pages come from the page cache as they are read, so an 800 MB
-// return never sits in this process's memory as a copy; CutShort above if it
-// shrinks meanwhile); anything else (a pipe, a device) read into memory as
-// before. The importer bounds its size.
-class InputFile {
- public:
-  explicit InputFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map != MAP_FAILED) {
-        map_ = map;
-        size_ = static_cast<std::size_t>(st.st_size);
-        CutShort::watch(path, map_, size_);
-        ::madvise(map_, size_, MADV_SEQUENTIAL);
-        ::close(fd);
-        open_ = true;
-        return;
-      }
-    }
-    ::close(fd);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    copy_ = std::move(buffer).str();
-    open_ = true;
-  }
-  InputFile(const InputFile&) = delete;
-  InputFile& operator=(const InputFile&) = delete;
-  ~InputFile() {
-    if (map_ == nullptr) return;
-    CutShort::begin = CutShort::end = nullptr;
-    ::munmap(map_, size_);
-  }
-  bool is_open() const { return open_; }
-  std::string_view bytes() const {
-    return map_ != nullptr ? std::string_view(static_cast<const char*>(map_), size_) : std::string_view(copy_);
-  }
-
- private:
-  bool open_ = false;
-  void* map_ = nullptr;
-  std::size_t size_ = 0;
-  std::string copy_;
-};
-
 }  // namespace
 
 int check_file(const Options& options) {
@@ -297,6 +205,11 @@ int check_file(const Options& options) {
   if (examined.status == 415 && skipped) {
     setup->plugins = load_plugins_quietly(setup->config);
     examined = ingest::examine(*setup->plugins, *n, setup->config.limits, {district->name, *period, filename, bytes, ""});
+  }
+  // Grown or rewritten while it was read (cut short, it faulted: InputFile).
+  if (in.changed()) {
+    std::fputs(in.changed_message().c_str(), stderr);
+    return 2;
   }
   const normalise::Normalised& result = examined.result;
   const std::string& plugin_name = examined.plugin;
