@@ -13,6 +13,7 @@
 #include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
+#include "support/sqlite_rows.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -117,18 +118,7 @@ inline std::size_t files_under(const fs::path& dir) {
   return n;
 }
 
-inline std::int64_t count_rows(const fs::path& db_file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::int64_t n = -1;
-  if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* q = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-      n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-  }
-  sqlite3_close(db);
-  return n;
-}
+using tonghop::test::count_rows;  // support/sqlite_rows.hpp
 
 inline std::string mapping(const std::string& header, const std::string& field, const std::string& district = {}) {
   json::object o;

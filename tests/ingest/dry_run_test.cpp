@@ -77,24 +77,8 @@ ingest::Examined examined(normalise::RecordSet set) {
   return e;
 }
 
-using test::written;  // tests/isolation/written.hpp
-
-// Read as the daemon reads a dry run's result: blocks left unchecked, the
-// refusal for a damaged one set aside as the zygote sets it.
-ingest::Examined deferred(const std::string& bytes) {
-  auto kept = std::make_shared<const std::string>(bytes);
-  ingest::UncheckedBlocks blocks;
-  auto got = isolate::read_examined(*kept, kept, {}, &blocks);
-  EXPECT_TRUE(got) << got.error();
-  if (!got) return {};
-  if (blocks.keep) {
-    blocks.damaged_status = 422;
-    blocks.damaged = {{"plugin_crashed", "hỏng / the import's result has damaged records", "", "", {}}};
-    blocks.damaged_plugin = "import-csv";
-    got->unchecked = std::make_shared<ingest::UncheckedBlocks>(std::move(blocks));
-  }
-  return std::move(*got);
-}
+using test::deferred;  // tests/isolation/written.hpp
+using test::written;
 
 // Read as before: every block checked at once, the records whole.
 ingest::Examined whole(const std::string& bytes) {

@@ -29,6 +29,7 @@
 #include "isolation/isolated_daemon.hpp"
 #include "normalise/record.hpp"
 #include "support/importing.hpp"
+#include "support/sqlite_rows.hpp"
 
 namespace {
 
@@ -260,33 +261,6 @@ void lie(const Child& child, const ingest::Examined& sent, Lie how) {
   child.finish(sent, at, g + 1);
 }
 
-std::int64_t rows(const std::filesystem::path& db_file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::int64_t n = -1;
-  if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return n;
-}
-
-struct StoreDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("tonghop-stream-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  StoreDir() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~StoreDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  static inline int counter = 0;
-};
-
 // A submission through the real pipeline and store, its import the child
 // above: the sink is the pipeline's (Return::on_block), which stages each block.
 ingest::Outcome submit_streamed(store::Store& store, const std::string& raw,
@@ -313,8 +287,8 @@ ingest::Outcome submit_streamed(store::Store& store, const std::string& raw,
 }  // namespace
 
 TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged) {
-  StoreDir dir;
-  auto store = store::Store::open(dir.path);
+  tonghop::test::TempDir dir;
+  auto store = store::Store::open(dir.path());
   ASSERT_TRUE(store) << store.error();
   const auto sent = numbered((kGood + 4) * kBlock + 100);
   const char* names[] = {"damaged third", "overlapping", "short middle", "after done", "fewer named", "more named"};
@@ -333,7 +307,7 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
       Child child;
       lie(child, sent, how);
       auto got = receive(child, r.on_block);
-      staged_meanwhile = static_cast<std::size_t>(rows(dir.path / "tonghop.db", "SELECT count(*) FROM record_blocks"));
+      staged_meanwhile = static_cast<std::size_t>(test::count_rows(dir.path() / "tonghop.db", "SELECT count(*) FROM record_blocks"));
       return got;
     });
     EXPECT_EQ(out.status, 422);
@@ -341,7 +315,7 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
     EXPECT_EQ(out.errors[0].code, "plugin_crashed");
     EXPECT_GE(staged_meanwhile, store::kStagedBlocksPerCommit) << "the good blocks before the lie were staged as they came";
     EXPECT_TRUE((*store)->list("2018").empty());
-    EXPECT_EQ(rows(dir.path / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0) << "no staged block left";
+    EXPECT_EQ(test::count_rows(dir.path() / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0) << "no staged block left";
   }
   // A block rewritten after the daemon took its note: the copy checked and
   // staged is what is stored, not what the memfd holds at the end.
@@ -372,8 +346,8 @@ TEST(Stream, ALyingChildIsRefusedAsADamagedResultAndNothingOfItIsStoredOrStaged)
 // is held mid-stream (its child here waits for it), with blocks staged, and
 // the small one goes through the real pipeline and store meanwhile.
 TEST(Stream, AReturnOfAnotherDistrictIsStoredWhileALargeOneStreams) {
-  StoreDir dir;
-  auto store = store::Store::open(dir.path);
+  tonghop::test::TempDir dir;
+  auto store = store::Store::open(dir.path());
   ASSERT_TRUE(store) << store.error();
   // Held after more blocks than one staged group, then as many again.
   const std::size_t half = store::kStagedBlocksPerCommit + 2;
@@ -388,7 +362,7 @@ TEST(Stream, AReturnOfAnotherDistrictIsStoredWhileALargeOneStreams) {
     isolate::BlockStream stream(child.result, r.on_block);
     bool done = false;
     EXPECT_TRUE(take_waiting(child, stream, done));
-    staged_then = rows(dir.path / "tonghop.db", "SELECT count(*) FROM record_blocks");
+    staged_then = test::count_rows(dir.path() / "tonghop.db", "SELECT count(*) FROM record_blocks");
     // Held here, half-way: another district's return, read in-process by the real importer.
     const std::string csv = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\nChi bộ thôn Nà Tăm;CB;31\n"
                             "Chi bộ thôn Pa Chải;CB;22\n";
@@ -511,18 +485,18 @@ TEST(Stream, ALargeCsvPostedIsStreamedAndStoredAsThePipelineStoresItWithoutStrea
   ASSERT_TRUE(sent);
   ASSERT_EQ(sent->status, 201) << sent->body.substr(0, 500);
 
-  StoreDir dir;
-  auto store = store::Store::open(dir.path);
+  tonghop::test::TempDir dir;
+  auto store = store::Store::open(dir.path());
   ASSERT_TRUE(store) << store.error();
   const auto here = in_process(**store, csv);
   ASSERT_EQ(here.status, 201) << (here.errors.empty() ? "" : here.errors[0].message);
 
   const auto streamed = blocks_of(d.data() / "tonghop.db");
-  const auto stored = blocks_of(dir.path / "tonghop.db");
+  const auto stored = blocks_of(dir.path() / "tonghop.db");
   ASSERT_EQ(streamed.size(), 10u);
   ASSERT_EQ(streamed.size(), stored.size());
   for (std::size_t b = 0; b < stored.size(); ++b) EXPECT_TRUE(streamed[b] == stored[b]) << "block " << b;
-  EXPECT_EQ(row_of(d.data() / "tonghop.db"), row_of(dir.path / "tonghop.db"));
+  EXPECT_EQ(row_of(d.data() / "tonghop.db"), row_of(dir.path() / "tonghop.db"));
   // The answer: all but the id and the time.
   auto answer = json::parse(sent->body).as_object();
   EXPECT_EQ(answer.at("records").as_int64(), 40'000);
@@ -540,8 +514,8 @@ TEST(Stream, ALargeCsvRefusedAtRow30000AfterItsFirstBlocksStreamedStoresNothingA
   const auto sent = tonghop::test::request(d.port(), "POST", kTarget + "big.csv", csv,
                                            "Authorization: Bearer " + kAdmin + "\r\n", 180s);
   ASSERT_TRUE(sent);
-  StoreDir dir;
-  auto store = store::Store::open(dir.path);
+  tonghop::test::TempDir dir;
+  auto store = store::Store::open(dir.path());
   ASSERT_TRUE(store) << store.error();
   const auto here = in_process(**store, csv);
   ASSERT_EQ(here.status, 422);
@@ -552,8 +526,8 @@ TEST(Stream, ALargeCsvRefusedAtRow30000AfterItsFirstBlocksStreamedStoresNothingA
     EXPECT_EQ(std::string(errors[i].at("code").as_string()), here.errors[i].code);
     EXPECT_EQ(std::string(errors[i].at("message").as_string()), here.errors[i].message);
   }
-  EXPECT_EQ(rows(d.data() / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0);
-  EXPECT_EQ(rows(d.data() / "tonghop.db", "SELECT count(*) FROM submissions"), 0);
+  EXPECT_EQ(test::count_rows(d.data() / "tonghop.db", "SELECT count(*) FROM record_blocks"), 0);
+  EXPECT_EQ(test::count_rows(d.data() / "tonghop.db", "SELECT count(*) FROM submissions"), 0);
   EXPECT_TRUE(d.healthy());
 }
 

@@ -53,7 +53,8 @@ ingest::Examined numbered(std::size_t n) {
   return e;
 }
 
-using test::written;  // tests/isolation/written.hpp
+using test::deferred;  // tests/isolation/written.hpp
+using test::written;
 
 // Reads every record whole, as the store and the exporters do.
 std::int64_t sum_of_members(const normalise::RecordSet& set) {
@@ -278,20 +279,6 @@ struct StoreDir {
   }
   static inline int counter = 0;
 };
-
-// read_examined with `defer`, of `bytes` kept alive with the result.
-ingest::Examined deferred(const std::string& bytes) {
-  auto kept = std::make_shared<const std::string>(bytes);
-  ingest::UncheckedBlocks blocks;
-  auto got = isolate::read_examined(*kept, kept, {}, &blocks);
-  EXPECT_TRUE(got) << got.error();
-  if (!got) return {};
-  if (blocks.keep) {
-    blocks.damaged = {{"plugin_crashed", "hỏng / the import's result has damaged records", "", "", {}}};
-    got->unchecked = std::make_shared<ingest::UncheckedBlocks>(std::move(blocks));
-  }
-  return std::move(*got);
-}
 
 // The damage the check must catch: record `index`'s kind names a symbol the layout has not.
 std::string with_unknown_symbol(std::string bytes, std::size_t index) {
