@@ -270,6 +270,10 @@ http::Response Api::create_token(const http::Request& r) {
   return json_ok(201, out);
 }
 
+bool Api::body_to_file(const http::Request& head) const {
+  return head.method == "POST" && (head.path() == "/api/v1/submissions" || head.path() == "/api/v1/check");
+}
+
 std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r, const ingest::Normalisation& n,
                                                            std::string_view viewer_refusal) const {
   const auto who = caller(r);

@@ -25,6 +25,10 @@ class Api final : public http::Service {
   explicit Api(app::Context& context);
 
   std::uint64_t body_limit(const http::Request& head) const override;
+  // The routes whose body is a district's return (incoming()): a submission
+  // and a dry run. Such a body with its length is received into a memfd the
+  // import's child reads as it is (issue 18, e2e3).
+  bool body_to_file(const http::Request& head) const override;
   http::Response handle(const http::Request& request) override;
   // Every route but /healthz and /metrics needs a token, checked from the head.
   std::optional<http::Response> admit(const http::Request& head) override;

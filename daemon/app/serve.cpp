@@ -52,12 +52,7 @@ class PooledService final : public http::Service {
   std::optional<http::Response> admit(const http::Request& head) override { return api_.admit(head); }
   // A dry run's index of the previous period begun while its body arrives (issue 18, dryrun4).
   void body_coming(http::Request& head) override { api_.body_coming(head); }
-  // A return's bytes received into a memfd the import's child reads as it is
-  // (issue 18, e2e3): a submission's, and a dry run's, which until then was
-  // received into a string and copied into a memfd of its own for the child.
-  bool body_to_file(const http::Request& head) const override {
-    return head.method == "POST" && (head.path() == "/api/v1/submissions" || head.path() == "/api/v1/check");
-  }
+  bool body_to_file(const http::Request& head) const override { return api_.body_to_file(head); }
   std::size_t max_connections() const override { return api_.max_connections(); }
   http::Response handle(const http::Request& request) override {
     http::Response r = api_.handle(request);
