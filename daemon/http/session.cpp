@@ -12,18 +12,16 @@
 // index of the previous period), dropped if the body is then refused.
 //
 // A body the Service wants in a memory file (Service::body_to_file: an
-// import's return, its length declared) is written into a memfd as it is
-// read, under the same limit and timeouts, and handed over mapped
-// (Request::body_file); a body without a declared length, or a memfd that
-// cannot be made, is read into a string as before.
+// import's return, its length declared) is read from the socket straight
+// into a memfd of that length, under the same limit and timeout, and handed
+// over mapped (Request::body_file); a body without a declared length, or a
+// memfd that cannot be made, is read into a string as before.
 //
 // Per response: the timeout is set before every write too, so a client that
 // stops reading is cut off. A body is sent from where it is (the session's
 // string, or a cache's shared one, not copied); a streamed body
 // (Response::producer) goes out in chunks, one producer call per write.
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/strand.hpp>
@@ -120,7 +118,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const bool go_on = beast::iequals(msg[bhttp::field::expect], "100-continue") && !parser_->is_done();
     // What the handler will need, begun while the body arrives.
     if (!parser_->is_done()) state_->service.body_coming(head_);
-    to_file(limit);  // after this, `msg` may be the moved-from parser's
+    to_file();
     if (go_on) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream_.expires_after(state_->options.load()->read_timeout);
@@ -133,58 +131,81 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     read_body();
   }
 
-  // Switches the parser to a memfd body when the Service wants one and the
-  // body's length is declared (so the limit was checked above).
-  void to_file(std::uint64_t limit) {
+  // Reads the body straight into a memfd when the Service wants one and the
+  // body's length is declared (so the limit was checked above): the memfd is
+  // sized and mapped at once, and the socket read into the mapping, up to
+  // kFileRead a read. (Beast's parser reads 64 KiB at a time, each through
+  // the session's buffer and a write(2) into the file: for a return of
+  // 135 MB, 2,000 turns of the event loop and a second copy; issue 18.)
+  void to_file() {
     const auto length = parser_->content_length();
     if (!length || *length == 0 || parser_->is_done() || !state_->service.body_to_file(head_)) return;
     const int fd = ::memfd_create("tonghop-return", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return;
-    // The parser writes through its own descriptor, closed with it.
-    beast::file_posix file;
-    file.native_handle(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
-    beast::error_code ec;
-    if (file.native_handle() >= 0) {
-      file_parser_.emplace(std::move(*parser_));
-      file_parser_->body_limit(limit);
-      file_parser_->get().body().reset(std::move(file), ec);
-    }
-    if (file_parser_ && !ec) {
-      body_fd_ = fd;
+    const auto size = static_cast<std::size_t>(*length);
+    void* map = ::ftruncate(fd, static_cast<off_t>(size)) == 0
+                    ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                    : MAP_FAILED;
+    if (map == MAP_FAILED) {  // not possible: the string as before
+      ::close(fd);
       return;
     }
-    // Not possible: the string as before (the head is still in the old parser
-    // only if the move did not happen).
-    ::close(fd);
-    if (file_parser_) {
-      parser_.emplace(std::move(*file_parser_));
-      parser_->body_limit(limit);
-      file_parser_.reset();
-    }
+    body_fd_ = fd;
+    body_map_ = static_cast<char*>(map);
+    body_size_ = size;
+    // What of the body came with the head.
+    body_populated_ = 0;
+    body_got_ = net::buffer_copy(net::buffer(body_map_, body_size_), buffer_.data());
+    buffer_.consume(body_got_);
   }
 
   void read_body() {
+    // The whole body within the read timeout, as Beast's read of a body.
+    stream_.expires_after(state_->options.load()->read_timeout);
+    if (body_map_ != nullptr) return read_file_body();
     // Reads are as large as the buffer's free space: a few KiB left from the
     // head would make a large upload tens of thousands of reads.
-    const auto length = file_parser_ ? file_parser_->content_length() : parser_->content_length();
+    const auto length = parser_->content_length();
     if (length && *length > kLargeRead) buffer_.reserve(buffer_.size() + kLargeRead);
-    stream_.expires_after(state_->options.load()->read_timeout);
-    auto done = [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); };
-    if (file_parser_) return bhttp::async_read(stream_, buffer_, *file_parser_, std::move(done));
-    bhttp::async_read(stream_, buffer_, *parser_, std::move(done));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
+  }
+
+  void read_file_body() {
+    if (body_got_ == body_size_) return on_body({});
+    const std::size_t n = std::min(body_size_ - body_got_, kFileRead);
+    // The pages the read will fill, made at once rather than one fault at a
+    // time in the read (an older kernel without it faults them as before).
+    populate(body_got_ + n);
+    stream_.async_read_some(net::buffer(body_map_ + body_got_, n),
+                            [self = shared_from_this()](beast::error_code e, std::size_t got) {
+                              self->body_got_ += got;
+                              // Cut short: what Beast's parser says of it.
+                              if (e == net::error::eof) return self->on_body(bhttp::error::partial_message);
+                              if (e) return self->on_body(e);
+                              self->read_file_body();
+                            });
+  }
+
+  // The memfd's pages made up to `end` (page-aligned, from where the last call ended).
+  void populate(std::size_t end) {
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t from = body_populated_, to = std::min(body_size_, (end + page - 1) / page * page);
+    if (to <= from) return;
+    body_populated_ = to;
+#ifndef MADV_POPULATE_WRITE
+    constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14
+#endif
+    ::madvise(body_map_ + from, to - from, MADV_POPULATE_WRITE);
   }
 
   // The memfd the body was written into, mapped read-only for the handler.
   std::string received_file() {
     const int fd = body_fd_;
+    const std::size_t size = body_size_;
+    ::munmap(body_map_, body_size_);  // (no writable mapping may stay: the import seals the memfd)
     body_fd_ = -1;
-    file_parser_.reset();  // closes the parser's descriptor
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-      ::close(fd);
-      return "the request body could not be kept (fstat)";
-    }
-    const auto size = static_cast<std::size_t>(st.st_size);
+    body_map_ = nullptr;
     void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) {
       ::close(fd);
@@ -195,9 +216,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void drop_file() {
+    if (body_map_ != nullptr) ::munmap(body_map_, body_size_);
     if (body_fd_ >= 0) ::close(body_fd_);
     body_fd_ = -1;
-    file_parser_.reset();
+    body_map_ = nullptr;
   }
 
   void on_body(beast::error_code ec) {
@@ -211,8 +233,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (ec == net::error::operation_aborted) return finish_uncounted();
     if (ec) return fail(400, "bad_request", "malformed HTTP request: " + ec.message());
 
-    const bool keep_alive = file_parser_ ? file_parser_->get().keep_alive() : parser_->get().keep_alive();
-    if (file_parser_) {
+    const bool keep_alive = parser_->get().keep_alive();
+    if (body_map_ != nullptr) {
       if (const std::string why = received_file(); !why.empty()) return fail(500, "internal", why);
     } else {
       head_.body = std::move(parser_->get().body());
@@ -369,11 +391,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
-  static constexpr std::size_t kLargeRead = 1 << 20;
+  static constexpr std::size_t kLargeRead = 1 << 20, kFileRead = 4 << 20;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  // Instead, for a body received into a memfd (to_file): the parser and the memfd.
-  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  // Instead, for a body received into a memfd (to_file): the memfd, mapped
+  // for writing while the body arrives, its size and what has arrived.
   int body_fd_ = -1;
+  char* body_map_ = nullptr;
+  std::size_t body_size_ = 0, body_got_ = 0, body_populated_ = 0;
   std::optional<bhttp::response<bhttp::span_body<const char>>> res_;
   std::string body_;                                 // what res_ sends, or
   std::shared_ptr<const std::string> shared_body_;  // the cache's bytes it sends

@@ -34,6 +34,7 @@ struct Options {
   int queue = 4;
   int drain = 2;
   int inbox_ms = 0;
+  int read_timeout = 30;  // [server] read_timeout_seconds
   std::string normalise = tonghop::test::normalise_section();  // the [normalise] section
 };
 
@@ -51,7 +52,8 @@ class Tonghopd {
     }
     tonghop::test::write_file(
         dir_.path() / "tonghop.toml",
-        "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\ndrain_timeout_seconds = " + std::to_string(o.drain) +
+        "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nread_timeout_seconds = " + std::to_string(o.read_timeout) +
+            "\ndrain_timeout_seconds = " + std::to_string(o.drain) +
             "\n[paths]\ndata_dir = \"" + (dir_.path() / "var").string() + "\"\nplugins_dir = \"" + plugins.string() +
             "\"\n[limits]\nmax_seconds = " + std::to_string(o.max_seconds) +
             "\nmax_memory = \"128 MiB\"\n[import]\nworkers = " + std::to_string(o.workers) +

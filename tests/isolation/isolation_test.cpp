@@ -221,6 +221,16 @@ std::set<std::string> return_memfds(pid_t pid) {
   return out;
 }
 
+// The return's memfds the daemon `pid` holds open.
+std::size_t open_return_memfds(pid_t pid) {
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+    std::error_code ec;
+    if (fs::read_symlink(e.path(), ec).string().find("memfd:tonghop-return") != std::string::npos) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 // issue 18: a dry run's return sent with its length is received into a
@@ -254,6 +264,63 @@ TEST(Isolation, ADryRunsReturnIsReadByItsChildWhereItWasReceived) {
   EXPECT_EQ(with_length->status, 200);
   EXPECT_EQ(with_length->body, without->body);
   EXPECT_NE(with_length->body.find("\"verdict\":\"accepted\""), std::string::npos) << with_length->body.substr(0, 500);
+  EXPECT_TRUE(d.healthy());
+}
+
+// issue 18: a return sent with its length is read from the socket straight
+// into its memfd, exactly that length: a request sent right behind it on the
+// connection is the next one. A body cut short is refused (400), one that
+// stops coming is cut off at the read timeout; neither is stored, and
+// neither leaves its memfd open or mapped in the daemon.
+TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNowhere) {
+  Options o;
+  o.read_timeout = 1;
+  Tonghopd d(o);
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const std::string bytes = tonghop::test::read_file(kSample);
+  ASSERT_GT(bytes.size(), 1000u);
+  auto head = [&](const std::string& period) {
+    return "POST /api/v1/submissions?district=Phong%20Th%E1%BB%95&period=" + period +
+           "&filename=phong-tho.csv HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + kAdmin +
+           "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n";
+  };
+  {
+    tonghop::test::Connection c("127.0.0.1", d.port());
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.send(head("2018") + bytes + "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const auto stored = c.receive(20s);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 201) << stored->body;
+    const auto next = c.receive(10s);
+    ASSERT_TRUE(next) << "the request behind the return was lost";
+    EXPECT_EQ(next->status, 200) << next->body;
+    const auto id = json::parse(stored->body).at("id").as_int64();
+    const auto raw = d.call("GET", "/api/v1/submissions/" + std::to_string(id) + "/raw");
+    ASSERT_TRUE(raw);
+    EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent";
+  }
+  {
+    tonghop::test::Connection c("127.0.0.1", d.port());
+    ASSERT_TRUE(c.send(head("2019") + bytes.substr(0, bytes.size() / 2)));
+    c.end_sending();
+    const auto cut = c.receive(10s);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->status, 400) << cut->body;
+    EXPECT_NE(cut->body.find("partial message"), std::string::npos) << cut->body;
+  }
+  {
+    tonghop::test::Connection c("127.0.0.1", d.port());
+    ASSERT_TRUE(c.send(head("2020") + bytes.substr(0, bytes.size() / 2)));
+    // (Beast closes the socket when the timeout strikes: no 408 gets out.)
+    EXPECT_TRUE(c.closed_by_peer(10s)) << "the body stopped coming, the connection stayed open";
+  }
+  for (const char* period : {"2019", "2020"}) {
+    const auto list = d.call("GET", std::string("/api/v1/submissions?period=") + period);
+    ASSERT_TRUE(list);
+    EXPECT_EQ(json::parse(list->body).at("submissions").as_array().size(), 0u) << period << ": " << list->body;
+  }
+  EXPECT_EQ(open_return_memfds(d.process().pid()), 0u);
+  EXPECT_TRUE(return_memfds(d.process().pid()).empty()) << "a refused body's memfd is still mapped";
   EXPECT_TRUE(d.healthy());
 }
 

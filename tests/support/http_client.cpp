@@ -62,6 +62,10 @@ bool read_more(int fd, std::string& buf, std::chrono::steady_clock::time_point d
 }
 }  // namespace
 
+void Connection::end_sending() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 std::optional<HttpReply> Connection::receive(std::chrono::milliseconds timeout) {
   if (fd_ < 0) return std::nullopt;
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -26,6 +26,8 @@ class Connection {
 
   bool connected() const noexcept { return fd_ >= 0; }
   bool send(const std::string& bytes);
+  // Sends nothing more (shutdown for writing): the server sees the end of the stream.
+  void end_sending();
   // Reads one response (Content-Length bodies); nullopt on close or timeout.
   std::optional<HttpReply> receive(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True if the server closed the connection within the timeout.
