@@ -56,7 +56,7 @@ start() {
   for _ in $(seq 200); do curl -sf localhost:$port/healthz >/dev/null && return; sleep 0.05; done
   echo "tonghopd did not start"; exit 1
 }
-stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; }
+stop() { [ -n "$pid" ] || return 0; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; }
 trap 'stop' EXIT
 cpu_tree() {  # clock ticks of a process, what it reaped, and its live descendants
   local p=$1 t kids k
