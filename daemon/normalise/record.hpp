@@ -240,4 +240,12 @@ bool glance_encoded(std::string_view bytes, std::size_t count, std::size_t known
 // damaged.
 bool check_block(std::string_view bytes, std::size_t count, std::size_t known_symbols);
 
+namespace detail {
+// `k` varints (LEB128, at most ten bytes each) skipped from the front of
+// `in`; false, and `in` as it was, when they are not all there or one is
+// longer. What every check of encoded records above does for their values
+// (record.cpp; here for its test).
+bool skip_varints(std::string_view& in, std::uint64_t k);
+}  // namespace detail
+
 }  // namespace tonghop::normalise

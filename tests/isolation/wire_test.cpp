@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <random>
 #include <string>
 
 #include "core/hash.hpp"
@@ -140,6 +142,57 @@ TEST(Wire, ResultsDamagedAnywhereAreRefusedOrReadWithinTheirBounds) {
     }
   EXPECT_GT(refused, 100u);
   EXPECT_GT(read, 100u);
+}
+
+// The check every record's values go through (normalise::detail::
+// skip_varints), eight bytes at a time: the same answer, and the same bytes
+// left, as one byte at a time gives, on bytes of every mix (most ending a
+// varint, most not), with runs of nine and ten bytes that do not end one
+// (ten is one too many) put across the words' edges.
+TEST(Wire, VarintsAreSkippedAsOneByteAtATimeSkipsThem) {
+  auto one_at_a_time = [](std::string_view in, std::uint64_t k) -> std::optional<std::size_t> {
+    std::size_t i = 0;
+    unsigned run = 0;
+    while (k != 0) {
+      if (i == in.size()) return std::nullopt;
+      if ((static_cast<unsigned char>(in[i++]) & 0x80) != 0) {
+        if (++run == 10) return std::nullopt;
+      } else {
+        run = 0;
+        --k;
+      }
+    }
+    return in.size() - i;
+  };
+  std::mt19937_64 random(18);
+  std::size_t skipped = 0, refused = 0, long_runs = 0;
+  for (int round = 0; round < 40'000; ++round) {
+    const unsigned share = std::array<unsigned, 5>{10, 50, 80, 90, 97}[round % 5];  // % of bytes that go on
+    std::string bytes(random() % 96, '\0');
+    for (auto& b : bytes)
+      b = static_cast<char>(random() % 100 < share ? 0x80 | (random() & 0x7F) : random() & 0x7F);
+    if (round % 3 == 0 && bytes.size() > 12) {
+      const std::size_t at = random() % (bytes.size() - 11), n = 9 + random() % 2;
+      for (std::size_t i = 0; i < n; ++i) bytes[at + i] = static_cast<char>(0x80 | (random() & 0x7F));
+      bytes[at + n] = 0x01;
+      ++long_runs;
+    }
+    const std::uint64_t k = random() % 48;
+    std::string_view in = bytes;
+    const bool ok = normalise::detail::skip_varints(in, k);
+    const auto want = one_at_a_time(bytes, k);
+    ASSERT_EQ(ok, want.has_value()) << "round " << round << ", k " << k;
+    if (ok) {
+      ASSERT_EQ(in.size(), *want) << "round " << round << ", k " << k;
+      ++skipped;
+    } else {
+      ASSERT_EQ(in.size(), bytes.size()) << "refused, yet something was taken";
+      ++refused;
+    }
+  }
+  EXPECT_GT(skipped, 5'000u);
+  EXPECT_GT(refused, 5'000u);
+  EXPECT_GT(long_runs, 10'000u);
 }
 
 // A result of many blocks is checked on several threads (RecordSet's
