@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `tonghopd check` of one file by several builds in turn, ROUNDS rounds:
+# each run's wall, user and system time and peak RSS, then the medians of
+# wall and CPU per build (issue 18: only runs interleaved on the same
+# machine compare; this machine's speed changes from minute to minute).
+#
+#   bench/check_rounds.sh FILE DISTRICT PERIOD ROUNDS BUILD...
+#
+# BUILD: a build tree or a copy of one (bin/tonghopd and plugins/).
+# Example: bench/check_rounds.sh /work/data/q/district.csv "Than Uyên" 2018 16 /work/data/base build-ci
+set -euo pipefail
+cd "$(dirname "$0")/.."
+file=$(realpath "${1:?file}")
+district=${2:?district}
+period=${3:?period}
+rounds=${4:?rounds}
+shift 4
+src=$PWD
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/tonghop.toml" <<TOML
+[limits]
+max_input_size = "1 GiB"
+max_cells = 100000000
+max_seconds = 3600
+[normalise]
+catalogue = "$src/config/indicators.toml"
+units = "$src/config/units/lai-chau.toml"
+profiles = "$src/config/profiles"
+TOML
+cat "$file" > /dev/null  # in the page cache, as for every run after
+for _ in $(seq "$rounds"); do
+  for b in "$@"; do
+    build=$(cd "$b" && pwd)
+    /usr/bin/time -o "$work/time" -f "$b %e %U %S %M" "$build/bin/tonghopd" check "$file" --district "$district" \
+      --period "$period" --format text --config "$work/tonghop.toml" --plugins-dir "$build/plugins" > /dev/null || true
+    cat "$work/time" | tee -a "$work/runs"
+  done
+done
+/usr/bin/python3 - "$work/runs" <<'PY'
+import collections, statistics, sys
+wall, cpu = collections.defaultdict(list), collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    b, w, u, s, _ = line.split()
+    wall[b].append(float(w)); cpu[b].append(float(u) + float(s))
+for b in wall:
+    print(f"{b}: wall median {statistics.median(wall[b]):.3f} s (min {min(wall[b]):.2f}), "
+          f"cpu median {statistics.median(cpu[b]):.3f} s (min {min(cpu[b]):.2f}), {len(wall[b])} runs")
+PY

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Where one dry run of a large return spends its time (issue 18, item 1):
+# the upload (the daemon's memfd for the body to curl's last send), the
+# hand-over to the import's child, the child's import (its first message to
+# its last), and what follows until the answer is sent. From kernel
+# tracepoints (`perf record -a -e syscalls:…`, root), so that nothing in the
+# daemon is changed to take them.
+#
+#   bench/dry_run_timeline.sh BUILD DATA_DIR [PERIOD [RUNS]]
+#
+# DATA_DIR as for bench/stream_bench.sh, which must have run once on it (its
+# store holds the 2018 return of DATA_DIR/district.csv). PERIOD 2017 (the
+# default): a first return, nothing to compare; 2019: against that 2018
+# return. Each run on a daemon started afresh on that store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(cd "${1:?build dir}" && pwd)
+data=$(cd "${2:?data dir}" && pwd)
+period=${3:-2017}
+runs=${4:-1}
+src=$PWD
+[ -d "$data/bench/var" ] || { echo "run bench/stream_bench.sh $build $data 1 check_text first"; exit 1; }
+work=$(mktemp -d)
+token=dry-run-timeline-admin-token-0123456789abcdef
+port=18194
+pid=
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+cat > "$work/tonghop.toml" <<TOML
+[server]
+listen = "127.0.0.1:$port"
+read_timeout_seconds = 120
+[paths]
+data_dir = "$data/bench/var"
+plugins_dir = "$build/plugins"
+[limits]
+max_input_size = "1 GiB"
+max_cells = 100000000
+max_seconds = 3600
+[inbox]
+scan_milliseconds = 0
+[normalise]
+catalogue = "$src/config/indicators.toml"
+units = "$src/config/units/lai-chau.toml"
+profiles = "$src/config/profiles"
+TOML
+cat "$data/district.csv" > /dev/null
+for _ in $(seq "$runs"); do
+  TONGHOP_ADMIN_TOKEN=$token "$build/bin/tonghopd" --config "$work/tonghop.toml" > "$work/log" 2>&1 &
+  pid=$!
+  for _ in $(seq 200); do curl -sf "localhost:$port/healthz" > /dev/null && break; sleep 0.05; done
+  perf record -q -a -e syscalls:sys_enter_memfd_create,syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg \
+    -o "$work/perf.data" -- curl -s -o "$work/answer.json" -w '%{http_code} %{time_total}\n' \
+    -H "Authorization: Bearer $token" -H "Content-Type: text/csv" -X POST -T "$data/district.csv" \
+    "http://127.0.0.1:$port/api/v1/check?district=Than%20Uyen&period=$period" > "$work/code"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  # The daemon's first memfd is the body's, its second the result's (made as
+  # the child is asked); the import's child says P (begun) first, D (done) last.
+  perf script -i "$work/perf.data" -F comm,time,event 2>/dev/null |
+    awk -v code="$(cat "$work/code")" '
+      $1 == "tonghopd" && /memfd_create/ { if (!body) body = $2; else if (!result) result = $2 }
+      $1 == "curl" && /sendto/ { sent = $2 }
+      $1 == "tonghopd-import" && /sendto/ { if (!begun) begun = $2; done = $2 }
+      $1 == "tonghopd" && /sendmsg/ { answered = $2 }
+      END { printf "%s  upload %.3f s  to the child %.3f s  import %.3f s  after %.3f s\n",
+                   code, sent - body, result - sent, done - begun, answered - done }'
+done
