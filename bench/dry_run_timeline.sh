@@ -18,31 +18,15 @@ build=$(cd "${1:?build dir}" && pwd)
 data=$(cd "${2:?data dir}" && pwd)
 period=${3:-2017}
 runs=${4:-1}
-src=$PWD
-[ -d "$data/bench/var" ] || { echo "run bench/stream_bench.sh $build $data 1 check_text first"; exit 1; }
+[ -f "$data/bench/tonghop.toml" ] && [ -d "$data/bench/var" ] || { echo "run bench/stream_bench.sh $build $data 1 check_text first"; exit 1; }
 work=$(mktemp -d)
 token=dry-run-timeline-admin-token-0123456789abcdef
 port=18194
 pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-cat > "$work/tonghop.toml" <<TOML
-[server]
-listen = "127.0.0.1:$port"
-read_timeout_seconds = 120
-[paths]
-data_dir = "$data/bench/var"
-plugins_dir = "$build/plugins"
-[limits]
-max_input_size = "1 GiB"
-max_cells = 100000000
-max_seconds = 3600
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "$src/config/indicators.toml"
-units = "$src/config/units/lai-chau.toml"
-profiles = "$src/config/profiles"
-TOML
+# stream_bench.sh's configuration (its store), with this build's plugins and a port of its own.
+sed -e "s|^plugins_dir = .*|plugins_dir = \"$build/plugins\"|" -e "s|^listen = .*|listen = \"127.0.0.1:$port\"|" \
+  "$data/bench/tonghop.toml" > "$work/tonghop.toml"
 cat "$data/district.csv" > /dev/null
 for _ in $(seq "$runs"); do
   TONGHOP_ADMIN_TOKEN=$token "$build/bin/tonghopd" --config "$work/tonghop.toml" > "$work/log" 2>&1 &
