@@ -28,6 +28,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <cerrno>
 #include <optional>
 
 #include "http/server_state.hpp"
@@ -134,9 +135,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // Reads the body straight into a memfd when the Service wants one and the
   // body's length is declared (so the limit was checked above): the memfd is
   // sized and mapped at once, and the socket read into the mapping, up to
-  // kFileRead a read. (Beast's parser reads 64 KiB at a time, each through
-  // the session's buffer and a write(2) into the file: for a return of
-  // 135 MB, 2,000 turns of the event loop and a second copy; issue 18.)
+  // kFileRead a read (read_file_body). (Beast's parser reads 64 KiB at a
+  // time, each through the session's buffer and a write(2) into the file:
+  // for a return of 135 MB, 2,000 turns of the event loop and a second
+  // copy; issue 18.)
   void to_file() {
     const auto length = parser_->content_length();
     if (!length || *length == 0 || parser_->is_done() || !state_->service.body_to_file(head_)) return;
@@ -150,13 +152,22 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       ::close(fd);
       return;
     }
+    // What of the body came with the head, written (a shortage of memory is
+    // an error here, where a store into the mapping would be a signal).
+    const net::const_buffer came = buffer_.data();  // (a flat_buffer: one piece)
+    const std::size_t got = std::min(came.size(), size);
+    if (got != 0 && ::pwrite(fd, came.data(), got, 0) != static_cast<ssize_t>(got)) {
+      ::munmap(map, size);
+      ::close(fd);
+      return;  // the string as before
+    }
+    buffer_.consume(got);
     body_fd_ = fd;
     body_map_ = static_cast<char*>(map);
     body_size_ = size;
-    // What of the body came with the head.
+    body_got_ = got;
     body_populated_ = 0;
-    body_got_ = net::buffer_copy(net::buffer(body_map_, body_size_), buffer_.data());
-    buffer_.consume(body_got_);
+    body_window_ = kFirstFileRead;
   }
 
   void read_body() {
@@ -171,32 +182,46 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                       [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
   }
 
+  // A read into the mapping: as much as the last read's window if that
+  // was filled, twice as much (to kFileRead), its pages made first. A
+  // client that declares a large body and sends little holds little.
   void read_file_body() {
     if (body_got_ == body_size_) return on_body({});
-    const std::size_t n = std::min(body_size_ - body_got_, kFileRead);
-    // The pages the read will fill, made at once rather than one fault at a
-    // time in the read (an older kernel without it faults them as before).
-    populate(body_got_ + n);
+    const std::size_t n = std::min(body_size_ - body_got_, body_window_);
+    if (!populate(body_got_ + n)) return no_memory();
     stream_.async_read_some(net::buffer(body_map_ + body_got_, n),
-                            [self = shared_from_this()](beast::error_code e, std::size_t got) {
+                            [self = shared_from_this(), n](beast::error_code e, std::size_t got) {
                               self->body_got_ += got;
                               // Cut short: what Beast's parser says of it.
                               if (e == net::error::eof) return self->on_body(bhttp::error::partial_message);
+                              if (e == boost::system::errc::bad_address) return self->no_memory();
                               if (e) return self->on_body(e);
+                              if (got == n) self->body_window_ = std::min(2 * self->body_window_, kFileRead);
                               self->read_file_body();
                             });
   }
 
-  // The memfd's pages made up to `end` (page-aligned, from where the last call ended).
-  void populate(std::size_t end) {
+  // The memfd's pages made up to `end` (page-aligned, from where the last
+  // call ended), rather than one fault at a time in the read. False when
+  // there is no memory for them (an older kernel without
+  // MADV_POPULATE_WRITE faults them in the read, as before).
+  bool populate(std::size_t end) {
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     const std::size_t from = body_populated_, to = std::min(body_size_, (end + page - 1) / page * page);
-    if (to <= from) return;
-    body_populated_ = to;
+    if (to <= from) return true;
 #ifndef MADV_POPULATE_WRITE
     constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14
 #endif
-    ::madvise(body_map_ + from, to - from, MADV_POPULATE_WRITE);
+    if (::madvise(body_map_ + from, to - from, MADV_POPULATE_WRITE) != 0 && errno != EINVAL) return false;
+    body_populated_ = to;
+    return true;
+  }
+
+  // No memory for the body's pages: the server's shortage, not the client's error.
+  void no_memory() {
+    drop_file();
+    head_.begun.reset();
+    fail(503, "unavailable", "the server has no memory for this request body now; send it again later");
   }
 
   // The memfd the body was written into, mapped read-only for the handler.
@@ -391,13 +416,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
-  static constexpr std::size_t kLargeRead = 1 << 20, kFileRead = 4 << 20;
+  static constexpr std::size_t kLargeRead = 1 << 20, kFirstFileRead = 64 << 10, kFileRead = 4 << 20;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   // Instead, for a body received into a memfd (to_file): the memfd, mapped
   // for writing while the body arrives, its size and what has arrived.
   int body_fd_ = -1;
   char* body_map_ = nullptr;
-  std::size_t body_size_ = 0, body_got_ = 0, body_populated_ = 0;
+  std::size_t body_size_ = 0, body_got_ = 0, body_populated_ = 0, body_window_ = kFirstFileRead;
   std::optional<bhttp::response<bhttp::span_body<const char>>> res_;
   std::string body_;                                 // what res_ sends, or
   std::shared_ptr<const std::string> shared_body_;  // the cache's bytes it sends

@@ -314,7 +314,21 @@ TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNow
     // (Beast closes the socket when the timeout strikes: no 408 gets out.)
     EXPECT_TRUE(c.closed_by_peer(10s)) << "the body stopped coming, the connection stayed open";
   }
-  for (const char* period : {"2019", "2020"}) {
+  {
+    // A few bytes every 200 ms: the whole body is due within the read
+    // timeout (1 s here), not each read.
+    tonghop::test::Connection c("127.0.0.1", d.port());
+    ASSERT_TRUE(c.send(head("2021")));
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t at = 0;
+    while (std::chrono::steady_clock::now() - start < 6s && c.send(bytes.substr(at, 10))) {
+      at += 10;
+      std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_TRUE(c.closed_by_peer(5s));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 6s) << "a body that trickles in was waited for past its timeout";
+  }
+  for (const char* period : {"2019", "2020", "2021"}) {
     const auto list = d.call("GET", std::string("/api/v1/submissions?period=") + period);
     ASSERT_TRUE(list);
     EXPECT_EQ(json::parse(list->body).at("submissions").as_array().size(), 0u) << period << ": " << list->body;
@@ -322,6 +336,33 @@ TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNow
   EXPECT_EQ(open_return_memfds(d.process().pid()), 0u);
   EXPECT_TRUE(return_memfds(d.process().pid()).empty()) << "a refused body's memfd is still mapped";
   EXPECT_TRUE(d.healthy());
+}
+
+// issue 18: a return larger than the largest read into its memfd (4 MiB; the
+// reads grow from 64 KiB while they are filled) is stored byte for byte.
+TEST(Isolation, AReturnOfManyReadsIsReceivedIntoItsMemoryFileByteForByte) {
+  Options o;
+  o.max_seconds = 120;  // thirty thousand rows by a child at nice 10, on a loaded machine
+  Tonghopd d(o);
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  std::string bytes = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+  const std::string long_name(260, 'x');
+  for (int i = 0; i < 30'000; ++i)
+    bytes += "Chi bộ thôn Nậm " + std::to_string(i) + " " + long_name + ";CB;" + std::to_string(20 + i % 40) + "\n";
+  ASSERT_GT(bytes.size(), 2u * (4u << 20));
+  const auto sent = tonghop::test::request(d.port(), "POST", kTarget + "big.csv", bytes,
+                                           "Authorization: Bearer " + kAdmin + "\r\n", 180s);
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 201) << sent->body.substr(0, 500);
+  EXPECT_EQ(json::parse(sent->body).at("records").as_int64(), 30'000);
+  const auto raw = tonghop::test::request(d.port(), "GET",
+                                          "/api/v1/submissions/" +
+                                              std::to_string(json::parse(sent->body).at("id").as_int64()) + "/raw",
+                                          {}, "Authorization: Bearer " + kAdmin + "\r\n", 60s);
+  ASSERT_TRUE(raw);
+  EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent (" << raw->body.size() << " bytes of "
+                                  << bytes.size() << ")";
+  EXPECT_EQ(open_return_memfds(d.process().pid()), 0u);
 }
 
 // issue 18 (e2e3): a return sent with its length is received straight into a
