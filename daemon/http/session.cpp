@@ -217,11 +217,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     return true;
   }
 
-  // No memory for the body's pages: the server's shortage, not the client's error.
+  // No memory for the body's pages: the server's shortage, not the client's
+  // error; answered as a full import queue is (503 busy, Retry-After).
   void no_memory() {
     drop_file();
     head_.begun.reset();
-    fail(503, "unavailable", "the server has no memory for this request body now; send it again later");
+    Response r = error_response(503, "busy", "the server has no memory for this request body now; send it again later");
+    r.headers.emplace_back("Retry-After", "5");
+    write(std::move(r), false);
   }
 
   // The memfd the body was written into, mapped read-only for the handler.
