@@ -38,6 +38,17 @@ struct Options {
   std::string normalise = tonghop::test::normalise_section();  // the [normalise] section
 };
 
+// A district's return of `n` cells ("Chi bộ thôn Nậm i", each name followed
+// by `tail` when given, CB, 20 + i % 40 members), the members of `bad_row`
+// written "mười" (not a number). Shared by the tests of large returns.
+inline std::string branch_csv(int n, int bad_row = -1, const std::string& tail = {}) {
+  std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
+  for (int i = 0; i < n; ++i)
+    s += "Chi bộ thôn Nậm " + std::to_string(i) + tail + ";CB;" +
+         (i == bad_row ? std::string("mười") : std::to_string(20 + i % 40)) + "\n";
+  return s;
+}
+
 // The real importers and the hostile ones, in one plugins directory.
 class Tonghopd {
  public:

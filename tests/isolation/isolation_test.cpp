@@ -345,10 +345,7 @@ TEST(Isolation, AReturnOfManyReadsIsReceivedIntoItsMemoryFileByteForByte) {
   o.max_seconds = 120;  // thirty thousand rows by a child at nice 10, on a loaded machine
   Tonghopd d(o);
   ASSERT_NE(d.port(), 0) << d.process().output();
-  std::string bytes = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-  const std::string long_name(260, 'x');
-  for (int i = 0; i < 30'000; ++i)
-    bytes += "Chi bộ thôn Nậm " + std::to_string(i) + " " + long_name + ";CB;" + std::to_string(20 + i % 40) + "\n";
+  const std::string bytes = branch_csv(30'000, -1, " " + std::string(260, 'x'));
   ASSERT_GT(bytes.size(), 2u * (4u << 20));
   const auto sent = tonghop::test::request(d.port(), "POST", kTarget + "big.csv", bytes,
                                            "Authorization: Bearer " + kAdmin + "\r\n", 180s);
@@ -373,8 +370,7 @@ TEST(Isolation, AReturnOfManyReadsIsReceivedIntoItsMemoryFileByteForByte) {
 TEST(Isolation, AReturnReceivedIntoAMemoryFileIsArchivedAndImportedAsOneSentChunked) {
   Tonghopd d(Options{});
   ASSERT_NE(d.port(), 0) << d.process().output();
-  std::ifstream in(kSample, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = tonghop::test::read_file(kSample);
   ASSERT_GT(bytes.size(), 1000u);
 
   const auto sent = d.submit("phong-tho.csv", bytes);  // Content-Length: the memfd
@@ -480,10 +476,8 @@ TEST(Isolation, ALargeReturnAndASmallOneAtOnceAreBothStoredWhole) {
   o.max_seconds = 120;
   Tonghopd d(o);
   ASSERT_NE(d.port(), 0) << d.process().output();
-  std::string large = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-  for (int i = 0; i < 40'000; ++i) large += "Chi bộ thôn Nậm " + std::to_string(i) + ";CB;" + std::to_string(20 + i % 40) + "\n";
-  std::ifstream in(kSample, std::ios::binary);
-  const std::string small((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string large = branch_csv(40'000);
+  const std::string small = tonghop::test::read_file(kSample);
   auto post = [&](const std::string& district, const std::string& body) {
     return tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=" + district + "&period=2018&filename=f.csv",
                                   body, "Authorization: Bearer " + kAdmin + "\r\n", 180s);

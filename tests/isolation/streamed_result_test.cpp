@@ -407,14 +407,6 @@ namespace {
 namespace json = boost::json;
 using namespace tonghop::test::isolation;
 
-std::string big_csv(int n, int bad_row = -1) {
-  std::string s = "Tên tổ chức cơ sở đảng;Loại hình;Tổng số đảng viên\n";
-  for (int i = 0; i < n; ++i)
-    s += "Chi bộ thôn Nậm " + std::to_string(i) + ";CB;" + (i == bad_row ? std::string("mười") : std::to_string(20 + i % 40)) +
-         "\n";
-  return s;
-}
-
 const ingest::Normalisation& daemon_normalisation() {
   static const ingest::Normalisation n = [] {
     ingest::Normalisation out;
@@ -479,7 +471,7 @@ TEST(Stream, ALargeCsvPostedIsStreamedAndStoredAsThePipelineStoresItWithoutStrea
   o.max_seconds = 120;
   Tonghopd d(o);
   ASSERT_NE(d.port(), 0) << d.process().output();
-  const std::string csv = big_csv(40'000);
+  const std::string csv = branch_csv(40'000);
   const auto sent = tonghop::test::request(d.port(), "POST", kTarget + "big.csv", csv,
                                            "Authorization: Bearer " + kAdmin + "\r\n", 180s);
   ASSERT_TRUE(sent);
@@ -510,7 +502,7 @@ TEST(Stream, ALargeCsvRefusedAtRow30000AfterItsFirstBlocksStreamedStoresNothingA
   o.max_seconds = 120;
   Tonghopd d(o);
   ASSERT_NE(d.port(), 0) << d.process().output();
-  const std::string csv = big_csv(40'000, 30'000);
+  const std::string csv = branch_csv(40'000, 30'000);
   const auto sent = tonghop::test::request(d.port(), "POST", kTarget + "big.csv", csv,
                                            "Authorization: Bearer " + kAdmin + "\r\n", 180s);
   ASSERT_TRUE(sent);
@@ -555,7 +547,7 @@ TEST(Stream, TheRealZygoteHandsALargeCsvsBlocksOverAsTheyCompleteAndNoneOfASmall
     if (sink) ret.on_block = taken.sink();
     return (*zygote)->examine(ret, limits);
   };
-  const std::string csv = big_csv(40'000);
+  const std::string csv = branch_csv(40'000);
   Taken taken;
   const auto got = examine(csv, true, taken);
   ASSERT_EQ(got.status, 200) << (got.result.errors.empty() ? "" : got.result.errors[0].message);
@@ -577,7 +569,7 @@ TEST(Stream, TheRealZygoteHandsALargeCsvsBlocksOverAsTheyCompleteAndNoneOfASmall
   EXPECT_TRUE(whole.result.records.block(9) == got.streamed->rest[0].bytes);
 
   Taken small;
-  const auto little = examine(big_csv(100), true, small);
+  const auto little = examine(branch_csv(100), true, small);
   ASSERT_EQ(little.status, 200);
   EXPECT_FALSE(little.streamed);
   EXPECT_TRUE(small.blocks.empty());
