@@ -222,7 +222,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void no_memory() {
     drop_file();
     head_.begun.reset();
-    Response r = error_response(503, "busy", "the server has no memory for this request body now; send it again later");
+    Response r = error_response(503, "busy",
+                                "Máy chủ đang thiếu bộ nhớ để nhận tệp, xin gửi lại sau ít phút / the server has no "
+                                "memory for this request body now; send it again in a few minutes");
     r.headers.emplace_back("Retry-After", "5");
     write(std::move(r), false);
   }
