@@ -302,11 +302,19 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
     if (auto added = context_.store->add_attempt(a, bytes); !added)
       context_.log->error("inbox: the refusal of {} could not be recorded: {}", where, added.error());
   }
+  // Written beside it, then renamed: whoever watches rejected/ (a person, a
+  // script, a test) sees the errors whole or not at all, never an empty file.
   const std::string text = boost::json::serialize(o) + "\n";
-  const Fd out(::openat(rejected_fd, (name + ".errors.json").c_str(),
-                        O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640));
-  if (!out.ok() || ::write(out.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+  const std::string part = name + ".errors.json.part", final_name = name + ".errors.json";
+  bool written = false;
+  {
+    const Fd out(::openat(rejected_fd, part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640));
+    written = out.ok() && ::write(out.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  }
+  if (!written || ::renameat(rejected_fd, part.c_str(), rejected_fd, final_name.c_str()) != 0) {
     context_.log->error("inbox: cannot write the errors of {}: {}", where, std::strerror(errno));
+    ::unlinkat(rejected_fd, part.c_str(), 0);
+  }
   context_.log->warn("inbox: {} refused: {} error(s)", where, outcome.errors.size());
   return true;
 }
