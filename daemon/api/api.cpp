@@ -70,14 +70,14 @@ Api::Api(app::Context& context) : context_(context) {
   router_.add("GET", "/metrics", [this](const http::Request&, const http::Params&) { return metrics_text(); });
   router_.add("POST", "/api/v1/tokens", [this](const http::Request& r, const http::Params&) { return create_token(r); });
   // An upload may be as large as an import may be ([limits], reloaded on
-  // SIGHUP), plus the multipart wrapping.
-  router_.add("POST", "/api/v1/submissions",
+  // SIGHUP), plus the multipart wrapping (Router::add_file_route).
+  router_.add_file_route("POST", "/api/v1/submissions",
               [this](const http::Request& r, const http::Params&) {
                 http::Response res = submit(r);
                 record_attempt(r, res);  // a refusal is kept as an attempt (branch season)
                 return res;
               },
-              [this] { return context_.config.load()->limits.max_input_bytes + (64u << 10); });
+              [this] { return context_.config.load()->limits.max_input_bytes; });
   router_.add("GET", "/api/v1/submissions", [this](const http::Request& r, const http::Params&) { return list(r); });
   router_.add("GET", "/api/v1/submissions/{id}", [this](const http::Request& r, const http::Params& p) { return one(r, p); });
   router_.add("GET", "/api/v1/submissions/{id}/raw",
@@ -96,6 +96,10 @@ Api::Api(app::Context& context) : context_(context) {
 
 std::uint64_t Api::body_limit(const http::Request& head) const {
   return router_.body_limit(head.method, head.target, context_.config.load()->server.body_limit);
+}
+
+std::uint64_t Api::file_limit(const http::Request& head) const {
+  return router_.file_limit(head.method, head.target);
 }
 
 http::Response Api::handle(const http::Request& request) { return router_.handle(request); }

@@ -25,6 +25,7 @@ class Api final : public http::Service {
   explicit Api(app::Context& context);
 
   std::uint64_t body_limit(const http::Request& head) const override;
+  std::uint64_t file_limit(const http::Request& head) const override;
   // The routes whose body is a district's return (incoming()): a submission
   // and a dry run. Such a body with its length is received into a memfd the
   // import's child reads as it is (issue 18, e2e3).

@@ -157,8 +157,8 @@ std::string Api::dry_run_metrics() const {
 
 void Api::add_check_routes() {
   // A dry run takes what a submission takes.
-  router_.add("POST", "/api/v1/check", [this](const http::Request& r, const http::Params&) { return check(r); },
-              [this] { return context_.config.load()->limits.max_input_bytes + (64u << 10); });
+  router_.add_file_route("POST", "/api/v1/check", [this](const http::Request& r, const http::Params&) { return check(r); },
+                         [this] { return context_.config.load()->limits.max_input_bytes; });
   // The Board's mappings (api/mapping_routes.cpp): a mapping is small.
   router_.add("POST", "/api/v1/mappings", [this](const http::Request& r, const http::Params&) { return create_mapping(r); },
               [] { return std::uint64_t{64} << 10; });

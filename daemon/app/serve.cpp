@@ -49,6 +49,7 @@ class PooledService final : public http::Service {
  public:
   PooledService(api::Api& api, isolate::Workers& workers) : api_(api), workers_(workers) {}
   std::uint64_t body_limit(const http::Request& head) const override { return api_.body_limit(head); }
+  std::uint64_t file_limit(const http::Request& head) const override { return api_.file_limit(head); }
   std::optional<http::Response> admit(const http::Request& head) override { return api_.admit(head); }
   // A dry run's index of the previous period begun while its body arrives (issue 18, dryrun4).
   void body_coming(http::Request& head) override { api_.body_coming(head); }

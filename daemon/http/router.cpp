@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "http/refusals.hpp"
+
 #include <exception>
 #include <stdexcept>
 
@@ -27,7 +29,12 @@ void Router::add(std::string method, std::string pattern, Handler handler, Limit
   auto segments = split_path(pattern);
   if (segments.size() > kMaxSegments) throw std::logic_error("a route deeper than Router::kMaxSegments: " + pattern);
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler),
-                          std::move(body_limit)});
+                          std::move(body_limit), nullptr});
+}
+
+void Router::add_file_route(std::string method, std::string pattern, Handler handler, Limit file_limit) {
+  add(std::move(method), std::move(pattern), std::move(handler), [file_limit] { return file_limit() + kFormFraming; });
+  routes_.back().file_limit = std::move(file_limit);
 }
 
 // Matching allocates nothing unless params are asked for: a request is
@@ -79,16 +86,15 @@ Response Router::handle(const Request& request) const {
   const Route* r = match(request.method, request.path(), &params, &other_method);
   if (r == nullptr) {
     if (other_method)
-      return error_response(405, "method_not_allowed",
-                            request.method + " is not allowed on " + std::string(request.path()));
-    return error_response(404, "not_found", "no such resource: " + std::string(request.path()));
+      return refusal::method_not_allowed(request.method, request.path());
+    return refusal::not_found(request.path());
   }
   try {
     return r->handler(request, params);
   } catch (const std::exception& e) {
-    return error_response(500, "internal", std::string("internal error: ") + e.what());
+    return refusal::internal(e.what());
   } catch (...) {
-    return error_response(500, "internal", "internal error");
+    return refusal::internal({});
   }
 }
 
@@ -102,6 +108,11 @@ std::uint64_t Router::body_limit(std::string_view method, std::string_view targe
                                  std::uint64_t fallback) const {
   const Route* r = match(method, target, nullptr, nullptr);
   return r && r->body_limit ? r->body_limit() : fallback;
+}
+
+std::uint64_t Router::file_limit(std::string_view method, std::string_view target) const {
+  const Route* r = match(method, target, nullptr, nullptr);
+  return r && r->file_limit ? r->file_limit() : 0;
 }
 
 }  // namespace tonghop::http

@@ -24,6 +24,13 @@ class Router {
   // pattern: "/api/v1/submissions/{id}/raw". body_limit: this route's
   // largest body; none means the server's default.
   void add(std::string method, std::string pattern, Handler handler, Limit body_limit = nullptr);
+  // A route whose body is a file a person sends (a district's return, bare
+  // or in a form): `file_limit` is the largest file ([limits]
+  // max_input_size), and the body may be kFormFraming more, for a form's
+  // boundaries and part heads. A refusal says the file's limit, the one
+  // people are told, not the body's.
+  static constexpr std::uint64_t kFormFraming = 64 << 10;
+  void add_file_route(std::string method, std::string pattern, Handler handler, Limit file_limit);
 
   // Routes the request; 404 and 405 come back in the contract's error shape.
   // A handler that throws gives a 500 (and never takes the server down).
@@ -33,6 +40,8 @@ class Router {
   const std::string& label(std::string_view method, std::string_view target) const;
   // The body limit of the route the request head goes to.
   std::uint64_t body_limit(std::string_view method, std::string_view target, std::uint64_t fallback) const;
+  // The file limit of the route the head goes to (add_file_route), or 0.
+  std::uint64_t file_limit(std::string_view method, std::string_view target) const;
 
  private:
   struct Route {
@@ -41,6 +50,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     Limit body_limit;
+    Limit file_limit;  // add_file_route's
   };
   const Route* match(std::string_view method, std::string_view path, Params* params,
                      bool* other_method) const;

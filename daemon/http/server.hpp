@@ -30,6 +30,13 @@ class Service {
   virtual ~Service() = default;
   // The largest body allowed for a request with this head (413 past it).
   virtual std::uint64_t body_limit(const Request& head) const = 0;
+  // The largest file such a body may carry, as people are told it ([limits]
+  // max_input_size: Router::add_file_route), or 0 when the body is not a
+  // file: what a 413 names.
+  virtual std::uint64_t file_limit(const Request& head) const {
+    (void)head;
+    return 0;
+  }
   // Called with the head alone, before any of the body is read or "100
   // Continue" is sent: a response to give instead (401, 429), or none to go
   // on. Authentication happens here, so that no one without a token makes the

@@ -31,6 +31,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "http/refusals.hpp"
 #include "http/server_state.hpp"
 
 namespace tonghop::http {
@@ -89,10 +90,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void on_head(beast::error_code ec) {
     waiting_head_ = false;
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted) return close();
-    if (ec == beast::error::timeout) return parser_->got_some() ? fail(408, "timeout", "the request came too slowly") : close();
+    if (ec == beast::error::timeout) return parser_->got_some() ? fail(refusal::head_too_slow()) : close();
     if (ec == bhttp::error::header_limit)
-      return fail(431, "header_too_large", "the request head is larger than the server accepts");
-    if (ec) return parser_->got_some() ? fail(400, "bad_request", "malformed HTTP request: " + ec.message()) : close();
+      return fail(refusal::head_too_large());
+    if (ec) return parser_->got_some() ? fail(refusal::malformed(ec.message())) : close();
 
     const auto& msg = parser_->get();
     head_.method = std::string(msg.method_string());
@@ -102,7 +103,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     state_->service.started(head_);
     counted_ = true;
     if (msg.version() >= 11 && msg.find(bhttp::field::host) == msg.end())
-      return fail(400, "bad_request", "an HTTP/1.1 request needs a Host header");
+      return fail(refusal::no_host());
     // Nothing of the body has been asked for yet: a refusal here ends the
     // connection unless the request had no body.
     if (auto refusal = state_->service.admit(head_))
@@ -110,9 +111,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
     const std::uint64_t limit = state_->service.body_limit(head_);
     if (const auto length = parser_->content_length(); length && *length > limit)
-      return fail(413, "body_too_large",
-                  "the request body (" + std::to_string(*length) + " bytes) is larger than the " +
-                      std::to_string(limit) + " bytes this route accepts");
+      return fail(refusal::body_too_large(*length, limit, state_->service.file_limit(head_)));
     parser_->body_limit(limit);
     // A client that asked whether to send the body (curl does for large
     // uploads) hears "go on" now instead of waiting out its own timeout.
@@ -222,15 +221,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void no_memory() {
     drop_file();
     head_.begun.reset();
-    Response r = error_response(503, "busy",
-                                "Máy chủ đang thiếu bộ nhớ để nhận tệp, xin gửi lại sau ít phút / the server has no "
-                                "memory for this request body now; send it again in a few minutes");
-    r.headers.emplace_back("Retry-After", "5");
-    write(std::move(r), false);
+    write(refusal::no_memory_for_body(), false);
   }
 
-  // The memfd the body was written into, mapped read-only for the handler.
-  std::string received_file() {
+  // The memfd the body was written into, mapped read-only for the handler;
+  // false when it could not be (the memfd is closed then).
+  bool received_file() {
     const int fd = body_fd_;
     const std::size_t size = body_size_;
     ::munmap(body_map_, body_size_);  // (no writable mapping may stay: the import seals the memfd)
@@ -239,10 +235,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) {
       ::close(fd);
-      return "the request body could not be kept (mmap)";
+      return false;
     }
     head_.body_file = std::make_shared<const BodyFile>(fd, std::string_view(static_cast<const char*>(map), size));
-    return {};
+    return true;
   }
 
   void drop_file() {
@@ -253,19 +249,26 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void on_body(beast::error_code ec) {
+    // What of the body came, for a refusal of one cut short.
+    const std::uint64_t got = body_map_ != nullptr ? body_got_ : parser_->get().body().size();
     if (ec) {
       drop_file();
       head_.begun.reset();  // the request goes no further: what was begun for it stops
     }
     if (ec == bhttp::error::body_limit)
-      return fail(413, "body_too_large", "the request body is larger than this route accepts");
-    if (ec == beast::error::timeout) return fail(408, "timeout", "the request body came too slowly");
+      return fail(refusal::body_too_large(std::nullopt, state_->service.body_limit(head_),
+                                          state_->service.file_limit(head_)));
+    if (ec == beast::error::timeout) return fail(refusal::body_too_slow());
     if (ec == net::error::operation_aborted) return finish_uncounted();
-    if (ec) return fail(400, "bad_request", "malformed HTTP request: " + ec.message());
+    if (ec == bhttp::error::partial_message) {
+      const auto declared = parser_->content_length();
+      return fail(refusal::body_cut_short(got, declared ? std::optional<std::uint64_t>(*declared) : std::nullopt));
+    }
+    if (ec) return fail(refusal::malformed(ec.message()));
 
     const bool keep_alive = parser_->get().keep_alive();
     if (body_map_ != nullptr) {
-      if (const std::string why = received_file(); !why.empty()) return fail(500, "internal", why);
+      if (!received_file()) return fail(refusal::body_not_kept());
     } else {
       head_.body = std::move(parser_->get().body());
     }
@@ -292,13 +295,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Answers an error the server found itself, then closes the connection.
-  void fail(unsigned status, std::string_view code, const std::string& message) {
+  void fail(Response answer) {
     if (!counted_) {
       head_.remote = remote_;
       state_->service.started(head_);
       counted_ = true;
     }
-    write(error_response(status, code, message), false);
+    write(std::move(answer), false);
   }
 
   void write(Response response, bool keep_alive) {

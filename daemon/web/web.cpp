@@ -12,6 +12,7 @@
 
 #include "core/expected.hpp"
 #include "core/hash.hpp"
+#include "http/refusals.hpp"
 
 namespace tonghop::web {
 
@@ -103,13 +104,6 @@ http::Response serve_file(const http::Request& request, const std::filesystem::p
   return res;
 }
 
-std::string size_text(std::uint64_t bytes) {
-  if (bytes % (1u << 30) == 0 && bytes > 0) return fmt::format("{} GiB", bytes >> 30);
-  if (bytes % (1u << 20) == 0 && bytes > 0) return fmt::format("{} MiB", bytes >> 20);
-  if (bytes % (1u << 10) == 0 && bytes > 0) return fmt::format("{} KiB", bytes >> 10);
-  return fmt::format("{} B", bytes);
-}
-
 }  // namespace
 
 std::string_view content_type_of(std::string_view name) {
@@ -158,7 +152,7 @@ void add_routes(http::Router& router, ConfigSource config) {
     const auto c = config();
     const std::uint64_t max = c->limits.max_input_bytes;
     return http::json_response(
-        200, fmt::format("{{\"max_input_bytes\":{},\"max_input_size\":\"{}\"}}\n", max, size_text(max)));
+        200, fmt::format("{{\"max_input_bytes\":{},\"max_input_size\":\"{}\"}}\n", max, http::size_text(max)));
   });
 }
 

@@ -104,6 +104,13 @@ TEST(Daemon, ABodyOverTheLimitIs413BeforeItIsRead) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("\"code\":\"body_too_large\""), std::string::npos) << r->body;
+  // Said as a clerk reads it, then in English (http/refusals.cpp).
+  // The file's limit, as the page tells the clerk, not the body's (64 KiB more for a form).
+  EXPECT_NE(r->body.find("Tệp gửi lên nặng 95,4 MiB vượt giới hạn 64 MiB của một tệp"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("the request body (100000000 bytes) is larger than this route accepts: a file of at most "
+                         "64 MiB (67108864 bytes"),
+            std::string::npos)
+      << r->body;
   // ... other routes [server] body_limit (1 KiB here).
   Connection c2("127.0.0.1", d.port());
   ASSERT_TRUE(c2.send("POST /api/v1/tokens HTTP/1.1\r\nHost: t\r\n" + auth + "Content-Length: 5000\r\n\r\n"));
@@ -121,6 +128,22 @@ TEST(Daemon, AChunkedBodyOverTheLimitIs413) {
   const auto r = c.receive(5s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("Nội dung gửi lên vượt giới hạn 1 KiB"), std::string::npos) << r->body;
+}
+
+TEST(Daemon, ABodyCutShortIs400SayingHowMuchCame) {
+  Daemon d;
+  Connection c("127.0.0.1", d.port());
+  // A body read into memory by Beast's parser (the memfd's own read is
+  // Isolation.AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNowhere).
+  ASSERT_TRUE(c.send("POST /api/v1/tokens HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + d.token() +
+                     "\r\nContent-Length: 900\r\n\r\n" + std::string(100, '{')));
+  c.end_sending();
+  const auto r = c.receive(5s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("Tệp gửi lên bị ngắt giữa chừng: mới nhận 100 B trên 900 B"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("partial message): 100 of 900 bytes came"), std::string::npos) << r->body;
 }
 
 TEST(Daemon, ABodyWithinTheLimitIsRouted) {

@@ -60,6 +60,9 @@ TEST(Router, UnknownPathsAre404InTheContractShape) {
   const Response res = r.handle(make("GET", "/api/v2/nothing"));
   EXPECT_EQ(res.status, 404u);
   EXPECT_EQ(res.body.rfind("{\"errors\":[{\"code\":\"not_found\"", 0), 0u) << res.body;
+  EXPECT_NE(res.body.find("Không có trang hay dữ liệu nào ở địa chỉ /api/v2/nothing / no such resource"),
+            std::string::npos)
+      << res.body;
 }
 
 TEST(Router, WrongMethodIs405) {
@@ -86,6 +89,21 @@ TEST(Router, BodyLimitIsPerRoute) {
   EXPECT_EQ(r.body_limit("POST", "/api/v1/submissions?district=x", 1024), 100u << 20);
   EXPECT_EQ(r.body_limit("GET", "/healthz", 1024), 1024u);
   EXPECT_EQ(r.body_limit("PUT", "/elsewhere", 1024), 1024u);
+}
+
+TEST(Router, AFileRouteTakesItsFileAndAFormsFramingAndNamesTheFilesLimit) {
+  Router r;
+  std::uint64_t file = 64 << 20;  // followed on each request, as [limits] is after a reload
+  r.add_file_route("POST", "/api/v1/check", [](const Request&, const Params&) { return json_response(200, "{}"); },
+                   [&file] { return file; });
+  r.add("POST", "/api/v1/tokens", [](const Request&, const Params&) { return json_response(200, "{}"); });
+  EXPECT_EQ(r.body_limit("POST", "/api/v1/check?district=x", 1024), (64u << 20) + (64u << 10));
+  EXPECT_EQ(r.file_limit("POST", "/api/v1/check?district=x"), 64u << 20);
+  file = 1 << 20;
+  EXPECT_EQ(r.body_limit("POST", "/api/v1/check", 1024), (1u << 20) + Router::kFormFraming);
+  EXPECT_EQ(r.file_limit("POST", "/api/v1/check"), 1u << 20);
+  EXPECT_EQ(r.file_limit("POST", "/api/v1/tokens"), 0u);
+  EXPECT_EQ(r.file_limit("GET", "/api/v1/check"), 0u);
 }
 
 TEST(Router, LabelsAreRoutePatternsNotRawPaths) {

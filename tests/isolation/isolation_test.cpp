@@ -306,7 +306,11 @@ TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNow
     const auto cut = c.receive(10s);
     ASSERT_TRUE(cut);
     EXPECT_EQ(cut->status, 400) << cut->body;
-    EXPECT_NE(cut->body.find("partial message"), std::string::npos) << cut->body;
+    EXPECT_NE(cut->body.find("partial message): " + std::to_string(bytes.size() / 2) + " of " +
+                             std::to_string(bytes.size()) + " bytes came"),
+              std::string::npos)
+        << cut->body;
+    EXPECT_NE(cut->body.find("bị ngắt giữa chừng: mới nhận"), std::string::npos) << cut->body;
   }
   {
     tonghop::test::Connection c("127.0.0.1", d.port());
