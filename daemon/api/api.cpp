@@ -7,6 +7,7 @@
 
 #include "api/forms_routes.hpp"
 #include "api/params.hpp"
+#include "api/refusals.hpp"
 #include "api/views.hpp"
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
@@ -29,12 +30,6 @@ http::Response refusal(unsigned status, const std::vector<normalise::Issue>& err
   o["errors"] = issues_json(errors);
   if (!warnings.empty()) o["warnings"] = issues_json(warnings);
   return json_ok(status, o);
-}
-
-http::Response unauthorised() {
-  http::Response r = http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
-  r.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return r;
 }
 
 http::Response too_many(unsigned seconds) {
@@ -123,7 +118,7 @@ std::optional<http::Response> Api::admit(const http::Request& head) {
   context_.log->warn("authentication failed from {} for {} {} ({}){}", address, head.method, echo(head.path()),
                      auth ? "a token that is not valid" : "no token",
                      now_blocked ? "; this address now waits before trying again (429)" : "");
-  return unauthorised();
+  return refuse::unauthorised();
 }
 
 std::size_t Api::max_connections() const { return context_.config.load()->server.max_connections; }
@@ -218,11 +213,13 @@ http::Response Api::metrics_text() const {
 
 http::Response Api::create_token(const http::Request& r) {
   const auto who = caller(r);
-  if (!who) return unauthorised();
-  if (who->role != "admin") return http::error_response(403, "forbidden", "only an admin token may create tokens");
+  if (!who) return refuse::unauthorised();
+  if (who->role != "admin")
+    return http::error_response(403, "forbidden",
+                                "Chỉ quản trị viên mới tạo được mã truy cập / only an admin token may create tokens");
   json::error_code ec;
   const json::value body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) return http::error_response(400, "bad_request", "the body must be a JSON object");
+  if (ec || !body.is_object()) return refuse::body_not_json_object();
   const auto& o = body.as_object();
   const std::string role = o.contains("role") && o.at("role").is_string() ? std::string(o.at("role").as_string()) : "";
   store::Token t;
@@ -231,7 +228,9 @@ http::Response Api::create_token(const http::Request& r) {
     const std::string asked = o.contains("district") && o.at("district").is_string() ? std::string(o.at("district").as_string()) : "";
     const auto* d = context_.normalisation.load()->registry.find(asked);
     if (d == nullptr)
-      return http::error_response(422, "unknown_district", fmt::format("'{}' is not a district", echo(asked)));
+      return http::error_response(422, "unknown_district",
+                                  fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district", echo(asked),
+                                              echo(asked)));
     t.district = d->name;
   } else if (role != "viewer") {
     // Admin is the one token of the configuration; no other can be made.
@@ -261,7 +260,7 @@ http::Response Api::create_token(const http::Request& r) {
     info.owner = user->name;
   }
   auto issued = context_.store->issue_token(info, store::Principal{who->name, who->role, who->district});
-  if (!issued) return http::error_response(500, "store_failed", issued.error());
+  if (!issued) return refuse::store_failed(issued.error());
   json::object out;
   out["token"] = issued->second;
   out["id"] = issued->first.id;
@@ -281,7 +280,7 @@ bool Api::body_to_file(const http::Request& head) const {
 std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r, const ingest::Normalisation& n,
                                                            std::string_view viewer_refusal) const {
   const auto who = caller(r);
-  if (!who) return unauthorised();
+  if (!who) return refuse::unauthorised();
   if (who->role == "viewer")
     return http::error_response(403, "forbidden", std::string(viewer_refusal));
   const std::string asked = r.query_param("district").value_or("");
@@ -357,7 +356,7 @@ http::Response Api::submit(const http::Request& r) {
 
 http::Response Api::list(const http::Request& r) {
   const auto who = caller(r);
-  if (!who) return unauthorised();
+  if (!who) return refuse::unauthorised();
   const auto period = parse_period_param(r.query_param("period").value_or(""));
   if (!period) return bad_period(400, r.query_param("period").value_or(""));
   json::array a;
@@ -374,12 +373,11 @@ http::Response Api::list(const http::Request& r) {
 std::variant<store::Submission, http::Response> Api::visible_submission(const http::Request& r,
                                                                         const http::Params& p) const {
   const auto who = caller(r);
-  if (!who) return unauthorised();
+  if (!who) return refuse::unauthorised();
   const auto id = parse_id(p.at("id"));
   const auto s = id ? context_.store->get(*id) : std::nullopt;
-  if (!s) return http::error_response(404, "not_found", "no such submission");
-  if (who->role == "district" && who->district != s->district)
-    return http::error_response(403, "forbidden", "this submission is another district's");
+  if (!s) return refuse::no_submission();
+  if (who->role == "district" && who->district != s->district) return refuse::another_districts_submission();
   return *s;
 }
 
@@ -400,7 +398,7 @@ http::Response Api::raw(const http::Request& r, const http::Params& p) {
   if (auto* refusal = std::get_if<http::Response>(&found)) return std::move(*refusal);
   const auto* s = &std::get<store::Submission>(found);
   auto bytes = context_.store->raw(*s);
-  if (!bytes) return http::error_response(500, "store_failed", bytes.error());
+  if (!bytes) return refuse::store_failed(bytes.error());
   http::Response res;
   res.content_type = mime_of(s->format);
   res.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"{}\"", clean_filename(s->filename)));
@@ -410,20 +408,26 @@ http::Response Api::raw(const http::Request& r, const http::Params& p) {
 
 http::Response Api::report(const http::Request& r) {
   const auto who = caller(r);
-  if (!who) return unauthorised();
-  if (who->role == "district") return http::error_response(403, "forbidden", "the province report is for admin and viewer tokens");
+  if (!who) return refuse::unauthorised();
+  if (who->role == "district")
+    return http::error_response(403, "forbidden",
+                                "Báo cáo toàn tỉnh dành cho quản trị viên và người xem, không cho mã của huyện / the "
+                                "province report is for admin and viewer tokens");
   const auto period = parse_period_param(r.query_param("period").value_or(""));
   if (!period) return bad_period(400, r.query_param("period").value_or(""));
   const std::string format = r.query_param("format").value_or("json");
   const auto plugins = context_.plugins.load();
   const auto* exporter = plugins->exporter_for(format);
   if (exporter == nullptr)
-    return http::error_response(400, "unknown_format", fmt::format("no exporter writes '{}'", echo(format)));
+    return http::error_response(400, "unknown_format",
+                                fmt::format("Không có định dạng xuất «{}» / no exporter writes '{}'", echo(format),
+                                            echo(format)));
 
   // dialect=vi: the CSV for a Vietnamese Excel (";" between cells, "," before decimals).
   const std::string dialect = r.query_param("dialect").value_or("");
   if (!dialect.empty() && (dialect != "vi" || format != "csv"))
-    return http::error_response(400, "unknown_dialect", "dialect=vi is the only dialect, for format=csv");
+    return http::error_response(400, "unknown_dialect",
+                                "Chỉ có dialect=vi, và chỉ với format=csv / dialect=vi is the only dialect, for format=csv");
   // The statuses change with the day (branch season): today is part of the key.
   const std::string key = *period + "/" + format + "/" + dialect + "/" + report::today(context_.config.load()->season);
   const std::int64_t generation = context_.store->generation();
@@ -445,7 +449,7 @@ http::Response Api::report(const http::Request& r) {
   if (!dialect.empty()) rep.metadata.emplace_back("display.dialect", dialect);
   std::ostringstream out;
   if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
-    return http::error_response(500, "export_failed", s.message());
+    return refuse::export_failed(s.message());
   const auto& formats = exporter->info.formats;
   const auto idx = static_cast<std::size_t>(std::find(formats.begin(), formats.end(), format) - formats.begin());
   http::Response res;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "api/params.hpp"
+#include "api/refusals.hpp"
 #include "forms/forms.hpp"
 #include "normalise/text.hpp"
 
@@ -37,13 +38,6 @@ class WrittenCache {
   std::shared_ptr<const forms::Written> written_;
 };
 
-http::Response unauthorised() {
-  http::Response r = http::error_response(401, "unauthorised",
-                                          "Cần mã truy cập hợp lệ / a valid token is needed: Authorization: Bearer <token>");
-  r.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return r;
-}
-
 // "Than Uyên" -> "than-uyen", for a file name.
 std::string slug(const std::string& text) {
   std::string s = normalise::fold(text);
@@ -54,7 +48,7 @@ std::string slug(const std::string& text) {
 
 http::Response templates(app::Context& context, WrittenCache& cache, const FormsCallerOf& caller_of, const http::Request& r) {
   const auto who = caller_of(r);
-  if (!who) return unauthorised();
+  if (!who) return refuse::unauthorised();
   const auto n = context.normalisation.load();
   const std::string asked = r.query_param("district").value_or("");
   const auto* district = n->registry.find(asked);
@@ -82,7 +76,7 @@ http::Response templates(app::Context& context, WrittenCache& cache, const Forms
                                             "csv, not '{}'",
                                             echo(format), echo(format)));
   auto written = cache.get(context, n);
-  if (!written) return http::error_response(500, "catalogue_unreadable", written.error());
+  if (!written) return refuse::catalogue_unreadable(written.error());
 
   forms::FormInput in;
   in.district = district->name;
@@ -116,7 +110,7 @@ http::Response templates(app::Context& context, WrittenCache& cache, const Forms
     return res;
   }
   auto bytes = forms::xlsx_form(in);
-  if (!bytes) return http::error_response(500, "form_failed", bytes.error());
+  if (!bytes) return refuse::form_failed(bytes.error());
   res.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   res.body = std::move(*bytes);
   return res;
@@ -130,20 +124,20 @@ void add_forms_routes(http::Router& router, app::Context& context, FormsCallerOf
     return templates(context, *cache, caller_of, r);
   });
   router.add("GET", "/api/v1/schema", [&context, cache, caller_of](const http::Request& r, const http::Params&) {
-    if (!caller_of(r)) return unauthorised();
+    if (!caller_of(r)) return refuse::unauthorised();
     const auto n = context.normalisation.load();
     auto written = cache->get(context, n);
-    if (!written) return http::error_response(500, "catalogue_unreadable", written.error());
+    if (!written) return refuse::catalogue_unreadable(written.error());
     http::Response res = http::json_response(
         200, json::serialize(forms::json_schema(n->catalogue, **written, n->registry)) + "\n");
     res.content_type = "application/schema+json";
     return res;
   });
   router.add("GET", "/api/v1/catalogue", [&context, cache, caller_of](const http::Request& r, const http::Params&) {
-    if (!caller_of(r)) return unauthorised();
+    if (!caller_of(r)) return refuse::unauthorised();
     const auto n = context.normalisation.load();
     auto written = cache->get(context, n);
-    if (!written) return http::error_response(500, "catalogue_unreadable", written.error());
+    if (!written) return refuse::catalogue_unreadable(written.error());
     return http::json_response(200, json::serialize(forms::catalogue_json(n->catalogue, **written)) + "\n");
   });
 }

@@ -9,6 +9,7 @@
 #include "api/api.hpp"
 #include "api/mapping_rules.hpp"
 #include "api/params.hpp"
+#include "api/refusals.hpp"
 #include "store/mappings.hpp"
 
 namespace tonghop::api {
@@ -39,7 +40,7 @@ json::object mapping_json(const store::Mapping& m, const normalise::Catalogue& c
 
 http::Response Api::create_mapping(const http::Request& r) {
   const auto who = caller(r);
-  if (!who) return http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
+  if (!who) return refuse::unauthorised();
   if (who->role == "viewer")
     return http::error_response(403, "forbidden", "Mã người xem không được ánh xạ tiêu đề / a viewer token cannot map headers");
   const auto cfg = context_.config.load();
@@ -74,7 +75,7 @@ http::Response Api::create_mapping(const http::Request& r) {
                     "delete that mapping first",
                     echo(m.header), m.district.empty() ? "cả tỉnh" : m.district, echo(m.header),
                     m.district.empty() ? "the province" : m.district));
-  if (!added) return http::error_response(500, "store_failed", added.error());
+  if (!added) return refuse::store_failed(added.error());
   context_.log->info("mapping #{} «{}» -> {} for {} by {}", added->id, added->header, added->field,
                      added->district.empty() ? "the province" : added->district, who->name);
   return reply(201, mapping_json(*added, n->catalogue));
@@ -82,7 +83,7 @@ http::Response Api::create_mapping(const http::Request& r) {
 
 http::Response Api::list_mappings(const http::Request& r) {
   const auto who = caller(r);
-  if (!who) return http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
+  if (!who) return refuse::unauthorised();
   const auto n = context_.normalisation.load();
   std::string district;
   if (const auto asked = r.query_param("district")) {
@@ -109,7 +110,7 @@ http::Response Api::list_mappings(const http::Request& r) {
 
 http::Response Api::delete_mapping(const http::Request& r, const http::Params& p) {
   const auto who = caller(r);
-  if (!who) return http::error_response(401, "unauthorised", "a valid token is needed: Authorization: Bearer <token>");
+  if (!who) return refuse::unauthorised();
   if (who->role == "viewer")
     return http::error_response(403, "forbidden", "Mã người xem không được xóa ánh xạ / a viewer token cannot delete mappings");
   const auto id = parse_id(p.at("id"));
@@ -125,7 +126,7 @@ http::Response Api::delete_mapping(const http::Request& r, const http::Params& p
                                   "Ánh xạ này không phải của huyện mình / this mapping is not this district's own");
   }
   auto removed = store::remove_mapping(*context_.store, *id, store::Actor{who->name, who->role});
-  if (!removed) return http::error_response(500, "store_failed", removed.error());
+  if (!removed) return refuse::store_failed(removed.error());
   if (!*removed) return http::error_response(404, "not_found", "Không có ánh xạ này / no such mapping");
   context_.log->info("mapping #{} «{}» removed by {}", m->id, m->header, who->name);
   json::object o;

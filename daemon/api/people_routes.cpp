@@ -12,6 +12,7 @@
 #include "api/api.hpp"
 #include "api/params.hpp"
 #include "api/passwords.hpp"
+#include "api/refusals.hpp"
 #include "core/hash.hpp"
 
 namespace tonghop::api {
@@ -225,7 +226,7 @@ void Api::add_people_routes() {
     const std::string id = random_hex(32);
     const std::int64_t expires = unix_now() + static_cast<std::int64_t>(settings.hours) * 3600;
     if (auto added = context_.store->add_session(sha256_hex(id), *name, expires); !added)
-      return refused(500, "store_failed", added.message);
+      return refuse::store_failed(added.message);
     context_.log->info("{} signed in from {}", *name, address);
     json::object o{{"user", user_json(*user)}, {"csrf", csrf_of(id)}};
     http::Response res = json_reply(200, o);
@@ -297,11 +298,11 @@ void Api::add_people_routes() {
     }
     if (auto why = weak_password(*password, *name)) return refused(422, "weak_password", *why);
     const auto hash = hash_password(*password);
-    if (!hash) return refused(500, "hash_failed", "cannot hash the password (out of memory)");
+    if (!hash) return refuse::hash_failed();
     const auto added = context_.store->add_user(u, *hash, store::Principal{who->name, who->role, who->district});
     if (added.refusal == store::Refusal::conflict)
       return refused(409, "user_exists", fmt::format("Đã có người dùng {} / user {} exists", *name, *name));
-    if (!added) return refused(500, "store_failed", added.message);
+    if (!added) return refuse::store_failed(added.message);
     return json_reply(201, json::object{{"user", user_json(*context_.store->user(*name))}});
   }, small);
 
@@ -329,7 +330,7 @@ void Api::add_people_routes() {
     if (body->contains("password")) {
       if (auto why = weak_password(*password, name)) return refused(422, "weak_password", *why);
       const auto hash = hash_password(*password);
-      if (!hash) return refused(500, "hash_failed", "cannot hash the password (out of memory)");
+      if (!hash) return refuse::hash_failed();
       c.password_hash = *hash;
     }
     if (body->contains("role") || body->contains("district")) {
@@ -348,7 +349,7 @@ void Api::add_people_routes() {
       c.role = new_role;
     }
     const auto changed = context_.store->update_user(name, c, store::Principal{who->name, who->role, who->district});
-    if (!changed) return refused(changed.refusal == store::Refusal::not_found ? 404 : 500, "store_failed", changed.message);
+    if (!changed) return refuse::store_refused(changed.refusal == store::Refusal::not_found, changed.message);
     const auto now = context_.store->user(name);
     json::object o = user_json(*now);
     o["disabled"] = now->disabled;
@@ -385,7 +386,7 @@ void Api::add_people_routes() {
     if (done.refusal == store::Refusal::not_found) return refused(404, "not_found", "Không có mã này / no such token");
     if (done.refusal == store::Refusal::conflict)
       return refused(409, "already_revoked", fmt::format("Mã đã bị thu hồi lúc {} / the token was revoked at {}", done.message, done.message));
-    if (!done) return refused(500, "store_failed", done.message);
+    if (!done) return refuse::store_failed(done.message);
     context_.log->info("token #{} revoked by {}", *id, who->name);
     return json_reply(200, json::object{{"id", *id}, {"revoked", true}});
   });

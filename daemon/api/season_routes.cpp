@@ -8,6 +8,7 @@
 
 #include "api/api.hpp"
 #include "api/params.hpp"
+#include "api/refusals.hpp"
 #include "core/dates.hpp"
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
@@ -24,7 +25,9 @@ http::Response refused(unsigned status, std::string_view code, const std::string
   return http::error_response(status, code, message);
 }
 http::Response not_signed_in() {
-  return refused(401, "unauthorised", "a valid token or session is needed: Authorization: Bearer <token>");
+  return refused(401, "unauthorised",
+                 "Chưa đăng nhập hoặc phiên đã hết hạn / a valid token or session is needed: Authorization: Bearer "
+                 "<token>");
 }
 http::Response admins_only() {
   return refused(403, "forbidden", "Chỉ quản trị viên được làm việc này / only an admin may do this");
@@ -173,7 +176,7 @@ void Api::add_season_routes() {
                                                        date, today, date, today));
     }
     if (auto done = context_.store->set_due(*period, date, store::Principal{who->name, who->role, who->district}); !done)
-      return refused(500, "store_failed", done.message);
+      return refuse::store_failed(done.message);
     context_.log->info("due date of {} set to {} by {}", *period, date.empty() ? "none" : date, who->name);
     return json_reply(200, json::object{{"period", *period}, {"due", text_or_null(date)}});
   }, small);
@@ -190,7 +193,7 @@ void Api::add_season_routes() {
       if (done.refusal == store::Refusal::conflict)
         return lock ? locked(*period)
                     : refused(409, "not_locked", fmt::format("Kỳ {} chưa bị khoá / period {} is not locked", *period, *period));
-      if (!done) return refused(500, "store_failed", done.message);
+      if (!done) return refuse::store_failed(done.message);
       context_.log->info("period {} {} by {}", *period, lock ? "approved and locked" : "reopened", who->name);
       const auto state = context_.store->period_state(*period);
       return json_reply(200, json::object{{"period", *period}, {"locked", state.locked()},
@@ -228,7 +231,7 @@ void Api::add_season_routes() {
       if (done.refusal == store::Refusal::conflict)
         return refused(409, "not_current", fmt::format("Lần nộp #{} đã được thay bằng bản mới hơn / submission #{} has been "
                                                        "superseded by a newer one", *id, *id));
-      if (!done) return refused(done.refusal == store::Refusal::not_found ? 404 : 500, "store_failed", done.message);
+      if (!done) return refuse::store_refused(done.refusal == store::Refusal::not_found, done.message);
       context_.log->info("submission #{} ({} {}) {} by {}", *id, s->district, s->period, returned ? "returned" : "approved", who->name);
       json::object o{{"id", *id}, {"district", s->district}, {"period", s->period}};
       with_review(o, *context_.store->get(*id));

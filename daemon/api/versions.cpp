@@ -21,6 +21,7 @@
 
 #include "api/api.hpp"
 #include "api/params.hpp"
+#include "api/refusals.hpp"
 #include "api/views.hpp"
 #include "normalise/text.hpp"
 
@@ -201,7 +202,7 @@ http::Response Api::diff(const http::Request& r, const http::Params& p) {
       return http::error_response(404, "not_found",
                                   fmt::format("Không có lần gửi #{} / no such submission (against={})", *id, *id));
     if (who && who->role == "district" && who->district != before->district)
-      return http::error_response(403, "forbidden", "this submission is another district's");
+      return refuse::another_districts_submission();
     if (before->district != after.district || before->period != after.period)
       return http::error_response(
           422, "not_comparable",

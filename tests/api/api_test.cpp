@@ -243,6 +243,48 @@ TEST(Api, WhoMayDoWhat) {
   EXPECT_EQ(d.call("GET", "/api/v1/submissions/999", kAdmin).status, 404);
 }
 
+// Whatever refusal a clerk, an official or a district's script meets says
+// what happened in Vietnamese, then " / ", then in English.
+TEST(Api, EveryRefusalAPersonMayMeetIsInVietnameseThenEnglish) {
+  tonghop::test::TempDir dir;
+  Tonghopd d(dir);
+  const std::string than_uyen = d.token("Than Uyên");
+  const std::string view = std::string(d.call("POST", "/api/v1/tokens", kAdmin, "{\"role\":\"viewer\"}").json().at("token").as_string());
+  const std::string csv = kData + "2018/phong-tho.csv";
+  ASSERT_EQ(d.submit(d.token("Phong Thổ"), "Phong Thổ", "2018", csv).status, 201);
+  const std::vector<std::pair<std::string, Reply>> replies = {
+      {"no token", d.submit("", "Phong Thổ", "2018", csv)},
+      {"another district's token", d.submit(than_uyen, "Phong Thổ", "2018", csv)},
+      {"a viewer sends", d.submit(view, "Phong Thổ", "2018", csv)},
+      {"a district asks for the province", d.call("GET", "/api/v1/reports/province?period=2018", than_uyen)},
+      {"a district makes a token", d.call("POST", "/api/v1/tokens", than_uyen, "{\"role\":\"viewer\"}")},
+      {"a token of no district", d.call("POST", "/api/v1/tokens", kAdmin, "{\"role\":\"district\",\"district\":\"Xa\"}")},
+      {"a token from no object", d.call("POST", "/api/v1/tokens", kAdmin, "[1]")},
+      {"no such submission", d.call("GET", "/api/v1/submissions/999", kAdmin)},
+      {"another district's submission", d.call("GET", "/api/v1/submissions/1", than_uyen)},
+      {"another district's file", d.call("GET", "/api/v1/submissions/1/raw", than_uyen)},
+      {"no such format", d.call("GET", "/api/v1/reports/province?period=2018&format=doc", kAdmin)},
+      {"no such dialect", d.call("GET", "/api/v1/reports/province?period=2018&format=json&dialect=vi", kAdmin)},
+      {"no such page", d.call("GET", "/api/v1/nothing", kAdmin)},
+      {"no such method", d.call("DELETE", "/healthz", kAdmin)},
+      {"mappings without a token", d.call("GET", "/api/v1/mappings", "")},
+      {"a blank form without a token", d.call("GET", "/api/v1/templates?district=Phong%20Th%E1%BB%95&period=2018", "")},
+  };
+  for (const auto& [what, r] : replies) {
+    SCOPED_TRACE(what + ": " + r.body);
+    EXPECT_GE(r.status, 400);
+    const std::string m(r.json().at("errors").at(0).at("message").as_string());
+    const auto slash = m.find(" / ");
+    ASSERT_NE(slash, std::string::npos);
+    const std::string vi = m.substr(0, slash), en = m.substr(slash + 3);
+    bool vietnamese = false;
+    for (const char* letter : {"ư", "ơ", "đ", "ă", "â", "ê", "ô", "ả", "ạ", "ị", "ộ", "ờ", "ó", "ầ", "ậ"})
+      vietnamese = vietnamese || vi.find(letter) != std::string::npos;
+    EXPECT_TRUE(vietnamese) << vi;
+    EXPECT_FALSE(en.empty());
+  }
+}
+
 TEST(Api, RefusalsStoreNothing) {
   tonghop::test::TempDir dir;
   Tonghopd d(dir);

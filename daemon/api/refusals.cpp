@@ -1,0 +1,69 @@
+#include "api/refusals.hpp"
+
+#include <fmt/format.h>
+
+namespace tonghop::api::refuse {
+
+http::Response unauthorised() {
+  http::Response r = http::error_response(
+      401, "unauthorised",
+      "Cần đăng nhập, hoặc một mã truy cập hợp lệ / a valid token is needed: Authorization: Bearer <token>");
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+http::Response no_submission() {
+  return http::error_response(404, "not_found", "Không có lần gửi báo cáo này / no such submission");
+}
+
+http::Response another_districts_submission() {
+  return http::error_response(403, "forbidden",
+                              "Lần gửi này là của đơn vị khác, mã này không xem được / this submission is another "
+                              "district's");
+}
+
+http::Response store_failed(std::string_view why) {
+  return http::error_response(500, "store_failed",
+                              fmt::format("Máy chủ không đọc hay ghi được dữ liệu đã lưu; hãy báo quản trị viên / "
+                                          "the store failed: {}",
+                                          why));
+}
+
+http::Response store_refused(bool not_found, std::string_view why) {
+  if (!not_found) return store_failed(why);
+  return http::error_response(
+      404, "store_failed",
+      fmt::format("Không còn mục này: nó đã bị xóa, hoặc số hiệu sai / {}", why));
+}
+
+http::Response hash_failed() {
+  return http::error_response(500, "hash_failed",
+                              "Máy chủ đang thiếu bộ nhớ để mã hóa mật khẩu; hãy thử lại sau ít phút / cannot hash the "
+                              "password (out of memory)");
+}
+
+http::Response export_failed(std::string_view why) {
+  return http::error_response(
+      500, "export_failed",
+      fmt::format("Máy chủ không xuất được báo cáo ở định dạng này; hãy báo quản trị viên / the export failed: {}", why));
+}
+
+http::Response catalogue_unreadable(std::string_view why) {
+  return http::error_response(
+      500, "catalogue_unreadable",
+      fmt::format("Máy chủ không đọc được danh mục chỉ tiêu; hãy báo quản trị viên / the catalogue cannot be read: {}",
+                  why));
+}
+
+http::Response form_failed(std::string_view why) {
+  return http::error_response(
+      500, "form_failed",
+      fmt::format("Máy chủ không tạo được mẫu biểu; hãy báo quản trị viên / the blank form could not be made: {}", why));
+}
+
+http::Response body_not_json_object() {
+  return http::error_response(400, "bad_request",
+                              "Nội dung gửi lên phải là một đối tượng JSON / the body must be a JSON object");
+}
+
+}  // namespace tonghop::api::refuse
