@@ -215,6 +215,41 @@ std::filesystem::path Store::raw_path(const std::string& sha256) const {
 // after both syncs), removed by the next open (clean_raw). With the same
 // bytes on their way twice at once, the second writes a temporary file and
 // renames it over, as before, and never takes a file it finds for whole.
+// A raw file's bytes from the first on, in whole pages, written with
+// O_DIRECT (issue 18, item 2): from the caller's memory to the disk, not
+// copied into the page cache first. A large return arrives page-aligned (the
+// memfd it was received into, http/session.cpp); its archive is written
+// once and seldom read, and the fsync that follows waits for the disk
+// either way. The copy into fresh page-cache pages was the largest part of
+// the daemon's own CPU in a submission (0.37 s for 135 MB on the measuring
+// machine, beside an import that needs both cores); the same write with
+// O_DIRECT took 0.003 s of CPU. How many bytes were written: 0 when the
+// bytes are not aligned, too few to matter, or the file system refuses
+// O_DIRECT (tmpfs); the caller writes the rest as usual, and the file is the
+// same either way. The descriptor is left without O_DIRECT.
+std::size_t Store::write_direct(int fd, std::string_view bytes) {
+  constexpr std::size_t kPage = 4096, kWorth = 1 << 20;
+  const std::size_t whole = bytes.size() / kPage * kPage;
+  if (whole < kWorth || reinterpret_cast<std::uintptr_t>(bytes.data()) % kPage != 0) return 0;
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_DIRECT) != 0) return 0;
+  std::size_t done = 0;
+  while (done < whole) {
+    const ssize_t n = ::write(fd, bytes.data() + done, whole - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || static_cast<std::size_t>(n) % kPage != 0) {
+      // Refused (EINVAL: the device wants larger blocks), no room, or a
+      // short write off a page's edge: the rest as usual from where it
+      // stands (a write of no room then fails there and says so).
+      if (n > 0) done += static_cast<std::size_t>(n);
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::fcntl(fd, F_SETFL, flags);
+  return done;
+}
+
 Expected<std::string> Store::write_raw(std::string_view bytes, const std::string& sha256) {
   const auto path = raw_path(sha256);
   bool alone = true;
@@ -240,7 +275,8 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   };
   if (!in_place) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return failed("create", errno);
-  std::size_t done = 0;
+  // Its whole pages straight to the disk (write_direct), the rest as usual.
+  std::size_t done = write_direct(fd, bytes);
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;

@@ -1,7 +1,12 @@
 // The store against a real SQLite database: a database of the first schema
 // (records as JSON, one row each) is upgraded at open, nothing lost.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -183,5 +188,69 @@ TEST(Store, ARecordSetOfSeveralBlocksComesBackWhole) {
   EXPECT_EQ(sqlite3_column_int(q, 0), 65536);
   sqlite3_finalize(q);
   sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}
+
+// issue 18, item 2: a large return's archive goes from the memory it was
+// received into (page-aligned, as a memfd's mapping is) straight to the
+// disk, not through the page cache, and comes back byte for byte, its last
+// part page included.
+TEST(Store, ALargeRawFileIsWrittenPastThePageCacheByteForByte) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tonghop-direct-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto opened = store::Store::open(dir);
+  ASSERT_TRUE(opened) << opened.error();
+  auto& store = **opened;
+
+  const std::size_t size = (3u << 20) + 123;  // whole pages and a part of one
+  void* memory = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(memory, MAP_FAILED);
+  char* bytes = static_cast<char*>(memory);
+  std::uint64_t x = 88172645463325252ull;  // xorshift: no two pages alike
+  for (std::size_t i = 0; i < size; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    bytes[i] = static_cast<char>(x);
+  }
+  const std::string expected(bytes, size);
+
+  store::NewSubmission s;
+  s.meta.district = "Than Uyên";
+  s.meta.period = "2018";
+  s.meta.filename = "than-uyen.csv";
+  s.meta.format = "csv";
+  s.meta.plugin = "import-csv";
+  s.meta.received_at = "2026-11-28T10:00:00+07:00";
+  s.meta.token_name = "admin";
+  s.meta.indicators = "{}";
+  s.raw = std::string_view(bytes, size);
+  s.records = numbered_records(3);
+  const auto stored = store.add(std::move(s));
+  ASSERT_TRUE(stored) << stored.error();
+  ::munmap(memory, size);
+
+  // Before anything reads it: its whole pages are on the disk and not in
+  // the page cache (where the file system takes O_DIRECT: ext4, xfs, btrfs).
+  const auto path = dir / "raw" / stored->sha256.substr(0, 2) / stored->sha256;
+  struct statfs fs {};
+  ASSERT_EQ(::statfs(path.c_str(), &fs), 0);
+  const bool direct = fs.f_type == 0xEF53 || fs.f_type == 0x58465342 || fs.f_type == 0x9123683E;
+  if (direct) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    ASSERT_NE(mapped, MAP_FAILED);
+    const std::size_t pages = (size + 4095) / 4096;
+    std::vector<unsigned char> resident(pages);
+    ASSERT_EQ(::mincore(mapped, size, resident.data()), 0);
+    std::size_t cached = 0;
+    for (std::size_t p = 0; p + 1 < pages; ++p) cached += resident[p] & 1;
+    EXPECT_EQ(cached, 0u) << "of " << pages - 1 << " whole pages, these went through the page cache";
+    ::munmap(mapped, size);
+    ::close(fd);
+  }
+  const auto back = store.raw(*stored);
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->size(), size);
+  EXPECT_TRUE(*back == expected) << "the archived file differs from the bytes given";
   std::filesystem::remove_all(dir);
 }
