@@ -347,6 +347,59 @@ TEST(Staging, AStagingNotTakenLeavesNothing) {
   EXPECT_EQ(s.records(kept.id).size(), 10u);
 }
 
+// Before its row goes in, add() counts the staging's committed blocks
+// where the database has them (a scan from its id, stopped at the next):
+// one missing, or one more than it staged, refuses the whole submission;
+// blocks of a later id are not its own and change nothing.
+TEST(Staging, AStagedBlockLostOrAddedBesideItRefusesTheSubmission) {
+  Dir dir;
+  auto opened = store::Store::open(dir.path());
+  ASSERT_TRUE(opened);
+  auto& s = **opened;
+  const auto set = records("Chi bộ", 3 * normalise::RecordSet::kBlock + 5);
+  // Runs SQL on the database beside the store, as another process could.
+  auto beside = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  };
+  for (const char* harm : {"lost", "added"}) {
+    SCOPED_TRACE(harm);
+    auto staging = s.stage(1);
+    ASSERT_TRUE(staging);
+    stage_blocks(**staging, set, 0, 4);  // each committed as it comes
+    const std::int64_t id = count(dir.path(), "SELECT MAX(submission_id) FROM record_blocks");
+    if (std::string(harm) == "lost")
+      beside(fmt::format("DELETE FROM record_blocks WHERE submission_id = {} AND first_seq = {}", id,
+                         normalise::RecordSet::kBlock));
+    else
+      beside(fmt::format("INSERT INTO record_blocks VALUES ({}, 99999999, 1, x'00')", id));
+    auto refused = add_staged(s, "Than Uyên", "2026", set, "raw", std::move(*staging));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().find("are not all in the store"), std::string::npos) << refused.error();
+    EXPECT_EQ(count(dir.path(), "SELECT COUNT(*) FROM submissions"), 0);
+    beside("DELETE FROM record_blocks");
+  }
+  // Blocks of the next id (another staging's, under way) after this one's.
+  auto staging = s.stage(1);
+  ASSERT_TRUE(staging);
+  stage_blocks(**staging, set, 0, 4);
+  const std::int64_t id = count(dir.path(), "SELECT MAX(submission_id) FROM record_blocks");
+  beside(fmt::format("INSERT INTO record_blocks VALUES ({}, 0, 1, x'00')", id + 1));
+  auto stored = add_staged(s, "Than Uyên", "2026", set, "raw", std::move(*staging));
+  ASSERT_TRUE(stored) << stored.error();
+  EXPECT_EQ(stored->id, id);
+  std::vector<normalise::Record> expected;
+  for (std::size_t i = 0; i < set.size(); ++i) expected.push_back(set.at(i));
+  const auto back = s.records(stored->id);
+  EXPECT_EQ(back.size(), set.size());
+  EXPECT_TRUE(names(back) == names(expected)) << "the stored records differ from the staged ones";
+}
+
 // A block out of order is refused, and so is every block after it: the
 // caller falls back to the ordinary way.
 TEST(Staging, ABlockOutOfOrderFailsTheStaging) {
