@@ -558,9 +558,11 @@ normalise::RecordSet Store::record_set(std::int64_t submission_id) const {
   normalise::RecordSet set(normalise::Layout::from_json(s.text(0)));
   set.district = s.text(1);
   set.period = s.text(2);
-  Statement q(db_, "SELECT count, data FROM record_blocks WHERE submission_id = ? ORDER BY first_seq");
+  // From the id on, its end found here (see BlockScan::next, records.cpp).
+  Statement q(db_, "SELECT count, data, submission_id FROM record_blocks WHERE submission_id >= ? ORDER BY submission_id, "
+                   "first_seq");
   q.bind(1, submission_id);
-  while (q.step())
+  while (q.step() && q.integer(2) == submission_id)
     if (!set.append_encoded(q.blob_view(1), static_cast<std::size_t>(q.integer(0))))
       break;  // bytes damaged on disk: what follows is not read wrong
   return set;

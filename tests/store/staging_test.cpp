@@ -400,6 +400,41 @@ TEST(Staging, AStagedBlockLostOrAddedBesideItRefusesTheSubmission) {
   EXPECT_TRUE(names(back) == names(expected)) << "the stored records differ from the staged ones";
 }
 
+// A submission whose blocks are all gone (damaged on disk, or removed by
+// hand) is read as damaged by every reader, never as the next submission's
+// blocks, which follow its place in the table: the readers scan from
+// (id, seq) on and stop at another id themselves (store/records.cpp).
+TEST(Staging, ASubmissionWithoutItsBlocksNeverReadsTheNextOnesAsItsOwn) {
+  Dir dir;
+  auto opened = store::Store::open(dir.path());
+  ASSERT_TRUE(opened);
+  auto& s = **opened;
+  const auto a = add_ordinary(s, "Than Uyên", "2026", records("Của A", 2 * normalise::RecordSet::kBlock + 7), "a");
+  const auto b = add_ordinary(s, "Tam Đường", "2026", records("Của B", 2 * normalise::RecordSet::kBlock + 7), "b");
+  ASSERT_LT(a.id, b.id);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  ASSERT_EQ(sqlite3_exec(db, fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", a.id).c_str(), nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  store::BlockScan scan(s, a);
+  std::size_t taken = 0;
+  const auto more = scan.next([&](std::string_view, std::size_t) {
+    ++taken;
+    return store::BlockScan::Took::taken;
+  });
+  EXPECT_FALSE(more) << "a block of submission " << b.id << " was read as submission " << a.id << "'s";
+  EXPECT_EQ(taken, 0u);
+  EXPECT_FALSE(s.record_block(a.id, 0).has_value()) << "submission " << b.id << "'s first block given as " << a.id << "'s";
+  store::RecordCursor cursor(s, a);
+  EXPECT_FALSE(cursor.next());
+  EXPECT_EQ(s.record_set(a.id).size(), 0u);
+  EXPECT_EQ(s.record_set(b.id).size(), 2 * normalise::RecordSet::kBlock + 7);
+}
+
 // A block out of order is refused, and so is every block after it: the
 // caller falls back to the ordinary way.
 TEST(Staging, ABlockOutOfOrderFailsTheStaging) {
