@@ -150,7 +150,7 @@ class CsvImporter final : public sdk::Importer {
       where.column = column;
       return sdk::Status(sdk::Code::limit_exceeded,
                          "tệp có nhiều ô hơn giới hạn " + std::to_string(limits.max_cells) +
-                             " ô; hãy chia tệp nhỏ hơn rồi gửi lại / "
+                             " ô; hãy bỏ các dòng, cột không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước / "
                              "the file has more cells than the limit of " + std::to_string(limits.max_cells),
                          where);
     };

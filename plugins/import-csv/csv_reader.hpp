@@ -71,7 +71,7 @@ sdk::Status read_records(std::string_view text, char delimiter, const sdk::Limit
     if ((++counter & 0xFFFF) == 0 && limits.max_seconds != 0 &&
         std::chrono::steady_clock::now() - started > std::chrono::seconds(limits.max_seconds))
       return {sdk::Code::limit_exceeded, "đọc tệp quá " + std::to_string(limits.max_seconds) +
-                                             " giây; hãy chia tệp nhỏ hơn rồi gửi lại / "
+                                             " giây; hãy bỏ các dòng, cột không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước / "
                                              "reading took longer than the limit of " +
                                              std::to_string(limits.max_seconds) + " seconds", place(row, column, i)};
     std::string_view value;

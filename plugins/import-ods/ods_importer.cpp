@@ -238,14 +238,14 @@ class Spreadsheet {
     if (limits_.max_cells != 0 && (n > limits_.max_cells || cells_ > limits_.max_cells - n))
       stop(sdk::Code::limit_exceeded,
            "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
-               " ô; hãy chia bảng tính thành nhiều tệp nhỏ hơn rồi gửi lại",
+               " ô; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
            std::string("the spreadsheet has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
                " cells (limits.max_cells)",
            here(row, column));
     cells_ += n;
     if (limits_.max_seconds != 0 && std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))
       stop(sdk::Code::limit_exceeded,
-           "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy chia bảng tính thành nhiều tệp nhỏ hơn",
+           "đọc tệp quá " + std::to_string(limits_.max_seconds) + " giây; hãy bỏ các trang tính không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
            "reading took longer than the limit of " + std::to_string(limits_.max_seconds) + " seconds");
   }
 

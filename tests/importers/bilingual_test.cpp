@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/importing.hpp"
+#include "support/process.hpp"
 #include "support/zip_writer.hpp"
 
 using namespace tonghop;
@@ -99,4 +102,36 @@ TEST(Bilingual, JsonTooDeep) {
   const auto r = test::import_bytes(std::string(50, '[') + std::string(50, ']'), "bao-cao.json", limits);
   expect_bilingual(r, "import-json", sdk::Code::limit_exceeded, "the document nests deeper than the limit of 10 levels",
                    "10 tầng");
+}
+
+// A return past a limit is never told to be split into several files: a
+// later file of the same district and period replaces the earlier one, so
+// the halves of a split return would leave only the last half stored, a
+// report wrong and looking right. The advice is to leave out what is not
+// the return, or to ask the administrator; and not to split it.
+TEST(Bilingual, AReturnPastALimitIsNeverToldToBeSplit) {
+  const std::string csv = test::read_file(test::data_path("lai-chau/2018/phong-tho.csv"));
+  const std::string xlsx = test::read_file(test::data_path("lai-chau/2018/than-uyen.xlsx"));
+  const std::string ods = test::read_file(test::data_path("office/kinds.ods"));
+  const std::string json = test::read_file(test::data_path("lai-chau/2018/tam-duong.json"));
+  auto few_cells = test::default_limits();
+  few_cells.max_cells = 20;
+  auto small = test::default_limits();
+  small.max_input_bytes = 100;
+  const std::vector<std::pair<std::string, test::Imported>> refusals = {
+      {"csv, cells", test::import_bytes(csv, "phong-tho.csv", few_cells)},
+      {"xlsx, cells", test::import_bytes(xlsx, "than-uyen.xlsx", few_cells)},
+      {"ods, cells", test::import_bytes(ods, "kinds.ods", few_cells)},
+      {"csv, size", test::import_bytes(csv, "phong-tho.csv", small)},
+      {"xlsx, size", test::import_bytes(xlsx, "than-uyen.xlsx", small)},
+      {"json, size", test::import_bytes(json, "tam-duong.json", small)},
+  };
+  for (const auto& [what, r] : refusals) {
+    SCOPED_TRACE(what);
+    const std::string& m = r.status.message();
+    EXPECT_EQ(r.status.code(), sdk::Code::limit_exceeded) << m;
+    EXPECT_EQ(m.find("hãy chia"), std::string::npos) << m;
+    EXPECT_NE(m.find("nhờ quản trị viên nâng giới hạn"), std::string::npos) << m;
+    EXPECT_NE(m.find("đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước"), std::string::npos) << m;
+  }
 }
