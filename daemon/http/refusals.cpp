@@ -1,22 +1,35 @@
 #include "http/refusals.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace tonghop::http {
 
-std::string size_text(std::uint64_t bytes, char decimal) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+namespace {
+
+constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+// The unit size_text writes `bytes` in, and the value in tenths of it,
+// rounded half up; 1023.96 KiB is 10240 tenths of a KiB, never 1 MiB.
+// (The whole units and the rest apart: a declared Content-Length may be
+// anything up to 2^64 - 1, and ten times it would not fit.)
+std::pair<int, std::uint64_t> shown(std::uint64_t bytes) {
   int unit = 0;
   std::uint64_t scale = 1;
   while (unit < 4 && bytes >= scale * 1024) {
     scale *= 1024;
     ++unit;
   }
+  return {unit, bytes / scale * 10 + (bytes % scale * 10 + scale / 2) / scale};
+}
+
+}  // namespace
+
+std::string size_text(std::uint64_t bytes, char decimal) {
+  const auto [unit, tenths] = shown(bytes);
+  const std::uint64_t scale = std::uint64_t{1} << (10 * unit);
   if (bytes % scale == 0) return fmt::format("{} {}", bytes / scale, kUnits[unit]);
-  // One decimal, rounded half up; 1023.96 KiB reads "1024.0 KiB", never "1 MiB".
-  // (The whole units and the rest apart: a declared Content-Length may be
-  // anything up to 2^64 - 1, and ten times it would not fit.)
-  const std::uint64_t tenths = bytes / scale * 10 + (bytes % scale * 10 + scale / 2) / scale;
   return fmt::format("{}{}{} {}", tenths / 10, decimal, tenths % 10, kUnits[unit]);
 }
 
@@ -45,7 +58,13 @@ Response no_host() {
 }
 
 Response body_too_large(std::optional<std::uint64_t> length, std::uint64_t limit, std::uint64_t file_limit) {
-  const std::string sent_vi = length ? " nặng " + size_text(*length, ',') : "";
+  const std::uint64_t named = file_limit != 0 ? file_limit : limit;
+  // The sizes as people read them, unless rounding makes the two look
+  // alike ("1,0 GiB vượt giới hạn 1 GiB"): then in bytes.
+  const bool alike = length && shown(*length) == shown(named);
+  const std::string sent_vi =
+      !length ? "" : alike ? " nặng " + std::to_string(*length) + " byte" : " nặng " + size_text(*length, ',');
+  const std::string limit_vi = alike ? std::to_string(named) + " byte" : size_text(named, ',');
   const std::string sent_en = length ? " (" + std::to_string(*length) + " bytes)" : "";
   // Declared: refused before a byte of it was read. Chunked: read up to the limit, then stopped.
   const std::string done_vi = length ? "chưa có gì được nhận hay lưu" : "máy chủ đã ngừng nhận, không có gì được lưu";
@@ -53,33 +72,40 @@ Response body_too_large(std::optional<std::uint64_t> length, std::uint64_t limit
   if (file_limit != 0)
     return error_response(
         413, "body_too_large",
-        fmt::format("Tệp gửi lên{} vượt giới hạn {} của một tệp: {}. Hãy gửi tệp nhỏ hơn (bỏ các trang tính không "
-                    "cần, chia tệp), hoặc nhờ quản trị viên nâng giới hạn / the request body{} is larger than this "
-                    "route accepts: a file of at most {} ({} bytes, and {} bytes more for a form's framing); {}",
-                    sent_vi, size_text(file_limit, ','), done_vi, sent_en, size_text(file_limit), file_limit,
-                    limit - file_limit, done_en));
+        fmt::format("Tệp gửi lên{} vượt giới hạn {} của một tệp: {}. Hãy bỏ các trang tính, dòng, cột hoặc hình ảnh "
+                    "không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành "
+                    "nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước / the request body{} is larger than this "
+                    "route accepts: a file of at most {} ({} bytes, a form's framing aside); {}",
+                    sent_vi, limit_vi, done_vi, sent_en, size_text(file_limit), file_limit, done_en));
   return error_response(413, "body_too_large",
                         fmt::format("Nội dung gửi lên{} vượt giới hạn {} mà địa chỉ này nhận: {} / the request "
                                     "body{} is larger than the {} bytes ({}) this route accepts; {}",
-                                    sent_vi, size_text(limit, ','), done_vi, sent_en, limit, size_text(limit), done_en));
+                                    sent_vi, limit_vi, done_vi, sent_en, limit, size_text(limit), done_en));
 }
 
-Response body_too_slow() {
+namespace {
+// What was being sent: a file (a return's route) or anything else.
+const char* what_vi(bool file) { return file ? "Tệp gửi lên" : "Nội dung gửi lên"; }
+}  // namespace
+
+Response body_too_slow(bool file) {
   return error_response(408, "timeout",
-                        "Tệp gửi lên đến quá chậm nên máy chủ đã ngừng nhận; không có gì được lưu, hãy gửi lại / the "
-                        "request body came too slowly; nothing was stored");
+                        fmt::format("{} đến quá chậm nên máy chủ đã ngừng nhận; không có gì được lưu, hãy gửi lại / "
+                                    "the request body came too slowly; nothing was stored",
+                                    what_vi(file)));
 }
 
-Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared) {
+Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared, bool file) {
   if (declared)
     return error_response(
         400, "bad_request",
-        fmt::format("Tệp gửi lên bị ngắt giữa chừng: mới nhận {} trên {}; không có gì được lưu, hãy gửi lại / the "
+        fmt::format("{} bị ngắt giữa chừng: mới nhận {} trên {}; không có gì được lưu, hãy gửi lại / the "
                     "request body was cut short (partial message): {} of {} bytes came; nothing was stored",
-                    size_text(got, ','), size_text(*declared, ','), got, *declared));
+                    what_vi(file), size_text(got, ','), size_text(*declared, ','), got, *declared));
   return error_response(400, "bad_request",
-                        "Tệp gửi lên bị ngắt giữa chừng; không có gì được lưu, hãy gửi lại / the request body was cut "
-                        "short (partial message); nothing was stored");
+                        fmt::format("{} bị ngắt giữa chừng; không có gì được lưu, hãy gửi lại / the request body was "
+                                    "cut short (partial message); nothing was stored",
+                                    what_vi(file)));
 }
 
 Response body_not_kept() {

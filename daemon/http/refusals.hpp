@@ -30,9 +30,11 @@ Response no_host();                           // 400: HTTP/1.1 without Host
 // body. `file_limit`: the route takes a file (Router::add_file_route), whose
 // limit is the one named; 0 when it does not.
 Response body_too_large(std::optional<std::uint64_t> length, std::uint64_t limit, std::uint64_t file_limit = 0);
-Response body_too_slow();                     // 408: the whole body was not in within the read timeout
+// `file`: the route takes a file (a return), so the refusal says "Tệp gửi
+// lên" (the file sent); else "Nội dung gửi lên" (what was sent).
+Response body_too_slow(bool file);            // 408: the whole body was not in within the read timeout
 // 400: the client ended the stream before the body's declared length.
-Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared);
+Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared, bool file);
 Response body_not_kept();                     // 500: the received body could not be mapped for its handler
 Response no_memory_for_body();                // 503 busy, Retry-After: no pages for the body now
 Response not_found(std::string_view path);                             // 404

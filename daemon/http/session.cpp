@@ -258,11 +258,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (ec == bhttp::error::body_limit)
       return fail(refusal::body_too_large(std::nullopt, state_->service.body_limit(head_),
                                           state_->service.file_limit(head_)));
-    if (ec == beast::error::timeout) return fail(refusal::body_too_slow());
+    const bool file = state_->service.file_limit(head_) != 0;
+    if (ec == beast::error::timeout) return fail(refusal::body_too_slow(file));
     if (ec == net::error::operation_aborted) return finish_uncounted();
     if (ec == bhttp::error::partial_message) {
       const auto declared = parser_->content_length();
-      return fail(refusal::body_cut_short(got, declared ? std::optional<std::uint64_t>(*declared) : std::nullopt));
+      return fail(refusal::body_cut_short(got, declared ? std::optional<std::uint64_t>(*declared) : std::nullopt, file));
     }
     if (ec) return fail(refusal::malformed(ec.message()));
 

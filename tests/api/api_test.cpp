@@ -276,6 +276,7 @@ TEST(Api, EveryRefusalAPersonMayMeetIsInVietnameseThenEnglish) {
     const std::string m(r.json().at("errors").at(0).at("message").as_string());
     const auto slash = m.find(" / ");
     ASSERT_NE(slash, std::string::npos);
+    EXPECT_EQ(m.find(" / ", slash + 3), std::string::npos) << "one separator only";
     const std::string vi = m.substr(0, slash), en = m.substr(slash + 3);
     bool vietnamese = false;
     for (const char* letter : {"ư", "ơ", "đ", "ă", "â", "ê", "ô", "ả", "ạ", "ị", "ộ", "ờ", "ó", "ầ", "ậ"})

@@ -142,7 +142,8 @@ TEST(Daemon, ABodyCutShortIs400SayingHowMuchCame) {
   const auto r = c.receive(5s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 400);
-  EXPECT_NE(r->body.find("Tệp gửi lên bị ngắt giữa chừng: mới nhận 100 B trên 900 B"), std::string::npos) << r->body;
+  // Not a file's route: what was sent, not "the file".
+  EXPECT_NE(r->body.find("Nội dung gửi lên bị ngắt giữa chừng: mới nhận 100 B trên 900 B"), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("partial message): 100 of 900 bytes came"), std::string::npos) << r->body;
 }
 

@@ -30,6 +30,7 @@ void expect_bilingual(const Response& r, unsigned status, const std::string& cod
   EXPECT_EQ(c, code);
   const auto slash = m.find(" / ");
   ASSERT_NE(slash, std::string::npos);
+  EXPECT_EQ(m.find(" / ", slash + 3), std::string::npos) << "one separator only";
   const std::string vi = m.substr(0, slash), en = m.substr(slash + 3);
   bool vietnamese = false;
   for (const char* letter : {"ệ", "ả", "ạ", "ờ", "ữ", "ố", "ộ", "ớ", "ợ", "ư", "ơ", "đ", "ă", "ấ", "ầ", "ể", "ỏ", "ị", "ử", "ừ"})
@@ -62,7 +63,17 @@ TEST(Refusals, EachSaysWhatHappenedInVietnameseThenEnglish) {
   expect_bilingual(refusal::body_too_large(100'000'000, (64 << 20) + (64 << 10), 64 << 20), 413, "body_too_large",
                    "Tệp gửi lên nặng 95,4 MiB vượt giới hạn 64 MiB của một tệp: chưa có gì được nhận",
                    "the request body (100000000 bytes) is larger than this route accepts: a file of at most 64 MiB "
-                   "(67108864 bytes, and 65536 bytes more for a form's framing); nothing was received or stored");
+                   "(67108864 bytes, a form's framing aside); nothing was received or stored");
+  // Never the advice to split a return: a later file of the district and period replaces the earlier one.
+  {
+    const auto [code, m] = code_and_message(refusal::body_too_large(100'000'000, (64 << 20) + (64 << 10), 64 << 20));
+    EXPECT_EQ(m.find("hãy chia"), std::string::npos) << m;
+    EXPECT_NE(m.find("đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước"), std::string::npos) << m;
+  }
+  // Sizes that round alike are said in bytes: 1 GiB + 65537 bytes is not "1,0 GiB".
+  expect_bilingual(refusal::body_too_large((1ull << 30) + 65537, (1ull << 30) + 65536, 1ull << 30), 413,
+                   "body_too_large", "nặng 1073807361 byte vượt giới hạn 1073741824 byte của một tệp",
+                   "a file of at most 1 GiB");
   expect_bilingual(refusal::body_too_large(std::nullopt, (64 << 20) + (64 << 10), 64 << 20), 413, "body_too_large",
                    "Tệp gửi lên vượt giới hạn 64 MiB của một tệp: máy chủ đã ngừng nhận",
                    "the request body is larger than this route accepts: a file of at most 64 MiB");
@@ -73,11 +84,15 @@ TEST(Refusals, EachSaysWhatHappenedInVietnameseThenEnglish) {
                    "was received");
   expect_bilingual(refusal::body_too_large(std::nullopt, 1024), 413, "body_too_large",
                    "Nội dung gửi lên vượt giới hạn 1 KiB", "larger than the 1024 bytes (1 KiB)");
-  expect_bilingual(refusal::body_cut_short(3 << 20, 6 << 20), 400, "bad_request", "mới nhận 3 MiB trên 6 MiB",
+  expect_bilingual(refusal::body_cut_short(3 << 20, 6 << 20, true), 400, "bad_request",
+                   "Tệp gửi lên bị ngắt giữa chừng: mới nhận 3 MiB trên 6 MiB",
                    "partial message): 3145728 of 6291456 bytes");
-  expect_bilingual(refusal::body_cut_short(10, std::nullopt), 400, "bad_request", "ngắt giữa chừng",
+  expect_bilingual(refusal::body_cut_short(10, std::nullopt, false), 400, "bad_request",
+                   "Nội dung gửi lên bị ngắt giữa chừng",
                    "partial message");
-  expect_bilingual(refusal::body_too_slow(), 408, "timeout", "quá chậm", "came too slowly; nothing was stored");
+  expect_bilingual(refusal::body_too_slow(true), 408, "timeout", "Tệp gửi lên đến quá chậm",
+                   "came too slowly; nothing was stored");
+  expect_bilingual(refusal::body_too_slow(false), 408, "timeout", "Nội dung gửi lên đến quá chậm", "came too slowly");
   expect_bilingual(refusal::head_too_slow(), 408, "timeout", "quá chậm", "the request came too slowly");
   expect_bilingual(refusal::head_too_large(), 431, "header_too_large", "Phần đầu", "head is larger");
   expect_bilingual(refusal::malformed("bad method"), 400, "bad_request", "(bad method)",

@@ -310,7 +310,7 @@ TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNow
                              std::to_string(bytes.size()) + " bytes came"),
               std::string::npos)
         << cut->body;
-    EXPECT_NE(cut->body.find("bị ngắt giữa chừng: mới nhận"), std::string::npos) << cut->body;
+    EXPECT_NE(cut->body.find("Tệp gửi lên bị ngắt giữa chừng: mới nhận"), std::string::npos) << cut->body;
   }
   {
     tonghop::test::Connection c("127.0.0.1", d.port());
