@@ -46,6 +46,8 @@ TOML
   TONGHOP_ADMIN_TOKEN=$token "$build/bin/tonghopd" --config "$work/tonghop.toml" > "$work/log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do curl -sf "localhost:$port/healthz" > /dev/null && break; sleep 0.05; done
+  curl -sf "localhost:$port/healthz" > /dev/null || { echo "tonghopd did not start:"; cat "$work/log"; exit 1; }
+  daemon=$pid
   read -r user0 sys0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
   perf record -q -a -e syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_pread64,syscalls:sys_enter_pwrite64 \
     -o "$work/perf.data" -- curl -s -o /dev/null -w '%{http_code} %{time_total}\n' \
@@ -56,13 +58,15 @@ TOML
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=
   # The import's child sends its first and last messages; the daemon's
   # last sendmsg is the answer. pread/pwrite: the daemon's threads only.
-  perf script -i "$work/perf.data" -F comm,time,event,trace 2>/dev/null |
-    awk -v code="$(cat "$work/code")" -v cpu="$(( (user1 - user0) * 1000 / tick )) $(( (sys1 - sys0) * 1000 / tick ))" '
-      { t = $2 + 0; if (!t0) t0 = t }
+  # (Only this daemon's threads: another tonghopd may run beside it.)
+  perf script -i "$work/perf.data" -F comm,pid,time,event,trace 2>/dev/null |
+    awk -v code="$(cat "$work/code")" -v daemon="$daemon" \
+        -v cpu="$(( (user1 - user0) * 1000 / tick )) $(( (sys1 - sys0) * 1000 / tick ))" '
+      { t = $3 + 0 }
       $1 == "tonghopd-import" && /sendto/ { if (!begun) begun = t; done = t }
-      $1 == "tonghopd" && /sendmsg/ { answered = t }
-      $1 == "tonghopd" && /pread64|pwrite64/ {
-        n = split($0, f, "count: "); c = substr(f[2], 1, index(f[2], ",") - 1)
+      $2 == daemon && /sendmsg/ { answered = t }
+      $2 == daemon && /pread64|pwrite64/ {
+        split($0, f, "count: "); c = substr(f[2], 1, index(f[2], ",") - 1)
         bytes = 0; c = tolower(substr(c, 3))
         for (i = 1; i <= length(c); i++) bytes = bytes * 16 + index("0123456789abcdef", substr(c, i, 1)) - 1
         if (/pread64/) { reads += bytes; preads++ } else { writes += bytes; pwrites++ }

@@ -226,8 +226,10 @@ std::filesystem::path Store::raw_path(const std::string& sha256) const {
 // O_DIRECT took 0.003 s of CPU. How many bytes were written: 0 when the
 // bytes are not aligned, too few to matter, or the file system refuses
 // O_DIRECT (tmpfs); the caller writes the rest as usual, and the file is the
-// same either way. The descriptor is left without O_DIRECT.
-std::size_t Store::write_direct(int fd, std::string_view bytes) {
+// same either way. The descriptor is left without O_DIRECT; `error` is set
+// (and the file is to be given up) when that could not be done.
+std::size_t Store::write_direct(int fd, std::string_view bytes, int& error) {
+  error = 0;
   constexpr std::size_t kPage = 4096, kWorth = 1 << 20;
   const std::size_t whole = bytes.size() / kPage * kPage;
   if (whole < kWorth || reinterpret_cast<std::uintptr_t>(bytes.data()) % kPage != 0) return 0;
@@ -246,7 +248,7 @@ std::size_t Store::write_direct(int fd, std::string_view bytes) {
     }
     done += static_cast<std::size_t>(n);
   }
-  ::fcntl(fd, F_SETFL, flags);
+  if (::fcntl(fd, F_SETFL, flags) != 0) error = errno;
   return done;
 }
 
@@ -276,7 +278,12 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   if (!in_place) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return failed("create", errno);
   // Its whole pages straight to the disk (write_direct), the rest as usual.
-  std::size_t done = write_direct(fd, bytes);
+  int direct_error = 0;
+  std::size_t done = write_direct(fd, bytes, direct_error);
+  if (direct_error != 0) {
+    ::close(fd);
+    return failed("write", direct_error);
+  }
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
@@ -417,7 +424,8 @@ Expected<Submission> Store::add(NewSubmission s) {
     // key, the block's bytes included (a WITHOUT ROWID table's key is the
     // whole row), and so read every block of the return again, 130 MB at a
     // million records, between the import's end and the answer (issue 18).
-    Statement have(kept("SELECT submission_id, first_seq, count FROM record_blocks WHERE submission_id >= ?"),
+    Statement have(kept("SELECT submission_id, first_seq, count FROM record_blocks WHERE submission_id >= ? "
+                        "ORDER BY submission_id, first_seq"),
                    Statement::Kept{});
     have.bind(1, staged->id_);
     std::int64_t committed = 0, sum = 0, end = 0;
@@ -429,6 +437,7 @@ Expected<Submission> Store::add(NewSubmission s) {
     std::int64_t waiting = 0;
     for (const auto& w : staged->waiting_) waiting += w.count;
     const std::int64_t records = staged->records_ - waiting;
+    have.reset();  // not mid-step when the transaction ends
     if (committed != staged->committed_ || sum != records || end != records) {
       exec(db_, "ROLLBACK");
       return make_error(fmt::format("the staged records of submission {} are not all in the store", staged->id_));

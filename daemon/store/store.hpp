@@ -203,7 +203,7 @@ class Store {
  private:
   Store(sqlite3* db, std::filesystem::path dir);
   Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256);
-  static std::size_t write_direct(int fd, std::string_view bytes);  // write_raw's whole pages, O_DIRECT
+  static std::size_t write_direct(int fd, std::string_view bytes, int& error);  // write_raw's whole pages, O_DIRECT
   std::filesystem::path raw_path(const std::string& sha256) const;
   void remove_raw_if_unused(const std::string& sha256);  // under mutex_
   void clean_raw();

@@ -433,6 +433,25 @@ TEST(Staging, ASubmissionWithoutItsBlocksNeverReadsTheNextOnesAsItsOwn) {
   EXPECT_FALSE(cursor.next());
   EXPECT_EQ(s.record_set(a.id).size(), 0u);
   EXPECT_EQ(s.record_set(b.id).size(), 2 * normalise::RecordSet::kBlock + 7);
+
+  // A submission of one block is read on the store's own connection
+  // (BlockScan's other query): the same.
+  const auto c = add_ordinary(s, "Sìn Hồ", "2026", records("Của C", 7), "c");
+  const auto d = add_ordinary(s, "Phong Thổ", "2026", records("Của D", 7), "d");
+  ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  ASSERT_EQ(sqlite3_exec(db, fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", c.id).c_str(), nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  store::BlockScan small(s, c);
+  taken = 0;
+  EXPECT_FALSE(small.next([&](std::string_view, std::size_t) {
+    ++taken;
+    return store::BlockScan::Took::taken;
+  })) << "a block of submission " << d.id << " was read as submission " << c.id << "'s";
+  EXPECT_EQ(taken, 0u);
+  EXPECT_EQ(s.record_set(d.id).size(), 7u);
 }
 
 // A block out of order is refused, and so is every block after it: the
