@@ -137,6 +137,27 @@ const char* kSubmissions =
 const char* kWarnings = "SELECT id, submission_id, issue FROM warnings ORDER BY id";
 const char* kAudit = "SELECT id, at, who, role, action, detail FROM audit ORDER BY id";
 
+// Runs SQL on the database beside the store, as another process could.
+void run_beside(const fs::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// The blocks a scan's next() gives (each taken), and whether it said there were more.
+std::pair<std::size_t, bool> scan_once(store::BlockScan& scan) {
+  std::size_t taken = 0;
+  const auto more = scan.next([&](std::string_view, std::size_t) {
+    ++taken;
+    return store::BlockScan::Took::taken;
+  });
+  return {taken, more.ok() && *more};
+}
+
 std::string names(const std::vector<normalise::Record>& rs) {
   std::string out;
   for (const auto& r : rs) out += r.org_name + ";" + std::to_string(r.counts.at("members_total")) + ";";
@@ -357,16 +378,7 @@ TEST(Staging, AStagedBlockLostOrAddedBesideItRefusesTheSubmission) {
   ASSERT_TRUE(opened);
   auto& s = **opened;
   const auto set = records("Chi bộ", 3 * normalise::RecordSet::kBlock + 5);
-  // Runs SQL on the database beside the store, as another process could.
-  auto beside = [&](const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
-  };
+  auto beside = [&](const std::string& sql) { run_beside(dir.path(), sql); };
   for (const char* harm : {"lost", "added"}) {
     SCOPED_TRACE(harm);
     auto staging = s.stage(1);
@@ -412,22 +424,10 @@ TEST(Staging, ASubmissionWithoutItsBlocksNeverReadsTheNextOnesAsItsOwn) {
   const auto a = add_ordinary(s, "Than Uyên", "2026", records("Của A", 2 * normalise::RecordSet::kBlock + 7), "a");
   const auto b = add_ordinary(s, "Tam Đường", "2026", records("Của B", 2 * normalise::RecordSet::kBlock + 7), "b");
   ASSERT_LT(a.id, b.id);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  ASSERT_EQ(sqlite3_exec(db, fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", a.id).c_str(), nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
-
+  run_beside(dir.path(), fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", a.id));
   store::BlockScan scan(s, a);
-  std::size_t taken = 0;
-  const auto more = scan.next([&](std::string_view, std::size_t) {
-    ++taken;
-    return store::BlockScan::Took::taken;
-  });
-  EXPECT_FALSE(more) << "a block of submission " << b.id << " was read as submission " << a.id << "'s";
-  EXPECT_EQ(taken, 0u);
+  EXPECT_EQ(scan_once(scan), std::make_pair(std::size_t{0}, false))
+      << "a block of submission " << b.id << " was read as submission " << a.id << "'s";
   EXPECT_FALSE(s.record_block(a.id, 0).has_value()) << "submission " << b.id << "'s first block given as " << a.id << "'s";
   store::RecordCursor cursor(s, a);
   EXPECT_FALSE(cursor.next());
@@ -438,19 +438,10 @@ TEST(Staging, ASubmissionWithoutItsBlocksNeverReadsTheNextOnesAsItsOwn) {
   // (BlockScan's other query): the same.
   const auto c = add_ordinary(s, "Sìn Hồ", "2026", records("Của C", 7), "c");
   const auto d = add_ordinary(s, "Phong Thổ", "2026", records("Của D", 7), "d");
-  ASSERT_EQ(sqlite3_open_v2((dir.path() / "tonghop.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  ASSERT_EQ(sqlite3_exec(db, fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", c.id).c_str(), nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  run_beside(dir.path(), fmt::format("DELETE FROM record_blocks WHERE submission_id = {}", c.id));
   store::BlockScan small(s, c);
-  taken = 0;
-  EXPECT_FALSE(small.next([&](std::string_view, std::size_t) {
-    ++taken;
-    return store::BlockScan::Took::taken;
-  })) << "a block of submission " << d.id << " was read as submission " << c.id << "'s";
-  EXPECT_EQ(taken, 0u);
+  EXPECT_EQ(scan_once(small), std::make_pair(std::size_t{0}, false))
+      << "a block of submission " << d.id << " was read as submission " << c.id << "'s";
   EXPECT_EQ(s.record_set(d.id).size(), 7u);
 }
 

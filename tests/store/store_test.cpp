@@ -120,6 +120,21 @@ normalise::RecordSet numbered_records(std::size_t n) {
   return set;
 }
 
+// Than Uyên's 2018 return as a CSV, its raw bytes `raw` (kept alive by the caller), no records yet.
+store::NewSubmission than_uyen_csv(std::string_view raw) {
+  store::NewSubmission s;
+  s.meta.district = "Than Uyên";
+  s.meta.period = "2018";
+  s.meta.filename = "than-uyen.csv";
+  s.meta.format = "csv";
+  s.meta.plugin = "import-csv";
+  s.meta.received_at = "2026-11-22T10:00:00+07:00";
+  s.meta.token_name = "admin";
+  s.meta.indicators = "{}";
+  s.raw = raw;
+  return s;
+}
+
 void expect_numbered(const normalise::Record& r, std::size_t i) {
   EXPECT_EQ(r.org_name, "Chi bộ bản " + std::to_string(i));
   EXPECT_EQ(r.counts.at("members_total"), static_cast<std::int64_t>(i));
@@ -138,17 +153,8 @@ TEST(Store, ARecordSetOfSeveralBlocksComesBackWhole) {
   auto& store = **opened;
 
   const std::size_t n = 2 * normalise::RecordSet::kBlock + 1808;
-  store::NewSubmission s;
-  s.meta.district = "Than Uyên";
-  s.meta.period = "2018";
-  s.meta.filename = "than-uyen.csv";
-  s.meta.format = "csv";
-  s.meta.plugin = "import-csv";
-  s.meta.received_at = "2026-11-22T10:00:00+07:00";
-  s.meta.token_name = "admin";
-  s.meta.indicators = "{}";
   const std::string raw = "bytes of the file";
-  s.raw = raw;
+  store::NewSubmission s = than_uyen_csv(raw);
   s.records = numbered_records(n);
   ASSERT_EQ(s.records.block_count(), 3u);
   const auto stored = store.add(std::move(s));
@@ -214,16 +220,7 @@ TEST(Store, ALargeRawFileIsWrittenPastThePageCacheByteForByte) {
   }
   const std::string expected(bytes, size);
 
-  store::NewSubmission s;
-  s.meta.district = "Than Uyên";
-  s.meta.period = "2018";
-  s.meta.filename = "than-uyen.csv";
-  s.meta.format = "csv";
-  s.meta.plugin = "import-csv";
-  s.meta.received_at = "2026-11-28T10:00:00+07:00";
-  s.meta.token_name = "admin";
-  s.meta.indicators = "{}";
-  s.raw = std::string_view(bytes, size);
+  store::NewSubmission s = than_uyen_csv(std::string_view(bytes, size));
   s.records = numbered_records(3);
   const auto stored = store.add(std::move(s));
   ASSERT_TRUE(stored) << stored.error();
