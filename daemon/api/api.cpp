@@ -274,7 +274,7 @@ http::Response Api::create_token(const http::Request& r) {
 }
 
 bool Api::body_to_file(const http::Request& head) const {
-  return head.method == "POST" && (head.path() == "/api/v1/submissions" || head.path() == "/api/v1/check");
+  return router_.file_limit(head.method, head.target) != 0;  // a return's route (Router::add_file_route)
 }
 
 std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r, const ingest::Normalisation& n,

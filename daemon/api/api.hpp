@@ -26,9 +26,10 @@ class Api final : public http::Service {
 
   std::uint64_t body_limit(const http::Request& head) const override;
   std::uint64_t file_limit(const http::Request& head) const override;
-  // The routes whose body is a district's return (incoming()): a submission
-  // and a dry run. Such a body with its length is received into a memfd the
-  // import's child reads as it is (issue 18, e2e3).
+  // The routes whose body is a district's return (incoming()): those added
+  // with Router::add_file_route, a submission and a dry run. Such a body
+  // with its length is received into a memfd the import's child reads as it
+  // is (issue 18, e2e3).
   bool body_to_file(const http::Request& head) const override;
   http::Response handle(const http::Request& request) override;
   // Every route but /healthz and /metrics needs a token, checked from the head.

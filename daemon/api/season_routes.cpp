@@ -24,11 +24,6 @@ http::Response json_reply(unsigned status, const json::value& v) { return http::
 http::Response refused(unsigned status, std::string_view code, const std::string& message) {
   return http::error_response(status, code, message);
 }
-http::Response not_signed_in() {
-  return refused(401, "unauthorised",
-                 "Chưa đăng nhập hoặc phiên đã hết hạn / a valid token or session is needed: Authorization: Bearer "
-                 "<token>");
-}
 http::Response admins_only() {
   return refused(403, "forbidden", "Chỉ quản trị viên được làm việc này / only an admin may do this");
 }
@@ -139,7 +134,7 @@ void Api::add_season_routes() {
 
   router_.add("GET", "/api/v1/periods/{period}", [this](const http::Request& r, const http::Params& p) {
     const auto who = caller(r);
-    if (!who) return not_signed_in();
+    if (!who) return refuse::unauthorised();
     const auto period = parse_period_param(p.at("period"));
     if (!period) return bad_period(p.at("period"));
     const auto n = context_.normalisation.load();
@@ -157,7 +152,7 @@ void Api::add_season_routes() {
 
   router_.add("PUT", "/api/v1/periods/{period}", [this](const http::Request& r, const http::Params& p) {
     const auto who = caller(r);
-    if (!who) return not_signed_in();
+    if (!who) return refuse::unauthorised();
     if (who->role != "admin") return admins_only();
     const auto period = parse_period_param(p.at("period"));
     if (!period) return bad_period(p.at("period"));
@@ -184,7 +179,7 @@ void Api::add_season_routes() {
   const auto lock_route = [this](bool lock) {
     return [this, lock](const http::Request& r, const http::Params& p) {
       const auto who = caller(r);
-      if (!who) return not_signed_in();
+      if (!who) return refuse::unauthorised();
       if (who->role != "admin") return admins_only();
       const auto period = parse_period_param(p.at("period"));
       if (!period) return bad_period(p.at("period"));
@@ -206,7 +201,7 @@ void Api::add_season_routes() {
   const auto review_route = [this](bool returned) {
     return [this, returned](const http::Request& r, const http::Params& p) {
       const auto who = caller(r);
-      if (!who) return not_signed_in();
+      if (!who) return refuse::unauthorised();
       if (who->role != "admin") return admins_only();
       const auto id = parse_id(p.at("id"));
       const auto s = id ? context_.store->get(*id) : std::nullopt;
@@ -243,7 +238,7 @@ void Api::add_season_routes() {
 
   router_.add("GET", "/api/v1/attempts", [this](const http::Request& r, const http::Params&) {
     const auto who = caller(r);
-    if (!who) return not_signed_in();
+    if (!who) return refuse::unauthorised();
     const std::string asked = r.query_param("period").value_or("");
     const auto period = parse_period_param(asked);
     if (!period) return bad_period(asked);
@@ -265,7 +260,7 @@ void Api::add_season_routes() {
 
   router_.add("GET", "/api/v1/attempts/{id}/raw", [this](const http::Request& r, const http::Params& p) {
     const auto who = caller(r);
-    if (!who) return not_signed_in();
+    if (!who) return refuse::unauthorised();
     const auto id = parse_id(p.at("id"));
     const auto a = id ? context_.store->attempt(*id) : std::nullopt;
     if (!a) return refused(404, "not_found", "Không có lần gửi này / no such attempt");

@@ -221,7 +221,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void no_memory() {
     drop_file();
     head_.begun.reset();
-    write(refusal::no_memory_for_body(), false);
+    fail(refusal::no_memory_for_body());
   }
 
   // The memfd the body was written into, mapped read-only for the handler;

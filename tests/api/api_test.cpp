@@ -269,6 +269,7 @@ TEST(Api, EveryRefusalAPersonMayMeetIsInVietnameseThenEnglish) {
       {"no such method", d.call("DELETE", "/healthz", kAdmin)},
       {"mappings without a token", d.call("GET", "/api/v1/mappings", "")},
       {"a blank form without a token", d.call("GET", "/api/v1/templates?district=Phong%20Th%E1%BB%95&period=2018", "")},
+      {"a period's season without a token", d.call("GET", "/api/v1/periods/2018", "")},
   };
   for (const auto& [what, r] : replies) {
     SCOPED_TRACE(what + ": " + r.body);
