@@ -31,24 +31,8 @@ work=$data/bench
 mkdir -p "$work"
 token=stream-bench-admin-token-0123456789abcdef
 port=18192
-cat > "$work/tonghop.toml" <<TOML
-[server]
-listen = "127.0.0.1:$port"
-read_timeout_seconds = 120
-[paths]
-data_dir = "$work/var"
-plugins_dir = "$build/plugins"
-[limits]
-max_input_size = "1 GiB"
-max_cells = 100000000
-max_seconds = 3600
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "$src/config/indicators.toml"
-units = "$src/config/units/lai-chau.toml"
-profiles = "$src/config/profiles"
-TOML
+. "$src/bench/daemon_config.sh"
+bench_daemon_config "$port" "$work/var" "$build/plugins" "$src" > "$work/tonghop.toml"
 pid=
 start() {
   TONGHOP_ADMIN_TOKEN=$token "$build"/bin/tonghopd --config "$work/tonghop.toml" >>"$work/tonghopd.log" 2>&1 &

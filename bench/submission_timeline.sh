@@ -17,6 +17,7 @@ file=$(realpath "${2:?file}")
 runs=${3:-1}
 cd "$(dirname "$0")/.."
 src=$PWD
+. bench/daemon_config.sh
 work=$(mktemp -d)
 token=submission-timeline-admin-token-0123456789
 port=18197
@@ -26,23 +27,7 @@ cat "$file" > /dev/null
 tick=$(getconf CLK_TCK)
 for _ in $(seq "$runs"); do
   rm -rf "$work/var"
-  cat > "$work/tonghop.toml" <<TOML
-[server]
-listen = "127.0.0.1:$port"
-[paths]
-data_dir = "$work/var"
-plugins_dir = "$build/plugins"
-[limits]
-max_input_size = "1 GiB"
-max_cells = 100000000
-max_seconds = 3600
-[inbox]
-scan_milliseconds = 0
-[normalise]
-catalogue = "$src/config/indicators.toml"
-units = "$src/config/units/lai-chau.toml"
-profiles = "$src/config/profiles"
-TOML
+  bench_daemon_config "$port" "$work/var" "$build/plugins" "$src" > "$work/tonghop.toml"
   TONGHOP_ADMIN_TOKEN=$token "$build/bin/tonghopd" --config "$work/tonghop.toml" > "$work/log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do curl -sf "localhost:$port/healthz" > /dev/null && break; sleep 0.05; done
