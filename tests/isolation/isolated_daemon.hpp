@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -82,6 +84,13 @@ class Tonghopd {
   }
   std::optional<tonghop::test::HttpReply> submit(const std::string& name, const std::string& bytes) const {
     return call("POST", kTarget + name, bytes);
+  }
+  // The raw file archived for submission `id` (GET …/raw), or none unless 200.
+  std::optional<std::string> archived(std::int64_t id, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+    auto r = tonghop::test::request(port_, "GET", "/api/v1/submissions/" + std::to_string(id) + "/raw", {},
+                                    "Authorization: Bearer " + kAdmin + "\r\n", timeout);
+    if (!r || r->status != 200) return std::nullopt;
+    return std::move(r->body);
   }
   bool healthy() const {
     const auto r = tonghop::test::request(port_, "GET", "/healthz");

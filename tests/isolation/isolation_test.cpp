@@ -294,10 +294,9 @@ TEST(Isolation, AReturnIsReadIntoItsMemoryFileToItsLengthAndOneCutShortIsKeptNow
     const auto next = c.receive(10s);
     ASSERT_TRUE(next) << "the request behind the return was lost";
     EXPECT_EQ(next->status, 200) << next->body;
-    const auto id = json::parse(stored->body).at("id").as_int64();
-    const auto raw = d.call("GET", "/api/v1/submissions/" + std::to_string(id) + "/raw");
+    const auto raw = d.archived(json::parse(stored->body).at("id").as_int64());
     ASSERT_TRUE(raw);
-    EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent";
+    EXPECT_TRUE(*raw == bytes) << "the archived file differs from the one sent";
   }
   {
     tonghop::test::Connection c("127.0.0.1", d.port());
@@ -356,13 +355,10 @@ TEST(Isolation, AReturnOfManyReadsIsReceivedIntoItsMemoryFileByteForByte) {
   ASSERT_TRUE(sent);
   ASSERT_EQ(sent->status, 201) << sent->body.substr(0, 500);
   EXPECT_EQ(json::parse(sent->body).at("records").as_int64(), 30'000);
-  const auto raw = tonghop::test::request(d.port(), "GET",
-                                          "/api/v1/submissions/" +
-                                              std::to_string(json::parse(sent->body).at("id").as_int64()) + "/raw",
-                                          {}, "Authorization: Bearer " + kAdmin + "\r\n", 60s);
+  const auto raw = d.archived(json::parse(sent->body).at("id").as_int64(), 60s);
   ASSERT_TRUE(raw);
-  EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent (" << raw->body.size() << " bytes of "
-                                  << bytes.size() << ")";
+  EXPECT_TRUE(*raw == bytes) << "the archived file differs from the one sent (" << raw->size() << " bytes of "
+                             << bytes.size() << ")";
   EXPECT_EQ(open_return_memfds(d.process().pid()), 0u);
 }
 
@@ -391,10 +387,9 @@ TEST(Isolation, AReturnReceivedIntoAMemoryFileIsArchivedAndImportedAsOneSentChun
   EXPECT_EQ(a.at("records"), b.at("records"));
   EXPECT_GT(a.at("records").as_int64(), 0);
   for (const auto& s : {a, b}) {
-    const auto raw = d.call("GET", "/api/v1/submissions/" + std::to_string(s.at("id").as_int64()) + "/raw");
-    ASSERT_TRUE(raw);
-    EXPECT_EQ(raw->status, 200);
-    EXPECT_TRUE(raw->body == bytes) << "the archived file differs from the one sent";
+    const auto raw = d.archived(s.at("id").as_int64());
+    ASSERT_TRUE(raw) << "no raw file (200) for submission " << s.at("id");
+    EXPECT_TRUE(*raw == bytes) << "the archived file differs from the one sent";
   }
   // The same bytes again, with their length: unchanged (the memfd hashed as the string was).
   const auto again = d.submit("phong-tho.csv", bytes);
