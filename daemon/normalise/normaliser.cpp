@@ -96,8 +96,17 @@ void group_repeats(std::vector<Issue>& issues) {
 }
 
 Issue unreadable(const sdk::Status& s) {
-  return Issue{std::string(sdk::code_name(s.code())), "Không đọc được tệp / the file cannot be read: " + s.message(), "",
-               "", Place{s.where().sheet, s.where().row, s.where().column, s.where().path}};
+  // The refusal's own two halves each under its heading, so that its
+  // Vietnamese (the reason, the advice) is read as Vietnamese, not shown in
+  // the English half after "the file cannot be read: " (one separator in
+  // all: the page puts what follows it in small English type).
+  const std::string& m = s.message();
+  const auto slash = m.find(" / ");
+  std::string message = slash == std::string::npos
+                            ? "Không đọc được tệp / the file cannot be read: " + m
+                            : "Không đọc được tệp: " + m.substr(0, slash) + " / the file cannot be read: " + m.substr(slash + 3);
+  return Issue{std::string(sdk::code_name(s.code())), std::move(message), "", "",
+               Place{s.where().sheet, s.where().row, s.where().column, s.where().path}};
 }
 
 sdk::Status replay(const sdk::Document& doc, sdk::DocumentSink& sink) {

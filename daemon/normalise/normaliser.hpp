@@ -133,7 +133,9 @@ class Normaliser {
 void group_repeats(std::vector<Issue>& issues);
 
 // An importer's or a reader's refusal (a file that cannot be read, a limit
-// passed) as the error that names where.
+// passed) as the error that names where: "Không đọc được tệp: <its
+// Vietnamese> / the file cannot be read: <its English>" (a refusal in one
+// language only: after the English heading).
 Issue unreadable(const sdk::Status& status);
 
 // Replays a collected document into a sink, in the order an importer would.

@@ -134,3 +134,28 @@ TEST(BadReturns, EachIsRefusedAtTheNamedRowAndField) {
     }
   }
 }
+
+// An importer's refusal, bilingual as the SDK's are, keeps its Vietnamese in
+// the Vietnamese half: "Không đọc được tệp: <vi> / the file cannot be read:
+// <en>", one separator in all (the page shows what follows it as the
+// English), and where it is. One in English only goes after the English heading.
+TEST(BadReturns, AnImportersRefusalIsReadInEachLanguageUnderItsOwnHeading) {
+  auto limits = test::default_limits();
+  limits.max_cells = 20;
+  const auto r = test::import_file(test::data_path("lai-chau/2018/than-uyen.xlsx"), limits);
+  ASSERT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
+  const normalise::Issue i = normalise::unreadable(r.status);
+  const auto slash = i.message.find(" / ");
+  ASSERT_NE(slash, std::string::npos) << i.message;
+  EXPECT_EQ(i.message.find(" / ", slash + 3), std::string::npos) << i.message;
+  const std::string vi = i.message.substr(0, slash), en = i.message.substr(slash + 3);
+  EXPECT_EQ(vi.rfind("Không đọc được tệp: bảng tính có nhiều ô hơn giới hạn 20 ô", 0), 0u) << vi;
+  EXPECT_NE(vi.find("nhờ quản trị viên nâng giới hạn"), std::string::npos) << vi;
+  EXPECT_EQ(en.rfind("the file cannot be read: the workbook has more cells", 0), 0u) << en;
+  EXPECT_EQ(i.where.sheet, r.status.where().sheet);
+  EXPECT_EQ(i.where.row, r.status.where().row);
+  EXPECT_NE(i.where.row, 0u) << "the refusal names no cell";
+
+  const normalise::Issue plain = normalise::unreadable(sdk::Status(sdk::Code::invalid_input, "bad header"));
+  EXPECT_EQ(plain.message, "Không đọc được tệp / the file cannot be read: bad header");
+}
