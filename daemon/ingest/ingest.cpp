@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -120,17 +121,35 @@ class GuardedSink final : public sdk::DocumentSink {
 
 }  // namespace
 
-std::string describe_content(sdk::Bytes head) {
-  if (head.empty()) return "an empty file";
-  if (starts(head, "%PDF")) return "a PDF document";
-  if (starts(head, "PK\x03\x04")) return "a zip archive (not an Excel workbook)";
-  if (starts(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return "an OLE2 compound document (old Word or Excel?)";
-  if (starts(head, "\x89PNG") || starts(head, "\xFF\xD8\xFF") || starts(head, "GIF8")) return "an image";
-  if (starts(head, "{\\rtf")) return "an RTF document";
-  if (starts(head, "\x1F\x8B")) return "a gzip archive";
-  if (starts(head, "Rar!") || starts(head, "7z\xBC\xAF")) return "a RAR or 7-Zip archive";
-  return "data of an unknown kind";
+Content describe_content(sdk::Bytes head) {
+  if (head.empty()) return {"một tệp rỗng", "an empty file", false};
+  if (starts(head, "%PDF")) return {"một tài liệu PDF", "a PDF document"};
+  if (starts(head, "PK\x03\x04")) return {"một tệp nén zip (không phải bảng tính Excel)", "a zip archive (not an Excel workbook)"};
+  if (starts(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"))
+    return {"một tài liệu Office kiểu cũ (Word hay Excel đời cũ?)", "an OLE2 compound document (old Word or Excel?)"};
+  if (starts(head, "\x89PNG") || starts(head, "\xFF\xD8\xFF") || starts(head, "GIF8")) return {"một hình ảnh", "an image"};
+  if (starts(head, "{\\rtf")) return {"một tài liệu RTF", "an RTF document"};
+  if (starts(head, "\x1F\x8B")) return {"một tệp nén gzip", "a gzip archive"};
+  if (starts(head, "Rar!") || starts(head, "7z\xBC\xAF")) return {"một tệp nén RAR hoặc 7-Zip", "a RAR or 7-Zip archive"};
+  return {"dữ liệu không rõ loại", "data of an unknown kind", false};
 }
+
+namespace {
+// What the loaded importers read, for the advice: "xlsx, xls, ods, csv, json".
+std::string readable_formats(const loader::PluginSet& plugins) {
+  std::vector<std::string_view> seen;
+  std::string out;
+  for (const auto& p : plugins.plugins) {
+    if (!p.importer) continue;
+    for (const auto& f : p.info.formats) {
+      if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+      seen.push_back(f);
+      out += (out.empty() ? "." : ", .") + f;
+    }
+  }
+  return out;
+}
+}  // namespace
 
 Expected<Choice> choose_importer(const loader::PluginSet& plugins, sdk::Bytes bytes, std::string_view filename) {
   const sdk::Bytes head = bytes.first(std::min<std::size_t>(bytes.size(), 64 * 1024));
@@ -140,17 +159,20 @@ Expected<Choice> choose_importer(const loader::PluginSet& plugins, sdk::Bytes by
     const sdk::Confidence c = p.importer->sniff(head, filename);
     if (c > best.confidence) best = Choice{&p, c};
   }
+  if (best.plugin == nullptr && plugins.count(loader::Kind::importer) == 0)
+    return make_error(
+        "Máy chủ chưa nạp bộ đọc tệp nào nên không đọc được tệp; hãy báo quản trị viên / no importer plugin is loaded");
   // Only the name claims it, and the content is known to be something else
   // (an image named .xlsx): nothing reads it (415), not a broken return (422).
-  const std::string kind = describe_content(head);
-  if (best.plugin != nullptr && best.confidence <= sdk::confidence::name_only && kind != "data of an unknown kind" &&
-      kind != "an empty file")
-    return make_error(fmt::format("no importer can read this file: it looks like {}, whatever its name says", kind));
-  if (best.plugin == nullptr) {
-    if (plugins.count(loader::Kind::importer) == 0) return make_error("no importer plugin is loaded");
-    return make_error(fmt::format("no importer can read this file: it looks like {}", describe_content(head)));
-  }
-  return best;
+  const Content kind = describe_content(head);
+  const bool named_only = best.plugin != nullptr && best.confidence <= sdk::confidence::name_only && kind.known;
+  if (best.plugin != nullptr && !named_only) return best;
+  const std::string formats = readable_formats(plugins);
+  return make_error(fmt::format(
+      "Không đọc được tệp này: tệp có vẻ là {}{}; hãy gửi bảng tính hoặc tệp dữ liệu của báo cáo ({}) / "
+      "no importer can read this file: it looks like {}{}; send the return as a spreadsheet or a data file ({})",
+      kind.vi, named_only ? ", dù tên tệp nói khác" : "", formats, kind.en, named_only ? ", whatever its name says" : "",
+      formats));
 }
 
 sdk::Status read_document(const sdk::Importer& importer, const sdk::Source& source, const sdk::Limits& limits,

@@ -21,11 +21,19 @@ struct Choice {
 };
 
 // The importer most sure it can read the file. An error (to be answered 415)
-// says what the file looks like and that nothing can read it.
+// says, in Vietnamese then English, what the file looks like, that nothing
+// can read it, and the formats the loaded importers read.
 Expected<Choice> choose_importer(const loader::PluginSet& plugins, sdk::Bytes bytes, std::string_view filename);
 
-// What a file's first bytes say it is, in words ("a PDF document").
-std::string describe_content(sdk::Bytes head);
+// What a file's first bytes say it is, in words, in Vietnamese and in
+// English ("một tài liệu PDF", "a PDF document"). `known`: false for an
+// empty file and for data of an unknown kind.
+struct Content {
+  const char* vi;
+  const char* en;
+  bool known = true;
+};
+Content describe_content(sdk::Bytes head);
 
 // Reads `source` with `importer` into `sink`, enforcing limits.max_cells and
 // limits.max_seconds on the host's side as well.

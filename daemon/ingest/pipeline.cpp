@@ -28,7 +28,7 @@ Examined examine(const loader::PluginSet& plugins, const Normalisation& n, const
   auto choice = choose_importer(plugins, view, ret.filename);
   if (!choice) {
     out.status = 415;
-    out.result.errors.push_back({"unsupported_file", "Không đọc được tệp này / " + choice.error(), "", "", {}});
+    out.result.errors.push_back({"unsupported_file", choice.error(), "", "", {}});
     return out;
   }
   out.plugin = choice->plugin->info.name;

@@ -270,10 +270,16 @@ TEST(Api, EveryRefusalAPersonMayMeetIsInVietnameseThenEnglish) {
       {"mappings without a token", d.call("GET", "/api/v1/mappings", "")},
       {"a blank form without a token", d.call("GET", "/api/v1/templates?district=Phong%20Th%E1%BB%95&period=2018", "")},
       {"a period's season without a token", d.call("GET", "/api/v1/periods/2018", "")},
+      {"a PDF sent", d.call("POST", "/api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2018&filename=x.pdf",
+                            kAdmin, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n")},
+      // A dry run answers 200 with its verdict, and the same refusal.
+      {"a PDF tried", d.call("POST", "/api/v1/check?district=Phong%20Th%E1%BB%95&period=2018&filename=x.pdf", kAdmin,
+                             "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n")},
   };
   for (const auto& [what, r] : replies) {
     SCOPED_TRACE(what + ": " + r.body);
-    EXPECT_GE(r.status, 400);
+    if (what == "a PDF tried") EXPECT_EQ(r.json().at("verdict"), "refused");
+    else EXPECT_GE(r.status, 400);
     const std::string m(r.json().at("errors").at(0).at("message").as_string());
     const auto slash = m.find(" / ");
     ASSERT_NE(slash, std::string::npos);

@@ -24,9 +24,26 @@ TEST(Choice, ContentWinsOverTheName) {
   EXPECT_EQ(chosen("a,b\n1,2\n", ""), "import-csv");
 }
 
-TEST(Choice, NothingReadsAPdf) {
+// A clerk who sent the wrong file is told, in Vietnamese first, what it
+// looks like and what the server reads: the formats of the loaded importers.
+TEST(Choice, NothingReadsAPdfAndTheClerkIsToldWhatToSend) {
   const auto r = chosen("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n", "bao-cao.pdf");
-  EXPECT_EQ(r, "415: no importer can read this file: it looks like a PDF document");
+  EXPECT_EQ(r,
+            "415: Không đọc được tệp này: tệp có vẻ là một tài liệu PDF; hãy gửi bảng tính hoặc tệp dữ liệu của báo cáo "
+            "(.csv, .tsv, .txt, .json, .ods, .ots, .xml, .xls, .xlsx, .xlsm) / no importer can read this file: it looks "
+            "like a PDF document; send the return as a spreadsheet or a data file (.csv, .tsv, .txt, .json, .ods, .ots, "
+            ".xml, .xls, .xlsx, .xlsm)");
+}
+
+TEST(Choice, AnImageNamedLikeAWorkbookIsSaidToBeAnImage) {
+  const auto r = chosen(std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16), "bao-cao.xlsx");
+  EXPECT_NE(r.find("415: Không đọc được tệp này: tệp có vẻ là một hình ảnh, dù tên tệp nói khác; "), std::string::npos) << r;
+  EXPECT_NE(r.find(" / no importer can read this file: it looks like an image, whatever its name says; "), std::string::npos)
+      << r;
+  // Bytes nothing recognises, under a name nothing claims.
+  const auto unknown = chosen(std::string("\x01\x02\x03\x04\x00\xFF", 6), "bao-cao.bin");
+  EXPECT_NE(unknown.find("tệp có vẻ là dữ liệu không rõ loại; "), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("it looks like data of an unknown kind; "), std::string::npos) << unknown;
 }
 
 // The guard between every importer and the normaliser (ingest::read_document)
