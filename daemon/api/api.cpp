@@ -11,6 +11,7 @@
 #include "api/views.hpp"
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
+#include "http/refusals.hpp"
 #include "normalise/text.hpp"
 #include "web/web.hpp"  // branch web
 #include "report/province.hpp"
@@ -29,7 +30,10 @@ http::Response refusal(unsigned status, const std::vector<normalise::Issue>& err
   json::object o;
   o["errors"] = issues_json(errors);
   if (!warnings.empty()) o["warnings"] = issues_json(warnings);
-  return json_ok(status, o);
+  http::Response r = json_ok(status, o);
+  // The import could not be run now (isolate::Zygote): every 503 says when to come back.
+  if (status == 503) r.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
+  return r;
 }
 
 http::Response too_many(unsigned seconds) {

@@ -16,6 +16,7 @@
 #include "api/api.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
+#include "http/refusals.hpp"
 #include "ingest/dry_run.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/previous.hpp"
@@ -213,7 +214,7 @@ http::Response Api::check(const http::Request& r) {
     json::object o;
     o["errors"] = issues_json(e.result.errors);
     http::Response busy = json_reply(503, o);
-    busy.headers.emplace_back("Retry-After", "5");
+    busy.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
     return busy;
   }
   auto& result = e.result;

@@ -114,12 +114,21 @@ Response body_not_kept() {
                         "could not be kept (mmap); nothing was stored");
 }
 
-Response no_memory_for_body() {
-  Response r = error_response(503, "busy",
-                              "Máy chủ đang thiếu bộ nhớ để nhận tệp, xin gửi lại sau ít phút / the server has no "
-                              "memory for this request body now; send it again in a few minutes");
-  r.headers.emplace_back("Retry-After", "5");
+Response busy(std::string_view code, std::string_view why_vi, std::string_view why_en) {
+  Response r = error_response(503, code,
+                              fmt::format("{}; chưa có gì được lưu, xin gửi lại sau {} giây / {}; nothing was stored; "
+                                          "send it again in {} seconds",
+                                          why_vi, kRetryAfterSeconds, why_en, kRetryAfterSeconds));
+  r.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
   return r;
+}
+
+Response imports_busy() {
+  return busy("busy", "Máy chủ đang đọc nhiều tệp cùng lúc", "too many imports are running or waiting");
+}
+
+Response no_memory_for_body() {
+  return busy("busy", "Máy chủ đang thiếu bộ nhớ để nhận tệp", "the server has no memory for this request body now");
 }
 
 Response not_found(std::string_view path) {

@@ -36,7 +36,12 @@ Response body_too_slow(bool file);            // 408: the whole body was not in 
 // 400: the client ended the stream before the body's declared length.
 Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared, bool file);
 Response body_not_kept();                     // 500: the received body could not be mapped for its handler
-Response no_memory_for_body();                // 503 busy, Retry-After: no pages for the body now
+// 503 with Retry-After: kRetryAfterSeconds, the wait its text names too.
+// `why`: what is short, in Vietnamese and in English; nothing was stored.
+inline constexpr unsigned kRetryAfterSeconds = 5;
+Response busy(std::string_view code, std::string_view why_vi, std::string_view why_en);
+Response imports_busy();                      // 503 busy: the import queue is full
+Response no_memory_for_body();                // 503 busy: no pages for the body now
 Response not_found(std::string_view path);                             // 404
 Response method_not_allowed(std::string_view method, std::string_view path);  // 405
 Response internal(std::string_view what);     // 500: a handler failed (what: the exception's words, or empty)

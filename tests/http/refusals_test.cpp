@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include <boost/json.hpp>
 
@@ -105,8 +106,14 @@ TEST(Refusals, EachSaysWhatHappenedInVietnameseThenEnglish) {
                    "không nhận yêu cầu DELETE", "DELETE is not allowed on /healthz");
   expect_bilingual(refusal::internal("disk full"), 500, "internal", "(disk full)", "internal error: disk full");
   expect_bilingual(refusal::internal(""), 500, "internal", "báo quản trị viên", "internal error");
-  const Response busy = refusal::no_memory_for_body();
-  expect_bilingual(busy, 503, "busy", "thiếu bộ nhớ", "no memory for this request body");
-  ASSERT_EQ(busy.headers.size(), 1u);
-  EXPECT_EQ(busy.headers[0], (std::pair<std::string, std::string>{"Retry-After", "5"}));
+  // A 503 says in words the wait its Retry-After asks, and that nothing was stored.
+  for (const auto& [busy, vi, en] :
+       {std::tuple{refusal::no_memory_for_body(), "thiếu bộ nhớ", "no memory for this request body"},
+        std::tuple{refusal::imports_busy(), "đang đọc nhiều tệp cùng lúc", "too many imports are running or waiting"}}) {
+    expect_bilingual(busy, 503, "busy", vi, en);
+    ASSERT_EQ(busy.headers.size(), 1u);
+    EXPECT_EQ(busy.headers[0], (std::pair<std::string, std::string>{"Retry-After", "5"}));
+    EXPECT_NE(busy.body.find("chưa có gì được lưu, xin gửi lại sau 5 giây / "), std::string::npos) << busy.body;
+    EXPECT_NE(busy.body.find("; nothing was stored; send it again in 5 seconds"), std::string::npos) << busy.body;
+  }
 }

@@ -120,6 +120,7 @@ TEST(Isolation, AFullQueueAnswers503WithRetryAfter) {
   EXPECT_EQ(refused->status, 503) << refused->body;
   EXPECT_EQ(refused->header("Retry-After").value_or(""), "5");
   EXPECT_EQ(refusal(*refused).first, "busy");
+  EXPECT_NE(refusal(*refused).second.find("xin gửi lại sau 5 giây / too many imports"), std::string::npos) << refused->body;
   EXPECT_TRUE(d.healthy());
   const auto m = d.call("GET", "/metrics");
   EXPECT_NE(m->body.find("tonghop_import_queue_refused_total 1\n"), std::string::npos) << m->body;
