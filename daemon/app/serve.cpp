@@ -2,6 +2,8 @@
 // handling (SIGTERM/SIGINT drain, SIGHUP reload) and shutdown. The import
 // zygote is forked first, while the process has one thread; submissions are
 // handed to the pool of import workers (docs/isolation.md).
+#include <sys/wait.h>
+
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "app/context.hpp"
 #include "app/inbox.hpp"
 #include "app/setup.hpp"
+#include "http/refusals.hpp"
 #include "http/server.hpp"
 #include "isolate/workers.hpp"
 #include "isolate/zygote.hpp"
@@ -78,11 +81,7 @@ class PooledService final : public http::Service {
     auto request = std::make_shared<http::Request>(r);
     request->body = std::move(body);
     if (workers_.post([this, request, reply] { reply(api_.handle(*request)); })) return true;
-    http::Response busy = http::error_response(
-        503, "busy", "Máy chủ đang đọc nhiều tệp, xin gửi lại sau ít phút / too many imports are running or waiting; "
-                     "send the file again in a few seconds");
-    busy.headers.emplace_back("Retry-After", "5");
-    reply(std::move(busy));
+    reply(http::refusal::imports_busy());
     return true;
   }
 
@@ -146,6 +145,12 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
 
 int serve(const Options& options) {
   auto cfg = resolve_config(options);
+  // The daemon's zygote started again (isolate::Zygote::examine, after the
+  // first died): this process becomes it, as the first did at start-up.
+  if (const auto z = isolate::respawned_zygote()) {
+    if (cfg) (void)apply_timezone(*cfg);
+    isolate::become_zygote(zygote_loader(options), *z);
+  }
   if (!cfg) {
     fmt::print(stderr, "tonghopd: {}\n", cfg.error());
     return 1;
@@ -208,6 +213,12 @@ int serve(const Options& options) {
     ingest::Return with = r;
     with.mappings = store::mappings_for_import(*ctx.store, r.district);
     return z->examine(with, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
+  };
+  (*zygote)->on_restart = [log = ctx.log](pid_t gone, int ws, pid_t fresh, const std::string& error) {
+    const std::string how = WIFSIGNALED(ws) ? fmt::format("killed by signal {}", WTERMSIG(ws))
+                                            : fmt::format("exit status {}", WEXITSTATUS(ws));
+    if (fresh > 0) log->warn("the import zygote (pid {}) was gone ({}); started it again (pid {})", gone, how, fresh);
+    else log->error("the import zygote (pid {}) was gone ({}); {}", gone, how, error);
   };
   ctx.log->info("imports: {} worker(s), {} may wait, each in a child process of the zygote (pid {}) under {} MiB",
                 cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);

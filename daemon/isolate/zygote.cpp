@@ -11,7 +11,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <new>
 #include <thread>
 
@@ -139,7 +142,41 @@ void note(int reply, char type, std::string_view text) {
 }  // namespace detail
 
 
+namespace {
+
+constexpr const char* kRespawnVariable = "TONGHOP_ZYGOTE";
+constexpr int kRespawnFd = 3;  // the control socket's number in a zygote started again
+
+// The daemon's command line, as the kernel keeps it.
+std::vector<std::string> own_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < all.size();) {
+    const std::size_t end = all.find('\0', at);
+    out.push_back(all.substr(at, end - at));
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Respawned> respawned_zygote() {
+  const char* v = std::getenv(kRespawnVariable);
+  if (v == nullptr) return std::nullopt;
+  Respawned r{-1, 0};
+  const bool parsed = std::sscanf(v, "%d:%d", &r.control, &r.daemon) == 2;
+  ::unsetenv(kRespawnVariable);
+  if (!parsed) return std::nullopt;
+  return r;
+}
+
+void become_zygote(const SetupLoader& load, const Respawned& r) { zygote_main(load, r.control, r.daemon); }
+
 Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
+  std::vector<std::string> command = own_command_line();
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     return make_error(fmt::format("cannot make the zygote's socket: {}", std::strerror(errno)));
@@ -155,7 +192,59 @@ Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
     zygote_main(load, sv[1], daemon);
   }
   ::close(sv[1]);
-  return std::unique_ptr<Zygote>(new Zygote(pid, sv[0]));
+  return std::unique_ptr<Zygote>(new Zygote(pid, sv[0], std::move(command)));
+}
+
+std::string Zygote::alive(std::chrono::milliseconds wait) {
+  int ws = 0;
+  const pid_t old = pid_.load();
+  const auto until = Clock::now() + wait;
+  pid_t r;
+  while ((r = ::waitpid(old, &ws, WNOHANG)) == 0 && Clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (r == 0 || (r < 0 && errno != ECHILD)) return {};
+  // Gone (reaped now). Started again from the program itself, not forked
+  // from this process and its threads: fork, then only what is safe before
+  // execve (the arguments and environment are made first).
+  auto restarted = [&](pid_t fresh, const std::string& error) {
+    if (on_restart) on_restart(old, ws, fresh, error);
+    return error;
+  };
+  if (command_.empty()) return restarted(-1, "the daemon's command line is not known");
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    return restarted(-1, fmt::format("the import zygote is gone and its socket could not be made again: {}", std::strerror(errno)));
+  std::vector<char*> argv;
+  for (auto& a : command_) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::string variable = fmt::format("{}={}:{}", kRespawnVariable, kRespawnFd, ::getpid());
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::strncmp(*e, kRespawnVariable, std::strlen(kRespawnVariable)) != 0) envp.push_back(*e);
+  envp.push_back(variable.data());
+  envp.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The control socket at kRespawnFd (dup2 clears close-on-exec), nothing
+    // else past stderr, no signal blocked.
+    if (::dup2(sv[1], kRespawnFd) < 0) ::_exit(127);
+    ::close_range(kRespawnFd + 1, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve("/proc/self/exe", argv.data(), envp.data());
+    ::_exit(127);
+  }
+  const int saved = errno;
+  ::close(sv[1]);
+  if (pid < 0) {
+    ::close(sv[0]);
+    return restarted(-1, fmt::format("the import zygote is gone and could not be started again (fork): {}", std::strerror(saved)));
+  }
+  ::close(control_);
+  control_ = sv[0];
+  pid_ = pid;
+  return restarted(pid, "");
 }
 
 Zygote::~Zygote() { stop(); }
@@ -186,7 +275,8 @@ void Zygote::stop() {
 ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& limits) {
   auto unavailable = [](const std::string& why) {
     return refusal(503, "import_unavailable",
-                   "Máy chủ tạm thời không đọc được tệp, xin gửi lại sau / the import could not be run: " + why);
+                   "Máy chủ tạm thời không đọc được tệp; chưa có gì được lưu, xin gửi lại sau / the import could not be "
+                   "run: " + why + "; nothing was stored; send it again later");
   };
   std::string mappings;  // after the return's bytes (protocol.hpp)
   for (const auto& [header, field] : ret.mappings) {
@@ -230,8 +320,14 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     const int fds[3] = {input.fd, output.fd, theirs.fd};
     std::lock_guard lock(mutex_);
     if (control_ < 0) return unavailable("the daemon is stopping");
-    if (!send_with_fds(control_, message.data(), message.size(), fds, 3))
-      return unavailable(fmt::format("the import zygote is gone ({})", std::strerror(errno)));
+    if (auto why = alive(); !why.empty()) return unavailable(why);
+    if (!send_with_fds(control_, message.data(), message.size(), fds, 3)) {
+      // It died since: once it has ended (within a second), another is started and sent this return.
+      const int err = errno;
+      if (auto why = alive(std::chrono::seconds(1)); !why.empty()) return unavailable(why);
+      if (!send_with_fds(control_, message.data(), message.size(), fds, 3))
+        return unavailable(fmt::format("the import zygote is gone ({})", std::strerror(err)));
+    }
   }
   ::close(input.fd);
   input.fd = -1;

@@ -12,10 +12,14 @@
 
 #include <sys/types.h>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/expected.hpp"
 #include "ingest/pipeline.hpp"
@@ -37,6 +41,17 @@ struct ImportLimits {
   unsigned max_children = 0;  // import processes alive at once (0: no bound)
 };
 
+// A zygote started again: the daemon's own command line run with
+// TONGHOP_ZYGOTE=<control fd>:<daemon pid> in its environment (Zygote's
+// restart). Read once, then taken out of the environment.
+struct Respawned {
+  int control;
+  pid_t daemon;
+};
+std::optional<Respawned> respawned_zygote();
+// This process becomes that zygote (as Zygote::start's child does): never returns.
+[[noreturn]] void become_zygote(const SetupLoader& load, const Respawned& r);
+
 class Zygote {
  public:
   // Forks the zygote, which calls `load` itself. Must be called while the
@@ -49,19 +64,31 @@ class Zygote {
   // Examines one return in a child process. Safe from any thread. A child
   // that crashed, ran out of time or memory gives status 422 and the error
   // naming the importer (plugin_crashed, import_timeout, memory_limit); a
-  // zygote that is gone gives 503.
+  // zygote that is gone gives 503. A zygote found dead before a return is
+  // sent to it (the OOM killer, say) is started again first: the daemon's own
+  // program and command line, run as a zygote (respawned_zygote()).
   ingest::Examined examine(const ingest::Return& ret, const ImportLimits& limits);
+
+  // Called, under the zygote's lock, after a dead zygote was started again:
+  // its pid, how it ended (waitpid's status), the new one's pid (or -1 and
+  // the reason when it could not be started).
+  std::function<void(pid_t gone, int wait_status, pid_t fresh, const std::string& error)> on_restart;
 
   // Asks the zygote to load the plugins and normalisation data again.
   void reload();
   // Kills the zygote and every import it runs; waits for it (at most ~1 s).
   void stop();
-  pid_t pid() const noexcept { return pid_; }
+  pid_t pid() const noexcept { return pid_.load(); }
 
  private:
-  Zygote(pid_t pid, int control) : pid_(pid), control_(control) {}
-  pid_t pid_;
+  Zygote(pid_t pid, int control, std::vector<std::string> command)
+      : pid_(pid), control_(control), command_(std::move(command)) {}
+  // Under mutex_: "" when the zygote lives (or was started again), else why
+  // none runs. `wait`: how long a dying zygote may take to end.
+  std::string alive(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+  std::atomic<pid_t> pid_;
   int control_;
+  std::vector<std::string> command_;  // /proc/self/cmdline at start, for a restart
   std::mutex mutex_;
 };
 

@@ -1,0 +1,94 @@
+// The zygote killed (the OOM killer chooses it, or an administrator's kill):
+// the return it was reading is answered 503 with Retry-After, saying nothing
+// was stored, and the next return is read by a zygote started again from the
+// daemon's own program (docs/isolation.md, "When the zygote dies"). Through
+// the real daemon over a real socket.
+#include "isolation/isolated_daemon.hpp"
+
+#include <future>
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using namespace tonghop::test::isolation;
+
+namespace {
+
+std::string comm(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+// The daemon's one child, the zygote, after waiting for there to be one that is alive.
+pid_t zygote_of(pid_t daemon) {
+  for (int i = 0; i < 250; ++i) {
+    const auto children = children_of(daemon);
+    if (children.size() == 1 && alive(*children.begin()) && comm(*children.begin()) == "tonghopd-zygote")
+      return *children.begin();
+    std::this_thread::sleep_for(20ms);
+  }
+  return -1;
+}
+
+TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
+  Tonghopd d(Options{.max_seconds = 20});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const pid_t daemon = d.process().pid();
+  ASSERT_EQ(d.submit("phong-tho.csv", tonghop::test::read_file(kSample))->status, 201);
+  const pid_t first = zygote_of(daemon);
+  ASSERT_GT(first, 0);
+
+  // A return being read when the zygote is killed.
+  auto reading = std::async(std::launch::async, [&] { return d.submit("loop.txt", "TONGHOP TEST LOOP\n"); });
+  for (int i = 0; i < 250 && imports_of(daemon).empty(); ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(imports_of(daemon).size(), 1u);
+  ASSERT_EQ(::kill(first, SIGKILL), 0);
+  ASSERT_EQ(reading.wait_for(10s), std::future_status::ready) << "answered once its zygote is gone";
+  const auto cut = reading.get();
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->status, 503) << cut->body;
+  EXPECT_EQ(cut->header("Retry-After").value_or(""), "5");
+  const auto [code, message] = refusal(*cut);
+  EXPECT_EQ(code, "import_unavailable");
+  EXPECT_NE(message.find("chưa có gì được lưu"), std::string::npos) << message;
+  EXPECT_NE(message.find(" / the import could not be run: the import zygote is gone; nothing was stored"), std::string::npos)
+      << message;
+
+  // The next return: read by another zygote, the same records as before (unchanged: the same bytes).
+  const auto again = d.submit("phong-tho.csv", tonghop::test::read_file(kSample));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_TRUE(json::parse(again->body).at("unchanged").as_bool()) << again->body;
+  const auto other = d.submit("phong-tho-2.csv", tonghop::test::read_file(kSample) + "\n");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 201) << other->body;
+  const pid_t second = zygote_of(daemon);
+  ASSERT_GT(second, 0) << "one zygote, alive: the dead one reaped, no zombie beside it";
+  EXPECT_NE(second, first);
+  // It is the daemon's program become a zygote, not a second daemon.
+  EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(second) + "/exe"), fs::read_symlink("/proc/" + std::to_string(daemon) + "/exe"));
+  EXPECT_TRUE(d.healthy());
+  // A hostile importer is still refused in its own child, naming it.
+  const auto crash = d.submit("hostile.txt", "TONGHOP TEST SEGFAULT\n1,2,3\n");
+  ASSERT_TRUE(crash);
+  EXPECT_EQ(crash->status, 422) << crash->body;
+  EXPECT_EQ(refusal(*crash).first, "plugin_crashed");
+  // SIGHUP reaches the new zygote (it reads the configuration again without a word).
+  d.process().signal(SIGHUP);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(d.submit("phong-tho-3.csv", tonghop::test::read_file(kSample) + "\n\n")->status, 201);
+
+  // SIGTERM ends the daemon and the zygote started again with it.
+  d.process().signal(SIGTERM);
+  const auto status = d.process().wait(10s);
+  ASSERT_TRUE(status.has_value());
+  for (int i = 0; i < 100 && alive(second); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(alive(second));
+  EXPECT_NE(d.process().output().find("was gone (killed by signal 9); started it again (pid " + std::to_string(second) + ")"),
+            std::string::npos)
+      << d.process().output();
+}
+
+}  // namespace
