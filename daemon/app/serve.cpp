@@ -160,6 +160,7 @@ int serve(const Options& options) {
     fmt::print(stderr, "tonghopd: {}\n", token.error());
     return 1;
   }
+  forget_admin_token_in_environment();  // before the zygote is forked
   // care (issue 16): the Board's time zone, before any thread exists.
   if (auto tz = apply_timezone(*cfg); !tz) {
     fmt::print(stderr, "tonghopd: {}\n", tz.error());

@@ -3,11 +3,18 @@
 #include "app/context.hpp"
 #include "core/hash.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
@@ -131,17 +138,32 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     t.sha256 = sha256_hex(env);
     t.source = "TONGHOP_ADMIN_TOKEN";
   } else if (!config.admin_token_file.empty()) {
-    std::ifstream in(config.admin_token_file);
-    std::string line;
-    if (!in || !std::getline(in, line))
+    // Read into memory that is wiped after the hash: no copy of the token
+    // is left in this process's freed memory, which the import zygote,
+    // forked next, would inherit.
+    std::string line(4096, '\0');
+    std::size_t size = 0;
+    const int fd = ::open(config.admin_token_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ssize_t n;
+      while (size < line.size() && ((n = ::read(fd, line.data() + size, line.size() - size)) > 0 || (n < 0 && errno == EINTR)))
+        if (n > 0) size += static_cast<std::size_t>(n);
+      ::close(fd);
+    }
+    const std::size_t end = std::min(line.find('\n'), size);
+    std::size_t length = end;
+    while (length > 0 && (line[length - 1] == '\r' || line[length - 1] == ' ')) --length;
+    const std::string_view token(line.data(), length);
+    const bool readable = fd >= 0 && size > 0;
+    if (readable && token.size() >= kShortest) t.sha256 = sha256_hex(token);
+    OPENSSL_cleanse(line.data(), line.size());
+    if (!readable)
       return make_error(fmt::format("cannot read the admin token file {}", config.admin_token_file.string()));
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.size() < kShortest)
+    if (t.sha256.empty())
       return make_error(fmt::format("the admin token in {} has {} characters; it needs at least {}. Make one with: "
                                     "openssl rand -hex 24 > {}",
-                                    config.admin_token_file.string(), line.size(), kShortest,
+                                    config.admin_token_file.string(), length, kShortest,
                                     config.admin_token_file.string()));
-    t.sha256 = sha256_hex(line);
     t.source = config.admin_token_file.string();
   } else if (dev) {
     unsigned char bytes[24];
@@ -156,6 +178,13 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
         "[auth] admin_token_file in the configuration, or start with --dev for a development token");
   }
   return t;
+}
+
+void forget_admin_token_in_environment() {
+  constexpr std::string_view kName = "TONGHOP_ADMIN_TOKEN=";
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    if (std::string_view(*e).starts_with(kName)) OPENSSL_cleanse(*e + kName.size(), std::strlen(*e + kName.size()));
+  ::unsetenv("TONGHOP_ADMIN_TOKEN");
 }
 
 }  // namespace tonghop::app

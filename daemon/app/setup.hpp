@@ -56,6 +56,11 @@ Expected<Offline> offline(const Options& options,
 
 // TONGHOP_ADMIN_TOKEN, else [auth] admin_token_file, else (with dev) a new one.
 Expected<AdminToken> admin_token(const config::Config& config, bool dev);
+// The admin token's value wiped from the environment where the kernel keeps
+// it (what /proc/PID/environ shows) and the variable removed: the import
+// zygote and every import's child, which a hostile file may take over, would
+// otherwise hold it. Called by `serve` once the token's hash is made.
+void forget_admin_token_in_environment();
 
 
 }  // namespace tonghop::app

@@ -414,6 +414,29 @@ TEST(DaemonStart, AnAdminTokenShorterThan32CharactersIsRefused) {
   EXPECT_NE(r.output.find("has 31 characters; it needs at least 32"), std::string::npos) << r.output;
 }
 
+// The admin token from [auth] admin_token_file: its first line, without the
+// line's end or trailing spaces (read so that no copy is left behind).
+TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
+  tonghop::test::TempDir dir;
+  const std::string token = "file-token-0123456789abcdef0123456789abcdef";
+  const auto file = dir.path() / "admin.token";
+  tonghop::test::write_file(file, token + " \r\nsecond line\n");
+  tonghop::test::write_file(dir.path() / "t.toml", "[auth]\nadmin_token_file = \"" + file.string() + "\"\n");
+  tonghop::test::Process p({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                            (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                           {}, {}, TONGHOP_SOURCE_DIR);
+  const auto port = tonghop::test::listening_port(p);
+  ASSERT_NE(port, 0) << p.output();
+  const auto with = [&](const std::string& t) {
+    return tonghop::test::request(port, "GET", "/api/v1/submissions?period=2018", {}, "Authorization: Bearer " + t + "\r\n");
+  };
+  EXPECT_EQ(with(token)->status, 200);
+  EXPECT_EQ(with(token.substr(0, token.size() - 1))->status, 401);
+  EXPECT_EQ(with("second line")->status, 401);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(10s).value_or(-1), 0) << p.output();
+}
+
 // Auth before bytes: no token, a body of 50 MB announced with "Expect:
 // 100-continue" and none of it sent. The answer is 401 at once, never "100
 // Continue"; the server does not wait for the body.

@@ -64,6 +64,12 @@ TEST(Isolation, AnImporterCannotConnectRunWriteOrSignalTheDaemon) {
   for (const char* attempt : {"socket: EPERM", "execve: EPERM", "open for writing: EPERM", "kill parent: EPERM"})
     EXPECT_NE(r->body.find(attempt), std::string::npos) << attempt << "\n" << r->body;
   EXPECT_FALSE(fs::exists("/tmp/tonghop-escape-test"));
+  // The daemon was given its admin token in its environment: the importer
+  // sees nothing of it, in its environment or its parent's.
+  EXPECT_NE(r->body.find("environ: none; own environ: "), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("parent's environ: "), std::string::npos) << r->body;
+  EXPECT_EQ(r->body.find(kAdmin), std::string::npos) << r->body;
+  EXPECT_EQ(r->body.find(kAdmin.substr(0, 12)), std::string::npos) << r->body;
   EXPECT_TRUE(d.healthy());
 }
 

@@ -1,5 +1,6 @@
 // Tries what an importer must not be able to do (see hostile.hpp): open a
-// socket, run a program, create a file, signal its parent. Refuses the file
+// socket, run a program, create a file, signal its parent; and reports its
+// environment and its parent's, where the daemon's admin token must not be. Refuses the file
 // with what each attempt gave, so that a test can check every one failed
 // with EPERM.
 #include <fcntl.h>
@@ -17,6 +18,27 @@ namespace {
 std::string outcome(const char* what, int rc) {
   return std::string(what) + ": " + (rc < 0 ? strerrorname_np(errno) : "allowed") + "; ";
 }
+std::string whole(const std::string& path) {
+  std::string out;
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return std::string("(") + strerrorname_np(errno) + ")";
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  for (char& c : out)
+    if (c == '\0') c = ' ';
+  return out;
+}
+// The entries of an environment (NULs made spaces) that name TONGHOP, or "none".
+std::string tonghop_entries(const std::string& all) {
+  std::string out;
+  for (std::size_t at = all.find("TONGHOP"); at != std::string::npos; at = all.find("TONGHOP", at + 1)) {
+    const std::size_t start = all.rfind(' ', at) == std::string::npos ? 0 : all.rfind(' ', at) + 1;
+    out += "[" + all.substr(start, std::min<std::size_t>(all.find(' ', at), all.size()) - start) + "]";
+  }
+  return out.empty() ? "none" : out;
+}
 struct Escape {
   static constexpr std::string_view magic = "TONGHOP TEST ESCAPE";
   static tonghop::sdk::Status run() {
@@ -30,6 +52,14 @@ struct Escape {
     report += outcome("open for writing", f);
     if (f >= 0) ::close(f);
     report += outcome("kill parent", ::kill(::getppid(), 0));
+    // What a hostile file that took the importer over would find of the
+    // daemon's secrets in its environment, its own and its parent's (the
+    // zygote's), as the kernel keeps them: every entry naming TONGHOP.
+    std::string seen;
+    for (char** e = environ; *e != nullptr; ++e) seen += std::string(*e) + " ";
+    report = "environ: " + tonghop_entries(seen) + "; own environ: " + tonghop_entries(whole("/proc/self/environ")) +
+             "; parent's environ: " + tonghop_entries(whole("/proc/" + std::to_string(::getppid()) + "/environ")) +
+             "; " + report;
     return {tonghop::sdk::Code::invalid_input, report};
   }
 };
