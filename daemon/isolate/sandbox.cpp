@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,6 +68,24 @@ std::string build_filter(Filter& ctx, pid_t self) {
   return {};
 }
 
+// The Landlock ruleset made once (prepare_file_rules), entered by each child.
+int g_file_rules = -1;
+
+// Whatever the kernel's Landlock ABI knows of writing, making and removing,
+// and reading: only what a rule allows is allowed. (TRUNCATE, ABI 3, is not
+// in Debian 12's headers.)
+constexpr std::uint64_t kTruncate = 1ULL << 14;
+std::uint64_t handled_by(long abi) {
+  std::uint64_t h = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+                    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+                    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+                    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+                    LANDLOCK_ACCESS_FS_MAKE_SYM;
+  if (abi >= 2) h |= LANDLOCK_ACCESS_FS_REFER;
+  if (abi >= 3) h |= kTruncate;
+  return h;
+}
+
 // The program compiled once (prepare_sandbox), with kPlaceholder where the
 // child's pid goes.
 constexpr pid_t kPlaceholder = 0x7EADBEEF;
@@ -104,12 +124,49 @@ std::string prepare_sandbox() {
   return {};
 }
 
+std::string prepare_file_rules(const std::vector<std::filesystem::path>& readable) {
+  if (g_file_rules >= 0) ::close(g_file_rules);
+  g_file_rules = -1;
+  const long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  if (abi < 1) return std::string("the kernel has no Landlock (") + std::strerror(errno) + ")";
+  const landlock_ruleset_attr attr{handled_by(abi)};
+  const int rules = static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0));
+  if (rules < 0) return std::string("landlock_create_ruleset: ") + std::strerror(errno);
+  std::vector<std::filesystem::path> paths = {"/usr", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/localtime",
+                                              "/proc", "/sys/devices/system/cpu", "/dev/null", "/dev/zero",
+                                              "/dev/urandom"};
+  paths.insert(paths.end(), readable.begin(), readable.end());
+  for (const auto& path : paths) {
+    const int at = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (at < 0) continue;  // not on this system (/lib64 on some)
+    struct stat st {};
+    const bool dir = ::fstat(at, &st) == 0 && S_ISDIR(st.st_mode);
+    const landlock_path_beneath_attr rule{
+        dir ? LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR : LANDLOCK_ACCESS_FS_READ_FILE, at};
+    const long rc = ::syscall(SYS_landlock_add_rule, rules, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+    const int err = errno;
+    ::close(at);
+    if (rc != 0) {
+      ::close(rules);
+      return "landlock_add_rule " + path.string() + ": " + std::strerror(err);
+    }
+  }
+  g_file_rules = rules;
+  return {};
+}
+
 std::string enter_sandbox_fixed() {
   limit(RLIMIT_CORE, 0, 0);
   // Below the daemon's threads: an import burning every core still leaves
   // the I/O threads the CPU they need.
   ::setpriority(PRIO_PROCESS, 0, 10);
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno);
+  if (g_file_rules >= 0) {
+    if (::syscall(SYS_landlock_restrict_self, g_file_rules, 0) != 0)
+      return std::string("landlock_restrict_self: ") + std::strerror(errno);
+    ::close(g_file_rules);
+    g_file_rules = -1;
+  }
 
   if (!g_program.empty()) {
     std::vector<sock_filter> program = g_program;

@@ -1,10 +1,14 @@
 // What an import's child process may do: hard resource limits, no new
-// privileges, and a seccomp filter (libseccomp) that refuses, with EPERM, the
-// system calls an importer has no use for. See docs/isolation.md.
+// privileges, a seccomp filter (libseccomp) that refuses, with EPERM, the
+// system calls an importer has no use for, and Landlock rules that let it
+// read only the system's libraries and its plugins' directories. See
+// docs/isolation.md.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace tonghop::isolate {
 
@@ -35,5 +39,16 @@ std::string enter_limits(const SandboxLimits& limits);
 // on success; on failure enter_sandbox compiles the filter in each child as
 // before.
 std::string prepare_sandbox();
+
+// Makes, in the zygote, the Landlock ruleset each child enters with the
+// filter (enter_sandbox_fixed): files and directories are read only under
+// the system's libraries and data (/usr, /lib, /lib64, /etc/ld.so.cache,
+// /etc/localtime), /proc, /sys/devices/system/cpu, /dev/null, /dev/zero,
+// /dev/urandom and `readable` (the plugins' own directories); nothing is
+// written, made or removed by path. Not the data directory (the store, the
+// other districts' files), the configuration or the admin token's file.
+// Made again after each reload. Empty on success, else why not (a kernel
+// without Landlock): the children then read files as the filter lets them.
+std::string prepare_file_rules(const std::vector<std::filesystem::path>& readable);
 
 }  // namespace tonghop::isolate

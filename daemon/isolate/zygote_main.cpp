@@ -102,6 +102,16 @@ void warm_up(const Setup& setup) {
     if (s) setup = std::make_unique<Setup>(std::move(*s));
     else std::fprintf(stderr, "tonghopd zygote: %s\n", s.error().c_str());
     if (setup) warm_up(*setup);
+    // The directories each child may read (sandbox.hpp): the plugins' own, where they are.
+    std::vector<std::filesystem::path> readable;
+    if (setup && setup->plugins)
+      for (const auto& p : setup->plugins->plugins) {
+        std::error_code ec;
+        const auto real = std::filesystem::canonical(p.info.file, ec);
+        readable.push_back((ec ? p.info.file : real).parent_path());
+      }
+    if (const std::string err = prepare_file_rules(readable); !err.empty())
+      std::fprintf(stderr, "tonghopd zygote: imports may read any file the daemon's user may: %s\n", err.c_str());
   };
   load_setup();
   // The seccomp filter compiled once here, not in every child.

@@ -1,5 +1,6 @@
 // Tries what an importer must not be able to do (see hostile.hpp): open a
-// socket, run a program, create a file, signal its parent; and reports its
+// socket, run a program, create a file, signal its parent, read the daemon's
+// files; and reports its
 // environment and its parent's, where the daemon's admin token must not be. Refuses the file
 // with what each attempt gave, so that a test can check every one failed
 // with EPERM.
@@ -52,6 +53,14 @@ struct Escape {
     report += outcome("open for writing", f);
     if (f >= 0) ::close(f);
     report += outcome("kill parent", ::kill(::getppid(), 0));
+    // Files outside the system's libraries: the daemon's configuration (in
+    // the daemon's working directory, in the tests), its data directory's
+    // store, /etc/hostname; and one inside, which an importer may need.
+    for (const char* path : {"tonghop.toml", "var/tonghop.db", "/etc/hostname", "/usr/lib/os-release"}) {
+      const int r = ::open(path, O_RDONLY | O_CLOEXEC);
+      report += outcome((std::string("read ") + path).c_str(), r);
+      if (r >= 0) ::close(r);
+    }
     // What a hostile file that took the importer over would find of the
     // daemon's secrets in its environment, its own and its parent's (the
     // zygote's), as the kernel keeps them: every entry naming TONGHOP.
