@@ -133,7 +133,7 @@ std::string prepare_file_rules(const std::vector<std::filesystem::path>& readabl
   const int rules = static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0));
   if (rules < 0) return std::string("landlock_create_ruleset: ") + std::strerror(errno);
   std::vector<std::filesystem::path> paths = {"/usr", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/localtime",
-                                              "/proc", "/sys/devices/system/cpu", "/dev/null", "/dev/zero",
+                                              "/sys/devices/system/cpu", "/dev/null", "/dev/zero",
                                               "/dev/urandom"};
   paths.insert(paths.end(), readable.begin(), readable.end());
   for (const auto& path : paths) {

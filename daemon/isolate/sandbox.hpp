@@ -43,7 +43,7 @@ std::string prepare_sandbox();
 // Makes, in the zygote, the Landlock ruleset each child enters with the
 // filter (enter_sandbox_fixed): files and directories are read only under
 // the system's libraries and data (/usr, /lib, /lib64, /etc/ld.so.cache,
-// /etc/localtime), /proc, /sys/devices/system/cpu, /dev/null, /dev/zero,
+// /etc/localtime), /sys/devices/system/cpu, /dev/null, /dev/zero,
 // /dev/urandom and `readable` (the plugins' own directories); nothing is
 // written, made or removed by path. Not the data directory (the store, the
 // other districts' files), the configuration or the admin token's file.

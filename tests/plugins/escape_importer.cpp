@@ -61,6 +61,9 @@ struct Escape {
       report += outcome((std::string("read ") + path).c_str(), r);
       if (r >= 0) ::close(r);
     }
+    const int parent = ::open(("/proc/" + std::to_string(::getppid()) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+    report += outcome("read the parent's cmdline", parent);
+    if (parent >= 0) ::close(parent);
     // What a hostile file that took the importer over would find of the
     // daemon's secrets in its environment, its own and its parent's (the
     // zygote's), as the kernel keeps them: every entry naming TONGHOP.
