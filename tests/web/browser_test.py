@@ -80,8 +80,21 @@ def clerk(d, b, work):
     assert "2,0 MB" in b.el("#too-large").text, b.text("#too-large")
     assert b.js(checks) == 0, "the page uploaded a file past the limit"
 
+    # A file nothing reads (a PDF): the banner asks for another file, not for cells to be corrected.
+    pdf = os.path.join(work, "bao-cao.pdf")
+    with open(pdf, "wb") as f:
+        f.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    b.pick(pdf)
+    assert b.verdict() == "refused"
+    banner = b.text("#verdict")
+    assert "không đọc được tệp" in banner and "ô được đánh dấu đỏ" not in banner, banner
+    assert "tệp có vẻ là một tài liệu PDF" in b.text("#result"), b.text("#result")
+    b.shot("clerk-refused-pdf")
+
     expected = json.load(open(os.path.join(DATA, "bad", "expected-errors.json")))["than-uyen-total-row-mismatch.xlsx"]
     b.drop(os.path.join(DATA, "bad", "than-uyen-total-row-mismatch.xlsx"))
+    # Every error at a cell: the banner asks for the marked cells to be corrected.
+    b.wait(lambda: "Sửa các ô được đánh dấu đỏ" in b.text("#verdict"), "the refused banner of the cells")
     assert b.verdict() == "refused"
     address = cell_of_field(b, expected["field"], expected["row"])
     marked = [td.get_attribute("data-cell") for td in b.all("table.sheet td.error")]

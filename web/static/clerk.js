@@ -2,7 +2,7 @@
 // every error at its cell), map an unknown column, send it once accepted; the
 // district's submissions and refused attempts; the blank form.
 import { api, q, ApiError } from "./api.js";
-import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, periodPicker, scroller, focusOn, STATUS } from "./ui.js";
+import { h, clear, message, errorList, errorBanner, num, when, bytes, badge, toast, actionButton, field, periodPicker, scroller, focusOn, cellOf, STATUS } from "./ui.js";
 import { loadLabels, label } from "./catalogue.js";
 import { drawSheet } from "./sheet.js";
 
@@ -95,6 +95,23 @@ export async function render(main, args, user) {
     result.dataset.checkMs = String(Math.round(performance.now() - t0));
   }
 
+  // Refusals of the whole file, not of a cell in it: nothing read it (415),
+  // an importer's refusal (a limit, a broken file) or its process's end.
+  const WHOLE_FILE = new Set(["unsupported_file", "import_timeout", "memory_limit", "plugin_crashed", "limit_exceeded",
+                              "invalid_input", "undecodable", "unsupported", "io_error", "internal", "cancelled"]);
+
+  // What the refused banner asks of the clerk: correct the marked cells
+  // only when every error is at a cell; the file itself when it could not
+  // be read at all.
+  function refusedText(errors) {
+    const n = errors.length;
+    if (errors.some((e) => WHOLE_FILE.has(e.code)))
+      return "Tệp chưa được chấp nhận: không đọc được tệp. Xem lý do bên dưới, sửa tệp rồi kiểm tra lại.";
+    if (n > 0 && errors.every((e) => cellOf(e)))
+      return `Tệp chưa được chấp nhận: ${n} lỗi. Sửa các ô được đánh dấu đỏ rồi kiểm tra lại.`;
+    return `Tệp chưa được chấp nhận: ${n} lỗi. Sửa các lỗi dưới đây rồi kiểm tra lại.`;
+  }
+
   function drawResult(r) {
     const accepted = r.verdict === "accepted";
     const errors = r.errors || [];
@@ -127,12 +144,12 @@ export async function render(main, args, user) {
       ? h("div", { class: "banner ok", id: "verdict", dataset: { verdict: "accepted" } },
           `Tệp hợp lệ: ${num(r.records_total ?? (r.records || []).length)} tổ chức đọc được. Có thể gửi.`)
       : h("div", { class: "banner bad", id: "verdict", dataset: { verdict: "refused" }, role: "alert" },
-          `Tệp chưa được chấp nhận: ${errors.length} lỗi. Sửa các ô được đánh dấu đỏ rồi kiểm tra lại.`);
+          refusedText(errors));
     clear(result,
       h("div", { class: "card" },
         h("div", { class: "row" },
           h("h2", {}, `Kết quả kiểm tra: «${state.file.name}»`), h("span", { class: "spacer" }),
-          h("span", { class: "muted small" }, `${(r.format || "").toUpperCase()} · ${r.plugin || ""}`)),
+          r.format ? h("span", { class: "muted small" }, `${r.format.toUpperCase()} · ${r.plugin || ""}`) : null),
         verdict,
         h("div", { class: "actions" }, send,
           h("button", { type: "button", onclick: () => check(state.file) }, "Kiểm tra lại"),
