@@ -65,10 +65,10 @@ class Builder {
   Builder(const Catalogue& c, Normalised& out);
 
   void error(std::string code, std::string vi, std::string en, std::string field, std::string value, Place where) {
-    out_.errors.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
+    out_.errors.push_back(Issue{std::move(code), bilingual(vi, en), std::move(field), std::move(value), std::move(where)});
   }
   void warning(std::string code, std::string vi, std::string en, std::string field, std::string value, Place where) {
-    out_.warnings.push_back(Issue{std::move(code), vi + " / " + en, std::move(field), std::move(value), std::move(where)});
+    out_.warnings.push_back(Issue{std::move(code), bilingual(vi, en), std::move(field), std::move(value), std::move(where)});
   }
 
   // Where the values of the next record are: a sheet's row, or an element.

@@ -165,7 +165,7 @@ class DocumentReader final : public Reader {
       return {sdk::Code::limit_exceeded,
               fmt::format("hàng {} của trang «{}» có hơn {} cột, nhiều hơn mọi bảng tính; đây không phải một báo cáo / "
                           "row {} of sheet '{}' has more than {} columns, more than any spreadsheet holds",
-                          c.row, head_->name, kMaxColumns, c.row, head_->name, kMaxColumns)};
+                          c.row, quotable(head_->name), kMaxColumns, c.row, quotable(head_->name), kMaxColumns)};
     const bool new_row = c.row != last_row_;
     if (!streaming_) {
       if (new_row) {
@@ -199,7 +199,9 @@ class DocumentReader final : public Reader {
     if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) return {};  // known from the first pass
     if (head_->merges.size() >= kMaxMerges)
       return {sdk::Code::limit_exceeded,
-              fmt::format("sheet '{}' has more than {} merged ranges, the import limit", head_->name, kMaxMerges)};
+              fmt::format("trang «{}» có hơn {} vùng ô gộp, giới hạn cho phép; {} / sheet '{}' has more than {} merged "
+                          "ranges, the import limit",
+                          quotable(head_->name), kMaxMerges, kPastALimitVi, quotable(head_->name), kMaxMerges)};
     head_->merges.push_back(r);
     return {};
   }

@@ -89,8 +89,8 @@ void group_repeats(std::vector<Issue>& issues) {
     const std::size_t cut = i.message.find(" / ");
     const std::string vi = i.message.substr(0, cut);
     const std::string en = cut == std::string::npos ? std::string() : i.message.substr(cut + 3);
-    i.message = fmt::format("{} — cùng lỗi ở {} chỗ: {} / {} — the same in {} places: {}", vi, ps.size(), i.range, en,
-                            ps.size(), i.range);
+    i.message = bilingual(fmt::format("{} — cùng lỗi ở {} chỗ: {}", vi, ps.size(), i.range),
+                          fmt::format("{} — the same in {} places: {}", en, ps.size(), i.range));
   }
   issues = std::move(out);
 }

@@ -315,9 +315,9 @@ void PreviousIndex::finish(std::vector<Progress>& progress, Normalised& result) 
     const std::string_view n = name(j);
     const std::string& period = periods_[p].second;
     result.warnings.push_back(Issue{"organisation_missing",
-                                    fmt::format("«{}» có ở kỳ {} nhưng không có trong báo cáo này / {} was in the {} "
-                                                "return and is missing from this one",
-                                                n, period, n, period),
+                                    bilingual(fmt::format("«{}» có ở kỳ {} nhưng không có trong báo cáo này", n, period),
+                                              fmt::format("{} was in the {} return and is missing from this one", n,
+                                                          period)),
                                     "org_name", std::string(n), Place{}});
   }
 }

@@ -427,6 +427,22 @@ bool names_period(std::string_view text) {
   return false;
 }
 
+std::string quotable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 3, " / ") == 0) {
+      out += '/';
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string bilingual(std::string_view vi, std::string_view en) { return quotable(vi) + " / " + quotable(en); }
+
 std::string previous_period(std::string_view period) {
   if (period.size() < 4) return {};
   const int year = std::atoi(std::string(period.substr(0, 4)).c_str());

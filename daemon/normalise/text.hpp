@@ -80,4 +80,19 @@ bool looks_like_vni(std::string_view text);
 // the text stands as it is.
 std::optional<std::string> decode_legacy(std::string_view text, std::string_view font);
 
+// Every message is "Vietnamese / English", and the page splits it at the
+// first " / ". A text quoted in one (a header of several rows, joined with
+// " / "; a name, a sheet's, a value) keeps its " / " written "/", so that the
+// Vietnamese is not cut at the quote.
+std::string quotable(std::string_view text);
+// "vi / en", each half quotable().
+std::string bilingual(std::string_view vi, std::string_view en);
+
+// What a refusal at an import limit advises, in Vietnamese (the SDK's
+// importers say the same): never to split the return, which a later file of
+// the district and period replaces.
+inline constexpr std::string_view kPastALimitVi =
+    "hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng "
+    "giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước";
+
 }  // namespace tonghop::normalise

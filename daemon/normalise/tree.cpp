@@ -301,7 +301,10 @@ sdk::Status TreeReader::count(std::string_view pointer, const Element& e) {
       sdk::Location where;
       where.path = std::string(pointer);
       return {sdk::Code::limit_exceeded,
-              fmt::format("the document has more than {} arrays of objects, the import limit", kMaxArrays), where};
+              fmt::format("tài liệu có hơn {} mảng đối tượng, giới hạn cho phép; đây không giống một báo cáo / the "
+                          "document has more than {} arrays of objects, the import limit",
+                          kMaxArrays, kMaxArrays),
+              where};
     }
     counting_ = it != arrays_.end() ? &it->second : &arrays_[counting_path_];
     if (reading_ && counting_path_ == *reading_) reading_count_ = counting_;

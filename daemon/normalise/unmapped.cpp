@@ -96,13 +96,15 @@ Issue unmapped_numbers_issue(const Watch& w, const std::string& where_vi, const 
   }
   const std::string header_vi = w.header.empty() ? "không có tiêu đề" : fmt::format("«{}»", w.header);
   const std::string header_en = w.header.empty() ? "with no header" : fmt::format("'{}'", w.header);
-  i.message = fmt::format(
-      "{} {} có số liệu ({}) nhưng không khớp chỉ tiêu nào{}{} / {} {} holds numbers ({}) but matches no field{}{}",
-      where_vi, header_vi, samples, as_error ? "" : ", bị bỏ qua",
-      vi_may.empty() ? "; thêm tên cột vào config/indicators.toml hoặc một hồ sơ (config/profiles)"
-                     : "; có thể là: " + vi_may,
-      where_en, header_en, samples, as_error ? "" : " and is left out",
-      en_may.empty() ? "; add its name to config/indicators.toml or a profile (config/profiles)" : "; it may be " + en_may);
+  i.message = bilingual(
+      fmt::format("{} {} có số liệu ({}) nhưng không khớp chỉ tiêu nào{}{}", where_vi, header_vi, samples,
+                  as_error ? "" : ", bị bỏ qua",
+                  vi_may.empty() ? "; thêm tên cột vào config/indicators.toml hoặc một hồ sơ (config/profiles)"
+                                 : "; có thể là: " + vi_may),
+      fmt::format("{} {} holds numbers ({}) but matches no field{}{}", where_en, header_en, samples,
+                  as_error ? "" : " and is left out",
+                  en_may.empty() ? "; add its name to config/indicators.toml or a profile (config/profiles)"
+                                 : "; it may be " + en_may));
   i.where = std::move(where);
   return i;
 }
@@ -127,11 +129,11 @@ Issue missing_field_issue(const Field& f, const std::vector<std::string>& candid
   std::string cols;
   for (const auto& c : candidates) cols += (cols.empty() ? "" : ", ") + c;
   const std::string names = header_names(f);
-  i.message = fmt::format(
-      "Báo cáo không có cột {} ({}), chỉ tiêu bắt buộc; tiêu đề cột có thể là: {}{} / the return has no {} column, "
-      "which every return must carry; its header may read: {}{}",
-      f.label, f.id, names, cols.empty() ? "" : "; cột có thể là nó: " + cols, f.id, names,
-      cols.empty() ? "" : "; columns that may be it: " + cols);
+  i.message = bilingual(fmt::format("Báo cáo không có cột {} ({}), chỉ tiêu bắt buộc; tiêu đề cột có thể là: {}{}",
+                                    f.label, f.id, names, cols.empty() ? "" : "; cột có thể là nó: " + cols),
+                        fmt::format("the return has no {} column, which every return must carry; its header may "
+                                    "read: {}{}",
+                                    f.id, names, cols.empty() ? "" : "; columns that may be it: " + cols));
   i.where = std::move(where);
   return i;
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ingest/ingest.hpp"
+#include "normalise/text.hpp"
 #include "support/importing.hpp"
 
 using namespace tonghop;
@@ -88,6 +89,12 @@ TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
     const auto s = ingest::read_document(importer, sdk::Source{"x", {}}, limits, sink);
     ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << max;
     EXPECT_NE(s.message().find("more than " + std::to_string(max) + " cells"), std::string::npos) << s.message();
+    // In Vietnamese first, with the advice every limit gives (never to split the return).
+    EXPECT_EQ(s.message().rfind("tệp có nhiều hơn " + std::to_string(max) + " ô, giới hạn cho phép; " +
+                                    std::string(normalise::kPastALimitVi) + " / ",
+                                0),
+              0u)
+        << s.message();
     EXPECT_EQ(sink.cells, max) << "every cell up to the limit passed, none after it";
     EXPECT_EQ(s.where().row, max / 10 + 1);
     EXPECT_EQ(s.where().column, max % 10 + 1);
@@ -106,6 +113,7 @@ TEST(Guard, LooksAtTheClockEvery16384Cells) {
   // Past the deadline after the first cell: refused at the next 16,384th.
   const auto s = ingest::read_document(Unbounded(100'000, 1), sdk::Source{"x", {}}, limits, sink);
   ASSERT_EQ(s.code(), sdk::Code::limit_exceeded) << s.message();
-  EXPECT_NE(s.message().find("longer than 1 seconds"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(" / reading the file took longer than 1 seconds"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().rfind("đọc tệp quá 1 giây, giới hạn cho phép; ", 0), 0u) << s.message();
   EXPECT_EQ(sink.cells, 16'383u);
 }
