@@ -130,11 +130,17 @@ TEST(Shim, ExceptionsBecomeStatuses) {
   EXPECT_EQ(s1.code(), sdk::Code::internal);
   EXPECT_NE(s1.message().find("zip directory is corrupt"), std::string::npos);
 
+  EXPECT_EQ(s1.message(), "bộ đọc tệp gặp lỗi nội bộ; hãy báo quản trị viên / importer failed: zip directory is corrupt");
+
   Failing oom(sdk::Host(&api, "f"), Failing::How::bad_alloc);
-  EXPECT_EQ(oom.read(src, limits, sink).code(), sdk::Code::limit_exceeded);
+  const auto s2 = oom.read(src, limits, sink);
+  EXPECT_EQ(s2.code(), sdk::Code::limit_exceeded);
+  EXPECT_EQ(s2.message(), "không đủ bộ nhớ để đọc tệp / out of memory while reading the file");
 
   Failing odd(sdk::Host(&api, "f"), Failing::How::integer);
-  EXPECT_EQ(odd.read(src, limits, sink).code(), sdk::Code::internal);
+  const auto s3 = odd.read(src, limits, sink);
+  EXPECT_EQ(s3.code(), sdk::Code::internal);
+  EXPECT_EQ(s3.message(), "bộ đọc tệp gặp lỗi nội bộ; hãy báo quản trị viên / importer failed with an unknown exception");
 }
 
 TEST(Shim, SniffNeverThrowsAndStaysInRange) {

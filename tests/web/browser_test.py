@@ -128,6 +128,16 @@ def clerk(d, b, work):
     assert len(subs) == 1, f"a double click sent {len(subs)} submissions"
     assert b.find("#send").get_attribute("disabled") is not None
     b.shot("clerk-sent")
+    # An answer that is not the daemon's (a proxy's HTML page for a 502) is said in Vietnamese first.
+    said = b.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const real = window.fetch;
+        window.fetch = async () => new Response("<html><body>502 Bad Gateway</body></html>", {status: 502, statusText: "Bad Gateway"});
+        import("/static/api.js").then((m) => m.api("GET", "/api/v1/periods/2018"))
+          .then(() => "no error", (e) => e.errors[0].message)
+          .then((m) => { window.fetch = real; done(m); });""")
+    assert said == ("Máy chủ trả lời lỗi HTTP 502; hãy thử lại sau hoặc báo quản trị viên / "
+                    "HTTP 502 Bad Gateway: <html><body>502 Bad Gateway</body></html>"), said
     print(f"measured: first page load {load:.0f} ms (Navigation Timing, loadEventEnd); "
           f"dry run of than-uyen.xlsx in the page {check_ms} ms (performance.now, upload to drawn); "
           f"{time.time() - t0:.1f} s to sent")

@@ -44,7 +44,11 @@ export async function api(method, path, options = {}) {
   }
   if (!res.ok) {
     const errors = data && Array.isArray(data.errors) && data.errors.length
-      ? data.errors : [{ code: `http_${res.status}`, message: text || res.statusText || `HTTP ${res.status}` }];
+      ? data.errors
+      // Not the daemon's answer (a proxy's page, say): said in Vietnamese, its own words in the English half.
+      : [{ code: `http_${res.status}`,
+           message: `Máy chủ trả lời lỗi HTTP ${res.status}; hãy thử lại sau hoặc báo quản trị viên / ` +
+                    `HTTP ${res.status} ${res.statusText || ""}: ${(text || "").replace(/\s+/g, " ").slice(0, 200)}` }];
     if (res.status === 401 && path !== "/api/v1/session") expired.forEach((f) => f());
     throw new ApiError(res.status, errors, data);
   }

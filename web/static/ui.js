@@ -72,9 +72,15 @@ export function errorList(errors, options = {}) {
       e.value !== undefined && e.value !== "" ? h("span", { class: "small muted" }, ` (giá trị: «${e.value}»)`) : null)));
 }
 
+// A fault of the page itself (not an answer of the server), for a person:
+// Vietnamese, then its own words.
+export function unexpected(err) {
+  return `Trang gặp lỗi không mong đợi; hãy tải lại trang / ${String(err)}`;
+}
+
 // Errors of a failed call shown in a box; returns the box.
 export function errorBanner(err) {
-  const errors = err && err.errors ? err.errors : [{ message: String(err) }];
+  const errors = err && err.errors ? err.errors : [{ message: unexpected(err) }];
   return h("div", { class: "banner bad", role: "alert" }, errors.map((e) => h("div", {}, message(e.message))));
 }
 
@@ -154,7 +160,7 @@ export function showErrors(form, box, err) {
   form.querySelectorAll("[aria-invalid]").forEach((i) => i.removeAttribute("aria-invalid"));
   form.querySelectorAll(".field-error").forEach((e) => { e.textContent = ""; });
   const rest = [];
-  for (const e of (err && err.errors) || [{ message: String(err) }]) {
+  for (const e of (err && err.errors) || [{ message: unexpected(err) }]) {
     const where = e.field || CODE_FIELD[e.code];
     const input = where ? form.querySelector(`[data-api-field="${CSS.escape(where)}"]`) : null;
     if (input) {

@@ -63,11 +63,11 @@ class Importer {
     try {
       return do_read(source, limits, sink);
     } catch (const std::bad_alloc&) {
-      return {Code::limit_exceeded, "out of memory while reading the file"};
+      return {Code::limit_exceeded, "không đủ bộ nhớ để đọc tệp / out of memory while reading the file"};
     } catch (const std::exception& e) {
-      return {Code::internal, std::string("importer failed: ") + e.what()};
+      return {Code::internal, std::string("bộ đọc tệp gặp lỗi nội bộ; hãy báo quản trị viên / importer failed: ") + e.what()};
     } catch (...) {
-      return {Code::internal, "importer failed with an unknown exception"};
+      return {Code::internal, "bộ đọc tệp gặp lỗi nội bộ; hãy báo quản trị viên / importer failed with an unknown exception"};
     }
   }
 
