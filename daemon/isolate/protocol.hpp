@@ -92,7 +92,12 @@ bool send_with_fds(int socket, const void* data, std::size_t size, const int* fd
 void note(int reply, char type, std::string_view text = {});
 
 // The zygote's process (zygote_main.cpp), forked by Zygote::start: never returns.
-[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon);
+// `with_parent`: killed when the thread that forked it ends (PR_SET_PDEATHSIG,
+// which follows that thread, not the process): the first zygote, forked by
+// the main thread. One started again was forked by an import worker's
+// thread, so it goes only when its control socket closes (the daemon closed
+// it, or died), as every zygote also does.
+[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon, bool with_parent = true);
 
 // A spare child (zygote.hpp), forked before its request: enters the fixed
 // half of the sandbox, waits on `socket` for one import's request (ends when

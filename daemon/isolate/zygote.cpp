@@ -173,7 +173,7 @@ std::optional<Respawned> respawned_zygote() {
   return r;
 }
 
-void become_zygote(const SetupLoader& load, const Respawned& r) { zygote_main(load, r.control, r.daemon); }
+void become_zygote(const SetupLoader& load, const Respawned& r) { zygote_main(load, r.control, r.daemon, false); }
 
 Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
   std::vector<std::string> command = own_command_line();

@@ -84,8 +84,8 @@ void warm_up(const Setup& setup) {
 
 }  // namespace
 
-[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+[[noreturn]] void zygote_main(const SetupLoader& load, int control, pid_t daemon, bool with_parent) {
+  if (with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != daemon) ::_exit(0);
   ::prctl(PR_SET_NAME, "tonghopd-zygote");
   // The daemon decides when this process ends (it closes the control socket).
