@@ -10,6 +10,7 @@
 #include "api/mapping_rules.hpp"
 #include "api/params.hpp"
 #include "api/refusals.hpp"
+#include "normalise/text.hpp"
 #include "store/mappings.hpp"
 
 namespace tonghop::api {
@@ -73,7 +74,8 @@ http::Response Api::create_mapping(const http::Request& r) {
         409, "duplicate_mapping",
         fmt::format("Tiêu đề «{}» đã được ánh xạ cho {}; xóa ánh xạ cũ trước / the header '{}' is already mapped for {}; "
                     "delete that mapping first",
-                    echo(m.header), m.district.empty() ? "cả tỉnh" : m.district, echo(m.header),
+                    normalise::quotable(echo(m.header)), m.district.empty() ? "cả tỉnh" : m.district,
+                    normalise::quotable(echo(m.header)),
                     m.district.empty() ? "the province" : m.district));
   if (!added) return refuse::store_failed(added.error());
   context_.log->info("mapping #{} «{}» -> {} for {} by {}", added->id, added->header, added->field,

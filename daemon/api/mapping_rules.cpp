@@ -80,8 +80,8 @@ std::variant<store::Mapping, MappingRefusal> make_mapping(const std::vector<std:
       return refuse("wrong_kind",
                     fmt::format("Tiêu đề «{}» là {} ({}), không ánh xạ sang {} ({}) được / the header '{}' reads as {}, a {}, "
                                 "and cannot be mapped to {}, a {}",
-                                echo(shown), read->label, read->is_count ? "số" : "chữ", f->label,
-                                f->is_count ? "số" : "chữ", echo(shown), read->id, read->is_count ? "count" : "text",
+                                normalise::quotable(echo(shown)), read->label, read->is_count ? "số" : "chữ", f->label,
+                                f->is_count ? "số" : "chữ", normalise::quotable(echo(shown)), read->id, read->is_count ? "count" : "text",
                                 f->id, f->is_count ? "count" : "text"));
     std::size_t figures = 0, words = 0;
     for (const auto& s : samples) {
@@ -93,8 +93,8 @@ std::variant<store::Mapping, MappingRefusal> make_mapping(const std::vector<std:
       return refuse("wrong_kind",
                     fmt::format("Cột «{}» chứa {}, còn {} ({}) là chỉ tiêu {} / the column '{}' holds {}, but {} is a {} "
                                 "field",
-                                echo(shown), figures > 0 ? "số liệu" : "chữ", f->label, f->id, f->is_count ? "số" : "chữ",
-                                echo(shown), figures > 0 ? "figures" : "words", f->id, f->is_count ? "count" : "text"));
+                                normalise::quotable(echo(shown)), figures > 0 ? "số liệu" : "chữ", f->label, f->id, f->is_count ? "số" : "chữ",
+                                normalise::quotable(echo(shown)), figures > 0 ? "figures" : "words", f->id, f->is_count ? "count" : "text"));
   }
   store::Mapping m;
   m.district = district;

@@ -132,7 +132,7 @@ std::string clean_filename(std::string_view name) {
   return out;
 }
 
-std::string echo(std::string_view value) { return normalise::quotable(cut(value, 200)); }
+std::string echo(std::string_view value) { return cut(value, 200); }
 
 std::string cut(std::string_view value, std::size_t most) {
   const std::string utf8 = valid_utf8(value.substr(0, 4 * most + 4));

@@ -36,7 +36,8 @@ std::string clean_filename(std::string_view name);
 std::string valid_utf8(std::string_view text);
 
 // A value echoed in an error message: valid UTF-8, at most 200 characters,
-// "…" marking a cut, its own " / " written "/" (normalise::quotable).
+// "…" marking a cut. (A value that may hold " / ", a header of several
+// rows, is also made normalise::quotable() where a message quotes it.)
 std::string echo(std::string_view value);
 // The same at most `most` characters.
 std::string cut(std::string_view value, std::size_t most);

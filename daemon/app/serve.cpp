@@ -144,13 +144,11 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
 }  // namespace
 
 int serve(const Options& options) {
-  auto cfg = resolve_config(options);
   // The daemon's zygote started again (isolate::Zygote::examine, after the
-  // first died): this process becomes it, as the first did at start-up.
-  if (const auto z = isolate::respawned_zygote()) {
-    if (cfg) (void)apply_timezone(*cfg);
-    isolate::become_zygote(zygote_loader(options), *z);
-  }
+  // first died): this process becomes it, as the first did at start-up (the
+  // time zone is the daemon's, in TZ). It says whether it could load.
+  if (const auto z = isolate::respawned_zygote()) isolate::become_zygote(zygote_loader(options), *z);
+  auto cfg = resolve_config(options);
   if (!cfg) {
     fmt::print(stderr, "tonghopd: {}\n", cfg.error());
     return 1;
@@ -173,7 +171,7 @@ int serve(const Options& options) {
     return 1;
   }
   // Before any thread exists (the logger's, the store's, the server's).
-  auto zygote = isolate::Zygote::start(zygote_loader(options));
+  auto zygote = isolate::Zygote::start(zygote_loader(options), /*restartable=*/true);
   if (!zygote) {
     fmt::print(stderr, "tonghopd: {}\n", zygote.error());
     return 1;
@@ -216,8 +214,9 @@ int serve(const Options& options) {
     return z->examine(with, isolate::ImportLimits{c->limits, c->import.max_memory, 2 * c->import.workers + 2});
   };
   (*zygote)->on_restart = [log = ctx.log](pid_t gone, int ws, pid_t fresh, const std::string& error) {
-    const std::string how = WIFSIGNALED(ws) ? fmt::format("killed by signal {}", WTERMSIG(ws))
-                                            : fmt::format("exit status {}", WEXITSTATUS(ws));
+    const std::string how = ws < 0             ? std::string("as said before")
+                            : WIFSIGNALED(ws) ? fmt::format("killed by signal {}", WTERMSIG(ws))
+                                              : fmt::format("exit status {}", WEXITSTATUS(ws));
     if (fresh > 0) log->warn("the import zygote (pid {}) was gone ({}); started it again (pid {})", gone, how, fresh);
     else log->error("the import zygote (pid {}) was gone ({}); {}", gone, how, error);
   };

@@ -154,11 +154,16 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     std::size_t length = end;
     while (length > 0 && (line[length - 1] == '\r' || line[length - 1] == ' ')) --length;
     const std::string_view token(line.data(), length);
+    // A first line longer than the buffer would be hashed cut short, and never match: refused.
+    const bool whole = end < size || size < line.size();
     const bool readable = fd >= 0 && size > 0;
-    if (readable && token.size() >= kShortest) t.sha256 = sha256_hex(token);
+    if (readable && whole && token.size() >= kShortest) t.sha256 = sha256_hex(token);
     OPENSSL_cleanse(line.data(), line.size());
     if (!readable)
       return make_error(fmt::format("cannot read the admin token file {}", config.admin_token_file.string()));
+    if (!whole)
+      return make_error(fmt::format("the admin token in {} is longer than {} bytes; make one with: openssl rand -hex 24 > {}",
+                                    config.admin_token_file.string(), line.size(), config.admin_token_file.string()));
     if (t.sha256.empty())
       return make_error(fmt::format("the admin token in {} has {} characters; it needs at least {}. Make one with: "
                                     "openssl rand -hex 24 > {}",

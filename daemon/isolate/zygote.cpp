@@ -175,8 +175,8 @@ std::optional<Respawned> respawned_zygote() {
 
 void become_zygote(const SetupLoader& load, const Respawned& r) { zygote_main(load, r.control, r.daemon, false); }
 
-Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load) {
-  std::vector<std::string> command = own_command_line();
+Expected<std::unique_ptr<Zygote>> Zygote::start(SetupLoader load, bool restartable) {
+  std::vector<std::string> command = restartable ? own_command_line() : std::vector<std::string>{};
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     return make_error(fmt::format("cannot make the zygote's socket: {}", std::strerror(errno)));
@@ -203,6 +203,7 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
   while ((r = ::waitpid(old, &ws, WNOHANG)) == 0 && Clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   if (r == 0 || (r < 0 && errno != ECHILD)) return {};
+  if (r < 0) ws = -1;  // reaped before (a restart that failed): how it ended was said then
   // Gone (reaped now). Started again from the program itself, not forked
   // from this process and its threads: fork, then only what is safe before
   // execve (the arguments and environment are made first).
@@ -210,7 +211,7 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
     if (on_restart) on_restart(old, ws, fresh, error);
     return error;
   };
-  if (command_.empty()) return restarted(-1, "the daemon's command line is not known");
+  if (command_.empty()) return restarted(-1, "the import zygote is gone (not started again: this process did not ask for it)");
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     return restarted(-1, fmt::format("the import zygote is gone and its socket could not be made again: {}", std::strerror(errno)));
@@ -227,7 +228,7 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
   if (pid == 0) {
     // The control socket at kRespawnFd (dup2 clears close-on-exec), nothing
     // else past stderr, no signal blocked.
-    if (::dup2(sv[1], kRespawnFd) < 0) ::_exit(127);
+    if (sv[1] == kRespawnFd ? ::fcntl(kRespawnFd, F_SETFD, 0) < 0 : ::dup2(sv[1], kRespawnFd) < 0) ::_exit(127);
     ::close_range(kRespawnFd + 1, ~0U, 0);
     sigset_t none;
     sigemptyset(&none);
@@ -241,10 +242,26 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
     ::close(sv[0]);
     return restarted(-1, fmt::format("the import zygote is gone and could not be started again (fork): {}", std::strerror(saved)));
   }
-  ::close(control_);
-  control_ = sv[0];
-  pid_ = pid;
-  return restarted(pid, "");
+  // Ready once it has loaded what it examines with: 'Z'; 'F' and why, or its
+  // end, or 30 s of nothing, and it is not (killed, reaped; the next return
+  // tries again).
+  std::string why;
+  pollfd p{sv[0], POLLIN, 0};
+  char said[4096];
+  ssize_t n = 0;
+  if (::poll(&p, 1, 30'000) == 1) n = ::recv(sv[0], said, sizeof said, 0);
+  if (n >= 1 && said[0] == 'Z') {
+    ::close(control_);
+    control_ = sv[0];
+    pid_ = pid;
+    return restarted(pid, "");
+  }
+  if (n >= 1 && said[0] == 'F') why = std::string(said + 1, static_cast<std::size_t>(n - 1));
+  else why = n == 0 ? "it ended before it was ready" : "it was not ready within 30 s";
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ::close(sv[0]);
+  return restarted(-1, "the import zygote is gone and the one started again could not load: " + why);
 }
 
 Zygote::~Zygote() { stop(); }
@@ -296,6 +313,7 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
     return unavailable(fmt::format("socketpair: {}", std::strerror(errno)));
   Fd reply(sp[0]);
+  pid_t zygote = -1;  // the zygote this return was sent to, whatever restarts after
   {
     Fd theirs(sp[1]);
     const int on = 1;
@@ -321,10 +339,12 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
     std::lock_guard lock(mutex_);
     if (control_ < 0) return unavailable("the daemon is stopping");
     if (auto why = alive(); !why.empty()) return unavailable(why);
+    zygote = pid_;
     if (!send_with_fds(control_, message.data(), message.size(), fds, 3)) {
       // It died since: once it has ended (within a second), another is started and sent this return.
       const int err = errno;
       if (auto why = alive(std::chrono::seconds(1)); !why.empty()) return unavailable(why);
+      zygote = pid_;
       if (!send_with_fds(control_, message.data(), message.size(), fds, 3))
         return unavailable(fmt::format("the import zygote is gone ({})", std::strerror(err)));
     }
@@ -365,15 +385,15 @@ ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& 
         std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
         sender = cred.pid;
       }
-    if (m[0] == 'S' && m.size() == sizeof(Status) && sender == pid_) {
+    if (m[0] == 'S' && m.size() == sizeof(Status) && sender == zygote) {
       Status s;
       std::memcpy(&s, m.data(), sizeof s);
       status = s;
     } else if (m[0] == 'P' && plugin.empty()) {
       plugin = std::string(m.substr(1, 100));
-    } else if (m[0] == 'B' && sender != pid_) {
+    } else if (m[0] == 'B' && sender != zygote) {
       if (!stream.take(m)) break;
-    } else if (m[0] == 'D' && sender != pid_) {
+    } else if (m[0] == 'D' && sender != zygote) {
       if (!stream.done(m)) break;
       done = true;
     } else if (m[0] == 'M') {

@@ -55,8 +55,10 @@ std::optional<Respawned> respawned_zygote();
 class Zygote {
  public:
   // Forks the zygote, which calls `load` itself. Must be called while the
-  // process has one thread. An error when the fork fails.
-  static Expected<std::unique_ptr<Zygote>> start(SetupLoader load);
+  // process has one thread. An error when the fork fails. `restartable`:
+  // one found dead is started again from this process's program and command
+  // line (respawned_zygote()); only `tonghopd serve` can be run so.
+  static Expected<std::unique_ptr<Zygote>> start(SetupLoader load, bool restartable = false);
   ~Zygote();  // stop()
   Zygote(const Zygote&) = delete;
   Zygote& operator=(const Zygote&) = delete;
@@ -70,8 +72,9 @@ class Zygote {
   ingest::Examined examine(const ingest::Return& ret, const ImportLimits& limits);
 
   // Called, under the zygote's lock, after a dead zygote was started again:
-  // its pid, how it ended (waitpid's status), the new one's pid (or -1 and
-  // the reason when it could not be started).
+  // its pid, how it ended (waitpid's status; -1 when a restart that failed
+  // reaped it before), the new one's pid once it said it is ready (or -1 and
+  // the reason when it could not be started or could not load).
   std::function<void(pid_t gone, int wait_status, pid_t fresh, const std::string& error)> on_restart;
 
   // Asks the zygote to load the plugins and normalisation data again.

@@ -97,10 +97,11 @@ void warm_up(const Setup& setup) {
   const int sfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
   std::unique_ptr<Setup> setup;
+  std::string load_error;
   auto load_setup = [&] {
     auto s = load();
     if (s) setup = std::make_unique<Setup>(std::move(*s));
-    else std::fprintf(stderr, "tonghopd zygote: %s\n", s.error().c_str());
+    else std::fprintf(stderr, "tonghopd zygote: %s\n", (load_error = s.error()).c_str());
     if (setup) warm_up(*setup);
     // The directories each child may read (sandbox.hpp): the plugins' own, where they are.
     std::vector<std::filesystem::path> readable;
@@ -114,6 +115,16 @@ void warm_up(const Setup& setup) {
       std::fprintf(stderr, "tonghopd zygote: imports may read any file the daemon's user may: %s\n", err.c_str());
   };
   load_setup();
+  // One started again tells the daemon it is ready ('Z'), or why it cannot
+  // be ('F', then it ends): a configuration that no longer loads is the
+  // daemon's 503, never a refusal of the clerk's file.
+  if (!with_parent) {
+    if (!setup) {
+      note(control, 'F', load_error);
+      ::_exit(1);
+    }
+    note(control, 'Z');
+  }
   // The seccomp filter compiled once here, not in every child.
   if (const std::string err = prepare_sandbox(); !err.empty())
     std::fprintf(stderr, "tonghopd zygote: the seccomp filter is compiled in each import instead: %s\n", err.c_str());
@@ -285,6 +296,7 @@ void warm_up(const Setup& setup) {
         close_request(c);
       }
     }
+    if (fds[0].revents & POLLNVAL) break;  // no control socket at all: nobody can ask anything
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       Request r;
       const long n = receive_request(control, buffer.data(), buffer.size(), r);

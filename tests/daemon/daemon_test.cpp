@@ -435,6 +435,14 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
   EXPECT_EQ(with("second line")->status, 401);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(10s).value_or(-1), 0) << p.output();
+
+  // A first line longer than what is read is refused, never hashed cut short.
+  tonghop::test::write_file(file, std::string(5000, 'a') + "\n");
+  const auto r = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                                     (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                                    {}, 10s);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("is longer than 4096 bytes"), std::string::npos) << r.output;
 }
 
 // Auth before bytes: no token, a body of 50 MB announced with "Expect:

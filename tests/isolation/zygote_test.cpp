@@ -1,8 +1,9 @@
 // The zygote killed (the OOM killer chooses it, or an administrator's kill):
 // the return it was reading is answered 503 with Retry-After, saying nothing
 // was stored, and the next return is read by a zygote started again from the
-// daemon's own program (docs/isolation.md, "When the zygote dies"). Through
-// the real daemon over a real socket.
+// daemon's own program (docs/isolation.md, "When the zygote dies"); one
+// that cannot load the configuration as it now is on disk makes a 503, not
+// a refusal of the file. Through the real daemon over a real socket.
 #include "isolation/isolated_daemon.hpp"
 
 #include <future>
@@ -56,11 +57,7 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   EXPECT_NE(message.find(" / the import could not be run: the import zygote is gone; nothing was stored"), std::string::npos)
       << message;
 
-  // The next return: read by another zygote, the same records as before (unchanged: the same bytes).
-  const auto again = d.submit("phong-tho.csv", tonghop::test::read_file(kSample));
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again->status, 200) << again->body;
-  EXPECT_TRUE(json::parse(again->body).at("unchanged").as_bool()) << again->body;
+  // The next return: read and stored by another zygote.
   const auto other = d.submit("phong-tho-2.csv", tonghop::test::read_file(kSample) + "\n");
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 201) << other->body;
@@ -75,21 +72,44 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   ASSERT_TRUE(crash);
   EXPECT_EQ(crash->status, 422) << crash->body;
   EXPECT_EQ(refusal(*crash).first, "plugin_crashed");
-  // SIGHUP reaches the new zygote (it reads the configuration again without a word).
-  d.process().signal(SIGHUP);
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(d.submit("phong-tho-3.csv", tonghop::test::read_file(kSample) + "\n\n")->status, 201);
+
+  // Killed again while the configuration on disk no longer loads: the one
+  // started again says so and ends, and the return is the daemon's 503, to
+  // be sent again, never a refusal of the file.
+  const fs::path config = d.data().parent_path() / "tonghop.toml";
+  const std::string good = tonghop::test::read_file(config.string());
+  tonghop::test::write_file(config, good + "\n[limits\n");
+  ASSERT_EQ(::kill(second, SIGKILL), 0);
+  for (int i = 0; i < 250 && alive(second); ++i) std::this_thread::sleep_for(20ms);
+  const auto unloadable = d.submit("phong-tho-3.csv", tonghop::test::read_file(kSample) + "\n\n");
+  ASSERT_TRUE(unloadable);
+  EXPECT_EQ(unloadable->status, 503) << unloadable->body;
+  EXPECT_EQ(unloadable->header("Retry-After").value_or(""), "5");
+  EXPECT_EQ(refusal(*unloadable).first, "import_unavailable");
+  EXPECT_NE(refusal(*unloadable).second.find("could not load"), std::string::npos) << unloadable->body;
+  EXPECT_TRUE(children_of(daemon).empty()) << "the one that could not load is reaped";
+  // The configuration mended: the next return is read.
+  tonghop::test::write_file(config, good);
+  const auto mended = d.submit("phong-tho-3.csv", tonghop::test::read_file(kSample) + "\n\n");
+  ASSERT_TRUE(mended);
+  EXPECT_EQ(mended->status, 201) << mended->body;
+  const pid_t third = zygote_of(daemon);
+  ASSERT_GT(third, 0);
 
   // The daemon killed outright (no shutdown of its own runs): the zygote
   // started again goes with it, as its control socket closes.
   d.process().signal(SIGKILL);
   const auto status = d.process().wait(10s);
   ASSERT_TRUE(status.has_value());
-  for (int i = 0; i < 100 && alive(second); ++i) std::this_thread::sleep_for(20ms);
-  EXPECT_FALSE(alive(second));
-  EXPECT_NE(d.process().output().find("was gone (killed by signal 9); started it again (pid " + std::to_string(second) + ")"),
+  for (int i = 0; i < 100 && alive(third); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(alive(third));
+  const std::string log = d.process().output();
+  EXPECT_NE(log.find("was gone (killed by signal 9); started it again (pid " + std::to_string(second) + ")"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("was gone (killed by signal 9); the import zygote is gone and the one started again could not load: "),
             std::string::npos)
-      << d.process().output();
+      << log;
+  EXPECT_NE(log.find("started it again (pid " + std::to_string(third) + ")"), std::string::npos) << log;
 }
 
 }  // namespace

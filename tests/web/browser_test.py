@@ -134,7 +134,7 @@ def clerk(d, b, work):
         const real = window.fetch;
         window.fetch = async () => new Response("<html><body>502 Bad Gateway</body></html>", {status: 502, statusText: "Bad Gateway"});
         import("/static/api.js").then((m) => m.api("GET", "/api/v1/periods/2018"))
-          .then(() => "no error", (e) => e.errors[0].message)
+          .then(() => "no error", (e) => (e && e.errors ? e.errors[0].message : "not an ApiError: " + e))
           .then((m) => { window.fetch = real; done(m); });""")
     assert said == ("Máy chủ trả lời lỗi HTTP 502; hãy thử lại sau hoặc báo quản trị viên / "
                     "HTTP 502 Bad Gateway: <html><body>502 Bad Gateway</body></html>"), said
