@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -246,10 +247,15 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
   // end, or 30 s of nothing, and it is not (killed, reaped; the next return
   // tries again).
   std::string why;
-  pollfd p{sv[0], POLLIN, 0};
   char said[4096];
-  ssize_t n = 0;
-  if (::poll(&p, 1, 30'000) == 1) n = ::recv(sv[0], said, sizeof said, 0);
+  ssize_t n = -1;  // -1: nothing within 30 s; 0: it ended
+  for (const auto ready_by = Clock::now() + std::chrono::seconds(30); n < 0 && Clock::now() < ready_by;) {
+    pollfd p{sv[0], POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - Clock::now()).count();
+    if (::poll(&p, 1, static_cast<int>(std::max<long long>(left, 1))) != 1) continue;  // EINTR, or the time is up
+    n = ::recv(sv[0], said, sizeof said, MSG_DONTWAIT);
+    if (n < 0 && errno != EINTR && errno != EAGAIN) n = 0;
+  }
   if (n >= 1 && said[0] == 'Z') {
     ::close(control_);
     control_ = sv[0];
