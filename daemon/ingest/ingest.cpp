@@ -141,7 +141,7 @@ Content describe_content(sdk::Bytes head) {
 }
 
 namespace {
-// What the loaded importers read, for the advice: "xlsx, xls, ods, csv, json".
+// What the loaded importers read, for the advice: ".csv, .tsv, …, .xlsx".
 std::string readable_formats(const loader::PluginSet& plugins) {
   std::vector<std::string_view> seen;
   std::string out;
