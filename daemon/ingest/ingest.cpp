@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "normalise/text.hpp"
-
 namespace tonghop::ingest {
 
 namespace {
@@ -108,12 +106,12 @@ class GuardedSink final : public sdk::DocumentSink {
     if (limits_.max_cells != 0 && cells_ > limits_.max_cells)
       return {sdk::Code::limit_exceeded,
               fmt::format("tệp có nhiều hơn {} ô, giới hạn cho phép; {} / the file has more than {} cells, the import limit",
-                          limits_.max_cells, normalise::kPastALimitVi, limits_.max_cells)};
+                          limits_.max_cells, sdk::kPastALimitVi, limits_.max_cells)};
     if (limits_.max_seconds != 0 && (cells_ & 0x3FFF) == 0 && std::chrono::steady_clock::now() > deadline_)
       return {sdk::Code::limit_exceeded,
               fmt::format("đọc tệp quá {} giây, giới hạn cho phép; {} / reading the file took longer than {} seconds, "
                           "the import limit",
-                          limits_.max_seconds, normalise::kPastALimitVi, limits_.max_seconds)};
+                          limits_.max_seconds, sdk::kPastALimitVi, limits_.max_seconds)};
     return {};
   }
 

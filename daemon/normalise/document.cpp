@@ -201,7 +201,7 @@ class DocumentReader final : public Reader {
       return {sdk::Code::limit_exceeded,
               fmt::format("trang «{}» có hơn {} vùng ô gộp, giới hạn cho phép; {} / sheet '{}' has more than {} merged "
                           "ranges, the import limit",
-                          quotable(head_->name), kMaxMerges, kPastALimitVi, quotable(head_->name), kMaxMerges)};
+                          quotable(head_->name), kMaxMerges, sdk::kPastALimitVi, quotable(head_->name), kMaxMerges)};
     head_->merges.push_back(r);
     return {};
   }

@@ -88,11 +88,4 @@ std::string quotable(std::string_view text);
 // "vi / en", each half quotable().
 std::string bilingual(std::string_view vi, std::string_view en);
 
-// What a refusal at an import limit advises, in Vietnamese (the SDK's
-// importers say the same): never to split the return, which a later file of
-// the district and period replaces.
-inline constexpr std::string_view kPastALimitVi =
-    "hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng "
-    "giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước";
-
 }  // namespace tonghop::normalise

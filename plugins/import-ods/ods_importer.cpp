@@ -238,7 +238,7 @@ class Spreadsheet {
     if (limits_.max_cells != 0 && (n > limits_.max_cells || cells_ > limits_.max_cells - n))
       stop(sdk::Code::limit_exceeded,
            "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
-               " ô; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
+               " ô; " + std::string(sdk::kPastALimitVi),
            std::string("the spreadsheet has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
                " cells (limits.max_cells)",
            here(row, column));

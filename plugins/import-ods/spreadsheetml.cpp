@@ -115,7 +115,7 @@ class Reader {
     if (limits_.max_cells != 0 && ++cells_ > limits_.max_cells)
       stop(sdk::Code::limit_exceeded,
            "tệp có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
-               " ô; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
+               " ô; " + std::string(sdk::kPastALimitVi),
            "the file has more cells than the limit of " + std::to_string(limits_.max_cells) + " (limits.max_cells)");
     if (limits_.max_seconds != 0 && (cells_ & 0xFFFF) == 0 &&
         std::chrono::steady_clock::now() - started_ > std::chrono::seconds(limits_.max_seconds))

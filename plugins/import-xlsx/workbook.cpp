@@ -41,7 +41,7 @@ void Workbook::too_many(const std::string& sheet, std::uint32_t row, std::uint32
   where.column = col;
   stop(sdk::Code::limit_exceeded,
        "bảng tính có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) +
-           " ô; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
+           " ô; " + std::string(sdk::kPastALimitVi),
        std::string("the workbook has more ") + what + " than the limit of " + std::to_string(limits_.max_cells) +
            " cells (limits.max_cells)",
        where);

@@ -126,14 +126,14 @@ sdk::Status check_container(std::string_view zip, const sdk::Limits& limits, std
     if (limits.max_entry_bytes != 0 && e.uncompressed > limits.max_entry_bytes)
       return refuse(sdk::Code::limit_exceeded,
                     "phần '" + e.name + "' khi giải nén sẽ thành " + human(e.uncompressed) + ", quá giới hạn " +
-                        human(limits.max_entry_bytes) + " cho một phần; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
+                        human(limits.max_entry_bytes) + " cho một phần; " + std::string(sdk::kPastALimitVi),
                     "'" + e.name + "' would inflate to " + human(e.uncompressed) + ", over the limit of " +
                         human(limits.max_entry_bytes) + " for one part");
     total += e.uncompressed;
     if (limits.max_inflated_bytes != 0 && total > limits.max_inflated_bytes)
       return refuse(sdk::Code::limit_exceeded,
                     "tệp khi giải nén sẽ lớn hơn giới hạn " + human(limits.max_inflated_bytes) +
-                        "; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước",
+                        "; " + std::string(sdk::kPastALimitVi),
                     "the workbook would inflate to more than " + human(limits.max_inflated_bytes) + ", the limit");
     // Small parts compress very well (and harmlessly); the ratio matters past 1 MiB.
     if (limits.max_ratio != 0 && e.uncompressed > (1u << 20) &&

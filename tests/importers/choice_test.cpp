@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "ingest/ingest.hpp"
-#include "normalise/text.hpp"
 #include "support/importing.hpp"
 
 using namespace tonghop;
@@ -91,7 +90,7 @@ TEST(Guard, RefusesTheFirstCellPastMaxCellsWhateverTheImporterChecks) {
     EXPECT_NE(s.message().find("more than " + std::to_string(max) + " cells"), std::string::npos) << s.message();
     // In Vietnamese first, with the advice every limit gives (never to split the return).
     EXPECT_EQ(s.message().rfind("tệp có nhiều hơn " + std::to_string(max) + " ô, giới hạn cho phép; " +
-                                    std::string(normalise::kPastALimitVi) + " / ",
+                                    std::string(sdk::kPastALimitVi) + " / ",
                                 0),
               0u)
         << s.message();

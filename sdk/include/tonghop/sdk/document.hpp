@@ -385,7 +385,7 @@ class TextBudget {
   Status refusal() const {
     const std::string limit = max_ >= (1u << 20) ? std::to_string(max_ >> 20) + " MiB" : std::to_string(max_) + " bytes";
     return {Code::limit_exceeded, "chữ trong tệp (mỗi chữ dùng chung tính ở mỗi ô dùng nó) nhiều hơn " + limit +
-                                  ", giới hạn cho phép; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước / "
+                                  ", giới hạn cho phép; " + std::string(kPastALimitVi) + " / "
                                   "the text of the document (each shared text counted at each use) comes to more "
                                   "than " + limit + ", the limit (limits.max_text)"};
   }

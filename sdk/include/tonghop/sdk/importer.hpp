@@ -86,7 +86,7 @@ inline Status check_input_size(const Source& source, const Limits& limits, std::
   if (limits.max_input_bytes == 0 || source.bytes.size() <= limits.max_input_bytes) return {};
   return {Code::limit_exceeded, "tệp (" + std::to_string(source.bytes.size()) + " byte) lớn hơn giới hạn " +
                                     std::to_string(limits.max_input_bytes) +
-                                    " byte; hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước / the " + std::string(what) +
+                                    " byte; " + std::string(kPastALimitVi) + " / the " + std::string(what) +
                                     " (" + std::to_string(source.bytes.size()) + " bytes) is larger than the limit of " +
                                     std::to_string(limits.max_input_bytes) + " bytes"};
 }

@@ -11,6 +11,13 @@
 
 namespace tonghop::sdk {
 
+// What a refusal at an import limit advises, in Vietnamese: leave out what is
+// not the return, or ask for a higher limit; never split the return, which a
+// later file of the same district and period replaces. Every importer's
+// refusal at a limit, and the host's, ends its Vietnamese half with it.
+inline constexpr std::string_view kPastALimitVi =
+    "hãy bỏ các trang tính, dòng, cột hoặc hình ảnh không thuộc báo cáo rồi lưu lại, hoặc nhờ quản trị viên nâng giới hạn; đừng chia báo cáo thành nhiều tệp: tệp gửi sau sẽ thay tệp gửi trước";
+
 enum class Code : int {
   ok = 0,
   invalid_input = 1,   // the bytes are not what they claim (malformed, truncated)
