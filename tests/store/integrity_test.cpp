@@ -17,6 +17,7 @@
 
 #include "core/hash.hpp"
 #include "store/store.hpp"
+#include "support/new_submission.hpp"
 
 namespace fs = std::filesystem;
 using namespace tonghop;
@@ -56,15 +57,7 @@ store::Submission add(store::Store& s, const std::string& period, const std::str
     c.org_sector = "commune";
     set.add(c);
   }
-  store::NewSubmission n;
-  n.meta.district = "Than Uyên";
-  n.meta.period = period;
-  n.meta.filename = "than-uyen.csv";
-  n.meta.format = "csv";
-  n.meta.plugin = "import-csv";
-  n.meta.received_at = store::now_iso8601();
-  n.meta.token_name = "admin";
-  n.raw = raw;
+  store::NewSubmission n = test::csv_submission("Than Uyên", period, "than-uyen.csv", raw);
   n.records = std::move(set);
   auto added = s.add(std::move(n));
   EXPECT_TRUE(added.ok()) << (added.ok() ? "" : added.error());
@@ -259,16 +252,8 @@ TEST(StoreIntegrity, AFullDiskIsNamedAndLeavesNothingPartial) {
         c.org_name = name;
         set.add(c);
       }
-      store::NewSubmission n;
-      n.meta.district = "Than Uyên";
-      n.meta.period = "2018";
-      n.meta.filename = "f.csv";
-      n.meta.format = "csv";
-      n.meta.plugin = "import-csv";
-      n.meta.received_at = store::now_iso8601();
-      n.meta.token_name = "admin";
       const std::string raw = "raw " + std::to_string(i);
-      n.raw = raw;
+      store::NewSubmission n = test::csv_submission("Than Uyên", "2018", "f.csv", raw);
       n.records = std::move(set);
       auto added = (*s)->add(std::move(n));
       if (added.ok()) ++stored;

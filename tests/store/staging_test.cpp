@@ -17,6 +17,7 @@
 #include "store/backup.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
+#include "support/new_submission.hpp"
 #include "support/process.hpp"
 
 namespace fs = std::filesystem;
@@ -50,16 +51,8 @@ normalise::RecordSet records(const std::string& who, std::size_t n) {
 }
 
 store::NewSubmission submission(const std::string& district, const std::string& period, const std::string& raw) {
-  store::NewSubmission n;
-  n.meta.district = district;
-  n.meta.period = period;
-  n.meta.filename = "return.csv";
-  n.meta.format = "csv";
-  n.meta.plugin = "import-csv";
-  n.meta.received_at = "2026-11-28T10:00:00+07:00";
-  n.meta.token_name = "admin";
+  store::NewSubmission n = test::csv_submission(district, period, "return.csv", raw, "2026-11-28T10:00:00+07:00");
   n.meta.indicators = R"({"members_total":1})";
-  n.raw = raw;
   normalise::Issue w;
   w.code = "total_mismatch";
   w.message = "Tổng không khớp / total does not match";

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store.hpp"
+#include "support/new_submission.hpp"
 
 using namespace tonghop;
 
@@ -122,16 +123,8 @@ normalise::RecordSet numbered_records(std::size_t n) {
 
 // Than Uyên's 2018 return as a CSV, its raw bytes `raw` (kept alive by the caller), no records yet.
 store::NewSubmission than_uyen_csv(std::string_view raw) {
-  store::NewSubmission s;
-  s.meta.district = "Than Uyên";
-  s.meta.period = "2018";
-  s.meta.filename = "than-uyen.csv";
-  s.meta.format = "csv";
-  s.meta.plugin = "import-csv";
-  s.meta.received_at = "2026-11-22T10:00:00+07:00";
-  s.meta.token_name = "admin";
+  store::NewSubmission s = test::csv_submission("Than Uyên", "2018", "than-uyen.csv", raw, "2026-11-22T10:00:00+07:00");
   s.meta.indicators = "{}";
-  s.raw = raw;
   return s;
 }
 
