@@ -11,7 +11,6 @@
 #include "api/views.hpp"
 #include "core/hash.hpp"
 #include "http/multipart.hpp"
-#include "http/refusals.hpp"
 #include "normalise/text.hpp"
 #include "web/web.hpp"  // branch web
 #include "report/province.hpp"
@@ -25,17 +24,6 @@ namespace {
 
 http::Response json_ok(unsigned status, const json::value& v) { return http::json_response(status, json::serialize(v) + "\n"); }
 
-http::Response refusal(unsigned status, const std::vector<normalise::Issue>& errors,
-                       const std::vector<normalise::Issue>& warnings = {}) {
-  json::object o;
-  o["errors"] = issues_json(errors);
-  if (!warnings.empty()) o["warnings"] = issues_json(warnings);
-  http::Response r = json_ok(status, o);
-  // The import could not be run now (isolate::Zygote): every 503 says when to come back.
-  if (status == 503) r.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
-  return r;
-}
-
 http::Response too_many(unsigned seconds) {
   http::Response r = http::error_response(
       429, "too_many_failures",
@@ -47,7 +35,7 @@ http::Response too_many(unsigned seconds) {
 }
 
 http::Response bad_period(unsigned status, std::string_view asked) {
-  return refusal(status, {{"unknown_period",
+  return refuse::issues(status, {{"unknown_period",
                            "Kỳ báo cáo không hợp lệ (năm từ 1930 đến năm sau) / the period is not one of 2018, 2018-H1, "
                            "2018-Q3, 2018-09 with a year from 1930 to next year",
                            "period", echo(asked), {}}});
@@ -290,7 +278,7 @@ std::variant<Api::Incoming, http::Response> Api::incoming(const http::Request& r
   const std::string asked = r.query_param("district").value_or("");
   const auto* district = n.registry.find(asked);
   if (district == nullptr)
-    return refusal(422, {{"unknown_district",
+    return refuse::issues(422, {{"unknown_district",
                           fmt::format("Không có đơn vị «{}» trong danh sách / '{}' is not a district of {}", echo(asked),
                                       echo(asked), n.registry.province),
                           "district", echo(asked), {}}});
@@ -349,7 +337,7 @@ http::Response Api::submit(const http::Request& r) {
   }
   if (outcome.status != 201) {
     context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district, period, who.name);
-    return refusal(outcome.status, outcome.errors, outcome.warnings);
+    return refuse::issues(outcome.status, outcome.errors, outcome.warnings);
   }
   const auto& s = *outcome.submission;
   context_.log->info("return #{} stored for {} {} ({} records) from {}", s.id, s.district, s.period, s.records, who.name);

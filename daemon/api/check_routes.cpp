@@ -16,7 +16,7 @@
 #include "api/api.hpp"
 #include "api/params.hpp"
 #include "api/views.hpp"
-#include "http/refusals.hpp"
+#include "api/refusals.hpp"
 #include "ingest/dry_run.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/previous.hpp"
@@ -210,13 +210,7 @@ http::Response Api::check(const http::Request& r) {
   std::vector<normalise::PreviousIndex> indexed;
   if (previous.valid()) indexed = previous.get();
   else if (compare) indexed = ingest::index_previous(*context_.store, ret.district, ret.period);
-  if (e.status == 503) {
-    json::object o;
-    o["errors"] = issues_json(e.result.errors);
-    http::Response busy = json_reply(503, o);
-    busy.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
-    return busy;
-  }
+  if (e.status == 503) return refuse::issues(503, e.result.errors);  // Retry-After
   auto& result = e.result;
   // Against the district's current return of the previous period, as a submission is.
   ingest::DryRunRecords blocks;

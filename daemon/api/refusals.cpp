@@ -1,8 +1,22 @@
 #include "api/refusals.hpp"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "api/views.hpp"
+#include "http/refusals.hpp"
+
 namespace tonghop::api::refuse {
+
+http::Response issues(unsigned status, const std::vector<normalise::Issue>& errors,
+                      const std::vector<normalise::Issue>& warnings) {
+  boost::json::object o;
+  o["errors"] = issues_json(errors);
+  if (!warnings.empty()) o["warnings"] = issues_json(warnings);
+  http::Response r = http::json_response(status, boost::json::serialize(o) + "\n");
+  if (status == 503) r.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
+  return r;
+}
 
 http::Response unauthorised() {
   http::Response r = http::error_response(

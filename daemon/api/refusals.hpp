@@ -6,8 +6,10 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "http/message.hpp"
+#include "normalise/record.hpp"
 
 namespace tonghop::api::refuse {
 
@@ -23,5 +25,10 @@ http::Response export_failed(std::string_view why);    // 500
 http::Response catalogue_unreadable(std::string_view why);  // 500
 http::Response form_failed(std::string_view why);      // 500
 http::Response body_not_json_object();                 // 400
+// A return refused with its issues ({"errors": …, "warnings": …}); a 503
+// (the import could not be run now) also says when to come back
+// (Retry-After: http::refusal::kRetryAfterSeconds).
+http::Response issues(unsigned status, const std::vector<normalise::Issue>& errors,
+                      const std::vector<normalise::Issue>& warnings = {});
 
 }  // namespace tonghop::api::refuse
