@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/retry.hpp"
 #include "http/message.hpp"
 
 namespace tonghop::http {
@@ -38,7 +39,7 @@ Response body_cut_short(std::uint64_t got, std::optional<std::uint64_t> declared
 Response body_not_kept();                     // 500: the received body could not be mapped for its handler
 // 503 with Retry-After: kRetryAfterSeconds, the wait its text names too.
 // `why`: what is short, in Vietnamese and in English; nothing was stored.
-inline constexpr unsigned kRetryAfterSeconds = 5;
+using core::kRetryAfterSeconds;
 Response busy(std::string_view code, std::string_view why_vi, std::string_view why_en);
 Response imports_busy();                      // 503 busy: the import queue is full
 Response no_memory_for_body();                // 503 busy: no pages for the body now

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "core/retry.hpp"
 #include "isolate/protocol.hpp"
 #include "isolate/stream.hpp"
 #include "isolate/wire.hpp"
@@ -298,8 +299,9 @@ void Zygote::stop() {
 ingest::Examined Zygote::examine(const ingest::Return& ret, const ImportLimits& limits) {
   auto unavailable = [](const std::string& why) {
     return refusal(503, "import_unavailable",
-                   "Máy chủ tạm thời không đọc được tệp; chưa có gì được lưu, xin gửi lại sau / the import could not be "
-                   "run: " + why + "; nothing was stored; send it again later");
+                   fmt::format("Máy chủ tạm thời không đọc được tệp; chưa có gì được lưu, xin gửi lại sau {} giây / the "
+                               "import could not be run: {}; nothing was stored; send it again in {} seconds",
+                               core::kRetryAfterSeconds, why, core::kRetryAfterSeconds));
   };
   std::string mappings;  // after the return's bytes (protocol.hpp)
   for (const auto& [header, field] : ret.mappings) {

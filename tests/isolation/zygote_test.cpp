@@ -57,8 +57,11 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   EXPECT_EQ(cut->header("Retry-After").value_or(""), "5");
   const auto [code, message] = refusal(*cut);
   EXPECT_EQ(code, "import_unavailable");
-  EXPECT_NE(message.find("chưa có gì được lưu"), std::string::npos) << message;
-  EXPECT_NE(message.find(" / the import could not be run: the import zygote is gone; nothing was stored"), std::string::npos)
+  // Its words name the wait its Retry-After asks.
+  EXPECT_NE(message.find("chưa có gì được lưu, xin gửi lại sau 5 giây / "), std::string::npos) << message;
+  EXPECT_NE(message.find(" / the import could not be run: the import zygote is gone; nothing was stored; send it again "
+                         "in 5 seconds"),
+            std::string::npos)
       << message;
 
   // The next return: read and stored by another zygote.
