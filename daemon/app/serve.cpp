@@ -50,7 +50,8 @@ std::shared_ptr<const loader::PluginSet> load_plugins(const config::Config& c,
 // threads only hand them in. A full queue is answered 503 with Retry-After.
 class PooledService final : public http::Service {
  public:
-  PooledService(api::Api& api, isolate::Workers& workers) : api_(api), workers_(workers) {}
+  PooledService(api::Api& api, isolate::Workers& workers, const isolate::Zygote& zygote)
+      : api_(api), workers_(workers), zygote_(zygote) {}
   std::uint64_t body_limit(const http::Request& head) const override { return api_.body_limit(head); }
   std::uint64_t file_limit(const http::Request& head) const override { return api_.file_limit(head); }
   std::optional<http::Response> admit(const http::Request& head) override { return api_.admit(head); }
@@ -67,8 +68,13 @@ class PooledService final : public http::Service {
           "# HELP tonghop_import_queue_waiting Imports waiting for a worker.\n"
           "# TYPE tonghop_import_queue_waiting gauge\ntonghop_import_queue_waiting {}\n"
           "# HELP tonghop_import_queue_refused_total Imports refused with 503, the queue being full.\n"
-          "# TYPE tonghop_import_queue_refused_total counter\ntonghop_import_queue_refused_total {}\n",
-          workers_.running(), workers_.waiting(), workers_.refused()) +
+          "# TYPE tonghop_import_queue_refused_total counter\ntonghop_import_queue_refused_total {}\n"
+          "# HELP tonghop_import_zygote_restarts_total Import zygotes found gone: started again, or not (each "
+          "return then answered 503 until one is).\n"
+          "# TYPE tonghop_import_zygote_restarts_total counter\n"
+          "tonghop_import_zygote_restarts_total{{result=\"started\"}} {}\n"
+          "tonghop_import_zygote_restarts_total{{result=\"failed\"}} {}\n",
+          workers_.running(), workers_.waiting(), workers_.refused(), zygote_.restarted(), zygote_.not_restarted()) +
           api_.dry_run_metrics();
     return r;
   }
@@ -88,6 +94,7 @@ class PooledService final : public http::Service {
  private:
   api::Api& api_;
   isolate::Workers& workers_;
+  const isolate::Zygote& zygote_;
 };
 
 // What the zygote loads, at start and on SIGHUP: the configuration read
@@ -224,7 +231,7 @@ int serve(const Options& options) {
                 cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);
 
   api::Api api(ctx);
-  PooledService service(api, *ctx.workers);
+  PooledService service(api, *ctx.workers, **zygote);
   std::unique_ptr<Inbox> inbox;
   if (cfg->inbox_interval.count() > 0) inbox = std::make_unique<Inbox>(ctx, api, cfg->inbox_interval);
   const unsigned threads = cfg->server.threads;

@@ -210,6 +210,7 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
   // from this process and its threads: fork, then only what is safe before
   // execve (the arguments and environment are made first).
   auto restarted = [&](pid_t fresh, const std::string& error) {
+    ++(fresh > 0 ? restarted_ : not_restarted_);
     if (on_restart) on_restart(old, ws, fresh, error);
     return error;
   };

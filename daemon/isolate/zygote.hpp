@@ -82,6 +82,10 @@ class Zygote {
   // Kills the zygote and every import it runs; waits for it (at most ~1 s).
   void stop();
   pid_t pid() const noexcept { return pid_.load(); }
+  // Zygotes found dead: started again, and not (each return meanwhile a
+  // 503); for /metrics.
+  std::uint64_t restarted() const noexcept { return restarted_.load(); }
+  std::uint64_t not_restarted() const noexcept { return not_restarted_.load(); }
 
  private:
   Zygote(pid_t pid, int control, std::vector<std::string> command)
@@ -93,6 +97,7 @@ class Zygote {
   int control_;
   std::vector<std::string> command_;  // /proc/self/cmdline at start, for a restart
   std::mutex mutex_;
+  std::atomic<std::uint64_t> restarted_{0}, not_restarted_{0};
 };
 
 }  // namespace tonghop::isolate

@@ -33,6 +33,15 @@ pid_t zygote_of(pid_t daemon) {
   return -1;
 }
 
+// /metrics' count of zygotes found gone with this result ("started", "failed"); -1 when it has no such line.
+long restarts(Tonghopd& d, const std::string& result) {
+  const auto m = d.call("GET", "/metrics");
+  if (!m || m->status != 200) return -1;
+  const std::string line = "tonghop_import_zygote_restarts_total{result=\"" + result + "\"} ";
+  const auto at = m->body.find(line);
+  return at == std::string::npos ? -1 : std::stol(m->body.substr(at + line.size()));
+}
+
 TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   Tonghopd d(Options{.max_seconds = 20});
   ASSERT_NE(d.port(), 0) << d.process().output();
@@ -74,6 +83,8 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   // It is the daemon's program become a zygote, not a second daemon.
   EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(second) + "/exe"), fs::read_symlink("/proc/" + std::to_string(daemon) + "/exe"));
   EXPECT_TRUE(d.healthy());
+  EXPECT_EQ(restarts(d, "started"), 1);  // what an IT officer's monitoring sees
+  EXPECT_EQ(restarts(d, "failed"), 0);
   // A hostile importer is still refused in its own child, naming it.
   const auto crash = d.submit("hostile.txt", "TONGHOP TEST SEGFAULT\n1,2,3\n");
   ASSERT_TRUE(crash);
@@ -109,6 +120,9 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
   EXPECT_EQ(mended->status, 201) << mended->body;
   const pid_t third = zygote_of(daemon);
   ASSERT_GT(third, 0);
+  // Each return while the configuration was broken tried once, and failed.
+  EXPECT_EQ(restarts(d, "started"), 2);
+  EXPECT_EQ(restarts(d, "failed"), 2);
 
   // The daemon killed outright (no shutdown of its own runs): the zygote
   // started again goes with it, as its control socket closes.
