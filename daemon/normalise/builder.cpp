@@ -22,7 +22,7 @@ std::size_t field_index(const Catalogue& cat, std::string_view id) {
 }
 
 Builder::Builder(const Catalogue& c, Normalised& out)
-    : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), unreadable_(n_), counts_(n_), has_(n_), sums_(n_) {
+    : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), unreadable_(n_), counts_(n_), has_(n_), blanks_(n_), blank_at_(n_), column_(n_), sums_(n_) {
   name_ = field_index(c, "org_name");
   kind_ = field_index(c, "org_kind");
   rating_ = field_index(c, "org_rating");
@@ -48,12 +48,18 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
   sector_text_.clear();
   rating_text_.clear();
   for (std::size_t f = 0; f < n_; ++f) {  // in field order
-    if (!given_[f]) continue;
+    if (!given_[f]) {
+      if (cat_.fields[f].is_count || f == rating_) blank(f);
+      continue;
+    }
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
     if (field.is_count) {
       const Count c = count_of(raw);
-      if (c.error == CountError::empty) continue;
+      if (c.error == CountError::empty) {
+        blank(f);
+        continue;
+      }
       if (c.error != CountError::none) {
         count_error(c.error, raw, field);
         continue;
@@ -65,7 +71,10 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
     record_.values.emplace_back(static_cast<std::uint32_t>(f), 0);  // its place
     const std::string_view text = trim_view(raw.text);
-    if (text.empty()) continue;
+    if (text.empty()) {
+      if (f == rating_) blank(f);
+      continue;
+    }
     if (f == name_) {
       name = text;
     } else if (f == kind_) {
@@ -112,11 +121,44 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
 }
 
 void Builder::total() {
-  // Only the fields the return carries: one it does not is unknown, never 0.
-  for (std::size_t f = 0; f < n_; ++f)
-    if (cat_.fields[f].is_count && carried_[f]) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
-  if (rating_ < n_ && carried_[rating_]) out_.totals.rated = true;
+  // Only the fields the return carries, and of those only the ones every
+  // record gives: one it does not carry is unknown, never 0, and so is one
+  // blank for some organisation (shared/domain.md: a missing value is
+  // unknown, not zero), where the sum of the others would pass for the
+  // district's figure.
+  for (std::size_t f = 0; f < n_; ++f) {
+    if (!cat_.fields[f].is_count || !carried_[f]) continue;
+    if (blanks_[f] == 0) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
+    else blank_warning(f);
+  }
+  // Ratings: orgs_rated_* are known only when every organisation is rated.
+  if (rating_ < n_ && carried_[rating_]) {
+    out_.totals.rated = blanks_[rating_] == 0;
+    if (blanks_[rating_] != 0) blank_warning(rating_);
+  }
   std::fill(sums_.begin(), sums_.end(), 0);
+  std::fill(blanks_.begin(), blanks_.end(), 0);
+  for (auto& at : blank_at_) at.clear();
+}
+
+void Builder::blank_warning(std::size_t f) {
+  const Field& field = cat_.fields[f];
+  std::string places;
+  for (Place& p : blank_at_[f]) {
+    if (p.path.empty() && p.column == 0) p.column = column_[f];  // a table's row: the field's column in it
+    places += (places.empty() ? "" : ", ") + describe(p);
+  }
+  if (blanks_[f] > blank_at_[f].size()) places += ", …";
+  const bool rating = f == rating_;
+  warning("blank_value",
+          fmt::format("«{}» để trống ở {} tổ chức ({}): số liệu của huyện tính từ chỉ tiêu này để trống (chưa biết), "
+                      "không tính ô trống là 0; {}",
+                      field.label, blanks_[f], places,
+                      rating ? "hãy ghi xếp loại cho mọi tổ chức" : "nếu là 0, hãy ghi số 0"),
+          fmt::format("{} is blank for {} organisation(s) ({}): the district's figures from it are left unknown, a "
+                      "blank never counted as 0; {}",
+                      field.id, blanks_[f], places, rating ? "rate every organisation" : "where it is zero, write 0"),
+          field.id, "", blank_at_[f].empty() ? Place{} : blank_at_[f].front());
 }
 
 void Builder::check_total(const std::vector<std::int64_t>* section) {

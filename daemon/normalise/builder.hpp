@@ -101,6 +101,7 @@ class Builder {
       touched_.push_back(field);
     }
     raw_[field] = raw;
+    column_[field] = raw.column;
   }
   const Raw* given(std::size_t field) const { return field < n_ && given_[field] ? &raw_[field] : nullptr; }
   bool has(std::size_t f) const { return f < n_ && has_[f]; }
@@ -183,6 +184,16 @@ class Builder {
     return raw != nullptr ? place(*raw) : record_place();
   }
   void check_rules(std::string_view name);
+  // A record with no value of field f (a count or the rating): its cell
+  // blank, its key absent or null. Counted, and the first few places kept:
+  // a field the return carries that is blank anywhere leaves the
+  // district's figure of it unknown, never a sum that took the blank for 0
+  // (total(), blank_warning()).
+  void blank(std::size_t f) {
+    if (blanks_[f]++ < kBlankPlaces) blank_at_[f].push_back(record_place());
+  }
+  void blank_warning(std::size_t f);
+  static constexpr std::size_t kBlankPlaces = 5;
 
   const Catalogue& cat_;
   Normalised& out_;
@@ -195,6 +206,9 @@ class Builder {
   std::vector<std::int64_t> counts_;
   std::vector<char> has_;
   std::vector<std::size_t> touched_;
+  std::vector<std::size_t> blanks_;
+  std::vector<std::vector<Place>> blank_at_;
+  std::vector<std::uint32_t> column_;  // tables: the column field f was read from
   std::size_t name_, kind_, rating_, sector_, cells_total_, admitted_, members_total_;
   std::vector<IndexedRule> rules_;
   const std::string* sheet_ = nullptr;

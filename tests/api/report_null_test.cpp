@@ -563,3 +563,50 @@ TEST(ReportNull, AMissingCountOfWomenDoesNotPullTheProvinceShareDown) {
   EXPECT_FALSE(change.contains("members_female_pct"));
   EXPECT_TRUE(change.contains("members_total"));
 }
+
+// A column the return carries, blank for one organisation (the clerk left
+// the cell empty): the district's figure of it is unknown, never the sum of
+// the others, which would pass for the whole; the same for a rating left
+// blank. The clerk is told at the cells. (An audit found Mường Tè's women
+// given as 85 of 340 members, 25.00 %, with the women of 240 only.)
+TEST(ReportNull, ABlankCellLeavesItsDistrictsFigureUnknownNeverTheSumOfTheOthers) {
+  Daemon d;
+  d.submit_samples();
+  const std::string csv = "district,org_name,org_kind,members_total,members_female,org_rating\n" +
+                          kDistrict + ",Đảng bộ xã Bum Nưa,ĐB,180,60,good\n" +  // row 2
+                          kDistrict + ",Đảng bộ xã Bum Tở,ĐB,100,,excellent\n" +  // row 3: women blank
+                          kDistrict + ",Chi bộ Kho bạc Nhà nước,CB,60,25,\n";     // row 4: no rating
+  const auto r = d.call("POST", "/api/v1/submissions?district=M%C6%B0%E1%BB%9Dng%20T%C3%A8&period=2018&filename=mt.csv", csv);
+  ASSERT_EQ(r.status, 201) << r.body;
+  // Told at the cells, in both languages.
+  const auto answer = json::parse(r.body);
+  std::map<std::string, std::string> warned;  // field -> message
+  for (const auto& w : answer.at("warnings").as_array())
+    if (w.at("code") == "blank_value") warned[std::string(w.at("field").as_string())] = w.at("message").as_string();
+  ASSERT_EQ(warned.size(), 2u) << r.body;
+  EXPECT_NE(warned["members_female"].find("để trống ở 1 tổ chức (E3)"), std::string::npos) << warned["members_female"];
+  EXPECT_NE(warned["members_female"].find("nếu là 0, hãy ghi số 0 / members_female is blank for 1 organisation(s) (E3)"),
+            std::string::npos)
+      << warned["members_female"];
+  EXPECT_NE(warned["org_rating"].find("(F4)"), std::string::npos) << warned["org_rating"];
+
+  const auto report = d.report("2018", "json");
+  ASSERT_EQ(report.status, 200) << report.body;
+  const auto got = json::parse(report.body);
+  const auto& mt = district_of(got, kDistrict).at("indicators").as_object();
+  EXPECT_EQ(number(mt.at("members_total")), 340.0) << "every organisation gives it";
+  EXPECT_TRUE(mt.at("members_female").is_null()) << "not 85: " << mt.at("members_female");
+  EXPECT_TRUE(mt.at("members_female_pct").is_null()) << "not 25.00";
+  for (const char* id : {"orgs_rated_excellent", "orgs_rated_good", "orgs_rated_completed", "orgs_rated_not_completed",
+                         "orgs_good_or_better_pct"})
+    EXPECT_TRUE(mt.at(id).is_null()) << id << " (2 of 3 rated): " << mt.at(id);
+  EXPECT_EQ(number(mt.at("orgs_total")), 3.0);
+  // The province's totals leave Mường Tè out of those, and say so.
+  const auto& incomplete = got.at("total").at("incomplete").as_object();
+  EXPECT_EQ(incomplete.at("members_female"), json::array({json::string(kDistrict)}));
+  EXPECT_EQ(incomplete.at("orgs_rated_good"), json::array({json::string(kDistrict)}));
+  EXPECT_FALSE(incomplete.contains("members_total"));
+  const auto expected = json::parse(test::read_file(kData + "expected/report-2018.json"));
+  EXPECT_EQ(number(got.at("total").at("indicators").at("members_female")),
+            number(expected.at("total").at("indicators").at("members_female")));
+}
