@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -214,9 +215,14 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     if (it->second.size() == parts.size()) total.unknown.push_back(id);
     total.incomplete.emplace_back(id, std::move(districts));
   }
-  if (!previous_parts.empty()) {
-    // A change between two totals is told only where both cover every
-    // district that reported: otherwise it would compare different sets.
+  // A change between two totals is told only when the same districts
+  // reported in both periods, and only where both totals cover every one of
+  // them: otherwise it would compare different sets (a district that sent
+  // for the first time would show as the province's growth).
+  std::set<std::string> now_districts, before_districts;
+  for (const auto& s : current) now_districts.insert(s.district);
+  for (const auto& s : before) before_districts.insert(s.district);
+  if (!previous_parts.empty() && now_districts == before_districts) {
     Lacking lacking_before;
     Indicators diff = change(sum, report::total(previous_parts, catalogue, &lacking_before));
     for (auto& d : diff)

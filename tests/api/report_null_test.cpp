@@ -556,12 +556,26 @@ TEST(ReportNull, AMissingCountOfWomenDoesNotPullTheProvinceShareDown) {
   EXPECT_EQ(incomplete.at("members_female_pct"), json::array({json::string("Tân Uyên")}));
   EXPECT_FALSE(incomplete.contains("members_total"));
   EXPECT_FALSE(incomplete.contains("orgs_total"));
-  // Tân Uyên reported nothing for 2017: the total's change is told only where
-  // both totals cover every district that reported.
-  const auto& change = got.at("total").at("change").as_object();
+  // Tân Uyên reported nothing for 2017: the province's 2018 total would
+  // compare five districts with four (Tân Uyên's 235 members shown as the
+  // province's growth). No total change is told, not even of members_total,
+  // which every district carries; each district's own change still is.
+  EXPECT_FALSE(got.at("total").as_object().contains("change")) << got.at("total");
+  EXPECT_TRUE(district_of(got, "Than Uyên").at("change").as_object().contains("members_total"));
+
+  // The same districts in both periods (Tân Uyên's 2018 return replaced by
+  // one for 2017 as well): the change is told again where both totals
+  // cover every district.
+  d.submit("T%C3%A2n%20Uy%C3%AAn", "2017", "tan-uyen.csv", csv);
+  const auto again = json::parse(d.report("2018", "json").body);
+  const auto& change = again.at("total").at("change").as_object();
   EXPECT_FALSE(change.contains("members_female"));
   EXPECT_FALSE(change.contains("members_female_pct"));
-  EXPECT_TRUE(change.contains("members_total"));
+  ASSERT_TRUE(change.contains("members_total"));
+  const auto before = json::parse(test::read_file(kData + "expected/report-2017.json"));
+  EXPECT_EQ(number(change.at("members_total")),  // (the samples' 2018 + 235) - (their 2017 + 235)
+            sample_total.at("members_total").to_number<double>() -
+                before.at("total").at("indicators").at("members_total").to_number<double>());
 }
 
 // A column the return carries, blank for one organisation (the clerk left
