@@ -78,6 +78,10 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
   for (const std::uint32_t c : header.ignored) state(c, Column::ignored);
   for (const auto& [c, text] : header.unmapped) {
     state(c, Column::unmapped);
+    if (watched_.size() >= kMaxWatched) {
+      ++unwatched_headers_;
+      continue;
+    }
     Watch& w = watched_[c];
     w.header = text;
     bool was = false;
@@ -319,6 +323,13 @@ void Table::finish() {
       out_.warnings.back().suggestions = suggest_fields(w, cat_, taken);
     }
   }
+  if (unwatched_headers_ > 0)
+    b_.warning("unmapped_more",
+               fmt::format("Còn {} cột nữa có tiêu đề không khớp chỉ tiêu nào, bị bỏ qua (chỉ {} cột đầu được kể ra)",
+                           unwatched_headers_, kMaxWatched),
+               fmt::format("{} more columns whose headers match no field are left out (only the first {} are listed)",
+                           unwatched_headers_, kMaxWatched),
+               "", "", Place{sheet_, header_row_, 0, {}});
   // The fields the province requires: each one missing refuses the return.
   for (const auto& id : policy_.required) {
     const std::size_t f = field_index(cat_, id);

@@ -126,6 +126,10 @@ class Table {
   static constexpr std::size_t kMaxWatched = 256;
   std::vector<Column> states_;
   std::map<std::uint32_t, Watch> watched_;
+  // Headers that matched no field past the first kMaxWatched: not watched,
+  // each not a warning of its own, but one warning that says how many (a
+  // return of 16,000 such columns made 16,000 warnings, held and stored).
+  std::size_t unwatched_headers_ = 0;
   std::vector<const CellRef*> pending_;  // this row's cells in such columns
   std::vector<std::size_t> wholes_;      // fields that are the whole of an at_most rule
 
