@@ -421,12 +421,15 @@ http::Response Api::report(const http::Request& r) {
     return http::error_response(400, "unknown_dialect",
                                 "Chỉ có dialect=vi, và chỉ với format=csv / dialect=vi is the only dialect, for format=csv");
   // The statuses change with the day (branch season): today is part of the key.
-  const std::string key = *period + "/" + format + "/" + dialect + "/" + report::today(context_.config.load()->season);
+  const auto config = context_.config.load();
+  const auto n = context_.normalisation.load();
+  const std::string key = *period + "/" + format + "/" + dialect + "/" + report::today(config->season);
   const std::int64_t generation = context_.store->generation();
   {
     std::lock_guard lock(mutex_);
     const auto it = reports_.find(key);
-    if (it != reports_.end() && it->second.generation == generation) {
+    if (it != reports_.end() && it->second.generation == generation && it->second.normalisation == n &&
+        it->second.config == config && it->second.plugins == plugins) {
       recent_.splice(recent_.begin(), recent_, it->second.use);  // the most recently used
       http::Response res;
       res.content_type = it->second.content_type;
@@ -434,10 +437,9 @@ http::Response Api::report(const http::Request& r) {
       return res;
     }
   }
-  const auto n = context_.normalisation.load();
   sdk::Report rep = report::province_report(*context_.store, n->registry, n->catalogue, *period,
-                                               report::contents_for(format), context_.config.load()->report);
-  report::mark(rep, report::season(*context_.store, n->registry, context_.config.load()->season, *period));  // branch season
+                                               report::contents_for(format), config->report);
+  report::mark(rep, report::season(*context_.store, n->registry, config->season, *period));  // branch season
   if (!dialect.empty()) rep.metadata.emplace_back("display.dialect", dialect);
   std::ostringstream out;
   if (auto s = exporter->exporter->write(rep, format, out); !s.ok())
@@ -461,7 +463,7 @@ http::Response Api::report(const http::Request& r) {
       recent_.pop_back();
     }
     recent_.push_front(key);
-    reports_[key] = Cached{generation, std::move(body), res.content_type, recent_.begin()};
+    reports_[key] = Cached{generation, n, config, plugins, std::move(body), res.content_type, recent_.begin()};
   }
   return res;
 }

@@ -105,6 +105,11 @@ class Api final : public http::Service {
   std::uint64_t imports_ = 0;
   struct Cached {
     std::int64_t generation = -1;
+    // What it was made with: a SIGHUP that brings new units, catalogue,
+    // settings or exporters makes it stale as a new return does (an audit
+    // found the JSON of a period listing 8 districts while its CSV, made
+    // after the reload, listed 7).
+    std::shared_ptr<const void> normalisation, config, plugins;
     std::shared_ptr<const std::string> body;  // sent as it is, never copied (issue 18, item 7)
     std::string content_type;
     std::list<std::string>::iterator use;  // in recent_

@@ -27,6 +27,7 @@ struct Context {
   std::shared_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
   std::string admin_token_sha256;  // hex; the token itself is never kept
+  std::string admin_token_source;  // TONGHOP_ADMIN_TOKEN, its file's path, or --dev's
   // Imports: examined in a child process (isolate::Zygote), run by the pool
   // of import workers (docs/isolation.md).
   ingest::Examiner examiner;

@@ -126,6 +126,15 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
     ctx.log->warn("reload: server.listen, server.threads and paths.data_dir change only on restart");
   if (fresh->import.workers != old->import.workers || fresh->import.queue != old->import.queue)
     ctx.log->warn("reload: import.workers and import.queue change only on restart");
+  if (fresh->inbox_interval != old->inbox_interval)
+    ctx.log->warn("reload: inbox.scan_milliseconds changes only on restart");
+  // The admin token is read once, at start (from the environment, which is
+  // then wiped, or its file): a new one in the file is said, not taken.
+  if (!fresh->admin_token_file.empty() && ctx.admin_token_source != "TONGHOP_ADMIN_TOKEN")
+    if (const auto token = admin_token(*fresh, false); !token || token->sha256 != ctx.admin_token_sha256)
+      ctx.log->warn("reload: the admin token in {} is not the one in use; a new admin token takes effect only on "
+                    "restart (systemctl restart tonghopd), and the old one works until then",
+                    fresh->admin_token_file.string());
   auto normalisation = load_normalisation(*fresh);
   if (!normalisation) {
     ctx.log->error("reload refused, the configuration stays as it was: {}", normalisation.error());
@@ -199,12 +208,23 @@ int serve(const Options& options) {
     fmt::print(stderr, "tonghopd: {}\n", store.error());
     return 1;
   }
+  // One daemon to a data directory: a second would store returns the first
+  // never shows, and a restore (which waits only for the lock's holder)
+  // would move its database aside under it.
+  if (!(*store)->holds_lock()) {
+    fmt::print(stderr,
+               "tonghopd: another tonghopd already serves {} (it holds {}); stop it first, or give this one its own "
+               "--data-dir\n",
+               cfg->data_dir.string(), (cfg->data_dir / "tonghop.lock").string());
+    return 1;
+  }
 
   Context ctx;
   ctx.log = *logger;
   ctx.store = std::move(*store);
   ctx.normalisation.store(*normalisation);
   ctx.admin_token_sha256 = token->sha256;
+  ctx.admin_token_source = token->source;
   ctx.config.store(std::make_shared<const config::Config>(*cfg));
   ctx.log->info("tonghopd {} starting; configuration {}; data in {}", TONGHOP_VERSION,
                 cfg->source.empty() ? "(built-in defaults)" : cfg->source.string(), cfg->data_dir.string());

@@ -144,6 +144,7 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     std::string line(4096, '\0');
     std::size_t size = 0;
     const int fd = ::open(config.admin_token_file.c_str(), O_RDONLY | O_CLOEXEC);
+    const int open_error = errno;
     if (fd >= 0) {
       ssize_t n;
       while (size < line.size() && ((n = ::read(fd, line.data() + size, line.size() - size)) > 0 || (n < 0 && errno == EINTR)))
@@ -160,7 +161,8 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     if (readable && whole && token.size() >= kShortest) t.sha256 = sha256_hex(token);
     OPENSSL_cleanse(line.data(), line.size());
     if (!readable)
-      return make_error(fmt::format("cannot read the admin token file {}", config.admin_token_file.string()));
+      return make_error(fmt::format("cannot read the admin token file {}: {}", config.admin_token_file.string(),
+                                    fd < 0 ? std::strerror(open_error) : "it is empty"));
     if (!whole)
       return make_error(fmt::format("the admin token in {} is longer than {} bytes; make one with: openssl rand -hex 24 > {}",
                                     config.admin_token_file.string(), line.size(), config.admin_token_file.string()));

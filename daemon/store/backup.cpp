@@ -1,5 +1,6 @@
 #include "store/backup.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -131,17 +132,22 @@ Expected<std::vector<std::string>> raw_hashes(const fs::path& db_file, bool chec
   return out;
 }
 
-std::size_t count_submissions(const fs::path& db_file) {
+// The one integer `sql` gives of a database opened read-only (-1: none).
+std::int64_t read_integer(const fs::path& db_file, const char* sql) {
   sqlite3* db = nullptr;
-  std::size_t n = 0;
+  std::int64_t n = -1;
   if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM submissions", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-      n = static_cast<std::size_t>(sqlite3_column_int64(s, 0));
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
   }
   sqlite3_close(db);
   return n;
+}
+
+std::size_t count_submissions(const fs::path& db_file) {
+  return static_cast<std::size_t>(std::max<std::int64_t>(read_integer(db_file, "SELECT COUNT(*) FROM submissions"), 0));
 }
 
 fs::path raw_relative(const std::string& sha) { return fs::path("raw") / sha.substr(0, 2) / sha; }
@@ -311,6 +317,12 @@ std::vector<std::string> check_backup(const fs::path& from) {
       problems.push_back(fmt::format("{} does not match its SHA-256 in the manifest (damaged)", (from / path).string()));
   }
   if (!problems.empty()) return problems;
+  // A database of a newer tonghopd: this one would refuse to start on it,
+  // after the restore had moved the working one aside.
+  if (const auto version = read_integer(from / "tonghop.db", "PRAGMA user_version"); version > Store::schema_version())
+    return {fmt::format("{} has schema version {}, newer than this tonghopd's ({}): restore it with the tonghopd that "
+                        "made it, or upgrade this one first",
+                        (from / "tonghop.db").string(), version, Store::schema_version())};
   auto hashes = raw_hashes(from / "tonghop.db", true);
   if (!hashes) return {hashes.error()};
   for (const auto& sha : *hashes)
@@ -334,12 +346,18 @@ Expected<RestoreSummary> restore(const fs::path& from, const fs::path& data_dir)
     return make_error(fmt::format("{} is in use (a running tonghopd holds {}); stop it first (systemctl stop "
                                   "tonghopd); nothing was changed",
                                   data_dir.string(), (data_dir / "tonghop.lock").string()));
-  // Staged inside the data directory (the same file system: renames), checked again.
-  const std::string stamp = [] {
+  // Staged inside the data directory (the same file system: renames),
+  // checked again. The time names the folders, and a number after it when
+  // a restore of the same second left its own (one restore's copy of the
+  // database moved aside must never be moved over by the next's).
+  const std::string stamp = [&] {
     std::string s = now_iso8601();
     for (char& c : s)
       if (c == ':') c = '-';
-    return s;
+    std::string unique = s;
+    for (int n = 2; fs::exists(data_dir / ("pre-restore-" + unique)) || fs::exists(data_dir / (".restore-" + unique)); ++n)
+      unique = s + "-" + std::to_string(n);
+    return unique;
   }();
   const fs::path staged = data_dir / (".restore-" + stamp);
   auto failed = [&](const std::string& why) -> Expected<RestoreSummary> {

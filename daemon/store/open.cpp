@@ -244,6 +244,8 @@ bool upgrade_records_v1(sqlite3* db, std::string& error) {
 
 }  // namespace
 
+std::int64_t Store::schema_version() { return static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]); }
+
 Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir / "raw", ec);
@@ -305,7 +307,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
     Statement v(db, "PRAGMA user_version");
     version = v.step() ? v.integer(0) : 0;
   }
-  const std::int64_t target = static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]);
+  const std::int64_t target = schema_version();
   if (version > target)
     return make_error(fmt::format("{} has schema version {}, newer than this tonghopd ({})", file.string(), version, target));
   for (std::int64_t m = version; m < target; ++m) {
@@ -323,6 +325,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   // Record blocks staged by a daemon killed mid-import (issue 18, stage)
   // go too: no staging can be under way before the first opener is open.
   if (s->lock_fd_ >= 0 && ::flock(s->lock_fd_, LOCK_EX | LOCK_NB) == 0) {
+    s->locked_ = true;
     const std::int64_t orphans = remove_orphan_blocks(db);
     if (orphans > 0) s->orphans_ = static_cast<std::size_t>(orphans);
     s->clean_raw();
@@ -370,6 +373,14 @@ Verification verify(const std::filesystem::path& dir) {
     return v;
   }
   exec(db, "PRAGMA busy_timeout=10000;");
+  {
+    // Sound, but not this tonghopd's: it would not start on it.
+    Statement version(db, "PRAGMA user_version");
+    if (version.ok() && version.step() && version.integer(0) > Store::schema_version())
+      v.database.push_back(fmt::format("schema version {}, newer than this tonghopd's ({}): it will not start on it; "
+                                       "run the tonghopd that made it, or upgrade this one",
+                                       version.integer(0), Store::schema_version()));
+  }
   {
     Statement check(db, "PRAGMA integrity_check(100)");
     while (check.ok() && check.step())

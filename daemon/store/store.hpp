@@ -101,6 +101,8 @@ class Store {
   // do. The first opener (it holds <dir>/tonghop.lock) removes partial .tmp
   // files and raw files no submission names.
   static Expected<std::unique_ptr<Store>> open(const std::filesystem::path& dir);
+  // The schema version this build migrates a database to (PRAGMA user_version).
+  static std::int64_t schema_version();
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -185,6 +187,10 @@ class Store {
   // Record blocks of no submission (staged by a daemon killed mid-import)
   // the first opener removed (issue 18, stage).
   std::size_t orphans_at_open() const { return orphans_; }
+  // Whether this opener holds the data directory's lock (tonghop.lock): the
+  // first to open it. A daemon that does not must not serve beside the one
+  // that does (app/serve.cpp); a command may read beside it.
+  bool holds_lock() const { return locked_; }
 
   // A submission's record blocks stored while its import runs, on a
   // connection of their own, a few blocks per short transaction (issue 18,
@@ -208,6 +214,7 @@ class Store {
   void remove_raw_if_unused(const std::string& sha256);  // under mutex_
   void clean_raw();
   int lock_fd_ = -1;
+  bool locked_ = false;
   std::size_t cleaned_ = 0;
   // Stagings' connections (store/staging.cpp), kept for the next one.
   friend class Staging;

@@ -5,6 +5,8 @@
 #include <regex>
 #include <thread>
 
+#include <boost/json.hpp>
+
 #include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -297,6 +299,36 @@ TEST(Daemon, SighupAppliesANewBodyLimit) {
   EXPECT_EQ(tonghop::test::request(d.port(), "POST", "/healthz", std::string(2000, 'x'))->status, 405);
 }
 
+// A report asked before a SIGHUP that brings another unit registry is made
+// again after it, in every format: the cache was kept by the store's
+// generation alone, and the JSON listed 8 districts while a CSV made after
+// the reload listed 7.
+TEST(Daemon, SighupWithNewUnitsRemakesACachedReport) {
+  Daemon d;
+  const std::string auth = "Authorization: Bearer " + d.token() + "\r\n";
+  auto expected_districts = [&] {
+    const auto r = tonghop::test::request(d.port(), "GET", "/api/v1/reports/province?period=2018&format=json", {}, auth);
+    if (!r || r->status != 200) return std::size_t{0};
+    return boost::json::parse(r->body).at("completeness").at("expected").as_array().size();
+  };
+  ASSERT_EQ(expected_districts(), 8u);
+  std::string units = tonghop::test::read_file(TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml");
+  const auto last = units.rfind("[[districts]]");
+  ASSERT_NE(last, std::string::npos);
+  units.erase(last);  // Nậm Nhùn gone
+  const fs::path seven = d.data().parent_path() / "seven.toml";
+  tonghop::test::write_file(seven, units);
+  // The configuration as it was, its units line pointing at the seven.
+  std::string text = tonghop::test::read_file(d.config());
+  const std::string was = "units = \"" TONGHOP_SOURCE_DIR "/config/units/lai-chau.toml\"";
+  ASSERT_NE(text.find(was), std::string::npos) << text;
+  text.replace(text.find(was), was.size(), "units = \"" + seven.string() + "\"");
+  tonghop::test::write_file(d.config(), text);
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(d.process().wait_for_output("reloaded configuration", 5s)) << d.process().output();
+  EXPECT_EQ(expected_districts(), 7u) << text;
+}
+
 TEST(DaemonStart, RefusesToStartWithoutAnAdminToken) {
   tonghop::test::TempDir dir;
   Process p({TONGHOPD_PATH, "--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "var").string()}, {},
@@ -339,6 +371,21 @@ TEST(DaemonStart, AnAddressInUseIsAClearError) {
   r.output = p.output();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos) << r.output;
+}
+
+// A second daemon on the same data directory, on another port, stored
+// returns the first never showed, and a restore waited for the first only
+// (an audit lost a return answered 201 so): it is refused at start.
+TEST(DaemonStart, ASecondDaemonOnTheSameDataDirectoryIsRefused) {
+  Daemon first;
+  tonghop::test::TempDir dir;
+  tonghop::test::Process p({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:0", "--data-dir", first.data().string(),
+                           "--plugins-dir", TONGHOP_PLUGIN_DIR},
+                          {}, {}, TONGHOP_SOURCE_DIR);
+  EXPECT_EQ(p.wait(std::chrono::seconds(20)).value_or(-1), 1) << p.output();
+  EXPECT_NE(p.output().find("another tonghopd already serves " + first.data().string()), std::string::npos) << p.output();
+  EXPECT_EQ(p.output().find("listening on"), std::string::npos) << p.output();
+  EXPECT_EQ(tonghop::test::request(first.port(), "GET", "/healthz")->status, 200) << "the first serves on";
 }
 
 TEST(DaemonStart, UsageErrorsExitTwo) {
@@ -433,6 +480,12 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
   EXPECT_EQ(with(token)->status, 200);
   EXPECT_EQ(with(token.substr(0, token.size() - 1))->status, 401);
   EXPECT_EQ(with("second line")->status, 401);
+  // A new token in the file and a SIGHUP: it is read only at start, and the
+  // log says so (the old one still works until the restart).
+  tonghop::test::write_file(file, "file-token-rotated-0123456789abcdef0123456789\n");
+  p.signal(SIGHUP);
+  EXPECT_TRUE(p.wait_for_output("a new admin token takes effect only on restart", 5s)) << p.output();
+  EXPECT_EQ(with(token)->status, 200);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(10s).value_or(-1), 0) << p.output();
 
@@ -443,6 +496,20 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
                                     {}, 10s);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("is longer than 4096 bytes"), std::string::npos) << r.output;
+  // A file that is not there, or empty: the reason is said.
+  fs::remove(file);
+  const auto missing = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                                           (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                                          {}, 10s);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("cannot read the admin token file " + file.string() + ": No such file or directory"),
+            std::string::npos)
+      << missing.output;
+  tonghop::test::write_file(file, "");
+  const auto empty = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                                         (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                                        {}, 10s);
+  EXPECT_NE(empty.output.find(file.string() + ": it is empty"), std::string::npos) << empty.output;
 }
 
 // Auth before bytes: no token, a body of 50 MB announced with "Expect:
