@@ -235,7 +235,9 @@ class JsonImporter final : public sdk::Importer {
         const char other = le ? text[i + 1] : text[i];
         if (other != 0) break;
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-        if (c == '{' || c == '[') return sdk::confidence::signature;
+        // As for UTF-8: a .json name with it is certain (the CSV importer,
+        // which reads UTF-16 too, took a UTF-16 .json for a table).
+        if (c == '{' || c == '[') return json_name ? sdk::confidence::certain : sdk::confidence::signature;
         break;
       }
       return json_name ? sdk::confidence::name_only : sdk::confidence::none;

@@ -22,6 +22,13 @@ TEST(Choice, ContentWinsOverTheName) {
   EXPECT_EQ(chosen("a;b;c\n1;2;3\n", "bao-cao.json"), "import-csv");
   EXPECT_EQ(chosen("\xEF\xBB\xBF[1,2]", "noname"), "import-json");
   EXPECT_EQ(chosen("a,b\n1,2\n", ""), "import-csv");
+  // UTF-16 JSON (Windows' Notepad "Unicode"), named .json: the JSON
+  // importer, not the CSV importer, which reads UTF-16 too and took it for
+  // a table of one column.
+  const std::string le = std::string("\xFF\xFE{\0\n\0\"\0a\0\"\0:\0" "1\0}\0", 18);
+  EXPECT_EQ(chosen(le, "bao-cao.json"), "import-json");
+  const std::string be = std::string("\xFE\xFF\0[\0" "1\0]", 8);
+  EXPECT_EQ(chosen(be, "bao-cao.JSON"), "import-json");
 }
 
 // A clerk who sent the wrong file is told, in Vietnamese first, what it
