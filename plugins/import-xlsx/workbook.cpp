@@ -3,6 +3,8 @@
 // formats of each cell format) and the shared strings.
 #include "workbook.hpp"
 
+#include <map>
+
 #include "ooxml.hpp"
 
 namespace tonghop::xlsx {
@@ -23,9 +25,24 @@ sdk::Status Workbook::read() {
     if (!styles.empty()) read_styles(styles);
     resolve_formats();
     if (!shared.empty()) read_shared_strings(shared);
+    // Each part read once: sheets listed at one part (Excel never writes
+    // them) would have its figures read twice, and a list of thousands,
+    // each pointing at one large part, would read it thousands of times
+    // under the inflated-size limit (an audit's 2 MB file held an import
+    // for its whole time limit).
+    std::map<std::string, std::string> read_as;  // part -> the sheet it was read as
     for (const auto& sheet : sheets_) {
       const auto it = rels.find(sheet.rel_id);
       std::string target = it != rels.end() ? it->second.target : std::string();
+      if (!target.empty() && entry(target)) {  // (a missing part reads as an empty sheet, each time)
+        const auto [was, first] = read_as.emplace(target, sheet.name);
+        if (!first)
+          stop(sdk::Code::invalid_input,
+               "tệp bị hỏng: hai trang tính «" + was->second + "» và «" + sheet.name + "» cùng trỏ tới một phần '" +
+                   target + "'; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+               "sheets '" + was->second + "' and '" + sheet.name + "' both name the part '" + target +
+                   "' (a damaged or altered workbook)");
+      }
       read_sheet(sheet.name, target);
     }
     return {};

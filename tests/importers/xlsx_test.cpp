@@ -240,6 +240,39 @@ void expect_same(const test::Imported& quick, const test::Imported& general, con
 }
 
 // A workbook with two fonts, a date format and shared strings around `data`.
+// Sheets listed at one part: Excel never writes them. Read, the part's
+// figures would be read twice (and thousands of sheets at one large part
+// held an import for its whole time limit): refused, naming both.
+TEST(XlsxReading, TwoSheetsAtOnePartAreRefusedNamingBoth) {
+  test::ZipWriter z;
+  z.add("[Content_Types].xml",
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>");
+  z.add("_rels/.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+  z.add("xl/workbook.xml",
+        "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+        "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+        "<sheet name=\"Biểu 01\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"Bản sao\" sheetId=\"2\" r:id=\"rId2\"/>"
+        "</sheets></workbook>");
+  z.add("xl/_rels/workbook.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "worksheet\" Target=\"/xl/worksheets/sheet1.xml\"/></Relationships>");
+  z.add("xl/worksheets/sheet1.xml",
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+        "<row r=\"1\"><c r=\"A1\"><v>7</v></c></row></sheetData></worksheet>");
+  const auto r = test::import_bytes(z.finish(), "x.xlsx");
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_NE(r.status.message().find("hai trang tính «Biểu 01» và «Bản sao» cùng trỏ tới một phần 'xl/worksheets/sheet1.xml'"),
+            std::string::npos)
+      << r.status.message();
+}
+
 std::string styled_xlsx(const std::string& data) {
   test::ZipWriter z;
   z.add("[Content_Types].xml",
