@@ -89,7 +89,7 @@ class Workbook::Sheet {
   // cell), its format, its type.
   void begin_cell(std::uint32_t row, std::uint32_t col, std::string_view s, std::string_view t) {
     in_c_ = true;
-    has_value_ = false;
+    has_value_ = has_v_ = has_formula_ = false;
     value_.clear();
     if (row != 0) {
       row_ = last_row_ = row;
@@ -134,6 +134,7 @@ class Workbook::Sheet {
     if (book_.limits_.max_field_bytes != 0 && size > book_.limits_.max_field_bytes) refuse_long();
   }
   [[noreturn]] void refuse_long() const;
+  [[noreturn]] void refuse_formula_without_value() const;
   void begin_row(std::string_view r) {
     const unsigned n = to_uint(r);
     row_ = n != 0 ? n : last_row_ + 1;
@@ -162,6 +163,9 @@ class Workbook::Sheet {
   int phonetic_ = 0;
   std::string value_, unescaped_;
   bool has_value_ = false;
+  // A <v> met in the cell (even empty: a formula whose result is ""), and
+  // an <f>: a formula with no value as computed (Sheet::token, at </c>).
+  bool has_v_ = false, has_formula_ = false;
 };
 
 void Workbook::read_sheet(const std::string& sheet_name, const std::string& target) {
@@ -316,6 +320,18 @@ void Workbook::Sheet::refuse_long() const {
        "a cell is longer than the limit of " + std::to_string(max) + " bytes", here());
 }
 
+// Written by a program that does not calculate (openpyxl, a script): the
+// formula's value is nowhere in the file. Read as blank, the figure would be
+// unknown with no word of why (or a total row's formulas would pass
+// unchecked); the clerk is told how to have it computed.
+void Workbook::Sheet::refuse_formula_without_value() const {
+  stop(sdk::Code::invalid_input,
+       "ô có công thức nhưng tệp không lưu kết quả của công thức (tệp do một chương trình không tính công thức tạo ra); "
+       "hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
+       "a cell holds a formula but the file keeps no computed value for it (written by a program that does not "
+       "calculate); open it in Excel or LibreOffice, save it and send it again",
+       here());
+}
 
 // A "<c>" met token by token.
 void Workbook::Sheet::start_cell(XmlReader& x) {
@@ -421,7 +437,9 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
     } else if (in_data_ && name == "row") {
       begin_row(x.attribute("r"));
     } else if (in_c_ && name == "v") {
-      in_v_ = true;
+      in_v_ = has_v_ = true;
+    } else if (in_c_ && name == "f") {
+      has_formula_ = true;
     } else if (in_c_ && name == "is") {
       in_is_ = true;
     } else if (in_is_ && name == "rPh") {
@@ -443,6 +461,9 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
     else if (name == "sheetData") in_data_ = false;
     else if (name == "c" && in_c_) {
       in_c_ = false;
+      // No <v>, or an empty one in a cell of numbers (openpyxl writes
+      // "<f>150+4</f><v></v>"); a formula whose result is "" says t="str".
+      if (has_formula_ && (!has_v_ || (kind_ == Kind::number && !has_value_))) refuse_formula_without_value();
       if (!has_value_) return;  // a styled empty cell
       finish_cell(value_);
     }

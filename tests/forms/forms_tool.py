@@ -202,9 +202,39 @@ def fill_xlsx(src, dst, catalogue_path, seed=2019, new=0):
             ws.cell(row, cols[k]).value = x
         ws.cell(row, cols["org_rating"]).value = rating
     wb.save(dst)
+    save_computed(dst, ws, r)
     from openpyxl.utils import get_column_letter
     summary["columns"] = {k: get_column_letter(c) for k, c in cols.items()}
     print(json.dumps(summary, ensure_ascii=False))
+
+
+def save_computed(path, ws, total_row):
+    """The total row's formulas with the values they compute, as Excel or
+    LibreOffice saves a form a clerk filled: openpyxl keeps no value for a
+    formula (an empty <v>), and tonghop refuses a formula without one."""
+    import re
+    import zipfile
+    from openpyxl.utils import column_index_from_string
+    values = {}
+    for cell in ws[total_row]:
+        m = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", str(cell.value or ""))
+        if m:
+            c = column_index_from_string(m.group(1))
+            values[cell.coordinate] = sum(ws.cell(r, c).value or 0 for r in range(int(m.group(2)), int(m.group(4)) + 1)
+                                          if isinstance(ws.cell(r, c).value, (int, float)))
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    def put(m):
+        ref = m.group(2)
+        return m.group(1) + ("<v>%d</v>" % values[ref] if ref in values else m.group(3))
+    sheet, n = re.subn(r'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)(<v\s*/>|<v></v>)', put, sheet)
+    if sum(1 for _ in values) == 0 or n < len(values):
+        raise SystemExit("the total row's formulas were not found")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
 
 
 def fill_csv(src, dst, catalogue_path, seed=2020):

@@ -19,9 +19,9 @@ using namespace tonghop;
 namespace {
 
 // What make-files wrote into sheet "Kiểu" of kinds.xlsx, whichever program
-// saved it since. `formula_cached`: a formula's value is in the file (openpyxl
-// writes none; LibreOffice computes and saves it).
-void expect_kinds(const test::Imported& r, bool formula_cached) {
+// saved it since (LibreOffice computes a formula's value and saves it;
+// openpyxl writes none, and its file is refused: OfficeFiles.OpenpyxlWorkbook).
+void expect_kinds(const test::Imported& r) {
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   ASSERT_EQ(r.doc.sheets.size(), 2u);
   const auto& s = r.sheet();
@@ -57,12 +57,8 @@ void expect_kinds(const test::Imported& r, bool formula_cached) {
   // "Đảng bộ xã" in TCVN3, in a .VnTime cell.
   EXPECT_EQ(r.text(1, 8), "\u00A7\u00B6ng b\u00E9 x\u00B7");
   EXPECT_EQ(s.find(1, 8)->font, ".VnTime");
-  if (formula_cached) {
-    ASSERT_NE(s.find(1, 9), nullptr);
-    EXPECT_EQ(s.find(1, 9)->number, 308) << "=B1*2";
-  } else {
-    EXPECT_EQ(s.find(1, 9), nullptr) << "openpyxl saves no value for a formula";
-  }
+  ASSERT_NE(s.find(1, 9), nullptr);
+  EXPECT_EQ(s.find(1, 9)->number, 308) << "=B1*2, its value as saved";
   EXPECT_EQ(r.text(3, 1), "Gộp");
   ASSERT_EQ(s.merges.size(), 1u);
   EXPECT_EQ(s.merges[0].first_row, 3u);
@@ -75,7 +71,7 @@ void expect_kinds(const test::Imported& r, bool formula_cached) {
   }
   EXPECT_EQ(r.text(10, 1), "a & b < c");
   EXPECT_EQ(r.text(10, 2), "dòng 1\ndòng 2");
-  EXPECT_EQ(s.cells.size(), formula_cached ? 18u : 17u) << "nothing else, however far the sheet's rows repeat";
+  EXPECT_EQ(s.cells.size(), 18u) << "nothing else, however far the sheet's rows repeat";
 }
 
 std::string content_xml(const std::string& rows, const std::string& styles = {}) {
@@ -120,31 +116,37 @@ const loader::Plugin& plugin(std::string_view name) {
 
 }  // namespace
 
+// openpyxl saves no value for a formula (=B1*2 at I1): refused at that
+// cell, saying how to have it computed, where it was read as a blank.
 TEST(OfficeFiles, OpenpyxlWorkbook) {
   const auto r = test::import_file(test::data_path("office/kinds.xlsx"));
   EXPECT_EQ(r.plugin, "import-xlsx");
-  expect_kinds(r, false);
+  ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << r.status.message();
+  EXPECT_EQ(r.status.where().sheet, "Kiểu");
+  EXPECT_EQ(r.status.where().row, 1u);
+  EXPECT_EQ(r.status.where().column, 9u);
+  EXPECT_NE(r.status.message().find("hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại"), std::string::npos);
 }
 
 TEST(OfficeFiles, LibreOfficeOds) {
   const auto r = test::import_file(test::data_path("office/kinds.ods"));
   EXPECT_EQ(r.plugin, "import-ods");
-  expect_kinds(r, true);
+  expect_kinds(r);
 }
 
 TEST(OfficeFiles, LibreOfficeXlsx) {
   const auto r = test::import_file(test::data_path("office/kinds-libreoffice.xlsx"));
   EXPECT_EQ(r.plugin, "import-xlsx");
-  expect_kinds(r, true);
+  expect_kinds(r);
 }
 
 TEST(OfficeFiles, APartNamedInAnotherCase) {
   // xl/WorkBook.xml, while the relationship says xl/workbook.xml.
-  expect_kinds(test::import_file(test::data_path("office/workbook-case.xlsx")), true);
+  expect_kinds(test::import_file(test::data_path("office/workbook-case.xlsx")));
 }
 
 TEST(OfficeFiles, PartsInUtf16AndUtf8WithAMark) {
-  expect_kinds(test::import_file(test::data_path("office/utf16-parts.xlsx")), true);
+  expect_kinds(test::import_file(test::data_path("office/utf16-parts.xlsx")));
 }
 
 TEST(OfficeFiles, AnOdsIsNotCalledAnExcelWorkbook) {

@@ -273,6 +273,34 @@ TEST(XlsxReading, TwoSheetsAtOnePartAreRefusedNamingBoth) {
       << r.status.message();
 }
 
+// A workbook written by a program that does not calculate (openpyxl:
+// "<f>150+4</f><v></v>", or no <v> at all): the formula's value is nowhere
+// in it. It was read as a blank cell, silently (an audit's members_total
+// 1,890 where the sheet, opened in Excel, shows 2,044); now refused at the
+// cell, saying how to have it computed. A formula whose result is "" (t="str",
+// an empty <v>) and one with its value read as before.
+TEST(XlsxReading, AFormulaWithoutItsComputedValueIsRefusedAtItsCell) {
+  for (const std::string cell : {"<c r=\"K10\"><f>150+4</f><v></v></c>", "<c r=\"K10\"><f>150+4</f></c>",
+                                 "<c r=\"K10\" t=\"n\"><f>SUM(K1:K9)</f></c>"}) {
+    const auto r = test::import_bytes(test::minimal_xlsx("<row r=\"10\">" + cell + "</row>"), "x.xlsx");
+    ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << cell << ": " << r.status.message();
+    EXPECT_EQ(r.status.where().row, 10u);
+    EXPECT_EQ(r.status.where().column, 11u);
+    EXPECT_NE(r.status.message().find("ô có công thức nhưng tệp không lưu kết quả của công thức"), std::string::npos)
+        << r.status.message();
+    EXPECT_NE(r.status.message().find("hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại"), std::string::npos);
+  }
+  const auto r = test::import_bytes(
+      test::minimal_xlsx("<row r=\"10\"><c r=\"J10\" t=\"str\"><f>IF(1,\"\",\"\")</f><v></v></c>"
+                         "<c r=\"K10\"><f>150+4</f><v>154</v></c></row>"),
+      "x.xlsx");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.doc.sheets.size(), 1u);
+  EXPECT_EQ(r.doc.sheets[0].find(10, 10), nullptr) << "an empty result: no value";
+  ASSERT_NE(r.doc.sheets[0].find(10, 11), nullptr);
+  EXPECT_EQ(r.doc.sheets[0].find(10, 11)->number, 154);
+}
+
 std::string styled_xlsx(const std::string& data) {
   test::ZipWriter z;
   z.add("[Content_Types].xml",
