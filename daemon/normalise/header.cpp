@@ -186,7 +186,7 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
     }
   std::sort(cols.begin(), cols.end());
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-  std::set<const Field*> seen;
+  std::map<const Field*, std::uint32_t> seen;  // field -> the column that gave it
   const Field* whole = nullptr;  // the last column's field that is not a breakdown
   for (const std::uint32_t c : cols) {
     const Path p = read_path(g, merges, top, r, c, search, full);
@@ -200,8 +200,13 @@ Header read_header(const Grid& g, std::uint32_t top, std::uint32_t r, Search& se
     // match_path: what the profile gives, else the catalogue's reading.
     const Field* f = given != nullptr ? cat.field(*given) : catalogue_field(p.folds, search, p.connector ? whole : nullptr);
     if (f != nullptr && !p.connector) whole = f;
-    if (f != nullptr && seen.insert(f).second) h.columns[c] = f;
-    else if (!p.folds.empty()) h.unmapped.emplace_back(c, full ? p.shown : std::string());
+    const auto [given_by, first] = f != nullptr ? seen.emplace(f, c) : std::pair{seen.end(), false};
+    if (first) {
+      h.columns[c] = f;
+    } else if (!p.folds.empty()) {
+      h.unmapped.emplace_back(c, full ? p.shown : std::string());
+      if (f != nullptr) h.repeats[c] = given_by->second;
+    }
   }
   h.score = static_cast<int>(seen.size());
   return h;

@@ -31,6 +31,9 @@ struct Header {
   // already), the ones the catalogue ignores left out.
   std::vector<std::pair<std::uint32_t, std::string>> unmapped;
   std::vector<std::uint32_t> ignored;  // columns the catalogue says to leave out ("STT", "Ghi chú")
+  // Of `unmapped`: a column whose header names a field an earlier column
+  // already gave -> that earlier column (Table: an error for a count).
+  std::map<std::uint32_t, std::uint32_t> repeats;
   int score = 0;
 
   std::uint32_t rows() const { return row - top + 1; }

@@ -76,6 +76,8 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     if (f->id == "org_sector") sector_from_name_ = false;
   }
   for (const std::uint32_t c : header.ignored) state(c, Column::ignored);
+  for (const auto& [c, first] : header.repeats)
+    if (const auto f = header.columns.find(first); f != header.columns.end()) repeats_[c] = {first, f->second};
   for (const auto& [c, text] : header.unmapped) {
     state(c, Column::unmapped);
     if (watched_.size() >= kMaxWatched) {
@@ -309,6 +311,31 @@ void Table::finish() {
   for (const auto& slot : slots_) taken[slot.field] = true;
   for (const auto& [c, w] : watched_) {
     const Place where{sheet_, header_row_, c, {}};
+    if (const auto rep = repeats_.find(c); rep != repeats_.end()) {
+      // Two columns name one field: the first was read, this one not. Of a
+      // count, figures in both: which the district meant is not known (an
+      // audit's hidden column of last year's women was taken over the
+      // visible one), so the return is refused naming both.
+      const auto [first, field] = rep->second;
+      const std::string a = column_name(first), b = column_name(c);
+      if (field->is_count && w.holds_numbers())
+        b_.error("repeated_field",
+                 fmt::format("Cột {} và cột {} cùng là chỉ tiêu «{}» (cột {}: «{}»); không biết lấy cột nào: hãy xóa "
+                             "một cột hoặc sửa tiêu đề của nó",
+                             a, b, field->label, b, w.header),
+                 fmt::format("columns {} and {} both name {} (column {}: '{}'); which one to take is not known: delete "
+                             "one or correct its header",
+                             a, b, field->id, b, w.header),
+                 field->id, w.header, where);
+      else
+        b_.warning("repeated_field",
+                   fmt::format("Cột {} «{}» cũng là chỉ tiêu «{}» như cột {}; chỉ đọc cột {}", b, w.header, field->label,
+                               a, a),
+                   fmt::format("column {} '{}' names {} too, as column {} does; only column {} is read", b, w.header,
+                               field->id, a, a),
+                   field->id, w.header, where);
+      continue;
+    }
     if (w.holds_numbers()) {
       Issue i = unmapped_numbers_issue(w, fmt::format("Cột {}", column_name(c)), fmt::format("column {}", column_name(c)),
                                        where, cat_, taken, policy_.unmapped_numbers_error);

@@ -130,6 +130,9 @@ class Table {
   // each not a warning of its own, but one warning that says how many (a
   // return of 16,000 such columns made 16,000 warnings, held and stored).
   std::size_t unwatched_headers_ = 0;
+  // Columns whose header names a field an earlier column gave: column ->
+  // (that earlier column, the field). Header::repeats.
+  std::map<std::uint32_t, std::pair<std::uint32_t, const Field*>> repeats_;
   std::vector<const CellRef*> pending_;  // this row's cells in such columns
   std::vector<std::size_t> wholes_;      // fields that are the whole of an at_most rule
 

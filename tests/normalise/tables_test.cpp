@@ -292,6 +292,33 @@ TEST(Unmapped, PastTheFirst256ColumnsThatNameNoFieldTheRestAreOneWarning) {
   EXPECT_EQ(n.records.size(), 2u);
 }
 
+// Two columns of figures under one field's header (last year's women in a
+// hidden column left of this year's): the first was taken and the second
+// called "matches no field". Which the district meant is not known: refused,
+// naming both. A repeated text column is read from the first, and said so.
+TEST(Unmapped, TwoColumnsOfFiguresForOneFieldAreRefusedNamingBoth) {
+  const std::string csv =
+      "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ;ĐV nữ\n"
+      "Đảng bộ xã Khoen On;ĐB;75;18;20\n"
+      "Đảng bộ xã Ta Gia;ĐB;80;30;31\n";
+  const auto n = read_bytes(csv, "hai-cot.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  EXPECT_EQ(n.errors[0].code, "repeated_field");
+  EXPECT_EQ(n.errors[0].field, "members_female");
+  EXPECT_EQ(n.errors[0].where.column, 5u);
+  EXPECT_NE(n.errors[0].message.find("Cột D và cột E cùng là chỉ tiêu"), std::string::npos) << n.errors[0].message;
+  EXPECT_NE(n.errors[0].message.find("columns D and E both name members_female"), std::string::npos);
+  for (const auto& w : n.warnings) EXPECT_NE(w.code, "unmapped_header") << issues(n.warnings);
+
+  const auto text = read_bytes(
+      "Tên TCCSĐ;Loại hình;Tổng số ĐV;Loại hình\nĐảng bộ xã Khoen On;ĐB;75;CB\nĐảng bộ xã Ta Gia;ĐB;80;CB\n", "kieu.csv");
+  ASSERT_TRUE(text.accepted()) << issues(text.errors);
+  ASSERT_EQ(text.warnings.size(), 1u) << issues(text.warnings);
+  EXPECT_EQ(text.warnings[0].code, "repeated_field");
+  EXPECT_NE(text.warnings[0].message.find("only column B is read"), std::string::npos) << text.warnings[0].message;
+  EXPECT_EQ(text.records.size(), 2u);
+}
+
 TEST(Required, AReturnWithoutMembersTotalIsRefusedNamingTheFieldAndTheColumnThatMayBeIt) {
   const std::string csv =
       "Tên TCCSĐ;Loại hình;ĐV nữ;Số ĐV hiện có\n"
