@@ -239,6 +239,20 @@ class DocumentReader final : public Reader {
       out.errors.push_back(no_table());
     } else {
       out = std::move(*best_);
+      // One sheet is read: another that holds a table of organisations too
+      // (the return split over two sheets, a corrected copy, last year's)
+      // is said, never left out without a word.
+      for (const auto& other : tables_)
+        if (other != best_sheet_)
+          out.warnings.push_back(Issue{
+              "other_table",
+              bilingual(fmt::format("Trang «{}» cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
+                                    "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
+                                    other, best_sheet_),
+                        fmt::format("sheet '{}' holds a table of organisations too, which is not read: only sheet '{}' "
+                                    "is. If the return spans several sheets, put it on one; if that one is old, delete it",
+                                    other, best_sheet_)),
+              "", other, Place{other, 0, 0, {}}});
     }
     if (out.records.empty() && out.errors.empty())
       out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
@@ -457,6 +471,7 @@ class DocumentReader final : public Reader {
     streaming_ = true;
     head_grid_ = std::make_unique<Grid>(*head_);
     used_ = find_header(*head_grid_, cat_, profile_);
+    if (used_.valid()) tables_.push_back(head_->name);
     if (used_.better_than(best_header_)) {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
@@ -480,6 +495,7 @@ class DocumentReader final : public Reader {
       // Small enough to read whole, merged ranges included.
       Grid g(*head_);
       Header h = find_header(g, cat_, profile_);
+      if (h.valid()) tables_.push_back(head_->name);
       if (h.better_than(best_header_)) {
         auto result = std::make_unique<Normalised>();
         if (h.valid()) {
@@ -536,6 +552,7 @@ class DocumentReader final : public Reader {
 
   Header best_header_;
   std::string best_sheet_;
+  std::vector<std::string> tables_;  // every sheet whose header makes a table, in order
   std::unique_ptr<Normalised> best_;
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;

@@ -319,6 +319,33 @@ TEST(Unmapped, TwoColumnsOfFiguresForOneFieldAreRefusedNamingBoth) {
   EXPECT_EQ(text.records.size(), 2u);
 }
 
+// A return split over two sheets, or a corrected copy beside the old: one
+// sheet is read, and the other was left out without a word (an audit's
+// 21 organisations of 45). It is named in a warning.
+TEST(Sheets, AnotherSheetWithATableIsNamedNotLeftOutSilently) {
+  test::TempDir dir;
+  json::value spec = three_row_sheet(false);
+  json::object copy = spec.at("sheets").at(0).as_object();
+  copy["name"] = "Biểu 1 (tiếp)";
+  spec.at("sheets").as_array().push_back(copy);
+  spec.at("sheets").as_array().push_back(json::object{{"name", "Ghi chú"}, {"rows", json::object{{"1", json::array{"Người lập biểu"}}}}});
+  const auto n = read(workbook(dir, "hai-trang.xlsx", spec));
+  ASSERT_TRUE(n.accepted()) << issues(n.errors);
+  EXPECT_EQ(n.records.size(), 3u);
+  std::vector<const Issue*> others;
+  for (const auto& w : n.warnings)
+    if (w.code == "other_table") others.push_back(&w);
+  ASSERT_EQ(others.size(), 1u) << issues(n.warnings);
+  EXPECT_EQ(others[0]->where.sheet, "Biểu 1 (tiếp)");
+  EXPECT_NE(others[0]->message.find("Trang «Biểu 1 (tiếp)» cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ "
+                                    "đọc trang «Biểu 1»"),
+            std::string::npos)
+      << others[0]->message;
+  // One sheet alone: no such warning.
+  const auto one = read(workbook(dir, "mot-trang.xlsx", three_row_sheet(false)));
+  for (const auto& w : one.warnings) EXPECT_NE(w.code, "other_table");
+}
+
 TEST(Required, AReturnWithoutMembersTotalIsRefusedNamingTheFieldAndTheColumnThatMayBeIt) {
   const std::string csv =
       "Tên TCCSĐ;Loại hình;ĐV nữ;Số ĐV hiện có\n"
