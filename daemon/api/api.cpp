@@ -336,7 +336,13 @@ http::Response Api::submit(const http::Request& r) {
     return json_ok(200, o);
   }
   if (outcome.status != 201) {
-    context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district, period, who.name);
+    // The file's faults are the clerk's (info); the server's (a full disk,
+    // no zygote: 5xx) are the IT officer's, said with their reason.
+    if (outcome.status >= 500)
+      context_.log->error("return not stored ({}) for {} {} from {}: {}", outcome.status, district, period, who.name,
+                          outcome.errors.empty() ? std::string("(no reason given)") : outcome.errors.front().message);
+    else
+      context_.log->info("return refused ({}) for {} {} from {}", outcome.status, district, period, who.name);
     return refuse::issues(outcome.status, outcome.errors, outcome.warnings);
   }
   const auto& s = *outcome.submission;

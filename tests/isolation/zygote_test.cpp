@@ -138,6 +138,10 @@ TEST(Zygote, KilledItIsStartedAgainAndTheNextReturnIsRead) {
             std::string::npos)
       << log;
   EXPECT_NE(log.find("started it again (pid " + std::to_string(third) + ")"), std::string::npos) << log;
+  // The returns turned away are the IT officer's to see, with the reason.
+  EXPECT_NE(log.find("[error] return not stored (503) for Phong Thổ 2018 from admin: Máy chủ tạm thời không đọc được tệp"),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace
