@@ -104,6 +104,9 @@ Expected<std::string> Store::write_raw(std::string_view bytes, const std::string
   std::error_code ec;
   if (alone && std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == bytes.size()) return sha256;
   std::filesystem::create_directories(path.parent_path(), ec);
+  // Its folder first: a raw/ that cannot be written is said as such, not as
+  // the file's "No such file or directory" that follows it.
+  if (ec) return make_error(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
   const auto tmp = path.parent_path() / (sha256 + ".tmp" + std::to_string(::getpid()) + "-" +
                                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   // In place when alone; O_EXCL: a file already there (damaged, or of

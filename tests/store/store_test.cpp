@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -246,5 +247,26 @@ TEST(Store, ALargeRawFileIsWrittenPastThePageCacheByteForByte) {
   ASSERT_TRUE(back) << back.error();
   EXPECT_EQ(back->size(), size);
   EXPECT_TRUE(*back == expected) << "the archived file differs from the bytes given";
+  std::filesystem::remove_all(dir);
+}
+
+// A raw/ the daemon cannot write in (here a file where its folder should be,
+// as root passes any mode): the refusal names the folder and why, not the
+// file's "No such file or directory" that followed it; nothing is stored.
+TEST(Store, ARawFolderThatCannotBeMadeIsNamedWithItsReason) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tonghop-rawdir-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto opened = store::Store::open(dir);
+  ASSERT_TRUE(opened) << opened.error();
+  auto& store = **opened;
+  std::filesystem::remove_all(dir / "raw");
+  std::ofstream(dir / "raw") << "not a folder";
+  store::NewSubmission s = than_uyen_csv("a,b\n1,2\n");
+  s.records = numbered_records(1);
+  const auto stored = store.add(std::move(s));
+  ASSERT_FALSE(stored);
+  EXPECT_NE(stored.error().find("cannot create " + (dir / "raw").string() + "/"), std::string::npos) << stored.error();
+  EXPECT_NE(stored.error().find("Not a directory"), std::string::npos) << stored.error();
+  EXPECT_TRUE(store.list("2018").empty());
   std::filesystem::remove_all(dir);
 }
