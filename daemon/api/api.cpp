@@ -330,6 +330,8 @@ http::Response Api::submit(const http::Request& r) {
     const auto& s = *outcome.submission;
     context_.log->info("return for {} {} from {} unchanged: the same bytes as #{}; no new version", s.district, s.period,
                        who.name, s.id);
+    if (outcome.raw_repaired)
+      context_.log->warn("the raw file of #{} was missing or damaged; written again from the same bytes sent again", s.id);
     json::object o = submission_json(s);
     o["unchanged"] = true;
     o["warnings"] = issues_json(context_.store->warnings(s.id));

@@ -269,6 +269,12 @@ Outcome submit(const Examiner& examiner, const Normalisation& n, store::Store& s
     detail["period"] = current.period;
     detail["filename"] = ret.filename;
     detail["sha256"] = current.sha256;
+    // Its raw file missing or damaged (tonghopd verify says which): these
+    // are its bytes, so they mend it.
+    if (const auto repaired = store.repair_raw(ret.bytes, current.sha256); repaired && *repaired) {
+      detail["raw_repaired"] = true;
+      out.raw_repaired = true;
+    }
     store.audit(ret.token_name, "", "submission.unchanged", boost::json::serialize(detail));
     out.status = 200;
     out.unchanged = true;

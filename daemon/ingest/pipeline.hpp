@@ -100,6 +100,7 @@ struct Outcome {
   // care (issue 16): the same bytes as the district's current submission for
   // the period: status 200, `submission` is that one, nothing new is stored.
   bool unchanged = false;
+  bool raw_repaired = false;  // unchanged, and its missing or damaged raw file written again
 };
 
 // Everything but storing: the importer chosen by content, the document read,

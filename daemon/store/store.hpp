@@ -136,7 +136,11 @@ class Store {
   };
   std::optional<RecordBlock> record_block(std::int64_t submission_id, std::int64_t from) const;
   std::vector<normalise::Issue> warnings(std::int64_t submission_id) const;
-  Expected<std::string> raw(const Submission& s) const;
+  Expected<std::string> raw(const Submission& s) const;  // an error when missing or damaged
+  // The raw file of `sha256` written again from `bytes` (the same, as a
+  // district sent them again) when it is missing or damaged: true when it
+  // was. (tonghopd verify names such files; sending the file again mends it.)
+  Expected<bool> repair_raw(std::string_view bytes, const std::string& sha256);
   // forms branch (store/latest.cpp): the district's last accepted return
   // still current (not superseded), of any period: the highest id.
   std::optional<Submission> latest_current(const std::string& district) const;
@@ -208,7 +212,8 @@ class Store {
 
  private:
   Store(sqlite3* db, std::filesystem::path dir);
-  Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256);
+  // `replace`: a file already there is replaced whatever its size (repair_raw).
+  Expected<std::string> write_raw(std::string_view bytes, const std::string& sha256, bool replace = false);
   static std::size_t write_direct(int fd, std::string_view bytes, int& error);  // write_raw's whole pages, O_DIRECT
   std::filesystem::path raw_path(const std::string& sha256) const;
   void remove_raw_if_unused(const std::string& sha256);  // under mutex_

@@ -269,3 +269,42 @@ TEST(Backup, ADataDirectoryWithoutADatabaseHasNothingToBackUp) {
   EXPECT_NE(r.output.find("holds no database"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir.path() / "empty" / "tonghop.db"));
 }
+
+// A raw file damaged on disk (a flipped byte keeps its size): verify names
+// it; its download is refused, never other bytes handed out as the
+// district's; the district sending the same file again mends it (it was
+// answered "unchanged" and left damaged), and verify is sound again.
+TEST(Backup, ADamagedRawFileIsNeverHandedOutAndTheSameFileSentAgainMendsIt) {
+  ServedDaemon d(kAdmin);
+  const std::string id = submit(d.port, kAdmin, 7);
+  ASSERT_NE(id, "");
+  const std::string config = (d.dir.path() / "tonghop.toml").string();
+  fs::path raw;
+  for (const auto& e : fs::recursive_directory_iterator(d.dir.path() / "var" / "raw"))
+    if (e.is_regular_file()) raw = e.path();
+  ASSERT_FALSE(raw.empty());
+  std::string bytes = tonghop::test::read_file(raw);
+  ASSERT_EQ(bytes, csv(7));
+  bytes[bytes.size() / 2] ^= 0x01;
+  tonghop::test::write_file(raw, bytes);
+  EXPECT_EQ(tonghopd({"verify", "--config", config}).exit_code, 1);
+
+  const std::string auth = "Authorization: Bearer " + kAdmin + "\r\n";
+  const auto download = tonghop::test::request(d.port, "GET", "/api/v1/submissions/" + id + "/raw", {}, auth);
+  ASSERT_TRUE(download);
+  EXPECT_EQ(download->status, 500) << download->body;
+  EXPECT_NE(download->body.find("is damaged"), std::string::npos) << download->body;
+
+  const auto again = tonghop::test::request(d.port, "POST", "/api/v1/submissions?district=Than%20Uy%C3%AAn&period=2018&filename=tu.csv",
+                                            csv(7), auth);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(json::parse(again->body).at("unchanged"), true);
+  EXPECT_EQ(tonghop::test::read_file(raw), csv(7));
+  EXPECT_EQ(tonghopd({"verify", "--config", config}).exit_code, 0);
+  const auto mended = tonghop::test::request(d.port, "GET", "/api/v1/submissions/" + id + "/raw", {}, auth);
+  ASSERT_TRUE(mended);
+  EXPECT_EQ(mended->status, 200);
+  EXPECT_EQ(mended->body, csv(7));
+  EXPECT_TRUE(d.process->wait_for_output("was missing or damaged; written again", 5s)) << d.process->output();
+}
