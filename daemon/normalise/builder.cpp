@@ -23,6 +23,9 @@ std::size_t field_index(const Catalogue& cat, std::string_view id) {
 
 Builder::Builder(const Catalogue& c, Normalised& out)
     : cat_(c), out_(out), n_(c.fields.size()), raw_(n_), given_(n_), carried_(n_), unreadable_(n_), counts_(n_), has_(n_), blanks_(n_), blank_at_(n_), column_(n_), sums_(n_) {
+  of_subordinate_cells_.assign(n_, 0);
+  confirmed_at_.assign(n_, -1);
+  required_.assign(n_, 0);
   name_ = field_index(c, "org_name");
   kind_ = field_index(c, "org_kind");
   rating_ = field_index(c, "org_rating");
@@ -30,8 +33,12 @@ Builder::Builder(const Catalogue& c, Normalised& out)
   cells_total_ = field_index(c, "cells_total");
   admitted_ = field_index(c, "admitted");
   members_total_ = field_index(c, "members_total");
+  if (cells_total_ < n_) of_subordinate_cells_[cells_total_] = 1;
   for (const auto& rule : c.rules) {
     IndexedRule r{rule.kind, {}, field_index(c, rule.whole)};
+    if (r.whole == cells_total_ && r.whole < n_)
+      for (const auto& p : rule.parts)
+        if (const std::size_t i = field_index(c, p); i < n_) of_subordinate_cells_[i] = 1;
     for (const auto& p : rule.parts) r.parts.push_back(field_index(c, p));
     rules_.push_back(std::move(r));
   }
@@ -43,13 +50,14 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
   record_.values.clear();
   record_.paths = own_paths;
   record_.where = where;
+  record_blanks_.clear();
   std::string_view name;
   kind_text_.clear();
   sector_text_.clear();
   rating_text_.clear();
   for (std::size_t f = 0; f < n_; ++f) {  // in field order
     if (!given_[f]) {
-      if (cat_.fields[f].is_count || f == rating_) blank(f);
+      if (cat_.fields[f].is_count || f == rating_) record_blanks_.push_back(f);
       continue;
     }
     const Raw& raw = raw_[f];
@@ -57,7 +65,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     if (field.is_count) {
       const Count c = count_of(raw);
       if (c.error == CountError::empty) {
-        blank(f);
+        record_blanks_.push_back(f);
         continue;
       }
       if (c.error != CountError::none) {
@@ -72,7 +80,7 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     record_.values.emplace_back(static_cast<std::uint32_t>(f), 0);  // its place
     const std::string_view text = trim_view(raw.text);
     if (text.empty()) {
-      if (f == rating_) blank(f);
+      if (f == rating_) record_blanks_.push_back(f);
       continue;
     }
     if (f == name_) {
@@ -109,6 +117,9 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
     if (sector_text_.empty()) sector_text_ = sector != nullptr ? *sector : cat_.sector_from_folded(folded);
   }
+  for (const std::size_t f : record_blanks_)
+    if (kind_text_ != "party_cell" || !of_subordinate_cells_[f]) blank(f);
+  ++built_;
   record_.org_name = name;
   record_.org_kind = kind_text_;
   record_.org_sector = sector_text_;
@@ -128,7 +139,10 @@ void Builder::total() {
   // district's figure.
   for (std::size_t f = 0; f < n_; ++f) {
     if (!cat_.fields[f].is_count || !carried_[f]) continue;
-    if (blanks_[f] == 0) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
+    // Blanks the district's own total row summed as 0 (its figure, stated
+    // and checked) leave the figure known; a required field's never do.
+    const bool stated = confirmed_at_[f] == built_ && !required_[f];
+    if (blanks_[f] == 0 || stated) out_.totals.counts[cat_.fields[f].id] += static_cast<double>(sums_[f]);
     else blank_warning(f);
   }
   // Ratings: orgs_rated_* are known only when every organisation is rated.
@@ -138,6 +152,8 @@ void Builder::total() {
   }
   std::fill(sums_.begin(), sums_.end(), 0);
   std::fill(blanks_.begin(), blanks_.end(), 0);
+  std::fill(confirmed_at_.begin(), confirmed_at_.end(), -1);
+  built_ = 0;
   for (auto& at : blank_at_) at.clear();
 }
 
@@ -150,6 +166,15 @@ void Builder::blank_warning(std::size_t f) {
   }
   if (blanks_[f] > blank_at_[f].size()) places += ", …";
   const bool rating = f == rating_;
+  if (required_[f]) {
+    error("missing_value",
+          fmt::format("«{}» để trống ở {} tổ chức ({}): chỉ tiêu này bắt buộc, hãy ghi số cho mọi tổ chức", field.label,
+                      blanks_[f], places),
+          fmt::format("{} is blank for {} organisation(s) ({}): the field is required; give it for every organisation",
+                      field.id, blanks_[f], places),
+          field.id, "", blank_at_[f].empty() ? Place{} : blank_at_[f].front());
+    return;
+  }
   warning("blank_value",
           fmt::format("«{}» để trống ở {} tổ chức ({}): số liệu của huyện tính từ chỉ tiêu này để trống (chưa biết), "
                       "không tính ô trống là 0; {}",
@@ -171,6 +196,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     // A value above that could not be read has its own error: the total is not blamed for it.
     if (unreadable_[f]) continue;
     const std::int64_t sum = sums_[f];
+    if (total.value == sum) confirmed_at_[f] = built_;  // the district's figure over every record so far
     if (total.value == sum || (section != nullptr && total.value == sum - (*section)[f])) continue;
     const Place where = place(raw);
     error("total_mismatch",

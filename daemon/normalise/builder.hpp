@@ -135,6 +135,11 @@ class Builder {
 
   // The counts summed so far into the result's totals (when the reading is done).
   void total();
+  // A field the province requires: blank for an organisation, the return
+  // is refused (missing_value), not its figure left unknown.
+  void require(std::size_t f) {
+    if (f < n_) required_[f] = 1;
+  }
 
  private:
   struct Memo {
@@ -194,6 +199,16 @@ class Builder {
   }
   void blank_warning(std::size_t f);
   static constexpr std::size_t kBlankPlaces = 5;
+  // This record's blank counts, judged once its kind is known: a chi bộ has
+  // no subordinate cells, so its blank cells_* (cells_total and its parts)
+  // are 0, not unknown.
+  std::vector<std::size_t> record_blanks_;
+  std::vector<char> of_subordinate_cells_;
+  // A total row that stated field f over every record built (the district's
+  // own figure, its blanks read as 0 by its own sum): records then, else -1.
+  std::vector<std::int64_t> confirmed_at_;
+  std::int64_t built_ = 0;
+  std::vector<char> required_;
 
   const Catalogue& cat_;
   Normalised& out_;

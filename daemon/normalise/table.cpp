@@ -50,6 +50,7 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
       header_row_(header.row),
       out_(out),
       b_(cat, out) {
+  for (const auto& id : policy_.required) b_.require(field_index(cat, id));
   Layout layout;
   layout.sheet = sheet_;
   for (const auto& f : cat.fields) {

@@ -86,6 +86,7 @@ TreeReader::TreeReader(const Catalogue& cat, const Registry& registry, const Sub
       profile_(profile),
       first_pass_(!array),
       b_(cat, out_) {
+  for (const auto& id : policy_.required) b_.require(field_index(cat, id));
   if (!array) return;
   reading_ = *array;
   read_array(std::move(*array));

@@ -346,6 +346,41 @@ TEST(Sheets, AnotherSheetWithATableIsNamedNotLeftOutSilently) {
   for (const auto& w : one.warnings) EXPECT_NE(w.code, "other_table");
 }
 
+// A blank is unknown, not 0 (ReportNull.ABlankCell…), except where it
+// cannot be anything but 0 or the district stated the figure itself: a chi
+// bộ's subordinate cells (it has none), and a field whose total row the
+// district wrote and that adds up. A blank in a required field refuses.
+TEST(Blanks, AChiBoHasNoSubordinateCellsAndATotalRowStatesTheFigure) {
+  const std::string head = "Tên TCCSĐ;Loại hình;Tổng số chi bộ;Chi bộ thôn bản;Tổng số ĐV;ĐV nữ\n";
+  const std::string rows = "Đảng bộ xã Khoen On;ĐB;5;4;75;20\n"
+                           "Chi bộ Trường THCS;CB;;;20;\n"  // no cells (a chi bộ), women blank
+                           "Chi bộ Trạm y tế;CB;;;10;6\n";
+  const auto blank = read_bytes(head + rows, "trong.csv");
+  ASSERT_TRUE(blank.accepted()) << issues(blank.errors);
+  EXPECT_EQ(blank.totals.counts.count("cells_total"), 1u) << "a chi bộ's blank cells are 0";
+  EXPECT_EQ(blank.totals.counts.at("cells_total"), 5);
+  EXPECT_EQ(blank.totals.counts.at("cells_village"), 4);
+  EXPECT_EQ(blank.totals.counts.count("members_female"), 0u) << "unknown: 26 would pass for the figure";
+  std::size_t warned = 0;
+  for (const auto& w : blank.warnings) warned += w.code == "blank_value";
+  EXPECT_EQ(warned, 1u) << issues(blank.warnings);
+
+  // The same with the district's total row, which adds up with the blank as 0: its figure.
+  const auto stated = read_bytes(head + rows + "Tổng cộng;;5;4;105;26\n", "tong.csv");
+  ASSERT_TRUE(stated.accepted()) << issues(stated.errors);
+  ASSERT_EQ(stated.totals.counts.count("members_female"), 1u) << issues(stated.warnings);
+  EXPECT_EQ(stated.totals.counts.at("members_female"), 26);
+  for (const auto& w : stated.warnings) EXPECT_NE(w.code, "blank_value") << issues(stated.warnings);
+
+  // members_total is required: blank for one organisation, refused at its cell.
+  const auto required = read_bytes(head + "Đảng bộ xã Khoen On;ĐB;5;4;75;20\nChi bộ Trường THCS;CB;;;;3\n", "bat-buoc.csv");
+  ASSERT_EQ(required.errors.size(), 1u) << issues(required.errors);
+  EXPECT_EQ(required.errors[0].code, "missing_value");
+  EXPECT_EQ(required.errors[0].field, "members_total");
+  EXPECT_EQ(required.errors[0].where.row, 3u);
+  EXPECT_EQ(required.errors[0].where.column, 5u);
+}
+
 TEST(Required, AReturnWithoutMembersTotalIsRefusedNamingTheFieldAndTheColumnThatMayBeIt) {
   const std::string csv =
       "Tên TCCSĐ;Loại hình;ĐV nữ;Số ĐV hiện có\n"
