@@ -211,10 +211,12 @@ int serve(const Options& options) {
   // One daemon to a data directory: a second would store returns the first
   // never shows, and a restore (which waits only for the lock's holder)
   // would move its database aside under it.
-  if (!(*store)->holds_lock()) {
+  // (A command such as `tonghopd report` or `users` holds it while it runs:
+  // waited for a few seconds.)
+  if (!(*store)->wait_for_lock(std::chrono::seconds(5))) {
     fmt::print(stderr,
-               "tonghopd: another tonghopd already serves {} (it holds {}); stop it first, or give this one its own "
-               "--data-dir\n",
+               "tonghopd: another tonghopd already serves {} (it holds {}; or a command such as tonghopd report, users "
+               "or mappings is still running on it); stop it first, or give this one its own --data-dir\n",
                cfg->data_dir.string(), (cfg->data_dir / "tonghop.lock").string());
     return 1;
   }

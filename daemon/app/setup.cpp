@@ -144,11 +144,12 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     std::string line(4096, '\0');
     std::size_t size = 0;
     const int fd = ::open(config.admin_token_file.c_str(), O_RDONLY | O_CLOEXEC);
-    const int open_error = errno;
+    int read_error = fd < 0 ? errno : 0;
     if (fd >= 0) {
-      ssize_t n;
+      ssize_t n = 0;
       while (size < line.size() && ((n = ::read(fd, line.data() + size, line.size() - size)) > 0 || (n < 0 && errno == EINTR)))
         if (n > 0) size += static_cast<std::size_t>(n);
+      if (n < 0) read_error = errno;  // a folder, say: EISDIR
       ::close(fd);
     }
     const std::size_t end = std::min(line.find('\n'), size);
@@ -157,12 +158,12 @@ Expected<AdminToken> admin_token(const config::Config& config, bool dev) {
     const std::string_view token(line.data(), length);
     // A first line longer than the buffer would be hashed cut short, and never match: refused.
     const bool whole = end < size || size < line.size();
-    const bool readable = fd >= 0 && size > 0;
+    const bool readable = fd >= 0 && read_error == 0 && size > 0;
     if (readable && whole && token.size() >= kShortest) t.sha256 = sha256_hex(token);
     OPENSSL_cleanse(line.data(), line.size());
     if (!readable)
       return make_error(fmt::format("cannot read the admin token file {}: {}", config.admin_token_file.string(),
-                                    fd < 0 ? std::strerror(open_error) : "it is empty"));
+                                    read_error != 0 ? std::strerror(read_error) : "it is empty"));
     if (!whole)
       return make_error(fmt::format("the admin token in {} is longer than {} bytes; make one with: openssl rand -hex 24 > {}",
                                     config.admin_token_file.string(), line.size(), config.admin_token_file.string()));

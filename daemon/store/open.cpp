@@ -334,6 +334,15 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
   return store;
 }
 
+bool Store::wait_for_lock(std::chrono::milliseconds wait) {
+  for (const auto until = std::chrono::steady_clock::now() + wait; !locked_;) {
+    if (lock_fd_ >= 0 && ::flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) locked_ = true;
+    else if (std::chrono::steady_clock::now() >= until) return false;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
 // Partial files (a write cut by a crash or a full disk) and raw files no
 // submission names (archived, then the process was killed before the row was
 // committed) are removed.

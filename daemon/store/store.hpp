@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -195,6 +196,9 @@ class Store {
   // first to open it. A daemon that does not must not serve beside the one
   // that does (app/serve.cpp); a command may read beside it.
   bool holds_lock() const { return locked_; }
+  // Takes the lock if this opener does not hold it yet, trying for `wait`
+  // (a command that opened the directory first holds it while it runs).
+  bool wait_for_lock(std::chrono::milliseconds wait);
 
   // A submission's record blocks stored while its import runs, on a
   // connection of their own, a few blocks per short transaction (issue 18,

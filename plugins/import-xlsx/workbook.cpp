@@ -30,17 +30,18 @@ sdk::Status Workbook::read() {
     // each pointing at one large part, would read it thousands of times
     // under the inflated-size limit (an audit's 2 MB file held an import
     // for its whole time limit).
-    std::map<std::string, std::string> read_as;  // part -> the sheet it was read as
+    // Keyed by the entry: targets differing in case name one part (entry()).
+    std::map<const ZipEntry*, std::string> read_as;  // part -> the sheet it was read as
     for (const auto& sheet : sheets_) {
       const auto it = rels.find(sheet.rel_id);
       std::string target = it != rels.end() ? it->second.target : std::string();
-      if (!target.empty() && entry(target)) {  // (a missing part reads as an empty sheet, each time)
-        const auto [was, first] = read_as.emplace(target, sheet.name);
+      if (const ZipEntry* part = target.empty() ? nullptr : entry(target)) {  // (a missing part: an empty sheet, each time)
+        const auto [was, first] = read_as.emplace(part, sheet.name);
         if (!first)
           stop(sdk::Code::invalid_input,
                "tệp bị hỏng: hai trang tính «" + was->second + "» và «" + sheet.name + "» cùng trỏ tới một phần '" +
-                   target + "'; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
-               "sheets '" + was->second + "' and '" + sheet.name + "' both name the part '" + target +
+                   part->name + "'; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+               "sheets '" + was->second + "' and '" + sheet.name + "' both name the part '" + part->name +
                    "' (a damaged or altered workbook)");
       }
       read_sheet(sheet.name, target);

@@ -1,6 +1,10 @@
 // The real tonghopd, started as a child process, spoken to over TCP.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <regex>
 #include <thread>
@@ -388,6 +392,27 @@ TEST(DaemonStart, ASecondDaemonOnTheSameDataDirectoryIsRefused) {
   EXPECT_EQ(tonghop::test::request(first.port(), "GET", "/healthz")->status, 200) << "the first serves on";
 }
 
+// A command (tonghopd report, users) that opened the data directory first
+// holds its lock while it runs: a daemon started meanwhile waits for it, and
+// serves once it is done.
+TEST(DaemonStart, ACommandHoldingTheDataDirectoryIsWaitedFor) {
+  tonghop::test::TempDir dir;
+  const fs::path data = dir.path() / "var";
+  fs::create_directories(data);
+  const int fd = ::open((data / "tonghop.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  tonghop::test::Process p({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:0", "--data-dir", data.string(), "--plugins-dir",
+                            TONGHOP_PLUGIN_DIR},
+                           {}, {}, TONGHOP_SOURCE_DIR);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(p.wait(0ms).has_value()) << "waiting, not refused: " << p.output();
+  ::close(fd);
+  EXPECT_NE(tonghop::test::listening_port(p), 0) << p.output();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(10s).value_or(-1), 0);
+}
+
 TEST(DaemonStart, UsageErrorsExitTwo) {
   EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "--frobnicate"}).exit_code, 2);
   EXPECT_EQ(tonghop::test::run({TONGHOPD_PATH, "--listen"}).exit_code, 2);
@@ -510,6 +535,13 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
                                          (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
                                         {}, 10s);
   EXPECT_NE(empty.output.find(file.string() + ": it is empty"), std::string::npos) << empty.output;
+  fs::remove(file);
+  fs::create_directories(file);  // a folder where the file should be
+  const auto folder = tonghop::test::run({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
+                                          (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
+                                         {}, 10s);
+  EXPECT_EQ(folder.exit_code, 1);
+  EXPECT_NE(folder.output.find(file.string() + ": Is a directory"), std::string::npos) << folder.output;
 }
 
 // Auth before bytes: no token, a body of 50 MB announced with "Expect:

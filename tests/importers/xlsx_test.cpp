@@ -262,7 +262,7 @@ TEST(XlsxReading, TwoSheetsAtOnePartAreRefusedNamingBoth) {
         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
         "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
         "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-        "worksheet\" Target=\"/xl/worksheets/sheet1.xml\"/></Relationships>");
+        "worksheet\" Target=\"/xl/worksheets/SHEET1.xml\"/></Relationships>");  // the same part, in other case
   z.add("xl/worksheets/sheet1.xml",
         "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
         "<row r=\"1\"><c r=\"A1\"><v>7</v></c></row></sheetData></worksheet>");
