@@ -471,7 +471,7 @@ class DocumentReader final : public Reader {
     streaming_ = true;
     head_grid_ = std::make_unique<Grid>(*head_);
     used_ = find_header(*head_grid_, cat_, profile_);
-    if (used_.valid()) tables_.push_back(head_->name);
+    if (names_below(*head_grid_, used_)) tables_.push_back(head_->name);
     if (used_.better_than(best_header_)) {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
@@ -495,7 +495,7 @@ class DocumentReader final : public Reader {
       // Small enough to read whole, merged ranges included.
       Grid g(*head_);
       Header h = find_header(g, cat_, profile_);
-      if (h.valid()) tables_.push_back(head_->name);
+      if (names_below(g, h)) tables_.push_back(head_->name);
       if (h.better_than(best_header_)) {
         auto result = std::make_unique<Normalised>();
         if (h.valid()) {
@@ -524,6 +524,18 @@ class DocumentReader final : public Reader {
       head_grid_.reset();
     }
     head_.reset();
+  }
+
+  // A table and at least one name under its header: a sheet of
+  // organisations, not a blank form kept beside the return.
+  static bool names_below(const Grid& g, const Header& h) {
+    if (!h.valid()) return false;
+    std::uint32_t name_col = 0;
+    for (const auto& [c, f] : h.columns)
+      if (f->id == "org_name") name_col = c;
+    for (auto it = g.rows().upper_bound(h.row); it != g.rows().end(); ++it)
+      if (!trim_view(g.text(it->first, name_col)).empty()) return true;
+    return false;
   }
 
   const Catalogue& cat_;

@@ -329,6 +329,14 @@ TEST(Sheets, AnotherSheetWithATableIsNamedNotLeftOutSilently) {
   copy["name"] = "Biểu 1 (tiếp)";
   spec.at("sheets").as_array().push_back(copy);
   spec.at("sheets").as_array().push_back(json::object{{"name", "Ghi chú"}, {"rows", json::object{{"1", json::array{"Người lập biểu"}}}}});
+  // A blank form kept beside it (its header, no organisation): not a table of organisations.
+  json::object blank = three_row_sheet(false).at("sheets").at(0).as_object();
+  blank["name"] = "Mẫu";
+  json::object header_rows;
+  for (const auto& [row, cells] : blank.at("rows").as_object())
+    if (std::stoi(std::string(row)) <= 6) header_rows[row] = cells;
+  blank["rows"] = header_rows;
+  spec.at("sheets").as_array().push_back(blank);
   const auto n = read(workbook(dir, "hai-trang.xlsx", spec));
   ASSERT_TRUE(n.accepted()) << issues(n.errors);
   EXPECT_EQ(n.records.size(), 3u);
