@@ -244,14 +244,7 @@ void expect_same(const test::Imported& quick, const test::Imported& general, con
 // figures would be read twice (and thousands of sheets at one large part
 // held an import for its whole time limit): refused, naming both.
 TEST(XlsxReading, TwoSheetsAtOnePartAreRefusedNamingBoth) {
-  test::ZipWriter z;
-  z.add("[Content_Types].xml",
-        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-        "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>");
-  z.add("_rels/.rels",
-        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-        "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+  test::ZipWriter z = test::xlsx_package();
   z.add("xl/workbook.xml",
         "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
@@ -302,14 +295,7 @@ TEST(XlsxReading, AFormulaWithoutItsComputedValueIsRefusedAtItsCell) {
 }
 
 std::string styled_xlsx(const std::string& data) {
-  test::ZipWriter z;
-  z.add("[Content_Types].xml",
-        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-        "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>");
-  z.add("_rels/.rels",
-        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-        "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+  test::ZipWriter z = test::xlsx_package();
   z.add("xl/workbook.xml",
         "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"

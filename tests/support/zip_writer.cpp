@@ -82,8 +82,7 @@ std::string ZipWriter::finish() const {
   return out;
 }
 
-std::string minimal_xlsx(const std::string& sheet_data, const std::string& shared_strings,
-                         const std::string& merge_cells) {
+ZipWriter xlsx_package() {
   ZipWriter z;
   z.add("[Content_Types].xml",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
@@ -92,6 +91,12 @@ std::string minimal_xlsx(const std::string& sheet_data, const std::string& share
         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
         "Target=\"xl/workbook.xml\"/></Relationships>");
+  return z;
+}
+
+std::string minimal_xlsx(const std::string& sheet_data, const std::string& shared_strings,
+                         const std::string& merge_cells) {
+  ZipWriter z = xlsx_package();
   z.add("xl/workbook.xml",
         "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
