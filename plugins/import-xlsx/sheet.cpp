@@ -98,6 +98,14 @@ class Workbook::Sheet {
       if (row_ == 0) row_ = last_row_ = 1;
       col_ = last_col_ + 1;
     }
+    // Excel and LibreOffice write a row's cells left to right, each once,
+    // inside their row: a cell out of its row, or at a place already read,
+    // would replace a figure without a word (an audit's row 11 written as
+    // B10… took row 10's organisation's place).
+    if (row != 0 && ((row_element_ != 0 && row != row_element_) || (row == cell_row_ && col <= cell_col_)))
+      refuse_out_of_place();
+    cell_row_ = row_;
+    cell_col_ = col_;
     last_col_ = col_;
     xf_ = to_uint(s);
     if (t.size() == 1) {
@@ -135,8 +143,13 @@ class Workbook::Sheet {
   }
   [[noreturn]] void refuse_long() const;
   [[noreturn]] void refuse_formula_without_value() const;
+  [[noreturn]] void refuse_out_of_place() const;
+  [[noreturn]] void refuse_row_again(unsigned row) const;
   void begin_row(std::string_view r) {
     const unsigned n = to_uint(r);
+    // Rows come in order, each once (a second <row r="10"> replaced the first's cells).
+    if (n != 0 && n <= last_row_) refuse_row_again(n);
+    row_element_ = n;
     row_ = n != 0 ? n : last_row_ + 1;
     last_row_ = row_;
     last_col_ = 0;
@@ -166,6 +179,8 @@ class Workbook::Sheet {
   // A <v> met in the cell (even empty: a formula whose result is ""), and
   // an <f>: a formula with no value as computed (Sheet::token, at </c>).
   bool has_v_ = false, has_formula_ = false;
+  // The row element's r (0: none), and the place of the last cell read.
+  std::uint32_t row_element_ = 0, cell_row_ = 0, cell_col_ = 0;
 };
 
 void Workbook::read_sheet(const std::string& sheet_name, const std::string& target) {
@@ -331,6 +346,23 @@ void Workbook::Sheet::refuse_formula_without_value() const {
        "a cell holds a formula but the file keeps no computed value for it (written by a program that does not "
        "calculate); open it in Excel or LibreOffice, save it and send it again",
        here());
+}
+
+void Workbook::Sheet::refuse_out_of_place() const {
+  stop(sdk::Code::invalid_input,
+       "tệp bị hỏng hoặc bị sửa: một ô nằm ngoài dòng của nó hoặc trùng chỗ với ô đã đọc; hãy mở bằng Excel, lưu lại "
+       "dạng .xlsx rồi gửi lại",
+       "a damaged or altered workbook: a cell outside its row, or at the place of one already read", here());
+}
+
+void Workbook::Sheet::refuse_row_again(unsigned row) const {
+  sdk::Location where;
+  where.sheet = name_;
+  where.row = row;
+  stop(sdk::Code::invalid_input,
+       "tệp bị hỏng hoặc bị sửa: dòng " + std::to_string(row) +
+           " xuất hiện lần nữa hoặc sai thứ tự; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+       "a damaged or altered workbook: row " + std::to_string(row) + " comes again, or out of order", where);
 }
 
 // A "<c>" met token by token.

@@ -294,6 +294,34 @@ TEST(XlsxReading, AFormulaWithoutItsComputedValueIsRefusedAtItsCell) {
   EXPECT_EQ(r.doc.sheets[0].find(10, 11)->number, 154);
 }
 
+// Excel and LibreOffice write rows in order, each once, and each cell in
+// its row left to right: a second <row r="10"> replaced the first's cells,
+// and row 11's cells written as B10… took row 10's organisation's place,
+// without a word. Refused, naming the row or the cell.
+TEST(XlsxReading, ARowAgainOrACellOutOfItsPlaceIsRefused) {
+  const auto again = test::import_bytes(
+      test::minimal_xlsx("<row r=\"10\"><c r=\"A10\"><v>1</v></c></row><row r=\"10\"><c r=\"A10\"><v>2</v></c></row>"),
+      "x.xlsx");
+  ASSERT_EQ(again.status.code(), sdk::Code::invalid_input) << again.status.message();
+  EXPECT_EQ(again.status.where().row, 10u);
+  EXPECT_NE(again.status.message().find("dòng 10 xuất hiện lần nữa hoặc sai thứ tự"), std::string::npos)
+      << again.status.message();
+  for (const std::string rows : {"<row r=\"10\"><c r=\"A10\"><v>1</v></c></row><row r=\"11\"><c r=\"B10\"><v>2</v></c></row>",
+                                 "<row r=\"10\"><c r=\"B10\"><v>1</v></c><c r=\"B10\"><v>2</v></c></row>",
+                                 "<row r=\"10\"><c r=\"C10\"><v>1</v></c><c r=\"B10\"><v>2</v></c></row>"}) {
+    const auto r = test::import_bytes(test::minimal_xlsx(rows), "x.xlsx");
+    ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << rows << ": " << r.status.message();
+    EXPECT_NE(r.status.message().find("một ô nằm ngoài dòng của nó hoặc trùng chỗ với ô đã đọc"), std::string::npos);
+  }
+  // Rows and cells without r, and rows skipped: read as before.
+  const auto fine = test::import_bytes(
+      test::minimal_xlsx("<row><c><v>1</v></c><c><v>2</v></c></row><row r=\"5\"><c r=\"B5\"><v>3</v></c><c><v>4</v></c></row>"),
+      "x.xlsx");
+  ASSERT_TRUE(fine.status.ok()) << fine.status.message();
+  EXPECT_EQ(fine.doc.sheets[0].find(1, 2)->number, 2);
+  EXPECT_EQ(fine.doc.sheets[0].find(5, 3)->number, 4);
+}
+
 std::string styled_xlsx(const std::string& data) {
   test::ZipWriter z = test::xlsx_package();
   z.add("xl/workbook.xml",
