@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -239,7 +240,11 @@ TEST(Backup, ADamagedBackupOrADataDirectoryInUseIsRefusedAndNothingChanges) {
     refused(b, "has schema version 99, newer than this tonghopd's");
   }
   // A sound one: restored, and what it replaced kept aside; at once again
-  // (the same second): each restore's copy kept, neither moved over.
+  // (the same second): each restore's copy kept, neither moved over. Begun
+  // just after a second turns, so that both fall in it (the folders are
+  // named by the second), and checked below that they did.
+  const auto turn = std::chrono::system_clock::now().time_since_epoch();
+  std::this_thread::sleep_for(std::chrono::seconds(1) - (turn % std::chrono::seconds(1)) + 5ms);
   const auto ok = tonghopd({"restore", good.string(), "--config", config});
   ASSERT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("pre-restore-"), std::string::npos) << ok.output;
@@ -248,9 +253,19 @@ TEST(Backup, ADamagedBackupOrADataDirectoryInUseIsRefusedAndNothingChanges) {
   EXPECT_EQ(ids_in(data / "tonghop.db"), (std::set<std::int64_t>{1, 2}));
   EXPECT_EQ(tonghopd({"verify", "--config", config}).exit_code, 0);
   std::multiset<std::set<std::int64_t>> aside;
+  std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(data))
-    if (e.path().filename().string().starts_with("pre-restore-")) aside.insert(ids_in(e.path() / "tonghop.db"));
+    if (e.path().filename().string().starts_with("pre-restore-")) {
+      aside.insert(ids_in(e.path() / "tonghop.db"));
+      names.insert(e.path().filename().string());
+    }
   EXPECT_EQ(aside, (std::multiset<std::set<std::int64_t>>{{1, 2, 3}, {1, 2}}));
+  // The two in one second: the second's folder is the first's name and "-2".
+  ASSERT_EQ(names.size(), 2u);
+  if (names.rbegin()->starts_with(*names.begin()))
+    EXPECT_EQ(*names.rbegin(), *names.begin() + "-2");
+  else
+    std::printf("(the two restores fell in two seconds on this loaded machine: the same-second case was not met)\n");
   // verify says a database of a newer tonghopd is not this one's.
   set_version(data / "tonghop.db", 99);
   const auto newer = tonghopd({"verify", "--config", config});
