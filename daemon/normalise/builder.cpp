@@ -102,9 +102,9 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
       sector_text_ = text;
     }
   }
+  std::string own;  // only when the caller has no fold of the name
+  const std::string_view folded = folded_name != nullptr ? std::string_view(*folded_name) : (own = fold(name));
   if (kind_text_.empty() || sector_text_.empty()) {
-    std::string own;  // only when the caller has no fold of the name
-    const std::string_view folded = folded_name != nullptr ? std::string_view(*folded_name) : (own = fold(name));
     if (kind_text_.empty()) {
       // From the name: "Đảng bộ ..." or "Chi bộ ...".
       if (folded.rfind("dang bo", 0) == 0) kind_text_ = "party_committee";
@@ -126,9 +126,46 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
   record_.org_rating = rating_text_;
   check_rules(name);
   out_.records.add(record_);
+  if (!folded.empty()) check_once(name, folded);
   for (const std::size_t f : touched_)
     if (has_[f]) sums_[f] += counts_[f];
   out_.totals.add(kind_text_, rating_text_);
+}
+
+void Builder::check_once(std::string_view name, std::string_view folded) {
+  const auto i = static_cast<std::uint32_t>(out_.records.size() - 1);
+  const std::uint32_t j = names_.first(folded, i, [&](std::uint32_t k) { return fold(out_.records.org_name(k)) == folded; });
+  if (j == NameIndex::kNone) return;
+  out_.records.get(j, earlier_);
+  // Tables: the name's cell in each row; trees: each element (its index the path's last segment).
+  const Place here = sheet_ != nullptr ? place_of(name_) : record_place();
+  Place there = here;
+  if (sheet_ != nullptr) {
+    there.row = earlier_.where;
+  } else {
+    there.path.resize(there.path.rfind('/') + 1);
+    there.path += std::to_string(earlier_.where);
+  }
+  const bool copy = earlier_.values == record_.values && earlier_.org_kind == record_.org_kind &&
+                    earlier_.org_sector == record_.org_sector && earlier_.org_rating == record_.org_rating;
+  if (copy)
+    error("duplicate_org",
+          fmt::format("«{}» ở {} trùng hoàn toàn với {} (cùng tên, cùng mọi số liệu): một tổ chức ghi hai lần sẽ bị "
+                      "cộng hai lần; hãy xoá dòng thừa rồi gửi lại",
+                      name, describe(here), describe(there)),
+          fmt::format("'{}' at {} repeats {} exactly (the same name, every figure the same): one organisation written "
+                      "twice would be counted twice; delete the extra one and send the return again",
+                      name, describe(here), describe(there)),
+          "org_name", std::string(name), here);
+  else
+    warning("repeated_name",
+            fmt::format("«{}» ở {} cùng tên với {} nhưng khác số liệu: cả hai được tính là hai tổ chức; nếu một dòng là "
+                        "bản cũ, hãy xoá nó rồi gửi lại",
+                        name, describe(here), describe(there)),
+            fmt::format("'{}' at {} has the name of {} with other figures: both are counted, as two organisations; if "
+                        "one is an old copy, delete it and send the return again",
+                        name, describe(here), describe(there)),
+            "org_name", std::string(name), here);
 }
 
 void Builder::total() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "normalise/catalogue.hpp"
+#include "normalise/names.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/record.hpp"
 #include "normalise/text.hpp"
@@ -198,6 +199,12 @@ class Builder {
     if (blanks_[f]++ < kBlankPlaces) blank_at_[f].push_back(record_place());
   }
   void blank_warning(std::size_t f);
+  // The record just added against the ones before of the same name: the
+  // same figures are one organisation written twice (an error: it would be
+  // counted twice), other figures a warning that both are counted.
+  void check_once(std::string_view name, std::string_view folded);
+  NameIndex names_;
+  CompactRecord earlier_;
   static constexpr std::size_t kBlankPlaces = 5;
   // This record's blank counts, judged once its kind is known: a chi bộ has
   // no subordinate cells, so its blank cells_* (cells_total and its parts)

@@ -26,7 +26,8 @@ namespace {
 bool repeats(std::string_view code) {
   for (const char* c : {"not_a_number", "negative", "not_whole", "part_exceeds_whole", "parts_exceed_whole",
                         "parts_differ_from_whole", "cell_with_subordinates", "unknown_rating", "unknown_kind",
-                        "missing_name", "adds_up", "admitted_high", "total_row", "heading_row"})
+                        "missing_name", "adds_up", "admitted_high", "total_row", "heading_row", "duplicate_org",
+                        "repeated_name"})
     if (code == c) return true;
   return false;
 }

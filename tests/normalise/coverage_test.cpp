@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "normalise/workbook.hpp"
 #include "support/daemon.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -31,13 +32,7 @@ std::string write_return(const tonghop::test::TempDir& dir) {
   const json::array merges{"A3:A5", "B3:B5", "C3:E3", "C4:C5", "D4:E4", "F3:G3", "F4:F5"};
   const json::value spec =
       json::object{{"sheets", json::array{json::object{{"name", "Biểu 1"}, {"rows", rows}, {"merges", merges}}}}};
-  const auto spec_file = dir.path() / "spec.json";
-  const auto out = dir.path() / "than-uyen-ba-dong.xlsx";
-  tonghop::test::write_file(spec_file, json::serialize(spec));
-  const auto r = tonghop::test::run({"/usr/bin/python3", TONGHOP_SOURCE_DIR "/tests/normalise/write_workbook.py",
-                                     out.string(), spec_file.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return out.string();
+  return tonghop::test::openpyxl_workbook(dir, "than-uyen-ba-dong.xlsx", spec);
 }
 
 tonghop::test::RunResult check(std::vector<std::string> args) {

@@ -16,6 +16,7 @@
 #include "normalise/lai_chau.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
+#include "normalise/workbook.hpp"
 #include "support/importing.hpp"
 #include "support/process.hpp"
 
@@ -28,15 +29,8 @@ namespace {
 const Catalogue& cat() { return test::lai_chau_catalogue(); }
 const Registry& reg() { return test::lai_chau_registry(); }
 
-// An xlsx written by openpyxl from a description (tests/normalise/write_workbook.py).
 std::string workbook(const test::TempDir& dir, const std::string& name, const json::value& spec) {
-  const auto spec_file = dir.path() / (name + ".json");
-  const auto out = dir.path() / name;
-  test::write_file(spec_file, json::serialize(spec));
-  const auto r = test::run({"/usr/bin/python3", TONGHOP_SOURCE_DIR "/tests/normalise/write_workbook.py", out.string(),
-                            spec_file.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return out.string();
+  return test::openpyxl_workbook(dir, name, spec);
 }
 
 Normalised read(const std::string& file, const std::string& period = "2018", Policy policy = {},
