@@ -377,7 +377,11 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
   // The element's texts are its own until it is read: the importer's views
   // last one call. Kept as offsets, the buffer may move as it grows.
   Slot& slot = slots_[m.field];
-  if (!slot.set) given_.push_back(m.field);
+  if (slot.set) {
+    twice(slot, m.field, pointer, v);
+    return;
+  }
+  given_.push_back(m.field);
   slot.set = true;
   slot.pointer = kept_.size();
   slot.pointer_size = pointer.size();
@@ -391,6 +395,27 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
   slot.number = v.number;
   slot.entry = &entry;
   slot.generation = generation_;
+}
+
+void TreeReader::twice(const Slot& first, std::size_t field, std::string_view pointer, const sdk::ScalarView& v) {
+  // A second value for a field in one element (a key repeated, or a nested
+  // and a flat key naming one field): the same value is the same figure;
+  // another would leave which to take to chance (the last, as a JSON
+  // reader takes it), so the return is refused naming both.
+  const std::string_view was = trim_view(std::string_view(kept_).substr(first.text, first.text_size));
+  const std::string_view now = trim_view(text_of(v));
+  const bool numbers = first.is_number && v.kind == sdk::NodeKind::number;
+  if (numbers ? first.number == v.number : was == now) return;
+  const std::string_view at = std::string_view(kept_).substr(first.pointer, first.pointer_size);
+  const Field& f = cat_.fields[field];
+  b_.error("repeated_key",
+           fmt::format("«{}» có hai giá trị trong một phần tử: {} = «{}» và {} = «{}»; không biết lấy giá trị nào, hãy "
+                       "giữ một",
+                       f.label, at, was, pointer, now),
+           fmt::format("{} has two values in one element: {} = '{}' and {} = '{}'; which one is meant cannot be told, "
+                       "keep one",
+                       f.id, at, was, pointer, now),
+           f.id, std::string(now), Place{{}, 0, 0, std::string(pointer)});
 }
 
 void TreeReader::flush() {

@@ -211,6 +211,8 @@ class TreeReader {
     std::uint32_t generation = 0;
   };
   std::vector<LayoutKey> layout_keys_;
+  // A field given a second value in the element whose first is `first`.
+  void twice(const Slot& first, std::size_t field, std::string_view pointer, const sdk::ScalarView& v);
   std::vector<Slot> slots_;
   std::vector<std::size_t> given_;  // fields set in this element
   std::string kept_;

@@ -97,6 +97,26 @@ TEST(Duplicates, AnElementRepeatedInJsonIsNamedByItsPointer) {
       << n.errors[0].message;
 }
 
+// Two values for one field in one element: a key written twice, or a
+// nested and a flat key naming one field. A JSON reader keeps the last, so
+// another value is refused naming both; the same value again is the same figure.
+TEST(Duplicates, TwoValuesForOneFieldInAJsonElementAreRefusedNamingBothKeys) {
+  const std::string doc = R"({"ky_bao_cao":"2018","to_chuc":[
+    {"ten":"Đảng bộ xã Mường Cang","loai_hinh":"ĐB","dang_vien":{"tong_so":148,"nu":34},"dang_vien_nu":40},
+    {"ten":"Chi bộ Trường THPT Than Uyên","loai_hinh":"CB","dang_vien":{"tong_so":31,"nu":20,"nu":21}},
+    {"ten":"Chi bộ Trạm y tế","loai_hinh":"CB","dang_vien":{"tong_so":12,"nu":5,"nu":5}}]})";
+  const auto n = read_bytes(doc, "hai-khoa.json");
+  ASSERT_EQ(n.errors.size(), 2u) << test::errors_of(n);
+  EXPECT_EQ(n.errors[0].code, "repeated_key");
+  EXPECT_EQ(n.errors[0].field, "members_female");
+  EXPECT_EQ(n.errors[0].where.path, "/to_chuc/0/dang_vien_nu");
+  EXPECT_NE(n.errors[0].message.find("/to_chuc/0/dang_vien/nu = «34» và /to_chuc/0/dang_vien_nu = «40»"),
+            std::string::npos)
+      << n.errors[0].message;
+  EXPECT_EQ(n.errors[1].where.path, "/to_chuc/1/dang_vien/nu");
+  EXPECT_EQ(n.errors[1].value, "21");
+}
+
 // A table pasted twice below itself in a workbook: one error for the lot,
 // naming the range, not one a row.
 TEST(Duplicates, ATablePastedTwiceIsOneErrorNamingItsRows) {
