@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>  // renameat2
 #include <cstring>
 #include <initializer_list>
 
@@ -95,6 +96,21 @@ bool ignored(const std::string& name) {
   return name.starts_with(".") || name.ends_with(".part") || name.ends_with(".tmp");
 }
 
+// `name` moved from `from` to `to` without replacing a file of that name
+// there (an earlier file of the same name): "a.csv" becomes "a (2).csv",
+// "a (3).csv" … The name it has there, or "" (errno says why).
+std::string move_beside(int from, const std::string& name, int to) {
+  const std::size_t dot = name.rfind('.');
+  const std::string stem = dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+  const std::string ext = dot == std::string::npos || dot == 0 ? std::string() : name.substr(dot);
+  for (int k = 1; k < 1000; ++k) {
+    const std::string there = k == 1 ? name : fmt::format("{} ({}){}", stem, k, ext);
+    if (::renameat2(from, name.c_str(), to, there.c_str(), RENAME_NOREPLACE) == 0) return there;
+    if (errno != EEXIST) return {};
+  }
+  return {};
+}
+
 }  // namespace
 
 Inbox::Inbox(Context& context, api::Api& api, std::chrono::milliseconds interval)
@@ -150,16 +166,31 @@ int Inbox::scan() {
     }
     return true;
   };
+  // A file outside a district's period folder is never taken: said once, with where it belongs.
+  auto loose = [&](const std::string& key, const struct stat& st) {
+    if (S_ISREG(st.st_mode))
+      once("loose " + key, fmt::format("{} is not in a folder of a district and a period: not taken; move it to "
+                                       "inbox/<district>/<period>/ (such as inbox/Than Uyen/2018/)",
+                                       shown_path(key)));
+  };
   for (const auto& district : entries(root_fd.get())) {
     if (district == "processed" || district == "rejected" || district.starts_with(".")) continue;
     struct stat st {};
-    if (!look(root_fd.get(), district, district, st) || !S_ISDIR(st.st_mode)) continue;
+    if (!look(root_fd.get(), district, district, st)) continue;
+    if (!S_ISDIR(st.st_mode)) {
+      if (!ignored(district)) loose(district, st);
+      continue;
+    }
     const Fd district_fd(::openat(root_fd.get(), district.c_str(), kDirFlags));
     if (!district_fd.ok()) continue;
     for (const auto& period : entries(district_fd.get())) {
       if (period.starts_with(".")) continue;
       const std::string period_key = district + "/" + period;
-      if (!look(district_fd.get(), period, period_key, st) || !S_ISDIR(st.st_mode)) continue;
+      if (!look(district_fd.get(), period, period_key, st)) continue;
+      if (!S_ISDIR(st.st_mode)) {
+        if (!ignored(period)) loose(period_key, st);
+        continue;
+      }
       const Fd period_fd(::openat(district_fd.get(), period.c_str(), kDirFlags));
       if (!period_fd.ok()) continue;
       for (const auto& file : entries(period_fd.get())) {
@@ -275,8 +306,12 @@ bool Inbox::handle(const std::string& bytes, const std::string& name, const std:
     const fs::path root = context_.config.load()->data_dir / "inbox";
     const Fd root_fd(::open(root.c_str(), kDirFlags));
     const Fd processed = root_fd.ok() ? open_chain(root_fd.get(), {"processed", district_dir, period_dir}) : Fd();
-    if (!processed.ok() || ::renameat(rejected_fd, name.c_str(), processed.get(), name.c_str()) != 0)
+    // Beside an earlier file of the same name, never over it.
+    const std::string moved = processed.ok() ? move_beside(rejected_fd, name, processed.get()) : std::string();
+    if (moved.empty())
       context_.log->error("inbox: {} was stored but cannot be moved to processed/: {}", where, std::strerror(errno));
+    else if (moved != name)
+      context_.log->info("inbox: processed/ holds an earlier {}: this one is kept there as {}", where, shown(moved));
     if (outcome.unchanged)  // care (issue 16): the same bytes as the current submission; no new version
       context_.log->info("inbox: {} unchanged: the same bytes as #{} for {} {}; no new version, moved to processed/",
                          where, outcome.submission->id, district_name, *period);

@@ -15,7 +15,11 @@
 // - A file is moved to rejected/ before it is imported, so that whatever the
 //   import does (a crash included) it is never tried again; once accepted it
 //   moves on to processed/. A file that cannot be moved is not imported at
-//   all, and is logged once.
+//   all, and is logged once. An earlier file of the same name in
+//   processed/ is kept: the later one is "name (2).ext" beside it.
+// - A file outside a district's period folder (inbox/x.xlsx,
+//   inbox/<district>/x.xlsx) is not taken, and is logged once with where it
+//   belongs.
 // - Names are cleaned as the API cleans them (api::clean_filename) before
 //   they are stored or logged.
 #pragma once

@@ -252,3 +252,41 @@ TEST(Versions, TheInboxMovesAnUnchangedFileToProcessedWithoutANewVersion) {
                                            "Authorization: Bearer " + kAdmin + "\r\n");
   EXPECT_EQ(json::parse(list->body).at("submissions").as_array().size(), 1u) << list->body;
 }
+
+// The inbox keeps every file it stored: a second file of one name sits
+// beside the first in processed/, never over it. A file outside a
+// district's period folder is named in the log, not left without a word.
+TEST(Versions, TheInboxKeepsEveryProcessedFileAndNamesALooseOne) {
+  tonghop::test::TempDir dir;
+  tonghop::test::write_file(dir.path() / "tonghop.toml",
+                            "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
+                                "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 100\n" +
+                                tonghop::test::normalise_section());
+  tonghop::test::Process p({TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
+                           {"TONGHOP_ADMIN_TOKEN=" + kAdmin}, {}, dir.path());
+  ASSERT_NE(tonghop::test::listening_port(p), 0) << p.output();
+  const fs::path inbox = dir.path() / "var" / "inbox";
+  const fs::path folder = inbox / "Than Uyen" / "2018";
+  fs::create_directories(folder);
+  auto drop = [&](const fs::path& at, const std::string& bytes) {
+    tonghop::test::write_file(at.string() + ".part", bytes);
+    fs::rename(at.string() + ".part", at);
+  };
+  drop(folder / "bao-cao.csv", csv(kFirst));
+  ASSERT_TRUE(p.wait_for_output("stored as #1", 20s)) << p.output();
+  drop(folder / "bao-cao.csv", csv(kSecond));
+  ASSERT_TRUE(p.wait_for_output("stored as #2", 20s)) << p.output();
+  const fs::path processed = inbox / "processed" / "Than Uyen" / "2018";
+  ASSERT_TRUE(fs::exists(processed / "bao-cao.csv"));
+  ASSERT_TRUE(fs::exists(processed / "bao-cao (2).csv")) << p.output();
+  EXPECT_EQ(tonghop::test::read_file(processed / "bao-cao.csv"), csv(kFirst));
+  EXPECT_EQ(tonghop::test::read_file(processed / "bao-cao (2).csv"), csv(kSecond));
+  EXPECT_NE(p.output().find("this one is kept there as bao-cao (2).csv"), std::string::npos) << p.output();
+
+  drop(inbox / "than-uyen.csv", csv(kFirst));
+  drop(inbox / "Than Uyen" / "sin-ho.csv", csv(kFirst));
+  ASSERT_TRUE(p.wait_for_output("Than Uyen/sin-ho.csv is not in a folder of a district and a period", 20s))
+      << p.output();
+  ASSERT_TRUE(p.wait_for_output("than-uyen.csv is not in a folder of a district and a period", 20s)) << p.output();
+  EXPECT_TRUE(fs::exists(inbox / "than-uyen.csv")) << "left where it is";
+}
