@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include "app/cli.hpp"
@@ -17,6 +19,11 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "tonghopd: {}\n{}", options.error(), usage());
     return 2;
   }
+  // What tonghopd makes (the database with its password hashes, every raw
+  // return, the log, backups, reports) is for its own user and group only,
+  // whatever umask it was started under: others lose every right, the group
+  // writing (files 0640, folders 0750; systemd's UMask= says the same).
+  ::umask(::umask(0) | 027);
   switch (options->command) {
     case Command::help: fmt::print("{}", usage()); return 0;
     case Command::version: fmt::print("tonghopd {} (plugin SDK ABI {})\n", TONGHOP_VERSION, TONGHOP_SDK_ABI_VERSION); return 0;

@@ -1,6 +1,8 @@
 // The real tonghopd, started as a child process, spoken to over TCP.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -89,6 +91,22 @@ TEST(Daemon, AnswersHealthzOverTcp) {
   EXPECT_EQ(r->header("Content-Type").value_or(""), "application/json");
   // The log goes to the rotating file under the data directory too.
   EXPECT_TRUE(fs::exists(d.data() / "log" / "tonghopd.log"));
+}
+
+// The database holds password hashes and every return, the log names who
+// sent what: none of it is for other users of the machine, whatever umask
+// the daemon was started under (a shell's 022 made them 0644).
+TEST(Daemon, WhatItKeepsIsNotReadableByOtherUsers) {
+  const mode_t before = ::umask(022);
+  Daemon d;
+  ::umask(before);
+  ASSERT_NE(d.port(), 0);
+  for (const fs::path& p : {d.data() / "tonghop.db", d.data() / "log" / "tonghopd.log", d.data() / "log"}) {
+    ASSERT_TRUE(fs::exists(p)) << p;
+    const auto perms = fs::status(p).permissions();
+    EXPECT_EQ(perms & fs::perms::others_all, fs::perms::none) << p << " can be read by others";
+    EXPECT_EQ(perms & fs::perms::group_write, fs::perms::none) << p;
+  }
 }
 
 TEST(Daemon, PrintsItsDevelopmentToken) {
