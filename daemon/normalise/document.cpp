@@ -501,7 +501,7 @@ class DocumentReader final : public Reader {
         if (h.valid()) {
           Table t(cat_, registry_, sub_, policy_, h, g, *result);
           t.rows_below_header(g, h.row);
-          t.finish();
+          t.finish(g.merges());
         }
         best_header_ = std::move(h);
         best_sheet_ = head_->name;
@@ -509,7 +509,7 @@ class DocumentReader final : public Reader {
       }
     } else {
       stop_worker();
-      if (table_) table_->finish();
+      if (table_) table_->finish(head_->merges);
       if (current_) {
         best_header_ = used_;
         best_sheet_ = head_->name;

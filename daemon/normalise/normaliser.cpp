@@ -27,7 +27,7 @@ bool repeats(std::string_view code) {
   for (const char* c : {"not_a_number", "negative", "not_whole", "part_exceeds_whole", "parts_exceed_whole",
                         "parts_differ_from_whole", "cell_with_subordinates", "unknown_rating", "unknown_kind",
                         "missing_name", "adds_up", "admitted_high", "total_row", "heading_row", "duplicate_org",
-                        "repeated_name", "repeated_key"})
+                        "repeated_name", "repeated_key", "merged_cells"})
     if (code == c) return true;
   return false;
 }

@@ -227,6 +227,8 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
   }
   const bool sector_ahead = ahead != nullptr && ahead->cell == name_cell && sector_from_name_;
   b_.build(r, &folded(cells, name_cell).fold, {}, sector_ahead ? &ahead->sector : nullptr);
+  if (record_rows_.size() <= r) record_rows_.resize(std::max<std::size_t>(r + 1, record_rows_.size() * 2));
+  record_rows_[r] = true;
   ++records_;
   ++section_records_;
   // Every cell in a field's column: none for watch() to look at.
@@ -304,9 +306,47 @@ void Table::watch(RowView cells) {
   }
 }
 
-void Table::finish() {
+void Table::check_merges(const std::vector<sdk::MergedRange>& merges) {
+  auto record = [&](std::uint32_t r) { return r < record_rows_.size() && record_rows_[r]; };
+  for (const auto& m : merges) {
+    if (m.first_row > m.last_row || m.first_column > m.last_column) continue;
+    // The first field column the range covers (a district or a period
+    // column merged down the rows is one value for all, and checked as such).
+    const Slot* in = nullptr;
+    for (const Slot& slot : slots_)
+      if (slot.column >= m.first_column && slot.column <= m.last_column && slot.column != district_col_ &&
+          slot.column != period_col_ && (in == nullptr || slot.column < in->column))
+        in = &slot;
+    if (in == nullptr) continue;
+    // An organisation's row under the top-left cell, or the top-left's own
+    // row when the range spans field columns right of it.
+    std::uint32_t blanked = 0;
+    for (std::uint32_t r = m.first_row + 1; r <= m.last_row && r < record_rows_.size(); ++r)
+      if (record(r)) ++blanked;
+    const bool across = record(m.first_row) && std::any_of(slots_.begin(), slots_.end(), [&](const Slot& s) {
+                          return s.column > m.first_column && s.column <= m.last_column && s.column != district_col_ &&
+                                 s.column != period_col_;
+                        });
+    if (blanked == 0 && !across) continue;
+    const std::string range = fmt::format("{}{}:{}{}", column_name(m.first_column), m.first_row,
+                                          column_name(m.last_column), m.last_row);
+    const std::string top = fmt::format("{}{}", column_name(m.first_column), m.first_row);
+    const Field& f = cat_.fields[in->field];
+    b_.error("merged_cells",
+             fmt::format("Vùng ô gộp {} nằm trong số liệu của các tổ chức (cột «{}»): chỉ ô {} có giá trị, các ô khác "
+                         "của vùng được đọc là để trống; hãy bỏ gộp ô và ghi giá trị cho từng tổ chức",
+                         range, f.label, top),
+             fmt::format("cells {} are merged over organisations' values ({}): only {} holds a value, the range's "
+                         "other cells read as blank; unmerge them and give each organisation its value",
+                         range, f.id, top),
+             f.id, range, Place{sheet_, m.first_row, m.first_column, {}});
+  }
+}
+
+void Table::finish(const std::vector<sdk::MergedRange>& merges) {
   if (finished_) return;
   finished_ = true;
+  check_merges(merges);
   b_.total();
   std::vector<bool> taken(cat_.fields.size(), false);
   for (const auto& slot : slots_) taken[slot.field] = true;

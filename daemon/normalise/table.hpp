@@ -71,8 +71,9 @@ class Table {
   void row(std::uint32_t r, RowView cells, const NameAhead* ahead = nullptr);
 
   // After the last row: the totals, the columns no field names, the fields
-  // the province requires that the table lacks.
-  void finish();
+  // the province requires that the table lacks. `merges`: the sheet's
+  // merged ranges, all of them (an xlsx gives them after the cells).
+  void finish(const std::vector<sdk::MergedRange>& merges);
 
  private:
   struct Slot {
@@ -88,6 +89,10 @@ class Table {
   void check_total();
   bool adds_up(std::uint32_t r, std::string_view name);
   void watch(RowView cells);
+  // Merged ranges over organisations' values: only the top-left cell holds
+  // one, the others read blank (or a kind guessed from the name). Refused,
+  // naming the range (merged_cells).
+  void check_merges(const std::vector<sdk::MergedRange>& merges);
 
   // What a column is to the reader.
   enum class Column : unsigned char { none, field, ignored, unmapped };
@@ -140,6 +145,7 @@ class Table {
   std::vector<std::int64_t> section_base_;
   std::size_t records_ = 0, section_records_ = 0;
   std::vector<std::int64_t> row_values_;
+  std::vector<bool> record_rows_;  // by row: an organisation was read from it
 };
 
 }  // namespace tonghop::normalise::detail
