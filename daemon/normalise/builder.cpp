@@ -113,6 +113,8 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
       else {
         ++kind_guessed_;  // unknown: a cell unless the province requires the kind (Policy::required)
         kind_text_ = "party_cell";
+        // Its column blank here: said at the end (blank_warning), never guessed without a word.
+        if (carried_[kind_]) blank(kind_);
       }
     }
     if (sector_text_.empty()) sector_text_ = sector != nullptr ? *sector : cat_.sector_from_folded(folded);
@@ -187,6 +189,8 @@ void Builder::total() {
     out_.totals.rated = blanks_[rating_] == 0;
     if (blanks_[rating_] != 0) blank_warning(rating_);
   }
+  // Kinds left blank and not read from the name: guessed a chi bộ.
+  if (kind_ < n_ && blanks_[kind_] != 0) blank_warning(kind_);
   std::fill(sums_.begin(), sums_.end(), 0);
   std::fill(blanks_.begin(), blanks_.end(), 0);
   std::fill(confirmed_at_.begin(), confirmed_at_.end(), -1);
@@ -205,11 +209,22 @@ void Builder::blank_warning(std::size_t f) {
   const bool rating = f == rating_;
   if (required_[f]) {
     error("missing_value",
-          fmt::format("«{}» để trống ở {} tổ chức ({}): chỉ tiêu này bắt buộc, hãy ghi số cho mọi tổ chức", field.label,
-                      blanks_[f], places),
+          fmt::format("«{}» để trống ở {} tổ chức ({}): chỉ tiêu này bắt buộc, hãy ghi {} cho mọi tổ chức", field.label,
+                      blanks_[f], places, field.is_count ? "số" : "giá trị"),
           fmt::format("{} is blank for {} organisation(s) ({}): the field is required; give it for every organisation",
                       field.id, blanks_[f], places),
           field.id, "", blank_at_[f].empty() ? Place{} : blank_at_[f].front());
+    return;
+  }
+  if (f == kind_) {
+    warning("kind_guessed",
+            fmt::format("«{}» để trống ở {} tổ chức ({}) và tên không cho biết là đảng bộ hay chi bộ: được coi là chi "
+                        "bộ cơ sở; hãy ghi ĐB hoặc CB",
+                        field.label, blanks_[f], places),
+            fmt::format("{} is blank for {} organisation(s) ({}) and the name does not say: each is taken for a party "
+                        "cell; write ĐB or CB",
+                        field.id, blanks_[f], places),
+            field.id, "", blank_at_[f].empty() ? Place{} : blank_at_[f].front());
     return;
   }
   warning("blank_value",
