@@ -6,6 +6,8 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <set>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -34,7 +36,11 @@ class DocumentReader final : public Reader {
         known_(std::move(known)) {}
   ~DocumentReader() override { stop_worker(); }  // an importer that stopped half-way
 
-  sdk::Status property(std::string_view, std::string_view) override { return {}; }
+  sdk::Status property(std::string_view key, std::string_view value) override {
+    // A sheet the spreadsheet program does not show (SDK, document.hpp).
+    if (key == "hidden_sheet" && hidden_.size() < 4096) hidden_.emplace(value);
+    return {};
+  }
 
   sdk::Status begin_sheet(std::string_view name) override {
     end_current();
@@ -242,17 +248,30 @@ class DocumentReader final : public Reader {
       // One sheet is read: another that holds a table of organisations too
       // (the return split over two sheets, a corrected copy, last year's)
       // is said, never left out without a word.
-      for (const auto& other : tables_)
-        if (other != best_sheet_)
-          out.warnings.push_back(Issue{
-              "other_table",
-              bilingual(fmt::format("Trang «{}» cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
-                                    "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
-                                    other, best_sheet_),
-                        fmt::format("sheet '{}' holds a table of organisations too, which is not read: only sheet '{}' "
-                                    "is. If the return spans several sheets, put it on one; if that one is old, delete it",
-                                    other, best_sheet_)),
-              "", other, Place{other, 0, 0, {}}});
+      for (const auto& other : tables_) {
+        if (other == best_sheet_) continue;
+        const bool hidden = hidden_.count(other) != 0;
+        out.warnings.push_back(Issue{
+            "other_table",
+            bilingual(fmt::format("Trang «{}»{} cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
+                                  "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
+                                  other, hidden ? " (đang ẩn)" : "", best_sheet_),
+                      fmt::format("sheet '{}'{} holds a table of organisations too, which is not read: only sheet '{}' "
+                                  "is. If the return spans several sheets, put it on one; if that one is old, delete it",
+                                  other, hidden ? " (hidden)" : "", best_sheet_)),
+            "", other, Place{other, 0, 0, {}}});
+      }
+      // What was read is on a sheet the clerk does not see: said.
+      if (best_hidden_)
+        out.warnings.push_back(Issue{
+            "hidden_sheet",
+            bilingual(fmt::format("Bảng được đọc nằm ở trang «{}», trang này đang bị ẩn (không trang hiện nào có bảng tổ "
+                                  "chức cơ sở đảng); hãy kiểm tra đây đúng là báo cáo cần gửi",
+                                  best_sheet_),
+                      fmt::format("the table read is on sheet '{}', which is hidden (no visible sheet holds a table of "
+                                  "organisations); check that it is the return meant",
+                                  best_sheet_)),
+            "", best_sheet_, Place{best_sheet_, 0, 0, {}}});
     }
     if (out.records.empty() && out.errors.empty())
       out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
@@ -472,7 +491,7 @@ class DocumentReader final : public Reader {
     head_grid_ = std::make_unique<Grid>(*head_);
     used_ = find_header(*head_grid_, cat_, profile_);
     if (names_below(*head_grid_, used_)) tables_.push_back(head_->name);
-    if (used_.better_than(best_header_)) {
+    if (takes_over(used_)) {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
         table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
@@ -496,7 +515,7 @@ class DocumentReader final : public Reader {
       Grid g(*head_);
       Header h = find_header(g, cat_, profile_);
       if (names_below(g, h)) tables_.push_back(head_->name);
-      if (h.better_than(best_header_)) {
+      if (takes_over(h)) {
         auto result = std::make_unique<Normalised>();
         if (h.valid()) {
           Table t(cat_, registry_, sub_, policy_, h, g, *result);
@@ -505,6 +524,7 @@ class DocumentReader final : public Reader {
         }
         best_header_ = std::move(h);
         best_sheet_ = head_->name;
+        best_hidden_ = hidden_.count(best_sheet_) != 0;
         best_ = std::move(result);
       }
     } else {
@@ -513,6 +533,7 @@ class DocumentReader final : public Reader {
       if (current_) {
         best_header_ = used_;
         best_sheet_ = head_->name;
+        best_hidden_ = hidden_.count(best_sheet_) != 0;
         best_ = std::move(current_);
       }
       // Found again with every merged range: if that reads differently, the
@@ -524,6 +545,15 @@ class DocumentReader final : public Reader {
       head_grid_.reset();
     }
     head_.reset();
+  }
+
+  // Whether this sheet's header `h` is read rather than the best so far: a
+  // visible sheet's table over a hidden one's (last year's copy kept
+  // hidden, the form's own workings), else the better header.
+  bool takes_over(const Header& h) const {
+    const bool hidden = hidden_.count(head_->name) != 0;
+    if (h.valid() && best_header_.valid() && hidden != best_hidden_) return !hidden;
+    return h.better_than(best_header_);
   }
 
   // A table and at least one name under its header: a sheet of
@@ -568,6 +598,8 @@ class DocumentReader final : public Reader {
   std::unique_ptr<Normalised> best_;
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;
+  std::set<std::string, std::less<>> hidden_;  // sheets the importer says are hidden
+  bool best_hidden_ = false;
 
   std::unique_ptr<TreeReader> tree_;  // a tree document
 };

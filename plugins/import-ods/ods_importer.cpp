@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -176,6 +177,14 @@ class Spreadsheet {
         font_faces_[std::string(x.attribute("name"))] = unquote(family.empty() ? x.attribute("name") : family);
         return true;
       }
+      if (name == "style" && x.attribute("family") == "table") {  // a sheet's own style: whether it is shown
+        table_style_ = std::string(x.attribute("name"));
+        return true;
+      }
+      if (name == "table-properties" && !table_style_.empty()) {
+        if (x.attribute("display") == "false") hidden_styles_.insert(table_style_);
+        return true;
+      }
       if (name == "style" || name == "default-style") {
         if (x.attribute("family") != "table-cell") return true;
         style_ = name == "default-style" ? std::string(kDefaultStyle) : std::string(x.attribute("name"));
@@ -201,6 +210,7 @@ class Spreadsheet {
     }
     if (t == XmlReader::Token::end && (name == "style" || name == "default-style")) {
       in_style_ = false;
+      table_style_.clear();
       return true;
     }
     return false;
@@ -264,6 +274,8 @@ class Spreadsheet {
         columns_.clear();
         merges_.clear();
         count(1, 0, 0, "sheets and cells");
+        if (hidden_styles_.count(std::string(x.attribute("style-name"))) != 0)
+          check(sink_.property("hidden_sheet", sheet_));  // as the .xls and .xlsx importers say it
         check(sink_.begin_sheet(sheet_));
       } else if (!in_table_) {
         return;
@@ -484,6 +496,8 @@ class Spreadsheet {
   std::unordered_map<std::string, std::string> fonts_;  // style -> its font, resolved
   std::string style_;
   bool in_style_ = false;
+  std::string table_style_;               // the table style being read
+  std::set<std::string> hidden_styles_;   // table styles with display="false": hidden sheets
   // The table being read.
   bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false;
   int skip_ = 0;

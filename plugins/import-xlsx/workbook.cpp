@@ -97,12 +97,17 @@ void Workbook::read_workbook(const std::string& name) {
     if (t != XmlReader::Token::start) return;
     if (x.name() == "sheet") {
       count({}, 0, 0, "sheets, cells and shared strings");
-      sheets_.push_back({std::string(x.attribute("name")), std::string(x.attribute("id"))});
+      const std::string_view state = x.attribute("state");
+      sheets_.push_back({std::string(x.attribute("name")), std::string(x.attribute("id")),
+                         state == "hidden" || state == "veryHidden"});
     }
     else if (x.name() == "workbookPr") date1904_ = x.attribute("date1904") == "1" || x.attribute("date1904") == "true";
   });
   std::string d1904 = date1904_ ? "1904" : "1900";
   check(sink_.property("date_system", d1904));
+  // As the .xls importer says it: a sheet Excel does not show (SDK, document.hpp).
+  for (const auto& sheet : sheets_)
+    if (sheet.hidden) check(sink_.property("hidden_sheet", sheet.name));
 }
 
 std::map<std::string, Workbook::Rel> Workbook::read_rels(const std::string& name, const std::string& dir) {

@@ -39,6 +39,7 @@ class Workbook {
  private:
   struct SheetRef {
     std::string name, rel_id;
+    bool hidden = false;  // state="hidden" or "veryHidden"
   };
   struct Rel {
     std::string type, target;

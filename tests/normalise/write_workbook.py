@@ -6,7 +6,7 @@ normaliser's tests: real files, as a clerk's spreadsheet program saves them.
 
 SPEC: {"sheets": [{"name": "Biểu 1", "font": ".VnTime" (optional),
                    "rows": {"3": ["STT", "Tên", 12, null, ...], ...},
-                   "merges": ["A3:A5", "C3:F3"]}]}
+                   "merges": ["A3:A5", "C3:F3"], "hidden": true (optional)}]}
 A cell is a string, a number, or null (left empty).
 """
 import json
@@ -32,4 +32,6 @@ for s in spec["sheets"]:
                 cell.font = font
     for m in s.get("merges", []):
         sheet.merge_cells(m)
+    if s.get("hidden"):
+        sheet.sheet_state = "hidden"
 book.save(out)
