@@ -152,6 +152,23 @@ std::optional<Api::Caller> Api::caller(const http::Request& r) const {
   return std::nullopt;
 }
 
+std::shared_ptr<void> Api::import_slot(const http::Request& head, http::Response& refusal) {
+  const auto who = caller(head);
+  // Not a district's (or no caller: refused by the route itself): not counted.
+  if (!who || who->role != "district" || who->district.empty()) return std::make_shared<int>(0);
+  std::lock_guard lock(mutex_);
+  unsigned& n = in_flight_[who->district];
+  if (n >= kImportsPerDistrict) {
+    refusal = refuse::district_busy(who->district, n);
+    return nullptr;
+  }
+  ++n;
+  return std::shared_ptr<void>(static_cast<void*>(this), [this, district = who->district](void*) {
+    std::lock_guard done(mutex_);
+    if (const auto it = in_flight_.find(district); it != in_flight_.end() && --it->second == 0) in_flight_.erase(it);
+  });
+}
+
 void Api::count(const std::string& district, const ingest::Outcome& outcome) {
   std::lock_guard lock(mutex_);
   auto& c = submissions_[district];

@@ -43,6 +43,15 @@ class Api final : public http::Service {
   void body_coming(http::Request& head) override;
   std::string dry_run_metrics() const;
 
+  // A district's imports in flight (a submission or a dry run, waiting for a
+  // worker or running): at most kImportsPerDistrict, so that one district
+  // sending many slow files never fills the queue every district shares.
+  // Held until the import ends. Null, with `refusal` the 429 to give, when
+  // the caller's district has that many already. The Board's and admin's
+  // imports are not counted.
+  static constexpr unsigned kImportsPerDistrict = 2;
+  std::shared_ptr<void> import_slot(const http::Request& head, http::Response& refusal);
+
   // Counts an outcome of the submission pipeline (the API's and the inbox's).
   void count(const std::string& district, const ingest::Outcome& outcome);
 
@@ -101,6 +110,7 @@ class Api final : public http::Service {
 
   mutable std::mutex mutex_;
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> submissions_;  // district -> accepted, refused
+  std::map<std::string, unsigned> in_flight_;  // district -> its imports held by import_slot()
   double import_seconds_ = 0;
   std::uint64_t imports_ = 0;
   struct Cached {

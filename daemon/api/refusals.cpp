@@ -80,4 +80,16 @@ http::Response body_not_json_object() {
                               "Nội dung gửi lên phải là một đối tượng JSON / the body must be a JSON object");
 }
 
+http::Response district_busy(std::string_view district, unsigned running) {
+  const unsigned wait = http::refusal::kRetryAfterSeconds;
+  http::Response r = http::error_response(
+      429, "district_busy",
+      fmt::format("{} đang có {} tệp đang được đọc; hãy đợi các tệp đó xong rồi gửi lại (sau {} giây); chưa có gì được "
+                  "lưu / {} already has {} returns being read; send this one again once they are done (in {} "
+                  "seconds); nothing was stored",
+                  district, running, wait, district, running, wait));
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
 }  // namespace tonghop::api::refuse

@@ -25,6 +25,8 @@ http::Response export_failed(std::string_view why);    // 500
 http::Response catalogue_unreadable(std::string_view why);  // 500
 http::Response form_failed(std::string_view why);      // 500
 http::Response body_not_json_object();                 // 400
+// 429 district_busy, Retry-After: the district has `running` imports in flight already.
+http::Response district_busy(std::string_view district, unsigned running);
 // A return refused with its issues ({"errors": …, "warnings": …}); a 503
 // (the import could not be run now) also says when to come back
 // (Retry-After: http::refusal::kRetryAfterSeconds).

@@ -86,7 +86,13 @@ class PooledService final : public http::Service {
     std::string body = std::move(r.body);
     auto request = std::make_shared<http::Request>(r);
     request->body = std::move(body);
-    if (workers_.post([this, request, reply] { reply(api_.handle(*request)); })) return true;
+    http::Response refused;
+    auto slot = api_.import_slot(*request, refused);  // held by the job until it ends
+    if (!slot) {
+      reply(std::move(refused));
+      return true;
+    }
+    if (workers_.post([this, request, reply, slot] { reply(api_.handle(*request)); })) return true;
     reply(http::refusal::imports_busy());
     return true;
   }

@@ -163,6 +163,57 @@ TEST(Isolation, AFullQueueAnswers503WithRetryAfter) {
   d.process().signal(SIGKILL);
 }
 
+// One district sending slow files one after the other filled the queue every
+// district shares (the hostile-files audit): a district has at most two
+// imports in flight; a third is 429 with Retry-After at once, and another
+// district's return still finds the queue open.
+TEST(Isolation, ADistrictHasAtMostTwoImportsInFlight) {
+  Tonghopd d(Options{.max_seconds = 6, .workers = 2, .queue = 4});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  auto token_for = [&](const std::string& district) {
+    const auto r = d.call("POST", "/api/v1/tokens", R"({"role":"district","district":")" + district + R"("})");
+    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    return std::string(json::parse(r->body).at("token").as_string());
+  };
+  const std::string phong_tho = token_for("Phong Thổ"), sin_ho = token_for("Sìn Hồ");
+  auto send = [&](const std::string& token, const std::string& district,
+                  const std::string& bytes = "TONGHOP TEST LOOP\n") {
+    return tonghop::test::request(d.port(), "POST",
+                                  "/api/v1/submissions?district=" + district + "&period=2018&filename=tra-ve.csv",
+                                  bytes, "Authorization: Bearer " + token + "\r\n");
+  };
+  auto first = std::async(std::launch::async, [&] { return send(phong_tho, "Phong%20Th%E1%BB%95"); });
+  auto second = std::async(std::launch::async, [&] { return send(phong_tho, "Phong%20Th%E1%BB%95"); });
+  for (int i = 0; i < 250 && imports_of(d.process().pid()).size() < 2; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(imports_of(d.process().pid()).size(), 2u) << d.process().output();
+  const auto third = send(phong_tho, "Phong%20Th%E1%BB%95");
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 429) << third->body;
+  EXPECT_EQ(third->header("Retry-After").value_or(""), "5");
+  EXPECT_EQ(refusal(*third).first, "district_busy");
+  EXPECT_NE(refusal(*third).second.find("Phong Thổ đang có 2 tệp đang được đọc"), std::string::npos) << third->body;
+  // Another district is not held back: its return waits in the queue.
+  auto other = std::async(std::launch::async, [&] { return send(sin_ho, "S%C3%ACn%20H%E1%BB%93"); });
+  bool waiting = false;
+  for (int i = 0; i < 250 && !waiting; ++i) {
+    const auto m = d.call("GET", "/metrics");
+    waiting = m && m->body.find("tonghop_import_queue_waiting 1\n") != std::string::npos;
+    if (!waiting) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(waiting) << d.call("GET", "/metrics")->body;
+  // Once Phong Thổ's imports end (at max_seconds), it may send again.
+  for (auto* f : {&first, &second}) {
+    const auto r = f->get();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(refusal(*r).first, "import_timeout") << r->body;
+  }
+  const auto again = send(phong_tho, "Phong%20Th%E1%BB%95", tonghop::test::read_file(kSample));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 201) << again->body;
+  d.process().signal(SIGKILL);
+  other.wait();
+}
+
 TEST(Isolation, SigtermEndsTheDaemonAndItsImportsWithinTheDrainBoundPlusOneSecond) {
   Tonghopd d(Options{.max_seconds = 60, .drain = 1});
   ASSERT_NE(d.port(), 0) << d.process().output();
