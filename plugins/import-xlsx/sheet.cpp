@@ -145,8 +145,13 @@ class Workbook::Sheet {
   [[noreturn]] void refuse_formula_without_value() const;
   [[noreturn]] void refuse_out_of_place() const;
   [[noreturn]] void refuse_row_again(unsigned row) const;
+  static constexpr unsigned kLastRow = 1'048'576;  // Excel's last row
+  [[noreturn]] void refuse_row_number(std::string_view r) const;
   void begin_row(std::string_view r) {
-    const unsigned n = to_uint(r);
+    // A row number Excel can have (1 to 1,048,576): another, or past the
+    // last row, is a damaged or altered file, never read as some row.
+    const unsigned n = r.empty() ? 0 : to_uint(r);
+    if ((!r.empty() && n == 0) || n > kLastRow || (n == 0 && last_row_ >= kLastRow)) refuse_row_number(r);
     // Rows come in order, each once (a second <row r="10"> replaced the first's cells).
     if (n != 0 && n <= last_row_) refuse_row_again(n);
     row_element_ = n;
@@ -363,6 +368,18 @@ void Workbook::Sheet::refuse_row_again(unsigned row) const {
        "tệp bị hỏng hoặc bị sửa: dòng " + std::to_string(row) +
            " xuất hiện lần nữa hoặc sai thứ tự; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
        "a damaged or altered workbook: row " + std::to_string(row) + " comes again, or out of order", where);
+}
+
+void Workbook::Sheet::refuse_row_number(std::string_view r) const {
+  sdk::Location where;
+  where.sheet = name_;
+  where.row = last_row_;
+  const std::string shown = r.empty() ? std::string("sau dòng 1048576") : "«" + std::string(r.substr(0, 20)) + "»";
+  const std::string shown_en = r.empty() ? std::string("after row 1048576") : "'" + std::string(r.substr(0, 20)) + "'";
+  stop(sdk::Code::invalid_input,
+       "tệp bị hỏng hoặc bị sửa: dòng " + shown +
+           " không phải một dòng của Excel (từ 1 đến 1.048.576); hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+       "a damaged or altered workbook: row " + shown_en + " is not a row Excel has (1 to 1,048,576)", where);
 }
 
 // A "<c>" met token by token.

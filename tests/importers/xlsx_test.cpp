@@ -313,6 +313,16 @@ TEST(XlsxReading, ARowAgainOrACellOutOfItsPlaceIsRefused) {
     ASSERT_EQ(r.status.code(), sdk::Code::invalid_input) << rows << ": " << r.status.message();
     EXPECT_NE(r.status.message().find("một ô nằm ngoài dòng của nó hoặc trùng chỗ với ô đã đọc"), std::string::npos);
   }
+  // A row number Excel cannot have (past its last row 1,048,576, zero, not
+  // a number, too long to read) was read as that row, or as the next one.
+  for (const std::string r : {"1048577", "99999999", "200000000", "0", "abc"}) {
+    const auto bad = test::import_bytes(
+        test::minimal_xlsx("<row r=\"1\"><c><v>1</v></c></row><row r=\"" + r + "\"><c><v>2</v></c></row>"), "x.xlsx");
+    ASSERT_EQ(bad.status.code(), sdk::Code::invalid_input) << r << ": " << bad.status.message();
+    EXPECT_NE(bad.status.message().find("dòng «" + r + "» không phải một dòng của Excel (từ 1 đến 1.048.576)"),
+              std::string::npos)
+        << bad.status.message();
+  }
   // Rows and cells without r, and rows skipped: read as before.
   const auto fine = test::import_bytes(
       test::minimal_xlsx("<row><c><v>1</v></c><c><v>2</v></c></row><row r=\"5\"><c r=\"B5\"><v>3</v></c><c><v>4</v></c></row>"),
