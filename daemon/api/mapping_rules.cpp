@@ -28,7 +28,7 @@ std::size_t characters(std::string_view s) {
 bool is_figure(std::string_view s) {
   const auto c = normalise::parse_count(s);
   return c.error == normalise::CountError::none || c.error == normalise::CountError::negative ||
-         c.error == normalise::CountError::fractional;
+         c.error == normalise::CountError::fractional || c.error == normalise::CountError::too_large;
 }
 
 }  // namespace

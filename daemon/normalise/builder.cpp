@@ -274,6 +274,13 @@ void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
           fmt::format("{} ({}) is formatted as a date and shows {}; not read as the number {}: format the cell as a number",
                       describe(where), f.id, text, raw.number),
           f.id, text, where);
+  else if (e == CountError::too_large)
+    error("too_large",
+          fmt::format("Số liệu «{}» ở ô {} ({}) quá lớn, không thể là số liệu thống kê; hãy kiểm tra lại ô này",
+                      text.size() > 40 ? text.substr(0, 40) + "…" : text, describe(where), f.label),
+          fmt::format("'{}' at {} ({}) is too large to be a count; check the cell",
+                      text.size() > 40 ? text.substr(0, 40) + "…" : text, describe(where), f.id),
+          f.id, text.size() > 40 ? text.substr(0, 40) + "…" : text, where);
   else if (e == CountError::fractional)
     error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", text, describe(where), f.label),
           fmt::format("'{}' at {} ({}) is not a whole number", text, describe(where), f.id), f.id, text, where);

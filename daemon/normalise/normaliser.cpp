@@ -24,7 +24,7 @@ namespace {
 
 // The problems of one row or element, that many rows may share.
 bool repeats(std::string_view code) {
-  for (const char* c : {"not_a_number", "negative", "not_whole", "part_exceeds_whole", "parts_exceed_whole",
+  for (const char* c : {"not_a_number", "too_large", "negative", "not_whole", "part_exceeds_whole", "parts_exceed_whole",
                         "parts_differ_from_whole", "cell_with_subordinates", "unknown_rating", "unknown_kind",
                         "missing_name", "adds_up", "admitted_high", "total_row", "heading_row", "duplicate_org",
                         "repeated_name", "repeated_key", "merged_cells"})

@@ -289,7 +289,7 @@ void Table::watch(RowView cells) {
     Watch& w = it->second;
     const Count c = cell.is_number ? count_from_number(cell.number) : parse_count(text);
     const bool number = cell.is_number || c.error == CountError::none || c.error == CountError::fractional ||
-                        c.error == CountError::negative;
+                        c.error == CountError::negative || c.error == CountError::too_large;
     w.sample(text.empty() ? fmt::format("{}", cell.number) : std::string(text));
     if (!number) {
       ++w.texts;

@@ -236,7 +236,7 @@ Count count_from_number(double number) {
   Count c;
   if (std::isnan(number)) c.error = CountError::not_a_number;
   else if (number < 0) c.error = CountError::negative;
-  else if (!(number <= 9e15)) c.error = CountError::not_a_number;  // no count is that large
+  else if (!(number <= 9e15)) c.error = CountError::too_large;  // no count is that large
   else if (number != std::floor(number)) c.error = CountError::fractional;
   else c.value = static_cast<std::int64_t>(number);
   return c;
@@ -344,7 +344,7 @@ Count parse_count(std::string_view text) {
     for (const char ch : t)
       if (ch >= '0' && ch <= '9') {
         if (v > 900'000'000'000'000) {
-          c.error = CountError::not_a_number;
+          c.error = CountError::too_large;
           return c;
         }
         v = v * 10 + (ch - '0');

@@ -21,7 +21,9 @@ std::string nfc(std::string_view text);
 
 // A count as written: "2044", "2.044" and "2,044" (thousands), " 12 ".
 // `date`: a number cell the importer read as a date (see read_count).
-enum class CountError { none, empty, not_a_number, negative, fractional, date };
+// too_large: a number, but past any count (9e15 and more: past what a double
+// holds exactly, and no return counts so many).
+enum class CountError { none, empty, not_a_number, negative, fractional, date, too_large };
 struct Count {
   std::int64_t value = 0;
   CountError error = CountError::none;

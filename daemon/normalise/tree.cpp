@@ -367,7 +367,7 @@ void TreeReader::value(std::string_view pointer, std::string_view rel, const sdk
     w.sample(text);
     const normalise::Count c = v.kind == sdk::NodeKind::number ? count_from_number(v.number) : parse_count(text);
     if (v.kind == sdk::NodeKind::number || c.error == CountError::none || c.error == CountError::negative ||
-        c.error == CountError::fractional)
+        c.error == CountError::fractional || c.error == CountError::too_large)
       ++w.numbers;
     else
       ++w.texts;

@@ -548,6 +548,19 @@ TEST(Errors, TheSameProblemInManyRowsIsOneErrorAndTheTotalIsNotBlamedForIt) {
   EXPECT_NE(e.message.find("10"), std::string::npos) << e.message;
 }
 
+// A figure too large to be a count was called "not a number", which a clerk
+// looking at the digits would not believe.
+TEST(Errors, AFigureTooLargeIsSaidToBeTooLarge) {
+  const auto n = read_bytes("Tên TCCSĐ;Loại hình;Tổng số ĐV\nĐảng bộ xã Khoen On;ĐB;99999999999999999999\n", "lon.csv");
+  ASSERT_EQ(n.errors.size(), 1u) << issues(n.errors);
+  EXPECT_EQ(n.errors[0].code, "too_large");
+  EXPECT_EQ(n.errors[0].field, "members_total");
+  EXPECT_EQ(n.errors[0].where.row, 2u);
+  EXPECT_EQ(n.errors[0].where.column, 3u);
+  EXPECT_NE(n.errors[0].message.find("«99999999999999999999» ở ô C2 (Tổng số đảng viên) quá lớn"), std::string::npos)
+      << n.errors[0].message;
+}
+
 TEST(Errors, NoTableNamesTheNearestRowWhatItReadAndTheMissingNameColumn) {
   const std::string csv =
       "Danh sách cơ sở;Loại hình;Số ĐV;ĐV nữ;Kết nạp mới\n"
