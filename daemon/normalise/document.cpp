@@ -167,11 +167,17 @@ class DocumentReader final : public Reader {
   // past the columns any sheet has, or one not read.
   [[gnu::noinline]] sdk::Status other_cell(const sdk::CellView& c) {
     if (!in_sheet_ || skip_) return {};
-    if (c.column > kMaxColumns)
+    if (c.column > kMaxColumns) {
+      // A text file (CSV) has no sheet: its line alone is named.
+      const bool named = !head_->name.empty();
+      const std::string sheet_vi = named ? fmt::format(" của trang «{}»", quotable(head_->name)) : std::string();
+      const std::string sheet_en = named ? fmt::format(" of sheet '{}'", quotable(head_->name)) : std::string();
       return {sdk::Code::limit_exceeded,
-              fmt::format("hàng {} của trang «{}» có hơn {} cột, nhiều hơn mọi bảng tính; đây không phải một báo cáo / "
-                          "row {} of sheet '{}' has more than {} columns, more than any spreadsheet holds",
-                          c.row, quotable(head_->name), kMaxColumns, c.row, quotable(head_->name), kMaxColumns)};
+              fmt::format("{} {}{} có hơn {} cột, nhiều hơn mọi bảng tính; đây không phải một báo cáo / {} {}{} has more "
+                          "than {} columns, more than any spreadsheet holds",
+                          named ? "hàng" : "dòng", c.row, sheet_vi, kMaxColumns, named ? "row" : "line", c.row, sheet_en,
+                          kMaxColumns)};
+    }
     const bool new_row = c.row != last_row_;
     if (!streaming_) {
       if (new_row) {
