@@ -224,8 +224,14 @@ Expected<BackupSummary> backup(const fs::path& data_dir, const fs::path& to) {
     sqlite3_backup_finish(b);
     const std::string why = sqlite3_errmsg(dst);
     if (rc != SQLITE_DONE) {
+      const bool full = rc == SQLITE_FULL || sqlite3_errcode(dst) == SQLITE_FULL;
       close();
-      return make_error(fmt::format("the online backup of {} failed: {}", source.string(), why));
+      // The backup's disk, not the data's: the officer must know which one to free.
+      if (full)
+        return make_error(fmt::format("{} has no room: the disk is full (ENOSPC) while the database was copied into it; "
+                                      "nothing in {} changed. Free space there or back up to another disk",
+                                      to.string(), data_dir.string()));
+      return make_error(fmt::format("the online backup of {} into {} failed: {}", source.string(), to.string(), why));
     }
     // The copy stands alone: its log folded in, a rollback journal from now on.
     char* msg = nullptr;

@@ -3,6 +3,12 @@
 // backups refused by `tonghopd restore` with nothing changed.
 #include <gtest/gtest.h>
 
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <sqlite3.h>
 
 #include <atomic>
@@ -283,6 +289,30 @@ TEST(Backup, ADataDirectoryWithoutADatabaseHasNothingToBackUp) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("holds no database"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir.path() / "empty" / "tonghop.db"));
+}
+
+// The backup's disk full: the message named the data directory ("the online
+// backup of /var/lib/tonghop/tonghop.db failed: database or disk is full"),
+// the disk that was fine. It names the backup's folder, and says the data is
+// unchanged.
+TEST(Backup, AFullBackupDiskIsNamedNotTheDataDirectory) {
+  if (::geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+  ServedDaemon d(kAdmin);
+  ASSERT_NE(submit(d.port, kAdmin, 1), "");
+  const std::string config = (d.dir.path() / "tonghop.toml").string();
+  const fs::path disk = d.dir.path() / "small-disk";
+  fs::create_directories(disk);
+  ASSERT_EQ(::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=256k"), 0) << std::strerror(errno);
+  struct Unmount {
+    const fs::path& p;
+    ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+  } unmount{disk};
+  const auto r = tonghopd({"backup", (disk / "b").string(), "--config", config});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find((disk / "b").string() + " has no room: the disk is full (ENOSPC)"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("nothing in " + (d.dir.path() / "var").string() + " changed"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("the online backup of"), std::string::npos) << r.output;
 }
 
 // A raw file damaged on disk (a flipped byte keeps its size): verify names
