@@ -20,11 +20,11 @@ namespace tonghop::app {
 
 namespace {
 
-std::optional<std::string> read_password() {
-  const bool tty = ::isatty(STDIN_FILENO) != 0;
+// One line of standard input, not echoed when it is a terminal.
+std::optional<std::string> read_line(bool tty, const char* prompt) {
   termios old{};
   if (tty) {
-    fmt::print(stderr, "Mật khẩu / password: ");
+    fmt::print(stderr, "{}", prompt);
     ::tcgetattr(STDIN_FILENO, &old);
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -39,6 +39,18 @@ std::optional<std::string> read_password() {
   if (!got) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+// The password: from a terminal typed twice, unseen, so that a slip of the
+// finger never becomes the password nobody knows; from a pipe (a script)
+// its first line. Empty when the two differ.
+std::optional<std::string> read_password(bool& differ) {
+  const bool tty = ::isatty(STDIN_FILENO) != 0;
+  auto first = read_line(tty, "Mật khẩu / password: ");
+  if (!first || !tty) return first;
+  const auto again = read_line(tty, "Nhập lại mật khẩu / the password again: ");
+  differ = !again || *again != *first;
+  return first;
 }
 
 }  // namespace
@@ -100,10 +112,16 @@ int manage_users(const Options& options) {
     fmt::print(stderr, "tonghopd: no user {}\n", name);
     return 1;
   }
-  const auto password = read_password();
+  bool differ = false;
+  const auto password = read_password(differ);
   if (!password) {
     fmt::print(stderr, "tonghopd: no password on standard input\n");
     return 2;
+  }
+  if (differ) {
+    fmt::print(stderr, "tonghopd: hai lần nhập mật khẩu khác nhau, không có gì thay đổi / the two passwords differ; "
+                       "nothing changed\n");
+    return 1;
   }
   if (auto why = api::weak_password(*password, name)) {
     fmt::print(stderr, "tonghopd: {}\n", *why);

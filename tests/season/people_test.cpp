@@ -270,8 +270,21 @@ TEST(People, TheFirstAdminFromTheCommandLine) {
   EXPECT_EQ(add("short", "add other --role admin").exit_code, 2);
   EXPECT_EQ(add("Ban Tổ chức Tỉnh ủy", "add boss --role admin").exit_code, 1);  // exists
   EXPECT_EQ(add("Ban Tổ chức Tỉnh ủy", "add clerk --role district --district Atlantis").exit_code, 2);
+  // At a terminal (script(1) gives it one) the password is asked twice: two
+  // that differ change nothing; the same twice adds the user.
+  const auto at_terminal = [&](const std::string& first, const std::string& again, const std::string& args) {
+    return run({"/bin/sh", "-c", "printf '%s\\n%s\\n' '" + first + "' '" + again + "' | script -qec '" TONGHOPD_PATH
+                " users " + args + " --config " + config + "' /dev/null"});
+  };
+  const auto slip = at_terminal("Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh uỷ", "add typist --role admin");
+  EXPECT_NE(slip.output.find("the two passwords differ; nothing changed"), std::string::npos) << slip.output;
+  EXPECT_NE(slip.output.find("the password again"), std::string::npos) << slip.output;
+  const auto same = at_terminal("Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "add careful --role admin");
+  EXPECT_NE(same.output.find("added careful"), std::string::npos) << same.output;
   const auto listed = run({TONGHOPD_PATH, "users", "list", "--config", config});
   EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_EQ(listed.output.find("typist"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("careful\tadmin"), std::string::npos) << listed.output;
   EXPECT_NE(listed.output.find("boss\tadmin"), std::string::npos) << listed.output;
   EXPECT_EQ(listed.output.find("other"), std::string::npos) << listed.output;
 
