@@ -1,6 +1,6 @@
 // `tonghopd backup FOLDER` and `tonghopd restore FOLDER` (care, issue 16;
 // store/backup.hpp, docs/operations.md). backup: exit 0 made, 1 failed, 2
-// usage. restore: exit 0 restored, 1 refused or failed (nothing changed), 2
+// usage, 3 made without some raw files found damaged or missing (named). restore: exit 0 restored, 1 refused or failed (nothing changed), 2
 // usage.
 #include <fmt/format.h>
 
@@ -37,6 +37,16 @@ int backup_data(const Options& options) {
              "MANIFEST.sha256` in it, restore it with `tonghopd restore {}`\n",
              *options.folder, cfg->data_dir.string(), made->submissions, made->raw_files,
              static_cast<double>(made->bytes) / (1 << 20), *options.folder);
+  if (!made->left_out.empty()) {
+    std::string all;
+    for (const auto& l : made->left_out) all += "\n  " + l;
+    fmt::print(stderr,
+               "tonghopd backup: {} raw file(s) are not in it, found damaged or missing in the data directory:{}\n"
+               "Everything else is, their submissions' figures included; `tonghopd verify` names each submission. "
+               "The district sending the same file again mends it; the next backup then holds it.\n",
+               made->left_out.size(), all);
+    return 3;
+  }
   return 0;
 }
 
@@ -57,6 +67,14 @@ int restore_data(const Options& options) {
                                        : fmt::format(" What it replaced is in {} (remove it once the restore is "
                                                      "checked: tonghopd verify).",
                                                      done->moved_aside.string()));
+  if (!done->left_out.empty()) {
+    std::string all;
+    for (const auto& sha : done->left_out) all += "\n  " + sha;
+    fmt::print(stderr,
+               "tonghopd restore: the backup was made without {} raw file(s), damaged then; their submissions are "
+               "restored without the district's original file until the district sends it again:{}\n",
+               done->left_out.size(), all);
+  }
   return 0;
 }
 

@@ -266,19 +266,27 @@ Expected<BackupSummary> backup(const fs::path& data_dir, const fs::path& to) {
   // The raw files the copy names: content-addressed and never changed once
   // written, so copying them now, after the snapshot, is consistent.
   std::vector<std::string> damaged;
+  boost::json::array left_out;
   for (const auto& sha : *hashes) {
     if (!is_sha256(sha)) {
       damaged.push_back(fmt::format("a submission names '{}', not a SHA-256", sha));
       continue;
     }
     fs::create_directories(to / "raw" / sha.substr(0, 2), ec);
-    auto h = copy_hashed(data_dir / raw_relative(sha), to / raw_relative(sha));
-    if (!h) {
-      damaged.push_back(h.error());
+    const fs::path raw = data_dir / raw_relative(sha);
+    auto h = copy_hashed(raw, to / raw_relative(sha));
+    // A raw file missing or damaged in the data directory: left out, said,
+    // and the rest backed up. A copy that cannot be written is the backup's
+    // own failure, and stops it.
+    if ((!h && !fs::exists(raw, ec)) || (h && *h != sha)) {
+      summary.left_out.push_back(!h ? fmt::format("{} is missing", raw.string())
+                                    : fmt::format("{} does not match its SHA-256 (damaged)", raw.string()));
+      left_out.emplace_back(sha);
+      fs::remove(to / raw_relative(sha), ec);
       continue;
     }
-    if (*h != sha) {
-      damaged.push_back(fmt::format("{} does not match its SHA-256 (damaged)", (data_dir / raw_relative(sha)).string()));
+    if (!h) {
+      damaged.push_back(h.error());
       continue;
     }
     manifest += sha + "  " + raw_relative(sha).string() + "\n";
@@ -298,6 +306,7 @@ Expected<BackupSummary> backup(const fs::path& data_dir, const fs::path& to) {
   info["data_dir"] = fs::absolute(data_dir, ec).string();
   info["submissions"] = static_cast<std::int64_t>(summary.submissions);
   info["raw_files"] = static_cast<std::int64_t>(summary.raw_files);
+  if (!left_out.empty()) info["left_out"] = std::move(left_out);
   if (auto w = write_text(to / kInfo, boost::json::serialize(info) + "\n"); !w) return make_error(w.error());
   auto h = copy_hashed(to / kInfo);
   if (!h) return make_error(h.error());
@@ -310,6 +319,21 @@ Expected<BackupSummary> backup(const fs::path& data_dir, const fs::path& to) {
   if (ec) return make_error(fmt::format("cannot write {}: {}", (to / kManifest).string(), ec.message()));
   sync_dir(to);
   return summary;
+}
+
+// The raw files a backup says it was made without (backup.json's left_out;
+// the manifest has vouched for the file).
+std::set<std::string> left_out_of(const fs::path& from) {
+  std::set<std::string> out;
+  boost::system::error_code ec;
+  std::ifstream in(from / kInfo, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto info = boost::json::parse(text, ec);
+  if (ec || !info.is_object()) return out;
+  if (const auto* list = info.as_object().if_contains("left_out"); list != nullptr && list->is_array())
+    for (const auto& v : list->as_array())
+      if (v.is_string() && is_sha256(v.as_string())) out.emplace(v.as_string());
+  return out;
 }
 
 std::vector<std::string> check_backup(const fs::path& from) {
@@ -331,8 +355,9 @@ std::vector<std::string> check_backup(const fs::path& from) {
                         (from / "tonghop.db").string(), version, Store::schema_version())};
   auto hashes = raw_hashes(from / "tonghop.db", true);
   if (!hashes) return {hashes.error()};
+  const std::set<std::string> left_out = left_out_of(from);
   for (const auto& sha : *hashes)
-    if (!is_sha256(sha) || !files->count(raw_relative(sha).string()))
+    if (!is_sha256(sha) || (!files->count(raw_relative(sha).string()) && !left_out.count(sha)))
       problems.push_back(fmt::format("a submission's raw file ({}) is not in the backup", sha));
   return problems;
 }
@@ -385,6 +410,7 @@ Expected<RestoreSummary> restore(const fs::path& from, const fs::path& data_dir)
     if (path != "tonghop.db") ++summary.raw_files;
   }
   summary.submissions = count_submissions(staged / "tonghop.db");
+  for (const auto& sha : left_out_of(from)) summary.left_out.push_back(sha);
 
   // What is replaced goes aside, whole: the database (with its log) and raw/.
   const fs::path aside = data_dir / ("pre-restore-" + stamp);

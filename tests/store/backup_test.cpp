@@ -291,6 +291,63 @@ TEST(Backup, ADataDirectoryWithoutADatabaseHasNothingToBackUp) {
   EXPECT_FALSE(fs::exists(dir.path() / "empty" / "tonghop.db"));
 }
 
+// One damaged raw file stopped every backup, night after night, until the
+// district sent its file again. It is left out and named (exit 3); the
+// backup holds everything else and restores, saying what it lacks.
+TEST(Backup, ADamagedRawFileIsLeftOutOfTheBackupAndNamedAndTheRestIsBackedUp) {
+  ServedDaemon d(kAdmin);
+  const std::string first = submit(d.port, kAdmin, 1);
+  ASSERT_NE(first, "");
+  const std::string second = submit(d.port, kAdmin, 2);
+  ASSERT_NE(second, "");
+  const std::string config = (d.dir.path() / "tonghop.toml").string();
+  // Raw files are named by their SHA-256.
+  fs::path damaged, sound;
+  for (const auto& e : fs::recursive_directory_iterator(d.dir.path() / "var" / "raw"))
+    if (e.is_regular_file()) (tonghop::test::read_file(e.path()) == csv(1) ? damaged : sound) = e.path();
+  ASSERT_FALSE(damaged.empty());
+  ASSERT_FALSE(sound.empty());
+  const std::string damaged_sha = damaged.filename().string(), sound_sha = sound.filename().string();
+  std::string bytes = csv(1);
+  bytes[3] ^= 0x01;
+  tonghop::test::write_file(damaged, bytes);
+
+  const fs::path copy = d.dir.path() / "backup";
+  const auto made = tonghopd({"backup", copy.string(), "--config", config});
+  EXPECT_EQ(made.exit_code, 3) << made.output;
+  EXPECT_NE(made.output.find("1 raw file(s) are not in it"), std::string::npos) << made.output;
+  EXPECT_NE(made.output.find(damaged.string() + " does not match its SHA-256 (damaged)"), std::string::npos)
+      << made.output;
+  ASSERT_TRUE(fs::exists(copy / "MANIFEST.sha256")) << "a backup, of everything else";
+  EXPECT_TRUE(fs::exists(copy / "raw" / sound_sha.substr(0, 2) / sound_sha));
+  EXPECT_FALSE(fs::exists(copy / "raw" / damaged_sha.substr(0, 2) / damaged_sha));
+  const auto info = json::parse(tonghop::test::read_file(copy / "backup.json"));
+  EXPECT_EQ(info.at("left_out"), json::array{json::value(damaged_sha)});
+
+  const fs::path restored = d.dir.path() / "restored";
+  const auto r = tonghopd({"restore", copy.string(), "--data-dir", restored.string(), "--config", config});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the backup was made without 1 raw file(s)"), std::string::npos) << r.output;
+  EXPECT_EQ(ids_in(restored / "tonghop.db"), (std::set<std::int64_t>{std::stoll(first), std::stoll(second)}));
+  const auto verified = tonghopd({"verify", "--data-dir", restored.string()});
+  EXPECT_EQ(verified.exit_code, 1) << "the missing file is named: " << verified.output;
+  EXPECT_NE(verified.output.find("submission #" + first), std::string::npos) << verified.output;
+
+  // The same backup without its own account of the file (backup.json's
+  // left_out taken away, the manifest made to agree): refused, as before.
+  const fs::path forged = d.dir.path() / "forged";
+  fs::copy(copy, forged, fs::copy_options::recursive);
+  json::object plain = info.as_object();
+  plain.erase("left_out");
+  tonghop::test::write_file(forged / "backup.json", json::serialize(plain) + "\n");
+  const auto resum = tonghop::test::run(
+      {"/bin/sh", "-c", "cd '" + forged.string() + "' && sha256sum tonghop.db backup.json raw/*/* > MANIFEST.sha256"});
+  ASSERT_EQ(resum.exit_code, 0) << resum.output;
+  const auto refused = tonghopd({"restore", forged.string(), "--data-dir", (d.dir.path() / "r2").string(), "--config", config});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("is not in the backup"), std::string::npos) << refused.output;
+}
+
 // The backup's disk full: the message named the data directory ("the online
 // backup of /var/lib/tonghop/tonghop.db failed: database or disk is full"),
 // the disk that was fine. It names the backup's folder, and says the data is
