@@ -112,6 +112,20 @@ def clerk(d, b, work):
     b.js("document.getElementById('sheet').closest('.card').scrollIntoView({block: 'start'});")
     b.shot("clerk-refused", top=False)
 
+    # One organisation written twice: refused, the second row's name marked, saying which row it repeats.
+    twice = os.path.join(work, "hai-lan.csv")
+    with open(twice, "w", encoding="utf-8") as f:
+        f.write("Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ\nĐảng bộ xã Mường Cang;ĐB;148;34\n"
+                "Chi bộ Trường THPT Than Uyên;CB;31;20\nĐảng bộ xã Mường Cang;ĐB;148;34\n")
+    b.pick(twice)
+    assert b.verdict() == "refused"
+    td = b.find('table.sheet td[data-cell="A4"]')
+    assert "error" in td.get_attribute("class"), td.get_attribute("class")
+    assert "trùng hoàn toàn với A2" in td.get_attribute("data-message"), td.get_attribute("data-message")
+    assert "trùng hoàn toàn với A2" in b.text("ul.issues"), b.text("ul.issues")
+    assert "Tệp như đã đọc" in b.text("#result") and "«»" not in b.text("#result"), "a CSV has no sheet to name"
+    b.shot("clerk-refused-duplicate")
+
     t0 = time.time()
     b.pick(os.path.join(DATA, "2018", "than-uyen.xlsx"))
     assert b.verdict() == "accepted"

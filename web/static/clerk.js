@@ -159,7 +159,8 @@ export async function render(main, args, user) {
         warnings.length ? [h("h3", {}, `Cảnh báo (${warnings.length})`), errorList(warnings, { warnings: true, onCell })] : null),
       unmappedCard(r),
       sheet ? h("div", { class: "card" },
-        h("h2", {}, `Trang tính «${r.sheet.name || ""}» như đã đọc`),
+        // A text file (CSV) has no sheet: "the file as read", never an empty «».
+        h("h2", {}, r.sheet.name ? `Trang tính «${r.sheet.name}» như đã đọc` : "Tệp như đã đọc"),
         h("p", { class: "small muted" }, "Ô đỏ là ô có lỗi (di chuột hoặc chọn ô để xem lời giải thích). Dòng xanh nhạt cho biết mỗi cột được hiểu là chỉ tiêu nào.",
           r.sheet.cut ? h("strong", { id: "sheet-cut" }, ` Chỉ hiện ${num((r.sheet.rows || []).length)} trong ${num(r.sheet.rows_total)} dòng số liệu.`) : null),
         sheet.element) : null,

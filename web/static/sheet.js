@@ -122,7 +122,7 @@ export function drawSheet(sheet, errors, warnings) {
     body.appendChild(tr);
   }
   if (!fieldsShown) body.appendChild(fieldRow());
-  const table = h("table", { class: "sheet", id: "sheet", "aria-label": `Trang tính «${sheet.name || ""}» như đã đọc` }, thead, body);
+  const table = h("table", { class: "sheet", id: "sheet", "aria-label": sheet.name ? `Trang tính «${sheet.name}» như đã đọc` : "Tệp như đã đọc" }, thead, body);
   // Like a spreadsheet's formula bar: the chosen cell's address, value and what is wrong with it.
   const inspector = h("div", { class: "inspector", id: "cell-inspector", "aria-live": "polite" },
     h("span", { class: "muted" }, marks.size ? "Chọn một ô đỏ (hoặc một lỗi trong danh sách) để xem lỗi của ô đó."
