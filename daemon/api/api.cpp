@@ -146,7 +146,8 @@ std::optional<Api::Caller> Api::caller(const http::Request& r) const {
     last_token.assign(token);
   }
   const std::string& hash = last_hash;
-  if (hash == context_.admin_token_sha256) return Caller{"admin", "admin", "", ""};
+  if (const auto admin = context_.admin_token_sha256.load(); admin && hash == *admin)
+    return Caller{"admin", "admin", "", ""};
   // Looked up at each request: a revoked token is refused at once.
   if (auto t = context_.store->token_principal(hash)) return Caller{t->name, t->role, t->district, ""};
   return std::nullopt;

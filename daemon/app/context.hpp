@@ -26,8 +26,10 @@ struct Context {
   std::atomic<std::shared_ptr<const ingest::Normalisation>> normalisation;
   std::shared_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
-  std::string admin_token_sha256;  // hex; the token itself is never kept
-  std::string admin_token_source;  // TONGHOP_ADMIN_TOKEN, its file's path, or --dev's
+  // Hex; the token itself is never kept. A SIGHUP may put a new one from
+  // the admin token file (serve.cpp's reload()) while requests read it.
+  std::atomic<std::shared_ptr<const std::string>> admin_token_sha256;
+  std::string admin_token_source;  // TONGHOP_ADMIN_TOKEN, its file's path, or --dev's (set at start)
   // Imports: examined in a child process (isolate::Zygote), run by the pool
   // of import workers (docs/isolation.md).
   ingest::Examiner examiner;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <csignal>
+#include <optional>
 #include <cstdio>
 #include <thread>
 
@@ -134,13 +135,18 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
     ctx.log->warn("reload: import.workers and import.queue change only on restart");
   if (fresh->inbox_interval != old->inbox_interval)
     ctx.log->warn("reload: inbox.scan_milliseconds changes only on restart");
-  // The admin token is read once, at start (from the environment, which is
-  // then wiped, or its file): a new one in the file is said, not taken.
-  if (!fresh->admin_token_file.empty() && ctx.admin_token_source != "TONGHOP_ADMIN_TOKEN")
-    if (const auto token = admin_token(*fresh, false); !token || token->sha256 != ctx.admin_token_sha256)
-      ctx.log->warn("reload: the admin token in {} is not the one in use; a new admin token takes effect only on "
-                    "restart (systemctl restart tonghopd), and the old one works until then",
-                    fresh->admin_token_file.string());
+  // The admin token from its file is read again (one from the environment,
+  // wiped at start, stays): a new one replaces the old once the reload is
+  // taken, so that a leaked token is revoked without dropping connections.
+  std::optional<std::string> new_admin;
+  if (!fresh->admin_token_file.empty() && ctx.admin_token_source != "TONGHOP_ADMIN_TOKEN") {
+    const auto token = admin_token(*fresh, false);
+    const auto in_use = ctx.admin_token_sha256.load();
+    if (!token)
+      ctx.log->error("reload: {}; the admin token in use stays", token.error());
+    else if (!in_use || token->sha256 != *in_use)
+      new_admin = token->sha256;
+  }
   auto normalisation = load_normalisation(*fresh);
   if (!normalisation) {
     ctx.log->error("reload refused, the configuration stays as it was: {}", normalisation.error());
@@ -159,6 +165,11 @@ void reload(const Options& options, Context& ctx, http::Server& server, isolate:
   ctx.log->set_level(spdlog::level::from_str(next->log.level));
   ctx.config.store(next);
   ctx.plugins.store(*plugins);
+  if (new_admin) {
+    ctx.admin_token_sha256.store(std::make_shared<const std::string>(*new_admin));
+    ctx.log->warn("reload: the admin token is now the one in {}; the old one no longer works",
+                  next->admin_token_file.string());
+  }
   zygote.reload();
   ctx.log->info("reloaded configuration and plugins");
 }
@@ -231,7 +242,7 @@ int serve(const Options& options) {
   ctx.log = *logger;
   ctx.store = std::move(*store);
   ctx.normalisation.store(*normalisation);
-  ctx.admin_token_sha256 = token->sha256;
+  ctx.admin_token_sha256.store(std::make_shared<const std::string>(token->sha256));
   ctx.admin_token_source = token->source;
   ctx.config.store(std::make_shared<const config::Config>(*cfg));
   ctx.log->info("tonghopd {} starting; configuration {}; data in {}", TONGHOP_VERSION,

@@ -511,7 +511,9 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
   const std::string token = "file-token-0123456789abcdef0123456789abcdef";
   const auto file = dir.path() / "admin.token";
   tonghop::test::write_file(file, token + " \r\nsecond line\n");
-  tonghop::test::write_file(dir.path() / "t.toml", "[auth]\nadmin_token_file = \"" + file.string() + "\"\n");
+  // Its plugins, so that a SIGHUP's reload is taken (one that finds none is refused whole).
+  tonghop::test::write_file(dir.path() / "t.toml", "[paths]\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[auth]\nadmin_token_file = \"" +
+                                                      file.string() + "\"\n");
   tonghop::test::Process p({TONGHOPD_PATH, "--config", (dir.path() / "t.toml").string(), "--data-dir",
                             (dir.path() / "var").string(), "--listen", "127.0.0.1:0"},
                            {}, {}, TONGHOP_SOURCE_DIR);
@@ -523,12 +525,20 @@ TEST(DaemonStart, TheAdminTokenFileGivesItsFirstLine) {
   EXPECT_EQ(with(token)->status, 200);
   EXPECT_EQ(with(token.substr(0, token.size() - 1))->status, 401);
   EXPECT_EQ(with("second line")->status, 401);
-  // A new token in the file and a SIGHUP: it is read only at start, and the
-  // log says so (the old one still works until the restart).
-  tonghop::test::write_file(file, "file-token-rotated-0123456789abcdef0123456789\n");
+  // A new token in the file and a SIGHUP: it replaces the old one (a leaked
+  // token revoked without a restart), and the log says so.
+  const std::string rotated = "file-token-rotated-0123456789abcdef0123456789";
+  tonghop::test::write_file(file, rotated + "\n");
   p.signal(SIGHUP);
-  EXPECT_TRUE(p.wait_for_output("a new admin token takes effect only on restart", 5s)) << p.output();
-  EXPECT_EQ(with(token)->status, 200);
+  EXPECT_TRUE(p.wait_for_output("the admin token is now the one in " + file.string(), 5s)) << p.output();
+  EXPECT_TRUE(p.wait_for_output("reloaded configuration and plugins", 5s)) << p.output();
+  EXPECT_EQ(with(token)->status, 401) << "the old token still works";
+  EXPECT_EQ(with(rotated)->status, 200);
+  // A file that cannot be read then: the token in use stays, and the log says why.
+  tonghop::test::write_file(file, "short\n");
+  p.signal(SIGHUP);
+  EXPECT_TRUE(p.wait_for_output("the admin token in use stays", 5s)) << p.output();
+  EXPECT_EQ(with(rotated)->status, 200);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(10s).value_or(-1), 0) << p.output();
 
