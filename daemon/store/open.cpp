@@ -335,10 +335,18 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
 }
 
 bool Store::wait_for_lock(std::chrono::milliseconds wait) {
+  const bool late = !locked_;
   for (const auto until = std::chrono::steady_clock::now() + wait; !locked_;) {
     if (lock_fd_ >= 0 && ::flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) locked_ = true;
     else if (std::chrono::steady_clock::now() >= until) return false;
     else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Taken from a command that held it (nothing else writes now): the
+  // clean-up the first opener does at open(), which this one could not.
+  if (late) {
+    std::lock_guard lock(mutex_);
+    if (const std::int64_t orphans = remove_orphan_blocks(db_); orphans > 0) orphans_ += static_cast<std::size_t>(orphans);
+    clean_raw();
   }
   return true;
 }

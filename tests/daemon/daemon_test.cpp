@@ -420,6 +420,13 @@ TEST(DaemonStart, ACommandHoldingTheDataDirectoryIsWaitedFor) {
   const int fd = ::open((data / "tonghop.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  // What a crash left (a partial raw file, a raw file no submission names):
+  // the lock's holder cleans them at its start, the daemon too once it gets
+  // the lock late (it skipped the clean-up, the command having done its own).
+  const std::string sha(64, 'a');
+  fs::create_directories(data / "raw" / "aa");
+  tonghop::test::write_file(data / "raw" / "aa" / (sha + ".tmp12345"), "half");
+  tonghop::test::write_file(data / "raw" / "aa" / sha, "no submission names it");
   tonghop::test::Process p({TONGHOPD_PATH, "--dev", "--listen", "127.0.0.1:0", "--data-dir", data.string(), "--plugins-dir",
                             TONGHOP_PLUGIN_DIR},
                            {}, {}, TONGHOP_SOURCE_DIR);
@@ -427,6 +434,8 @@ TEST(DaemonStart, ACommandHoldingTheDataDirectoryIsWaitedFor) {
   EXPECT_FALSE(p.wait(0ms).has_value()) << "waiting, not refused: " << p.output();
   ::close(fd);
   EXPECT_NE(tonghop::test::listening_port(p), 0) << p.output();
+  EXPECT_FALSE(fs::exists(data / "raw" / "aa" / (sha + ".tmp12345")));
+  EXPECT_FALSE(fs::exists(data / "raw" / "aa" / sha));
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(10s).value_or(-1), 0);
 }
