@@ -227,17 +227,30 @@ TEST(Versions, TheSameBytesAgainAreTheExistingSubmissionUnchanged) {
   EXPECT_EQ(json::parse(form->body).at("id").as_int64(), id_of(back));
 }
 
+// The real daemon with its inbox scanned every 100 ms.
+struct InboxDaemon {
+  tonghop::test::TempDir dir;
+  std::unique_ptr<tonghop::test::Process> process;
+  std::uint16_t port = 0;
+  InboxDaemon() {
+    tonghop::test::write_file(dir.path() / "tonghop.toml",
+                              "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
+                                  "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 100\n" +
+                                  tonghop::test::normalise_section());
+    process = std::make_unique<tonghop::test::Process>(
+        std::vector<std::string>{TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
+        std::vector<std::string>{"TONGHOP_ADMIN_TOKEN=" + kAdmin}, std::vector<std::string>{}, dir.path());
+    port = tonghop::test::listening_port(*process);
+  }
+};
+
 // The inbox: the same bytes again are logged and moved to processed/, no new version.
 TEST(Versions, TheInboxMovesAnUnchangedFileToProcessedWithoutANewVersion) {
-  tonghop::test::TempDir dir;
-  tonghop::test::write_file(dir.path() / "tonghop.toml",
-                            "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                                "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 100\n" +
-                                tonghop::test::normalise_section());
-  tonghop::test::Process p({TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
-                           {"TONGHOP_ADMIN_TOKEN=" + kAdmin}, {}, dir.path());
-  const auto port = tonghop::test::listening_port(p);
+  InboxDaemon d;
+  auto& p = *d.process;
+  const auto port = d.port;
   ASSERT_NE(port, 0) << p.output();
+  const tonghop::test::TempDir& dir = d.dir;
   const fs::path folder = dir.path() / "var" / "inbox" / "Than Uyen" / "2018";
   fs::create_directories(folder);
   tonghop::test::write_file(folder / "a.csv.part", csv(kFirst));
@@ -257,15 +270,10 @@ TEST(Versions, TheInboxMovesAnUnchangedFileToProcessedWithoutANewVersion) {
 // beside the first in processed/, never over it. A file outside a
 // district's period folder is named in the log, not left without a word.
 TEST(Versions, TheInboxKeepsEveryProcessedFileAndNamesALooseOne) {
-  tonghop::test::TempDir dir;
-  tonghop::test::write_file(dir.path() / "tonghop.toml",
-                            "[server]\nlisten = \"127.0.0.1:0\"\n[paths]\ndata_dir = \"" + (dir.path() / "var").string() +
-                                "\"\nplugins_dir = \"" TONGHOP_PLUGIN_DIR "\"\n[inbox]\nscan_milliseconds = 100\n" +
-                                tonghop::test::normalise_section());
-  tonghop::test::Process p({TONGHOPD_PATH, "--config", (dir.path() / "tonghop.toml").string()},
-                           {"TONGHOP_ADMIN_TOKEN=" + kAdmin}, {}, dir.path());
-  ASSERT_NE(tonghop::test::listening_port(p), 0) << p.output();
-  const fs::path inbox = dir.path() / "var" / "inbox";
+  InboxDaemon d;
+  auto& p = *d.process;
+  ASSERT_NE(d.port, 0) << p.output();
+  const fs::path inbox = d.dir.path() / "var" / "inbox";
   const fs::path folder = inbox / "Than Uyen" / "2018";
   fs::create_directories(folder);
   auto drop = [&](const fs::path& at, const std::string& bytes) {
