@@ -106,6 +106,11 @@ std::string move_beside(int from, const std::string& name, int to) {
   for (int k = 1; k < 1000; ++k) {
     const std::string there = k == 1 ? name : fmt::format("{} ({}){}", stem, k, ext);
     if (::renameat2(from, name.c_str(), to, there.c_str(), RENAME_NOREPLACE) == 0) return there;
+    if (errno == EINVAL) {  // a file system without RENAME_NOREPLACE: looked at first (the inbox's thread alone moves here)
+      struct stat st {};
+      if (::fstatat(to, there.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) continue;
+      return ::renameat(from, name.c_str(), to, there.c_str()) == 0 ? there : std::string();
+    }
     if (errno != EEXIST) return {};
   }
   return {};

@@ -307,7 +307,17 @@ void Table::watch(RowView cells) {
 }
 
 void Table::check_merges(const std::vector<sdk::MergedRange>& merges) {
+  if (merges.empty()) return;
   auto record = [&](std::uint32_t r) { return r < record_rows_.size() && record_rows_[r]; };
+  // Organisations in rows below r, for each r: a range's count at once,
+  // never a walk down its rows (65,536 ranges of a million rows each).
+  std::vector<std::uint32_t> below(record_rows_.size() + 1, 0);
+  for (std::size_t r = 0; r < record_rows_.size(); ++r) below[r + 1] = below[r] + (record_rows_[r] ? 1 : 0);
+  auto records_in = [&](std::uint64_t first, std::uint64_t last) {  // rows first..last
+    const std::size_t a = std::min<std::uint64_t>(first, record_rows_.size());
+    const std::size_t b = std::min<std::uint64_t>(last + 1, record_rows_.size());
+    return a < b ? below[b] - below[a] : 0u;
+  };
   for (const auto& m : merges) {
     if (m.first_row > m.last_row || m.first_column > m.last_column) continue;
     // The first field column the range covers (a district or a period
@@ -320,9 +330,7 @@ void Table::check_merges(const std::vector<sdk::MergedRange>& merges) {
     if (in == nullptr) continue;
     // An organisation's row under the top-left cell, or the top-left's own
     // row when the range spans field columns right of it.
-    std::uint32_t blanked = 0;
-    for (std::uint32_t r = m.first_row + 1; r <= m.last_row && r < record_rows_.size(); ++r)
-      if (record(r)) ++blanked;
+    const std::uint32_t blanked = records_in(std::uint64_t{m.first_row} + 1, m.last_row);
     const bool across = record(m.first_row) && std::any_of(slots_.begin(), slots_.end(), [&](const Slot& s) {
                           return s.column > m.first_column && s.column <= m.last_column && s.column != district_col_ &&
                                  s.column != period_col_;
