@@ -125,6 +125,9 @@ class Builder {
   // How many fields the values set since begin() give.
   std::size_t given_count() const { return touched_.size(); }
 
+  // The next records' names (folded), built soon: see NameIndex::expect.
+  void expect_names(const std::string_view* folded, std::size_t n) { names_.expect(folded, n); }
+
   // The record of the values set since begin(): its errors go to the
   // result; the record is added all the same (a refused return stores
   // nothing). `folded_name`: fold of the name, when the caller has it.

@@ -443,6 +443,10 @@ class DocumentReader final : public Reader {
   // On the worker: the batch's rows, each in column order, to the table.
   void take_rows(Batch& b) {
     decode_legacy(b);
+    // The names first, so that the builder's index has their places in the
+    // cache by the time each row is built (Table::expect).
+    if (!b.named) names_ahead(b);
+    table_->expect(b.names.data(), b.rows.size());
     for (std::size_t i = 0; i < b.rows.size(); ++i) {
       const std::size_t first = b.rows[i].first;
       const std::size_t end = i + 1 < b.rows.size() ? b.rows[i + 1].first : b.cells.size();

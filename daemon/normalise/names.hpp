@@ -33,6 +33,16 @@ class NameIndex {
     return kNone;
   }
 
+  // The next `n` names, folded, asked for in first() soon: room made for
+  // them now, and each one's slot brought toward the cache, so that first()
+  // does not wait on memory (a million names' table is 16 MiB: every probe
+  // missed the caches, 9 % of a large CSV's `check` on one core).
+  void expect(const std::string_view* folded, std::size_t n) {
+    while ((used_ + n + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[tag_of(folded[i]) & mask]);
+  }
+
  private:
   struct Slot {
     std::uint32_t tag = 0;     // tag_of the name

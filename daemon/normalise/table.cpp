@@ -1,6 +1,7 @@
 #include "normalise/table.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -137,6 +138,16 @@ void Table::name_ahead(RowView cells, NameAhead& out) const {
   out.sector = sector_from_name_ ? cat_.sector_from_folded(out.folded.fold) : std::string_view();
   out.cell = static_cast<std::uint32_t>(cell - cells.data());
   out.ready = true;
+}
+
+void Table::expect(const NameAhead* names, std::size_t n) {
+  std::array<std::string_view, 64> folds;
+  while (n > 0) {
+    std::size_t k = 0;
+    for (; n > 0 && k < folds.size(); ++names, --n)
+      if (names->ready) folds[k++] = names->folded.fold;
+    b_.expect_names(folds.data(), k);
+  }
 }
 
 void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {

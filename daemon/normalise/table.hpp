@@ -65,6 +65,9 @@ class Table {
   // the constructor set and the catalogue: safe on another thread while
   // row() runs.
   void name_ahead(RowView cells, NameAhead& out) const;
+  // The rows of `names` come next: the builder readies its name index for
+  // them (Builder::expect_names). On the thread that calls row().
+  void expect(const NameAhead* names, std::size_t n);
 
   // One row after the header (rows in order, cells by column). `ahead`:
   // its name folded by name_ahead(), or nullptr.
