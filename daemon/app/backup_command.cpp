@@ -1,7 +1,9 @@
 // `tonghopd backup FOLDER` and `tonghopd restore FOLDER` (care, issue 16;
 // store/backup.hpp, docs/operations.md). backup: exit 0 made, 1 failed, 2
-// usage, 3 made without some raw files found damaged or missing (named). restore: exit 0 restored, 1 refused or failed (nothing changed), 2
-// usage.
+// usage, 3 made without some raw files found damaged or missing, or holding
+// submissions changed since they were committed (named). restore: exit 0
+// restored, 1 refused or failed (nothing changed), 2 usage, 3 restored with
+// submissions changed since they were committed (named).
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
@@ -37,6 +39,16 @@ int backup_data(const Options& options) {
              "MANIFEST.sha256` in it, restore it with `tonghopd restore {}`\n",
              *options.folder, cfg->data_dir.string(), made->submissions, made->raw_files,
              static_cast<double>(made->bytes) / (1 << 20), *options.folder);
+  int code = 0;
+  if (!made->changed.empty()) {
+    std::string all;
+    for (const auto& c : made->changed) all += "\n  " + c;
+    fmt::print(stderr,
+               "tonghopd backup: {} submission(s) in it differ from what was committed (tonghopd verify names the "
+               "same):{}\nAn earlier backup may hold them as they were.\n",
+               made->changed.size(), all);
+    code = 3;
+  }
   if (!made->left_out.empty()) {
     std::string all;
     for (const auto& l : made->left_out) all += "\n  " + l;
@@ -47,7 +59,7 @@ int backup_data(const Options& options) {
                made->left_out.size(), all);
     return 3;
   }
-  return 0;
+  return code;
 }
 
 int restore_data(const Options& options) {
@@ -74,6 +86,15 @@ int restore_data(const Options& options) {
                "tonghopd restore: the backup was made without {} raw file(s), damaged then; their submissions are "
                "restored without the district's original file until the district sends it again:{}\n",
                done->left_out.size(), all);
+  }
+  if (!done->changed.empty()) {
+    std::string all;
+    for (const auto& c : done->changed) all += "\n  " + c;
+    fmt::print(stderr,
+               "tonghopd restore: restored, but {} submission(s) in the backup differ from what was committed:{}\n"
+               "An earlier backup may hold them as they were; or the district sends its file again.\n",
+               done->changed.size(), all);
+    return 3;
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "store/digest.hpp"
 #include "store/internal.hpp"
 #include "store/store.hpp"
 
@@ -129,6 +130,20 @@ Expected<std::vector<std::string>> raw_hashes(const fs::path& db_file, bool chec
   }
   sqlite3_close(db);
   if (!problems.empty()) return make_error(fmt::format("{} is damaged: {}", db_file.string(), problems));
+  return out;
+}
+
+// Each submission of a database (read only) against its digest
+// (store/digest.hpp): those changed since they were committed.
+std::vector<std::string> changed_submissions(const fs::path& db_file) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    auto d = check_digests(db);
+    out = std::move(d.changed);
+    if (!d.failed.empty()) out.push_back(fmt::format("the submissions of {} cannot be read: {}", db_file.string(), d.failed));
+  }
+  sqlite3_close(db);
   return out;
 }
 
@@ -255,6 +270,7 @@ Expected<BackupSummary> backup(const fs::path& data_dir, const fs::path& to) {
   auto hashes = raw_hashes(to / "tonghop.db", true);
   if (!hashes) return make_error("the copy of the database is not sound: " + hashes.error());
   summary.submissions = count_submissions(to / "tonghop.db");
+  summary.changed = changed_submissions(to / "tonghop.db");
 
   std::string manifest;
   {
@@ -410,6 +426,7 @@ Expected<RestoreSummary> restore(const fs::path& from, const fs::path& data_dir)
     if (path != "tonghop.db") ++summary.raw_files;
   }
   summary.submissions = count_submissions(staged / "tonghop.db");
+  summary.changed = changed_submissions(staged / "tonghop.db");
   for (const auto& sha : left_out_of(from)) summary.left_out.push_back(sha);
 
   // What is replaced goes aside, whole: the database (with its log) and raw/.

@@ -37,6 +37,10 @@ struct BackupSummary {
   // submissions' records included); its backup.json lists their SHA-256s
   // (`left_out`), so that a restore knows them for what they are.
   std::vector<std::string> left_out;
+  // Submissions whose row, figures or warnings differ from what was
+  // committed (store/digest.hpp), each named: the backup holds them as they
+  // are now, and says so.
+  std::vector<std::string> changed;
 };
 // Copies data_dir into `to` (absent or empty). An error names what failed;
 // `to` is then left without a manifest (not a backup). One damaged raw file
@@ -51,6 +55,7 @@ struct RestoreSummary {
   std::size_t submissions = 0, raw_files = 0;
   std::vector<std::string> left_out;  // raw files the backup was made without (their SHA-256s)
   std::filesystem::path moved_aside;  // where the replaced database and raw files went (empty: there were none)
+  std::vector<std::string> changed;   // submissions restored that differ from what was committed (named)
 };
 // check_backup, then the data directory's lock, then the copy staged inside
 // data_dir and checked again, then the old files moved aside and the new

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "normalise/record.hpp"
+#include "store/digest.hpp"
 
 struct sqlite3;
 
@@ -20,11 +21,14 @@ bool exec(sqlite3* db, const char* sql, std::string* error = nullptr);
 std::string sqlite_why(sqlite3* db);
 // A submission's records, in the record set's blocks; `wal`, when given, the
 // write-ahead log's descriptor, whose writeback is started as blocks go in.
-bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal = -1);
+// `digest`, when given, takes each block as it goes in (store/digest.hpp).
+bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal = -1,
+                  Digest* digest = nullptr);
 // The same for blocks given one at a time (issue 18, blocks4): block(b) is
 // the b-th; each but the last holds kBlock records.
 bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
-                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal);
+                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal,
+                  Digest* digest = nullptr);
 // The id of the next submission (issue 18, stage), inside a write
 // transaction: past every submission's and every staged block's, so that
 // an id reserved by a staging (its first blocks inserted in the same

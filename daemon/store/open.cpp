@@ -167,6 +167,12 @@ CREATE TABLE mappings (
   UNIQUE (district, key)
 );
 )sql",
+    // 5: each submission's digest as committed (store/digest.hpp), for
+    // `tonghopd verify`; those stored before are given theirs by
+    // digest_all() in the same transaction, from what they are then.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN digest TEXT;
+)sql",
 };
 
 // Migration 2's data step: each submission's records of the first schema
@@ -242,6 +248,26 @@ bool upgrade_records_v1(sqlite3* db, std::string& error) {
   return exec(db, "DROP TABLE records_v1", &error);
 }
 
+// Migration 5's data step: the digest of every submission already stored.
+bool digest_all(sqlite3* db, std::string& error) {
+  std::vector<std::int64_t> ids;
+  {
+    Statement q(db, "SELECT id FROM submissions ORDER BY id");
+    while (q.step()) ids.push_back(q.integer(0));
+  }
+  Statement up(db, "UPDATE submissions SET digest = ? WHERE id = ?");
+  for (const std::int64_t id : ids) {
+    const std::string d = stored_digest(db, id);
+    up.bind(1, d).bind(2, id);
+    if (d.empty() || up.run() != SQLITE_DONE) {
+      error = fmt::format("the digest of submission {}: {}", id, sqlite3_errmsg(db));
+      return false;
+    }
+    up.reset();
+  }
+  return true;
+}
+
 }  // namespace
 
 std::int64_t Store::schema_version() { return static_cast<std::int64_t>(sizeof kMigrations / sizeof kMigrations[0]); }
@@ -312,7 +338,8 @@ Expected<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir) {
     return make_error(fmt::format("{} has schema version {}, newer than this tonghopd ({})", file.string(), version, target));
   for (std::int64_t m = version; m < target; ++m) {
     const std::string sql = fmt::format("BEGIN; {} PRAGMA user_version={};", kMigrations[m], m + 1);
-    if (!exec(db, sql.c_str(), &error) || (m + 1 == 2 && !upgrade_records_v1(db, error)) || !exec(db, "COMMIT", &error)) {
+    if (!exec(db, sql.c_str(), &error) || (m + 1 == 2 && !upgrade_records_v1(db, error)) ||
+        (m + 1 == 5 && !digest_all(db, error)) || !exec(db, "COMMIT", &error)) {
       exec(db, "ROLLBACK;");
       return make_error(fmt::format("{}: migration {} failed: {}", file.string(), m + 1, error));
     }
@@ -409,6 +436,14 @@ Verification verify(const std::filesystem::path& dir) {
     Statement q(db, "SELECT id, sha256 FROM submissions ORDER BY id");
     while (q.ok() && q.step()) files.emplace_back(q.integer(0), q.text(1));
     if (!q.ok()) v.database.push_back(fmt::format("the submissions cannot be listed: {}", sqlite_why(db)));
+  }
+  // Each submission as it was committed (schema 5 on: a database this
+  // tonghopd has not opened yet has no digests).
+  if (v.database.empty()) {
+    auto d = check_digests(db);
+    v.records = std::move(d.changed);
+    v.digests_checked = d.checked;
+    if (!d.failed.empty()) v.database.push_back(fmt::format("the submissions cannot be read: {}", d.failed));
   }
   sqlite3_close(db);
   v.submissions = files.size();

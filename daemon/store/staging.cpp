@@ -151,6 +151,7 @@ Expected<std::int64_t> Staging::add(std::int64_t first_seq, std::int64_t count, 
     return make_error(fmt::format("a staged block out of order: records {} to {} where record {} was next", first_seq + 1,
                                   first_seq + count, records_ + 1));
   }
+  digest_.block(first_seq, count, bytes);
   if (waiting_.size() + 1 >= per_commit_) {
     auto done = commit(bytes, first_seq, count);
     if (!done) return make_error(done.error());

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "store/digest.hpp"
 
 struct sqlite3;
 
@@ -80,6 +81,7 @@ class Staging {
   std::size_t per_commit_;
   std::int64_t id_ = 0, blocks_ = 0, records_ = 0, committed_ = 0;
   std::vector<Waiting> waiting_;
+  Digest digest_;  // every block staged, in order (Store::add completes it)
   bool taken_ = false, failed_ = false;
 };
 

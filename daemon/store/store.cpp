@@ -58,18 +58,18 @@ std::string sqlite_why(sqlite3* db) {
 // the commit's fsync, which still makes the whole transaction durable, waits
 // only for the last of them instead of all of a large return's (issue 18,
 // e2e3).
-bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal) {
+bool write_blocks(sqlite3* db, std::int64_t id, const normalise::RecordSet& records, int wal, Digest* digest) {
   return write_blocks(
       db, id, records.block_count(),
       [&](std::size_t b) {
         const std::size_t first = b * normalise::RecordSet::kBlock;
         return normalise::RecordSet::Encoded{records.block(b), std::min(normalise::RecordSet::kBlock, records.size() - first)};
       },
-      wal);
+      wal, digest);
 }
 
 bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
-                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal) {
+                  const std::function<normalise::RecordSet::Encoded(std::size_t)>& block, int wal, Digest* digest) {
   Statement ins(db, "INSERT INTO record_blocks (submission_id, first_seq, count, data) VALUES (?, ?, ?, ?)");
   std::size_t first = 0;
   for (std::size_t b = 0; b < blocks; ++b) {
@@ -79,6 +79,7 @@ bool write_blocks(sqlite3* db, std::int64_t id, std::size_t blocks,
     ins.bind_blob_static(4, e.bytes);
     if (ins.run() != SQLITE_DONE) return false;
     ins.reset();
+    if (digest != nullptr) digest->block(static_cast<std::int64_t>(first), static_cast<std::int64_t>(e.count), e.bytes);
     first += e.count;
   }
   return true;
@@ -226,6 +227,11 @@ Expected<Submission> Store::add(NewSubmission s) {
     }
   };
 
+  // The submission as its row is stored, and its digest: a staging's took
+  // its blocks as they were staged.
+  Submission stored;
+  Digest own_digest;
+  Digest& digest = staged != nullptr ? staged->digest_ : own_digest;
   std::lock_guard lock(mutex_);
   Unstored unstored{*this, meta.sha256};
   const Arrived arrived{*this, meta.sha256};
@@ -288,6 +294,8 @@ Expected<Submission> Store::add(NewSubmission s) {
     ins.bind(6, meta.plugin).bind(7, meta.sha256).bind(8, meta.size).bind(9, meta.received_at).bind(10, meta.token_name);
     ins.bind(11, meta.records).bind(12, meta.indicators.empty() ? std::string("{}") : meta.indicators);
     if (ins.run() != SQLITE_DONE) return fail("cannot store the submission");
+    stored = meta;
+    if (stored.indicators.empty()) stored.indicators = "{}";
   }
   {
     Statement sup(kept("UPDATE submissions SET superseded_by = ? WHERE district = ? AND period = ? AND id <> ? AND superseded_by IS NULL"),
@@ -297,7 +305,8 @@ Expected<Submission> Store::add(NewSubmission s) {
   }
   {
     Statement layout(kept("UPDATE submissions SET layout = ? WHERE id = ?"), Statement::Kept{});
-    layout.bind(1, s.records.layout().to_json()).bind(2, meta.id);
+    stored.layout = s.records.layout().to_json();
+    layout.bind(1, stored.layout).bind(2, meta.id);
     if (layout.run() != SQLITE_DONE) return fail("cannot store the layout");
     // A descriptor of the log of our own, only to start its writeback early
     // (write_blocks); a return of a few blocks does without.
@@ -315,8 +324,8 @@ Expected<Submission> Store::add(NewSubmission s) {
         ins.reset();
       }
     } else {
-      written = deferred ? write_blocks(db_, meta.id, blocks, [&](std::size_t b) { return s.unchecked[b]; }, wal)
-                         : write_blocks(db_, meta.id, s.records, wal);
+      written = deferred ? write_blocks(db_, meta.id, blocks, [&](std::size_t b) { return s.unchecked[b]; }, wal, &digest)
+                         : write_blocks(db_, meta.id, s.records, wal, &digest);
     }
     if (wal >= 0) ::close(wal);
     if (!written) return fail("cannot store the records");
@@ -334,10 +343,22 @@ Expected<Submission> Store::add(NewSubmission s) {
       o["message"] = w.message;
       if (!w.field.empty()) o["field"] = w.field;
       if (!w.value.empty()) o["value"] = w.value;
-      warn.bind(1, meta.id).bind(2, json::serialize(o));
+      const std::string issue = json::serialize(o);
+      warn.bind(1, meta.id).bind(2, issue);
       if (warn.run() != SQLITE_DONE) return fail("cannot store a warning");
       warn.reset();
+      digest.warning(issue);
     }
+  }
+  {
+    // What was committed, for `tonghopd verify` (store/digest.hpp).
+    stored.id = meta.id;
+    stored.sha256 = meta.sha256;
+    stored.size = meta.size;
+    stored.records = meta.records;
+    Statement d(kept("UPDATE submissions SET digest = ? WHERE id = ?"), Statement::Kept{});
+    d.bind(1, digest.of(stored)).bind(2, meta.id);
+    if (d.run() != SQLITE_DONE) return fail("cannot store the digest");
   }
   {
     Statement a(kept("INSERT INTO audit (at, who, role, action, detail) VALUES (?, ?, '', 'submission', ?)"), Statement::Kept{});

@@ -83,14 +83,16 @@ struct NewSubmission {
 // add()'s error when NewSubmission::checked refused a block.
 inline constexpr const char* kDamaged = "damaged_records";
 
-// What `tonghopd verify` found: SQLite's full integrity check, and every
-// submission's raw file read again and hashed.
+// What `tonghopd verify` found: SQLite's full integrity check, every
+// submission's row, records and warnings against the digest taken when it
+// was committed (store/digest.hpp), and every raw file read again and hashed.
 struct Verification {
   std::vector<std::string> database;  // integrity_check's complaints (none: ok)
+  std::vector<std::string> records;   // submissions changed since they were committed
   std::vector<std::string> raw;       // raw files missing, unreadable or damaged
-  std::size_t submissions = 0, raw_checked = 0;
+  std::size_t submissions = 0, raw_checked = 0, digests_checked = 0;
   bool opened = true;  // false: no database there, or it cannot be opened at all
-  bool ok() const { return opened && database.empty() && raw.empty(); }
+  bool ok() const { return opened && database.empty() && records.empty() && raw.empty(); }
 };
 // Read only; works on a database Store::open refuses, and beside a running daemon.
 Verification verify(const std::filesystem::path& dir);

@@ -410,3 +410,46 @@ TEST(Backup, ADamagedRawFileIsNeverHandedOutAndTheSameFileSentAgainMendsIt) {
   EXPECT_EQ(mended->body, csv(7));
   EXPECT_TRUE(d.process->wait_for_output("was missing or damaged; written again", 5s)) << d.process->output();
 }
+
+// A figure changed in the database by hand after it was committed (the
+// sqlite3 shell beside the running daemon): `verify` names the submission,
+// a backup is still made but says it holds it as changed (exit 3), and a
+// restore of that backup says the same (exit 3). SQLite's own checks pass.
+TEST(Backup, ASubmissionChangedAfterItsCommitIsNamedByVerifyBackupAndRestore) {
+  ServedDaemon d(kAdmin);
+  const std::string first = submit(d.port, kAdmin, 1);
+  const std::string second = submit(d.port, kAdmin, 2);
+  ASSERT_NE(first, "");
+  ASSERT_NE(second, "");
+  const std::string config = (d.dir.path() / "tonghop.toml").string();
+  ASSERT_EQ(tonghopd({"verify", "--config", config}).exit_code, 0);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((d.dir.path() / "var" / "tonghop.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    const std::string sql = "UPDATE submissions SET indicators = json_set(indicators, '$.members_total', 999) WHERE id = " + first;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  }
+  const auto verified = tonghopd({"verify", "--config", config});
+  EXPECT_EQ(verified.exit_code, 1) << verified.output;
+  EXPECT_NE(verified.output.find("database ok"), std::string::npos) << verified.output;
+  EXPECT_NE(verified.output.find("records: submission #" + first + " (Than Uyên, 2018, tu.csv"), std::string::npos)
+      << verified.output;
+  EXPECT_NE(verified.output.find("differ from what was committed"), std::string::npos) << verified.output;
+  EXPECT_EQ(verified.output.find("submission #" + second + " ("), std::string::npos) << verified.output;
+
+  const fs::path copy = d.dir.path() / "backup";
+  const auto made = tonghopd({"backup", copy.string(), "--config", config});
+  EXPECT_EQ(made.exit_code, 3) << made.output;
+  EXPECT_NE(made.output.find("1 submission(s) in it differ from what was committed"), std::string::npos) << made.output;
+  EXPECT_NE(made.output.find("submission #" + first + " ("), std::string::npos) << made.output;
+  ASSERT_TRUE(fs::exists(copy / "MANIFEST.sha256")) << "a backup all the same";
+
+  const fs::path restored = d.dir.path() / "restored";
+  const auto r = tonghopd({"restore", copy.string(), "--data-dir", restored.string(), "--config", config});
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("restored, but 1 submission(s) in the backup differ"), std::string::npos) << r.output;
+  EXPECT_EQ(ids_in(restored / "tonghop.db"), (std::set<std::int64_t>{std::stoll(first), std::stoll(second)}));
+}

@@ -126,7 +126,7 @@ std::int64_t count(const fs::path& dir, const std::string& select) {
 const char* kBlocks = "SELECT submission_id, first_seq, count, hex(data) FROM record_blocks ORDER BY submission_id, first_seq";
 const char* kSubmissions =
     "SELECT id, district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
-    "quote(superseded_by), indicators, layout FROM submissions ORDER BY id";
+    "quote(superseded_by), indicators, layout, digest FROM submissions ORDER BY id";
 const char* kWarnings = "SELECT id, submission_id, issue FROM warnings ORDER BY id";
 const char* kAudit = "SELECT id, at, who, role, action, detail FROM audit ORDER BY id";
 
@@ -211,6 +211,9 @@ TEST(Staging, AStagedSubmissionIsByteIdenticalToTheSameBlocksAddedTheOrdinaryWay
     EXPECT_EQ(block->count, 4096);
     EXPECT_EQ(block->data, std::string(set.block(1)));
     EXPECT_EQ((*staged)->integrity_check(), "ok");
+    const auto v = store::verify(staged_dir.path());
+    EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
+    EXPECT_EQ(v.digests_checked, 1u);
   }
 }
 

@@ -1,0 +1,141 @@
+#include "store/digest.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/hash.hpp"
+#include "store/sql.hpp"
+#include "store/store.hpp"
+
+namespace tonghop::store {
+
+namespace {
+
+// A field of the row, its length first: no two rows read alike.
+void put(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += '\n';
+}
+
+std::uint64_t crc(std::uint64_t start, std::string_view bytes) {
+  uLong c = static_cast<uLong>(start);
+  // zlib takes an unsigned int length: a block larger than that in parts.
+  while (!bytes.empty()) {
+    const auto n = static_cast<uInt>(std::min<std::size_t>(bytes.size(), 1u << 30));
+    c = crc32(c, reinterpret_cast<const Bytef*>(bytes.data()), n);
+    bytes.remove_prefix(n);
+  }
+  return c;
+}
+
+}  // namespace
+
+void Digest::block(std::int64_t first_seq, std::int64_t count, std::string_view bytes) {
+  if (first_seq != next_) in_order_ = false;
+  next_ = first_seq + count;
+  ++blocks_;
+  crc_ = crc(crc_, fmt::format("{}+{}:", first_seq, count));
+  crc_ = crc(crc_, bytes);
+}
+
+void Digest::warning(std::string_view issue) {
+  warnings_ = crc(crc(warnings_, issue), "\n");
+}
+
+std::string Digest::of(const Submission& s) const {
+  std::string row;
+  for (const std::string_view f : {std::string_view(s.district), std::string_view(s.period), std::string_view(s.filename),
+                                   std::string_view(s.format), std::string_view(s.plugin), std::string_view(s.sha256),
+                                   std::string_view(s.received_at), std::string_view(s.token_name),
+                                   std::string_view(s.indicators), std::string_view(s.layout)})
+    put(row, f);
+  put(row, std::to_string(s.size));
+  put(row, std::to_string(s.records));
+  put(row, fmt::format("blocks {} records {} {} crc {:08x} warnings {:08x}", blocks_, next_,
+                       in_order_ ? "in order" : "out of order", crc_, warnings_));
+  return "1:" + sha256_hex(row);
+}
+
+std::string stored_digest(sqlite3* db, std::int64_t id) {
+  using sql::Statement;
+  Submission row;
+  {
+    Statement q(db, "SELECT district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
+                    "indicators, layout FROM submissions WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return {};
+    row.district = q.text(0);
+    row.period = q.text(1);
+    row.filename = q.text(2);
+    row.format = q.text(3);
+    row.plugin = q.text(4);
+    row.sha256 = q.text(5);
+    row.size = q.integer(6);
+    row.received_at = q.text(7);
+    row.token_name = q.text(8);
+    row.records = q.integer(9);
+    row.indicators = q.text(10);
+    row.layout = q.text(11);
+  }
+  Digest d;
+  {
+    // Bounded by the key's first column alone and stopped at the next id: a
+    // range on (submission_id, first_seq) would compare each row's whole
+    // key, its block included (store.cpp, the staged blocks' count).
+    Statement q(db, "SELECT submission_id, first_seq, count, data FROM record_blocks WHERE submission_id >= ? "
+                    "ORDER BY submission_id, first_seq");
+    q.bind(1, id);
+    while (q.step() && q.integer(0) == id) d.block(q.integer(1), q.integer(2), q.blob_view(3));
+    if (!q.ok()) return {};
+  }
+  {
+    Statement q(db, "SELECT issue FROM warnings WHERE submission_id = ? ORDER BY id");
+    q.bind(1, id);
+    while (q.step()) d.warning(q.text(0));
+    if (!q.ok()) return {};
+  }
+  return d.of(row);
+}
+
+DigestCheck check_digests(sqlite3* db) {
+  using sql::Statement;
+  DigestCheck out;
+  {
+    Statement version(db, "PRAGMA user_version");
+    if (!version.step() || version.integer(0) < 5) return out;
+  }
+  const bool own = sqlite3_get_autocommit(db) != 0;
+  if (own) sql::run(db, "BEGIN");
+  {
+    Statement q(db, "SELECT id, district, period, filename, received_at, digest FROM submissions ORDER BY id");
+    while (q.ok() && q.step()) {
+      const std::int64_t id = q.integer(0);
+      const std::string what =
+          fmt::format("submission #{} ({}, {}, {}, received {})", id, q.text(1), q.text(2), q.text(3), q.text(4));
+      if (q.null(5)) {
+        out.changed.push_back(fmt::format("{}: it has no digest: its row was not written by tonghopd", what));
+        continue;
+      }
+      const std::string now = stored_digest(db, id);
+      ++out.checked;
+      if (now.empty())
+        out.changed.push_back(fmt::format("{}: its records cannot be read: {}", what, sqlite3_errmsg(db)));
+      else if (now != q.text(5))
+        out.changed.push_back(fmt::format("{}: its row, figures or warnings differ from what was committed (changed "
+                                          "in the database afterwards, or damaged on disk); the report would not "
+                                          "be the district's: restore it from an earlier backup, or have the "
+                                          "district send its file again",
+                                          what));
+    }
+    if (!q.ok()) out.failed = sqlite3_errmsg(db);
+  }
+  if (own) sql::run(db, "COMMIT");
+  return out;
+}
+
+}  // namespace tonghop::store

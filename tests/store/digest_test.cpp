@@ -1,0 +1,182 @@
+// A figure changed in the database after it was committed is found by
+// `verify`: bit rot in a record block, an "indicators" or a warning edited
+// by hand with the sqlite3 shell, a row written by hand. SQLite's own
+// integrity check sees none of them (its pages stay well formed), and the
+// report would show the changed figure as the district's. Real SQLite.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "store/store.hpp"
+#include "support/new_submission.hpp"
+
+namespace fs = std::filesystem;
+using namespace tonghop;
+
+namespace {
+
+struct Dir {
+  fs::path path = fs::temp_directory_path() / ("tonghop-digest-" + std::to_string(::getpid()) + "-" +
+                                               std::to_string(counter++));
+  Dir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  static inline int counter = 0;
+};
+
+// A return of `records` organisations (two blocks at 5,000) with a warning.
+store::Submission add(store::Store& s, const std::string& period, const std::string& raw, std::size_t records = 5000) {
+  normalise::Layout layout;
+  layout.sheet = "Biểu 01";
+  layout.fields = {"members_total"};
+  layout.is_count = {true};
+  layout.columns = {11};
+  layout.paths = {""};
+  normalise::RecordSet set(std::move(layout));
+  for (std::size_t i = 0; i < records; ++i) {
+    normalise::CompactRecord c;
+    c.values.emplace_back(0, static_cast<std::int64_t>(40 + i % 50));
+    c.where = static_cast<std::uint32_t>(10 + i);
+    const std::string name = "Chi bộ bản " + std::to_string(i);
+    c.org_name = name;
+    c.org_kind = "party_cell";
+    c.org_sector = "commune";
+    set.add(c);
+  }
+  store::NewSubmission n = test::csv_submission("Than Uyên", period, "than-uyen.csv", raw);
+  n.records = std::move(set);
+  n.meta.indicators = R"({"orgs_total":)" + std::to_string(records) + R"(,"members_total":223000})";
+  normalise::Issue w;
+  w.code = "blank_value";
+  w.message = "«Số đảng viên nữ» để trống ở 1 tổ chức";
+  w.where.sheet = "Biểu 01";
+  w.where.row = 12;
+  n.warnings.push_back(w);
+  auto added = s.add(std::move(n));
+  EXPECT_TRUE(added.ok()) << (added.ok() ? "" : added.error());
+  return added.ok() ? *added : store::Submission{};
+}
+
+// Runs SQL on the database as an IT officer's sqlite3 shell would.
+void shell(const fs::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "tonghop.db").c_str(), &db), SQLITE_OK);
+  char* why = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &why), SQLITE_OK) << (why ? why : "") << "\n" << sql;
+  sqlite3_free(why);
+  sqlite3_close(db);
+}
+
+// One byte of a submission's block turned, as a disk's bit rot would.
+void turn_a_byte(const fs::path& dir, std::int64_t id, std::int64_t first_seq, std::size_t at) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "tonghop.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT data FROM record_blocks WHERE submission_id = ? AND first_seq = ?", -1, &q, nullptr);
+  sqlite3_bind_int64(q, 1, id);
+  sqlite3_bind_int64(q, 2, first_seq);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  std::string data(static_cast<const char*>(sqlite3_column_blob(q, 0)), static_cast<std::size_t>(sqlite3_column_bytes(q, 0)));
+  sqlite3_finalize(q);
+  ASSERT_LT(at, data.size());
+  data[at] = static_cast<char>(data[at] ^ 0x04);
+  sqlite3_prepare_v2(db, "UPDATE record_blocks SET data = ? WHERE submission_id = ? AND first_seq = ?", -1, &q, nullptr);
+  sqlite3_bind_blob(q, 1, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(q, 2, id);
+  sqlite3_bind_int64(q, 3, first_seq);
+  EXPECT_EQ(sqlite3_step(q), SQLITE_DONE);
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+}
+
+std::string named(const store::Verification& v, std::int64_t id) {
+  for (const auto& line : v.records)
+    if (line.find("submission #" + std::to_string(id) + " (") != std::string::npos) return line;
+  return {};
+}
+
+}  // namespace
+
+TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
+  Dir dir;
+  store::Submission a, b, c, d;
+  {
+    auto s = store::Store::open(dir.path);
+    ASSERT_TRUE(s.ok()) << s.error();
+    a = add(**s, "2016", "return a");
+    b = add(**s, "2017", "return b");
+    c = add(**s, "2018", "return c");
+    d = add(**s, "2018", "return c, corrected");  // supersedes c: a later change that is no damage
+  }
+  auto v = store::verify(dir.path);
+  EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
+  EXPECT_EQ(v.digests_checked, 4u);
+  EXPECT_TRUE(v.records.empty());
+
+  // A figure of the report "corrected" by hand; a bit turned in the second
+  // block of another; a warning deleted; a row with no digest at all.
+  shell(dir.path, "UPDATE submissions SET indicators = replace(indicators, '223000', '223100') WHERE id = " +
+                      std::to_string(a.id));
+  turn_a_byte(dir.path, b.id, 4096, 100);
+  shell(dir.path, "DELETE FROM warnings WHERE submission_id = " + std::to_string(c.id));
+  shell(dir.path, "UPDATE submissions SET digest = NULL WHERE id = " + std::to_string(d.id));
+  v = store::verify(dir.path);
+  EXPECT_FALSE(v.ok());
+  EXPECT_TRUE(v.database.empty()) << "SQLite's own check sees the pages sound";
+  EXPECT_TRUE(v.raw.empty());
+  ASSERT_EQ(v.records.size(), 4u);
+  for (const auto* s : {&a, &b, &c}) {
+    const std::string line = named(v, s->id);
+    EXPECT_NE(line.find("differ from what was committed"), std::string::npos) << s->id << ": " << line;
+    EXPECT_NE(line.find("Than Uyên, " + s->period + ", than-uyen.csv"), std::string::npos) << line;
+  }
+  EXPECT_NE(named(v, d.id).find("has no digest"), std::string::npos) << named(v, d.id);
+
+  // Put back as it was, the figure passes again: the digest is of the content.
+  shell(dir.path, "UPDATE submissions SET indicators = replace(indicators, '223100', '223000') WHERE id = " +
+                      std::to_string(a.id));
+  turn_a_byte(dir.path, b.id, 4096, 100);
+  v = store::verify(dir.path);
+  EXPECT_TRUE(named(v, a.id).empty()) << named(v, a.id);
+  EXPECT_TRUE(named(v, b.id).empty()) << named(v, b.id);
+  EXPECT_EQ(v.records.size(), 2u);
+}
+
+// A database made before digests (schema 4): verify checks what it can and
+// says nothing of digests; the first open for writing gives every
+// submission its digest from what it is then, and from then on a change is
+// found.
+TEST(Digest, SubmissionsStoredBeforeDigestsAreGivenTheirsAtTheUpgrade) {
+  Dir dir;
+  store::Submission a, b;
+  {
+    auto s = store::Store::open(dir.path);
+    ASSERT_TRUE(s.ok()) << s.error();
+    a = add(**s, "2017", "return a", 10);
+    b = add(**s, "2018", "return b", 9000);
+  }
+  shell(dir.path, "ALTER TABLE submissions DROP COLUMN digest; PRAGMA user_version = 4;");
+  auto v = store::verify(dir.path);
+  EXPECT_TRUE(v.ok());
+  EXPECT_EQ(v.digests_checked, 0u);
+  {
+    auto s = store::Store::open(dir.path);
+    ASSERT_TRUE(s.ok()) << s.error();
+  }
+  v = store::verify(dir.path);
+  EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
+  EXPECT_EQ(v.digests_checked, 2u);
+  turn_a_byte(dir.path, b.id, 8192, 3);
+  v = store::verify(dir.path);
+  ASSERT_EQ(v.records.size(), 1u);
+  EXPECT_NE(named(v, b.id).find("differ from what was committed"), std::string::npos) << v.records[0];
+}
