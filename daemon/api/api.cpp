@@ -159,7 +159,7 @@ std::shared_ptr<void> Api::import_slot(const http::Request& head, http::Response
   if (!who || who->role != "district" || who->district.empty()) return std::make_shared<int>(0);
   std::lock_guard lock(mutex_);
   unsigned& n = in_flight_[who->district];
-  if (n >= kImportsPerDistrict) {
+  if (n >= context_.config.load()->import.per_district) {
     refusal = refuse::district_busy(who->district, n);
     return nullptr;
   }

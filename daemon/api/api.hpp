@@ -44,12 +44,11 @@ class Api final : public http::Service {
   std::string dry_run_metrics() const;
 
   // A district's imports in flight (a submission or a dry run, waiting for a
-  // worker or running): at most kImportsPerDistrict, so that one district
-  // sending many slow files never fills the queue every district shares.
-  // Held until the import ends. Null, with `refusal` the 429 to give, when
-  // the caller's district has that many already. The Board's and admin's
-  // imports are not counted.
-  static constexpr unsigned kImportsPerDistrict = 2;
+  // worker or running): at most [import] per_district (2), so that one
+  // district sending many slow files never fills the queue every district
+  // shares. Held until the import ends. Null, with `refusal` the 429 to
+  // give, when the caller's district has that many already. The Board's and
+  // admin's imports are not counted.
   std::shared_ptr<void> import_slot(const http::Request& head, http::Response& refusal);
 
   // Counts an outcome of the submission pipeline (the API's and the inbox's).

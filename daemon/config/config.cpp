@@ -251,9 +251,10 @@ Expected<Config> parse(std::string_view text, const std::filesystem::path& sourc
   }
 
   if (const auto* i = r.section("import")) {
-    r.only(*i, "import", {"workers", "queue"});
+    r.only(*i, "import", {"workers", "queue", "per_district"});
     r.integer(i, "import", "workers", c.import.workers, 1, 64);
     r.integer(i, "import", "queue", c.import.queue, 0, 10'000);
+    r.integer(i, "import", "per_district", c.import.per_district, 1, 1'000);
   }
   if (const auto* s = r.section("server")) {
     r.only(*s, "server", {"listen", "threads", "body_limit", "header_limit", "read_timeout_seconds",

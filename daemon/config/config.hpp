@@ -34,6 +34,9 @@ struct ServerSettings {
 struct ImportSettings {
   unsigned workers = 2;                     // imports at once
   unsigned queue = 8;                       // imports waiting; 503 past it
+  // One district's imports in flight at once (waiting or running); 429
+  // district_busy past it. Read again at SIGHUP.
+  unsigned per_district = 2;
   std::uint64_t max_memory = 512ull << 20;  // address space of one import's child
 };
 

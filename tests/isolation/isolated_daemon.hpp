@@ -34,6 +34,7 @@ struct Options {
   int max_seconds = 3;
   int workers = 2;
   int queue = 4;
+  int per_district = 2;  // [import] per_district
   int drain = 2;
   int inbox_ms = 0;
   int read_timeout = 30;  // [server] read_timeout_seconds
@@ -70,7 +71,8 @@ class Tonghopd {
             "\n[paths]\ndata_dir = \"" + (dir_.path() / "var").string() + "\"\nplugins_dir = \"" + plugins.string() +
             "\"\n[limits]\nmax_seconds = " + std::to_string(o.max_seconds) +
             "\nmax_memory = \"128 MiB\"\n[import]\nworkers = " + std::to_string(o.workers) +
-            "\nqueue = " + std::to_string(o.queue) + "\n[inbox]\nscan_milliseconds = " + std::to_string(o.inbox_ms) +
+            "\nqueue = " + std::to_string(o.queue) + "\nper_district = " + std::to_string(o.per_district) +
+            "\n[inbox]\nscan_milliseconds = " + std::to_string(o.inbox_ms) +
             "\n" + o.normalise);
     process_ = std::make_unique<Process>(
         std::vector<std::string>{TONGHOPD_PATH, "--config", (dir_.path() / "tonghop.toml").string()},
@@ -100,6 +102,7 @@ class Tonghopd {
   Process& process() { return *process_; }
   fs::path data() const { return dir_.path() / "var"; }
   fs::path plugins() const { return dir_.path() / "plugins"; }
+  fs::path config() const { return dir_.path() / "tonghop.toml"; }
 
  private:
   tonghop::test::TempDir dir_;

@@ -214,6 +214,47 @@ TEST(Isolation, ADistrictHasAtMostTwoImportsInFlight) {
   other.wait();
 }
 
+// The cap is a setting ([import] per_district), and SIGHUP applies a new
+// one to the next import: a Board with few districts and large returns may
+// allow more, one short of workers fewer.
+TEST(Isolation, TheCapOfADistrictsImportsIsASettingThatSighupApplies) {
+  Tonghopd d(Options{.max_seconds = 6, .workers = 2, .queue = 4, .per_district = 1});
+  ASSERT_NE(d.port(), 0) << d.process().output();
+  const auto made = d.call("POST", "/api/v1/tokens", R"({"role":"district","district":"Phong Thổ"})");
+  ASSERT_TRUE(made && made->status == 201);
+  const std::string token(json::parse(made->body).at("token").as_string());
+  auto send = [&] {
+    return tonghop::test::request(d.port(), "POST", "/api/v1/submissions?district=Phong%20Th%E1%BB%95&period=2018",
+                                  "TONGHOP TEST LOOP\n", "Authorization: Bearer " + token + "\r\n");
+  };
+  auto first = std::async(std::launch::async, send);
+  for (int i = 0; i < 250 && imports_of(d.process().pid()).size() < 1; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(imports_of(d.process().pid()).size(), 1u) << d.process().output();
+  const auto second = send();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 429) << second->body;
+  EXPECT_NE(refusal(*second).second.find("Phong Thổ đang có 1 tệp đang được đọc"), std::string::npos) << second->body;
+
+  std::string config = tonghop::test::read_file(d.config());
+  const auto at = config.find("per_district = 1");
+  ASSERT_NE(at, std::string::npos) << config;
+  config.replace(at, 16, "per_district = 2");
+  tonghop::test::write_file(d.config(), config);
+  d.process().signal(SIGHUP);
+  for (int i = 0; i < 250 && d.process().output().find("reloaded configuration") == std::string::npos; ++i)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_NE(d.process().output().find("reloaded configuration"), std::string::npos) << d.process().output();
+  auto third = std::async(std::launch::async, send);
+  for (int i = 0; i < 250 && imports_of(d.process().pid()).size() < 2; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(imports_of(d.process().pid()).size(), 2u) << "taken at once, not refused: " << d.process().output();
+  for (auto* f : {&first, &third}) {
+    const auto r = f->get();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(refusal(*r).first, "import_timeout") << r->body;
+  }
+  d.process().signal(SIGKILL);
+}
+
 TEST(Isolation, SigtermEndsTheDaemonAndItsImportsWithinTheDrainBoundPlusOneSecond) {
   Tonghopd d(Options{.max_seconds = 60, .drain = 1});
   ASSERT_NE(d.port(), 0) << d.process().output();
