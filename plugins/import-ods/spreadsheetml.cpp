@@ -55,6 +55,7 @@ class Reader {
 
   sdk::Status read(std::string_view bytes) {
     try {
+      hidden_ = hidden_sheets(bytes);
       zipxml::MemorySource source(bytes);
       XmlReader xml(source, static_cast<std::size_t>(limits_.max_field_bytes));
       while (true) {
@@ -84,6 +85,40 @@ class Reader {
   struct Style {
     std::string parent, font, format;
   };
+
+  // Which worksheets (by their order) Excel hides: <WorksheetOptions>
+  // <Visible>SheetHidden</Visible> (or SheetVeryHidden) comes after the
+  // sheet's cells, and the sink hears a sheet is hidden before the sheet
+  // (as the .xls, .xlsx and .ods importers say it): so a first pass over
+  // the tags, only in a file that has such a word at all. A file the pass
+  // cannot read is refused by the reading itself.
+  static std::vector<bool> hidden_sheets(std::string_view bytes) {
+    std::vector<bool> out;
+    if (bytes.find("SheetHidden") == std::string_view::npos && bytes.find("SheetVeryHidden") == std::string_view::npos)
+      return out;
+    zipxml::MemorySource source(bytes);
+    XmlReader xml(source, 1 << 20);
+    bool options = false, visible = false;
+    std::string said;
+    for (auto t = xml.next(); t != XmlReader::Token::eof && t != XmlReader::Token::error; t = xml.next()) {
+      if (t == XmlReader::Token::start && xml.name() == "Worksheet") {
+        out.push_back(false);
+      } else if (xml.name() == "WorksheetOptions" && (t == XmlReader::Token::start || t == XmlReader::Token::end)) {
+        options = t == XmlReader::Token::start;
+      } else if (t == XmlReader::Token::start && xml.name() == "Visible" && options && !out.empty()) {
+        visible = true;
+        said.clear();
+      } else if (t == XmlReader::Token::text && visible) {
+        said += xml.text();
+      } else if (t == XmlReader::Token::end && xml.name() == "Visible" && visible) {
+        visible = false;
+        const auto from = said.find_first_not_of(" \t\r\n"), to = said.find_last_not_of(" \t\r\n");
+        const std::string_view word = from == std::string::npos ? std::string_view() : std::string_view(said).substr(from, to - from + 1);
+        out.back() = word == "SheetHidden" || word == "SheetVeryHidden";
+      }
+    }
+    return out;
+  }
 
   // Every refusal says it in Vietnamese, then " / ", then in English.
   [[noreturn]] void stop(sdk::Code code, const std::string& vi, const std::string& en) const {
@@ -142,6 +177,8 @@ class Reader {
         row_ = 0;
         merges_.clear();
         count();
+        if (sheet_index_ < hidden_.size() && hidden_[sheet_index_]) check(sink_.property("hidden_sheet", sheet_));
+        ++sheet_index_;
         check(sink_.begin_sheet(sheet_));
       } else if (in_sheet_ && name == "Row") {
         const std::uint64_t index = to_index(x.attribute("Index"));
@@ -271,6 +308,8 @@ class Reader {
   int skip_ = 0;
   std::uint64_t row_ = 0, next_row_ = 1, column_ = 0, cell_end_column_ = 0;
   std::vector<sdk::MergedRange> merges_;
+  std::vector<bool> hidden_;  // hidden_sheets()
+  std::size_t sheet_index_ = 0;
 };
 
 }  // namespace
