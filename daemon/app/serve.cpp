@@ -266,6 +266,7 @@ int serve(const Options& options) {
     if (fresh > 0) log->warn("the import zygote (pid {}) was gone ({}); started it again (pid {})", gone, how, fresh);
     else log->error("the import zygote (pid {}) was gone ({}); {}", gone, how, error);
   };
+  (*zygote)->watch(std::chrono::seconds(2));
   ctx.log->info("imports: {} worker(s), {} may wait, each in a child process of the zygote (pid {}) under {} MiB",
                 cfg->import.workers, cfg->import.queue, (*zygote)->pid(), cfg->import.max_memory >> 20);
 

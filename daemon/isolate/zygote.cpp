@@ -206,6 +206,27 @@ std::string Zygote::alive(std::chrono::milliseconds wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   if (r == 0 || (r < 0 && errno != ECHILD)) return {};
   if (r < 0) ws = -1;  // reaped before (a restart that failed): how it ended was said then
+  return start_again(old, ws);
+}
+
+void Zygote::watch(std::chrono::milliseconds every) {
+  std::lock_guard lock(mutex_);
+  if (watcher_.joinable() || command_.empty()) return;
+  watcher_ = std::thread([this, every] {
+    std::unique_lock held(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(held, every);
+      if (stopping_ || control_ < 0) break;
+      // Reaped only when it ended since the last look: a restart that failed
+      // (reaped then) is tried again by the next return, not every period.
+      int ws = 0;
+      const pid_t old = pid_.load();
+      if (::waitpid(old, &ws, WNOHANG) == old) (void)start_again(old, ws);
+    }
+  });
+}
+
+std::string Zygote::start_again(pid_t old, int ws) {
   // Gone (reaped now). Started again from the program itself, not forked
   // from this process and its threads: fork, then only what is safe before
   // execve (the arguments and environment are made first).
@@ -283,6 +304,12 @@ void Zygote::reload() {
 }
 
 void Zygote::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   {
     std::lock_guard lock(mutex_);
     if (control_ < 0) return;

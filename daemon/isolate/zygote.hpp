@@ -14,11 +14,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/expected.hpp"
@@ -77,6 +79,12 @@ class Zygote {
   // the reason when it could not be started or could not load).
   std::function<void(pid_t gone, int wait_status, pid_t fresh, const std::string& error)> on_restart;
 
+  // Looks every `every` for a zygote that ended meanwhile (the OOM killer,
+  // an administrator's kill): reaped and started again then, not left a
+  // zombie until the next return, which would wait for the restart. Only a
+  // restartable zygote; once; stop() ends it. Call after on_restart is set.
+  void watch(std::chrono::milliseconds every);
+
   // Asks the zygote to load the plugins and normalisation data again.
   void reload();
   // Kills the zygote and every import it runs; waits for it (at most ~1 s).
@@ -93,11 +101,18 @@ class Zygote {
   // Under mutex_: "" when the zygote lives (or was started again), else why
   // none runs. `wait`: how long a dying zygote may take to end.
   std::string alive(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+  // Under mutex_: a zygote reaped (`old`, how it ended: `ws`, -1 unknown)
+  // started again; "" once it is ready, else why none runs.
+  std::string start_again(pid_t old, int ws);
   std::atomic<pid_t> pid_;
   int control_;
   std::vector<std::string> command_;  // /proc/self/cmdline at start, for a restart
   std::mutex mutex_;
   std::atomic<std::uint64_t> restarted_{0}, not_restarted_{0};
+  // watch(): the thread, woken early by stop().
+  std::thread watcher_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // under mutex_
 };
 
 }  // namespace tonghop::isolate
