@@ -134,6 +134,21 @@ DigestCheck check_digests(sqlite3* db) {
     }
     if (!q.ok()) out.failed = sqlite3_errmsg(db);
   }
+  {
+    // A submission the audit says was stored (in the same transaction as
+    // its row), no longer there: a row deleted by hand. Its district's
+    // figures would be gone from the report, or an older return's shown.
+    Statement q(db, "SELECT json_extract(detail, '$.id'), json_extract(detail, '$.district'), "
+                    "json_extract(detail, '$.period'), json_extract(detail, '$.filename'), at FROM audit "
+                    "WHERE action = 'submission' AND json_valid(detail) AND NOT EXISTS "
+                    "(SELECT 1 FROM submissions WHERE id = json_extract(audit.detail, '$.id')) ORDER BY id");
+    while (q.ok() && q.step())
+      out.changed.push_back(fmt::format("submission #{} ({}, {}, {}, received {}): stored then, as the audit says, and "
+                                        "no longer in the database (its row deleted afterwards); restore it from a "
+                                        "backup, or have the district send its file again",
+                                        q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)));
+    if (!q.ok()) out.failed = sqlite3_errmsg(db);
+  }
   if (own) sql::run(db, "COMMIT");
   return out;
 }

@@ -141,6 +141,24 @@ TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
   }
   EXPECT_NE(named(v, d.id).find("has no digest"), std::string::npos) << named(v, d.id);
 
+  // A row deleted by hand (its records and warnings with it): the audit
+  // still says it was stored.
+  {
+    store::Submission e;
+    {
+      auto s = store::Store::open(dir.path);
+      ASSERT_TRUE(s.ok()) << s.error();
+      e = add(**s, "2019", "return e", 10);
+    }
+    const std::string id = std::to_string(e.id);
+    shell(dir.path, "DELETE FROM record_blocks WHERE submission_id = " + id + "; DELETE FROM warnings WHERE "
+                    "submission_id = " + id + "; DELETE FROM submissions WHERE id = " + id + ";");
+    v = store::verify(dir.path);
+    EXPECT_EQ(v.records.size(), 5u);
+    EXPECT_NE(named(v, e.id).find("Than Uyên, 2019, than-uyen.csv"), std::string::npos) << named(v, e.id);
+    EXPECT_NE(named(v, e.id).find("no longer in the database"), std::string::npos) << named(v, e.id);
+  }
+
   // Put back as it was, the figure passes again: the digest is of the content.
   shell(dir.path, "UPDATE submissions SET indicators = replace(indicators, '223100', '223000') WHERE id = " +
                       std::to_string(a.id));
@@ -148,7 +166,7 @@ TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
   v = store::verify(dir.path);
   EXPECT_TRUE(named(v, a.id).empty()) << named(v, a.id);
   EXPECT_TRUE(named(v, b.id).empty()) << named(v, b.id);
-  EXPECT_EQ(v.records.size(), 2u);
+  EXPECT_EQ(v.records.size(), 3u);
 }
 
 // A database made before digests (schema 4): verify checks what it can and
