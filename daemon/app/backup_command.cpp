@@ -4,6 +4,9 @@
 // submissions changed since they were committed (named). restore: exit 0
 // restored, 1 refused or failed (nothing changed), 2 usage, 3 restored with
 // submissions changed since they were committed (named).
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
@@ -20,6 +23,13 @@ Expected<config::Config> setup_for(const Options& options, const char* command) 
   if (!cfg) return cfg;
   if (auto tz = apply_timezone(*cfg); !tz) return make_error(tz.error());
   return cfg;
+}
+
+// Each item on a line of its own, indented under the message.
+std::string indented(const std::vector<std::string>& items) {
+  std::string all;
+  for (const auto& item : items) all += "\n  " + item;
+  return all;
 }
 
 }  // namespace
@@ -41,8 +51,7 @@ int backup_data(const Options& options) {
              static_cast<double>(made->bytes) / (1 << 20), *options.folder);
   int code = 0;
   if (!made->changed.empty()) {
-    std::string all;
-    for (const auto& c : made->changed) all += "\n  " + c;
+    const std::string all = indented(made->changed);
     fmt::print(stderr,
                "tonghopd backup: {} submission(s) in it differ from what was committed (tonghopd verify names the "
                "same):{}\nAn earlier backup may hold them as they were.\n",
@@ -50,8 +59,7 @@ int backup_data(const Options& options) {
     code = 3;
   }
   if (!made->left_out.empty()) {
-    std::string all;
-    for (const auto& l : made->left_out) all += "\n  " + l;
+    const std::string all = indented(made->left_out);
     fmt::print(stderr,
                "tonghopd backup: {} raw file(s) are not in it, found damaged or missing in the data directory:{}\n"
                "Everything else is, their submissions' figures included; `tonghopd verify` names each submission. "
@@ -80,16 +88,14 @@ int restore_data(const Options& options) {
                                                      "checked: tonghopd verify).",
                                                      done->moved_aside.string()));
   if (!done->left_out.empty()) {
-    std::string all;
-    for (const auto& sha : done->left_out) all += "\n  " + sha;
+    const std::string all = indented(done->left_out);
     fmt::print(stderr,
                "tonghopd restore: the backup was made without {} raw file(s), damaged then; their submissions are "
                "restored without the district's original file until the district sends it again:{}\n",
                done->left_out.size(), all);
   }
   if (!done->changed.empty()) {
-    std::string all;
-    for (const auto& c : done->changed) all += "\n  " + c;
+    const std::string all = indented(done->changed);
     fmt::print(stderr,
                "tonghopd restore: restored, but {} submission(s) in the backup differ from what was committed:{}\n"
                "An earlier backup may hold them as they were; or the district sends its file again.\n",

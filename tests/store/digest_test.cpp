@@ -12,45 +12,16 @@
 
 #include "store/store.hpp"
 #include "support/new_submission.hpp"
+#include "support/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace tonghop;
 
 namespace {
 
-struct Dir {
-  fs::path path = fs::temp_directory_path() / ("tonghop-digest-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(counter++));
-  Dir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  static inline int counter = 0;
-};
-
 // A return of `records` organisations (two blocks at 5,000) with a warning.
 store::Submission add(store::Store& s, const std::string& period, const std::string& raw, std::size_t records = 5000) {
-  normalise::Layout layout;
-  layout.sheet = "Biểu 01";
-  layout.fields = {"members_total"};
-  layout.is_count = {true};
-  layout.columns = {11};
-  layout.paths = {""};
-  normalise::RecordSet set(std::move(layout));
-  for (std::size_t i = 0; i < records; ++i) {
-    normalise::CompactRecord c;
-    c.values.emplace_back(0, static_cast<std::int64_t>(40 + i % 50));
-    c.where = static_cast<std::uint32_t>(10 + i);
-    const std::string name = "Chi bộ bản " + std::to_string(i);
-    c.org_name = name;
-    c.org_kind = "party_cell";
-    c.org_sector = "commune";
-    set.add(c);
-  }
+  normalise::RecordSet set = test::numbered_records(records, "Chi bộ bản ");
   store::NewSubmission n = test::csv_submission("Than Uyên", period, "than-uyen.csv", raw);
   n.records = std::move(set);
   n.meta.indicators = R"({"orgs_total":)" + std::to_string(records) + R"(,"members_total":223000})";
@@ -107,29 +78,29 @@ std::string named(const store::Verification& v, std::int64_t id) {
 }  // namespace
 
 TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
-  Dir dir;
+  test::TempDir dir;
   store::Submission a, b, c, d;
   {
-    auto s = store::Store::open(dir.path);
+    auto s = store::Store::open(dir.path());
     ASSERT_TRUE(s.ok()) << s.error();
     a = add(**s, "2016", "return a");
     b = add(**s, "2017", "return b");
     c = add(**s, "2018", "return c");
     d = add(**s, "2018", "return c, corrected");  // supersedes c: a later change that is no damage
   }
-  auto v = store::verify(dir.path);
+  auto v = store::verify(dir.path());
   EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
   EXPECT_EQ(v.digests_checked, 4u);
   EXPECT_TRUE(v.records.empty());
 
   // A figure of the report "corrected" by hand; a bit turned in the second
   // block of another; a warning deleted; a row with no digest at all.
-  shell(dir.path, "UPDATE submissions SET indicators = replace(indicators, '223000', '223100') WHERE id = " +
+  shell(dir.path(), "UPDATE submissions SET indicators = replace(indicators, '223000', '223100') WHERE id = " +
                       std::to_string(a.id));
-  turn_a_byte(dir.path, b.id, 4096, 100);
-  shell(dir.path, "DELETE FROM warnings WHERE submission_id = " + std::to_string(c.id));
-  shell(dir.path, "UPDATE submissions SET digest = NULL WHERE id = " + std::to_string(d.id));
-  v = store::verify(dir.path);
+  turn_a_byte(dir.path(), b.id, 4096, 100);
+  shell(dir.path(), "DELETE FROM warnings WHERE submission_id = " + std::to_string(c.id));
+  shell(dir.path(), "UPDATE submissions SET digest = NULL WHERE id = " + std::to_string(d.id));
+  v = store::verify(dir.path());
   EXPECT_FALSE(v.ok());
   EXPECT_TRUE(v.database.empty()) << "SQLite's own check sees the pages sound";
   EXPECT_TRUE(v.raw.empty());
@@ -146,24 +117,24 @@ TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
   {
     store::Submission e;
     {
-      auto s = store::Store::open(dir.path);
+      auto s = store::Store::open(dir.path());
       ASSERT_TRUE(s.ok()) << s.error();
       e = add(**s, "2019", "return e", 10);
     }
     const std::string id = std::to_string(e.id);
-    shell(dir.path, "DELETE FROM record_blocks WHERE submission_id = " + id + "; DELETE FROM warnings WHERE "
+    shell(dir.path(), "DELETE FROM record_blocks WHERE submission_id = " + id + "; DELETE FROM warnings WHERE "
                     "submission_id = " + id + "; DELETE FROM submissions WHERE id = " + id + ";");
-    v = store::verify(dir.path);
+    v = store::verify(dir.path());
     EXPECT_EQ(v.records.size(), 5u);
     EXPECT_NE(named(v, e.id).find("Than Uyên, 2019, than-uyen.csv"), std::string::npos) << named(v, e.id);
     EXPECT_NE(named(v, e.id).find("no longer in the database"), std::string::npos) << named(v, e.id);
   }
 
   // Put back as it was, the figure passes again: the digest is of the content.
-  shell(dir.path, "UPDATE submissions SET indicators = replace(indicators, '223100', '223000') WHERE id = " +
+  shell(dir.path(), "UPDATE submissions SET indicators = replace(indicators, '223100', '223000') WHERE id = " +
                       std::to_string(a.id));
-  turn_a_byte(dir.path, b.id, 4096, 100);
-  v = store::verify(dir.path);
+  turn_a_byte(dir.path(), b.id, 4096, 100);
+  v = store::verify(dir.path());
   EXPECT_TRUE(named(v, a.id).empty()) << named(v, a.id);
   EXPECT_TRUE(named(v, b.id).empty()) << named(v, b.id);
   EXPECT_EQ(v.records.size(), 3u);
@@ -174,27 +145,27 @@ TEST(Digest, VerifyFindsWhatWasChangedInTheDatabaseAfterTheCommit) {
 // submission its digest from what it is then, and from then on a change is
 // found.
 TEST(Digest, SubmissionsStoredBeforeDigestsAreGivenTheirsAtTheUpgrade) {
-  Dir dir;
+  test::TempDir dir;
   store::Submission a, b;
   {
-    auto s = store::Store::open(dir.path);
+    auto s = store::Store::open(dir.path());
     ASSERT_TRUE(s.ok()) << s.error();
     a = add(**s, "2017", "return a", 10);
     b = add(**s, "2018", "return b", 9000);
   }
-  shell(dir.path, "ALTER TABLE submissions DROP COLUMN digest; PRAGMA user_version = 4;");
-  auto v = store::verify(dir.path);
+  shell(dir.path(), "ALTER TABLE submissions DROP COLUMN digest; PRAGMA user_version = 4;");
+  auto v = store::verify(dir.path());
   EXPECT_TRUE(v.ok());
   EXPECT_EQ(v.digests_checked, 0u);
   {
-    auto s = store::Store::open(dir.path);
+    auto s = store::Store::open(dir.path());
     ASSERT_TRUE(s.ok()) << s.error();
   }
-  v = store::verify(dir.path);
+  v = store::verify(dir.path());
   EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
   EXPECT_EQ(v.digests_checked, 2u);
-  turn_a_byte(dir.path, b.id, 8192, 3);
-  v = store::verify(dir.path);
+  turn_a_byte(dir.path(), b.id, 8192, 3);
+  v = store::verify(dir.path());
   ASSERT_EQ(v.records.size(), 1u);
   EXPECT_NE(named(v, b.id).find("differ from what was committed"), std::string::npos) << v.records[0];
 }

@@ -40,23 +40,7 @@ struct Dir {
 
 // A submission of `records` records (enough to fill pages), stored for real.
 store::Submission add(store::Store& s, const std::string& period, const std::string& raw, std::size_t records = 2000) {
-  normalise::Layout layout;
-  layout.sheet = "Biểu 01";
-  layout.fields = {"members_total"};
-  layout.is_count = {true};
-  layout.columns = {11};
-  layout.paths = {""};
-  normalise::RecordSet set(std::move(layout));
-  for (std::size_t i = 0; i < records; ++i) {
-    normalise::CompactRecord c;
-    c.values.emplace_back(0, static_cast<std::int64_t>(i));
-    c.where = static_cast<std::uint32_t>(10 + i);
-    const std::string name = "Đảng bộ xã số " + std::to_string(i) + std::string(200, 'x');
-    c.org_name = name;
-    c.org_kind = "party_committee";
-    c.org_sector = "commune";
-    set.add(c);
-  }
+  normalise::RecordSet set = test::numbered_records(records, "Đảng bộ xã số ", 200);
   store::NewSubmission n = test::csv_submission("Than Uyên", period, "than-uyen.csv", raw);
   n.records = std::move(set);
   auto added = s.add(std::move(n));
