@@ -11,6 +11,7 @@
 #include "normalise/text.hpp"
 #include "report/document.hpp"
 #include "report/indicators.hpp"
+#include "store/digest.hpp"
 #include "store/records.hpp"
 
 namespace tonghop::report {
@@ -52,6 +53,16 @@ Contents contents_for(std::string_view format) {
   return format == "json" || format == "csv" ? Contents::summary : Contents::with_details;
 }
 
+// A submission's figures as they were committed (store/digest.hpp), or, when
+// its row was changed in the database since, every one unknown: a figure
+// edited by hand is not the district's, and is never summed as if it were.
+Indicators committed_indicators(const store::Submission& s, const normalise::Catalogue& catalogue) {
+  Indicators ind = from_json(s.indicators, catalogue);
+  if (!store::row_as_committed(s))
+    for (auto& i : ind) i.value.reset();
+  return ind;
+}
+
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
                             const normalise::Catalogue& catalogue, const std::string& period, Contents contents,
                             const config::ReportSettings& settings) {
@@ -62,7 +73,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   std::map<std::string, Indicators> previous_by_district;
   std::vector<Indicators> previous_parts;
   for (const auto& s : before) {
-    previous_by_district[s.district] = from_json(s.indicators, catalogue);
+    previous_by_district[s.district] = committed_indicators(s, catalogue);
     previous_parts.push_back(previous_by_district[s.district]);
   }
 
@@ -114,7 +125,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
 
   std::vector<Indicators> parts;
   for (const auto& s : current) {
-    const Indicators ind = from_json(s.indicators, catalogue);
+    const Indicators ind = committed_indicators(s, catalogue);
     parts.push_back(ind);
     sdk::Row row;
     row.label = s.district;
@@ -123,6 +134,18 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     row.unknown = unknown(ind, catalogue);
     if (const auto it = previous_by_district.find(s.district); it != previous_by_district.end())
       row.change = values(change(ind, it->second), order);
+    if (!store::row_as_committed(s)) {
+      sdk::Notice n;
+      n.code = "changed_after_commit";
+      n.message = fmt::format(
+          "Số liệu bản báo cáo số {} của {} trong cơ sở dữ liệu đã bị sửa sau khi được nhận ({}): không dùng, coi "
+          "như chưa có số liệu; hãy khôi phục từ bản sao lưu hoặc đề nghị huyện gửi lại / submission {}'s figures were "
+          "changed in the database after it was received: not used, taken as unknown; restore a backup or have the "
+          "district send its return again (tonghopd verify)",
+          s.id, s.district, s.received_at, s.id);
+      n.details.emplace_back("submission_id", s.id);
+      row.warnings.push_back(std::move(n));
+    }
     for (const auto& w : store.warnings(s.id)) row.warnings.push_back(notice(w));
     r.rows.push_back(std::move(row));
   }

@@ -47,7 +47,12 @@ void Digest::warning(std::string_view issue) {
   warnings_ = crc(crc(warnings_, issue), "\n");
 }
 
-std::string Digest::of(const Submission& s) const {
+namespace {
+
+// "1:" + the SHA-256 of the row's fields and `tail` + ":" + `tail`, the
+// blocks' and warnings' part, in the clear so that the row can be checked
+// alone (row_as_committed).
+std::string digest_of(const Submission& s, std::string_view tail) {
   std::string row;
   for (const std::string_view f : {std::string_view(s.district), std::string_view(s.period), std::string_view(s.filename),
                                    std::string_view(s.format), std::string_view(s.plugin), std::string_view(s.sha256),
@@ -56,9 +61,21 @@ std::string Digest::of(const Submission& s) const {
     put(row, f);
   put(row, std::to_string(s.size));
   put(row, std::to_string(s.records));
-  put(row, fmt::format("blocks {} records {} {} crc {:08x} warnings {:08x}", blocks_, next_,
-                       in_order_ ? "in order" : "out of order", crc_, warnings_));
-  return "1:" + sha256_hex(row);
+  put(row, tail);
+  return fmt::format("1:{}:{}", sha256_hex(row), tail);
+}
+
+}  // namespace
+
+std::string Digest::of(const Submission& s) const {
+  return digest_of(s, fmt::format("blocks {} records {} {} crc {:08x} warnings {:08x}", blocks_, next_,
+                                  in_order_ ? "in order" : "out of order", crc_, warnings_));
+}
+
+bool row_as_committed(const Submission& s) {
+  // "1:" + 64 hex + ":" + the tail.
+  if (s.digest.size() < 2 + 64 + 1 || s.digest.compare(0, 2, "1:") != 0 || s.digest[66] != ':') return false;
+  return digest_of(s, std::string_view(s.digest).substr(67)) == s.digest;
 }
 
 std::string stored_digest(sqlite3* db, std::int64_t id) {

@@ -28,7 +28,8 @@ class Digest {
   void block(std::int64_t first_seq, std::int64_t count, std::string_view bytes);
   // Its warnings, in the order they were stored.
   void warning(std::string_view issue);
-  // The digest of `s` with the blocks and warnings given: "1:" and hex.
+  // The digest of `s` with the blocks and warnings given: "1:", the hex of
+  // a SHA-256, ":", and the blocks' and warnings' CRC-32s in the clear.
   std::string of(const Submission& s) const;
 
  private:
@@ -37,6 +38,12 @@ class Digest {
   std::int64_t blocks_ = 0, next_ = 0;
   bool in_order_ = true;
 };
+
+// Whether `s` (its digest read with it) is the row that was committed: its
+// fields against the digest, without its blocks and warnings (those only
+// stored_digest reads). For the report, whose figures are the row's
+// indicators. False for a row without a digest.
+bool row_as_committed(const Submission& s);
 
 // Submission `id`'s digest taken again from what the database holds now
 // (its row, blocks and warnings): what Digest::of gave when it was

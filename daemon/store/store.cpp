@@ -89,7 +89,7 @@ namespace {
 
 const char* kSubmissionColumns =
     "id, district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
-    "superseded_by, indicators, layout";
+    "superseded_by, indicators, layout, digest";
 
 Submission read_submission(const Statement& s) {
   Submission r;
@@ -107,6 +107,7 @@ Submission read_submission(const Statement& s) {
   if (!s.null(11)) r.superseded_by = s.integer(11);
   r.indicators = s.text(12);
   r.layout = s.text(13);
+  r.digest = s.text(14);
   return r;
 }
 
@@ -357,7 +358,8 @@ Expected<Submission> Store::add(NewSubmission s) {
     stored.size = meta.size;
     stored.records = meta.records;
     Statement d(kept("UPDATE submissions SET digest = ? WHERE id = ?"), Statement::Kept{});
-    d.bind(1, digest.of(stored)).bind(2, meta.id);
+    meta.digest = digest.of(stored);
+    d.bind(1, meta.digest).bind(2, meta.id);
     if (d.run() != SQLITE_DONE) return fail("cannot store the digest");
   }
   {

@@ -51,6 +51,7 @@ struct Submission {
   std::optional<std::int64_t> superseded_by;
   std::string indicators;  // JSON object, computed when stored
   std::string layout;      // JSON: where the records' values are (normalise::Layout)
+  std::string digest;      // as committed (store/digest.hpp); "" when read without it
 };
 
 struct Token {
