@@ -59,6 +59,7 @@ std::string digest_of(const Submission& s, std::string_view tail) {
                                    std::string_view(s.received_at), std::string_view(s.token_name),
                                    std::string_view(s.indicators), std::string_view(s.layout)})
     put(row, f);
+  put(row, std::to_string(s.id));
   put(row, std::to_string(s.size));
   put(row, std::to_string(s.records));
   put(row, tail);
@@ -81,6 +82,7 @@ bool row_as_committed(const Submission& s) {
 std::string stored_digest(sqlite3* db, std::int64_t id) {
   using sql::Statement;
   Submission row;
+  row.id = id;
   {
     Statement q(db, "SELECT district, period, filename, format, plugin, sha256, size, received_at, token_name, records, "
                     "indicators, layout FROM submissions WHERE id = ?");

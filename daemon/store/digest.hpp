@@ -4,8 +4,8 @@
 // block on disk, or a figure "corrected" by hand with the sqlite3 shell,
 // would change the province report without a word.
 //
-// It covers the submission's row (everything but superseded_by, which a
-// later return sets), its record blocks in order, and its warnings; it is a
+// It covers the submission's row (its id and everything but superseded_by,
+// which a later return sets), its record blocks in order, and its warnings; it is a
 // check against damage and careless edits, not a seal: one who can write
 // the database and read this file can write a digest too (docs/security.md).
 #pragma once
