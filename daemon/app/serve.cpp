@@ -250,6 +250,13 @@ int serve(const Options& options) {
   if (token->token.empty()) ctx.log->info("admin token from {}", token->source);
   if (const auto orphans = ctx.store->orphans_at_open(); orphans > 0)  // stage (issue 18)
     ctx.log->warn("removed {} record block(s) staged for a return whose import was cut off (no submission names them)", orphans);
+  // A row changed in the database since its commit (by hand, or on disk):
+  // its figures are unknown in the report; said here once, for the log's readers.
+  for (const auto& s : ctx.store->changed_rows())
+    ctx.log->error("submission #{} ({}, {}, {}, received {}) was changed in the database after it was received: the "
+                   "report takes its figures as unknown; run tonghopd verify, then restore a backup or have the "
+                   "district send its return again",
+                   s.id, s.district, s.period, s.filename, s.received_at);
   ctx.plugins.store(load_plugins(*cfg, ctx.log));
   ctx.workers = std::make_shared<isolate::Workers>(cfg->import.workers, cfg->import.queue);
   ctx.examiner = [&ctx, z = zygote->get()](const ingest::Return& r) {

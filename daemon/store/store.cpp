@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "core/hash.hpp"
+#include "store/digest.hpp"
 #include "store/internal.hpp"
 #include "store/sql.hpp"
 
@@ -399,6 +400,16 @@ std::optional<Submission> Store::get(std::int64_t id) const {
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_submission(q);
+}
+
+std::vector<Submission> Store::changed_rows() const {
+  const std::string sql = fmt::format("SELECT {} FROM submissions ORDER BY id", kSubmissionColumns);
+  std::lock_guard lock(mutex_);
+  Statement q(db_, sql.c_str());
+  std::vector<Submission> out;
+  while (q.step())
+    if (auto s = read_submission(q); !row_as_committed(s)) out.push_back(std::move(s));
+  return out;
 }
 
 std::vector<Submission> Store::current(const std::string& period) const {

@@ -124,6 +124,10 @@ class Store {
   // The current (not superseded) submissions of a period, in the order their
   // districts first submitted.
   std::vector<Submission> current(const std::string& period) const;
+  // The submissions whose row no longer matches the digest of its commit
+  // (store/digest.hpp, row_as_committed): changed in the database since. Their
+  // figures are unknown in the report; the daemon names them at start.
+  std::vector<Submission> changed_rows() const;
   // A submission's records, readable (small returns, the API's detail) or
   // compact (a large return, the comparison with the previous period).
   std::vector<normalise::Record> records(std::int64_t submission_id) const;

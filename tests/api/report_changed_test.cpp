@@ -6,6 +6,8 @@
 // over a real socket, the real SQLite database.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include <sqlite3.h>
 
 #include <boost/json.hpp>
@@ -93,4 +95,15 @@ TEST(ReportChanged, AFigureEditedInTheDatabaseIsUnknownInTheReportNeverSummed) {
   }
   // The other districts are as they were.
   EXPECT_EQ(members(district(after, "Sìn Hồ")), members(district(before, "Sìn Hồ")));
+
+  // The daemon started again says so in its log, naming the submission.
+  d.process->signal(SIGTERM);
+  ASSERT_EQ(d.process->wait(std::chrono::seconds(10)).value_or(-1), 0);
+  test::Process again({TONGHOPD_PATH, "--config", (d.dir.path() / "tonghop.toml").string()},
+                      {"TONGHOP_ADMIN_TOKEN=" + kAdmin}, {}, d.dir.path());
+  ASSERT_NE(test::listening_port(again), 0) << again.output();
+  EXPECT_NE(again.output().find("(Phong Thổ, 2018, phong-tho.csv, received "), std::string::npos) << again.output();
+  EXPECT_NE(again.output().find("was changed in the database after it was received"), std::string::npos)
+      << again.output();
+  EXPECT_EQ(again.output().find("(Sìn Hồ, 2018"), std::string::npos) << again.output();
 }
