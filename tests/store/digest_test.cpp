@@ -169,3 +169,37 @@ TEST(Digest, SubmissionsStoredBeforeDigestsAreGivenTheirsAtTheUpgrade) {
   ASSERT_EQ(v.records.size(), 1u);
   EXPECT_NE(named(v, b.id).find("differ from what was committed"), std::string::npos) << v.records[0];
 }
+
+// The Board's review of a return, turned by hand from "returned" to
+// "approved", or written for a return no one reviewed: verify names each,
+// from the audit entry each review writes in its own transaction.
+TEST(Digest, AReviewChangedOrWrittenByHandIsNamed) {
+  test::TempDir dir;
+  store::Submission a, b;
+  {
+    auto s = store::Store::open(dir.path());
+    ASSERT_TRUE(s.ok()) << s.error();
+    a = add(**s, "2017", "return a", 10);
+    b = add(**s, "2018", "return b", 10);
+    const store::Principal board{"ban-to-chuc", "admin", ""};
+    ASSERT_TRUE((*s)->review(a.id, "returned", "thiếu số đảng viên nữ", board));
+    ASSERT_TRUE((*s)->review(a.id, "approved", "", board));
+    ASSERT_TRUE((*s)->review(a.id, "returned", "xem lại dòng 12", board));  // the last word: returned
+  }
+  auto v = store::verify(dir.path());
+  EXPECT_TRUE(v.ok()) << (v.records.empty() ? "" : v.records[0]);
+
+  shell(dir.path(), "UPDATE reviews SET state = 'approved', reason = NULL WHERE submission_id = " + std::to_string(a.id));
+  shell(dir.path(), "INSERT INTO reviews (submission_id, state, at, reviewed_by) VALUES (" + std::to_string(b.id) +
+                        ", 'approved', '2026-11-29T08:00:00+07:00', 'ban-to-chuc')");
+  v = store::verify(dir.path());
+  ASSERT_EQ(v.records.size(), 2u) << (v.records.empty() ? "" : v.records[0]);
+  EXPECT_NE(v.records[0].find("the review of submission #" + std::to_string(a.id) + " (Than Uyên, 2017): «approved» by "
+                              "ban-to-chuc is not what the audit says was done (submission.return ban-to-chuc)"),
+            std::string::npos)
+      << v.records[0];
+  EXPECT_NE(v.records[1].find("the review of submission #" + std::to_string(b.id) + " (Than Uyên, 2018)"),
+            std::string::npos)
+      << v.records[1];
+  EXPECT_NE(v.records[1].find("(no review)"), std::string::npos) << v.records[1];
+}
