@@ -49,7 +49,10 @@ Season season(const store::Store& store, const normalise::Registry& registry, co
   std::map<std::string, store::Submission> current;
   for (auto& sub : store.current(period)) current.emplace(sub.district, std::move(sub));
   std::map<std::int64_t, store::Review> reviews;
-  for (auto& r : store.reviews(period)) reviews.emplace(r.submission_id, std::move(r));
+  // A review the audit does not bear out (changed in the database by hand)
+  // is not taken: a return never shows as approved by a review no one made.
+  for (auto& r : store.reviews(period))
+    if (r.audited) reviews.emplace(r.submission_id, std::move(r));
   const auto first = store.first_received(period);
   std::map<std::string, std::int64_t> attempts;
   for (const auto& a : store.attempts(period, {})) ++attempts[a.district];

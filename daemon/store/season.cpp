@@ -128,11 +128,18 @@ std::optional<Review> Store::review_of(std::int64_t submission_id) const {
 
 std::vector<Review> Store::reviews(const std::string& period) const {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT r.submission_id, r.state, COALESCE(r.reason, ''), r.at, r.reviewed_by FROM reviews r "
+  Statement q(db_, "SELECT r.submission_id, r.state, COALESCE(r.reason, ''), r.at, r.reviewed_by, "
+                   "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('submission.approve', "
+                   "'submission.return') AND json_valid(a.detail) AND json_extract(a.detail, '$.submission_id') = "
+                   "r.submission_id ORDER BY a.id DESC LIMIT 1) FROM reviews r "
                    "JOIN submissions s ON s.id = r.submission_id WHERE s.period = ? ORDER BY r.submission_id");
   q.bind(1, period);
   std::vector<Review> out;
-  while (q.step()) out.push_back(Review{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)});
+  while (q.step()) {
+    Review r{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+    r.audited = q.text(5) == (r.state == "approved" ? "submission.approve " : "submission.return ") + r.by;
+    out.push_back(std::move(r));
+  }
   return out;
 }
 

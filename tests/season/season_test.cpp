@@ -9,6 +9,7 @@
 #include <iterator>
 #include <thread>
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "season/season_daemon.hpp"
@@ -292,4 +293,34 @@ TEST(Season, AttemptsKeepTheirBytesWhenTheConfigurationAsks) {
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.body, read_file(bad));
   EXPECT_EQ(d.call("GET", raw, sin_ho).status, 403);
+}
+
+// A return the Board sent back, its review then turned "approved" by hand in
+// the database: the season's status does not take a review the audit does
+// not bear out, so the return never shows as approved; `tonghopd verify`
+// names it.
+TEST(Season, AReviewChangedByHandInTheDatabaseIsNotTakenForApproval) {
+  SeasonDaemon d(kSeasonConfig);
+  const std::string sin_ho = d.token("Sìn Hồ");
+  const auto sent = d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string id = std::to_string(sent.json().at("id").as_int64());
+  ASSERT_EQ(d.call("POST", "/api/v1/submissions/" + id + "/return", kSeasonAdmin, R"({"reason":"thiếu số đảng viên nữ"})").status, 200);
+  EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "returned");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    const std::string sql = "UPDATE reviews SET state = 'approved', reason = NULL WHERE submission_id = " + id;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  }
+  const auto now = status_of(d, "2018", "Sìn Hồ");
+  EXPECT_NE(now.at("status"), "approved") << json::serialize(now);
+  EXPECT_EQ(now.at("status"), "on_time") << json::serialize(now);
+  const auto v = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", (d.dir() / "tonghop.toml").string()});
+  EXPECT_EQ(v.exit_code, 1) << v.output;
+  EXPECT_NE(v.output.find("the review of submission #" + id + " (Sìn Hồ, 2018): «approved»"), std::string::npos)
+      << v.output;
 }
