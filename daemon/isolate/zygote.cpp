@@ -272,10 +272,12 @@ std::string Zygote::start_again(pid_t old, int ws) {
   std::string why;
   char said[4096];
   ssize_t n = -1;  // -1: nothing within 30 s; 0: it ended
-  for (const auto ready_by = Clock::now() + std::chrono::seconds(30); n < 0 && Clock::now() < ready_by;) {
+  // A stop() meanwhile ends the wait within 100 ms (it waits for this lock).
+  for (const auto ready_by = Clock::now() + std::chrono::seconds(30);
+       n < 0 && Clock::now() < ready_by && !stopping_.load();) {
     pollfd p{sv[0], POLLIN, 0};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - Clock::now()).count();
-    if (::poll(&p, 1, static_cast<int>(std::max<long long>(left, 1))) != 1) continue;  // EINTR, or the time is up
+    if (::poll(&p, 1, static_cast<int>(std::clamp<long long>(left, 1, 100))) != 1) continue;  // EINTR, or a slice is up
     n = ::recv(sv[0], said, sizeof said, MSG_DONTWAIT);
     if (n < 0 && errno != EINTR && errno != EAGAIN) n = 0;
   }
@@ -286,7 +288,7 @@ std::string Zygote::start_again(pid_t old, int ws) {
     return restarted(pid, "");
   }
   if (n >= 1 && said[0] == 'F') why = std::string(said + 1, static_cast<std::size_t>(n - 1));
-  else why = n == 0 ? "it ended before it was ready" : "it was not ready within 30 s";
+  else why = n == 0 ? "it ended before it was ready" : stopping_.load() ? "the daemon is stopping" : "it was not ready within 30 s";
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   ::close(sv[0]);
@@ -304,10 +306,8 @@ void Zygote::reload() {
 }
 
 void Zygote::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
+  stopping_ = true;  // before the lock: a restart under way gives up (start_again)
+  { std::lock_guard lock(mutex_); }  // the watcher is waiting on wake_ now, or sees stopping_ before it waits
   wake_.notify_all();
   if (watcher_.joinable()) watcher_.join();
   {

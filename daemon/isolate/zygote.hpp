@@ -112,7 +112,7 @@ class Zygote {
   // watch(): the thread, woken early by stop().
   std::thread watcher_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // under mutex_
+  std::atomic<bool> stopping_{false};  // stop() called: set before it takes mutex_
 };
 
 }  // namespace tonghop::isolate

@@ -110,13 +110,13 @@ std::string stored_digest(sqlite3* db, std::int64_t id) {
                     "ORDER BY submission_id, first_seq");
     q.bind(1, id);
     while (q.step() && q.integer(0) == id) d.block(q.integer(1), q.integer(2), q.blob_view(3));
-    if (!q.ok()) return {};
+    if (!q.ok() || q.failed()) return {};
   }
   {
     Statement q(db, "SELECT issue FROM warnings WHERE submission_id = ? ORDER BY id");
     q.bind(1, id);
     while (q.step()) d.warning(q.text(0));
-    if (!q.ok()) return {};
+    if (!q.ok() || q.failed()) return {};
   }
   return d.of(row);
 }
@@ -151,7 +151,7 @@ DigestCheck check_digests(sqlite3* db) {
                                           "district send its file again",
                                           what));
     }
-    if (!q.ok()) out.failed = sqlite3_errmsg(db);
+    if (!q.ok() || q.failed()) out.failed = sqlite3_errmsg(db);
   }
   {
     // A submission the audit says was stored (in the same transaction as
@@ -166,7 +166,7 @@ DigestCheck check_digests(sqlite3* db) {
                                         "no longer in the database (its row deleted afterwards); restore it from a "
                                         "backup, or have the district send its file again",
                                         q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)));
-    if (!q.ok()) out.failed = sqlite3_errmsg(db);
+    if (!q.ok() || q.failed()) out.failed = sqlite3_errmsg(db);
   }
   {
     // The Board's review of each submission against the last review the
@@ -187,7 +187,7 @@ DigestCheck check_digests(sqlite3* db) {
           "database afterwards; review the return again",
           q.integer(0), q.text(1), q.text(2), state, by, done.empty() ? "no review" : done));
     }
-    if (!q.ok()) out.failed = sqlite3_errmsg(db);
+    if (!q.ok() || q.failed()) out.failed = sqlite3_errmsg(db);
   }
   if (own) sql::run(db, "COMMIT");
   return out;

@@ -254,6 +254,10 @@ bool digest_all(sqlite3* db, std::string& error) {
   {
     Statement q(db, "SELECT id FROM submissions ORDER BY id");
     while (q.step()) ids.push_back(q.integer(0));
+    if (!q.ok() || q.failed()) {
+      error = fmt::format("the submissions cannot be listed: {}", sqlite3_errmsg(db));
+      return false;
+    }
   }
   Statement up(db, "UPDATE submissions SET digest = ? WHERE id = ?");
   for (const std::int64_t id : ids) {

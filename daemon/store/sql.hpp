@@ -54,9 +54,16 @@ class Statement {
     sqlite3_bind_blob(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
-  bool step() { return s_ != nullptr && sqlite3_step(s_) == SQLITE_ROW; }
+  bool step() {
+    last_ = s_ != nullptr ? sqlite3_step(s_) : SQLITE_ERROR;
+    return last_ == SQLITE_ROW;
+  }
+  // Whether the last step() failed (not a row, not the end): a loop of
+  // step() stops at an error as at the end.
+  bool failed() const { return last_ != SQLITE_ROW && last_ != SQLITE_DONE && last_ != SQLITE_OK; }
   // Ready to run again with new bindings.
   void reset() {
+    last_ = SQLITE_OK;
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
   }
@@ -80,6 +87,7 @@ class Statement {
  private:
   sqlite3_stmt* s_ = nullptr;
   bool kept_ = false;
+  int last_ = SQLITE_OK;  // the last step()'s result
 };
 
 inline bool run(sqlite3* db, const char* text) { return sqlite3_exec(db, text, nullptr, nullptr, nullptr) == SQLITE_OK; }

@@ -55,7 +55,7 @@ class Reader {
 
   sdk::Status read(std::string_view bytes) {
     try {
-      hidden_ = hidden_sheets(bytes);
+      hidden_ = hidden_sheets(bytes, limits_.max_field_bytes);
       zipxml::MemorySource source(bytes);
       XmlReader xml(source, static_cast<std::size_t>(limits_.max_field_bytes));
       while (true) {
@@ -92,12 +92,12 @@ class Reader {
   // (as the .xls, .xlsx and .ods importers say it): so a first pass over
   // the tags, only in a file that has such a word at all. A file the pass
   // cannot read is refused by the reading itself.
-  static std::vector<bool> hidden_sheets(std::string_view bytes) {
+  static std::vector<bool> hidden_sheets(std::string_view bytes, std::uint64_t max_field_bytes) {
     std::vector<bool> out;
     if (bytes.find("SheetHidden") == std::string_view::npos && bytes.find("SheetVeryHidden") == std::string_view::npos)
       return out;
     zipxml::MemorySource source(bytes);
-    XmlReader xml(source, 1 << 20);
+    XmlReader xml(source, static_cast<std::size_t>(max_field_bytes));  // as the reading itself
     bool options = false, visible = false;
     std::string said;
     for (auto t = xml.next(); t != XmlReader::Token::eof && t != XmlReader::Token::error; t = xml.next()) {

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "store/sql.hpp"
 #include "store/store.hpp"
 #include "support/new_submission.hpp"
 #include "support/process.hpp"
@@ -202,4 +203,24 @@ TEST(Digest, AReviewChangedOrWrittenByHandIsNamed) {
             std::string::npos)
       << v.records[1];
   EXPECT_NE(v.records[1].find("(no review)"), std::string::npos) << v.records[1];
+}
+
+// A loop of step() ends at an error as at the end: the digest's readers ask
+// failed() after it, so that a read cut short is never taken for a whole one.
+TEST(Digest, AStepThatFailsIsToldFromTheEnd) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  {
+    store::sql::Statement whole(db, "SELECT 1 UNION ALL SELECT 2");
+    int rows = 0;
+    while (whole.step()) ++rows;
+    EXPECT_EQ(rows, 2);
+    EXPECT_FALSE(whole.failed());
+    store::sql::Statement cut(db, "SELECT json_extract(x, '$.a') FROM (SELECT '{}' AS x UNION ALL SELECT 'not json')");
+    rows = 0;
+    while (cut.step()) ++rows;
+    EXPECT_EQ(rows, 1) << "the second row's JSON is malformed";
+    EXPECT_TRUE(cut.failed());
+  }
+  sqlite3_close(db);
 }
