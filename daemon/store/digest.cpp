@@ -189,6 +189,24 @@ DigestCheck check_digests(sqlite3* db) {
     }
     if (!q.ok() || q.failed()) out.failed = sqlite3_errmsg(db);
   }
+  {
+    // A period's lock (every return of it approved) against the last lock or
+    // reopening the audit names for it: a lock set or lifted by hand.
+    Statement q(db, "SELECT p.period, COALESCE(p.locked_by, ''), p.locked_at IS NOT NULL, "
+                    "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('period.approve', "
+                    "'period.reopen') AND json_valid(a.detail) AND json_extract(a.detail, '$.period') = p.period "
+                    "ORDER BY a.id DESC LIMIT 1) FROM periods p ORDER BY p.period");
+    while (q.ok() && q.step()) {
+      const bool locked = q.integer(2) != 0;
+      const std::string done = q.text(3);
+      if (locked ? done == "period.approve " + q.text(1) : done.empty() || done.rfind("period.reopen ", 0) == 0) continue;
+      out.changed.push_back(fmt::format(
+          "the period {} is {} in the database, which is not what the audit says was done ({}): changed in the "
+          "database afterwards; approve or reopen the period again",
+          q.text(0), locked ? fmt::format("locked (every return approved) by {}", q.text(1)) : "open", done.empty() ? "nothing" : done));
+    }
+    if (!q.ok() || q.failed()) out.failed = sqlite3_errmsg(db);
+  }
   if (own) sql::run(db, "COMMIT");
   return out;
 }

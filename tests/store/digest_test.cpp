@@ -203,6 +203,32 @@ TEST(Digest, AReviewChangedOrWrittenByHandIsNamed) {
             std::string::npos)
       << v.records[1];
   EXPECT_NE(v.records[1].find("(no review)"), std::string::npos) << v.records[1];
+
+  // A period locked (every return approved) and reopened through the store
+  // passes; one locked by hand, or one reopened by hand, is named.
+  {
+    auto s = store::Store::open(dir.path());
+    ASSERT_TRUE(s.ok()) << s.error();
+    const store::Principal board{"ban-to-chuc", "admin", ""};
+    ASSERT_TRUE((*s)->set_due("2016", "2016-12-31", board));  // a period row that was never locked
+    ASSERT_TRUE((*s)->lock_period("2017", board));
+    ASSERT_TRUE((*s)->reopen_period("2017", board));
+    ASSERT_TRUE((*s)->lock_period("2018", board));
+  }
+  v = store::verify(dir.path());
+  EXPECT_EQ(v.records.size(), 2u) << "the two reviews above, nothing of the periods";
+  shell(dir.path(), "UPDATE periods SET locked_at = '2026-11-29T08:00:00+07:00', locked_by = 'ban-to-chuc' WHERE "
+                    "period = '2017'; UPDATE periods SET locked_at = NULL, locked_by = NULL WHERE period = '2018'");
+  v = store::verify(dir.path());
+  ASSERT_EQ(v.records.size(), 4u);
+  EXPECT_NE(v.records[2].find("the period 2017 is locked (every return approved) by ban-to-chuc in the database, which "
+                              "is not what the audit says was done (period.reopen ban-to-chuc)"),
+            std::string::npos)
+      << v.records[2];
+  EXPECT_NE(v.records[3].find("the period 2018 is open in the database, which is not what the audit says was done "
+                              "(period.approve ban-to-chuc)"),
+            std::string::npos)
+      << v.records[3];
 }
 
 // A loop of step() ends at an error as at the end: the digest's readers ask
