@@ -137,12 +137,17 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     if (!store::row_as_committed(s)) {
       sdk::Notice n;
       n.code = "changed_after_commit";
+      // "2026-11-29T08:31:46+07:00" read as "lúc 08:31 ngày 29/11/2026".
+      const std::string& at = s.received_at;
+      const std::string when = at.size() >= 16 ? fmt::format("lúc {} ngày {}/{}/{}", at.substr(11, 5), at.substr(8, 2),
+                                                             at.substr(5, 2), at.substr(0, 4))
+                                               : at;
       n.message = fmt::format(
-          "Số liệu bản báo cáo số {} của {} trong cơ sở dữ liệu đã bị sửa sau khi được nhận ({}): không dùng, coi "
+          "Số liệu bản báo cáo số {} của {} (nhận {}) đã bị sửa trong cơ sở dữ liệu sau khi được nhận: không dùng, coi "
           "như chưa có số liệu; hãy khôi phục từ bản sao lưu hoặc đề nghị huyện gửi lại / submission {}'s figures were "
-          "changed in the database after it was received: not used, taken as unknown; restore a backup or have the "
-          "district send its return again (tonghopd verify)",
-          s.id, s.district, s.received_at, s.id);
+          "changed in the database after it was received ({}): not used, taken as unknown; restore a backup or have "
+          "the district send its return again (tonghopd verify)",
+          s.id, s.district, when, s.id, s.received_at);
       n.details.emplace_back("submission_id", s.id);
       row.warnings.push_back(std::move(n));
     }

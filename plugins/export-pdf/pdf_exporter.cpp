@@ -323,6 +323,12 @@ class Document {
     if (any_unknown_)
       lines.push_back("Ô màu xám để trống: " + std::string(kNoData) +
                       " (báo cáo của huyện không có chỉ tiêu này); không phải số 0.");
+    // A district whose figures were changed in the database after they were
+    // received is grey for that reason, not the one above: its warning says
+    // so (the Vietnamese, before " / ").
+    for (const auto* row : rows_)
+      for (const auto& w : row->warnings)
+        if (w.code == "changed_after_commit") lines.push_back(w.message.substr(0, w.message.find(" / ")));
     if (r_.total && !r_.total->incomplete.empty()) {
       // Per set of districts left out, the columns, by group:
       // "Không có số liệu của Mường Tè: Đảng viên (Nữ, Nữ (%)); ...".

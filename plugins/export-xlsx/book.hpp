@@ -67,6 +67,9 @@ bool listed(const sdk::StringList& ids, const std::string& id);
 const sdk::StringList* incomplete_of(const sdk::Row& row, const std::string& id);
 // Characters a text takes (UTF-8 code points).
 std::size_t chars(const std::string& s);
+// Lines a text wraps into in a column `width` characters wide (a row's height is set from it:
+// neither LibreOffice nor Excel grows a row for wrapped text libxlsxwriter wrote).
+int lines(const std::string& s, double width);
 
 // The tables, one sheet each ("Biểu 1", ...): heading, table, notes, closing.
 void table_sheets(lxw_workbook* wb, Book& b);

@@ -11,6 +11,11 @@
 
 namespace tonghop::xlsx {
 
+// Lines a text wraps into in a column `width` characters wide.
+int lines(const std::string& s, double width) {
+  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(chars(s)) * 1.1 / std::max(1.0, width - 1))));
+}
+
 namespace {
 
 std::string value_text(const sdk::Value& v) {
@@ -32,10 +37,6 @@ std::size_t longest_word(const std::string& s) {
   return best;
 }
 
-// Lines a text wraps into in a column `width` characters wide.
-int lines(const std::string& s, double width) {
-  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(chars(s)) * 1.1 / std::max(1.0, width - 1))));
-}
 
 struct Sheet {
   Book& b;

@@ -84,6 +84,8 @@ void warnings(lxw_workbook* wb, const Book& b) {
   for (const auto& g : b.r.groups)
     for (const auto& c : g.columns) names[c.id] = g.label.empty() || g.label == c.label ? c.label : g.label + ": " + c.label;
   auto line = [&](const std::string& who, const std::string& kind, const std::string& message) {
+    const int tall = std::max({lines(who, 20), lines(kind, 28), lines(message, 88)});
+    if (tall > 1) worksheet_set_row(ws, y, 15.0 * tall + 2, nullptr);
     worksheet_write_string(ws, y, 0, who.c_str(), b.f.wrap);
     worksheet_write_string(ws, y, 1, kind.c_str(), b.f.wrap);
     worksheet_write_string(ws, y, 2, message.c_str(), b.f.wrap);

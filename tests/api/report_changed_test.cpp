@@ -79,8 +79,23 @@ TEST(ReportChanged, AFigureEditedInTheDatabaseIsUnknownInTheReportNeverSummed) {
   ASSERT_FALSE(edited.at("warnings").as_array().empty());
   const auto& said = edited.at("warnings").as_array()[0].as_object();
   EXPECT_EQ(said.at("code"), "changed_after_commit");
-  EXPECT_NE(std::string(said.at("message").as_string()).find("đã bị sửa sau khi được nhận"), std::string::npos)
+  EXPECT_NE(std::string(said.at("message").as_string()).find("đã bị sửa trong cơ sở dữ liệu sau khi được nhận"),
+            std::string::npos)
       << said.at("message");
+  // On paper too: the PDF's notes say why Phong Thổ's cells are grey (not the
+  // usual "the return has no such indicator").
+  {
+    const fs::path pdf = d.dir.path() / "report-2018.pdf";
+    const auto r = test::run({TONGHOPD_PATH, "report", "--config", (d.dir.path() / "tonghop.toml").string(), "--period",
+                              "2018", "--format", "pdf", "-o", pdf.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto text = test::run({"/usr/bin/pdftotext", pdf.string(), "-"});
+    ASSERT_EQ(text.exit_code, 0) << text.output;
+    std::string flat;  // its lines joined
+    for (const char c : text.output) flat += c == '\n' ? ' ' : c;
+    EXPECT_NE(flat.find("của Phong Thổ (nhận lúc "), std::string::npos) << text.output;
+    EXPECT_NE(flat.find("đã bị sửa trong cơ sở dữ liệu sau khi được nhận"), std::string::npos) << text.output;
+  }
   // The province's total: the others' sum, saying whom it leaves out.
   EXPECT_EQ(members(after.at("total").as_object()).to_number<std::int64_t>(), total - phong_tho);
   const auto& left_out = after.at("total").at("incomplete").at("members_total").as_array();

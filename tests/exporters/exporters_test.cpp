@@ -144,6 +144,13 @@ TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
   b.label = "Sìn Hồ";
   b.values = {std::int64_t{5144}, std::monostate{}, std::monostate{}};
   b.unknown = {"members_female", "cells_total"};
+  // A warning longer than a line of the warnings sheet: its row is made tall
+  // enough (LibreOffice and Excel do not grow it: the text ran over the rows below).
+  b.warnings.push_back(sdk::Notice{"changed_after_commit", std::string(3, ' ') + [] {
+                                     std::string m;
+                                     for (int i = 0; i < 12; ++i) m += "Số liệu đã bị sửa trong cơ sở dữ liệu. ";
+                                     return m;
+                                   }(), {}});
   r.rows = {a, b};
   sdk::Row total;
   total.label = "Toàn tỉnh";
@@ -205,6 +212,11 @@ TEST(Exporters, UnknownValuesAndIncompleteTotalsInCsvJsonAndXlsx) {
        "assert ['Than Uyên','Không có số liệu','Không có số liệu: Đảng viên: Chi bộ'] in w, w\n"
        "assert [x[0] for x in w if x[1]=='Số toàn tỉnh chưa đủ']==['Toàn tỉnh']*2, w\n"
        "assert any('Đảng viên: Nữ' in x[2] and 'Sìn Hồ' in x[2] for x in w if x[1]=='Số toàn tỉnh chưa đủ'), w\n"
+       "ws=openpyxl.load_workbook(sys.argv[1])['Cảnh báo']\n"
+       "tall=[r for r in range(2, ws.max_row+1) if 'đã bị sửa' in str(ws.cell(r,3).value)]\n"
+       "assert len(tall)==1 and (ws.row_dimensions[tall[0]].height or 0)>=4*15, [ws.row_dimensions[r].height for r in tall]\n"
+       "short=[r for r in range(2, ws.max_row+1) if len(str(ws.cell(r,3).value))<60]\n"
+       "assert short and all(ws.row_dimensions[r].height is None for r in short), short\n"
        "print('ok')\n",
        (dir.path() / "r.xlsx").string()});
   EXPECT_EQ(check.exit_code, 0) << check.output;
