@@ -80,7 +80,9 @@ std::optional<json::object> object_body(const http::Request& r) {
 }  // namespace
 
 void Api::with_review(json::object& o, const store::Submission& s) const {
-  const auto review = context_.store->review_of(s.id);
+  // A review the audit does not bear out is not taken, as the season's status does not take it.
+  auto review = context_.store->review_of(s.id);
+  if (review && !review->audited) review.reset();
   if (review) {
     json::object r{{"state", review->state}, {"at", review->at}, {"by", review->by}};
     r["reason"] = text_or_null(review->reason);

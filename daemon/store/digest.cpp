@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.hpp"
+#include "store/internal.hpp"
 #include "store/sql.hpp"
 #include "store/store.hpp"
 
@@ -173,15 +174,14 @@ DigestCheck check_digests(sqlite3* db) {
     // audit says was made of it (in the same transaction): a "returned"
     // turned "approved" by hand, or a review no one made, would show a
     // return as signed off.
-    Statement q(db, "SELECT r.submission_id, s.district, s.period, r.state, r.reviewed_by, "
-                    "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('submission.approve', "
-                    "'submission.return') AND json_valid(a.detail) AND json_extract(a.detail, '$.submission_id') = "
-                    "r.submission_id ORDER BY a.id DESC LIMIT 1) FROM reviews r LEFT JOIN submissions s ON s.id = "
-                    "r.submission_id ORDER BY r.submission_id");
+    const std::string sql = fmt::format("SELECT r.submission_id, s.district, s.period, r.state, r.reviewed_by, {} "
+                                        "FROM reviews r LEFT JOIN submissions s ON s.id = r.submission_id "
+                                        "ORDER BY r.submission_id",
+                                        kLastReviewAudited);
+    Statement q(db, sql.c_str());
     while (q.ok() && q.step()) {
       const std::string state = q.text(3), by = q.text(4), done = q.text(5);
-      const std::string expected = (state == "approved" ? "submission.approve " : "submission.return ") + by;
-      if (done == expected) continue;
+      if (review_audited(state, by, done)) continue;
       out.changed.push_back(fmt::format(
           "the review of submission #{} ({}, {}): «{}» by {} is not what the audit says was done ({}): changed in the "
           "database afterwards; review the return again",

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <boost/json/object.hpp>
 
@@ -42,6 +43,20 @@ std::int64_t next_submission_id(sqlite3* db);  // 0: SQLite failed
 // of blocks, or -1 when SQLite failed. Only where no staging can be under
 // way: the store's first opener, a backup's copy.
 std::int64_t remove_orphan_blocks(sqlite3* db);
+// The last review the audit names for the submission `r.submission_id`
+// (the reviews table as `r` in the query): "action who", or NULL. Each
+// review writes that entry in its own transaction (Store::review).
+inline constexpr const char* kLastReviewAudited =
+    "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('submission.approve', 'submission.return') "
+    "AND json_valid(a.detail) AND json_extract(a.detail, '$.submission_id') = r.submission_id "
+    "ORDER BY a.id DESC LIMIT 1)";
+// Whether a review (its state, by whom) is the one that entry says was made:
+// false for one changed or written in the database by hand.
+inline bool review_audited(std::string_view state, std::string_view by, std::string_view last) {
+  const std::string_view action = state == "approved" ? "submission.approve " : "submission.return ";
+  return last.size() == action.size() + by.size() && last.substr(0, action.size()) == action &&
+         last.substr(action.size()) == by;
+}
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

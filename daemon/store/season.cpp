@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "store/internal.hpp"
 #include "store/sql.hpp"
 #include "store/store.hpp"
 
@@ -120,24 +121,29 @@ Change Store::review(std::int64_t submission_id, const std::string& state, const
 
 std::optional<Review> Store::review_of(std::int64_t submission_id) const {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT submission_id, state, COALESCE(reason, ''), at, reviewed_by FROM reviews WHERE submission_id = ?");
+  const std::string sql = fmt::format("SELECT r.submission_id, r.state, COALESCE(r.reason, ''), r.at, r.reviewed_by, {} "
+                                      "FROM reviews r WHERE r.submission_id = ?",
+                                      kLastReviewAudited);
+  Statement q(db_, sql.c_str());
   q.bind(1, submission_id);
   if (!q.step()) return std::nullopt;
-  return Review{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+  Review r{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+  r.audited = review_audited(r.state, r.by, q.text(5));
+  return r;
 }
 
 std::vector<Review> Store::reviews(const std::string& period) const {
   std::lock_guard lock(mutex_);
-  Statement q(db_, "SELECT r.submission_id, r.state, COALESCE(r.reason, ''), r.at, r.reviewed_by, "
-                   "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('submission.approve', "
-                   "'submission.return') AND json_valid(a.detail) AND json_extract(a.detail, '$.submission_id') = "
-                   "r.submission_id ORDER BY a.id DESC LIMIT 1) FROM reviews r "
-                   "JOIN submissions s ON s.id = r.submission_id WHERE s.period = ? ORDER BY r.submission_id");
+  const std::string sql = fmt::format("SELECT r.submission_id, r.state, COALESCE(r.reason, ''), r.at, r.reviewed_by, {} "
+                                      "FROM reviews r JOIN submissions s ON s.id = r.submission_id WHERE s.period = ? "
+                                      "ORDER BY r.submission_id",
+                                      kLastReviewAudited);
+  Statement q(db_, sql.c_str());
   q.bind(1, period);
   std::vector<Review> out;
   while (q.step()) {
     Review r{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)};
-    r.audited = q.text(5) == (r.state == "approved" ? "submission.approve " : "submission.return ") + r.by;
+    r.audited = review_audited(r.state, r.by, q.text(5));
     out.push_back(std::move(r));
   }
   return out;

@@ -19,9 +19,10 @@ struct Review {
   std::int64_t submission_id = 0;
   std::string state;  // returned | approved
   std::string reason, at, by;
-  // Store::reviews: the last review the audit names for the submission, by
-  // the same person (false: changed or written in the database by hand,
-  // which `tonghopd verify` names; the status then takes no review).
+  // Store::reviews and review_of: the last review the audit names for the
+  // submission, by the same person (false: changed or written in the
+  // database by hand, which `tonghopd verify` names; the season's status and
+  // a submission's view then take no review).
   bool audited = true;
 };
 

@@ -319,6 +319,13 @@ TEST(Season, AReviewChangedByHandInTheDatabaseIsNotTakenForApproval) {
   const auto now = status_of(d, "2018", "Sìn Hồ");
   EXPECT_NE(now.at("status"), "approved") << json::serialize(now);
   EXPECT_EQ(now.at("status"), "on_time") << json::serialize(now);
+  // Nor the submission's own view.
+  const auto view = d.call("GET", "/api/v1/submissions/" + id, kSeasonAdmin);
+  ASSERT_EQ(view.status, 200) << view.body;
+  const json::value parsed = view.json();
+  const auto& shown = parsed.as_object();
+  EXPECT_FALSE(shown.contains("review")) << view.body.substr(0, 400);
+  EXPECT_FALSE(shown.contains("status") && shown.at("status") == "approved") << view.body.substr(0, 400);
   const auto v = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", (d.dir() / "tonghop.toml").string()});
   EXPECT_EQ(v.exit_code, 1) << v.output;
   EXPECT_NE(v.output.find("the review of submission #" + id + " (Sìn Hồ, 2018): «approved»"), std::string::npos)
