@@ -56,9 +56,9 @@ Contents contents_for(std::string_view format) {
 // A submission's figures as they were committed (store/digest.hpp), or, when
 // its row was changed in the database since, every one unknown: a figure
 // edited by hand is not the district's, and is never summed as if it were.
-Indicators committed_indicators(const store::Submission& s, const normalise::Catalogue& catalogue) {
+Indicators committed_indicators(const store::Submission& s, bool as_committed, const normalise::Catalogue& catalogue) {
   Indicators ind = from_json(s.indicators, catalogue);
-  if (!store::row_as_committed(s))
+  if (!as_committed)
     for (auto& i : ind) i.value.reset();
   return ind;
 }
@@ -73,7 +73,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   std::map<std::string, Indicators> previous_by_district;
   std::vector<Indicators> previous_parts;
   for (const auto& s : before) {
-    previous_by_district[s.district] = committed_indicators(s, catalogue);
+    previous_by_district[s.district] = committed_indicators(s, store::row_as_committed(s), catalogue);
     previous_parts.push_back(previous_by_district[s.district]);
   }
 
@@ -125,7 +125,8 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
 
   std::vector<Indicators> parts;
   for (const auto& s : current) {
-    const Indicators ind = committed_indicators(s, catalogue);
+    const bool as_committed = store::row_as_committed(s);
+    const Indicators ind = committed_indicators(s, as_committed, catalogue);
     parts.push_back(ind);
     sdk::Row row;
     row.label = s.district;
@@ -134,7 +135,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     row.unknown = unknown(ind, catalogue);
     if (const auto it = previous_by_district.find(s.district); it != previous_by_district.end())
       row.change = values(change(ind, it->second), order);
-    if (!store::row_as_committed(s)) {
+    if (!as_committed) {
       sdk::Notice n;
       n.code = "changed_after_commit";
       // "2026-11-29T08:31:46+07:00" read as "lúc 08:31 ngày 29/11/2026".
