@@ -57,6 +57,18 @@ inline bool review_audited(std::string_view state, std::string_view by, std::str
   return last.size() == action.size() + by.size() && last.substr(0, action.size()) == action &&
          last.substr(action.size()) == by;
 }
+// The last lock or reopening the audit names for the period `p.period`
+// (in the same transaction as the change): "period.approve <who>",
+// "period.reopen <who>" or NULL. A lock counts only where it is the lock
+// that entry says was made (kLockAudited): one set by hand in the database
+// shows no period as approved and refuses no return.
+#define TONGHOP_LAST_PERIOD_AUDITED                                                                          \
+  "(SELECT a.action || ' ' || a.who FROM audit a WHERE a.action IN ('period.approve', 'period.reopen') " \
+  "AND json_valid(a.detail) AND json_extract(a.detail, '$.period') = p.period ORDER BY a.id DESC LIMIT 1)"
+inline constexpr const char* kLastPeriodAudited = TONGHOP_LAST_PERIOD_AUDITED;
+inline constexpr const char* kLockAudited =
+    "(p.locked_at IS NOT NULL AND " TONGHOP_LAST_PERIOD_AUDITED " IS ('period.approve ' || p.locked_by))";
+#undef TONGHOP_LAST_PERIOD_AUDITED
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);
 

@@ -247,7 +247,8 @@ Expected<Submission> Store::add(NewSubmission s) {
   {
     // A locked period takes no return (branch season): checked here too, in
     // the transaction, where it cannot race the lock.
-    Statement locked(kept("SELECT 1 FROM periods WHERE period = ? AND locked_at IS NOT NULL"), Statement::Kept{});
+    static const std::string sql = fmt::format("SELECT 1 FROM periods p WHERE period = ? AND {}", kLockAudited);
+    Statement locked(kept(sql.c_str()), Statement::Kept{});
     locked.bind(1, meta.period);
     if (locked.step()) {
       exec(db_, "ROLLBACK");

@@ -331,3 +331,47 @@ TEST(Season, AReviewChangedByHandInTheDatabaseIsNotTakenForApproval) {
   EXPECT_NE(v.output.find("the review of submission #" + id + " (Sìn Hồ, 2018): «approved»"), std::string::npos)
       << v.output;
 }
+
+TEST(Season, APeriodLockedByHandInTheDatabaseApprovesNothingAndRefusesNothing) {
+  SeasonDaemon d(kSeasonConfig);
+  const std::string sin_ho = d.token("Sìn Hồ");
+  const auto sent = d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string id = std::to_string(sent.json().at("id").as_int64());
+  const auto by_hand = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  };
+  // Locked with the sqlite3 shell, as an approval no one made: no return of
+  // the period shows as approved by it, and a district can still send one.
+  by_hand("INSERT INTO periods (period, locked_at, locked_by) VALUES ('2018', '2026-01-19T08:00:00Z', 'admin')");
+  const auto status = d.call("GET", "/api/v1/periods/2018", kSeasonAdmin);
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(status.json().at("locked"), false) << status.body;
+  EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "on_time");
+  const auto view = d.call("GET", "/api/v1/submissions/" + id, kSeasonAdmin);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_FALSE(view.json().as_object().contains("status") && view.json().at("status") == "approved") << view.body.substr(0, 400);
+  EXPECT_EQ(d.call("GET", "/api/v1/reports/province?period=2018&format=json").json().at("completeness").at("locked"), false);
+  const std::string than_uyen = d.token("Than Uyên");
+  EXPECT_EQ(d.submit(than_uyen, "Than Uyên", "2018", kLaiChau + "2018/than-uyen.xlsx").status, 201);
+  const auto v = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", (d.dir() / "tonghop.toml").string()});
+  EXPECT_EQ(v.exit_code, 1) << v.output;
+  EXPECT_NE(v.output.find("the period 2018 is locked (every return approved) by admin in the database"), std::string::npos)
+      << v.output;
+
+  // A lock the Board makes through the API is one: taken, then lifted.
+  by_hand("DELETE FROM periods WHERE period = '2018'");
+  ASSERT_EQ(d.call("POST", "/api/v1/periods/2018/approve").status, 200);
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", kSeasonAdmin).json().at("locked"), true);
+  EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "approved");
+  EXPECT_EQ(d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv").code(), "period_locked");
+  // Its row then given to another name by hand: no longer the lock the audit names.
+  by_hand("UPDATE periods SET locked_by = 'someone' WHERE period = '2018'");
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", kSeasonAdmin).json().at("locked"), false);
+  EXPECT_NE(d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv").code(), "period_locked");
+}
