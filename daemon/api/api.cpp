@@ -15,6 +15,7 @@
 #include "web/web.hpp"  // branch web
 #include "report/province.hpp"
 #include "report/status.hpp"
+#include "store/digest.hpp"
 
 namespace tonghop::api {
 
@@ -406,6 +407,12 @@ http::Response Api::one(const http::Request& r, const http::Params& p) {
   json::object o = submission_json(*s);
   with_review(o, *s);  // branch season
   o["warnings"] = issues_json(context_.store->warnings(s->id));
+  if (!store::row_as_committed(*s)) {
+    // Said first, as the report says it; the records still stream (they
+    // are checked against the digest as they are read, store::RecordCursor).
+    normalise::Issue changed{"changed_after_commit", report::changed_after_commit(*s), {}, {}, {}};
+    o["warnings"].as_array().insert(o["warnings"].as_array().begin(), issue_json(changed));
+  }
   // The records stream, read from the store a block at a time (issue 18, api/views.cpp).
   const auto n = context_.normalisation.load();
   return submission_with_records(o, context_.store, *s, std::shared_ptr<const normalise::Catalogue>(n, &n->catalogue));

@@ -63,6 +63,20 @@ Indicators committed_indicators(const store::Submission& s, bool as_committed, c
   return ind;
 }
 
+std::string changed_after_commit(const store::Submission& s) {
+  // "2026-11-29T08:31:46+07:00" read as "lúc 08:31 ngày 29/11/2026".
+  const std::string& at = s.received_at;
+  const std::string when =
+      at.size() >= 16 ? fmt::format("lúc {} ngày {}/{}/{}", at.substr(11, 5), at.substr(8, 2), at.substr(5, 2), at.substr(0, 4))
+                      : at;
+  return fmt::format(
+      "Số liệu bản báo cáo số {} của {} (nhận {}) đã bị sửa trong cơ sở dữ liệu sau khi được nhận: không dùng, coi "
+      "như chưa có số liệu; hãy khôi phục từ bản sao lưu hoặc đề nghị huyện gửi lại / submission {}'s figures were "
+      "changed in the database after it was received ({}): not used, taken as unknown; restore a backup or have "
+      "the district send its return again (tonghopd verify)",
+      s.id, s.district, when, s.id, s.received_at);
+}
+
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
                             const normalise::Catalogue& catalogue, const std::string& period, Contents contents,
                             const config::ReportSettings& settings) {
@@ -138,17 +152,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
     if (!as_committed) {
       sdk::Notice n;
       n.code = "changed_after_commit";
-      // "2026-11-29T08:31:46+07:00" read as "lúc 08:31 ngày 29/11/2026".
-      const std::string& at = s.received_at;
-      const std::string when = at.size() >= 16 ? fmt::format("lúc {} ngày {}/{}/{}", at.substr(11, 5), at.substr(8, 2),
-                                                             at.substr(5, 2), at.substr(0, 4))
-                                               : at;
-      n.message = fmt::format(
-          "Số liệu bản báo cáo số {} của {} (nhận {}) đã bị sửa trong cơ sở dữ liệu sau khi được nhận: không dùng, coi "
-          "như chưa có số liệu; hãy khôi phục từ bản sao lưu hoặc đề nghị huyện gửi lại / submission {}'s figures were "
-          "changed in the database after it was received ({}): not used, taken as unknown; restore a backup or have "
-          "the district send its return again (tonghopd verify)",
-          s.id, s.district, when, s.id, s.received_at);
+      n.message = changed_after_commit(s);
       n.details.emplace_back("submission_id", s.id);
       row.warnings.push_back(std::move(n));
     }
@@ -181,14 +185,28 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   // the lists of a huge return are not all held to be cut afterwards.
   const std::int64_t limit = settings.details_max_rows;
   std::int64_t listed = 0, organisations = 0;
-  std::vector<std::string> unread;  // districts whose stored records could not be read
+  std::vector<std::string> unread;   // districts whose stored records could not be read
+  std::vector<std::string> changed;  // districts whose row was changed after its commit
   for (const auto& s : current) {
     if (!with_details) break;
+    // A district whose figures are unknown here (changed in the database)
+    // has no list either: its organisations would show what the row hides.
+    if (!store::row_as_committed(s)) {
+      changed.push_back(s.district);
+      continue;
+    }
     organisations += s.records;
+    // Read to the end even past the limit: the cursor then checks the
+    // blocks against the digest, and a list whose records were changed
+    // after the commit is taken back whole.
+    const std::size_t first_row = details.rows.size();
+    const std::int64_t listed_before = listed;
     store::RecordCursor cursor(store, s);
-    while (listed < limit) {
-      auto block = cursor.next();
+    for (;;) {
+      auto block = listed < limit ? cursor.next() : cursor.skip_to_end();
       if (!block) {
+        details.rows.resize(first_row);
+        listed = listed_before;
         unread.push_back(s.district);
         break;
       }
@@ -221,6 +239,11 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   for (const auto& d : unread)
     note(fmt::format("Không đọc được hết danh sách tổ chức của {0} (dữ liệu lưu bị hỏng: chạy tonghopd verify) / "
                      "The organisations of {0} could not all be read (damaged stored data: run tonghopd verify)",
+                     d));
+  for (const auto& d : changed)
+    note(fmt::format("Không liệt kê tổ chức của {0}: số liệu đã bị sửa trong cơ sở dữ liệu sau khi nhận (chạy tonghopd "
+                     "verify) / The organisations of {0} are not listed: its figures were changed in the database "
+                     "after they were received (run tonghopd verify)",
                      d));
   if (unread.empty() && listed < organisations)
     note(fmt::format("… và {0} tổ chức nữa không liệt kê ở đây (bảng này liệt kê tối đa {1}, [report] details_max_rows); "

@@ -21,6 +21,11 @@ namespace tonghop::report {
 enum class Contents { summary, with_details };
 Contents contents_for(std::string_view format);
 
+// What is said of a submission whose row was changed in the database after
+// its commit (store::row_as_committed false), in Vietnamese then English:
+// the report's `changed_after_commit` warning, and the submission's view.
+std::string changed_after_commit(const store::Submission& s);
+
 // `settings`: the printed report's own texts and time zone (report/document.hpp).
 sdk::Report province_report(const store::Store& store, const normalise::Registry& registry,
                             const normalise::Catalogue& catalogue, const std::string& period, Contents contents,

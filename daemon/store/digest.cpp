@@ -69,15 +69,31 @@ std::string digest_of(const Submission& s, std::string_view tail) {
 
 }  // namespace
 
-std::string Digest::of(const Submission& s) const {
-  return digest_of(s, fmt::format("blocks {} records {} {} crc {:08x} warnings {:08x}", blocks_, next_,
-                                  in_order_ ? "in order" : "out of order", crc_, warnings_));
+std::string Digest::blocks_part() const {
+  return fmt::format("blocks {} records {} {} crc {:08x}", blocks_, next_, in_order_ ? "in order" : "out of order", crc_);
 }
 
+std::string Digest::of(const Submission& s) const {
+  return digest_of(s, fmt::format("{} warnings {:08x}", blocks_part(), warnings_));
+}
+
+namespace {
+
+// "1:" + 64 hex + ":" + the tail.
+bool well_formed(const std::string& digest) {
+  return digest.size() >= 2 + 64 + 1 && digest.compare(0, 2, "1:") == 0 && digest[66] == ':';
+}
+
+}  // namespace
+
 bool row_as_committed(const Submission& s) {
-  // "1:" + 64 hex + ":" + the tail.
-  if (s.digest.size() < 2 + 64 + 1 || s.digest.compare(0, 2, "1:") != 0 || s.digest[66] != ':') return false;
-  return digest_of(s, std::string_view(s.digest).substr(67)) == s.digest;
+  return well_formed(s.digest) && digest_of(s, std::string_view(s.digest).substr(67)) == s.digest;
+}
+
+bool Digest::blocks_as_committed(const Submission& s) const {
+  if (!row_as_committed(s)) return false;
+  const std::string want = blocks_part() + " warnings ";
+  return std::string_view(s.digest).substr(67).substr(0, want.size()) == want;
 }
 
 std::string stored_digest(sqlite3* db, std::int64_t id) {

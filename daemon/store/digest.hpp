@@ -31,8 +31,13 @@ class Digest {
   // The digest of `s` with the blocks and warnings given: "1:", the hex of
   // a SHA-256, ":", and the blocks' and warnings' CRC-32s in the clear.
   std::string of(const Submission& s) const;
+  // Whether the blocks given are the ones `s`'s digest was taken of (its
+  // row as committed, row_as_committed; false otherwise): what a reader of
+  // the records (store::RecordCursor) asks once it has read them all.
+  bool blocks_as_committed(const Submission& s) const;
 
  private:
+  std::string blocks_part() const;
   std::uint64_t crc_ = 0;  // zlib's CRC-32 of the blocks, each after its place
   std::uint64_t warnings_ = 0;
   std::int64_t blocks_ = 0, next_ = 0;

@@ -2,6 +2,8 @@
 // be defined here; store.cpp keeps the rest.
 #include "store/records.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "store/sql.hpp"
@@ -27,25 +29,54 @@ RecordCursor::RecordCursor(const Store& store, const Submission& s)
       expected_(s.records),
       layout_(normalise::Layout::from_json(s.layout)),
       district_(s.district),
-      period_(s.period) {}
+      period_(s.period) {
+  if (row_as_committed(s)) committed_ = s;
+}
 
 Expected<const normalise::RecordSet*> RecordCursor::next() {
   set_ = normalise::RecordSet(layout_);
   set_.district = district_;
   set_.period = period_;
-  if (next_seq_ >= expected_) return &set_;
+  if (next_seq_ >= expected_) {
+    if (committed_ && !digest_.blocks_as_committed(*committed_))
+      return make_error(fmt::format("the records of submission {} were changed in the database after its commit "
+                                    "(tonghopd verify names it)",
+                                    id_));
+    committed_.reset();  // checked once
+    return &set_;
+  }
   auto block = store_.record_block(id_, next_seq_);
   // Each block starts where the last ended; a gap, or a block that does not
   // read, means the records are not all there: said, never skipped.
   if (!block || block->first_seq != next_seq_ || block->count <= 0 ||
       !set_.append_encoded(block->data, static_cast<std::size_t>(block->count)))
     return make_error(fmt::format("the records of submission {} are damaged from record {} on", id_, next_seq_ + 1));
+  if (committed_) digest_.block(block->first_seq, block->count, block->data);
   next_seq_ += block->count;
   return &set_;
 }
 
-BlockScan::BlockScan(const Store& store, const Submission& s)
-    : store_(store), id_(s.id), expected_(s.records), layout_(normalise::Layout::from_json(s.layout)) {}
+Expected<const normalise::RecordSet*> RecordCursor::skip_to_end() {
+  if (committed_ && next_seq_ < expected_) {
+    // Where SQLite holds them, never copied (BlockScan): a million records'
+    // blocks in 0.1 s, where next() took 0.3 s to copy and read them.
+    BlockScan scan(store_, *committed_, next_seq_);
+    for (;;) {
+      const std::int64_t first = scan.read();
+      auto more = scan.next([&](std::string_view bytes, std::size_t count) {
+        digest_.block(first, static_cast<std::int64_t>(count), bytes);
+        return BlockScan::Took::taken;
+      });
+      if (!more) return make_error(more.error());
+      if (!*more) break;
+    }
+  }
+  next_seq_ = std::max(next_seq_, expected_);
+  return next();
+}
+
+BlockScan::BlockScan(const Store& store, const Submission& s, std::int64_t from)
+    : store_(store), id_(s.id), expected_(s.records), next_seq_(from), layout_(normalise::Layout::from_json(s.layout)) {}
 
 BlockScan::~BlockScan() {
   sqlite3_finalize(blocks_);

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "core/expected.hpp"
 #include "normalise/record.hpp"
+#include "store/digest.hpp"
 #include "store/store.hpp"
 
 namespace tonghop::store {
@@ -20,8 +22,17 @@ class RecordCursor {
   // The next block, as a record set of its own (the submission's layout,
   // district and period); an empty set once every record has been read. An
   // error when a block is damaged or missing: the records are not all there,
-  // and what follows is not read wrong.
+  // and what follows is not read wrong. An error too, in place of the empty
+  // set, when the blocks read are not those the submission's digest was
+  // taken of (changed in the database after its commit): the records given
+  // were not the district's, and the reader must not keep them. A row that
+  // is itself not as committed (row_as_committed) is not checked so: its
+  // digest cannot be trusted, and the report and the view say so themselves.
   Expected<const normalise::RecordSet*> next();
+  // The blocks left read without their records taken out, only to be
+  // checked against the digest; then what next() gives at the end (the
+  // empty set, or the error). For a reader that lists no more of them.
+  Expected<const normalise::RecordSet*> skip_to_end();
   std::int64_t read() const noexcept { return next_seq_; }  // records given so far
 
  private:
@@ -30,6 +41,8 @@ class RecordCursor {
   normalise::Layout layout_;
   std::string district_, period_;
   normalise::RecordSet set_;
+  std::optional<Submission> committed_;  // the row, when its digest can be trusted
+  Digest digest_;                        // of the blocks read so far
 };
 
 // dryrun4 (issue 18): a submission's stored blocks given where SQLite holds
@@ -41,8 +54,9 @@ class RecordCursor {
 // the store's lock, held only while `take` looks at it.
 class BlockScan {
  public:
-  // `store` must outlive the scan; `s` is the submission as Store::get gave it.
-  BlockScan(const Store& store, const Submission& s);
+  // `store` must outlive the scan; `s` is the submission as Store::get gave
+  // it; `from`: the first record of the first block given (a block's start).
+  BlockScan(const Store& store, const Submission& s, std::int64_t from = 0);
   ~BlockScan();
   BlockScan(const BlockScan&) = delete;
   BlockScan& operator=(const BlockScan&) = delete;

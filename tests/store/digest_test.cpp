@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "store/records.hpp"
 #include "store/sql.hpp"
 #include "store/store.hpp"
 #include "support/new_submission.hpp"
@@ -249,4 +250,34 @@ TEST(Digest, AStepThatFailsIsToldFromTheEnd) {
     EXPECT_TRUE(cut.failed());
   }
   sqlite3_close(db);
+}
+
+// What reads the records (the report's list, a submission's view) checks the
+// blocks it read against the digest at their end: a block changed after the
+// commit gives an error there, never the end of a whole list, whether the
+// blocks were read for their records (next) or only checked (skip_to_end,
+// the report past its limit). Three blocks; the last one changed.
+TEST(Digest, ARecordCursorGivesNoEndToBlocksChangedAfterTheCommit) {
+  test::TempDir dir;
+  auto s = store::Store::open(dir.path());
+  ASSERT_TRUE(s.ok()) << s.error();
+  const store::Submission a = add(**s, "2018", "return a", 10000);
+  const auto row = (*s)->get(a.id);
+  ASSERT_TRUE(row.has_value());
+  const auto read_all = [&](bool skip) -> std::string {
+    store::RecordCursor cursor(**s, *row);
+    std::size_t got = 0;
+    for (;;) {
+      auto block = skip && got > 0 ? cursor.skip_to_end() : cursor.next();
+      if (!block) return block.error();
+      if ((*block)->size() == 0) return "end after " + std::to_string(got);
+      got += (*block)->size();
+    }
+  };
+  EXPECT_EQ(read_all(false), "end after 10000");
+  EXPECT_EQ(read_all(true), "end after 4096");
+  turn_a_byte(dir.path(), a.id, 8192, 100);
+  EXPECT_NE(read_all(true).find("were changed in the database after its commit"), std::string::npos) << read_all(true);
+  const std::string read = read_all(false);
+  EXPECT_EQ(read.find("end after"), std::string::npos) << read;
 }
