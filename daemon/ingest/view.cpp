@@ -110,6 +110,8 @@ sdk::Status ViewCapture::cell(const sdk::CellView& c) {
           shown = cut_text(decoded ? std::string_view(*decoded) : c.text, kViewText);
         } else if (!c.text.empty()) {
           shown = cut_text(c.text, kViewText);
+        } else if (c.type == sdk::CellType::error) {
+          shown = "(công thức chưa tính)";  // a formula whose value the file does not keep
         } else if (c.type == sdk::CellType::boolean) {
           shown = c.number != 0 ? "TRUE" : "FALSE";
         } else if (c.type != sdk::CellType::empty) {

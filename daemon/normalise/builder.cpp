@@ -62,6 +62,10 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
+    if (raw.is_error) [[unlikely]] {
+      formula_error(raw, field);
+      continue;
+    }
     if (field.is_count) {
       const Count c = count_of(raw);
       if (c.error == CountError::empty) {
@@ -243,6 +247,10 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     const Field& field = cat_.fields[f];
     if (!field.is_count) continue;
     const Raw& raw = raw_[f];
+    if (raw.is_error) {  // a total that cannot be checked is not passed over
+      formula_error(raw, field);
+      continue;
+    }
     const Count total = count_of(raw);
     if (total.error != CountError::none) continue;
     // A value above that could not be read has its own error: the total is not blamed for it.
@@ -258,6 +266,33 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
                       describe(where)),
           field.id, std::string(raw.text), where);
   }
+}
+
+// A formula's cell where a field is read: its error ("#N/A"), or its value
+// not kept in the file (an empty text, sdk::CellType::error). Never read as
+// a name, a blank or a 0.
+void Builder::formula_error(const Raw& raw, const Field& f) {
+  if (f.is_count) unreadable_[field_index(cat_, f.id)] = 1;
+  const Place where = place(raw);
+  const std::string text(raw.text.substr(0, 40));
+  if (text.empty())
+    error("formula_without_value",
+          fmt::format("Ô {} ({}) có công thức nhưng tệp không lưu kết quả của công thức (tệp do một chương trình không "
+                      "tính công thức tạo ra); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
+                      describe(where), f.label),
+          fmt::format("{} ({}) holds a formula but the file keeps no computed value for it (written by a program that "
+                      "does not calculate); open it in Excel or LibreOffice, save it and send it again",
+                      describe(where), f.id),
+          f.id, "", where);
+  else
+    error("formula_error",
+          fmt::format("Ô {} ({}) có công thức bị lỗi «{}»: bảng tính không tính được giá trị; hãy sửa công thức hoặc "
+                      "ghi thẳng giá trị vào ô rồi gửi lại",
+                      describe(where), f.label, text),
+          fmt::format("{} ({}) holds a formula whose value is the error '{}': the spreadsheet could not compute it; "
+                      "mend the formula or write the value itself, and send the file again",
+                      describe(where), f.id, text),
+          f.id, text, where);
 }
 
 void Builder::count_error(CountError e, const Raw& raw, const Field& f) {

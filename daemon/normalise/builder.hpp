@@ -30,6 +30,7 @@ struct Raw {
   std::uint32_t column = 0;  // tables
   std::string_view path;     // trees: its JSON Pointer
   std::int64_t digits = -1;  // tables: the text read already as plain digits (CellRef::digits)
+  bool is_error = false;     // tables: a formula's error, or its value not kept (CellRef::is_error)
 };
 
 // A value's count: read_count, unless its plain digits were read already.
@@ -188,6 +189,7 @@ class Builder {
   };
 
   void count_error(CountError e, const Raw& raw, const Field& f);
+  void formula_error(const Raw& raw, const Field& f);
   Place place_of(std::size_t f) const {
     const Raw* raw = given(f);
     return raw != nullptr ? place(*raw) : record_place();

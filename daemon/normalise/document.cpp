@@ -114,6 +114,7 @@ class DocumentReader final : public Reader {
       kept->column = c->column;
       kept->text = b.keep(c->text);
       kept->is_number = c->type == sdk::CellType::number;
+      kept->is_error = c->type == sdk::CellType::error;
       kept->legacy = static_cast<std::uint8_t>(legacy);
       kept->number = c->number;
       if (!kept->is_number && !kept->text.empty() && kept->text.size() <= 15) kept->digits = plain_digits(kept->text);
@@ -139,6 +140,7 @@ class DocumentReader final : public Reader {
     kept.column = c.column;
     kept.text = b.keep(c.text);
     kept.is_number = c.type == sdk::CellType::number;
+    kept.is_error = c.type == sdk::CellType::error;
     kept.legacy = static_cast<std::uint8_t>(legacy);
     kept.number = c.number;
     // A text of plain digits (most of a return's cells) read into its count

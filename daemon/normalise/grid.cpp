@@ -32,6 +32,7 @@ Grid::Grid(const sdk::Sheet& sheet) : sheet_(&sheet), merges_(sheet.merges) {
     CellRef ref;
     ref.column = c.column;
     ref.is_number = c.type == sdk::CellType::number;
+    ref.is_error = c.type == sdk::CellType::error;
     ref.text = c.text;
     ref.number = c.number;
     if (c.type == sdk::CellType::text) {

@@ -26,6 +26,10 @@ struct CellRef {
   // is_number: a cell takes 40 bytes, not 56; a large sheet's cells all
   // pass from one core's cache to the other's.)
   std::uint8_t legacy = 0;
+  // A formula's error ("#N/A" in `text`), or a formula whose value the file
+  // does not keep (`text` empty): sdk::CellType::error. Refused where a
+  // field reads it (Builder::build), never read as a name or a blank.
+  bool is_error = false;
   std::string_view text;
   double number = 0;
   // A text of plain digits already read (DocumentReader::push, on the

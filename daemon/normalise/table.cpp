@@ -187,10 +187,10 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
       if (cell->column != slot.column) continue;
     }
     ++in_slots;
-    if (cell->text.empty() && !cell->is_number) continue;
+    if (cell->text.empty() && !cell->is_number && !cell->is_error) continue;
     if (slot.is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
-    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits});
+    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits, cell->is_error});
   }
   if (is_total(r, cells)) {
     b_.check_total(&section_base_);
@@ -198,7 +198,9 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
     section_records_ = 0;
     return;
   }
-  const bool has_name_text = name_cell < cells.size() && !trim_view(cells[name_cell].text).empty();
+  // A formula in the name's cell counts as a name given (Builder::build refuses it).
+  const bool has_name_text =
+      name_cell < cells.size() && (cells[name_cell].is_error || !trim_view(cells[name_cell].text).empty());
   if (!has_name_text && !any_count) return;  // an empty or decorative row
   if (has_name_text && !any_count && b_.given_count() == 1) {
     // A name and nothing else: a heading ("Khối xã, thị trấn"), not an organisation.

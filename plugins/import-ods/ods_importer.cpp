@@ -370,6 +370,10 @@ class Spreadsheet {
     char buf[32];
     // LibreOffice saves a boolean it read from xlsx as the formula TRUE() or FALSE() with a float value.
     const std::string_view formula = x.attribute("formula");
+    // A formula with no value type: its value is not in the file (a program
+    // that does not calculate wrote it). Given as an error cell without
+    // text (sdk::CellType::error), never as a blank.
+    no_value_ = !formula.empty() && type.empty();
     if (type == "float" && (formula == "of:=TRUE()" || formula == "of:=FALSE()")) {
       cell_.type = sdk::CellType::boolean;
       cell_.number = formula == "of:=TRUE()" ? 1 : 0;
@@ -415,7 +419,10 @@ class Spreadsheet {
     } else {
       // A string (its text:p paragraphs, or office:string-value), or no value.
       cell_.type = sdk::CellType::text;
-      value_set_ = x.has_attribute("string-value");
+      // A formula's error: LibreOffice writes an empty string-value and
+      // the error ("#N/A") as the paragraph; read from the paragraph, not
+      // dropped as an empty string.
+      value_set_ = !error_ && x.has_attribute("string-value");
       if (value_set_) add_text(x.attribute("string-value"));
     }
     if (x.self_closing()) in_p_ = false;
@@ -426,6 +433,7 @@ class Spreadsheet {
     in_p_ = false;
     if (cell_.type == sdk::CellType::text && cell_.text.empty()) cell_.type = sdk::CellType::empty;
     if (error_ && cell_.type == sdk::CellType::text) cell_.type = sdk::CellType::error;  // "#DIV/0!" as shown
+    if (no_value_ && cell_.type == sdk::CellType::empty) cell_.type = sdk::CellType::error;
     value_set_ = false;
     column_ += cell_.repeat;
     if (column_ > kLastColumn + 1 && (cell_.type != sdk::CellType::empty || cell_.columns_spanned > 1))
@@ -499,7 +507,7 @@ class Spreadsheet {
   std::string table_style_;               // the table style being read
   std::set<std::string> hidden_styles_;   // table styles with display="false": hidden sheets
   // The table being read.
-  bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false;
+  bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false, no_value_ = false;
   int skip_ = 0;
   std::string sheet_;
   std::uint64_t row_ = 1, rows_repeated_ = 1, column_ = 1, next_column_ = 1;

@@ -197,6 +197,7 @@ class Reader {
                                          "gửi lại",
                "a cell lies past the last column a sheet can have");
         style_of_cell_ = std::string(x.attribute("StyleID"));
+        formula_without_data_ = !x.attribute("Formula").empty();  // until its <Data> comes
         const std::uint64_t across = to_index(x.attribute("MergeAcross")), down = to_index(x.attribute("MergeDown"));
         if (across > 0 || down > 0) {
           count();
@@ -209,6 +210,7 @@ class Reader {
         skip_ = 1;  // a note is not the cell's text
       } else if (in_sheet_ && name == "Data") {
         in_data_ = true;
+        formula_without_data_ = false;
         type_ = std::string(x.attribute("Type"));
         value_.clear();
       }
@@ -235,6 +237,15 @@ class Reader {
       in_data_ = false;
       emit();
     } else if (name == "Cell" && in_sheet_) {
+      if (formula_without_data_) {
+        // A formula whose value the file does not keep (written by a
+        // program that does not calculate): an error cell without text
+        // (sdk::CellType::error), never a blank.
+        formula_without_data_ = false;
+        type_ = "Error";
+        value_.clear();
+        emit();
+      }
       column_ = cell_end_column_;
     } else if (name == "Row" && in_sheet_) {
       row_ = next_row_ - 1;
@@ -304,7 +315,7 @@ class Reader {
   std::uint64_t cells_ = 0;
   std::unordered_map<std::string, Style> styles_;
   std::string style_, style_of_cell_, sheet_, type_, value_;
-  bool in_sheet_ = false, in_data_ = false;
+  bool in_sheet_ = false, in_data_ = false, formula_without_data_ = false;
   int skip_ = 0;
   std::uint64_t row_ = 0, next_row_ = 1, column_ = 0, cell_end_column_ = 0;
   std::vector<sdk::MergedRange> merges_;

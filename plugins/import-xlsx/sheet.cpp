@@ -142,7 +142,6 @@ class Workbook::Sheet {
     if (book_.limits_.max_field_bytes != 0 && size > book_.limits_.max_field_bytes) refuse_long();
   }
   [[noreturn]] void refuse_long() const;
-  [[noreturn]] void refuse_formula_without_value() const;
   [[noreturn]] void refuse_out_of_place() const;
   [[noreturn]] void refuse_row_again(unsigned row) const;
   static constexpr unsigned kLastRow = 1'048'576;  // Excel's last row
@@ -340,19 +339,6 @@ void Workbook::Sheet::refuse_long() const {
        "a cell is longer than the limit of " + std::to_string(max) + " bytes", here());
 }
 
-// Written by a program that does not calculate (openpyxl, a script): the
-// formula's value is nowhere in the file. Read as blank, the figure would be
-// unknown with no word of why (or a total row's formulas would pass
-// unchecked); the clerk is told how to have it computed.
-void Workbook::Sheet::refuse_formula_without_value() const {
-  stop(sdk::Code::invalid_input,
-       "ô có công thức nhưng tệp không lưu kết quả của công thức (tệp do một chương trình không tính công thức tạo ra); "
-       "hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
-       "a cell holds a formula but the file keeps no computed value for it (written by a program that does not "
-       "calculate); open it in Excel or LibreOffice, save it and send it again",
-       here());
-}
-
 void Workbook::Sheet::refuse_out_of_place() const {
   stop(sdk::Code::invalid_input,
        "tệp bị hỏng hoặc bị sửa: một ô nằm ngoài dòng của nó hoặc trùng chỗ với ô đã đọc; hãy mở bằng Excel, lưu lại "
@@ -512,7 +498,10 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
       in_c_ = false;
       // No <v>, or an empty one in a cell of numbers (openpyxl writes
       // "<f>150+4</f><v></v>"); a formula whose result is "" says t="str".
-      if (has_formula_ && (!has_v_ || (kind_ == Kind::number && !has_value_))) refuse_formula_without_value();
+      // Given as an error cell without text (sdk::CellType::error): the
+      // host refuses it where a field is read from it, naming the cell,
+      // and leaves it alone in a column no field reads.
+      if (has_formula_ && (!has_v_ || (kind_ == Kind::number && !has_value_))) return emit(sdk::CellType::error, {}, 0);
       if (!has_value_) return;  // a styled empty cell
       finish_cell(value_);
     }

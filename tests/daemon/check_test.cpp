@@ -281,3 +281,77 @@ TEST(Check, AFileThatChangesWhileItIsReadIsToldAndNotJudged) {
     EXPECT_EQ(r->output.find("tổ chức"), std::string::npos) << "no verdict: " << r->output.substr(0, 2000);
   }
 }
+
+// A workbook written by a program that does not calculate (openpyxl): a
+// formula's value is not in the file. Where no field reads it (a notes
+// column) the return is read as if it were not there; where a field reads
+// it, the return is refused at that cell, never read as a blank or a 0; a
+// total row of such formulas is refused, never passed unchecked. A
+// formula's error ("#N/A") where the name is read was taken as the
+// organisation's name; now refused at its cell.
+TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
+  tonghop::test::TempDir dir;
+  const auto made = tonghop::test::run(
+      {"/usr/bin/python3", "-c",
+       "import csv, sys, openpyxl\n"
+       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';'))\n"
+       "def book(name, change):\n"
+       "    wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+       "    for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+       "    change(ws); wb.save(sys.argv[2] + '/' + name)\n"
+       "n = len(rows[0])\n"
+       "def notes(ws):\n"
+       "    ws.cell(row=1, column=n + 1, value='Ghi chú')\n"
+       "    ws.cell(row=3, column=n + 1, value='=1+1')\n"
+       "book('notes.xlsx', notes)\n"
+       "book('count.xlsx', lambda ws: ws.cell(row=3, column=11, value='=100+5'))\n"
+       "book('name.xlsx', lambda ws: ws.cell(row=3, column=2, value='#N/A'))\n"
+       "def total(ws):\n"
+       "    last = len(rows)\n"
+       "    ws.append(['Phong Thổ', 'Tổng cộng', ''] + ['=SUM(%s2:%s%d)' % (openpyxl.utils.get_column_letter(c), "
+       "openpyxl.utils.get_column_letter(c), last) for c in range(4, 26)])\n"
+       "book('total.xlsx', total)\n",
+       data + "2018/phong-tho.csv", dir.path().string()});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const auto read = [&](const std::string& name) {
+    const auto r = check({(dir.path() / name).string(), "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+    return std::make_pair(r.exit_code, json::parse(r.output).as_object());
+  };
+  // The notes column's formula: read as the CSV reads, every figure.
+  const auto [notes_exit, notes] = read("notes.xlsx");
+  ASSERT_EQ(notes_exit, 0) << json::serialize(notes.at("errors"));
+  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  ASSERT_EQ(notes.at("records").as_array().size(), 34u);
+  EXPECT_EQ(notes.at("records"), from_csv.at("records"));
+  // A count's formula: refused at K3, members_total.
+  for (const auto& [name, code, column, field, value] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>>{
+           {"count.xlsx", "formula_without_value", "K", "members_total", ""},
+           {"name.xlsx", "formula_error", "B", "org_name", "#N/A"}}) {
+    const auto [exit, o] = read(name);
+    EXPECT_EQ(exit, 1) << name;
+    ASSERT_EQ(o.at("errors").as_array().size(), 1u) << name << ": " << json::serialize(o.at("errors"));
+    const auto& e = o.at("errors").at(0).as_object();
+    EXPECT_EQ(e.at("code"), code.c_str()) << name;
+    EXPECT_EQ(e.at("row").as_int64(), 3) << name;
+    EXPECT_EQ(e.at("column"), column.c_str()) << name;
+    EXPECT_EQ(e.at("field"), field.c_str()) << name;
+    if (!value.empty()) {
+      EXPECT_EQ(e.at("value"), value.c_str()) << name;
+    }
+    EXPECT_NE(std::string(e.at("message").as_string()).find(code == "formula_error" ? "có công thức bị lỗi «#N/A»"
+                                                                                   : "tệp không lưu kết quả của công thức"),
+              std::string::npos)
+        << e.at("message");
+  }
+  // The total row's formulas: not one total checked, so refused, at its row.
+  const auto [total_exit, total] = read("total.xlsx");
+  EXPECT_EQ(total_exit, 1);
+  ASSERT_FALSE(total.at("errors").as_array().empty());
+  for (const auto& e : total.at("errors").as_array()) {
+    EXPECT_EQ(e.at("code"), "formula_without_value") << json::serialize(e);
+    EXPECT_EQ(e.at("row").as_int64(), 36) << json::serialize(e);
+  }
+}

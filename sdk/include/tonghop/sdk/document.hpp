@@ -21,6 +21,11 @@
 
 namespace tonghop::sdk {
 
+// `error`: a formula whose value is an error, its text as the file shows it
+// ("#N/A", "#DIV/0!"); or, with an empty text, a formula whose value the
+// file does not keep (written by a program that does not calculate:
+// openpyxl, a script). The host refuses either only where a field is read
+// from it, naming the cell; elsewhere (a notes column) it is left alone.
 enum class CellType : std::uint8_t { empty, text, number, boolean, error };
 
 // One cell as the importer saw it. Rows and columns are 1-based.
