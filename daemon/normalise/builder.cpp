@@ -8,6 +8,25 @@
 
 namespace tonghop::normalise::detail {
 
+namespace {
+
+// What a spreadsheet shows, and writes into a CSV or a JSON export, for a
+// formula whose value is an error: never a name, a kind or a figure.
+[[gnu::noinline]] bool is_error_literal(std::string_view t) {
+  static constexpr std::string_view kErrors[] = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!",   "#NAME?",
+                                                 "#NUM!",  "#N/A",    "#SPILL!", "#CALC!", "#GETTING_DATA"};
+  return std::find(std::begin(kErrors), std::end(kErrors), t) != std::end(kErrors);
+}
+
+// A formula's error cell, or its value not kept (Raw::is_error), or the
+// text an error shows where the file kept only text (a CSV saved by Excel).
+// Every value of every record passes here: a test of its first byte.
+[[gnu::always_inline]] inline bool shows_error(const Raw& raw) {
+  return raw.is_error || (!raw.text.empty() && raw.text[0] == '#' && !raw.is_number && is_error_literal(trim_view(raw.text)));
+}
+
+}  // namespace
+
 std::string describe(const Place& p) {
   if (!p.path.empty()) return p.path;
   std::string s;
@@ -62,7 +81,9 @@ void Builder::build(std::uint32_t where, const std::string* folded_name,
     }
     const Raw& raw = raw_[f];
     const Field& field = cat_.fields[f];
-    if (raw.is_error) [[unlikely]] {
+    // A count of plain digits (CellRef::digits, most of a return's values)
+    // is no formula's error: only the others are looked at.
+    if ((!field.is_count || raw.digits < 0) && shows_error(raw)) [[unlikely]] {
       formula_error(raw, field);
       continue;
     }
@@ -247,7 +268,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
     const Field& field = cat_.fields[f];
     if (!field.is_count) continue;
     const Raw& raw = raw_[f];
-    if (raw.is_error) {  // a total that cannot be checked is not passed over
+    if (shows_error(raw)) {  // a total that cannot be checked is not passed over
       formula_error(raw, field);
       continue;
     }
@@ -274,7 +295,7 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
 void Builder::formula_error(const Raw& raw, const Field& f) {
   if (f.is_count) unreadable_[field_index(cat_, f.id)] = 1;
   const Place where = place(raw);
-  const std::string text(raw.text.substr(0, 40));
+  const std::string text(trim_view(raw.text).substr(0, 40));
   if (text.empty())
     error("formula_without_value",
           fmt::format("Ô {} ({}) có công thức nhưng tệp không lưu kết quả của công thức (tệp do một chương trình không "

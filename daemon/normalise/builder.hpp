@@ -26,11 +26,11 @@ namespace tonghop::normalise::detail {
 struct Raw {
   std::string_view text;
   bool is_number = false;
+  bool is_error = false;  // tables: a formula's error, or its value not kept (CellRef::is_error)
   double number = 0;
   std::uint32_t column = 0;  // tables
   std::string_view path;     // trees: its JSON Pointer
   std::int64_t digits = -1;  // tables: the text read already as plain digits (CellRef::digits)
-  bool is_error = false;     // tables: a formula's error, or its value not kept (CellRef::is_error)
 };
 
 // A value's count: read_count, unless its plain digits were read already.

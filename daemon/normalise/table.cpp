@@ -190,7 +190,7 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
     if (cell->text.empty() && !cell->is_number && !cell->is_error) continue;
     if (slot.is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
-    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->number, slot.column, {}, cell->digits, cell->is_error});
+    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->is_error, cell->number, slot.column, {}, cell->digits});
   }
   if (is_total(r, cells)) {
     b_.check_total(&section_base_);

@@ -432,7 +432,7 @@ void TreeReader::flush() {
     const Slot& s = slots_[f];
     const std::string_view pointer(kept_.data() + s.pointer, s.pointer_size);
     return Raw{s.text_size == 0 ? std::string_view() : std::string_view(kept_.data() + s.text, s.text_size), s.is_number,
-               s.number, 0, pointer};
+               false, s.number, 0, pointer};
   };
   auto rel = [&](std::size_t f) {
     const Slot& s = slots_[f];

@@ -346,6 +346,20 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
               std::string::npos)
         << e.at("message");
   }
+  // A CSV saved by Excel writes a formula's error as its text: refused too.
+  {
+    std::string text = tonghop::test::read_file(data + "2018/phong-tho.csv");
+    const auto at = text.find("Đảng bộ xã Dào San");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, std::string("Đảng bộ xã Dào San").size(), "#N/A");
+    tonghop::test::write_file(dir.path() / "name.csv", text);
+    const auto [exit, o] = read("name.csv");
+    EXPECT_EQ(exit, 1);
+    ASSERT_EQ(o.at("errors").as_array().size(), 1u) << json::serialize(o.at("errors"));
+    EXPECT_EQ(o.at("errors").at(0).at("code"), "formula_error");
+    EXPECT_EQ(o.at("errors").at(0).at("row").as_int64(), 3);
+    EXPECT_EQ(o.at("errors").at(0).at("field"), "org_name");
+  }
   // The total row's formulas: not one total checked, so refused, at its row.
   const auto [total_exit, total] = read("total.xlsx");
   EXPECT_EQ(total_exit, 1);
