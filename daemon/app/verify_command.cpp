@@ -29,7 +29,8 @@ int verify_store(const Options& options) {
   for (const auto& line : v.records) fmt::print("records: {}\n", line);
   for (const auto& line : v.raw) fmt::print("raw: {}\n", line);
   fmt::print("{}: database {}; {} submission(s), {} raw file(s) checked, {} damaged or missing; {} submission(s) "
-             "checked against their digest, {} changed\n",
+             "checked against their digest, and the Board's reviews and period locks against the audit: {} changed "
+             "afterwards\n",
              cfg->data_dir.string(), v.database.empty() ? "ok" : "DAMAGED", v.submissions, v.raw_checked, v.raw.size(),
              v.digests_checked, v.records.size());
   if (!v.ok())

@@ -446,7 +446,8 @@ TEST(Api, ADamagedDatabaseStopsTheDaemonWithWhatToDo) {
   const auto sound = tonghop::test::run({TONGHOPD_PATH, "verify", "--config", config});
   EXPECT_EQ(sound.exit_code, 0) << sound.output;
   EXPECT_NE(sound.output.find("database ok; 8 submission(s), 8 raw file(s) checked, 0 damaged or missing; 8 "
-                              "submission(s) checked against their digest, 0 changed"),
+                              "submission(s) checked against their digest, and the Board's reviews and period locks "
+                              "against the audit: 0 changed afterwards"),
             std::string::npos)
       << sound.output;
 
