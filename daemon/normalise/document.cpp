@@ -3,8 +3,10 @@
 // stream, its rows handed to a worker thread; a tree goes to the tree reader.
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "normalise/batch_pipe.hpp"
+#include "normalise/hidden_rows.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/table.hpp"
 #include "normalise/text.hpp"
@@ -39,6 +42,14 @@ class DocumentReader final : public Reader {
   sdk::Status property(std::string_view key, std::string_view value) override {
     // A sheet the spreadsheet program does not show (SDK, document.hpp).
     if (key == "hidden_sheet" && hidden_.size() < 4096) hidden_.emplace(value);
+    // A row not shown, given before its cells (SDK, document.hpp).
+    if (key == "hidden_row" && in_sheet_ && hidden_row_count_ < kMaxHiddenRows) {
+      std::uint32_t row = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), row);
+      if (ec == std::errc() && end == value.data() + value.size() && row != 0 &&
+          hidden_rows_[sheet_name_].insert(row).second)
+        ++hidden_row_count_;
+    }
     return {};
   }
 
@@ -47,6 +58,7 @@ class DocumentReader final : public Reader {
     ++sheet_index_;
     head_ = std::make_unique<sdk::Sheet>();
     head_->name = std::string(name);
+    sheet_name_ = head_->name;
     if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) head_->merges = known_.merges[sheet_index_];
     skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
     streaming_ = false;
@@ -269,6 +281,9 @@ class DocumentReader final : public Reader {
                                   other, hidden ? " (hidden)" : "", best_sheet_)),
             "", other, Place{other, 0, 0, {}}});
       }
+      // Organisations on rows the clerk does not see: said.
+      if (const auto it = hidden_rows_.find(best_sheet_); it != hidden_rows_.end())
+        if (auto w = hidden_rows_warning(out.records, best_sheet_, it->second)) out.warnings.push_back(std::move(*w));
       // What was read is on a sheet the clerk does not see: said.
       if (best_hidden_)
         out.warnings.push_back(Issue{
@@ -611,6 +626,11 @@ class DocumentReader final : public Reader {
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;
   std::set<std::string, std::less<>> hidden_;  // sheets the importer says are hidden
+  // Rows the importer says are hidden, by sheet (at most kMaxHiddenRows in all).
+  static constexpr std::size_t kMaxHiddenRows = 1 << 20;
+  std::map<std::string, std::set<std::uint32_t>, std::less<>> hidden_rows_;
+  std::size_t hidden_row_count_ = 0;
+  std::string sheet_name_;
   bool best_hidden_ = false;
 
   std::unique_ptr<TreeReader> tree_;  // a tree document

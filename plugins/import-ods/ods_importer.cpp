@@ -298,6 +298,9 @@ class Spreadsheet {
                "a row repeat count is not a number", here(row_, 0));
         column_ = 1;
         pending_.clear();
+        // A row LibreOffice does not show: hidden ("collapse") or filtered out.
+        const std::string_view visibility = x.attribute("visibility");
+        row_hidden_ = visibility == "collapse" || visibility == "filter";
       } else if (in_row_ && (name == "table-cell" || name == "covered-table-cell")) {
         start_cell(x, name == "covered-table-cell");
       } else if (in_cell_ && name == "p") {
@@ -460,8 +463,12 @@ class Spreadsheet {
         stop(sdk::Code::invalid_input,
              "có ô nằm quá hàng cuối cùng một trang tính được có; hãy xoá các hàng thừa rồi gửi lại",
              "a cell lies past the last row a sheet can have", here(kLastRow, 0));
+      const bool has_cells = std::any_of(pending_.begin(), pending_.end(),
+                                         [](const Pending& p) { return p.type != sdk::CellType::empty; });
       for (std::uint64_t r = 0; r < rows_repeated_; ++r) {
         const auto row = static_cast<std::uint32_t>(row_ + r);
+        // Said before its cells (SDK, document.hpp).
+        if (row_hidden_ && has_cells) check(sink_.property("hidden_row", std::to_string(row)));
         for (const auto& p : pending_) {
           const std::string& font = font_of(p.style.empty() ? column_style(p.column) : p.style);
           for (std::uint64_t k = 0; k < p.repeat; ++k) {
@@ -507,7 +514,8 @@ class Spreadsheet {
   std::string table_style_;               // the table style being read
   std::set<std::string> hidden_styles_;   // table styles with display="false": hidden sheets
   // The table being read.
-  bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false, no_value_ = false;
+  bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false, no_value_ = false,
+       row_hidden_ = false;
   int skip_ = 0;
   std::string sheet_;
   std::uint64_t row_ = 1, rows_repeated_ = 1, column_ = 1, next_column_ = 1;

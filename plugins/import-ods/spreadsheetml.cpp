@@ -188,6 +188,8 @@ class Reader {
           stop(sdk::Code::invalid_input, "có hàng nằm quá hàng cuối cùng một trang tính được có; hãy xoá các hàng thừa "
                                          "rồi gửi lại",
                "a row lies past the last row a sheet can have");
+        // A row Excel does not show: said before its cells (SDK, document.hpp).
+        if (x.attribute("Hidden") == "1") check(sink_.property("hidden_row", std::to_string(row_)));
         column_ = 0;
       } else if (in_sheet_ && name == "Cell") {
         const std::uint64_t index = to_index(x.attribute("Index"));

@@ -108,6 +108,16 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       break;
     case rec::mulrk:
       return read_mulrk(r, sheet);
+    case rec::row: {
+      // rw, colMic, colMac, miyRw, irwMac, reserved, then grbit: fDyZero
+      // (0x20) is a row Excel does not show.
+      std::uint16_t rw = 0, skip = 0, grbit = 0;
+      if (!c.u16(rw)) return false;
+      for (int i = 0; i < 5; ++i)
+        if (!c.u16(skip)) return true;
+      if (c.u16(grbit) && (grbit & 0x20) != 0 && hidden_rows_.size() < (1u << 16)) hidden_rows_.insert(rw);
+      return true;
+    }
     case rec::mergedcells: {
       std::uint16_t n = 0;
       if (!c.u16(n)) return false;

@@ -294,6 +294,8 @@ void Workbook::send(const SheetRef& sheet) {
   for (const auto& m : merges_) check(sink_.merged(m));
   check(sink_.end_sheet());
   merges_.clear();
+  hidden_rows_.clear();
+  row_said_ = UINT32_MAX;
   direct_ = false;
 }
 
@@ -336,6 +338,11 @@ void Workbook::flush() {
         c.number = serial;
         c.text = iso;
       }
+    }
+    // A row Excel does not show: said before its first cell (SDK, document.hpp).
+    if (p.row != row_said_ && hidden_rows_.count(p.row) != 0) {
+      row_said_ = p.row;
+      check(sink_.property("hidden_row", std::to_string(c.row)));
     }
     check(sink_.cell(c));
   }

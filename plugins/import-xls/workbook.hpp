@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -90,6 +91,10 @@ class Workbook {
   std::vector<sdk::MergedRange> merges_;
   std::size_t awaiting_ = SIZE_MAX;  // index in pending_ of a formula awaiting its STRING
   bool direct_ = false;              // cells sent as they are read
+  // Rows the ROW records say Excel does not show (fDyZero), 0-based, and
+  // the last row said so before its cells (flush).
+  std::set<std::uint32_t> hidden_rows_;
+  std::uint32_t row_said_ = UINT32_MAX;
 };
 
 }  // namespace tonghop::xls

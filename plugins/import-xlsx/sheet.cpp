@@ -146,7 +146,7 @@ class Workbook::Sheet {
   [[noreturn]] void refuse_row_again(unsigned row) const;
   static constexpr unsigned kLastRow = 1'048'576;  // Excel's last row
   [[noreturn]] void refuse_row_number(std::string_view r) const;
-  void begin_row(std::string_view r) {
+  void begin_row(std::string_view r, std::string_view hidden) {
     // A row number Excel can have (1 to 1,048,576): another, or past the
     // last row, is a damaged or altered file, never read as some row.
     const unsigned n = r.empty() ? 0 : to_uint(r);
@@ -157,6 +157,8 @@ class Workbook::Sheet {
     row_ = n != 0 ? n : last_row_ + 1;
     last_row_ = row_;
     last_col_ = 0;
+    // A row Excel does not show (hidden="1"): said before its cells (SDK, document.hpp).
+    if (hidden == "1" || hidden == "true") book_.check(book_.sink_.property("hidden_row", std::to_string(row_)));
   }
   void emit(sdk::CellType type, std::string_view text, double number) {
     book_.emit(name_, row_, col_, type, text, number, xf_);
@@ -302,8 +304,8 @@ std::size_t Workbook::Sheet::take_cell(XmlReader& x, const char* const p, const 
 std::size_t Workbook::Sheet::take_row(XmlReader& x, const char* const p, const char* const e) {
   if (!at(p, e, "<row") || e - p < 5 || !(is(p[4], kSpace) || p[4] == '>' || p[4] == '/')) return 0;
   const char* q = p + 4;
-  std::string_view r;
-  bool seen_r = false;
+  std::string_view r, hidden;
+  bool seen_r = false, seen_hidden = false;
   while (true) {
     while (q < e && is(*q, kSpace)) ++q;
     if (q >= e) return 0;
@@ -325,10 +327,11 @@ std::size_t Workbook::Sheet::take_row(XmlReader& x, const char* const p, const c
     q = quoted(q + 1, e, value);
     if (q == nullptr) return 0;
     if (name == "r" && !seen_r) seen_r = true, r = value;  // the first of a name counts, as with XmlReader::attribute
+    else if (name == "hidden" && !seen_hidden) seen_hidden = true, hidden = value;
   }
   const auto n = static_cast<std::size_t>(q - p);
   x.consume(n);
-  begin_row(r);
+  begin_row(r, hidden);
   return n;
 }
 
@@ -470,7 +473,7 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
           parse_ref(colon == std::string_view::npos ? ref : ref.substr(colon + 1), m.last_row, m.last_column))
         merges_.push_back(m);
     } else if (in_data_ && name == "row") {
-      begin_row(x.attribute("r"));
+      begin_row(x.attribute("r"), x.attribute("hidden"));
     } else if (in_c_ && name == "v") {
       in_v_ = has_v_ = true;
     } else if (in_c_ && name == "f") {

@@ -369,3 +369,31 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
     EXPECT_EQ(e.at("row").as_int64(), 36) << json::serialize(e);
   }
 }
+
+// A row the clerk hid in Excel or LibreOffice (an organisation dissolved,
+// hidden rather than deleted) is read and counted, as SUM counts it, and
+// said: the warning names the rows. The same return as the CSV, with rows 5
+// and 12 hidden: by openpyxl, then saved by LibreOffice as .ods and .xls
+// (tests/data/office/make-files).
+TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
+  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  for (const std::string file : {"hidden-rows.xlsx", "hidden-rows.ods", "hidden-rows.xls"}) {
+    const auto r = check({TONGHOP_SOURCE_DIR "/tests/data/office/" + file, "--district", "Phong Thổ", "--period", "2018",
+                          "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every organisation, the hidden ones too";
+    const json::object* said = nullptr;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "hidden_rows") said = &w.as_object();
+    ASSERT_NE(said, nullptr) << file << ": " << json::serialize(o.at("warnings"));
+    const std::string message(said->at("message").as_string());
+    EXPECT_NE(message.find("2 tổ chức ở dòng đang bị ẩn trong trang «Biểu 01» (dòng 5, 12)"), std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said->at("row").as_int64(), 5) << file;
+  }
+  // The CSV has no hidden rows, and says none.
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_rows"), std::string::npos);
+}

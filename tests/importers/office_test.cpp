@@ -484,6 +484,24 @@ TEST(SpreadsheetMl, CellsIndexesMergesStylesAndTheSdkRule) {
   EXPECT_EQ(s.cells.size(), 5u);
 }
 
+// <Row ss:Hidden="1">: the row's number said (hidden_row) before its cells.
+TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
+  const std::string xml =
+      "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
+      "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+      "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"T\"><Table>"
+      "<Row><Cell><Data ss:Type=\"Number\">1</Data></Cell></Row>"
+      "<Row ss:Hidden=\"1\"><Cell><Data ss:Type=\"Number\">2</Data></Cell></Row>"
+      "<Row><Cell><Data ss:Type=\"Number\">3</Data></Cell></Row></Table></Worksheet></Workbook>";
+  const auto r = test::import_bytes(xml, "t.xml");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  std::vector<std::string> hidden;
+  for (const auto& p : r.doc.properties)
+    if (p.key == "hidden_row") hidden.push_back(p.value);
+  EXPECT_EQ(hidden, std::vector<std::string>{"2"});
+  EXPECT_EQ(r.sheet().find(2, 1)->number, 2) << "read all the same";
+}
+
 // A formula with no <Data> (its value not in the file): an error cell
 // without text, never a blank; one with its value read as before.
 TEST(SpreadsheetMl, AFormulaWithoutItsDataIsAnErrorCellWithoutText) {

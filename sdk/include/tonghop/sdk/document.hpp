@@ -60,14 +60,17 @@ struct Property {
 };
 
 // Receives a document as the importer reads it. Calls come in this order:
-//   property*, then either (property*, begin_sheet, cell*, merged*,
-//   end_sheet)* for a table document, or begin_tree,
+//   property*, then either (property*, begin_sheet, (property|cell)*,
+//   merged*, end_sheet)* for a table document, or begin_tree,
 //   (begin_container|scalar|end_container)*, end_tree for a tree document.
 // A property before a sheet is about what follows; the one the host reads
 // there is `hidden_sheet` (its value the sheet's name: the spreadsheet
 // program does not show that sheet), given before that sheet begins, or
 // with the properties at the start. The host then reads a visible sheet's
-// table over a hidden one's.
+// table over a hidden one's. Inside a sheet, before a row's first cell,
+// `hidden_row` (its value the row's number, "12") says the program does not
+// show that row: the host still reads it, and says so of an organisation
+// read from it.
 // Cells of a sheet arrive row by row, left to right. Merged ranges of a sheet
 // may arrive before or after its cells.
 // A sink never throws. When it returns a non-ok Status (a limit it enforces,
