@@ -484,15 +484,20 @@ TEST(SpreadsheetMl, CellsIndexesMergesStylesAndTheSdkRule) {
   EXPECT_EQ(s.cells.size(), 5u);
 }
 
+// An Excel 2003 XML workbook of one sheet "T" holding `rows`.
+static std::string excel_xml_sheet(const std::string& rows) {
+  return "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
+         "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+         "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"T\"><Table>" +
+         rows + "</Table></Worksheet></Workbook>";
+}
+
 // <Row ss:Hidden="1">: the row's number said (hidden_row) before its cells.
 TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
-  const std::string xml =
-      "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
-      "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
-      "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"T\"><Table>"
+  const std::string xml = excel_xml_sheet(
       "<Row><Cell><Data ss:Type=\"Number\">1</Data></Cell></Row>"
       "<Row ss:Hidden=\"1\"><Cell><Data ss:Type=\"Number\">2</Data></Cell></Row>"
-      "<Row><Cell><Data ss:Type=\"Number\">3</Data></Cell></Row></Table></Worksheet></Workbook>";
+      "<Row><Cell><Data ss:Type=\"Number\">3</Data></Cell></Row>");
   const auto r = test::import_bytes(xml, "t.xml");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   std::vector<std::string> hidden;
@@ -505,12 +510,9 @@ TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
 // A formula with no <Data> (its value not in the file): an error cell
 // without text, never a blank; one with its value read as before.
 TEST(SpreadsheetMl, AFormulaWithoutItsDataIsAnErrorCellWithoutText) {
-  const std::string xml =
-      "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
-      "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
-      "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"T\"><Table>"
+  const std::string xml = excel_xml_sheet(
       "<Row><Cell ss:Formula=\"=R1C2*2\"/><Cell><Data ss:Type=\"Number\">3</Data></Cell>"
-      "<Cell ss:Formula=\"=RC[-1]+1\"><Data ss:Type=\"Number\">4</Data></Cell></Row></Table></Worksheet></Workbook>";
+      "<Cell ss:Formula=\"=RC[-1]+1\"><Data ss:Type=\"Number\">4</Data></Cell></Row>");
   const auto r = test::import_bytes(xml, "t.xml");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   const auto& s = r.sheet();

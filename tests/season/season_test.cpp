@@ -71,6 +71,17 @@ json::object status_of(const SeasonDaemon& d, const std::string& period, const s
   return {};
 }
 
+// SQL run on the daemon's database as an IT officer's sqlite3 shell would,
+// changing one row.
+void by_hand(const SeasonDaemon& d, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+}
+
 const std::string kSeasonConfig =
     "[season]\ntoday = \"2026-01-20\"\ndue.\"2017\" = \"2020-01-01\"\ndue.\"2018\" = \"2099-12-31\"\n";
 const std::string kNotAReturn = "tên,giá trị\nhello,world\n";
@@ -307,15 +318,7 @@ TEST(Season, AReviewChangedByHandInTheDatabaseIsNotTakenForApproval) {
   const std::string id = std::to_string(sent.json().at("id").as_int64());
   ASSERT_EQ(d.call("POST", "/api/v1/submissions/" + id + "/return", kSeasonAdmin, R"({"reason":"thiếu số đảng viên nữ"})").status, 200);
   EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "returned");
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    const std::string sql = "UPDATE reviews SET state = 'approved', reason = NULL WHERE submission_id = " + id;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    EXPECT_EQ(sqlite3_changes(db), 1);
-    sqlite3_close(db);
-  }
+  by_hand(d, "UPDATE reviews SET state = 'approved', reason = NULL WHERE submission_id = " + id);
   const auto now = status_of(d, "2018", "Sìn Hồ");
   EXPECT_NE(now.at("status"), "approved") << json::serialize(now);
   EXPECT_EQ(now.at("status"), "on_time") << json::serialize(now);
@@ -338,17 +341,9 @@ TEST(Season, APeriodLockedByHandInTheDatabaseApprovesNothingAndRefusesNothing) {
   const auto sent = d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv");
   ASSERT_EQ(sent.status, 201) << sent.body;
   const std::string id = std::to_string(sent.json().at("id").as_int64());
-  const auto by_hand = [&](const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    EXPECT_EQ(sqlite3_changes(db), 1);
-    sqlite3_close(db);
-  };
   // Locked with the sqlite3 shell, as an approval no one made: no return of
   // the period shows as approved by it, and a district can still send one.
-  by_hand("INSERT INTO periods (period, locked_at, locked_by) VALUES ('2018', '2026-01-19T08:00:00Z', 'admin')");
+  by_hand(d, "INSERT INTO periods (period, locked_at, locked_by) VALUES ('2018', '2026-01-19T08:00:00Z', 'admin')");
   const auto status = d.call("GET", "/api/v1/periods/2018", kSeasonAdmin);
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(status.json().at("locked"), false) << status.body;
@@ -365,13 +360,13 @@ TEST(Season, APeriodLockedByHandInTheDatabaseApprovesNothingAndRefusesNothing) {
       << v.output;
 
   // A lock the Board makes through the API is one: taken, then lifted.
-  by_hand("DELETE FROM periods WHERE period = '2018'");
+  by_hand(d, "DELETE FROM periods WHERE period = '2018'");
   ASSERT_EQ(d.call("POST", "/api/v1/periods/2018/approve").status, 200);
   EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", kSeasonAdmin).json().at("locked"), true);
   EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "approved");
   EXPECT_EQ(d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv").code(), "period_locked");
   // Its row then given to another name by hand: no longer the lock the audit names.
-  by_hand("UPDATE periods SET locked_by = 'someone' WHERE period = '2018'");
+  by_hand(d, "UPDATE periods SET locked_by = 'someone' WHERE period = '2018'");
   EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", kSeasonAdmin).json().at("locked"), false);
   EXPECT_NE(d.submit(sin_ho, "Sìn Hồ", "2018", kLaiChau + "2018/sin-ho.csv").code(), "period_locked");
 }
