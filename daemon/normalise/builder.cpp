@@ -8,24 +8,18 @@
 
 namespace tonghop::normalise::detail {
 
-namespace {
-
-// What a spreadsheet shows, and writes into a CSV or a JSON export, for a
-// formula whose value is an error: never a name, a kind or a figure.
-[[gnu::noinline]] bool is_error_literal(std::string_view t) {
-  static constexpr std::string_view kErrors[] = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!",   "#NAME?",
-                                                 "#NUM!",  "#N/A",    "#SPILL!", "#CALC!", "#GETTING_DATA"};
-  return std::find(std::begin(kErrors), std::end(kErrors), t) != std::end(kErrors);
+bool is_error_text(std::string_view text) {
+  const std::string_view t = trim_view(text);
+  // Excel's (and Google Sheets', older and newer), then LibreOffice's
+  // "Err:502", "Err:504" … as its CSV export writes them.
+  static constexpr std::string_view kErrors[] = {
+      "#NULL!", "#DIV/0!", "#VALUE!", "#REF!",     "#NAME?",  "#NUM!",     "#N/A",    "#SPILL!", "#CALC!",
+      "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#EXTERNAL!", "#GETTING_DATA", "#ERROR!"};
+  if (std::find(std::begin(kErrors), std::end(kErrors), t) != std::end(kErrors)) return true;
+  if (t.size() >= 5 && t.size() <= 8 && t.substr(0, 4) == "Err:")
+    return std::all_of(t.begin() + 4, t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return false;
 }
-
-// A formula's error cell, or its value not kept (Raw::is_error), or the
-// text an error shows where the file kept only text (a CSV saved by Excel).
-// Every value of every record passes here: a test of its first byte.
-[[gnu::always_inline]] inline bool shows_error(const Raw& raw) {
-  return raw.is_error || (!raw.text.empty() && raw.text[0] == '#' && !raw.is_number && is_error_literal(trim_view(raw.text)));
-}
-
-}  // namespace
 
 std::string describe(const Place& p) {
   if (!p.path.empty()) return p.path;
@@ -287,6 +281,16 @@ void Builder::check_total(const std::vector<std::int64_t>* section) {
                       describe(where)),
           field.id, std::string(raw.text), where);
   }
+}
+
+bool Builder::refuse_formulas() {
+  bool any = false;
+  for (const std::size_t f : touched_)
+    if (shows_error(raw_[f])) {
+      formula_error(raw_[f], cat_.fields[f]);
+      any = true;
+    }
+  return any;
 }
 
 // A formula's cell where a field is read: its error ("#N/A"), or its value

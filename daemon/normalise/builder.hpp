@@ -33,6 +33,22 @@ struct Raw {
   std::int64_t digits = -1;  // tables: the text read already as plain digits (CellRef::digits)
 };
 
+// Whether `text` (trimmed) is what a spreadsheet shows for a formula's
+// error ("#N/A", LibreOffice's "Err:502"): what a CSV or JSON export keeps
+// of an error cell. Out of line: shows_error asks only for a rare first byte.
+[[gnu::noinline]] bool is_error_text(std::string_view text);
+
+// A formula's error cell, or its value not kept (Raw::is_error), or the
+// text an error shows where the file kept only text (a CSV saved by Excel
+// or LibreOffice). Every value of every record passes here: its first
+// byte is looked at ('#', 'E' of "Err:", or a space before either).
+[[gnu::always_inline]] inline bool shows_error(const Raw& raw) {
+  if (raw.is_error) return true;
+  if (raw.text.empty() || raw.is_number) return false;
+  const char c = raw.text[0];
+  return (c == '#' || c == 'E' || c == ' ' || c == '\t' || c == '\xC2') && is_error_text(raw.text);
+}
+
 // A value's count: read_count, unless its plain digits were read already.
 inline Count count_of(const Raw& raw) {
   if (raw.digits >= 0) return Count{raw.digits, CountError::none};
@@ -122,6 +138,11 @@ class Builder {
   // against the records' sums (or, given `section`, the sums since those),
   // where every value above could be read. Nothing is built.
   void check_total(const std::vector<std::int64_t>* section = nullptr);
+  // The values set since begin() that are a formula's error, or its value
+  // not kept (shows_error), each refused at its cell: whether there was one.
+  // For a row that is no organisation's (no name), whose formulas were
+  // perhaps a total's.
+  bool refuse_formulas();
   std::size_t count_fields() const { return n_; }
   // How many fields the values set since begin() give.
   std::size_t given_count() const { return touched_.size(); }

@@ -213,6 +213,9 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
     return;
   }
   if (adds_up(r, has_name_text ? std::string_view(folded(cells, name_cell).fold) : std::string_view())) return;
+  // No name, and formulas not computed (a total row of =SUM written by a
+  // program that does not calculate): those cells refused, not the name asked for.
+  if (!has_name_text && b_.refuse_formulas()) return;
   if (!has_name_text) {
     b_.error("missing_name", fmt::format("Dòng {} có số liệu nhưng không có tên tổ chức cơ sở đảng", r),
              fmt::format("row {} has figures but no organisation name", r), "org_name", "",
@@ -260,6 +263,7 @@ bool Table::adds_up(std::uint32_t r, std::string_view folded_name) {
     if (!cat_.fields[slot.field].is_count) continue;
     const Raw* raw = b_.given(slot.field);
     if (raw == nullptr) continue;
+    if (shows_error(*raw)) return false;  // a formula not computed is no figure to add up (refused in build)
     const Count c = count_of(*raw);
     if (c.error == CountError::empty) continue;
     if (c.error != CountError::none) return false;

@@ -207,7 +207,8 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
       if (!block) {
         details.rows.resize(first_row);
         listed = listed_before;
-        unread.push_back(s.district);
+        organisations -= s.records;  // said in a note of its own, not among those cut by the limit
+        (cursor.changed() ? changed : unread).push_back(s.district);
         break;
       }
       if ((*block)->size() == 0) break;
@@ -245,7 +246,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
                      "verify) / The organisations of {0} are not listed: its figures were changed in the database "
                      "after they were received (run tonghopd verify)",
                      d));
-  if (unread.empty() && listed < organisations)
+  if (listed < organisations)
     note(fmt::format("… và {0} tổ chức nữa không liệt kê ở đây (bảng này liệt kê tối đa {1}, [report] details_max_rows); "
                      "danh sách đầy đủ là của từng báo cáo huyện / … and {0} more organisations not listed here (this "
                      "sheet lists at most {1}, [report] details_max_rows); the full lists are each district's submission's",

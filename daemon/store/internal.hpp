@@ -67,7 +67,8 @@ inline bool review_audited(std::string_view state, std::string_view by, std::str
   "AND json_valid(a.detail) AND json_extract(a.detail, '$.period') = p.period ORDER BY a.id DESC LIMIT 1)"
 inline constexpr const char* kLastPeriodAudited = TONGHOP_LAST_PERIOD_AUDITED;
 inline constexpr const char* kLockAudited =
-    "(p.locked_at IS NOT NULL AND " TONGHOP_LAST_PERIOD_AUDITED " IS ('period.approve ' || p.locked_by))";
+    "(p.locked_at IS NOT NULL AND p.locked_by IS NOT NULL AND " TONGHOP_LAST_PERIOD_AUDITED
+    " = ('period.approve ' || p.locked_by))";
 #undef TONGHOP_LAST_PERIOD_AUDITED
 // A place kept as JSON (a warning's, a first-schema record's).
 normalise::Place place_from(const boost::json::object& o);

@@ -38,10 +38,12 @@ Expected<const normalise::RecordSet*> RecordCursor::next() {
   set_.district = district_;
   set_.period = period_;
   if (next_seq_ >= expected_) {
-    if (committed_ && !digest_.blocks_as_committed(*committed_))
+    if (committed_ && !digest_.blocks_as_committed(*committed_)) {
+      changed_ = true;
       return make_error(fmt::format("the records of submission {} were changed in the database after its commit "
                                     "(tonghopd verify names it)",
                                     id_));
+    }
     committed_.reset();  // checked once
     return &set_;
   }

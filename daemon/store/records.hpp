@@ -34,10 +34,14 @@ class RecordCursor {
   // empty set, or the error). For a reader that lists no more of them.
   Expected<const normalise::RecordSet*> skip_to_end();
   std::int64_t read() const noexcept { return next_seq_; }  // records given so far
+  // Whether the error given was that the blocks are not those committed
+  // (not a block missing or damaged).
+  bool changed() const noexcept { return changed_; }
 
  private:
   const Store& store_;
   std::int64_t id_ = 0, expected_ = 0, next_seq_ = 0;
+  bool changed_ = false;
   normalise::Layout layout_;
   std::string district_, period_;
   normalise::RecordSet set_;

@@ -436,7 +436,9 @@ class Spreadsheet {
     in_p_ = false;
     if (cell_.type == sdk::CellType::text && cell_.text.empty()) cell_.type = sdk::CellType::empty;
     if (error_ && cell_.type == sdk::CellType::text) cell_.type = sdk::CellType::error;  // "#DIV/0!" as shown
-    if (no_value_ && cell_.type == sdk::CellType::empty) cell_.type = sdk::CellType::error;
+    // A formula without its value, or an error whose text the writer left
+    // out (no paragraph): an error cell without text, never a blank.
+    if ((no_value_ || error_) && cell_.type == sdk::CellType::empty) cell_.type = sdk::CellType::error;
     value_set_ = false;
     column_ += cell_.repeat;
     if (column_ > kLastColumn + 1 && (cell_.type != sdk::CellType::empty || cell_.columns_spanned > 1))

@@ -310,7 +310,19 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
        "    last = len(rows)\n"
        "    ws.append(['Phong Thổ', 'Tổng cộng', ''] + ['=SUM(%s2:%s%d)' % (openpyxl.utils.get_column_letter(c), "
        "openpyxl.utils.get_column_letter(c), last) for c in range(4, 26)])\n"
-       "book('total.xlsx', total)\n",
+       "book('total.xlsx', total)\n"
+       "counts = [c for c in range(4, n + 1) if all(r[c - 1].isdigit() for r in rows[1:])]\n"
+       "def sums(all_formulas):\n"
+       "    def change(ws):\n"
+       "        row = [''] * n\n"
+       "        for c in counts:\n"
+       "            L = openpyxl.utils.get_column_letter(c)\n"
+       "            typed = sum(int(r[c - 1]) for r in rows[1:])\n"
+       "            row[c - 1] = '=SUM(%s2:%s%d)' % (L, L, len(rows)) if all_formulas or c == counts[-1] else typed\n"
+       "        ws.append(row)\n"
+       "    return change\n"
+       "book('sums-last.xlsx', sums(False))\n"
+       "book('sums-all.xlsx', sums(True))\n",
        data + "2018/phong-tho.csv", dir.path().string()});
   ASSERT_EQ(made.exit_code, 0) << made.output;
   const auto read = [&](const std::string& name) {
@@ -346,19 +358,36 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
               std::string::npos)
         << e.at("message");
   }
-  // A CSV saved by Excel writes a formula's error as its text: refused too.
-  {
+  // A CSV saved by Excel or LibreOffice writes a formula's error as its
+  // text ("#N/A", "Err:502"), a space before it or not: refused too.
+  for (const std::string shown : {"#N/A", " #N/A", "Err:502", "#BLOCKED!"}) {
     std::string text = tonghop::test::read_file(data + "2018/phong-tho.csv");
     const auto at = text.find("Đảng bộ xã Dào San");
     ASSERT_NE(at, std::string::npos);
-    text.replace(at, std::string("Đảng bộ xã Dào San").size(), "#N/A");
+    text.replace(at, std::string("Đảng bộ xã Dào San").size(), shown);
     tonghop::test::write_file(dir.path() / "name.csv", text);
     const auto [exit, o] = read("name.csv");
-    EXPECT_EQ(exit, 1);
-    ASSERT_EQ(o.at("errors").as_array().size(), 1u) << json::serialize(o.at("errors"));
-    EXPECT_EQ(o.at("errors").at(0).at("code"), "formula_error");
+    EXPECT_EQ(exit, 1) << shown;
+    ASSERT_EQ(o.at("errors").as_array().size(), 1u) << shown << ": " << json::serialize(o.at("errors"));
+    EXPECT_EQ(o.at("errors").at(0).at("code"), "formula_error") << shown;
     EXPECT_EQ(o.at("errors").at(0).at("row").as_int64(), 3);
     EXPECT_EQ(o.at("errors").at(0).at("field"), "org_name");
+  }
+  // A total row without its label ("Tổng cộng"): one of its sums a formula
+  // not computed, or all of them. Refused at those cells; it was taken as a
+  // total with that cell passed over, or the clerk asked for a name.
+  for (const auto& [name, all] : std::vector<std::pair<std::string, bool>>{{"sums-last.xlsx", false},
+                                                                           {"sums-all.xlsx", true}}) {
+    const auto [exit, o] = read(name);
+    EXPECT_EQ(exit, 1) << name;
+    ASSERT_FALSE(o.at("errors").as_array().empty()) << name;
+    if (!all) {
+      EXPECT_EQ(o.at("errors").as_array().size(), 1u) << name << ": " << json::serialize(o.at("errors"));
+    }
+    for (const auto& e : o.at("errors").as_array()) {
+      EXPECT_EQ(e.at("code"), "formula_without_value") << name << ": " << json::serialize(e);
+      EXPECT_EQ(e.at("row").as_int64(), 36) << json::serialize(e);
+    }
   }
   // The total row's formulas: not one total checked, so refused, at its row.
   const auto [total_exit, total] = read("total.xlsx");

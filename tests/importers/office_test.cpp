@@ -260,7 +260,9 @@ TEST(OdsReading, AFormulaWithoutItsValueIsAnErrorCellWithoutText) {
       "<table:table-row><table:table-cell table:formula=\"of:=[.B1]*2\"/>"
       "<table:table-cell office:value-type=\"float\" office:value=\"3\"/>"
       "<table:table-cell table:formula=\"of:=1/0\" office:value-type=\"string\" office:string-value=\"\" "
-      "calcext:value-type=\"error\"><text:p>#DIV/0!</text:p></table:table-cell></table:table-row>";
+      "calcext:value-type=\"error\"><text:p>#DIV/0!</text:p></table:table-cell>"
+      "<table:table-cell table:formula=\"of:=NA()\" office:value-type=\"string\" office:string-value=\"\" "
+      "calcext:value-type=\"error\"/></table:table-row>";
   const auto r = test::import_bytes(ods(content_xml(rows)), "t.ods");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   const sdk::Cell* none = r.sheet().find(1, 1);
@@ -271,6 +273,8 @@ TEST(OdsReading, AFormulaWithoutItsValueIsAnErrorCellWithoutText) {
   ASSERT_NE(r.sheet().find(1, 3), nullptr);
   EXPECT_EQ(r.sheet().find(1, 3)->type, sdk::CellType::error);
   EXPECT_EQ(r.sheet().find(1, 3)->text, "#DIV/0!");
+  ASSERT_NE(r.sheet().find(1, 4), nullptr) << "an error without its paragraph is not a blank";
+  EXPECT_EQ(r.sheet().find(1, 4)->type, sdk::CellType::error);
 }
 
 // LibreOffice saves a formula's error with an empty string-value and the

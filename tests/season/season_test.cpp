@@ -343,7 +343,11 @@ TEST(Season, APeriodLockedByHandInTheDatabaseApprovesNothingAndRefusesNothing) {
   const std::string id = std::to_string(sent.json().at("id").as_int64());
   // Locked with the sqlite3 shell, as an approval no one made: no return of
   // the period shows as approved by it, and a district can still send one.
-  by_hand(d, "INSERT INTO periods (period, locked_at, locked_by) VALUES ('2018', '2026-01-19T08:00:00Z', 'admin')");
+  // First with no one named, no audit entry either (NULL against NULL).
+  by_hand(d, "INSERT INTO periods (period, locked_at) VALUES ('2018', '2026-01-19T08:00:00Z')");
+  EXPECT_EQ(d.call("GET", "/api/v1/periods/2018", kSeasonAdmin).json().at("locked"), false);
+  EXPECT_EQ(status_of(d, "2018", "Sìn Hồ").at("status"), "on_time");
+  by_hand(d, "UPDATE periods SET locked_by = 'admin' WHERE period = '2018'");
   const auto status = d.call("GET", "/api/v1/periods/2018", kSeasonAdmin);
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(status.json().at("locked"), false) << status.body;
