@@ -186,7 +186,7 @@ sdk::Report province_report(const store::Store& store, const normalise::Registry
   const std::int64_t limit = settings.details_max_rows;
   std::int64_t listed = 0, organisations = 0;
   std::vector<std::string> unread;   // districts whose stored records could not be read
-  std::vector<std::string> changed;  // districts whose row was changed after its commit
+  std::vector<std::string> changed;  // districts whose row or records were changed after the commit
   for (const auto& s : current) {
     if (!with_details) break;
     // A district whose figures are unknown here (changed in the database)
