@@ -41,12 +41,12 @@ struct Raw {
 // A formula's error cell, or its value not kept (Raw::is_error), or the
 // text an error shows where the file kept only text (a CSV saved by Excel
 // or LibreOffice). Every value of every record passes here: its first
-// byte is looked at ('#', 'E' of "Err:", or a space before either).
+// byte is looked at ('#', 'E' of "Err:", or what trim_view takes off).
 [[gnu::always_inline]] inline bool shows_error(const Raw& raw) {
   if (raw.is_error) return true;
   if (raw.text.empty() || raw.is_number) return false;
   const char c = raw.text[0];
-  return (c == '#' || c == 'E' || c == ' ' || c == '\t' || c == '\xC2') && is_error_text(raw.text);
+  return (c == '#' || c == 'E' || c == ' ' || c == '\t' || c == '\n' || c == '\r') && is_error_text(raw.text);
 }
 
 // A value's count: read_count, unless its plain digits were read already.

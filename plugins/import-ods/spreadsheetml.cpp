@@ -173,6 +173,7 @@ class Reader {
         styles_[style_].format = format_code(std::string(x.attribute("Format")));
       } else if (name == "Worksheet") {
         in_sheet_ = true;
+        hidden_unsaid_ = false;
         sheet_ = std::string(x.attribute("Name"));
         row_ = 0;
         merges_.clear();
@@ -188,8 +189,8 @@ class Reader {
           stop(sdk::Code::invalid_input, "có hàng nằm quá hàng cuối cùng một trang tính được có; hãy xoá các hàng thừa "
                                          "rồi gửi lại",
                "a row lies past the last row a sheet can have");
-        // A row Excel does not show: said before its cells (SDK, document.hpp).
-        if (x.attribute("Hidden") == "1") check(sink_.property("hidden_row", std::to_string(row_)));
+        // A row Excel does not show: said at its first cell (emit), never for a row without cells.
+        hidden_unsaid_ = x.attribute("Hidden") == "1";
         column_ = 0;
       } else if (in_sheet_ && name == "Cell") {
         const std::uint64_t index = to_index(x.attribute("Index"));
@@ -304,6 +305,10 @@ class Reader {
     }
     count();
     if (!text_.fits(value_.size())) check(text_.refusal());
+    if (hidden_unsaid_) {  // SDK, document.hpp: before the row's first cell
+      hidden_unsaid_ = false;
+      check(sink_.property("hidden_row", std::to_string(row_)));
+    }
     c.text = value_;
     c.font = font;
     c.number_format = format;
@@ -317,7 +322,7 @@ class Reader {
   std::uint64_t cells_ = 0;
   std::unordered_map<std::string, Style> styles_;
   std::string style_, style_of_cell_, sheet_, type_, value_;
-  bool in_sheet_ = false, in_data_ = false, formula_without_data_ = false;
+  bool in_sheet_ = false, in_data_ = false, formula_without_data_ = false, hidden_unsaid_ = false;
   int skip_ = 0;
   std::uint64_t row_ = 0, next_row_ = 1, column_ = 0, cell_end_column_ = 0;
   std::vector<sdk::MergedRange> merges_;

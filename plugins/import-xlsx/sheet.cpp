@@ -157,8 +157,8 @@ class Workbook::Sheet {
     row_ = n != 0 ? n : last_row_ + 1;
     last_row_ = row_;
     last_col_ = 0;
-    // A row Excel does not show (hidden="1"): said before its cells (SDK, document.hpp).
-    if (hidden == "1" || hidden == "true") book_.check(book_.sink_.property("hidden_row", std::to_string(row_)));
+    // A row Excel does not show (hidden="1"): said before its first cell (Workbook::emit).
+    book_.hidden_unsaid_ = hidden == "1" || hidden == "true";
   }
   void emit(sdk::CellType type, std::string_view text, double number) {
     book_.emit(name_, row_, col_, type, text, number, xf_);
@@ -197,6 +197,7 @@ void Workbook::read_sheet(const std::string& sheet_name, const std::string& targ
     return;
   }
   Sheet sheet(*this, sheet_name);
+  hidden_unsaid_ = false;
   check(zipxml::read_part(
       zip_, *e, limits_, "tệp", "workbook", "; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
       [&](XmlReader& x) { return sheet.take(x); }, [&](XmlReader::Token t, XmlReader& x) { sheet.token(t, x); }));
@@ -520,6 +521,10 @@ void Workbook::emit(const std::string& sheet, std::uint32_t row, std::uint32_t c
     s.where().row = row;
     s.where().column = col;
     throw Stop{std::move(s)};
+  }
+  if (hidden_unsaid_) [[unlikely]] {  // SDK, document.hpp: before the row's first cell
+    hidden_unsaid_ = false;
+    check(sink_.property("hidden_row", std::to_string(row)));
   }
   sdk::CellView c;
   c.row = row;

@@ -125,6 +125,10 @@ class Workbook {
   std::vector<Style> styles_;  // by cell format, resolved once (resolve_formats)
   Style no_style_;
   bool date1904_ = false;
+  // The row being read is hidden, and not said yet: said at its first cell
+  // (emit), with that cell's row (a row element may have no r while its
+  // cells do), and never for a row without cells.
+  bool hidden_unsaid_ = false;
   std::uint64_t cells_ = 0;
 };
 

@@ -511,3 +511,21 @@ TEST(XlsxShapes, WorkbooksOtherProgramsWroteReadTheSameEitherWay) {
   EXPECT_GT(compared, 60);
   std::printf("%d workbooks compared\n", compared);
 }
+
+// A hidden row is said at its first cell, with that cell's row: a row
+// element without r (the OpenXML SDK's `new Row()`) whose cells carry theirs
+// is said as row 5, not as the row after the last; a hidden row without
+// cells is not said at all.
+TEST(XlsxReading, AHiddenRowIsSaidAtItsFirstCellWithItsRow) {
+  const auto r = test::import_bytes(
+      test::minimal_xlsx("<row><c r=\"A1\"><v>1</v></c></row><row hidden=\"1\"><c r=\"A5\"><v>2</v></c>"
+                         "<c r=\"B5\"><v>3</v></c></row><row r=\"6\" hidden=\"1\"/><row r=\"7\" hidden=\"true\">"
+                         "<c r=\"A7\"><v>4</v></c></row><row r=\"8\"><c r=\"A8\"><v>5</v></c></row>"),
+      "x.xlsx");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  std::vector<std::string> hidden;
+  for (const auto& p : r.doc.properties)
+    if (p.key == "hidden_row") hidden.push_back(p.value);
+  EXPECT_EQ(hidden, (std::vector<std::string>{"5", "7"}));
+  EXPECT_EQ(r.sheet().find(5, 2)->number, 3) << "read all the same";
+}
