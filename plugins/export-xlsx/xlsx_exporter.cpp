@@ -57,6 +57,21 @@ void details(lxw_workbook* wb, const Book& b) {
   worksheet_set_row(ws, 0, 118, nullptr);
   lxw_row_t y = 1;
   for (const auto& row : t.rows) {
+    // A note the host adds under the list (no district, a text in the name's
+    // column, nothing else: what is not listed, and why): across the text
+    // columns B to E and wrapped, as tall as it needs, where it ran over
+    // the figures' columns and was cut at the page's edge.
+    const auto* first = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
+    const auto* text = row.size() < 2 ? nullptr : std::get_if<std::string>(&row[1]);
+    if (first != nullptr && first->empty() && text != nullptr && t.columns.size() >= 5 &&
+        std::all_of(row.begin() + 2, row.end(), [](const sdk::Value& v) { return std::holds_alternative<std::monostate>(v); })) {
+      worksheet_write_blank(ws, y, 0, b.f.d_text);
+      worksheet_merge_range(ws, y, 1, y, 4, text->c_str(), b.f.wrap);
+      worksheet_set_row(ws, y, 13.0 * lines(*text, 32 + 13 + 17 + 24) + 2, nullptr);
+      for (std::size_t c = 5; c < t.columns.size(); ++c) worksheet_write_blank(ws, y, static_cast<lxw_col_t>(c), b.f.d_text);
+      ++y;
+      continue;
+    }
     for (std::size_t c = 0; c < row.size() && c < t.columns.size(); ++c) {
       const auto x = static_cast<lxw_col_t>(c);
       if (const auto* i = std::get_if<std::int64_t>(&row[c])) worksheet_write_number(ws, y, x, static_cast<double>(*i), b.f.d_integer);

@@ -219,6 +219,20 @@ TEST(ReportChanged, ARecordEditedInItsStoredBlockIsNeverListed) {
   // The others cut by the limit are still said: 38 of Sìn Hồ's and 2 of
   // Than Uyên's 45 listed, 43 not.
   EXPECT_NE(after.find("… và 43 tổ chức nữa không liệt kê ở đây"), std::string::npos) << after;
+  // Each note across the text columns B:E, wrapped and as tall as its
+  // lines (it ran over the figures' columns and was cut at the page's edge).
+  const auto notes = test::run(
+      {"/usr/bin/python3", "-c",
+       "import openpyxl, sys\n"
+       "ws = openpyxl.load_workbook(sys.argv[1])['Chi tiết']\n"
+       "merged = {str(m) for m in ws.merged_cells.ranges}\n"
+       "for row in ws.iter_rows(min_col=2, max_col=2):\n"
+       "    c = row[0]\n"
+       "    if isinstance(c.value, str) and (c.value.startswith('Không liệt kê') or c.value.startswith('… và')):\n"
+       "        print('B%d:E%d' % (c.row, c.row) in merged, c.alignment.wrap_text, (ws.row_dimensions[c.row].height or 0) > 30)\n",
+       (d.dir.path() / "report-2018.xlsx").string()});
+  EXPECT_EQ(notes.exit_code, 0) << notes.output;
+  EXPECT_EQ(notes.output, "True True True\nTrue True True\n");
   // The view: the head said 200 before the last block was read; the body is
   // then cut, never ended as if whole.
   const auto cut = d.request("GET", view);
