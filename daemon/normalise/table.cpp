@@ -82,7 +82,14 @@ Table::Table(const Catalogue& cat, const Registry& registry, const Submission& s
     if (const auto f = header.columns.find(first); f != header.columns.end()) repeats_[c] = {first, f->second};
   for (const auto& [c, text] : header.unmapped) {
     state(c, Column::unmapped);
-    if (watched_.size() >= kMaxWatched) {
+    if (repeats_.contains(c)) {
+      if (repeats_watched_ >= kMaxWatched) {
+        ++unwatched_repeats_;  // counted in one refusal (finish), not watched as a column without a header
+        state(c, Column::ignored);
+        continue;
+      }
+      ++repeats_watched_;
+    } else if (watched_.size() - repeats_watched_ >= kMaxWatched) {
       ++unwatched_headers_;
       continue;
     }
@@ -300,7 +307,7 @@ void Table::watch(RowView cells) {
     if (text.empty() && !cell.is_number) continue;
     auto it = watched_.find(cell.column);
     if (it == watched_.end()) {
-      if (watched_.size() >= kMaxWatched) continue;
+      if (watched_.size() - repeats_watched_ >= kMaxWatched) continue;
       it = watched_.emplace(cell.column, Watch{}).first;
     }
     Watch& w = it->second;
@@ -416,6 +423,15 @@ void Table::finish(const std::vector<sdk::MergedRange>& merges) {
       out_.warnings.back().suggestions = suggest_fields(w, cat_, taken);
     }
   }
+  if (unwatched_repeats_ > 0)
+    b_.error("repeated_field",
+             fmt::format("Còn {} cột nữa có tiêu đề trùng với một chỉ tiêu đã đọc ở cột khác (ngoài {} cột trùng đã kiểm); "
+                         "không biết lấy cột nào: hãy xóa các cột trùng hoặc sửa tiêu đề của chúng",
+                         unwatched_repeats_, kMaxWatched),
+             fmt::format("{} more columns name a field another column gives (past the {} repeated columns checked); "
+                         "which to take is not known: delete them or correct their headers",
+                         unwatched_repeats_, kMaxWatched),
+             "", "", Place{sheet_, header_row_, 0, {}});
   if (unwatched_headers_ > 0)
     b_.warning("unmapped_more",
                fmt::format("Còn {} cột nữa có tiêu đề không khớp chỉ tiêu nào, bị bỏ qua (chỉ {} cột đầu được kể ra)",

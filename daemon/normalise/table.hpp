@@ -139,7 +139,11 @@ class Table {
   // return of 16,000 such columns made 16,000 warnings, held and stored).
   std::size_t unwatched_headers_ = 0;
   // Columns whose header names a field an earlier column gave: column ->
-  // (that earlier column, the field). Header::repeats.
+  // (that earlier column, the field). Header::repeats. Each is watched
+  // whatever the columns before it (its figures would otherwise be left out
+  // without a word), up to kMaxWatched of them; past that the return is
+  // refused, as no return repeats a field hundreds of times.
+  std::size_t repeats_watched_ = 0, unwatched_repeats_ = 0;
   std::map<std::uint32_t, std::pair<std::uint32_t, const Field*>> repeats_;
   std::vector<const CellRef*> pending_;  // this row's cells in such columns
   std::vector<std::size_t> wholes_;      // fields that are the whole of an at_most rule

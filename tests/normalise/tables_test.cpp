@@ -313,6 +313,39 @@ TEST(Unmapped, TwoColumnsOfFiguresForOneFieldAreRefusedNamingBoth) {
   EXPECT_EQ(text.records.size(), 2u);
 }
 
+// Past the first 256 columns that name nothing, a second column of one
+// field's figures was not watched, so never compared: the first column was
+// read and the second left out without a word. Every repeat is watched; past
+// 256 of them the return is refused.
+TEST(Unmapped, AColumnRepeatingAFieldPastThe256ColumnsNamedIsStillRefused) {
+  std::string head = "Tên TCCSĐ;Loại hình;Tổng số ĐV;ĐV nữ", row1 = "Đảng bộ xã Khoen On;ĐB;75;18",
+              row2 = "Đảng bộ xã Ta Gia;ĐB;80;30";
+  for (int i = 0; i < 300; ++i) {
+    head += ";Ghi chú số " + std::to_string(i);
+    row1 += ";a";
+    row2 += ";b";
+  }
+  const auto late = read_bytes(head + ";ĐV nữ\n" + row1 + ";20\n" + row2 + ";31\n", "rong.csv");
+  ASSERT_EQ(late.errors.size(), 1u) << issues(late.errors);
+  EXPECT_EQ(late.errors[0].code, "repeated_field");
+  EXPECT_EQ(late.errors[0].where.column, 305u);
+  EXPECT_NE(late.errors[0].message.find("Cột D và cột KS cùng là chỉ tiêu"), std::string::npos) << late.errors[0].message;
+
+  std::string many_head = "Tên TCCSĐ;Loại hình;Tổng số ĐV", many1 = "Đảng bộ xã Khoen On;ĐB;75",
+              many2 = "Đảng bộ xã Ta Gia;ĐB;80";
+  for (int i = 0; i < 300; ++i) {
+    many_head += ";Tổng số ĐV";
+    many1 += ";75";
+    many2 += ";80";
+  }
+  const auto many = read_bytes(many_head + "\n" + many1 + "\n" + many2 + "\n", "lap.csv");
+  ASSERT_FALSE(many.accepted());
+  EXPECT_EQ(many.errors.size(), 257u);
+  EXPECT_NE(many.errors.back().message.find("Còn 44 cột nữa có tiêu đề trùng với một chỉ tiêu đã đọc"), std::string::npos)
+      << many.errors.back().message;
+  EXPECT_NE(many.errors.back().message.find(" / 44 more columns name a field another column gives"), std::string::npos);
+}
+
 // A return split over two sheets, or a corrected copy beside the old: one
 // sheet is read, and the other was left out without a word (an audit's
 // 21 organisations of 45). It is named in a warning.
