@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "normalise/batch_pipe.hpp"
-#include "normalise/hidden_rows.hpp"
+#include "normalise/hidden.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/table.hpp"
 #include "normalise/text.hpp"
@@ -50,6 +50,8 @@ class DocumentReader final : public Reader {
           hidden_rows_[sheet_name_].insert(row).second)
         ++hidden_row_count_;
     }
+    // Columns not shown (SDK, document.hpp): "13" or "37-16384".
+    if (key == "hidden_column" && in_sheet_) hidden_columns_.add(sheet_name_, value);
     return {};
   }
 
@@ -284,6 +286,9 @@ class DocumentReader final : public Reader {
       // Organisations on rows the clerk does not see: said.
       if (const auto it = hidden_rows_.find(best_sheet_); it != hidden_rows_.end())
         if (auto w = hidden_rows_warning(out.records, best_sheet_, it->second)) out.warnings.push_back(std::move(*w));
+      if (const auto* columns = hidden_columns_.of(best_sheet_))
+        if (auto w = hidden_columns_warning(out.records, cat_, best_sheet_, out.header_row, *columns))
+          out.warnings.push_back(std::move(*w));
       // What was read is on a sheet the clerk does not see: said.
       if (best_hidden_)
         out.warnings.push_back(Issue{
@@ -630,6 +635,7 @@ class DocumentReader final : public Reader {
   static constexpr std::size_t kMaxHiddenRows = 1 << 20;
   std::map<std::string, std::set<std::uint32_t>, std::less<>> hidden_rows_;
   std::size_t hidden_row_count_ = 0;
+  HiddenColumns hidden_columns_;  // columns the importer says are hidden, by sheet
   std::string sheet_name_;
   bool best_hidden_ = false;
 

@@ -176,11 +176,21 @@ class Reader {
         hidden_unsaid_ = false;
         sheet_ = std::string(x.attribute("Name"));
         row_ = 0;
+        declared_column_ = 0;
         merges_.clear();
         count();
         if (sheet_index_ < hidden_.size() && hidden_[sheet_index_]) check(sink_.property("hidden_sheet", sheet_));
         ++sheet_index_;
         check(sink_.begin_sheet(sheet_));
+      } else if (in_sheet_ && name == "Column") {
+        // <Column ss:Index="13" ss:Span="2" ss:Hidden="1"/>: columns 13 to 15
+        // Excel does not show, said with their range (SDK, document.hpp).
+        const std::uint64_t index = to_index(x.attribute("Index"));
+        const std::uint64_t first = index != 0 ? index : declared_column_ + 1;
+        declared_column_ = first + to_index(x.attribute("Span"));
+        if (x.attribute("Hidden") == "1" && first <= kLast)
+          check(sink_.property("hidden_column",
+                               std::to_string(first) + "-" + std::to_string(std::min(declared_column_, kLast))));
       } else if (in_sheet_ && name == "Row") {
         const std::uint64_t index = to_index(x.attribute("Index"));
         row_ = index != 0 ? index : row_ + 1;
@@ -325,6 +335,7 @@ class Reader {
   bool in_sheet_ = false, in_data_ = false, formula_without_data_ = false, hidden_unsaid_ = false;
   int skip_ = 0;
   std::uint64_t row_ = 0, next_row_ = 1, column_ = 0, cell_end_column_ = 0;
+  std::uint64_t declared_column_ = 0;  // the last column a <Column> element declared
   std::vector<sdk::MergedRange> merges_;
   std::vector<bool> hidden_;  // hidden_sheets()
   std::size_t sheet_index_ = 0;

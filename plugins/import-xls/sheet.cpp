@@ -118,6 +118,15 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       if (c.u16(grbit) && (grbit & 0x20) != 0 && hidden_rows_.size() < (1u << 16)) hidden_rows_.insert(rw);
       return true;
     }
+    case rec::colinfo: {
+      // colFirst, colLast, coldx, ixfe, then grbit: fHidden (0x0001) is a
+      // range of columns Excel does not show.
+      std::uint16_t first = 0, last = 0, skip = 0, grbit = 0;
+      if (!c.u16(first) || !c.u16(last) || !c.u16(skip) || !c.u16(skip) || !c.u16(grbit)) return true;
+      if ((grbit & 0x0001) != 0 && first <= last && hidden_columns_.size() < 256)
+        hidden_columns_.emplace_back(first + 1u, last + 1u);
+      return true;
+    }
     case rec::mergedcells: {
       std::uint16_t n = 0;
       if (!c.u16(n)) return false;

@@ -291,10 +291,14 @@ void Workbook::send(const SheetRef& sheet) {
     check(sink_.begin_sheet(sheet.name));
   }
   flush();
+  // Columns Excel does not show (SDK, document.hpp: before end_sheet).
+  for (const auto& [first, last] : hidden_columns_)
+    check(sink_.property("hidden_column", std::to_string(first) + "-" + std::to_string(last)));
   for (const auto& m : merges_) check(sink_.merged(m));
   check(sink_.end_sheet());
   merges_.clear();
   hidden_rows_.clear();
+  hidden_columns_.clear();
   row_said_ = UINT32_MAX;
   direct_ = false;
 }

@@ -473,6 +473,17 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
       if (parse_ref(ref.substr(0, colon), m.first_row, m.first_column) &&
           parse_ref(colon == std::string_view::npos ? ref : ref.substr(colon + 1), m.last_row, m.last_column))
         merges_.push_back(m);
+    } else if (!in_data_ && name == "col") {
+      // Columns Excel does not show (<col min="13" max="13" hidden="1"/>):
+      // said with their range, both ends included (SDK, document.hpp).
+      const std::string_view hidden = x.attribute("hidden"), min = x.attribute("min"), max = x.attribute("max");
+      std::uint32_t first = 0, last = 0;
+      const auto whole = [](std::string_view v, std::uint32_t& n) {
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        return ec == std::errc() && end == v.data() + v.size() && n != 0;
+      };
+      if ((hidden == "1" || hidden == "true") && whole(min, first) && (max.empty() ? (last = first, true) : whole(max, last)))
+        check(book_.sink_.property("hidden_column", std::to_string(first) + "-" + std::to_string(last)));
     } else if (in_data_ && name == "row") {
       begin_row(x.attribute("r"), x.attribute("hidden"));
     } else if (in_c_ && name == "v") {

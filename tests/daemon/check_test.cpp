@@ -426,3 +426,44 @@ TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
   // The CSV has no hidden rows, and says none.
   EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_rows"), std::string::npos);
 }
+
+// A column the clerk hid (last year's women, a working column) is read and
+// counted as any other, as SUM counts it, though the sheet does not show it:
+// said, naming each hidden column a field is read from and how many
+// organisations give a value there. The return with M and N:O hidden and
+// AJ:XFD (right of the table, as Excel hides them), by openpyxl, saved by
+// LibreOffice as .ods and .xls and back as .xlsx (hidden="true").
+TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
+  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  for (const std::string file :
+       {"hidden-columns.xlsx", "hidden-columns.ods", "hidden-columns.xls", "hidden-columns-libreoffice.xlsx"}) {
+    const auto r = check({TONGHOP_SOURCE_DIR "/tests/data/office/" + file, "--district", "Phong Thổ", "--period", "2018",
+                          "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden columns' too";
+    std::vector<const json::object*> said;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "hidden_columns") said.push_back(&w.as_object());
+    ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
+    const std::string message(said[0]->at("message").as_string());
+    EXPECT_NE(message.find("3 cột có số liệu được đọc đang bị ẩn trong trang «Biểu 01» (cột M «Dang vien nu»: 34 tổ "
+                           "chức; cột N «Dang vien dan toc thieu so»: 34 tổ chức; cột O «Dang vien ton giao»: 34 tổ chức)"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_NE(message.find("3 column(s) read for the return are hidden in sheet 'Biểu 01' (column M 'Dang vien nu': 34 "
+                           "organisation(s);"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said[0]->at("column"), "M") << file;
+    EXPECT_EQ(said[0]->at("row").as_int64(), 1) << file << ": the header's row";
+    EXPECT_EQ(said[0]->at("field"), "members_female") << file;
+  }
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_columns"), std::string::npos);
+  // Hidden rows only: no column is said.
+  const auto rows = check({TONGHOP_SOURCE_DIR "/tests/data/office/hidden-rows.xlsx", "--district", "Phong Thổ", "--period",
+                           "2018", "--format", "json"});
+  EXPECT_EQ(rows.output.find("hidden_columns"), std::string::npos) << rows.output;
+}

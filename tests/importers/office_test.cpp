@@ -511,6 +511,23 @@ TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
   EXPECT_EQ(r.sheet().find(2, 1)->number, 2) << "read all the same";
 }
 
+// Hidden <Column> elements: said with their range (ss:Index, ss:Span; a
+// column without an index follows the one before).
+TEST(SpreadsheetMl, HiddenColumnsAreSaidWithTheirRange) {
+  const std::string xml = excel_xml_sheet(
+      "<Column ss:Hidden=\"1\"/><Column ss:Width=\"20\"/><Column ss:Index=\"4\" ss:Span=\"2\" ss:Hidden=\"1\"/>"
+      "<Column ss:Hidden=\"1\"/><Column ss:Hidden=\"0\"/>"
+      "<Row><Cell><Data ss:Type=\"Number\">1</Data></Cell><Cell ss:Index=\"5\"><Data ss:Type=\"Number\">5</Data>"
+      "</Cell></Row>");
+  const auto r = test::import_bytes(xml, "t.xml");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  std::vector<std::string> hidden;
+  for (const auto& p : r.doc.properties)
+    if (p.key == "hidden_column") hidden.push_back(p.value);
+  EXPECT_EQ(hidden, (std::vector<std::string>{"1-1", "4-6", "7-7"}));
+  EXPECT_EQ(r.sheet().find(1, 5)->number, 5) << "read all the same";
+}
+
 // A formula with no <Data> (its value not in the file): an error cell
 // without text, never a blank; one with its value read as before.
 TEST(SpreadsheetMl, AFormulaWithoutItsDataIsAnErrorCellWithoutText) {

@@ -70,7 +70,10 @@ struct Property {
 // table over a hidden one's. Inside a sheet, before a row's first cell,
 // `hidden_row` (its value the row's number, "12") says the program does not
 // show that row: the host still reads it, and says so of an organisation
-// read from it.
+// read from it. Anywhere inside a sheet before end_sheet, `hidden_column`
+// (its value a column's number, "13", or a range of them with both ends,
+// "37-16384") says the program does not show those columns: the host still
+// reads them, and says so of a field read from one.
 // Cells of a sheet arrive row by row, left to right. Merged ranges of a sheet
 // may arrive before or after its cells.
 // A sink never throws. When it returns a non-ok Status (a limit it enforces,

@@ -1,0 +1,125 @@
+#include "normalise/hidden.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "normalise/normaliser.hpp"
+
+#include "normalise/text.hpp"
+
+namespace tonghop::normalise::detail {
+
+std::optional<Issue> hidden_rows_warning(const RecordSet& records, const std::string& sheet,
+                                         const std::set<std::uint32_t>& hidden) {
+  if (hidden.empty()) return std::nullopt;
+  std::size_t n = 0;
+  std::uint32_t first = 0;
+  std::string rows;  // the first few, as the clerk finds them
+  CompactRecord r;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records.get(i, r);
+    if (hidden.count(r.where) == 0) continue;
+    if (n == 0) first = r.where;
+    if (n < 10) rows += (n == 0 ? "" : ", ") + std::to_string(r.where);
+    else if (n == 10) rows += ", …";
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return Issue{"hidden_rows",
+               bilingual(fmt::format("{} tổ chức ở dòng đang bị ẩn trong trang «{}» (dòng {}): vẫn được đọc và tính vào "
+                                     "số liệu như hàm SUM tính; nếu đó là tổ chức không còn, hãy xoá dòng thay vì ẩn rồi "
+                                     "gửi lại",
+                                     n, sheet, rows),
+                         fmt::format("{} organisation(s) on rows hidden in sheet '{}' (rows {}): read and counted all the "
+                                     "same, as SUM counts them; if they no longer exist, delete the rows rather than hide "
+                                     "them, and send the file again",
+                                     n, sheet, rows)),
+               "", "", Place{sheet, first, 0, {}}};
+}
+
+namespace {
+bool number_of(std::string_view text, std::uint32_t& n) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && end == text.data() + text.size() && n != 0;
+}
+}  // namespace
+
+void HiddenColumns::add(std::string_view sheet, std::string_view value) {
+  const std::size_t dash = value.find('-');
+  std::uint32_t first = 0, last = 0;
+  if (!number_of(value.substr(0, dash), first)) return;
+  if (dash == std::string_view::npos) last = first;
+  else if (!number_of(value.substr(dash + 1), last) || last < first) return;
+  if (first > kMaxColumns) return;  // past every column a sheet has: nothing is read there
+  last = std::min(last, kMaxColumns);
+  auto it = by_sheet_.find(sheet);
+  if (it == by_sheet_.end()) {
+    if (by_sheet_.size() >= kMaxSheets) return;
+    it = by_sheet_.emplace(std::string(sheet), std::vector<bool>()).first;
+  }
+  std::vector<bool>& hidden = it->second;
+  if (hidden.size() <= last) hidden.resize(last + 1, false);
+  for (std::uint32_t c = first; c <= last; ++c) hidden[c] = true;
+}
+
+const std::vector<bool>* HiddenColumns::of(std::string_view sheet) const {
+  const auto it = by_sheet_.find(sheet);
+  return it == by_sheet_.end() ? nullptr : &it->second;
+}
+
+std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Catalogue& cat, const std::string& sheet,
+                                            std::uint32_t header_row, const std::vector<bool>& hidden) {
+  const Layout& layout = records.layout();
+  // The fields read from a hidden column, and how many records give each.
+  std::vector<bool> in_hidden(layout.fields.size(), false);
+  bool any = false;
+  for (std::size_t f = 0; f < layout.columns.size() && f < layout.fields.size(); ++f) {
+    const std::uint32_t c = layout.columns[f];
+    if (c != 0 && c < hidden.size() && hidden[c]) any = true, in_hidden[f] = true;
+  }
+  if (!any) return std::nullopt;
+  std::vector<std::size_t> count(layout.fields.size(), 0);
+  CompactRecord r;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records.get(i, r);
+    for (const auto& [f, v] : r.values)
+      if (f < in_hidden.size() && in_hidden[f]) ++count[f];
+  }
+  // In column order, as the clerk finds them.
+  std::vector<std::size_t> order;
+  for (std::size_t f = 0; f < count.size(); ++f)
+    if (count[f] != 0) order.push_back(f);
+  if (order.empty()) return std::nullopt;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return layout.columns[a] < layout.columns[b]; });
+  std::string vi, en;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t f = order[k];
+    if (k == 10) {
+      vi += ", …";
+      en += ", …";
+      break;
+    }
+    const Field* field = cat.field(layout.fields[f]);
+    const std::string& header = f < layout.headers.size() && !layout.headers[f].empty()
+                                    ? layout.headers[f]
+                                    : (field != nullptr ? field->label : layout.fields[f]);
+    const std::string column = column_name(layout.columns[f]);
+    vi += fmt::format("{}cột {} «{}»: {} tổ chức", k == 0 ? "" : "; ", column, header, count[f]);
+    en += fmt::format("{}column {} '{}': {} organisation(s)", k == 0 ? "" : "; ", column, header, count[f]);
+  }
+  const std::size_t first = order.front();
+  return Issue{"hidden_columns",
+               bilingual(fmt::format("{} cột có số liệu được đọc đang bị ẩn trong trang «{}» ({}): vẫn được đọc và tính "
+                                     "vào báo cáo như hàm SUM tính, dù trên trang không thấy; hãy bỏ ẩn để xem lại các số "
+                                     "liệu đó, sửa nếu cần, rồi gửi lại",
+                                     order.size(), sheet, vi),
+                         fmt::format("{} column(s) read for the return are hidden in sheet '{}' ({}): read and counted "
+                                     "all the same, as SUM counts them, though the sheet does not show them; unhide them "
+                                     "to look at those figures, correct them if need be, and send the file again",
+                                     order.size(), sheet, en)),
+               layout.fields[first], "", Place{sheet, header_row, layout.columns[first], {}}};
+}
+
+}  // namespace tonghop::normalise::detail
