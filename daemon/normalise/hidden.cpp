@@ -61,7 +61,9 @@ void HiddenColumns::add(std::string_view sheet, std::string_view value) {
   }
   std::vector<bool>& hidden = it->second;
   if (hidden.size() <= last) hidden.resize(last + 1, false);
-  for (std::uint32_t c = first; c <= last; ++c) hidden[c] = true;
+  // A word at a time (libstdc++'s fill of bits): a file of a million
+  // <col> elements, each of every column, is a second's work, not minutes.
+  std::fill(hidden.begin() + first, hidden.begin() + last + 1, true);
 }
 
 const std::vector<bool>* HiddenColumns::of(std::string_view sheet) const {
