@@ -5,6 +5,8 @@
 #include <cctype>
 #include <mutex>
 
+#include <sys/mman.h>
+
 #include <fmt/format.h>
 #include <sodium.h>
 
@@ -38,12 +40,23 @@ std::optional<std::string> hash_password(std::string_view password) {
   return std::string(out.data());
 }
 
-bool verify_password(std::string_view password, const std::optional<std::string>& hash) {
-  if (!ready()) return false;
-  static const std::optional<std::string> dummy = hash_password("not a password of anyone");
-  const std::string& h = hash ? *hash : dummy.value_or("");
-  const bool match = !h.empty() && crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
-  return hash.has_value() && match;
+PasswordCheck check_password(std::string_view password, const std::optional<std::string>& hash) {
+  if (!ready()) return PasswordCheck::unchecked;
+  // crypto_pwhash_str of "not a password of anyone", the same limits: made
+  // once, here, so that no first sign-in depends on memory to make it.
+  static constexpr const char* kDummy =
+      "$argon2id$v=19$m=65536,t=2,p=1$hkCmbFtWf3XPwBE7bnPBNQ$e9l6PEwRMY7SWrQZXw9l5rGz65TTa4r4CWeLQCx7+kw";
+  const char* h = hash ? hash->c_str() : kDummy;
+  if (crypto_pwhash_str_verify(h, password.data(), password.size()) == 0)
+    return hash ? PasswordCheck::match : PasswordCheck::mismatch;
+  // libsodium's -1 (errno EINVAL) is a wrong password, and a hash it had no
+  // memory to compute too (Debian 12's 1.0.18, tried under RLIMIT_AS): which
+  // one, the memory tells. Mapped, not touched: no page is taken.
+  void* room = ::mmap(nullptr, crypto_pwhash_MEMLIMIT_INTERACTIVE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+  if (room == MAP_FAILED) return PasswordCheck::unchecked;  // errno: ENOMEM
+  ::munmap(room, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  return PasswordCheck::mismatch;
 }
 
 std::optional<std::string> weak_password(std::string_view password, std::string_view user) {

@@ -13,9 +13,18 @@ namespace tonghop::api {
 // The encoded argon2id hash ("$argon2id$v=19$..."), or none when libsodium
 // cannot (out of memory).
 std::optional<std::string> hash_password(std::string_view password);
-// Whether the password matches the hash; with no hash, a dummy one is checked
-// so that an unknown name costs the same time as a wrong password.
-bool verify_password(std::string_view password, const std::optional<std::string>& hash);
+// What checking a password against its hash found.
+enum class PasswordCheck {
+  match,
+  mismatch,
+  // libsodium could not check it (no memory for the hash's 64 MiB):
+  // neither a match nor a wrong password.
+  unchecked,
+};
+// The password against the hash; with no hash, a dummy one is checked so
+// that an unknown name costs the same time as a wrong password (and fails
+// the same way when memory is short), never a match.
+PasswordCheck check_password(std::string_view password, const std::optional<std::string>& hash);
 // Why a new password is refused, in Vietnamese and English; none when it is good.
 std::optional<std::string> weak_password(std::string_view password, std::string_view user);
 // Why a user name is refused; none when it is good: 2 to 64 of A-Z a-z 0-9 . _ - @.

@@ -3,6 +3,7 @@
 // the season"; docs/security.md "Passwords and sessions".
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <unordered_map>
 
@@ -215,7 +216,15 @@ void Api::add_people_routes() {
       return res;
     }
     const auto hash = name->size() <= 64 ? context_.store->password_hash(*name) : std::nullopt;
-    if (!verify_password(*password, hash)) {
+    const PasswordCheck checked = check_password(*password, hash);
+    if (checked == PasswordCheck::unchecked) {
+      // Neither a wrong password nor a sign-in: not counted against the name.
+      const int why = errno;
+      context_.log->error("sign-in as {} from {}: the password could not be checked (no memory for its hash: {})",
+                          echo(*name), address, std::strerror(why));
+      return refuse::password_unchecked();
+    }
+    if (checked == PasswordCheck::mismatch) {
       const bool locked = logins_->failed(*name, address, settings, now);
       context_.log->warn("sign-in as {} from {} failed (wrong name or password){}", echo(*name), address,
                          locked ? fmt::format("; locked for {} min", settings.lockout_minutes) : "");

@@ -56,6 +56,16 @@ http::Response hash_failed() {
                               "password (out of memory)");
 }
 
+http::Response password_unchecked() {
+  http::Response res = http::error_response(
+      503, "password_unchecked",
+      fmt::format("Máy chủ đang thiếu bộ nhớ nên chưa kiểm được mật khẩu (không tính là nhập sai); hãy thử lại sau {} giây "
+                  "/ the password could not be checked now (out of memory; not counted as a wrong one): try again in {} s",
+                  http::refusal::kRetryAfterSeconds, http::refusal::kRetryAfterSeconds));
+  res.headers.emplace_back("Retry-After", std::to_string(http::refusal::kRetryAfterSeconds));
+  return res;
+}
+
 http::Response export_failed(std::string_view why) {
   return http::error_response(
       500, "export_failed",

@@ -21,6 +21,7 @@ http::Response store_failed(std::string_view why);     // 500
 // gone, else 500; the code stays store_failed, as the API has always said.
 http::Response store_refused(bool not_found, std::string_view why);
 http::Response hash_failed();                          // 500: no memory to hash a password
+http::Response password_unchecked();                   // 503, Retry-After: no memory to check a password
 http::Response export_failed(std::string_view why);    // 500
 http::Response catalogue_unreadable(std::string_view why);  // 500
 http::Response form_failed(std::string_view why);      // 500
