@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "normalise/batch_pipe.hpp"
-#include "normalise/hidden.hpp"
+#include "normalise/sheets.hpp"
 #include "normalise/normaliser.hpp"
 #include "normalise/table.hpp"
 #include "normalise/text.hpp"
@@ -264,42 +264,10 @@ class DocumentReader final : public Reader {
       out = tree_->finish();
       tree_.reset();
     } else if (!best_header_.valid() || !best_) {
-      out.errors.push_back(no_table());
+      out.errors.push_back(no_table_issue(best_header_, best_sheet_, cat_));
     } else {
       out = std::move(*best_);
-      // One sheet is read: another that holds a table of organisations too
-      // (the return split over two sheets, a corrected copy, last year's)
-      // is said, never left out without a word.
-      for (const auto& other : tables_) {
-        if (other == best_sheet_) continue;
-        const bool hidden = hidden_.count(other) != 0;
-        out.warnings.push_back(Issue{
-            "other_table",
-            bilingual(fmt::format("Trang «{}»{} cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
-                                  "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
-                                  other, hidden ? " (đang ẩn)" : "", best_sheet_),
-                      fmt::format("sheet '{}'{} holds a table of organisations too, which is not read: only sheet '{}' "
-                                  "is. If the return spans several sheets, put it on one; if that one is old, delete it",
-                                  other, hidden ? " (hidden)" : "", best_sheet_)),
-            "", other, Place{other, 0, 0, {}}});
-      }
-      // Organisations on rows the clerk does not see: said.
-      if (const auto it = hidden_rows_.find(best_sheet_); it != hidden_rows_.end())
-        if (auto w = hidden_rows_warning(out.records, best_sheet_, it->second)) out.warnings.push_back(std::move(*w));
-      if (const auto* columns = hidden_columns_.of(best_sheet_))
-        if (auto w = hidden_columns_warning(out.records, cat_, best_sheet_, out.header_row, *columns))
-          out.warnings.push_back(std::move(*w));
-      // What was read is on a sheet the clerk does not see: said.
-      if (best_hidden_)
-        out.warnings.push_back(Issue{
-            "hidden_sheet",
-            bilingual(fmt::format("Bảng được đọc nằm ở trang «{}», trang này đang bị ẩn (không trang hiện nào có bảng tổ "
-                                  "chức cơ sở đảng); hãy kiểm tra đây đúng là báo cáo cần gửi",
-                                  best_sheet_),
-                      fmt::format("the table read is on sheet '{}', which is hidden (no visible sheet holds a table of "
-                                  "organisations); check that it is the return meant",
-                                  best_sheet_)),
-            "", best_sheet_, Place{best_sheet_, 0, 0, {}}});
+      sheet_warnings(out, cat_, best_sheet_, best_hidden_, tables_, hidden_, hidden_rows_, hidden_columns_);
     }
     if (out.records.empty() && out.errors.empty())
       out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
@@ -311,53 +279,6 @@ class DocumentReader final : public Reader {
 
  private:
   static constexpr std::size_t kMaxMerges = 65536;
-
-  // No table: the row that came nearest, what it named, and what it lacked.
-  Issue no_table() const {
-    Issue i;
-    i.code = "no_table";
-    const Header& h = best_header_;
-    const Field* name = cat_.field("org_name");
-    const std::string name_names = name != nullptr ? header_names(*name) : "«Tên tổ chức cơ sở đảng»";
-    if (!h.found || h.columns.empty()) {
-      i.field = "org_name";
-      i.message = fmt::format(
-          "Không tìm thấy bảng số liệu: không dòng nào trong 60 dòng đầu của mỗi trang có tiêu đề cột khớp chỉ tiêu; "
-          "cần cột tên tổ chức cơ sở đảng ({}) và ít nhất hai chỉ tiêu / no table found: no row among the first 60 of "
-          "any sheet has headers that match fields; a name column ({}) and at least two indicators are needed",
-          name_names, name_names);
-      return i;
-    }
-    std::string found_vi, found_en, other;
-    for (const auto& [c, f] : h.columns) {
-      const auto p = h.paths.find(c);
-      const std::string header = p != h.paths.end() ? p->second : f->label;
-      found_vi += fmt::format("{}{} «{}» ({})", found_vi.empty() ? "" : ", ", column_name(c), header, f->id);
-      found_en += fmt::format("{}{} '{}' ({})", found_en.empty() ? "" : ", ", column_name(c), header, f->id);
-    }
-    for (const auto& [c, text] : h.unmapped)
-      other += fmt::format("{}{} «{}»", other.empty() ? "" : ", ", column_name(c), text);
-    const bool has_name = h.has("org_name");
-    i.field = has_name ? "" : "org_name";
-    i.where = Place{best_sheet_, h.row, 0, {}};
-    const std::string where = fmt::format("{}dòng {}", best_sheet_.empty() ? "" : "trang «" + best_sheet_ + "», ", h.row);
-    const std::string where_en = fmt::format("{}row {}", best_sheet_.empty() ? "" : "sheet '" + best_sheet_ + "', ", h.row);
-    if (!has_name)
-      i.message = fmt::format(
-          "Không tìm thấy bảng số liệu. Gần nhất là {}: đọc được {} cột ({}), nhưng thiếu cột tên tổ chức cơ sở đảng; "
-          "tiêu đề cột đó có thể là: {}{} / no table found. The nearest is {}: {} columns understood ({}), but the "
-          "organisation's name column is missing; its header may read: {}{}",
-          where, h.columns.size(), found_vi, name_names, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
-          h.columns.size(), found_en, name_names, other.empty() ? "" : "; columns not understood: " + other);
-    else
-      i.message = fmt::format(
-          "Không tìm thấy bảng số liệu. Gần nhất là {}: chỉ đọc được {} cột ({}), cần tên tổ chức và ít nhất hai chỉ "
-          "tiêu{} / no table found. The nearest is {}: only {} columns understood ({}); the name and at least two "
-          "indicators are needed{}",
-          where, h.columns.size(), found_vi, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
-          h.columns.size(), found_en, other.empty() ? "" : "; columns not understood: " + other);
-    return i;
-  }
 
   // What a text cell's font says of TCVN3 (as tcvn3_text, grid.hpp): nothing
   // (judge the text itself), or a .Vn* font, capitals or not.

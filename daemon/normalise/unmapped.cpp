@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "normalise/normaliser.hpp"
 #include "normalise/text.hpp"
 
 namespace tonghop::normalise::detail {
@@ -135,6 +136,51 @@ Issue missing_field_issue(const Field& f, const std::vector<std::string>& candid
                                     "read: {}{}",
                                     f.id, names, cols.empty() ? "" : "; columns that may be it: " + cols));
   i.where = std::move(where);
+  return i;
+}
+
+Issue no_table_issue(const Header& h, const std::string& sheet, const Catalogue& cat) {
+  Issue i;
+  i.code = "no_table";
+  const Field* name = cat.field("org_name");
+  const std::string name_names = name != nullptr ? header_names(*name) : "«Tên tổ chức cơ sở đảng»";
+  if (!h.found || h.columns.empty()) {
+    i.field = "org_name";
+    i.message = fmt::format(
+        "Không tìm thấy bảng số liệu: không dòng nào trong 60 dòng đầu của mỗi trang có tiêu đề cột khớp chỉ tiêu; "
+        "cần cột tên tổ chức cơ sở đảng ({}) và ít nhất hai chỉ tiêu / no table found: no row among the first 60 of "
+        "any sheet has headers that match fields; a name column ({}) and at least two indicators are needed",
+        name_names, name_names);
+    return i;
+  }
+  std::string found_vi, found_en, other;
+  for (const auto& [c, f] : h.columns) {
+    const auto p = h.paths.find(c);
+    const std::string header = p != h.paths.end() ? p->second : f->label;
+    found_vi += fmt::format("{}{} «{}» ({})", found_vi.empty() ? "" : ", ", column_name(c), header, f->id);
+    found_en += fmt::format("{}{} '{}' ({})", found_en.empty() ? "" : ", ", column_name(c), header, f->id);
+  }
+  for (const auto& [c, text] : h.unmapped)
+    other += fmt::format("{}{} «{}»", other.empty() ? "" : ", ", column_name(c), text);
+  const bool has_name = h.has("org_name");
+  i.field = has_name ? "" : "org_name";
+  i.where = Place{sheet, h.row, 0, {}};
+  const std::string where = fmt::format("{}dòng {}", sheet.empty() ? "" : "trang «" + sheet + "», ", h.row);
+  const std::string where_en = fmt::format("{}row {}", sheet.empty() ? "" : "sheet '" + sheet + "', ", h.row);
+  if (!has_name)
+    i.message = fmt::format(
+        "Không tìm thấy bảng số liệu. Gần nhất là {}: đọc được {} cột ({}), nhưng thiếu cột tên tổ chức cơ sở đảng; "
+        "tiêu đề cột đó có thể là: {}{} / no table found. The nearest is {}: {} columns understood ({}), but the "
+        "organisation's name column is missing; its header may read: {}{}",
+        where, h.columns.size(), found_vi, name_names, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+        h.columns.size(), found_en, name_names, other.empty() ? "" : "; columns not understood: " + other);
+  else
+    i.message = fmt::format(
+        "Không tìm thấy bảng số liệu. Gần nhất là {}: chỉ đọc được {} cột ({}), cần tên tổ chức và ít nhất hai chỉ "
+        "tiêu{} / no table found. The nearest is {}: only {} columns understood ({}); the name and at least two "
+        "indicators are needed{}",
+        where, h.columns.size(), found_vi, other.empty() ? "" : "; các cột chưa khớp: " + other, where_en,
+        h.columns.size(), found_en, other.empty() ? "" : "; columns not understood: " + other);
   return i;
 }
 

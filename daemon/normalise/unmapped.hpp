@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "normalise/catalogue.hpp"
+#include "normalise/header.hpp"
 #include "normalise/record.hpp"
 
 namespace tonghop::normalise::detail {
@@ -50,5 +51,9 @@ Issue missing_field_issue(const Field& f, const std::vector<std::string>& candid
 
 // Some of a field's names as a header may write them (folded), the shortest first.
 std::string header_names(const Field& f, std::size_t most = 6);
+
+// No table in the document: `h`, the header that came nearest (on sheet
+// `sheet`), what it named, and what it lacked.
+Issue no_table_issue(const Header& h, const std::string& sheet, const Catalogue& cat);
 
 }  // namespace tonghop::normalise::detail

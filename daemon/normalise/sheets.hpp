@@ -1,7 +1,9 @@
-// Rows and columns the spreadsheet program does not show (the importer's
-// `hidden_row` and `hidden_column` properties, SDK document.hpp): what is
-// read from them is counted all the same, as Excel's SUM counts it, but the
-// clerk does not see it on the sheet; said, never counted without a word.
+// What the workbook holds beside the table read, said to the clerk: another
+// sheet's table, not read; rows and columns the spreadsheet program does not
+// show (the importer's `hidden_row` and `hidden_column` properties, SDK
+// document.hpp), whose figures are counted all the same, as Excel's SUM
+// counts them, though the clerk does not see them; the table's sheet hidden.
+// Never read or left out without a word.
 #pragma once
 
 #include <cstdint>
@@ -39,5 +41,14 @@ class HiddenColumns {
 // that at least one record gives a value in, or none.
 std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Catalogue& cat, const std::string& sheet,
                                             std::uint32_t header_row, const std::vector<bool>& hidden);
+
+// The warnings above for `out`, read from sheet `sheet` (`sheet_hidden`:
+// the importer says it is hidden): another sheet of `tables` (each sheet
+// whose header makes a table) is named, hidden or not (`hidden_sheets`);
+// organisations on `hidden_rows`, fields in `hidden_columns`' columns.
+void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
+                    const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
+                    const std::map<std::string, std::set<std::uint32_t>, std::less<>>& hidden_rows,
+                    const HiddenColumns& hidden_columns);
 
 }  // namespace tonghop::normalise::detail

@@ -1,4 +1,4 @@
-#include "normalise/hidden.hpp"
+#include "normalise/sheets.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -122,6 +122,45 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
                                      "to look at those figures, correct them if need be, and send the file again",
                                      order.size(), sheet, en)),
                layout.fields[first], "", Place{sheet, header_row, layout.columns[first], {}}};
+}
+
+void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
+                    const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
+                    const std::map<std::string, std::set<std::uint32_t>, std::less<>>& hidden_rows,
+                    const HiddenColumns& hidden_columns) {
+  // One sheet is read: another that holds a table of organisations too
+  // (the return split over two sheets, a corrected copy, last year's) is
+  // said, never left out without a word.
+  for (const auto& other : tables) {
+    if (other == sheet) continue;
+    const bool hidden = hidden_sheets.count(other) != 0;
+    out.warnings.push_back(Issue{
+        "other_table",
+        bilingual(fmt::format("Trang «{}»{} cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
+                              "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
+                              other, hidden ? " (đang ẩn)" : "", sheet),
+                  fmt::format("sheet '{}'{} holds a table of organisations too, which is not read: only sheet '{}' "
+                              "is. If the return spans several sheets, put it on one; if that one is old, delete it",
+                              other, hidden ? " (hidden)" : "", sheet)),
+        "", other, Place{other, 0, 0, {}}});
+  }
+  // Organisations on rows, and figures in columns, the clerk does not see.
+  if (const auto it = hidden_rows.find(sheet); it != hidden_rows.end())
+    if (auto w = hidden_rows_warning(out.records, sheet, it->second)) out.warnings.push_back(std::move(*w));
+  if (const auto* columns = hidden_columns.of(sheet))
+    if (auto w = hidden_columns_warning(out.records, cat, sheet, out.header_row, *columns))
+      out.warnings.push_back(std::move(*w));
+  // What was read is on a sheet the clerk does not see.
+  if (sheet_hidden)
+    out.warnings.push_back(Issue{
+        "hidden_sheet",
+        bilingual(fmt::format("Bảng được đọc nằm ở trang «{}», trang này đang bị ẩn (không trang hiện nào có bảng tổ "
+                              "chức cơ sở đảng); hãy kiểm tra đây đúng là báo cáo cần gửi",
+                              sheet),
+                  fmt::format("the table read is on sheet '{}', which is hidden (no visible sheet holds a table of "
+                              "organisations); check that it is the return meant",
+                              sheet)),
+        "", sheet, Place{sheet, 0, 0, {}}});
 }
 
 }  // namespace tonghop::normalise::detail
