@@ -130,8 +130,8 @@ class DocumentReader final : public Reader {
       kept->is_number = c->type == sdk::CellType::number;
       kept->is_error = c->type == sdk::CellType::error;
       kept->legacy = static_cast<std::uint8_t>(legacy);
-      kept->number = c->number;
-      if (!kept->is_number && !kept->text.empty() && kept->text.size() <= 15) kept->digits = plain_digits(kept->text);
+      if (kept->is_number) kept->number = c->number;
+      else kept->digits = !kept->text.empty() && kept->text.size() <= 15 ? plain_digits(kept->text) : -1;
     }
     if (!ordered) b.rows.back().ordered = false;
     return c;
@@ -156,11 +156,11 @@ class DocumentReader final : public Reader {
     kept.is_number = c.type == sdk::CellType::number;
     kept.is_error = c.type == sdk::CellType::error;
     kept.legacy = static_cast<std::uint8_t>(legacy);
-    kept.number = c.number;
     // A text of plain digits (most of a return's cells) read into its count
     // here, as parse_count reads it, while its bytes are at hand: the
     // worker, the longer of the two threads, does not.
-    if (!kept.is_number && !kept.text.empty() && kept.text.size() <= 15) kept.digits = plain_digits(kept.text);
+    if (kept.is_number) kept.number = c.number;
+    else if (!kept.text.empty() && kept.text.size() <= 15) kept.digits = plain_digits(kept.text);
     b.cells.push_back(kept);
   }
   // The count a text of 1-15 plain digits gives, or -1.
@@ -428,7 +428,7 @@ class DocumentReader final : public Reader {
       const auto l = static_cast<Legacy>(b.cells[i].legacy);
       if (l == Legacy::none ||
           (l == Legacy::judge &&
-           (b.cells[i].digits >= 0 || ascii(b.cells[i].text) || !looks_like_tcvn3(b.cells[i].text))))
+           (b.cells[i].digits_read() >= 0 || ascii(b.cells[i].text) || !looks_like_tcvn3(b.cells[i].text))))
         continue;
       if (auto d = decode_tcvn3(b.cells[i].text, l == Legacy::vn_capitals)) {
         b.decoded.push_back(std::move(*d));

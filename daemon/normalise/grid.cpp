@@ -34,7 +34,7 @@ Grid::Grid(const sdk::Sheet& sheet) : sheet_(&sheet), merges_(sheet.merges) {
     ref.is_number = c.type == sdk::CellType::number;
     ref.is_error = c.type == sdk::CellType::error;
     ref.text = c.text;
-    ref.number = c.number;
+    if (ref.is_number) ref.number = c.number;
     if (c.type == sdk::CellType::text) {
       if (c.font != last_font) {
         last_font = c.font;

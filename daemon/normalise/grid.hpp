@@ -22,20 +22,29 @@ struct CellRef {
   bool is_number = false;
   // The document reader's, while the cell waits for the worker: what the
   // cell's font says of TCVN3 (DocumentReader::Legacy), kept with the cell
-  // rather than in a vector beside the cells. (Beside the column and
-  // is_number: a cell takes 40 bytes, not 56; a large sheet's cells all
-  // pass from one core's cache to the other's.)
+  // rather than in a vector beside the cells, in the bytes the column and
+  // is_number leave (a large sheet's cells all pass from one core's cache to
+  // the other's: each byte of a cell is paid for a million times).
   std::uint8_t legacy = 0;
   // A formula's error ("#N/A" in `text`), or a formula whose value the file
   // does not keep (`text` empty): sdk::CellType::error. Refused where a
   // field reads it (Builder::build), never read as a name or a blank.
   bool is_error = false;
   std::string_view text;
-  double number = 0;
-  // A text of plain digits already read (DocumentReader::push, on the
-  // importer's thread): its count; -1 when not read.
-  std::int64_t digits = -1;
+  // One or the other (a cell takes 32 bytes, not 40: a large sheet's cells
+  // all pass from one core's cache to the other's):
+  union {
+    // is_number: its value.
+    double number;
+    // A text of plain digits already read (DocumentReader::push, on the
+    // importer's thread): its count; -1 when not read. Read through
+    // digits_read(), never of a number.
+    std::int64_t digits = -1;
+  };
+  std::int64_t digits_read() const { return is_number ? -1 : digits; }
+  double number_or_0() const { return is_number ? number : 0; }
 };
+static_assert(sizeof(CellRef) == 32);
 
 using RowCells = std::vector<CellRef>;     // one row, by column
 using RowView = std::span<const CellRef>;  // the same, wherever it is kept

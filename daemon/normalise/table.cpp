@@ -168,7 +168,7 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
   spare_folds_.clear();
   for (std::size_t i = 0; i < cells.size(); ++i) {
     // A text of plain digits (CellRef::digits) has no letter.
-    if (prefilter_ && (cells[i].digits >= 0 || !has_letter(cells[i].text))) continue;
+    if (prefilter_ && (cells[i].digits_read() >= 0 || !has_letter(cells[i].text))) continue;
     if (folded(cells, i).ends) {
       ended_ = true;
       return;
@@ -197,7 +197,7 @@ void Table::row(std::uint32_t r, RowView cells, const NameAhead* ahead) {
     if (cell->text.empty() && !cell->is_number && !cell->is_error) continue;
     if (slot.is_count) any_count = true;
     if (slot.column == name_col_) name_cell = static_cast<std::size_t>(cell - cells.data());
-    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->is_error, cell->number, slot.column, {}, cell->digits});
+    b_.set(slot.field, Raw{cell->text, cell->is_number, cell->is_error, cell->number_or_0(), slot.column, {}, cell->digits_read()});
   }
   if (is_total(r, cells)) {
     b_.check_total(&section_base_);
