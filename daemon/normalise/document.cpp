@@ -3,10 +3,8 @@
 // stream, its rows handed to a worker thread; a tree goes to the tree reader.
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -42,16 +40,11 @@ class DocumentReader final : public Reader {
   sdk::Status property(std::string_view key, std::string_view value) override {
     // A sheet the spreadsheet program does not show (SDK, document.hpp).
     if (key == "hidden_sheet" && hidden_.size() < 4096) hidden_.emplace(value);
-    // A row not shown, given before its cells (SDK, document.hpp).
-    if (key == "hidden_row" && in_sheet_ && hidden_row_count_ < kMaxHiddenRows) {
-      std::uint32_t row = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), row);
-      if (ec == std::errc() && end == value.data() + value.size() && row != 0 &&
-          hidden_rows_[sheet_name_].insert(row).second)
-        ++hidden_row_count_;
+    // Rows and columns not shown, said inside the sheet (SDK, document.hpp).
+    if (in_sheet_ && !skip_) {
+      if (key == "hidden_row") hidden_here_.add_row(value);
+      else if (key == "hidden_column") hidden_here_.add_columns(value);
     }
-    // Columns not shown (SDK, document.hpp): "13" or "37-16384".
-    if (key == "hidden_column" && in_sheet_) hidden_columns_.add(sheet_name_, value);
     return {};
   }
 
@@ -60,7 +53,7 @@ class DocumentReader final : public Reader {
     ++sheet_index_;
     head_ = std::make_unique<sdk::Sheet>();
     head_->name = std::string(name);
-    sheet_name_ = head_->name;
+    hidden_here_.clear();
     if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) head_->merges = known_.merges[sheet_index_];
     skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
     streaming_ = false;
@@ -267,7 +260,7 @@ class DocumentReader final : public Reader {
       out.errors.push_back(no_table_issue(best_header_, best_sheet_, cat_));
     } else {
       out = std::move(*best_);
-      sheet_warnings(out, cat_, best_sheet_, best_hidden_, tables_, hidden_, hidden_rows_, hidden_columns_);
+      sheet_warnings(out, cat_, best_sheet_, best_hidden_, tables_, hidden_, best_hidden_cells_);
     }
     if (out.records.empty() && out.errors.empty())
       out.errors.push_back(Issue{"no_records", "Báo cáo không có tổ chức cơ sở đảng nào / the return has no organisations",
@@ -478,6 +471,7 @@ class DocumentReader final : public Reader {
         best_header_ = std::move(h);
         best_sheet_ = head_->name;
         best_hidden_ = hidden_.count(best_sheet_) != 0;
+        best_hidden_cells_ = std::move(hidden_here_);
         best_ = std::move(result);
       }
     } else {
@@ -487,6 +481,7 @@ class DocumentReader final : public Reader {
         best_header_ = used_;
         best_sheet_ = head_->name;
         best_hidden_ = hidden_.count(best_sheet_) != 0;
+        best_hidden_cells_ = std::move(hidden_here_);
         best_ = std::move(current_);
       }
       // Found again with every merged range: if that reads differently, the
@@ -552,12 +547,9 @@ class DocumentReader final : public Reader {
   std::vector<std::vector<sdk::MergedRange>> merges_seen_;
   bool second_pass_ = false;
   std::set<std::string, std::less<>> hidden_;  // sheets the importer says are hidden
-  // Rows the importer says are hidden, by sheet (at most kMaxHiddenRows in all).
-  static constexpr std::size_t kMaxHiddenRows = 1 << 20;
-  std::map<std::string, std::set<std::uint32_t>, std::less<>> hidden_rows_;
-  std::size_t hidden_row_count_ = 0;
-  HiddenColumns hidden_columns_;  // columns the importer says are hidden, by sheet
-  std::string sheet_name_;
+  // The rows and columns the importer says are hidden: of the sheet being
+  // read, and of the table's (the best so far).
+  HiddenCells hidden_here_, best_hidden_cells_;
   bool best_hidden_ = false;
 
   std::unique_ptr<TreeReader> tree_;  // a tree document

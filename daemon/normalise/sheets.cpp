@@ -46,7 +46,12 @@ bool number_of(std::string_view text, std::uint32_t& n) {
 }
 }  // namespace
 
-void HiddenColumns::add(std::string_view sheet, std::string_view value) {
+void HiddenCells::add_row(std::string_view value) {
+  std::uint32_t row = 0;
+  if (rows.size() < kMaxRows && number_of(value, row)) rows.insert(row);
+}
+
+void HiddenCells::add_columns(std::string_view value) {
   const std::size_t dash = value.find('-');
   std::uint32_t first = 0, last = 0;
   if (!number_of(value.substr(0, dash), first)) return;
@@ -54,21 +59,10 @@ void HiddenColumns::add(std::string_view sheet, std::string_view value) {
   else if (!number_of(value.substr(dash + 1), last) || last < first) return;
   if (first > kMaxColumns) return;  // past every column a sheet has: nothing is read there
   last = std::min(last, kMaxColumns);
-  auto it = by_sheet_.find(sheet);
-  if (it == by_sheet_.end()) {
-    if (by_sheet_.size() >= kMaxSheets) return;
-    it = by_sheet_.emplace(std::string(sheet), std::vector<bool>()).first;
-  }
-  std::vector<bool>& hidden = it->second;
-  if (hidden.size() <= last) hidden.resize(last + 1, false);
+  if (columns.size() <= last) columns.resize(last + 1, false);
   // A word at a time (libstdc++'s fill of bits): a file of a million
   // <col> elements, each of every column, is a second's work, not minutes.
-  std::fill(hidden.begin() + first, hidden.begin() + last + 1, true);
-}
-
-const std::vector<bool>* HiddenColumns::of(std::string_view sheet) const {
-  const auto it = by_sheet_.find(sheet);
-  return it == by_sheet_.end() ? nullptr : &it->second;
+  std::fill(columns.begin() + first, columns.begin() + last + 1, true);
 }
 
 std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Catalogue& cat, const std::string& sheet,
@@ -126,29 +120,28 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
 
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
                     const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
-                    const std::map<std::string, std::set<std::uint32_t>, std::less<>>& hidden_rows,
-                    const HiddenColumns& hidden_columns) {
+                    const HiddenCells& hidden) {
   // One sheet is read: another that holds a table of organisations too
   // (the return split over two sheets, a corrected copy, last year's) is
   // said, never left out without a word.
   for (const auto& other : tables) {
     if (other == sheet) continue;
-    const bool hidden = hidden_sheets.count(other) != 0;
+    const bool other_hidden = hidden_sheets.count(other) != 0;
     out.warnings.push_back(Issue{
         "other_table",
         bilingual(fmt::format("Trang «{}»{} cũng có bảng tổ chức cơ sở đảng nhưng không được đọc: chỉ đọc trang «{}». "
                               "Nếu báo cáo nằm ở nhiều trang, hãy gộp vào một trang; nếu là trang cũ, hãy xóa nó",
-                              other, hidden ? " (đang ẩn)" : "", sheet),
+                              other, other_hidden ? " (đang ẩn)" : "", sheet),
                   fmt::format("sheet '{}'{} holds a table of organisations too, which is not read: only sheet '{}' "
                               "is. If the return spans several sheets, put it on one; if that one is old, delete it",
-                              other, hidden ? " (hidden)" : "", sheet)),
+                              other, other_hidden ? " (hidden)" : "", sheet)),
         "", other, Place{other, 0, 0, {}}});
   }
   // Organisations on rows, and figures in columns, the clerk does not see.
-  if (const auto it = hidden_rows.find(sheet); it != hidden_rows.end())
-    if (auto w = hidden_rows_warning(out.records, sheet, it->second)) out.warnings.push_back(std::move(*w));
-  if (const auto* columns = hidden_columns.of(sheet))
-    if (auto w = hidden_columns_warning(out.records, cat, sheet, out.header_row, *columns))
+  if (!hidden.rows.empty())
+    if (auto w = hidden_rows_warning(out.records, sheet, hidden.rows)) out.warnings.push_back(std::move(*w));
+  if (!hidden.columns.empty())
+    if (auto w = hidden_columns_warning(out.records, cat, sheet, out.header_row, hidden.columns))
       out.warnings.push_back(std::move(*w));
   // What was read is on a sheet the clerk does not see.
   if (sheet_hidden)

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,17 +23,20 @@ namespace tonghop::normalise::detail {
 std::optional<Issue> hidden_rows_warning(const RecordSet& records, const std::string& sheet,
                                          const std::set<std::uint32_t>& hidden);
 
-// The columns each sheet hides, as the importer says them ("13", or
-// "37-16384" for a range), up to the last column a sheet has.
-class HiddenColumns {
- public:
-  void add(std::string_view sheet, std::string_view value);
-  // Sheet `sheet`'s hidden columns (by column number), or null when none.
-  const std::vector<bool>* of(std::string_view sheet) const;
-
- private:
-  static constexpr std::size_t kMaxSheets = 1024;  // 2 KiB each at most
-  std::map<std::string, std::vector<bool>, std::less<>> by_sheet_;
+// What one sheet hides, as the importer says it (SDK document.hpp): rows
+// ("12"), and columns ("13", or "37-16384" for a range), the columns up to
+// the last a sheet has. Kept for the sheet being read and for the table's
+// (DocumentReader), never by name for every sheet.
+struct HiddenCells {
+  static constexpr std::size_t kMaxRows = 1 << 20;
+  std::set<std::uint32_t> rows;
+  std::vector<bool> columns;  // by column number
+  void add_row(std::string_view value);
+  void add_columns(std::string_view value);
+  void clear() {
+    rows.clear();
+    columns.clear();
+  }
 };
 
 // The warning for the fields of `records` read from a column of `hidden`
@@ -45,10 +47,9 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
 // The warnings above for `out`, read from sheet `sheet` (`sheet_hidden`:
 // the importer says it is hidden): another sheet of `tables` (each sheet
 // whose header makes a table) is named, hidden or not (`hidden_sheets`);
-// organisations on `hidden_rows`, fields in `hidden_columns`' columns.
+// organisations on the sheet's hidden rows, fields in its hidden columns.
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
                     const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
-                    const std::map<std::string, std::set<std::uint32_t>, std::less<>>& hidden_rows,
-                    const HiddenColumns& hidden_columns);
+                    const HiddenCells& hidden);
 
 }  // namespace tonghop::normalise::detail

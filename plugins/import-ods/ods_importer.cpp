@@ -289,8 +289,10 @@ class Spreadsheet {
                "a column repeat count is not a number", here(0, next_column_));
         const std::string_view style = x.attribute("default-cell-style-name");
         if (!style.empty() && style != "Default") columns_.push_back({next_column_, n, std::string(style)});
-        // Columns LibreOffice does not show: said with their range (SDK, document.hpp).
-        if (x.attribute("visibility") == "collapse" && next_column_ <= kLastColumn)
+        // Columns LibreOffice does not show (hidden, or filtered out, as rows
+        // are): said with their range (SDK, document.hpp).
+        const std::string_view visibility = x.attribute("visibility");
+        if ((visibility == "collapse" || visibility == "filter") && next_column_ <= kLastColumn)
           check(sink_.property("hidden_column", std::to_string(next_column_) + "-" +
                                                     std::to_string(std::min<std::uint64_t>(next_column_ + n - 1, kLastColumn))));
         next_column_ += std::min<std::uint64_t>(n, kLastColumn);

@@ -123,8 +123,8 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       // range of columns Excel does not show.
       std::uint16_t first = 0, last = 0, skip = 0, grbit = 0;
       if (!c.u16(first) || !c.u16(last) || !c.u16(skip) || !c.u16(skip) || !c.u16(grbit)) return true;
-      if ((grbit & 0x0001) != 0 && first <= last && hidden_columns_.size() < 256)
-        hidden_columns_.emplace_back(first + 1u, last + 1u);
+      if ((grbit & 0x0001) != 0)
+        for (unsigned col = first; col <= last && col < hidden_columns_.size(); ++col) hidden_columns_.set(col);
       return true;
     }
     case rec::mergedcells: {

@@ -292,13 +292,18 @@ void Workbook::send(const SheetRef& sheet) {
   }
   flush();
   // Columns Excel does not show (SDK, document.hpp: before end_sheet).
-  for (const auto& [first, last] : hidden_columns_)
-    check(sink_.property("hidden_column", std::to_string(first) + "-" + std::to_string(last)));
+  for (std::size_t first = 0; first < hidden_columns_.size(); ++first) {
+    if (!hidden_columns_[first]) continue;
+    std::size_t last = first;
+    while (last + 1 < hidden_columns_.size() && hidden_columns_[last + 1]) ++last;
+    check(sink_.property("hidden_column", std::to_string(first + 1) + "-" + std::to_string(last + 1)));
+    first = last;
+  }
   for (const auto& m : merges_) check(sink_.merged(m));
   check(sink_.end_sheet());
   merges_.clear();
   hidden_rows_.clear();
-  hidden_columns_.clear();
+  hidden_columns_.reset();
   row_said_ = UINT32_MAX;
   direct_ = false;
 }

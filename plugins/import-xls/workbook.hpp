@@ -5,6 +5,7 @@
 // xlsx importer sends them (each cell with its font name and number format).
 #pragma once
 
+#include <bitset>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -95,9 +96,9 @@ class Workbook {
   // the last row said so before its cells (flush).
   std::set<std::uint32_t> hidden_rows_;
   std::uint32_t row_said_ = UINT32_MAX;
-  // Columns the COLINFO records say Excel does not show (fHidden), 1-based
-  // ranges, said before the sheet ends (send).
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> hidden_columns_;
+  // Columns the COLINFO records say Excel does not show (fHidden), 0-based
+  // (BIFF8 has 256 columns), said as ranges before the sheet ends (send).
+  std::bitset<256> hidden_columns_;
 };
 
 }  // namespace tonghop::xls

@@ -476,13 +476,19 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
     } else if (!in_data_ && name == "col") {
       // Columns Excel does not show (<col min="13" max="13" hidden="1"/>):
       // said with their range, both ends included (SDK, document.hpp).
+      // A max past the last column (past 2^64 even) is the last column.
       const std::string_view hidden = x.attribute("hidden"), min = x.attribute("min"), max = x.attribute("max");
-      std::uint32_t first = 0, last = 0;
-      const auto whole = [](std::string_view v, std::uint32_t& n) {
+      constexpr std::uint64_t kLastColumn = 16384;
+      const auto column = [&](std::string_view v, std::uint64_t& n) {
         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        return ec == std::errc() && end == v.data() + v.size() && n != 0;
+        if (ec == std::errc::result_out_of_range && end == v.data() + v.size()) n = kLastColumn;
+        else if (ec != std::errc() || end != v.data() + v.size() || n == 0) return false;
+        n = std::min(n, kLastColumn);
+        return true;
       };
-      if ((hidden == "1" || hidden == "true") && whole(min, first) && (max.empty() ? (last = first, true) : whole(max, last)))
+      std::uint64_t first = 0, last = 0;
+      if ((hidden == "1" || hidden == "true") && column(min, first) && (max.empty() ? (last = first, true) : column(max, last)) &&
+          first <= last)
         check(book_.sink_.property("hidden_column", std::to_string(first) + "-" + std::to_string(last)));
     } else if (in_data_ && name == "row") {
       begin_row(x.attribute("r"), x.attribute("hidden"));

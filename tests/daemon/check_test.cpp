@@ -467,3 +467,45 @@ TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
                            "2018", "--format", "json"});
   EXPECT_EQ(rows.output.find("hidden_columns"), std::string::npos) << rows.output;
 }
+
+// What another sheet hides is not the table's: never said of it, and never
+// crowding out what the table's sheet hides (1,100 sheets before it, each
+// hiding columns and rows, once stopped the warning). A max past 2^32 is the
+// last column.
+TEST(Check, OnlyTheTableSheetsHiddenColumnsAndRowsAreSaid) {
+  tonghop::test::TempDir dir;
+  const auto made = tonghop::test::run(
+      {"/usr/bin/python3", "-c",
+       "import csv, sys, openpyxl\n"
+       "from openpyxl.worksheet.dimensions import ColumnDimension\n"
+       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';'))\n"
+       "wb = openpyxl.Workbook(); wb.remove(wb.active)\n"
+       "for i in range(1100):\n"
+       "    ws = wb.create_sheet('Nháp %d' % i); ws['A1'] = 'ghi chú'; ws['A2'] = 'x'\n"
+       "    ws.column_dimensions['B'].hidden = True; ws.row_dimensions[2].hidden = True\n"
+       "ws = wb.create_sheet('Biểu 01')\n"
+       "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+       "ws.column_dimensions['N'] = ColumnDimension(ws, index='N', min=14, max=2**33, hidden=True)\n"
+       "wb.save(sys.argv[2] + '/nhap.xlsx')\n"
+       "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+       "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+       "other = wb.create_sheet('Cũ'); other['A1'] = 'x'; other.column_dimensions['M'].hidden = True\n"
+       "other.row_dimensions[5].hidden = True\n"
+       "wb.save(sys.argv[2] + '/khac.xlsx')\n",
+       data + "2018/phong-tho.csv", dir.path().string()});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const auto warnings_of = [&](const std::string& file) {
+    const auto r = check({(dir.path() / file).string(), "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    return json::serialize(json::parse(r.output).at("warnings"));
+  };
+  const std::string after_drafts = warnings_of("nhap.xlsx");
+  EXPECT_NE(after_drafts.find("cột N «Dang vien dan toc thieu so»: 34 tổ chức; cột O «Dang vien ton giao»: 34 tổ chức"),
+            std::string::npos)
+      << after_drafts;
+  EXPECT_EQ(after_drafts.find("cột B"), std::string::npos) << after_drafts;
+  EXPECT_EQ(after_drafts.find("hidden_rows"), std::string::npos) << after_drafts;
+  const std::string beside_other = warnings_of("khac.xlsx");
+  EXPECT_EQ(beside_other.find("hidden_columns"), std::string::npos) << beside_other;
+  EXPECT_EQ(beside_other.find("hidden_rows"), std::string::npos) << beside_other;
+}

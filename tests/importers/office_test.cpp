@@ -277,6 +277,25 @@ TEST(OdsReading, AFormulaWithoutItsValueIsAnErrorCellWithoutText) {
   EXPECT_EQ(r.sheet().find(1, 4)->type, sdk::CellType::error);
 }
 
+// Columns LibreOffice does not show: hidden ("collapse") or filtered out
+// ("filter", as LibreOffice writes a column a filter hides), said with
+// their range, counted through repeats and column groups.
+TEST(OdsReading, HiddenAndFilteredColumnsAreSaidWithTheirRange) {
+  const std::string rows =
+      "<table:table-column table:number-columns-repeated=\"2\"/>"
+      "<table:table-column table:visibility=\"collapse\"/>"
+      "<table:table-column-group><table:table-column table:visibility=\"filter\" "
+      "table:number-columns-repeated=\"3\"/></table:table-column-group>"
+      "<table:table-column table:visibility=\"visible\"/>"
+      "<table:table-row><table:table-cell office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
+  const auto r = test::import_bytes(ods(content_xml(rows)), "t.ods");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  std::vector<std::string> hidden;
+  for (const auto& p : r.doc.properties)
+    if (p.key == "hidden_column") hidden.push_back(p.value);
+  EXPECT_EQ(hidden, (std::vector<std::string>{"3-3", "4-6"}));
+}
+
 // LibreOffice saves a formula's error with an empty string-value and the
 // error as its paragraph: it was read as an empty cell (a blank figure,
 // a missing name), now as the error it shows. make-files makes the file.
