@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <mutex>
-
-#include <sys/mman.h>
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -40,23 +40,74 @@ std::optional<std::string> hash_password(std::string_view password) {
   return std::string(out.data());
 }
 
+namespace {
+
+// An argon2id hash as crypto_pwhash_str writes it:
+// $argon2id$v=19$m=<KiB>,t=<passes>,p=1$<salt>$<hash>, in base64 without padding.
+struct Argon2id {
+  unsigned long long passes = 0;
+  std::size_t memory = 0;  // bytes
+  std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
+  std::array<unsigned char, 64> hash{};
+  std::size_t hash_size = 0;
+};
+
+std::optional<Argon2id> parse_argon2id(std::string_view s) {
+  constexpr std::string_view kPrefix = "$argon2id$v=19$m=";
+  if (!s.starts_with(kPrefix)) return std::nullopt;
+  s.remove_prefix(kPrefix.size());
+  Argon2id a;
+  unsigned long long kib = 0, lanes = 0;
+  auto number = [&](unsigned long long& n, std::string_view then) {
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || !std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end)).starts_with(then))
+      return false;
+    s.remove_prefix(static_cast<std::size_t>(end - s.data()) + then.size());
+    return true;
+  };
+  if (!number(kib, ",t=") || !number(a.passes, ",p=") || !number(lanes, "$") || lanes != 1) return std::nullopt;
+  // Limits crypto_pwhash takes (outside them it fails as if for memory).
+  if (kib > crypto_pwhash_MEMLIMIT_MAX / 1024 || kib * 1024 < crypto_pwhash_MEMLIMIT_MIN ||
+      a.passes < crypto_pwhash_OPSLIMIT_MIN || a.passes > crypto_pwhash_OPSLIMIT_MAX)
+    return std::nullopt;
+  a.memory = static_cast<std::size_t>(kib) * 1024;
+  const std::size_t dollar = s.find('$');
+  if (dollar == std::string_view::npos) return std::nullopt;
+  const std::string salt(s.substr(0, dollar)), hash(s.substr(dollar + 1));
+  std::size_t salt_size = 0;
+  if (sodium_base642bin(a.salt.data(), a.salt.size(), salt.data(), salt.size(), nullptr, &salt_size, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+      salt_size != a.salt.size())
+    return std::nullopt;
+  if (sodium_base642bin(a.hash.data(), a.hash.size(), hash.data(), hash.size(), nullptr, &a.hash_size, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+      a.hash_size < crypto_pwhash_BYTES_MIN)
+    return std::nullopt;
+  return a;
+}
+
+}  // namespace
+
 PasswordCheck check_password(std::string_view password, const std::optional<std::string>& hash) {
   if (!ready()) return PasswordCheck::unchecked;
-  // crypto_pwhash_str of "not a password of anyone", the same limits: made
-  // once, here, so that no first sign-in depends on memory to make it.
-  static constexpr const char* kDummy =
-      "$argon2id$v=19$m=65536,t=2,p=1$hkCmbFtWf3XPwBE7bnPBNQ$e9l6PEwRMY7SWrQZXw9l5rGz65TTa4r4CWeLQCx7+kw";
-  const char* h = hash ? hash->c_str() : kDummy;
-  if (crypto_pwhash_str_verify(h, password.data(), password.size()) == 0)
-    return hash ? PasswordCheck::match : PasswordCheck::mismatch;
-  // libsodium's -1 (errno EINVAL) is a wrong password, and a hash it had no
-  // memory to compute too (Debian 12's 1.0.18, tried under RLIMIT_AS): which
-  // one, the memory tells. Mapped, not touched: no page is taken.
-  void* room = ::mmap(nullptr, crypto_pwhash_MEMLIMIT_INTERACTIVE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
-  if (room == MAP_FAILED) return PasswordCheck::unchecked;  // errno: ENOMEM
-  ::munmap(room, crypto_pwhash_MEMLIMIT_INTERACTIVE);
-  return PasswordCheck::mismatch;
+  const std::string_view h = hash ? std::string_view(*hash) : kDummyPasswordHash;
+  // The hash computed again from its own parameters, and compared: the
+  // computation either is made or fails (no memory for it), so a check not
+  // made is told from a wrong password by what happened, not guessed after.
+  // (crypto_pwhash_str_verify answers -1 and EINVAL to both in libsodium
+  // 1.0.18, as tried under RLIMIT_AS.)
+  const auto a = parse_argon2id(h);
+  if (!a) {  // not a hash this daemon makes: libsodium's own reading
+    const std::string z(h);
+    return hash && crypto_pwhash_str_verify(z.c_str(), password.data(), password.size()) == 0 ? PasswordCheck::match
+                                                                                               : PasswordCheck::mismatch;
+  }
+  std::array<unsigned char, 64> again{};
+  if (crypto_pwhash(again.data(), a->hash_size, password.data(), password.size(), a->salt.data(), a->passes, a->memory,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return PasswordCheck::unchecked;
+  const bool same = sodium_memcmp(again.data(), a->hash.data(), a->hash_size) == 0;
+  return same && hash ? PasswordCheck::match : PasswordCheck::mismatch;
 }
 
 std::optional<std::string> weak_password(std::string_view password, std::string_view user) {

@@ -17,14 +17,18 @@ std::optional<std::string> hash_password(std::string_view password);
 enum class PasswordCheck {
   match,
   mismatch,
-  // libsodium could not check it (no memory for the hash's 64 MiB):
-  // neither a match nor a wrong password.
+  // The hash could not be computed (no memory for its 64 MiB, or libsodium
+  // not started): neither a match nor a wrong password.
   unchecked,
 };
 // The password against the hash; with no hash, a dummy one is checked so
 // that an unknown name costs the same time as a wrong password (and fails
 // the same way when memory is short), never a match.
 PasswordCheck check_password(std::string_view password, const std::optional<std::string>& hash);
+// That dummy: crypto_pwhash_str of "not a password of anyone", the same
+// limits, made once (so that no sign-in depends on memory to make it).
+inline constexpr std::string_view kDummyPasswordHash =
+    "$argon2id$v=19$m=65536,t=2,p=1$hkCmbFtWf3XPwBE7bnPBNQ$e9l6PEwRMY7SWrQZXw9l5rGz65TTa4r4CWeLQCx7+kw";
 // Why a new password is refused, in Vietnamese and English; none when it is good.
 std::optional<std::string> weak_password(std::string_view password, std::string_view user);
 // Why a user name is refused; none when it is good: 2 to 64 of A-Z a-z 0-9 . _ - @.

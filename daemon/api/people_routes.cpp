@@ -220,8 +220,8 @@ void Api::add_people_routes() {
     if (checked == PasswordCheck::unchecked) {
       // Neither a wrong password nor a sign-in: not counted against the name.
       const int why = errno;
-      context_.log->error("sign-in as {} from {}: the password could not be checked (no memory for its hash: {})",
-                          echo(*name), address, std::strerror(why));
+      context_.log->error("sign-in as {} from {}: the password could not be checked (its hash not computed: {})",
+                          echo(*name), address, why != 0 ? std::strerror(why) : "libsodium not started");
       return refuse::password_unchecked();
     }
     if (checked == PasswordCheck::mismatch) {

@@ -5,10 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include "api/passwords.hpp"
 
@@ -48,6 +50,21 @@ TEST(Passwords, AMatchAWrongOneAndAnUnknownName) {
   EXPECT_EQ(api::check_password("not a password of anyone", std::nullopt), api::PasswordCheck::mismatch)
       << "the dummy hash's own password is no way in";
   EXPECT_EQ(api::check_password("một mật khẩu đủ dài", std::nullopt), api::PasswordCheck::mismatch);
+  // The dummy is a hash as the daemon makes them (else an unknown name
+  // would answer faster than a known one).
+  EXPECT_EQ(api::check_password("not a password of anyone", std::string(api::kDummyPasswordHash)),
+            api::PasswordCheck::match);
+  EXPECT_EQ(crypto_pwhash_str_needs_rehash(std::string(api::kDummyPasswordHash).c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                           crypto_pwhash_MEMLIMIT_INTERACTIVE),
+            0);
+  // Hashes of other limits, and one not in argon2id's form: as libsodium reads them.
+  char other[crypto_pwhash_STRBYTES];
+  ASSERT_EQ(crypto_pwhash_str(other, "mật khẩu cũ 123", std::strlen("mật khẩu cũ 123"), 3, 32u << 20), 0);
+  EXPECT_EQ(api::check_password("mật khẩu cũ 123", std::string(other)), api::PasswordCheck::match);
+  EXPECT_EQ(api::check_password("mật khẩu cũ 124", std::string(other)), api::PasswordCheck::mismatch);
+  EXPECT_EQ(api::check_password("mật khẩu cũ 123", std::string("$argon2id$v=19$m=65536,t=2,p=1$hỏng")),
+            api::PasswordCheck::mismatch);
+  EXPECT_EQ(api::check_password("mật khẩu cũ 123", std::string("")), api::PasswordCheck::mismatch);
 }
 
 // Without memory for the hash: hashing gives none (the API's 500), and a
