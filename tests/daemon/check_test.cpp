@@ -28,6 +28,24 @@ tonghop::test::RunResult check(std::vector<std::string> args, std::string plugin
   return r;
 }
 const std::string data = TONGHOP_SOURCE_DIR "/tests/data/lai-chau/";
+
+// Workbooks made by openpyxl at test time in `dir`: `script` runs with
+// `rows` (Phong Thổ's 2018 return as its CSV holds it: the header, then a
+// row a list of texts), `out` (the folder) and `openpyxl` given.
+void openpyxl_books(const tonghop::test::TempDir& dir, const std::string& script) {
+  const auto made = tonghop::test::run(
+      {"/usr/bin/python3", "-c",
+       "import csv, sys, openpyxl\n"
+       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';'))\n"
+       "out = sys.argv[2]\n" +
+           script,
+       data + "2018/phong-tho.csv", dir.path().string()});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+}
+// `check --format json` of `file` as Phong Thổ's 2018 return.
+tonghop::test::RunResult check_phong_tho(const std::string& file) {
+  return check({file, "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+}
 }  // namespace
 
 TEST(Check, AnAcceptedReturnExitsZeroWithItsRecords) {
@@ -291,48 +309,43 @@ TEST(Check, AFileThatChangesWhileItIsReadIsToldAndNotJudged) {
 // organisation's name; now refused at its cell.
 TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
   tonghop::test::TempDir dir;
-  const auto made = tonghop::test::run(
-      {"/usr/bin/python3", "-c",
-       "import csv, sys, openpyxl\n"
-       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';'))\n"
-       "def book(name, change):\n"
-       "    wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
-       "    for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
-       "    change(ws); wb.save(sys.argv[2] + '/' + name)\n"
-       "n = len(rows[0])\n"
-       "def notes(ws):\n"
-       "    ws.cell(row=1, column=n + 1, value='Ghi chú')\n"
-       "    ws.cell(row=3, column=n + 1, value='=1+1')\n"
-       "book('notes.xlsx', notes)\n"
-       "book('count.xlsx', lambda ws: ws.cell(row=3, column=11, value='=100+5'))\n"
-       "book('name.xlsx', lambda ws: ws.cell(row=3, column=2, value='#N/A'))\n"
-       "def total(ws):\n"
-       "    last = len(rows)\n"
-       "    ws.append(['Phong Thổ', 'Tổng cộng', ''] + ['=SUM(%s2:%s%d)' % (openpyxl.utils.get_column_letter(c), "
-       "openpyxl.utils.get_column_letter(c), last) for c in range(4, 26)])\n"
-       "book('total.xlsx', total)\n"
-       "counts = [c for c in range(4, n + 1) if all(r[c - 1].isdigit() for r in rows[1:])]\n"
-       "def sums(all_formulas):\n"
-       "    def change(ws):\n"
-       "        row = [''] * n\n"
-       "        for c in counts:\n"
-       "            L = openpyxl.utils.get_column_letter(c)\n"
-       "            typed = sum(int(r[c - 1]) for r in rows[1:])\n"
-       "            row[c - 1] = '=SUM(%s2:%s%d)' % (L, L, len(rows)) if all_formulas or c == counts[-1] else typed\n"
-       "        ws.append(row)\n"
-       "    return change\n"
-       "book('sums-last.xlsx', sums(False))\n"
-       "book('sums-all.xlsx', sums(True))\n",
-       data + "2018/phong-tho.csv", dir.path().string()});
-  ASSERT_EQ(made.exit_code, 0) << made.output;
+  openpyxl_books(dir,
+                 "def book(name, change):\n"
+                 "    wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                 "    for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                 "    change(ws); wb.save(out + '/' + name)\n"
+                 "n = len(rows[0])\n"
+                 "def notes(ws):\n"
+                 "    ws.cell(row=1, column=n + 1, value='Ghi chú')\n"
+                 "    ws.cell(row=3, column=n + 1, value='=1+1')\n"
+                 "book('notes.xlsx', notes)\n"
+                 "book('count.xlsx', lambda ws: ws.cell(row=3, column=11, value='=100+5'))\n"
+                 "book('name.xlsx', lambda ws: ws.cell(row=3, column=2, value='#N/A'))\n"
+                 "def total(ws):\n"
+                 "    last = len(rows)\n"
+                 "    ws.append(['Phong Thổ', 'Tổng cộng', ''] + ['=SUM(%s2:%s%d)' % (openpyxl.utils.get_column_letter(c), "
+                 "openpyxl.utils.get_column_letter(c), last) for c in range(4, 26)])\n"
+                 "book('total.xlsx', total)\n"
+                 "counts = [c for c in range(4, n + 1) if all(r[c - 1].isdigit() for r in rows[1:])]\n"
+                 "def sums(all_formulas):\n"
+                 "    def change(ws):\n"
+                 "        row = [''] * n\n"
+                 "        for c in counts:\n"
+                 "            L = openpyxl.utils.get_column_letter(c)\n"
+                 "            typed = sum(int(r[c - 1]) for r in rows[1:])\n"
+                 "            row[c - 1] = '=SUM(%s2:%s%d)' % (L, L, len(rows)) if all_formulas or c == counts[-1] else typed\n"
+                 "        ws.append(row)\n"
+                 "    return change\n"
+                 "book('sums-last.xlsx', sums(False))\n"
+                 "book('sums-all.xlsx', sums(True))\n");
   const auto read = [&](const std::string& name) {
-    const auto r = check({(dir.path() / name).string(), "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+    const auto r = check_phong_tho((dir.path() / name).string());
     return std::make_pair(r.exit_code, json::parse(r.output).as_object());
   };
   // The notes column's formula: read as the CSV reads, every figure.
   const auto [notes_exit, notes] = read("notes.xlsx");
   ASSERT_EQ(notes_exit, 0) << json::serialize(notes.at("errors"));
-  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
   const auto from_csv = json::parse(csv.output).as_object();
   ASSERT_EQ(notes.at("records").as_array().size(), 34u);
@@ -405,12 +418,11 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
 // and 12 hidden: by openpyxl, then saved by LibreOffice as .ods and .xls
 // (tests/data/office/make-files).
 TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
-  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
   const auto from_csv = json::parse(csv.output).as_object();
   for (const std::string file : {"hidden-rows.xlsx", "hidden-rows.ods", "hidden-rows.xls"}) {
-    const auto r = check({TONGHOP_SOURCE_DIR "/tests/data/office/" + file, "--district", "Phong Thổ", "--period", "2018",
-                          "--format", "json"});
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
     ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
     const auto o = json::parse(r.output).as_object();
     EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every organisation, the hidden ones too";
@@ -434,13 +446,12 @@ TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
 // AJ:XFD (right of the table, as Excel hides them), by openpyxl, saved by
 // LibreOffice as .ods and .xls and back as .xlsx (hidden="true").
 TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
-  const auto csv = check({data + "2018/phong-tho.csv", "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
   const auto from_csv = json::parse(csv.output).as_object();
   for (const std::string file :
        {"hidden-columns.xlsx", "hidden-columns.ods", "hidden-columns.xls", "hidden-columns-libreoffice.xlsx"}) {
-    const auto r = check({TONGHOP_SOURCE_DIR "/tests/data/office/" + file, "--district", "Phong Thổ", "--period", "2018",
-                          "--format", "json"});
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
     ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
     const auto o = json::parse(r.output).as_object();
     EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden columns' too";
@@ -463,8 +474,7 @@ TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
   }
   EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_columns"), std::string::npos);
   // Hidden rows only: no column is said.
-  const auto rows = check({TONGHOP_SOURCE_DIR "/tests/data/office/hidden-rows.xlsx", "--district", "Phong Thổ", "--period",
-                           "2018", "--format", "json"});
+  const auto rows = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/hidden-rows.xlsx");
   EXPECT_EQ(rows.output.find("hidden_columns"), std::string::npos) << rows.output;
 }
 
@@ -474,28 +484,23 @@ TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
 // last column.
 TEST(Check, OnlyTheTableSheetsHiddenColumnsAndRowsAreSaid) {
   tonghop::test::TempDir dir;
-  const auto made = tonghop::test::run(
-      {"/usr/bin/python3", "-c",
-       "import csv, sys, openpyxl\n"
-       "from openpyxl.worksheet.dimensions import ColumnDimension\n"
-       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';'))\n"
-       "wb = openpyxl.Workbook(); wb.remove(wb.active)\n"
-       "for i in range(1100):\n"
-       "    ws = wb.create_sheet('Nháp %d' % i); ws['A1'] = 'ghi chú'; ws['A2'] = 'x'\n"
-       "    ws.column_dimensions['B'].hidden = True; ws.row_dimensions[2].hidden = True\n"
-       "ws = wb.create_sheet('Biểu 01')\n"
-       "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
-       "ws.column_dimensions['N'] = ColumnDimension(ws, index='N', min=14, max=2**33, hidden=True)\n"
-       "wb.save(sys.argv[2] + '/nhap.xlsx')\n"
-       "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
-       "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
-       "other = wb.create_sheet('Cũ'); other['A1'] = 'x'; other.column_dimensions['M'].hidden = True\n"
-       "other.row_dimensions[5].hidden = True\n"
-       "wb.save(sys.argv[2] + '/khac.xlsx')\n",
-       data + "2018/phong-tho.csv", dir.path().string()});
-  ASSERT_EQ(made.exit_code, 0) << made.output;
+  openpyxl_books(dir,
+                 "from openpyxl.worksheet.dimensions import ColumnDimension\n"
+                 "wb = openpyxl.Workbook(); wb.remove(wb.active)\n"
+                 "for i in range(1100):\n"
+                 "    ws = wb.create_sheet('Nháp %d' % i); ws['A1'] = 'ghi chú'; ws['A2'] = 'x'\n"
+                 "    ws.column_dimensions['B'].hidden = True; ws.row_dimensions[2].hidden = True\n"
+                 "ws = wb.create_sheet('Biểu 01')\n"
+                 "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                 "ws.column_dimensions['N'] = ColumnDimension(ws, index='N', min=14, max=2**33, hidden=True)\n"
+                 "wb.save(out + '/nhap.xlsx')\n"
+                 "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                 "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                 "other = wb.create_sheet('Cũ'); other['A1'] = 'x'; other.column_dimensions['M'].hidden = True\n"
+                 "other.row_dimensions[5].hidden = True\n"
+                 "wb.save(out + '/khac.xlsx')\n");
   const auto warnings_of = [&](const std::string& file) {
-    const auto r = check({(dir.path() / file).string(), "--district", "Phong Thổ", "--period", "2018", "--format", "json"});
+    const auto r = check_phong_tho((dir.path() / file).string());
     EXPECT_EQ(r.exit_code, 0) << file << ": " << r.output;
     return json::serialize(json::parse(r.output).at("warnings"));
   };
