@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <mutex>
@@ -89,6 +90,7 @@ std::optional<Argon2id> parse_argon2id(std::string_view s) {
 }  // namespace
 
 PasswordCheck check_password(std::string_view password, const std::optional<std::string>& hash) {
+  errno = 0;  // what a failed computation leaves is its reason (the caller logs it)
   if (!ready()) return PasswordCheck::unchecked;
   const std::string_view h = hash ? std::string_view(*hash) : kDummyPasswordHash;
   // The hash computed again from its own parameters, and compared: the

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "normalise/normaliser.hpp"
-
 #include "normalise/text.hpp"
 
 namespace tonghop::normalise::detail {
@@ -93,8 +92,8 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::size_t f = order[k];
     if (k == 10) {
-      vi += ", …";
-      en += ", …";
+      vi += "; …";
+      en += "; …";
       break;
     }
     const Field* field = cat.field(layout.fields[f]);
