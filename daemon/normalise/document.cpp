@@ -466,7 +466,7 @@ class DocumentReader final : public Reader {
         if (h.valid()) {
           Table t(cat_, registry_, sub_, policy_, h, g, *result);
           t.rows_below_header(g, h.row);
-          t.finish(g.merges());
+          t.finish(g.merges(), hidden_here_.columns);
         }
         best_header_ = std::move(h);
         best_sheet_ = head_->name;
@@ -476,7 +476,7 @@ class DocumentReader final : public Reader {
       }
     } else {
       stop_worker();
-      if (table_) table_->finish(head_->merges);
+      if (table_) table_->finish(head_->merges, hidden_here_.columns);
       if (current_) {
         best_header_ = used_;
         best_sheet_ = head_->name;

@@ -375,7 +375,7 @@ void Table::check_merges(const std::vector<sdk::MergedRange>& merges) {
   }
 }
 
-void Table::finish(const std::vector<sdk::MergedRange>& merges) {
+void Table::finish(const std::vector<sdk::MergedRange>& merges, const std::vector<bool>& hidden_columns) {
   if (finished_) return;
   finished_ = true;
   check_merges(merges);
@@ -391,14 +391,18 @@ void Table::finish(const std::vector<sdk::MergedRange>& merges) {
       // visible one), so the return is refused naming both.
       const auto [first, field] = rep->second;
       const std::string a = column_name(first), b = column_name(c);
+      // A column the clerk cannot see is said to be hidden, or they look for it in vain.
+      const auto hidden = [&](std::uint32_t col, const char* said) {
+        return col < hidden_columns.size() && hidden_columns[col] ? std::string(said) : std::string();
+      };
       if (field->is_count && w.holds_numbers())
         b_.error("repeated_field",
-                 fmt::format("Cột {} và cột {} cùng là chỉ tiêu «{}» (cột {}: «{}»); không biết lấy cột nào: hãy xóa "
-                             "một cột hoặc sửa tiêu đề của nó",
-                             a, b, field->label, b, w.header),
-                 fmt::format("columns {} and {} both name {} (column {}: '{}'); which one to take is not known: delete "
-                             "one or correct its header",
-                             a, b, field->id, b, w.header),
+                 fmt::format("Cột {}{} và cột {}{} cùng là chỉ tiêu «{}» (cột {}: «{}»); không biết lấy cột nào: hãy "
+                             "xóa một cột hoặc sửa tiêu đề của nó",
+                             a, hidden(first, " (đang bị ẩn)"), b, hidden(c, " (đang bị ẩn)"), field->label, b, w.header),
+                 fmt::format("columns {}{} and {}{} both name {} (column {}: '{}'); which one to take is not known: "
+                             "delete one or correct its header",
+                             a, hidden(first, " (hidden)"), b, hidden(c, " (hidden)"), field->id, b, w.header),
                  field->id, w.header, where);
       else
         b_.warning("repeated_field",

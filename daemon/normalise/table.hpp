@@ -76,7 +76,9 @@ class Table {
   // After the last row: the totals, the columns no field names, the fields
   // the province requires that the table lacks. `merges`: the sheet's
   // merged ranges, all of them (an xlsx gives them after the cells).
-  void finish(const std::vector<sdk::MergedRange>& merges);
+  // `hidden_columns`: the sheet's (by column number), said where a column
+  // is named that the clerk cannot see.
+  void finish(const std::vector<sdk::MergedRange>& merges, const std::vector<bool>& hidden_columns = {});
 
  private:
   struct Slot {
