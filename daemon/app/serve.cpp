@@ -298,6 +298,10 @@ int serve(const Options& options) {
     ctx.log->error("cannot listen on {}:{}: {}", cfg->server.host, cfg->server.port, e.what());
     return 1;
   }
+  // The stop and reload signals are caught before the daemon says it is
+  // ready: a SIGINT or SIGTERM sent on "listening on" (a test, a service
+  // manager) could find the default action, and the daemon die undrained.
+  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
   // The development token only once it can be used (care, issue 16: never for a start that failed).
   if (!token->token.empty()) {
     fmt::print("tonghopd: development admin token (--dev): {}\n", token->token);
@@ -305,7 +309,6 @@ int serve(const Options& options) {
   }
   ctx.log->info("listening on http://{}:{}", cfg->server.host, server.port());
 
-  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
   bool draining = false;
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& e, int signo) {
