@@ -20,6 +20,9 @@ enum class PasswordCheck {
   // The hash could not be computed (no memory for its 64 MiB, or libsodium
   // not started): neither a match nor a wrong password.
   unchecked,
+  // The stored hash is not one this daemon makes (damaged, written by hand,
+  // or of more than libsodium's "sensitive" limits): not checked.
+  unusable,
 };
 // The password against the hash; with no hash, a dummy one is checked so
 // that an unknown name costs the same time as a wrong password (and fails

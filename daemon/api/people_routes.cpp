@@ -224,6 +224,12 @@ void Api::add_people_routes() {
                           echo(*name), address, why != 0 ? std::strerror(why) : "libsodium not started");
       return refuse::password_unchecked();
     }
+    if (checked == PasswordCheck::unusable) {
+      context_.log->error("sign-in as {} from {}: the stored password hash is not one tonghopd makes (damaged or "
+                          "written by hand); an admin sets a new password (tonghopd users passwd {})",
+                          echo(*name), address, echo(*name));
+      return refuse::password_unusable();
+    }
     if (checked == PasswordCheck::mismatch) {
       const bool locked = logins_->failed(*name, address, settings, now);
       context_.log->warn("sign-in as {} from {} failed (wrong name or password){}", echo(*name), address,

@@ -66,6 +66,14 @@ http::Response password_unchecked() {
   return res;
 }
 
+http::Response password_unusable() {
+  return http::error_response(
+      500, "password_unusable",
+      "Mật khẩu đã lưu của người dùng này bị hỏng nên không kiểm được (không tính là nhập sai); hãy nhờ quản trị viên đặt "
+      "lại mật khẩu / the stored password of this user is damaged and cannot be checked (not counted as a wrong one): "
+      "ask an administrator to set a new one");
+}
+
 http::Response export_failed(std::string_view why) {
   return http::error_response(
       500, "export_failed",

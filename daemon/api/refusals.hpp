@@ -22,6 +22,7 @@ http::Response store_failed(std::string_view why);     // 500
 http::Response store_refused(bool not_found, std::string_view why);
 http::Response hash_failed();                          // 500: no memory to hash a password
 http::Response password_unchecked();                   // 503, Retry-After: no memory to check a password
+http::Response password_unusable();                    // 500: the stored hash is not one the daemon makes
 http::Response export_failed(std::string_view why);    // 500
 http::Response catalogue_unreadable(std::string_view why);  // 500
 http::Response form_failed(std::string_view why);      // 500
