@@ -406,10 +406,10 @@ void Table::finish(const std::vector<sdk::MergedRange>& merges, const std::vecto
                  field->id, w.header, where);
       else
         b_.warning("repeated_field",
-                   fmt::format("Cột {} «{}» cũng là chỉ tiêu «{}» như cột {}; chỉ đọc cột {}", b, w.header, field->label,
-                               a, a),
-                   fmt::format("column {} '{}' names {} too, as column {} does; only column {} is read", b, w.header,
-                               field->id, a, a),
+                   fmt::format("Cột {}{} «{}» cũng là chỉ tiêu «{}» như cột {}; chỉ đọc cột {}{}", b,
+                               hidden(c, " (đang bị ẩn)"), w.header, field->label, a, a, hidden(first, " (đang bị ẩn)")),
+                   fmt::format("column {}{} '{}' names {} too, as column {} does; only column {}{} is read", b,
+                               hidden(c, " (hidden)"), w.header, field->id, a, a, hidden(first, " (hidden)")),
                    field->id, w.header, where);
       continue;
     }

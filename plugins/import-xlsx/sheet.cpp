@@ -476,20 +476,21 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
     } else if (!in_data_ && name == "col") {
       // Columns Excel does not show (<col min="13" max="13" hidden="1"/>):
       // said with their range, both ends included (SDK, document.hpp).
-      // A max past the last column (past 2^64 even) is the last column.
+      // A max past the last column (past 2^64 even) is the last column; a
+      // min past it, or past max, is no column.
       const std::string_view hidden = x.attribute("hidden"), min = x.attribute("min"), max = x.attribute("max");
-      constexpr std::uint64_t kLastColumn = 16384;
+      constexpr std::uint64_t kLastColumn = 16384, kPast = UINT64_MAX;
       const auto column = [&](std::string_view v, std::uint64_t& n) {
         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec == std::errc::result_out_of_range && end == v.data() + v.size()) n = kLastColumn;
+        if (ec == std::errc::result_out_of_range && end == v.data() + v.size()) n = kPast;
         else if (ec != std::errc() || end != v.data() + v.size() || n == 0) return false;
-        n = std::min(n, kLastColumn);
         return true;
       };
       std::uint64_t first = 0, last = 0;
       if ((hidden == "1" || hidden == "true") && column(min, first) && (max.empty() ? (last = first, true) : column(max, last)) &&
-          first <= last)
-        check(book_.sink_.property("hidden_column", std::to_string(first) + "-" + std::to_string(last)));
+          first <= last && first <= kLastColumn)
+        check(book_.sink_.property("hidden_column",
+                                   std::to_string(first) + "-" + std::to_string(std::min(last, kLastColumn))));
     } else if (in_data_ && name == "row") {
       begin_row(x.attribute("r"), x.attribute("hidden"));
     } else if (in_c_ && name == "v") {

@@ -529,3 +529,24 @@ TEST(XlsxReading, AHiddenRowIsSaidAtItsFirstCellWithItsRow) {
   EXPECT_EQ(hidden, (std::vector<std::string>{"5", "7"}));
   EXPECT_EQ(r.sheet().find(5, 2)->number, 3) << "read all the same";
 }
+
+// <col> elements: hidden ones said with their range; a max past the last
+// column (past 2^64 even) is the last column; a min past it, or past max,
+// is no column (column XFD was said hidden for <col min="20000" …>).
+// (minimal_xlsx puts its text inside <sheetData>: an empty one is closed
+// first, as the columns come before the cells.)
+TEST(XlsxReading, HiddenColumnsAreSaidWithTheirRangeAndNoneOutsideTheSheet) {
+  const auto r = test::import_bytes(
+      test::minimal_xlsx("</sheetData><cols><col min=\"2\" max=\"2\" hidden=\"1\"/><col min=\"3\" max=\"4\"/>"
+                         "<col min=\"5\" max=\"7\" hidden=\"true\"/><col min=\"9\" max=\"99999999999999999999999\" "
+                         "hidden=\"1\"/><col min=\"20000\" max=\"20005\" hidden=\"1\"/><col min=\"30\" max=\"20\" "
+                         "hidden=\"1\"/><col min=\"0\" max=\"1\" hidden=\"1\"/></cols><sheetData>"
+                         "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"><v>2</v></c></row>"),
+      "x.xlsx");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  std::vector<std::string> hidden;
+  for (const auto& p : r.doc.properties)
+    if (p.key == "hidden_column") hidden.push_back(p.value);
+  EXPECT_EQ(hidden, (std::vector<std::string>{"2-2", "5-7", "9-16384"}));
+  EXPECT_EQ(r.sheet().find(1, 2)->number, 2) << "read all the same";
+}
