@@ -290,10 +290,7 @@ TEST(OdsReading, HiddenAndFilteredColumnsAreSaidWithTheirRange) {
       "<table:table-row><table:table-cell office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
   const auto r = test::import_bytes(ods(content_xml(rows)), "t.ods");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  std::vector<std::string> hidden;
-  for (const auto& p : r.doc.properties)
-    if (p.key == "hidden_column") hidden.push_back(p.value);
-  EXPECT_EQ(hidden, (std::vector<std::string>{"3-3", "4-6"}));
+  EXPECT_EQ(r.properties("hidden_column"), (std::vector<std::string>{"3-3", "4-6"}));
 }
 
 // LibreOffice saves a formula's error with an empty string-value and the
@@ -523,10 +520,7 @@ TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
       "<Row><Cell><Data ss:Type=\"Number\">3</Data></Cell></Row>");
   const auto r = test::import_bytes(xml, "t.xml");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  std::vector<std::string> hidden;
-  for (const auto& p : r.doc.properties)
-    if (p.key == "hidden_row") hidden.push_back(p.value);
-  EXPECT_EQ(hidden, std::vector<std::string>{"2"});
+  EXPECT_EQ(r.properties("hidden_row"), std::vector<std::string>{"2"});
   EXPECT_EQ(r.sheet().find(2, 1)->number, 2) << "read all the same";
 }
 
@@ -540,10 +534,7 @@ TEST(SpreadsheetMl, HiddenColumnsAreSaidWithTheirRange) {
       "</Cell></Row>");
   const auto r = test::import_bytes(xml, "t.xml");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  std::vector<std::string> hidden;
-  for (const auto& p : r.doc.properties)
-    if (p.key == "hidden_column") hidden.push_back(p.value);
-  EXPECT_EQ(hidden, (std::vector<std::string>{"1-1", "4-6", "7-7"}));
+  EXPECT_EQ(r.properties("hidden_column"), (std::vector<std::string>{"1-1", "4-6", "7-7"}));
   EXPECT_EQ(r.sheet().find(1, 5)->number, 5) << "read all the same";
 }
 

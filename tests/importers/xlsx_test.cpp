@@ -523,10 +523,7 @@ TEST(XlsxReading, AHiddenRowIsSaidAtItsFirstCellWithItsRow) {
                          "<c r=\"A7\"><v>4</v></c></row><row r=\"8\"><c r=\"A8\"><v>5</v></c></row>"),
       "x.xlsx");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  std::vector<std::string> hidden;
-  for (const auto& p : r.doc.properties)
-    if (p.key == "hidden_row") hidden.push_back(p.value);
-  EXPECT_EQ(hidden, (std::vector<std::string>{"5", "7"}));
+  EXPECT_EQ(r.properties("hidden_row"), (std::vector<std::string>{"5", "7"}));
   EXPECT_EQ(r.sheet().find(5, 2)->number, 3) << "read all the same";
 }
 
@@ -544,9 +541,6 @@ TEST(XlsxReading, HiddenColumnsAreSaidWithTheirRangeAndNoneOutsideTheSheet) {
                          "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"><v>2</v></c></row>"),
       "x.xlsx");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  std::vector<std::string> hidden;
-  for (const auto& p : r.doc.properties)
-    if (p.key == "hidden_column") hidden.push_back(p.value);
-  EXPECT_EQ(hidden, (std::vector<std::string>{"2-2", "5-7", "9-16384"}));
+  EXPECT_EQ(r.properties("hidden_column"), (std::vector<std::string>{"2-2", "5-7", "9-16384"}));
   EXPECT_EQ(r.sheet().find(1, 2)->number, 2) << "read all the same";
 }

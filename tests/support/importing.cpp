@@ -26,6 +26,13 @@ const loader::PluginSet& real_plugins() {
 
 tonghop_limits default_limits() { return config::Config::default_limits(); }
 
+std::vector<std::string> Imported::properties(std::string_view key) const {
+  std::vector<std::string> values;
+  for (const auto& p : doc.properties)
+    if (p.key == key) values.push_back(p.value);
+  return values;
+}
+
 Imported import_bytes(const std::string& bytes, const std::string& filename, const tonghop_limits& limits) {
   Imported r;
   const sdk::Bytes view(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "loader/loader.hpp"
@@ -18,6 +20,8 @@ struct Imported {
   const sdk::Sheet& sheet(std::size_t i = 0) const { return doc.sheets.at(i); }
   // Text of a cell, or "" (numbers as the importer gave their text).
   std::string text(std::uint32_t row, std::uint32_t column, std::size_t sheet = 0) const;
+  // The values of the document's properties named `key`, in order ("hidden_row": "5", "7").
+  std::vector<std::string> properties(std::string_view key) const;
 };
 
 const loader::PluginSet& real_plugins();
