@@ -100,7 +100,7 @@ PasswordCheck check_password(std::string_view password, const std::optional<std:
   // made is told from a wrong password by what happened, not guessed after.
   // (crypto_pwhash_str_verify answers -1 and EINVAL to both in libsodium
   // 1.0.18, as tried under RLIMIT_AS.)
-  auto a = parse_argon2id(h);
+  const auto a = parse_argon2id(h);
   if (!a) {
     // Not a hash this daemon makes (a damaged or hand-written one): no
     // answer on it, neither a match nor a wrong password; the dummy is

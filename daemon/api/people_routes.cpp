@@ -230,7 +230,7 @@ void Api::add_people_routes() {
                           echo(*name), address, echo(*name));
       return refuse::password_unusable();
     }
-    if (checked == PasswordCheck::mismatch) {
+    if (checked != PasswordCheck::match) {  // a mismatch; never a sign-in but on a match
       const bool locked = logins_->failed(*name, address, settings, now);
       context_.log->warn("sign-in as {} from {} failed (wrong name or password){}", echo(*name), address,
                          locked ? fmt::format("; locked for {} min", settings.lockout_minutes) : "");

@@ -258,6 +258,25 @@ TEST(Sessions, WrongPasswordsAreSlowedThenLockedAndLogged) {
   EXPECT_EQ(sign_in(d, "nobody", "whatever it is").code(), "wrong_password");
 }
 
+// A stored hash the daemon cannot use (damaged, or of 2^32 passes: hours
+// at each sign-in) is never a wrong password: 500 password_unusable with
+// the remedy in the log, however often it is tried, never slowed or locked
+// as wrong passwords are; another name signs in as before.
+TEST(Sessions, AStoredPasswordThatCannotBeCheckedIsNeitherRightNorWrong) {
+  SeasonDaemon d("[sessions]\nfailures_before_lock = 3\nlockout_minutes = 1\n");
+  ASSERT_EQ(d.call("POST", "/api/v1/users", kSeasonAdmin, R"({"name":"clerk","role":"viewer","password":"the right one 123"})").status, 201);
+  ASSERT_EQ(d.call("POST", "/api/v1/users", kSeasonAdmin, R"({"name":"other","role":"viewer","password":"the right one 456"})").status, 201);
+  by_hand(d, "UPDATE users SET password_hash = '$argon2id$v=19$m=65536,t=4294967295,p=1$hkCmbFtWf3XPwBE7bnPBNQ$"
+             "e9l6PEwRMY7SWrQZXw9l5rGz65TTa4r4CWeLQCx7+kw' WHERE name = 'clerk'");
+  for (int i = 0; i < 5; ++i) {
+    const auto r = sign_in(d, "clerk", i % 2 == 0 ? "the right one 123" : "wrong guess");
+    EXPECT_EQ(r.status, 500) << i << ": " << r.body;
+    EXPECT_EQ(r.code(), "password_unusable") << i << ": " << r.body;
+  }
+  EXPECT_TRUE(d.process().wait_for_output("tonghopd users passwd clerk", 5s)) << d.process().output();
+  EXPECT_EQ(sign_in(d, "other", "the right one 456").status, 200);
+}
+
 TEST(People, TheFirstAdminFromTheCommandLine) {
   TempDir dir;
   const std::string config = (dir.path() / "tonghop.toml").string();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <boost/json.hpp>
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include "support/daemon.hpp"
@@ -126,6 +127,17 @@ inline std::vector<std::string> actions(const SeasonDaemon& d, const std::string
 
 inline bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// SQL run on the daemon's database as an IT officer's sqlite3 shell would,
+// changing one row.
+inline void by_hand(const SeasonDaemon& d, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  EXPECT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
 }
 
 }  // namespace tonghop::test

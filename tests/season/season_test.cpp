@@ -71,17 +71,6 @@ json::object status_of(const SeasonDaemon& d, const std::string& period, const s
   return {};
 }
 
-// SQL run on the daemon's database as an IT officer's sqlite3 shell would,
-// changing one row.
-void by_hand(const SeasonDaemon& d, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((d.data() / "tonghop.db").c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  EXPECT_EQ(sqlite3_changes(db), 1);
-  sqlite3_close(db);
-}
-
 const std::string kSeasonConfig =
     "[season]\ntoday = \"2026-01-20\"\ndue.\"2017\" = \"2020-01-01\"\ndue.\"2018\" = \"2099-12-31\"\n";
 const std::string kNotAReturn = "tên,giá trị\nhello,world\n";
