@@ -110,6 +110,8 @@ class DocumentReader final : public Reader {
     std::uint32_t last_column = kept[-1].column;
     bool ordered = true;
     for (; c != row_end; ++c, ++kept) {
+      if (!c->number_format.empty()) [[unlikely]]
+        see_format(*c);
       if (c->column <= last_column) ordered = false;  // the worker sorts it
       last_column = c->column;
       Legacy legacy = Legacy::none;
@@ -132,6 +134,8 @@ class DocumentReader final : public Reader {
 
   // A cell of a streamed row to the batch the worker is given next.
   void push(const sdk::CellView& c, bool starts_row) {
+    if (!c.number_format.empty()) [[unlikely]]
+      see_format(c);
     Batch& b = pipe_.current();
     if (starts_row) b.rows.push_back({c.row, b.cells.size(), true});
     else if (!b.cells.empty() && c.column <= b.cells.back().column) b.rows.back().ordered = false;  // the worker sorts it
@@ -166,6 +170,16 @@ class DocumentReader final : public Reader {
     }
     return v;
   }
+  // A cell whose number format shows nothing (";;;"): its place noted, to
+  // be said if a value is read from it. The last format's judgement is
+  // kept: a sheet's cells share a few.
+  [[gnu::noinline]] void see_format(const sdk::CellView& c) {
+    if (c.number_format != format_) {
+      format_ = std::string(c.number_format);
+      format_sight_ = format_sight(format_);
+    }
+    if (format_sight_.any() && format_sight_.hides(c)) hidden_here_.add_value(c.row, c.column);
+  }
   [[gnu::noinline]] void new_font(std::string_view font) {
     font_ = std::string(font);
     vn_font_ = is_vn_font(font);
@@ -198,6 +212,7 @@ class DocumentReader final : public Reader {
         }
       }
       if (!streaming_) {
+        if (!c.number_format.empty()) see_format(c);
         head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number, std::string(c.font),
                                          std::string(c.number_format)});
         return {};
@@ -539,6 +554,8 @@ class DocumentReader final : public Reader {
   RowCells worker_row_;           // the worker's: a row put in column order
   std::string font_;
   bool vn_font_ = false, vn_capitals_ = false;
+  std::string format_;  // the last cell's number format, and what it shows (see_format)
+  FormatSight format_sight_;
 
   Header best_header_;
   std::string best_sheet_;

@@ -117,6 +117,117 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
                layout.fields[first], "", Place{sheet, header_row, layout.columns[first], {}}};
 }
 
+namespace {
+// Whether a format's section shows nothing: only colours and locales
+// ("[Red]", "[$-42A]"), spaces, padding ("_)"), a fill of spaces ("* ")
+// and empty or blank literals. `conditional` is set for "[>100]".
+bool blank_section(std::string_view s, bool& conditional) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '[') {
+      const std::size_t close = s.find(']', i);
+      if (close == std::string_view::npos) return false;
+      const char first = i + 1 < close ? s[i + 1] : ']';
+      if (first == '<' || first == '>' || first == '=') conditional = true;
+      i = close;
+    } else if (c == '"') {
+      const std::size_t close = s.find('"', i + 1);
+      if (close == std::string_view::npos) return false;
+      if (s.substr(i + 1, close - i - 1).find_first_not_of(' ') != std::string_view::npos) return false;
+      i = close;
+    } else if (c == '_' || c == '*' || c == '\\') {
+      // "_x": the width of x, blank; "*x": x repeated; "\x": x itself.
+      if (i + 1 < s.size() && c != '_' && s[i + 1] != ' ') return false;
+      ++i;
+    } else if (c != ' ') {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+FormatSight format_sight(std::string_view format) {
+  if (format.empty()) return {};  // General
+  // Its sections, split at the semicolons outside literals and brackets.
+  std::vector<std::string_view> sections;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= format.size(); ++i) {
+    if (i == format.size() || format[i] == ';') {
+      sections.push_back(format.substr(start, i - start));
+      start = i + 1;
+      if (sections.size() > 4) return {};  // not a format Excel takes
+    } else if (format[i] == '"' || format[i] == '[') {
+      const std::size_t close = format.find(format[i] == '"' ? '"' : ']', i + 1);
+      if (close == std::string_view::npos) return {};
+      i = close;
+    } else if (format[i] == '\\' || format[i] == '_' || format[i] == '*') {
+      ++i;
+    }
+  }
+  bool conditional = false;
+  std::vector<bool> blank;
+  for (const auto s : sections) blank.push_back(blank_section(s, conditional));
+  if (conditional) return {};
+  FormatSight sight;
+  // One section: every number; two: positives and zero, negatives; three
+  // or four: positives, negatives, zero. Text has its own only in four.
+  sight.positive = blank[0];
+  sight.negative = sections.size() >= 2 ? blank[1] : blank[0];
+  sight.zero = sections.size() >= 3 ? blank[2] : blank[0];
+  sight.text = sections.size() == 4 && blank[3];
+  return sight;
+}
+
+std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
+                                           std::vector<std::uint64_t> places) {
+  if (places.empty()) return std::nullopt;
+  std::sort(places.begin(), places.end());
+  places.erase(std::unique(places.begin(), places.end()), places.end());
+  const Layout& layout = records.layout();
+  // Each column's field.
+  std::vector<std::int32_t> field_at;
+  for (std::size_t f = 0; f < layout.columns.size() && f < layout.fields.size(); ++f) {
+    const std::uint32_t c = layout.columns[f];
+    if (c == 0) continue;
+    if (field_at.size() <= c) field_at.resize(c + 1, -1);
+    field_at[c] = static_cast<std::int32_t>(f);
+  }
+  std::size_t n = 0;
+  std::uint32_t first_row = 0, first_column = 0;
+  std::size_t first_field = 0;
+  std::string cells;
+  CompactRecord r;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records.get(i, r);
+    const std::uint64_t row = std::uint64_t{r.where} << 32;
+    for (auto it = std::lower_bound(places.begin(), places.end(), row);
+         it != places.end() && *it < row + (std::uint64_t{1} << 32); ++it) {
+      const auto column = static_cast<std::uint32_t>(*it);
+      if (column >= field_at.size() || field_at[column] < 0) continue;
+      const auto f = static_cast<std::uint32_t>(field_at[column]);
+      if (std::none_of(r.values.begin(), r.values.end(), [&](const auto& v) { return v.first == f; })) continue;
+      if (n == 0) first_row = r.where, first_column = column, first_field = f;
+      // The first few cells, as the clerk finds them (the message is cut at 600 characters).
+      if (n < 10) cells += fmt::format("{}{}{}", n == 0 ? "" : ", ", column_name(column), r.where);
+      else if (n == 10) cells += ", …";
+      ++n;
+    }
+  }
+  if (n == 0) return std::nullopt;
+  return Issue{"hidden_values",
+               bilingual(fmt::format("{} giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong "
+                                     "trang «{}» (ô {}): vẫn được tính vào báo cáo như hàm SUM tính, dù trên trang không "
+                                     "thấy; hãy đặt định dạng General cho các ô đó để xem lại, sửa nếu cần, rồi gửi lại",
+                                     n, sheet, cells),
+                         fmt::format("{} value(s) read are in cells whose number format shows nothing (such as ';;;') in "
+                                     "sheet '{}' ({}): counted all the same, as SUM counts them, though the sheet does not "
+                                     "show them; set those cells to General to look at them, correct them if need be, and "
+                                     "send the file again",
+                                     n, sheet, cells)),
+               layout.fields[first_field], "", Place{sheet, first_row, first_column, {}}};
+}
+
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
                     const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
                     const HiddenCells& hidden) {
@@ -142,6 +253,8 @@ void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sh
   if (!hidden.columns.empty())
     if (auto w = hidden_columns_warning(out.records, cat, sheet, out.header_row, hidden.columns))
       out.warnings.push_back(std::move(*w));
+  if (!hidden.values.empty())
+    if (auto w = hidden_values_warning(out.records, sheet, hidden.values)) out.warnings.push_back(std::move(*w));
   // What was read is on a sheet the clerk does not see.
   if (sheet_hidden)
     out.warnings.push_back(Issue{

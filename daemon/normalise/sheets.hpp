@@ -1,8 +1,9 @@
 // What the workbook holds beside the table read, said to the clerk: another
 // sheet's table, not read; rows and columns the spreadsheet program does not
 // show (the importer's `hidden_row` and `hidden_column` properties, SDK
-// document.hpp), whose figures are counted all the same, as Excel's SUM
-// counts them, though the clerk does not see them; the table's sheet hidden.
+// document.hpp), and cells whose number format shows nothing (";;;"),
+// whose figures are counted all the same, as Excel's SUM counts them,
+// though the clerk does not see them; the table's sheet hidden.
 // Never read or left out without a word.
 #pragma once
 
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <tonghop/sdk/document.hpp>
 
 #include "normalise/catalogue.hpp"
 #include "normalise/record.hpp"
@@ -23,19 +26,46 @@ namespace tonghop::normalise::detail {
 std::optional<Issue> hidden_rows_warning(const RecordSet& records, const std::string& sheet,
                                          const std::set<std::uint32_t>& hidden);
 
+// What a cell's number format shows of its value: nothing, for a number
+// of each sign or a text, when the format's section for it is blank
+// (";;;", which clerks use to hide a cell; "0;-0;;@" shows a zero as
+// blank). A format with a condition ("[>100]") is not judged.
+struct FormatSight {
+  bool positive = false, negative = false, zero = false, text = false;  // shown as nothing
+  bool any() const { return positive || negative || zero || text; }
+  // Whether the value of `c` is hidden. A zero shown as a blank is not,
+  // unless the positive numbers are hidden too: a zero left blank is
+  // Excel's own option ("show a zero in cells that have zero value"), and
+  // the figure is the one the clerk typed.
+  bool hides(const sdk::CellView& c) const {
+    if (c.type == sdk::CellType::text) return text;
+    if (c.type != sdk::CellType::number) return false;
+    if (c.number > 0) return positive;
+    if (c.number < 0) return negative;
+    return zero && positive;
+  }
+};
+FormatSight format_sight(std::string_view format);
+
 // What one sheet hides, as the importer says it (SDK document.hpp): rows
 // ("12"), and columns ("13", or "37-16384" for a range), the columns up to
-// the last a sheet has. Kept for the sheet being read and for the table's
-// (DocumentReader), never by name for every sheet.
+// the last a sheet has; and the cells whose number format shows nothing
+// (FormatSight), noted by the document reader. Kept for the sheet being
+// read and for the table's (DocumentReader), never by name for every sheet.
 struct HiddenCells {
-  static constexpr std::size_t kMaxRows = 1 << 20;
+  static constexpr std::size_t kMaxRows = 1 << 20, kMaxValues = 1 << 20;
   std::set<std::uint32_t> rows;
   std::vector<bool> columns;  // by column number
+  std::vector<std::uint64_t> values;  // row << 32 | column, in the order read, up to kMaxValues
   void add_row(std::string_view value);
   void add_columns(std::string_view value);
+  void add_value(std::uint32_t row, std::uint32_t column) {
+    if (values.size() < kMaxValues) values.push_back(std::uint64_t{row} << 32 | column);
+  }
   void clear() {
     rows.clear();
     columns.clear();
+    values.clear();
   }
 };
 
@@ -44,10 +74,16 @@ struct HiddenCells {
 std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Catalogue& cat, const std::string& sheet,
                                             std::uint32_t header_row, const std::vector<bool>& hidden);
 
+// The warning for the values of `records` read from a cell of `places`
+// (HiddenCells::values), or none.
+std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
+                                           std::vector<std::uint64_t> places);
+
 // The warnings above for `out`, read from sheet `sheet` (`sheet_hidden`:
 // the importer says it is hidden): another sheet of `tables` (each sheet
 // whose header makes a table) is named, hidden or not (`hidden_sheets`);
-// organisations on the sheet's hidden rows, fields in its hidden columns.
+// organisations on the sheet's hidden rows, fields in its hidden columns,
+// values its number formats hide.
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
                     const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
                     const HiddenCells& hidden);

@@ -6,6 +6,7 @@
 // through the real importers, each saying which sheets are hidden.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "normalise/lai_chau.hpp"
 #include "normalise/normaliser.hpp"
+#include "normalise/sheets.hpp"
 #include "normalise/workbook.hpp"
 #include "support/importing.hpp"
 
@@ -128,4 +130,88 @@ TEST(HiddenSheets, ExcelXml2003SaysWhichSheetIsHidden) {
   ASSERT_TRUE(imported.status.ok()) << imported.status.message();
   const auto n = test::lai_chau_normaliser().normalise(imported.doc, {"Than Uyên", "2018"});
   EXPECT_EQ(n.records.layout().sheet, "2017 (cũ)");
+}
+
+// What a number format shows nothing of (sheets.hpp, FormatSight), as
+// Excel reads its sections: the cells the hidden_values warning names.
+TEST(NumberFormats, WhatAFormatShowsNothingOf) {
+  using detail::format_sight;
+  const auto cell = [](sdk::CellType type, double n) { return sdk::CellView{2, 3, type, "", n, "", ""}; };
+  const auto pos = cell(sdk::CellType::number, 34), neg = cell(sdk::CellType::number, -3),
+             zero = cell(sdk::CellType::number, 0), text = cell(sdk::CellType::text, 0);
+  const auto hides = [&](std::string_view f, const sdk::CellView& c) { return format_sight(f).hides(c); };
+  // ";;;" hides everything, a zero too.
+  for (const auto& c : {pos, neg, zero, text}) EXPECT_TRUE(hides(";;;", c));
+  // ";;" hides numbers; text has no section of its own and is shown.
+  EXPECT_TRUE(hides(";;", pos));
+  EXPECT_TRUE(hides(";;", zero));
+  EXPECT_FALSE(hides(";;", text));
+  // Blank sections: colours, locales, spaces, padding, a fill of spaces, blank literals.
+  EXPECT_TRUE(hides("[Red];[Blue];[$-42A]\" \";_)", pos));
+  EXPECT_TRUE(hides("[Red];[Blue];[$-42A]\" \";_)", text));
+  EXPECT_TRUE(hides("* ", pos));
+  // A zero shown as blank is not said unless the positives are hidden too.
+  EXPECT_FALSE(hides("0;-0;;@", zero));
+  EXPECT_FALSE(hides("0;-0;;@", pos));
+  EXPECT_TRUE(format_sight("0;-0;;@").zero);
+  // Two sections: the second is the negatives'.
+  EXPECT_TRUE(hides("0;", neg));
+  EXPECT_FALSE(hides("0;", pos));
+  // What shows something: General, digits, a visible literal or fill, text's @.
+  for (const std::string_view f : {"", "General", "0", "#,##0", "\"-\"", "*-", "\\-", "@", "[Red]0;[Red]-0",
+                                   "_-* #,##0_-;-* #,##0_-;_-* \"-\"_-;_-@_-"})
+    for (const auto& c : {pos, neg, zero, text}) EXPECT_FALSE(hides(f, c)) << f;
+  // A semicolon inside a literal or brackets does not start a section.
+  EXPECT_FALSE(hides("\";\";0", pos));
+  // Conditions are not judged; nor a format Excel would not take.
+  EXPECT_FALSE(format_sight("[>100];;;").any());
+  EXPECT_FALSE(format_sight(";;;;").any());
+  EXPECT_FALSE(format_sight("\"open").any());
+}
+
+// A plugin that gives a row's cells as one run (SDK ABI 3, cells()), as the
+// CSV importer does, with their number formats: a value hidden far down a
+// long table, read as a stream on the worker, is said as one given a cell
+// at a time is.
+TEST(NumberFormats, AValueHiddenInARunOfCellsIsSaid) {
+  std::ifstream in(TONGHOP_SOURCE_DIR "/tests/data/lai-chau/2018/phong-tho.csv");
+  std::string header, line, csv;
+  std::getline(in, header);
+  std::vector<std::string> rows;
+  while (std::getline(in, line)) rows.push_back(line);
+  csv = header + "\n";
+  for (int k = 0; k < 100; ++k)
+    for (const auto& r : rows) {
+      const auto name_end = r.find(';', r.find(';') + 1);  // the copy's name made its own
+      csv += r.substr(0, name_end) + (k != 0 ? " " + std::to_string(k) : "") + r.substr(name_end) + "\n";
+    }
+  auto imported = test::import_bytes(csv, "dai.csv");
+  ASSERT_TRUE(imported.status.ok()) << imported.status.message();
+  ASSERT_EQ(imported.doc.sheets.size(), 1u);
+  auto& cells = imported.doc.sheets[0].cells;
+  for (auto& c : cells)
+    if ((c.row == 3000 && c.column == 11) || (c.row == 3001 && c.column == 2)) c.number_format = ";;;";
+  const auto reader = test::lai_chau_normaliser().reader({"Phong Thổ", "2018"});
+  ASSERT_TRUE(reader->begin_sheet("Biểu 01").ok());
+  std::vector<sdk::CellView> run;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto& c = cells[i];
+    run.push_back(sdk::CellView{c.row, c.column, c.type, c.text, c.number, c.font, c.number_format});
+    if (i + 1 == cells.size() || cells[i + 1].row != c.row) {
+      ASSERT_TRUE(reader->cells(run.data(), run.size()).ok());
+      run.clear();
+    }
+  }
+  ASSERT_TRUE(reader->end_sheet().ok());
+  const Normalised n = reader->finish();
+  EXPECT_TRUE(n.errors.empty()) << n.errors.front().message;
+  EXPECT_EQ(n.records.size(), 3400u);
+  const Issue* said = warning(n, "hidden_values");
+  ASSERT_NE(said, nullptr);
+  EXPECT_NE(said->message.find("2 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang «Biểu 01» (ô K3000, B3001)"),
+            std::string::npos)
+      << said->message;
+  EXPECT_EQ(said->field, "members_total");
+  EXPECT_EQ(said->where.row, 3000u);
+  EXPECT_EQ(said->where.column, 11u);
 }

@@ -1,0 +1,210 @@
+// `tonghopd check` of what a sheet holds but does not show: rows, columns
+// and values the clerk hid, counted as SUM counts them, and said.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "daemon/check_support.hpp"
+
+namespace json = boost::json;
+using namespace tonghop::test::check;
+
+// A row the clerk hid in Excel or LibreOffice (an organisation dissolved,
+// hidden rather than deleted) is read and counted, as SUM counts it, and
+// said: the warning names the rows. The same return as the CSV, with rows 5
+// and 12 hidden: by openpyxl, then saved by LibreOffice as .ods and .xls
+// (tests/data/office/make-files).
+TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  for (const std::string file : {"hidden-rows.xlsx", "hidden-rows.ods", "hidden-rows.xls"}) {
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every organisation, the hidden ones too";
+    const json::object* said = nullptr;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "hidden_rows") said = &w.as_object();
+    ASSERT_NE(said, nullptr) << file << ": " << json::serialize(o.at("warnings"));
+    const std::string message(said->at("message").as_string());
+    EXPECT_NE(message.find("2 tổ chức ở dòng đang bị ẩn trong trang «Biểu 01» (dòng 5, 12)"), std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said->at("row").as_int64(), 5) << file;
+  }
+  // The CSV has no hidden rows, and says none.
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_rows"), std::string::npos);
+}
+
+// A column the clerk hid (last year's women, a working column) is read and
+// counted as any other, as SUM counts it, though the sheet does not show it:
+// said, naming each hidden column a field is read from and how many
+// organisations give a value there. The return with M and N:O hidden and
+// AJ:XFD (right of the table, as Excel hides them), by openpyxl, saved by
+// LibreOffice as .ods and .xls and back as .xlsx (hidden="true").
+TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  for (const std::string file :
+       {"hidden-columns.xlsx", "hidden-columns.ods", "hidden-columns.xls", "hidden-columns-libreoffice.xlsx"}) {
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden columns' too";
+    std::vector<const json::object*> said;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "hidden_columns") said.push_back(&w.as_object());
+    ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
+    const std::string message(said[0]->at("message").as_string());
+    EXPECT_NE(message.find("3 cột có số liệu được đọc đang bị ẩn trong trang «Biểu 01» (cột M «Dang vien nu»: 34 tổ "
+                           "chức; cột N «Dang vien dan toc thieu so»: 34 tổ chức; cột O «Dang vien ton giao»: 34 tổ chức)"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_NE(message.find("3 column(s) read for the return are hidden in sheet 'Biểu 01' (column M 'Dang vien nu': 34 "
+                           "organisation(s);"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said[0]->at("column"), "M") << file;
+    EXPECT_EQ(said[0]->at("row").as_int64(), 1) << file << ": the header's row";
+    EXPECT_EQ(said[0]->at("field"), "members_female") << file;
+  }
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_columns"), std::string::npos);
+  // Hidden rows only: no column is said.
+  const auto rows = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/hidden-rows.xlsx");
+  EXPECT_EQ(rows.output.find("hidden_columns"), std::string::npos) << rows.output;
+}
+
+// Last year's women left in a hidden column beside this year's (the case
+// repeated_field was made for): refused, and the column the clerk cannot
+// see is said to be hidden, or they look for it in vain.
+TEST(Check, ARepeatedColumnTheClerkHidIsSaidToBeHidden) {
+  tonghop::test::TempDir dir;
+  ASSERT_TRUE(openpyxl_books(dir,
+                             "def book(name, copies):\n"
+                             "    wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                             "    body = [rows[0]] + [[r[0], r[1] + (' %d' % k if k else '')] + r[2:] for k in range(copies) for r in rows[1:]]\n"
+                             "    for i, r in enumerate(body):\n"
+                             "        this_year = r[12] if i == 0 else int(r[12]) + 1\n"
+                             "        ws.append([int(x) if x.isdigit() else x for x in r[:13]] + [this_year] +\n"
+                             "                  [int(x) if x.isdigit() else x for x in r[13:]])\n"
+                             "    ws.column_dimensions['M'].hidden = True\n"
+                             "    wb.save(out + '/' + name)\n"
+                             "book('nam-ngoai.xlsx', 1)\n"
+                             "book('nam-ngoai-dai.xlsx', 100)\n"  // 3,400 rows, 122,400 cells: read as a stream, on the worker
+                             "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                             "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r[:3]] + [r[2]] +\n"
+                             "                         [int(x) if x.isdigit() else x for x in r[3:]])\n"
+                             "ws.column_dimensions['C'].hidden = True\n"
+                             "wb.save(out + '/loai-hinh.xlsx')\n"));
+  for (const std::string file : {"nam-ngoai.xlsx", "nam-ngoai-dai.xlsx"}) {
+    const auto r = check_phong_tho((dir.path() / file).string());
+    ASSERT_EQ(r.exit_code, 1) << file << ": " << r.output.substr(0, 2000);
+    const auto errors = json::serialize(json::parse(r.output).at("errors"));
+    EXPECT_NE(errors.find("Cột M (đang bị ẩn) và cột N cùng là chỉ tiêu «Đảng viên nữ»"), std::string::npos)
+        << file << ": " << errors.substr(0, 2000);
+    EXPECT_NE(errors.find("columns M (hidden) and N both name members_female"), std::string::npos) << file;
+  }
+  // A text field's second column is left out with a warning: the column read is the hidden one.
+  const auto kinds = check_phong_tho((dir.path() / "loai-hinh.xlsx").string());
+  ASSERT_EQ(kinds.exit_code, 0) << kinds.output.substr(0, 2000);
+  const auto warnings = json::serialize(json::parse(kinds.output).at("warnings"));
+  EXPECT_NE(warnings.find("cũng là chỉ tiêu «Loại hình» như cột C; chỉ đọc cột C (đang bị ẩn)"), std::string::npos)
+      << warnings.substr(0, 3000);
+  EXPECT_NE(warnings.find("only column C (hidden) is read"), std::string::npos);
+}
+
+// What another sheet hides is not the table's: never said of it, and never
+// crowding out what the table's sheet hides (1,100 sheets before it, each
+// hiding columns and rows, once stopped the warning). A max past 2^32 is the
+// last column.
+TEST(Check, OnlyTheTableSheetsHiddenColumnsAndRowsAreSaid) {
+  tonghop::test::TempDir dir;
+  ASSERT_TRUE(openpyxl_books(dir,
+                             "from openpyxl.worksheet.dimensions import ColumnDimension\n"
+                             "wb = openpyxl.Workbook(); wb.remove(wb.active)\n"
+                             "for i in range(1100):\n"
+                             "    ws = wb.create_sheet('Nháp %d' % i); ws['A1'] = 'ghi chú'; ws['A2'] = 'x'\n"
+                             "    ws.column_dimensions['B'].hidden = True; ws.row_dimensions[2].hidden = True\n"
+                             "ws = wb.create_sheet('Biểu 01')\n"
+                             "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                             "ws.column_dimensions['N'] = ColumnDimension(ws, index='N', min=14, max=2**33, hidden=True)\n"
+                             "wb.save(out + '/nhap.xlsx')\n"
+                             "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                             "for r in rows: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                             "other = wb.create_sheet('Cũ'); other['A1'] = 'x'; other.column_dimensions['M'].hidden = True\n"
+                             "other.row_dimensions[5].hidden = True\n"
+                             "wb.save(out + '/khac.xlsx')\n"));
+  const auto warnings_of = [&](const std::string& file) {
+    const auto r = check_phong_tho((dir.path() / file).string());
+    EXPECT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    return json::serialize(json::parse(r.output).at("warnings"));
+  };
+  const std::string after_drafts = warnings_of("nhap.xlsx");
+  EXPECT_NE(after_drafts.find("cột N «Dang vien dan toc thieu so»: 34 tổ chức; cột O «Dang vien ton giao»: 34 tổ chức"),
+            std::string::npos)
+      << after_drafts;
+  EXPECT_EQ(after_drafts.find("cột B"), std::string::npos) << after_drafts;
+  EXPECT_EQ(after_drafts.find("hidden_rows"), std::string::npos) << after_drafts;
+  const std::string beside_other = warnings_of("khac.xlsx");
+  EXPECT_EQ(beside_other.find("hidden_columns"), std::string::npos) << beside_other;
+  EXPECT_EQ(beside_other.find("hidden_rows"), std::string::npos) << beside_other;
+}
+
+// A cell whose number format shows nothing (";;;", as a clerk hides a
+// figure or a name): read and counted as SUM counts it, and said, naming
+// the cells, in the file as openpyxl writes it, as LibreOffice saves it as
+// .xls, and as it saves it (by way of .ods) as .xlsx. A zero shown as blank
+// ("0;-0;;@", Excel's own option) and a red format hide nothing the clerk
+// typed: not said. Every figure equals the CSV's.
+TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_values"), std::string::npos);
+  const auto said_in = [](const std::string& file, const json::object& o) {
+    std::vector<const json::object*> said;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "hidden_values") said.push_back(&w.as_object());
+    EXPECT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
+    return said.empty() ? json::object{} : *said[0];
+  };
+  for (const std::string file : {"hidden-values.xlsx", "hidden-values.xls", "hidden-values-libreoffice.xlsx"}) {
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden ones' too";
+    const auto said = said_in(file, o);
+    const std::string message(said.at("message").as_string());
+    EXPECT_NE(message.find("4 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang "
+                           "«Biểu 01» (ô J2, M3, M4, B5): vẫn được tính vào báo cáo"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_NE(message.find("4 value(s) read are in cells whose number format shows nothing (such as ';;;') in sheet "
+                           "'Biểu 01' (J2, M3, M4, B5)"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said.at("row").as_int64(), 2) << file;
+    EXPECT_EQ(said.at("column"), "J") << file;
+    EXPECT_EQ(said.at("field"), "cells_other") << file;
+  }
+  // A long return, read as a stream on the worker thread: the cells hidden
+  // far below the first rows are said as well.
+  tonghop::test::TempDir dir;
+  ASSERT_TRUE(openpyxl_books(dir,
+                             "wb = openpyxl.Workbook(); ws = wb.active; ws.title = 'Biểu 01'\n"
+                             "body = [rows[0]] + [[r[0], r[1] + (' %d' % k if k else '')] + r[2:] for k in range(100) for r in rows[1:]]\n"
+                             "for r in body: ws.append([int(x) if x.isdigit() else x for x in r])\n"
+                             "for ref in ('M3', 'K3000', 'B3401'): ws[ref].number_format = ';;;'\n"
+                             "ws['L3001'].number_format = '0;-0;;@'\n"
+                             "wb.save(out + '/dai.xlsx')\n"));
+  const auto r = check_phong_tho((dir.path() / "dai.xlsx").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output.substr(0, 2000);
+  const auto o = json::parse(r.output).as_object();
+  EXPECT_EQ(o.at("records").as_array().size(), 3400u);
+  const auto said = said_in("dai.xlsx", o);
+  EXPECT_NE(std::string(said.at("message").as_string()).find("3 giá trị được đọc ở ô có định dạng số làm ô không hiện gì "
+                                                              "(như «;;;») trong trang «Biểu 01» (ô M3, K3000, B3401)"),
+            std::string::npos)
+      << said.at("message");
+}
