@@ -50,6 +50,14 @@ void HiddenCells::add_row(std::string_view value) {
   if (rows.size() < kMaxRows && number_of(value, row)) rows.insert(row);
 }
 
+void HiddenCells::add_struck(std::string_view value) {
+  const std::size_t colon = value.find(':');
+  std::uint32_t row = 0, column = 0;
+  if (struck.size() < kMaxValues && colon != std::string_view::npos && number_of(value.substr(0, colon), row) &&
+      number_of(value.substr(colon + 1), column))
+    struck.push_back(std::uint64_t{row} << 32 | column);
+}
+
 void HiddenCells::add_columns(std::string_view value) {
   const std::size_t dash = value.find('-');
   std::uint32_t first = 0, last = 0;
@@ -179,9 +187,34 @@ FormatSight format_sight(std::string_view format) {
   return sight;
 }
 
-std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
-                                           std::vector<std::uint64_t> places) {
-  if (places.empty()) return std::nullopt;
+namespace {
+// The values of `records` read from a cell of `places` (row << 32 | column):
+// how many, of how many records, the first's field, and the first ten rows
+// with one (the message is cut at 600 characters).
+struct ValuesAt {
+  struct Row {
+    std::uint32_t row = 0, column = 0;  // its first such cell
+    std::size_t values = 0;
+  };
+  std::size_t values = 0, records = 0;
+  std::string field;
+  std::vector<Row> rows;
+  // "ô J2, ô M3, dòng 7: 35 ô, …" ("J2, M3, row 7: 35 cells, …"): a
+  // row's one cell, or how many it has.
+  std::string cells(bool vi) const {
+    std::string out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      out += i == 0 ? "" : ", ";
+      if (r.values == 1) out += (vi ? "ô " : "") + column_name(r.column) + std::to_string(r.row);
+      else out += vi ? fmt::format("dòng {}: {} ô", r.row, r.values) : fmt::format("row {}: {} cells", r.row, r.values);
+    }
+    return records > rows.size() ? out + ", …" : out;
+  }
+};
+
+ValuesAt values_at(const RecordSet& records, std::vector<std::uint64_t> places) {
+  ValuesAt at;
   std::sort(places.begin(), places.end());
   places.erase(std::unique(places.begin(), places.end()), places.end());
   const Layout& layout = records.layout();
@@ -193,39 +226,62 @@ std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::
     if (field_at.size() <= c) field_at.resize(c + 1, -1);
     field_at[c] = static_cast<std::int32_t>(f);
   }
-  std::size_t n = 0;
-  std::uint32_t first_row = 0, first_column = 0;
-  std::size_t first_field = 0;
-  std::string cells;
   CompactRecord r;
   for (std::size_t i = 0; i < records.size(); ++i) {
     records.get(i, r);
     const std::uint64_t row = std::uint64_t{r.where} << 32;
+    ValuesAt::Row here{r.where, 0, 0};
     for (auto it = std::lower_bound(places.begin(), places.end(), row);
          it != places.end() && *it < row + (std::uint64_t{1} << 32); ++it) {
       const auto column = static_cast<std::uint32_t>(*it);
       if (column >= field_at.size() || field_at[column] < 0) continue;
       const auto f = static_cast<std::uint32_t>(field_at[column]);
       if (std::none_of(r.values.begin(), r.values.end(), [&](const auto& v) { return v.first == f; })) continue;
-      if (n == 0) first_row = r.where, first_column = column, first_field = f;
-      // The first few cells, as the clerk finds them (the message is cut at 600 characters).
-      if (n < 10) cells += fmt::format("{}{}{}", n == 0 ? "" : ", ", column_name(column), r.where);
-      else if (n == 10) cells += ", …";
-      ++n;
+      if (at.values == 0) at.field = layout.fields[f];
+      if (here.values++ == 0) here.column = column;
+      ++at.values;
     }
+    if (here.values == 0) continue;
+    if (at.rows.size() < 10) at.rows.push_back(here);
+    ++at.records;
   }
-  if (n == 0) return std::nullopt;
+  return at;
+}
+}  // namespace
+
+std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
+                                           std::vector<std::uint64_t> places) {
+  if (places.empty()) return std::nullopt;
+  const ValuesAt at = values_at(records, std::move(places));
+  if (at.values == 0) return std::nullopt;
   return Issue{"hidden_values",
                bilingual(fmt::format("{} giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong "
-                                     "trang «{}» (ô {}): vẫn được tính vào báo cáo như hàm SUM tính, dù trên trang không "
+                                     "trang «{}» ({}): vẫn được tính vào báo cáo như hàm SUM tính, dù trên trang không "
                                      "thấy; hãy đặt định dạng General cho các ô đó để xem lại, sửa nếu cần, rồi gửi lại",
-                                     n, sheet, cells),
+                                     at.values, sheet, at.cells(true)),
                          fmt::format("{} value(s) read are in cells whose number format shows nothing (such as ';;;') in "
                                      "sheet '{}' ({}): counted all the same, as SUM counts them, though the sheet does not "
                                      "show them; set those cells to General to look at them, correct them if need be, and "
                                      "send the file again",
-                                     n, sheet, cells)),
-               layout.fields[first_field], "", Place{sheet, first_row, first_column, {}}};
+                                     at.values, sheet, at.cells(false))),
+               at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
+}
+
+std::optional<Issue> struck_values_warning(const RecordSet& records, const std::string& sheet,
+                                           std::vector<std::uint64_t> places) {
+  if (places.empty()) return std::nullopt;
+  const ValuesAt at = values_at(records, std::move(places));
+  if (at.values == 0) return std::nullopt;
+  return Issue{"struck_values",
+               bilingual(fmt::format("{} giá trị của {} tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «{}» "
+                                     "({}): vẫn được đọc và tính vào báo cáo; nếu gạch ngang là để bỏ các số liệu đó, hãy "
+                                     "xoá hoặc sửa chúng rồi gửi lại, nếu không, hãy bỏ gạch ngang",
+                                     at.values, at.records, sheet, at.cells(true)),
+                         fmt::format("{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
+                                     "({}): read and counted all the same; if the line means those figures are void, "
+                                     "delete or correct them and send the file again; if not, remove the strikethrough",
+                                     at.values, at.records, sheet, at.cells(false))),
+               at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
 
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
@@ -255,6 +311,8 @@ void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sh
       out.warnings.push_back(std::move(*w));
   if (!hidden.values.empty())
     if (auto w = hidden_values_warning(out.records, sheet, hidden.values)) out.warnings.push_back(std::move(*w));
+  if (!hidden.struck.empty())
+    if (auto w = struck_values_warning(out.records, sheet, hidden.struck)) out.warnings.push_back(std::move(*w));
   // What was read is on a sheet the clerk does not see.
   if (sheet_hidden)
     out.warnings.push_back(Issue{

@@ -50,14 +50,17 @@ FormatSight format_sight(std::string_view format);
 // What one sheet hides, as the importer says it (SDK document.hpp): rows
 // ("12"), and columns ("13", or "37-16384" for a range), the columns up to
 // the last a sheet has; and the cells whose number format shows nothing
-// (FormatSight), noted by the document reader. Kept for the sheet being
-// read and for the table's (DocumentReader), never by name for every sheet.
+// (FormatSight), noted by the document reader, and those struck through
+// ("12:3"). Kept for the sheet being read and for the table's
+// (DocumentReader), never by name for every sheet.
 struct HiddenCells {
   static constexpr std::size_t kMaxRows = 1 << 20, kMaxValues = 1 << 20;
   std::set<std::uint32_t> rows;
   std::vector<bool> columns;  // by column number
   std::vector<std::uint64_t> values;  // row << 32 | column, in the order read, up to kMaxValues
+  std::vector<std::uint64_t> struck;  // the same, of cells the importer says are struck through ("12:3")
   void add_row(std::string_view value);
+  void add_struck(std::string_view value);
   void add_columns(std::string_view value);
   void add_value(std::uint32_t row, std::uint32_t column) {
     if (values.size() < kMaxValues) values.push_back(std::uint64_t{row} << 32 | column);
@@ -66,6 +69,7 @@ struct HiddenCells {
     rows.clear();
     columns.clear();
     values.clear();
+    struck.clear();
   }
 };
 
@@ -79,11 +83,15 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
 std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
                                            std::vector<std::uint64_t> places);
 
+// The same for the values read from a cell struck through (HiddenCells::struck).
+std::optional<Issue> struck_values_warning(const RecordSet& records, const std::string& sheet,
+                                           std::vector<std::uint64_t> places);
+
 // The warnings above for `out`, read from sheet `sheet` (`sheet_hidden`:
 // the importer says it is hidden): another sheet of `tables` (each sheet
 // whose header makes a table) is named, hidden or not (`hidden_sheets`);
 // organisations on the sheet's hidden rows, fields in its hidden columns,
-// values its number formats hide.
+// values its number formats hide, values struck through.
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
                     const std::vector<std::string>& tables, const std::set<std::string, std::less<>>& hidden_sheets,
                     const HiddenCells& hidden);

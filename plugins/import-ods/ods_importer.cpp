@@ -124,6 +124,12 @@ class Spreadsheet {
  private:
   struct Style {
     std::string parent, font;
+    int struck = -1;  // its text struck through: 1, not: 0, as its parent's: -1
+  };
+  // A cell style's font and strikethrough, its parents' where it has none.
+  struct Look {
+    std::string font;
+    bool struck = false;
   };
   struct ColumnStyle {
     std::uint64_t first, count;
@@ -204,6 +210,8 @@ class Spreadsheet {
           resolved = unquote(x.attribute("font-family"));
         }
         if (!resolved.empty()) styles_[style_].font = std::move(resolved);
+        if (const std::string_view line = x.attribute("text-line-through-style"); !line.empty())
+          styles_[style_].struck = line != "none";
         return true;
       }
       return false;
@@ -216,9 +224,10 @@ class Spreadsheet {
     return false;
   }
 
-  const std::string& font_of(const std::string& style_name) {
-    if (const auto it = fonts_.find(style_name); it != fonts_.end()) return it->second;
-    std::string font;
+  const Look& look_of(const std::string& style_name) {
+    if (const auto it = looks_.find(style_name); it != looks_.end()) return it->second;
+    Look look;
+    int struck = -1;
     std::string at = style_name.empty() ? std::string("Default") : style_name;
     for (int depth = 0; depth < 16 && !at.empty(); ++depth) {  // a loop of parents stops here
       const auto it = styles_.find(at);
@@ -227,13 +236,13 @@ class Spreadsheet {
         at = kDefaultStyle;  // the document's default cell style
         continue;
       }
-      if (!it->second.font.empty()) {
-        font = it->second.font;
-        break;
-      }
+      if (look.font.empty()) look.font = it->second.font;
+      if (struck < 0) struck = it->second.struck;
+      if (!look.font.empty() && struck >= 0) break;
       at = it->second.parent;
     }
-    return fonts_[style_name] = std::move(font);
+    look.struck = struck > 0;
+    return looks_[style_name] = std::move(look);
   }
 
   std::string column_style(std::uint64_t column) const {
@@ -478,7 +487,7 @@ class Spreadsheet {
         // Said before its cells (SDK, document.hpp).
         if (row_hidden_ && has_cells) check(sink_.property("hidden_row", std::to_string(row)));
         for (const auto& p : pending_) {
-          const std::string& font = font_of(p.style.empty() ? column_style(p.column) : p.style);
+          const Look& look = look_of(p.style.empty() ? column_style(p.column) : p.style);
           for (std::uint64_t k = 0; k < p.repeat; ++k) {
             const auto column = static_cast<std::uint32_t>(p.column + k);
             if (p.columns_spanned > 1 || p.rows_spanned > 1)
@@ -496,8 +505,10 @@ class Spreadsheet {
             c.type = p.type;
             c.text = p.text;
             c.number = p.number;
-            c.font = font;
+            c.font = look.font;
             c.number_format = p.format;
+            if (look.struck) [[unlikely]]  // SDK, document.hpp: before the cell
+              check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)));
             check(sink_.cell(c));
           }
         }
@@ -516,7 +527,7 @@ class Spreadsheet {
   // Styles.
   std::unordered_map<std::string, std::string> font_faces_;  // style:name -> family
   std::unordered_map<std::string, Style> styles_;
-  std::unordered_map<std::string, std::string> fonts_;  // style -> its font, resolved
+  std::unordered_map<std::string, Look> looks_;  // style -> its font and strikethrough, resolved
   std::string style_;
   bool in_style_ = false;
   std::string table_style_;               // the table style being read

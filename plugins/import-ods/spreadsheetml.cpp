@@ -84,6 +84,7 @@ class Reader {
  private:
   struct Style {
     std::string parent, font, format;
+    std::string struck;  // <Font ss:StrikeThrough>: "1", "0", or "" (as its parent)
   };
 
   // Which worksheets (by their order) Excel hides: <WorksheetOptions>
@@ -169,6 +170,8 @@ class Reader {
         styles_[style_].parent = std::string(x.attribute("Parent"));
       } else if (name == "Font" && !style_.empty() && !in_sheet_) {
         styles_[style_].font = std::string(x.attribute("FontName"));
+        if (const std::string_view s = x.attribute("StrikeThrough"); !s.empty())
+          styles_[style_].struck = s == "1" || s == "true" ? "1" : "0";
       } else if (name == "NumberFormat" && !style_.empty() && !in_sheet_) {
         styles_[style_].format = format_code(std::string(x.attribute("Format")));
       } else if (name == "Worksheet") {
@@ -319,6 +322,8 @@ class Reader {
       hidden_unsaid_ = false;
       check(sink_.property("hidden_row", std::to_string(row_)));
     }
+    if (resolve(style_of_cell_, &Style::struck) == "1")  // SDK, document.hpp: before the cell
+      check(sink_.property("struck_cell", std::to_string(row_) + ":" + std::to_string(column_)));
     c.text = value_;
     c.font = font;
     c.number_format = format;

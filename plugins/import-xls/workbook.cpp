@@ -187,9 +187,13 @@ void Workbook::read_globals() {
     Cursor c(r);
     std::uint16_t a = 0, b = 0;
     switch (r.id) {
-      case rec::font:
-        fonts_.push_back(c.skip(14) ? text(c, 1, "font name") : std::string());
+      case rec::font: {
+        // Its height, then grbit, whose bit 3 is fStrikeOut; the name at 14.
+        std::uint16_t grbit = 0;
+        fonts_struck_.push_back(c.u16(a) && c.u16(grbit) && (grbit & 0x0008) != 0);
+        fonts_.push_back(c.skip(10) ? text(c, 1, "font name") : std::string());
         break;
+      }
       case rec::xf:
         if (c.u16(a) && c.u16(b)) xfs_.push_back({a, b});
         break;
@@ -335,7 +339,11 @@ void Workbook::flush() {
     if (p.xf < xfs_.size()) {
       // BIFF has no font 4: the fifth FONT record is font 5.
       const unsigned f = xfs_[p.xf].font > 4 ? xfs_[p.xf].font - 1u : xfs_[p.xf].font;
-      if (xfs_[p.xf].font != 4 && f < fonts_.size()) c.font = fonts_[f];
+      if (xfs_[p.xf].font != 4 && f < fonts_.size()) {
+        c.font = fonts_[f];
+        if (fonts_struck_[f]) [[unlikely]]  // SDK, document.hpp: before the cell
+          check(sink_.property("struck_cell", std::to_string(c.row) + ":" + std::to_string(c.column)));
+      }
       c.number_format = formats_by_xf_[p.xf];
     }
     // A date by the SDK's rule, as the xlsx and ods readers give it: the

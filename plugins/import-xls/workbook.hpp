@@ -80,6 +80,7 @@ class Workbook {
   bool cut_short_ = false, biff8_ = true, date1904_ = false;
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;
+  std::vector<bool> fonts_struck_;  // by FONT record, beside fonts_: fStrikeOut
   std::vector<std::string_view> formats_by_xf_;  // into formats_ or static strings: a format is held once
   std::vector<Xf> xfs_;
   std::map<std::uint16_t, std::string> formats_;

@@ -132,9 +132,13 @@ void Workbook::read_styles(const std::string& name) {
       if (x.name() == "numFmt" && parent == "numFmts")
         number_formats_[to_uint(x.attribute("numFmtId"))] = std::string(x.attribute("formatCode"));
       else if (x.name() == "font" && parent == "fonts")
-        fonts_.emplace_back();
+        fonts_.emplace_back(), fonts_struck_.push_back(false);
       else if (x.name() == "name" && parent == "font" && grand == "fonts" && !fonts_.empty())
         fonts_.back() = std::string(x.attribute("val"));
+      else if (x.name() == "strike" && parent == "font" && grand == "fonts" && !fonts_.empty()) {
+        const std::string_view val = x.attribute("val");  // absent: true
+        fonts_struck_.back() = val != "0" && val != "false";
+      }
       else if (x.name() == "xf" && parent == "cellXfs")
         xfs_.push_back(Xf{to_uint(x.attribute("fontId")), to_uint(x.attribute("numFmtId"))});
       path.emplace_back(x.name());
@@ -190,9 +194,10 @@ void Workbook::resolve_formats() {
   for (std::size_t i = 0; i < xfs_.size(); ++i) {
     const unsigned f = xfs_[i].font;
     styles_.push_back(Style{f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{}, formats_by_xf_[i],
-                            sdk::is_date_format(formats_by_xf_[i])});
+                            sdk::is_date_format(formats_by_xf_[i]), f < fonts_.size() && fonts_struck_[f]});
   }
-  no_style_ = Style{fonts_.empty() ? std::string_view{} : std::string_view(fonts_[0]), {}, false};
+  no_style_ = Style{fonts_.empty() ? std::string_view{} : std::string_view(fonts_[0]), {}, false,
+                    !fonts_.empty() && fonts_struck_[0]};
 }
 
 }  // namespace tonghop::xlsx

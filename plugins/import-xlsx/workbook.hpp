@@ -84,11 +84,13 @@ class Workbook {
   void read_shared_strings(const std::string& name);
   void resolve_formats();
 
-  // A cell format's font, number format, and whether that is a date's; a
-  // cell format that does not exist has the first font and no format.
+  // A cell format's font, number format, whether that is a date's, and
+  // whether the font strikes its text through; a cell format that does not
+  // exist has the first font and no format.
   struct Style {
     std::string_view font, format;
     bool date = false;
+    bool struck = false;  // its font's <strike>
   };
   const Style& style_of(unsigned xf) const noexcept { return xf < styles_.size() ? styles_[xf] : no_style_; }
   // Shared string i, kept once in one buffer whatever the number of cells
@@ -119,6 +121,7 @@ class Workbook {
   std::vector<std::size_t> string_ends_;  // where each ends in strings_
   std::string_view format_override_;
   std::vector<std::string> fonts_;
+  std::vector<bool> fonts_struck_;  // by font, beside fonts_
   std::vector<Xf> xfs_;
   std::map<unsigned, std::string> number_formats_;
   std::vector<std::string> formats_by_xf_;

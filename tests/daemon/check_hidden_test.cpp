@@ -177,7 +177,7 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
     const auto said = said_in(file, o);
     const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("4 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang "
-                           "«Biểu 01» (ô J2, M3, M4, B5): vẫn được tính vào báo cáo"),
+                           "«Biểu 01» (ô J2, ô M3, ô M4, ô B5): vẫn được tính vào báo cáo"),
               std::string::npos)
         << file << ": " << message;
     EXPECT_NE(message.find("4 value(s) read are in cells whose number format shows nothing (such as ';;;') in sheet "
@@ -204,7 +204,40 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
   EXPECT_EQ(o.at("records").as_array().size(), 3400u);
   const auto said = said_in("dai.xlsx", o);
   EXPECT_NE(std::string(said.at("message").as_string()).find("3 giá trị được đọc ở ô có định dạng số làm ô không hiện gì "
-                                                              "(như «;;;») trong trang «Biểu 01» (ô M3, K3000, B3401)"),
+                                                              "(như «;;;») trong trang «Biểu 01» (ô M3, ô K3000, ô B3401)"),
             std::string::npos)
       << said.at("message");
+}
+
+// Cells struck through (a clerk's way of striking out an organisation or
+// a figure): read and counted, and said, naming the rows and cells, in the
+// file as openpyxl writes it and as LibreOffice saves it as .xls, .ods and
+// (by way of .ods) .xlsx. A struck note beside the table is not a value
+// read: not counted. Every figure equals the CSV's.
+TEST(Check, ValuesStruckThroughAreReadAndSaid) {
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("struck_values"), std::string::npos);
+  for (const std::string file : {"struck.xlsx", "struck.xls", "struck.ods", "struck-libreoffice.xlsx"}) {
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the struck ones' too";
+    std::vector<const json::object*> said;
+    for (const auto& w : o.at("warnings").as_array())
+      if (w.at("code") == "struck_values") said.push_back(&w.as_object());
+    ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
+    const std::string message(said[0]->at("message").as_string());
+    EXPECT_NE(message.find("36 giá trị của 2 tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «Biểu 01» (dòng 7: "
+                           "35 ô, ô K9): vẫn được đọc và tính vào báo cáo"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_NE(message.find("36 value(s) of 2 organisation(s) read are in cells struck through in sheet 'Biểu 01' (row "
+                           "7: 35 cells, K9)"),
+              std::string::npos)
+        << file << ": " << message;
+    EXPECT_EQ(said[0]->at("row").as_int64(), 7) << file;
+    EXPECT_EQ(said[0]->at("column"), "A") << file;
+  }
 }

@@ -11,10 +11,14 @@
 #include "normalise/normaliser.hpp"
 #include "report/indicators.hpp"
 #include "support/importing.hpp"
+#include "support/office_xml.hpp"
 #include "support/process.hpp"
 #include "support/zip_writer.hpp"
 
 using namespace tonghop;
+using test::content_xml;
+using test::excel_xml_sheet;
+using test::ods;
 
 namespace {
 
@@ -72,23 +76,6 @@ void expect_kinds(const test::Imported& r) {
   EXPECT_EQ(r.text(10, 1), "a & b < c");
   EXPECT_EQ(r.text(10, 2), "dòng 1\ndòng 2");
   EXPECT_EQ(s.cells.size(), 18u) << "nothing else, however far the sheet's rows repeat";
-}
-
-std::string content_xml(const std::string& rows, const std::string& styles = {}) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
-         "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
-         "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
-         "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "
-         "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\"><office:automatic-styles>" +
-         styles + "</office:automatic-styles><office:body><office:spreadsheet><table:table table:name=\"T\">" + rows +
-         "</table:table></office:spreadsheet></office:body></office:document-content>";
-}
-
-std::string ods(const std::string& content) {
-  test::ZipWriter z;
-  z.add("mimetype", "application/vnd.oasis.opendocument.spreadsheet");
-  z.add("content.xml", content);
-  return z.finish();
 }
 
 // Peak resident memory since the last reset (VmHWM after clear_refs 5).
@@ -505,13 +492,6 @@ TEST(SpreadsheetMl, CellsIndexesMergesStylesAndTheSdkRule) {
 }
 
 // An Excel 2003 XML workbook of one sheet "T" holding `rows`.
-static std::string excel_xml_sheet(const std::string& rows) {
-  return "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
-         "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
-         "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"T\"><Table>" +
-         rows + "</Table></Worksheet></Workbook>";
-}
-
 // <Row ss:Hidden="1">: the row's number said (hidden_row) before its cells.
 TEST(SpreadsheetMl, AHiddenRowIsSaidBeforeItsCells) {
   const std::string xml = excel_xml_sheet(

@@ -208,7 +208,7 @@ TEST(NumberFormats, AValueHiddenInARunOfCellsIsSaid) {
   EXPECT_EQ(n.records.size(), 3400u);
   const Issue* said = warning(n, "hidden_values");
   ASSERT_NE(said, nullptr);
-  EXPECT_NE(said->message.find("2 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang «Biểu 01» (ô K3000, B3001)"),
+  EXPECT_NE(said->message.find("2 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang «Biểu 01» (ô K3000, ô B3001)"),
             std::string::npos)
       << said->message;
   EXPECT_EQ(said->field, "members_total");

@@ -95,7 +95,7 @@ ZipWriter xlsx_package() {
 }
 
 std::string minimal_xlsx(const std::string& sheet_data, const std::string& shared_strings,
-                         const std::string& merge_cells) {
+                         const std::string& merge_cells, const std::string& styles) {
   ZipWriter z = xlsx_package();
   z.add("xl/workbook.xml",
         "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
@@ -111,6 +111,7 @@ std::string minimal_xlsx(const std::string& sheet_data, const std::string& share
   rels += "</Relationships>";
   z.add("xl/_rels/workbook.xml.rels", rels);
   if (!shared_strings.empty()) z.add("xl/sharedStrings.xml", shared_strings);
+  if (!styles.empty()) z.add("xl/styles.xml", styles);
   z.add("xl/worksheets/sheet1.xml",
         "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" + sheet_data +
             "</sheetData>" + merge_cells + "</worksheet>");

@@ -26,12 +26,13 @@ class ZipWriter {
 };
 
 // A minimal workbook: one sheet "Biểu 01" with the given sheetData inner XML
-// (and a sharedStrings part when shared_strings is not empty).
+// (and a sharedStrings part when shared_strings is not empty, xl/styles.xml
+// when styles is).
 // A package's start: its [Content_Types].xml and the relationship to
 // xl/workbook.xml, for a test to add the workbook and sheets it needs.
 ZipWriter xlsx_package();
 std::string minimal_xlsx(const std::string& sheet_data, const std::string& shared_strings = {},
-                         const std::string& merge_cells = {});
+                         const std::string& merge_cells = {}, const std::string& styles = {});
 
 // Raw deflate of `chunk` repeated `times` times, without holding it all:
 // each chunk is a full-flush block, so the same compressed bytes repeat.

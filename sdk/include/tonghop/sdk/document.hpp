@@ -73,7 +73,11 @@ struct Property {
 // read from it. Anywhere inside a sheet before end_sheet, `hidden_column`
 // (its value a column's number, "13", or a range of them with both ends,
 // "37-16384") says the program does not show those columns: the host still
-// reads them, and says so of a field read from one.
+// reads them, and says so of a field read from one. Before a cell, inside
+// its sheet, `struck_cell` (its value the cell's row and column numbers,
+// "12:3") says its text is struck through (its font's strikethrough): the
+// host still reads it, and says so of a value read from one, as clerks
+// strike out what they mean as void.
 // Cells of a sheet arrive row by row, left to right. Merged ranges of a sheet
 // may arrive before or after its cells.
 // A sink never throws. When it returns a non-ok Status (a limit it enforces,
