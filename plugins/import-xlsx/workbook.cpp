@@ -102,6 +102,8 @@ void Workbook::read_workbook(const std::string& name) {
                          state == "hidden" || state == "veryHidden"});
     }
     else if (x.name() == "workbookPr") date1904_ = x.attribute("date1904") == "1" || x.attribute("date1904") == "true";
+    else if (x.name() == "calcPr")
+      recalculate_ = x.attribute("fullCalcOnLoad") == "1" || x.attribute("fullCalcOnLoad") == "true";
   });
   std::string d1904 = date1904_ ? "1904" : "1900";
   check(sink_.property("date_system", d1904));

@@ -128,6 +128,11 @@ class Workbook {
   std::vector<Style> styles_;  // by cell format, resolved once (resolve_formats)
   Style no_style_;
   bool date1904_ = false;
+  // <calcPr fullCalcOnLoad="1">: the workbook asks to be calculated when
+  // opened, as openpyxl, XlsxWriter and libxlsxwriter write one; what its
+  // formulas hold is what the writing program put there (libxlsxwriter: 0),
+  // not a computed value. Excel and LibreOffice, saving, never write it.
+  bool recalculate_ = false;
   // The row being read is hidden, and not said yet: said at its first cell
   // (emit), with that cell's row (a row element may have no r while its
   // cells do), and never for a row without cells.

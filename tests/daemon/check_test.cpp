@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <boost/json.hpp>
+#include <xlsxwriter.h>
 
 #include "daemon/check_support.hpp"
 #include "support/process.hpp"
@@ -337,7 +338,7 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
       EXPECT_EQ(e.at("value"), value.c_str()) << name;
     }
     EXPECT_NE(std::string(e.at("message").as_string()).find(code == "formula_error" ? "có công thức bị lỗi «#N/A»"
-                                                                                   : "tệp không lưu kết quả của công thức"),
+                                                                                   : "tệp không lưu kết quả đã tính của công thức"),
               std::string::npos)
         << e.at("message");
   }
@@ -380,4 +381,73 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
     EXPECT_EQ(e.at("code"), "formula_without_value") << json::serialize(e);
     EXPECT_EQ(e.at("row").as_int64(), 36) << json::serialize(e);
   }
+}
+
+// A workbook written by libxlsxwriter, as a district's own program writes
+// one: it asks to be calculated when opened (fullCalcOnLoad), and a
+// formula's value in it is what the program put there, 0 unless told the
+// result. Dào San's members (K3, =100+62) were read as 0. Now every formula
+// a field reads is refused at its cell, the told result (L3) too: nothing
+// tells a told result from a wrong one, and LibreOffice keeps either as it
+// is when it saves, so the advice asks for a full recalculation. A formula
+// no field reads (notes) is left alone, and without formulas the same
+// writer's return reads as the CSV does.
+TEST(Check, AFormulaOfAWorkbookToBeCalculatedOnOpeningIsRefusedWhereAFieldReadsIt) {
+  tonghop::test::TempDir dir;
+  std::ifstream in(data + "2018/phong-tho.csv");
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    if (rows.empty() && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+    auto& row = rows.emplace_back();
+    for (std::size_t at = 0;;) {
+      const std::size_t semi = line.find(';', at);
+      row.push_back(line.substr(at, semi == std::string::npos ? std::string::npos : semi - at));
+      if (semi == std::string::npos) break;
+      at = semi + 1;
+    }
+  }
+  ASSERT_EQ(rows.size(), 35u);
+  const auto write = [&](const std::string& name, bool formulas) {
+    lxw_workbook* wb = workbook_new((dir.path() / name).c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "Biểu 01");
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (std::size_t c = 0; c < rows[r].size(); ++c) {
+        const std::string& v = rows[r][c];
+        const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && r > 0) worksheet_write_number(ws, r, c, std::stod(v), nullptr);
+        else worksheet_write_string(ws, r, c, v.c_str(), nullptr);
+      }
+    worksheet_write_string(ws, 0, rows[0].size(), "Ghi chú", nullptr);
+    worksheet_write_formula(ws, 2, rows[0].size(), "=1+1", nullptr);  // notes: no field reads it
+    if (formulas) {
+      ASSERT_EQ(rows[2][10], "162");
+      worksheet_write_formula(ws, 2, 10, "=100+62", nullptr);  // K3, cached 0
+      worksheet_write_formula_num(ws, 2, 11, "=10+2", nullptr, std::stod(rows[2][11]));  // L3, told its result
+    }
+    ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  };
+  write("plain.xlsx", false);
+  write("formulas.xlsx", true);
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto plain = check_phong_tho((dir.path() / "plain.xlsx").string());
+  ASSERT_EQ(plain.exit_code, 0) << plain.output.substr(0, 2000);
+  EXPECT_EQ(json::parse(plain.output).at("records"), json::parse(csv.output).at("records"));
+  const auto r = check_phong_tho((dir.path() / "formulas.xlsx").string());
+  ASSERT_EQ(r.exit_code, 1) << r.output.substr(0, 2000);
+  const auto o = json::parse(r.output);
+  const auto& errors = o.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u) << json::serialize(errors);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(errors[i].at("code"), "formula_without_value");
+    EXPECT_EQ(errors[i].at("row").as_int64(), 3);
+    EXPECT_EQ(errors[i].at("column"), i == 0 ? "K" : "L");
+    EXPECT_EQ(errors[i].at("field"), i == 0 ? "members_total" : "members_probationary");
+  }
+  EXPECT_NE(std::string(errors[0].at("message").as_string())
+                .find("tệp không lưu kết quả đã tính của công thức (tệp do một chương trình không tính công thức tạo "
+                      "ra); hãy mở tệp bằng Excel hoặc LibreOffice, cho tính lại toàn bộ (Excel: Ctrl+Alt+F9; "
+                      "LibreOffice: Ctrl+Shift+F9)"),
+            std::string::npos)
+      << errors[0].at("message");
 }

@@ -211,7 +211,9 @@ def fill_xlsx(src, dst, catalogue_path, seed=2019, new=0):
 def save_computed(path, ws, total_row):
     """The total row's formulas with the values they compute, as Excel or
     LibreOffice saves a form a clerk filled: openpyxl keeps no value for a
-    formula (an empty <v>), and tonghop refuses a formula without one."""
+    formula (an empty <v>), and tonghop refuses a formula without one; and
+    without openpyxl's fullCalcOnLoad, which neither writes when it saves
+    (tonghop refuses every formula of a workbook that asks for it)."""
     import re
     import zipfile
     from openpyxl.utils import column_index_from_string
@@ -232,6 +234,10 @@ def save_computed(path, ws, total_row):
     if sum(1 for _ in values) == 0 or n < len(values):
         raise SystemExit("the total row's formulas were not found")
     parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    book, calc = re.subn(r'\s*fullCalcOnLoad="1"', "", parts["xl/workbook.xml"].decode("utf-8"))
+    if calc != 1:
+        raise SystemExit("openpyxl's fullCalcOnLoad was not found")
+    parts["xl/workbook.xml"] = book.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
