@@ -23,6 +23,7 @@
 
 #include <tonghop/sdk.hpp>
 
+#include "data_styles.hpp"
 #include "spreadsheetml.hpp"
 #include "part.hpp"
 #include "xml_reader.hpp"
@@ -125,11 +126,15 @@ class Spreadsheet {
   struct Style {
     std::string parent, font;
     int struck = -1;  // its text struck through: 1, not: 0, as its parent's: -1
+    std::string data_style;  // style:data-style-name, "" as its parent's
   };
-  // A cell style's font and strikethrough, its parents' where it has none.
+  // A cell style's font, strikethrough and data style, its parents' where
+  // it has none; `hiding`: what the data style shows nothing of, as a
+  // format code (DataStyles::hiding_format), "" when it shows everything.
   struct Look {
     std::string font;
     bool struck = false;
+    std::string hiding;
   };
   struct ColumnStyle {
     std::uint64_t first, count;
@@ -176,6 +181,7 @@ class Spreadsheet {
   // when the token was one of theirs.
   bool style_token(XmlReader::Token t, XmlReader& x) {
     if (in_table_) return false;
+    if (data_styles_.token(t, x)) return true;
     const std::string_view name = x.name();
     if (t == XmlReader::Token::start) {
       if (name == "font-face") {
@@ -196,6 +202,7 @@ class Spreadsheet {
         style_ = name == "default-style" ? std::string(kDefaultStyle) : std::string(x.attribute("name"));
         Style& s = styles_[style_];
         s.parent = std::string(x.attribute("parent-style-name"));
+        s.data_style = std::string(x.attribute("data-style-name"));
         if (s.parent.empty() && name == "style") s.parent = kDefaultStyle;
         in_style_ = true;
         return true;
@@ -228,6 +235,7 @@ class Spreadsheet {
     if (const auto it = looks_.find(style_name); it != looks_.end()) return it->second;
     Look look;
     int struck = -1;
+    std::string data_style;
     std::string at = style_name.empty() ? std::string("Default") : style_name;
     for (int depth = 0; depth < 16 && !at.empty(); ++depth) {  // a loop of parents stops here
       const auto it = styles_.find(at);
@@ -238,10 +246,12 @@ class Spreadsheet {
       }
       if (look.font.empty()) look.font = it->second.font;
       if (struck < 0) struck = it->second.struck;
-      if (!look.font.empty() && struck >= 0) break;
+      if (data_style.empty()) data_style = it->second.data_style;
+      if (!look.font.empty() && struck >= 0 && !data_style.empty()) break;
       at = it->second.parent;
     }
     look.struck = struck > 0;
+    if (!data_style.empty()) look.hiding = data_styles_.hiding_format(data_style);
     return looks_[style_name] = std::move(look);
   }
 
@@ -506,7 +516,7 @@ class Spreadsheet {
             c.text = p.text;
             c.number = p.number;
             c.font = look.font;
-            c.number_format = p.format;
+            c.number_format = look.hiding.empty() ? std::string_view(p.format) : std::string_view(look.hiding);
             if (look.struck) [[unlikely]]  // SDK, document.hpp: before the cell
               check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)));
             check(sink_.cell(c));
@@ -527,6 +537,7 @@ class Spreadsheet {
   // Styles.
   std::unordered_map<std::string, std::string> font_faces_;  // style:name -> family
   std::unordered_map<std::string, Style> styles_;
+  tonghop::ods::DataStyles data_styles_;
   std::unordered_map<std::string, Look> looks_;  // style -> its font and strikethrough, resolved
   std::string style_;
   bool in_style_ = false;

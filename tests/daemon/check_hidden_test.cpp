@@ -154,7 +154,8 @@ TEST(Check, OnlyTheTableSheetsHiddenColumnsAndRowsAreSaid) {
 // A cell whose number format shows nothing (";;;", as a clerk hides a
 // figure or a name): read and counted as SUM counts it, and said, naming
 // the cells, in the file as openpyxl writes it, as LibreOffice saves it as
-// .xls, and as it saves it (by way of .ods) as .xlsx. A zero shown as blank
+// .xls and .ods (data styles whose maps send numbers to blank text), and as
+// it saves it (by way of .ods) as .xlsx. A zero shown as blank
 // ("0;-0;;@", Excel's own option) and a red format hide nothing the clerk
 // typed: not said. Every figure equals the CSV's.
 TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
@@ -169,7 +170,8 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
     EXPECT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
     return said.empty() ? json::object{} : *said[0];
   };
-  for (const std::string file : {"hidden-values.xlsx", "hidden-values.xls", "hidden-values-libreoffice.xlsx"}) {
+  for (const std::string file :
+       {"hidden-values.xlsx", "hidden-values.xls", "hidden-values.ods", "hidden-values-libreoffice.xlsx"}) {
     const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
     ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
     const auto o = json::parse(r.output).as_object();
