@@ -2,6 +2,11 @@
 // socket and the real database: tokens named, owned, listed and revoked;
 // users made, disabled and reset by an admin; signing in with a session
 // cookie, its CSRF token, the lockout; the first admin from the command line.
+#include <sodium.h>
+#include <sys/resource.h>
+
+#include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "season/season_daemon.hpp"
@@ -275,6 +280,47 @@ TEST(Sessions, AStoredPasswordThatCannotBeCheckedIsNeitherRightNorWrong) {
   }
   EXPECT_TRUE(d.process().wait_for_output("tonghopd users passwd clerk", 5s)) << d.process().output();
   EXPECT_EQ(sign_in(d, "other", "the right one 456").status, 200);
+}
+
+// A stored hash the daemon has no memory to compute now (512 MiB, under a
+// limit put on the running daemon's address space, as a machine short of
+// memory leaves it): 503 password_unchecked with Retry-After each time,
+// never counted as a wrong password (four tries, the lock at three), the
+// cause logged, while another user's 64 MiB hash signs in. With the memory
+// back, the right password signs in: the clerk was not locked out.
+TEST(Sessions, APasswordTheDaemonHasNoMemoryToCheckIsAskedForAgainLater) {
+  SeasonDaemon d("[sessions]\nfailures_before_lock = 3\nlockout_minutes = 1\n");
+  ASSERT_EQ(d.call("POST", "/api/v1/users", kSeasonAdmin, R"({"name":"clerk","role":"viewer","password":"the right one 123"})").status, 201);
+  ASSERT_EQ(d.call("POST", "/api/v1/users", kSeasonAdmin, R"({"name":"other","role":"viewer","password":"the right one 456"})").status, 201);
+  ASSERT_GE(sodium_init(), 0);
+  char hash[crypto_pwhash_STRBYTES];
+  const std::string password = "the right one 123";
+  ASSERT_EQ(crypto_pwhash_str_alg(hash, password.data(), password.size(), 1, std::size_t{512} << 20,
+                                  crypto_pwhash_ALG_ARGON2ID13),
+            0);
+  by_hand(d, "UPDATE users SET password_hash = '" + std::string(hash) + "' WHERE name = 'clerk'");
+  // The daemon's address space: what it holds now and 256 MiB more.
+  const pid_t pid = d.process().pid();
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::uint64_t vm_kib = 0;
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmSize:")) vm_kib = std::stoull(line.substr(7));
+  ASSERT_GT(vm_kib, 0u);
+  rlimit limit{(vm_kib + (256 << 10)) << 10, RLIM_INFINITY};
+  ASSERT_EQ(prlimit(pid, RLIMIT_AS, &limit, nullptr), 0) << std::strerror(errno);
+  for (int i = 0; i < 4; ++i) {
+    const auto r = sign_in(d, "clerk", password);
+    EXPECT_EQ(r.status, 503) << i << ": " << r.body;
+    EXPECT_EQ(r.code(), "password_unchecked") << i << ": " << r.body;
+    EXPECT_FALSE(r.header("Retry-After").empty()) << r.head;
+  }
+  EXPECT_TRUE(d.process().wait_for_output("sign-in as clerk from", 5s)) << d.process().output();
+  EXPECT_NE(d.process().output().find("the password could not be checked"), std::string::npos);
+  EXPECT_EQ(sign_in(d, "other", "the right one 456").status, 200);
+  limit.rlim_cur = RLIM_INFINITY;
+  ASSERT_EQ(prlimit(pid, RLIMIT_AS, &limit, nullptr), 0) << std::strerror(errno);
+  const auto in = sign_in(d, "clerk", password);
+  EXPECT_EQ(in.status, 200) << in.body;
 }
 
 TEST(People, TheFirstAdminFromTheCommandLine) {
