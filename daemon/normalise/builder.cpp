@@ -302,13 +302,15 @@ void Builder::formula_error(const Raw& raw, const Field& f) {
   const std::string text(trim_view(raw.text).substr(0, 40));
   if (text.empty())
     error("formula_without_value",
-          fmt::format("Ô {} ({}) có công thức nhưng tệp không lưu kết quả đã tính của công thức (tệp do một chương trình "
-                      "không tính công thức tạo ra); hãy mở tệp bằng Excel hoặc LibreOffice, cho tính lại toàn bộ "
-                      "(Excel: Ctrl+Alt+F9; LibreOffice: Ctrl+Shift+F9), lưu lại rồi gửi lại",
+          fmt::format("Ô {} ({}) có công thức nhưng tệp không lưu kết quả do chương trình bảng tính tính ra (tệp do một "
+                      "chương trình không tính công thức tạo ra, hoặc tệp yêu cầu tính lại khi mở); hãy mở tệp bằng Excel "
+                      "hoặc LibreOffice, cho tính lại toàn bộ (Excel: Ctrl+Alt+F9; LibreOffice: Ctrl+Shift+F9), lưu lại "
+                      "rồi gửi lại",
                       describe(where), f.label),
-          fmt::format("{} ({}) holds a formula but the file keeps no calculated value for it (written by a program that "
-                      "does not calculate); open it in Excel or LibreOffice, recalculate everything (Excel: Ctrl+Alt+F9; "
-                      "LibreOffice: Ctrl+Shift+F9), save it and send it again",
+          fmt::format("{} ({}) holds a formula but the file keeps no value a spreadsheet program calculated for it "
+                      "(written by a program that does not calculate, or asking to be recalculated when opened); open it "
+                      "in Excel or LibreOffice, recalculate everything (Excel: Ctrl+Alt+F9; LibreOffice: Ctrl+Shift+F9), "
+                      "save it and send it again",
                       describe(where), f.id),
           f.id, "", where);
   else

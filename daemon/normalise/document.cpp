@@ -44,7 +44,8 @@ class DocumentReader final : public Reader {
     if (in_sheet_ && !skip_) {
       if (key == "hidden_row") hidden_here_.add_row(value);
       else if (key == "hidden_column") hidden_here_.add_columns(value);
-      else if (key == "struck_cell") hidden_here_.add_struck(value);
+      else if (key == "struck_cell") HiddenCells::add_place(hidden_here_.struck, value);
+      else if (key == "unseen_cell") HiddenCells::add_place(hidden_here_.values, value);
     }
     return {};
   }

@@ -50,12 +50,12 @@ void HiddenCells::add_row(std::string_view value) {
   if (rows.size() < kMaxRows && number_of(value, row)) rows.insert(row);
 }
 
-void HiddenCells::add_struck(std::string_view value) {
+void HiddenCells::add_place(std::vector<std::uint64_t>& places, std::string_view value) {
   const std::size_t colon = value.find(':');
   std::uint32_t row = 0, column = 0;
-  if (struck.size() < kMaxValues && colon != std::string_view::npos && number_of(value.substr(0, colon), row) &&
+  if (places.size() < kMaxValues && colon != std::string_view::npos && number_of(value.substr(0, colon), row) &&
       number_of(value.substr(colon + 1), column))
-    struck.push_back(std::uint64_t{row} << 32 | column);
+    places.push_back(std::uint64_t{row} << 32 | column);
 }
 
 void HiddenCells::add_columns(std::string_view value) {
@@ -255,14 +255,16 @@ std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::
   const ValuesAt at = values_at(records, std::move(places));
   if (at.values == 0) return std::nullopt;
   return Issue{"hidden_values",
-               bilingual(fmt::format("{} giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong "
-                                     "trang «{}» ({}): vẫn được tính vào báo cáo như hàm SUM tính, dù trên trang không "
-                                     "thấy; hãy đặt định dạng General cho các ô đó để xem lại, sửa nếu cần, rồi gửi lại",
+               bilingual(fmt::format("{} giá trị được đọc ở ô không hiện gì trên trang «{}» (định dạng số như «;;;», "
+                                     "hoặc chữ cùng màu với nền) ({}): vẫn được tính vào báo cáo như hàm SUM tính, dù "
+                                     "trên trang không thấy; hãy đặt định dạng General và màu chữ tự động cho các ô đó để "
+                                     "xem lại, sửa nếu cần, rồi gửi lại",
                                      at.values, sheet, at.cells(true)),
-                         fmt::format("{} value(s) read are in cells whose number format shows nothing (such as ';;;') in "
-                                     "sheet '{}' ({}): counted all the same, as SUM counts them, though the sheet does not "
-                                     "show them; set those cells to General to look at them, correct them if need be, and "
-                                     "send the file again",
+                         fmt::format("{} value(s) read are in cells that show nothing in sheet '{}' (a number format "
+                                     "such as ';;;', or text the colour of its background) ({}): counted all the same, as "
+                                     "SUM counts them, though the sheet does not show them; set those cells to General "
+                                     "and an automatic font colour to look at them, correct them if need be, and send "
+                                     "the file again",
                                      at.values, sheet, at.cells(false))),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }

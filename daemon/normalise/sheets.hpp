@@ -49,9 +49,10 @@ FormatSight format_sight(std::string_view format);
 
 // What one sheet hides, as the importer says it (SDK document.hpp): rows
 // ("12"), and columns ("13", or "37-16384" for a range), the columns up to
-// the last a sheet has; and the cells whose number format shows nothing
-// (FormatSight), noted by the document reader, and those struck through
-// ("12:3"). Kept for the sheet being read and for the table's
+// the last a sheet has; and the cells that show nothing, whose number
+// format hides their value (FormatSight, noted by the document reader) or
+// whose text is the colour of its background (`unseen_cell`, "12:3"), and
+// those struck through (`struck_cell`). Kept for the sheet being read and for the table's
 // (DocumentReader), never by name for every sheet.
 struct HiddenCells {
   static constexpr std::size_t kMaxRows = 1 << 20, kMaxValues = 1 << 20;
@@ -60,7 +61,8 @@ struct HiddenCells {
   std::vector<std::uint64_t> values;  // row << 32 | column, in the order read, up to kMaxValues
   std::vector<std::uint64_t> struck;  // the same, of cells the importer says are struck through ("12:3")
   void add_row(std::string_view value);
-  void add_struck(std::string_view value);
+  // A place as the importer says it ("12:3"), to `values` or `struck`.
+  static void add_place(std::vector<std::uint64_t>& places, std::string_view value);
   void add_columns(std::string_view value);
   void add_value(std::uint32_t row, std::uint32_t column) {
     if (values.size() < kMaxValues) values.push_back(std::uint64_t{row} << 32 | column);

@@ -520,12 +520,16 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
       in_c_ = false;
       // No <v>, or an empty one in a cell of numbers (openpyxl writes
       // "<f>150+4</f><v></v>"); a formula whose result is "" says t="str".
-      // Or any value in a workbook to be calculated when opened (Workbook::
-      // recalculate_: libxlsxwriter's "<f>A1+B1</f><v>0</v>"). Given as an
+      // Or a number, a boolean or a date in a workbook to be calculated
+      // when opened (Workbook::recalculate_: libxlsxwriter's
+      // "<f>A1+B1</f><v>0</v>"); a text the writer gave as such (t="str",
+      // a header written as a formula) and an error are kept. Given as an
       // error cell without text (sdk::CellType::error): the host refuses it
       // where a field is read from it, naming the cell, and leaves it alone
       // in a column no field reads.
-      if (has_formula_ && (book_.recalculate_ || !has_v_ || (kind_ == Kind::number && !has_value_)))
+      const bool uncalculated =
+          book_.recalculate_ && (kind_ == Kind::number || kind_ == Kind::boolean || kind_ == Kind::date);
+      if (has_formula_ && (uncalculated || !has_v_ || (kind_ == Kind::number && !has_value_)))
         return emit(sdk::CellType::error, {}, 0);
       if (!has_value_) return;  // a styled empty cell
       finish_cell(value_);
