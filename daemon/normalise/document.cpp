@@ -44,8 +44,8 @@ class DocumentReader final : public Reader {
     if (in_sheet_ && !skip_) {
       if (key == "hidden_row") hidden_here_.add_row(value);
       else if (key == "hidden_column") hidden_here_.add_columns(value);
-      else if (key == "struck_cell") HiddenCells::add_place(hidden_here_.struck, value);
-      else if (key == "unseen_cell") HiddenCells::add_place(hidden_here_.values, value);
+      else if (key == "struck_cell") HiddenCells::add_place(hidden_here_.struck, value, read_columns_);
+      else if (key == "unseen_cell") HiddenCells::add_place(hidden_here_.values, value, read_columns_);
     }
     return {};
   }
@@ -59,6 +59,7 @@ class DocumentReader final : public Reader {
     if (static_cast<std::size_t>(sheet_index_) < known_.merges.size()) head_->merges = known_.merges[sheet_index_];
     skip_ = profile_ != nullptr && !profile_->sheet.empty() && fold(name) != fold(profile_->sheet);
     streaming_ = false;
+    read_columns_.clear();
     rows_in_head_ = 0;
     last_row_ = 0;
     in_sheet_ = true;
@@ -176,11 +177,17 @@ class DocumentReader final : public Reader {
   // be said if a value is read from it. The last format's judgement is
   // kept: a sheet's cells share a few.
   [[gnu::noinline]] void see_format(const sdk::CellView& c) {
+    // No spreadsheet program makes a longer one (Excel: 255 characters); a
+    // hostile one is compared with the last for every cell.
+    if (c.number_format.size() > kMaxStyleText) return;
+    // Past the sheet's first rows, only the columns a field is read from:
+    // a million hidden notes beside the table never crowd out a figure.
+    if (!read_columns_.empty() && (c.column >= read_columns_.size() || !read_columns_[c.column])) return;
     if (c.number_format != format_) {
       format_ = std::string(c.number_format);
       format_sight_ = format_sight(format_);
     }
-    if (format_sight_.any() && format_sight_.hides(c)) hidden_here_.add_value(c.row, c.column);
+    if (format_sight_.any() && format_sight_.hides(c)) hidden_here_.values.add(c.row, c.column);
   }
   [[gnu::noinline]] void new_font(std::string_view font) {
     font_ = std::string(font);
@@ -215,8 +222,13 @@ class DocumentReader final : public Reader {
       }
       if (!streaming_) {
         if (!c.number_format.empty()) see_format(c);
-        head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number, std::string(c.font),
-                                         std::string(c.number_format)});
+        // A font or format longer than any a spreadsheet program makes
+        // (Excel: 31 and 255 characters) is not kept whole for each of the
+        // first rows' cells: 40 KB formats took gigabytes.
+        head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number,
+                                         std::string(c.font.substr(0, kMaxStyleText)),
+                                         c.number_format.size() > kMaxStyleText ? std::string()
+                                                                                : std::string(c.number_format)});
         return {};
       }
     }
@@ -457,6 +469,10 @@ class DocumentReader final : public Reader {
     if (takes_over(used_)) {
       current_ = std::make_unique<Normalised>();
       if (used_.valid()) {
+        for (const auto& [column, field] : used_.columns) {
+          if (read_columns_.size() <= column) read_columns_.resize(column + 1, false);
+          read_columns_[column] = true;
+        }
         table_ = std::make_unique<Table>(cat_, registry_, sub_, policy_, used_, *head_grid_, *current_);
         if (sheet_index_ == 0) current_->records.on_block = on_block;  // issue 18, stream
         table_->rows_below_header(*head_grid_, used_.row);
@@ -558,6 +574,10 @@ class DocumentReader final : public Reader {
   bool vn_font_ = false, vn_capitals_ = false;
   std::string format_;  // the last cell's number format, and what it shows (see_format)
   FormatSight format_sight_;
+  // While a sheet is read as a stream: the columns a field is read from, by
+  // number (empty before, and for a sheet read whole).
+  std::vector<bool> read_columns_;
+  static constexpr std::size_t kMaxStyleText = 255;
 
   Header best_header_;
   std::string best_sheet_;

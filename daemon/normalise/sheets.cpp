@@ -50,12 +50,14 @@ void HiddenCells::add_row(std::string_view value) {
   if (rows.size() < kMaxRows && number_of(value, row)) rows.insert(row);
 }
 
-void HiddenCells::add_place(std::vector<std::uint64_t>& places, std::string_view value) {
+void HiddenCells::add_place(Places& places, std::string_view value, const std::vector<bool>& columns) {
   const std::size_t colon = value.find(':');
   std::uint32_t row = 0, column = 0;
-  if (places.size() < kMaxValues && colon != std::string_view::npos && number_of(value.substr(0, colon), row) &&
-      number_of(value.substr(colon + 1), column))
-    places.push_back(std::uint64_t{row} << 32 | column);
+  if (colon == std::string_view::npos || !number_of(value.substr(0, colon), row) ||
+      !number_of(value.substr(colon + 1), column))
+    return;
+  if (!columns.empty() && (column >= columns.size() || !columns[column])) return;
+  places.add(row, column);
 }
 
 void HiddenCells::add_columns(std::string_view value) {
@@ -127,7 +129,7 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
 
 namespace {
 // Whether a format's section shows nothing: only colours and locales
-// ("[Red]", "[$-42A]"), spaces, padding ("_)"), a fill of spaces ("* ")
+// ("[Red]", "[$-42A]"; a currency, "[$₫-42A]", shows), spaces, padding ("_)"), a fill of spaces ("* ")
 // and empty or blank literals. `conditional` is set for "[>100]".
 bool blank_section(std::string_view s, bool& conditional) {
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -135,8 +137,10 @@ bool blank_section(std::string_view s, bool& conditional) {
     if (c == '[') {
       const std::size_t close = s.find(']', i);
       if (close == std::string_view::npos) return false;
-      const char first = i + 1 < close ? s[i + 1] : ']';
-      if (first == '<' || first == '>' || first == '=') conditional = true;
+      const std::string_view inside = s.substr(i + 1, close - i - 1);
+      if (!inside.empty() && (inside[0] == '<' || inside[0] == '>' || inside[0] == '=')) conditional = true;
+      // "[$₫-42A]" shows its symbol; "[$-42A]" is a locale alone.
+      if (inside.size() > 1 && inside[0] == '$' && inside[1] != '-') return false;
       i = close;
     } else if (c == '"') {
       const std::size_t close = s.find('"', i + 1);
@@ -197,8 +201,10 @@ struct ValuesAt {
     std::size_t values = 0;
   };
   std::size_t values = 0, records = 0;
+  bool past = false;  // more places than were noted: the counts are "at least"
   std::string field;
   std::vector<Row> rows;
+  std::string at_least(bool vi) const { return past ? (vi ? "Ít nhất " : "At least ") : ""; }
   // "ô J2, ô M3, dòng 7: 35 ô, …" ("J2, M3, row 7: 35 cells, …"): a
   // row's one cell, or how many it has.
   std::string cells(bool vi) const {
@@ -213,8 +219,24 @@ struct ValuesAt {
   }
 };
 
-ValuesAt values_at(const RecordSet& records, std::vector<std::uint64_t> places) {
+// More such cells than a sheet keeps, none of those kept read: not every
+// cell was looked at, which is said rather than nothing.
+Issue too_many_places(const char* code, const std::string& sheet) {
+  return Issue{code,
+               bilingual(fmt::format("Trang «{}» có hơn {} ô như vậy, nhiều hơn số ô được xét: có thể có số liệu trong "
+                                     "những ô như vậy mà không được báo; hãy bỏ định dạng đó ở các ô không cần rồi gửi lại",
+                                     sheet, HiddenCells::kMaxValues),
+                         fmt::format("sheet '{}' has more than {} such cells, more than are looked at: figures in "
+                                     "such cells may go unsaid; take that formatting off the cells that do not need "
+                                     "it and send the file again",
+                                     sheet, HiddenCells::kMaxValues)),
+               "", "", Place{sheet, 0, 0, {}}};
+}
+
+ValuesAt values_at(const RecordSet& records, const HiddenCells::Places& noted) {
   ValuesAt at;
+  at.past = noted.past;
+  std::vector<std::uint64_t> places = noted.at;
   std::sort(places.begin(), places.end());
   places.erase(std::unique(places.begin(), places.end()), places.end());
   const Layout& layout = records.layout();
@@ -250,39 +272,39 @@ ValuesAt values_at(const RecordSet& records, std::vector<std::uint64_t> places) 
 }  // namespace
 
 std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
-                                           std::vector<std::uint64_t> places) {
+                                           const HiddenCells::Places& places) {
   if (places.empty()) return std::nullopt;
-  const ValuesAt at = values_at(records, std::move(places));
-  if (at.values == 0) return std::nullopt;
+  const ValuesAt at = values_at(records, places);
+  if (at.values == 0) return places.past ? std::optional(too_many_places("hidden_values", sheet)) : std::nullopt;
   return Issue{"hidden_values",
-               bilingual(fmt::format("{} giá trị được đọc ở ô không hiện gì trên trang «{}» (định dạng số như «;;;», "
-                                     "hoặc chữ cùng màu với nền) ({}): vẫn được tính vào báo cáo như hàm SUM tính, dù "
+               bilingual(fmt::format("{}{} giá trị được đọc ở ô không hiện gì trên trang «{}» ({}), do định dạng số như "
+                                     "«;;;» hoặc chữ cùng màu với nền: vẫn được tính vào báo cáo như hàm SUM tính, dù "
                                      "trên trang không thấy; hãy đặt định dạng General và màu chữ tự động cho các ô đó để "
                                      "xem lại, sửa nếu cần, rồi gửi lại",
-                                     at.values, sheet, at.cells(true)),
-                         fmt::format("{} value(s) read are in cells that show nothing in sheet '{}' (a number format "
-                                     "such as ';;;', or text the colour of its background) ({}): counted all the same, as "
+                                     at.at_least(true), at.values, sheet, at.cells(true)),
+                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' ({}), by a number "
+                                     "format such as ';;;' or text the colour of its background: counted all the same, as "
                                      "SUM counts them, though the sheet does not show them; set those cells to General "
                                      "and an automatic font colour to look at them, correct them if need be, and send "
                                      "the file again",
-                                     at.values, sheet, at.cells(false))),
+                                     at.at_least(false), at.values, sheet, at.cells(false))),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
 
 std::optional<Issue> struck_values_warning(const RecordSet& records, const std::string& sheet,
-                                           std::vector<std::uint64_t> places) {
+                                           const HiddenCells::Places& places) {
   if (places.empty()) return std::nullopt;
-  const ValuesAt at = values_at(records, std::move(places));
-  if (at.values == 0) return std::nullopt;
+  const ValuesAt at = values_at(records, places);
+  if (at.values == 0) return places.past ? std::optional(too_many_places("struck_values", sheet)) : std::nullopt;
   return Issue{"struck_values",
-               bilingual(fmt::format("{} giá trị của {} tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «{}» "
+               bilingual(fmt::format("{}{} giá trị của {} tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «{}» "
                                      "({}): vẫn được đọc và tính vào báo cáo; nếu gạch ngang là để bỏ các số liệu đó, hãy "
                                      "xoá hoặc sửa chúng rồi gửi lại, nếu không, hãy bỏ gạch ngang",
-                                     at.values, at.records, sheet, at.cells(true)),
-                         fmt::format("{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
+                                     at.at_least(true), at.values, at.records, sheet, at.cells(true)),
+                         fmt::format("{}{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
                                      "({}): read and counted all the same; if the line means those figures are void, "
                                      "delete or correct them and send the file again; if not, remove the strikethrough",
-                                     at.values, at.records, sheet, at.cells(false))),
+                                     at.at_least(false), at.values, at.records, sheet, at.cells(false))),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
 

@@ -52,21 +52,34 @@ FormatSight format_sight(std::string_view format);
 // the last a sheet has; and the cells that show nothing, whose number
 // format hides their value (FormatSight, noted by the document reader) or
 // whose text is the colour of its background (`unseen_cell`, "12:3"), and
-// those struck through (`struck_cell`). Kept for the sheet being read and for the table's
-// (DocumentReader), never by name for every sheet.
+// those struck through (`struck_cell`). Kept for the sheet being read and
+// for the table's (DocumentReader), never by name for every sheet.
 struct HiddenCells {
   static constexpr std::size_t kMaxRows = 1 << 20, kMaxValues = 1 << 20;
   std::set<std::uint32_t> rows;
   std::vector<bool> columns;  // by column number
-  std::vector<std::uint64_t> values;  // row << 32 | column, in the order read, up to kMaxValues
-  std::vector<std::uint64_t> struck;  // the same, of cells the importer says are struck through ("12:3")
+  // Places, row << 32 | column, in the order read, up to kMaxValues; past
+  // that, `past` is set and the warning says "at least".
+  struct Places {
+    std::vector<std::uint64_t> at;
+    bool past = false;
+    void add(std::uint32_t row, std::uint32_t column) {
+      if (at.size() < kMaxValues) at.push_back(std::uint64_t{row} << 32 | column);
+      else past = true;
+    }
+    bool empty() const { return at.empty(); }
+    void clear() {
+      at.clear();
+      past = false;
+    }
+  };
+  Places values;  // cells that show nothing (a number format, a colour)
+  Places struck;  // cells the importer says are struck through
   void add_row(std::string_view value);
-  // A place as the importer says it ("12:3"), to `values` or `struck`.
-  static void add_place(std::vector<std::uint64_t>& places, std::string_view value);
   void add_columns(std::string_view value);
-  void add_value(std::uint32_t row, std::uint32_t column) {
-    if (values.size() < kMaxValues) values.push_back(std::uint64_t{row} << 32 | column);
-  }
+  // A place as the importer says it ("12:3"), to `values` or `struck`; when
+  // `columns` is not empty, only in one of them.
+  static void add_place(Places& places, std::string_view value, const std::vector<bool>& columns);
   void clear() {
     rows.clear();
     columns.clear();
@@ -83,11 +96,11 @@ std::optional<Issue> hidden_columns_warning(const RecordSet& records, const Cata
 // The warning for the values of `records` read from a cell of `places`
 // (HiddenCells::values), or none.
 std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
-                                           std::vector<std::uint64_t> places);
+                                           const HiddenCells::Places& places);
 
 // The same for the values read from a cell struck through (HiddenCells::struck).
 std::optional<Issue> struck_values_warning(const RecordSet& records, const std::string& sheet,
-                                           std::vector<std::uint64_t> places);
+                                           const HiddenCells::Places& places);
 
 // The warnings above for `out`, read from sheet `sheet` (`sheet_hidden`:
 // the importer says it is hidden): another sheet of `tables` (each sheet

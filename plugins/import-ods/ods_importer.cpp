@@ -516,7 +516,9 @@ class Spreadsheet {
             c.text = p.text;
             c.number = p.number;
             c.font = look.font;
-            c.number_format = look.hiding.empty() ? std::string_view(p.format) : std::string_view(look.hiding);
+            // A date keeps its format (the SDK's rule for dates, document.hpp).
+            c.number_format = look.hiding.empty() || sdk::is_date_format(p.format) ? std::string_view(p.format)
+                                                                                  : std::string_view(look.hiding);
             if (look.struck) [[unlikely]]  // SDK, document.hpp: before the cell
               check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)));
             check(sink_.cell(c));

@@ -178,12 +178,12 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
     EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden ones' too";
     const auto said = said_in(file, o);
     const std::string message(said.at("message").as_string());
-    EXPECT_NE(message.find("4 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang "
-                           "«Biểu 01» (ô J2, ô M3, ô M4, ô B5): vẫn được tính vào báo cáo"),
+    EXPECT_NE(message.find("4 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô J2, ô M3, ô M4, ô B5), do "
+                           "định dạng số như «;;;» hoặc chữ cùng màu với nền: vẫn được tính vào báo cáo"),
               std::string::npos)
         << file << ": " << message;
-    EXPECT_NE(message.find("4 value(s) read are in cells whose number format shows nothing (such as ';;;') in sheet "
-                           "'Biểu 01' (J2, M3, M4, B5)"),
+    EXPECT_NE(message.find("4 value(s) read are in cells that show nothing in sheet 'Biểu 01' (J2, M3, M4, B5), by a "
+                           "number format such as ';;;'"),
               std::string::npos)
         << file << ": " << message;
     EXPECT_EQ(said.at("row").as_int64(), 2) << file;
@@ -205,8 +205,8 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
   const auto o = json::parse(r.output).as_object();
   EXPECT_EQ(o.at("records").as_array().size(), 3400u);
   const auto said = said_in("dai.xlsx", o);
-  EXPECT_NE(std::string(said.at("message").as_string()).find("3 giá trị được đọc ở ô có định dạng số làm ô không hiện gì "
-                                                              "(như «;;;») trong trang «Biểu 01» (ô M3, ô K3000, ô B3401)"),
+  EXPECT_NE(std::string(said.at("message").as_string())
+                .find("3 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô K3000, ô B3401)"),
             std::string::npos)
       << said.at("message");
 }

@@ -3,7 +3,7 @@
 // LibreOffice's ";;;" (a text style mapping positives, negatives and zero to
 // blank styles), zeros alone hidden, a parent cell style's data style
 // inherited; styles that show everything, or test other constants, give
-// the cell's format as before.
+// the cell's format as before, and so does a date.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -50,11 +50,14 @@ TEST(OdsDataStyles, WhatAStyleHidesIsGivenAsTheFormatCodeSayingIt) {
       "<style:map style:condition=\"value()&gt;100\" style:apply-style-name=\"N1P0\"/></number:number-style>" +
       text_only("N4", "-") +
       cell_style("an", "N1") + cell_style("con", "", "an") + cell_style("khong", "N2") + cell_style("tram", "N3") +
-      cell_style("gach", "N4") + cell_style("so", "show");
+      cell_style("gach", "N4") + cell_style("so", "show") +
+      // A date whose style shows nothing keeps its date format (the SDK's rule for dates).
+      "<number:date-style style:name=\"D1\"><number:text> </number:text></number:date-style>" + cell_style("ngay", "D1");
   const std::string rows = "<table:table-row>" + number("an", 34) + number("con", 5) + number("khong", 0) +
                            number("tram", 7) + number("gach", 1) + number("so", 2) +
                            "<table:table-cell table:style-name=\"an\" office:value-type=\"string\"><text:p>Chi bộ</text:p>"
-                           "</table:table-cell></table:table-row>";
+                           "</table:table-cell><table:table-cell table:style-name=\"ngay\" office:value-type=\"date\" "
+                           "office:date-value=\"2018-12-31\"/></table:table-row>";
   const auto r = test::import_bytes(test::ods(test::content_xml(rows, styles)), "t.ods");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   const auto& s = r.sheet();
@@ -66,4 +69,5 @@ TEST(OdsDataStyles, WhatAStyleHidesIsGivenAsTheFormatCodeSayingIt) {
   EXPECT_EQ(s.find(1, 6)->number_format, "");
   EXPECT_EQ(s.find(1, 7)->number_format, ";;;");
   EXPECT_EQ(s.find(1, 1)->number, 34) << "read all the same";
+  EXPECT_EQ(s.find(1, 8)->number_format, "yyyy-mm-dd");
 }

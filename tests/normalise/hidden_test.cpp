@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,10 @@ TEST(NumberFormats, WhatAFormatShowsNothingOf) {
   for (const std::string_view f : {"", "General", "0", "#,##0", "\"-\"", "*-", "\\-", "@", "[Red]0;[Red]-0",
                                    "_-* #,##0_-;-* #,##0_-;_-* \"-\"_-;_-@_-"})
     for (const auto& c : {pos, neg, zero, text}) EXPECT_FALSE(hides(f, c)) << f;
+  // A currency's symbol shows; a locale alone does not.
+  EXPECT_FALSE(hides("[$₫-42A]", pos));
+  EXPECT_FALSE(hides("[$VND]", pos));
+  EXPECT_TRUE(hides("[$-42A];;;", pos));
   // A semicolon inside a literal or brackets does not start a section.
   EXPECT_FALSE(hides("\";\";0", pos));
   // Conditions are not judged; nor a format Excel would not take.
@@ -169,49 +174,118 @@ TEST(NumberFormats, WhatAFormatShowsNothingOf) {
   EXPECT_FALSE(format_sight("\"open").any());
 }
 
-// A plugin that gives a row's cells as one run (SDK ABI 3, cells()), as the
-// CSV importer does, with their number formats: a value hidden far down a
-// long table, read as a stream on the worker, is said as one given a cell
-// at a time is.
-TEST(NumberFormats, AValueHiddenInARunOfCellsIsSaid) {
+namespace {
+
+// Phong Thổ's return `copies` times over (each copy's names its own), read
+// by the CSV importer: a table long enough to be read as a stream.
+sdk::Document long_return(int copies) {
   std::ifstream in(TONGHOP_SOURCE_DIR "/tests/data/lai-chau/2018/phong-tho.csv");
   std::string header, line, csv;
   std::getline(in, header);
   std::vector<std::string> rows;
   while (std::getline(in, line)) rows.push_back(line);
   csv = header + "\n";
-  for (int k = 0; k < 100; ++k)
+  for (int k = 0; k < copies; ++k)
     for (const auto& r : rows) {
-      const auto name_end = r.find(';', r.find(';') + 1);  // the copy's name made its own
+      const auto name_end = r.find(';', r.find(';') + 1);
       csv += r.substr(0, name_end) + (k != 0 ? " " + std::to_string(k) : "") + r.substr(name_end) + "\n";
     }
   auto imported = test::import_bytes(csv, "dai.csv");
-  ASSERT_TRUE(imported.status.ok()) << imported.status.message();
-  ASSERT_EQ(imported.doc.sheets.size(), 1u);
-  auto& cells = imported.doc.sheets[0].cells;
-  for (auto& c : cells)
-    if ((c.row == 3000 && c.column == 11) || (c.row == 3001 && c.column == 2)) c.number_format = ";;;";
+  EXPECT_TRUE(imported.status.ok()) << imported.status.message();
+  return std::move(imported.doc);
+}
+
+// `doc`'s first sheet through a reader as a plugin of cell runs (SDK ABI 3)
+// gives it, a row a run; before each row, `before(row, sink)` (properties).
+Normalised read_in_runs(const sdk::Document& doc,
+                        const std::function<void(std::uint32_t, sdk::DocumentSink&)>& before = {}) {
   const auto reader = test::lai_chau_normaliser().reader({"Phong Thổ", "2018"});
-  ASSERT_TRUE(reader->begin_sheet("Biểu 01").ok());
+  EXPECT_TRUE(reader->begin_sheet("Biểu 01").ok());
+  const auto& cells = doc.sheets.at(0).cells;
   std::vector<sdk::CellView> run;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const auto& c = cells[i];
+    if (run.empty() && before) before(c.row, *reader);
     run.push_back(sdk::CellView{c.row, c.column, c.type, c.text, c.number, c.font, c.number_format});
     if (i + 1 == cells.size() || cells[i + 1].row != c.row) {
-      ASSERT_TRUE(reader->cells(run.data(), run.size()).ok());
+      EXPECT_TRUE(reader->cells(run.data(), run.size()).ok());
       run.clear();
     }
   }
-  ASSERT_TRUE(reader->end_sheet().ok());
-  const Normalised n = reader->finish();
+  EXPECT_TRUE(reader->end_sheet().ok());
+  return reader->finish();
+}
+
+}  // namespace
+
+// A plugin that gives a row's cells as one run (SDK ABI 3, cells()), as the
+// CSV importer does, with their number formats: a value hidden far down a
+// long table, read as a stream on the worker, is said as one given a cell
+// at a time is. A format longer than any Excel makes (255 characters) is
+// not judged: a hostile one was compared with the last for every cell.
+TEST(NumberFormats, AValueHiddenInARunOfCellsIsSaid) {
+  auto doc = long_return(100);
+  for (auto& c : doc.sheets.at(0).cells) {
+    if ((c.row == 3000 && c.column == 11) || (c.row == 3001 && c.column == 2)) c.number_format = ";;;";
+    if (c.row == 3002 && c.column == 11) c.number_format = ";;;" + std::string(300, ' ');
+  }
+  const Normalised n = read_in_runs(doc);
   EXPECT_TRUE(n.errors.empty()) << n.errors.front().message;
   EXPECT_EQ(n.records.size(), 3400u);
   const Issue* said = warning(n, "hidden_values");
   ASSERT_NE(said, nullptr);
-  EXPECT_NE(said->message.find("2 giá trị được đọc ở ô có định dạng số làm ô không hiện gì (như «;;;») trong trang «Biểu 01» (ô K3000, ô B3001)"),
+  EXPECT_NE(said->message.find("2 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô K3000, ô B3001), do định "
+                               "dạng số như «;;;»"),
             std::string::npos)
       << said->message;
   EXPECT_EQ(said->field, "members_total");
   EXPECT_EQ(said->where.row, 3000u);
   EXPECT_EQ(said->where.column, 11u);
+}
+
+// Struck cells the importer says (struck_cell) beside a long table: 340 a
+// row right of it, 1.16 million in all, past the 2^20 places a sheet keeps.
+// Past its first rows (about 2,860 here) only the columns a field is read
+// from are noted, so the figure struck far down (K3390) is still said; it
+// was crowded out. Once those alone pass the bound (every cell of 30,000
+// organisations struck), the warning says "at least".
+TEST(StruckCells, NotesBesideTheTableNeverCrowdOutAStruckFigure) {
+  const auto beside = long_return(100);
+  const Normalised n = read_in_runs(beside, [](std::uint32_t row, sdk::DocumentSink& sink) {
+    for (std::uint32_t column = 40; column < 380; ++column)
+      EXPECT_TRUE(sink.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)).ok());
+    if (row == 3390) {
+      EXPECT_TRUE(sink.property("struck_cell", "3390:11").ok());
+    }
+  });
+  EXPECT_TRUE(n.errors.empty()) << n.errors.front().message;
+  const Issue* said = warning(n, "struck_values");
+  ASSERT_NE(said, nullptr);
+  EXPECT_NE(said->message.find("1 giá trị của 1 tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «Biểu 01» (ô "
+                               "K3390)"),
+            std::string::npos)
+      << said->message;
+
+  // 400 a row: the bound is passed on the first rows, read before the
+  // table is known, and no figure among them: that not every cell was
+  // looked at is said.
+  const Normalised crowded = read_in_runs(beside, [](std::uint32_t row, sdk::DocumentSink& sink) {
+    for (std::uint32_t column = 40; column < 440; ++column)
+      EXPECT_TRUE(sink.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)).ok());
+  });
+  const Issue* crowd = warning(crowded, "struck_values");
+  ASSERT_NE(crowd, nullptr);
+  EXPECT_NE(crowd->message.find("Trang «Biểu 01» có hơn 1048576 ô như vậy, nhiều hơn số ô được xét"), std::string::npos)
+      << crowd->message;
+
+  const auto all = long_return(883);  // 30,022 organisations, 35 values each: 1,050,770
+  const Normalised m = read_in_runs(all, [](std::uint32_t row, sdk::DocumentSink& sink) {
+    if (row == 1) return;
+    for (std::uint32_t column = 1; column <= 35; ++column)
+      EXPECT_TRUE(sink.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)).ok());
+  });
+  const Issue* past = warning(m, "struck_values");
+  ASSERT_NE(past, nullptr);
+  EXPECT_TRUE(past->message.starts_with("Ít nhất 1048576 giá trị của ")) << past->message.substr(0, 300);
+  EXPECT_NE(past->message.find(" / At least 1048576 value(s) of "), std::string::npos) << past->message.substr(0, 600);
 }
