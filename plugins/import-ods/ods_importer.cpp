@@ -127,7 +127,11 @@ class Spreadsheet {
     std::string parent, font;
     int struck = -1;  // its text struck through: 1, not: 0, as its parent's: -1
     std::string data_style;  // style:data-style-name, "" as its parent's
+    // Its text's colour and its background's, 0xRRGGBB; kAsParent, or
+    // kNotJudged (a colour not written "#rrggbb").
+    std::int64_t ink = kAsParent, paper = kAsParent;
   };
+  static constexpr std::int64_t kAsParent = -2, kNotJudged = -1;
   // A cell style's font, strikethrough and data style, its parents' where
   // it has none; `hiding`: what the data style shows nothing of, as a
   // format code (DataStyles::hiding_format), "" when it shows everything.
@@ -135,7 +139,19 @@ class Spreadsheet {
     std::string font;
     bool struck = false;
     std::string hiding;
+    bool unseen = false;  // its text is the colour of its background (white on white)
   };
+  // "#ffffff" as 0xFFFFFF; kNotJudged for anything else.
+  static std::int64_t rgb(std::string_view hex) {
+    if (hex.size() != 7 || hex[0] != '#') return kNotJudged;
+    std::int64_t v = 0;
+    for (const char c : hex.substr(1)) {
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return kNotJudged;
+      v = v * 16 + d;
+    }
+    return v;
+  }
   struct ColumnStyle {
     std::uint64_t first, count;
     std::string style;
@@ -219,6 +235,13 @@ class Spreadsheet {
         if (!resolved.empty()) styles_[style_].font = std::move(resolved);
         if (const std::string_view line = x.attribute("text-line-through-style"); !line.empty())
           styles_[style_].struck = line != "none";
+        if (x.attribute("use-window-font-color") == "true") styles_[style_].ink = 0;  // automatic: black
+        else if (const std::string_view color = x.attribute("color"); !color.empty()) styles_[style_].ink = rgb(color);
+        return true;
+      }
+      if (in_style_ && name == "table-cell-properties") {
+        if (const std::string_view back = x.attribute("background-color"); !back.empty())
+          styles_[style_].paper = back == "transparent" ? 0xFFFFFF : rgb(back);
         return true;
       }
       return false;
@@ -236,6 +259,7 @@ class Spreadsheet {
     Look look;
     int struck = -1;
     std::string data_style;
+    std::int64_t ink = kAsParent, paper = kAsParent;
     std::string at = style_name.empty() ? std::string("Default") : style_name;
     for (int depth = 0; depth < 16 && !at.empty(); ++depth) {  // a loop of parents stops here
       const auto it = styles_.find(at);
@@ -247,10 +271,15 @@ class Spreadsheet {
       if (look.font.empty()) look.font = it->second.font;
       if (struck < 0) struck = it->second.struck;
       if (data_style.empty()) data_style = it->second.data_style;
-      if (!look.font.empty() && struck >= 0 && !data_style.empty()) break;
+      if (ink == kAsParent) ink = it->second.ink;
+      if (paper == kAsParent) paper = it->second.paper;
+      if (!look.font.empty() && struck >= 0 && !data_style.empty() && ink != kAsParent && paper != kAsParent) break;
       at = it->second.parent;
     }
     look.struck = struck > 0;
+    if (ink == kAsParent) ink = 0;           // black
+    if (paper == kAsParent) paper = 0xFFFFFF;  // no background: the sheet's white
+    look.unseen = ink >= 0 && ink == paper;
     if (!data_style.empty()) look.hiding = data_styles_.hiding_format(data_style);
     return looks_[style_name] = std::move(look);
   }
@@ -521,6 +550,8 @@ class Spreadsheet {
                                                                                   : std::string_view(look.hiding);
             if (look.struck) [[unlikely]]  // SDK, document.hpp: before the cell
               check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)));
+            if (look.unseen) [[unlikely]]
+              check(sink_.property("unseen_cell", std::to_string(row) + ":" + std::to_string(column)));
             check(sink_.cell(c));
           }
         }

@@ -85,7 +85,15 @@ class Reader {
   struct Style {
     std::string parent, font, format;
     std::string struck;  // <Font ss:StrikeThrough>: "1", "0", or "" (as its parent)
+    // <Font ss:Color> and a solid <Interior ss:Color>, "#rrggbb" in lower
+    // case ("" as its parent; no interior: "#ffffff").
+    std::string ink, paper;
   };
+  static std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+  }
 
   // Which worksheets (by their order) Excel hides: <WorksheetOptions>
   // <Visible>SheetHidden</Visible> (or SheetVeryHidden) comes after the
@@ -172,6 +180,12 @@ class Reader {
         styles_[style_].font = std::string(x.attribute("FontName"));
         if (const std::string_view s = x.attribute("StrikeThrough"); !s.empty())
           styles_[style_].struck = s == "1" || s == "true" ? "1" : "0";
+        if (const std::string_view c = x.attribute("Color"); !c.empty()) styles_[style_].ink = lower(c);
+      } else if (name == "Interior" && !style_.empty() && !in_sheet_) {
+        const std::string_view pattern = x.attribute("Pattern"), color = x.attribute("Color");
+        if (pattern == "None") styles_[style_].paper = "#ffffff";
+        else if (pattern == "Solid" && !color.empty()) styles_[style_].paper = lower(color);
+        else if (!pattern.empty()) styles_[style_].paper = "?";  // another pattern: not judged
       } else if (name == "NumberFormat" && !style_.empty() && !in_sheet_) {
         styles_[style_].format = format_code(std::string(x.attribute("Format")));
       } else if (name == "Worksheet") {
@@ -324,6 +338,10 @@ class Reader {
     }
     if (resolve(style_of_cell_, &Style::struck) == "1")  // SDK, document.hpp: before the cell
       check(sink_.property("struck_cell", std::to_string(row_) + ":" + std::to_string(column_)));
+    // Text the colour of its background (white on white).
+    std::string ink = resolve(style_of_cell_, &Style::ink), paper = resolve(style_of_cell_, &Style::paper);
+    if ((ink.empty() ? "#000000" : ink) == (paper.empty() ? "#ffffff" : paper))
+      check(sink_.property("unseen_cell", std::to_string(row_) + ":" + std::to_string(column_)));
     c.text = value_;
     c.font = font;
     c.number_format = format;

@@ -16,7 +16,7 @@ namespace rec {
 constexpr std::uint16_t formula = 0x0006, eof = 0x000A, datemode = 0x0022, filepass = 0x002F, font = 0x0031,
                         continue_ = 0x003C, codepage = 0x0042, colinfo = 0x007D, boundsheet = 0x0085, mulrk = 0x00BD,
                         mulblank = 0x00BE, rstring = 0x00D6, xf = 0x00E0, mergedcells = 0x00E5, sst = 0x00FC,
-                        labelsst = 0x00FD, blank = 0x0201, number = 0x0203, label = 0x0204, boolerr = 0x0205,
+                        labelsst = 0x00FD, palette = 0x0092, blank = 0x0201, number = 0x0203, label = 0x0204, boolerr = 0x0205,
                         string = 0x0207, row = 0x0208, rk = 0x027E, format = 0x041E, bof = 0x0809, bof2 = 0x0009, bof3 = 0x0209,
                         bof4 = 0x0409;
 }

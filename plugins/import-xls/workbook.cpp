@@ -188,15 +188,37 @@ void Workbook::read_globals() {
     std::uint16_t a = 0, b = 0;
     switch (r.id) {
       case rec::font: {
-        // Its height, then grbit, whose bit 3 is fStrikeOut; the name at 14.
-        std::uint16_t grbit = 0;
-        fonts_struck_.push_back(c.u16(a) && c.u16(grbit) && (grbit & 0x0008) != 0);
-        fonts_.push_back(c.skip(10) ? text(c, 1, "font name") : std::string());
+        // Its height, grbit (bit 3: fStrikeOut), its colour's palette
+        // index; the name at 14.
+        std::uint16_t grbit = 0, icv = 0x7FFF;
+        const bool read = c.u16(a) && c.u16(grbit) && c.u16(icv);
+        fonts_struck_.push_back(read && (grbit & 0x0008) != 0);
+        fonts_icv_.push_back(read ? icv : 0x7FFF);
+        fonts_.push_back(read && c.skip(8) ? text(c, 1, "font name") : std::string());
         break;
       }
-      case rec::xf:
-        if (c.u16(a) && c.u16(b)) xfs_.push_back({a, b});
+      case rec::xf: {
+        // BIFF8: its fill's pattern (fls, the top 6 bits of the word at 14)
+        // and foreground colour (icvFore, the low 7 bits at 18).
+        std::uint32_t borders = 0;
+        std::uint16_t fill = 0;
+        if (!c.u16(a) || !c.u16(b)) break;
+        Xf x{a, b};
+        if (biff8_ && c.skip(10) && c.u32(borders) && c.u16(fill)) {
+          x.pattern = static_cast<std::uint8_t>(borders >> 26);
+          x.fill_icv = fill & 0x7F;
+        }
+        xfs_.push_back(x);
         break;
+      }
+      case rec::palette: {
+        std::uint16_t count = 0;
+        std::uint32_t rgb = 0;
+        if (!c.u16(count)) break;
+        for (std::size_t i = 0; i < count && i < palette_.size() && c.u32(rgb); ++i)  // r, g, b, 0
+          palette_[i] = static_cast<std::int64_t>((rgb & 0xFF) << 16 | (rgb & 0xFF00) | (rgb >> 16 & 0xFF));
+        break;
+      }
       case rec::format:
         if (c.u16(a)) {
           std::string f = text(c, biff8_ ? 2 : 1, "number format");
@@ -242,11 +264,32 @@ void Workbook::read_globals() {
   for (const auto& s : sheets_)
     if (s.visibility != 0) check(sink_.property("hidden_sheet", s.name));
   for (const auto& x : xfs_) {
+    unseen_by_xf_.push_back(unseen(x));
     const auto it = formats_.find(x.format);
     std::string_view f = it != formats_.end() ? std::string_view(it->second) : sdk::builtin_number_format(x.format);
     if (f.size() == 7 && strncasecmp(f.data(), "general", 7) == 0) f = {};  // "" is general, as from xlsx
     formats_by_xf_.push_back(f);
   }
+}
+
+std::int64_t Workbook::rgb_of(std::uint16_t icv) const {
+  if (icv >= 8 && icv < 8 + palette_.size() && palette_[icv - 8] >= 0) return palette_[icv - 8];
+  switch (icv) {
+    case 0: case 8: case 64: case 0x7FFF: return 0;  // black, the window's text, automatic
+    case 1: case 9: case 65: return 0xFFFFFF;        // white, the window's background
+    default: return -1;  // the default palette's others: not judged
+  }
+}
+
+bool Workbook::unseen(const Xf& x) const {
+  // BIFF has no font 4: the fifth FONT record is font 5.
+  const unsigned f = x.font > 4 ? x.font - 1u : x.font;
+  if (x.font == 4 || f >= fonts_icv_.size()) return false;
+  const std::uint16_t ink = fonts_icv_[f];
+  if (x.pattern == 1 && x.fill_icv == ink) return true;  // solid, one colour for both
+  const std::int64_t paper = x.pattern == 0 ? 0xFFFFFF : x.pattern == 1 ? rgb_of(x.fill_icv) : -1;
+  const std::int64_t text = rgb_of(ink);
+  return text >= 0 && text == paper;
 }
 
 void Workbook::read_sst(const Record& r) {
@@ -343,6 +386,8 @@ void Workbook::flush() {
         c.font = fonts_[f];
         if (fonts_struck_[f]) [[unlikely]]  // SDK, document.hpp: before the cell
           check(sink_.property("struck_cell", std::to_string(c.row) + ":" + std::to_string(c.column)));
+        if (unseen_by_xf_[p.xf]) [[unlikely]]
+          check(sink_.property("unseen_cell", std::to_string(c.row) + ":" + std::to_string(c.column)));
       }
       c.number_format = formats_by_xf_[p.xf];
     }

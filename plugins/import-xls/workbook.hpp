@@ -37,7 +37,14 @@ class Workbook {
   };
   struct Xf {
     std::uint16_t font = 0, format = 0;
+    std::uint8_t pattern = 0xFF;  // BIFF8's fls: 0 no fill, 1 solid; 0xFF not read (BIFF5)
+    std::uint16_t fill_icv = 0;   // the fill's foreground, a palette index
   };
+  // A palette index's colour, 0xRRGGBB (the PALETTE record's, else black
+  // and white as BIFF fixes them), or -1 when not judged.
+  std::int64_t rgb_of(std::uint16_t icv) const;
+  // Whether a cell of format `x` draws its text in its background's colour.
+  bool unseen(const Xf& x) const;
   // A cell of the sheet being read, until the sheet is sent.
   struct Pending {
     std::uint32_t row = 0;
@@ -81,6 +88,9 @@ class Workbook {
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;
   std::vector<bool> fonts_struck_;  // by FONT record, beside fonts_: fStrikeOut
+  std::vector<std::uint16_t> fonts_icv_;  // by FONT record: its colour's palette index
+  std::vector<std::int64_t> palette_ = std::vector<std::int64_t>(56, -1);  // indices 8-63, from PALETTE
+  std::vector<bool> unseen_by_xf_;
   std::vector<std::string_view> formats_by_xf_;  // into formats_ or static strings: a format is held once
   std::vector<Xf> xfs_;
   std::map<std::uint16_t, std::string> formats_;

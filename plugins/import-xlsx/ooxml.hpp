@@ -50,6 +50,13 @@ inline bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& c
   return true;
 }
 
+// An OOXML colour's attributes as 0xRRGGBB, or -1 when not judged: rgb
+// ("FFFFFFFF", its alpha left), theme 0 (Background 1, white) and 1 (Text
+// 1, black) without a tint, the legacy palette's black and white (indexed
+// 0, 8, 64; 1, 9, 65), auto (black).
+std::int64_t color_rgb(std::string_view rgb, std::string_view theme, std::string_view tint, std::string_view indexed,
+                       std::string_view automatic);
+
 // Excel writes characters XML cannot hold as "_xHHHH_" ("_x000D_" is a
 // carriage return); "_x005F_" escapes a literal underscore.
 void unescape_ooxml(std::string& s);

@@ -560,6 +560,8 @@ void Workbook::emit(const std::string& sheet, std::uint32_t row, std::uint32_t c
   const Style& style = style_of(xf);
   if (style.struck) [[unlikely]]  // SDK, document.hpp: before the cell
     check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(col)));
+  if (style.unseen) [[unlikely]]
+    check(sink_.property("unseen_cell", std::to_string(row) + ":" + std::to_string(col)));
   c.font = style.font;
   c.number_format = format_override_.empty() ? style.format : format_override_;
   check(sink_.cell(c));

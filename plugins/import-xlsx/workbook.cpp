@@ -123,6 +123,13 @@ std::map<std::string, Workbook::Rel> Workbook::read_rels(const std::string& name
   return rels;
 }
 
+namespace {
+std::int64_t color_of(XmlReader& x) {
+  return color_rgb(x.attribute("rgb"), x.attribute("theme"), x.attribute("tint"), x.attribute("indexed"),
+                   x.attribute("auto"));
+}
+}  // namespace
+
 void Workbook::read_styles(const std::string& name) {
   const ZipEntry* e = entry(name);
   if (e == nullptr) return;
@@ -134,15 +141,26 @@ void Workbook::read_styles(const std::string& name) {
       if (x.name() == "numFmt" && parent == "numFmts")
         number_formats_[to_uint(x.attribute("numFmtId"))] = std::string(x.attribute("formatCode"));
       else if (x.name() == "font" && parent == "fonts")
-        fonts_.emplace_back(), fonts_struck_.push_back(false);
+        fonts_.emplace_back(), fonts_struck_.push_back(false), fonts_color_.push_back(0);  // automatic: black
       else if (x.name() == "name" && parent == "font" && grand == "fonts" && !fonts_.empty())
         fonts_.back() = std::string(x.attribute("val"));
       else if (x.name() == "strike" && parent == "font" && grand == "fonts" && !fonts_.empty()) {
         const std::string_view val = x.attribute("val");  // absent: true
         fonts_struck_.back() = val != "0" && val != "false";
+      } else if (x.name() == "color" && parent == "font" && grand == "fonts" && !fonts_.empty()) {
+        fonts_color_.back() = color_of(x);
+      } else if (x.name() == "fill" && parent == "fills") {
+        fills_.push_back(0xFFFFFF);  // no fill: the sheet's white
+      } else if (x.name() == "patternFill" && parent == "fill" && grand == "fills" && !fills_.empty()) {
+        const std::string_view pattern = x.attribute("patternType");
+        fills_.back() = pattern.empty() || pattern == "none" ? 0xFFFFFF : pattern == "solid" ? 0 : -1;
+      } else if (x.name() == "fgColor" && parent == "patternFill" && !fills_.empty() && fills_.back() >= 0 &&
+                 path.size() >= 3 && path[path.size() - 3] == "fills") {
+        fills_.back() = color_of(x);
       }
       else if (x.name() == "xf" && parent == "cellXfs")
-        xfs_.push_back(Xf{to_uint(x.attribute("fontId")), to_uint(x.attribute("numFmtId"))});
+        xfs_.push_back(
+            Xf{to_uint(x.attribute("fontId")), to_uint(x.attribute("numFmtId")), to_uint(x.attribute("fillId"))});
       path.emplace_back(x.name());
     } else if (t == XmlReader::Token::end && !path.empty()) {
       path.pop_back();
@@ -195,8 +213,13 @@ void Workbook::resolve_formats() {
   styles_.clear();
   for (std::size_t i = 0; i < xfs_.size(); ++i) {
     const unsigned f = xfs_[i].font;
+    // Text the colour of its background: a white font on no fill, or on a
+    // white one; yellow on yellow.
+    const std::int64_t ink = f < fonts_.size() ? fonts_color_[f] : 0;
+    const std::int64_t paper = xfs_[i].fill < fills_.size() ? fills_[xfs_[i].fill] : 0xFFFFFF;
     styles_.push_back(Style{f < fonts_.size() ? std::string_view(fonts_[f]) : std::string_view{}, formats_by_xf_[i],
-                            sdk::is_date_format(formats_by_xf_[i]), f < fonts_.size() && fonts_struck_[f]});
+                            sdk::is_date_format(formats_by_xf_[i]), f < fonts_.size() && fonts_struck_[f],
+                            ink >= 0 && ink == paper});
   }
   no_style_ = Style{fonts_.empty() ? std::string_view{} : std::string_view(fonts_[0]), {}, false,
                     !fonts_.empty() && fonts_struck_[0]};

@@ -45,7 +45,7 @@ class Workbook {
     std::string type, target;
   };
   struct Xf {
-    unsigned font = 0, number_format = 0;
+    unsigned font = 0, number_format = 0, fill = 0;
   };
   class Sheet;  // sheet.cpp
 
@@ -84,13 +84,15 @@ class Workbook {
   void read_shared_strings(const std::string& name);
   void resolve_formats();
 
-  // A cell format's font, number format, whether that is a date's, and
-  // whether the font strikes its text through; a cell format that does not
-  // exist has the first font and no format.
+  // A cell format's font, number format, whether that is a date's,
+  // whether the font strikes its text through, and whether it is drawn in
+  // the colour of its background; a cell format that does not exist has
+  // the first font and no format.
   struct Style {
     std::string_view font, format;
     bool date = false;
     bool struck = false;  // its font's <strike>
+    bool unseen = false;  // its font's colour is its fill's (white on white)
   };
   const Style& style_of(unsigned xf) const noexcept { return xf < styles_.size() ? styles_[xf] : no_style_; }
   // Shared string i, kept once in one buffer whatever the number of cells
@@ -122,6 +124,8 @@ class Workbook {
   std::string_view format_override_;
   std::vector<std::string> fonts_;
   std::vector<bool> fonts_struck_;  // by font, beside fonts_
+  std::vector<std::int64_t> fonts_color_;  // by font: 0xRRGGBB, -1 not judged (ooxml.hpp, color_rgb)
+  std::vector<std::int64_t> fills_;  // by fill: the background it gives, -1 a pattern not judged
   std::vector<Xf> xfs_;
   std::map<unsigned, std::string> number_formats_;
   std::vector<std::string> formats_by_xf_;

@@ -243,3 +243,29 @@ TEST(Check, ValuesStruckThroughAreReadAndSaid) {
     EXPECT_EQ(said[0]->at("column"), "A") << file;
   }
 }
+
+// Figures drawn in their background's colour (white on no fill, yellow on
+// yellow, the theme's white, white on white), as a clerk hides a cell
+// without a format: read and counted, and said with the cells whose number
+// format shows nothing, in the file as openpyxl writes it and as
+// LibreOffice saves it as .xls, .ods and (by way of .ods) .xlsx. White on
+// yellow and a white darkened by a tint show: not said.
+TEST(Check, ValuesDrawnInTheirBackgroundsColourAreReadAndSaid) {
+  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  const auto from_csv = json::parse(csv.output).as_object();
+  for (const std::string file : {"unseen.xlsx", "unseen.xls", "unseen.ods", "unseen-libreoffice.xlsx"}) {
+    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
+    const auto o = json::parse(r.output).as_object();
+    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file;
+    const auto& warnings = o.at("warnings").as_array();
+    ASSERT_EQ(warnings.size(), 1u) << file << ": " << json::serialize(warnings);
+    EXPECT_EQ(warnings[0].at("code"), "hidden_values") << file;
+    const std::string message(warnings[0].at("message").as_string());
+    EXPECT_NE(message.find("4 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô M5, ô B6, ô N8), do "
+                           "định dạng số như «;;;» hoặc chữ cùng màu với nền"),
+              std::string::npos)
+        << file << ": " << message;
+  }
+}

@@ -15,7 +15,8 @@ inline std::string content_xml(const std::string& rows, const std::string& style
          "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
          "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "
          "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "
-         "xmlns:number=\"urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0\"><office:automatic-styles>" +
+         "xmlns:number=\"urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0\" "
+         "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\"><office:automatic-styles>" +
          styles + "</office:automatic-styles><office:body><office:spreadsheet><table:table table:name=\"T\">" + rows +
          "</table:table></office:spreadsheet></office:body></office:document-content>";
 }

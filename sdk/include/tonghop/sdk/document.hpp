@@ -77,7 +77,9 @@ struct Property {
 // its sheet, `struck_cell` (its value the cell's row and column numbers,
 // "12:3") says its text is struck through (its font's strikethrough): the
 // host still reads it, and says so of a value read from one, as clerks
-// strike out what they mean as void.
+// strike out what they mean as void. So does `unseen_cell` (the same
+// value) for a cell whose text is drawn in its background's colour (white
+// on white): the program shows nothing there.
 // Cells of a sheet arrive row by row, left to right. Merged ranges of a sheet
 // may arrive before or after its cells.
 // A sink never throws. When it returns a non-ok Status (a limit it enforces,
