@@ -193,8 +193,8 @@ FormatSight format_sight(std::string_view format) {
 
 namespace {
 // The values of `records` read from a cell of `places` (row << 32 | column):
-// how many, of how many records, the first's field, and the first ten rows
-// with one (the message is cut at 600 characters).
+// how many, of how many records, the first's field, and the first four rows
+// with one (the message, in two languages, is cut at 600 characters).
 struct ValuesAt {
   struct Row {
     std::uint32_t row = 0, column = 0;  // its first such cell
@@ -264,7 +264,7 @@ ValuesAt values_at(const RecordSet& records, const HiddenCells::Places& noted) {
       ++at.values;
     }
     if (here.values == 0) continue;
-    if (at.rows.size() < 10) at.rows.push_back(here);
+    if (at.rows.size() < 4) at.rows.push_back(here);
     ++at.records;
   }
   return at;
@@ -277,16 +277,13 @@ std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::
   const ValuesAt at = values_at(records, places);
   if (at.values == 0) return places.past ? std::optional(too_many_places("hidden_values", sheet)) : std::nullopt;
   return Issue{"hidden_values",
-               bilingual(fmt::format("{}{} giá trị được đọc ở ô không hiện gì trên trang «{}» ({}), do định dạng số như "
-                                     "«;;;» hoặc chữ cùng màu với nền: vẫn được tính vào báo cáo như hàm SUM tính, dù "
-                                     "trên trang không thấy; hãy đặt định dạng General và màu chữ tự động cho các ô đó để "
-                                     "xem lại, sửa nếu cần, rồi gửi lại",
+               bilingual(fmt::format("{}{} giá trị đọc được ở ô không hiện gì trên trang «{}» ({}; do định dạng số như "
+                                     "«;;;» hoặc chữ cùng màu nền): vẫn được tính; hãy đặt định dạng General, màu chữ tự "
+                                     "động để xem lại rồi gửi lại",
                                      at.at_least(true), at.values, sheet, at.cells(true)),
-                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' ({}), by a number "
-                                     "format such as ';;;' or text the colour of its background: counted all the same, as "
-                                     "SUM counts them, though the sheet does not show them; set those cells to General "
-                                     "and an automatic font colour to look at them, correct them if need be, and send "
-                                     "the file again",
+                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' ({}; a format such "
+                                     "as ';;;' or text the colour of its background): counted all the same; set General "
+                                     "and an automatic font colour, check and resend",
                                      at.at_least(false), at.values, sheet, at.cells(false))),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
@@ -297,13 +294,13 @@ std::optional<Issue> struck_values_warning(const RecordSet& records, const std::
   const ValuesAt at = values_at(records, places);
   if (at.values == 0) return places.past ? std::optional(too_many_places("struck_values", sheet)) : std::nullopt;
   return Issue{"struck_values",
-               bilingual(fmt::format("{}{} giá trị của {} tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «{}» "
-                                     "({}): vẫn được đọc và tính vào báo cáo; nếu gạch ngang là để bỏ các số liệu đó, hãy "
-                                     "xoá hoặc sửa chúng rồi gửi lại, nếu không, hãy bỏ gạch ngang",
+               bilingual(fmt::format("{}{} giá trị của {} tổ chức đọc được ở ô bị gạch ngang trong trang «{}» ({}): vẫn "
+                                     "được tính; nếu gạch ngang là để bỏ, hãy xoá hoặc sửa rồi gửi lại, nếu không, hãy bỏ "
+                                     "gạch ngang",
                                      at.at_least(true), at.values, at.records, sheet, at.cells(true)),
                          fmt::format("{}{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
-                                     "({}): read and counted all the same; if the line means those figures are void, "
-                                     "delete or correct them and send the file again; if not, remove the strikethrough",
+                                     "({}): counted all the same; if that means void, delete or correct them and resend, "
+                                     "else remove the line",
                                      at.at_least(false), at.values, at.records, sheet, at.cells(false))),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }

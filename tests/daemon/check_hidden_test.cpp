@@ -178,12 +178,12 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
     EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden ones' too";
     const auto said = said_in(file, o);
     const std::string message(said.at("message").as_string());
-    EXPECT_NE(message.find("4 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô J2, ô M3, ô M4, ô B5), do "
-                           "định dạng số như «;;;» hoặc chữ cùng màu với nền: vẫn được tính vào báo cáo"),
+    EXPECT_NE(message.find("4 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô J2, ô M3, ô M4, ô B5; do "
+                           "định dạng số như «;;;» hoặc chữ cùng màu nền): vẫn được tính"),
               std::string::npos)
         << file << ": " << message;
-    EXPECT_NE(message.find("4 value(s) read are in cells that show nothing in sheet 'Biểu 01' (J2, M3, M4, B5), by a "
-                           "number format such as ';;;'"),
+    EXPECT_NE(message.find("4 value(s) read are in cells that show nothing in sheet 'Biểu 01' (J2, M3, M4, B5; a format "
+                           "such as ';;;'"),
               std::string::npos)
         << file << ": " << message;
     EXPECT_EQ(said.at("row").as_int64(), 2) << file;
@@ -206,7 +206,7 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
   EXPECT_EQ(o.at("records").as_array().size(), 3400u);
   const auto said = said_in("dai.xlsx", o);
   EXPECT_NE(std::string(said.at("message").as_string())
-                .find("3 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô K3000, ô B3401)"),
+                .find("3 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô K3000, ô B3401;"),
             std::string::npos)
       << said.at("message");
 }
@@ -231,8 +231,8 @@ TEST(Check, ValuesStruckThroughAreReadAndSaid) {
       if (w.at("code") == "struck_values") said.push_back(&w.as_object());
     ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
     const std::string message(said[0]->at("message").as_string());
-    EXPECT_NE(message.find("36 giá trị của 2 tổ chức được đọc ở ô có chữ bị gạch ngang trong trang «Biểu 01» (dòng 7: "
-                           "35 ô, ô K9): vẫn được đọc và tính vào báo cáo"),
+    EXPECT_NE(message.find("36 giá trị của 2 tổ chức đọc được ở ô bị gạch ngang trong trang «Biểu 01» (dòng 7: "
+                           "35 ô, ô K9): vẫn được tính"),
               std::string::npos)
         << file << ": " << message;
     EXPECT_NE(message.find("36 value(s) of 2 organisation(s) read are in cells struck through in sheet 'Biểu 01' (row "
@@ -263,8 +263,8 @@ TEST(Check, ValuesDrawnInTheirBackgroundsColourAreReadAndSaid) {
     ASSERT_EQ(warnings.size(), 1u) << file << ": " << json::serialize(warnings);
     EXPECT_EQ(warnings[0].at("code"), "hidden_values") << file;
     const std::string message(warnings[0].at("message").as_string());
-    EXPECT_NE(message.find("4 giá trị được đọc ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô M5, ô B6, ô N8), do "
-                           "định dạng số như «;;;» hoặc chữ cùng màu với nền"),
+    EXPECT_NE(message.find("4 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô M5, ô B6, ô N8; do "
+                           "định dạng số như «;;;» hoặc chữ cùng màu nền)"),
               std::string::npos)
         << file << ": " << message;
   }
