@@ -9,31 +9,56 @@
 namespace json = boost::json;
 using namespace tonghop::test::check;
 
+namespace {
+// What `check` prints of Phong Thổ's return as its CSV holds it.
+const json::object& from_csv() {
+  static const json::object o = [] {
+    const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
+    EXPECT_EQ(csv.exit_code, 0) << csv.output;
+    return json::parse(csv.output).as_object();
+  }();
+  return o;
+}
+
+// `check` of `file` (a path, or a name in tests/data/office) as Phong
+// Thổ's return: accepted, every record the CSV's unless `records` says how
+// many, and its one warning of `code` (an empty object when not one: the
+// test has failed).
+json::object the_warning(const std::string& file, const std::string& code, std::size_t records = 0) {
+  const auto r = check_phong_tho(file.starts_with("/") ? file : TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
+  EXPECT_EQ(r.exit_code, 0) << file << ": " << r.output.substr(0, 2000);
+  json::error_code ec;
+  const auto v = json::parse(r.output, ec);
+  if (ec) {
+    ADD_FAILURE() << file << ": " << r.output.substr(0, 2000);
+    return {};
+  }
+  const auto& o = v.as_object();
+  if (records == 0) EXPECT_EQ(o.at("records"), from_csv().at("records")) << file << ": every figure, the hidden ones too";
+  else EXPECT_EQ(o.at("records").as_array().size(), records) << file;
+  std::vector<json::object> said;
+  for (const auto& w : o.at("warnings").as_array())
+    if (w.at("code") == code.c_str()) said.push_back(w.as_object());
+  EXPECT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
+  return said.empty() ? json::object{{"message", ""}, {"row", 0}, {"column", ""}, {"field", ""}} : said[0];
+}
+}  // namespace
+
 // A row the clerk hid in Excel or LibreOffice (an organisation dissolved,
 // hidden rather than deleted) is read and counted, as SUM counts it, and
 // said: the warning names the rows. The same return as the CSV, with rows 5
 // and 12 hidden: by openpyxl, then saved by LibreOffice as .ods and .xls
 // (tests/data/office/make-files).
 TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  const auto from_csv = json::parse(csv.output).as_object();
   for (const std::string file : {"hidden-rows.xlsx", "hidden-rows.ods", "hidden-rows.xls"}) {
-    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
-    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
-    const auto o = json::parse(r.output).as_object();
-    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every organisation, the hidden ones too";
-    const json::object* said = nullptr;
-    for (const auto& w : o.at("warnings").as_array())
-      if (w.at("code") == "hidden_rows") said = &w.as_object();
-    ASSERT_NE(said, nullptr) << file << ": " << json::serialize(o.at("warnings"));
-    const std::string message(said->at("message").as_string());
+    const auto said = the_warning(file, "hidden_rows");
+    const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("2 tổ chức ở dòng đang bị ẩn trong trang «Biểu 01» (dòng 5, 12)"), std::string::npos)
         << file << ": " << message;
-    EXPECT_EQ(said->at("row").as_int64(), 5) << file;
+    EXPECT_EQ(said.at("row").as_int64(), 5) << file;
   }
   // The CSV has no hidden rows, and says none.
-  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_rows"), std::string::npos);
+  EXPECT_EQ(json::serialize(from_csv().at("warnings")).find("hidden_rows"), std::string::npos);
 }
 
 // A column the clerk hid (last year's women, a working column) is read and
@@ -43,20 +68,10 @@ TEST(Check, OrganisationsOnHiddenRowsAreCountedAndSaid) {
 // AJ:XFD (right of the table, as Excel hides them), by openpyxl, saved by
 // LibreOffice as .ods and .xls and back as .xlsx (hidden="true").
 TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  const auto from_csv = json::parse(csv.output).as_object();
   for (const std::string file :
        {"hidden-columns.xlsx", "hidden-columns.ods", "hidden-columns.xls", "hidden-columns-libreoffice.xlsx"}) {
-    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
-    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
-    const auto o = json::parse(r.output).as_object();
-    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden columns' too";
-    std::vector<const json::object*> said;
-    for (const auto& w : o.at("warnings").as_array())
-      if (w.at("code") == "hidden_columns") said.push_back(&w.as_object());
-    ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
-    const std::string message(said[0]->at("message").as_string());
+    const auto said = the_warning(file, "hidden_columns");
+    const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("3 cột có số liệu được đọc đang bị ẩn trong trang «Biểu 01» (cột M «Dang vien nu»: 34 tổ "
                            "chức; cột N «Dang vien dan toc thieu so»: 34 tổ chức; cột O «Dang vien ton giao»: 34 tổ chức)"),
               std::string::npos)
@@ -65,11 +80,11 @@ TEST(Check, FiguresInHiddenColumnsAreReadAndSaid) {
                            "organisation(s);"),
               std::string::npos)
         << file << ": " << message;
-    EXPECT_EQ(said[0]->at("column"), "M") << file;
-    EXPECT_EQ(said[0]->at("row").as_int64(), 1) << file << ": the header's row";
-    EXPECT_EQ(said[0]->at("field"), "members_female") << file;
+    EXPECT_EQ(said.at("column"), "M") << file;
+    EXPECT_EQ(said.at("row").as_int64(), 1) << file << ": the header's row";
+    EXPECT_EQ(said.at("field"), "members_female") << file;
   }
-  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_columns"), std::string::npos);
+  EXPECT_EQ(json::serialize(from_csv().at("warnings")).find("hidden_columns"), std::string::npos);
   // Hidden rows only: no column is said.
   const auto rows = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/hidden-rows.xlsx");
   EXPECT_EQ(rows.output.find("hidden_columns"), std::string::npos) << rows.output;
@@ -159,24 +174,10 @@ TEST(Check, OnlyTheTableSheetsHiddenColumnsAndRowsAreSaid) {
 // ("0;-0;;@", Excel's own option) and a red format hide nothing the clerk
 // typed: not said. Every figure equals the CSV's.
 TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  const auto from_csv = json::parse(csv.output).as_object();
-  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("hidden_values"), std::string::npos);
-  const auto said_in = [](const std::string& file, const json::object& o) {
-    std::vector<const json::object*> said;
-    for (const auto& w : o.at("warnings").as_array())
-      if (w.at("code") == "hidden_values") said.push_back(&w.as_object());
-    EXPECT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
-    return said.empty() ? json::object{} : *said[0];
-  };
+  EXPECT_EQ(json::serialize(from_csv().at("warnings")).find("hidden_values"), std::string::npos);
   for (const std::string file :
        {"hidden-values.xlsx", "hidden-values.xls", "hidden-values.ods", "hidden-values-libreoffice.xlsx"}) {
-    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
-    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
-    const auto o = json::parse(r.output).as_object();
-    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the hidden ones' too";
-    const auto said = said_in(file, o);
+    const auto said = the_warning(file, "hidden_values");
     const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("4 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô J2, ô M3, ô M4, ô B5; do "
                            "định dạng số như «;;;» hoặc chữ cùng màu nền): vẫn được tính"),
@@ -200,11 +201,7 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
                              "for ref in ('M3', 'K3000', 'B3401'): ws[ref].number_format = ';;;'\n"
                              "ws['L3001'].number_format = '0;-0;;@'\n"
                              "wb.save(out + '/dai.xlsx')\n"));
-  const auto r = check_phong_tho((dir.path() / "dai.xlsx").string());
-  ASSERT_EQ(r.exit_code, 0) << r.output.substr(0, 2000);
-  const auto o = json::parse(r.output).as_object();
-  EXPECT_EQ(o.at("records").as_array().size(), 3400u);
-  const auto said = said_in("dai.xlsx", o);
+  const auto said = the_warning((dir.path() / "dai.xlsx").string(), "hidden_values", 3400);
   EXPECT_NE(std::string(said.at("message").as_string())
                 .find("3 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô K3000, ô B3401;"),
             std::string::npos)
@@ -217,20 +214,10 @@ TEST(Check, ValuesTheirNumberFormatHidesAreReadAndSaid) {
 // (by way of .ods) .xlsx. A struck note beside the table is not a value
 // read: not counted. Every figure equals the CSV's.
 TEST(Check, ValuesStruckThroughAreReadAndSaid) {
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  const auto from_csv = json::parse(csv.output).as_object();
-  EXPECT_EQ(json::serialize(from_csv.at("warnings")).find("struck_values"), std::string::npos);
+  EXPECT_EQ(json::serialize(from_csv().at("warnings")).find("struck_values"), std::string::npos);
   for (const std::string file : {"struck.xlsx", "struck.xls", "struck.ods", "struck-libreoffice.xlsx"}) {
-    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
-    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
-    const auto o = json::parse(r.output).as_object();
-    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file << ": every figure, the struck ones' too";
-    std::vector<const json::object*> said;
-    for (const auto& w : o.at("warnings").as_array())
-      if (w.at("code") == "struck_values") said.push_back(&w.as_object());
-    ASSERT_EQ(said.size(), 1u) << file << ": " << json::serialize(o.at("warnings"));
-    const std::string message(said[0]->at("message").as_string());
+    const auto said = the_warning(file, "struck_values");
+    const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("36 giá trị của 2 tổ chức đọc được ở ô bị gạch ngang trong trang «Biểu 01» (dòng 7: "
                            "35 ô, ô K9): vẫn được tính"),
               std::string::npos)
@@ -239,8 +226,8 @@ TEST(Check, ValuesStruckThroughAreReadAndSaid) {
                            "7: 35 cells, K9)"),
               std::string::npos)
         << file << ": " << message;
-    EXPECT_EQ(said[0]->at("row").as_int64(), 7) << file;
-    EXPECT_EQ(said[0]->at("column"), "A") << file;
+    EXPECT_EQ(said.at("row").as_int64(), 7) << file;
+    EXPECT_EQ(said.at("column"), "A") << file;
   }
 }
 
@@ -251,18 +238,9 @@ TEST(Check, ValuesStruckThroughAreReadAndSaid) {
 // LibreOffice saves it as .xls, .ods and (by way of .ods) .xlsx. White on
 // yellow and a white darkened by a tint show: not said.
 TEST(Check, ValuesDrawnInTheirBackgroundsColourAreReadAndSaid) {
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  ASSERT_EQ(csv.exit_code, 0) << csv.output;
-  const auto from_csv = json::parse(csv.output).as_object();
   for (const std::string file : {"unseen.xlsx", "unseen.xls", "unseen.ods", "unseen-libreoffice.xlsx"}) {
-    const auto r = check_phong_tho(TONGHOP_SOURCE_DIR "/tests/data/office/" + file);
-    ASSERT_EQ(r.exit_code, 0) << file << ": " << r.output;
-    const auto o = json::parse(r.output).as_object();
-    EXPECT_EQ(o.at("records"), from_csv.at("records")) << file;
-    const auto& warnings = o.at("warnings").as_array();
-    ASSERT_EQ(warnings.size(), 1u) << file << ": " << json::serialize(warnings);
-    EXPECT_EQ(warnings[0].at("code"), "hidden_values") << file;
-    const std::string message(warnings[0].at("message").as_string());
+    const auto said = the_warning(file, "hidden_values");
+    const std::string message(said.at("message").as_string());
     EXPECT_NE(message.find("4 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô M5, ô B6, ô N8; do "
                            "định dạng số như «;;;» hoặc chữ cùng màu nền)"),
               std::string::npos)
