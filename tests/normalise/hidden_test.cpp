@@ -197,9 +197,10 @@ sdk::Document long_return(int copies) {
 }
 
 // `doc`'s first sheet through a reader as a plugin of cell runs (SDK ABI 3)
-// gives it, a row a run; before each row, `before(row, sink)` (properties).
-Normalised read_in_runs(const sdk::Document& doc,
-                        const std::function<void(std::uint32_t, sdk::DocumentSink&)>& before = {}) {
+// gives it, a row a run; before each row, `before(row, sink)` (properties),
+// and after it `after(row, sink)` (more cells).
+using RowHook = std::function<void(std::uint32_t, sdk::DocumentSink&)>;
+Normalised read_in_runs(const sdk::Document& doc, const RowHook& before = {}, const RowHook& after = {}) {
   const auto reader = test::lai_chau_normaliser().reader({"Phong Thổ", "2018"});
   EXPECT_TRUE(reader->begin_sheet("Biểu 01").ok());
   const auto& cells = doc.sheets.at(0).cells;
@@ -211,6 +212,7 @@ Normalised read_in_runs(const sdk::Document& doc,
     if (i + 1 == cells.size() || cells[i + 1].row != c.row) {
       EXPECT_TRUE(reader->cells(run.data(), run.size()).ok());
       run.clear();
+      if (after) after(c.row, *reader);
     }
   }
   EXPECT_TRUE(reader->end_sheet().ok());
@@ -242,6 +244,24 @@ TEST(NumberFormats, AValueHiddenInARunOfCellsIsSaid) {
   EXPECT_EQ(said->field, "members_total");
   EXPECT_EQ(said->where.row, 3000u);
   EXPECT_EQ(said->where.column, 11u);
+
+  // 340 notes a row right of the table, each ";;;", 1.16 million: past the
+  // first rows only the columns a field is read from are noted, so K3390
+  // is still said (it was crowded out past the 2^20 places kept).
+  auto far = long_return(100);
+  for (auto& c : far.sheets.at(0).cells)
+    if (c.row == 3390 && c.column == 11) c.number_format = ";;;";
+  const Normalised crowded = read_in_runs(far, {}, [](std::uint32_t row, sdk::DocumentSink& sink) {
+    std::vector<sdk::CellView> notes;
+    for (std::uint32_t column = 40; column < 380; ++column)
+      notes.push_back(sdk::CellView{row, column, sdk::CellType::text, "x", 0, "", ";;;"});
+    EXPECT_TRUE(sink.cells(notes.data(), notes.size()).ok());
+  });
+  const Issue* far_said = warning(crowded, "hidden_values");
+  ASSERT_NE(far_said, nullptr);
+  EXPECT_NE(far_said->message.find("1 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô K3390;"),
+            std::string::npos)
+      << far_said->message;
 }
 
 // Struck cells the importer says (struck_cell) beside a long table: 340 a
