@@ -177,9 +177,6 @@ class DocumentReader final : public Reader {
   // be said if a value is read from it. The last format's judgement is
   // kept: a sheet's cells share a few.
   [[gnu::noinline]] void see_format(const sdk::CellView& c) {
-    // No spreadsheet program makes a longer one (Excel: 255 characters); a
-    // hostile one is compared with the last for every cell.
-    if (c.number_format.size() > kMaxStyleText) return;
     // Past the sheet's first rows, only the columns a field is read from:
     // a million hidden notes beside the table never crowd out a figure.
     if (!read_columns_.empty() && (c.column >= read_columns_.size() || !read_columns_[c.column])) return;
@@ -223,10 +220,11 @@ class DocumentReader final : public Reader {
       if (!streaming_) {
         if (!c.number_format.empty()) see_format(c);
         // A font or format longer than any a spreadsheet program makes
-        // (Excel: 31 and 255 characters) is not kept whole for each of the
-        // first rows' cells: 40 KB formats took gigabytes.
+        // (Excel: 31 and 255 characters, 1 KiB in UTF-8 at most) is not kept
+        // for each of the first rows' cells: 40 KB formats took gigabytes.
+        // (The importers refuse longer formats; judged above all the same.)
         head_->cells.push_back(sdk::Cell{c.row, c.column, c.type, std::string(c.text), c.number,
-                                         std::string(c.font.substr(0, kMaxStyleText)),
+                                         c.font.size() > kMaxStyleText ? std::string() : std::string(c.font),
                                          c.number_format.size() > kMaxStyleText ? std::string()
                                                                                 : std::string(c.number_format)});
         return {};
@@ -577,7 +575,7 @@ class DocumentReader final : public Reader {
   // While a sheet is read as a stream: the columns a field is read from, by
   // number (empty before, and for a sheet read whole).
   std::vector<bool> read_columns_;
-  static constexpr std::size_t kMaxStyleText = 255;
+  static constexpr std::size_t kMaxStyleText = 1024;
 
   Header best_header_;
   std::string best_sheet_;

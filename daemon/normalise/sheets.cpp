@@ -205,15 +205,15 @@ struct ValuesAt {
   std::string field;
   std::vector<Row> rows;
   std::string at_least(bool vi) const { return past ? (vi ? "Ít nhất " : "At least ") : ""; }
-  // "ô J2, ô M3, dòng 7: 35 ô, …" ("J2, M3, row 7: 35 cells, …"): a
-  // row's one cell, or how many it has.
-  std::string cells(bool vi) const {
+  // "ô J2, ô M3, dòng 7: 35 ô, …": a row's one cell, or how many it has
+  // (named once, in the Vietnamese: a message is cut at 600 characters).
+  std::string cells() const {
     std::string out;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const Row& r = rows[i];
       out += i == 0 ? "" : ", ";
-      if (r.values == 1) out += (vi ? "ô " : "") + column_name(r.column) + std::to_string(r.row);
-      else out += vi ? fmt::format("dòng {}: {} ô", r.row, r.values) : fmt::format("row {}: {} cells", r.row, r.values);
+      if (r.values == 1) out += "ô " + column_name(r.column) + std::to_string(r.row);
+      else out += fmt::format("dòng {}: {} ô", r.row, r.values);
     }
     return records > rows.size() ? out + ", …" : out;
   }
@@ -280,11 +280,11 @@ std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::
                bilingual(fmt::format("{}{} giá trị đọc được ở ô không hiện gì trên trang «{}» ({}; do định dạng số như "
                                      "«;;;» hoặc chữ cùng màu nền): vẫn được tính; hãy đặt định dạng General, màu chữ tự "
                                      "động để xem lại rồi gửi lại",
-                                     at.at_least(true), at.values, sheet, at.cells(true)),
-                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' ({}; a format such "
-                                     "as ';;;' or text the colour of its background): counted all the same; set General "
-                                     "and an automatic font colour, check and resend",
-                                     at.at_least(false), at.values, sheet, at.cells(false))),
+                                     at.at_least(true), at.values, sheet, at.cells()),
+                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' (those named; a "
+                                     "format such as ';;;' or text the colour of its background): counted all the same; "
+                                     "set General and an automatic font colour, check and resend",
+                                     at.at_least(false), at.values, sheet)),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
 
@@ -297,11 +297,11 @@ std::optional<Issue> struck_values_warning(const RecordSet& records, const std::
                bilingual(fmt::format("{}{} giá trị của {} tổ chức đọc được ở ô bị gạch ngang trong trang «{}» ({}): vẫn "
                                      "được tính; nếu gạch ngang là để bỏ, hãy xoá hoặc sửa rồi gửi lại, nếu không, hãy bỏ "
                                      "gạch ngang",
-                                     at.at_least(true), at.values, at.records, sheet, at.cells(true)),
+                                     at.at_least(true), at.values, at.records, sheet, at.cells()),
                          fmt::format("{}{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
-                                     "({}): counted all the same; if that means void, delete or correct them and resend, "
-                                     "else remove the line",
-                                     at.at_least(false), at.values, at.records, sheet, at.cells(false))),
+                                     "(those named): counted all the same; if that means void, delete or correct them and "
+                                     "resend, else remove the line",
+                                     at.at_least(false), at.values, at.records, sheet)),
                at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
 }
 

@@ -131,7 +131,9 @@ class Spreadsheet {
     // kNotJudged (a colour not written "#rrggbb").
     std::int64_t ink = kAsParent, paper = kAsParent;
   };
-  static constexpr std::int64_t kAsParent = -2, kNotJudged = -1;
+  // kAutomatic: the window's text colour, which LibreOffice draws white on
+  // a dark background: never the background's.
+  static constexpr std::int64_t kAutomatic = -3, kAsParent = -2, kNotJudged = -1;
   // A cell style's font, strikethrough and data style, its parents' where
   // it has none; `hiding`: what the data style shows nothing of, as a
   // format code (DataStyles::hiding_format), "" when it shows everything.
@@ -235,7 +237,7 @@ class Spreadsheet {
         if (!resolved.empty()) styles_[style_].font = std::move(resolved);
         if (const std::string_view line = x.attribute("text-line-through-style"); !line.empty())
           styles_[style_].struck = line != "none";
-        if (x.attribute("use-window-font-color") == "true") styles_[style_].ink = 0;  // automatic: black
+        if (x.attribute("use-window-font-color") == "true") styles_[style_].ink = kAutomatic;
         else if (const std::string_view color = x.attribute("color"); !color.empty()) styles_[style_].ink = rgb(color);
         return true;
       }
@@ -277,7 +279,7 @@ class Spreadsheet {
       at = it->second.parent;
     }
     look.struck = struck > 0;
-    if (ink == kAsParent) ink = 0;           // black
+    if (ink == kAsParent) ink = kAutomatic;
     if (paper == kAsParent) paper = 0xFFFFFF;  // no background: the sheet's white
     look.unseen = ink >= 0 && ink == paper;
     if (!data_style.empty()) look.hiding = data_styles_.hiding_format(data_style);

@@ -188,6 +188,8 @@ class Reader {
         else if (!pattern.empty()) styles_[style_].paper = "?";  // another pattern: not judged
       } else if (name == "NumberFormat" && !style_.empty() && !in_sheet_) {
         styles_[style_].format = format_code(std::string(x.attribute("Format")));
+        // Excel writes at most 255 characters; each cell carries its format.
+        if (styles_[style_].format.size() > 4 * 255) styles_[style_].format.clear();
       } else if (name == "Worksheet") {
         in_sheet_ = true;
         hidden_unsaid_ = false;
@@ -340,7 +342,8 @@ class Reader {
       check(sink_.property("struck_cell", std::to_string(row_) + ":" + std::to_string(column_)));
     // Text the colour of its background (white on white).
     std::string ink = resolve(style_of_cell_, &Style::ink), paper = resolve(style_of_cell_, &Style::paper);
-    if ((ink.empty() ? "#000000" : ink) == (paper.empty() ? "#ffffff" : paper))
+    // No colour, or "Automatic": drawn to contrast with the fill.
+    if (ink.starts_with("#") && ink == (paper.empty() ? "#ffffff" : paper))
       check(sink_.property("unseen_cell", std::to_string(row_) + ":" + std::to_string(column_)));
     c.text = value_;
     c.font = font;

@@ -275,7 +275,7 @@ void Workbook::read_globals() {
 std::int64_t Workbook::rgb_of(std::uint16_t icv) const {
   if (icv >= 8 && icv < 8 + palette_.size() && palette_[icv - 8] >= 0) return palette_[icv - 8];
   switch (icv) {
-    case 0: case 8: case 64: case 0x7FFF: return 0;  // black, the window's text, automatic
+    case 0: case 8: return 0;                        // black
     case 1: case 9: case 65: return 0xFFFFFF;        // white, the window's background
     default: return -1;  // the default palette's others: not judged
   }
@@ -286,7 +286,10 @@ bool Workbook::unseen(const Xf& x) const {
   const unsigned f = x.font > 4 ? x.font - 1u : x.font;
   if (x.font == 4 || f >= fonts_icv_.size()) return false;
   const std::uint16_t ink = fonts_icv_[f];
-  if (x.pattern == 1 && x.fill_icv == ink) return true;  // solid, one colour for both
+  // Solid, one palette colour for both; automatic text (0x7FFF, or 64 the
+  // window's text) is drawn to contrast with the fill, and rgb_of does not
+  // judge it.
+  if (x.pattern == 1 && x.fill_icv == ink && ink < 64) return true;
   const std::int64_t paper = x.pattern == 0 ? 0xFFFFFF : x.pattern == 1 ? rgb_of(x.fill_icv) : -1;
   const std::int64_t text = rgb_of(ink);
   return text >= 0 && text == paper;

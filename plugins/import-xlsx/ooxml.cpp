@@ -55,7 +55,7 @@ std::string resolve_target(std::string_view base_dir, std::string_view target) {
 
 std::int64_t color_rgb(std::string_view rgb, std::string_view theme, std::string_view tint, std::string_view indexed,
                        std::string_view automatic) {
-  if (automatic == "1" || automatic == "true") return 0;
+  if (automatic == "1" || automatic == "true" || indexed == "64") return kAutomatic;
   if (!rgb.empty()) {
     if (rgb.size() != 8 && rgb.size() != 6) return -1;
     std::int64_t v = 0;
@@ -70,7 +70,7 @@ std::int64_t color_rgb(std::string_view rgb, std::string_view theme, std::string
     if (!tint.empty() && tint != "0") return -1;
     return theme == "0" ? 0xFFFFFF : theme == "1" ? 0 : -1;
   }
-  if (indexed == "0" || indexed == "8" || indexed == "64") return 0;
+  if (indexed == "0" || indexed == "8") return 0;
   if (indexed == "1" || indexed == "9" || indexed == "65") return 0xFFFFFF;
   return -1;
 }

@@ -52,8 +52,11 @@ inline bool parse_ref(std::string_view ref, std::uint32_t& row, std::uint32_t& c
 
 // An OOXML colour's attributes as 0xRRGGBB, or -1 when not judged: rgb
 // ("FFFFFFFF", its alpha left), theme 0 (Background 1, white) and 1 (Text
-// 1, black) without a tint, the legacy palette's black and white (indexed
-// 0, 8, 64; 1, 9, 65), auto (black).
+// 1, black) without a tint (the standard theme's; theme1.xml is not read),
+// the legacy palette's black and white (indexed 0, 8; 1, 9, 65; a custom
+// <indexedColors> is not read); kAutomatic for auto and indexed 64 (the
+// window's text), which a program draws to contrast with the fill.
+inline constexpr std::int64_t kAutomatic = -3;
 std::int64_t color_rgb(std::string_view rgb, std::string_view theme, std::string_view tint, std::string_view indexed,
                        std::string_view automatic);
 

@@ -24,6 +24,16 @@
 namespace tonghop::xlsx {
 
 namespace {
+// A text of digits, maybe signed and grouped ("999", "1.050", "-3"): what
+// the host would read as a figure.
+bool reads_as_number(std::string_view s) {
+  bool digit = false;
+  for (const char c : s) {
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ' ' && c != '.' && c != ',' && c != '-' && c != '+') return false;
+  }
+  return digit;
+}
 // What a byte is to the shapes take() reads: one table look-up a byte.
 constexpr unsigned char kSpace = 1;      // XML's spaces
 constexpr unsigned char kNameEnd = 2;    // ends a name: '>', '/', quotes, '=', spaces (as the XML reader has it)
@@ -522,13 +532,15 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
       // "<f>150+4</f><v></v>"); a formula whose result is "" says t="str".
       // Or a number, a boolean or a date in a workbook to be calculated
       // when opened (Workbook::recalculate_: libxlsxwriter's
-      // "<f>A1+B1</f><v>0</v>"); a text the writer gave as such (t="str",
-      // a header written as a formula) and an error are kept. Given as an
+      // "<f>A1+B1</f><v>0</v>"), and a text that reads as one (XlsxWriter
+      // writes t="str" for a result given as a string: "999"); another text
+      // the writer gave (a header written as a formula) and an error are kept. Given as an
       // error cell without text (sdk::CellType::error): the host refuses it
       // where a field is read from it, naming the cell, and leaves it alone
       // in a column no field reads.
       const bool uncalculated =
-          book_.recalculate_ && (kind_ == Kind::number || kind_ == Kind::boolean || kind_ == Kind::date);
+          book_.recalculate_ && (kind_ == Kind::number || kind_ == Kind::boolean || kind_ == Kind::date ||
+                                 (kind_ == Kind::formula_text && reads_as_number(value_)));
       if (has_formula_ && (uncalculated || !has_v_ || (kind_ == Kind::number && !has_value_)))
         return emit(sdk::CellType::error, {}, 0);
       if (!has_value_) return;  // a styled empty cell

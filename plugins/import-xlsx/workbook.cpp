@@ -3,6 +3,7 @@
 // formats of each cell format) and the shared strings.
 #include "workbook.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "ooxml.hpp"
@@ -134,14 +135,26 @@ void Workbook::read_styles(const std::string& name) {
   const ZipEntry* e = entry(name);
   if (e == nullptr) return;
   std::vector<std::string> path;
+  bool solid = false;  // the fill being read is a solid pattern: its fgColor is its colour
   parse(*e, [&](XmlReader::Token t, XmlReader& x) {
     if (t == XmlReader::Token::start) {
       const std::string_view parent = path.empty() ? std::string_view{} : std::string_view(path.back());
       const std::string_view grand = path.size() < 2 ? std::string_view{} : std::string_view(path[path.size() - 2]);
-      if (x.name() == "numFmt" && parent == "numFmts")
-        number_formats_[to_uint(x.attribute("numFmtId"))] = std::string(x.attribute("formatCode"));
+      if (x.name() == "numFmt" && parent == "numFmts") {
+        // Excel writes at most 255 characters; each cell carries its
+        // format, so a longer one is refused, as the .xls importer does.
+        const std::string_view code = x.attribute("formatCode");
+        const auto chars = std::count_if(code.begin(), code.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+        if (chars > 255)
+          stop(sdk::Code::invalid_input,
+               "tệp bị hỏng: một định dạng số dài " + std::to_string(chars) +
+                   " ký tự, Excel chỉ cho 255; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
+               "the workbook is damaged: a number format is " + std::to_string(chars) +
+                   " characters long, past Excel's 255");
+        number_formats_[to_uint(x.attribute("numFmtId"))] = std::string(code);
+      }
       else if (x.name() == "font" && parent == "fonts")
-        fonts_.emplace_back(), fonts_struck_.push_back(false), fonts_color_.push_back(0);  // automatic: black
+        fonts_.emplace_back(), fonts_struck_.push_back(false), fonts_color_.push_back(kAutomatic);
       else if (x.name() == "name" && parent == "font" && grand == "fonts" && !fonts_.empty())
         fonts_.back() = std::string(x.attribute("val"));
       else if (x.name() == "strike" && parent == "font" && grand == "fonts" && !fonts_.empty()) {
@@ -151,12 +164,17 @@ void Workbook::read_styles(const std::string& name) {
         fonts_color_.back() = color_of(x);
       } else if (x.name() == "fill" && parent == "fills") {
         fills_.push_back(0xFFFFFF);  // no fill: the sheet's white
+        solid = false;
       } else if (x.name() == "patternFill" && parent == "fill" && grand == "fills" && !fills_.empty()) {
-        const std::string_view pattern = x.attribute("patternType");
-        fills_.back() = pattern.empty() || pattern == "none" ? 0xFFFFFF : pattern == "solid" ? 0 : -1;
-      } else if (x.name() == "fgColor" && parent == "patternFill" && !fills_.empty() && fills_.back() >= 0 &&
-                 path.size() >= 3 && path[path.size() - 3] == "fills") {
-        fills_.back() = color_of(x);
+        const std::string_view pattern = x.attribute("patternType");  // absent: none
+        solid = pattern == "solid";
+        fills_.back() = pattern.empty() || pattern == "none" ? 0xFFFFFF : solid ? 0 : -1;
+      } else if (x.name() == "gradientFill" && parent == "fill" && grand == "fills" && !fills_.empty()) {
+        fills_.back() = -1;  // not judged
+      } else if (x.name() == "fgColor" && parent == "patternFill" && solid && !fills_.empty() && path.size() >= 3 &&
+                 path[path.size() - 3] == "fills") {
+        const std::int64_t c = color_of(x);
+        fills_.back() = c < 0 ? -1 : c;
       }
       else if (x.name() == "xf" && parent == "cellXfs")
         xfs_.push_back(

@@ -392,7 +392,9 @@ TEST(Check, AFormulaIsRefusedOnlyWhereAFieldReadsIt) {
 // is when it saves, so the advice asks for a full recalculation. A formula
 // no field reads (notes) is left alone, and without formulas the same
 // writer's return reads as the CSV does. A text the writer gave as a
-// formula's (the header of M) is kept: refused, its column was left out.
+// formula's (the header of M) is kept: refused, its column was left out;
+// one that reads as a figure (K4, "999", as XlsxWriter gives a result
+// told as a string) is not.
 TEST(Check, AFormulaOfAWorkbookToBeCalculatedOnOpeningIsRefusedWhereAFieldReadsIt) {
   tonghop::test::TempDir dir;
   std::ifstream in(data + "2018/phong-tho.csv");
@@ -426,6 +428,7 @@ TEST(Check, AFormulaOfAWorkbookToBeCalculatedOnOpeningIsRefusedWhereAFieldReadsI
       ASSERT_EQ(rows[2][10], "162");
       worksheet_write_formula(ws, 2, 10, "=100+62", nullptr);  // K3, cached 0
       worksheet_write_formula_num(ws, 2, 11, "=10+2", nullptr, std::stod(rows[2][11]));  // L3, told its result
+      worksheet_write_formula_str(ws, 3, 10, "=\"999\"", nullptr, "999");  // K4, a text that reads as a figure
     }
     ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
   };
@@ -440,12 +443,12 @@ TEST(Check, AFormulaOfAWorkbookToBeCalculatedOnOpeningIsRefusedWhereAFieldReadsI
   ASSERT_EQ(r.exit_code, 1) << r.output.substr(0, 2000);
   const auto o = json::parse(r.output);
   const auto& errors = o.at("errors").as_array();
-  ASSERT_EQ(errors.size(), 2u) << json::serialize(errors);
-  for (std::size_t i = 0; i < 2; ++i) {
+  ASSERT_EQ(errors.size(), 3u) << json::serialize(errors);
+  for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(errors[i].at("code"), "formula_without_value");
-    EXPECT_EQ(errors[i].at("row").as_int64(), 3);
-    EXPECT_EQ(errors[i].at("column"), i == 0 ? "K" : "L");
-    EXPECT_EQ(errors[i].at("field"), i == 0 ? "members_total" : "members_probationary");
+    EXPECT_EQ(errors[i].at("row").as_int64(), i < 2 ? 3 : 4);
+    EXPECT_EQ(errors[i].at("column"), i == 1 ? "L" : "K");
+    EXPECT_EQ(errors[i].at("field"), i == 1 ? "members_probationary" : "members_total");
   }
   EXPECT_NE(std::string(errors[0].at("message").as_string())
                 .find("tệp không lưu kết quả do chương trình bảng tính tính ra (tệp do một chương trình không tính "

@@ -74,28 +74,35 @@ TEST(StruckCells, ExcelXml2003SaysTheCellsItsStylesStrikeThroughParentsIncluded)
 }
 
 TEST(UnseenCells, XlsxSaysTheCellsDrawnInTheirBackgroundsColour) {
-  // Fonts: automatic; white (rgb); white as the theme's Background 1; that darkened by a tint; yellow.
-  // Fills: none; gray125; solid white; solid yellow.
+  // Fonts: Text 1 (black); white (rgb); white as the theme's Background 1; that darkened by a tint; yellow;
+  // automatic. Fills: none; gray125; solid white; solid yellow; none but an fgColor; a gradient; solid black.
   const std::string styles =
       "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><fonts count=\"5\">"
       "<font><color theme=\"1\"/></font><font><color rgb=\"FFFFFFFF\"/></font><font><color theme=\"0\"/></font>"
-      "<font><color theme=\"0\" tint=\"-0.5\"/></font><font><color rgb=\"FFFFFF00\"/></font></fonts>"
+      "<font><color theme=\"0\" tint=\"-0.5\"/></font><font><color rgb=\"FFFFFF00\"/></font>"
+      "<font><color auto=\"1\"/></font></fonts>"
       "<fills count=\"4\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/>"
       "</fill><fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFFFFFF\"/></patternFill></fill>"
       "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFFFFF00\"/><bgColor indexed=\"64\"/></patternFill>"
-      "</fill></fills><cellXfs count=\"8\"><xf fontId=\"0\" fillId=\"0\"/><xf fontId=\"1\" fillId=\"0\"/>"
+      "</fill><fill><patternFill><fgColor rgb=\"FF000000\"/></patternFill></fill>"
+      "<fill><gradientFill degree=\"90\"><stop position=\"0\"><color rgb=\"FFFFFFFF\"/></stop></gradientFill></fill>"
+      "<fill><patternFill patternType=\"solid\"><fgColor theme=\"1\"/></patternFill></fill></fills>"
+      "<cellXfs count=\"12\"><xf fontId=\"0\" fillId=\"0\"/><xf fontId=\"1\" fillId=\"0\"/>"
       "<xf fontId=\"2\" fillId=\"0\"/><xf fontId=\"3\" fillId=\"0\"/><xf fontId=\"1\" fillId=\"3\"/>"
-      "<xf fontId=\"4\" fillId=\"3\"/><xf fontId=\"1\" fillId=\"2\"/><xf fontId=\"1\" fillId=\"1\"/></cellXfs>"
+      "<xf fontId=\"4\" fillId=\"3\"/><xf fontId=\"1\" fillId=\"2\"/><xf fontId=\"1\" fillId=\"1\"/>"
+      "<xf fontId=\"0\" fillId=\"4\"/><xf fontId=\"1\" fillId=\"5\"/><xf fontId=\"5\" fillId=\"6\"/>"
+      "<xf fontId=\"0\" fillId=\"6\"/></cellXfs>"
       "</styleSheet>";
   std::string row = "<row r=\"1\">";
-  for (int s = 0; s < 8; ++s)
+  for (int s = 0; s < 12; ++s)
     row += "<c r=\"" + std::string(1, static_cast<char>('A' + s)) + "1\" s=\"" + std::to_string(s) + "\"><v>" +
            std::to_string(s) + "</v></c>";
-  const auto r = test::import_bytes(test::minimal_xlsx(row + "<c r=\"I1\" s=\"1\"/></row>", {}, {}, styles), "x.xlsx");
+  const auto r = test::import_bytes(test::minimal_xlsx(row + "<c r=\"M1\" s=\"1\"/></row>", {}, {}, styles), "x.xlsx");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
-  // White on none (B, C), yellow on yellow (F), white on white (G); not: automatic, tinted, white on yellow,
-  // white on a pattern, an empty cell.
-  EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:2", "1:3", "1:6", "1:7"}));
+  // White on none (B, C), yellow on yellow (F), white on white (G), Text 1 on a solid Text 1 (L); not: black
+  // on white, tinted, white on yellow, white on a pattern, black on a fill of no pattern whose fgColor is
+  // black (I), white on a gradient (J), automatic on black (K), an empty cell.
+  EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:2", "1:3", "1:6", "1:7", "1:12"}));
 }
 
 TEST(UnseenCells, OdsSaysTheCellsDrawnInTheirBackgroundsColourParentsIncluded) {
@@ -107,13 +114,17 @@ TEST(UnseenCells, OdsSaysTheCellsDrawnInTheirBackgroundsColourParentsIncluded) {
       "<style:style style:name=\"vang\" style:family=\"table-cell\" style:parent-style-name=\"nen\">"
       "<style:text-properties fo:color=\"#FFFF00\"/></style:style>"
       "<style:style style:name=\"tu-dong\" style:family=\"table-cell\" style:parent-style-name=\"trang\">"
-      "<style:text-properties style:use-window-font-color=\"true\"/></style:style>";
+      "<style:text-properties style:use-window-font-color=\"true\"/></style:style>"
+      // Automatic text on black: LibreOffice draws it white.
+      "<style:style style:name=\"den\" style:family=\"table-cell\">"
+      "<style:table-cell-properties fo:background-color=\"#000000\"/></style:style>";
   const std::string rows =
       "<table:table-row><table:table-cell table:style-name=\"trang\" office:value-type=\"float\" office:value=\"1\"/>"
       "<table:table-cell table:style-name=\"nen\" office:value-type=\"float\" office:value=\"2\"/>"
       "<table:table-cell table:style-name=\"vang\" office:value-type=\"float\" office:value=\"3\"/>"
       "<table:table-cell table:style-name=\"tu-dong\" office:value-type=\"float\" office:value=\"4\"/>"
-      "<table:table-cell office:value-type=\"float\" office:value=\"5\"/></table:table-row>";
+      "<table:table-cell office:value-type=\"float\" office:value=\"5\"/>"
+      "<table:table-cell table:style-name=\"den\" office:value-type=\"float\" office:value=\"6\"/></table:table-row>";
   const auto r = test::import_bytes(test::ods(test::content_xml(rows, styles)), "t.ods");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:1", "1:3"}));
@@ -134,4 +145,22 @@ TEST(UnseenCells, ExcelXml2003SaysTheCellsDrawnInTheirBackgroundsColour) {
   const auto r = test::import_bytes(test::excel_xml_sheet(rows, styles), "t.xml");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:1", "1:3"}));
+}
+
+// Excel writes a number format of at most 255 characters; a longer one (each
+// cell carries its format) is refused, as the .xls importer refuses it.
+TEST(XlsxFormats, AFormatLongerThanExcelWritesIsRefused) {
+  const auto styles = [](std::size_t n) {
+    return "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><numFmts count=\"1\">"
+           "<numFmt numFmtId=\"164\" formatCode=\";;;" + std::string(n - 3, ' ') + "\"/></numFmts>"
+           "<cellXfs count=\"1\"><xf numFmtId=\"164\"/></cellXfs></styleSheet>";
+  };
+  const std::string row = "<row r=\"1\"><c r=\"A1\" s=\"0\"><v>1</v></c></row>";
+  const auto fine = test::import_bytes(test::minimal_xlsx(row, {}, {}, styles(255)), "x.xlsx");
+  ASSERT_TRUE(fine.status.ok()) << fine.status.message();
+  EXPECT_EQ(fine.sheet().find(1, 1)->number_format.size(), 255u);
+  const auto refused = test::import_bytes(test::minimal_xlsx(row, {}, {}, styles(256)), "x.xlsx");
+  EXPECT_EQ(refused.status.code(), sdk::Code::invalid_input);
+  EXPECT_NE(refused.status.message().find("một định dạng số dài 256 ký tự, Excel chỉ cho 255"), std::string::npos)
+      << refused.status.message();
 }
