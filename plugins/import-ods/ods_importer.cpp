@@ -165,6 +165,7 @@ class Spreadsheet {
     std::string text, format;
     double number = 0;
     std::string style;
+    bool words_struck = false;  // some of its text in a struck span
   };
 
   // Every refusal says it in Vietnamese, then " / ", then in English.
@@ -215,6 +216,14 @@ class Spreadsheet {
         if (x.attribute("display") == "false") hidden_styles_.insert(table_style_);
         return true;
       }
+      if (name == "style" && x.attribute("family") == "text") {  // a span's style: whether it strikes
+        text_style_ = std::string(x.attribute("name"));
+        return true;
+      }
+      if (!text_style_.empty() && name == "text-properties") {
+        if (line_through(x) > 0 && struck_spans_.size() < 65536) struck_spans_.insert(text_style_);
+        return true;
+      }
       if (name == "style" || name == "default-style") {
         if (x.attribute("family") != "table-cell") return true;
         style_ = name == "default-style" ? std::string(kDefaultStyle) : std::string(x.attribute("name"));
@@ -235,8 +244,7 @@ class Spreadsheet {
           resolved = unquote(x.attribute("font-family"));
         }
         if (!resolved.empty()) styles_[style_].font = std::move(resolved);
-        if (const std::string_view line = x.attribute("text-line-through-style"); !line.empty())
-          styles_[style_].struck = line != "none";
+        if (const int line = line_through(x); line >= 0) styles_[style_].struck = line;
         if (x.attribute("use-window-font-color") == "true") styles_[style_].ink = kAutomatic;
         else if (const std::string_view color = x.attribute("color"); !color.empty()) styles_[style_].ink = rgb(color);
         return true;
@@ -251,9 +259,19 @@ class Spreadsheet {
     if (t == XmlReader::Token::end && (name == "style" || name == "default-style")) {
       in_style_ = false;
       table_style_.clear();
+      text_style_.clear();
       return true;
     }
     return false;
+  }
+
+  // A style's strikethrough: 1 struck, 0 not, -1 not said. LibreOffice
+  // writes a span's as a type alone ("single"), a cell's with its style.
+  static int line_through(XmlReader& x) {
+    const std::string_view style = x.attribute("text-line-through-style"), type = x.attribute("text-line-through-type");
+    if (!style.empty()) return style != "none";
+    if (!type.empty()) return type != "none";
+    return -1;
   }
 
   const Look& look_of(const std::string& style_name) {
@@ -370,6 +388,9 @@ class Spreadsheet {
         const std::uint64_t n = to_count(x.attribute("c"));
         const std::uint64_t cap = limits_.max_field_bytes != 0 ? limits_.max_field_bytes + 1 : (1u << 20);
         add_text(std::string(static_cast<std::size_t>(std::min(n, cap)), ' '));
+      } else if (in_p_ && name == "span") {
+        spans_.push_back(struck_spans_.count(std::string(x.attribute("style-name"))) != 0);
+        if (x.self_closing()) spans_.pop_back();
       } else if (in_p_ && name == "tab") {
         add_text("\t");
       } else if (in_p_ && name == "line-break") {
@@ -378,7 +399,13 @@ class Spreadsheet {
       return;
     }
     if (t == XmlReader::Token::text) {
-      if (skip_ == 0 && in_p_) add_text(x.text());
+      if (skip_ == 0 && in_p_) {
+        // Words struck through inside the cell (a span), not the cell's style.
+        if (std::find(spans_.begin(), spans_.end(), true) != spans_.end() &&
+            x.text().find_first_not_of(" \t\r\n") != std::string_view::npos)
+          cell_.words_struck = true;
+        add_text(x.text());
+      }
       return;
     }
     if (t != XmlReader::Token::end) return;
@@ -387,8 +414,11 @@ class Spreadsheet {
       return;
     }
     if (!in_table_) return;
-    if (name == "p") {
+    if (name == "span" && !spans_.empty()) {
+      spans_.pop_back();
+    } else if (name == "p") {
       in_p_ = false;
+      spans_.clear();
     } else if (in_row_ && (name == "table-cell" || name == "covered-table-cell")) {
       end_cell();
     } else if (name == "table-row") {
@@ -550,7 +580,7 @@ class Spreadsheet {
             // A date keeps its format (the SDK's rule for dates, document.hpp).
             c.number_format = look.hiding.empty() || sdk::is_date_format(p.format) ? std::string_view(p.format)
                                                                                   : std::string_view(look.hiding);
-            if (look.struck) [[unlikely]]  // SDK, document.hpp: before the cell
+            if (look.struck || p.words_struck) [[unlikely]]  // SDK, document.hpp: before the cell
               check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(column)));
             if (look.unseen) [[unlikely]]
               check(sink_.property("unseen_cell", std::to_string(row) + ":" + std::to_string(column)));
@@ -573,6 +603,9 @@ class Spreadsheet {
   std::unordered_map<std::string, std::string> font_faces_;  // style:name -> family
   std::unordered_map<std::string, Style> styles_;
   tonghop::ods::DataStyles data_styles_;
+  std::string text_style_;                // the text style being read (family "text")
+  std::set<std::string> struck_spans_;    // text styles that strike their words through
+  std::vector<bool> spans_;               // the open spans of the paragraph: struck or not
   std::unordered_map<std::string, Look> looks_;  // style -> its font and strikethrough, resolved
   std::string style_;
   bool in_style_ = false;

@@ -434,7 +434,9 @@ void Workbook::Sheet::finish_other(std::string_view v) {
            "tệp bị hỏng: ô trỏ tới chuỗi dùng chung số " + std::string(v) +
                " nhưng chuỗi đó không có; hãy mở bằng Excel, lưu lại dạng .xlsx rồi gửi lại",
            "a cell refers to shared string " + std::string(v) + ", which does not exist", here());
+    book_.text_struck_ = book_.strings_struck_[idx];
     emit(sdk::CellType::text, book_.shared_string(idx), 0);
+    book_.text_struck_ = false;
   } else if (kind_ == Kind::inline_text || kind_ == Kind::formula_text) {
     if (v.find("_x") != std::string_view::npos) {
       unescaped_.assign(v);
@@ -570,7 +572,7 @@ void Workbook::emit(const std::string& sheet, std::uint32_t row, std::uint32_t c
   c.text = text;
   c.number = number;
   const Style& style = style_of(xf);
-  if (style.struck) [[unlikely]]  // SDK, document.hpp: before the cell
+  if (style.struck || text_struck_) [[unlikely]]  // SDK, document.hpp: before the cell
     check(sink_.property("struck_cell", std::to_string(row) + ":" + std::to_string(col)));
   if (style.unseen) [[unlikely]]
     check(sink_.property("unseen_cell", std::to_string(row) + ":" + std::to_string(col)));

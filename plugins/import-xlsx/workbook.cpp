@@ -190,15 +190,25 @@ void Workbook::read_shared_strings(const std::string& name) {
   const ZipEntry* e = entry(name);
   if (e == nullptr) return;
   bool in_si = false, in_t = false;
+  // A run of rich text struck through (<r><rPr><strike/>), and whether any
+  // of the string's text is: the clerk struck the words, not the cell.
+  bool run_struck = false, si_struck = false;
   int phonetic = 0;
   std::string current;
   parse(*e, [&](XmlReader::Token t, XmlReader& x) {
     if (t == XmlReader::Token::start) {
-      if (x.name() == "si") { in_si = true; current.clear(); }
+      if (x.name() == "si") { in_si = true; si_struck = false; current.clear(); }
       else if (x.name() == "rPh") ++phonetic;  // pronunciation guides are not the text
       else if (x.name() == "t" && in_si && phonetic == 0) in_t = true;
+      else if (x.name() == "r" && in_si) run_struck = false;
+      else if (x.name() == "strike" && in_si && phonetic == 0) {
+        const std::string_view val = x.attribute("val");
+        run_struck = val != "0" && val != "false";
+      }
     } else if (t == XmlReader::Token::end) {
+      if (x.name() == "r") run_struck = false;
       if (x.name() == "si") {
+        strings_struck_.push_back(si_struck);
         unescape_ooxml(current);
         count({}, 0, 0, "shared strings and cells");
         if (!text_.fits(current.size())) check(text_.refusal());  // the table itself; each use counts again
@@ -209,6 +219,7 @@ void Workbook::read_shared_strings(const std::string& name) {
       } else if (x.name() == "rPh") --phonetic;
       else if (x.name() == "t") in_t = false;
     } else if (t == XmlReader::Token::text && in_t) {
+      if (run_struck && x.text().find_first_not_of(" \t\r\n") != std::string_view::npos) si_struck = true;
       current += x.text();
       if (limits_.max_field_bytes != 0 && current.size() > limits_.max_field_bytes)
         stop(sdk::Code::limit_exceeded,

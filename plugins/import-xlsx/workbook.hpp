@@ -121,6 +121,7 @@ class Workbook {
   std::vector<SheetRef> sheets_;
   std::string strings_;                   // every shared string, one after the other
   std::vector<std::size_t> string_ends_;  // where each ends in strings_
+  std::vector<bool> strings_struck_;      // each: some of its text struck through (a rich-text run)
   std::string_view format_override_;
   std::vector<std::string> fonts_;
   std::vector<bool> fonts_struck_;  // by font, beside fonts_
@@ -141,6 +142,9 @@ class Workbook {
   // (emit), with that cell's row (a row element may have no r while its
   // cells do), and never for a row without cells.
   bool hidden_unsaid_ = false;
+  // The cell being emitted is a shared string some of whose text is struck
+  // through (emit says struck_cell as for a struck font).
+  bool text_struck_ = false;
   std::uint64_t cells_ = 0;
 };
 

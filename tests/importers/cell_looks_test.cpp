@@ -37,6 +37,29 @@ TEST(StruckCells, XlsxSaysTheCellsItsFontsStrikeThrough) {
   EXPECT_EQ(r.sheet().find(1, 1)->number, 1) << "read all the same";
 }
 
+// The words struck rather than the cell (a run of rich text in a shared
+// string, as Excel writes a selection struck while editing): said of each
+// cell that shows that string; a run that undoes it, or strikes only
+// spaces, is not.
+TEST(StruckCells, XlsxSaysACellWhoseSharedTextIsStruckInPart) {
+  const std::string strings =
+      "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+      "<si><r><rPr><strike/><sz val=\"11\"/></rPr><t>Chi bộ cũ</t></r></si>"
+      "<si><r><t xml:space=\"preserve\">Chi bộ </t></r><r><rPr><strike val=\"0\"/></rPr><t>mới</t></r></si>"
+      "<si><r><rPr><strike/></rPr><t xml:space=\"preserve\"> </t></r><r><t>x</t></r></si>"
+      "<si><t>y</t></si>"
+      "<si><r><t xml:space=\"preserve\">Đảng bộ </t></r><r><rPr><strike val=\"1\"/></rPr><t>xã A</t></r></si></sst>";
+  const auto r = test::import_bytes(
+      test::minimal_xlsx("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+                         "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c>"
+                         "<c r=\"E1\" t=\"s\"><v>4</v></c><c r=\"F1\" t=\"s\"><v>0</v></c></row>",
+                         strings),
+      "x.xlsx");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.properties("struck_cell"), (std::vector<std::string>{"1:1", "1:5", "1:6"}));
+  EXPECT_EQ(r.text(1, 5), "Đảng bộ xã A") << "read all the same";
+}
+
 TEST(StruckCells, OdsSaysTheCellsItsStylesStrikeThroughParentsIncluded) {
   const std::string styles =
       "<style:style style:name=\"gach\" style:family=\"table-cell\"><style:text-properties "
@@ -55,6 +78,29 @@ TEST(StruckCells, OdsSaysTheCellsItsStylesStrikeThroughParentsIncluded) {
   const auto r = test::import_bytes(test::ods(test::content_xml(rows, styles)), "t.ods");
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.properties("struck_cell"), (std::vector<std::string>{"1:1", "1:2", "1:3"}));
+}
+
+// Words struck inside an .ods cell (a span whose text style strikes them,
+// as LibreOffice writes it: the line's type alone), not the cell's style.
+TEST(StruckCells, OdsSaysACellWhoseWordsAreStruckInASpan) {
+  const std::string styles =
+      "<style:style style:name=\"T1\" style:family=\"text\"><style:text-properties "
+      "style:text-line-through-type=\"single\"/></style:style>"
+      "<style:style style:name=\"T2\" style:family=\"text\"><style:text-properties fo:font-weight=\"bold\"/>"
+      "</style:style>";
+  const auto cell = [](const std::string& p) {
+    return "<table:table-cell office:value-type=\"string\"><text:p>" + p + "</text:p></table:table-cell>";
+  };
+  const std::string rows = "<table:table-row>" + cell("<text:span text:style-name=\"T1\">Chi bộ cũ</text:span>") +
+                           cell("Chi bộ <text:span text:style-name=\"T2\">mới</text:span>") +
+                           cell("<text:span text:style-name=\"T1\"> </text:span>x") +
+                           cell("Đảng bộ <text:span text:style-name=\"T2\"><text:span text:style-name=\"T1\">xã A"
+                                "</text:span></text:span>") +
+                           cell("y") + "</table:table-row>";
+  const auto r = test::import_bytes(test::ods(test::content_xml(rows, styles)), "t.ods");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.properties("struck_cell"), (std::vector<std::string>{"1:1", "1:4"}));
+  EXPECT_EQ(r.text(1, 4), "Đảng bộ xã A") << "read all the same";
 }
 
 TEST(StruckCells, ExcelXml2003SaysTheCellsItsStylesStrikeThroughParentsIncluded) {
