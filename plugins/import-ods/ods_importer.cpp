@@ -23,7 +23,7 @@
 
 #include <tonghop/sdk.hpp>
 
-#include "data_styles.hpp"
+#include "cell_styles.hpp"
 #include "spreadsheetml.hpp"
 #include "part.hpp"
 #include "xml_reader.hpp"
@@ -41,7 +41,6 @@ constexpr std::string_view kMime = "application/vnd.oasis.opendocument.spreadshe
 constexpr std::uint64_t kLastRow = UINT32_MAX, kLastColumn = UINT32_MAX;
 // The advice of a refusal in Vietnamese (the English says it its own way).
 constexpr const char* kResaveVi = "; hãy mở bằng LibreOffice hoặc Excel, lưu lại dạng .xlsx rồi gửi lại";
-constexpr const char* kDefaultStyle = "\x01" "default";  // style:default-style (no name can hold \x01)
 
 // "12", "" -> fallback; anything else that is not a count -> 0 (refused by the caller).
 std::uint64_t to_count(std::string_view s, std::uint64_t fallback = 1) {
@@ -87,12 +86,6 @@ std::string_view number_text(double v, char (&buf)[32]) {
   return ec == std::errc() ? std::string_view(buf, static_cast<std::size_t>(end - buf)) : std::string_view{};
 }
 
-// A font family as a style gives it: "'.VnTime'" -> ".VnTime".
-std::string unquote(std::string_view s) {
-  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
-  return std::string(s);
-}
-
 struct Stop {
   sdk::Status status;
 };
@@ -123,37 +116,6 @@ class Spreadsheet {
   }
 
  private:
-  struct Style {
-    std::string parent, font;
-    int struck = -1;  // its text struck through: 1, not: 0, as its parent's: -1
-    std::string data_style;  // style:data-style-name, "" as its parent's
-    // Its text's colour and its background's, 0xRRGGBB; kAsParent, or
-    // kNotJudged (a colour not written "#rrggbb").
-    std::int64_t ink = kAsParent, paper = kAsParent;
-  };
-  // kAutomatic: the window's text colour, which LibreOffice draws white on
-  // a dark background: never the background's.
-  static constexpr std::int64_t kAutomatic = -3, kAsParent = -2, kNotJudged = -1;
-  // A cell style's font, strikethrough and data style, its parents' where
-  // it has none; `hiding`: what the data style shows nothing of, as a
-  // format code (DataStyles::hiding_format), "" when it shows everything.
-  struct Look {
-    std::string font;
-    bool struck = false;
-    std::string hiding;
-    bool unseen = false;  // its text is the colour of its background (white on white)
-  };
-  // "#ffffff" as 0xFFFFFF; kNotJudged for anything else.
-  static std::int64_t rgb(std::string_view hex) {
-    if (hex.size() != 7 || hex[0] != '#') return kNotJudged;
-    std::int64_t v = 0;
-    for (const char c : hex.substr(1)) {
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return kNotJudged;
-      v = v * 16 + d;
-    }
-    return v;
-  }
   struct ColumnStyle {
     std::uint64_t first, count;
     std::string style;
@@ -196,113 +158,9 @@ class Spreadsheet {
     });
   }
 
-  // Font faces and cell styles, in styles.xml and content.xml alike. True
+  // Font faces and the styles, in styles.xml and content.xml alike; true
   // when the token was one of theirs.
-  bool style_token(XmlReader::Token t, XmlReader& x) {
-    if (in_table_) return false;
-    if (data_styles_.token(t, x)) return true;
-    const std::string_view name = x.name();
-    if (t == XmlReader::Token::start) {
-      if (name == "font-face") {
-        const std::string_view family = x.attribute("font-family");
-        font_faces_[std::string(x.attribute("name"))] = unquote(family.empty() ? x.attribute("name") : family);
-        return true;
-      }
-      if (name == "style" && x.attribute("family") == "table") {  // a sheet's own style: whether it is shown
-        table_style_ = std::string(x.attribute("name"));
-        return true;
-      }
-      if (name == "table-properties" && !table_style_.empty()) {
-        if (x.attribute("display") == "false") hidden_styles_.insert(table_style_);
-        return true;
-      }
-      if (name == "style" && x.attribute("family") == "text") {  // a span's style: whether it strikes
-        text_style_ = std::string(x.attribute("name"));
-        return true;
-      }
-      if (!text_style_.empty() && name == "text-properties") {
-        if (line_through(x) > 0 && struck_spans_.size() < 65536) struck_spans_.insert(text_style_);
-        return true;
-      }
-      if (name == "style" || name == "default-style") {
-        if (x.attribute("family") != "table-cell") return true;
-        style_ = name == "default-style" ? std::string(kDefaultStyle) : std::string(x.attribute("name"));
-        Style& s = styles_[style_];
-        s.parent = std::string(x.attribute("parent-style-name"));
-        s.data_style = std::string(x.attribute("data-style-name"));
-        if (s.parent.empty() && name == "style") s.parent = kDefaultStyle;
-        in_style_ = true;
-        return true;
-      }
-      if (in_style_ && name == "text-properties") {
-        std::string_view font = x.attribute("font-name");
-        std::string resolved;
-        if (!font.empty()) {
-          const auto it = font_faces_.find(std::string(font));
-          resolved = it != font_faces_.end() ? it->second : unquote(font);
-        } else if (!x.attribute("font-family").empty()) {
-          resolved = unquote(x.attribute("font-family"));
-        }
-        if (!resolved.empty()) styles_[style_].font = std::move(resolved);
-        if (const int line = line_through(x); line >= 0) styles_[style_].struck = line;
-        if (x.attribute("use-window-font-color") == "true") styles_[style_].ink = kAutomatic;
-        else if (const std::string_view color = x.attribute("color"); !color.empty()) styles_[style_].ink = rgb(color);
-        return true;
-      }
-      if (in_style_ && name == "table-cell-properties") {
-        if (const std::string_view back = x.attribute("background-color"); !back.empty())
-          styles_[style_].paper = back == "transparent" ? 0xFFFFFF : rgb(back);
-        return true;
-      }
-      return false;
-    }
-    if (t == XmlReader::Token::end && (name == "style" || name == "default-style")) {
-      in_style_ = false;
-      table_style_.clear();
-      text_style_.clear();
-      return true;
-    }
-    return false;
-  }
-
-  // A style's strikethrough: 1 struck, 0 not, -1 not said. LibreOffice
-  // writes a span's as a type alone ("single"), a cell's with its style.
-  static int line_through(XmlReader& x) {
-    const std::string_view style = x.attribute("text-line-through-style"), type = x.attribute("text-line-through-type");
-    if (!style.empty()) return style != "none";
-    if (!type.empty()) return type != "none";
-    return -1;
-  }
-
-  const Look& look_of(const std::string& style_name) {
-    if (const auto it = looks_.find(style_name); it != looks_.end()) return it->second;
-    Look look;
-    int struck = -1;
-    std::string data_style;
-    std::int64_t ink = kAsParent, paper = kAsParent;
-    std::string at = style_name.empty() ? std::string("Default") : style_name;
-    for (int depth = 0; depth < 16 && !at.empty(); ++depth) {  // a loop of parents stops here
-      const auto it = styles_.find(at);
-      if (it == styles_.end()) {
-        if (at == kDefaultStyle) break;
-        at = kDefaultStyle;  // the document's default cell style
-        continue;
-      }
-      if (look.font.empty()) look.font = it->second.font;
-      if (struck < 0) struck = it->second.struck;
-      if (data_style.empty()) data_style = it->second.data_style;
-      if (ink == kAsParent) ink = it->second.ink;
-      if (paper == kAsParent) paper = it->second.paper;
-      if (!look.font.empty() && struck >= 0 && !data_style.empty() && ink != kAsParent && paper != kAsParent) break;
-      at = it->second.parent;
-    }
-    look.struck = struck > 0;
-    if (ink == kAsParent) ink = kAutomatic;
-    if (paper == kAsParent) paper = 0xFFFFFF;  // no background: the sheet's white
-    look.unseen = ink >= 0 && ink == paper;
-    if (!data_style.empty()) look.hiding = data_styles_.hiding_format(data_style);
-    return looks_[style_name] = std::move(look);
-  }
+  bool style_token(XmlReader::Token t, XmlReader& x) { return !in_table_ && styles_.token(t, x); }
 
   std::string column_style(std::uint64_t column) const {
     const auto it = std::upper_bound(columns_.begin(), columns_.end(), column,
@@ -342,7 +200,7 @@ class Spreadsheet {
         columns_.clear();
         merges_.clear();
         count(1, 0, 0, "sheets and cells");
-        if (hidden_styles_.count(std::string(x.attribute("style-name"))) != 0)
+        if (styles_.hides_table(x.attribute("style-name")))
           check(sink_.property("hidden_sheet", sheet_));  // as the .xls and .xlsx importers say it
         check(sink_.begin_sheet(sheet_));
       } else if (!in_table_) {
@@ -389,7 +247,7 @@ class Spreadsheet {
         const std::uint64_t cap = limits_.max_field_bytes != 0 ? limits_.max_field_bytes + 1 : (1u << 20);
         add_text(std::string(static_cast<std::size_t>(std::min(n, cap)), ' '));
       } else if (in_p_ && name == "span") {
-        spans_.push_back(struck_spans_.count(std::string(x.attribute("style-name"))) != 0);
+        spans_.push_back(styles_.struck_span(x.attribute("style-name")));
         if (x.self_closing()) spans_.pop_back();
       } else if (in_p_ && name == "tab") {
         add_text("\t");
@@ -558,7 +416,7 @@ class Spreadsheet {
         // Said before its cells (SDK, document.hpp).
         if (row_hidden_ && has_cells) check(sink_.property("hidden_row", std::to_string(row)));
         for (const auto& p : pending_) {
-          const Look& look = look_of(p.style.empty() ? column_style(p.column) : p.style);
+          const auto& look = styles_.look_of(p.style.empty() ? column_style(p.column) : p.style);
           for (std::uint64_t k = 0; k < p.repeat; ++k) {
             const auto column = static_cast<std::uint32_t>(p.column + k);
             if (p.columns_spanned > 1 || p.rows_spanned > 1)
@@ -600,17 +458,8 @@ class Spreadsheet {
   std::chrono::steady_clock::time_point started_;
   std::uint64_t cells_ = 0;
   // Styles.
-  std::unordered_map<std::string, std::string> font_faces_;  // style:name -> family
-  std::unordered_map<std::string, Style> styles_;
-  tonghop::ods::DataStyles data_styles_;
-  std::string text_style_;                // the text style being read (family "text")
-  std::set<std::string> struck_spans_;    // text styles that strike their words through
   std::vector<bool> spans_;               // the open spans of the paragraph: struck or not
-  std::unordered_map<std::string, Look> looks_;  // style -> its font and strikethrough, resolved
-  std::string style_;
-  bool in_style_ = false;
-  std::string table_style_;               // the table style being read
-  std::set<std::string> hidden_styles_;   // table styles with display="false": hidden sheets
+  tonghop::ods::CellStyles styles_;
   // The table being read.
   bool in_table_ = false, in_row_ = false, in_cell_ = false, in_p_ = false, value_set_ = false, error_ = false, no_value_ = false,
        row_hidden_ = false;
