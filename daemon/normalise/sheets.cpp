@@ -269,40 +269,44 @@ ValuesAt values_at(const RecordSet& records, const HiddenCells::Places& noted) {
   }
   return at;
 }
+
+// The warning `code` for the values of `records` read from a cell of
+// `places`, its message what `say` makes of them; none when none is read.
+template <class Say>
+std::optional<Issue> values_issue(const char* code, const RecordSet& records, const std::string& sheet,
+                                  const HiddenCells::Places& places, Say say) {
+  if (places.empty()) return std::nullopt;
+  const ValuesAt at = values_at(records, places);
+  if (at.values == 0) return places.past ? std::optional(too_many_places(code, sheet)) : std::nullopt;
+  return Issue{code, say(at), at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
+}
 }  // namespace
 
 std::optional<Issue> hidden_values_warning(const RecordSet& records, const std::string& sheet,
                                            const HiddenCells::Places& places) {
-  if (places.empty()) return std::nullopt;
-  const ValuesAt at = values_at(records, places);
-  if (at.values == 0) return places.past ? std::optional(too_many_places("hidden_values", sheet)) : std::nullopt;
-  return Issue{"hidden_values",
-               bilingual(fmt::format("{}{} giá trị đọc được ở ô không hiện gì trên trang «{}» ({}; do định dạng số như "
-                                     "«;;;» hoặc chữ cùng màu nền): vẫn được tính; hãy đặt định dạng General, màu chữ tự "
-                                     "động để xem lại rồi gửi lại",
-                                     at.at_least(true), at.values, sheet, at.cells()),
-                         fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' (those named; a "
-                                     "format such as ';;;' or text the colour of its background): counted all the same; "
-                                     "set General and an automatic font colour, check and resend",
-                                     at.at_least(false), at.values, sheet)),
-               at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
+  return values_issue("hidden_values", records, sheet, places, [&](const ValuesAt& at) {
+    return bilingual(fmt::format("{}{} giá trị đọc được ở ô không hiện gì trên trang «{}» ({}; do định dạng số như «;;;» "
+                                 "hoặc chữ cùng màu nền): vẫn được tính; hãy đặt định dạng General, màu chữ tự động để "
+                                 "xem lại rồi gửi lại",
+                                 at.at_least(true), at.values, sheet, at.cells()),
+                     fmt::format("{}{} value(s) read are in cells that show nothing in sheet '{}' (those named; a format "
+                                 "such as ';;;' or text the colour of its background): counted all the same; set General "
+                                 "and an automatic font colour, check and resend",
+                                 at.at_least(false), at.values, sheet));
+  });
 }
 
 std::optional<Issue> struck_values_warning(const RecordSet& records, const std::string& sheet,
                                            const HiddenCells::Places& places) {
-  if (places.empty()) return std::nullopt;
-  const ValuesAt at = values_at(records, places);
-  if (at.values == 0) return places.past ? std::optional(too_many_places("struck_values", sheet)) : std::nullopt;
-  return Issue{"struck_values",
-               bilingual(fmt::format("{}{} giá trị của {} tổ chức đọc được ở ô bị gạch ngang trong trang «{}» ({}): vẫn "
-                                     "được tính; nếu gạch ngang là để bỏ, hãy xoá hoặc sửa rồi gửi lại, nếu không, hãy bỏ "
-                                     "gạch ngang",
-                                     at.at_least(true), at.values, at.records, sheet, at.cells()),
-                         fmt::format("{}{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
-                                     "(those named): counted all the same; if that means void, delete or correct them and "
-                                     "resend, else remove the line",
-                                     at.at_least(false), at.values, at.records, sheet)),
-               at.field, "", Place{sheet, at.rows.front().row, at.rows.front().column, {}}};
+  return values_issue("struck_values", records, sheet, places, [&](const ValuesAt& at) {
+    return bilingual(fmt::format("{}{} giá trị của {} tổ chức đọc được ở ô bị gạch ngang trong trang «{}» ({}): vẫn được "
+                                 "tính; nếu gạch ngang là để bỏ, hãy xoá hoặc sửa rồi gửi lại, nếu không, hãy bỏ gạch ngang",
+                                 at.at_least(true), at.values, at.records, sheet, at.cells()),
+                     fmt::format("{}{} value(s) of {} organisation(s) read are in cells struck through in sheet '{}' "
+                                 "(those named): counted all the same; if that means void, delete or correct them and "
+                                 "resend, else remove the line",
+                                 at.at_least(false), at.values, at.records, sheet));
+  });
 }
 
 void sheet_warnings(Normalised& out, const Catalogue& cat, const std::string& sheet, bool sheet_hidden,
