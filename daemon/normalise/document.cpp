@@ -462,6 +462,7 @@ class DocumentReader final : public Reader {
   void start_streaming() {
     streaming_ = true;
     head_grid_ = std::make_unique<Grid>(*head_);
+    merges_when_streamed_ = head_->merges.size();
     used_ = find_header(*head_grid_, cat_, profile_);
     if (names_below(*head_grid_, used_)) tables_.push_back(head_->name);
     if (takes_over(used_)) {
@@ -516,10 +517,15 @@ class DocumentReader final : public Reader {
         best_ = std::move(current_);
       }
       // Found again with every merged range: if that reads differently, the
-      // first pass was wrong about this sheet.
-      const Grid with_merges(*head_);
-      const Header again = find_header(with_merges, cat_, profile_);
-      if (!again.same_as(used_)) second_pass_ = true;
+      // first pass was wrong about this sheet. No range came after the
+      // header was found (a CSV, a sheet whose ranges came first): the same
+      // cells and ranges, the same header, not looked for again (a grid of
+      // the first rows' 100,000 cells, on one thread, after the worker).
+      if (head_->merges.size() != merges_when_streamed_) {
+        const Grid with_merges(*head_);
+        const Header again = find_header(with_merges, cat_, profile_);
+        if (!again.same_as(used_)) second_pass_ = true;
+      }
       table_.reset();
       head_grid_.reset();
     }
@@ -563,6 +569,7 @@ class DocumentReader final : public Reader {
   std::size_t rows_in_head_ = 0;
   std::uint32_t last_row_ = 0;
   std::unique_ptr<Grid> head_grid_;
+  std::size_t merges_when_streamed_ = 0;  // head_->merges' count when head_grid_ was made
   Header used_;
   std::unique_ptr<Table> table_;
   std::unique_ptr<Normalised> current_;
