@@ -129,7 +129,7 @@ class DocumentReader final : public Reader {
       kept->is_error = c->type == sdk::CellType::error;
       kept->legacy = static_cast<std::uint8_t>(legacy);
       if (kept->is_number) kept->number = c->number;
-      else kept->digits = !kept->text.empty() && kept->text.size() <= 15 ? plain_digits(kept->text) : -1;
+      else kept->digits = !c->text.empty() && c->text.size() <= 15 ? plain_digits(c->text) : -1;
     }
     if (!ordered) b.rows.back().ordered = false;
     return c;
