@@ -18,7 +18,7 @@ constexpr std::uint16_t formula = 0x0006, eof = 0x000A, datemode = 0x0022, filep
                         mulblank = 0x00BE, rstring = 0x00D6, xf = 0x00E0, mergedcells = 0x00E5, sst = 0x00FC,
                         labelsst = 0x00FD, palette = 0x0092, blank = 0x0201, number = 0x0203, label = 0x0204, boolerr = 0x0205,
                         string = 0x0207, row = 0x0208, rk = 0x027E, format = 0x041E, bof = 0x0809, bof2 = 0x0009, bof3 = 0x0209,
-                        bof4 = 0x0409;
+                        bof4 = 0x0409, uncalced = 0x005E, recalcid = 0x01C1;
 }
 
 inline bool is_bof(std::uint16_t id) { return id == rec::bof || id == rec::bof2 || id == rec::bof3 || id == rec::bof4; }

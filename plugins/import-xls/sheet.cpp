@@ -6,30 +6,55 @@
 
 namespace tonghop::xls {
 
-bool Workbook::in_order(std::size_t offset) const {
+namespace {
+// A text of digits, maybe signed and grouped ("999", "1.050", "-3"): what
+// the host would read as a figure (as the xlsx importer judges a formula's
+// text in a workbook to be calculated when opened).
+bool reads_as_number(std::string_view s) {
+  bool digit = false;
+  for (const char c : s) {
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ' ' && c != '.' && c != ',' && c != '-' && c != '+') return false;
+  }
+  return digit;
+}
+}  // namespace
+
+bool Workbook::in_order(std::size_t offset, bool& uncalced) const {
   Records rs(stream_);
   rs.seek(offset);
   Record r;
   rs.next(r);
   int depth = 1;
   std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
+  bool ordered = true;
+  uncalced = false;
   while (depth > 0 && rs.next(r)) {
     if (is_bof(r.id)) ++depth;
     else if (r.id == rec::eof) --depth;
-    if (depth != 1 || (!is_cell(r.id) && r.id != rec::mulrk)) continue;
+    if (depth == 1 && r.id == rec::uncalced) uncalced = true;
+    if (!ordered || depth != 1 || (!is_cell(r.id) && r.id != rec::mulrk)) continue;
     Cursor c(r);
     std::uint16_t row = 0, col = 0;
-    if (!c.u16(row) || !c.u16(col)) return false;
+    if (!c.u16(row) || !c.u16(col)) {
+      ordered = false;
+      continue;
+    }
     const std::uint64_t at = (static_cast<std::uint64_t>(row) << 16 | col) + 1;
-    if (at <= last) return false;
+    if (at <= last) ordered = false;
     last = at;
     if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
   }
-  return true;
+  return ordered;
+}
+
+bool Workbook::uncalculated(std::uint16_t grbit, const double* number) const {
+  if (recalc_all_ || sheet_uncalced_) return true;
+  return number != nullptr && *number == 0 && grbit == 0x0002 && !libreoffice_bof_;
 }
 
 std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
-  direct_ = in_order(offset);
+  direct_ = in_order(offset, sheet_uncalced_);
   if (direct_) check(sink_.begin_sheet(sheet.name));
   Records rs(stream_);
   rs.seek(offset);
@@ -191,21 +216,30 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
     }
     case rec::formula: {
       // The cached result: a number, or a tag in bytes 0 and 2 when bytes 6-7 are FFFF.
+      // Then its flags (grbit).
       std::string b;
+      std::uint16_t grbit = 0;
       if (!c.bytes(8, b)) return false;
+      c.u16(grbit);  // a record cut here keeps its value: flags 0, as Excel's
       const auto u = [&](int i) { return static_cast<unsigned char>(b[static_cast<std::size_t>(i)]); };
       if (u(6) != 0xFF || u(7) != 0xFF) {
         p.type = sdk::CellType::number;
         std::memcpy(&p.number, b.data(), 8);
+        p.uncalculated = uncalculated(grbit, &p.number);
       } else if (u(0) == 0) {  // text, in the STRING record that follows
         p.type = sdk::CellType::text;
         p.awaits_string = true;
+        // A text that reads as a figure is not what a program calculated
+        // either (STRING, below); another text (a header written as a
+        // formula) is kept.
+        p.uncalculated = uncalculated(grbit, nullptr);
         add(sheet, p);
         awaiting_ = pending_.size() - 1;
         return true;
       } else if (u(0) == 1) {
         p.type = sdk::CellType::boolean;
         p.number = u(2) != 0 ? 1 : 0;
+        p.uncalculated = uncalculated(grbit, nullptr);
       } else if (u(0) == 2) {
         p.type = sdk::CellType::error;
         p.number = u(2);
@@ -221,6 +255,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       Pending& f = pending_[awaiting_];
       awaiting_ = SIZE_MAX;
       f.awaits_string = false;
+      f.uncalculated = f.uncalculated && reads_as_number(s);
       f.offset = static_cast<std::uint32_t>(arena_.size());
       f.length = static_cast<std::uint32_t>(s.size());
       arena_ += s;

@@ -156,8 +156,14 @@ void Workbook::read_globals() {
   if (!rs.next(r) || !is_bof(r.id))
     refuse(sdk::Code::invalid_input, "luồng bảng tính không bắt đầu bằng bản ghi BOF" + std::string(kAdviceVi),
            "the workbook stream does not start with a BOF record" + std::string(kAdviceEn));
-  std::uint16_t version = 0;
-  Cursor(r).u16(version);
+  std::uint16_t version = 0, kind = 0, build = 0;
+  {
+    Cursor bof(r);
+    bof.u16(version);
+    bof.u16(kind);
+    bof.u16(build);
+  }
+  libreoffice_bof_ = build == 0x0DBB;
   if (r.id != rec::bof)
     refuse(sdk::Code::unsupported, "tệp Excel 2.x–4.0 (quá cũ): mở bằng Excel và lưu lại dạng .xlsx",
            "an Excel 2.x-4.0 file (too old to read); open it in Excel and save it as .xlsx");
@@ -174,6 +180,13 @@ void Workbook::read_globals() {
              "the workbook is encrypted with a password; remove the password and resend it");
     else if (r.id == rec::codepage && c.u16(v)) codepage = v;
     else if (r.id == rec::datemode && c.u16(v)) date1904_ = v == 1;
+    else if (r.id == rec::recalcid) {
+      // Its header (the record's id, flags), then the build of the engine
+      // that last calculated the workbook: 0 asks for every formula to be
+      // calculated when opened (POI's and NPOI's setForceFormulaRecalculation).
+      std::uint32_t engine = 1;
+      if (c.u16(v) && c.u16(v) && c.u32(engine)) recalc_all_ = engine == 0;
+    }
   }
   codepage_ = std::make_unique<CodePage>(biff8_ ? 1200 : codepage);
   if (!codepage_->ok())
@@ -371,7 +384,10 @@ void Workbook::flush() {
     c.column = p.column + 1u;
     c.type = p.type;
     c.number = p.number;
-    if (p.type == sdk::CellType::text) {
+    if (p.uncalculated) {  // a formula without value (sdk::CellType::error, document.hpp)
+      c.type = sdk::CellType::error;
+      c.number = 0;
+    } else if (p.type == sdk::CellType::text) {
       c.text = p.shared ? std::string_view(strings_[p.offset]) : std::string_view(arena_).substr(p.offset, p.length);
     } else if (p.type == sdk::CellType::number) {
       const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, p.number);
@@ -397,7 +413,7 @@ void Workbook::flush() {
     // A date by the SDK's rule, as the xlsx and ods readers give it: the
     // serial of the 1900 system (a 1904 workbook shifted by 1462 days), its
     // ISO text. A serial no calendar holds stays the number it is.
-    if (p.type == sdk::CellType::number && sdk::is_date_format(c.number_format)) {
+    if (c.type == sdk::CellType::number && sdk::is_date_format(c.number_format)) {
       const double serial = p.number + (date1904_ ? 1462 : 0);
       if (iso = sdk::iso_of_serial(serial, true); !iso.empty()) {
         c.number = serial;

@@ -52,6 +52,9 @@ class Workbook {
     sdk::CellType type = sdk::CellType::empty;
     bool shared = false;         // text: shared string `offset`; else arena_[offset, offset + length)
     bool awaits_string = false;  // a formula whose text is in the next STRING record
+    // A formula whose value no spreadsheet program calculated (uncalculated()):
+    // given as an error without text, as the xlsx importer gives one.
+    bool uncalculated = false;
     std::uint32_t offset = 0, length = 0;
     double number = 0;
   };
@@ -74,7 +77,13 @@ class Workbook {
   void add_text(const SheetRef& sheet, Pending p, const std::string& s);
   // Whether the sheet's cells are in the order the sink wants (then sent as
   // they are read, else collected and sorted).
-  bool in_order(std::size_t offset) const;
+  // `uncalced`: the sheet holds an UNCALCED record (its formulas were not
+  // calculated when it was saved).
+  bool in_order(std::size_t offset, bool& uncalced) const;
+  // Whether a formula of the sheet being read, its flags `grbit` and its
+  // cached number (when it caches one), holds a value no spreadsheet program
+  // calculated (read_globals, in_order).
+  bool uncalculated(std::uint16_t grbit, const double* number) const;
   void flush();  // sends pending_
   void send(const SheetRef& sheet);
   void tick();
@@ -85,6 +94,17 @@ class Workbook {
   std::chrono::steady_clock::time_point started_;
   std::string stream_;
   bool cut_short_ = false, biff8_ = true, date1904_ = false;
+  // Formulas' values not calculated by a spreadsheet program (docs/normalisation.md,
+  // "Formulas no program calculated"): the workbook asks every formula to be
+  // calculated when opened (a RECALCID of engine 0: POI's and NPOI's
+  // setForceFormulaRecalculation); a sheet saved with its formulas pending
+  // (UNCALCED: Excel in manual calculation, saved without calculating, or
+  // POI's sheet-level setForceFormulaRecalculation); a new formula as POI
+  // and NPOI write one (flags 0x0002, which Excel never writes, and 0 until
+  // their evaluator runs), in a workbook LibreOffice or a writer copying its
+  // BOF (build 0x0DBB) did not write: older LibreOffice wrote 0x0002 on
+  // every formula, with computed values (7.4 writes 0).
+  bool recalc_all_ = false, libreoffice_bof_ = false, sheet_uncalced_ = false;
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;
   std::vector<bool> fonts_struck_;  // by FONT record, beside fonts_: fStrikeOut

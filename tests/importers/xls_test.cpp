@@ -213,3 +213,75 @@ TEST(XlsCalamine, WhatCalamineChecksReadsTheSameHere) {
       {1, 1, 1, 2}, {2, 1, 4, 1}, {2, 2, 4, 4}};
   EXPECT_EQ(got, merges);
 }
+
+namespace {
+// The cell at (row, column) of the first sheet of `r`: its type and text, or its number.
+std::string cell_at(const test::Imported& r, std::uint32_t row, std::uint32_t column) {
+  const sdk::Cell* c = r.sheet(0).find(row, column);
+  if (c == nullptr) return "none";
+  if (c->type == sdk::CellType::number) return "number " + std::to_string(static_cast<long long>(c->number));
+  if (c->type == sdk::CellType::error) return "error [" + c->text + "]";
+  return "type " + std::to_string(static_cast<int>(c->type)) + " [" + c->text + "]";
+}
+}  // namespace
+
+// Formulas as Apache POI's HSSF (and NPOI) write them
+// (tests/data/office/make-files): a new formula holds 0 with flags 0x0002,
+// which Excel never writes, until POI's evaluator calculates it. Such a 0 is
+// a formula without value (an error without text): K3 (=100+62) and T3
+// (=2+3), not calculated, O3 (=1-1), calculated to 0, and the note's AJ3;
+// L3 (=10+2), calculated to 12, is read, and the figures beside them.
+TEST(XlsFormulas, ANewFormulaPoiHoldsZeroIsAFormulaWithoutValue) {
+  const auto r = test::import_file(test::data_path("office/poi.xls"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(cell_at(r, 3, 11), "error []");
+  EXPECT_EQ(cell_at(r, 3, 20), "error []");
+  EXPECT_EQ(cell_at(r, 3, 15), "error []");
+  EXPECT_EQ(cell_at(r, 3, 36), "error []");
+  EXPECT_EQ(cell_at(r, 3, 12), "number 12");
+  EXPECT_EQ(cell_at(r, 3, 13), "number 51");
+  EXPECT_EQ(cell_at(r, 2, 11), "number 105");
+}
+
+// The same workbook marked to be calculated when opened: its sheet by an
+// UNCALCED record (as Excel in manual calculation saves a sheet it did not
+// calculate), or the workbook by a RECALCID of engine 0. No formula value
+// is read, L3's 12 neither, nor K4's text "214"; a text that is not a
+// figure (the header M1) is kept.
+TEST(XlsFormulas, ASheetOrWorkbookToBeCalculatedWhenOpenedHasNoFormulaValue) {
+  for (const char* file : {"office/poi-sheet-recalc.xls", "office/poi-book-recalc.xls"}) {
+    const auto r = test::import_file(test::data_path(file));
+    ASSERT_TRUE(r.status.ok()) << file << ": " << r.status.message();
+    for (const std::uint32_t column : {11u, 12u, 15u, 20u}) EXPECT_EQ(cell_at(r, 3, column), "error []") << file << " " << column;
+    EXPECT_EQ(cell_at(r, 4, 11), "error []") << file;  // a text that reads as a figure
+    EXPECT_EQ(cell_at(r, 1, 13), "type 1 [Dang vien nu]") << file;  // a header is kept
+    EXPECT_EQ(cell_at(r, 3, 13), "number 51") << file;
+  }
+}
+
+// What LibreOffice writes is read as it is: the POI workbook opened and
+// saved by it (it calculates the formulas), and the POI workbook with the
+// BOF LibreOffice writes (build 0x0DBB): LibreOffice before 7 flagged every
+// formula 0x0002, with the values it calculated, 0 among them.
+TEST(XlsFormulas, LibreOfficesFormulasAreRead) {
+  const auto saved = test::import_file(test::data_path("office/poi-libreoffice.xls"));
+  ASSERT_TRUE(saved.status.ok()) << saved.status.message();
+  EXPECT_EQ(cell_at(saved, 3, 11), "number 162");
+  EXPECT_EQ(cell_at(saved, 3, 12), "number 12");
+  EXPECT_EQ(cell_at(saved, 3, 15), "number 0");
+  EXPECT_EQ(cell_at(saved, 3, 20), "number 5");
+  std::string bytes = test::read_file(test::data_path("office/poi.xls"));
+  const std::string poi_bof("\x09\x08\x10\x00\x00\x06\x05\x00\xD3\x10\xCC\x07", 12);
+  const std::size_t at = bytes.find(poi_bof);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(poi_bof, at + 1), std::string::npos);
+  bytes[at + 8] = '\xBB';
+  bytes[at + 9] = '\x0D';
+  test::TempDir dir;
+  const auto path = (dir.path() / "libreoffice-bof.xls").string();
+  test::write_file(path, bytes);
+  const auto r = test::import_file(path);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(cell_at(r, 3, 15), "number 0");
+  EXPECT_EQ(cell_at(r, 3, 12), "number 12");
+}
