@@ -247,3 +247,14 @@ TEST(Check, ValuesDrawnInTheirBackgroundsColourAreReadAndSaid) {
         << file << ": " << message;
   }
 }
+
+// The same by palette index, as Apache POI writes an .xls
+// (tests/data/office/make-files): white on no fill (M3) and on the
+// window's background (N8) are said; automatic text (M4) and the window's
+// text colour (M5) on that background are drawn to contrast with it: not said.
+TEST(Check, ValuesInTheWindowsColoursAreSaidOnlyWhenTheyMatch) {
+  const auto said = the_warning("unseen-poi.xls", "hidden_values");
+  const std::string message(said.at("message").as_string());
+  EXPECT_NE(message.find("2 giá trị đọc được ở ô không hiện gì trên trang «Biểu 01» (ô M3, ô N8; "), std::string::npos)
+      << message;
+}

@@ -27,6 +27,48 @@ public class MakePoiReturns {
     write(rows, args[1] + "/poi-sheet-recalc.xls", true, (wb, ws) -> ws.setForceFormulaRecalculation(true));
     // poi-book-recalc.xls: the workbook marked so (a RECALCID of engine 0).
     write(rows, args[1] + "/poi-book-recalc.xls", true, (wb, ws) -> wb.setForceFormulaRecalculation(true));
+    unseen(rows, args[1] + "/unseen-poi.xls");
+  }
+
+  // unseen-poi.xls: the return without formulas, its colours as POI writes
+  // them by palette index: white text on no fill (M3) and on a fill of the
+  // window's background (N8, index 65): unseen; automatic text (M4, the
+  // font's default 0x7FFF) and the window's text colour (M5, index 64) on
+  // that fill: drawn to contrast with it, seen.
+  static void unseen(List<String[]> rows, String path) throws Exception {
+    try (HSSFWorkbook wb = new HSSFWorkbook()) {
+      HSSFSheet ws = wb.createSheet("Biểu 01");
+      for (int r = 0; r < rows.size(); ++r) {
+        HSSFRow row = ws.createRow(r);
+        String[] v = rows.get(r);
+        for (int c = 0; c < v.length; ++c) {
+          HSSFCell cell = row.createCell(c);
+          if (r > 0 && !v[c].isEmpty() && v[c].chars().allMatch(Character::isDigit)) cell.setCellValue(Double.parseDouble(v[c]));
+          else cell.setCellValue(v[c]);
+        }
+      }
+      style(wb, ws, "M3", (short) 9, (short) -1);
+      style(wb, ws, "N8", (short) 9, (short) 65);
+      style(wb, ws, "M4", (short) 0x7FFF, (short) 65);
+      style(wb, ws, "M5", (short) 64, (short) 65);
+      try (OutputStream out = new FileOutputStream(path)) { wb.write(out); }
+    }
+  }
+
+  // The cell at `ref` in a font of palette index `ink`, on a solid fill of
+  // index `paper` (none when -1).
+  static void style(HSSFWorkbook wb, HSSFSheet ws, String ref, short ink, short paper) {
+    org.apache.poi.ss.util.CellReference at = new org.apache.poi.ss.util.CellReference(ref);
+    HSSFCell cell = ws.getRow(at.getRow()).getCell(at.getCol());
+    HSSFFont font = wb.createFont();
+    font.setColor(ink);
+    HSSFCellStyle st = wb.createCellStyle();
+    st.setFont(font);
+    if (paper >= 0) {
+      st.setFillForegroundColor(paper);
+      st.setFillPattern(FillPatternType.SOLID_FOREGROUND);
+    }
+    cell.setCellStyle(st);
   }
 
   static void write(List<String[]> rows, String path, boolean texts, Change change) throws Exception {
