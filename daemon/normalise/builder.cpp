@@ -345,7 +345,21 @@ void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
           fmt::format("'{}' at {} ({}) is too large to be a count; check the cell",
                       text.size() > 40 ? text.substr(0, 40) + "…" : text, describe(where), f.id),
           f.id, text.size() > 40 ? text.substr(0, 40) + "…" : text, where);
-  else if (e == CountError::fractional)
+  else if (e == CountError::fractional && raw.is_number) {
+    // A spreadsheet's number: the cell may show it rounded ("0", "#,##0"
+    // show 161.6 as 162), so the clerk is told what it holds, with the
+    // decimal comma a Vietnamese reader writes.
+    std::string vi = text;
+    std::replace(vi.begin(), vi.end(), '.', ',');
+    error("not_whole",
+          fmt::format("Ô {} ({}) chứa số {}, không phải số nguyên (ô có thể đang hiện số đã làm tròn theo định dạng số); "
+                      "hãy ghi số nguyên vào ô rồi gửi lại",
+                      describe(where), f.label, vi),
+          fmt::format("{} ({}) holds {}, not a whole number (the cell may show it rounded by its number format); "
+                      "write a whole number in it and send the file again",
+                      describe(where), f.id, text),
+          f.id, text, where);
+  } else if (e == CountError::fractional)
     error("not_whole", fmt::format("Số liệu «{}» ở ô {} ({}) phải là số nguyên", text, describe(where), f.label),
           fmt::format("'{}' at {} ({}) is not a whole number", text, describe(where), f.id), f.id, text, where);
   else
