@@ -254,6 +254,7 @@ TEST(XlsFormulas, ASheetOrWorkbookToBeCalculatedWhenOpenedHasNoFormulaValue) {
     ASSERT_TRUE(r.status.ok()) << file << ": " << r.status.message();
     for (const std::uint32_t column : {11u, 12u, 15u, 20u}) EXPECT_EQ(cell_at(r, 3, column), "error []") << file << " " << column;
     EXPECT_EQ(cell_at(r, 4, 11), "error []") << file;  // a text that reads as a figure
+    EXPECT_EQ(cell_at(r, 3, 37), "error []") << file;  // a date (dd/mm/yyyy): no date either
     EXPECT_EQ(cell_at(r, 1, 13), "type 1 [Dang vien nu]") << file;  // a header is kept
     EXPECT_EQ(cell_at(r, 3, 13), "number 51") << file;
   }

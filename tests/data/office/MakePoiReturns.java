@@ -105,6 +105,13 @@ public class MakePoiReturns {
         HSSFCell k4 = ws.getRow(3).getCell(10);
         k4.setCellFormula("\"214\"");
         eval.evaluateFormulaCell(k4);
+        // AK3: a date beside the table, calculated (=DATE(2018,12,31)).
+        HSSFCell ak3 = ws.getRow(2).createCell(notes + 1);
+        HSSFCellStyle date = wb.createCellStyle();
+        date.setDataFormat(wb.createDataFormat().getFormat("dd/mm/yyyy"));
+        ak3.setCellStyle(date);
+        ak3.setCellFormula("DATE(2018,12,31)");
+        eval.evaluateFormulaCell(ak3);
       }
       change.apply(wb, ws);
       try (OutputStream out = new FileOutputStream(path)) { wb.write(out); }
