@@ -21,16 +21,8 @@ cd "$(dirname "$0")/.."
 src=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/tonghop.toml" <<TOML
-[limits]
-max_input_size = "1 GiB"
-max_cells = 100000000
-max_seconds = 3600
-[normalise]
-catalogue = "$src/config/indicators.toml"
-units = "$src/config/units/lai-chau.toml"
-profiles = "$src/config/profiles"
-TOML
+. "$src/bench/daemon_config.sh"
+bench_check_config "$src" > "$work/tonghop.toml"
 cat "$file" > /dev/null  # in the page cache, as for every run after
 for _ in $(seq "$rounds"); do
   for build in "${builds[@]}"; do

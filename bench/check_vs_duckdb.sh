@@ -26,16 +26,8 @@ if [ ! -d "$module" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/tonghop.toml" <<TOML
-[limits]
-max_input_size = "1 GiB"
-max_cells = 100000000
-max_seconds = 3600
-[normalise]
-catalogue = "$src/config/indicators.toml"
-units = "$src/config/units/lai-chau.toml"
-profiles = "$src/config/profiles"
-TOML
+. "$src/bench/daemon_config.sh"
+bench_check_config "$src" > "$work/tonghop.toml"
 cat "$file" > /dev/null
 tonghop() {
   /usr/bin/time -o "$work/t" -f "%e %U %S %M" "$build/bin/tonghopd" check "$file" --district "Than Uyên" --period 2018 \

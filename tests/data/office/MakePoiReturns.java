@@ -37,22 +37,28 @@ public class MakePoiReturns {
   // that fill: drawn to contrast with it, seen.
   static void unseen(List<String[]> rows, String path) throws Exception {
     try (HSSFWorkbook wb = new HSSFWorkbook()) {
-      HSSFSheet ws = wb.createSheet("Biểu 01");
-      for (int r = 0; r < rows.size(); ++r) {
-        HSSFRow row = ws.createRow(r);
-        String[] v = rows.get(r);
-        for (int c = 0; c < v.length; ++c) {
-          HSSFCell cell = row.createCell(c);
-          if (r > 0 && !v[c].isEmpty() && v[c].chars().allMatch(Character::isDigit)) cell.setCellValue(Double.parseDouble(v[c]));
-          else cell.setCellValue(v[c]);
-        }
-      }
+      HSSFSheet ws = sheet(wb, rows);
       style(wb, ws, "M3", (short) 9, (short) -1);
       style(wb, ws, "N8", (short) 9, (short) 65);
       style(wb, ws, "M4", (short) 0x7FFF, (short) 65);
       style(wb, ws, "M5", (short) 64, (short) 65);
       try (OutputStream out = new FileOutputStream(path)) { wb.write(out); }
     }
+  }
+
+  // The return's sheet, its figures as numbers.
+  static HSSFSheet sheet(HSSFWorkbook wb, List<String[]> rows) {
+    HSSFSheet ws = wb.createSheet("Biểu 01");
+    for (int r = 0; r < rows.size(); ++r) {
+      HSSFRow row = ws.createRow(r);
+      String[] v = rows.get(r);
+      for (int c = 0; c < v.length; ++c) {
+        HSSFCell cell = row.createCell(c);
+        if (r > 0 && !v[c].isEmpty() && v[c].chars().allMatch(Character::isDigit)) cell.setCellValue(Double.parseDouble(v[c]));
+        else cell.setCellValue(v[c]);
+      }
+    }
+    return ws;
   }
 
   // The cell at `ref` in a font of palette index `ink`, on a solid fill of
@@ -73,16 +79,7 @@ public class MakePoiReturns {
 
   static void write(List<String[]> rows, String path, boolean texts, Change change) throws Exception {
     try (HSSFWorkbook wb = new HSSFWorkbook()) {
-      HSSFSheet ws = wb.createSheet("Biểu 01");
-      for (int r = 0; r < rows.size(); ++r) {
-        HSSFRow row = ws.createRow(r);
-        String[] v = rows.get(r);
-        for (int c = 0; c < v.length; ++c) {
-          HSSFCell cell = row.createCell(c);
-          if (r > 0 && !v[c].isEmpty() && v[c].chars().allMatch(Character::isDigit)) cell.setCellValue(Double.parseDouble(v[c]));
-          else cell.setCellValue(v[c]);
-        }
-      }
+      HSSFSheet ws = sheet(wb, rows);
       int notes = rows.get(0).length;
       ws.getRow(0).createCell(notes).setCellValue("Ghi chú");
       ws.getRow(2).createCell(notes).setCellFormula("1+1");  // no field reads it
