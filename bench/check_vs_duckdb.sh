@@ -30,10 +30,13 @@ trap 'rm -rf "$work"' EXIT
 bench_check_config "$src" > "$work/tonghop.toml"
 cat "$file" > /dev/null
 tonghop() {
-  /usr/bin/time -o "$work/t" -f "%e %U %S %M" "$build/bin/tonghopd" check "$file" --district "Than Uyên" --period 2018 \
-    --format text --config "$work/tonghop.toml" --plugins-dir "$build/plugins" > /dev/null || true
-  read -r tw tu ts tm < "$work/t"
+  # %x: check's exit status: 0, the file accepted (gen_district_table's
+  # returns keep the rules); any other is not a run to time.
+  /usr/bin/time -q -o "$work/t" -f "%e %U %S %M %x" "$build/bin/tonghopd" check "$file" --district "Than Uyên" \
+    --period 2018 --format text --config "$work/tonghop.toml" --plugins-dir "$build/plugins" > /dev/null || true
+  read -r tw tu ts tm tx < "$work/t"
   echo "round $r tonghop wall $tw s user $tu s sys $ts s peak $((tm / 1024)) MiB"
+  if [ "$tx" != 0 ]; then echo "round $r: check exited $tx: not a run to time"; exit 1; fi
 }
 duck() {
   /usr/bin/time -o "$work/t" -f "%e %U %S %M" env DUCKDB_MODULE="$module" node "$src/bench/duck_check.js" "$file" > "$work/d"

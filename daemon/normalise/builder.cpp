@@ -305,12 +305,12 @@ void Builder::formula_error(const Raw& raw, const Field& f) {
           fmt::format("Ô {} ({}) có công thức nhưng tệp không lưu kết quả do chương trình bảng tính tính ra (tệp do một "
                       "chương trình không tính công thức tạo ra, hoặc tệp yêu cầu tính lại khi mở); hãy mở tệp bằng Excel "
                       "hoặc LibreOffice, cho tính lại toàn bộ (Excel: Ctrl+Alt+F9; LibreOffice: Ctrl+Shift+F9), lưu lại "
-                      "rồi gửi lại",
+                      "dạng .xlsx rồi gửi lại",
                       describe(where), f.label),
           fmt::format("{} ({}) holds a formula but the file keeps no value a spreadsheet program calculated for it "
                       "(written by a program that does not calculate, or asking to be recalculated when opened); open it "
                       "in Excel or LibreOffice, recalculate everything (Excel: Ctrl+Alt+F9; LibreOffice: Ctrl+Shift+F9), "
-                      "save it and send it again",
+                      "save it as .xlsx and send it again",
                       describe(where), f.id),
           f.id, "", where);
   else

@@ -50,7 +50,9 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) const {
 
 bool Workbook::uncalculated(std::uint16_t grbit, const double* number) const {
   if (recalc_all_ || sheet_uncalced_) return true;
-  return number != nullptr && *number == 0 && grbit == 0x0002 && !libreoffice_bof_;
+  // POI and NPOI write BIFF8 only; OpenOffice's Excel 95 files flag every
+  // formula 0x0002 too, with the values it calculated.
+  return biff8_ && number != nullptr && *number == 0 && grbit == 0x0002 && !libreoffice_bof_;
 }
 
 std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
@@ -245,6 +247,10 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
         p.number = u(2);
       } else {
         p.type = sdk::CellType::text;  // an empty text, as the xlsx importer gives it
+        // Not in a workbook or sheet to be calculated when opened: there an
+        // empty text may stand for any value (xlwt writes one for every
+        // formula).
+        p.uncalculated = uncalculated(grbit, nullptr);
       }
       add(sheet, p);
       return true;

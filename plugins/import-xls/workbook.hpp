@@ -101,9 +101,10 @@ class Workbook {
   // (UNCALCED: Excel in manual calculation, saved without calculating, or
   // POI's sheet-level setForceFormulaRecalculation); a new formula as POI
   // and NPOI write one (flags 0x0002, which Excel never writes, and 0 until
-  // their evaluator runs), in a workbook LibreOffice or a writer copying its
-  // BOF (build 0x0DBB) did not write: older LibreOffice wrote 0x0002 on
-  // every formula, with computed values (7.4 writes 0).
+  // their evaluator runs), in a BIFF8 workbook LibreOffice or a writer
+  // copying its BOF did not write (the workbook's BOF, build 0x0DBB: POI
+  // writes that build in its sheets' BOFs): older LibreOffice wrote 0x0002
+  // on every formula, with computed values (7.4 writes 0).
   bool recalc_all_ = false, libreoffice_bof_ = false, sheet_uncalced_ = false;
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;

@@ -255,9 +255,53 @@ TEST(XlsFormulas, ASheetOrWorkbookToBeCalculatedWhenOpenedHasNoFormulaValue) {
     for (const std::uint32_t column : {11u, 12u, 15u, 20u}) EXPECT_EQ(cell_at(r, 3, column), "error []") << file << " " << column;
     EXPECT_EQ(cell_at(r, 4, 11), "error []") << file;  // a text that reads as a figure
     EXPECT_EQ(cell_at(r, 3, 37), "error []") << file;  // a date (dd/mm/yyyy): no date either
+    EXPECT_EQ(cell_at(r, 4, 37), "error []") << file;  // an empty text: it may stand for any value
     EXPECT_EQ(cell_at(r, 1, 13), "type 1 [Dang vien nu]") << file;  // a header is kept
     EXPECT_EQ(cell_at(r, 3, 13), "number 51") << file;
   }
+  // The sheet after the one marked (its notes, =2+2) is calculated: read.
+  const auto sheets = test::import_file(test::data_path("office/poi-sheet-recalc.xls"));
+  ASSERT_EQ(sheets.doc.sheets.size(), 2u);
+  const sdk::Cell* four = sheets.sheet(1).find(1, 2);
+  ASSERT_NE(four, nullptr);
+  EXPECT_EQ(four->type, sdk::CellType::number);
+  EXPECT_EQ(four->number, 4);
+}
+
+// An Excel 5.0/95 workbook's formula flagged 0x0002 holding 0 is read: POI
+// and NPOI write BIFF8 only, and OpenOffice's Excel 95 files flag every
+// formula so, with the values it calculated. calamine's BIFF5 formula (D4
+// of a SheetJS book, 1) made such a one here.
+TEST(XlsFormulas, AnExcel95FormulaFlaggedAsPoiFlagsOneIsRead) {
+  std::string bytes = test::read_file(test::data_path("conformance/calamine/issue_643_biff5_formula.xls"));
+  // FORMULA, 26 bytes: row 3, column 1, XF 0, the value 1.0, flags 0.
+  const std::string formula("\x06\x00\x1a\x00\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x3f\x00\x00", 20);
+  const std::size_t at = bytes.find(formula);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(formula, at + 1), std::string::npos);
+  bytes[at + 16] = 0;  // 0.0
+  bytes[at + 17] = 0;
+  bytes[at + 18] = 2;  // flags 0x0002
+  test::TempDir dir;
+  const auto path = (dir.path() / "biff5.xls").string();
+  test::write_file(path, bytes);
+  const auto r = test::import_file(path);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.doc.property("biff"), "5");
+  EXPECT_EQ(cell_at(r, 4, 2), "number 0");
+}
+
+// Excel's own zeros are read: calamine's optional_records.xls (saved by
+// Excel, BOF build 0x15F2) holds 118 formulas, flags 0 or 0x0008 (shared),
+// many of them 0. None is a formula without value.
+TEST(XlsFormulas, ExcelsZerosAreRead) {
+  const auto r = test::import_file(test::data_path("conformance/calamine/optional_records.xls"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(cell_at(r, 20, 13), "number 0");
+  EXPECT_EQ(cell_at(r, 21, 13), "number 0");
+  for (const auto& s : r.doc.sheets)
+    for (const auto& c : s.cells)
+      EXPECT_FALSE(c.type == sdk::CellType::error && c.text.empty()) << s.name << " " << c.row << "," << c.column;
 }
 
 // What LibreOffice writes is read as it is: the POI workbook opened and

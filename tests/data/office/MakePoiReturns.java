@@ -24,7 +24,16 @@ public class MakePoiReturns {
     // poi-sheet-recalc.xls: the same with texts as formulas (below), the
     // sheet marked to be calculated when opened
     // (HSSFSheet.setForceFormulaRecalculation: an UNCALCED record).
-    write(rows, args[1] + "/poi-sheet-recalc.xls", true, (wb, ws) -> ws.setForceFormulaRecalculation(true));
+    // A second sheet, of notes, is not so marked: its formula (=2+2) is
+    // calculated.
+    write(rows, args[1] + "/poi-sheet-recalc.xls", true, (wb, ws) -> {
+      ws.setForceFormulaRecalculation(true);
+      HSSFRow row = wb.createSheet("Ghi chú").createRow(0);
+      row.createCell(0).setCellValue("Tổng");
+      HSSFCell sum = row.createCell(1);
+      sum.setCellFormula("2+2");
+      wb.getCreationHelper().createFormulaEvaluator().evaluateFormulaCell(sum);
+    });
     // poi-book-recalc.xls: the workbook marked so (a RECALCID of engine 0).
     write(rows, args[1] + "/poi-book-recalc.xls", true, (wb, ws) -> wb.setForceFormulaRecalculation(true));
     unseen(rows, args[1] + "/unseen-poi.xls");
@@ -109,6 +118,10 @@ public class MakePoiReturns {
         ak3.setCellStyle(date);
         ak3.setCellFormula("DATE(2018,12,31)");
         eval.evaluateFormulaCell(ak3);
+        // AK4: an empty text, calculated (=""), as xlwt gives every formula.
+        HSSFCell ak4 = ws.getRow(3).createCell(notes + 1);
+        ak4.setCellFormula("\"\"");
+        eval.evaluateFormulaCell(ak4);
       }
       change.apply(wb, ws);
       try (OutputStream out = new FileOutputStream(path)) { wb.write(out); }
