@@ -1,5 +1,6 @@
 #include "biff.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tonghop::xls {
@@ -155,6 +156,49 @@ double rk_value(std::uint32_t rk) {
     std::memcpy(&d, &bits, 8);
   }
   return (rk & 1) ? d / 100 : d;
+}
+
+bool text_formula(std::string_view rgce) {
+  // Each token's size, the token byte included ([MS-XLS] 2.5.198; xlrd's
+  // table for BIFF8); 0: not known here. Operand classes 0x40 and 0x60 are
+  // the 0x20 tokens' sizes.
+  static constexpr unsigned char kSize[0x40] = {
+      0, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 2, 2, 3, 9,
+      0, 3, 4, 5, 5, 9, 7, 7, 7, 3, 5, 9, 5, 9, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 7, 11, 7, 11, 0, 0};
+  // Functions whose value is a text: DOLLAR, FIXED, REPT, MID, TEXT, CHAR,
+  // LOWER, UPPER, PROPER, LEFT, RIGHT, TRIM, REPLACE, SUBSTITUTE, T, CLEAN,
+  // USDOLLAR, REPLACEB, LEFTB, RIGHTB, MIDB, ASC, DBCS, CONCATENATE, ROMAN.
+  static constexpr std::uint16_t kText[] = {13,  14,  30,  31,  48,  111, 112, 113, 114, 115, 116, 118, 119,
+                                            120, 130, 162, 204, 207, 208, 209, 210, 214, 215, 336, 354};
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(rgce[i]); };
+  std::size_t at = 0, last = SIZE_MAX;
+  while (at < rgce.size()) {
+    const unsigned char t = byte(at);
+    std::size_t size = 0;
+    if (t == 0x17) {  // a text constant: its length, its flags (bit 0: two bytes a character)
+      if (at + 3 > rgce.size()) return false;
+      size = 3 + std::size_t{byte(at + 1)} * ((byte(at + 2) & 1) != 0 ? 2 : 1);
+    } else if (t == 0x19) {  // tAttr: its kind, a word, and a choice's jump table
+      if (at + 4 > rgce.size()) return false;
+      const std::size_t word = byte(at + 2) | std::size_t{byte(at + 3)} << 8;
+      size = 4 + ((byte(at + 1) & 0x04) != 0 ? 2 * (word + 1) : 0);
+      if ((byte(at + 1) & 0x10) != 0) last = at;  // SUM of one argument: a number
+    } else if (t < 0x80) {
+      size = kSize[t < 0x40 ? t : 0x20 | (t & 0x1F)];
+    }
+    if (size == 0 || size > rgce.size() - at) return false;
+    if (t != 0x19) last = at;
+    at += size;
+  }
+  if (last == SIZE_MAX) return false;
+  const unsigned char t = byte(last);
+  if (t == 0x17 || t == 0x08) return true;  // "text", a & b
+  std::uint16_t function = UINT16_MAX;
+  if (t < 0x20) return false;  // tExp, the other operators, constants
+  if ((t & 0x1F) == 0x01) function = static_cast<std::uint16_t>(byte(last + 1) | byte(last + 2) << 8);  // tFunc
+  else if ((t & 0x1F) == 0x02) function = static_cast<std::uint16_t>(byte(last + 2) | byte(last + 3) << 8);  // tFuncVar
+  if ((function & 0x8000) != 0) return false;  // a command's, not a function's
+  return std::find(std::begin(kText), std::end(kText), function) != std::end(kText);
 }
 
 std::string_view error_text(std::uint8_t code) {

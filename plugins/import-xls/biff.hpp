@@ -18,7 +18,7 @@ constexpr std::uint16_t formula = 0x0006, eof = 0x000A, datemode = 0x0022, filep
                         mulblank = 0x00BE, rstring = 0x00D6, xf = 0x00E0, mergedcells = 0x00E5, sst = 0x00FC,
                         labelsst = 0x00FD, palette = 0x0092, blank = 0x0201, number = 0x0203, label = 0x0204, boolerr = 0x0205,
                         string = 0x0207, row = 0x0208, rk = 0x027E, format = 0x041E, bof = 0x0809, bof2 = 0x0009, bof3 = 0x0209,
-                        bof4 = 0x0409, uncalced = 0x005E, recalcid = 0x01C1;
+                        bof4 = 0x0409, uncalced = 0x005E, recalcid = 0x01C1, shrfmla = 0x04BC;
 }
 
 inline bool is_bof(std::uint16_t id) { return id == rec::bof || id == rec::bof2 || id == rec::bof3 || id == rec::bof4; }
@@ -77,6 +77,12 @@ class Cursor {
 // A BIFF8 XLUnicodeString (length_bytes 2) or ShortXLUnicodeString (1);
 // `rich`: an SST entry, whose rich-text and phonetic tails are skipped.
 bool read_unicode(Cursor& c, unsigned length_bytes, std::string& out, bool rich = false);
+
+// Whether a BIFF8 formula's parsed tokens (rgce) give a text whatever they
+// are given: its last token (control tokens aside) is a text constant, the
+// & operator, or a function that returns text (TEXT, CONCATENATE, LEFT,
+// UPPER ...). False for anything else, and for tokens not known here.
+bool text_formula(std::string_view rgce);
 
 double rk_value(std::uint32_t rk);
 std::string_view error_text(std::uint8_t code);

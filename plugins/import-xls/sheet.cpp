@@ -20,7 +20,7 @@ bool reads_as_number(std::string_view s) {
 }
 }  // namespace
 
-bool Workbook::in_order(std::size_t offset, bool& uncalced) const {
+bool Workbook::in_order(std::size_t offset, bool& uncalced) {
   Records rs(stream_);
   rs.seek(offset);
   Record r;
@@ -29,10 +29,19 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) const {
   std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
   bool ordered = true;
   uncalced = false;
+  shared_text_.clear();
   while (depth > 0 && rs.next(r)) {
     if (is_bof(r.id)) ++depth;
     else if (r.id == rec::eof) --depth;
     if (depth == 1 && r.id == rec::uncalced) uncalced = true;
+    // SHRFMLA: its range (first and last row, first and last column as
+    // bytes), a reserved byte, a count, then the formula's length and tokens.
+    const std::string_view d = r.data();
+    if (depth == 1 && r.id == rec::shrfmla && biff8_ && d.size() >= 10 && shared_text_.size() < (1u << 20)) {
+      const auto at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(d[i])); };
+      const std::size_t cce = at(8) | at(9) << 8;
+      if (cce <= d.size() - 10 && text_formula(d.substr(10, cce))) shared_text_.insert((at(0) | at(1) << 8) << 16 | at(4));
+    }
     if (!ordered || depth != 1 || (!is_cell(r.id) && r.id != rec::mulrk)) continue;
     Cursor c(r);
     std::uint16_t row = 0, col = 0;
@@ -46,6 +55,21 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) const {
     if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
   }
   return ordered;
+}
+
+bool Workbook::text_formula_at(const Record& r) const {
+  // Row, column, XF, the value, flags, a reserved word, then the formula's
+  // length and tokens (rgce).
+  const std::string_view d = r.data();
+  if (!biff8_ || d.size() < 22) return false;
+  const auto at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(d[i])); };
+  const std::size_t cce = at(20) | at(21) << 8;
+  if (cce > d.size() - 22) return false;
+  const std::string_view rgce = d.substr(22, cce);
+  // tExp: a shared formula's, by the range's first cell.
+  if (rgce.size() == 5 && rgce[0] == 0x01)
+    return shared_text_.count((at(23) | at(24) << 8) << 16 | at(25)) != 0;
+  return text_formula(rgce);
 }
 
 bool Workbook::uncalculated(std::uint16_t grbit, const double* number) const {
@@ -227,7 +251,9 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       if (u(6) != 0xFF || u(7) != 0xFF) {
         p.type = sdk::CellType::number;
         std::memcpy(&p.number, b.data(), 8);
-        p.uncalculated = uncalculated(grbit, &p.number);
+        // A number for a formula that gives a text: not what any program
+        // calculated (shared_text_).
+        p.uncalculated = uncalculated(grbit, &p.number) || text_formula_at(r);
       } else if (u(0) == 0) {  // text, in the STRING record that follows
         p.type = sdk::CellType::text;
         p.awaits_string = true;

@@ -78,8 +78,12 @@ class Workbook {
   // Whether the sheet's cells are in the order the sink wants (then sent as
   // they are read, else collected and sorted).
   // `uncalced`: the sheet holds an UNCALCED record (its formulas were not
-  // calculated when it was saved).
-  bool in_order(std::size_t offset, bool& uncalced) const;
+  // calculated when it was saved). Notes the sheet's shared formulas that
+  // give a text (shared_text_).
+  bool in_order(std::size_t offset, bool& uncalced);
+  // Whether FORMULA record `r` of a BIFF8 sheet gives a text (text_formula),
+  // its own tokens or the shared formula it points to.
+  bool text_formula_at(const Record& r) const;
   // Whether a formula of the sheet being read, its flags `grbit` and its
   // cached number (when it caches one), holds a value no spreadsheet program
   // calculated (read_globals, in_order).
@@ -106,6 +110,12 @@ class Workbook {
   // writes that build in its sheets' BOFs): older LibreOffice wrote 0x0002
   // on every formula, with computed values (7.4 writes 0).
   bool recalc_all_ = false, libreoffice_bof_ = false, sheet_uncalced_ = false;
+  // The sheet's shared formulas (SHRFMLA) that give a text, by their first
+  // cell (row << 16 | column), as a formula of the range points to it. A
+  // number cached for such a formula is no value any program calculated:
+  // LibreOffice 7.4, saving an .xls it opened as .xls, writes 0 for every
+  // text result.
+  std::set<std::uint32_t> shared_text_;
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;
   std::vector<bool> fonts_struck_;  // by FONT record, beside fonts_: fStrikeOut

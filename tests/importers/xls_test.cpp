@@ -304,17 +304,41 @@ TEST(XlsFormulas, ExcelsZerosAreRead) {
       EXPECT_FALSE(c.type == sdk::CellType::error && c.text.empty()) << s.name << " " << c.row << "," << c.column;
 }
 
-// What LibreOffice writes is read as it is: the POI workbook opened and
-// saved by it (it calculates the formulas), and the POI workbook with the
-// BOF LibreOffice writes (build 0x0DBB): LibreOffice before 7 flagged every
-// formula 0x0002, with the values it calculated, 0 among them.
-TEST(XlsFormulas, LibreOfficesFormulasAreRead) {
+// What LibreOffice writes is read as it is: the POI workbook opened,
+// recalculated and saved as .xls by it, its figures' formulas (0 among
+// them), and the POI workbook with the BOF LibreOffice writes (build
+// 0x0DBB): LibreOffice before 7 flagged every formula 0x0002, with the
+// values it calculated, 0 among them. But for its texts: LibreOffice 7.4,
+// saving an .xls it opened as .xls, writes 0 for a formula whose result is
+// a text (the header M1 and K4, ="214"; B10 of its own features.xls,
+// ="Tổng: "&TEXT(…)&…): such a number is a formula without value.
+TEST(XlsFormulas, LibreOfficesFormulasAreReadButTextsItWroteAsZero) {
   const auto saved = test::import_file(test::data_path("office/poi-libreoffice.xls"));
   ASSERT_TRUE(saved.status.ok()) << saved.status.message();
   EXPECT_EQ(cell_at(saved, 3, 11), "number 162");
   EXPECT_EQ(cell_at(saved, 3, 12), "number 12");
   EXPECT_EQ(cell_at(saved, 3, 15), "number 0");
   EXPECT_EQ(cell_at(saved, 3, 20), "number 5");
+  EXPECT_EQ(cell_at(saved, 1, 13), "error []");
+  EXPECT_EQ(cell_at(saved, 4, 11), "error []");
+  const auto resaved = test::import_file(test::data_path("office/features-resaved.xls"));
+  ASSERT_TRUE(resaved.status.ok()) << resaved.status.message();
+  EXPECT_EQ(cell_at(resaved, 10, 2), "error []");
+  EXPECT_EQ(cell_at(resaved, 9, 5), "number 2155");  // =SUM(E…): a figure
+  const auto first = test::import_file(test::data_path("xls/features.xls"));
+  EXPECT_EQ(cell_at(first, 10, 2), "type 1 [Tổng: 2155 đảng viên]");
+  // Names joined by a formula filled down (one shared formula, each cell
+  // pointing to it): read once saved, formulas without value saved again.
+  const auto once = test::import_file(test::data_path("office/shared-text.xls"));
+  const auto twice = test::import_file(test::data_path("office/shared-text-resaved.xls"));
+  ASSERT_TRUE(once.status.ok() && twice.status.ok());
+  for (std::uint32_t row = 1; row <= 6; ++row) {
+    EXPECT_EQ(cell_at(once, row, 2), "type 1 [Chi bộ " + std::to_string(row * 10) + "]") << row;
+    EXPECT_EQ(cell_at(twice, row, 2), "error []") << row;
+    EXPECT_EQ(cell_at(twice, row, 3), "number " + std::to_string(row * 20)) << row;
+    EXPECT_EQ(cell_at(once, row, 4), "type 1 [" + std::to_string(row * 10) + "]") << row;  // =TEXT(A1,"0")
+    EXPECT_EQ(cell_at(twice, row, 4), "error []") << row;
+  }
   std::string bytes = test::read_file(test::data_path("office/poi.xls"));
   const std::string poi_bof("\x09\x08\x10\x00\x00\x06\x05\x00\xD3\x10\xCC\x07", 12);
   const std::size_t at = bytes.find(poi_bof);
