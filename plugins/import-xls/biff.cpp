@@ -187,17 +187,19 @@ bool text_formula(std::string_view rgce) {
       size = kSize[t < 0x40 ? t : 0x20 | (t & 0x1F)];
     }
     if (size == 0 || size > rgce.size() - at) return false;
-    if (t != 0x19) last = at;
+    // The last operation: not a control token (tAttr), the parentheses
+    // (tParen) or a unary plus (tUplus) around it.
+    if (t != 0x19 && t != 0x15 && t != 0x12) last = at;
     at += size;
   }
   if (last == SIZE_MAX) return false;
   const unsigned char t = byte(last);
   if (t == 0x17 || t == 0x08) return true;  // "text", a & b
+  // A command's index has 0x8000 set: in no list here.
   std::uint16_t function = UINT16_MAX;
   if (t < 0x20) return false;  // tExp, the other operators, constants
   if ((t & 0x1F) == 0x01) function = static_cast<std::uint16_t>(byte(last + 1) | byte(last + 2) << 8);  // tFunc
   else if ((t & 0x1F) == 0x02) function = static_cast<std::uint16_t>(byte(last + 2) | byte(last + 3) << 8);  // tFuncVar
-  if ((function & 0x8000) != 0) return false;  // a command's, not a function's
   return std::find(std::begin(kText), std::end(kText), function) != std::end(kText);
 }
 

@@ -79,9 +79,10 @@ class Cursor {
 bool read_unicode(Cursor& c, unsigned length_bytes, std::string& out, bool rich = false);
 
 // Whether a BIFF8 formula's parsed tokens (rgce) give a text whatever they
-// are given: its last token (control tokens aside) is a text constant, the
-// & operator, or a function that returns text (TEXT, CONCATENATE, LEFT,
-// UPPER ...). False for anything else, and for tokens not known here.
+// are given: its last token (control tokens, parentheses and a unary plus
+// aside) is a text constant, the & operator, or a function that returns
+// text (TEXT, CONCATENATE, LEFT, UPPER ...). False for anything else, and
+// as soon as a token is not known here.
 bool text_formula(std::string_view rgce);
 
 double rk_value(std::uint32_t rk);

@@ -1,5 +1,6 @@
 // A worksheet's substream: BOF, its cell records, merged ranges, EOF (with
 // embedded charts as nested BOF...EOF, skipped).
+#include <algorithm>
 #include <cstring>
 
 #include "workbook.hpp"
@@ -40,7 +41,7 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) {
     if (depth == 1 && r.id == rec::shrfmla && biff8_ && d.size() >= 10 && shared_text_.size() < (1u << 20)) {
       const auto at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(d[i])); };
       const std::size_t cce = at(8) | at(9) << 8;
-      if (cce <= d.size() - 10 && text_formula(d.substr(10, cce))) shared_text_.insert((at(0) | at(1) << 8) << 16 | at(4));
+      if (cce <= d.size() - 10 && text_formula(d.substr(10, cce))) shared_text_.push_back((at(0) | at(1) << 8) << 16 | at(4));
     }
     if (!ordered || depth != 1 || (!is_cell(r.id) && r.id != rec::mulrk)) continue;
     Cursor c(r);
@@ -54,6 +55,7 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) {
     last = at;
     if (r.id == rec::mulrk && r.data().size() >= 12) last += (r.data().size() - 6) / 6 - 1;
   }
+  std::sort(shared_text_.begin(), shared_text_.end());
   return ordered;
 }
 
@@ -68,7 +70,7 @@ bool Workbook::text_formula_at(const Record& r) const {
   const std::string_view rgce = d.substr(22, cce);
   // tExp: a shared formula's, by the range's first cell.
   if (rgce.size() == 5 && rgce[0] == 0x01)
-    return shared_text_.count((at(23) | at(24) << 8) << 16 | at(25)) != 0;
+    return std::binary_search(shared_text_.begin(), shared_text_.end(), (at(23) | at(24) << 8) << 16 | at(25));
   return text_formula(rgce);
 }
 

@@ -115,7 +115,8 @@ class Workbook {
   // number cached for such a formula is no value any program calculated:
   // LibreOffice 7.4, saving an .xls it opened as .xls, writes 0 for every
   // text result.
-  std::set<std::uint32_t> shared_text_;
+  // Sorted (in_order), 4 bytes each, at most 2^20.
+  std::vector<std::uint32_t> shared_text_;
   std::unique_ptr<CodePage> codepage_;
   std::vector<std::string> fonts_, strings_;
   std::vector<bool> fonts_struck_;  // by FONT record, beside fonts_: fStrikeOut

@@ -321,11 +321,13 @@ TEST(XlsFormulas, LibreOfficesFormulasAreReadButTextsItWroteAsZero) {
   EXPECT_EQ(cell_at(saved, 3, 20), "number 5");
   EXPECT_EQ(cell_at(saved, 1, 13), "error []");
   EXPECT_EQ(cell_at(saved, 4, 11), "error []");
+  EXPECT_EQ(cell_at(saved, 4, 37), "error []");  // ="", a text too
   const auto resaved = test::import_file(test::data_path("office/features-resaved.xls"));
   ASSERT_TRUE(resaved.status.ok()) << resaved.status.message();
   EXPECT_EQ(cell_at(resaved, 10, 2), "error []");
   EXPECT_EQ(cell_at(resaved, 9, 5), "number 2155");  // =SUM(E…): a figure
   const auto first = test::import_file(test::data_path("xls/features.xls"));
+  ASSERT_TRUE(first.status.ok()) << first.status.message();
   EXPECT_EQ(cell_at(first, 10, 2), "type 1 [Tổng: 2155 đảng viên]");
   // Names joined by a formula filled down (one shared formula, each cell
   // pointing to it): read once saved, formulas without value saved again.
@@ -339,6 +341,20 @@ TEST(XlsFormulas, LibreOfficesFormulasAreReadButTextsItWroteAsZero) {
     EXPECT_EQ(cell_at(once, row, 4), "type 1 [" + std::to_string(row * 10) + "]") << row;  // =TEXT(A1,"0")
     EXPECT_EQ(cell_at(twice, row, 4), "error []") << row;
   }
+  // A shared formula's range over two columns (as Excel writes a block
+  // filled right and down; LibreOffice writes one a column): its cells point
+  // to its first cell. B's range made B:C here.
+  std::string two = test::read_file(test::data_path("office/shared-text-resaved.xls"));
+  const std::string b_range("\xbc\x04\x21\x00\x00\x00\x05\x00\x01\x01", 10);
+  const std::size_t b_at = two.find(b_range);
+  ASSERT_NE(b_at, std::string::npos);
+  ASSERT_EQ(two.find(b_range, b_at + 1), std::string::npos);
+  two[b_at + 9] = 2;
+  test::TempDir block_dir;
+  test::write_file(block_dir.path() / "block.xls", two);
+  const auto block = test::import_file((block_dir.path() / "block.xls").string());
+  ASSERT_TRUE(block.status.ok()) << block.status.message();
+  for (std::uint32_t row = 1; row <= 6; ++row) EXPECT_EQ(cell_at(block, row, 2), "error []") << row;
   std::string bytes = test::read_file(test::data_path("office/poi.xls"));
   const std::string poi_bof("\x09\x08\x10\x00\x00\x06\x05\x00\xD3\x10\xCC\x07", 12);
   const std::size_t at = bytes.find(poi_bof);
