@@ -107,9 +107,14 @@ class CsvImporter final : public sdk::Importer {
     if (has_magic(head, "PK\x03\x04") || has_magic(head, "\xD0\xCF\x11\xE0")) return sdk::confidence::none;
     const std::string ext = sdk::extension_of(filename);
     const bool text_name = ext == "csv" || ext == "tsv" || ext == "txt" || ext == "tab";
+    std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+#if TONGHOP_SDK_VERSION_MAJOR > 1 || TONGHOP_SDK_VERSION_MINOR >= 6
+    // A web page named .xls (an HTML table, UTF-16 or not): not ours,
+    // whatever its lines hold; import-xls says what it is (SDK 1.6.0).
+    if (ext == "xls" && sdk::looks_like_html(text)) return sdk::confidence::none;
+#endif
     if (has_magic(head, "\xFF\xFE") || has_magic(head, "\xFE\xFF") || has_magic(head, std::string_view("\0\0\xFE\xFF", 4)))
       return sdk::confidence::signature;
-    std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && (text[first] == '{' || text[first] == '['))

@@ -77,7 +77,15 @@ sdk::Status Workbook::read() {
 
 void Workbook::open_stream() {
   constexpr unsigned char kOle2[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-  if (file_.size() < sizeof kOle2 || std::memcmp(file_.data(), kOle2, sizeof kOle2) != 0)
+  const bool ole2 = file_.size() >= sizeof kOle2 && std::memcmp(file_.data(), kOle2, sizeof kOle2) == 0;
+  if (!ole2 && sdk::looks_like_html(file_))
+    refuse(sdk::Code::invalid_input,
+           "tệp có đuôi .xls nhưng là một trang web (HTML) do phần mềm xuất ra, không phải bảng tính Excel; hãy mở "
+           "tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx (Lưu thành, Save As: Excel Workbook) rồi gửi tệp "
+           ".xlsx đó",
+           "the file is named .xls but is a web page (HTML) a program exported, not an Excel workbook; open it in "
+           "Excel or LibreOffice, save it as .xlsx (Save As: Excel Workbook) and send that file");
+  if (!ole2)
     refuse(sdk::Code::invalid_input,
            "đây không phải tệp Excel 97-2003 (.xls): phần đầu tệp không đúng; hãy kiểm tra lại tệp đã gửi",
            "this is not an Excel 97-2003 workbook (.xls): it does not begin as one; check that the right file was sent");

@@ -13,7 +13,7 @@ echo "== install the SDK component into $work/sdk"
 cmake --install "$build" --component sdk --prefix "$work/sdk" >/dev/null
 test -f "$work/sdk/include/tonghop/sdk.hpp"
 test -f "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfig.cmake"
-grep -q 'PACKAGE_VERSION "1.5.0"' "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfigVersion.cmake"
+grep -q 'PACKAGE_VERSION "1.6.0"' "$work/sdk/lib/cmake/TonghopSDK/TonghopSDKConfigVersion.cmake"
 
 echo "== build the example against the installed SDK only"
 cmake -S "$source/sdk/examples/hello-importer" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/sdk" \

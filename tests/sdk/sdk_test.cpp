@@ -113,6 +113,18 @@ TEST(Importer, ExtensionOfIgnoresCaseAndFolders) {
   EXPECT_EQ(sdk::extension_of(""), "");
 }
 
+// A web page named .xls: HTML in its first 1 KiB, in any case, in UTF-8 or
+// UTF-16; a CSV or a text that merely mentions a table is not one.
+TEST(Importer, AWebPageIsToldByItsTags) {
+  EXPECT_TRUE(sdk::looks_like_html("<HTML><body><table><tr><td>1</td></tr></table>"));
+  EXPECT_TRUE(sdk::looks_like_html("\xEF\xBB\xBF<!DOCTYPE html>\n<html>"));
+  EXPECT_TRUE(sdk::looks_like_html(std::string_view("\xFF\xFE<\0t\0a\0b\0l\0e\0>\0", 16)));
+  EXPECT_TRUE(sdk::looks_like_html("<div>\r\n\t<table cellspacing=\"0\" rules=\"all\">"));
+  EXPECT_FALSE(sdk::looks_like_html("Dang bo huyen;Ten TCCSD;Loai hinh\nPhong Tho;Dang bo xa;DB\n"));
+  EXPECT_FALSE(sdk::looks_like_html("ten;bang\nthe table;1\n"));
+  EXPECT_FALSE(sdk::looks_like_html(std::string(1024, 'x') + "<table>"));  // past the first 1 KiB
+}
+
 TEST(Document, PointerTokensAreEscaped) {
   EXPECT_EQ(sdk::pointer_token("a/b~c"), "a~1b~0c");
   EXPECT_EQ(sdk::pointer_token("dang_vien"), "dang_vien");

@@ -37,9 +37,9 @@ extern "C" {
 
 /* The SDK's own semantic version (headers, CMake package). */
 #define TONGHOP_SDK_VERSION_MAJOR 1
-#define TONGHOP_SDK_VERSION_MINOR 5
+#define TONGHOP_SDK_VERSION_MINOR 6
 #define TONGHOP_SDK_VERSION_PATCH 0
-#define TONGHOP_SDK_VERSION_STRING "1.5.0"
+#define TONGHOP_SDK_VERSION_STRING "1.6.0"
 
 #define TONGHOP_PLUGIN_SYMBOL "tonghop_plugin_entry"
 

@@ -91,6 +91,21 @@ inline Status check_input_size(const Source& source, const Limits& limits, std::
                                     std::to_string(limits.max_input_bytes) + " bytes"};
 }
 
+// SDK 1.6.0. Whether `head` (a file's first bytes) is a web page: what the "export to
+// Excel" of many web programs (ASP.NET's GridView, PHP pages) writes and
+// names .xls, an HTML table Excel opens after a warning. Its first 1 KiB,
+// in UTF-8 or UTF-16 (zero bytes left out), holds a tag of HTML. An
+// importer that reads text declines such a file; the one its name claims
+// says what it is (import-xls: open it, save it as .xlsx).
+inline bool looks_like_html(std::string_view head) {
+  std::string seen;
+  for (const char c : head.substr(0, 1024))
+    if (c != '\0') seen.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  for (const char* tag : {"<html", "<!doctype html", "<table", "<meta ", "<head"})
+    if (seen.find(tag) != std::string::npos) return true;
+  return false;
+}
+
 // Lower-case extension of a file name without the dot ("" when none).
 inline std::string extension_of(std::string_view filename) {
   const auto slash = filename.find_last_of("/\\");
