@@ -345,8 +345,8 @@ void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
           fmt::format("'{}' at {} ({}) is too large to be a count; check the cell",
                       text.size() > 40 ? text.substr(0, 40) + "…" : text, describe(where), f.id),
           f.id, text.size() > 40 ? text.substr(0, 40) + "…" : text, where);
-  else if (e == CountError::fractional && raw.is_number) {
-    // A spreadsheet's number: the cell may show it rounded ("0", "#,##0"
+  else if (e == CountError::fractional && raw.is_number && raw.path.empty()) {
+    // A spreadsheet's number (not a JSON one): the cell may show it rounded ("0", "#,##0"
     // show 161.6 as 162), so the clerk is told what it holds, with the
     // decimal comma a Vietnamese reader writes.
     std::string vi = text;

@@ -278,6 +278,19 @@ TEST(Check, AFractionShownRoundedIsToldAsTheCellHoldsIt) {
   EXPECT_EQ(csv[0].at("code"), "not_whole");
   EXPECT_NE(std::string(csv[0].at("message").as_string()).find("Số liệu «161.6» ở ô K3 (Tổng số đảng viên) phải là số nguyên"), std::string::npos)
       << csv[0].at("message");
+  // A JSON number has no cell and no format: the plain words too.
+  std::string tam_duong = tonghop::test::read_file(data + "2018/tam-duong.json");
+  const std::size_t at = tam_duong.find("\"tong_so\": 166,");
+  ASSERT_NE(at, std::string::npos);
+  tam_duong.replace(at, 15, "\"tong_so\": 166.5,");
+  tonghop::test::write_file(dir.path() / "tam-duong.json", tam_duong);
+  const auto tree = check({(dir.path() / "tam-duong.json").string(), "--district", "Tam Đường", "--period", "2018",
+                           "--format", "json"});
+  const auto from_tree = errors_of(tree);
+  ASSERT_EQ(from_tree.size(), 1u) << json::serialize(from_tree);
+  EXPECT_EQ(from_tree[0].at("code"), "not_whole");
+  EXPECT_NE(std::string(from_tree[0].at("message").as_string()).find("Số liệu «166.5»"), std::string::npos)
+      << from_tree[0].at("message");
 }
 
 // The return as a web program's "export to Excel" writes it: an HTML table

@@ -25,6 +25,7 @@ TEST(XlsTokens, ATextConstantTheAmpersandAndTextFunctionsGiveAText) {
   EXPECT_TRUE(text({0x1E, 5, 0, 0x17, 1, 0, '0', 0x41, 48, 0}));              // =TEXT(5,"0"): tFunc 48
   EXPECT_TRUE(text({0x17, 1, 0, 'a', 0x17, 1, 0, 'b', 0x42, 2, 0x50, 0x01}));  // CONCATENATE: tFuncVar 336
   EXPECT_TRUE(text({0x17, 1, 0, 'x', 0x15}));                                 // =("x"): parentheses around it
+  EXPECT_TRUE(text({0x17, 1, 0, 'x', 0x12}));                                 // =+"x": a unary plus
   EXPECT_TRUE(text({0x17, 1, 0, 'x', 0x19, 0x40, 0, 1}));                     // a space after it (tAttrSpace)
 }
 
@@ -37,6 +38,8 @@ TEST(XlsTokens, FiguresAndWhatMayBeEitherAreNotJudged) {
   EXPECT_FALSE(text({0x17, 1, 0, 'a', 0x17, 1, 0, 'b', 0x42, 2, 0x50, 0x81}));  // a command's index (0x8000 set)
   EXPECT_FALSE(text({0x1E, 1, 0, 0x17, 1, 0, 'a', 0x42, 2, 0x01, 0}));  // IF: either
   EXPECT_FALSE(text({0x01, 0, 0, 1, 0}));                                // tExp: the shared formula says
+  EXPECT_FALSE(text({0x17, 1, 0, 'x', 0x13}));                           // =-"x": a number
+  EXPECT_FALSE(text({0x17, 1, 0, 'x', 0x14}));                           // ="x"%: a number
 }
 
 TEST(XlsTokens, ATokenNotKnownOrCutShortStopsTheWalk) {

@@ -122,7 +122,15 @@ TEST(Importer, AWebPageIsToldByItsTags) {
   EXPECT_TRUE(sdk::looks_like_html("<div>\r\n\t<table cellspacing=\"0\" rules=\"all\">"));
   EXPECT_FALSE(sdk::looks_like_html("Dang bo huyen;Ten TCCSD;Loai hinh\nPhong Tho;Dang bo xa;DB\n"));
   EXPECT_FALSE(sdk::looks_like_html("ten;bang\nthe table;1\n"));
-  EXPECT_FALSE(sdk::looks_like_html(std::string(1024, 'x') + "<table>"));  // past the first 1 KiB
+  EXPECT_FALSE(sdk::looks_like_html("<" + std::string(1024, 'x') + "<table>"));  // past the first 1,024 characters
+  // A CSV whose note names a tag does not begin with one.
+  EXPECT_FALSE(sdk::looks_like_html("Ten TCCSD;Ghi chu\nChi bo A;muc <header> va <table>\n"));
+  EXPECT_FALSE(sdk::looks_like_html("<header>x</header><tabled>"));  // no HTML tag as a whole name
+  // Excel 2003 XML has a <Table>: not a web page.
+  EXPECT_FALSE(sdk::looks_like_html("<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:"
+                                    "spreadsheet\"><Worksheet><Table><Row>"));
+  // A page that opens with a long style block.
+  EXPECT_TRUE(sdk::looks_like_html("<style>" + std::string(600, ' ') + "</style><table><tr><td>1</td></tr>"));
 }
 
 TEST(Document, PointerTokensAreEscaped) {

@@ -93,16 +93,30 @@ inline Status check_input_size(const Source& source, const Limits& limits, std::
 
 // SDK 1.6.0. Whether `head` (a file's first bytes) is a web page: what the "export to
 // Excel" of many web programs (ASP.NET's GridView, PHP pages) writes and
-// names .xls, an HTML table Excel opens after a warning. Its first 1 KiB,
-// in UTF-8 or UTF-16 (zero bytes left out), holds a tag of HTML. An
-// importer that reads text declines such a file; the one its name claims
-// says what it is (import-xls: open it, save it as .xlsx).
+// names .xls, an HTML table Excel opens after a warning: in UTF-8 or
+// UTF-16 (zero bytes left out), after a byte order mark and spaces, it
+// begins with a tag, and its first 1,024 characters hold an HTML tag
+// (html, table, tr, td, body) as a whole name. Excel 2003 XML (its
+// <Table>) is not one. An importer that reads text declines such a file;
+// the one its name claims says what it is (import-xls: open it, save it
+// as .xlsx).
 inline bool looks_like_html(std::string_view head) {
   std::string seen;
-  for (const char c : head.substr(0, 1024))
-    if (c != '\0') seen.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  for (const char* tag : {"<html", "<!doctype html", "<table", "<meta ", "<head"})
-    if (seen.find(tag) != std::string::npos) return true;
+  for (std::size_t i = 0; i < head.size() && seen.size() < 1024; ++i)
+    if (const char c = head[i]; c != '\0') seen.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  std::size_t start = 0;
+  while (start < seen.size() && (static_cast<unsigned char>(seen[start]) >= 0x80 || seen[start] == ' ' ||
+                                 seen[start] == '\t' || seen[start] == '\r' || seen[start] == '\n'))
+    ++start;  // a byte order mark (EF BB BF, FF FE, FE FF) and spaces
+  if (start >= seen.size() || seen[start] != '<') return false;
+  if (seen.find("urn:schemas-microsoft-com:office:spreadsheet") != std::string::npos) return false;
+  for (const std::string_view tag : {"<html", "<!doctype html", "<table", "<tr", "<td", "<body"})
+    for (std::size_t at = seen.find(tag); at != std::string::npos; at = seen.find(tag, at + 1)) {
+      const std::size_t end = at + tag.size();
+      if (end == seen.size() || seen[end] == '>' || seen[end] == ' ' || seen[end] == '\t' || seen[end] == '\r' ||
+          seen[end] == '\n' || seen[end] == '/')
+        return true;
+    }
   return false;
 }
 
