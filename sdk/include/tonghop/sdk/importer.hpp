@@ -91,18 +91,18 @@ inline Status check_input_size(const Source& source, const Limits& limits, std::
                                     std::to_string(limits.max_input_bytes) + " bytes"};
 }
 
-// SDK 1.6.0. Whether `head` (a file's first bytes) is a web page: what the "export to
-// Excel" of many web programs (ASP.NET's GridView, PHP pages) writes and
-// names .xls, an HTML table Excel opens after a warning: in UTF-8 or
-// UTF-16 (zero bytes left out), after a byte order mark and spaces, it
-// begins with a tag, and its first 1,024 characters hold an HTML tag
-// (html, table, tr, td, body) as a whole name. Excel 2003 XML (its
-// <Table>) is not one. An importer that reads text declines such a file;
+// SDK 1.6.0. Whether `head` (a file's first bytes) is a web page: what
+// the "export to Excel" of many web programs (ASP.NET's GridView, PHP
+// pages) writes and names .xls, an HTML table Excel opens after a warning:
+// in UTF-8 or UTF-16 (zero bytes left out), after a byte order mark and
+// spaces, it begins with a tag, and its first 1,024 characters (of its
+// first 4 KiB) hold an HTML tag (html, table, tr, td, body) as a whole
+// name. Excel 2003 XML (its <Table>) is not one. An importer that reads text declines such a file;
 // the one its name claims says what it is (import-xls: open it, save it
 // as .xlsx).
 inline bool looks_like_html(std::string_view head) {
   std::string seen;
-  for (std::size_t i = 0; i < head.size() && seen.size() < 1024; ++i)
+  for (std::size_t i = 0; i < head.size() && i < 4096 && seen.size() < 1024; ++i)  // a file of zeros: 4 KiB read
     if (const char c = head[i]; c != '\0') seen.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   std::size_t start = 0;
   while (start < seen.size() && (static_cast<unsigned char>(seen[start]) >= 0x80 || seen[start] == ' ' ||
