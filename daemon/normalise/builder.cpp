@@ -352,11 +352,9 @@ void Builder::count_error(CountError e, const Raw& raw, const Field& f) {
     std::string vi = text;
     std::replace(vi.begin(), vi.end(), '.', ',');
     error("not_whole",
-          fmt::format("Ô {} ({}) chứa số {}, không phải số nguyên (ô có thể đang hiện số đã làm tròn theo định dạng số); "
-                      "hãy ghi số nguyên vào ô rồi gửi lại",
+          fmt::format("Ô {} ({}) chứa số {}, không phải số nguyên (ô có thể hiện số đã làm tròn); hãy ghi số nguyên",
                       describe(where), f.label, vi),
-          fmt::format("{} ({}) holds {}, not a whole number (the cell may show it rounded by its number format); "
-                      "write a whole number in it and send the file again",
+          fmt::format("{} ({}) holds {}, not a whole number (the cell may show it rounded); write a whole number",
                       describe(where), f.id, text),
           f.id, text, where);
   } else if (e == CountError::fractional)

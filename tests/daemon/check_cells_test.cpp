@@ -269,10 +269,9 @@ TEST(Check, AFractionShownRoundedIsToldAsTheCellHoldsIt) {
   EXPECT_EQ(book[0].at("code"), "not_whole");
   EXPECT_EQ(book[0].at("column"), "K");
   EXPECT_EQ(book[0].at("message"),
-            "Ô Biểu 01!K3 (Tổng số đảng viên) chứa số 161,6, không phải số nguyên (ô có thể đang hiện số đã làm tròn "
-            "theo định dạng số); hãy ghi số nguyên vào ô rồi gửi lại / Biểu 01!K3 (members_total) holds 161.6, not a "
-            "whole number (the cell may show it rounded by its number format); write a whole number in it and send "
-            "the file again");
+            "Ô Biểu 01!K3 (Tổng số đảng viên) chứa số 161,6, không phải số nguyên (ô có thể hiện số đã làm tròn); hãy "
+            "ghi số nguyên / Biểu 01!K3 (members_total) holds 161.6, not a whole number (the cell may show it "
+            "rounded); write a whole number");
   const auto csv = errors_of(check_phong_tho((dir.path() / "rounded.csv").string()));
   ASSERT_EQ(csv.size(), 1u) << json::serialize(csv);
   EXPECT_EQ(csv[0].at("code"), "not_whole");
