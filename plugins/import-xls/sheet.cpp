@@ -7,21 +7,7 @@
 
 namespace tonghop::xls {
 
-namespace {
-// A text of digits, maybe signed and grouped ("999", "1.050", "-3"): what
-// the host would read as a figure (as the xlsx importer judges a formula's
-// text in a workbook to be calculated when opened).
-bool reads_as_number(std::string_view s) {
-  bool digit = false;
-  for (const char c : s) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != ' ' && c != '.' && c != ',' && c != '-' && c != '+') return false;
-  }
-  return digit;
-}
-}  // namespace
-
-bool Workbook::in_order(std::size_t offset, bool& uncalced) {
+bool Workbook::in_order(std::size_t offset) {
   Records rs(stream_);
   rs.seek(offset);
   Record r;
@@ -29,12 +15,12 @@ bool Workbook::in_order(std::size_t offset, bool& uncalced) {
   int depth = 1;
   std::uint64_t last = 0;  // (row << 16 | column) + 1 of the last cell
   bool ordered = true;
-  uncalced = false;
+  sheet_uncalced_ = false;
   shared_text_.clear();
   while (depth > 0 && rs.next(r)) {
     if (is_bof(r.id)) ++depth;
     else if (r.id == rec::eof) --depth;
-    if (depth == 1 && r.id == rec::uncalced) uncalced = true;
+    if (depth == 1 && r.id == rec::uncalced) sheet_uncalced_ = true;
     // SHRFMLA: its range (first and last row, first and last column as
     // bytes), a reserved byte, a count, then the formula's length and tokens.
     const std::string_view d = r.data();
@@ -82,7 +68,7 @@ bool Workbook::uncalculated(std::uint16_t grbit, const double* number) const {
 }
 
 std::size_t Workbook::read_sheet(const SheetRef& sheet, std::size_t offset) {
-  direct_ = in_order(offset, sheet_uncalced_);
+  direct_ = in_order(offset);
   if (direct_) check(sink_.begin_sheet(sheet.name));
   Records rs(stream_);
   rs.seek(offset);
@@ -289,7 +275,7 @@ bool Workbook::sheet_record(const Record& r, const SheetRef& sheet) {
       Pending& f = pending_[awaiting_];
       awaiting_ = SIZE_MAX;
       f.awaits_string = false;
-      f.uncalculated = f.uncalculated && reads_as_number(s);
+      f.uncalculated = f.uncalculated && sdk::reads_as_figure(s);
       f.offset = static_cast<std::uint32_t>(arena_.size());
       f.length = static_cast<std::uint32_t>(s.size());
       arena_ += s;

@@ -77,10 +77,10 @@ class Workbook {
   void add_text(const SheetRef& sheet, Pending p, const std::string& s);
   // Whether the sheet's cells are in the order the sink wants (then sent as
   // they are read, else collected and sorted).
-  // `uncalced`: the sheet holds an UNCALCED record (its formulas were not
-  // calculated when it was saved). Notes the sheet's shared formulas that
-  // give a text (shared_text_).
-  bool in_order(std::size_t offset, bool& uncalced);
+  // Notes on the way whether the sheet holds an UNCALCED record
+  // (sheet_uncalced_) and its shared formulas that give a text
+  // (shared_text_).
+  bool in_order(std::size_t offset);
   // Whether FORMULA record `r` of a BIFF8 sheet gives a text (text_formula),
   // its own tokens or the shared formula it points to.
   bool text_formula_at(const Record& r) const;

@@ -24,16 +24,6 @@
 namespace tonghop::xlsx {
 
 namespace {
-// A text of digits, maybe signed and grouped ("999", "1.050", "-3"): what
-// the host would read as a figure.
-bool reads_as_number(std::string_view s) {
-  bool digit = false;
-  for (const char c : s) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != ' ' && c != '.' && c != ',' && c != '-' && c != '+') return false;
-  }
-  return digit;
-}
 // What a byte is to the shapes take() reads: one table look-up a byte.
 constexpr unsigned char kSpace = 1;      // XML's spaces
 constexpr unsigned char kNameEnd = 2;    // ends a name: '>', '/', quotes, '=', spaces (as the XML reader has it)
@@ -542,7 +532,7 @@ void Workbook::Sheet::token(XmlReader::Token t, XmlReader& x) {
       // in a column no field reads.
       const bool uncalculated =
           book_.recalculate_ && (kind_ == Kind::number || kind_ == Kind::boolean || kind_ == Kind::date ||
-                                 (kind_ == Kind::formula_text && reads_as_number(value_)));
+                                 (kind_ == Kind::formula_text && sdk::reads_as_figure(value_)));
       if (has_formula_ && (uncalculated || !has_v_ || (kind_ == Kind::number && !has_value_)))
         return emit(sdk::CellType::error, {}, 0);
       if (!has_value_) return;  // a styled empty cell

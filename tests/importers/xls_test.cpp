@@ -223,6 +223,21 @@ std::string cell_at(const test::Imported& r, std::uint32_t row, std::uint32_t co
   if (c->type == sdk::CellType::error) return "error [" + c->text + "]";
   return "type " + std::to_string(static_cast<int>(c->type)) + " [" + c->text + "]";
 }
+
+// `file` (under tests/data) with the bytes `from`, found once in it, made
+// `to` (as long), then imported: a record changed where a program could
+// have written it so.
+test::Imported import_patched(const std::string& file, const std::string& from, const std::string& to) {
+  std::string bytes = test::read_file(test::data_path(file));
+  const std::size_t at = bytes.find(from);
+  test::Imported none;
+  none.status = sdk::Status{sdk::Code::invalid_input, "the bytes to change are not found once in " + file};
+  if (from.size() != to.size() || at == std::string::npos || bytes.find(from, at + 1) != std::string::npos) return none;
+  bytes.replace(at, from.size(), to);
+  test::TempDir dir;
+  test::write_file(dir.path() / "patched.xls", bytes);
+  return test::import_file((dir.path() / "patched.xls").string());
+}
 }  // namespace
 
 // Formulas as Apache POI's HSSF (and NPOI) write them
@@ -273,19 +288,12 @@ TEST(XlsFormulas, ASheetOrWorkbookToBeCalculatedWhenOpenedHasNoFormulaValue) {
 // formula so, with the values it calculated. calamine's BIFF5 formula (D4
 // of a SheetJS book, 1) made such a one here.
 TEST(XlsFormulas, AnExcel95FormulaFlaggedAsPoiFlagsOneIsRead) {
-  std::string bytes = test::read_file(test::data_path("conformance/calamine/issue_643_biff5_formula.xls"));
-  // FORMULA, 26 bytes: row 3, column 1, XF 0, the value 1.0, flags 0.
-  const std::string formula("\x06\x00\x1a\x00\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x3f\x00\x00", 20);
-  const std::size_t at = bytes.find(formula);
-  ASSERT_NE(at, std::string::npos);
-  ASSERT_EQ(bytes.find(formula, at + 1), std::string::npos);
-  bytes[at + 16] = 0;  // 0.0
-  bytes[at + 17] = 0;
-  bytes[at + 18] = 2;  // flags 0x0002
-  test::TempDir dir;
-  const auto path = (dir.path() / "biff5.xls").string();
-  test::write_file(path, bytes);
-  const auto r = test::import_file(path);
+  // FORMULA, 26 bytes: row 3, column 1, XF 0, the value 1.0, flags 0;
+  // made the value 0.0 and the flags 0x0002.
+  const auto r = import_patched(
+      "conformance/calamine/issue_643_biff5_formula.xls",
+      std::string("\x06\x00\x1a\x00\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x3f\x00\x00", 20),
+      std::string("\x06\x00\x1a\x00\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00", 20));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   ASSERT_EQ(r.doc.property("biff"), "5");
   EXPECT_EQ(cell_at(r, 4, 2), "number 0");
@@ -344,28 +352,14 @@ TEST(XlsFormulas, LibreOfficesFormulasAreReadButTextsItWroteAsZero) {
   // A shared formula's range over two columns (as Excel writes a block
   // filled right and down; LibreOffice writes one a column): its cells point
   // to its first cell. B's range made B:C here.
-  std::string two = test::read_file(test::data_path("office/shared-text-resaved.xls"));
-  const std::string b_range("\xbc\x04\x21\x00\x00\x00\x05\x00\x01\x01", 10);
-  const std::size_t b_at = two.find(b_range);
-  ASSERT_NE(b_at, std::string::npos);
-  ASSERT_EQ(two.find(b_range, b_at + 1), std::string::npos);
-  two[b_at + 9] = 2;
-  test::TempDir block_dir;
-  test::write_file(block_dir.path() / "block.xls", two);
-  const auto block = test::import_file((block_dir.path() / "block.xls").string());
+  const auto block = import_patched("office/shared-text-resaved.xls",  // SHRFMLA: rows 0-5, columns 1-1
+                                    std::string("\xbc\x04\x21\x00\x00\x00\x05\x00\x01\x01", 10),
+                                    std::string("\xbc\x04\x21\x00\x00\x00\x05\x00\x01\x02", 10));
   ASSERT_TRUE(block.status.ok()) << block.status.message();
   for (std::uint32_t row = 1; row <= 6; ++row) EXPECT_EQ(cell_at(block, row, 2), "error []") << row;
-  std::string bytes = test::read_file(test::data_path("office/poi.xls"));
-  const std::string poi_bof("\x09\x08\x10\x00\x00\x06\x05\x00\xD3\x10\xCC\x07", 12);
-  const std::size_t at = bytes.find(poi_bof);
-  ASSERT_NE(at, std::string::npos);
-  ASSERT_EQ(bytes.find(poi_bof, at + 1), std::string::npos);
-  bytes[at + 8] = '\xBB';
-  bytes[at + 9] = '\x0D';
-  test::TempDir dir;
-  const auto path = (dir.path() / "libreoffice-bof.xls").string();
-  test::write_file(path, bytes);
-  const auto r = test::import_file(path);
+  // The workbook's BOF: POI's build 0x10D3 made LibreOffice's 0x0DBB.
+  const auto r = import_patched("office/poi.xls", std::string("\x09\x08\x10\x00\x00\x06\x05\x00\xD3\x10\xCC\x07", 12),
+                                std::string("\x09\x08\x10\x00\x00\x06\x05\x00\xBB\x0D\xCC\x07", 12));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(cell_at(r, 3, 15), "number 0");
   EXPECT_EQ(cell_at(r, 3, 12), "number 12");

@@ -120,6 +120,21 @@ inline bool looks_like_html(std::string_view head) {
   return false;
 }
 
+// SDK 1.6.0. Whether a formula's text result reads as a figure: digits,
+// maybe signed and grouped ("999", "1.050", "-3"), as the host would read a
+// count. In a workbook or sheet asking to be calculated when opened, such a
+// text is not what a spreadsheet program calculated either: the xlsx and
+// xls importers give it as a formula without value (CellType::error, no
+// text); another text (a header written as a formula) is kept.
+inline bool reads_as_figure(std::string_view text) {
+  bool digit = false;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c != ' ' && c != '.' && c != ',' && c != '-' && c != '+') return false;
+  }
+  return digit;
+}
+
 // Lower-case extension of a file name without the dot ("" when none).
 inline std::string extension_of(std::string_view filename) {
   const auto slash = filename.find_last_of("/\\");
