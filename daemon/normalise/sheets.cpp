@@ -174,6 +174,7 @@ FormatSight format_sight(std::string_view format) {
       if (close == std::string_view::npos) return {};
       i = close;
     } else if (format[i] == '\\' || format[i] == '_' || format[i] == '*') {
+      if (i + 1 == format.size()) return {};  // an escape with nothing after it: not a format Excel takes
       ++i;
     }
   }

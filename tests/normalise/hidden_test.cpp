@@ -173,6 +173,10 @@ TEST(NumberFormats, WhatAFormatShowsNothingOf) {
   EXPECT_FALSE(format_sight("[>100];;;").any());
   EXPECT_FALSE(format_sight(";;;;").any());
   EXPECT_FALSE(format_sight("\"open").any());
+  // An escape, a padding or a fill with nothing after it (the fuzzer's .xls
+  // once read a section past the format's end).
+  for (const std::string_view f : {"\\", "_", "*", "0;\\", ";;;_", "0;-0;;*"})
+    EXPECT_FALSE(format_sight(f).any()) << f;
 }
 
 namespace {
