@@ -11,6 +11,7 @@
 
 namespace sdk = tonghop::sdk;
 namespace csv = tonghop::csv;
+namespace textcodec = tonghop::textcodec;
 
 namespace {
 
@@ -26,7 +27,7 @@ bool has_magic(sdk::Bytes head, std::string_view magic) {
 // passes and two memchr calls on each such field before.
 sdk::Status check_field(std::string_view text, bool nul_seen, std::size_t offset, std::uint32_t row,
                         std::uint32_t column, bool& combining) {
-  const std::size_t bad = csv::first_invalid_utf8(text, combining);
+  const std::size_t bad = textcodec::first_invalid_utf8(text, combining);
   const std::size_t nul = nul_seen ? text.find('\0') : std::string_view::npos;
   if (bad == std::string_view::npos && nul == std::string_view::npos) return {};
   sdk::Location where;
@@ -130,8 +131,8 @@ class CsvImporter final : public sdk::Importer {
   sdk::Status do_read(const sdk::Source& source, const sdk::Limits& limits, sdk::DocumentSink& sink) const override {
     if (auto s = sdk::check_input_size(source, limits, "file"); !s.ok()) return s;
     const std::string_view bytes(reinterpret_cast<const char*>(source.bytes.data()), source.bytes.size());
-    csv::DecodedText decoded;
-    if (auto s = csv::decode_text(bytes, decoded); !s.ok()) return s;
+    textcodec::DecodedText decoded;
+    if (auto s = textcodec::decode_text(bytes, decoded); !s.ok()) return s;
     const auto delimiter = csv::sniff_delimiter(decoded.text);
 
     const std::string delim(1, delimiter.delimiter);
@@ -188,7 +189,7 @@ class CsvImporter final : public sdk::Importer {
             !s.ok())
           return s;
         if (combining) {
-          nfc = csv::to_nfc(cell.text);
+          nfc = textcodec::to_nfc(cell.text);
           cell.text = nfc;
         }
         return sdk::Status{};

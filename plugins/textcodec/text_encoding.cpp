@@ -8,7 +8,7 @@
 #include <iconv.h>
 #include <utf8proc.h>
 
-namespace tonghop::csv {
+namespace tonghop::textcodec {
 
 std::size_t first_invalid_utf8(std::string_view s) noexcept {
   bool combining = false;
@@ -338,4 +338,4 @@ sdk::Status decode_text(std::string_view bytes, DecodedText& out) {
   return {};
 }
 
-}  // namespace tonghop::csv
+}  // namespace tonghop::textcodec

@@ -11,7 +11,7 @@
 
 #include <tonghop/sdk/status.hpp>
 
-namespace tonghop::csv {
+namespace tonghop::textcodec {
 
 struct DecodedText {
   std::string encoding;  // utf-8, utf-8-bom, utf-16le/be, utf-32le/be, windows-1258, tcvn3
@@ -40,4 +40,4 @@ std::string to_nfc(std::string_view s);
 // byte) when the input is not valid in that encoding.
 bool convert_to_utf8(std::string_view in, const char* encoding, std::string& out, std::size_t& bad_offset);
 
-}  // namespace tonghop::csv
+}  // namespace tonghop::textcodec
