@@ -292,28 +292,3 @@ TEST(Check, AFractionShownRoundedIsToldAsTheCellHoldsIt) {
       << from_tree[0].at("message");
 }
 
-// The return as a web program's "export to Excel" writes it: an HTML table
-// named .xls (ASP.NET's GridView in UTF-16, a PHP page in UTF-8; Excel opens
-// it after a warning). The CSV importer took it and found "no table" in its
-// tags; now it is refused saying what it is and how to make an .xlsx of it,
-// and LibreOffice's .xlsx of it (as the refusal advises) reads as the CSV.
-TEST(Check, AWebPageNamedXlsIsToldAsOneWithTheWayToAWorkbook) {
-  const std::string office = TONGHOP_SOURCE_DIR "/tests/data/office/";
-  for (const std::string file : {"html.xls", "html-utf16.xls"}) {
-    const auto r = check_phong_tho(office + file);
-    ASSERT_EQ(r.exit_code, 1) << file << ": " << r.output.substr(0, 2000);
-    const auto o = json::parse(r.output);
-    EXPECT_EQ(o.at("plugin"), "import-xls") << file;
-    const auto& errors = o.at("errors").as_array();
-    ASSERT_EQ(errors.size(), 1u) << file << ": " << json::serialize(errors);
-    EXPECT_NE(std::string(errors[0].at("message").as_string())
-                  .find("tệp có đuôi .xls nhưng là một trang web (HTML) do phần mềm xuất ra, không phải bảng tính "
-                        "Excel; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx"),
-              std::string::npos)
-        << file << ": " << errors[0].at("message");
-  }
-  const auto csv = check_phong_tho(data + "2018/phong-tho.csv");
-  const auto saved = check_phong_tho(office + "html-libreoffice.xlsx");
-  ASSERT_EQ(saved.exit_code, 0) << saved.output.substr(0, 2000);
-  EXPECT_EQ(json::parse(saved.output).at("records"), json::parse(csv.output).at("records"));
-}

@@ -37,9 +37,9 @@ TEST(Choice, NothingReadsAPdfAndTheClerkIsToldWhatToSend) {
   const auto r = chosen("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n", "bao-cao.pdf");
   EXPECT_EQ(r,
             "415: Không đọc được tệp này: tệp có vẻ là một tài liệu PDF; hãy gửi bảng tính hoặc tệp dữ liệu của báo cáo "
-            "(.csv, .tsv, .txt, .json, .ods, .ots, .xml, .xls, .xlsx, .xlsm) / no importer can read this file: it looks "
-            "like a PDF document; send the return as a spreadsheet or a data file (.csv, .tsv, .txt, .json, .ods, .ots, "
-            ".xml, .xls, .xlsx, .xlsm)");
+            "(.csv, .tsv, .txt, .html, .htm, .json, .ods, .ots, .xml, .xls, .xlsx, .xlsm) / no importer can read this "
+            "file: it looks like a PDF document; send the return as a spreadsheet or a data file (.csv, .tsv, .txt, "
+            ".html, .htm, .json, .ods, .ots, .xml, .xls, .xlsx, .xlsm)");
 }
 
 TEST(Choice, AnImageNamedLikeAWorkbookIsSaidToBeAnImage) {

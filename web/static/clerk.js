@@ -25,7 +25,7 @@ export async function render(main, args, user) {
   const template = h("a", { class: "button", id: "template-link", download: true,
     href: `/api/v1/templates?${q({ district: state.district, period, format: "xlsx" })}` }, "⬇ Tải mẫu biểu trống (Excel)");
   const fileInput = h("input", { type: "file", id: "file", class: "visually-hidden",
-                                 accept: ".xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.json,.xml" });
+                                 accept: ".xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv,.json,.xml,.html,.htm" });
   const limitText = limits.max_input_bytes ? ` Tệp tối đa ${bytes(limits.max_input_bytes)}.` : "";
   const drop = h("div", { class: "drop", id: "drop" },
     h("strong", {}, "Kéo thả tệp báo cáo vào đây"),
@@ -33,7 +33,7 @@ export async function render(main, args, user) {
     fileInput,
     h("label", { for: "file", class: "button choose" }, "Chọn tệp từ máy…"),
     h("span", { class: "hint" },
-      `Excel (.xlsx, .xls), .ods, CSV hoặc JSON.${limitText} Tệp chỉ được kiểm tra, chưa gửi đi.`));
+      `Excel (.xlsx, .xls), .ods, CSV, JSON hoặc trang web (.html).${limitText} Tệp chỉ được kiểm tra, chưa gửi đi.`));
   const result = h("div", { id: "result", "aria-live": "polite" });
   const history = h("div", { id: "history" });
 

@@ -1,0 +1,210 @@
+// The web-page importer through the real plugin and the daemon's choice of
+// importer: LibreOffice's "save as web page" of the workbooks laid out cell
+// for cell as the workbooks are (tests/data/html/make-files), pages as PHP
+// and old ASP pages print them in three encodings, and small pages written
+// here for each rule of HTML's table model and each refusal.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "support/importing.hpp"
+
+using namespace tonghop;
+
+namespace {
+
+using Place = std::tuple<std::uint32_t, std::uint32_t, std::string>;
+
+std::set<Place> texts(const sdk::Sheet& s) {
+  std::set<Place> out;
+  for (const auto& c : s.cells) out.emplace(c.row, c.column, c.text);
+  return out;
+}
+std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>> merges(const sdk::Sheet& s) {
+  std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>> out;
+  for (const auto& m : s.merges) out.emplace(m.first_row, m.first_column, m.last_row, m.last_column);
+  return out;
+}
+
+test::Imported page(const std::string& html, const tonghop_limits& limits = test::default_limits()) {
+  return test::import_bytes(html, "bao-cao.xls", limits);
+}
+std::string table(const std::string& rows) { return "<html><body><table>" + rows + "</table></body></html>"; }
+
+}  // namespace
+
+// LibreOffice's web page of the Than Uyên return (a title, a two-row merged
+// header as rowspan and colspan, a total row): every cell at its place with
+// its text, and the same merged ranges, as from the workbook itself.
+TEST(Html, LibreOfficesPageOfAWorkbookIsLaidOutAsTheWorkbook) {
+  const auto book = test::import_file(test::data_path("lai-chau/2018/than-uyen.xlsx"));
+  const auto web = test::import_file(test::data_path("html/than-uyen.html"));
+  ASSERT_TRUE(web.status.ok()) << web.status.message();
+  EXPECT_EQ(web.plugin, "import-html");
+  ASSERT_EQ(web.doc.sheets.size(), 1u);
+  EXPECT_EQ(web.sheet().name, "than-uyen");
+  EXPECT_EQ(texts(web.sheet()), texts(book.sheet()));
+  EXPECT_EQ(merges(web.sheet()), merges(book.sheet()));
+  EXPECT_EQ(web.sheet().merges.size(), 15u);
+  EXPECT_EQ(web.doc.property("encoding"), "utf-8");
+  EXPECT_EQ(web.doc.property("declared_charset"), "utf-8");
+}
+
+// Struck-through text (<s>) and white text on white (<font color="#FFFFFF">)
+// are said of the same cells as in the workbooks LibreOffice saved them from.
+TEST(Html, StruckAndUnseenCellsAreTheWorkbooks) {
+  for (const auto& [name, key] : {std::pair{"struck", "struck_cell"}, std::pair{"unseen", "unseen_cell"}}) {
+    const auto book = test::import_file(test::data_path(std::string("office/") + name + ".xlsx"));
+    const auto web = test::import_file(test::data_path(std::string("html/") + name + ".html"));
+    ASSERT_TRUE(web.status.ok()) << name << ": " << web.status.message();
+    auto want = book.properties(key), got = web.properties(key);
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_FALSE(got.empty()) << name;
+    EXPECT_EQ(got, want) << name;
+    EXPECT_EQ(texts(web.sheet()), texts(book.sheet())) << name;
+  }
+}
+
+// Phong Thổ's return as a PHP page prints it (UTF-8, &agrave;), as an old
+// ASP page serves it (Windows-1258, tones as combining marks), and in TCVN3
+// bytes under a .VnTime font declared as Windows-1252: the same cells, the
+// district written once down its column (rowspan) standing for each row.
+TEST(Html, ThreeEncodingsOfOnePageReadAlike) {
+  const auto utf8 = test::import_file(test::data_path("html/phong-tho-entities.xls"));
+  ASSERT_TRUE(utf8.status.ok()) << utf8.status.message();
+  EXPECT_EQ(utf8.plugin, "import-html");
+  EXPECT_EQ(utf8.text(1, 1), "BÁO CÁO THỐNG KÊ TỔ CHỨC CƠ SỞ ĐẢNG NĂM 2018");
+  EXPECT_EQ(utf8.text(2, 1), "Đơn vị: Huyện ủy Phong Thổ");
+  EXPECT_EQ(utf8.text(3, 1), "Dang bo huyen");
+  EXPECT_EQ(utf8.text(4, 1), "Phong Thổ");
+  EXPECT_EQ(utf8.text(4, 2), "Đảng bộ xã Bản Lang");
+  EXPECT_EQ(utf8.text(5, 1), "");  // under the rowspan
+  EXPECT_EQ(utf8.text(5, 2), "Đảng bộ xã Dào San");
+  EXPECT_EQ(utf8.text(5, 11), "162");
+  EXPECT_EQ(utf8.text(38, 1), "Cộng");
+  EXPECT_EQ(utf8.text(38, 4), "323");
+  EXPECT_TRUE(merges(utf8.sheet()).count({4, 1, 37, 1})) << "the district's rowspan";
+  EXPECT_TRUE(merges(utf8.sheet()).count({38, 1, 38, 3})) << "the total's colspan";
+  for (const auto& [file, encoding] : {std::pair{"html/phong-tho-1258.xls", "windows-1258"},
+                                       std::pair{"html/phong-tho-tcvn3.xls", "tcvn3"}}) {
+    const auto r = test::import_file(test::data_path(file));
+    ASSERT_TRUE(r.status.ok()) << file << ": " << r.status.message();
+    EXPECT_EQ(r.doc.property("encoding"), encoding) << file;
+    EXPECT_EQ(texts(r.sheet()), texts(utf8.sheet())) << file;
+    EXPECT_EQ(merges(r.sheet()), merges(utf8.sheet())) << file;
+  }
+}
+
+// HTML's table model: a cell goes to the first column no cell from above
+// takes; rowspan="0" and a rowspan past the group end with the row group.
+TEST(Html, CellsGoWhereTheTableModelPutsThem) {
+  const auto r = page(table("<tr><td rowspan=2>a<td colspan=2>b<td>c"
+                            "<tr><td>d<td rowspan=3>e<td>f"
+                            "<tr><td colspan=2>g"
+                            "<tbody><tr><td rowspan=0>h<td>i<tr><td>j</tbody>"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(texts(r.sheet()), (std::set<Place>{{1, 1, "a"}, {1, 2, "b"}, {1, 4, "c"}, {2, 2, "d"}, {2, 3, "e"},
+                                               {2, 4, "f"}, {3, 1, "g"}, {4, 1, "h"}, {4, 2, "i"}, {5, 2, "j"}}));
+  // e's rowspan of 3 stops at its group's last row (3); g, beside it, takes A and B.
+  EXPECT_EQ(merges(r.sheet()), (std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>>{
+                                   {1, 1, 2, 1}, {1, 2, 1, 3}, {2, 3, 3, 3}, {3, 1, 3, 2}, {4, 1, 5, 1}}));
+}
+
+// Text as a browser shows it: white space collapsed, <br> and paragraphs
+// as new lines, references decoded (numeric, HTML 4's names, the Vietnamese
+// letters' HTML5 names, Windows-1252's &#150;), an unknown name kept.
+TEST(Html, TextIsWhatABrowserShows) {
+  const auto r = page(table("<tr><td>  Chi   b&ocirc;&#803;\n x&atilde; <b>B&#7843;n</b>  </td>"
+                            "<td>d&#x111;&Dstrok;&abreve;&#150;&amp;&lt;&foo;&#0;</td>"
+                            "<td>d&ograve;ng 1<br>d&ograve;ng 2<p>d&ograve;ng 3</p></td>"
+                            "<td>&nbsp;</td><td>1&nbsp;234</td><td><!-- 99 -->7<script>8</script></td>"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.text(1, 1), "Chi bộ xã Bản");  // "ô" and a combining dot below, brought to NFC
+  EXPECT_EQ(r.text(1, 2), "dđĐă–&<&foo;\xEF\xBF\xBD");
+  EXPECT_EQ(r.text(1, 3), "dòng 1\ndòng 2\ndòng 3");
+  EXPECT_EQ(r.sheet().find(1, 4), nullptr);  // a blank cell is no cell
+  EXPECT_EQ(r.text(1, 5), "1 234");
+  EXPECT_EQ(r.text(1, 6), "7");
+}
+
+// What a clerk would not see is said, not dropped: a struck cell, a cell in
+// a class a <style> strikes, white on white, a hidden row. A note kept in a
+// hidden element inside a cell is not the cell's text.
+TEST(Html, WhatIsStruckOrHiddenIsSaid) {
+  const auto r = page(
+      "<html><head><style>.void { text-decoration: line-through } td.ghost { color: #fff }</style></head><body>"
+      "<table><tr><td><s>12</s></td><td class=\"x void\">13</td><td class=ghost>14</td>"
+      "<td style=\"color:white;background:#FFFFFF\">15</td><td bgcolor=\"#ff0000\"><font color=red>16</font></td>"
+      "<td>17<span style=\"display:none\">99</span></td></tr>"
+      "<tr style=\"display:none\"><td>18</td></tr></table></body></html>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.properties("struck_cell"), (std::vector<std::string>{"1:1", "1:2"}));
+  EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:3", "1:4", "1:5"}));
+  EXPECT_EQ(r.text(1, 6), "17");
+  EXPECT_EQ(r.properties("hidden_row"), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(r.text(2, 1), "18");
+}
+
+// Excel's own web page gives each number beside what it shows.
+TEST(Html, ExcelsNumberBesideItsTextIsTheNumber) {
+  const auto r = page(table("<tr><td x:num=\"1234.5\">1.234,5</td><td x:num>7</td></tr>"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  const auto* c = r.sheet().find(1, 1);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->type, sdk::CellType::number);
+  EXPECT_EQ(c->number, 1234.5);
+  EXPECT_EQ(r.sheet().find(1, 2)->type, sdk::CellType::text);
+}
+
+// What cannot be laid out for certain is refused, naming where.
+TEST(Html, WhatCannotBeLaidOutForCertainIsRefused) {
+  struct Case {
+    std::string html, says;
+  };
+  std::string wide = "<tr>";  // 17 cells of 1,000 columns: past XFD (16,384)
+  for (int i = 0; i < 17; ++i) wide += "<td colspan=1000>x";
+  for (const auto& c : std::vector<Case>{
+           {table("<tr><td>a</td><td><table><tr><td>1</td></tr></table></td></tr>"), "ô B1 của trang web chứa một bảng khác"},
+           {table("<tr><td>a</td>, <td>b</td></tr>"), "chữ «,» nằm trong bảng nhưng ngoài mọi ô"},
+           {table("<tfoot><tr><td>Cộng</td></tr></tfoot><tbody><tr><td>1</td></tr></tbody>"), "phần chân (tfoot) đứng trước"},
+           {table("<tr><td>a</td><td style=\"display: none\">b</td><td>c</td></tr>"), "dòng 1 của trang web có một ô bị ẩn hẳn"},
+           {table(wide), "vượt quá cột cuối cùng của bảng tính"},
+           {"<html><head><meta charset=\"shift_jis\"></head><body><table><tr><td>a</td></tr></table></body></html>",
+            "khai báo bảng mã «shift_jis»"},
+           {"<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>B\xe1n</td></tr></table></body></html>",
+            "khai báo bảng mã UTF-8 nhưng"},
+       }) {
+    const auto r = page(c.html);
+    EXPECT_FALSE(r.status.ok()) << c.says;
+    EXPECT_NE(r.status.message().find(c.says), std::string::npos) << r.status.message();
+    EXPECT_NE(r.status.code(), sdk::Code::internal) << c.says;
+  }
+}
+
+// Hostile pages end in a bounded refusal: more cells than the limit, more
+// open elements than a page needs, a rowspan down a million rows, cells
+// stepping over the columns spans hold.
+TEST(Html, HostilePagesAreRefusedWithinBounds) {
+  auto limits = test::default_limits();
+  limits.max_cells = 1000;
+  std::string many;
+  for (int i = 0; i < 1001; ++i) many += "<tr><td>1</td></tr>";
+  auto r = page(table(many), limits);
+  EXPECT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
+  std::string deep = "<html><body>";
+  for (int i = 0; i < 2000; ++i) deep += "<span>";
+  r = page(deep + "x");
+  EXPECT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
+  // Spans down to the group's end over every column, then rows of one cell
+  // each walking past them: refused or read, soon, in little memory.
+  std::string spans = "<tr>";
+  for (int i = 0; i < 16000; ++i) spans += "<td rowspan=0>";
+  std::string rows;
+  for (int i = 0; i < 20000; ++i) rows += "<tr><td>1";
+  r = page(table(spans + rows));
+  EXPECT_NE(r.status.code(), sdk::Code::internal) << r.status.message();
+  EXPECT_LT(test::peak_rss(), std::size_t{1} << 30);
+}
