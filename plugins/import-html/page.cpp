@@ -62,6 +62,13 @@ std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t 
   return i == first ? fallback : static_cast<std::uint32_t>(n);
 }
 
+bool ignores_colspan(std::string_view style) {
+  std::string d;
+  for (const char c : style)
+    if (!space(c)) d.push_back(lower(c));
+  return d.find("mso-ignore:colspan") != std::string::npos;
+}
+
 }  // namespace
 
 class PageReader {
@@ -520,7 +527,11 @@ class PageReader {
       const std::uint32_t until = rowspan == 0 ? kToGroupEnd : row_ + rowspan - 1;
       for (std::uint32_t c = x; c <= last_column; ++c) covered_[c] = until;
     }
-    if (colspan > 1 || rowspan != 1)
+    // Excel's own page spans a text over the empty cells it runs into with
+    // "mso-ignore:colspan": columns taken, but no merged range (a header
+    // over its neighbour would name the neighbour's column too).
+    const bool overflow = colspan > 1 && rowspan == 1 && ignores_colspan(t.style);
+    if ((colspan > 1 || rowspan != 1) && !overflow)
       spans_.push_back({row_, x, rowspan == 0 ? kToGroupEnd : row_ + rowspan - 1, static_cast<std::uint32_t>(last_column)});
     x_ = static_cast<std::uint32_t>(last_column) + 1;
     in_cell_ = true;

@@ -148,10 +148,15 @@ TEST(Html, WhatIsStruckOrHiddenIsSaid) {
   EXPECT_EQ(r.text(2, 1), "18");
 }
 
-// Excel's own web page gives each number beside what it shows.
+// Excel's own web page gives each number beside what it shows, and spans a
+// long text over the empty cells it runs into without merging them.
 TEST(Html, ExcelsNumberBesideItsTextIsTheNumber) {
-  const auto r = page(table("<tr><td x:num=\"1234.5\">1.234,5</td><td x:num>7</td></tr>"));
+  const auto r = page(table("<tr><td x:num=\"1234.5\">1.234,5</td><td x:num>7</td>"
+                            "<td colspan=2 style='mso-ignore:colspan'>Tổng số đảng viên</td><td>9</td></tr>"));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_TRUE(r.sheet().merges.empty());
+  EXPECT_EQ(r.text(1, 3), "Tổng số đảng viên");
+  EXPECT_EQ(r.text(1, 5), "9");
   const auto* c = r.sheet().find(1, 1);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->type, sdk::CellType::number);
