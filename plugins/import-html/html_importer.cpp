@@ -156,6 +156,10 @@ class HtmlImporter final : public sdk::Importer {
       cell.number = c.number;
       if (auto s = sink.cell(cell); !s.ok()) return s;
     }
+    for (const auto& [first, last] : page.hidden_columns) {
+      const std::string columns = first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
+      if (auto s = sink.property("hidden_column", columns); !s.ok()) return s;
+    }
     for (const auto& m : page.merges)
       if (auto s = sink.merged(m); !s.ok()) return s;
     return sink.end_sheet();

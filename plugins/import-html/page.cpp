@@ -1,61 +1,41 @@
 #include "page.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
-#include <set>
+#include <cmath>
+#include <initializer_list>
 
 #include "entities.hpp"
+#include "look.hpp"
 #include "styles.hpp"
+#include "table_model.hpp"
 #include "text_encoding.hpp"
+#include "tokens.hpp"
 
 namespace tonghop::html {
 
 namespace {
 
-constexpr std::uint32_t kMaxColumn = 16384;     // Excel's XFD
-constexpr std::uint32_t kMaxRow = 1048576;      // and its last row
-constexpr std::size_t kMaxOpen = 1024;          // open elements, nested
-constexpr std::uint64_t kMaxSlotWalk = 1u << 28;  // columns stepped over under cells from above
-constexpr std::uint32_t kToGroupEnd = UINT32_MAX;
+constexpr std::uint32_t kMaxColumn = TableModel::kMaxColumn;
+constexpr std::uint32_t kMaxRow = 1048576;  // Excel's last row
+constexpr std::size_t kMaxOpen = 1024;      // open elements, nested
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-bool is_void(std::string_view n) {
-  return one_of(n, {"br", "img", "input", "meta", "link", "hr", "col", "wbr", "area", "base", "param", "source",
-                    "embed", "track", "keygen", "basefont", "frame"});
-}
-bool is_raw(std::string_view n) {  // their content is not the page's text
-  return one_of(n, {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
-                    "template", "select", "object", "xml"});
 }
 bool is_block(std::string_view n) {  // starts a line of its own
   return one_of(n, {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre",
                     "blockquote", "center", "address", "form", "fieldset", "section", "article", "header",
                     "footer", "nav", "main", "aside", "figure", "figcaption", "legend", "hr"});
 }
+bool is_group(std::string_view n) { return n == "thead" || n == "tbody" || n == "tfoot"; }
 
-// A tag as written: its name in lower case, the attributes this reader uses.
-struct Tag {
-  std::string name;
-  bool end = false, self_closing = false;
-  std::string colspan, rowspan, style, klass, num, color, bgcolor;
-  bool hidden = false;
-};
-
+// HTML's rules for a non-negative integer: spaces, an optional '+', digits.
 std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t most) {
   std::size_t i = 0;
   while (i < v.size() && space(v[i])) ++i;
+  if (i < v.size() && v[i] == '+') ++i;
   std::uint64_t n = 0;
   const std::size_t first = i;
   for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) n = std::min<std::uint64_t>(n * 10 + (v[i] - '0'), most);
@@ -65,8 +45,33 @@ std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t 
 bool ignores_colspan(std::string_view style) {
   std::string d;
   for (const char c : style)
-    if (!space(c)) d.push_back(lower(c));
+    if (!space(c)) d.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   return d.find("mso-ignore:colspan") != std::string::npos;
+}
+
+std::string lowered(std::string s) {
+  for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  return s;
+}
+
+std::string column_name(std::uint32_t column) {
+  std::string s;
+  for (; column > 0; column = (column - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (column - 1) % 26));
+  return s;
+}
+std::string cell_name(std::uint32_t row, std::uint32_t column) { return column_name(column) + std::to_string(row); }
+
+// A page's text quoted in a message: at most 40 characters, whole ones, and
+// no " / " (where the host parts the Vietnamese from the English).
+std::string quoted(std::string_view text) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80 && ++chars > 40) return out + "…";
+    out.push_back(c == '/' ? '|' : text[i]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -76,12 +81,22 @@ class PageReader {
   PageReader(std::string_view s, const sdk::Limits& limits, Page& out) : s_(s), limits_(limits), out_(out) {}
 
   sdk::Status run() {
-    while (pos_ < s_.size() && status_.ok()) {
-      const std::size_t lt = s_.find('<', pos_);
-      text(s_.substr(pos_, (lt == std::string_view::npos ? s_.size() : lt) - pos_));
-      if (lt == std::string_view::npos || !status_.ok()) break;
-      pos_ = lt;
-      markup();
+    read_styles();
+    if (!status_.ok()) return status_;
+    Tokenizer tokens(s_);
+    std::string_view text;
+    Tag tag;
+    for (Tokenizer::Kind k; status_.ok() && (k = tokens.next(text, tag)) != Tokenizer::Kind::end;) {
+      pos_ = tokens.position();
+      if (k == Tokenizer::Kind::text) {
+        on_text(text);
+      } else if (tag.end) {
+        end_element(tag);
+      } else if (is_raw(tag.name)) {
+        (void)tokens.raw(tag.name);  // a script, a style (read before), a title: not the page's text
+      } else {
+        start_element(tag);
+      }
     }
     if (status_.ok()) end_table();
     if (status_.ok()) flush_line();
@@ -89,27 +104,12 @@ class PageReader {
   }
 
  private:
-  struct Open {
-    std::string name;
-    std::uint8_t effect;            // its own and its parents' (kStruck | kUnseen)
-    std::string color, background;  // its own or its parents', "" when none gives one
-  };
-  // Colours of a table, a row or a cell ("" when not given there).
-  struct Paint {
-    std::string color, background;
-    void set(const CssEffect& e, const Paint* parent) {
-      color = !e.color.empty() ? e.color : parent != nullptr ? parent->color : std::string();
-      background = !e.background.empty() ? e.background : parent != nullptr ? parent->background : std::string();
-    }
-  };
-  static constexpr std::uint8_t kStruck = 1, kUnseen = 2;
-
-  // A buffer of text being gathered (a cell's, or a line outside the tables).
+  // A text being gathered: a cell's, or a line outside the tables.
   struct Gather {
     std::string text;
     bool space = false;
-    std::uint8_t effect = 0;
-    void clear() { text.clear(), space = false, effect = 0; }
+    bool struck = false, seen = false, unseen = false;  // of its characters
+    void clear() { *this = Gather{}; }
   };
 
   void refuse(sdk::Code code, const std::string& vi, const std::string& en, std::uint32_t row = 0,
@@ -121,321 +121,194 @@ class PageReader {
     where.offset = pos_;
     status_ = sdk::Status(code, vi + " / " + en, where);
   }
+  void refuse_layout(const std::string& vi, const std::string& en, std::uint32_t row, std::uint32_t column = 0) {
+    refuse(sdk::Code::unsupported,
+           vi + "; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
+           en + "; open it in Excel or LibreOffice, save it as .xlsx and resend it", row, column);
+  }
 
-  // An element's effect: its presentational attributes (<font color>,
-  // bgcolor), then its element's and classes' rules, then its style.
+  // Every <style> of the page first: a rule applies wherever it stands.
+  void read_styles() {
+    Tokenizer tokens(s_);
+    std::string_view text;
+    Tag tag;
+    for (Tokenizer::Kind k; (k = tokens.next(text, tag)) != Tokenizer::Kind::end;) {
+      if (k != Tokenizer::Kind::tag || tag.end) continue;
+      if (tag.name == "style") styles_.add(tokens.raw("style"));
+      else if (is_raw(tag.name)) (void)tokens.raw(tag.name);
+      else if (tag.name == "link" && linked_.empty() && lowered(tag.rel).find("stylesheet") != std::string::npos)
+        linked_ = "<link rel=\"" + tag.rel + "\">";
+    }
+    const std::string elsewhere = !linked_.empty() ? linked_ : styles_.imported();
+    if (!elsewhere.empty())
+      refuse_layout("trang web lấy kiểu chữ từ một tệp khác (" + quoted(elsewhere) +
+                        ") không được gửi kèm: không biết ô nào bị ẩn hay gạch ngang",
+                    "the web page takes its styles from another file (" + quoted(elsewhere) +
+                        "), not sent with it: which cells are hidden or struck through is not known",
+                    0);
+    else if (!styles_.unplaced().empty())
+      refuse_layout("trang web ẩn hoặc gạch ngang chữ bằng quy tắc kiểu «" + quoted(styles_.unplaced()) +
+                        "», không biết quy tắc ấy rơi vào ô nào",
+                    "the web page hides or strikes text with the style rule '" + quoted(styles_.unplaced()) +
+                        "', whose cells are not known",
+                    0);
+    else if (styles_.too_many())
+      refuse(sdk::Code::limit_exceeded, "trang web có quá nhiều quy tắc kiểu chữ",
+             "the web page has too many style rules");
+  }
+
   CssEffect css_of(const Tag& t) const {
     CssEffect e;
-    e.struck = t.name == "s" || t.name == "strike" || t.name == "del";
-    e.removed = t.hidden;
+    if (t.name == "s" || t.name == "strike" || t.name == "del") e.struck = true;
+    // Form controls and embedded objects: a browser does not show their text as the cell's.
+    if (t.hidden || one_of(t.name, {"select", "object", "template", "xml", "datalist", "comment"})) e.removed = true;
     e.color = normal_color(t.color);
     e.background = normal_color(t.bgcolor);
+    if (e.background == "transparent") e.background.clear();
     merge(e, styles_.of(t.name, t.klass));
     merge(e, css_effect(t.style));
-    if (e.background == "transparent") e.background.clear();
     return e;
-  }
-  std::uint8_t effect_of(const Tag& t) const {
-    const CssEffect e = css_of(t);
-    return static_cast<std::uint8_t>((e.struck ? kStruck : 0) | (e.removed || e.invisible ? kUnseen : 0));
   }
 
-  std::vector<Open>& stack() { return in_cell_ ? cell_open_ : outer_open_; }
-  std::uint8_t effect_now() {
-    std::uint8_t e = outer_open_.empty() ? 0 : outer_open_.back().effect;
-    if (in_table_) e |= table_effect_ | (row_effect_ & kStruck);  // a hidden row is said as one (hidden_rows)
-    if (in_cell_) e |= td_effect_ | (cell_open_.empty() ? 0 : cell_open_.back().effect);
-    return e;
+  OpenElements& open() { return in_cell_ ? cell_open_ : outer_open_; }
+  const Look& look_now() const {
+    if (in_cell_) return cell_open_.empty() ? td_look_ : *cell_open_.top();
+    if (in_table_ && !in_caption_) return row_ != 0 ? row_look_ : group_look_;
+    return outer_open_.empty() ? page_look_ : *outer_open_.top();
   }
 
   // Character data between tags.
-  void text(std::string_view t) {
-    if (t.empty()) return;
-    Gather* into = in_cell_ ? &cell_ : (in_table_ && !in_caption_) ? nullptr : &line_;
-    if (into == nullptr) {
-      // Between a table's cells: a browser moves it before the table, a
+  void on_text(std::string_view t) {
+    if (in_table_ && !in_cell_ && !in_caption_) {
+      // Between a table's cells: a browser moves it above the table, a
       // spreadsheet program may not; where it belongs is not certain.
       Gather g;
       append(g, t);
-      if (!g.text.empty() && g.text.find_first_not_of(' ') != std::string::npos)
-        refuse(sdk::Code::invalid_input,
-               "trang web có chữ «" + g.text.substr(0, 60) +
-                   "» nằm trong bảng nhưng ngoài mọi ô, không rõ thuộc dòng nào; hãy mở tệp bằng Excel hoặc "
-                   "LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
-               "the web page has the text '" + g.text.substr(0, 60) +
-                   "' inside a table but outside its cells; where it belongs is not certain",
-               row_ != 0 ? row_ : next_row_);
+      if (g.text.find_first_not_of(' ') != std::string::npos)
+        refuse_layout("dòng " + std::to_string(row_ != 0 ? row_ : next_row_) + " của trang web có chữ «" +
+                          quoted(g.text) + "» nằm trong bảng nhưng ngoài mọi ô, không rõ thuộc ô nào",
+                      "row " + std::to_string(row_ != 0 ? row_ : next_row_) + " of the web page has the text '" +
+                          quoted(g.text) + "' inside a table but outside its cells",
+                      row_ != 0 ? row_ : next_row_);
       return;
     }
-    // Text a browser does not show inside a cell or a line (a note
-    // LibreOffice keeps in a hidden <comment>) is not the cell's.
-    const auto& open = in_cell_ ? cell_open_ : outer_open_;
-    if (!open.empty() && (open.back().effect & kUnseen) != 0 && (in_cell_ || !in_table_)) return;
-    const std::size_t before = into->text.size();
-    append(*into, t);
-    if (into->text.size() != before) {
-      into->effect |= effect_now();
-      if (color_now() == background_now()) into->effect |= kUnseen;  // white on white
+    Gather& into = in_cell_ ? cell_ : line_;
+    const Look& look = look_now();
+    // Text a browser does not lay out inside a cell or a line (a note
+    // LibreOffice keeps in a hidden <comment>) is not the cell's; a row or
+    // table hidden whole is said as hidden rows instead.
+    if (look.removed && !(in_cell_ && td_look_.removed)) return;
+    const std::size_t before = into.text.size();
+    append(into, t);
+    if (into.text.size() == before) return;
+    into.struck |= look.struck;
+    const bool unseen = in_cell_ ? look.unseen() && !(look.invisible && row_look_.invisible) : look.unseen();
+    (unseen ? into.unseen : into.seen) = true;
+  }
+
+  // HTML's white space collapsed, references decoded (one that gives a
+  // space collapses as one); U+00A0 a space that does not collapse.
+  static void append(Gather& g, std::string_view t) {
+    std::string decoded;
+    if (t.find('&') != std::string_view::npos) {
+      decode_into(decoded, t);
+      t = decoded;
     }
-  }
-
-  // The colours text gets here: the innermost that gives one, else black on white.
-  std::string_view color_now() const {
-    if (in_cell_ && !cell_open_.empty() && !cell_open_.back().color.empty()) return cell_open_.back().color;
-    if (in_cell_ && !td_paint_.color.empty()) return td_paint_.color;
-    if (in_table_ && !row_paint_.color.empty()) return row_paint_.color;
-    if (in_table_ && !table_paint_.color.empty()) return table_paint_.color;
-    if (!outer_open_.empty() && !outer_open_.back().color.empty()) return outer_open_.back().color;
-    return "#000000";
-  }
-  std::string_view background_now() const {
-    if (in_cell_ && !cell_open_.empty() && !cell_open_.back().background.empty()) return cell_open_.back().background;
-    if (in_cell_ && !td_paint_.background.empty()) return td_paint_.background;
-    if (in_table_ && !row_paint_.background.empty()) return row_paint_.background;
-    if (in_table_ && !table_paint_.background.empty()) return table_paint_.background;
-    if (!outer_open_.empty() && !outer_open_.back().background.empty()) return outer_open_.back().background;
-    return "#ffffff";
-  }
-
-  // HTML's white space collapsed, references decoded; U+00A0 is a space
-  // that does not collapse (ends are trimmed when the text is taken).
-  void append(Gather& g, std::string_view t) {
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      const char c = t[i];
+    for (const char c : t) {
       if (space(c)) {
         g.space = !g.text.empty() && g.text.back() != '\n';
         continue;
       }
       if (g.space) g.text.push_back(' '), g.space = false;
-      if (c == '&') {
-        const Reference r = read_reference(t.substr(i + 1));
-        if (r.length != 0) {
-          if (r.code == 0xA0) g.text.push_back(' ');
-          else append_utf8(g.text, r.code);
-          i += r.length;
-          continue;
-        }
-      }
       g.text.push_back(c);
     }
+    // U+00A0 as a space (a figure grouped "1&nbsp;234" reads as "1 234").
+    for (std::size_t at = g.text.find("\xC2\xA0"); at != std::string::npos; at = g.text.find("\xC2\xA0", at))
+      g.text.replace(at, 2, " ");
   }
-
-  void line_break(Gather& g) {
+  static void line_break(Gather& g) {
     while (!g.text.empty() && g.text.back() == ' ') g.text.pop_back();
     if (!g.text.empty() && g.text.back() != '\n') g.text.push_back('\n');
     g.space = false;
   }
 
-  // Markup at pos_ ('<'): a comment, a declaration, a tag or a '<' of the text.
-  void markup() {
-    const std::string_view rest = s_.substr(pos_);
-    if (rest.starts_with("<!--")) {
-      const std::size_t end = s_.find("-->", pos_ + 4);
-      pos_ = end == std::string_view::npos ? s_.size() : end + 3;
-      return;
-    }
-    if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?')) {
-      const std::size_t end = s_.find('>', pos_);
-      pos_ = end == std::string_view::npos ? s_.size() : end + 1;
-      return;
-    }
-    const bool end_tag = rest.size() > 1 && rest[1] == '/';
-    const std::size_t name_at = end_tag ? 2 : 1;
-    if (rest.size() <= name_at || !std::isalpha(static_cast<unsigned char>(rest[name_at]))) {
-      text(rest.substr(0, 1));  // a '<' of the text
-      ++pos_;
-      return;
-    }
-    Tag t;
-    t.end = end_tag;
-    std::size_t i = pos_ + name_at;
-    while (i < s_.size() && !space(s_[i]) && s_[i] != '/' && s_[i] != '>') t.name.push_back(lower(s_[i++]));
-    i = attributes(i, t);
-    pos_ = i;
-    if (t.end) end_element(t);
-    else start_element(t);
-  }
-
-  // The attributes from `i`, up to and past the tag's '>'.
-  std::size_t attributes(std::size_t i, Tag& t) {
-    while (i < s_.size()) {
-      while (i < s_.size() && (space(s_[i]) || s_[i] == '/')) {
-        if (s_[i] == '/' && i + 1 < s_.size() && s_[i + 1] == '>') t.self_closing = true;
-        ++i;
-      }
-      if (i >= s_.size()) break;
-      if (s_[i] == '>') return i + 1;
-      std::string name;
-      while (i < s_.size() && !space(s_[i]) && s_[i] != '/' && s_[i] != '>' && (s_[i] != '=' || name.empty()))
-        name.push_back(lower(s_[i++]));
-      while (i < s_.size() && space(s_[i])) ++i;
-      std::string_view value;
-      if (i < s_.size() && s_[i] == '=') {
-        ++i;
-        while (i < s_.size() && space(s_[i])) ++i;
-        if (i < s_.size() && (s_[i] == '"' || s_[i] == '\'')) {
-          const std::size_t close = s_.find(s_[i], i + 1);
-          const std::size_t end = close == std::string_view::npos ? s_.size() : close;
-          value = s_.substr(i + 1, end - i - 1);
-          i = close == std::string_view::npos ? s_.size() : close + 1;
-        } else {
-          const std::size_t first = i;
-          while (i < s_.size() && !space(s_[i]) && s_[i] != '>') ++i;
-          value = s_.substr(first, i - first);
-        }
-      }
-      std::string* into = name == "colspan" ? &t.colspan
-                          : name == "rowspan" ? &t.rowspan
-                          : name == "style"   ? &t.style
-                          : name == "class"   ? &t.klass
-                          : name == "x:num"   ? &t.num
-                          : name == "color"   ? &t.color
-                          : name == "bgcolor" ? &t.bgcolor
-                                              : nullptr;
-      if (into != nullptr) {
-        Gather g;
-        append(g, value);
-        *into = value.find('&') == std::string_view::npos ? std::string(value) : g.text;
-      } else if (name == "hidden") {
-        t.hidden = true;
-      }
-    }
-    return i;
-  }
-
-  void skip_raw(std::string_view name) {
-    // Up to the element's end tag, whatever comes between.
-    for (std::size_t i = s_.find("</", pos_); i != std::string_view::npos; i = s_.find("</", i + 2)) {
-      if (i + 2 + name.size() <= s_.size() && iequals(s_.substr(i + 2, name.size()), name)) {
-        const std::size_t after = i + 2 + name.size();
-        if (after == s_.size() || space(s_[after]) || s_[after] == '>' || s_[after] == '/') {
-          if (name == "style") styles_.add(s_.substr(pos_, i - pos_));
-          const std::size_t gt = s_.find('>', after);
-          pos_ = gt == std::string_view::npos ? s_.size() : gt + 1;
-          return;
-        }
-      }
-    }
-    if (name == "style") styles_.add(s_.substr(pos_));
-    pos_ = s_.size();
-  }
-
   void push(const Tag& t) {
-    auto& st = stack();
-    if (st.size() >= kMaxOpen) {
+    OpenElements& o = open();
+    if (o.size() >= kMaxOpen) {
       refuse(sdk::Code::limit_exceeded, "trang web lồng quá " + std::to_string(kMaxOpen) + " thẻ chưa đóng",
              "the web page nests more than " + std::to_string(kMaxOpen) + " open elements");
       return;
     }
-    const CssEffect e = css_of(t);
-    Open o{t.name, effect_of(t), e.color, e.background};
-    if (!st.empty()) {
-      o.effect |= st.back().effect;
-      if (o.color.empty()) o.color = st.back().color;
-      if (o.background.empty()) o.background = st.back().background;
-    }
-    st.push_back(std::move(o));
-  }
-  void pop(std::string_view name) {
-    auto& st = stack();
-    for (std::size_t k = st.size(); k-- > 0;)
-      if (st[k].name == name) {
-        st.resize(k);
-        return;
-      }
+    const Look& parent = o.empty() ? (in_cell_ ? td_look_ : page_look_) : *o.top();
+    o.push(t.name, Look::under(parent, css_of(t)));
   }
 
   void start_element(const Tag& t) {
     const std::string& n = t.name;
-    if (is_raw(n)) {
-      if (!t.self_closing) skip_raw(n);
-      return;
-    }
     if (n == "table") return start_table(t);
-    if (n == "caption" && in_table_) {
-      end_row();
-      flush_line();
-      in_caption_ = true;
-      return;
-    }
-    if (n == "thead" || n == "tbody" || n == "tfoot") {
-      if (!in_table_ || (in_cell_ && !close_cell_for_structure())) return;
-      end_row();
-      end_group();
-      if (footer_rows_) return refuse_after_footer();
-      in_footer_ = n == "tfoot";
-      return;
-    }
-    if (n == "tr") {
-      if (!in_table_ || (in_cell_ && !close_cell_for_structure())) return;
-      return start_row(t);
-    }
-    if (n == "td" || n == "th") {
-      if (!in_table_ || (in_cell_ && !close_cell_for_structure())) return;
+    if (n == "br") return new_line();
+    if (in_table_ && !in_cell_ && (n == "col" || n == "colgroup")) return column_element(t);
+    if (in_table_ && n == "caption") return start_caption();
+    if (in_table_ && (is_group(n) || n == "tr" || n == "td" || n == "th")) {
+      end_cell();
+      if (in_caption_) end_caption();
+      end_colgroup();
+      if (!status_.ok()) return;
+      if (is_group(n)) return start_group(t);
+      if (n == "tr") return start_row(t);
       if (row_ == 0) start_row(Tag{});
       if (status_.ok()) start_cell(t);
       return;
     }
-    if (n == "br") {
-      line_break(in_cell_ ? cell_ : line_);
-      if (!in_cell_ && !in_table_) flush_line();
-      return;
-    }
+    if (n == "sup" || n == "sub") (in_cell_ ? cell_ : line_).space = true;  // "1234<sup>1</sup>": not 12341
     if (is_block(n)) {
-      if (!stack().empty() && stack().back().name == "p") stack().pop_back();  // a block closes an open <p>
-      if (n == "li" && !stack().empty() && stack().back().name == "li") stack().pop_back();
-      if (in_cell_) line_break(cell_);
-      else if (!in_table_ || in_caption_) flush_line();
+      OpenElements& o = open();
+      if (!o.empty() && o.top_name() == "p") o.pop_top();  // a block closes an open <p>
+      if (n == "li" && !o.empty() && o.top_name() == "li") o.pop_top();
+      new_line();
     }
-    if (!is_void(n) && !t.self_closing) push(t);
+    if (!is_void(n)) push(t);  // "/>" does not close an element that is not void
   }
 
   void end_element(const Tag& t) {
     const std::string& n = t.name;
+    if (n == "br") return new_line();  // "</br>" is a <br>
     if (n == "table") return end_table();
-    if (!in_table_ && (n == "td" || n == "th" || n == "tr" || n == "thead" || n == "tbody" || n == "tfoot")) return;
-    if (n == "caption") {
-      if (in_caption_) flush_line(), in_caption_ = false;
-      return;
-    }
-    if (n == "td" || n == "th") return end_cell();
-    if (n == "tr") return end_cell(), end_row();
-    if (n == "thead" || n == "tbody" || n == "tfoot") return end_cell(), end_row(), end_group();
-    if (is_block(n)) {
-      if (in_cell_) line_break(cell_);
-      else if (!in_table_ || in_caption_) flush_line();
-    }
-    pop(n);
+    if (in_table_ && n == "caption") return end_caption();
+    if (in_table_ && n == "colgroup") return end_colgroup();
+    if (in_table_ && (n == "td" || n == "th")) return end_cell();
+    if (in_table_ && n == "tr") return end_cell(), end_row();
+    if (in_table_ && is_group(n)) return end_cell(), end_row(), end_group();
+    if (n == "sup" || n == "sub") (in_cell_ ? cell_ : line_).space = true;
+    if (is_block(n)) new_line();
+    open().pop(n);
   }
 
-  // A <tr>, <td> or row group inside an open cell: the cell ends there
-  // (HTML's parser does the same); a <table> inside one does not.
-  bool close_cell_for_structure() {
-    end_cell();
-    return status_.ok();
+  void new_line() {
+    if (in_cell_) line_break(cell_);
+    else if (!in_table_ || in_caption_) flush_line();
   }
 
   void start_table(const Tag& t) {
-    if (in_cell_) {
-      refuse(sdk::Code::unsupported,
-             "ô " + column_name(cell_col_) + std::to_string(cell_row_) +
-                 " của trang web chứa một bảng khác (bảng lồng trong bảng): không chắc ô nào ở dòng, cột nào; hãy "
-                 "mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
-             "cell " + column_name(cell_col_) + std::to_string(cell_row_) +
-                 " of the web page holds another table (a nested table); where its cells belong is not certain",
-             cell_row_, cell_col_);
+    if (in_cell_ || in_caption_) {
+      const std::uint32_t row = in_cell_ ? cell_row_ : next_row_, column = in_cell_ ? cell_col_ : 1;
+      refuse_layout((in_cell_ ? "ô " + cell_name(row, column) : std::string("tiêu đề (caption) của bảng ở dòng ") +
+                                                                    std::to_string(row)) +
+                        " của trang web chứa một bảng khác (bảng lồng trong bảng): không chắc ô nào ở dòng, cột nào",
+                    (in_cell_ ? "cell " + cell_name(row, column) : "the caption of the table at row " + std::to_string(row)) +
+                        " of the web page holds another table (a nested table): where its cells belong is not certain",
+                    row, column);
       return;
     }
     end_table();
     flush_line();
     in_table_ = true;
     ++out_.tables;
-    table_effect_ = effect_of(t) | (outer_open_.empty() ? 0 : outer_open_.back().effect);
-    Paint outer;
-    if (!outer_open_.empty()) outer.color = outer_open_.back().color, outer.background = outer_open_.back().background;
-    table_paint_.set(css_of(t), &outer);
-    group_first_ = next_row_;
-    covered_.clear();
+    table_look_ = Look::under(outer_open_.empty() ? page_look_ : *outer_open_.top(), css_of(t));
+    group_look_ = table_look_;
+    table_rows_ = footer_rows_ = in_footer_ = false;
+    next_col_ = 1;
+    model_.start_table();
   }
 
   void end_table() {
@@ -443,35 +316,89 @@ class PageReader {
     end_cell();
     end_row();
     end_group();
-    if (in_caption_) flush_line(), in_caption_ = false;
+    end_colgroup();
+    if (in_caption_) end_caption();
     in_table_ = false;
-    footer_rows_ = in_footer_ = false;
   }
 
-  void refuse_after_footer() {
-    refuse(sdk::Code::unsupported,
-           "bảng của trang web có phần chân (tfoot) đứng trước các dòng khác: trình duyệt hiện nó ở cuối, không "
-           "chắc dòng nào ở đâu; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
-           "a table of the web page has its footer (tfoot) before other rows; which row is where is not certain",
-           next_row_);
+  // A caption is drawn above its table wherever it stands: one after the
+  // rows has no certain place.
+  void start_caption() {
+    end_cell();
+    end_row();
+    end_group();
+    if (table_rows_) {
+      refuse_layout("bảng của trang web có tiêu đề (caption) đứng sau các dòng: trình duyệt hiện nó ở trên cùng",
+                    "a table of the web page has its caption after its rows; a browser shows it on top", next_row_);
+      return;
+    }
+    flush_line();
+    in_caption_ = true;
+  }
+  void end_caption() {
+    flush_line();
+    in_caption_ = false;
+  }
+
+  // <col span=N> and <colgroup span=N> (without <col> in it): the columns
+  // Excel's "save as web page" hides with display:none are said.
+  void column_element(const Tag& t) {
+    const std::uint32_t span = std::max<std::uint32_t>(1, span_of(t.span, 1, 1000));
+    const Look look = Look::under(table_look_, css_of(t));
+    if (t.name == "colgroup") {
+      end_colgroup();
+      colgroup_ = {true, false, span, look.removed || look.invisible};
+      return;
+    }
+    colgroup_.has_col = true;
+    const bool hidden = look.removed || look.invisible || (colgroup_.open && colgroup_.hidden);
+    add_columns(span, hidden);
+  }
+  void end_colgroup() {
+    if (colgroup_.open && !colgroup_.has_col) add_columns(colgroup_.span, colgroup_.hidden);
+    colgroup_ = {};
+  }
+  void add_columns(std::uint32_t span, bool hidden) {
+    if (next_col_ > kMaxColumn) return;
+    const std::uint32_t last = std::min<std::uint32_t>(next_col_ + span - 1, kMaxColumn);
+    if (hidden) out_.hidden_columns.emplace_back(next_col_, last);
+    next_col_ = last + 1;
+  }
+
+  void start_group(const Tag& t) {
+    end_row();
+    end_group();
+    if (!status_.ok()) return;
+    // A browser draws a table's first header group on top and its footer
+    // last, wherever they stand: one that does not stand there has no
+    // certain place.
+    if ((t.name == "thead" && table_rows_) || (footer_rows_ && !in_footer_)) return refuse_order();
+    in_footer_ = t.name == "tfoot";
+    group_look_ = Look::under(table_look_, css_of(t));
+  }
+  void refuse_order() {
+    refuse_layout("bảng của trang web có phần đầu (thead) sau các dòng hoặc phần chân (tfoot) trước các dòng khác: "
+                  "trình duyệt hiện chúng ở đầu và ở cuối, không chắc dòng nào ở đâu",
+                  "a table of the web page has its head (thead) after rows or its foot (tfoot) before other rows; "
+                  "which row is where is not certain",
+                  next_row_);
   }
 
   void start_row(const Tag& t) {
-    end_cell();
     end_row();
     if (!status_.ok()) return;
-    if (footer_rows_ && !in_footer_) return refuse_after_footer();
+    if (footer_rows_ && !in_footer_) return refuse_order();
     if (next_row_ > kMaxRow) {
       refuse(sdk::Code::limit_exceeded, "trang web có hơn " + std::to_string(kMaxRow) + " dòng",
              "the web page has more than " + std::to_string(kMaxRow) + " rows", next_row_);
       return;
     }
     row_ = next_row_++;
+    model_.start_row(row_);
+    table_rows_ = true;
     if (in_footer_) footer_rows_ = true;
-    x_ = 1;
-    row_effect_ = effect_of(t);
-    row_paint_.set(css_of(t), nullptr);
-    if (row_effect_ & kUnseen) out_.hidden_rows.push_back(row_);
+    row_look_ = Look::under(group_look_, css_of(t));
+    if (row_look_.removed || row_look_.invisible) out_.hidden_rows.push_back(row_);
   }
 
   void end_row() { row_ = 0; }
@@ -479,66 +406,59 @@ class PageReader {
   // Cells spanning rows end with their row group (HTML's table model): a
   // rowspan past it, or rowspan="0", stops at the group's last row.
   void end_group() {
-    const std::uint32_t last = next_row_ - 1;
-    for (auto& m : spans_) {
-      m.last_row = std::min(m.last_row, std::max(last, m.first_row));
-      if (m.last_row > m.first_row || m.last_column > m.first_column) out_.merges.push_back(m);
-    }
-    spans_.clear();
-    covered_.clear();
-    group_first_ = next_row_;
+    model_.end_group(next_row_ - 1, out_.merges);
+    in_footer_ = false;
+    group_look_ = table_look_;
   }
 
   void start_cell(const Tag& t) {
-    if (css_of(t).removed) {
-      // A browser lays the row out without it, the cells after it shifted
-      // left under other headers; a spreadsheet program may not.
-      refuse(sdk::Code::unsupported,
-             "dòng " + std::to_string(row_) +
-                 " của trang web có một ô bị ẩn hẳn (display:none): trình duyệt dồn các ô sau nó sang trái, không "
-                 "chắc ô nào thuộc cột nào; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
-             "row " + std::to_string(row_) +
-                 " of the web page has a cell not laid out (display:none): which cell is under which header is not "
-                 "certain",
-             row_, x_);
-      return;
-    }
     const std::uint32_t colspan = std::max<std::uint32_t>(1, span_of(t.colspan, 1, 1000));
     const std::uint32_t rowspan = span_of(t.rowspan, 1, 65534);
-    std::uint32_t x = x_;
-    while (x < covered_.size() && covered_[x] >= row_) {
-      ++x;
-      if (++walked_ > kMaxSlotWalk) {
-        refuse(sdk::Code::limit_exceeded, "các bảng của trang web có quá nhiều ô gộp",
-               "the web page's tables have too many spanning cells", row_, x);
-        return;
-      }
-    }
-    const std::uint64_t last_column = std::uint64_t{x} + colspan - 1;
-    if (last_column > kMaxColumn) {
-      refuse(sdk::Code::limit_exceeded,
-             "dòng " + std::to_string(row_) + " của trang web có ô vượt quá cột cuối cùng của bảng tính (XFD)",
-             "row " + std::to_string(row_) + " of the web page has a cell past the sheet's last column (XFD)", row_,
-             kMaxColumn);
+    std::uint32_t x = model_.next_column();
+    if (x == 0) {
+      refuse(sdk::Code::limit_exceeded, "các bảng của trang web có quá nhiều ô gộp",
+             "the web page's tables have too many spanning cells", row_);
       return;
     }
-    if (rowspan != 1) {
-      if (covered_.size() <= last_column) covered_.resize(last_column + 1, 0);
-      const std::uint32_t until = rowspan == 0 ? kToGroupEnd : row_ + rowspan - 1;
-      for (std::uint32_t c = x; c <= last_column; ++c) covered_[c] = until;
+    const CssEffect own = css_of(t);
+    if (own.removed.value_or(false)) {
+      // A browser lays the row out without it, the cells after it shifted
+      // left under other headers; a spreadsheet program may not.
+      refuse_layout("ô " + cell_name(row_, x) + " của trang web bị ẩn hẳn (display:none): trình duyệt dồn các ô sau nó "
+                    "sang trái, không chắc ô nào thuộc cột nào",
+                    "cell " + cell_name(row_, x) + " of the web page is not laid out (display:none); which cell is under "
+                    "which header is not certain",
+                    row_, x);
+      return;
     }
     // Excel's own page spans a text over the empty cells it runs into with
     // "mso-ignore:colspan": columns taken, but no merged range (a header
     // over its neighbour would name the neighbour's column too).
     const bool overflow = colspan > 1 && rowspan == 1 && ignores_colspan(t.style);
-    if ((colspan > 1 || rowspan != 1) && !overflow)
-      spans_.push_back({row_, x, rowspan == 0 ? kToGroupEnd : row_ + rowspan - 1, static_cast<std::uint32_t>(last_column)});
-    x_ = static_cast<std::uint32_t>(last_column) + 1;
+    const std::uint32_t first = x;
+    switch (model_.take(x, colspan, rowspan, !overflow)) {
+      case TableModel::Taken::ok:
+        break;
+      case TableModel::Taken::too_wide:
+        refuse(sdk::Code::limit_exceeded,
+               "dòng " + std::to_string(row_) + " của trang web có ô vượt quá cột cuối cùng của bảng tính (XFD)",
+               "row " + std::to_string(row_) + " of the web page has a cell past the sheet's last column (XFD)", row_,
+               TableModel::kMaxColumn);
+        return;
+      case TableModel::Taken::overlaps:
+        // Two cells on one place: which one a program shows there is not certain.
+        refuse_layout("ô " + cell_name(row_, first) + " của trang web trùm lên một ô gộp từ dòng trên (rowspan, "
+                      "colspan chồng nhau): không chắc ô nào hiện ở đó",
+                      "cell " + cell_name(row_, first) + " of the web page overlaps a cell spanning from a row above; "
+                      "which one shows there is not certain",
+                      row_, x);
+        return;
+    }
+    x = first;
     in_cell_ = true;
     cell_row_ = row_;
     cell_col_ = x;
-    td_effect_ = effect_of(t);
-    td_paint_.set(css_of(t), nullptr);
+    td_look_ = Look::under(row_look_, own);
     cell_.clear();
     cell_open_.clear();
     num_ = t.num;
@@ -570,25 +490,32 @@ class PageReader {
     while (!t.empty() && (t.front() == ' ' || t.front() == '\n')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
     if (t.empty()) return g.clear();
-    // Combining marks (Windows-1258's tones, a Mac's letters, &#803;): NFC,
-    // as every importer gives text.
-    std::string nfc;
+    if (g.seen && g.unseen) {
+      // Part of it drawn so that it cannot be seen ("17" and a white "99"):
+      // what the clerk reads there is not certain.
+      refuse_layout("một phần chữ của ô " + cell_name(row, column) + " trên trang web không nhìn thấy được (cùng màu "
+                    "nền, ẩn hoặc trong suốt): không chắc ô ghi gì",
+                    "part of the text of cell " + cell_name(row, column) + " of the web page cannot be seen; what "
+                    "the cell holds is not certain",
+                    row, column);
+      return;
+    }
+    std::string nfc;  // combining marks (Windows-1258's tones, a Mac's letters, &#803;): NFC
     if (t.find('\xCC') != std::string_view::npos || t.find('\xCD') != std::string_view::npos) {
       nfc = textcodec::to_nfc(t);
       t = nfc;
     }
     if (limits_.max_field_bytes != 0 && t.size() > limits_.max_field_bytes) {
       refuse(sdk::Code::limit_exceeded,
-             "ô " + column_name(column) + std::to_string(row) + " của trang web dài hơn giới hạn " +
-                 std::to_string(limits_.max_field_bytes) + " byte",
-             "cell " + column_name(column) + std::to_string(row) + " of the web page is longer than the limit of " +
+             "ô " + cell_name(row, column) + " của trang web dài hơn giới hạn " + std::to_string(limits_.max_field_bytes) +
+                 " byte",
+             "cell " + cell_name(row, column) + " of the web page is longer than the limit of " +
                  std::to_string(limits_.max_field_bytes) + " bytes",
              row, column);
       return;
     }
     if (limits_.max_cells != 0 && out_.cells.size() >= limits_.max_cells) {
-      refuse(sdk::Code::limit_exceeded,
-             "trang web có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) + " ô",
+      refuse(sdk::Code::limit_exceeded, "trang web có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) + " ô",
              "the web page has more cells than the limit of " + std::to_string(limits_.max_cells), row, column);
       return;
     }
@@ -597,51 +524,48 @@ class PageReader {
     c.column = column;
     c.offset = static_cast<std::uint32_t>(out_.text.size());
     c.length = static_cast<std::uint32_t>(t.size());
-    c.struck = (g.effect & kStruck) != 0;
-    c.unseen = (g.effect & kUnseen) != 0;
-    // Excel's own HTML gives a number beside what it shows ("1.234"): the number.
+    c.struck = g.struck;
+    c.unseen = g.unseen;
+    // Excel's own page gives a number beside what it shows ("1.234"): the number.
     if (!num.empty()) {
       double v = 0;
       const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-      if (ec == std::errc() && end == num.data() + num.size()) c.has_number = true, c.number = v;
+      if (ec == std::errc() && end == num.data() + num.size() && std::isfinite(v)) c.has_number = true, c.number = v;
     }
     out_.text.append(t);
     out_.cells.push_back(c);
     g.clear();
   }
 
-  static std::string column_name(std::uint32_t column) {
-    std::string s;
-    for (; column > 0; column = (column - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (column - 1) % 26));
-    return s;
-  }
-
   std::string_view s_;
   const sdk::Limits& limits_;
   Page& out_;
   sdk::Status status_;
-  std::size_t pos_ = 0;
+  std::size_t pos_ = 0;  // where the reading is, for a refusal's offset
   Styles styles_;
+  std::string linked_;  // a linked stylesheet
 
   std::uint32_t next_row_ = 1;  // the sheet's next row
-  Gather line_;                 // text outside the tables (or a caption), one row
-  std::vector<Open> outer_open_;
+  Gather line_;                 // text outside the tables (or a caption): a row of its own
+  Look page_look_;
+  OpenElements outer_open_;
 
-  bool in_table_ = false, in_caption_ = false, in_footer_ = false, footer_rows_ = false;
-  std::uint8_t table_effect_ = 0, row_effect_ = 0, td_effect_ = 0;
-  Paint table_paint_, row_paint_, td_paint_;
-  std::uint32_t group_first_ = 0;
+  bool in_table_ = false, in_caption_ = false, in_footer_ = false, footer_rows_ = false, table_rows_ = false;
+  Look table_look_, group_look_, row_look_, td_look_;
   std::uint32_t row_ = 0;  // the open row's number, 0 when none
-  std::uint32_t x_ = 1;    // where the row's next cell may go
-  std::vector<std::uint32_t> covered_;  // by column: the last row a cell above takes
-  std::vector<sdk::MergedRange> spans_;  // of the open row group
-  std::uint64_t walked_ = 0;
+  TableModel model_;
+  std::uint32_t next_col_ = 1;  // the next column a <col> describes
+  struct {
+    bool open = false, has_col = false;
+    std::uint32_t span = 1;
+    bool hidden = false;
+  } colgroup_;
 
   bool in_cell_ = false;
   Gather cell_;
   std::uint32_t cell_row_ = 0, cell_col_ = 0;
   std::string num_;
-  std::vector<Open> cell_open_;
+  OpenElements cell_open_;
 };
 
 sdk::Status read_page(std::string_view text, const sdk::Limits& limits, Page& out) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tonghop/sdk.hpp>
@@ -19,7 +20,7 @@ struct PageCell {
   std::uint32_t row = 0, column = 0;   // 1-based
   std::uint32_t offset = 0, length = 0;  // its text in Page::text
   bool struck = false;  // some of its text struck through (<s>, <del>, line-through)
-  bool unseen = false;  // some of it hidden (display:none, visibility:hidden, hidden)
+  bool unseen = false;  // all of it drawn so that it cannot be seen (white on white, visibility:hidden)
   bool has_number = false;  // Excel's own HTML: x:num="1234" beside the shown text
   double number = 0;
 };
@@ -28,7 +29,8 @@ struct Page {
   std::string text;
   std::vector<PageCell> cells;  // row by row, left to right; only cells with text
   std::vector<sdk::MergedRange> merges;
-  std::vector<std::uint32_t> hidden_rows;  // rows a <tr> hides (display:none), ascending
+  std::vector<std::uint32_t> hidden_rows;  // rows hidden (display:none, visibility:collapse), ascending
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> hidden_columns;  // first, last: a <col> hides them
   std::uint32_t tables = 0;
 };
 

@@ -2,70 +2,107 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace tonghop::html {
 
 namespace {
+constexpr std::size_t kMaxColorText = 64;
+
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool class_char(char c) {
+bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 bool hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-// The value of `property` among lower-case declarations without spaces ("" when none).
-std::string_view value_of(std::string_view d, std::string_view property) {
-  std::string_view found;
-  for (std::size_t at = 0; at < d.size();) {
-    std::size_t end = d.find(';', at);
-    if (end == std::string_view::npos) end = d.size();
-    const std::string_view one = d.substr(at, end - at);
-    if (one.size() > property.size() && one.starts_with(property) && one[property.size()] == ':')
-      found = one.substr(property.size() + 1);  // the last one wins, as in CSS
-    at = end + 1;
-  }
-  if (const auto bang = found.find('!'); bang != std::string_view::npos) found = found.substr(0, bang);
-  return found;
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+// A length or number that is zero ("0", "0px", ".0em", "0%").
+bool zero(std::string_view v) {
+  std::size_t i = 0;
+  bool digit = false;
+  while (i < v.size() && (v[i] == '0' || v[i] == '.' || v[i] == '+')) digit |= v[i++] == '0';
+  if (!digit || (i < v.size() && v[i] >= '1' && v[i] <= '9')) return false;
+  return v.find_first_of("123456789", i) == std::string_view::npos;
+}
+// Pseudo-classes that never hold while a page is only looked at, and
+// pseudo-elements (generated text, not the cell's).
+bool never_static(std::string_view pseudo) {
+  for (const std::string_view p : {"hover", "active", "focus", "focus-within", "focus-visible", "visited", "target",
+                                   "before", "after", "selection", "placeholder", "marker", "first-line",
+                                   "first-letter", "backdrop", "-moz-selection"})
+    if (pseudo == p) return true;
+  return false;
 }
 }  // namespace
 
-void merge(CssEffect& into, const CssEffect& e) {
-  into.struck |= e.struck;
-  into.removed |= e.removed;
-  into.invisible |= e.invisible;
-  if (!e.color.empty()) into.color = e.color;
-  if (!e.background.empty()) into.background = e.background;
+void merge(CssEffect& into, const CssEffect& by) {
+  for (auto [to, from] : {std::pair{&into.struck, &by.struck}, {&into.removed, &by.removed},
+                          {&into.invisible, &by.invisible}, {&into.transparent, &by.transparent},
+                          {&into.tiny, &by.tiny}})
+    if (*from) *to = *from;
+  if (!by.color.empty()) into.color = by.color;
+  if (!by.background.empty()) into.background = by.background;
 }
 
 CssEffect css_effect(std::string_view declarations) {
-  std::string d;  // lower case, no white space, no !important
-  d.reserve(declarations.size());
-  for (const char c : declarations)
-    if (!space(c)) d.push_back(lower(c));
   CssEffect e;
-  e.struck = d.find("line-through") != std::string::npos;
-  e.removed = d.find("display:none") != std::string::npos || d.find("mso-hide:all") != std::string::npos;
-  e.invisible = d.find("visibility:hidden") != std::string::npos;
-  e.color = normal_color(value_of(d, "color"));
-  e.background = normal_color(value_of(d, "background-color"));
-  if (e.background.empty()) {
-    // The shorthand: its colour is the token that reads as one.
-    const std::string_view b = value_of(d, "background");
-    for (const std::string_view token : {b.substr(0, b.find_first_of(" (")), b})
-      if (auto c = normal_color(token); !c.empty() && c[0] == '#') {
-        e.background = c;
-        break;
+  for (std::size_t at = 0; at < declarations.size();) {
+    std::size_t end = declarations.find(';', at);
+    if (end == std::string_view::npos) end = declarations.size();
+    const std::string_view one = declarations.substr(at, end - at);
+    at = end + 1;
+    const std::size_t colon = one.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string property = lowered(trim(one.substr(0, colon)));
+    std::string value = lowered(trim(one.substr(colon + 1)));
+    if (const auto bang = value.find('!'); bang != std::string::npos) value = std::string(trim(value.substr(0, bang)));
+    if (property == "text-decoration" || property == "text-decoration-line")
+      e.struck = value.find("line-through") != std::string::npos;
+    else if (property == "display") e.removed = value == "none";
+    else if (property == "mso-hide") e.removed = value == "all";
+    else if (property == "visibility") e.invisible = value == "hidden" || value == "collapse";
+    else if (property == "opacity") e.transparent = zero(value);
+    else if (property == "font-size") e.tiny = zero(value);
+    else if (property == "color") {
+      e.color = normal_color(value);
+      if (e.color == "transparent") e.transparent = true, e.color.clear();
+    } else if (property == "background-color" || property == "background") {
+      // The shorthand's colour is the word of it that reads as one.
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        std::size_t cut = rest.find(' ');
+        if (rest.starts_with("rgb")) cut = rest.find(')') == std::string_view::npos ? rest.size() : rest.find(')') + 1;
+        const std::string c = normal_color(rest.substr(0, cut));
+        if (!c.empty()) {
+          e.background = c == "transparent" ? std::string() : c;
+          break;
+        }
+        if (cut == std::string_view::npos || cut >= rest.size()) break;
+        rest = trim(rest.substr(cut));
       }
+    }
   }
   return e;
 }
 
 std::string normal_color(std::string_view v) {
+  if (v.size() > kMaxColorText) return {};
   std::string c;
   for (const char ch : v)
     if (!space(ch) && ch != '"' && ch != '\'') c.push_back(lower(ch));
   if (c.empty()) return c;
+  if (c == "transparent") return c;
   // HTML's sixteen colour names, and orange.
   static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
       {"white", "#ffffff"}, {"black", "#000000"},  {"red", "#ff0000"},    {"green", "#008000"}, {"blue", "#0000ff"},
@@ -77,78 +114,151 @@ std::string normal_color(std::string_view v) {
   if (c[0] != '#' && c.size() == 6 && std::all_of(c.begin(), c.end(), hex_digit)) c.insert(c.begin(), '#');  // bgcolor=FFFFFF
   if (c[0] == '#' && c.size() == 4 && std::all_of(c.begin() + 1, c.end(), hex_digit))
     return std::string{'#', c[1], c[1], c[2], c[2], c[3], c[3]};
-  if (c.starts_with("rgb(") && c.back() == ')') {
-    unsigned parts[3];
-    if (std::sscanf(c.c_str(), "rgb(%u,%u,%u)", &parts[0], &parts[1], &parts[2]) == 3 && parts[0] < 256 &&
-        parts[1] < 256 && parts[2] < 256) {
+  if (c[0] == '#') return c.size() == 7 && std::all_of(c.begin() + 1, c.end(), hex_digit) ? c : std::string();
+  if ((c.starts_with("rgb(") || c.starts_with("rgba(")) && c.back() == ')') {
+    unsigned r = 0, g = 0, b = 0;
+    double a = 1;
+    const char* args = c.c_str() + c.find('(') + 1;
+    const int n = std::sscanf(args, "%u,%u,%u,%lf", &r, &g, &b, &a);
+    if (n >= 3 && r < 256 && g < 256 && b < 256) {
+      if (n == 4 && a <= 0) return "transparent";
       char out[8];
-      std::snprintf(out, sizeof out, "#%02x%02x%02x", parts[0], parts[1], parts[2]);
+      std::snprintf(out, sizeof out, "#%02x%02x%02x", r, g, b);
       return out;
     }
+    return {};
   }
-  return c;
+  return {};  // a name this reader does not know: no colour, rather than a wrong one
 }
 
-void Styles::add(std::string_view css) {
-  std::string text;  // without comments
+void Styles::add(std::string_view css) { add(css, 0); }
+
+void Styles::add(std::string_view css, int depth) {
+  std::string text;  // without comments and the "<!--" "-->" old pages wrap styles in
+  text.reserve(css.size());
   for (std::size_t i = 0; i < css.size(); ++i) {
     if (css.compare(i, 2, "/*") == 0) {
       const std::size_t end = css.find("*/", i + 2);
       if (end == std::string_view::npos) break;
       i = end + 1;
+    } else if (css.compare(i, 4, "<!--") == 0) {
+      i += 3;
+    } else if (css.compare(i, 3, "-->") == 0) {
+      i += 2;
     } else {
       text.push_back(css[i]);
     }
   }
-  std::size_t start = 0;
-  for (std::size_t open = text.find('{'); open != std::string::npos; open = text.find('{', start)) {
-    std::string_view selectors = std::string_view(text).substr(start, open - start);
-    if (const auto semi = selectors.rfind(';'); semi != std::string_view::npos) selectors.remove_prefix(semi + 1);
-    if (const auto at = selectors.find('@'); at != std::string_view::npos) {
-      start = open + 1;  // "@media print {": its rules are read as any others
+  const std::string_view t = text;
+  std::size_t at = 0;
+  while (at < t.size()) {
+    const std::size_t open = t.find('{', at), semi = t.find(';', at);
+    if (semi < open) {  // "@import url(x.css);", "@charset ..."
+      const std::string_view statement = trim(t.substr(at, semi - at));
+      if (statement.starts_with("@import") && imported_.empty()) imported_ = std::string(statement.substr(0, 120));
+      at = semi + 1;
       continue;
     }
-    const std::size_t close = text.find('}', open + 1);
-    const std::size_t end = close == std::string::npos ? text.size() : close;
-    const CssEffect e = css_effect(std::string_view(text).substr(open + 1, end - open - 1));
-    start = close == std::string::npos ? text.size() : close + 1;
-    if (!e.struck && !e.removed && !e.invisible && e.color.empty() && e.background.empty()) continue;
-    // Each selector's last compound ("table td.xl65" → "td.xl65"), its classes.
-    std::size_t from = 0;
-    while (from <= selectors.size()) {
-      std::size_t comma = selectors.find(',', from);
-      if (comma == std::string_view::npos) comma = selectors.size();
-      std::string_view one = selectors.substr(from, comma - from);
-      while (!one.empty() && space(one.back())) one.remove_suffix(1);
-      const std::size_t cut = one.find_last_of(" \t\r\n>+~");
-      if (cut != std::string_view::npos) one.remove_prefix(cut + 1);
-      for (std::size_t dot = one.find('.'); dot != std::string_view::npos; dot = one.find('.', dot + 1)) {
-        std::string name;
-        for (std::size_t k = dot + 1; k < one.size() && class_char(one[k]); ++k) name.push_back(lower(one[k]));
-        if (!name.empty()) merge(classes_[name], e);
-      }
-      if (!one.empty() && one.find_first_of(".#:[*") == std::string_view::npos) {
-        std::string name;
-        for (const char c : one) name.push_back(lower(c));
-        merge(elements_[name], e);
-      }
-      from = comma + 1;
+    if (open == std::string_view::npos) break;
+    std::size_t close = open + 1;  // its matching '}', or the end
+    for (int level = 1; close < t.size(); ++close) {
+      level += t[close] == '{' ? 1 : t[close] == '}' ? -1 : 0;
+      if (level == 0) break;
     }
+    const std::string_view prelude = trim(t.substr(at, open - at));
+    const std::string_view block = t.substr(open + 1, close - open - 1);
+    at = close + 1;
+    if (prelude.starts_with("@")) {
+      const std::string p = lowered(prelude);
+      // Rules for the screen are the page as seen; print's are not.
+      const bool screen = p.starts_with("@supports") ||
+                          (p.starts_with("@media") && (p.find("print") == std::string::npos ||
+                                                       p.find("screen") != std::string::npos ||
+                                                       p.find("all") != std::string::npos));
+      if (screen && depth < 4) add(block, depth + 1);
+      continue;
+    }
+    rule(prelude, block);
+  }
+}
+
+void Styles::rule(std::string_view selectors, std::string_view declarations) {
+  const CssEffect e = css_effect(declarations);
+  if (!e.any()) return;
+  const bool hides = e.struck.value_or(false) || e.removed.value_or(false) || e.invisible.value_or(false) ||
+                     e.transparent.value_or(false) || e.tiny.value_or(false);
+  for (std::size_t from = 0; from <= selectors.size();) {
+    std::size_t comma = selectors.find(',', from);
+    if (comma == std::string_view::npos) comma = selectors.size();
+    const std::string_view one = trim(selectors.substr(from, comma - from));
+    from = comma + 1;
+    if (one.empty()) continue;
+    Rule r;
+    std::size_t i = 0;
+    while (i < one.size() && (name_char(one[i]) || one[i] == '*')) r.element.push_back(lower(one[i++]));
+    bool placed = true, never = false;
+    while (i < one.size() && placed) {
+      if (one[i] == '.') {
+        std::string name;
+        for (++i; i < one.size() && name_char(one[i]); ++i) name.push_back(lower(one[i]));
+        if (name.empty()) placed = false;
+        r.classes.push_back(std::move(name));
+      } else if (one[i] == ':') {
+        while (i < one.size() && one[i] == ':') ++i;
+        std::string pseudo;
+        for (; i < one.size() && name_char(one[i]); ++i) pseudo.push_back(lower(one[i]));
+        if (never_static(pseudo)) never = true;
+        else placed = false;  // :first-child, :nth-child(...), :not(...)
+        if (i < one.size() && one[i] == '(') placed = false;
+      } else {
+        placed = false;  // an id, an attribute, a descendant or a child
+      }
+    }
+    if (never) continue;
+    if (!placed) {
+      if (hides && unplaced_.empty()) unplaced_ = std::string(one.substr(0, 80));
+      continue;
+    }
+    r.specificity = static_cast<int>(r.classes.size()) * 10 + (!r.element.empty() && r.element != "*" ? 1 : 0);
+    r.order = rules_.size();
+    r.effect = e;
+    const std::string key = !r.classes.empty() ? "." + r.classes.front() : r.element.empty() ? "*" : r.element;
+    by_key_[key].push_back(rules_.size());
+    rules_.push_back(std::move(r));
+    if (rules_.size() > kMaxRules) return;  // too_many(): the page is refused
   }
 }
 
 CssEffect Styles::of(std::string_view element, std::string_view classes) const {
   CssEffect e;
-  if (const auto it = elements_.find(element); it != elements_.end()) e = it->second;
-  if (classes_.empty()) return e;
-  std::size_t i = 0;
-  while (i < classes.size()) {
+  if (rules_.empty()) return e;
+  std::vector<std::string> mine;
+  for (std::size_t i = 0; i < classes.size();) {
     while (i < classes.size() && space(classes[i])) ++i;
     std::string name;
     while (i < classes.size() && !space(classes[i])) name.push_back(lower(classes[i++]));
-    if (name.empty()) continue;
-    if (const auto it = classes_.find(name); it != classes_.end()) merge(e, it->second);
+    if (!name.empty()) mine.push_back(std::move(name));
   }
+  std::vector<std::size_t> matched;
+  const auto look = [&](const std::string& key) {
+    const auto it = by_key_.find(key);
+    if (it == by_key_.end()) return;
+    for (const std::size_t k : it->second) {
+      const Rule& r = rules_[k];
+      if (!r.element.empty() && r.element != "*" && r.element != element) continue;
+      if (std::all_of(r.classes.begin(), r.classes.end(),
+                      [&](const std::string& c) { return std::find(mine.begin(), mine.end(), c) != mine.end(); }))
+        matched.push_back(k);
+    }
+  };
+  look("*");
+  look(std::string(element));
+  for (const auto& c : mine) look("." + c);
+  std::sort(matched.begin(), matched.end());
+  matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+  std::stable_sort(matched.begin(), matched.end(),
+                   [&](std::size_t a, std::size_t b) { return rules_[a].specificity < rules_[b].specificity; });
+  for (const std::size_t k : matched) merge(e, rules_[k].effect);
   return e;
 }
 

@@ -1,45 +1,68 @@
 // What a web page's styles do to a cell's text that a clerk would see:
-// struck through (text-decoration: line-through) or not shown at all
-// (display: none, visibility: hidden), from a style attribute or from a
-// class or element a <style> block gives such a rule (Excel's and LibreOffice's HTML
-// style cells by class). Selectors are read only as far as their classes:
-// a class is marked whatever element or state the rule names (a warning
-// too many is a clerk's glance; one too few is a void figure counted).
+// struck through, not laid out (display: none), not drawn (visibility,
+// opacity 0, a font of size 0, a transparent colour) or drawn in its
+// background's colour. From a style attribute, and from the rules of the
+// page's <style> elements whose selectors are an element, classes or both
+// ("td", ".xl65", "td.xl65"), weighed as CSS weighs them (the more specific,
+// then the later). A rule that strikes or hides through any other selector
+// (an id, an attribute, a descendant, :nth-child) cannot be placed on its
+// cells by this reader: it is kept in unplaced(), and the page refused.
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace tonghop::html {
 
 struct CssEffect {
-  bool struck = false;
-  bool removed = false;    // display: none (and Office's mso-hide: all): not laid out at all
-  bool invisible = false;  // visibility: hidden: its place kept, nothing drawn
-  std::string color, background;  // normal_color() of color and background(-color), "" when not given
+  std::optional<bool> struck;       // text-decoration: line-through, or another
+  std::optional<bool> removed;      // display: none (mso-hide: all), or another display
+  std::optional<bool> invisible;    // visibility: hidden or collapse, or visible
+  std::optional<bool> transparent;  // opacity: 0, or a colour with no alpha
+  std::optional<bool> tiny;         // font-size: 0, or another size
+  std::string color, background;    // normal_color(), "" when not given
+  bool any() const {
+    return struck || removed || invisible || transparent || tiny || !color.empty() || !background.empty();
+  }
 };
-
-// `by` over `into`: its effects added, its colours where it gives them.
-void merge(CssEffect& into, const CssEffect& by);
-
-// A colour as "#rrggbb" ("#FFF", "white", "rgb(255,255,255)" alike); other
-// names in lower case; "" for none.
-std::string normal_color(std::string_view value);
 
 // The effect of declarations ("color: red; text-decoration: line-through").
 CssEffect css_effect(std::string_view declarations);
+// `by` over `into`: what `by` declares wins.
+void merge(CssEffect& into, const CssEffect& by);
+// A colour as "#rrggbb" ("#FFF", "white", "rgb(255,255,255)" alike),
+// "transparent" for one with no alpha, "" when none or not understood.
+std::string normal_color(std::string_view value);
 
 class Styles {
  public:
   // The rules of a <style> element's text.
   void add(std::string_view css);
-  // The effect of an element's class attribute ("xl65 total") and of the
-  // rules naming its element alone (LibreOffice's "comment { display:none }").
+  // The cascaded effect of the page's rules on an element with a class attribute.
   CssEffect of(std::string_view element, std::string_view classes) const;
+  // The first selector of a rule that strikes or hides which this reader
+  // cannot place ("" when none), and the first stylesheet the page imports.
+  const std::string& unplaced() const { return unplaced_; }
+  const std::string& imported() const { return imported_; }
+  bool too_many() const { return rules_.size() > kMaxRules; }
 
  private:
-  std::map<std::string, CssEffect, std::less<>> classes_, elements_;
+  static constexpr std::size_t kMaxRules = 4096;
+  struct Rule {
+    std::string element;               // "" or "*": any
+    std::vector<std::string> classes;  // all of them, lower case
+    int specificity;
+    std::size_t order;
+    CssEffect effect;
+  };
+  void add(std::string_view css, int depth);
+  void rule(std::string_view selectors, std::string_view declarations);
+  std::vector<Rule> rules_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // its first class, else its element
+  std::string unplaced_, imported_;
 };
 
 }  // namespace tonghop::html
