@@ -388,11 +388,7 @@ class PageReader {
     end_row();
     if (!status_.ok()) return;
     if (footer_rows_ && !in_footer_) return refuse_order();
-    if (next_row_ > kMaxRow) {
-      refuse(sdk::Code::limit_exceeded, "trang web có hơn " + std::to_string(kMaxRow) + " dòng",
-             "the web page has more than " + std::to_string(kMaxRow) + " rows", next_row_);
-      return;
-    }
+    if (next_row_ > kMaxRow) return too_many_rows();
     row_ = next_row_++;
     model_.start_row(row_);
     table_rows_ = true;
@@ -402,6 +398,10 @@ class PageReader {
   }
 
   void end_row() { row_ = 0; }
+  void too_many_rows() {
+    refuse(sdk::Code::limit_exceeded, "trang web có hơn " + std::to_string(kMaxRow) + " dòng",
+           "the web page has more than " + std::to_string(kMaxRow) + " rows", next_row_);
+  }
 
   // Cells spanning rows end with their row group (HTML's table model): a
   // rowspan past it, or rowspan="0", stops at the group's last row.
@@ -476,11 +476,7 @@ class PageReader {
       line_.clear();
       return;
     }
-    if (next_row_ > kMaxRow) {
-      refuse(sdk::Code::limit_exceeded, "trang web có hơn " + std::to_string(kMaxRow) + " dòng",
-             "the web page has more than " + std::to_string(kMaxRow) + " rows", next_row_);
-      return;
-    }
+    if (next_row_ > kMaxRow) return too_many_rows();
     take(line_, next_row_++, 1, {});
   }
 
