@@ -105,7 +105,15 @@ class HtmlImporter final : public sdk::Importer {
                      "the web page declares the charset '" + declared +
                          "', not UTF-8, Windows-1258 or TCVN3; open it in Excel or LibreOffice and save it as .xlsx");
     textcodec::DecodedText decoded;
-    if (auto s = textcodec::decode_text(bytes, decoded); !s.ok()) return s;
+    if (auto s = textcodec::decode_text(bytes, decoded); !s.ok())
+      // The CSV's words would ask for a CSV: a page's own, at the same byte.
+      return refusal(s.code(),
+                     "chữ của trang web không đọc được theo UTF-8, UTF-16, Windows-1258 hay TCVN3 (byte " +
+                         std::to_string(s.where().offset) +
+                         "); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
+                     "the web page's text reads as none of UTF-8, UTF-16, Windows-1258 or TCVN3 (byte " +
+                         std::to_string(s.where().offset) + "); open it in Excel or LibreOffice and save it as .xlsx",
+                     s.where().offset);
     const bool utf8 = decoded.encoding.starts_with("utf-");
     if (kind == Declared::utf8 && !utf8)
       return refusal(sdk::Code::undecodable,

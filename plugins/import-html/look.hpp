@@ -3,6 +3,8 @@
 // background's colour), as CSS passes each property on.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +18,7 @@ namespace tonghop::html {
 struct Look {
   bool struck = false;       // line-through here or on an ancestor
   bool removed = false;      // display: none here or on an ancestor
+  bool dropped = false;      // display: none on an element inside the cell (or the line) being read
   bool invisible = false;    // visibility (inherited, a child may show itself again)
   bool transparent = false;  // opacity 0 here or on an ancestor, or a transparent colour
   bool tiny = false;         // font-size 0 (inherited, a child may set another)
@@ -24,6 +27,7 @@ struct Look {
     Look l = parent;
     l.struck |= own.struck.value_or(false);
     l.removed |= own.removed.value_or(false);
+    l.dropped |= own.removed.value_or(false);
     if (own.invisible) l.invisible = *own.invisible;
     l.transparent |= own.transparent.value_or(false);
     if (own.tiny) l.tiny = *own.tiny;
@@ -31,9 +35,26 @@ struct Look {
     if (!own.background.empty()) l.background = own.background;
     return l;
   }
-  // Whether its text cannot be seen where it is drawn.
-  bool unseen() const {
-    return invisible || transparent || tiny || (color.empty() ? "#000000" : color) == (background.empty() ? "#ffffff" : background);
+  // Whether its text cannot be seen where it is drawn: hidden, or its
+  // colour too close to its background's to tell apart (#fefefe on white).
+  bool unseen() const { return invisible || transparent || tiny || alike(color.empty() ? "#000000" : color, background.empty() ? "#ffffff" : background); }
+
+ private:
+  static bool alike(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    if (a.size() != 7 || b.size() != 7 || a[0] != '#' || b[0] != '#') return false;  // a name: only itself
+    // WCAG's contrast ratio under 1.05 (#fefefe on white; white on yellow is 1.07, as the workbook importers see it).
+    const auto luminance = [](const std::string& c) {
+      double sum = 0;
+      const double weight[3] = {0.2126, 0.7152, 0.0722};
+      for (int k = 0; k < 3; ++k) {
+        const double v = std::stoi(c.substr(1 + 2 * k, 2), nullptr, 16) / 255.0;
+        sum += weight[k] * (v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4));
+      }
+      return sum;
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05) < 1.05;
   }
 };
 
@@ -54,11 +75,13 @@ class OpenElements {
     --count_[items_.back().name];
     items_.pop_back();
   }
-  void pop(const std::string& name) {
+  // The innermost open `name` and what is open inside it; false when none is.
+  bool pop(const std::string& name) {
     const auto it = count_.find(name);
-    if (it == count_.end() || it->second == 0) return;
+    if (it == count_.end() || it->second == 0) return false;
     while (items_.back().name != name) pop_top();
     pop_top();
+    return true;
   }
   void clear() {
     items_.clear();

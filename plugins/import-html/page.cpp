@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "entities.hpp"
+#include "gather.hpp"
 #include "look.hpp"
 #include "styles.hpp"
 #include "table_model.hpp"
@@ -54,6 +55,11 @@ std::string lowered(std::string s) {
   return s;
 }
 
+bool finite_number(std::string_view text, double& value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
 std::string column_name(std::uint32_t column) {
   std::string s;
   for (; column > 0; column = (column - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (column - 1) % 26));
@@ -78,7 +84,8 @@ std::string quoted(std::string_view text) {
 
 class PageReader {
  public:
-  PageReader(std::string_view s, const sdk::Limits& limits, Page& out) : s_(s), limits_(limits), out_(out) {}
+  PageReader(std::string_view s, const sdk::Limits& limits, Page& out)
+      : s_(s), limits_(limits), out_(out), cap_(limits.max_field_bytes != 0 ? limits.max_field_bytes + 1 : SIZE_MAX) {}
 
   sdk::Status run() {
     read_styles();
@@ -104,14 +111,6 @@ class PageReader {
   }
 
  private:
-  // A text being gathered: a cell's, or a line outside the tables.
-  struct Gather {
-    std::string text;
-    bool space = false;
-    bool struck = false, seen = false, unseen = false;  // of its characters
-    void clear() { *this = Gather{}; }
-  };
-
   void refuse(sdk::Code code, const std::string& vi, const std::string& en, std::uint32_t row = 0,
               std::uint32_t column = 0) {
     if (!status_.ok()) return;
@@ -134,7 +133,10 @@ class PageReader {
     Tag tag;
     for (Tokenizer::Kind k; (k = tokens.next(text, tag)) != Tokenizer::Kind::end;) {
       if (k != Tokenizer::Kind::tag || tag.end) continue;
-      if (tag.name == "style") styles_.add(tokens.raw("style"));
+      if (tag.name == "style") {
+        const std::string_view css = tokens.raw("style");
+        if (tag.media.empty() || Styles::on_screen(tag.media)) styles_.add(css);  // not <style media="print">
+      }
       else if (is_raw(tag.name)) (void)tokens.raw(tag.name);
       else if (tag.name == "link" && linked_.empty() && lowered(tag.rel).find("stylesheet") != std::string::npos)
         linked_ = "<link rel=\"" + tag.rel + "\">";
@@ -162,10 +164,10 @@ class PageReader {
     if (t.name == "s" || t.name == "strike" || t.name == "del") e.struck = true;
     // Form controls and embedded objects: a browser does not show their text as the cell's.
     if (t.hidden || one_of(t.name, {"select", "object", "template", "xml", "datalist", "comment"})) e.removed = true;
-    e.color = normal_color(t.color);
+    e.color = normal_color(t.name == "body" ? t.text : t.color);  // <body text="white">, <font color>
     e.background = normal_color(t.bgcolor);
     if (e.background == "transparent") e.background.clear();
-    merge(e, styles_.of(t.name, t.klass));
+    merge(e, styles_.of(t.name, t.klass, in_table_ ? &table_klass_ : nullptr));
     merge(e, css_effect(t.style));
     return e;
   }
@@ -183,7 +185,7 @@ class PageReader {
       // Between a table's cells: a browser moves it above the table, a
       // spreadsheet program may not; where it belongs is not certain.
       Gather g;
-      append(g, t);
+      append_text(g, t, 4096);
       if (g.text.find_first_not_of(' ') != std::string::npos)
         refuse_layout("dòng " + std::to_string(row_ != 0 ? row_ : next_row_) + " của trang web có chữ «" +
                           quoted(g.text) + "» nằm trong bảng nhưng ngoài mọi ô, không rõ thuộc ô nào",
@@ -197,46 +199,24 @@ class PageReader {
     // Text a browser does not lay out inside a cell or a line (a note
     // LibreOffice keeps in a hidden <comment>) is not the cell's; a row or
     // table hidden whole is said as hidden rows instead.
-    if (look.removed && !(in_cell_ && td_look_.removed)) return;
+    if (look.dropped) return;
     const std::size_t before = into.text.size();
-    append(into, t);
+    append_text(into, t, cap_);
     if (into.text.size() == before) return;
     into.struck |= look.struck;
     const bool unseen = in_cell_ ? look.unseen() && !(look.invisible && row_look_.invisible) : look.unseen();
     (unseen ? into.unseen : into.seen) = true;
   }
 
-  // HTML's white space collapsed, references decoded (one that gives a
-  // space collapses as one); U+00A0 a space that does not collapse.
-  static void append(Gather& g, std::string_view t) {
-    std::string decoded;
-    if (t.find('&') != std::string_view::npos) {
-      decode_into(decoded, t);
-      t = decoded;
-    }
-    for (const char c : t) {
-      if (space(c)) {
-        g.space = !g.text.empty() && g.text.back() != '\n';
-        continue;
-      }
-      if (g.space) g.text.push_back(' '), g.space = false;
-      g.text.push_back(c);
-    }
-    // U+00A0 as a space (a figure grouped "1&nbsp;234" reads as "1 234").
-    for (std::size_t at = g.text.find("\xC2\xA0"); at != std::string::npos; at = g.text.find("\xC2\xA0", at))
-      g.text.replace(at, 2, " ");
-  }
-  static void line_break(Gather& g) {
-    while (!g.text.empty() && g.text.back() == ' ') g.text.pop_back();
-    if (!g.text.empty() && g.text.back() != '\n') g.text.push_back('\n');
-    g.space = false;
-  }
-
   void push(const Tag& t) {
     OpenElements& o = open();
     if (o.size() >= kMaxOpen) {
-      refuse(sdk::Code::limit_exceeded, "trang web lồng quá " + std::to_string(kMaxOpen) + " thẻ chưa đóng",
-             "the web page nests more than " + std::to_string(kMaxOpen) + " open elements");
+      refuse(sdk::Code::limit_exceeded,
+             "trang web có hơn " + std::to_string(kMaxOpen) + " thẻ mở lồng nhau chưa đóng (gần dòng " +
+                 std::to_string(next_row_) + "); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại",
+             "the web page nests more than " + std::to_string(kMaxOpen) + " open elements (near row " +
+                 std::to_string(next_row_) + "); open it in Excel or LibreOffice, save it as .xlsx and resend it",
+             next_row_);
       return;
     }
     const Look& parent = o.empty() ? (in_cell_ ? td_look_ : page_look_) : *o.top();
@@ -253,6 +233,9 @@ class PageReader {
       end_cell();
       if (in_caption_) end_caption();
       end_colgroup();
+      // What the page left open between the table's rows and cells (a
+      // <font> before a <td>) ends there, as HTML's parser ends it.
+      while (outer_open_.size() > table_depth_) outer_open_.pop_top();
       if (!status_.ok()) return;
       if (is_group(n)) return start_group(t);
       if (n == "tr") return start_row(t);
@@ -260,7 +243,8 @@ class PageReader {
       if (status_.ok()) start_cell(t);
       return;
     }
-    if (n == "sup" || n == "sub") (in_cell_ ? cell_ : line_).space = true;  // "1234<sup>1</sup>": not 12341
+    // "105<sup>1</sup>" (a footnote's mark) reads "105 (1)": never the count 1051.
+    if (n == "sup" || n == "sub") (in_cell_ ? cell_ : line_).text += " (";
     if (is_block(n)) {
       OpenElements& o = open();
       if (!o.empty() && o.top_name() == "p") o.pop_top();  // a block closes an open <p>
@@ -279,7 +263,10 @@ class PageReader {
     if (in_table_ && (n == "td" || n == "th")) return end_cell();
     if (in_table_ && n == "tr") return end_cell(), end_row();
     if (in_table_ && is_group(n)) return end_cell(), end_row(), end_group();
-    if (n == "sup" || n == "sub") (in_cell_ ? cell_ : line_).space = true;
+    if (n == "sup" || n == "sub") {
+      if (open().pop(n)) (in_cell_ ? cell_ : line_).text += ")";
+      return;
+    }
     if (is_block(n)) new_line();
     open().pop(n);
   }
@@ -306,9 +293,13 @@ class PageReader {
     ++out_.tables;
     table_look_ = Look::under(outer_open_.empty() ? page_look_ : *outer_open_.top(), css_of(t));
     group_look_ = table_look_;
-    table_rows_ = footer_rows_ = in_footer_ = false;
+    table_klass_ = t.klass;
+    table_depth_ = outer_open_.size();
     next_col_ = 1;
     model_.start_table();
+    groups_.clear();
+    columns_.clear();
+    table_ = {next_row_, out_.cells.size(), out_.merges.size(), out_.hidden_rows.size()};
   }
 
   void end_table() {
@@ -319,24 +310,51 @@ class PageReader {
     end_colgroup();
     if (in_caption_) end_caption();
     in_table_ = false;
+    if (status_.ok()) hidden_cells();
+    if (status_.ok()) draw_in_order();
   }
 
-  // A caption is drawn above its table wherever it stands: one after the
-  // rows has no certain place.
+  // Cells display:none takes out of their rows: a column every cell of which
+  // is so (PhpSpreadsheet's hidden column) is a hidden column, read and
+  // said; any other such cell shifts the cells after it in a browser, under
+  // other headers, and is refused.
+  void hidden_cells() {
+    for (std::uint32_t c = 1; c < columns_.size(); ++c) {
+      const ColumnCells& k = columns_[c];
+      if (k.removed == 0) continue;
+      if (k.removed == k.cells) {
+        out_.hidden_columns.emplace_back(c, c);
+        continue;
+      }
+      refuse_layout("ô " + cell_name(k.first_removed_row, c) + " của trang web bị ẩn hẳn (display:none hoặc hidden) "
+                    "mà các ô khác cùng cột thì không: trình duyệt dồn các ô sau nó sang trái, không chắc ô nào thuộc "
+                    "cột nào",
+                    "cell " + cell_name(k.first_removed_row, c) + " of the web page is not laid out (display:none or "
+                    "hidden) while others of its column are; which cell is under which header is not certain",
+                    k.first_removed_row, c);
+      return;
+    }
+  }
+
+  // The table's groups as a browser draws them (a caption on top, a head
+  // first, a foot last, wherever the page puts them).
+  void draw_in_order() {
+    const auto new_row = drawn_order(groups_, table_.row);
+    if (!new_row.empty()) move_rows(out_, table_, new_row);
+  }
+
+  // A caption: a row of its own, drawn above its table wherever it stands.
   void start_caption() {
     end_cell();
     end_row();
     end_group();
-    if (table_rows_) {
-      refuse_layout("bảng của trang web có tiêu đề (caption) đứng sau các dòng: trình duyệt hiện nó ở trên cùng",
-                    "a table of the web page has its caption after its rows; a browser shows it on top", next_row_);
-      return;
-    }
     flush_line();
     in_caption_ = true;
   }
   void end_caption() {
+    const std::uint32_t row = next_row_;
     flush_line();
+    if (next_row_ != row) groups_.push_back({RowGroup::Kind::caption, row, row});
     in_caption_ = false;
   }
 
@@ -368,31 +386,19 @@ class PageReader {
   void start_group(const Tag& t) {
     end_row();
     end_group();
-    if (!status_.ok()) return;
-    // A browser draws a table's first header group on top and its footer
-    // last, wherever they stand: one that does not stand there has no
-    // certain place.
-    if ((t.name == "thead" && table_rows_) || (footer_rows_ && !in_footer_)) return refuse_order();
-    in_footer_ = t.name == "tfoot";
+    group_ = {t.name == "thead" ? RowGroup::Kind::head : t.name == "tfoot" ? RowGroup::Kind::foot : RowGroup::Kind::body,
+              next_row_, 0};
+    group_open_ = true;
     group_look_ = Look::under(table_look_, css_of(t));
-  }
-  void refuse_order() {
-    refuse_layout("bảng của trang web có phần đầu (thead) sau các dòng hoặc phần chân (tfoot) trước các dòng khác: "
-                  "trình duyệt hiện chúng ở đầu và ở cuối, không chắc dòng nào ở đâu",
-                  "a table of the web page has its head (thead) after rows or its foot (tfoot) before other rows; "
-                  "which row is where is not certain",
-                  next_row_);
   }
 
   void start_row(const Tag& t) {
     end_row();
     if (!status_.ok()) return;
-    if (footer_rows_ && !in_footer_) return refuse_order();
     if (next_row_ > kMaxRow) return too_many_rows();
+    if (!group_open_) group_ = {RowGroup::Kind::body, next_row_, 0}, group_open_ = true;  // rows outside a tbody
     row_ = next_row_++;
     model_.start_row(row_);
-    table_rows_ = true;
-    if (in_footer_) footer_rows_ = true;
     row_look_ = Look::under(group_look_, css_of(t));
     if (row_look_.removed || row_look_.invisible) out_.hidden_rows.push_back(row_);
   }
@@ -407,7 +413,8 @@ class PageReader {
   // rowspan past it, or rowspan="0", stops at the group's last row.
   void end_group() {
     model_.end_group(next_row_ - 1, out_.merges);
-    in_footer_ = false;
+    if (group_open_ && next_row_ > group_.first) groups_.push_back({group_.kind, group_.first, next_row_ - 1});
+    group_open_ = false;
     group_look_ = table_look_;
   }
 
@@ -421,16 +428,6 @@ class PageReader {
       return;
     }
     const CssEffect own = css_of(t);
-    if (own.removed.value_or(false)) {
-      // A browser lays the row out without it, the cells after it shifted
-      // left under other headers; a spreadsheet program may not.
-      refuse_layout("ô " + cell_name(row_, x) + " của trang web bị ẩn hẳn (display:none): trình duyệt dồn các ô sau nó "
-                    "sang trái, không chắc ô nào thuộc cột nào",
-                    "cell " + cell_name(row_, x) + " of the web page is not laid out (display:none); which cell is under "
-                    "which header is not certain",
-                    row_, x);
-      return;
-    }
     // Excel's own page spans a text over the empty cells it runs into with
     // "mso-ignore:colspan": columns taken, but no merged range (a header
     // over its neighbour would name the neighbour's column too).
@@ -455,10 +452,17 @@ class PageReader {
         return;
     }
     x = first;
+    // Cells display:none takes out of the row, judged by their column at the table's end (hidden_cells).
+    if (columns_.size() <= x) columns_.resize(x + 1);
+    ++columns_[x].cells;
+    if (own.removed.value_or(false) && columns_[x].removed++ == 0) columns_[x].first_removed_row = row_;
     in_cell_ = true;
     cell_row_ = row_;
     cell_col_ = x;
+    // What the row or the cell itself hides is said of the row or judged
+    // with the column (hidden_cells); only what hides inside it is dropped.
     td_look_ = Look::under(row_look_, own);
+    td_look_.dropped = false;
     cell_.clear();
     cell_open_.clear();
     num_ = t.num;
@@ -485,7 +489,22 @@ class PageReader {
     std::string_view t = g.text;
     while (!t.empty() && (t.front() == ' ' || t.front() == '\n')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
-    if (t.empty()) return g.clear();
+    // Excel's own page gives the value beside what it shows: a cell that
+    // shows nothing (a ";;;" format) has a value the clerk does not see.
+    // Where a text is shown, the text is read, as a clerk reads it (a page
+    // made from an Excel template may keep the template's x:num).
+    double number = 0;
+    const bool hidden_number = t.empty() && finite_number(num, number);
+    if (t.empty() && !hidden_number) return g.clear();
+    if (g.too_long || (limits_.max_field_bytes != 0 && t.size() > limits_.max_field_bytes)) {
+      refuse(sdk::Code::limit_exceeded,
+             "ô " + cell_name(row, column) + " của trang web dài hơn giới hạn " + std::to_string(limits_.max_field_bytes) +
+                 " byte",
+             "cell " + cell_name(row, column) + " of the web page is longer than the limit of " +
+                 std::to_string(limits_.max_field_bytes) + " bytes",
+             row, column);
+      return;
+    }
     if (g.seen && g.unseen) {
       // Part of it drawn so that it cannot be seen ("17" and a white "99"):
       // what the clerk reads there is not certain.
@@ -501,15 +520,6 @@ class PageReader {
       nfc = textcodec::to_nfc(t);
       t = nfc;
     }
-    if (limits_.max_field_bytes != 0 && t.size() > limits_.max_field_bytes) {
-      refuse(sdk::Code::limit_exceeded,
-             "ô " + cell_name(row, column) + " của trang web dài hơn giới hạn " + std::to_string(limits_.max_field_bytes) +
-                 " byte",
-             "cell " + cell_name(row, column) + " of the web page is longer than the limit of " +
-                 std::to_string(limits_.max_field_bytes) + " bytes",
-             row, column);
-      return;
-    }
     if (limits_.max_cells != 0 && out_.cells.size() >= limits_.max_cells) {
       refuse(sdk::Code::limit_exceeded, "trang web có nhiều ô hơn giới hạn " + std::to_string(limits_.max_cells) + " ô",
              "the web page has more cells than the limit of " + std::to_string(limits_.max_cells), row, column);
@@ -521,13 +531,9 @@ class PageReader {
     c.offset = static_cast<std::uint32_t>(out_.text.size());
     c.length = static_cast<std::uint32_t>(t.size());
     c.struck = g.struck;
-    c.unseen = g.unseen;
-    // Excel's own page gives a number beside what it shows ("1.234"): the number.
-    if (!num.empty()) {
-      double v = 0;
-      const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-      if (ec == std::errc() && end == num.data() + num.size() && std::isfinite(v)) c.has_number = true, c.number = v;
-    }
+    c.unseen = g.unseen || hidden_number;
+    c.has_number = hidden_number;
+    c.number = number;
     out_.text.append(t);
     out_.cells.push_back(c);
     g.clear();
@@ -538,6 +544,7 @@ class PageReader {
   Page& out_;
   sdk::Status status_;
   std::size_t pos_ = 0;  // where the reading is, for a refusal's offset
+  const std::size_t cap_;  // a cell's text gathered up to: one past the limit
   Styles styles_;
   std::string linked_;  // a linked stylesheet
 
@@ -546,7 +553,17 @@ class PageReader {
   Look page_look_;
   OpenElements outer_open_;
 
-  bool in_table_ = false, in_caption_ = false, in_footer_ = false, footer_rows_ = false, table_rows_ = false;
+  bool in_table_ = false, in_caption_ = false;
+  std::string table_klass_;     // the open table's class attribute
+  std::size_t table_depth_ = 0;  // outer elements open when it began
+  std::vector<RowGroup> groups_;
+  RowGroup group_{RowGroup::Kind::body, 0, 0};
+  bool group_open_ = false;
+  TableStart table_;  // where the open table's rows, cells, ranges and hidden rows begin
+  struct ColumnCells {
+    std::uint32_t cells = 0, removed = 0, first_removed_row = 0;
+  };
+  std::vector<ColumnCells> columns_;  // by the column cells begin in
   Look table_look_, group_look_, row_look_, td_look_;
   std::uint32_t row_ = 0;  // the open row's number, 0 when none
   TableModel model_;

@@ -44,15 +44,27 @@ bool never_static(std::string_view pseudo) {
     if (pseudo == p) return true;
   return false;
 }
+// The first `bytes` of a text, cut between UTF-8 characters.
+std::string head_of(std::string_view s, std::size_t bytes) {
+  if (s.size() <= bytes) return std::string(s);
+  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
+  return std::string(s.substr(0, bytes));
+}
+
 }  // namespace
 
 void merge(CssEffect& into, const CssEffect& by) {
+  // A declaration !important is passed over only by another one.
+  const auto wins = [&](std::uint8_t bit) { return (by.important & bit) != 0 || (into.important & bit) == 0; };
+  std::uint8_t bit = 1;
   for (auto [to, from] : {std::pair{&into.struck, &by.struck}, {&into.removed, &by.removed},
                           {&into.invisible, &by.invisible}, {&into.transparent, &by.transparent},
-                          {&into.tiny, &by.tiny}})
-    if (*from) *to = *from;
-  if (!by.color.empty()) into.color = by.color;
-  if (!by.background.empty()) into.background = by.background;
+                          {&into.tiny, &by.tiny}}) {
+    if (*from && wins(bit)) *to = *from, into.important |= by.important & bit;
+    bit = static_cast<std::uint8_t>(bit << 1);
+  }
+  if (!by.color.empty() && wins(32)) into.color = by.color, into.important |= by.important & 32;
+  if (!by.background.empty() && wins(64)) into.background = by.background, into.important |= by.important & 64;
 }
 
 CssEffect css_effect(std::string_view declarations) {
@@ -66,18 +78,24 @@ CssEffect css_effect(std::string_view declarations) {
     if (colon == std::string_view::npos) continue;
     const std::string property = lowered(trim(one.substr(0, colon)));
     std::string value = lowered(trim(one.substr(colon + 1)));
-    if (const auto bang = value.find('!'); bang != std::string::npos) value = std::string(trim(value.substr(0, bang)));
+    bool important = false;
+    if (const auto bang = value.find('!'); bang != std::string::npos) {
+      important = value.find("important", bang) != std::string::npos;
+      value = std::string(trim(value.substr(0, bang)));
+    }
+    std::uint8_t bit = 0;
     if (property == "text-decoration" || property == "text-decoration-line")
-      e.struck = value.find("line-through") != std::string::npos;
-    else if (property == "display") e.removed = value == "none";
-    else if (property == "mso-hide") e.removed = value == "all";
-    else if (property == "visibility") e.invisible = value == "hidden" || value == "collapse";
-    else if (property == "opacity") e.transparent = zero(value);
-    else if (property == "font-size") e.tiny = zero(value);
+      e.struck = value.find("line-through") != std::string::npos, bit = 1;
+    else if (property == "display") e.removed = value == "none", bit = 2;
+    else if (property == "mso-hide") e.removed = value == "all", bit = 2;
+    else if (property == "visibility") e.invisible = value == "hidden" || value == "collapse", bit = 4;
+    else if (property == "opacity") e.transparent = zero(value), bit = 8;
+    else if (property == "font-size") e.tiny = zero(value), bit = 16;
     else if (property == "color") {
-      e.color = normal_color(value);
-      if (e.color == "transparent") e.transparent = true, e.color.clear();
+      e.color = normal_color(value), bit = 32;
+      if (e.color == "transparent") e.transparent = true, e.color.clear(), bit = 8;
     } else if (property == "background-color" || property == "background") {
+      bit = 64;
       // The shorthand's colour is the word of it that reads as one.
       std::string_view rest = value;
       while (!rest.empty()) {
@@ -92,15 +110,18 @@ CssEffect css_effect(std::string_view declarations) {
         rest = trim(rest.substr(cut));
       }
     }
+    if (important) e.important |= bit;
   }
   return e;
 }
 
 std::string normal_color(std::string_view v) {
   if (v.size() > kMaxColorText) return {};
-  std::string c;
+  std::string raw, c;  // without quotes, in lower case; c without spaces too
   for (const char ch : v)
-    if (!space(ch) && ch != '"' && ch != '\'') c.push_back(lower(ch));
+    if (ch != '"' && ch != '\'') raw.push_back(lower(ch));
+  for (const char ch : raw)
+    if (!space(ch)) c.push_back(ch);
   if (c.empty()) return c;
   if (c == "transparent") return c;
   // HTML's sixteen colour names, and orange.
@@ -118,8 +139,11 @@ std::string normal_color(std::string_view v) {
   if ((c.starts_with("rgb(") || c.starts_with("rgba(")) && c.back() == ')') {
     unsigned r = 0, g = 0, b = 0;
     double a = 1;
-    const char* args = c.c_str() + c.find('(') + 1;
-    const int n = std::sscanf(args, "%u,%u,%u,%lf", &r, &g, &b, &a);
+    std::string list = raw.substr(raw.find('(') + 1);  // "rgb(0 0 128 / 0.5)" as "0 0 128 , 0.5)"
+    for (char& ch : list)
+      if (ch == '/') ch = ',';
+    int n = std::sscanf(list.c_str(), "%u ,%u ,%u ,%lf", &r, &g, &b, &a);
+    if (n < 3) n = std::sscanf(list.c_str(), "%u %u %u ,%lf", &r, &g, &b, &a);
     if (n >= 3 && r < 256 && g < 256 && b < 256) {
       if (n == 4 && a <= 0) return "transparent";
       char out[8];
@@ -128,7 +152,8 @@ std::string normal_color(std::string_view v) {
     }
     return {};
   }
-  return {};  // a name this reader does not know: no colour, rather than a wrong one
+  // Another name ("DarkGreen", as ASP.NET writes them): equal only to itself.
+  return std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }) ? c : std::string();
 }
 
 void Styles::add(std::string_view css) { add(css, 0); }
@@ -155,7 +180,7 @@ void Styles::add(std::string_view css, int depth) {
     const std::size_t open = t.find('{', at), semi = t.find(';', at);
     if (semi < open) {  // "@import url(x.css);", "@charset ..."
       const std::string_view statement = trim(t.substr(at, semi - at));
-      if (statement.starts_with("@import") && imported_.empty()) imported_ = std::string(statement.substr(0, 120));
+      if (statement.starts_with("@import") && imported_.empty()) imported_ = head_of(statement, 120);
       at = semi + 1;
       continue;
     }
@@ -170,11 +195,7 @@ void Styles::add(std::string_view css, int depth) {
     at = close + 1;
     if (prelude.starts_with("@")) {
       const std::string p = lowered(prelude);
-      // Rules for the screen are the page as seen; print's are not.
-      const bool screen = p.starts_with("@supports") ||
-                          (p.starts_with("@media") && (p.find("print") == std::string::npos ||
-                                                       p.find("screen") != std::string::npos ||
-                                                       p.find("all") != std::string::npos));
+      const bool screen = p.starts_with("@supports") || (p.starts_with("@media") && on_screen(p.substr(6)));
       if (screen && depth < 4) add(block, depth + 1);
       continue;
     }
@@ -182,11 +203,23 @@ void Styles::add(std::string_view css, int depth) {
   }
 }
 
+// Rules for the screen are the page as seen; print's, and a narrow
+// screen's (max-width: a phone's), are not.
+bool Styles::on_screen(std::string_view media) {
+  const std::string m = lowered(media);
+  if (m.find("max-width") != std::string::npos || m.find("max-device-width") != std::string::npos) return false;
+  const bool print = m.find("print") != std::string::npos && m.find("not print") == std::string::npos;
+  return !print || m.find("screen") != std::string::npos || m.find("all") != std::string::npos;
+}
+
 void Styles::rule(std::string_view selectors, std::string_view declarations) {
   const CssEffect e = css_effect(declarations);
   if (!e.any()) return;
+  // What may hide a figure: a white text or a black ground counts too
+  // (another colour through a selector not placed is passed over).
   const bool hides = e.struck.value_or(false) || e.removed.value_or(false) || e.invisible.value_or(false) ||
-                     e.transparent.value_or(false) || e.tiny.value_or(false);
+                     e.transparent.value_or(false) || e.tiny.value_or(false) || e.color == "#ffffff" ||
+                     e.background == "#000000";
   for (std::size_t from = 0; from <= selectors.size();) {
     std::size_t comma = selectors.find(',', from);
     if (comma == std::string_view::npos) comma = selectors.size();
@@ -195,6 +228,28 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
     if (one.empty()) continue;
     Rule r;
     std::size_t i = 0;
+    // "table.sheet0 tr.row2", as PhpSpreadsheet writes its hidden rows and
+    // columns: a compound inside a table of those classes.
+    if (const auto gap = one.find_first_of(" \t\r\n"); gap != std::string_view::npos && lowered(one.substr(0, 5)) == "table" &&
+        (gap == 5 || one[5] == '.')) {
+      std::string_view prefix = one.substr(5, gap - 5);
+      bool plain = true;
+      while (!prefix.empty() && plain) {
+        std::size_t k = 1;
+        std::string name;
+        for (; k < prefix.size() && name_char(prefix[k]); ++k) name.push_back(lower(prefix[k]));
+        plain = prefix[0] == '.' && !name.empty();
+        r.table_classes.push_back(std::move(name));
+        prefix.remove_prefix(k);
+      }
+      const std::string_view rest = trim(one.substr(gap));
+      if (plain && rest.find_first_of(" \t\r\n>+~") == std::string_view::npos) {
+        r.in_table = true;
+        i = one.size() - rest.size();
+      } else {
+        r.table_classes.clear();
+      }
+    }
     while (i < one.size() && (name_char(one[i]) || one[i] == '*')) r.element.push_back(lower(one[i++]));
     bool placed = true, never = false;
     while (i < one.size() && placed) {
@@ -216,10 +271,13 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
     }
     if (never) continue;
     if (!placed) {
-      if (hides && unplaced_.empty()) unplaced_ = std::string(one.substr(0, 80));
+      if (hides && unplaced_.empty()) unplaced_ = head_of(one, 120);
       continue;
     }
-    r.specificity = static_cast<int>(r.classes.size()) * 10 + (!r.element.empty() && r.element != "*" ? 1 : 0);
+    std::sort(r.classes.begin(), r.classes.end());
+    std::sort(r.table_classes.begin(), r.table_classes.end());
+    r.specificity = static_cast<int>(r.classes.size() + r.table_classes.size()) * 10 +
+                    (!r.element.empty() && r.element != "*" ? 1 : 0) + (r.in_table ? 1 : 0);
     r.order = rules_.size();
     r.effect = e;
     const std::string key = !r.classes.empty() ? "." + r.classes.front() : r.element.empty() ? "*" : r.element;
@@ -229,16 +287,26 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
   }
 }
 
-CssEffect Styles::of(std::string_view element, std::string_view classes) const {
+CssEffect Styles::of(std::string_view element, std::string_view classes, const std::string* table_classes) const {
   CssEffect e;
   if (rules_.empty()) return e;
-  std::vector<std::string> mine;
-  for (std::size_t i = 0; i < classes.size();) {
-    while (i < classes.size() && space(classes[i])) ++i;
-    std::string name;
-    while (i < classes.size() && !space(classes[i])) name.push_back(lower(classes[i++]));
-    if (!name.empty()) mine.push_back(std::move(name));
-  }
+  const auto split = [](std::string_view list) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < list.size() && out.size() < 256;) {  // 256 classes are plenty
+      while (i < list.size() && space(list[i])) ++i;
+      std::string name;
+      while (i < list.size() && !space(list[i])) name.push_back(lower(list[i++]));
+      if (!name.empty()) out.push_back(std::move(name));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  const std::vector<std::string> mine = split(classes);
+  const std::vector<std::string> table = table_classes != nullptr ? split(*table_classes) : std::vector<std::string>{};
+  const auto has_all = [](const std::vector<std::string>& have, const std::vector<std::string>& want) {
+    return std::includes(have.begin(), have.end(), want.begin(), want.end());
+  };
   std::vector<std::size_t> matched;
   const auto look = [&](const std::string& key) {
     const auto it = by_key_.find(key);
@@ -246,9 +314,8 @@ CssEffect Styles::of(std::string_view element, std::string_view classes) const {
     for (const std::size_t k : it->second) {
       const Rule& r = rules_[k];
       if (!r.element.empty() && r.element != "*" && r.element != element) continue;
-      if (std::all_of(r.classes.begin(), r.classes.end(),
-                      [&](const std::string& c) { return std::find(mine.begin(), mine.end(), c) != mine.end(); }))
-        matched.push_back(k);
+      if (r.in_table && (table_classes == nullptr || !has_all(table, r.table_classes))) continue;
+      if (has_all(mine, r.classes)) matched.push_back(k);
     }
   };
   look("*");

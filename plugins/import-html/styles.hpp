@@ -9,6 +9,7 @@
 // cells by this reader: it is kept in unplaced(), and the page refused.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ struct CssEffect {
   std::optional<bool> transparent;  // opacity: 0, or a colour with no alpha
   std::optional<bool> tiny;         // font-size: 0, or another size
   std::string color, background;    // normal_color(), "" when not given
+  std::uint8_t important = 0;       // which of them were declared !important (kImportant... bits)
   bool any() const {
     return struck || removed || invisible || transparent || tiny || !color.empty() || !background.empty();
   }
@@ -41,8 +43,11 @@ class Styles {
  public:
   // The rules of a <style> element's text.
   void add(std::string_view css);
-  // The cascaded effect of the page's rules on an element with a class attribute.
-  CssEffect of(std::string_view element, std::string_view classes) const;
+  // The cascaded effect of the page's rules on an element with a class
+  // attribute, inside a table of `table_classes` (nullptr: outside tables).
+  CssEffect of(std::string_view element, std::string_view classes, const std::string* table_classes) const;
+  // Whether a <style media="..."> or "@media ..." holds on a screen.
+  static bool on_screen(std::string_view media);
   // The first selector of a rule that strikes or hides which this reader
   // cannot place ("" when none), and the first stylesheet the page imports.
   const std::string& unplaced() const { return unplaced_; }
@@ -53,7 +58,9 @@ class Styles {
   static constexpr std::size_t kMaxRules = 4096;
   struct Rule {
     std::string element;               // "" or "*": any
-    std::vector<std::string> classes;  // all of them, lower case
+    std::vector<std::string> classes;  // all of them, lower case, sorted
+    bool in_table = false;             // "table.sheet0 tr.row2" (PhpSpreadsheet): inside a table with
+    std::vector<std::string> table_classes;  // all of these classes
     int specificity;
     std::size_t order;
     CssEffect effect;

@@ -44,3 +44,29 @@ class TableModel {
 };
 
 }  // namespace tonghop::html
+
+namespace tonghop::html {
+
+// A table's rows as groups, in the order the page gives them.
+struct RowGroup {
+  enum class Kind { caption, head, body, foot } kind;
+  std::uint32_t first, last;  // sheet rows
+};
+
+// Where each row of a table goes when drawn as a browser draws the groups,
+// whatever order the page gives them in: the first caption on top, then the
+// first head, the other groups in order, the first foot last (PEAR's
+// HTML_Table writes thead, tfoot, tbody, as HTML 4 asked). new_row[r -
+// first_row] for the rows first_row..; empty when the order is already so.
+std::vector<std::uint32_t> drawn_order(const std::vector<RowGroup>& groups, std::uint32_t first_row);
+
+struct Page;
+// Where a table begins in a Page: its first row, cell, merged range and hidden row.
+struct TableStart {
+  std::uint32_t row = 0;
+  std::size_t cell = 0, merge = 0, hidden = 0;
+};
+// The table's rows moved to new_row (drawn_order()), its cells kept row by row.
+void move_rows(Page& page, const TableStart& table, const std::vector<std::uint32_t>& new_row);
+
+}  // namespace tonghop::html

@@ -65,6 +65,13 @@ Tokenizer::Kind Tokenizer::next(std::string_view& text, Tag& tag) {
       }
       continue;
     }
+    // Excel's page marks a comment's anchor ("[1]") for programs that do not
+    // read Excel's notes; Excel leaves it out of the cell, and so does this.
+    if (rest.size() > 26 && rest[1] == '!' && rest.substr(0, 26) == "<![if !supportAnnotations]") {
+      const std::size_t end = s_.find("<![endif]>", pos_);
+      pos_ = end == std::string_view::npos ? s_.size() : end + 10;
+      continue;
+    }
     if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?' || (rest[1] == '/' && rest.size() > 2 && !alpha(rest[2])))) {
       // A declaration, a processing instruction, "</ >" or "</3": a bogus comment.
       if (rest[1] == '/' && rest[2] == '>') {
@@ -94,7 +101,7 @@ Tokenizer::Kind Tokenizer::next(std::string_view& text, Tag& tag) {
 
 // The attributes from `i`, up to and past the tag's '>'.
 std::size_t Tokenizer::attributes(std::size_t i, Tag& t) {
-  bool seen[9] = {};
+  bool seen[11] = {};
   while (i < s_.size()) {
     while (i < s_.size() && (space(s_[i]) || s_[i] == '/')) {
       if (s_[i] == '/' && i + 1 < s_.size() && s_[i + 1] == '>') t.self_closing = true;
@@ -121,9 +128,10 @@ std::size_t Tokenizer::attributes(std::size_t i, Tag& t) {
         value = s_.substr(first, i - first);
       }
     }
-    static constexpr std::string_view kNames[] = {"colspan", "rowspan", "span", "style", "class",
-                                                  "x:num",   "color",   "bgcolor", "rel"};
-    std::string* const into[] = {&t.colspan, &t.rowspan, &t.span, &t.style, &t.klass, &t.num, &t.color, &t.bgcolor, &t.rel};
+    static constexpr std::string_view kNames[] = {"colspan", "rowspan", "span",    "style", "class", "x:num",
+                                                  "color",   "bgcolor", "rel",     "text",  "media"};
+    std::string* const into[] = {&t.colspan, &t.rowspan, &t.span, &t.style, &t.klass, &t.num,
+                                 &t.color,   &t.bgcolor, &t.rel,  &t.text,  &t.media};
     for (std::size_t k = 0; k < std::size(kNames); ++k)
       if (name == kNames[k] && !seen[k]) {  // the first of a name counts
         seen[k] = true;

@@ -15,7 +15,7 @@ struct Tag {
   bool end = false;
   bool self_closing = false;  // "/>": meaningful on void elements only
   // The attributes read (the first of each name, as HTML keeps), references decoded.
-  std::string colspan, rowspan, span, style, klass, num, color, bgcolor, rel;
+  std::string colspan, rowspan, span, style, klass, num, color, bgcolor, rel, text, media;
   bool hidden = false;
 };
 

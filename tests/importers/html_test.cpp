@@ -148,20 +148,25 @@ TEST(Html, WhatIsStruckOrHiddenIsSaid) {
   EXPECT_EQ(r.text(2, 1), "18");
 }
 
-// Excel's own web page gives each number beside what it shows, and spans a
-// long text over the empty cells it runs into without merging them.
-TEST(Html, ExcelsNumberBesideItsTextIsTheNumber) {
-  const auto r = page(table("<tr><td x:num=\"1234.5\">1.234,5</td><td x:num>7</td>"
+// Excel's own web page gives each value beside what it shows: the text
+// shown is read (a page made from an Excel template may keep the
+// template's x:num), and a value shown as nothing (";;;") is read and said.
+// A long text run over the empty cells beside it is no merged range.
+TEST(Html, ExcelsValueBesideItsTextIsReadWhereNothingIsShown) {
+  const auto r = page(table("<tr><td x:num=\"1234.5\">1.234,5</td><td x:num=\"4\">2</td><td x:num=\"105\"></td>"
                             "<td colspan=2 style='mso-ignore:colspan'>Tổng số đảng viên</td><td>9</td></tr>"));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.sheet().find(1, 1)->type, sdk::CellType::text);
+  EXPECT_EQ(r.text(1, 1), "1.234,5");
+  EXPECT_EQ(r.text(1, 2), "2");
+  const auto* hidden = r.sheet().find(1, 3);
+  ASSERT_NE(hidden, nullptr);
+  EXPECT_EQ(hidden->type, sdk::CellType::number);
+  EXPECT_EQ(hidden->number, 105);
+  EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:3"}));
   EXPECT_TRUE(r.sheet().merges.empty());
-  EXPECT_EQ(r.text(1, 3), "Tổng số đảng viên");
-  EXPECT_EQ(r.text(1, 5), "9");
-  const auto* c = r.sheet().find(1, 1);
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->type, sdk::CellType::number);
-  EXPECT_EQ(c->number, 1234.5);
-  EXPECT_EQ(r.sheet().find(1, 2)->type, sdk::CellType::text);
+  EXPECT_EQ(r.text(1, 4), "Tổng số đảng viên");
+  EXPECT_EQ(r.text(1, 6), "9");
 }
 
 // What cannot be laid out for certain is refused, naming where, in both
@@ -178,11 +183,8 @@ TEST(Html, WhatCannotBeLaidOutForCertainIsRefused) {
            {table("<caption><table><tr><td>1</table></caption><tr><td>2"), "tiêu đề (caption) của bảng ở dòng 1"},
            {table("<tr><td>a</td>, <td>b</td></tr>"), "dòng 1 của trang web có chữ «,» nằm trong bảng nhưng ngoài mọi ô"},
            {table("<tr><td>a</td> 1 / 2 <td>b</td></tr>"), "có chữ «1 | 2»"},
-           {table("<tfoot><tr><td>Cộng</td></tr></tfoot><tbody><tr><td>1</td></tr></tbody>"), "phần chân (tfoot) trước"},
-           {table("<tfoot><tr><td>Cộng</td></tr></tfoot><tr><td>1</td></tr>"), "phần chân (tfoot) trước"},
-           {table("<tbody><tr><td>1</td></tr></tbody><thead><tr><td>Tên</td></tr></thead>"), "phần đầu (thead) sau"},
-           {table("<tr><td>1</td></tr><caption>Biểu 01</caption>"), "tiêu đề (caption) đứng sau các dòng"},
            {table("<tr><td rowspan=2>a<td>b<tr><td style=\"display: none\">c<td>d"), "ô B2 của trang web bị ẩn hẳn"},
+           {table("<tr><td>a<td hidden>b<tr><td>c<td>d"), "ô B1 của trang web bị ẩn hẳn (display:none hoặc hidden)"},
            {table("<tr><td>a<td rowspan=2>b<td>c<tr><td colspan=3>d<td>e"), "ô A2 của trang web trùm lên một ô gộp"},
            {table("<tr><td>17<font color=white>99</font></td></tr>"), "một phần chữ của ô A1 trên trang web không nhìn thấy"},
            {table(wide), "vượt quá cột cuối cùng của bảng tính"},
@@ -222,7 +224,7 @@ TEST(Html, TagsAreReadAsHtmlReadsThem) {
   EXPECT_EQ(r.sheet().find(4, 1), nullptr);  // "/>" does not close a span: 123 is hidden
   EXPECT_EQ(r.text(4, 2), "7");
   EXPECT_EQ(r.text(5, 1), "1\n234");  // "</br>" is a <br>
-  EXPECT_EQ(r.text(5, 2), "1234 1");   // never 12341
+  EXPECT_EQ(r.text(5, 2), "1234 (1)");  // a footnote's mark: never 12341
   EXPECT_EQ(r.text(5, 3), "a b c");
   EXPECT_EQ(r.sheet().find(5, 4), nullptr);  // a drop-down list's options are not its text
   EXPECT_EQ(r.text(5, 5), "8");
@@ -251,6 +253,59 @@ TEST(Html, StylesAreWeighedAsABrowserWeighsThem) {
   EXPECT_EQ(r.properties("struck_cell"), (std::vector<std::string>{"2:1"}));
   EXPECT_EQ(r.properties("hidden_row"), (std::vector<std::string>{"3"}));
   EXPECT_EQ(r.properties("hidden_column"), (std::vector<std::string>{"2-3", "4-6"}));
+}
+
+// Pages as PHP libraries, ASP.NET and Excel write them, each once refused
+// or misread: PEAR's HTML_Table (thead, tfoot, tbody, as HTML 4 asked) and a
+// caption after the rows drawn as a browser draws them; PhpSpreadsheet's
+// hidden row and column ("table.sheet0 tr.row2", "table.sheet0 .column1");
+// Excel's note anchors; a <font> left open before each <td>; GridView's
+// colour names; a hidden row with a hidden part in a cell.
+TEST(Html, PagesOfCommonWritersAreDrawnAsABrowserDrawsThem) {
+  auto r = page(table("<thead><tr><td>Tên<td>Số</tr></thead><tfoot><tr><td>Cộng<td>3</tr></tfoot>"
+                      "<tbody><tr><td>a<td>1<tr><td>b<td>2</tbody><caption>Biểu 01</caption>"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(texts(r.sheet()), (std::set<Place>{{1, 1, "Biểu 01"}, {2, 1, "Tên"}, {2, 2, "Số"}, {3, 1, "a"}, {3, 2, "1"},
+                                               {4, 1, "b"}, {4, 2, "2"}, {5, 1, "Cộng"}, {5, 2, "3"}}));
+  r = page(
+      "<html><head><style>table.sheet0 tr.row2 { display:none } table.sheet0 .column1 { display:none }</style></head>"
+      "<body><table class=\"sheet0\"><tr class=row0><td class=column0>Tên<td class=column1>Ghi chú<td class=column2>Số"
+      "<tr class=row1><td class=column0>a<td class=column1>x<td class=column2>1"
+      "<tr class=row2><td class=column0>b<td class=column1>y<td class=column2>2</table>"
+      "<table class=\"sheet1\"><tr class=row2><td class=column1>c</table></body></html>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.properties("hidden_row"), (std::vector<std::string>{"3"}));
+  EXPECT_EQ(r.properties("hidden_column"), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(r.text(3, 2), "y");  // read, and said of its row and column
+  EXPECT_EQ(r.text(4, 1), "c");  // the next table's classes are not sheet0's
+  r = page(table("<tr><td>162<![if !supportAnnotations]><a class=msocomanch href=\"#_msocom_1\">[1]</a><![endif]></td>" +
+                 [] {
+                   std::string rows;
+                   for (int i = 0; i < 2000; ++i) rows += "<tr><font size=2><td>1</td></tr>";
+                   return rows;
+                 }() +
+                 "<tr style=\"color:White;background-color:DarkGreen\"><td>7</td></tr>"
+                 "<tr style=\"display:none\"><td>162<span style=\"display:none\">0</span></td></tr>"));
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.text(1, 1), "162");
+  EXPECT_EQ(r.text(2002, 1), "7");
+  EXPECT_TRUE(r.properties("unseen_cell").empty());
+  EXPECT_EQ(r.text(2003, 1), "162");
+  EXPECT_EQ(r.properties("hidden_row"), (std::vector<std::string>{"2003"}));
+}
+
+// Colours as CSS gives them: !important, <body text>, "@media not print",
+// a near-white on white; <style media="print"> is not the screen's.
+TEST(Html, ColoursAreTheScreens) {
+  const auto r = page(
+      "<html><head><style>td.a { color: white !important } td.a { color: black } @media not print { .q { color: #fff } }"
+      "</style><style media=\"print\">.n { display: none }</style></head><body text=\"white\">"
+      "<p>tiêu đề</p><table><tr><td class=a>1<td class=q>2<td style=\"color:#fefefe\">3<td class=n>4"
+      "<td style=\"color:black\">5</table></body></html>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.properties("unseen_cell"), (std::vector<std::string>{"1:1", "2:1", "2:2", "2:3", "2:4"}));  // white body text
+  EXPECT_EQ(r.text(2, 4), "4");
+  EXPECT_TRUE(r.properties("hidden_column").empty());
 }
 
 // Hostile pages end in a bounded refusal: more cells than the limit, more
@@ -287,5 +342,13 @@ TEST(Html, HostilePagesAreRefusedWithinBounds) {
   for (int i = 0; i < 5000; ++i) classes += ".c" + std::to_string(i) + ",";
   r = page(classes + ".z { color: #" + huge + " }</style></head><body>" + table("<tr><td class=c1>1"));
   EXPECT_TRUE(r.status.ok()) << r.status.message();
+  // A paragraph of 3 MB of U+00A0 (each once rewritten in place, the whole
+  // text again): refused at the limit of a cell's length.
+  limits = test::default_limits();
+  limits.max_field_bytes = 64u << 10;
+  std::string spaces = "<html><body><p>";
+  for (int i = 0; i < 1500000; ++i) spaces += "\xC2\xA0x";
+  r = page(spaces + "</p></body></html>", limits);
+  EXPECT_EQ(r.status.code(), sdk::Code::limit_exceeded) << r.status.message();
   EXPECT_LT(test::peak_rss(), std::size_t{1} << 30);
 }
