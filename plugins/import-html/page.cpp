@@ -128,6 +128,7 @@ class PageReader {
 
   // Every <style> of the page first: a rule applies wherever it stands.
   void read_styles() {
+    excel_page_ = s_.substr(0, 4096).find("urn:schemas-microsoft-com:office:excel") != std::string_view::npos;
     Tokenizer tokens(s_);
     std::string_view text;
     Tag tag;
@@ -198,8 +199,11 @@ class PageReader {
     const Look& look = look_now();
     // Text a browser does not lay out inside a cell or a line (a note
     // LibreOffice keeps in a hidden <comment>) is not the cell's; a row or
-    // table hidden whole is said as hidden rows instead.
-    if (look.dropped) return;
+    // table hidden whole is said as hidden rows instead. Excel's own page
+    // hides the end of a text its column clips in a <span display:none>:
+    // Excel reads it back whole, and so does this (a name cut short would
+    // be another organisation's).
+    if (look.dropped && !excel_page_) return;
     const std::size_t before = into.text.size();
     append_text(into, t, cap_);
     if (into.text.size() == before) return;
@@ -547,6 +551,7 @@ class PageReader {
   const std::size_t cap_;  // a cell's text gathered up to: one past the limit
   Styles styles_;
   std::string linked_;  // a linked stylesheet
+  bool excel_page_ = false;  // written by Excel ("Save as Web Page")
 
   std::uint32_t next_row_ = 1;  // the sheet's next row
   Gather line_;                 // text outside the tables (or a caption): a row of its own
