@@ -17,6 +17,7 @@ struct Gather {
   bool space = false;
   bool struck = false, seen = false, unseen = false;  // of its characters
   bool too_long = false;                              // cut at the cap
+  bool hidden_part = false;                           // some text inside it not laid out
   void clear() { *this = Gather{}; }
 };
 
@@ -42,6 +43,10 @@ inline void append_text(Gather& g, std::string_view t, std::size_t cap) {
     }
     if (g.space) g.text.push_back(' '), g.space = false;
     if (c == '\xC2' && i + 1 < t.size() && t[i + 1] == '\xA0') c = ' ', ++i;
+    if (c == '\xEF' && t.substr(i, 3) == "\xEF\xBB\xBF") {  // U+FEFF (a PHP include saved with a BOM): shows nothing
+      i += 2;
+      continue;
+    }
     g.text.push_back(c);
   }
 }

@@ -19,6 +19,7 @@ struct Look {
   bool struck = false;       // line-through here or on an ancestor
   bool removed = false;      // display: none here or on an ancestor
   bool dropped = false;      // display: none on an element inside the cell (or the line) being read
+  bool note = false;         // inside LibreOffice's <comment>: a cell's note
   bool invisible = false;    // visibility (inherited, a child may show itself again)
   bool transparent = false;  // opacity 0 here or on an ancestor, or a transparent colour
   bool tiny = false;         // font-size 0 (inherited, a child may set another)

@@ -104,6 +104,9 @@ class PageReader {
       } else {
         start_element(tag);
       }
+      if (styles_.too_costly())
+        refuse(sdk::Code::limit_exceeded, "trang web có quá nhiều quy tắc kiểu chữ áp vào quá nhiều thẻ",
+               "the web page applies too many style rules to too many elements");
     }
     if (status_.ok()) end_table();
     if (status_.ok()) flush_line();
@@ -128,7 +131,6 @@ class PageReader {
 
   // Every <style> of the page first: a rule applies wherever it stands.
   void read_styles() {
-    excel_page_ = s_.substr(0, 4096).find("urn:schemas-microsoft-com:office:excel") != std::string_view::npos;
     Tokenizer tokens(s_);
     std::string_view text;
     Tag tag;
@@ -168,7 +170,7 @@ class PageReader {
     e.color = normal_color(t.name == "body" ? t.text : t.color);  // <body text="white">, <font color>
     e.background = normal_color(t.bgcolor);
     if (e.background == "transparent") e.background.clear();
-    merge(e, styles_.of(t.name, t.klass, in_table_ ? &table_klass_ : nullptr));
+    merge(e, styles_.of(t.name, t.klass, in_table_ ? &table_classes_ : nullptr));
     merge(e, css_effect(t.style));
     return e;
   }
@@ -197,13 +199,19 @@ class PageReader {
     }
     Gather& into = in_cell_ ? cell_ : line_;
     const Look& look = look_now();
-    // Text a browser does not lay out inside a cell or a line (a note
-    // LibreOffice keeps in a hidden <comment>) is not the cell's; a row or
-    // table hidden whole is said as hidden rows instead. Excel's own page
-    // hides the end of a text its column clips in a <span display:none>:
-    // Excel reads it back whole, and so does this (a name cut short would
-    // be another organisation's).
-    if (look.dropped && !excel_page_) return;
+    // Text not laid out inside a cell: a note LibreOffice keeps in a hidden
+    // <comment> is not the cell's; any other part a browser does not show
+    // and Excel may read (Excel's own page hides the end of a text its
+    // column clips so) leaves the cell uncertain (take() refuses it). A row
+    // or table hidden whole is said as hidden rows instead.
+    if (look.dropped) {
+      if (in_cell_ && !look.note) {
+        Gather probe;
+        append_text(probe, t, 16);
+        cell_.hidden_part |= !probe.text.empty();
+      }
+      return;
+    }
     const std::size_t before = into.text.size();
     append_text(into, t, cap_);
     if (into.text.size() == before) return;
@@ -224,7 +232,9 @@ class PageReader {
       return;
     }
     const Look& parent = o.empty() ? (in_cell_ ? td_look_ : page_look_) : *o.top();
-    o.push(t.name, Look::under(parent, css_of(t)));
+    Look look = Look::under(parent, css_of(t));
+    look.note |= t.name == "comment";  // LibreOffice's note of a cell
+    o.push(t.name, std::move(look));
   }
 
   void start_element(const Tag& t) {
@@ -268,7 +278,10 @@ class PageReader {
     if (in_table_ && n == "tr") return end_cell(), end_row();
     if (in_table_ && is_group(n)) return end_cell(), end_row(), end_group();
     if (n == "sup" || n == "sub") {
-      if (open().pop(n)) (in_cell_ ? cell_ : line_).text += ")";
+      if (!open().pop(n)) return;
+      std::string& text = (in_cell_ ? cell_ : line_).text;
+      if (text.ends_with(" (")) text.resize(text.size() - 2);  // an empty footnote's mark: nothing
+      else text += ")";
       return;
     }
     if (is_block(n)) new_line();
@@ -297,7 +310,7 @@ class PageReader {
     ++out_.tables;
     table_look_ = Look::under(outer_open_.empty() ? page_look_ : *outer_open_.top(), css_of(t));
     group_look_ = table_look_;
-    table_klass_ = t.klass;
+    table_classes_ = Styles::classes(t.klass);
     table_depth_ = outer_open_.size();
     next_col_ = 1;
     model_.start_table();
@@ -354,11 +367,11 @@ class PageReader {
     end_group();
     flush_line();
     in_caption_ = true;
+    caption_first_row_ = next_row_;
   }
   void end_caption() {
-    const std::uint32_t row = next_row_;
-    flush_line();
-    if (next_row_ != row) groups_.push_back({RowGroup::Kind::caption, row, row});
+    flush_line();  // its lines, each a row of its own, are one group
+    if (next_row_ != caption_first_row_) groups_.push_back({RowGroup::Kind::caption, caption_first_row_, next_row_ - 1});
     in_caption_ = false;
   }
 
@@ -499,7 +512,7 @@ class PageReader {
     // made from an Excel template may keep the template's x:num).
     double number = 0;
     const bool hidden_number = t.empty() && finite_number(num, number);
-    if (t.empty() && !hidden_number) return g.clear();
+    if (t.empty() && !hidden_number && !g.hidden_part) return g.clear();
     if (g.too_long || (limits_.max_field_bytes != 0 && t.size() > limits_.max_field_bytes)) {
       refuse(sdk::Code::limit_exceeded,
              "ô " + cell_name(row, column) + " của trang web dài hơn giới hạn " + std::to_string(limits_.max_field_bytes) +
@@ -507,6 +520,15 @@ class PageReader {
              "cell " + cell_name(row, column) + " of the web page is longer than the limit of " +
                  std::to_string(limits_.max_field_bytes) + " bytes",
              row, column);
+      return;
+    }
+    if (g.hidden_part) {
+      refuse_layout("một phần chữ của ô " + cell_name(row, column) + " trên trang web bị ẩn (display:none, hoặc "
+                    "trong một ô chọn): trình duyệt không hiện nhưng Excel có thể đọc, không chắc ô ghi gì",
+                    "part of the text of cell " + cell_name(row, column) + " of the web page is not laid out "
+                    "(display:none, or in a drop-down list): a browser does not show it, Excel may read it; what the "
+                    "cell holds is not certain",
+                    row, column);
       return;
     }
     if (g.seen && g.unseen) {
@@ -551,7 +573,6 @@ class PageReader {
   const std::size_t cap_;  // a cell's text gathered up to: one past the limit
   Styles styles_;
   std::string linked_;  // a linked stylesheet
-  bool excel_page_ = false;  // written by Excel ("Save as Web Page")
 
   std::uint32_t next_row_ = 1;  // the sheet's next row
   Gather line_;                 // text outside the tables (or a caption): a row of its own
@@ -559,7 +580,8 @@ class PageReader {
   OpenElements outer_open_;
 
   bool in_table_ = false, in_caption_ = false;
-  std::string table_klass_;     // the open table's class attribute
+  std::uint32_t caption_first_row_ = 0;
+  std::vector<std::string> table_classes_;  // the open table's (Styles::classes)
   std::size_t table_depth_ = 0;  // outer elements open when it began
   std::vector<RowGroup> groups_;
   RowGroup group_{RowGroup::Kind::body, 0, 0};

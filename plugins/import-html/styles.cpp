@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -115,6 +117,49 @@ CssEffect css_effect(std::string_view declarations) {
   return e;
 }
 
+// CSS's named colours (as ASP.NET writes them: "DarkGreen"), sorted.
+constexpr std::pair<std::string_view, std::string_view> kNamedColors[] = {
+     {"aliceblue", "#f0f8ff"}, {"antiquewhite", "#faebd7"}, {"aqua", "#00ffff"}, {"aquamarine", "#7fffd4"},
+     {"azure", "#f0ffff"}, {"beige", "#f5f5dc"}, {"bisque", "#ffe4c4"}, {"black", "#000000"},
+     {"blanchedalmond", "#ffebcd"}, {"blue", "#0000ff"}, {"blueviolet", "#8a2be2"}, {"brown", "#a52a2a"},
+     {"burlywood", "#deb887"}, {"cadetblue", "#5f9ea0"}, {"chartreuse", "#7fff00"}, {"chocolate", "#d2691e"},
+     {"coral", "#ff7f50"}, {"cornflowerblue", "#6495ed"}, {"cornsilk", "#fff8dc"}, {"crimson", "#dc143c"},
+     {"cyan", "#00ffff"}, {"darkblue", "#00008b"}, {"darkcyan", "#008b8b"}, {"darkgoldenrod", "#b8860b"},
+     {"darkgray", "#a9a9a9"}, {"darkgreen", "#006400"}, {"darkgrey", "#a9a9a9"}, {"darkkhaki", "#bdb76b"},
+     {"darkmagenta", "#8b008b"}, {"darkolivegreen", "#556b2f"}, {"darkorange", "#ff8c00"}, {"darkorchid", "#9932cc"},
+     {"darkred", "#8b0000"}, {"darksalmon", "#e9967a"}, {"darkseagreen", "#8fbc8f"}, {"darkslateblue", "#483d8b"},
+     {"darkslategray", "#2f4f4f"}, {"darkslategrey", "#2f4f4f"}, {"darkturquoise", "#00ced1"},
+     {"darkviolet", "#9400d3"}, {"deeppink", "#ff1493"}, {"deepskyblue", "#00bfff"}, {"dimgray", "#696969"},
+     {"dimgrey", "#696969"}, {"dodgerblue", "#1e90ff"}, {"firebrick", "#b22222"}, {"floralwhite", "#fffaf0"},
+     {"forestgreen", "#228b22"}, {"fuchsia", "#ff00ff"}, {"gainsboro", "#dcdcdc"}, {"ghostwhite", "#f8f8ff"},
+     {"gold", "#ffd700"}, {"goldenrod", "#daa520"}, {"gray", "#808080"}, {"green", "#008000"},
+     {"greenyellow", "#adff2f"}, {"grey", "#808080"}, {"honeydew", "#f0fff0"}, {"hotpink", "#ff69b4"},
+     {"indianred", "#cd5c5c"}, {"indigo", "#4b0082"}, {"ivory", "#fffff0"}, {"khaki", "#f0e68c"},
+     {"lavender", "#e6e6fa"}, {"lavenderblush", "#fff0f5"}, {"lawngreen", "#7cfc00"}, {"lemonchiffon", "#fffacd"},
+     {"lightblue", "#add8e6"}, {"lightcoral", "#f08080"}, {"lightcyan", "#e0ffff"},
+     {"lightgoldenrodyellow", "#fafad2"}, {"lightgray", "#d3d3d3"}, {"lightgreen", "#90ee90"},
+     {"lightgrey", "#d3d3d3"}, {"lightpink", "#ffb6c1"}, {"lightsalmon", "#ffa07a"}, {"lightseagreen", "#20b2aa"},
+     {"lightskyblue", "#87cefa"}, {"lightslategray", "#778899"}, {"lightslategrey", "#778899"},
+     {"lightsteelblue", "#b0c4de"}, {"lightyellow", "#ffffe0"}, {"lime", "#00ff00"}, {"limegreen", "#32cd32"},
+     {"linen", "#faf0e6"}, {"magenta", "#ff00ff"}, {"maroon", "#800000"}, {"mediumaquamarine", "#66cdaa"},
+     {"mediumblue", "#0000cd"}, {"mediumorchid", "#ba55d3"}, {"mediumpurple", "#9370db"},
+     {"mediumseagreen", "#3cb371"}, {"mediumslateblue", "#7b68ee"}, {"mediumspringgreen", "#00fa9a"},
+     {"mediumturquoise", "#48d1cc"}, {"mediumvioletred", "#c71585"}, {"midnightblue", "#191970"},
+     {"mintcream", "#f5fffa"}, {"mistyrose", "#ffe4e1"}, {"moccasin", "#ffe4b5"}, {"navajowhite", "#ffdead"},
+     {"navy", "#000080"}, {"oldlace", "#fdf5e6"}, {"olive", "#808000"}, {"olivedrab", "#6b8e23"},
+     {"orange", "#ffa500"}, {"orangered", "#ff4500"}, {"orchid", "#da70d6"}, {"palegoldenrod", "#eee8aa"},
+     {"palegreen", "#98fb98"}, {"paleturquoise", "#afeeee"}, {"palevioletred", "#db7093"}, {"papayawhip", "#ffefd5"},
+     {"peachpuff", "#ffdab9"}, {"peru", "#cd853f"}, {"pink", "#ffc0cb"}, {"plum", "#dda0dd"},
+     {"powderblue", "#b0e0e6"}, {"purple", "#800080"}, {"red", "#ff0000"}, {"rosybrown", "#bc8f8f"},
+     {"royalblue", "#4169e1"}, {"saddlebrown", "#8b4513"}, {"salmon", "#fa8072"}, {"sandybrown", "#f4a460"},
+     {"seagreen", "#2e8b57"}, {"seashell", "#fff5ee"}, {"sienna", "#a0522d"}, {"silver", "#c0c0c0"},
+     {"skyblue", "#87ceeb"}, {"slateblue", "#6a5acd"}, {"slategray", "#708090"}, {"slategrey", "#708090"},
+     {"snow", "#fffafa"}, {"springgreen", "#00ff7f"}, {"steelblue", "#4682b4"}, {"tan", "#d2b48c"},
+     {"teal", "#008080"}, {"thistle", "#d8bfd8"}, {"tomato", "#ff6347"}, {"turquoise", "#40e0d0"},
+     {"violet", "#ee82ee"}, {"wheat", "#f5deb3"}, {"white", "#ffffff"}, {"whitesmoke", "#f5f5f5"},
+     {"yellow", "#ffff00"}, {"yellowgreen", "#9acd32"},
+};
+
 std::string normal_color(std::string_view v) {
   if (v.size() > kMaxColorText) return {};
   std::string raw, c;  // without quotes, in lower case; c without spaces too
@@ -124,36 +169,61 @@ std::string normal_color(std::string_view v) {
     if (!space(ch)) c.push_back(ch);
   if (c.empty()) return c;
   if (c == "transparent") return c;
-  // HTML's sixteen colour names, and orange.
-  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
-      {"white", "#ffffff"}, {"black", "#000000"},  {"red", "#ff0000"},    {"green", "#008000"}, {"blue", "#0000ff"},
-      {"yellow", "#ffff00"}, {"silver", "#c0c0c0"}, {"gray", "#808080"},   {"grey", "#808080"},  {"maroon", "#800000"},
-      {"navy", "#000080"},  {"olive", "#808000"},  {"purple", "#800080"}, {"teal", "#008080"},  {"aqua", "#00ffff"},
-      {"cyan", "#00ffff"},  {"fuchsia", "#ff00ff"}, {"magenta", "#ff00ff"}, {"lime", "#00ff00"}, {"orange", "#ffa500"}};
-  for (const auto& [name, hex] : kNamed)
-    if (c == name) return std::string(hex);
   if (c[0] != '#' && c.size() == 6 && std::all_of(c.begin(), c.end(), hex_digit)) c.insert(c.begin(), '#');  // bgcolor=FFFFFF
-  if (c[0] == '#' && c.size() == 4 && std::all_of(c.begin() + 1, c.end(), hex_digit))
-    return std::string{'#', c[1], c[1], c[2], c[2], c[3], c[3]};
-  if (c[0] == '#') return c.size() == 7 && std::all_of(c.begin() + 1, c.end(), hex_digit) ? c : std::string();
-  if ((c.starts_with("rgb(") || c.starts_with("rgba(")) && c.back() == ')') {
-    unsigned r = 0, g = 0, b = 0;
-    double a = 1;
-    std::string list = raw.substr(raw.find('(') + 1);  // "rgb(0 0 128 / 0.5)" as "0 0 128 , 0.5)"
-    for (char& ch : list)
-      if (ch == '/') ch = ',';
-    int n = std::sscanf(list.c_str(), "%u ,%u ,%u ,%lf", &r, &g, &b, &a);
-    if (n < 3) n = std::sscanf(list.c_str(), "%u %u %u ,%lf", &r, &g, &b, &a);
-    if (n >= 3 && r < 256 && g < 256 && b < 256) {
-      if (n == 4 && a <= 0) return "transparent";
-      char out[8];
-      std::snprintf(out, sizeof out, "#%02x%02x%02x", r, g, b);
-      return out;
+  if (c[0] == '#') {
+    const std::string_view h = std::string_view(c).substr(1);
+    if (!std::all_of(h.begin(), h.end(), hex_digit)) return {};
+    if (h.size() == 3 || h.size() == 4) {  // #fff, #fff8
+      if (h.size() == 4 && h[3] == '0') return "transparent";
+      return std::string{'#', h[0], h[0], h[1], h[1], h[2], h[2]};
     }
+    if (h.size() == 6) return c;
+    if (h.size() == 8) return h.substr(6) == "00" ? "transparent" : "#" + std::string(h.substr(0, 6));  // #rrggbbaa
     return {};
   }
-  // Another name ("DarkGreen", as ASP.NET writes them): equal only to itself.
-  return std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }) ? c : std::string();
+  if ((c.starts_with("rgb(") || c.starts_with("rgba(") || c.starts_with("hsl(") || c.starts_with("hsla(")) &&
+      c.back() == ')') {
+    // Its numbers, separated by commas, spaces or '/', percentages kept apart.
+    double n[4] = {0, 0, 0, 1};
+    bool percent[4] = {};
+    int count = 0;
+    const std::string_view args = std::string_view(raw).substr(raw.find('(') + 1);
+    for (std::size_t i = 0; i < args.size() && count < 4;) {
+      while (i < args.size() && (space(args[i]) || args[i] == ',' || args[i] == '/' || args[i] == ')')) ++i;
+      if (i >= args.size()) break;
+      char* end = nullptr;
+      const std::string number(args.substr(i, std::min<std::size_t>(32, args.size() - i)));
+      n[count] = std::strtod(number.c_str(), &end);
+      const std::size_t used = static_cast<std::size_t>(end - number.c_str());
+      if (used == 0) return {};
+      i += used;
+      while (i < args.size() && std::isalpha(static_cast<unsigned char>(args[i]))) ++i;  // "deg"
+      if (i < args.size() && args[i] == '%') percent[count] = true, ++i;
+      ++count;
+    }
+    if (count < 3) return {};
+    if (count == 4 && (percent[3] ? n[3] / 100 : n[3]) <= 0) return "transparent";
+    double rgb[3];
+    if (c[0] == 'h') {  // hsl: hue in degrees, saturation and lightness in percent
+      const double h = std::fmod(std::fmod(n[0], 360) + 360, 360) / 60, sat = n[1] / 100, light = n[2] / 100;
+      const double chroma = (1 - std::fabs(2 * light - 1)) * sat, x = chroma * (1 - std::fabs(std::fmod(h, 2) - 1));
+      const double m = light - chroma / 2;
+      const int sector = static_cast<int>(h);
+      const double table[6][3] = {{chroma, x, 0}, {x, chroma, 0}, {0, chroma, x}, {0, x, chroma}, {x, 0, chroma}, {chroma, 0, x}};
+      for (int k = 0; k < 3; ++k) rgb[k] = (table[sector % 6][k] + m) * 255;
+    } else {
+      for (int k = 0; k < 3; ++k) rgb[k] = percent[k] ? n[k] * 255 / 100 : n[k];
+    }
+    char out[8];
+    std::snprintf(out, sizeof out, "#%02x%02x%02x", static_cast<unsigned>(std::clamp(std::lround(rgb[0]), 0L, 255L)),
+                  static_cast<unsigned>(std::clamp(std::lround(rgb[1]), 0L, 255L)),
+                  static_cast<unsigned>(std::clamp(std::lround(rgb[2]), 0L, 255L)));
+    return out;
+  }
+  const auto it = std::lower_bound(std::begin(kNamedColors), std::end(kNamedColors), c,
+                                   [](const auto& named, const std::string& k) { return named.first < k; });
+  if (it != std::end(kNamedColors) && it->first == c) return std::string(it->second);
+  return {};  // "none", "inherit", "currentcolor", a name no browser knows: no colour of its own
 }
 
 void Styles::add(std::string_view css) { add(css, 0); }
@@ -176,8 +246,10 @@ void Styles::add(std::string_view css, int depth) {
   }
   const std::string_view t = text;
   std::size_t at = 0;
+  std::size_t open = t.find('{'), semi = t.find(';');  // the next '{' and ';' from `at`, each found once
   while (at < t.size()) {
-    const std::size_t open = t.find('{', at), semi = t.find(';', at);
+    if (open < at) open = t.find('{', at);
+    if (semi < at) semi = t.find(';', at);
     if (semi < open) {  // "@import url(x.css);", "@charset ..."
       const std::string_view statement = trim(t.substr(at, semi - at));
       if (statement.starts_with("@import") && imported_.empty()) imported_ = head_of(statement, 120);
@@ -217,9 +289,11 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
   if (!e.any()) return;
   // What may hide a figure: a white text or a black ground counts too
   // (another colour through a selector not placed is passed over).
+  // A rule giving both (white on its own dark green) hides nothing.
+  const bool white_text = e.color == "#ffffff" && (e.background.empty() || e.background == "#ffffff");
+  const bool black_ground = e.background == "#000000" && (e.color.empty() || e.color == "#000000");
   const bool hides = e.struck.value_or(false) || e.removed.value_or(false) || e.invisible.value_or(false) ||
-                     e.transparent.value_or(false) || e.tiny.value_or(false) || e.color == "#ffffff" ||
-                     e.background == "#000000";
+                     e.transparent.value_or(false) || e.tiny.value_or(false) || white_text || black_ground;
   for (std::size_t from = 0; from <= selectors.size();) {
     std::size_t comma = selectors.find(',', from);
     if (comma == std::string_view::npos) comma = selectors.size();
@@ -287,39 +361,65 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
   }
 }
 
-CssEffect Styles::of(std::string_view element, std::string_view classes, const std::string* table_classes) const {
-  CssEffect e;
-  if (rules_.empty()) return e;
-  const auto split = [](std::string_view list) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < list.size() && out.size() < 256;) {  // 256 classes are plenty
-      while (i < list.size() && space(list[i])) ++i;
-      std::string name;
-      while (i < list.size() && !space(list[i])) name.push_back(lower(list[i++]));
-      if (!name.empty()) out.push_back(std::move(name));
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-  };
-  const std::vector<std::string> mine = split(classes);
-  const std::vector<std::string> table = table_classes != nullptr ? split(*table_classes) : std::vector<std::string>{};
+std::vector<std::string> Styles::classes(std::string_view list) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < list.size() && out.size() < 256;) {  // 256 classes are plenty
+    while (i < list.size() && space(list[i])) ++i;
+    std::string name;
+    while (i < list.size() && !space(list[i])) name.push_back(lower(list[i++]));
+    if (!name.empty()) out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+CssEffect Styles::of(std::string_view element, std::string_view class_attribute,
+                     const std::vector<std::string>* table_classes) const {
+  if (rules_.empty()) return {};
   const auto has_all = [](const std::vector<std::string>& have, const std::vector<std::string>& want) {
     return std::includes(have.begin(), have.end(), want.begin(), want.end());
   };
+  // The rules of no class and no table, "*" and the element's name: they
+  // come first (the least specific) and hold for every such element alike.
+  const std::string name(element);
+  auto plain = plain_.find(name);
+  if (plain == plain_.end()) {
+    CssEffect merged;
+    for (const std::string& key : {std::string("*"), name}) {
+      const auto it = by_key_.find(key);
+      if (it == by_key_.end()) continue;
+      for (const std::size_t k : it->second) {
+        const Rule& r = rules_[k];
+        if (!r.in_table && r.classes.empty() && r.element == "*") merge(merged, r.effect);
+      }
+    }
+    if (const auto it = by_key_.find(name); it != by_key_.end())
+      for (const std::size_t k : it->second)
+        if (const Rule& r = rules_[k]; !r.in_table && r.classes.empty() && r.element == name) merge(merged, r.effect);
+    looked_at_ += rules_.size() / 64 + 1;
+    plain = plain_.emplace(name, std::move(merged)).first;
+  }
+  CssEffect e = plain->second;
+  if (class_attribute.empty() && table_classes == nullptr) return e;
+  const std::vector<std::string> mine = classes(class_attribute);
   std::vector<std::size_t> matched;
   const auto look = [&](const std::string& key) {
     const auto it = by_key_.find(key);
     if (it == by_key_.end()) return;
+    looked_at_ += it->second.size();
     for (const std::size_t k : it->second) {
       const Rule& r = rules_[k];
+      if (!r.in_table && r.classes.empty()) continue;  // merged above
       if (!r.element.empty() && r.element != "*" && r.element != element) continue;
-      if (r.in_table && (table_classes == nullptr || !has_all(table, r.table_classes))) continue;
+      if (r.in_table && (table_classes == nullptr || !has_all(*table_classes, r.table_classes))) continue;
       if (has_all(mine, r.classes)) matched.push_back(k);
     }
   };
-  look("*");
-  look(std::string(element));
+  if (table_classes != nullptr) {
+    look("*");
+    look(name);
+  }
   for (const auto& c : mine) look("." + c);
   std::sort(matched.begin(), matched.end());
   matched.erase(std::unique(matched.begin(), matched.end()), matched.end());

@@ -44,8 +44,14 @@ class Styles {
   // The rules of a <style> element's text.
   void add(std::string_view css);
   // The cascaded effect of the page's rules on an element with a class
-  // attribute, inside a table of `table_classes` (nullptr: outside tables).
-  CssEffect of(std::string_view element, std::string_view classes, const std::string* table_classes) const;
+  // attribute, inside a table of `table_classes` (classes() of its class
+  // attribute; nullptr: outside tables).
+  CssEffect of(std::string_view element, std::string_view classes, const std::vector<std::string>* table_classes) const;
+  // A class attribute as of() weighs it: its first 256 names, lower case, sorted.
+  static std::vector<std::string> classes(std::string_view attribute);
+  // Whether the rules looked at for the page's elements passed 2^26 (a
+  // hostile page of thousands of rules over millions of elements).
+  bool too_costly() const { return looked_at_ > (std::uint64_t{1} << 26); }
   // Whether a <style media="..."> or "@media ..." holds on a screen.
   static bool on_screen(std::string_view media);
   // The first selector of a rule that strikes or hides which this reader
@@ -69,6 +75,9 @@ class Styles {
   void rule(std::string_view selectors, std::string_view declarations);
   std::vector<Rule> rules_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // its first class, else its element
+  // Rules of no class outside "table ...": all of them, merged once per element name.
+  mutable std::unordered_map<std::string, CssEffect> plain_;
+  mutable std::uint64_t looked_at_ = 0;
   std::string unplaced_, imported_;
 };
 
