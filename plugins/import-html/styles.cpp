@@ -354,7 +354,9 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
                     (!r.element.empty() && r.element != "*" ? 1 : 0) + (r.in_table ? 1 : 0);
     r.order = rules_.size();
     r.effect = e;
-    const std::string key = !r.classes.empty() ? "." + r.classes.front() : r.element.empty() ? "*" : r.element;
+    // Its bucket: its first class; else its element, apart for "table ..." rules.
+    const std::string key = !r.classes.empty() ? "." + r.classes.front()
+                                               : (r.in_table ? "table|" : "") + (r.element.empty() ? "*" : r.element);
     by_key_[key].push_back(rules_.size());
     rules_.push_back(std::move(r));
     if (rules_.size() > kMaxRules) return;  // too_many(): the page is refused
@@ -417,8 +419,8 @@ CssEffect Styles::of(std::string_view element, std::string_view class_attribute,
     }
   };
   if (table_classes != nullptr) {
-    look("*");
-    look(name);
+    look("table|*");
+    look("table|" + name);
   }
   for (const auto& c : mine) look("." + c);
   std::sort(matched.begin(), matched.end());
