@@ -314,6 +314,7 @@ class PageReader {
     table_depth_ = outer_open_.size();
     next_col_ = 1;
     model_.start_table();
+    overhang_ = {};
     groups_.clear();
     columns_.clear();
     table_ = {next_row_, out_.cells.size(), out_.merges.size(), out_.hidden_rows.size()};
@@ -413,6 +414,21 @@ class PageReader {
     end_row();
     if (!status_.ok()) return;
     if (next_row_ > kMaxRow) return too_many_rows();
+    if (overhang_.first_row != 0) {
+      // A rowspan meant past its row group, and rows follow it: a browser
+      // stops it at the group's end, Excel may run it on over the next
+      // group's cells and shift them right.
+      refuse_layout("ô " + cell_name(overhang_.first_row, overhang_.first_column) + " của trang web gộp " +
+                        std::to_string(overhang_.last_row - overhang_.first_row + 1) +
+                        " dòng (rowspan) quá phần bảng của nó (thead, tbody, tfoot) mà sau đó còn dòng: không chắc "
+                        "các ô dưới nó ở cột nào",
+                    "cell " + cell_name(overhang_.first_row, overhang_.first_column) + " of the web page spans " +
+                        std::to_string(overhang_.last_row - overhang_.first_row + 1) +
+                        " rows (rowspan), past its row group, and rows follow; which column the cells below are in "
+                        "is not certain",
+                    overhang_.first_row, overhang_.first_column);
+      return;
+    }
     if (!group_open_) group_ = {RowGroup::Kind::body, next_row_, 0}, group_open_ = true;  // rows outside a tbody
     row_ = next_row_++;
     model_.start_row(row_);
@@ -429,7 +445,8 @@ class PageReader {
   // Cells spanning rows end with their row group (HTML's table model): a
   // rowspan past it, or rowspan="0", stops at the group's last row.
   void end_group() {
-    model_.end_group(next_row_ - 1, out_.merges);
+    if (const auto past = model_.end_group(next_row_ - 1, out_.merges); past.first_row != 0 && overhang_.first_row == 0)
+      overhang_ = past;
     if (group_open_ && next_row_ > group_.first) groups_.push_back({group_.kind, group_.first, next_row_ - 1});
     group_open_ = false;
     group_look_ = table_look_;
@@ -581,6 +598,7 @@ class PageReader {
 
   bool in_table_ = false, in_caption_ = false;
   std::uint32_t caption_first_row_ = 0;
+  sdk::MergedRange overhang_{};  // a rowspan meant past its ended group (TableModel::end_group)
   std::vector<std::string> table_classes_;  // the open table's (Styles::classes)
   std::size_t table_depth_ = 0;  // outer elements open when it began
   std::vector<RowGroup> groups_;

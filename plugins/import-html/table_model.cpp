@@ -34,13 +34,16 @@ TableModel::Taken TableModel::take(std::uint32_t& column, std::uint32_t colspan,
   return Taken::ok;
 }
 
-void TableModel::end_group(std::uint32_t last_row, std::vector<sdk::MergedRange>& merges) {
+sdk::MergedRange TableModel::end_group(std::uint32_t last_row, std::vector<sdk::MergedRange>& merges) {
+  sdk::MergedRange past{};
   for (auto& m : spans_) {
+    if (m.last_row > last_row && m.last_row != kToGroupEnd && past.first_row == 0) past = m;
     m.last_row = std::min(m.last_row, std::max(last_row, m.first_row));
     if (m.last_row > m.first_row || m.last_column > m.first_column) merges.push_back(m);
   }
   spans_.clear();
   covered_.clear();
+  return past;
 }
 
 }  // namespace tonghop::html

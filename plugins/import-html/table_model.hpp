@@ -31,8 +31,10 @@ class TableModel {
   Taken take(std::uint32_t& column, std::uint32_t colspan, std::uint32_t rowspan, bool merged);
 
   // The row group ends after `last_row`: its spans stop there, and are
-  // added to `merges` (those still larger than a cell).
-  void end_group(std::uint32_t last_row, std::vector<sdk::MergedRange>& merges);
+  // added to `merges` (those still larger than a cell). The first span a
+  // rowspan meant past the group (not rowspan="0"), or {} when none: a
+  // browser stops it there, Excel may not.
+  sdk::MergedRange end_group(std::uint32_t last_row, std::vector<sdk::MergedRange>& merges);
 
  private:
   static constexpr std::uint64_t kMaxSlotWalk = 1u << 28;

@@ -99,18 +99,24 @@ TEST(Html, ThreeEncodingsOfOnePageReadAlike) {
 }
 
 // HTML's table model: a cell goes to the first column no cell from above
-// takes; rowspan="0" and a rowspan past the group end with the row group.
+// takes; rowspan="0", and a rowspan past the table's last row, end with the
+// row group. One past its group with rows after it is refused: a browser
+// stops it, Excel may not.
 TEST(Html, CellsGoWhereTheTableModelPutsThem) {
   const auto r = page(table("<tr><td rowspan=2>a<td colspan=2>b<td>c"
-                            "<tr><td>d<td rowspan=3>e<td>f"
+                            "<tr><td>d<td rowspan=2>e<td>f"
                             "<tr><td colspan=2>g"
-                            "<tbody><tr><td rowspan=0>h<td>i<tr><td>j</tbody>"));
+                            "<tbody><tr><td rowspan=0>h<td>i<tr><td rowspan=5>j</tbody>"));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(texts(r.sheet()), (std::set<Place>{{1, 1, "a"}, {1, 2, "b"}, {1, 4, "c"}, {2, 2, "d"}, {2, 3, "e"},
                                                {2, 4, "f"}, {3, 1, "g"}, {4, 1, "h"}, {4, 2, "i"}, {5, 2, "j"}}));
-  // e's rowspan of 3 stops at its group's last row (3); g, beside it, takes A and B.
+  // g, beside e, takes A and B; j's rowspan of 5 stops at the table's end.
   EXPECT_EQ(merges(r.sheet()), (std::set<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>>{
                                    {1, 1, 2, 1}, {1, 2, 1, 3}, {2, 3, 3, 3}, {3, 1, 3, 2}, {4, 1, 5, 1}}));
+  const auto past = page(table("<tbody><tr><td rowspan=3>Phong Thổ<td>a<tr><td>b</tbody><tbody><tr><td>c<td>1</tbody>"));
+  EXPECT_EQ(past.status.code(), sdk::Code::unsupported);
+  EXPECT_NE(past.status.message().find("ô A1 của trang web gộp 3 dòng (rowspan) quá phần bảng"), std::string::npos)
+      << past.status.message();
 }
 
 // Text as a browser shows it: white space collapsed, <br> and paragraphs
