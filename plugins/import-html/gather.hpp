@@ -5,11 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include "ascii.hpp"
 #include "tokens.hpp"
 
 namespace tonghop::html {
-
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // A text being gathered: a cell's, or a line outside the tables.
 struct Gather {

@@ -14,6 +14,7 @@
 
 #include <tonghop/sdk.hpp>
 
+#include "ascii.hpp"
 #include "page.hpp"
 #include "text_encoding.hpp"
 
@@ -26,9 +27,7 @@ namespace {
 // The charset a page declares in its first 4 KiB (<meta charset=...> or
 // content="text/html; charset=..."), in lower case; "" when none.
 std::string declared_charset(std::string_view bytes) {
-  std::string head;
-  for (std::size_t i = 0; i < bytes.size() && i < 4096; ++i)
-    head.push_back(bytes[i] >= 'A' && bytes[i] <= 'Z' ? static_cast<char>(bytes[i] - 'A' + 'a') : bytes[i]);
+  const std::string head = html::lowered(bytes.substr(0, 4096));
   for (std::size_t at = head.find("charset"); at != std::string::npos; at = head.find("charset", at + 7)) {
     std::size_t i = at + 7;
     while (i < head.size() && (head[i] == ' ' || head[i] == '"' || head[i] == '\'')) ++i;

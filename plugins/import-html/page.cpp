@@ -5,6 +5,7 @@
 #include <cmath>
 #include <initializer_list>
 
+#include "ascii.hpp"
 #include "entities.hpp"
 #include "gather.hpp"
 #include "look.hpp"
@@ -21,10 +22,6 @@ constexpr std::uint32_t kMaxColumn = TableModel::kMaxColumn;
 constexpr std::uint32_t kMaxRow = 1048576;  // Excel's last row
 constexpr std::size_t kMaxOpen = 1024;      // open elements, nested
 
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 bool is_block(std::string_view n) {  // starts a line of its own
   return one_of(n, {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre",
                     "blockquote", "center", "address", "form", "fieldset", "section", "article", "header",
@@ -35,7 +32,7 @@ bool is_group(std::string_view n) { return n == "thead" || n == "tbody" || n == 
 // HTML's rules for a non-negative integer: spaces, an optional '+', digits.
 std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t most) {
   std::size_t i = 0;
-  while (i < v.size() && space(v[i])) ++i;
+  while (i < v.size() && is_space(v[i])) ++i;
   if (i < v.size() && v[i] == '+') ++i;
   std::uint64_t n = 0;
   const std::size_t first = i;
@@ -46,13 +43,8 @@ std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t 
 bool ignores_colspan(std::string_view style) {
   std::string d;
   for (const char c : style)
-    if (!space(c)) d.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    if (!is_space(c)) d.push_back(ascii_lower(c));
   return d.find("mso-ignore:colspan") != std::string::npos;
-}
-
-std::string lowered(std::string s) {
-  for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  return s;
 }
 
 bool finite_number(std::string_view text, double& value) {
@@ -60,24 +52,14 @@ bool finite_number(std::string_view text, double& value) {
   return !text.empty() && ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
 }
 
-std::string column_name(std::uint32_t column) {
-  std::string s;
-  for (; column > 0; column = (column - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (column - 1) % 26));
-  return s;
-}
-std::string cell_name(std::uint32_t row, std::uint32_t column) { return column_name(column) + std::to_string(row); }
+std::string cell_name(std::uint32_t row, std::uint32_t column) { return sdk::column_letters(column) + std::to_string(row); }
 
-// A page's text quoted in a message: at most 40 characters, whole ones, and
-// no " / " (where the host parts the Vietnamese from the English).
+// A page's text quoted in a message: at most 120 bytes, whole characters,
+// and no " / " (where the host parts the Vietnamese from the English).
 std::string quoted(std::string_view text) {
-  std::string out;
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) != 0x80 && ++chars > 40) return out + "…";
-    out.push_back(c == '/' ? '|' : text[i]);
-  }
-  return out;
+  std::string out(utf8_head(text, 120));
+  std::replace(out.begin(), out.end(), '/', '|');
+  return out.size() < text.size() ? out + "…" : out;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "styles.hpp"
 
+#include "ascii.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cctype>
@@ -12,23 +14,11 @@ namespace tonghop::html {
 namespace {
 constexpr std::size_t kMaxColorText = 64;
 
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 bool hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
-}
 // A length or number that is zero ("0", "0px", ".0em", "0%").
 bool zero(std::string_view v) {
   std::size_t i = 0;
@@ -45,12 +35,6 @@ bool never_static(std::string_view pseudo) {
                                    "first-letter", "backdrop", "-moz-selection"})
     if (pseudo == p) return true;
   return false;
-}
-// The first `bytes` of a text, cut between UTF-8 characters.
-std::string head_of(std::string_view s, std::size_t bytes) {
-  if (s.size() <= bytes) return std::string(s);
-  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
-  return std::string(s.substr(0, bytes));
 }
 
 }  // namespace
@@ -164,9 +148,9 @@ std::string normal_color(std::string_view v) {
   if (v.size() > kMaxColorText) return {};
   std::string raw, c;  // without quotes, in lower case; c without spaces too
   for (const char ch : v)
-    if (ch != '"' && ch != '\'') raw.push_back(lower(ch));
+    if (ch != '"' && ch != '\'') raw.push_back(ascii_lower(ch));
   for (const char ch : raw)
-    if (!space(ch)) c.push_back(ch);
+    if (!is_space(ch)) c.push_back(ch);
   if (c.empty()) return c;
   if (c == "transparent") return c;
   if (c[0] != '#' && c.size() == 6 && std::all_of(c.begin(), c.end(), hex_digit)) c.insert(c.begin(), '#');  // bgcolor=FFFFFF
@@ -189,7 +173,7 @@ std::string normal_color(std::string_view v) {
     int count = 0;
     const std::string_view args = std::string_view(raw).substr(raw.find('(') + 1);
     for (std::size_t i = 0; i < args.size() && count < 4;) {
-      while (i < args.size() && (space(args[i]) || args[i] == ',' || args[i] == '/' || args[i] == ')')) ++i;
+      while (i < args.size() && (is_space(args[i]) || args[i] == ',' || args[i] == '/' || args[i] == ')')) ++i;
       if (i >= args.size()) break;
       char* end = nullptr;
       const std::string number(args.substr(i, std::min<std::size_t>(32, args.size() - i)));
@@ -252,7 +236,7 @@ void Styles::add(std::string_view css, int depth) {
     if (semi < at) semi = t.find(';', at);
     if (semi < open) {  // "@import url(x.css);", "@charset ..."
       const std::string_view statement = trim(t.substr(at, semi - at));
-      if (statement.starts_with("@import") && imported_.empty()) imported_ = head_of(statement, 120);
+      if (statement.starts_with("@import") && imported_.empty()) imported_ = std::string(utf8_head(statement, 120));
       at = semi + 1;
       continue;
     }
@@ -311,7 +295,7 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
       while (!prefix.empty() && plain) {
         std::size_t k = 1;
         std::string name;
-        for (; k < prefix.size() && name_char(prefix[k]); ++k) name.push_back(lower(prefix[k]));
+        for (; k < prefix.size() && name_char(prefix[k]); ++k) name.push_back(ascii_lower(prefix[k]));
         plain = prefix[0] == '.' && !name.empty();
         r.table_classes.push_back(std::move(name));
         prefix.remove_prefix(k);
@@ -324,18 +308,18 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
         r.table_classes.clear();
       }
     }
-    while (i < one.size() && (name_char(one[i]) || one[i] == '*')) r.element.push_back(lower(one[i++]));
+    while (i < one.size() && (name_char(one[i]) || one[i] == '*')) r.element.push_back(ascii_lower(one[i++]));
     bool placed = true, never = false;
     while (i < one.size() && placed) {
       if (one[i] == '.') {
         std::string name;
-        for (++i; i < one.size() && name_char(one[i]); ++i) name.push_back(lower(one[i]));
+        for (++i; i < one.size() && name_char(one[i]); ++i) name.push_back(ascii_lower(one[i]));
         if (name.empty()) placed = false;
         r.classes.push_back(std::move(name));
       } else if (one[i] == ':') {
         while (i < one.size() && one[i] == ':') ++i;
         std::string pseudo;
-        for (; i < one.size() && name_char(one[i]); ++i) pseudo.push_back(lower(one[i]));
+        for (; i < one.size() && name_char(one[i]); ++i) pseudo.push_back(ascii_lower(one[i]));
         if (never_static(pseudo)) never = true;
         else placed = false;  // :first-child, :nth-child(...), :not(...)
         if (i < one.size() && one[i] == '(') placed = false;
@@ -345,7 +329,7 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
     }
     if (never) continue;
     if (!placed) {
-      if (hides && unplaced_.empty()) unplaced_ = head_of(one, 120);
+      if (hides && unplaced_.empty()) unplaced_ = std::string(utf8_head(one, 120));
       continue;
     }
     std::sort(r.classes.begin(), r.classes.end());
@@ -366,9 +350,9 @@ void Styles::rule(std::string_view selectors, std::string_view declarations) {
 std::vector<std::string> Styles::classes(std::string_view list) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < list.size() && out.size() < 256;) {  // 256 classes are plenty
-    while (i < list.size() && space(list[i])) ++i;
+    while (i < list.size() && is_space(list[i])) ++i;
     std::string name;
-    while (i < list.size() && !space(list[i])) name.push_back(lower(list[i++]));
+    while (i < list.size() && !is_space(list[i])) name.push_back(ascii_lower(list[i++]));
     if (!name.empty()) out.push_back(std::move(name));
   }
   std::sort(out.begin(), out.end());

@@ -3,23 +3,13 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "ascii.hpp"
 #include "entities.hpp"
 
 namespace tonghop::html {
 
 namespace {
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 }  // namespace
 
 bool is_raw(std::string_view n) {
@@ -92,7 +82,7 @@ Tokenizer::Kind Tokenizer::next(std::string_view& text, Tag& tag) {
     tag = Tag{};
     tag.end = end_tag;
     std::size_t i = pos_ + name_at;
-    while (i < s_.size() && !space(s_[i]) && s_[i] != '/' && s_[i] != '>') tag.name.push_back(lower(s_[i++]));
+    while (i < s_.size() && !is_space(s_[i]) && s_[i] != '/' && s_[i] != '>') tag.name.push_back(ascii_lower(s_[i++]));
     pos_ = attributes(i, tag);
     return Kind::tag;
   }
@@ -103,20 +93,20 @@ Tokenizer::Kind Tokenizer::next(std::string_view& text, Tag& tag) {
 std::size_t Tokenizer::attributes(std::size_t i, Tag& t) {
   bool seen[11] = {};
   while (i < s_.size()) {
-    while (i < s_.size() && (space(s_[i]) || s_[i] == '/')) {
+    while (i < s_.size() && (is_space(s_[i]) || s_[i] == '/')) {
       if (s_[i] == '/' && i + 1 < s_.size() && s_[i + 1] == '>') t.self_closing = true;
       ++i;
     }
     if (i >= s_.size()) break;
     if (s_[i] == '>') return i + 1;
     std::string name;
-    while (i < s_.size() && !space(s_[i]) && s_[i] != '/' && s_[i] != '>' && (s_[i] != '=' || name.empty()))
-      name.push_back(lower(s_[i++]));
-    while (i < s_.size() && space(s_[i])) ++i;
+    while (i < s_.size() && !is_space(s_[i]) && s_[i] != '/' && s_[i] != '>' && (s_[i] != '=' || name.empty()))
+      name.push_back(ascii_lower(s_[i++]));
+    while (i < s_.size() && is_space(s_[i])) ++i;
     std::string_view value;
     if (i < s_.size() && s_[i] == '=') {
       ++i;
-      while (i < s_.size() && space(s_[i])) ++i;
+      while (i < s_.size() && is_space(s_[i])) ++i;
       if (i < s_.size() && (s_[i] == '"' || s_[i] == '\'')) {
         const std::size_t close = s_.find(s_[i], i + 1);
         const std::size_t end = close == std::string_view::npos ? s_.size() : close;
@@ -124,7 +114,7 @@ std::size_t Tokenizer::attributes(std::size_t i, Tag& t) {
         i = close == std::string_view::npos ? s_.size() : close + 1;
       } else {
         const std::size_t first = i;
-        while (i < s_.size() && !space(s_[i]) && s_[i] != '>') ++i;
+        while (i < s_.size() && !is_space(s_[i]) && s_[i] != '>') ++i;
         value = s_.substr(first, i - first);
       }
     }
@@ -148,7 +138,7 @@ std::string_view Tokenizer::raw(std::string_view name) {
   for (std::size_t i = s_.find("</", pos_); i != std::string_view::npos; i = s_.find("</", i + 2)) {
     const std::size_t after = i + 2 + name.size();
     if (after <= s_.size() && iequals(s_.substr(i + 2, name.size()), name) &&
-        (after == s_.size() || space(s_[after]) || s_[after] == '>' || s_[after] == '/')) {
+        (after == s_.size() || is_space(s_[after]) || s_[after] == '>' || s_[after] == '/')) {
       const std::size_t gt = s_.find('>', after);
       pos_ = gt == std::string_view::npos ? s_.size() : gt + 1;
       return s_.substr(from, i - from);
