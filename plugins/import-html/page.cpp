@@ -40,12 +40,6 @@ std::uint32_t span_of(std::string_view v, std::uint32_t fallback, std::uint32_t 
   return i == first ? fallback : static_cast<std::uint32_t>(n);
 }
 
-bool ignores_colspan(std::string_view style) {
-  std::string d;
-  for (const char c : style)
-    if (!is_space(c)) d.push_back(ascii_lower(c));
-  return d.find("mso-ignore:colspan") != std::string::npos;
-}
 
 bool finite_number(std::string_view text, double& value) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -447,7 +441,7 @@ class PageReader {
     // Excel's own page spans a text over the empty cells it runs into with
     // "mso-ignore:colspan": columns taken, but no merged range (a header
     // over its neighbour would name the neighbour's column too).
-    const bool overflow = colspan > 1 && rowspan == 1 && ignores_colspan(t.style);
+    const bool overflow = colspan > 1 && rowspan == 1 && own.ignores_colspan;
     const std::uint32_t first = x;
     switch (model_.take(x, colspan, rowspan, !overflow)) {
       case TableModel::Taken::ok:

@@ -51,6 +51,7 @@ void merge(CssEffect& into, const CssEffect& by) {
   }
   if (!by.color.empty() && wins(32)) into.color = by.color, into.important |= by.important & 32;
   if (!by.background.empty() && wins(64)) into.background = by.background, into.important |= by.important & 64;
+  into.ignores_colspan |= by.ignores_colspan;
 }
 
 CssEffect css_effect(std::string_view declarations) {
@@ -74,6 +75,7 @@ CssEffect css_effect(std::string_view declarations) {
       e.struck = value.find("line-through") != std::string::npos, bit = 1;
     else if (property == "display") e.removed = value == "none", bit = 2;
     else if (property == "mso-hide") e.removed = value == "all", bit = 2;
+    else if (property == "mso-ignore") e.ignores_colspan = value.find("colspan") != std::string::npos;
     else if (property == "visibility") e.invisible = value == "hidden" || value == "collapse", bit = 4;
     else if (property == "opacity") e.transparent = zero(value), bit = 8;
     else if (property == "font-size") e.tiny = zero(value), bit = 16;

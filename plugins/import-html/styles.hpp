@@ -26,8 +26,10 @@ struct CssEffect {
   std::optional<bool> tiny;         // font-size: 0, or another size
   std::string color, background;    // normal_color(), "" when not given
   std::uint8_t important = 0;       // which of them were declared !important (kImportant... bits)
+  bool ignores_colspan = false;     // Excel's "mso-ignore: colspan": a text run over empty cells, no merge
   bool any() const {
-    return struck || removed || invisible || transparent || tiny || !color.empty() || !background.empty();
+    return struck || removed || invisible || transparent || tiny || !color.empty() || !background.empty() ||
+           ignores_colspan;
   }
 };
 
