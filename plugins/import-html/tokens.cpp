@@ -93,10 +93,7 @@ Tokenizer::Kind Tokenizer::next(std::string_view& text, Tag& tag) {
 std::size_t Tokenizer::attributes(std::size_t i, Tag& t) {
   bool seen[11] = {};
   while (i < s_.size()) {
-    while (i < s_.size() && (is_space(s_[i]) || s_[i] == '/')) {
-      if (s_[i] == '/' && i + 1 < s_.size() && s_[i + 1] == '>') t.self_closing = true;
-      ++i;
-    }
+    while (i < s_.size() && (is_space(s_[i]) || s_[i] == '/')) ++i;
     if (i >= s_.size()) break;
     if (s_[i] == '>') return i + 1;
     std::string name;

@@ -12,8 +12,7 @@ namespace tonghop::html {
 
 struct Tag {
   std::string name;  // lower case
-  bool end = false;
-  bool self_closing = false;  // "/>": meaningful on void elements only
+  bool end = false;  // an end tag ("</td>"); "/>" is not kept: HTML ignores it but on void elements
   // The attributes read (the first of each name, as HTML keeps), references decoded.
   std::string colspan, rowspan, span, style, klass, num, color, bgcolor, rel, text, media;
   bool hidden = false;
