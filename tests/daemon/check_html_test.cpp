@@ -5,11 +5,13 @@
 // broken in one is named at the same cell.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include <boost/json.hpp>
 
 #include "daemon/check_support.hpp"
+#include "support/process.hpp"
 
 namespace json = boost::json;
 using namespace tonghop::test::check;
@@ -76,5 +78,28 @@ TEST(Check, StruckAndUnseenCellsOfAWebPageAreSaid) {
     const auto& warnings = o.at("warnings").as_array();
     ASSERT_EQ(warnings.size(), 1u) << file << ": " << json::serialize(warnings);
     EXPECT_EQ(warnings[0].at("code"), code) << file;
+  }
+}
+
+// Where the HTML importer is not installed (a server with only the older
+// plugins), the xls importer still says what such a file is and the way to
+// a workbook, and the CSV importer does not take its tags for lines.
+TEST(Check, AWebPageNamedXlsWithoutTheHtmlImporterIsToldWhatItIs) {
+  tonghop::test::TempDir dir;
+  for (const char* plugin : {"tonghop-import-xls.so", "tonghop-import-csv.so"})
+    std::filesystem::create_symlink(std::filesystem::path(TONGHOP_PLUGIN_DIR) / plugin, dir.path() / plugin);
+  for (const std::string& file : {std::string("html.xls"), std::string("html-utf16.xls")}) {
+    const auto r = check({office + file, "--district", "Phong Thổ", "--period", "2018", "--format", "json"},
+                         dir.path().string());
+    ASSERT_EQ(r.exit_code, 1) << file << ": " << r.output.substr(0, 2000);
+    const auto o = json::parse(r.output);
+    EXPECT_EQ(o.at("plugin"), "import-xls") << file;
+    const auto& errors = o.at("errors").as_array();
+    ASSERT_EQ(errors.size(), 1u) << file << ": " << json::serialize(errors);
+    EXPECT_NE(std::string(errors[0].at("message").as_string())
+                  .find("tệp có đuôi .xls nhưng là một trang web (HTML) do phần mềm xuất ra, không phải bảng tính "
+                        "Excel; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx"),
+              std::string::npos)
+        << file << ": " << errors[0].at("message");
   }
 }
