@@ -49,11 +49,16 @@ bool finite_number(std::string_view text, double& value) {
 std::string cell_name(std::uint32_t row, std::uint32_t column) { return sdk::column_letters(column) + std::to_string(row); }
 
 // A page's text quoted in a message: at most 120 bytes, whole characters,
-// and no " / " (where the host parts the Vietnamese from the English).
+// and " / " (where the host parts the Vietnamese from the English) as "/",
+// as the host's own quotable() writes it.
 std::string quoted(std::string_view text) {
-  std::string out(utf8_head(text, 120));
-  std::replace(out.begin(), out.end(), '/', '|');
-  return out.size() < text.size() ? out + "…" : out;
+  const std::string_view head = utf8_head(text, 120);
+  std::string out;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    out.push_back(head[i]);
+    if (head.compare(i, 3, " / ") == 0) out.back() = '/', i += 2;
+  }
+  return head.size() < text.size() ? out + "…" : out;
 }
 
 }  // namespace

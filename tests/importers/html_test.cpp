@@ -188,7 +188,7 @@ TEST(Html, WhatCannotBeLaidOutForCertainIsRefused) {
            {table("<tr><td>a</td><td><table><tr><td>1</td></tr></table></td></tr>"), "ô B1 của trang web chứa một bảng khác"},
            {table("<caption><table><tr><td>1</table></caption><tr><td>2"), "tiêu đề (caption) của bảng ở dòng 1"},
            {table("<tr><td>a</td>, <td>b</td></tr>"), "dòng 1 của trang web có chữ «,» nằm trong bảng nhưng ngoài mọi ô"},
-           {table("<tr><td>a</td> 1 / 2 <td>b</td></tr>"), "có chữ «1 | 2»"},
+           {table("<tr><td>a</td> 1 / 2 <td>b</td></tr>"), "có chữ «1/2»"},
            {table("<tr><td rowspan=2>a<td>b<tr><td style=\"display: none\">c<td>d"), "ô B2 của trang web bị ẩn hẳn"},
            {table("<tr><td>a<td hidden>b<tr><td>c<td>d"), "ô B1 của trang web bị ẩn hẳn (display:none hoặc hidden)"},
            {table("<tr><td>a<td rowspan=2>b<td>c<tr><td colspan=3>d<td>e"), "ô A2 của trang web trùm lên một ô gộp"},
