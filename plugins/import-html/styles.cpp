@@ -373,19 +373,14 @@ CssEffect Styles::of(std::string_view element, std::string_view class_attribute,
   const std::string name(element);
   auto plain = plain_.find(name);
   if (plain == plain_.end()) {
+    // "*" first (the less specific), then the element's own, each in order.
     CssEffect merged;
-    for (const std::string& key : {std::string("*"), name}) {
-      const auto it = by_key_.find(key);
-      if (it == by_key_.end()) continue;
-      for (const std::size_t k : it->second) {
-        const Rule& r = rules_[k];
-        if (!r.in_table && r.classes.empty() && r.element == "*") merge(merged, r.effect);
-      }
-    }
-    if (const auto it = by_key_.find(name); it != by_key_.end())
-      for (const std::size_t k : it->second)
-        if (const Rule& r = rules_[k]; !r.in_table && r.classes.empty() && r.element == name) merge(merged, r.effect);
+    for (const std::string& key : {std::string("*"), name})
+      if (const auto it = by_key_.find(key); it != by_key_.end())
+        for (const std::size_t k : it->second)
+          if (const Rule& r = rules_[k]; !r.in_table && r.classes.empty()) merge(merged, r.effect);
     looked_at_ += rules_.size() / 64 + 1;
+    if (plain_.size() >= 4096) plain_.clear();  // a page of thousands of made-up element names: kept small
     plain = plain_.emplace(name, std::move(merged)).first;
   }
   CssEffect e = plain->second;
